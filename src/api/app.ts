@@ -1,0 +1,81 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { join } from 'node:path';
+import { projectRoot } from '../paths.js';
+import type { SubmissionsQueue } from '../queue/submissions-queue.js';
+import type { Queryable } from '../store/db.js';
+import { createDemoRoutes } from './demo-routes.js';
+import { createErrorHandler, notFound } from './error-handler.js';
+import { createHealthRoutes } from './health-routes.js';
+import { createPublicRoutes } from './public-routes.js';
+import type { SiteDirectory } from './site-directory.js';
+
+export interface AppDeps {
+  db: Queryable;
+  /** The producer connection: used for readiness only (the queue has its own reference). */
+  redis: Redis;
+  queue: SubmissionsQueue;
+  sites: SiteDirectory;
+  logger: Logger;
+  publicUrl: string;
+  enqueueTimeoutMs: number;
+  /** Express `trust proxy` value; '' trusts no proxy. */
+  trustProxy: string;
+  /** Serve the demo article at `/`. */
+  demo: boolean;
+}
+
+function toTrustProxy(value: string): boolean | string | string[] {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** Builds the HTTP app; the caller decides where it listens. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', toTrustProxy(deps.trustProxy));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        // Our pages carry no script at all, and reader HTML can never load anything from elsewhere.
+        directives: {
+          'default-src': ["'none'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+          'base-uri': ["'none'"],
+          'frame-ancestors': ["'none'"],
+        },
+      },
+      // The JSON API is read cross-origin by the widget (CORS decides who may).
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      // Not "no-referrer": under it browsers send "Origin: null" even on a same-origin form post, and
+      // the demo form's post would be refused as coming from a foreign origin.
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    }),
+  );
+
+  app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
+  // Preflights carry no site id, so any site's origin may ask; each route then checks its own site.
+  app.use(
+    '/api',
+    cors({
+      origin: (origin, cb) => cb(null, origin !== undefined && deps.sites.isKnownOrigin(origin)),
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type'],
+      maxAge: 600,
+    }),
+  );
+  app.use(createPublicRoutes(deps));
+  app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
+  if (deps.demo) app.use(createDemoRoutes(deps));
+  app.use(notFound);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { AppError, type FieldError } from '../errors.js';
+import { findFieldErrors, type CommentFields } from '../domain/comment-fields.js';
+import { byteLength, fieldLimits } from '../domain/field-limits.js';
+import type { Site } from '../domain/site-settings.js';
+
+/**
+ * The fields a reader may send, and nothing else: server-owned fields (id, status, IP, time) are never
+ * read from the body, so `{"status":"approved"}` is simply ignored.
+ */
+export interface CommentInput extends CommentFields {
+  site: string;
+  pageUrl: string | null;
+  pageTitle: string | null;
+  key: string | null;
+  honeypot: string;
+  /** Form posts only: where to send the reader back to. */
+  redirectTo: string | null;
+}
+
+const optionalText = z.string().optional();
+const nullableText = z.string().nullable().optional();
+
+const jsonShape = z.object({
+  site: z.string(),
+  page: optionalText,
+  pageUrl: nullableText,
+  pageTitle: nullableText,
+  parent: nullableText,
+  author: optionalText,
+  email: optionalText,
+  url: optionalText,
+  body: optionalText,
+  key: nullableText,
+  honeypot: optionalText,
+});
+
+// WordPress' comment form names (wp-comments-post.php), so an existing theme's form can post here.
+const formShape = z.object({
+  site: z.string(),
+  comment_post_ID: optionalText,
+  comment_parent: optionalText,
+  author: optionalText,
+  email: optionalText,
+  url: optionalText,
+  comment: optionalText,
+  key: optionalText,
+  redirect_to: optionalText,
+  page_url: optionalText,
+  page_title: optionalText,
+  reply_desk_hp: optionalText,
+});
+
+/** The form's hidden honeypot field; people never see it, bots fill it in. */
+export const HONEYPOT_FIELD = 'reply_desk_hp';
+
+function shapeError(error: z.ZodError, body: unknown): AppError {
+  const issue = error.issues[0];
+  const field = issue?.path.length ? String(issue.path[0]) : undefined;
+  if (field === undefined) return new AppError(400, 'INVALID_BODY', 'The request body must be a JSON object.');
+  if (typeof body === 'object' && body !== null && !Object.hasOwn(body, field)) {
+    return new AppError(400, 'REQUIRED', `The field "${field}" is missing.`, field);
+  }
+  return new AppError(400, 'INVALID_TYPE', `The field "${field}" has the wrong type.`, field);
+}
+
+function orNull(value: string | null | undefined): string | null {
+  const v = value?.trim();
+  return v ? v : null;
+}
+
+/** Narrows a parsed body (JSON or form) to the accepted fields; wrong shapes and types are a 400. */
+export function readCommentInput(body: unknown, source: 'json' | 'form'): CommentInput {
+  if (source === 'json') {
+    const parsed = jsonShape.safeParse(body);
+    if (!parsed.success) throw shapeError(parsed.error, body);
+    const b = parsed.data;
+    return {
+      site: b.site.trim(), page: (b.page ?? '').trim(), pageUrl: orNull(b.pageUrl), pageTitle: orNull(b.pageTitle),
+      parentId: orNull(b.parent), author: (b.author ?? '').trim(), email: (b.email ?? '').trim().toLowerCase(),
+      url: (b.url ?? '').trim(), body: (b.body ?? '').trim(), key: orNull(b.key), honeypot: b.honeypot ?? '',
+      redirectTo: null,
+    };
+  }
+  const parsed = formShape.safeParse(body);
+  if (!parsed.success) throw shapeError(parsed.error, body);
+  const f = parsed.data;
+  const parent = orNull(f.comment_parent);
+  return {
+    site: f.site.trim(), page: (f.comment_post_ID ?? '').trim(), pageUrl: orNull(f.page_url), pageTitle: orNull(f.page_title),
+    parentId: parent === '0' ? null : parent, author: (f.author ?? '').trim(), email: (f.email ?? '').trim().toLowerCase(),
+    url: (f.url ?? '').trim(), body: (f.comment ?? '').trim(), key: orNull(f.key), honeypot: f.reply_desk_hp ?? '',
+    redirectTo: orNull(f.redirect_to),
+  };
+}
+
+/** Field problems under the site's current settings, plus the limits of the API-only fields. */
+export function findInputErrors(input: CommentInput, site: Site): FieldError[] {
+  const errors = findFieldErrors(input, site.settings);
+  if (input.key !== null && byteLength(input.key) > fieldLimits.key) {
+    errors.push({ field: 'key', code: 'TOO_LONG', message: `The idempotency key is too long (at most ${fieldLimits.key} bytes).` });
+  }
+  if (input.pageTitle !== null && byteLength(input.pageTitle) > fieldLimits.pageTitle) {
+    errors.push({ field: 'pageTitle', code: 'TOO_LONG', message: `The page title is too long (at most ${fieldLimits.pageTitle} bytes).` });
+  }
+  if (byteLength(input.honeypot) > fieldLimits.honeypot) {
+    errors.push({ field: 'honeypot', code: 'TOO_LONG', message: 'A hidden field is too long.' });
+  }
+  return errors;
+}
+
+/** A URL on one of the site's origins, or null: readers' input must not point our links elsewhere. */
+export function sameSiteUrl(value: string | null, site: Site): string | null {
+  if (value === null || byteLength(value) > fieldLimits.pageUrl) return null;
+  try {
+    const u = new URL(value);
+    return site.allowedOrigins.includes(u.origin) ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}

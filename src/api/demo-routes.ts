@@ -1,0 +1,27 @@
+import { Router, type Request, type Response } from 'express';
+import { isUuid } from '../domain/comment-fields.js';
+import { AppError } from '../errors.js';
+import type { SubmissionsQueue } from '../queue/submissions-queue.js';
+import { listApprovedComments, type PublicComment } from '../store/comments.js';
+import type { Queryable } from '../store/db.js';
+import { DEMO_PAGE_ID, DEMO_SITE_ID, renderDemoPage } from './demo-page.js';
+import type { SiteDirectory } from './site-directory.js';
+import { loadSubmissionStatus } from './submission-status.js';
+
+/** GET /: the demo article with its thread rendered on the server. */
+export function createDemoRoutes(deps: { db: Queryable; queue: SubmissionsQueue; sites: SiteDirectory }): Router {
+  const { db, queue, sites } = deps;
+  const router = Router();
+  router.get('/', async (req: Request, res: Response) => {
+    const site = await sites.get(DEMO_SITE_ID).catch(() => null);
+    if (site === null) throw new AppError(503, 'DEMO_UNAVAILABLE', 'The demo site is not set up: run npm start or reply-desk migrate (with DEMO=true).');
+    // The demo thread is short; one page of 500 is the whole of it (the widget pages through long ones).
+    const { comments } = await listApprovedComments(db, { siteId: site.id, page: DEMO_PAGE_ID, after: null, limit: 500 });
+    const replyToId = typeof req.query.replytocom === 'string' ? req.query.replytocom : '';
+    const replyTo: PublicComment | null = comments.find((c) => c.id === replyToId) ?? null;
+    const postedId = typeof req.query.rd_comment === 'string' && isUuid(req.query.rd_comment) ? req.query.rd_comment : null;
+    const justPosted = postedId === null ? null : await loadSubmissionStatus(db, queue, postedId.toLowerCase());
+    res.set('Cache-Control', 'no-store').type('html').send(renderDemoPage({ site, comments, replyTo, justPosted }));
+  });
+  return router;
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
+import { toBodyParserAppError } from './body-parsers.js';
+import { renderFormErrorPage } from './form-error-page.js';
+
+/** A classic form post gets an HTML page back, never JSON. */
+function wantsHtml(req: Request): boolean {
+  return req.method === 'POST' && req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+}
+
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(new AppError(404, 'NOT_FOUND', 'There is nothing here.'));
+};
+
+/**
+ * The one place errors become responses: expected ones (AppError, body-parser's) with their status,
+ * code and field; anything else is logged with an id and answered as a plain 500 that carries the id
+ * and no detail.
+ */
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let appError = err instanceof AppError ? err : toBodyParserAppError(err);
+    if (appError === null) {
+      const errorId = randomUUID();
+      logger.error({ errorId, err, method: req.method, path: req.path }, 'unexpected error');
+      appError = new AppError(500, 'INTERNAL', `Something went wrong on our side (error id ${errorId}).`);
+    } else if (appError.status >= 500) {
+      logger.warn({ code: appError.code, detail: appError.detail, path: req.path }, appError.message);
+    }
+    if (res.headersSent) return;
+    if (appError.retryAfter !== undefined) res.set('Retry-After', String(appError.retryAfter));
+    res.status(appError.status);
+    if (wantsHtml(req)) {
+      const back = typeof res.locals.backUrl === 'string' ? res.locals.backUrl : null;
+      res.type('html').send(renderFormErrorPage(appError.message, appError.fieldErrors, back));
+      return;
+    }
+    const body: { code: string; message: string; field?: string; errors?: unknown } = {
+      code: appError.code,
+      message: appError.message,
+    };
+    if (appError.field !== undefined) body.field = appError.field;
+    if (appError.fieldErrors.length > 0) body.errors = appError.fieldErrors;
+    res.json({ error: body });
+  };
+}

@@ -1,0 +1,167 @@
+import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { isUuid } from '../domain/comment-fields.js';
+import { mintCommentId, type Submission } from '../domain/submission.js';
+import type { Site } from '../domain/site-settings.js';
+import { AppError } from '../errors.js';
+import { enqueueSubmission, type SubmissionsQueue } from '../queue/submissions-queue.js';
+import { countApproved, listApprovedComments } from '../store/comments.js';
+import type { Queryable } from '../store/db.js';
+import { parseForm, parseJson, requireCommentContentType } from './body-parsers.js';
+import { findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
+import type { SiteDirectory } from './site-directory.js';
+import { loadSubmissionStatus } from './submission-status.js';
+import { decodeCursor, encodeCursor } from './thread-cursor.js';
+
+export interface PublicRoutesDeps {
+  db: Queryable;
+  queue: SubmissionsQueue;
+  sites: SiteDirectory;
+  logger: Logger;
+  publicUrl: string;
+  enqueueTimeoutMs: number;
+}
+
+const MAX_COUNT_PAGES = 100;
+
+function databaseDown(err: unknown): AppError {
+  return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
+}
+
+async function findSite(sites: SiteDirectory, id: string): Promise<Site | null> {
+  try {
+    return await sites.get(id);
+  } catch (err) {
+    throw databaseDown(err);
+  }
+}
+
+function oneQueryString(req: Request, name: string, required: boolean): string | null {
+  const v = req.query[name];
+  if (v === undefined || v === '') {
+    if (required) throw new AppError(400, 'REQUIRED', `The query parameter "${name}" is missing.`, name);
+    return null;
+  }
+  if (typeof v !== 'string') throw new AppError(400, 'INVALID_TYPE', `Give "${name}" once.`, name);
+  return v;
+}
+
+/** Where a form post sends the reader back to: the form's redirect_to, else the Referer, on the site's origins only. */
+function formReturnUrl(input: CommentInput, req: Request, site: Site): string | null {
+  const redirect = input.redirectTo;
+  // A path on this service (the demo page), but never "//evil.example" or "/\evil.example".
+  if (redirect !== null && /^\/(?![/\\])/.test(redirect)) return redirect;
+  return sameSiteUrl(redirect, site) ?? sameSiteUrl(req.get('referer') ?? null, site) ?? sameSiteUrl(input.pageUrl, site);
+}
+
+function withCommentAnchor(url: string, id: string): string {
+  const u = new URL(url, 'http://relative.invalid');
+  u.searchParams.set('rd_comment', id);
+  u.hash = `comment-${id}`;
+  return url.startsWith('/') ? `${u.pathname}${u.search}${u.hash}` : u.toString();
+}
+
+/** Routes for readers and the widget: submit, submission status, thread, counts. */
+export function createPublicRoutes(deps: PublicRoutesDeps): Router {
+  const { db, queue, sites, publicUrl, enqueueTimeoutMs } = deps;
+  const router = Router();
+
+  router.post('/api/comments', requireCommentContentType, parseJson, parseForm, async (req: Request, res: Response) => {
+    const source = req.is('application/x-www-form-urlencoded') ? 'form' : 'json';
+    const input = readCommentInput(req.body, source);
+    if (input.site === '') throw new AppError(400, 'REQUIRED', 'The site is missing.', 'site');
+    const site = await findSite(sites, input.site);
+    if (site === null) throw new AppError(403, 'UNKNOWN_SITE', 'This site does not accept comments here.', 'site');
+    const returnUrl = source === 'form' ? formReturnUrl(input, req, site) : null;
+    res.locals.backUrl = returnUrl;
+    // Browsers always send Origin on cross-origin posts; a request without one is not from a web page
+    // and gains nothing by lying. "null" (sandboxed frames, file:, pages with Referrer-Policy
+    // no-referrer) is refused like any foreign origin.
+    const origin = req.get('origin');
+    if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
+      throw new AppError(403, 'ORIGIN_NOT_ALLOWED', 'Comments for this site cannot be sent from this page.');
+    }
+
+    const errors = findInputErrors(input, site);
+    if (errors.length > 0) throw AppError.fields(errors);
+
+    const id = mintCommentId(site.id, input.key);
+    const submission: Submission = {
+      id, siteId: site.id, page: input.page, pageUrl: sameSiteUrl(input.pageUrl, site), pageTitle: input.pageTitle,
+      parentId: input.parentId, author: input.author, email: input.email, url: input.url, body: input.body,
+      honeypot: input.honeypot, key: input.key, ip: req.ip ?? null, userAgent: (req.get('user-agent') ?? '').slice(0, 500),
+      referrer: (req.get('referer') ?? '').slice(0, 2000), receivedAt: new Date().toISOString(), source,
+    };
+    try {
+      await enqueueSubmission(queue, submission, enqueueTimeoutMs);
+    } catch (err) {
+      throw new AppError(503, 'QUEUE_UNAVAILABLE', 'We cannot take comments this moment; please try again shortly.', undefined, [], err, 5);
+    }
+    if (source === 'form') {
+      res.redirect(303, withCommentAnchor(returnUrl ?? `${publicUrl}/`, id));
+      return;
+    }
+    res.status(202).json({ id, status: 'queued', statusUrl: `${publicUrl}/api/comments/${id}` });
+  });
+
+  router.get('/api/comments/:id', async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    if (!isUuid(id)) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    let status;
+    try {
+      status = await loadSubmissionStatus(db, queue, id.toLowerCase());
+    } catch (err) {
+      throw databaseDown(err);
+    }
+    if (status === null) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    res.set('Cache-Control', 'no-store').json(status);
+  });
+
+  router.get('/api/comments', async (req: Request, res: Response) => {
+    const siteId = oneQueryString(req, 'site', true) as string;
+    const page = oneQueryString(req, 'page', true) as string;
+    const cursorParam = oneQueryString(req, 'cursor', false);
+    const limitParam = oneQueryString(req, 'limit', false);
+    const limit = limitParam === null ? 50 : Number(limitParam);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+      throw new AppError(400, 'INVALID_LIMIT', 'limit must be a whole number from 1 to 200.', 'limit');
+    }
+    const after = cursorParam === null ? null : decodeCursor(cursorParam);
+    if (cursorParam !== null && after === null) throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid.', 'cursor');
+    const site = await findSite(sites, siteId);
+    if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    let result;
+    try {
+      result = await listApprovedComments(db, { siteId, page, after, limit });
+    } catch (err) {
+      throw databaseDown(err);
+    }
+    // Express adds a weak ETag and answers If-None-Match with 304; readers revalidate every time.
+    res.set('Cache-Control', 'no-cache').json({
+      comments: result.comments.map((c) => ({
+        id: c.id, parent: c.parentId, depth: c.depth, author: c.author, website: c.website || null,
+        html: c.html, createdAt: c.createdAt.toISOString(),
+      })),
+      nextCursor: result.next ? encodeCursor(result.next) : null,
+    });
+  });
+
+  router.get('/api/counts', async (req: Request, res: Response) => {
+    const siteId = oneQueryString(req, 'site', true) as string;
+    const raw = req.query.page;
+    const pages = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((p): p is string => typeof p === 'string');
+    if (pages.length === 0) throw new AppError(400, 'REQUIRED', 'Name at least one page.', 'page');
+    if (pages.length > MAX_COUNT_PAGES) throw new AppError(400, 'TOO_MANY_PAGES', `At most ${MAX_COUNT_PAGES} pages per request.`, 'page');
+    const site = await findSite(sites, siteId);
+    if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    let counts;
+    try {
+      counts = await countApproved(db, siteId, [...new Set(pages)]);
+    } catch (err) {
+      throw databaseDown(err);
+    }
+    res.set('Cache-Control', 'public, max-age=30').json({ site: siteId, counts });
+  });
+
+  return router;
+}

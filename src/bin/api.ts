@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import { createApp } from '../api/app.js';
+import { createSiteDirectory } from '../api/site-directory.js';
+import { createLogger } from '../logger.js';
+import { createSubmissionsQueue } from '../queue/submissions-queue.js';
+import { createProducerRedis } from '../redis.js';
+import { createPool } from '../store/db.js';
+import { exitOnStartupProblem } from './startup.js';
+
+// Entry file of the API process: reads the environment, connects, listens, and stops on SIGTERM.
+const config = await exitOnStartupProblem('api');
+const logger = createLogger(config.LOG_LEVEL, 'api');
+const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE);
+const redis = createProducerRedis(config.REDIS_URL);
+const queue = createSubmissionsQueue(redis, config.QUEUE_PREFIX);
+const sites = createSiteDirectory(pool, { refreshMs: 5000, missRefreshMs: 1000 });
+try {
+  await sites.refresh();
+} catch (err) {
+  const code = (err as { code?: string }).code;
+  process.stderr.write(
+    code === '3D000' || code === '42P01'
+      ? `reply-desk api: the database is not set up: run 'npx reply-desk migrate' (or 'npm start', which does it).\n`
+      : `reply-desk api: cannot read sites from Postgres: ${(err as Error).message}\n`,
+  );
+  process.exit(1);
+}
+
+const app = createApp({
+  db: pool, redis, queue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+  trustProxy: config.TRUST_PROXY, demo: config.DEMO,
+});
+const server = app.listen(config.PORT, config.HOST);
+await once(server, 'listening');
+logger.info({ port: config.PORT, host: config.HOST, publicUrl: config.PUBLIC_URL }, 'api listening');
+if (process.send) process.send('ready');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'api stopping: finishing in-flight requests');
+  const force = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  // Stop accepting, let requests in flight finish (their jobs are queued before they answer), then close.
+  server.close();
+  server.closeIdleConnections();
+  await once(server, 'close');
+  sites.close();
+  await queue.close();
+  redis.disconnect();
+  await pool.end();
+  logger.info('api stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

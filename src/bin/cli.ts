@@ -1,0 +1,71 @@
+import { ConfigError, loadConfig } from '../config.js';
+import { runSiteCommand, UsageError } from '../cli/site-commands.js';
+import { loadDotEnv } from './startup.js';
+import { probePostgres } from '../service-checks.js';
+import { ensureDemoSite } from '../demo-site.js';
+import { createPool } from '../store/db.js';
+import { prepareDatabase } from '../store/migrate.js';
+
+// Entry file of the `reply-desk` command.
+const usage = `usage: reply-desk <command>
+  migrate                                   create the database if missing, apply pending migrations, create the demo site (DEMO=true)
+  site list                                 list sites (id, name, origins, settings)
+  site add ID --name NAME --origin URL…     add a site; --settings '{"requireEmail":false}' to change settings
+  site update ID [--name] [--origin…] [--settings JSON]   change a site (settings are merged)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help') {
+    process.stdout.write(`${usage}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  loadDotEnv();
+  const config = loadConfig(process.env);
+  const problem = await probePostgres(config.DATABASE_URL);
+  if (problem) {
+    process.stderr.write(`reply-desk: ${problem}\n`);
+    return 1;
+  }
+  if (command === 'migrate') {
+    const result = await prepareDatabase(config.DATABASE_URL);
+    if (result.created) process.stdout.write('created the database\n');
+    process.stdout.write(
+      result.applied.length === 0 ? 'database is up to date\n' : `applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n`,
+    );
+    // docker compose runs the API without `npm start`, so the one-shot migrate also makes the demo site.
+    if (config.DEMO) {
+      const pool = createPool(config.DATABASE_URL, 1);
+      try {
+        if (await ensureDemoSite(pool, config.PUBLIC_URL, config.PORT)) process.stdout.write('created the demo site\n');
+      } finally {
+        await pool.end();
+      }
+    }
+    return 0;
+  }
+  if (command === 'site') {
+    const pool = createPool(config.DATABASE_URL, 1);
+    try {
+      await runSiteCommand(pool, args, (line) => process.stdout.write(`${line}\n`));
+    } finally {
+      await pool.end();
+    }
+    return 0;
+  }
+  throw new UsageError(`unknown command "${command}"\n${usage}`);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`reply-desk: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+  } else if ((err as { code?: string }).code === '42P01') {
+    process.stderr.write(`reply-desk: the database is not set up: run 'reply-desk migrate' first\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`reply-desk: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

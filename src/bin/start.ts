@@ -1,0 +1,56 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '../logger.js';
+import { ensureDemoSite } from '../demo-site.js';
+import { createPool } from '../store/db.js';
+import { prepareDatabase } from '../store/migrate.js';
+import { exitOnStartupProblem } from './startup.js';
+
+// `npm start`: create and migrate the database, create the demo site, then run the API and one worker
+// as child processes, restarting either if it dies, until SIGTERM/SIGINT stops both gracefully.
+const config = await exitOnStartupProblem('start');
+const logger = createLogger(config.LOG_LEVEL, 'start');
+
+const prepared = await prepareDatabase(config.DATABASE_URL);
+if (prepared.created) logger.info('created the database');
+if (prepared.applied.length > 0) logger.info({ applied: prepared.applied }, 'applied migrations');
+if (config.DEMO) {
+  const pool = createPool(config.DATABASE_URL, 1);
+  if (await ensureDemoSite(pool, config.PUBLIC_URL, config.PORT)) logger.info('created the demo site');
+  await pool.end();
+}
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function run(name: string, entry: string): void {
+  const child = fork(fileURLToPath(new URL(entry, import.meta.url)), { stdio: 'inherit' });
+  children.set(name, child);
+  child.on('message', (m) => {
+    if (m === 'ready' && name === 'api') {
+      process.stdout.write(`\nReply Desk is running: open ${config.PUBLIC_URL}/ for the demo article (Ctrl+C stops it)\n\n`);
+    }
+  });
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) {
+      if (children.size === 0) process.exit(0);
+      return;
+    }
+    logger.error({ process: name, code, signal }, `${name} exited; restarting in 1 s`);
+    setTimeout(() => run(name, entry), 1000).unref();
+  });
+}
+
+run('api', './api.js');
+run('worker', '../../workers/main.js');
+
+function stop(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  for (const child of children.values()) child.kill('SIGTERM');
+  if (children.size === 0) process.exit(0);
+}
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

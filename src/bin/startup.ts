@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { projectRoot } from '../paths.js';
+import { probePostgres, probeRedis } from '../service-checks.js';
+
+/**
+ * Start-up of every process: read the configuration and check that Postgres and Redis answer. On any
+ * problem print one clear line per problem to stderr and exit 1: no stack traces for a newcomer.
+ */
+export async function exitOnStartupProblem(processName: string): Promise<Config> {
+  loadDotEnv();
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`reply-desk ${processName}: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const problems = (await Promise.all([probePostgres(config.DATABASE_URL), probeRedis(config.REDIS_URL)])).filter(
+    (p): p is string => p !== null,
+  );
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`reply-desk ${processName}: ${p}\n`);
+    process.exit(1);
+  }
+  return config;
+}
+
+/** Reads `.env` at the project root if there is one; variables already set in the environment win. */
+export function loadDotEnv(): void {
+  const file = join(projectRoot, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const wordList = z.array(z.string().trim().min(1).max(200)).max(5000).default([]);
+
+/**
+ * A site's moderation settings, stored as jsonb on `sites.settings`. Every key has a default, so `{}` is
+ * a working site and old rows keep working when a setting is added.
+ */
+export const siteSettingsSchema = z.object({
+  /** The comment must carry a name. @defaultValue true */
+  requireName: z.boolean().default(true),
+  /** The comment must carry an email (never shown publicly). @defaultValue true */
+  requireEmail: z.boolean().default(true),
+  /** `post`: publish what passes every check. `pre`: hold everything for a moderator. @defaultValue post */
+  moderation: z.enum(['post', 'pre']).default('post'),
+  /** Words or phrases that hold a comment for review, matched on normalised text. @defaultValue [] */
+  holdWords: wordList,
+  /** Words or phrases that mark a comment as spam. @defaultValue [] */
+  spamWords: wordList,
+  /** A comment with at least this many links is held (WordPress: 2). 0 turns the rule off. @defaultValue 2 */
+  holdLinks: z.number().int().min(0).max(100).default(2),
+  /** Close a page's thread this many days after its first comment; 0 never closes. @defaultValue 0 */
+  closeAfterDays: z.number().int().min(0).max(36_500).default(0),
+  /** Deepest reply level (a top-level comment is level 1). @defaultValue 5 */
+  maxDepth: z.number().int().min(1).max(10).default(5),
+  /** Hold an author's comments until one of theirs has been approved on this site. @defaultValue true */
+  holdFirstTime: z.boolean().default(true),
+  /** Refuse a second comment from the same IP or email within this many seconds; 0 turns it off. @defaultValue 15 */
+  floodSeconds: z.number().int().min(0).max(3600).default(15),
+});
+
+export type SiteSettings = z.output<typeof siteSettingsSchema>;
+/** What a caller may send to create or change settings: any subset. */
+export type SiteSettingsInput = z.input<typeof siteSettingsSchema>;
+
+/** Settings with defaults filled in; throws a ZodError listing every bad key. */
+export function toSiteSettings(raw: unknown): SiteSettings {
+  return siteSettingsSchema.parse(raw ?? {});
+}
+
+/** A site as the application sees it. */
+export interface Site {
+  id: string;
+  name: string;
+  allowedOrigins: string[];
+  settings: SiteSettings;
+}
+
+export const siteIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Normalises an origin (`https://Example.org:443/` → `https://example.org`); null when it is not one. */
+export function toOrigin(value: string): string | null {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return u.origin;
+  } catch {
+    return null;
+  }
+}

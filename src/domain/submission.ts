@@ -1,0 +1,42 @@
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+
+/**
+ * A submission as the API queues it and the worker reads it: the reader's fields plus what only the
+ * server knows (id, site, IP, time). The worker parses it again with this schema because a queue is a
+ * trust boundary too (old payloads, hand-added jobs).
+ */
+export const submissionSchema = z.object({
+  id: z.uuid(),
+  siteId: z.string().min(1),
+  page: z.string(),
+  pageUrl: z.string().nullable(),
+  pageTitle: z.string().nullable(),
+  parentId: z.string().nullable(),
+  author: z.string(),
+  email: z.string(),
+  url: z.string(),
+  body: z.string(),
+  /** The hidden field bots fill in. */
+  honeypot: z.string(),
+  key: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string(),
+  referrer: z.string(),
+  receivedAt: z.iso.datetime({ offset: true }),
+  source: z.enum(['json', 'form']),
+});
+
+export type Submission = z.output<typeof submissionSchema>;
+
+// Fixed namespace for ids derived from idempotency keys; changing it would break retries in flight.
+const KEY_NAMESPACE = '6f1c2a4e-8a1b-4d0e-9d7c-3b5e2f1a9c40';
+
+/**
+ * The comment's id. With a client idempotency key the id is derived from (site, key), so a retry of the
+ * same submission maps to the same queue job and the same row; without one it is a fresh,
+ * time-ordered UUIDv7.
+ */
+export function mintCommentId(siteId: string, key: string | null): string {
+  return key === null ? uuidv7() : uuidv5(`${siteId}\n${key}`, KEY_NAMESPACE);
+}

@@ -1,0 +1,37 @@
+import { closedPage, duplicate, flood, parentRules, requiredFields } from './rules/refusal-rules.js';
+import { holdWords, firstTimeAuthor, manyLinks, preModeration } from './rules/hold-rules.js';
+import { honeypot, spamWords } from './rules/spam-rules.js';
+import { toVerdict, type CheckContext, type CheckRule, type RuleOutcome, type Verdict } from './verdict.js';
+
+/**
+ * Every check, in the order its reasons are listed to moderators. All rules run (none short-circuits),
+ * so a held comment shows every reason at once; the most severe action decides the status.
+ */
+export const checkRules: readonly CheckRule[] = [
+  // Refusals first: whatever else is true, these comments cannot stand, and the reader is told why.
+  requiredFields,
+  closedPage,
+  parentRules,
+  duplicate,
+  flood,
+  // Spam next: evidence of a bot outweighs any reason to hold.
+  honeypot,
+  spamWords,
+  // Holds last: reasons for a person to look, in order of how much they say about the text itself.
+  holdWords,
+  manyLinks,
+  firstTimeAuthor,
+  preModeration,
+];
+
+/** Runs the rules over one comment's facts. Pure. */
+export function checkComment(ctx: CheckContext, rules: readonly CheckRule[] = checkRules): Verdict {
+  const reasons: RuleOutcome[] = [];
+  for (const rule of rules) {
+    const outcome = rule(ctx);
+    if (outcome === null) continue;
+    if (Array.isArray(outcome)) reasons.push(...(outcome as RuleOutcome[]));
+    else reasons.push(outcome as RuleOutcome);
+  }
+  return toVerdict(reasons);
+}

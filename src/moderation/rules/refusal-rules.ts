@@ -1,0 +1,69 @@
+import { findFieldErrors } from '../../domain/comment-fields.js';
+import type { CheckContext, RuleOutcome } from '../verdict.js';
+
+/*
+ * Refusals: the comment cannot be published whatever a moderator thinks of it (missing fields, a
+ * closed thread, a reply to nothing, a repeat). Their messages are shown to the reader.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** Required fields and limits under the site's settings at check time (they may have changed since intake). */
+export function requiredFields(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleOutcome[] {
+  return findFieldErrors(ctx.fields, ctx.settings).map((e) => ({
+    rule: 'required-fields',
+    action: 'reject',
+    code: e.code,
+    message: e.message,
+    score: 0,
+    field: e.field,
+  }));
+}
+
+/** Closed by hand, or older than the site's close-after-N-days counted from the page's first comment. */
+export function closedPage(ctx: Pick<CheckContext, 'page' | 'settings' | 'receivedAt'>): RuleOutcome | null {
+  const { page, settings, receivedAt } = ctx;
+  const expired =
+    settings.closeAfterDays > 0 &&
+    page.firstCommentAt !== null &&
+    receivedAt.getTime() - page.firstCommentAt.getTime() > settings.closeAfterDays * DAY_MS;
+  if (!page.closed && !expired) return null;
+  return { rule: 'closed-page', action: 'reject', code: 'THREAD_CLOSED', message: 'Comments are closed on this page.', score: 0 };
+}
+
+/** A reply must answer an approved comment on the same page, within the site's depth. */
+export function parentRules(ctx: Pick<CheckContext, 'parent' | 'page' | 'settings'>): RuleOutcome | null {
+  const { parent, page, settings } = ctx;
+  const refuse = (code: string, message: string): RuleOutcome => ({
+    rule: 'parent', action: 'reject', code, message, score: 0, field: 'parent',
+  });
+  if (parent === null) return null;
+  if (parent === 'missing' || parent.pageId !== page.id) {
+    return refuse('PARENT_NOT_FOUND', 'The comment you are replying to does not exist on this page.');
+  }
+  if (parent.status !== 'approved') {
+    return refuse('PARENT_NOT_APPROVED', 'The comment you are replying to is not published.');
+  }
+  // depth is 0 for a top-level comment, so a reply sits at level depth + 2.
+  if (parent.depth + 2 > settings.maxDepth) {
+    return refuse('TOO_DEEP', `Replies nest at most ${settings.maxDepth} levels deep here.`);
+  }
+  return null;
+}
+
+/** Same page, parent, author and text as a comment already there. */
+export function duplicate(ctx: Pick<CheckContext, 'duplicate'>): RuleOutcome | null {
+  if (!ctx.duplicate) return null;
+  return {
+    rule: 'duplicate', action: 'reject', code: 'DUPLICATE',
+    message: "Duplicate comment detected; it looks as though you've already said that!", score: 0,
+  };
+}
+
+/** A second comment from the same email or IP within the site's flood window. */
+export function flood(ctx: Pick<CheckContext, 'lastFromAuthorAt' | 'receivedAt' | 'settings'>): RuleOutcome | null {
+  const { lastFromAuthorAt, receivedAt, settings } = ctx;
+  if (settings.floodSeconds === 0 || lastFromAuthorAt === null) return null;
+  if (receivedAt.getTime() - lastFromAuthorAt.getTime() >= settings.floodSeconds * 1000) return null;
+  return { rule: 'flood', action: 'reject', code: 'TOO_FAST', message: 'You are posting comments too quickly. Slow down.', score: 0 };
+}

@@ -1,0 +1,18 @@
+import { findListedWord } from '../../domain/normalize-text.js';
+import type { CheckContext, RuleOutcome } from '../verdict.js';
+
+/* Spam signals: strong evidence the comment is not a reader talking. Spam is kept, never published. */
+
+/** The hidden field no person sees was filled in. */
+export function honeypot(ctx: Pick<CheckContext, 'honeypot'>): RuleOutcome | null {
+  if (ctx.honeypot.trim() === '') return null;
+  return { rule: 'honeypot', action: 'spam', code: 'HONEYPOT', message: 'The hidden anti-bot field was filled in.', score: 10 };
+}
+
+/** One of the site's spam words, in the text, name, email or website. */
+export function spamWords(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleOutcome | null {
+  const { fields, settings } = ctx;
+  const word = findListedWord(`${fields.body} ${fields.author} ${fields.email} ${fields.url}`, settings.spamWords);
+  if (word === null) return null;
+  return { rule: 'spam-words', action: 'spam', code: 'SPAM_WORD', message: `Contains the spam word "${word}".`, score: 5 };
+}

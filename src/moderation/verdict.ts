@@ -1,0 +1,72 @@
+import type { CommentFields } from '../domain/comment-fields.js';
+import type { SiteSettings } from '../domain/site-settings.js';
+
+export type CommentStatus = 'approved' | 'pending' | 'spam' | 'rejected';
+
+/** What one rule decided: hold for a person, mark as spam, or refuse outright. */
+export type RuleAction = 'hold' | 'spam' | 'reject';
+
+/** One rule's contribution to the verdict, stored with the comment and shown to moderators. */
+export interface RuleOutcome {
+  rule: string;
+  action: RuleAction;
+  /** Stable UPPER_SNAKE code, e.g. `TOO_MANY_LINKS`. */
+  code: string;
+  /** Why, in words a moderator (or, for refusals, the reader) understands. */
+  message: string;
+  /** How much this counts towards "spam"; 0 for refusals, which say nothing about spamminess. */
+  score: number;
+  field?: string;
+}
+
+export interface Verdict {
+  status: CommentStatus;
+  /** Sum of the outcomes' scores. */
+  score: number;
+  reasons: RuleOutcome[];
+}
+
+/** The stored facts about the comment being replied to. */
+export interface ParentFacts {
+  pageId: number;
+  status: CommentStatus;
+  depth: number;
+}
+
+/**
+ * Everything the rules may read. The worker builds it from the submission and one query; rules never
+ * read the clock, the environment or the database themselves, so they are pure and table-testable.
+ */
+export interface CheckContext {
+  fields: CommentFields;
+  honeypot: string;
+  receivedAt: Date;
+  settings: SiteSettings;
+  page: { id: number; closed: boolean; firstCommentAt: Date | null };
+  /** null: no parent given; 'missing': given but not found on this site. */
+  parent: ParentFacts | 'missing' | null;
+  /** A live comment with the same content fingerprint exists. */
+  duplicate: boolean;
+  /** When the same email or IP last had a comment accepted on this site, before this one. */
+  lastFromAuthorAt: Date | null;
+  /** The author (by email) has at least one approved comment on this site. */
+  authorHasApproved: boolean;
+  linkCount: number;
+}
+
+/** A check: returns nothing, one outcome, or several (one per bad field). */
+export type CheckRule = (ctx: CheckContext) => RuleOutcome | readonly RuleOutcome[] | null;
+
+const severity: Record<RuleAction, number> = { hold: 1, spam: 2, reject: 3 };
+const statusOf: Record<RuleAction, CommentStatus> = { hold: 'pending', spam: 'spam', reject: 'rejected' };
+
+/** The verdict of a list of outcomes: the most severe action decides; no outcome means approved. */
+export function toVerdict(reasons: RuleOutcome[]): Verdict {
+  let worst: RuleAction | null = null;
+  let score = 0;
+  for (const r of reasons) {
+    score += r.score;
+    if (worst === null || severity[r.action] > severity[worst]) worst = r.action;
+  }
+  return { status: worst === null ? 'approved' : statusOf[worst], score: Math.round(score * 100) / 100, reasons };
+}

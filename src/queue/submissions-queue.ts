@@ -1,0 +1,66 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Submission } from '../domain/submission.js';
+
+/** The queue between the API and the workers: one job per reader submission, its id the comment id. */
+export const SUBMISSIONS_QUEUE = 'submissions';
+
+export type SubmissionsQueue = Queue<Submission, SubmitResult, 'submit'>;
+
+/** What a processed job returns (kept briefly in Redis; the truth is the comments row). */
+export interface SubmitResult {
+  status: string;
+  alreadyStored: boolean;
+}
+
+/**
+ * Retries cover Postgres being away for a while: exponential from 1 s, 15 attempts, so the last retry
+ * comes some 9 hours after the first failure. Bad input never retries (the processor throws
+ * UnrecoverableError). Completed jobs are kept an hour so a retried POST with the same idempotency key
+ * finds its job; failed ones are kept for moderators to inspect and retry.
+ */
+export const submitJobOptions: JobsOptions = {
+  attempts: 15,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 50_000 },
+  removeOnFail: { age: 30 * 86_400 },
+};
+
+export function createSubmissionsQueue(connection: Redis, prefix: string): SubmissionsQueue {
+  return new Queue<Submission, SubmitResult, 'submit'>(SUBMISSIONS_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: submitJobOptions,
+  });
+}
+
+/** Thrown when Redis did not take the job in time. */
+export class EnqueueTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not accept the job within ${ms} ms`);
+    this.name = 'EnqueueTimeoutError';
+  }
+}
+
+/**
+ * Queues a submission, resolving once Redis has stored the job. The job id is the comment id, so the
+ * same submission queued twice (an idempotent retry) stays one job.
+ */
+export async function enqueueSubmission(queue: SubmissionsQueue, submission: Submission, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EnqueueTimeoutError(timeoutMs)), timeoutMs);
+  });
+  try {
+    await Promise.race([queue.add('submit', submission, { jobId: submission.id }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Where a submission not yet in Postgres stands in the queue; null when the queue does not know it. */
+export async function loadQueuedState(queue: SubmissionsQueue, id: string): Promise<'queued' | 'failed' | null> {
+  const state = await queue.getJobState(id);
+  if (state === 'unknown' || state === 'completed') return null;
+  return state === 'failed' ? 'failed' : 'queued';
+}

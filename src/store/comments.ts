@@ -1,0 +1,82 @@
+import type { CommentStatus, RuleOutcome } from '../moderation/verdict.js';
+import type { Queryable } from './db.js';
+
+/** A published comment as readers see it: no email, no IP, no verdict. */
+export interface PublicComment {
+  id: string;
+  parentId: string | null;
+  depth: number;
+  author: string;
+  website: string;
+  html: string;
+  createdAt: Date;
+}
+
+/** Where a thread page starts: after this (received_at, id). */
+export interface ThreadCursor {
+  receivedAt: Date;
+  id: string;
+}
+
+export async function listApprovedComments(
+  db: Queryable,
+  q: { siteId: string; page: string; after: ThreadCursor | null; limit: number },
+): Promise<{ comments: PublicComment[]; next: ThreadCursor | null }> {
+  // Keyset pagination on the partial index (page_id, received_at, id) where approved: a deep page costs
+  // the same as the first.
+  const { rows } = await db.query<{
+    id: string; parent_id: string | null; depth: number; author_name: string; author_url: string;
+    body_html: string; received_at: Date;
+  }>(
+    `select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at
+       from pages p
+       join comments c on c.page_id = p.id and c.status = 'approved'
+      where p.site_id = $1 and p.identifier = $2
+        and ($3::timestamptz is null or (c.received_at, c.id) > ($3::timestamptz, $4::uuid))
+      order by c.received_at, c.id
+      limit $5`,
+    [q.siteId, q.page, q.after?.receivedAt ?? null, q.after?.id ?? null, q.limit + 1],
+  );
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    comments: page.map((r) => ({
+      id: r.id, parentId: r.parent_id, depth: r.depth, author: r.author_name, website: r.author_url,
+      html: r.body_html, createdAt: r.received_at,
+    })),
+    next: more && last ? { receivedAt: last.received_at, id: last.id } : null,
+  };
+}
+
+/** A submission's stored outcome, as its author may see it (no email, no IP). */
+export interface StoredOutcome {
+  id: string;
+  status: CommentStatus;
+  html: string;
+  page: string;
+  reasons: RuleOutcome[];
+}
+
+export async function loadStoredOutcome(db: Queryable, id: string): Promise<StoredOutcome | null> {
+  const { rows } = await db.query<{ id: string; status: CommentStatus; body_html: string; identifier: string; verdict: { reasons?: RuleOutcome[] } }>(
+    `select c.id, c.status, c.body_html, p.identifier, c.verdict
+       from comments c join pages p on p.id = c.page_id where c.id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { id: r.id, status: r.status, html: r.body_html, page: r.identifier, reasons: r.verdict.reasons ?? [] };
+}
+
+/** Approved counts of many pages of a site; pages never commented on count 0. */
+export async function countApproved(db: Queryable, siteId: string, pages: string[]): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ identifier: string; approved_count: number }>(
+    'select identifier, approved_count from pages where site_id = $1 and identifier = any($2::text[])',
+    [siteId, pages],
+  );
+  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const p of pages) counts[p] = 0;
+  for (const r of rows) counts[r.identifier] = r.approved_count;
+  return counts;
+}

@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createApp } from '../../src/api/app.js';
+import { createSiteDirectory, type SiteDirectory } from '../../src/api/site-directory.js';
+import type { SiteSettingsInput } from '../../src/domain/site-settings.js';
+import { createLogger } from '../../src/logger.js';
+import { projectRoot } from '../../src/paths.js';
+import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
+import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
+import { createCommentWriter } from '../../src/store/comment-writer.js';
+import type { Pool } from '../../src/store/db.js';
+import { insertSite } from '../../src/store/sites.js';
+import { createSubmissionProcessor } from '../../workers/submission-processor.js';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** An API listening on port 0 in this process, talking to real Postgres and Redis. */
+export interface TestApi {
+  url: string;
+  origin: string;
+  queue: SubmissionsQueue;
+  sites: SiteDirectory;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+export async function startApi(opts: { pool: Pool; redisUrl?: string; prefix: string; enqueueTimeoutMs?: number; trustProxy?: string }): Promise<TestApi> {
+  const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
+  const queue = createSubmissionsQueue(redis, opts.prefix);
+  const sites = createSiteDirectory(opts.pool, { refreshMs: 60_000, missRefreshMs: 0 });
+  // Listen first: the app needs its own address as its public URL.
+  const server: Server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = createApp({
+    db: opts.pool, redis, queue, sites, logger, publicUrl: url,
+    enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000, trustProxy: opts.trustProxy ?? '', demo: true,
+  });
+  server.on('request', app);
+  return {
+    url,
+    origin: url,
+    queue,
+    sites,
+    redis,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      sites.close();
+      await queue.close().catch(() => {});
+      redis.disconnect();
+    },
+  };
+}
+
+/** A BullMQ worker in this process running the real processor. */
+export async function startWorker(opts: { pool: Pool; redisUrl?: string; prefix: string; concurrency?: number }): Promise<{ close(): Promise<void> }> {
+  const connection = createWorkerRedis(opts.redisUrl ?? TEST_REDIS_URL);
+  const writer = createCommentWriter(opts.pool, 100);
+  const worker = new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ db: opts.pool, writer, logger }), {
+    connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 16, lockDuration: 5000,
+  });
+  await worker.waitUntilReady();
+  return {
+    async close() {
+      await worker.close();
+      await writer.drain();
+      connection.disconnect();
+    },
+  };
+}
+
+/**
+ * A worker as its own OS process (the real entry file, run from source through tsx), for tests that
+ * kill it. Resolves once it reports ready.
+ */
+export async function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'workers/main.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', WORKER_LOCK_MS: '2000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (m) => m === 'ready' && resolve());
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code} before ready:\n${output}`)));
+  });
+  return child;
+}
+
+/** Stops a child process and waits for it to be gone. */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
+}
+
+export function newQueuePrefix(): string {
+  return `rd-test-${randomUUID()}`;
+}
+
+/** Removes every Redis key under a test's queue prefix. */
+export async function deleteQueueKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Creates a site whose origin is the test API, with settings over the defaults. */
+export async function addSite(pool: Pool, id: string, origins: string[], settings: SiteSettingsInput = {}): Promise<void> {
+  await insertSite(pool, { id, name: `Site ${id}`, allowedOrigins: origins, settings });
+}
+
+/** POSTs JSON to the API. */
+export function postJson(api: { url: string }, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${api.url}/api/comments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Waits until the comment is stored and returns its row. */
+export async function waitForStored(pool: Pool, id: string, timeoutMs = 20_000): Promise<{ status: string; verdict: { reasons: { code: string; rule: string }[] }; body_html: string; depth: number; parent_id: string | null }> {
+  return waitFor(`comment ${id} to be stored`, async () => {
+    const { rows } = await pool.query('select status, verdict, body_html, depth, parent_id from comments where id = $1', [id]);
+    return rows[0];
+  }, timeoutMs);
+}

@@ -1,0 +1,103 @@
+import { describe, it, expect } from 'vitest';
+import { checkComment, checkRules } from '../../src/moderation/check-comment.js';
+import type { CheckContext, CheckRule, RuleOutcome } from '../../src/moderation/verdict.js';
+import { baseContext, RECEIVED_AT } from './support/check-context.js';
+
+type Overrides = Parameters<typeof baseContext>[0];
+
+const codes = (ctx: CheckContext): string[] => checkComment(ctx).reasons.map((r) => r.code);
+
+describe('checkComment', () => {
+  it('a clean comment is approved with no reasons and score 0', () => {
+    expect(checkComment(baseContext())).toEqual({ status: 'approved', score: 0, reasons: [] });
+  });
+
+  it.each<[string, Overrides, string, string[]]>([
+    ['a first comment on a site that holds first-timers', { settings: { holdFirstTime: true }, authorHasApproved: false }, 'pending', ['FIRST_COMMENT']],
+    ['a returning author on a site that holds first-timers', { settings: { holdFirstTime: true }, authorHasApproved: true }, 'approved', []],
+    ['a comment on a pre-moderated site', { settings: { moderation: 'pre' } }, 'pending', ['PRE_MODERATION']],
+    ['a comment with 2 links', { linkCount: 2 }, 'pending', ['TOO_MANY_LINKS']],
+    ['a comment with a hold word', { fields: { body: 'refund please' }, settings: { holdWords: ['refund'] } }, 'pending', ['HOLD_WORD']],
+    ['a comment with the honeypot filled in', { honeypot: 'gotcha' }, 'spam', ['HONEYPOT']],
+    ['a comment with a spam word', { fields: { body: 'casino' }, settings: { spamWords: ['casino'] } }, 'spam', ['SPAM_WORD']],
+    ['a duplicate', { duplicate: true }, 'rejected', ['DUPLICATE']],
+    ['a comment on a closed page', { page: { id: 1, closed: true, firstCommentAt: null } }, 'rejected', ['THREAD_CLOSED']],
+    ['a reply to a missing parent', { parent: 'missing' }, 'rejected', ['PARENT_NOT_FOUND']],
+    ['a comment sent 1 s after the last', { lastFromAuthorAt: new Date(RECEIVED_AT.getTime() - 1000) }, 'rejected', ['TOO_FAST']],
+    ['a comment without text', { fields: { body: '' } }, 'rejected', ['REQUIRED']],
+  ])('%s is %s, giving %j', (_scenario, overrides, status, expected) => {
+    const verdict = checkComment(baseContext(overrides));
+    expect(verdict.status).toBe(status);
+    expect(verdict.reasons.map((r) => r.code)).toEqual(expected);
+  });
+
+  it('a held comment lists every hold reason, in list order, and sums their scores', () => {
+    const verdict = checkComment(baseContext({
+      fields: { body: 'refund now' },
+      settings: { holdWords: ['refund'], holdLinks: 2, holdFirstTime: true, moderation: 'pre' },
+      linkCount: 3,
+      authorHasApproved: false,
+    }));
+    expect(verdict.status).toBe('pending');
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['HOLD_WORD', 'TOO_MANY_LINKS', 'FIRST_COMMENT', 'PRE_MODERATION']);
+    expect(verdict.score).toBe(2 + 3 + 0.5 + 0);
+  });
+
+  it('spam outweighs hold, and the hold reasons are still listed after the spam ones', () => {
+    const verdict = checkComment(baseContext({
+      fields: { body: 'casino refund' },
+      settings: { spamWords: ['casino'], holdWords: ['refund'] },
+      honeypot: 'x',
+      linkCount: 2,
+    }));
+    expect(verdict.status).toBe('spam');
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['HONEYPOT', 'SPAM_WORD', 'HOLD_WORD', 'TOO_MANY_LINKS']);
+    expect(verdict.score).toBe(10 + 5 + 2 + 2);
+  });
+
+  it('reject outweighs spam and hold; refusals come first, in list order', () => {
+    const ctx = baseContext({
+      fields: { body: 'casino', email: 'bad', parentId: 'not-a-uuid' },
+      settings: { spamWords: ['casino'], moderation: 'pre' },
+      page: { id: 1, closed: true, firstCommentAt: null },
+      parent: 'missing',
+      duplicate: true,
+      lastFromAuthorAt: RECEIVED_AT,
+      honeypot: 'x',
+    });
+    const verdict = checkComment(ctx);
+    expect(verdict.status).toBe('rejected');
+    expect(codes(ctx)).toEqual([
+      'INVALID_EMAIL', 'INVALID_PARENT', 'THREAD_CLOSED', 'PARENT_NOT_FOUND', 'DUPLICATE', 'TOO_FAST',
+      'HONEYPOT', 'SPAM_WORD', 'PRE_MODERATION',
+    ]);
+    expect(verdict.reasons.find((r) => r.code === 'INVALID_EMAIL')?.field).toBe('email');
+  });
+
+  it('runs every rule even after a reject, with the same context', () => {
+    const seen: string[] = [];
+    const ctx = baseContext();
+    const rule = (name: string, outcome: RuleOutcome | RuleOutcome[] | null): CheckRule => (c) => {
+      expect(c).toBe(ctx);
+      seen.push(name);
+      return outcome;
+    };
+    const reject: RuleOutcome = { rule: 'r', action: 'reject', code: 'R', message: 'r', score: 0 };
+    const hold: RuleOutcome = { rule: 'h', action: 'hold', code: 'H', message: 'h', score: 1 };
+    const verdict = checkComment(ctx, [rule('a', reject), rule('b', null), rule('c', [hold, hold]), rule('d', [])]);
+    expect(seen).toEqual(['a', 'b', 'c', 'd']);
+    expect(verdict).toEqual({ status: 'rejected', score: 2, reasons: [reject, hold, hold] });
+  });
+
+  it('with no rules, everything is approved', () => {
+    expect(checkComment(baseContext({ duplicate: true }), []).status).toBe('approved');
+  });
+
+  it('the default list holds refusals, then spam, then hold rules', () => {
+    expect(checkRules.map((r) => r.name)).toEqual([
+      'requiredFields', 'closedPage', 'parentRules', 'duplicate', 'flood',
+      'honeypot', 'spamWords',
+      'holdWords', 'manyLinks', 'firstTimeAuthor', 'preModeration',
+    ]);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, it, expect } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+describe('loadConfig', () => {
+  it('an empty environment gives the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/reply_desk',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'http://localhost:3000',
+      LOG_LEVEL: 'info',
+      QUEUE_PREFIX: 'reply-desk',
+      WORKER_CONCURRENCY: 32,
+      WORKER_LOCK_MS: 30_000,
+      WRITE_BATCH_SIZE: 100,
+      DB_POOL_SIZE: 10,
+      ENQUEUE_TIMEOUT_MS: 2000,
+      TRUST_PROXY: '',
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      DEMO: true,
+    });
+  });
+
+  it('empty strings count as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', DEMO: '' })).toEqual(loadConfig({}));
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', NODE_ENV: 'test' })).toEqual(loadConfig({}));
+  });
+
+  it.each([
+    ['PORT', '8080', 8080],
+    ['PORT', '0', 0],
+    ['DATABASE_URL', 'postgresql://u:p@db:5432/x', 'postgresql://u:p@db:5432/x'],
+    ['REDIS_URL', 'rediss://cache.example:6380', 'rediss://cache.example:6380'],
+    ['PUBLIC_URL', 'https://comments.example/', 'https://comments.example'],
+    ['PUBLIC_URL', 'https://example.org/comments//', 'https://example.org/comments'],
+    ['DEMO', 'false', false],
+    ['DEMO', '0', false],
+    ['DEMO', '1', true],
+    ['LOG_LEVEL', 'debug', 'debug'],
+    ['QUEUE_PREFIX', 'test:run.1_a-b', 'test:run.1_a-b'],
+    ['WRITE_BATCH_SIZE', '1', 1],
+    ['TRUST_PROXY', 'loopback', 'loopback'],
+  ])('%s=%j gives %j', (key, value, expected) => {
+    expect(loadConfig({ [key]: value })).toMatchObject({ [key]: expected });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://db/x'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['PUBLIC_URL', 'ftp://example.org'],
+    ['LOG_LEVEL', 'verbose'],
+    ['QUEUE_PREFIX', 'has space'],
+    ['QUEUE_PREFIX', 'x'.repeat(65)],
+    ['WORKER_CONCURRENCY', '0'],
+    ['WORKER_LOCK_MS', '999'],
+    ['DB_POOL_SIZE', '201'],
+    ['ENQUEUE_TIMEOUT_MS', '10'],
+    ['DEMO', 'yes'],
+  ])('%s=%j is refused with a ConfigError naming the key and value', (key, value) => {
+    const error = configError({ [key]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toContain(`${key}=${JSON.stringify(value)}`);
+  });
+
+  it('several bad values give one ConfigError listing each', () => {
+    const error = configError({ PORT: 'abc', DATABASE_URL: 'mysql://db/x', REDIS_URL: 'http://r', LOG_LEVEL: 'loud', HOST: 'ok' });
+    expect(error.name).toBe('ConfigError');
+    expect(error.problems.map((p) => p.split('=')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    for (const key of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(error.message).toContain(key);
+    expect(error.message).toMatch(/^Invalid configuration: /);
+  });
+});

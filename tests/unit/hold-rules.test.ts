@@ -1,0 +1,76 @@
+import { describe, it, expect } from 'vitest';
+import { firstTimeAuthor, holdWords, manyLinks, preModeration } from '../../src/moderation/rules/hold-rules.js';
+import { baseContext } from './support/check-context.js';
+
+describe('holdWords', () => {
+  const watched = ['refund', 'class action'];
+
+  it.each([
+    ['the body', { body: 'I want a REFUND' }],
+    ['the body, in fullwidth letters', { body: 'ｒｅｆｕｎｄ please' }],
+    ['the body, as a phrase over a line break', { body: 'a class\naction suit' }],
+    ['the name', { author: 'Refund Seeker' }],
+    ['the email', { email: 'refund@example.org' }],
+    ['the website', { url: 'https://example.org/refund' }],
+  ])('a hold word in %s holds the comment', (_scenario, fields) => {
+    const outcome = holdWords(baseContext({ fields, settings: { holdWords: watched } }));
+    expect(outcome).toMatchObject({ rule: 'hold-words', action: 'hold', code: 'HOLD_WORD', score: 2 });
+    expect(outcome?.message).toMatch(/"(refund|class action)"/);
+  });
+
+  it.each([
+    ['a clean comment', {}, watched],
+    ['"class" when "ass" is watched', { body: 'a first-class post' }, ['ass']],
+    ['"refunded" when "refund" is watched', { body: 'they refunded me' }, watched],
+    ['an empty hold list', { body: 'refund' }, []],
+  ])('%s gives no outcome', (_scenario, fields, words) => {
+    expect(holdWords(baseContext({ fields, settings: { holdWords: words } }))).toBeNull();
+  });
+});
+
+describe('manyLinks', () => {
+  it.each([
+    [0, 2],
+    [1, 2],
+    [5, 0],
+    [2, 3],
+  ])('%i link(s) with holdLinks %i gives no outcome', (linkCount, holdLinks) => {
+    expect(manyLinks(baseContext({ linkCount, settings: { holdLinks } }))).toBeNull();
+  });
+
+  it.each([
+    [2, 2],
+    [3, 2],
+    [1, 1],
+    [40, 10],
+  ])('%i link(s) with holdLinks %i holds the comment, scoring one per link', (linkCount, holdLinks) => {
+    expect(manyLinks(baseContext({ linkCount, settings: { holdLinks } }))).toMatchObject({
+      rule: 'links', action: 'hold', code: 'TOO_MANY_LINKS', score: linkCount,
+      message: `Contains ${linkCount} links (held at ${holdLinks}).`,
+    });
+  });
+});
+
+describe('firstTimeAuthor', () => {
+  it.each([
+    [false, false, null],
+    [false, true, null],
+    [true, true, null],
+    [true, false, { rule: 'first-time', action: 'hold', code: 'FIRST_COMMENT', score: 0.5 }],
+  ])('holdFirstTime=%s, authorHasApproved=%s gives %j', (holdFirstTime, authorHasApproved, expected) => {
+    const result = firstTimeAuthor(baseContext({ authorHasApproved, settings: { holdFirstTime } }));
+    if (expected === null) expect(result).toBeNull();
+    else expect(result).toMatchObject(expected);
+  });
+});
+
+describe('preModeration', () => {
+  it.each([
+    ['post', null],
+    ['pre', { rule: 'pre-moderation', action: 'hold', code: 'PRE_MODERATION', score: 0 }],
+  ] as const)('moderation=%s gives %j', (moderation, expected) => {
+    const result = preModeration(baseContext({ settings: { moderation } }));
+    if (expected === null) expect(result).toBeNull();
+    else expect(result).toMatchObject(expected);
+  });
+});

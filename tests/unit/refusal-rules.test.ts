@@ -1,0 +1,114 @@
+import { describe, it, expect } from 'vitest';
+import { closedPage, duplicate, flood, parentRules, requiredFields } from '../../src/moderation/rules/refusal-rules.js';
+import type { ParentFacts } from '../../src/moderation/verdict.js';
+import { baseContext, RECEIVED_AT } from './support/check-context.js';
+
+const DAY_MS = 86_400_000;
+const ago = (ms: number): Date => new Date(RECEIVED_AT.getTime() - ms);
+
+describe('requiredFields', () => {
+  it('a clean comment gives no outcome', () => {
+    expect(requiredFields(baseContext())).toEqual([]);
+  });
+
+  it('one reject outcome per bad field, with the field named', () => {
+    const outcomes = requiredFields(baseContext({ fields: { body: '', email: 'nope' } }));
+    expect(outcomes.map((o) => [o.rule, o.action, o.code, o.field, o.score])).toEqual([
+      ['required-fields', 'reject', 'REQUIRED', 'body', 0],
+      ['required-fields', 'reject', 'INVALID_EMAIL', 'email', 0],
+    ]);
+    for (const o of outcomes) expect(o.message).toMatch(/\S/);
+  });
+
+  it.each([
+    ['name required, none given', { requireName: true }, { author: '' }, [['author', 'REQUIRED']]],
+    ['name optional, none given', { requireName: false }, { author: '' }, []],
+    ['email required, none given', { requireEmail: true }, { email: '' }, [['email', 'REQUIRED']]],
+    ['email optional, none given', { requireEmail: false }, { email: '' }, []],
+  ])('uses the settings at check time: %s', (_scenario, settings, fields, expected) => {
+    expect(requiredFields(baseContext({ settings, fields })).map((o) => [o.field, o.code])).toEqual(expected);
+  });
+});
+
+describe('closedPage', () => {
+  it.each([
+    ['an open page without comments', { closed: false, firstCommentAt: null }, 0],
+    ['an open page, no close-after setting', { closed: false, firstCommentAt: ago(1000 * DAY_MS) }, 0],
+    ['a page 29 days after its first comment, closing after 30', { closed: false, firstCommentAt: ago(29 * DAY_MS) }, 30],
+    ['a page exactly 30 days after its first comment, closing after 30', { closed: false, firstCommentAt: ago(30 * DAY_MS) }, 30],
+    ['a page without comments, closing after 30', { closed: false, firstCommentAt: null }, 30],
+  ])('%s is open', (_scenario, page, closeAfterDays) => {
+    expect(closedPage(baseContext({ page: { id: 1, ...page }, settings: { closeAfterDays } }))).toBeNull();
+  });
+
+  it.each([
+    ['a page closed by hand', { closed: true, firstCommentAt: null }, 0],
+    ['a page closed by hand within its window', { closed: true, firstCommentAt: ago(DAY_MS) }, 30],
+    ['a page 30 days and 1 ms after its first comment, closing after 30', { closed: false, firstCommentAt: ago(30 * DAY_MS + 1) }, 30],
+    ['a page 2 days after its first comment, closing after 1', { closed: false, firstCommentAt: ago(2 * DAY_MS) }, 1],
+  ])('%s is refused as THREAD_CLOSED', (_scenario, page, closeAfterDays) => {
+    expect(closedPage(baseContext({ page: { id: 1, ...page }, settings: { closeAfterDays } }))).toMatchObject({
+      rule: 'closed-page', action: 'reject', code: 'THREAD_CLOSED', score: 0,
+    });
+  });
+});
+
+describe('parentRules', () => {
+  const parent = (p: Partial<ParentFacts> = {}): ParentFacts => ({ pageId: 1, status: 'approved', depth: 0, ...p });
+
+  it.each([
+    ['no parent', null, 5],
+    ['an approved top-level parent on the same page', parent(), 5],
+    ['a parent at depth 3 with maxDepth 5 (reply at level 5)', parent({ depth: 3 }), 5],
+    ['a top-level parent with maxDepth 2', parent({ depth: 0 }), 2],
+  ])('%s is allowed', (_scenario, p, maxDepth) => {
+    expect(parentRules(baseContext({ parent: p, settings: { maxDepth } }))).toBeNull();
+  });
+
+  it.each([
+    ['a parent not found on the site', 'missing' as const, 5, 'PARENT_NOT_FOUND'],
+    ['a parent on another page', parent({ pageId: 2 }), 5, 'PARENT_NOT_FOUND'],
+    ['a pending parent', parent({ status: 'pending' }), 5, 'PARENT_NOT_APPROVED'],
+    ['a spam parent', parent({ status: 'spam' }), 5, 'PARENT_NOT_APPROVED'],
+    ['a rejected parent', parent({ status: 'rejected' }), 5, 'PARENT_NOT_APPROVED'],
+    ['a parent at depth 4 with maxDepth 5 (reply at level 6)', parent({ depth: 4 }), 5, 'TOO_DEEP'],
+    ['any parent with maxDepth 1 (no replies)', parent({ depth: 0 }), 1, 'TOO_DEEP'],
+    ['a parent on another page that is also too deep', parent({ pageId: 2, depth: 9 }), 5, 'PARENT_NOT_FOUND'],
+  ])('%s is refused as %s on the parent field', (_scenario, p, maxDepth, code) => {
+    expect(parentRules(baseContext({ parent: p, settings: { maxDepth } }))).toMatchObject({
+      rule: 'parent', action: 'reject', code, field: 'parent', score: 0,
+    });
+  });
+});
+
+describe('duplicate', () => {
+  it.each([
+    [false, null],
+    [true, { rule: 'duplicate', action: 'reject', code: 'DUPLICATE', score: 0 }],
+  ])('duplicate=%s gives %j', (isDuplicate, expected) => {
+    const result = duplicate(baseContext({ duplicate: isDuplicate }));
+    if (expected === null) expect(result).toBeNull();
+    else expect(result).toMatchObject(expected);
+  });
+});
+
+describe('flood', () => {
+  it.each([
+    ['no earlier comment', null, 15],
+    ['the last comment 15 s ago, window 15 s', ago(15_000), 15],
+    ['the last comment an hour ago', ago(3_600_000), 15],
+    ['the last comment 1 s ago but flood control off', ago(1000), 0],
+  ])('%s is allowed', (_scenario, lastFromAuthorAt, floodSeconds) => {
+    expect(flood(baseContext({ lastFromAuthorAt, settings: { floodSeconds } }))).toBeNull();
+  });
+
+  it.each([
+    ['the last comment 14.999 s ago, window 15 s', ago(14_999), 15],
+    ['the last comment at the same instant', ago(0), 15],
+    ['the last comment 59 s ago, window 60 s', ago(59_000), 60],
+  ])('%s is refused as TOO_FAST', (_scenario, lastFromAuthorAt, floodSeconds) => {
+    expect(flood(baseContext({ lastFromAuthorAt, settings: { floodSeconds } }))).toMatchObject({
+      rule: 'flood', action: 'reject', code: 'TOO_FAST', score: 0,
+    });
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, it, expect } from 'vitest';
+import { honeypot, spamWords } from '../../src/moderation/rules/spam-rules.js';
+import { baseContext } from './support/check-context.js';
+
+describe('honeypot', () => {
+  it.each([
+    ['empty', ''],
+    ['only whitespace (autofill of a blank)', '  \n'],
+  ])('a honeypot that is %s gives no outcome', (_scenario, value) => {
+    expect(honeypot(baseContext({ honeypot: value }))).toBeNull();
+  });
+
+  it.each([['a word', 'http://spam.example'], ['one character', 'x']])('a honeypot holding %s is spam', (_s, value) => {
+    expect(honeypot(baseContext({ honeypot: value }))).toMatchObject({
+      rule: 'honeypot', action: 'spam', code: 'HONEYPOT', score: 10,
+    });
+  });
+});
+
+describe('spamWords', () => {
+  const spam = ['casino', 'free money'];
+
+  it.each([
+    ['the body', { body: 'Best CASINO in town' }],
+    ['the body, disguised with a zero-width space', { body: 'best cas\u200Bino' }],
+    ['the body, as a phrase', { body: 'get free, money!' }],
+    ['the name', { author: 'Casino Bob' }],
+    ['the email', { email: 'casino@spam.example' }],
+    ['the website', { url: 'https://casino.example' }],
+  ])('a spam word in %s marks the comment as spam', (_scenario, fields) => {
+    const outcome = spamWords(baseContext({ fields, settings: { spamWords: spam } }));
+    expect(outcome).toMatchObject({ rule: 'spam-words', action: 'spam', code: 'SPAM_WORD', score: 5 });
+    expect(outcome?.message).toMatch(/"(casino|free money)"/);
+  });
+
+  it.each([
+    ['a clean comment', {}, spam],
+    ['a listed word only inside a longer word', { body: 'Montecassinos and casinoish' }, spam],
+    ['an empty spam list', { body: 'casino' }, []],
+  ])('%s gives no outcome', (_scenario, fields, words) => {
+    expect(spamWords(baseContext({ fields, settings: { spamWords: words } }))).toBeNull();
+  });
+
+  it('hold words do not count as spam words', () => {
+    expect(spamWords(baseContext({ fields: { body: 'casino' }, settings: { holdWords: ['casino'] } }))).toBeNull();
+  });
+});
