@@ -13,7 +13,8 @@ create table comments (
   body text not null,
   -- Sanitised HTML rendered once by the worker; the only form of the text ever sent to a browser.
   body_html text not null,
-  status text not null check (status in ('approved', 'pending', 'spam', 'rejected')),
+  -- deleted: removed by a moderator, kept so the action can be undone and audited.
+  status text not null check (status in ('approved', 'pending', 'spam', 'rejected', 'deleted')),
   -- {status, score, reasons: [{rule, action, code, message, score, field?}], checkedAt}
   verdict jsonb not null,
   -- sha256 of site, page, parent, author and text: a second live copy is refused by the unique index
@@ -24,14 +25,22 @@ create table comments (
   referrer text not null default '',
   idempotency_key text,
   received_at timestamptz not null,
+  -- Readers' flags; at the site's threshold a published comment goes back to the queue as reported.
+  flag_count integer not null default 0,
+  reported_at timestamptz,
+  edited_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
 
 -- Read path: one page's approved thread in order (cursor = received_at, id).
 create index comments_page_approved_idx on comments (page_id, received_at, id) where status = 'approved';
--- Queue path: a site's pending comments, oldest first.
+-- Queue path: a site's pending comments, oldest first (and newest first, scanning backwards).
 create index comments_site_pending_idx on comments (site_id, received_at, id) where status = 'pending';
+-- Moderators' tabs across their sites (spam, approved, rejected; pending for all sites).
+create index comments_status_received_idx on comments (status, received_at, id);
+-- The reported tab.
+create index comments_reported_idx on comments (reported_at, id) where reported_at is not null;
 -- Exact duplicates among live comments.
 create unique index comments_content_hash_live_idx on comments (content_hash) where status <> 'rejected';
 -- Flood and first-time-commenter rules look up an author's recent and approved comments on a site.

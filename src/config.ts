@@ -38,8 +38,9 @@ const configSchema = z.object({
   /** Jobs one worker process runs at once. The checks are IO-bound, so this can be high. @defaultValue 32 */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   /**
-   * How long a worker holds a job's lock without renewing it. A worker that dies (SIGKILL, power loss)
-   * has its jobs picked up again after about this long. @defaultValue 30000
+   * How long a worker holds a job's lock without renewing it, and how often workers look for the jobs
+   * of dead ones. A worker that dies (SIGKILL, power loss) has its jobs picked up again within about
+   * twice this. @defaultValue 30000
    */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Most comments written to Postgres in one statement by a worker. @defaultValue 100 */
@@ -58,6 +59,13 @@ const configSchema = z.object({
   TRUST_PROXY: z.string().default(''),
   /** How long a stopping process waits for in-flight requests and jobs. @defaultValue 10000 */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * Key that signs moderators' session cookies (32+ characters). Unset: one is generated on first start
+   * and kept in Postgres, so every API process shares it. @defaultValue (generated)
+   */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A moderator's session ends after this many minutes without a request. @defaultValue 120 */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(43_200).default(120),
   /** Create the `demo` site and serve the demo article at `/`. @defaultValue true */
   DEMO: z
     .enum(['true', 'false', '1', '0'])

@@ -19,6 +19,9 @@ const worker = new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ db: poo
   prefix: config.QUEUE_PREFIX,
   concurrency: config.WORKER_CONCURRENCY,
   lockDuration: config.WORKER_LOCK_MS,
+  // BullMQ finds a dead worker's jobs in two passes one stalledInterval apart; tie it to the lock so
+  // WORKER_LOCK_MS really bounds how late they come back (about twice it, not a fixed minute).
+  stalledInterval: config.WORKER_LOCK_MS,
   // A killed worker's jobs come back after the lock expires; being killed twice is no reason to give a
   // reader's comment up, so allow several stalls before BullMQ fails the job.
   maxStalledCount: 10,

@@ -18,6 +18,14 @@ export interface SubmissionProcessorDeps {
   logger: Logger;
 }
 
+function websiteHost(url: string): string {
+  try {
+    return url === '' ? '' : new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
 /** Parses a job's payload; a payload that cannot be a submission will never succeed, so no retries. */
 function parseSubmission(data: unknown): Submission {
   const parsed = submissionSchema.safeParse(data);
@@ -44,6 +52,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       // A malformed parent id is refused by the field rule; it must not reach SQL as a uuid.
       parentId: s.parentId !== null && isUuid(s.parentId) ? s.parentId : null,
       email: s.email, ip: s.ip !== null && isIP(s.ip) ? s.ip : null, contentHash: hash, receivedAt,
+      websiteHost: websiteHost(s.url),
     });
     if (facts === null) throw new UnrecoverableError(`site ${s.siteId} no longer exists`);
     if (facts.storedStatus !== null) return { status: facts.storedStatus, alreadyStored: true };
@@ -58,6 +67,8 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       duplicate: facts.duplicate,
       lastFromAuthorAt: facts.lastFromAuthorAt,
       authorHasApproved: facts.authorHasApproved,
+      ban: facts.ban,
+      trusted: facts.trusted,
       linkCount: countLinks(s.body),
     });
     const parentDepth = facts.parent !== null && facts.parent !== 'missing' ? facts.parent.depth : -1;

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import type { SubmissionsQueue } from '../queue/submissions-queue.js';
-import type { Queryable } from '../store/db.js';
+import type { Pool } from '../store/db.js';
+import { createDashboard, type DashboardDeps } from './dashboard.js';
 import { createDemoRoutes } from './demo-routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
 import { createHealthRoutes } from './health-routes.js';
@@ -14,7 +15,7 @@ import { createPublicRoutes } from './public-routes.js';
 import type { SiteDirectory } from './site-directory.js';
 
 export interface AppDeps {
-  db: Queryable;
+  db: Pool;
   /** The producer connection: used for readiness only (the queue has its own reference). */
   redis: Redis;
   queue: SubmissionsQueue;
@@ -26,6 +27,8 @@ export interface AppDeps {
   trustProxy: string;
   /** Serve the demo article at `/`. */
   demo: boolean;
+  /** The moderators' dashboard at /admin; left out, there is none. */
+  dashboard?: Omit<DashboardDeps, 'db' | 'logger'>;
 }
 
 function toTrustProxy(value: string): boolean | string | string[] {
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(createPublicRoutes(deps));
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
+  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger }));
   if (deps.demo) app.use(createDemoRoutes(deps));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

@@ -3,11 +3,17 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { toBodyParserAppError } from './body-parsers.js';
+import { renderAdminErrorPage } from './admin-error-page.js';
 import { renderFormErrorPage } from './form-error-page.js';
 
 /** A classic form post gets an HTML page back, never JSON. */
 function wantsHtml(req: Request): boolean {
   return req.method === 'POST' && req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+}
+
+/** Dashboard pages and forms get a dashboard page; admin.js (Accept: application/json) gets JSON. */
+function wantsAdminHtml(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'html';
 }
 
 export const notFound: RequestHandler = (_req, _res, next) => {
@@ -32,7 +38,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     if (appError.retryAfter !== undefined) res.set('Retry-After', String(appError.retryAfter));
     res.status(appError.status);
-    if (wantsHtml(req)) {
+    const admin = req.originalUrl.startsWith('/admin');
+    if (admin && wantsAdminHtml(req)) {
+      res.type('html').send(renderAdminErrorPage(appError.status, appError.message, appError.fieldErrors));
+      return;
+    }
+    if (!admin && wantsHtml(req)) {
       const back = typeof res.locals.backUrl === 'string' ? res.locals.backUrl : null;
       res.type('html').send(renderFormErrorPage(appError.message, appError.fieldErrors, back));
       return;

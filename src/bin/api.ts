@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createProducerRedis } from '../redis.js';
 import { createPool } from '../store/db.js';
+import { loadOrCreateSecret } from '../store/secrets.js';
 import { exitOnStartupProblem } from './startup.js';
 
 // Entry file of the API process: reads the environment, connects, listens, and stops on SIGTERM.
@@ -26,9 +27,14 @@ try {
   process.exit(1);
 }
 
+const sessionSecret = config.SESSION_SECRET ?? (await loadOrCreateSecret(pool, 'session'));
 const app = createApp({
   db: pool, redis, queue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
   trustProxy: config.TRUST_PROXY, demo: config.DEMO,
+  dashboard: {
+    redis, prefix: config.QUEUE_PREFIX, sessionSecret, idleMinutes: config.SESSION_IDLE_MINUTES,
+    secureCookies: config.PUBLIC_URL.startsWith('https:'),
+  },
 });
 const server = app.listen(config.PORT, config.HOST);
 await once(server, 'listening');

@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig } from '../config.js';
+import { runModeratorCommand } from '../cli/moderator-commands.js';
+import { readPassword } from '../cli/read-password.js';
 import { runSiteCommand, UsageError } from '../cli/site-commands.js';
 import { loadDotEnv } from './startup.js';
 import { probePostgres } from '../service-checks.js';
@@ -11,7 +13,11 @@ const usage = `usage: reply-desk <command>
   migrate                                   create the database if missing, apply pending migrations, create the demo site (DEMO=true)
   site list                                 list sites (id, name, origins, settings)
   site add ID --name NAME --origin URL…     add a site; --settings '{"requireEmail":false}' to change settings
-  site update ID [--name] [--origin…] [--settings JSON]   change a site (settings are merged)`;
+  site update ID [--name] [--origin…] [--settings JSON]   change a site (settings are merged)
+  moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]
+                                            create an account (or reset its password); the password is read
+                                            from a prompt, or from stdin when piped
+  moderator list                            list accounts`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -47,6 +53,15 @@ async function main(argv: string[]): Promise<number> {
     const pool = createPool(config.DATABASE_URL, 1);
     try {
       await runSiteCommand(pool, args, (line) => process.stdout.write(`${line}\n`));
+    } finally {
+      await pool.end();
+    }
+    return 0;
+  }
+  if (command === 'moderator') {
+    const pool = createPool(config.DATABASE_URL, 1);
+    try {
+      await runModeratorCommand(pool, args, (line) => process.stdout.write(`${line}\n`), () => readPassword('Password: '));
     } finally {
       await pool.end();
     }

@@ -11,8 +11,12 @@ export const siteSettingsSchema = z.object({
   requireName: z.boolean().default(true),
   /** The comment must carry an email (never shown publicly). @defaultValue true */
   requireEmail: z.boolean().default(true),
-  /** `post`: publish what passes every check. `pre`: hold everything for a moderator. @defaultValue post */
-  moderation: z.enum(['post', 'pre']).default('post'),
+  /**
+   * `rules`: publish what passes every check, hold what a rule holds. `pre`: hold everything for a
+   * moderator. `open`: publish unless refused or spam (no hold rules); readers' flags still report.
+   * @defaultValue rules
+   */
+  moderation: z.enum(['rules', 'pre', 'open']).default('rules'),
   /** Words or phrases that hold a comment for review, matched on normalised text. @defaultValue [] */
   holdWords: wordList,
   /** Words or phrases that mark a comment as spam. @defaultValue [] */
@@ -27,6 +31,8 @@ export const siteSettingsSchema = z.object({
   holdFirstTime: z.boolean().default(true),
   /** Refuse a second comment from the same IP or email within this many seconds; 0 turns it off. @defaultValue 15 */
   floodSeconds: z.number().int().min(0).max(3600).default(15),
+  /** Readers' flags that send a published comment back to the queue as reported (Disqus: 3 strict, 5 balanced). @defaultValue 3 */
+  flagThreshold: z.number().int().min(1).max(100).default(3),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -1,7 +1,17 @@
 import { closedPage, duplicate, flood, parentRules, requiredFields } from './rules/refusal-rules.js';
 import { holdWords, firstTimeAuthor, manyLinks, preModeration } from './rules/hold-rules.js';
-import { honeypot, spamWords } from './rules/spam-rules.js';
+import { bannedAuthor, honeypot, spamWords } from './rules/spam-rules.js';
 import { toVerdict, type CheckContext, type CheckRule, type RuleOutcome, type Verdict } from './verdict.js';
+
+/**
+ * Hold rules do not apply to a trusted author, nor on a site that publishes unless flagged; refusals
+ * and spam still do.
+ */
+function unlessExempt(rule: CheckRule): CheckRule {
+  const gated: CheckRule = (ctx) => (ctx.trusted || ctx.settings.moderation === 'open' ? null : rule(ctx));
+  Object.defineProperty(gated, 'name', { value: rule.name });
+  return gated;
+}
 
 /**
  * Every check, in the order its reasons are listed to moderators. All rules run (none short-circuits),
@@ -14,14 +24,12 @@ export const checkRules: readonly CheckRule[] = [
   parentRules,
   duplicate,
   flood,
-  // Spam next: evidence of a bot outweighs any reason to hold.
+  // Spam next: evidence of a bot (or a banned author) outweighs any reason to hold.
   honeypot,
+  bannedAuthor,
   spamWords,
   // Holds last: reasons for a person to look, in order of how much they say about the text itself.
-  holdWords,
-  manyLinks,
-  firstTimeAuthor,
-  preModeration,
+  ...[holdWords, manyLinks, firstTimeAuthor, preModeration].map(unlessExempt),
 ];
 
 /** Runs the rules over one comment's facts. Pure. */

@@ -1,7 +1,8 @@
 import type { CommentFields } from '../domain/comment-fields.js';
 import type { SiteSettings } from '../domain/site-settings.js';
 
-export type CommentStatus = 'approved' | 'pending' | 'spam' | 'rejected';
+/** A checked comment's state; `deleted` is only ever set by a moderator. */
+export type CommentStatus = 'approved' | 'pending' | 'spam' | 'rejected' | 'deleted';
 
 /** What one rule decided: hold for a person, mark as spam, or refuse outright. */
 export type RuleAction = 'hold' | 'spam' | 'reject';
@@ -51,6 +52,10 @@ export interface CheckContext {
   lastFromAuthorAt: Date | null;
   /** The author (by email) has at least one approved comment on this site. */
   authorHasApproved: boolean;
+  /** The site's ban that matches this comment's email, IP or domain, if any. */
+  ban: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
+  /** A moderator marked this author (by email) as trusted on this site: hold rules do not apply. */
+  trusted: boolean;
   linkCount: number;
 }
 
@@ -58,7 +63,7 @@ export interface CheckContext {
 export type CheckRule = (ctx: CheckContext) => RuleOutcome | readonly RuleOutcome[] | null;
 
 const severity: Record<RuleAction, number> = { hold: 1, spam: 2, reject: 3 };
-const statusOf: Record<RuleAction, CommentStatus> = { hold: 'pending', spam: 'spam', reject: 'rejected' };
+const statusOf: Record<RuleAction, Exclude<CommentStatus, 'approved' | 'deleted'>> = { hold: 'pending', spam: 'spam', reject: 'rejected' };
 
 /** The verdict of a list of outcomes: the most severe action decides; no outcome means approved. */
 export function toVerdict(reasons: RuleOutcome[]): Verdict {

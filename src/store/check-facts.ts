@@ -12,6 +12,8 @@ export interface CheckFacts {
   duplicate: boolean;
   lastFromAuthorAt: Date | null;
   authorHasApproved: boolean;
+  ban: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
+  trusted: boolean;
 }
 
 export interface FactsQuery {
@@ -25,6 +27,8 @@ export interface FactsQuery {
   ip: string | null;
   contentHash: Buffer;
   receivedAt: Date;
+  /** The host of the author's website, for domain bans ('' when none). */
+  websiteHost: string;
 }
 
 interface FactsRow {
@@ -39,6 +43,9 @@ interface FactsRow {
   duplicate: boolean;
   last_from_author_at: Date | null;
   author_has_approved: boolean;
+  ban_kind: 'email' | 'ip' | 'domain' | null;
+  ban_value: string | null;
+  trusted: boolean;
 }
 
 // One round trip: upsert the page (a thread starts with its first submission) and read every fact the
@@ -69,16 +76,28 @@ select (select settings from site) as settings,
            where site_id = $1 and ip = $9::inet and status <> 'rejected' and received_at <= $10 and id <> $5)
        ) as last_from_author_at,
        exists (select 1 from comments where site_id = $1 and $8 <> '' and author_email = $8 and status = 'approved')
-         as author_has_approved
+         as author_has_approved,
+       b.kind as ban_kind, b.value as ban_value,
+       exists (select 1 from trusted_authors where site_id = $1 and $8 <> '' and email = $8) as trusted
   from page p
-  left join comments par on par.id = $6 and par.site_id = $1`;
+  left join comments par on par.id = $6 and par.site_id = $1
+  -- A domain ban covers its subdomains, in the email's domain or the website's host.
+  left join lateral (
+    select kind, value from bans
+     where site_id = $1
+       and ((kind = 'email' and $8 <> '' and value = $8)
+         or (kind = 'ip' and network >>= $9::inet)
+         or (kind = 'domain' and (split_part($8, '@', 2) = value or split_part($8, '@', 2) like '%.' || value
+                                  or $11 = value or $11 like '%.' || value)))
+     order by kind limit 1
+  ) b on true`;
 
 /**
  * Loads the facts for one submission, creating its page on first sight. Returns null when the site
  * does not exist (it was deleted after the comment was queued).
  */
 export async function loadCheckFacts(db: Queryable, q: FactsQuery): Promise<CheckFacts | null> {
-  const params = [q.siteId, q.page, q.pageUrl, q.pageTitle, q.id, q.parentId, q.contentHash, q.email, q.ip, q.receivedAt];
+  const params = [q.siteId, q.page, q.pageUrl, q.pageTitle, q.id, q.parentId, q.contentHash, q.email, q.ip, q.receivedAt, q.websiteHost];
   let { rows } = await db.query<FactsRow>(factsSql, params);
   if (rows.length === 0) {
     // Another worker may have inserted the page after this statement's snapshot was taken: our insert
@@ -100,5 +119,7 @@ export async function loadCheckFacts(db: Queryable, q: FactsQuery): Promise<Chec
     duplicate: row.duplicate,
     lastFromAuthorAt: row.last_from_author_at,
     authorHasApproved: row.author_has_approved,
+    ban: row.ban_kind !== null && row.ban_value !== null ? { kind: row.ban_kind, value: row.ban_value } : null,
+    trusted: row.trusted,
   };
 }

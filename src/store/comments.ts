@@ -49,6 +49,63 @@ export async function listApprovedComments(
   };
 }
 
+type PublicCommentRow = {
+  id: string; parent_id: string | null; depth: number; author_name: string; author_url: string; body_html: string; received_at: Date;
+};
+
+/**
+ * Newest conversations first: a page is `limit` top-level comments, newest first, each followed by
+ * all of its approved replies in the order they were written (as Disqus and Coral sort "newest"), so
+ * a reply never arrives before the comment it answers. The cursor is the last top-level comment's.
+ * A reply whose parent is not public (rejected or deleted later) counts as top-level, as in the
+ * oldest-first list, where it stands alone.
+ */
+export async function listApprovedConversationsNewest(
+  db: Queryable,
+  q: { siteId: string; page: string; before: ThreadCursor | null; limit: number },
+): Promise<{ comments: PublicComment[]; next: ThreadCursor | null }> {
+  const { rows: roots } = await db.query<{ id: string; received_at: Date }>(
+    `select c.id, c.received_at
+       from pages p
+       join comments c on c.page_id = p.id and c.status = 'approved'
+      where p.site_id = $1 and p.identifier = $2
+        and ($3::timestamptz is null or (c.received_at, c.id) < ($3::timestamptz, $4::uuid))
+        and (c.parent_id is null
+             or not exists (select 1 from comments pc where pc.id = c.parent_id and pc.status = 'approved'))
+      order by c.received_at desc, c.id desc
+      limit $5`,
+    [q.siteId, q.page, q.before?.receivedAt ?? null, q.before?.id ?? null, q.limit + 1],
+  );
+  const page = roots.slice(0, q.limit);
+  const last = page[page.length - 1];
+  if (page.length === 0) return { comments: [], next: null };
+  // Walk down from the page's roots only (comments_parent_idx), so a deep page costs what it returns.
+  const { rows } = await db.query<PublicCommentRow & { root: number }>(
+    `with recursive tree as (
+       select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at, r.ord as root
+         from unnest($1::uuid[]) with ordinality as r(id, ord)
+         join comments c on c.id = r.id
+       union all
+       select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at, t.root
+         from tree t
+         join comments c on c.parent_id = t.id and c.status = 'approved'
+     )
+     select * from tree order by root, received_at, id`,
+    [page.map((r) => r.id)],
+  );
+  return {
+    comments: rows.map(toPublicComment),
+    next: roots.length > q.limit && last ? { receivedAt: last.received_at, id: last.id } : null,
+  };
+}
+
+function toPublicComment(r: PublicCommentRow): PublicComment {
+  return {
+    id: r.id, parentId: r.parent_id, depth: r.depth, author: r.author_name, website: r.author_url,
+    html: r.body_html, createdAt: r.received_at,
+  };
+}
+
 /** A submission's stored outcome, as its author may see it (no email, no IP). */
 export interface StoredOutcome {
   id: string;

@@ -59,6 +59,7 @@ export async function startApi(opts: { pool: Pool; redisUrl?: string; prefix: st
   const app = createApp({
     db: opts.pool, redis, queue, sites, logger, publicUrl: url,
     enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000, trustProxy: opts.trustProxy ?? '', demo: true,
+    dashboard: { redis, prefix: opts.prefix, sessionSecret: 'test-session-secret-at-least-32-characters', idleMinutes: 30, secureCookies: false },
   });
   server.on('request', app);
   return {
@@ -82,7 +83,7 @@ export async function startWorker(opts: { pool: Pool; redisUrl?: string; prefix:
   const connection = createWorkerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const writer = createCommentWriter(opts.pool, 100);
   const worker = new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ db: opts.pool, writer, logger }), {
-    connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 16, lockDuration: 5000,
+    connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 16, lockDuration: 5000, stalledInterval: 5000,
   });
   await worker.waitUntilReady();
   return {

@@ -93,10 +93,26 @@ describe('checkComment', () => {
     expect(checkComment(baseContext({ duplicate: true }), []).status).toBe('approved');
   });
 
+  it.each([
+    ['a trusted author', { trusted: true }],
+    ['a site that publishes unless flagged', { settings: { moderation: 'open' as const } }],
+  ])('%s skips the hold rules but not spam or refusals', (_name, change) => {
+    const held = baseContext({ ...change, linkCount: 5, authorHasApproved: false, settings: { holdFirstTime: true, ...('settings' in change ? change.settings : {}) } });
+    expect(checkComment(held).status).toBe('approved');
+    expect(checkComment({ ...held, honeypot: 'bot' }).status).toBe('spam');
+    expect(checkComment({ ...held, duplicate: true }).status).toBe('rejected');
+  });
+
+  it('a banned author is marked as spam, naming the ban', () => {
+    const verdict = checkComment(baseContext({ ban: { kind: 'domain', value: 'spam.example' } }));
+    expect(verdict.status).toBe('spam');
+    expect(verdict.reasons).toEqual([expect.objectContaining({ code: 'BANNED', message: expect.stringContaining('spam.example') })]);
+  });
+
   it('the default list holds refusals, then spam, then hold rules', () => {
     expect(checkRules.map((r) => r.name)).toEqual([
       'requiredFields', 'closedPage', 'parentRules', 'duplicate', 'flood',
-      'honeypot', 'spamWords',
+      'honeypot', 'bannedAuthor', 'spamWords',
       'holdWords', 'manyLinks', 'firstTimeAuthor', 'preModeration',
     ]);
   });

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       ENQUEUE_TIMEOUT_MS: 2000,
       TRUST_PROXY: '',
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      SESSION_IDLE_MINUTES: 120,
       DEMO: true,
     });
   });

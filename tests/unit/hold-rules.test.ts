@@ -66,7 +66,8 @@ describe('firstTimeAuthor', () => {
 
 describe('preModeration', () => {
   it.each([
-    ['post', null],
+    ['rules', null],
+    ['open', null],
     ['pre', { rule: 'pre-moderation', action: 'hold', code: 'PRE_MODERATION', score: 0 }],
   ] as const)('moderation=%s gives %j', (moderation, expected) => {
     const result = preModeration(baseContext({ settings: { moderation } }));

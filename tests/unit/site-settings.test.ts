@@ -5,7 +5,7 @@ import { siteIdPattern, toOrigin, toSiteSettings } from '../../src/domain/site-s
 const defaults = {
   requireName: true,
   requireEmail: true,
-  moderation: 'post',
+  moderation: 'rules',
   holdWords: [],
   spamWords: [],
   holdLinks: 2,
@@ -13,6 +13,7 @@ const defaults = {
   maxDepth: 5,
   holdFirstTime: true,
   floodSeconds: 15,
+  flagThreshold: 3,
 };
 
 describe('toSiteSettings', () => {

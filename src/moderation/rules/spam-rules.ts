@@ -16,3 +16,12 @@ export function spamWords(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleO
   if (word === null) return null;
   return { rule: 'spam-words', action: 'spam', code: 'SPAM_WORD', message: `Contains the spam word "${word}".`, score: 5 };
 }
+
+/** The site banned this author's email, IP (or range) or domain. Spam, not a refusal: a banned author is not told. */
+export function bannedAuthor(ctx: Pick<CheckContext, 'ban'>): RuleOutcome | null {
+  if (ctx.ban === null) return null;
+  return {
+    rule: 'ban', action: 'spam', code: 'BANNED',
+    message: `The author's ${ctx.ban.kind} is banned (${ctx.ban.value}).`, score: 10,
+  };
+}

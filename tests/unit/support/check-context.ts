@@ -18,7 +18,8 @@ export function cleanFields(overrides: Partial<CommentFields> = {}): CommentFiel
   };
 }
 
-interface ContextOverrides extends Partial<Omit<CheckContext, 'fields' | 'settings'>> {
+interface ContextOverrides extends Partial<Omit<CheckContext, 'fields' | 'settings' | 'ban'>> {
+  ban?: CheckContext['ban'];
   fields?: Partial<CommentFields>;
   settings?: SiteSettingsInput;
 }
@@ -39,6 +40,8 @@ export function baseContext(overrides: ContextOverrides = {}): CheckContext {
     duplicate: false,
     lastFromAuthorAt: null,
     authorHasApproved: true,
+    ban: null,
+    trusted: false,
     linkCount: 0,
     ...rest,
   };

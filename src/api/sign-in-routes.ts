@@ -1,0 +1,71 @@
+import { Router, type Request, type Response } from 'express';
+import { verifyAgainstDecoy, verifyPassword } from '../auth/passwords.js';
+import type { SignInThrottle } from '../auth/sign-in-throttle.js';
+import type { Pool } from '../store/db.js';
+import { loadCredentials, recordSignIn } from '../store/moderators.js';
+import { csrfTokenOf } from './moderator-session.js';
+import { renderSignInPage } from './sign-in-page.js';
+
+/** Only dashboard paths: `next` must never send a moderator off to another site after signing in. */
+function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/admin(\/|\?|$)/.test(value) ? value : '/admin';
+}
+
+function field(req: Request, name: string): string {
+  const v = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/** Sign-in and sign-out. The session id is regenerated at sign-in (no session fixation). */
+export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle }): Router {
+  const { db, throttle } = deps;
+  const router = Router();
+
+  router.get('/sign-in', (req: Request, res: Response) => {
+    if (res.locals.moderator) {
+      res.redirect(303, safeNext(req.query.next));
+      return;
+    }
+    res.set('Cache-Control', 'no-store').type('html')
+      .send(renderSignInPage({ csrfToken: csrfTokenOf(req), next: safeNext(req.query.next), email: '', error: null }));
+  });
+
+  router.post('/sign-in', async (req: Request, res: Response) => {
+    const email = field(req, 'email').trim().toLowerCase();
+    const password = field(req, 'password');
+    const next = safeNext(field(req, 'next'));
+    const ip = req.ip ?? 'unknown';
+    const refuse = (status: number, error: string): void => {
+      res.status(status).set('Cache-Control', 'no-store').type('html').send(renderSignInPage({ csrfToken: csrfTokenOf(req), next, email, error }));
+    };
+    const wait = await throttle.retryAfter(email, ip);
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      refuse(429, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`);
+      return;
+    }
+    const credentials = email === '' ? null : await loadCredentials(db, email);
+    const ok = credentials && !credentials.moderator.disabled
+      ? await verifyPassword(credentials.passwordHash, password)
+      : await verifyAgainstDecoy(password);
+    if (!ok || !credentials) {
+      await throttle.recordFailure(email, ip);
+      refuse(401, 'That email and password do not match an account.');
+      return;
+    }
+    await throttle.recordSuccess(email);
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    req.session.moderatorId = credentials.moderator.id;
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    await recordSignIn(db, credentials.moderator.id);
+    res.redirect(303, next);
+  });
+
+  router.post('/sign-out', async (req: Request, res: Response) => {
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie('rd_session', { path: '/admin' });
+    res.redirect(303, '/admin/sign-in');
+  });
+
+  return router;
+}

@@ -1,0 +1,37 @@
+import RedisStore from 'connect-redis';
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+
+declare module 'express-session' {
+  interface SessionData {
+    moderatorId?: number;
+  }
+}
+
+export const SESSION_COOKIE = 'rd_session';
+
+/**
+ * Moderators' sessions, kept server-side in Redis so any API process can serve any request. The cookie
+ * is HttpOnly, SameSite=Lax (links from email notices still arrive signed in; cross-site posts do not
+ * carry it) and Secure when the service is reached over https. `rolling` renews it on every request,
+ * so a session ends after `idleMinutes` without one.
+ */
+export function createSessionMiddleware(opts: {
+  redis: Redis;
+  prefix: string;
+  secret: string;
+  idleMinutes: number;
+  secure: boolean;
+}): RequestHandler {
+  return session({
+    name: SESSION_COOKIE,
+    store: new RedisStore({ client: opts.redis, prefix: `${opts.prefix}:session:`, ttl: opts.idleMinutes * 60 }),
+    secret: opts.secret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: undefined, // follows Express' trust proxy
+    cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secure, path: '/admin', maxAge: opts.idleMinutes * 60_000 },
+  });
+}

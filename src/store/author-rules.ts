@@ -1,0 +1,120 @@
+import { isIP } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { changeStatus, type Actor, type StatusChange } from './moderation-actions.js';
+import type { Queryable } from './db.js';
+
+export type BanKind = 'email' | 'ip' | 'domain';
+
+/** A ban's value in its stored form, or null when it is not a valid email, IP/CIDR or domain. */
+export function toBanValue(kind: BanKind, raw: string): string | null {
+  const v = raw.trim().toLowerCase();
+  switch (kind) {
+    case 'email':
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) && v.length <= 254 ? v : null;
+    case 'domain': {
+      const d = v.replace(/^@/, '');
+      return /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(d) ? d : null;
+    }
+    case 'ip': {
+      const [addr, bits, extra] = v.split('/');
+      if (addr === undefined || extra !== undefined) return null;
+      const family = isIP(addr);
+      if (family === 0) return null;
+      if (bits === undefined) return addr;
+      const n = Number(bits);
+      return Number.isInteger(n) && n >= (family === 4 ? 8 : 16) && n <= (family === 4 ? 32 : 128) ? `${addr}/${n}` : null;
+    }
+  }
+}
+
+/**
+ * Bans an email, IP (or range) or domain on a site, and optionally rejects that author's pending
+ * comments in the same batch (so one undo brings them back). The worker marks later comments as spam.
+ */
+export async function banAuthor(
+  db: Queryable,
+  q: { siteId: string; kind: BanKind; value: string; reason: string; rejectPending: boolean; actor: Actor },
+): Promise<{ created: boolean; batchId: string; rejected: StatusChange[] }> {
+  const batchId = randomUUID();
+  const { rowCount } = await db.query(
+    `insert into bans (site_id, kind, value, network, reason, created_by)
+     values ($1, $2, $3, $4::inet, $5, $6) on conflict do nothing`,
+    [q.siteId, q.kind, q.value, q.kind === 'ip' ? q.value : null, q.reason, q.actor.id],
+  );
+  await db.query(
+    `insert into moderation_events (actor_id, actor, action, site_id, batch_id, detail) values ($1, $2, 'ban', $3, $4, $5)`,
+    [q.actor.id, q.actor.label, q.siteId, batchId, JSON.stringify({ kind: q.kind, value: q.value, reason: q.reason })],
+  );
+  let rejected: StatusChange[] = [];
+  if (q.rejectPending) {
+    // The same matching as the worker's ban lookup (src/store/check-facts.ts).
+    const match = {
+      email: 'author_email = $2',
+      ip: 'ip <<= $2::inet',
+      domain: "(split_part(author_email, '@', 2) = $2 or split_part(author_email, '@', 2) like '%.' || $2)",
+    }[q.kind];
+    const { rows } = await db.query<{ id: string }>(
+      `select id from comments where site_id = $1 and status = 'pending' and ${match}`,
+      [q.siteId, q.value],
+    );
+    rejected = await changeStatus(db, {
+      ids: rows.map((r) => r.id), action: 'reject', toStatus: 'rejected', actor: q.actor, batchId, detail: { ban: `${q.kind}:${q.value}` },
+    });
+  }
+  return { created: rowCount === 1, batchId, rejected };
+}
+
+export async function unbanAuthor(db: Queryable, q: { siteId: string; kind: BanKind; value: string; actor: Actor }): Promise<boolean> {
+  const { rowCount } = await db.query('delete from bans where site_id = $1 and kind = $2 and value = $3', [q.siteId, q.kind, q.value]);
+  if (rowCount) {
+    await db.query(
+      `insert into moderation_events (actor_id, actor, action, site_id, detail) values ($1, $2, 'unban', $3, $4)`,
+      [q.actor.id, q.actor.label, q.siteId, JSON.stringify({ kind: q.kind, value: q.value })],
+    );
+  }
+  return rowCount === 1;
+}
+
+/** Marks an author (by email) as trusted on a site: the worker skips the hold rules for them. */
+export async function trustAuthor(db: Queryable, q: { siteId: string; email: string; actor: Actor }): Promise<boolean> {
+  const email = q.email.trim().toLowerCase();
+  const { rowCount } = await db.query(
+    `insert into trusted_authors (site_id, email, created_by) values ($1, $2, $3) on conflict do nothing`,
+    [q.siteId, email, q.actor.id],
+  );
+  if (rowCount) {
+    await db.query(
+      `insert into moderation_events (actor_id, actor, action, site_id, detail) values ($1, $2, 'trust', $3, $4)`,
+      [q.actor.id, q.actor.label, q.siteId, JSON.stringify({ email })],
+    );
+  }
+  return rowCount === 1;
+}
+
+export async function untrustAuthor(db: Queryable, q: { siteId: string; email: string; actor: Actor }): Promise<boolean> {
+  const email = q.email.trim().toLowerCase();
+  const { rowCount } = await db.query('delete from trusted_authors where site_id = $1 and email = $2', [q.siteId, email]);
+  if (rowCount) {
+    await db.query(
+      `insert into moderation_events (actor_id, actor, action, site_id, detail) values ($1, $2, 'untrust', $3, $4)`,
+      [q.actor.id, q.actor.label, q.siteId, JSON.stringify({ email })],
+    );
+  }
+  return rowCount === 1;
+}
+
+export interface Ban {
+  siteId: string;
+  kind: BanKind;
+  value: string;
+  reason: string;
+  createdAt: Date;
+}
+
+export async function listBans(db: Queryable, siteIds: string[]): Promise<Ban[]> {
+  const { rows } = await db.query<{ site_id: string; kind: BanKind; value: string; reason: string; created_at: Date }>(
+    'select site_id, kind, value, reason, created_at from bans where site_id = any($1::text[]) order by created_at desc limit 500',
+    [siteIds],
+  );
+  return rows.map((r) => ({ siteId: r.site_id, kind: r.kind, value: r.value, reason: r.reason, createdAt: r.created_at }));
+}

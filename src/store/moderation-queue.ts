@@ -1,0 +1,219 @@
+import type { CommentStatus, RuleOutcome } from '../moderation/verdict.js';
+import type { Queryable } from './db.js';
+
+/** The dashboard's tabs. `reported`: readers flagged it back into the queue. */
+export type QueueTab = 'pending' | 'reported' | 'spam' | 'approved' | 'rejected';
+export const queueTabs: readonly QueueTab[] = ['pending', 'reported', 'spam', 'approved', 'rejected'];
+
+export interface QueueFilter {
+  tab: QueueTab;
+  /** The sites the moderator may see; always applied. */
+  siteIds: string[];
+  site: string | null;
+  page: string | null;
+  /** A rule's code, e.g. TOO_MANY_LINKS. */
+  reason: string | null;
+  /** Matches the author's name, email or IP, or the text. */
+  q: string | null;
+  order: 'newest' | 'oldest';
+}
+
+export interface QueueCursor {
+  receivedAt: Date;
+  id: string;
+}
+
+/** Everything a moderator sees on one card. */
+export interface QueueCard {
+  id: string;
+  siteId: string;
+  page: { identifier: string; title: string | null; url: string | null };
+  parent: { id: string; author: string; html: string } | null;
+  author: string;
+  email: string;
+  website: string;
+  ip: string | null;
+  userAgent: string;
+  html: string;
+  body: string;
+  status: CommentStatus;
+  verdict: { score: number; reasons: RuleOutcome[] };
+  receivedAt: Date;
+  editedAt: Date | null;
+  flags: { reason: string; count: number }[];
+  /** The author's comments on this site by status (by email; by name when there is no email). */
+  history: Record<'approved' | 'pending' | 'spam' | 'rejected', number>;
+  trusted: boolean;
+}
+
+function tabCondition(tab: QueueTab): string {
+  switch (tab) {
+    case 'pending':
+      return `c.status = 'pending' and c.reported_at is null`;
+    case 'reported':
+      return `c.status = 'pending' and c.reported_at is not null`;
+    default:
+      return `c.status = '${tab}'`;
+  }
+}
+
+interface CardRow {
+  id: string;
+  site_id: string;
+  identifier: string;
+  title: string | null;
+  url: string | null;
+  parent_id: string | null;
+  parent_author: string | null;
+  parent_html: string | null;
+  author_name: string;
+  author_email: string;
+  author_url: string;
+  ip: string | null;
+  user_agent: string;
+  body_html: string;
+  body: string;
+  status: CommentStatus;
+  verdict: { score?: number; reasons?: RuleOutcome[] };
+  received_at: Date;
+  edited_at: Date | null;
+  trusted: boolean;
+}
+
+/** Builds the WHERE clause and parameters for a filter; shared by the page and by bulk actions. */
+export function queueWhere(f: QueueFilter, firstParam = 1): { sql: string; params: unknown[] } {
+  const params: unknown[] = [f.siteIds];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return `$${firstParam + params.length - 1}`;
+  };
+  const parts = [`c.site_id = any($${firstParam}::text[])`, tabCondition(f.tab)];
+  if (f.site !== null) parts.push(`c.site_id = ${p(f.site)}`);
+  if (f.page !== null) parts.push(`c.page_id = (select id from pages where site_id = c.site_id and identifier = ${p(f.page)})`);
+  if (f.reason !== null) parts.push(`c.verdict->'reasons' @> ${p(JSON.stringify([{ code: f.reason }]))}::jsonb`);
+  if (f.q !== null) {
+    const like = p(`%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+    const exact = p(f.q.trim().toLowerCase());
+    parts.push(`(c.author_name ilike ${like} or c.author_email = ${exact} or c.body ilike ${like} or host(c.ip) = ${exact})`);
+  }
+  return { sql: parts.join(' and '), params };
+}
+
+const cardSelect = `
+select c.id, c.site_id, p.identifier, p.title, p.url, c.parent_id, par.author_name as parent_author,
+       par.body_html as parent_html, c.author_name, c.author_email, c.author_url, host(c.ip) as ip, c.user_agent,
+       c.body_html, c.body, c.status, c.verdict, c.received_at, c.edited_at,
+       exists (select 1 from trusted_authors t where t.site_id = c.site_id and t.email = c.author_email and c.author_email <> '') as trusted
+  from comments c
+  join pages p on p.id = c.page_id
+  left join comments par on par.id = c.parent_id`;
+
+/** Turns rows into cards, loading the authors' histories and the flags in two more queries. */
+async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
+  const [history, flags] = await Promise.all([loadHistory(db, rows), loadFlags(db, rows.map((r) => r.id))]);
+  return rows.map((r) => ({
+    id: r.id,
+    siteId: r.site_id,
+    page: { identifier: r.identifier, title: r.title, url: r.url },
+    parent: r.parent_id !== null && r.parent_author !== null ? { id: r.parent_id, author: r.parent_author, html: r.parent_html ?? '' } : null,
+    author: r.author_name,
+    email: r.author_email,
+    website: r.author_url,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    html: r.body_html,
+    body: r.body,
+    status: r.status,
+    verdict: { score: r.verdict.score ?? 0, reasons: r.verdict.reasons ?? [] },
+    receivedAt: r.received_at,
+    editedAt: r.edited_at,
+    flags: flags.get(r.id) ?? [],
+    history: history.get(historyKey(r)) ?? { approved: 0, pending: 0, spam: 0, rejected: 0 },
+    trusted: r.trusted,
+  }));
+}
+
+/**
+ * One page of a queue, newest or oldest first, by keyset on (received_at, id): the hundredth page of
+ * 100,000 pending comments costs what the first does.
+ */
+export async function listQueue(
+  db: Queryable,
+  f: QueueFilter,
+  after: QueueCursor | null,
+  limit: number,
+): Promise<{ cards: QueueCard[]; next: QueueCursor | null }> {
+  const where = queueWhere(f);
+  const params = [...where.params];
+  const cmp = f.order === 'newest' ? '<' : '>';
+  const dir = f.order === 'newest' ? 'desc' : 'asc';
+  let keyset = '';
+  if (after !== null) {
+    params.push(after.receivedAt, after.id);
+    keyset = ` and (c.received_at, c.id) ${cmp} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  }
+  params.push(limit + 1);
+  const { rows } = await db.query<CardRow>(
+    `${cardSelect} where ${where.sql}${keyset} order by c.received_at ${dir}, c.id ${dir} limit $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    cards: await toCards(db, page),
+    next: rows.length > limit && last ? { receivedAt: last.received_at, id: last.id } : null,
+  };
+}
+
+/** One card by id (for live updates), within the moderator's sites; null when not there or deleted. */
+export async function loadQueueCard(db: Queryable, id: string, siteIds: string[]): Promise<QueueCard | null> {
+  const { rows } = await db.query<CardRow>(`${cardSelect} where c.id = $1 and c.site_id = any($2::text[]) and c.status <> 'deleted'`, [id, siteIds]);
+  return (await toCards(db, rows))[0] ?? null;
+}
+
+function historyKey(r: { site_id: string; author_email: string; author_name: string }): string {
+  return `${r.site_id}\n${r.author_email || `name:${r.author_name}`}`;
+}
+
+async function loadHistory(db: Queryable, rows: CardRow[]): Promise<Map<string, QueueCard['history']>> {
+  const withEmail = rows.filter((r) => r.author_email !== '');
+  if (withEmail.length === 0) return new Map();
+  const { rows: counts } = await db.query<{ site_id: string; author_email: string; approved: number; pending: number; spam: number; rejected: number }>(
+    `select c.site_id, c.author_email,
+            count(*) filter (where status = 'approved')::int as approved,
+            count(*) filter (where status = 'pending')::int as pending,
+            count(*) filter (where status = 'spam')::int as spam,
+            count(*) filter (where status = 'rejected')::int as rejected
+       from comments c
+       join (select distinct unnest($1::text[]) as site_id, unnest($2::text[]) as author_email) a
+         on a.site_id = c.site_id and a.author_email = c.author_email
+      group by c.site_id, c.author_email`,
+    [withEmail.map((r) => r.site_id), withEmail.map((r) => r.author_email)],
+  );
+  return new Map(counts.map((c) => [historyKey({ site_id: c.site_id, author_email: c.author_email, author_name: '' }), c]));
+}
+
+async function loadFlags(db: Queryable, ids: string[]): Promise<Map<string, { reason: string; count: number }[]>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ comment_id: string; reason: string; count: number }>(
+    'select comment_id, reason, count(*)::int as count from flags where comment_id = any($1::uuid[]) group by 1, 2 order by 3 desc',
+    [ids],
+  );
+  const map = new Map<string, { reason: string; count: number }[]>();
+  for (const r of rows) map.set(r.comment_id, [...(map.get(r.comment_id) ?? []), { reason: r.reason, count: r.count }]);
+  return map;
+}
+
+/** Counting stops here: a tab shows "10,000+" instead of counting a flood row by row on every load. */
+export const COUNT_CAP = 10_000;
+
+/** How many comments each tab holds, each count capped at COUNT_CAP + 1. */
+export async function countTabs(db: Queryable, siteIds: string[], site: string | null): Promise<Record<QueueTab, number>> {
+  const scope = site === null ? 'site_id = any($1::text[])' : 'site_id = any($1::text[]) and site_id = $2';
+  const count = (cond: string): string => `(select count(*)::int from (select 1 from comments c where ${scope} and ${cond} limit ${COUNT_CAP + 1}) x)`;
+  const { rows } = await db.query<Record<QueueTab, number>>(
+    `select ${queueTabs.map((t) => `${count(tabCondition(t))} as ${t}`).join(', ')}`,
+    site === null ? [siteIds] : [siteIds, site],
+  );
+  return rows[0]!;
+}
