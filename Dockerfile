@@ -22,6 +22,8 @@ RUN npm ci
 COPY tsconfig.json ./
 COPY src ./src
 COPY workers ./workers
+COPY widget ./widget
+COPY scripts/build-widget.mjs ./scripts/
 RUN npm run build
 
 # ---- deps: production dependencies only (built in parallel with the stage above) ----

@@ -24,7 +24,8 @@ create table comments (
   user_agent text not null default '',
   referrer text not null default '',
   idempotency_key text,
-  received_at timestamptz not null,
+  -- Millisecond precision, as JavaScript dates have: thread and queue cursors carry it exactly.
+  received_at timestamptz(3) not null,
   -- Readers' flags; at the site's threshold a published comment goes back to the queue as reported.
   flag_count integer not null default 0,
   reported_at timestamptz,

@@ -24,6 +24,8 @@ create index moderation_events_created_idx on moderation_events (created_at desc
 create index moderation_events_comment_idx on moderation_events (comment_id, created_at) where comment_id is not null;
 create index moderation_events_batch_idx on moderation_events (batch_id) where batch_id is not null;
 create index moderation_events_actor_idx on moderation_events (actor_id, created_at desc);
+-- "Was this batch undone?" is asked on every undo and bulk result page.
+create index moderation_events_undoes_idx on moderation_events ((detail->>'undoes')) where action = 'undo';
 
 create function moderation_events_append_only() returns trigger language plpgsql as $$
 begin
@@ -32,3 +34,6 @@ end $$;
 
 create trigger moderation_events_append_only before update or delete on moderation_events
   for each row execute function moderation_events_append_only();
+-- Row triggers do not fire on TRUNCATE; this one does.
+create trigger moderation_events_no_truncate before truncate on moderation_events
+  for each statement execute function moderation_events_append_only();

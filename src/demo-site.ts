@@ -3,9 +3,28 @@ import { toOrigin } from './domain/site-settings.js';
 import type { Queryable } from './store/db.js';
 import { insertSite } from './store/sites.js';
 
-/** The origins the demo page is reached from on a developer machine. */
+/** The port of the demo "customer" page `npm start` serves next to the API (src/api/demo-host-page.ts). */
+export function demoHostPort(port: number): number {
+  return port + 1;
+}
+
+/** The address of that page: the public URL's host on the next port. */
+export function demoHostUrl(publicUrl: string, port: number): string {
+  const u = new URL(publicUrl);
+  u.port = String(demoHostPort(port));
+  return u.origin;
+}
+
+/**
+ * The origins the demo page is reached from on a developer machine: the API's own (the demo article)
+ * and the demo host page's on the next port (the widget embedded from another origin).
+ */
 export function demoOrigins(publicUrl: string, port: number): string[] {
-  const origins = [toOrigin(publicUrl), `http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const host = demoHostPort(port);
+  const origins = [
+    toOrigin(publicUrl), `http://localhost:${port}`, `http://127.0.0.1:${port}`,
+    demoHostUrl(publicUrl, port), `http://localhost:${host}`, `http://127.0.0.1:${host}`,
+  ];
   return [...new Set(origins.filter((o): o is string => o !== null))];
 }
 

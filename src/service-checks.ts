@@ -62,3 +62,31 @@ export async function probeRedis(redisUrl: string): Promise<string | null> {
     redis.disconnect();
   }
 }
+
+/**
+ * Redis settings that put accepted comments at risk: an eviction policy other than noeviction lets
+ * Redis drop queued jobs under memory pressure; without the append-only file a Redis restart loses
+ * every job not yet processed. Returns one warning line per risk (none when CONFIG is not allowed, as
+ * on some managed services).
+ */
+export async function checkRedisDurability(redisUrl: string): Promise<string[]> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
+    const [, aof] = (await redis.config('GET', 'appendonly')) as [string, string];
+    const warnings: string[] = [];
+    if (policy !== 'noeviction') {
+      warnings.push(`Redis maxmemory-policy is "${policy}": under memory pressure Redis may evict queued comments. Set maxmemory-policy noeviction.`);
+    }
+    if (aof !== 'yes') {
+      warnings.push('Redis runs without the append-only file: comments queued but not yet checked are lost if Redis restarts. Set appendonly yes (and appendfsync always for no loss at all).');
+    }
+    return warnings;
+  } catch {
+    return [];
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -7,7 +7,10 @@ import { countLinks } from '../src/domain/count-links.js';
 import { renderCommentHtml } from '../src/domain/render-comment.js';
 import { submissionSchema, type Submission } from '../src/domain/submission.js';
 import { checkComment } from '../src/moderation/check-comment.js';
+import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import type { SubmitResult } from '../src/queue/submissions-queue.js';
+import { scoreSpam } from '../src/spam/score-spam.js';
+import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
 import { loadCheckFacts } from '../src/store/check-facts.js';
 import type { CommentWriter } from '../src/store/comment-writer.js';
 import type { Queryable } from '../src/store/db.js';
@@ -16,6 +19,10 @@ export interface SubmissionProcessorDeps {
   db: Queryable;
   writer: CommentWriter;
   logger: Logger;
+  /** Tells open dashboards about a newly held comment (live queue); left out, nobody is told. */
+  publish?: PublishLiveEvent;
+  /** The spam classifier's models; left out, the processor keeps its own copy, refreshed from `db`. */
+  spamModels?: SpamModels;
 }
 
 function websiteHost(url: string): string {
@@ -39,7 +46,9 @@ function parseSubmission(data: unknown): Submission {
  * BullMQ retries with backoff; nothing is dropped while Postgres is away.
  */
 export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
-  const { db, writer, logger } = deps;
+  const { db, writer, logger, publish } = deps;
+  // On by default: every processor scores with the stored models (untrained ones abstain).
+  const spamModels = deps.spamModels ?? createSpamModels(db);
   return async function processSubmission(job: Job<Submission>): Promise<SubmitResult> {
     const s = parseSubmission(job.data);
     const fields: CommentFields = {
@@ -57,6 +66,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     if (facts === null) throw new UnrecoverableError(`site ${s.siteId} no longer exists`);
     if (facts.storedStatus !== null) return { status: facts.storedStatus, alreadyStored: true };
 
+    const spamScore = scoreSpam(await spamModels.viewFor(s.siteId), { body: s.body, url: s.url });
     const verdict = checkComment({
       fields,
       honeypot: s.honeypot,
@@ -70,6 +80,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       ban: facts.ban,
       trusted: facts.trusted,
       linkCount: countLinks(s.body),
+      spamScore,
     });
     const parentDepth = facts.parent !== null && facts.parent !== 'missing' ? facts.parent.depth : -1;
     const result = await writer.write({
@@ -93,6 +104,14 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       receivedAt,
     });
     logger.debug({ commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) }, 'comment checked');
+    // Only the run that stored the row announces it, after the commit, so a dashboard that fetches the
+    // card finds it. Not awaited and never failing the job: the event is a hint, the row is the truth,
+    // and a job must not wait on (or retry for) a Redis hiccup once its comment is safely stored.
+    if (publish && !result.alreadyStored && (result.status === 'pending' || result.status === 'spam')) {
+      publish({ id: s.id, siteId: s.siteId, status: result.status }).catch((err: Error) => {
+        logger.warn({ commentId: s.id, err: err.message }, 'live queue event not published');
+      });
+    }
     return { status: result.status, alreadyStored: result.alreadyStored };
   };
 }

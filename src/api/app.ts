@@ -9,7 +9,10 @@ import type { SubmissionsQueue } from '../queue/submissions-queue.js';
 import type { Pool } from '../store/db.js';
 import { createDashboard, type DashboardDeps } from './dashboard.js';
 import { createDemoRoutes } from './demo-routes.js';
+import { createEmbedRoutes } from './embed-routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
+import { createFeedRoutes } from './feed-routes.js';
+import { createFlagRoutes } from './flag-routes.js';
 import { createHealthRoutes } from './health-routes.js';
 import { createPublicRoutes } from './public-routes.js';
 import type { SiteDirectory } from './site-directory.js';
@@ -28,7 +31,7 @@ export interface AppDeps {
   /** Serve the demo article at `/`. */
   demo: boolean;
   /** The moderators' dashboard at /admin; left out, there is none. */
-  dashboard?: Omit<DashboardDeps, 'db' | 'logger'>;
+  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites'>;
 }
 
 function toTrustProxy(value: string): boolean | string | string[] {
@@ -72,12 +75,18 @@ export function createApp(deps: AppDeps): Express {
       origin: (origin, cb) => cb(null, origin !== undefined && deps.sites.isKnownOrigin(origin)),
       methods: ['GET', 'POST'],
       allowedHeaders: ['Content-Type'],
+      // The widget reads Retry-After on a 429/503 to tell the reader when to try again.
+      exposedHeaders: ['Retry-After'],
       maxAge: 600,
     }),
   );
   app.use(createPublicRoutes(deps));
+  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites }));
+  // The widget's scripts (embed.js, count.js) and the site settings its form follows.
+  app.use(createEmbedRoutes({ sites: deps.sites, logger: deps.logger }));
+  app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
-  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger }));
+  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites }));
   if (deps.demo) app.use(createDemoRoutes(deps));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

@@ -37,8 +37,15 @@ export const parseForm: RequestHandler = express.urlencoded({
 
 /** 415 unless the body is JSON or a classic form post. */
 export const requireCommentContentType: RequestHandler = (req, _res, next) => {
-  if (req.is(['application/json', 'application/x-www-form-urlencoded'])) return next();
-  next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the comment as application/json or as a form (application/x-www-form-urlencoded).'));
+  if (!req.is(['application/json', 'application/x-www-form-urlencoded'])) {
+    return next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the comment as application/json or as a form (application/x-www-form-urlencoded).'));
+  }
+  // UTF-8 only: body-parser would decode UTF-16 JSON, and the invalid-UTF-8 check reads raw bytes.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    return next(new AppError(415, 'UNSUPPORTED_CHARSET', 'Send the body as UTF-8.'));
+  }
+  next();
 };
 
 /** Maps body-parser's errors (which carry a `type`) to ours; anything else is returned as is. */

@@ -4,10 +4,19 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createSessionMiddleware } from '../auth/session.js';
 import { createSignInThrottle } from '../auth/sign-in-throttle.js';
+import type { BulkQueue } from '../queue/bulk-queue.js';
+import type { LiveFeed } from '../queue/live-events.js';
+import { createTrainingQueue } from '../queue/training-queue.js';
 import type { Pool } from '../store/db.js';
+import { createAuditRoutes } from './audit-routes.js';
+import { createBulkRoutes } from './bulk-routes.js';
+import { createLiveRoutes } from './live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator-routes.js';
 import { loadSignedInModerator, requireCsrf } from './moderator-session.js';
+import { createPrivacyRoutes } from './privacy-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
+import type { SiteDirectory } from './site-directory.js';
+import { createSiteSettingsRoutes } from './site-settings-routes.js';
 
 export interface DashboardDeps {
   db: Pool;
@@ -20,6 +29,12 @@ export interface DashboardDeps {
   /** Secure cookies: true when readers reach the service over https. */
   secureCookies: boolean;
   logger: Logger;
+  /** The API's cached sites, refreshed when an admin changes a site. */
+  sites: SiteDirectory;
+  /** The process's live-queue subscription (GET /admin/live); left out, live updates answer 503. */
+  liveFeed?: LiveFeed;
+  /** The bulk-actions queue (POST /admin/bulk); left out, bulk actions answer 503. */
+  bulkQueue?: BulkQueue;
 }
 
 /**
@@ -56,6 +71,12 @@ export function createDashboard(deps: DashboardDeps): Router {
   router.use(loadSignedInModerator(deps.db));
   router.use(requireCsrf);
   router.use(createSignInRoutes({ db: deps.db, throttle: createSignInThrottle(deps.redis, deps.prefix) }));
-  router.use(createModeratorRoutes({ db: deps.db }));
+  router.use(createLiveRoutes({ db: deps.db, feed: deps.liveFeed }));
+  // Moderators' decisions train the spam classifier (on by default), through a queue on the dashboard's Redis.
+  router.use(createModeratorRoutes({ db: deps.db, training: createTrainingQueue(deps.redis, deps.prefix), logger: deps.logger }));
+  router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
+  router.use(createAuditRoutes({ db: deps.db }));
+  router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
+  router.use(createPrivacyRoutes({ db: deps.db }));
   return router;
 }

@@ -67,7 +67,9 @@ export interface DemoPageInput {
 
 /**
  * The demo article: the approved thread rendered on the server and the classic "Leave a Reply" form,
- * which posts straight to the API. Works with JavaScript off; the page carries no script at all.
+ * which posts straight to the API, inside the widget's container. With JavaScript on, embed.js puts
+ * the widget in a shadow root on that container, which hides the server's copy; with it off, the
+ * server's thread and form are the page (they work on HTML alone).
  */
 export function renderDemoPage({ site, comments, replyTo, justPosted }: DemoPageInput): string {
   const { requireName, requireEmail, maxDepth } = site.settings;
@@ -85,6 +87,7 @@ ${site.settings.holdFirstTime
 appear at once, run <code>npx reply-desk site update demo --settings '{"holdFirstTime":false}'</code>.</p>`
   : ''}
 </article>
+<div id="reply-desk">
 <section id="comments" class="comments-area" aria-labelledby="comments-title">
 <h2 id="comments-title">${count === 0 ? 'No responses yet' : `${count} ${count === 1 ? 'Response' : 'Responses'}`}</h2>
 ${renderNotice(justPosted)}
@@ -112,6 +115,8 @@ ${renderNotice(justPosted)}
 </form>
 </div>
 </section>
+</div>
+<script src="/embed.js" data-site="${site.id}" data-page="${DEMO_PAGE_ID}" async></script>
 </main>`,
   );
 }

@@ -8,6 +8,16 @@ import { DEMO_PAGE_ID, DEMO_SITE_ID, renderDemoPage } from './demo-page.js';
 import type { SiteDirectory } from './site-directory.js';
 import { loadSubmissionStatus } from './submission-status.js';
 
+/**
+ * The demo page's Content-Security-Policy: the app's strict one plus embed.js and its API calls, all
+ * from 'self'. No inline script or style, so reader HTML could still run nothing; the widget's styles
+ * are a constructed stylesheet, which style-src does not govern.
+ */
+export const DEMO_PAGE_CSP = [
+  "default-src 'none'", "script-src 'self'", "connect-src 'self'", "style-src 'self'", "img-src 'self' data:",
+  "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+].join('; ');
+
 /** GET /: the demo article with its thread rendered on the server. */
 export function createDemoRoutes(deps: { db: Queryable; queue: SubmissionsQueue; sites: SiteDirectory }): Router {
   const { db, queue, sites } = deps;
@@ -21,7 +31,9 @@ export function createDemoRoutes(deps: { db: Queryable; queue: SubmissionsQueue;
     const replyTo: PublicComment | null = comments.find((c) => c.id === replyToId) ?? null;
     const postedId = typeof req.query.rd_comment === 'string' && isUuid(req.query.rd_comment) ? req.query.rd_comment : null;
     const justPosted = postedId === null ? null : await loadSubmissionStatus(db, queue, postedId.toLowerCase());
-    res.set('Cache-Control', 'no-store').type('html').send(renderDemoPage({ site, comments, replyTo, justPosted }));
+    // The app's policy allows no script; this page runs one: the widget, from this origin only.
+    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': DEMO_PAGE_CSP }).type('html')
+      .send(renderDemoPage({ site, comments, replyTo, justPosted }));
   });
   return router;
 }

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import { isUuid } from '../domain/comment-fields.js';
 import { byteLength, fieldLimits } from '../domain/field-limits.js';
 import { AppError } from '../errors.js';
+import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
 import { banAuthor, listBans, toBanValue, trustAuthor, unbanAuthor, type BanKind } from '../store/author-rules.js';
 import { editCommentBody } from '../store/comment-edits.js';
 import type { Pool } from '../store/db.js';
 import {
-  changeStatus, findLastUndoableBatch, inTransaction, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction,
+  changeStatus, findLastUndoableBatch, inTransaction, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction, type StatusChange,
 } from '../store/moderation-actions.js';
-import { countTabs, listQueue, queueTabs, type QueueFilter, type QueueTab } from '../store/moderation-queue.js';
+import { countTabs, countView, listQueue, queueTabs, type QueueFilter, type QueueTab } from '../store/moderation-queue.js';
 import { listSites } from '../store/sites.js';
 import { renderBansPage } from './bans-page.js';
 import { actorOf, csrfTokenOf, currentModerator, requireModerator, wantsJson } from './moderator-session.js';
@@ -63,8 +65,16 @@ function backTo(req: Request, notice?: string): string {
 }
 
 /** The moderator's queue, single-comment actions, undo, edits, bans and trusted authors. */
-export function createModeratorRoutes(deps: { db: Pool }): Router {
+export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue; logger?: Logger }): Router {
   const { db } = deps;
+  // After the change has committed: a decision stands even when Redis cannot take the training job
+  // (the model then misses one example), so this logs and never fails the moderator's request.
+  const train = async (changes: StatusChange[]): Promise<void> => {
+    if (!deps.training || changes.length === 0) return;
+    await enqueueTrainingForChanges(deps.training, changes).catch((err: Error) => {
+      deps.logger?.warn({ err: err.message, comments: changes.length }, 'spam training not queued');
+    });
+  };
   const router = Router();
   router.use(requireModerator);
 
@@ -73,16 +83,20 @@ export function createModeratorRoutes(deps: { db: Pool }): Router {
     const filter = readQueueFilter((n) => queryText(req, n), m.siteIds);
     const cursorParam = queryText(req, 'cursor');
     const cursor = cursorParam === null ? null : decodeCursor(cursorParam);
-    const [counts, page, sites] = await Promise.all([
+    // The tab counts already narrow by site; a page, reason or search narrows further.
+    const narrowed = filter.page !== null || filter.reason !== null || filter.q !== null;
+    const [counts, page, sites, viewCount] = await Promise.all([
       countTabs(db, m.siteIds, filter.site),
       listQueue(db, filter, cursor, PAGE_SIZE),
       listSites(db),
+      narrowed ? countView(db, filter) : null,
     ]);
     res.set('Cache-Control', 'no-store').type('html').send(
       renderQueuePage({
         ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'queue' },
         filter,
         counts,
+        viewCount: viewCount ?? counts[filter.tab],
         cards: page.cards,
         nextCursor: page.next ? encodeCursor(page.next) : null,
         sites: sites.filter((s) => m.siteIds.includes(s.id)),
@@ -102,6 +116,7 @@ export function createModeratorRoutes(deps: { db: Pool }): Router {
     if (!m.siteIds.includes(site)) throw new AppError(403, 'FORBIDDEN', 'This comment belongs to a site you do not moderate.');
     const batchId = randomUUID();
     const changed = await changeStatus(db, { ids: [id], action, toStatus: statusAfter[action], actor: actorOf(m), batchId });
+    await train(changed);
     if (wantsJson(req)) {
       res.json({ id, status: statusAfter[action], changed: changed.length, batchId });
       return;
@@ -128,6 +143,7 @@ export function createModeratorRoutes(deps: { db: Pool }): Router {
     const batchId = requested !== '' ? requested : await findLastUndoableBatch(db, actorOf(m));
     if (batchId === null || !isUuid(batchId)) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
     const { restored } = await undoBatch(db, batchId, actorOf(m));
+    await train(restored);
     if (wantsJson(req)) {
       res.json({ undone: batchId, restored: restored.map((r) => ({ id: r.id, status: r.toStatus })) });
       return;

@@ -5,11 +5,12 @@ import { mintCommentId, type Submission } from '../domain/submission.js';
 import type { Site } from '../domain/site-settings.js';
 import { AppError } from '../errors.js';
 import { enqueueSubmission, type SubmissionsQueue } from '../queue/submissions-queue.js';
-import { countApproved, listApprovedComments } from '../store/comments.js';
+import { countApproved, listApprovedComments, listApprovedConversationsNewest } from '../store/comments.js';
 import type { Queryable } from '../store/db.js';
 import { parseForm, parseJson, requireCommentContentType } from './body-parsers.js';
 import { findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import type { SiteDirectory } from './site-directory.js';
+import { assertOriginAllowed } from './site-origin.js';
 import { loadSubmissionStatus } from './submission-status.js';
 import { decodeCursor, encodeCursor } from './thread-cursor.js';
 
@@ -74,13 +75,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (site === null) throw new AppError(403, 'UNKNOWN_SITE', 'This site does not accept comments here.', 'site');
     const returnUrl = source === 'form' ? formReturnUrl(input, req, site) : null;
     res.locals.backUrl = returnUrl;
-    // Browsers always send Origin on cross-origin posts; a request without one is not from a web page
-    // and gains nothing by lying. "null" (sandboxed frames, file:, pages with Referrer-Policy
-    // no-referrer) is refused like any foreign origin.
-    const origin = req.get('origin');
-    if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
-      throw new AppError(403, 'ORIGIN_NOT_ALLOWED', 'Comments for this site cannot be sent from this page.');
-    }
+    assertOriginAllowed(req, site, 'sent');
 
     const errors = findInputErrors(input, site);
     if (errors.length > 0) throw AppError.fields(errors);
@@ -126,13 +121,23 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
       throw new AppError(400, 'INVALID_LIMIT', 'limit must be a whole number from 1 to 200.', 'limit');
     }
+    const order = oneQueryString(req, 'order', false) ?? 'oldest';
+    if (order !== 'oldest' && order !== 'newest') throw new AppError(400, 'INVALID_ORDER', 'order must be oldest or newest.', 'order');
     const after = cursorParam === null ? null : decodeCursor(cursorParam);
     if (cursorParam !== null && after === null) throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid.', 'cursor');
     const site = await findSite(sites, siteId);
     if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    assertOriginAllowed(req, site, 'shown');
     let result;
+    let total: number | undefined;
     try {
-      result = await listApprovedComments(db, { siteId, page, after, limit });
+      [result, total] = await Promise.all([
+        order === 'newest'
+          ? listApprovedConversationsNewest(db, { siteId, page, before: after, limit })
+          : listApprovedComments(db, { siteId, page, after, limit }),
+        // The heading's "12 Comments" comes with the first page (the count is kept on the page row).
+        cursorParam === null ? countApproved(db, siteId, [page]).then((c) => c[page] ?? 0) : undefined,
+      ]);
     } catch (err) {
       throw databaseDown(err);
     }
@@ -143,6 +148,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
         html: c.html, createdAt: c.createdAt.toISOString(),
       })),
       nextCursor: result.next ? encodeCursor(result.next) : null,
+      ...(total === undefined ? {} : { total }),
     });
   });
 
@@ -154,6 +160,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (pages.length > MAX_COUNT_PAGES) throw new AppError(400, 'TOO_MANY_PAGES', `At most ${MAX_COUNT_PAGES} pages per request.`, 'page');
     const site = await findSite(sites, siteId);
     if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    assertOriginAllowed(req, site, 'shown');
     let counts;
     try {
       counts = await countApproved(db, siteId, [...new Set(pages)]);

@@ -94,6 +94,8 @@ export interface QueuePageInput {
   ctx: AdminPageContext;
   filter: QueueFilter;
   counts: Record<QueueTab, number>;
+  /** Comments in the filtered view (the tab's count unless a page, reason or search narrows it). */
+  viewCount: number;
   cards: QueueCard[];
   nextCursor: string | null;
   sites: Site[];
@@ -102,7 +104,7 @@ export interface QueuePageInput {
 
 /** The queue: tabs with counts, filters, the bulk bar, and one page of cards. */
 export function renderQueuePage(input: QueuePageInput): string {
-  const { ctx, filter, counts, cards, nextCursor, sites, notice } = input;
+  const { ctx, filter, counts, viewCount, cards, nextCursor, sites, notice } = input;
   const f = filter;
   return renderAdminPage(
     `${tabLabels[f.tab]} (${formatCount(counts[f.tab])})`,
@@ -125,11 +127,11 @@ ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
 ${(['tab', 'site', 'page', 'reason', 'q'] as const).map((k) => html`<input type="hidden" name="filter_${k}" value="${f[k] ?? ''}">`)}
 <label>Bulk <select name="action" aria-label="Bulk action">${tabActions[f.tab].map((a) => html`<option value="${a.action}">${a.label}</option>`)}<option value="delete">Delete</option></select></label>
 <button type="submit" name="scope" value="selection">Apply to selected</button>
-<button type="submit" name="scope" value="filter" class="rd-bulk-all">Apply to all ${formatCount(counts[f.tab])} in this view</button>
+<button type="submit" name="scope" value="filter" class="rd-bulk-all">Apply to all ${formatCount(viewCount)} in this view</button>
 <span class="rd-help-hint">Press <kbd>?</kbd> for keys</span>
 </form>
-<section id="rd-cards" class="rd-cards" aria-live="polite" data-tab="${f.tab}">
-${cards.length === 0 ? html`<p class="rd-empty">Nothing here. 🎉</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken))}
+<section id="rd-cards" class="rd-cards" aria-label="Comments" data-tab="${f.tab}">
+${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken))}
 </section>
 ${nextCursor ? html`<p class="rd-next"><a href="/admin${filterQuery(f, { cursor: nextCursor })}" rel="next">Next page →</a></p>` : ''}
 <div id="rd-keys" class="rd-keys" hidden role="dialog" aria-label="Keyboard shortcuts">
@@ -138,6 +140,7 @@ ${nextCursor ? html`<p class="rd-next"><a href="/admin${filterQuery(f, { cursor:
 <dt><kbd>a</kbd></dt><dd>approve (keep, not spam)</dd><dt><kbd>r</kbd></dt><dd>reject</dd><dt><kbd>s</kbd></dt><dd>spam</dd>
 <dt><kbd>x</kbd></dt><dd>select for bulk</dd><dt><kbd>u</kbd></dt><dd>undo your last action</dd>
 <dt><kbd>/</kbd></dt><dd>search</dd><dt><kbd>?</kbd></dt><dd>this list</dd></dl>
+<button type="button" class="rd-keys-close">Close <kbd>Esc</kbd></button>
 </div>`,
   );
 }

@@ -1,7 +1,11 @@
 import { ConfigError, loadConfig } from '../config.js';
+import { runExportCommand } from '../cli/export-commands.js';
+import { runImportCommand } from '../cli/import-commands.js';
 import { runModeratorCommand } from '../cli/moderator-commands.js';
+import { runPrivacyCommand } from '../cli/privacy-commands.js';
 import { readPassword } from '../cli/read-password.js';
 import { runSiteCommand, UsageError } from '../cli/site-commands.js';
+import { runSpamEval, runSpamTrain } from '../cli/spam-commands.js';
 import { loadDotEnv } from './startup.js';
 import { probePostgres } from '../service-checks.js';
 import { ensureDemoSite } from '../demo-site.js';
@@ -17,13 +21,31 @@ const usage = `usage: reply-desk <command>
   moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]
                                             create an account (or reset its password); the password is read
                                             from a prompt, or from stdin when piped
-  moderator list                            list accounts`;
+  moderator list                            list accounts
+  import wordpress|disqus|json FILE --site ID [--dry-run]
+                                            import comments (WordPress WXR, Disqus XML, or our JSON export);
+                                            prints a report; running it again adds nothing
+  export --site ID [--format json|wxr] [--out FILE]
+                                            export a site's pages and comments (JSON by default, to stdout)
+  privacy export EMAIL [--site ID]          print everything stored about a commenter, as JSON
+  privacy erase EMAIL [--site ID] [--yes]   erase a commenter's data (without --yes: only say what)
+  spam eval [--train TRAIN.csv] --test TEST.csv [--json]
+                                            measure the spam filter on labelled CSV (text,label); no database
+  spam train FILE --site ID | --shared      seed a site's (or the shared) spam model from labelled CSV`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined || command === 'help' || command === '--help') {
     process.stdout.write(`${usage}\n`);
     return command === undefined ? 2 : 0;
+  }
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  const progress = (line: string): void => void (process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : undefined);
+  // An offline measurement: it needs neither Postgres nor the environment.
+  if (command === 'spam' && args[0] === 'eval') {
+    await runSpamEval(args.slice(1), print, progress);
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    return 0;
   }
   loadDotEnv();
   const config = loadConfig(process.env);
@@ -66,6 +88,26 @@ async function main(argv: string[]): Promise<number> {
       await pool.end();
     }
     return 0;
+  }
+  if (command === 'spam' && args[0] === 'train') {
+    const pool = createPool(config.DATABASE_URL, 1);
+    try {
+      await runSpamTrain(pool, args.slice(1), print, (line) => process.stderr.write(`${line}\n`));
+    } finally {
+      await pool.end();
+    }
+    return 0;
+  }
+  if (command === 'import' || command === 'export' || command === 'privacy') {
+    const pool = createPool(config.DATABASE_URL, 2);
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    try {
+      if (command === 'import') return await runImportCommand(pool, args, { print, progress: (line) => process.stderr.write(`${line}\n`) });
+      if (command === 'export') return await runExportCommand(pool, args, process.stdout, (line) => process.stderr.write(`${line}\n`), new Date());
+      return await runPrivacyCommand(pool, args, print, new Date());
+    } finally {
+      await pool.end();
+    }
   }
   throw new UsageError(`unknown command "${command}"\n${usage}`);
 }

@@ -1,14 +1,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../logger.js';
-import { ensureDemoSite } from '../demo-site.js';
+import { startDemoHostServer } from '../api/demo-host-page.js';
+import { demoHostPort, demoHostUrl, ensureDemoSite } from '../demo-site.js';
 import { createPool } from '../store/db.js';
 import { prepareDatabase } from '../store/migrate.js';
 import { exitOnStartupProblem } from './startup.js';
 
 // `npm start`: create and migrate the database, create the demo site, then run the API and one worker
 // as child processes, restarting either if it dies, until SIGTERM/SIGINT stops both gracefully.
-const config = await exitOnStartupProblem('start');
+// The API and worker it starts warn about Redis durability themselves.
+const config = await exitOnStartupProblem('start', { durabilityWarnings: false });
 const logger = createLogger(config.LOG_LEVEL, 'start');
 
 const prepared = await prepareDatabase(config.DATABASE_URL);
@@ -28,7 +30,8 @@ function run(name: string, entry: string): void {
   children.set(name, child);
   child.on('message', (m) => {
     if (m === 'ready' && name === 'api') {
-      process.stdout.write(`\nReply Desk is running: open ${config.PUBLIC_URL}/ for the demo article (Ctrl+C stops it)\n\n`);
+      const embedded = hostPage ? `, ${demoHostUrl(config.PUBLIC_URL, config.PORT)}/ for it embedded on another origin` : '';
+      process.stdout.write(`\nReply Desk is running: open ${config.PUBLIC_URL}/ for the demo article${embedded} (Ctrl+C stops it)\n\n`);
     }
   });
   child.on('exit', (code, signal) => {
@@ -42,6 +45,15 @@ function run(name: string, entry: string): void {
   });
 }
 
+// The demo "customer" page on the next port shows the widget embedded from another origin. It is only
+// a demo: a port that is taken just means no second page.
+const hostPage = config.DEMO && config.PORT > 0
+  ? await startDemoHostServer({ port: demoHostPort(config.PORT), host: config.HOST, apiUrl: config.PUBLIC_URL }).catch((err: Error) => {
+    logger.warn({ err: err.message }, 'the demo host page could not start');
+    return null;
+  })
+  : null;
+
 run('api', './api.js');
 run('worker', '../../workers/main.js');
 
@@ -49,6 +61,7 @@ function stop(signal: NodeJS.Signals): void {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping');
+  hostPage?.close();
   for (const child of children.values()) child.kill('SIGTERM');
   if (children.size === 0) process.exit(0);
 }

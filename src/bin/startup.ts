@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
-import { probePostgres, probeRedis } from '../service-checks.js';
+import { checkRedisDurability, probePostgres, probeRedis } from '../service-checks.js';
 
 /**
  * Start-up of every process: read the configuration and check that Postgres and Redis answer. On any
  * problem print one clear line per problem to stderr and exit 1: no stack traces for a newcomer.
  */
-export async function exitOnStartupProblem(processName: string): Promise<Config> {
+export async function exitOnStartupProblem(processName: string, opts: { durabilityWarnings?: boolean } = {}): Promise<Config> {
   loadDotEnv();
   let config: Config;
   try {
@@ -26,6 +26,9 @@ export async function exitOnStartupProblem(processName: string): Promise<Config>
   if (problems.length > 0) {
     for (const p of problems) process.stderr.write(`reply-desk ${processName}: ${p}\n`);
     process.exit(1);
+  }
+  if (opts.durabilityWarnings !== false) {
+    for (const w of await checkRedisDurability(config.REDIS_URL)) process.stderr.write(`reply-desk ${processName}: WARNING: ${w}\n`);
   }
   return config;
 }

@@ -17,8 +17,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const emailSchema = z.email();
 // With the u flag this matches only unpaired surrogates, which are not valid Unicode text.
 const loneSurrogate = /[\uD800-\uDFFF]/u;
-// C0 and C1 controls, and bidi overrides/isolates that can disguise a name ("evil\u202Egnp.exe").
-const nameForbidden = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// C0 and C1 controls, bidi overrides/isolates that can disguise a name ("evil\u202Egnp.exe"), and
+// invisible characters that make "Admin\u200B" look like "Admin". Joiners (U+200C/D) stay: Persian,
+// Indic scripts and emoji sequences need them.
+const nameForbidden = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 // Comment text may hold tabs and line breaks, nothing else below U+0020.
 const bodyForbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 

@@ -33,6 +33,11 @@ export const siteSettingsSchema = z.object({
   floodSeconds: z.number().int().min(0).max(3600).default(15),
   /** Readers' flags that send a published comment back to the queue as reported (Disqus: 3 strict, 5 balanced). @defaultValue 3 */
   flagThreshold: z.number().int().min(1).max(100).default(3),
+  /**
+   * Days after which a comment's IP address is truncated (IPv4 to its /24, IPv6 to its /48) and its
+   * user agent cleared by the maintenance job; 0 keeps them forever (see docs/privacy.md). @defaultValue 30
+   */
+  ipRetentionDays: z.number().int().min(0).max(36_500).default(30),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -1,6 +1,7 @@
 import { closedPage, duplicate, flood, parentRules, requiredFields } from './rules/refusal-rules.js';
 import { holdWords, firstTimeAuthor, manyLinks, preModeration } from './rules/hold-rules.js';
 import { bannedAuthor, honeypot, spamWords } from './rules/spam-rules.js';
+import { spamClassifier } from './rules/classifier-rule.js';
 import { toVerdict, type CheckContext, type CheckRule, type RuleOutcome, type Verdict } from './verdict.js';
 
 /**
@@ -28,6 +29,10 @@ export const checkRules: readonly CheckRule[] = [
   honeypot,
   bannedAuthor,
   spamWords,
+  // The learned classifier after the site's own certain signals: a moderator reads those first, and
+  // it both marks spam (confident) and holds (unsure), so it sits between the spam and the hold rules.
+  // Its holds, like every hold, skip trusted authors and open sites; its confident spam does not.
+  spamClassifier,
   // Holds last: reasons for a person to look, in order of how much they say about the text itself.
   ...[holdWords, manyLinks, firstTimeAuthor, preModeration].map(unlessExempt),
 ];

@@ -1,5 +1,6 @@
 import type { CommentFields } from '../domain/comment-fields.js';
 import type { SiteSettings } from '../domain/site-settings.js';
+import type { SpamScore } from '../spam/score-spam.js';
 
 /** A checked comment's state; `deleted` is only ever set by a moderator. */
 export type CommentStatus = 'approved' | 'pending' | 'spam' | 'rejected' | 'deleted';
@@ -57,6 +58,8 @@ export interface CheckContext {
   /** A moderator marked this author (by email) as trusted on this site: hold rules do not apply. */
   trusted: boolean;
   linkCount: number;
+  /** The local spam classifier's score of the text, computed by the worker before the rules; null: not scored. */
+  spamScore: SpamScore | null;
 }
 
 /** A check: returns nothing, one outcome, or several (one per bad field). */

@@ -3,6 +3,11 @@
  * to the database. A batch is flushed when it is full or on the next turn of the event loop, whichever
  * comes first: under light load a call waits for nothing; under heavy load batches fill up by
  * themselves. If the flush fails, every call in the batch fails with the same error.
+ *
+ * With `maxInFlight`, at most that many flushes run at once and calls made meanwhile wait for one to
+ * finish, then go out together (group commit). Without it, a busy worker sends a stream of tiny
+ * transactions that queue on Postgres' WAL flush one commit each; with it, the batch grows with the
+ * load and each commit carries many rows.
  */
 export interface Batcher<T, R> {
   add(item: T): Promise<R>;
@@ -10,15 +15,21 @@ export interface Batcher<T, R> {
   drain(): Promise<void>;
 }
 
-export function createBatcher<T, R>(flush: (items: T[]) => Promise<R[]>, maxSize: number): Batcher<T, R> {
+export function createBatcher<T, R>(
+  flush: (items: T[]) => Promise<R[]>,
+  maxSize: number,
+  opts: { maxInFlight?: number } = {},
+): Batcher<T, R> {
   if (!Number.isInteger(maxSize) || maxSize < 1) throw new RangeError(`batch size must be a whole number ≥ 1, got ${maxSize}`);
+  const maxInFlight = opts.maxInFlight ?? Infinity;
+  if (!(maxInFlight >= 1)) throw new RangeError(`maxInFlight must be ≥ 1, got ${maxInFlight}`);
   let pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let scheduled = false;
   const inFlight = new Set<Promise<void>>();
 
   const run = (): void => {
     scheduled = false;
-    while (pending.length > 0) {
+    while (pending.length > 0 && inFlight.size < maxInFlight) {
       const batch = pending.splice(0, maxSize);
       const done = flush(batch.map((b) => b.item)).then(
         (results) => {
@@ -27,7 +38,11 @@ export function createBatcher<T, R>(flush: (items: T[]) => Promise<R[]>, maxSize
         },
       ).catch((err: unknown) => batch.forEach((b) => b.reject(err)));
       inFlight.add(done);
-      void done.finally(() => inFlight.delete(done));
+      void done.finally(() => {
+        inFlight.delete(done);
+        // Calls that queued up behind a full set of flushes go out now, together.
+        if (pending.length > 0) run();
+      });
     }
   };
 
@@ -43,8 +58,10 @@ export function createBatcher<T, R>(flush: (items: T[]) => Promise<R[]>, maxSize
       });
     },
     async drain() {
-      if (pending.length > 0) run();
-      await Promise.all([...inFlight]);
+      while (pending.length > 0 || inFlight.size > 0) {
+        if (pending.length > 0) run();
+        await Promise.all([...inFlight]);
+      }
     },
   };
 }

@@ -98,11 +98,13 @@ select (select settings from site) as settings,
  */
 export async function loadCheckFacts(db: Queryable, q: FactsQuery): Promise<CheckFacts | null> {
   const params = [q.siteId, q.page, q.pageUrl, q.pageTitle, q.id, q.parentId, q.contentHash, q.email, q.ip, q.receivedAt, q.websiteHost];
-  let { rows } = await db.query<FactsRow>(factsSql, params);
+  // A named (prepared) statement: each connection parses and plans this long query once, not per job.
+  const query = { name: 'load-check-facts', text: factsSql, values: params };
+  let { rows } = await db.query<FactsRow>(query);
   if (rows.length === 0) {
     // Another worker may have inserted the page after this statement's snapshot was taken: our insert
     // then does nothing and the select cannot see theirs yet. A new statement sees it.
-    ({ rows } = await db.query<FactsRow>(factsSql, params));
+    ({ rows } = await db.query<FactsRow>(query));
   }
   const row = rows[0];
   if (!row) return null;

@@ -130,7 +130,8 @@ export async function findLastUndoableBatch(db: Queryable, actor: Actor): Promis
   const { rows } = await db.query<{ batch_id: string }>(
     `select e.batch_id from moderation_events e
       where e.actor_id is not distinct from $1 and e.actor = $2 and e.batch_id is not null
-        and e.action in ('approve', 'reject', 'spam', 'not_spam', 'delete', 'bulk', 'ban')
+        and (e.action in ('bulk', 'ban')
+          or (e.action in ('approve', 'reject', 'spam', 'not_spam', 'delete') and e.detail->>'bulk' is null))
         and not exists (select 1 from moderation_events u where u.action = 'undo' and u.detail->>'undoes' = e.batch_id::text)
       order by e.id desc limit 1`,
     [actor.id, actor.label],

@@ -1,3 +1,4 @@
+import { isUuid } from '../domain/comment-fields.js';
 import type { CommentStatus, RuleOutcome } from '../moderation/verdict.js';
 import type { Queryable } from './db.js';
 
@@ -91,7 +92,10 @@ export function queueWhere(f: QueueFilter, firstParam = 1): { sql: string; param
   if (f.site !== null) parts.push(`c.site_id = ${p(f.site)}`);
   if (f.page !== null) parts.push(`c.page_id = (select id from pages where site_id = c.site_id and identifier = ${p(f.page)})`);
   if (f.reason !== null) parts.push(`c.verdict->'reasons' @> ${p(JSON.stringify([{ code: f.reason }]))}::jsonb`);
-  if (f.q !== null) {
+  if (f.q !== null && isUuid(f.q)) {
+    // A comment id (from the audit log or a notice): that comment only.
+    parts.push(`c.id = ${p(f.q.toLowerCase())}::uuid`);
+  } else if (f.q !== null) {
     const like = p(`%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
     const exact = p(f.q.trim().toLowerCase());
     parts.push(`(c.author_name ilike ${like} or c.author_email = ${exact} or c.body ilike ${like} or host(c.ip) = ${exact})`);
@@ -163,6 +167,16 @@ export async function listQueue(
     cards: await toCards(db, page),
     next: rows.length > limit && last ? { receivedAt: last.received_at, id: last.id } : null,
   };
+}
+
+/** How many comments the filtered view holds (capped like the tabs): what "apply to all in this view" touches. */
+export async function countView(db: Queryable, f: QueueFilter): Promise<number> {
+  const where = queueWhere(f);
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from (select 1 from comments c where ${where.sql} limit ${COUNT_CAP + 1}) x`,
+    where.params,
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** One card by id (for live updates), within the moderator's sites; null when not there or deleted. */

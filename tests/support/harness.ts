@@ -11,11 +11,14 @@ import { createSiteDirectory, type SiteDirectory } from '../../src/api/site-dire
 import type { SiteSettingsInput } from '../../src/domain/site-settings.js';
 import { createLogger } from '../../src/logger.js';
 import { projectRoot } from '../../src/paths.js';
+import { BULK_QUEUE, createBulkQueue, type BulkQueue } from '../../src/queue/bulk-queue.js';
+import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
 import { createCommentWriter } from '../../src/store/comment-writer.js';
 import type { Pool } from '../../src/store/db.js';
 import { insertSite } from '../../src/store/sites.js';
+import { createBulkProcessor } from '../../workers/bulk-processor.js';
 import { createSubmissionProcessor } from '../../workers/submission-processor.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -42,6 +45,7 @@ export interface TestApi {
   url: string;
   origin: string;
   queue: SubmissionsQueue;
+  bulkQueue: BulkQueue;
   sites: SiteDirectory;
   redis: Redis;
   close(): Promise<void>;
@@ -50,7 +54,9 @@ export interface TestApi {
 export async function startApi(opts: { pool: Pool; redisUrl?: string; prefix: string; enqueueTimeoutMs?: number; trustProxy?: string }): Promise<TestApi> {
   const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const queue = createSubmissionsQueue(redis, opts.prefix);
+  const bulkQueue = createBulkQueue(redis, opts.prefix);
   const sites = createSiteDirectory(opts.pool, { refreshMs: 60_000, missRefreshMs: 0 });
+  const liveFeed = createLiveFeed({ connect: () => createSubscriberRedis(opts.redisUrl ?? TEST_REDIS_URL), prefix: opts.prefix });
   // Listen first: the app needs its own address as its public URL.
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
@@ -59,36 +65,42 @@ export async function startApi(opts: { pool: Pool; redisUrl?: string; prefix: st
   const app = createApp({
     db: opts.pool, redis, queue, sites, logger, publicUrl: url,
     enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000, trustProxy: opts.trustProxy ?? '', demo: true,
-    dashboard: { redis, prefix: opts.prefix, sessionSecret: 'test-session-secret-at-least-32-characters', idleMinutes: 30, secureCookies: false },
+    dashboard: { redis, prefix: opts.prefix, sessionSecret: 'test-session-secret-at-least-32-characters', idleMinutes: 30, secureCookies: false, liveFeed, bulkQueue },
   });
   server.on('request', app);
   return {
     url,
     origin: url,
     queue,
+    bulkQueue,
     sites,
     redis,
     async close() {
       server.closeAllConnections();
       server.close();
       sites.close();
+      await liveFeed.close();
       await queue.close().catch(() => {});
+      await bulkQueue.close().catch(() => {});
       redis.disconnect();
     },
   };
 }
 
-/** A BullMQ worker in this process running the real processor. */
-export async function startWorker(opts: { pool: Pool; redisUrl?: string; prefix: string; concurrency?: number }): Promise<{ close(): Promise<void> }> {
+/** BullMQ workers in this process running the real processors (submissions and bulk actions, as workers/main.ts). */
+export async function startWorker(opts: { pool: Pool; redisUrl?: string; prefix: string; concurrency?: number; bulkChunkSize?: number }): Promise<{ close(): Promise<void> }> {
   const connection = createWorkerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const writer = createCommentWriter(opts.pool, 100);
-  const worker = new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ db: opts.pool, writer, logger }), {
+  const worker = new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ db: opts.pool, writer, logger, publish: createLivePublisher(connection, opts.prefix) }), {
     connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 16, lockDuration: 5000, stalledInterval: 5000,
   });
-  await worker.waitUntilReady();
+  const bulkWorker = new Worker(BULK_QUEUE, createBulkProcessor({ db: opts.pool, logger, chunkSize: opts.bulkChunkSize }), {
+    connection, prefix: opts.prefix, concurrency: 2, lockDuration: 5000, stalledInterval: 5000,
+  });
+  await Promise.all([worker.waitUntilReady(), bulkWorker.waitUntilReady()]);
   return {
     async close() {
-      await worker.close();
+      await Promise.all([worker.close(), bulkWorker.close()]);
       await writer.drain();
       connection.disconnect();
     },

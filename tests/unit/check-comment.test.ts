@@ -109,10 +109,11 @@ describe('checkComment', () => {
     expect(verdict.reasons).toEqual([expect.objectContaining({ code: 'BANNED', message: expect.stringContaining('spam.example') })]);
   });
 
-  it('the default list holds refusals, then spam, then hold rules', () => {
+  it('the default list holds refusals, then spam, then the classifier, then hold rules', () => {
     expect(checkRules.map((r) => r.name)).toEqual([
       'requiredFields', 'closedPage', 'parentRules', 'duplicate', 'flood',
       'honeypot', 'bannedAuthor', 'spamWords',
+      'spamClassifier',
       'holdWords', 'manyLinks', 'firstTimeAuthor', 'preModeration',
     ]);
   });

@@ -21,6 +21,13 @@ describe('normalizeText', () => {
     ['non-Latin letters kept', 'Привет, мир', 'привет мир'],
     ['only punctuation', '!!! ...', ''],
     ['an empty string', '', ''],
+    ['a Cherokee letter that looks like V', 'Ꮩiagra', 'viagra'],
+    ['Greek capital Rho for P', 'ΡayΡal', 'paypal'],
+    ['a Cyrillic letter inside a Latin word', 'Сasino', 'casino'],
+    ['a zero-width space and a digit zero for o', 'fr\u200Bee m0ney', 'free money'],
+    ['digits for letters inside words', 'v1agra fr33dom', 'viagra freedom'],
+    ['numbers stay numbers', 'In 2024, covid19 mp3 b2b 4k 1st', 'in 2024 covid19 mp3 b2b 4k 1st'],
+    ['a wholly Greek word stays Greek', 'Ρώμη', 'ρωμη'],
   ])('%s: %j → %j', (_scenario, input, expected) => {
     expect(normalizeText(input)).toBe(expected);
   });
@@ -42,6 +49,9 @@ describe('findListedWord', () => {
     ['a listed phrase with extra spaces in the list', 'free money', ['  free   money '], '  free   money '],
     ['the first listed word that matches, in list order', 'cheap pills and casino', ['casino', 'pills'], 'casino'],
     ['a word with only punctuation in the list next to a real one', 'casino', ['!!!', 'casino'], 'casino'],
+    ['a listed word written with look-alike letters', 'cheap Ꮩiagra here', ['viagra'], 'viagra'],
+    ['a listed word with a digit for a letter', 'free m0ney', ['free money'], 'free money'],
+    ['a listed word with a Greek Rho', 'your ΡayΡal account', ['paypal'], 'paypal'],
   ])('finds %s', (_scenario, text, words, expected) => {
     expect(findListedWord(text, words)).toBe(expected);
   });
@@ -56,6 +66,7 @@ describe('findListedWord', () => {
     ['a list with only an empty word', 'anything goes', ['']],
     ['a list with only punctuation', 'anything goes!!!', ['!!!']],
     ['an empty text', '', ['casino']],
+    ['a number that only looks like a listed word', 'call 5050 now', ['soso']],
   ])('finds nothing for %s', (_scenario, text, words) => {
     expect(findListedWord(text, words)).toBeNull();
   });

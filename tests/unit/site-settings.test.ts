@@ -14,6 +14,7 @@ const defaults = {
   holdFirstTime: true,
   floodSeconds: 15,
   flagThreshold: 3,
+  ipRetentionDays: 30,
 };
 
 describe('toSiteSettings', () => {
@@ -49,6 +50,8 @@ describe('toSiteSettings', () => {
     ['a negative closeAfterDays', { closeAfterDays: -1 }, 'closeAfterDays'],
     ['floodSeconds over an hour', { floodSeconds: 3601 }, 'floodSeconds'],
     ['an unknown moderation mode', { moderation: 'auto' }, 'moderation'],
+    ['a negative ipRetentionDays', { ipRetentionDays: -1 }, 'ipRetentionDays'],
+    ['ipRetentionDays 1.5', { ipRetentionDays: 1.5 }, 'ipRetentionDays'],
     ['requireName as a string', { requireName: 'yes' }, 'requireName'],
     ['an empty listed word', { holdWords: ['ok', '   '] }, 'holdWords'],
     ['a listed word over 200 characters', { spamWords: ['x'.repeat(201)] }, 'spamWords'],

@@ -43,6 +43,7 @@ export function baseContext(overrides: ContextOverrides = {}): CheckContext {
     ban: null,
     trusted: false,
     linkCount: 0,
+    spamScore: null,
     ...rest,
   };
 }

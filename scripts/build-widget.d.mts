@@ -1,0 +1,15 @@
+/** Types of scripts/build-widget.mjs for the TypeScript tests that build the widget. */
+export declare const defaultWidgetDir: string;
+
+export interface WidgetManifest {
+  /** File name of the widget bundle, e.g. `embed.3F2K1XQZ.js`. */
+  embed: string;
+  /** File name of the comment-count script. */
+  count: string;
+}
+
+export declare function buildWidget(options?: { outdir?: string }): Promise<{
+  outdir: string;
+  manifest: WidgetManifest;
+  files: Record<string, Uint8Array>;
+}>;

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { listFeedComments, loadFeedPage, renderAtomFeed } from '../export/atom-feed.js';
+import { AppError } from '../errors.js';
+import type { Queryable } from '../store/db.js';
+import type { SiteDirectory } from './site-directory.js';
+
+export interface FeedRoutesDeps {
+  db: Queryable;
+  sites: SiteDirectory;
+  publicUrl: string;
+}
+
+function databaseDown(err: unknown): AppError {
+  return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
+}
+
+/** Sends a feed with a strong ETag of its bytes; a matching If-None-Match gets 304 and no body. */
+function sendFeed(req: Request, res: Response, xml: string): void {
+  res.set({
+    'Content-Type': 'application/atom+xml; charset=utf-8',
+    // Feed readers poll; a minute of caching takes most of that load off without hiding new comments long.
+    'Cache-Control': 'public, max-age=60',
+    ETag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`,
+  });
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  res.send(xml);
+}
+
+/**
+ * Public Atom feeds of approved comments, newest first: a site's (`/feeds/:site/comments.atom`) and a
+ * page's (`/feeds/:site/pages/:page.atom`, or `comments.atom?page=` for identifiers that are URLs).
+ */
+export function createFeedRoutes(deps: FeedRoutesDeps): Router {
+  const { db, sites, publicUrl } = deps;
+  const router = Router();
+
+  const feed = async (req: Request, res: Response, pageIdentifier: string | null): Promise<void> => {
+    const siteId = String(req.params.site);
+    let site;
+    try {
+      site = await sites.get(siteId);
+    } catch (err) {
+      throw databaseDown(err);
+    }
+    if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    const base = `${publicUrl}/feeds/${encodeURIComponent(site.id)}`;
+    try {
+      if (pageIdentifier === null) {
+        const comments = await listFeedComments(db, site.id, null);
+        sendFeed(req, res, renderAtomFeed({
+          selfUrl: `${base}/comments.atom`, title: `Comments on ${site.name}`, alternateUrl: site.allowedOrigins[0] ?? null,
+          fallbackUpdated: new Date(0), comments,
+        }));
+        return;
+      }
+      const page = await loadFeedPage(db, site.id, pageIdentifier);
+      if (page === null) throw new AppError(404, 'UNKNOWN_PAGE', 'No such page.', 'page');
+      const comments = await listFeedComments(db, site.id, page.id);
+      sendFeed(req, res, renderAtomFeed({
+        selfUrl: `${base}/pages/${encodeURIComponent(page.identifier)}.atom`, title: `Comments on ${page.title ?? page.identifier}`,
+        alternateUrl: page.url, fallbackUpdated: page.createdAt, comments,
+      }));
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw databaseDown(err);
+    }
+  };
+
+  router.get('/feeds/:site/comments.atom', async (req: Request, res: Response) => {
+    const page = req.query.page;
+    if (page !== undefined && (typeof page !== 'string' || page === '')) throw new AppError(400, 'INVALID_TYPE', 'Give "page" once.', 'page');
+    await feed(req, res, typeof page === 'string' ? page : null);
+  });
+  router.get('/feeds/:site/pages/:page.atom', async (req: Request, res: Response) => {
+    await feed(req, res, String(req.params.page));
+  });
+  return router;
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { isUuid } from '../domain/comment-fields.js';
+import type { Site } from '../domain/site-settings.js';
+import { AppError } from '../errors.js';
+import type { Pool } from '../store/db.js';
+import { flagComment, flagReasons, loadFlaggable, type FlagReason } from '../store/flags.js';
+import { parseJson } from './body-parsers.js';
+import type { SiteDirectory } from './site-directory.js';
+
+export interface FlagRoutesDeps {
+  db: Pool;
+  sites: SiteDirectory;
+}
+
+/** The widget's browser key is a random token; anything longer is not one. */
+const MAX_KEY = 200;
+
+function databaseDown(err: unknown): AppError {
+  return new AppError(503, 'DATABASE_UNAVAILABLE', 'Flags are briefly unavailable; please try again shortly.', undefined, [], err, 5);
+}
+
+/**
+ * Who flagged, without keeping who they are: a hash of the IP and the widget's browser key. One flag
+ * per reader per comment; neither the IP nor the key is stored in the clear.
+ */
+export function toReporter(ip: string, key: string): string {
+  return createHash('sha256').update(`${ip}\n${key}`).digest('hex');
+}
+
+/** Narrows the body to {reason, key}; nothing else is read. */
+export function readFlagInput(body: unknown): { reason: FlagReason; key: string } {
+  const b = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  if (typeof b.reason !== 'string' || !flagReasons.includes(b.reason as FlagReason)) {
+    throw new AppError(422, 'INVALID_REASON', `Choose a reason: ${flagReasons.join(', ')}.`, 'reason');
+  }
+  if (b.key !== undefined && b.key !== null && (typeof b.key !== 'string' || b.key.length > MAX_KEY)) {
+    throw new AppError(422, 'INVALID_KEY', 'The browser key is not valid.', 'key');
+  }
+  return { reason: b.reason as FlagReason, key: typeof b.key === 'string' ? b.key : '' };
+}
+
+/** Readers' flags: POST /api/comments/:id/flag. */
+export function createFlagRoutes(deps: FlagRoutesDeps): Router {
+  const { db, sites } = deps;
+  const router = Router();
+
+  router.post('/api/comments/:id/flag', (req, _res, next) => {
+    if (req.is('application/json')) return next();
+    next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the flag as application/json.'));
+  }, parseJson, async (req: Request, res: Response) => {
+    const input = readFlagInput(req.body);
+    const id = String(req.params.id).toLowerCase();
+    if (!isUuid(id)) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    let comment;
+    let site: Site | null;
+    try {
+      comment = await loadFlaggable(db, id);
+      site = comment === null ? null : await sites.get(comment.siteId);
+    } catch (err) {
+      throw databaseDown(err);
+    }
+    if (comment === null || site === null) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    // As for posting a comment: browsers always send Origin cross-origin, and only the comment's own
+    // site's pages may flag it.
+    const origin = req.get('origin');
+    if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
+      throw new AppError(403, 'ORIGIN_NOT_ALLOWED', 'Comments for this site cannot be flagged from this page.');
+    }
+    let outcome;
+    try {
+      outcome = await flagComment(db, { id, reason: input.reason, reporter: toReporter(req.ip ?? '', input.key), threshold: site.settings.flagThreshold });
+    } catch (err) {
+      throw databaseDown(err);
+    }
+    if (outcome === 'not_published') throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    // The same answer for a first and a repeat flag: a reader cannot tell whether others flagged too.
+    res.status(202).set('Cache-Control', 'no-store').json({ flagged: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,51 @@
+import type { CommentStatus, Verdict } from '../moderation/verdict.js';
+
+/** Where the records come from; part of every derived comment id. */
+export type ImportSource = 'wordpress' | 'disqus' | 'json';
+
+/** A page (a WordPress post, a Disqus thread) as the source describes it. */
+export interface ImportPage {
+  /** The source's own id for it (WordPress post id, Disqus thread dsq:id, our identifier for JSON). */
+  sourceId: string;
+  /**
+   * Identifiers this page may already have here, best first; the first one is used for a new page.
+   * An existing page matching any of them (by identifier) is reused, so comments land on the thread
+   * the site's embed code already shows.
+   */
+  identifiers: string[];
+  url: string | null;
+  title: string | null;
+  closed: boolean;
+}
+
+/** A comment mapped to our model; the page and parent are still the source's ids. */
+export interface ImportComment {
+  sourceId: string;
+  pageSourceId: string;
+  parentSourceId: string | null;
+  authorName: string;
+  authorEmail: string;
+  authorUrl: string;
+  /** The text as our Markdown subset; rendered with renderCommentHtml on the way in. */
+  body: string;
+  status: CommentStatus;
+  receivedAt: Date;
+  ip: string | null;
+  userAgent: string;
+  referrer: string;
+  editedAt: Date | null;
+  /** JSON imports carry our own verdict; other sources get one saying where the comment came from. */
+  verdict: Verdict | null;
+  idempotencyKey: string | null;
+}
+
+/**
+ * What a format reader yields, in file order. `skip` is a row that will not be imported and why;
+ * `note` is something the report should say about a row that is imported (a date read as UTC, an
+ * address that was not an IP).
+ */
+export type ImportRecord =
+  | { kind: 'page'; page: ImportPage }
+  | { kind: 'comment'; comment: ImportComment }
+  | { kind: 'skip'; sourceId: string; reason: string }
+  | { kind: 'note'; sourceId: string; note: string };

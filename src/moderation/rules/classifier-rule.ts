@@ -1,0 +1,33 @@
+import type { CheckContext, RuleOutcome } from '../verdict.js';
+
+/**
+ * Where the classifier's probability turns into an action. Spam only when it is sure (a spam comment
+ * is kept out of every queue a moderator reads quickly); hold when it leans to spam, so a person looks.
+ * The eval in the README measured these values.
+ */
+export const classifierThresholds = { spam: 0.99, hold: 0.6 } as const;
+
+function explain(ctx: Pick<CheckContext, 'spamScore'>): string {
+  const s = ctx.spamScore;
+  if (s === null) return '';
+  const why = s.features.map((f) => `${f.name} ${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(1)}`).join(', ');
+  return why === '' ? '' : ` Strongest features: ${why}.`;
+}
+
+/**
+ * The local learning classifier, trained from this site's moderators' decisions. It abstains while
+ * untrained (a new site never blocks a reader on a guess) and never publishes or refuses on its own:
+ * it marks spam when confident, holds when it leans to spam, and otherwise says nothing.
+ */
+export function spamClassifier(ctx: Pick<CheckContext, 'spamScore' | 'trusted' | 'settings'>): RuleOutcome | null {
+  const s = ctx.spamScore;
+  if (s === null || !s.trained || s.pSpam < classifierThresholds.hold) return null;
+  const pct = `${Math.floor(s.pSpam * 1000) / 10}%`;
+  // The score counts like the other rules' (spam word 5, link hold 2), scaled by how sure the model is.
+  if (s.pSpam >= classifierThresholds.spam) {
+    return { rule: 'classifier', action: 'spam', code: 'CLASSIFIED_SPAM', message: `The spam filter is ${pct} sure this is spam.${explain(ctx)}`, score: Math.round(s.pSpam * 500) / 100 };
+  }
+  // A hold is a hold rule: a trusted author and an open site skip it, as they skip the others.
+  if (ctx.trusted || ctx.settings.moderation === 'open') return null;
+  return { rule: 'classifier', action: 'hold', code: 'LIKELY_SPAM', message: `The spam filter thinks this may be spam (${pct}).${explain(ctx)}`, score: Math.round(s.pSpam * 300) / 100 };
+}

@@ -1,0 +1,101 @@
+import { normalizeText } from '../domain/normalize-text.js';
+
+/** What the classifier reads of a comment: its text and, when given, the author's website. */
+export interface SpamInput {
+  body: string;
+  /** The author's website field ('' or absent when none). */
+  url?: string;
+}
+
+/** One feature of a text: its hashed id, and a name a moderator can read. */
+export interface Feature {
+  id: number;
+  name: string;
+}
+
+// Only the first part of a very long text is read: enough to judge it, and scoring stays bounded.
+const MAX_CHARS = 3000;
+const urlPattern = /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|ly|gl|co|me|tk|ml|ga|cf|gq|club|online|site|shop|us|uk|de)\b(?:\/[^\s<>"')\]]*)?/giu;
+const emailPattern = /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/u;
+const phonePattern = /(?:\+?\d[\s().-]?){7,}/u;
+
+/** FNV-1a, 32 bits: stable across processes and versions, which the stored model needs. */
+export function hashFeature(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // Postgres stores it as a signed int4.
+  return h | 0;
+}
+
+function bucket(value: number, edges: readonly number[]): number {
+  let i = 0;
+  while (i < edges.length && value >= (edges[i] as number)) i++;
+  return i;
+}
+
+function hostOf(raw: string): string | null {
+  try {
+    return new URL(/^https?:\/\//i.test(raw) ? raw : `http://${raw}`).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The features of one comment, each once (presence, not counts: a short text repeating a word says
+ * little more than saying it once). Word unigrams and bigrams of the normalised text; character
+ * 3–5-grams of each word (catch variants, misspellings and glued words such as "freemoney");
+ * structural features (links, their hosts, digits, capitals, phone- or email-like strings, length).
+ * Nothing is a hard-coded spam phrase: which features mean spam is learned.
+ */
+export function featurise(input: SpamInput): Feature[] {
+  const raw = input.body.slice(0, MAX_CHARS);
+  const seen = new Map<number, Feature>();
+  const add = (name: string): void => {
+    const id = hashFeature(name);
+    if (!seen.has(id)) seen.set(id, { id, name });
+  };
+
+  const text = normalizeText(raw);
+  const words = text === '' ? [] : text.split(' ');
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    add(`w:${w}`);
+    if (i + 1 < words.length) add(`b:${w} ${words[i + 1] as string}`);
+    if (i + 2 < words.length) add(`t:${w} ${words[i + 1] as string} ${words[i + 2] as string}`);
+    const padded = ` ${w} `;
+    for (let n = 3; n <= 5; n++) {
+      for (let j = 0; j + n <= padded.length; j++) add(`c:${padded.slice(j, j + n)}`);
+    }
+  }
+
+  const urls = raw.match(urlPattern) ?? [];
+  add(`s:links=${Math.min(urls.length, 3)}`);
+  for (const u of urls.slice(0, 5)) {
+    const host = hostOf(u);
+    if (host === null) continue;
+    add(`u:${host}`);
+    add(`u:.${host.split('.').pop() ?? ''}`);
+  }
+  if (emailPattern.test(raw)) add('s:email');
+  if (phonePattern.test(raw)) add('s:phone');
+  const letters = raw.replace(/[^\p{L}]/gu, '');
+  const upper = raw.replace(/[^\p{Lu}]/gu, '');
+  if (letters.length >= 8) add(`s:caps=${bucket(upper.length / letters.length, [0.3, 0.6, 0.9])}`);
+  const digits = raw.replace(/\D/g, '').length;
+  add(`s:digits=${bucket(digits / Math.max(raw.length, 1), [0.02, 0.08, 0.2])}`);
+  add(`s:words=${bucket(words.length, [3, 8, 20, 50, 150])}`);
+  if (/[!?]{2,}/.test(raw)) add('s:!!');
+  if (/\p{Extended_Pictographic}/u.test(raw)) add('s:emoji');
+  if (/[£$€]\s?\d|\d\s?[£$€]/u.test(raw)) add('s:money');
+
+  const site = input.url === undefined || input.url === '' ? null : hostOf(input.url);
+  if (site !== null) {
+    add('s:website');
+    add(`u:${site}`);
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { spamClassifier } from '../../src/moderation/rules/classifier-rule.js';
+import { toEvalMetrics, trainInMemory } from '../../src/spam/evaluate.js';
+import { featurise, hashFeature } from '../../src/spam/features.js';
+import { scoreSpam } from '../../src/spam/score-spam.js';
+import { createSpamModel, learnExample, viewOf, type SpamLabel } from '../../src/spam/spam-model.js';
+import { baseContext } from './support/check-context.js';
+
+const spam = [
+  'check out my channel for guitar covers', 'please subscribe to my channel, sub back', 'free gift cards at http://gifts.xyz',
+  'sub to my channel for daily vlogs', 'check out my new video on my channel', 'earn $500 a day from home http://earn.top',
+  'free iphone giveaway, subscribe now', 'small youtuber, please check out my channel', 'get free followers at http://f.tk',
+  'check out my music channel please', 'subscribe to reach 1000 subs', 'win a free psn code http://codes.xyz',
+];
+const ham = [
+  'this song brings back so many memories', 'the guitar solo at 3:02 is incredible', 'who is still listening in 2024?',
+  'my dad used to play this in the car', 'the harmonies in the second verse are perfect', 'I cried at the ending',
+  'this was our wedding song', 'the drummer deserves more credit', 'her voice is unreal live',
+  'the lyrics hit different now that I am older', 'the chorus is stuck in my head', 'such a chill vibe for studying',
+];
+const labelled = [...spam.map((text) => ({ text, label: 'spam' as SpamLabel })), ...ham.map((text) => ({ text, label: 'ham' as SpamLabel }))];
+const ids = (body: string): number[] => featurise({ body }).map((f) => f.id);
+
+describe('featurise', () => {
+  it('reads normalised words, bigrams, character n-grams and structure, each once', () => {
+    const names = featurise({ body: 'Check out my CHANNEL http://x.xyz check' }).map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['w:check', 'b:check out', 't:check out my', 'c:cha', 's:links=1', 'u:x.xyz', 'u:.xyz']));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('sees through look-alike letters, invisible characters and digits for letters', () => {
+    // Structural features (digits, capitals) read the raw text; the words and n-grams are the same.
+    const textual = (body: string) => featurise({ body }).filter((f) => !f.name.startsWith('s:')).map((f) => f.name);
+    expect(textual('Ꮩiagra fr\u200Bee m0ney')).toEqual(textual('viagra free money'));
+  });
+
+  it('hashes stably (the stored model depends on it)', () => {
+    expect(hashFeature('w:free')).toBe(hashFeature('w:free'));
+    expect(hashFeature('w:free')).not.toBe(hashFeature('w:fref'));
+  });
+});
+
+describe('scoreSpam', () => {
+  it('abstains untrained, and below the minimum examples per class', () => {
+    expect(scoreSpam(viewOf(createSpamModel()), { body: 'check out my channel' })).toEqual({ pSpam: 0.5, features: [], trained: false });
+    const few = trainInMemory(labelled.slice(0, 3).concat(labelled.slice(-3)));
+    expect(scoreSpam(viewOf(few), { body: 'check out my channel' }).trained).toBe(false);
+  });
+
+  it('learns a separable toy set: unseen spam scores high, unseen ham low, with the reasons named', () => {
+    const view = viewOf(trainInMemory(labelled));
+    const s = scoreSpam(view, { body: 'check out my channel, I post covers' });
+    expect(s.trained).toBe(true);
+    expect(s.pSpam).toBeGreaterThan(0.9);
+    expect(s.features.map((f) => f.name)).toEqual(expect.arrayContaining([expect.stringMatching(/channel|check out/)]));
+    expect(s.features.every((f) => f.weight > 0)).toBe(true);
+    expect(scoreSpam(view, { body: 'the guitar solo in the second verse brings back memories' }).pSpam).toBeLessThan(0.2);
+  });
+
+  it('a decision changes later scores, and unlearning it restores them exactly', () => {
+    const model = trainInMemory(labelled);
+    const text = 'join the zorbex crypto signals group';
+    const before = scoreSpam(viewOf(model), { body: text }).pSpam;
+    learnExample(model, ids('zorbex crypto signals, join now'), 'spam');
+    const after = scoreSpam(viewOf(model), { body: text }).pSpam;
+    expect(after).toBeGreaterThan(before);
+    expect(after).toBeGreaterThan(0.6);
+    learnExample(model, ids('zorbex crypto signals, join now'), 'spam', -1);
+    expect(scoreSpam(viewOf(model), { body: text }).pSpam).toBe(before);
+    expect(model).toEqual(trainInMemory(labelled));
+  });
+
+  it('adds a shared model to a site model', () => {
+    const site = trainInMemory(labelled);
+    const shared = createSpamModel();
+    learnExample(shared, ids('zorbex crypto signals'), 'spam');
+    const view = viewOf(site, shared);
+    expect(view.spamDocs).toBe(13);
+    expect(scoreSpam(view, { body: 'zorbex crypto signals' }).pSpam).toBeGreaterThan(scoreSpam(viewOf(site), { body: 'zorbex crypto signals' }).pSpam);
+  });
+});
+
+describe('spamClassifier rule', () => {
+  const score = (pSpam: number, trained = true) => ({ pSpam, trained, features: [{ name: "'check out'", weight: 2.3 }] });
+  it.each<[string, Parameters<typeof baseContext>[0], string | null]>([
+    ['no score', { spamScore: null }, null],
+    ['an untrained model, however sure', { spamScore: score(0.999, false) }, null],
+    ['a confident score', { spamScore: score(0.995) }, 'CLASSIFIED_SPAM'],
+    ['an unsure score', { spamScore: score(0.7) }, 'LIKELY_SPAM'],
+    ['an unsure score for a trusted author', { spamScore: score(0.7), trusted: true }, null],
+    ['a confident score for a trusted author', { spamScore: score(0.995), trusted: true }, 'CLASSIFIED_SPAM'],
+    ['a ham score', { spamScore: score(0.2) }, null],
+  ])('%s gives %s', (_s, overrides, code) => {
+    const outcome = spamClassifier(baseContext(overrides));
+    expect(outcome?.code ?? null).toBe(code);
+    if (outcome) expect(outcome.message).toContain("'check out' +2.3");
+  });
+});
+
+describe('toEvalMetrics', () => {
+  it('computes the rates and MCC (checked by hand)', () => {
+    // tp 2, fp 1, tn 2, fn 1: MCC = (2·2 − 1·1) / √(3·3·3·3) = 3/9
+    expect(toEvalMetrics({ tp: 2, fp: 1, tn: 2, fn: 1 }, 0.1234)).toEqual({
+      tp: 2, fp: 1, tn: 2, fn: 1, spamCaught: 0.6667, blockedHam: 0.3333, accuracy: 0.6667, mcc: 0.3333, msPerComment: 0.123,
+    });
+    // tp 45, fp 2, tn 48, fn 5: MCC = (45·48 − 2·5) / √(47·50·50·53) = 2150 / 2495.5 ≈ 0.8616
+    expect(toEvalMetrics({ tp: 45, fp: 2, tn: 48, fn: 5 }, 0).mcc).toBe(0.8616);
+    expect(toEvalMetrics({ tp: 0, fp: 0, tn: 3, fn: 0 }, 0).mcc).toBe(0);
+  });
+});

@@ -1,0 +1,119 @@
+import type { ApiComment, FieldError, Order, SiteInfo, SubmissionStatus, ThreadPage } from './types';
+
+/** What a request came to: the parsed body (narrowed by the caller) or a transport failure. */
+export interface ApiResult {
+  /** HTTP status; 0 when the request never got an answer (offline, refused by CORS). */
+  status: number;
+  body: unknown;
+  /** Seconds from Retry-After, when the server sent one. */
+  retryAfter: number | null;
+}
+
+/** The error object of an API answer (`{error: {code, message, field, errors}}`), if there is one. */
+export interface ApiError {
+  code: string;
+  message: string;
+  errors: FieldError[];
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function toFieldErrors(v: unknown): FieldError[] {
+  return list(v).filter(isObject).map((e) => ({ field: text(e.field), code: text(e.code), message: text(e.message) }));
+}
+
+export function toApiError(body: unknown): ApiError | null {
+  const e = isObject(body) ? body.error : null;
+  if (!isObject(e)) return null;
+  const errors = toFieldErrors(e.errors);
+  // A single field problem may come without the errors list.
+  if (errors.length === 0 && text(e.field)) errors.push({ field: text(e.field), code: text(e.code), message: text(e.message) });
+  return { code: text(e.code), message: text(e.message), errors };
+}
+
+function toComment(v: unknown): ApiComment | null {
+  if (!isObject(v) || typeof v.id !== 'string' || typeof v.html !== 'string') return null;
+  return {
+    id: v.id,
+    parent: typeof v.parent === 'string' ? v.parent : null,
+    depth: typeof v.depth === 'number' ? v.depth : 0,
+    author: text(v.author),
+    website: typeof v.website === 'string' ? v.website : null,
+    html: v.html,
+    createdAt: text(v.createdAt),
+  };
+}
+
+/** A thin client for the public API under `base` (the URL embed.js was loaded from, ending in /). */
+export function createApi(base: string, site: string) {
+  async function call(path: string, init?: RequestInit): Promise<ApiResult> {
+    try {
+      // credentials: omit — the widget needs no cookie, and the API's CORS does not allow them.
+      const res = await fetch(path.startsWith('http') ? path : base + path, { credentials: 'omit', ...init });
+      const retry = Number(res.headers.get('retry-after'));
+      const body: unknown = await res.json().catch(() => null);
+      return { status: res.status, body, retryAfter: retry > 0 ? retry : null };
+    } catch {
+      return { status: 0, body: null, retryAfter: null };
+    }
+  }
+
+  const q = (params: Record<string, string | number | null>): string =>
+    Object.entries(params)
+      .filter((p): p is [string, string | number] => p[1] !== null)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join('&');
+
+  return {
+    base,
+
+    async siteInfo(): Promise<ApiResult & { info: SiteInfo | null }> {
+      const r = await call(`api/sites/${encodeURIComponent(site)}/public`);
+      const b = r.status === 200 && isObject(r.body) ? r.body : null;
+      const info = b && {
+        requireName: b.requireName !== false,
+        requireEmail: b.requireEmail !== false,
+        maxDepth: typeof b.maxDepth === 'number' ? b.maxDepth : 5,
+        flagUrl: typeof b.flagUrl === 'string' ? b.flagUrl : null,
+      };
+      return { ...r, info };
+    },
+
+    async thread(page: string, order: Order, cursor: string | null, limit: number): Promise<ApiResult & { page: ThreadPage | null }> {
+      const r = await call(`api/comments?${q({ site, page, order: order === 'newest' ? order : null, cursor, limit })}`);
+      if (r.status !== 200 || !isObject(r.body)) return { ...r, page: null };
+      const b = r.body;
+      return {
+        ...r,
+        page: {
+          comments: list(b.comments).map(toComment).filter((c): c is ApiComment => c !== null),
+          nextCursor: typeof b.nextCursor === 'string' ? b.nextCursor : null,
+          total: typeof b.total === 'number' ? b.total : null,
+        },
+      };
+    },
+
+    /** POST /api/comments; the caller reads 202's `id` and `statusUrl` or the error. */
+    submit: (payload: Record<string, string | null>): Promise<ApiResult> =>
+      call('api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
+
+    async status(url: string): Promise<SubmissionStatus | null> {
+      const r = await call(url, { cache: 'no-store' });
+      if (r.status === 404) return { status: 'rejected', html: null, errors: [] };
+      const b = isObject(r.body) ? r.body : null;
+      const s = b && text(b.status);
+      if (!b || (s !== 'queued' && s !== 'published' && s !== 'held' && s !== 'rejected')) return null;
+      return { status: s, html: typeof b.html === 'string' ? b.html : null, errors: toFieldErrors(b.errors) };
+    },
+
+    /** POST /api/comments/:id/flag: `key` is this browser's random key (one flag per reader). */
+    flag: (url: string, reason: string, key: string): Promise<ApiResult> =>
+      call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason, key }) }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

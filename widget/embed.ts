@@ -1,0 +1,119 @@
+/*
+ * embed.js: the Reply Desk widget. A page adds
+ *   <div id="reply-desk"></div>
+ *   <script src="https://comments.example.org/embed.js" data-site="news" async></script>
+ * and gets the thread and the "Leave a Reply" form, in a shadow root so the page's CSS and ours never
+ * meet. Options on the script tag: data-page (thread id; else the canonical URL, else the address),
+ * data-lang (else the page's lang), data-theme ("light" | "dark"; else the reader's colour scheme),
+ * data-target (a selector for the container; else #reply-desk).
+ */
+import { createApi } from './api';
+import type { WidgetContext } from './context';
+import { h } from './dom';
+import { flagButton } from './flag';
+import { createReplyForm } from './form';
+import { languages, pickLanguage } from './i18n';
+import { createOwnComments } from './own-comments';
+import { pageIdentity, pageUrlOf } from './page-identity';
+import { relativeTime } from './relative-time';
+import { createThread, PAGE_SIZE } from './thread';
+import css from './styles.css';
+
+function findScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  // Some loaders run scripts in ways that leave currentScript empty.
+  return document.querySelector<HTMLScriptElement>('script[data-site][src*="embed"]');
+}
+
+function adoptStyles(root: ShadowRoot): void {
+  // A constructed stylesheet is not inline CSS, so a host page whose CSP forbids inline styles still
+  // styles the widget; older browsers get a <style> element.
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    root.append(h('style', null, css));
+  }
+}
+
+async function mount(script: HTMLScriptElement): Promise<void> {
+  const data = script.dataset;
+  const site = data.site ?? '';
+  const host = document.querySelector(data.target || '#reply-desk') ?? script.insertAdjacentElement('afterend', h('div'));
+  if (!host || host.shadowRoot) return;
+  const root = host.attachShadow({ mode: 'open' });
+  adoptStyles(root);
+
+  const lang = pickLanguage(data.lang, document.documentElement.lang);
+  const t = languages[lang] ?? (languages.en as NonNullable<typeof languages.en>);
+  const live = h('p', { class: 'rd-sr', role: 'status', 'aria-live': 'polite' });
+  const body = h('div', { class: 'rd-body-wrap' }, h('p', { class: 'rd-loading' }, t.loading));
+  const theme = data.theme === 'dark' || data.theme === 'light' ? ` rd-${data.theme}` : '';
+  root.append(h('div', { class: `rd${theme}`, lang }, live, body));
+  await start(script, root, body, live, lang);
+}
+
+/** Fetches the site's settings and the first page, then builds the thread and the form. */
+async function start(script: HTMLScriptElement, root: ShadowRoot, body: HTMLElement, live: HTMLElement, lang: string): Promise<void> {
+  const data = script.dataset;
+  const site = data.site ?? '';
+  const t = languages[lang] ?? (languages.en as NonNullable<typeof languages.en>);
+  const api = createApi(new URL('.', script.src).href, site);
+  const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
+  const page = pageIdentity({ dataPage: data.page, canonical, location: location.href });
+  // Both at once: the thread does not wait for the settings.
+  const [siteInfo, first] = await Promise.all([api.siteInfo(), api.thread(page, 'oldest', null, PAGE_SIZE)]);
+
+  if (!siteInfo.info || !first.page) {
+    const refused = siteInfo.status === 403 || first.status === 403;
+    const retry = (): void => {
+      body.replaceChildren(h('p', { class: 'rd-loading' }, t.loading));
+      void start(script, root, body, live, lang);
+    };
+    body.replaceChildren(h('p', { class: 'rd-error', role: 'alert' }, refused ? t.notAllowed : t.loadFailed));
+    if (!refused) body.append(h('button', { type: 'button', class: 'rd-more', onclick: retry }, t.retry));
+    return;
+  }
+
+  const ctx: WidgetContext = {
+    api, site, page, pageUrl: pageUrlOf(location.href), lang, t, info: siteInfo.info, root,
+    announce: (text) => {
+      live.textContent = text;
+    },
+  };
+  const flagUrl = ctx.info.flagUrl;
+  const thread = createThread(ctx, {
+    decorate(view, replyable) {
+      const name = view.comment.author || t.anonymous;
+      if (replyable) {
+        view.actions.append(h('button', { type: 'button', class: 'rd-link rd-reply', 'aria-label': t.replyTo(name), onclick: () => form.replyTo(view) }, t.reply));
+      }
+      if (flagUrl) view.actions.append(flagButton(ctx, view.comment.id, flagUrl));
+    },
+    shown: (id) => own.shown(id),
+    reloaded: () => own.replace(),
+  });
+  const form = createReplyForm(ctx, (sent) => own.add(sent));
+  const own = createOwnComments(ctx, thread, form);
+  thread.show(first.page);
+  own.restore();
+  body.replaceChildren(thread.el, own.el, h('div', { class: 'rd-form-home' }, form.el));
+
+  addEventListener('hashchange', () => void thread.goToHash());
+  void thread.goToHash();
+  // "3 minutes ago" keeps true while the page stays open.
+  setInterval(() => {
+    for (const time of Array.from(root.querySelectorAll('time'))) time.textContent = relativeTime(time.dateTime, Date.now(), lang);
+  }, 60_000);
+}
+
+function boot(script: HTMLScriptElement | null): Promise<void> {
+  if (!script) return Promise.resolve();
+  return document.readyState === 'loading'
+    ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => void mount(script).then(resolve)))
+    : mount(script);
+}
+
+void boot(findScript());

@@ -1,0 +1,136 @@
+import { canReplyTo, renderComment, type CommentView } from './comment-view';
+import type { WidgetContext } from './context';
+import { h } from './dom';
+import type { ApiComment, Order, ThreadPage } from './types';
+
+/** Comments per request: a thread of thousands arrives (and is rendered) a page at a time. */
+export const PAGE_SIZE = 30;
+/** How many pages a permalink to a comment not loaded yet may pull in to find it. */
+const MAX_PAGES_FOR_PERMALINK = 10;
+
+export interface Thread {
+  el: HTMLElement;
+  views: Map<string, CommentView>;
+  /** Shows a first page that was fetched already (in parallel with the site's settings). */
+  show(page: ThreadPage): void;
+  /** Where the reader's own comment goes: under its parent when that is on screen, else `fallback`. */
+  listFor(parent: string | null, fallback: HTMLOListElement): HTMLOListElement;
+  /** One more approved comment on the page (the reader's own, once published). */
+  counted(): void;
+  /** Scrolls to and highlights #comment-<id> from the host page's address, loading pages to find it. */
+  goToHash(): Promise<void>;
+}
+
+export interface ThreadHooks {
+  /** Adds the Reply and Report buttons to a comment. */
+  decorate(view: CommentView, replyable: boolean): void;
+  /** Called after a comment from the API is on screen (the reader's own copy of it can go). */
+  shown(id: string): void;
+  /** Called after the thread was fetched again in another order. */
+  reloaded(): void;
+}
+
+export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
+  const { t, api } = ctx;
+  const views = new Map<string, CommentView>();
+  let order: Order = 'oldest';
+  let cursor: string | null = null;
+  let total = 0;
+  let busy = false;
+
+  const heading = h('h2', { class: 'rd-title', id: 'rd-title' });
+  const list = h('ol', { class: 'rd-list', 'aria-labelledby': 'rd-title' });
+  const error = h('p', { class: 'rd-error', hidden: true });
+  const more = h('button', { class: 'rd-more', type: 'button', hidden: true, onclick: () => void loadMore() }, t.loadMore);
+  const sortButtons = (['oldest', 'newest'] as const).map((o) =>
+    h('button', { type: 'button', 'aria-pressed': String(o === order), onclick: () => void sortBy(o) }, o === 'oldest' ? t.oldest : t.newest));
+  const sort = h('div', { class: 'rd-sort', role: 'group', 'aria-label': t.sortLabel }, ...sortButtons);
+
+  const setTotal = (n: number): void => {
+    total = n;
+    heading.textContent = t.count(n);
+    sort.hidden = n < 2;
+  };
+
+  function add(c: ApiComment): CommentView | null {
+    if (views.has(c.id)) return null;
+    const view = renderComment(ctx, c);
+    hooks.decorate(view, canReplyTo(c, ctx.info.maxDepth));
+    views.set(c.id, view);
+    // Oldest first, a parent always comes before its replies; newest first, the API sends each
+    // conversation's root with its replies. A reply whose parent is gone (deleted) stands alone.
+    const parent = c.parent ? views.get(c.parent) : undefined;
+    (parent ? parent.replies() : list).append(view.li);
+    hooks.shown(c.id);
+    return view;
+  }
+
+  function show(page: ThreadPage): void {
+    if (page.total !== null) setTotal(page.total);
+    page.comments.forEach(add);
+    cursor = page.nextCursor;
+    more.hidden = cursor === null;
+  }
+
+  async function fetchPage(): Promise<CommentView[] | null> {
+    busy = true;
+    more.setAttribute('aria-busy', 'true');
+    error.hidden = true;
+    const r = await api.thread(ctx.page, order, cursor, PAGE_SIZE);
+    busy = false;
+    more.removeAttribute('aria-busy');
+    if (!r.page) {
+      error.textContent = t.loadFailed;
+      error.hidden = false;
+      return null;
+    }
+    if (r.page.total !== null) setTotal(r.page.total);
+    const added = r.page.comments.map(add).filter((v): v is CommentView => v !== null);
+    cursor = r.page.nextCursor;
+    more.hidden = cursor === null;
+    return added;
+  }
+
+  async function loadMore(): Promise<void> {
+    if (busy || cursor === null) return;
+    const added = await fetchPage();
+    // The button is gone once the last page is in: keep keyboard focus in the thread.
+    if (added && more.hidden) added[0]?.article.focus();
+  }
+
+  async function sortBy(o: Order): Promise<void> {
+    if (o === order || busy) return;
+    order = o;
+    sortButtons.forEach((b, i) => b.setAttribute('aria-pressed', String((i === 0) === (o === 'oldest'))));
+    // Everything is fetched again in the new order; the reader's own pending replies hung under the
+    // old elements, so their owner (own-comments.ts) puts them back under the new ones.
+    views.clear();
+    list.replaceChildren();
+    cursor = null;
+    await fetchPage();
+    hooks.reloaded();
+  }
+
+  async function goToHash(): Promise<void> {
+    const id = /^#comment-([0-9a-f-]{36})$/i.exec(location.hash)?.[1]?.toLowerCase();
+    if (!id) return;
+    for (let i = 0; !views.has(id) && cursor !== null && i < MAX_PAGES_FOR_PERMALINK; i++) {
+      if ((await fetchPage()) === null) return;
+    }
+    const target = ctx.root.getElementById(`comment-${id}`);
+    if (!target) return;
+    ctx.root.querySelector('.rd-target')?.classList.remove('rd-target');
+    target.classList.add('rd-target');
+    target.scrollIntoView({ block: 'center' });
+    target.querySelector('article')?.focus({ preventScroll: true });
+  }
+
+  const el = h('section', { class: 'rd-thread', 'aria-labelledby': 'rd-title' },
+    h('div', { class: 'rd-head' }, heading, sort), list, error, more);
+  setTotal(0);
+  return {
+    el, views, show, goToHash,
+    listFor: (parent, fallback) => (parent && views.get(parent)?.replies()) || fallback,
+    counted: () => setTotal(total + 1),
+  };
+}

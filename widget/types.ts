@@ -1,0 +1,51 @@
+/*
+ * What the widget reads from the Reply Desk API. Every answer arrives as `unknown` and is narrowed in
+ * api.ts before any of it is used; these are the shapes after that narrowing.
+ */
+
+/** A published comment as GET /api/comments lists it. */
+export interface ApiComment {
+  id: string;
+  parent: string | null;
+  /** 0 for a top-level comment. */
+  depth: number;
+  author: string;
+  website: string | null;
+  /** Sanitised on the server; the only form of the reader's text the widget ever shows. */
+  html: string;
+  createdAt: string;
+}
+
+/** One page of a thread. */
+export interface ThreadPage {
+  comments: ApiComment[];
+  nextCursor: string | null;
+  /** Approved comments on the page; only on the first page. */
+  total: number | null;
+}
+
+/** GET /api/sites/:id/public: the settings the form must follow. Never origins or word lists. */
+export interface SiteInfo {
+  requireName: boolean;
+  requireEmail: boolean;
+  maxDepth: number;
+  /** URL template of the flag endpoint (`{id}` = comment id), or null when flagging is not offered. */
+  flagUrl: string | null;
+}
+
+/** One field problem from a 422 (or a rejected submission). */
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** GET /api/comments/:id for the reader who sent it. */
+export interface SubmissionStatus {
+  status: 'queued' | 'published' | 'held' | 'rejected';
+  html: string | null;
+  errors: FieldError[];
+}
+
+/** The thread's order: oldest first (conversation) or newest conversations first. */
+export type Order = 'oldest' | 'newest';
