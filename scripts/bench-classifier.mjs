@@ -1,17 +1,27 @@
-// Speed of the spam classifier on this machine: median time to score one comment (featurise + score)
-// and to learn one decision in memory, over a labelled CSV (default: the YouTube-style fixture).
+// Speed of the spam classifier on this machine, over a labelled CSV (default: the YouTube-style
+// fixture): the time to score one comment (featurise + score, in memory), to learn one decision in
+// memory, and to learn one decision as the training worker does (one Postgres transaction), each as
+// median and p90. The Postgres part uses a scratch database on BENCH_DATABASE_URL's server (default
+// the test server), migrated like production and dropped afterwards; SKIP_PG=1 leaves it out.
 // Run: node --import tsx scripts/bench-classifier.mjs [FILE.csv]
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { readLabelledCsv } from '../src/cli/spam-commands.ts';
 import { trainInMemory } from '../src/spam/evaluate.ts';
 import { featurise } from '../src/spam/features.ts';
 import { scoreSpam } from '../src/spam/score-spam.ts';
 import { learnExample, viewOf } from '../src/spam/spam-model.ts';
+import { trainSpamModel } from '../src/spam/spam-store.ts';
+import { createPool } from '../src/store/db.ts';
+import { prepareDatabase } from '../src/store/migrate.ts';
 
 const file = process.argv[2] ?? new URL('../tests/fixtures/spam/youtube-comments.csv', import.meta.url).pathname;
 const rows = await readLabelledCsv(file);
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+const summary = (xs) => ({ median: +quantile(xs, 0.5).toFixed(4), p90: +quantile(xs, 0.9).toFixed(4) });
+
 const model = trainInMemory(rows);
 const view = viewOf(model);
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const score = [];
 const learn = [];
 for (let round = 0; round < 5; round++) {
@@ -26,4 +36,37 @@ for (let round = 0; round < 5; round++) {
     learn.push((performance.now() - t) / 2);
   }
 }
-console.log(JSON.stringify({ file, comments: rows.length, medianMsScore: +median(score).toFixed(4), medianMsLearnInMemory: +median(learn).toFixed(4) }));
+const result = { file, comments: rows.length, msScore: summary(score), msLearnInMemory: summary(learn) };
+
+if (process.env.SKIP_PG !== '1') {
+  const server = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const name = `rd_bench_${randomBytes(6).toString('hex')}`;
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  await prepareDatabase(url.toString());
+  const pool = createPool(url.toString(), 2);
+  try {
+    // As the training worker does: featurise the comment, then one transaction per decision, into a
+    // model that grows to the whole file (later decisions touch more existing rows), then relabels.
+    const learnPg = [];
+    const relabelPg = [];
+    for (const [i, r] of rows.entries()) {
+      const t = performance.now();
+      await trainSpamModel(pool, 'bench', [{ example: `e${i}`, label: r.label, features: featurise({ body: r.text }).map((f) => f.id) }]);
+      learnPg.push(performance.now() - t);
+    }
+    for (const [i, r] of rows.slice(0, 200).entries()) {
+      const t = performance.now();
+      await trainSpamModel(pool, 'bench', [{ example: `e${i}`, label: r.label === 'spam' ? 'ham' : 'spam', features: featurise({ body: r.text }).map((f) => f.id) }]);
+      relabelPg.push(performance.now() - t);
+    }
+    Object.assign(result, { msLearnPostgres: summary(learnPg), msRelabelPostgres: summary(relabelPg) });
+  } finally {
+    await pool.end();
+    const admin = new pg.Client({ connectionString: server.toString() });
+    await admin.connect();
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+console.log(JSON.stringify(result));

@@ -8,6 +8,10 @@ create table spam_models (
   version bigint not null default 0,
   spam_docs integer not null default 0 check (spam_docs >= 0),
   ham_docs integer not null default 0 check (ham_docs >= 0),
+  -- Features counted over all spam / ham examples (the sums of spam_model_features.spam / .ham): the
+  -- scorer's per-class denominators, kept here so no worker has to add up the whole table.
+  spam_features bigint not null default 0 check (spam_features >= 0),
+  ham_features bigint not null default 0 check (ham_features >= 0),
   updated_at timestamptz not null default now()
 );
 

@@ -12,6 +12,17 @@ const configSchema = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' })
     .default('postgres://postgres@127.0.0.1:5432/reply_desk'),
+  /**
+   * Postgres for the API's public reads (threads and counts), e.g. a streaming replica. Everything else,
+   * the workers and the moderators' desk use DATABASE_URL. A replica lags by its replay delay, so a
+   * just-approved comment may show a moment later. @defaultValue DATABASE_URL
+   */
+  DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
+  /**
+   * API processes `api-cluster.js` runs on this machine (node:cluster; they share the port). Each has
+   * its own DB_POOL_SIZE connections. The plain `api.js` entry ignores it. @defaultValue 1
+   */
+  API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Redis connection string for the BullMQ queues. @defaultValue redis://127.0.0.1:6379 */
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' })
@@ -66,11 +77,84 @@ const configSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** A moderator's session ends after this many minutes without a request. @defaultValue 120 */
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(43_200).default(120),
+  /**
+   * Allow webhook deliveries to private, loopback and link-local addresses (10.x, 127.x, 169.254.x, ::1 …).
+   * Off, such targets are refused when the connection is made (SSRF guard), also for names that resolve
+   * to them. Turn on only for an intranet install (and in tests). @defaultValue false
+   */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** How long one webhook delivery attempt may take (connect, send, answer) before it counts as failed. @defaultValue 5000 */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /**
+   * SMTP server for notices, e.g. `smtp://user:pass@mail.example:587` or `smtps://mail.example:465`.
+   * Unset: no mail is sent (held-comment notices and reply notices are off). @defaultValue (unset)
+   */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' }).optional(),
+  /** The From of every notice. @defaultValue Reply Desk <reply-desk@localhost> */
+  MAIL_FROM: z.string().min(3).max(300).default('Reply Desk <reply-desk@localhost>'),
+  /**
+   * A moderator gets at most one held-comment mail per this many minutes; the first held comment is
+   * mailed within about half a minute, later ones wait for the next digest. @defaultValue 10
+   */
+  EMAIL_DIGEST_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** How long the one-click approve / reject / spam links in held-comment mails work. @defaultValue 48 */
+  MAIL_LINK_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   /** Create the `demo` site and serve the demo article at `/`. @defaultValue true */
   DEMO: z
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Postgres `statement_timeout` of the API's and workers' connections (ms; 0: none). Each query also
+   * gives up on the client side 5 s after this, so a stalled network cannot hold a request or a job.
+   * @defaultValue 30000
+   */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /**
+   * Bearer token for `GET /metrics` on the API (`Authorization: Bearer …`), and on a worker's metrics
+   * server when it has one. Unset: the API does not serve /metrics at all. @defaultValue (none)
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Port of a worker's own metrics server (`GET /metrics`, Prometheus format). Unset: the worker serves
+   * none. Several workers on one host need one port each. @defaultValue (none)
+   */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Interface a worker's metrics server listens on. @defaultValue 127.0.0.1 */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Akismet API key. Set, every comment the local rules would not already refuse or mark as spam is
+   * also checked by Akismet (which then sees the reader's IP, user agent, name, email and text), and
+   * moderators' overrides are reported back. Unset: Akismet is off and nothing leaves the server.
+   * @defaultValue (none)
+   */
+  AKISMET_KEY: z.string().min(1).optional(),
+  /** Akismet's REST endpoint (overridable for tests and proxies). @defaultValue https://rest.akismet.com/1.1 */
+  AKISMET_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .default('https://rest.akismet.com/1.1')
+    .transform((u) => u.replace(/\/+$/, '')),
+  /** How long a worker waits for Akismet before holding the comment and rechecking it later. @defaultValue 3000 */
+  AKISMET_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /**
+   * First delay of the recheck of a comment held because Akismet was down; each further try waits
+   * twice as long (12 tries, about 68 hours in all at the default). @defaultValue 60000
+   */
+  AKISMET_RECHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** Send `is_test=1` with every Akismet call (staging: Akismet then does not learn from them). @defaultValue false */
+  AKISMET_TEST: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Surge mode's short window: a site's "rate now" is its submissions over about this long. @defaultValue 60 */
+  SURGE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Surge mode's baseline: a site's normal rate is its average over about this long. @defaultValue 86400 */
+  SURGE_BASELINE_SECONDS: z.coerce.number().int().min(2).max(30 * 86_400).default(86_400),
+  /** Surge mode stays on at least this long after the rate last looked like a surge. @defaultValue 600 */
+  SURGE_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 });
 
 export type Config = z.output<typeof configSchema>;

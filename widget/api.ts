@@ -71,14 +71,16 @@ export function createApi(base: string, site: string) {
   return {
     base,
 
-    async siteInfo(): Promise<ApiResult & { info: SiteInfo | null }> {
-      const r = await call(`api/sites/${encodeURIComponent(site)}/public`);
+    /** The form's settings, and a signed form token for `page` (its render time is now). */
+    async siteInfo(page: string): Promise<ApiResult & { info: SiteInfo | null }> {
+      const r = await call(`api/sites/${encodeURIComponent(site)}/public?${q({ page })}`);
       const b = r.status === 200 && isObject(r.body) ? r.body : null;
       const info = b && {
         requireName: b.requireName !== false,
         requireEmail: b.requireEmail !== false,
         maxDepth: typeof b.maxDepth === 'number' ? b.maxDepth : 5,
         flagUrl: typeof b.flagUrl === 'string' ? b.flagUrl : null,
+        formToken: text(b.formToken),
       };
       return { ...r, info };
     },
@@ -98,7 +100,7 @@ export function createApi(base: string, site: string) {
     },
 
     /** POST /api/comments; the caller reads 202's `id` and `statusUrl` or the error. */
-    submit: (payload: Record<string, string | null>): Promise<ApiResult> =>
+    submit: (payload: Record<string, string | boolean | null>): Promise<ApiResult> =>
       call('api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
 
     async status(url: string): Promise<SubmissionStatus | null> {

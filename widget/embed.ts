@@ -64,7 +64,7 @@ async function start(script: HTMLScriptElement, root: ShadowRoot, body: HTMLElem
   const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
   const page = pageIdentity({ dataPage: data.page, canonical, location: location.href });
   // Both at once: the thread does not wait for the settings.
-  const [siteInfo, first] = await Promise.all([api.siteInfo(), api.thread(page, 'oldest', null, PAGE_SIZE)]);
+  const [siteInfo, first] = await Promise.all([api.siteInfo(page), api.thread(page, 'oldest', null, PAGE_SIZE)]);
 
   if (!siteInfo.info || !first.page) {
     const refused = siteInfo.status === 403 || first.status === 403;

@@ -59,6 +59,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
   const title = h('h3', { class: 'rd-form-title', id: 'rd-form-title' }, t.leaveReply);
   const cancel = h('button', { type: 'button', class: 'rd-link', hidden: true, onclick: () => cancelReply(true) }, t.cancelReply);
   const save = h('input', { type: 'checkbox', id: 'rd-f-save' });
+  const notify = h('input', { type: 'checkbox', id: 'rd-f-notify' });
   const submit = h('button', { type: 'submit', class: 'rd-submit' }, t.post);
   const message = h('p', { class: 'rd-form-message', role: 'alert', hidden: true });
   // novalidate: the server is the one judge of the fields (settings can change), and its 422 is shown
@@ -70,6 +71,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     field('email', t.email, info.requireEmail, input('email', 100, 'email')),
     field('url', t.website, false, input('url', 200, 'url')),
     h('p', { class: 'rd-save' }, save, h('label', { for: 'rd-f-save' }, t.save)),
+    h('p', { class: 'rd-save' }, notify, h('label', { for: 'rd-f-notify' }, t.notify)),
     message,
     h('p', { class: 'rd-submit-row' }, submit));
   inputs.email.setAttribute('aria-describedby', 'rd-email-notes');
@@ -153,7 +155,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     form.setAttribute('aria-busy', 'true');
     showMessage(null);
     ctx.announce(t.sending);
-    const r = await api.submit({ ...payload, key: attempt.key });
+    const r = await api.submit({ ...payload, key: attempt.key, formToken: info.formToken || null, lang: ctx.lang, notifyReplies: notify.checked });
     busy = false;
     submit.disabled = false;
     form.removeAttribute('aria-busy');

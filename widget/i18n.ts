@@ -32,6 +32,7 @@ export interface Messages {
   email: string;
   website: string;
   save: string;
+  notify: string;
   post: string;
   sending: string;
   awaiting: string;
@@ -76,6 +77,7 @@ const en: Messages = {
   email: 'Email',
   website: 'Website',
   save: 'Save my name, email, and website in this browser for the next time I comment.',
+  notify: 'Notify me of replies by mail.',
   post: 'Post Comment',
   sending: 'Sending your comment…',
   awaiting: 'Your comment is awaiting moderation.',
@@ -127,6 +129,7 @@ const de: Messages = {
   email: 'E-Mail',
   website: 'Website',
   save: 'Meinen Namen, meine E-Mail-Adresse und meine Website in diesem Browser für die nächste Kommentierung speichern.',
+  notify: 'Bei Antworten per E-Mail benachrichtigen.',
   post: 'Kommentar abschicken',
   sending: 'Dein Kommentar wird gesendet…',
   awaiting: 'Dein Kommentar wartet auf Freischaltung.',

@@ -31,6 +31,8 @@ export interface SiteInfo {
   maxDepth: number;
   /** URL template of the flag endpoint (`{id}` = comment id), or null when flagging is not offered. */
   flagUrl: string | null;
+  /** Signed form token (render time, site, page) sent back with each comment; '' when none. */
+  formToken: string;
 }
 
 /** One field problem from a 422 (or a rejected submission). */

@@ -8,6 +8,8 @@ import type {
 import { countBatchChanges, countFilterUntil, listFilterChunk, recordBulkSummary } from '../src/store/bulk-batches.js';
 import type { Pool, Queryable } from '../src/store/db.js';
 import { enqueueTrainingForChanges, type TrainingQueue } from '../src/queue/training-queue.js';
+import { enqueueCommentEvents, type WebhookQueue } from '../src/queue/webhook-queue.js';
+import { toChangeEvents } from '../src/webhooks/comment-events.js';
 import { changeStatus, statusActions, statusAfter, undoBatch, type StatusChange } from '../src/store/moderation-actions.js';
 import type { QueueTab } from '../src/store/moderation-queue.js';
 
@@ -16,6 +18,8 @@ export interface BulkProcessorDeps {
   logger: Logger;
   /** Teaches the spam filter from every changed comment (as single actions do); left out, nothing is learned. */
   training?: TrainingQueue;
+  /** Announces every changed comment (webhooks, reply mails), as single actions do; left out, nothing is announced. */
+  events?: WebhookQueue;
   /** Comments per statement; each chunk commits on its own. @defaultValue 500 */
   chunkSize?: number;
 }
@@ -66,6 +70,13 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
       logger.warn({ err: err.message, comments: changes.length }, 'spam training not queued');
     });
   };
+  // Same rule as learning: after the chunk committed, and a Redis hiccup only costs the announcement.
+  const announce = async (changes: StatusChange[]): Promise<void> => {
+    if (!deps.events || changes.length === 0) return;
+    await enqueueCommentEvents(deps.events, toChangeEvents(changes, 'moderator', new Date())).catch((err: Error) => {
+      logger.warn({ err: err.message, comments: changes.length }, 'comment events not queued');
+    });
+  };
   const chunkSize = deps.chunkSize ?? 500;
 
   async function runAction(job: Job<BulkJobData, BulkResult, BulkJobName>, d: BulkActionData): Promise<BulkResult> {
@@ -97,6 +108,7 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
       // summary row, written when the job ends, instead of undoing half of a running bulk.
       const changed = await changeStatus(db, { ids, action: d.action, toStatus, actor: d.actor, batchId: d.batchId, onlyFrom, detail: { bulk: true } });
       await train(changed);
+      await announce(changed);
       point.after = next;
       point.done += ids.length;
       point.changed += changed.length;
@@ -123,6 +135,7 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
     // first and does nothing, so a retry after a crash is safe.
     const { batchId, restored } = await undoBatch(db, d.undoes, d.actor);
     await train(restored);
+    await announce(restored);
     await job.updateProgress({ done: total, total, changed: restored.length } satisfies BulkProgress);
     logger.info({ undoes: d.undoes, total, restored: restored.length }, 'bulk undo done');
     return { total, changed: restored.length, undoBatchId: batchId };

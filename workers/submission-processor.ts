@@ -6,9 +6,17 @@ import { contentHash } from '../src/domain/content-hash.js';
 import { countLinks } from '../src/domain/count-links.js';
 import { renderCommentHtml } from '../src/domain/render-comment.js';
 import { submissionSchema, type Submission } from '../src/domain/submission.js';
+import type { AkismetCheck, AkismetClient } from '../src/akismet/akismet-client.js';
+import { saveAkismetCheck } from '../src/akismet/akismet-store.js';
 import { checkComment } from '../src/moderation/check-comment.js';
+import { enqueueAkismetRecheck, type AkismetQueue } from '../src/queue/akismet-queue.js';
+import { blogOf } from './akismet-processor.js';
+import type { CheckContext, CommentStatus } from '../src/moderation/verdict.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import type { SubmitResult } from '../src/queue/submissions-queue.js';
+import { enqueueCommentEvents, type WebhookQueue } from '../src/queue/webhook-queue.js';
+import { insertReplySubscription } from '../src/store/mail-notices.js';
+import { toStoredEvents } from '../src/webhooks/comment-events.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
 import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
 import { loadCheckFacts } from '../src/store/check-facts.js';
@@ -23,6 +31,18 @@ export interface SubmissionProcessorDeps {
   publish?: PublishLiveEvent;
   /** The spam classifier's models; left out, the processor keeps its own copy, refreshed from `db`. */
   spamModels?: SpamModels;
+  /** Comment events (webhooks, mail notices); left out, stored comments announce nothing. */
+  events?: WebhookQueue;
+  /** Akismet (AKISMET_KEY); left out, it is never asked. */
+  akismet?: {
+    client: AkismetClient;
+    /** Where rechecks of comments held while Akismet could not answer are queued. */
+    queue: AkismetQueue;
+    /** The first recheck's delay (AKISMET_RECHECK_MS). */
+    recheckDelayMs: number;
+    /** Akismet's `blog` when the page's URL is unknown (PUBLIC_URL). */
+    publicUrl: string;
+  };
 }
 
 function websiteHost(url: string): string {
@@ -47,6 +67,18 @@ function parseSubmission(data: unknown): Submission {
  */
 export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
   const { db, writer, logger, publish } = deps;
+  // Like the live event: after the commit, not awaited, never failing the job. The event ids derive
+  // from the comment id, so a retried job that announces again is deduplicated by the queue.
+  const announce = (c: { id: string; siteId: string; status: CommentStatus }): void => {
+    if (!deps.events) return;
+    enqueueCommentEvents(deps.events, toStoredEvents(c, new Date())).catch((err: Error) => {
+      logger.warn({ commentId: c.id, err: err.message }, 'comment events not queued');
+    });
+  };
+  // The reader's opt-in to reply mails is data, not a hint: awaited, and redone by a retried job.
+  const keepReplyOptIn = async (s: Submission, status: CommentStatus): Promise<void> => {
+    if (s.notifyReplies === true && s.email !== '' && (status === 'approved' || status === 'pending')) await insertReplySubscription(db, s.id);
+  };
   // On by default: every processor scores with the stored models (untrained ones abstain).
   const spamModels = deps.spamModels ?? createSpamModels(db);
   return async function processSubmission(job: Job<Submission>): Promise<SubmitResult> {
@@ -64,10 +96,18 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       websiteHost: websiteHost(s.url),
     });
     if (facts === null) throw new UnrecoverableError(`site ${s.siteId} no longer exists`);
-    if (facts.storedStatus !== null) return { status: facts.storedStatus, alreadyStored: true };
+    if (facts.storedStatus !== null) {
+      // A retry after the row was committed: what the first run may not have finished (a worker killed
+      // between the commit and these) is done again; both are idempotent.
+      if (job.attemptsMade > 0) {
+        await keepReplyOptIn(s, facts.storedStatus);
+        announce({ id: s.id, siteId: s.siteId, status: facts.storedStatus });
+      }
+      return { status: facts.storedStatus, alreadyStored: true };
+    }
 
     const spamScore = scoreSpam(await spamModels.viewFor(s.siteId), { body: s.body, url: s.url });
-    const verdict = checkComment({
+    const context: CheckContext = {
       fields,
       honeypot: s.honeypot,
       receivedAt,
@@ -81,7 +121,28 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       trusted: facts.trusted,
       linkCount: countLinks(s.body),
       spamScore,
-    });
+      formToken: { status: s.formToken ?? 'missing', renderedAt: s.formRenderedAt ? new Date(s.formRenderedAt) : null },
+      surge: s.surge === true,
+      spamMemory: facts.spamMemory,
+    };
+    let verdict = checkComment(context);
+    // Akismet is asked only about what the local checks would let through or hold: what they already
+    // refuse or mark as spam needs no second opinion (and its readers' data stays here), and trusted
+    // authors skip it as they skip holds.
+    let akismet: AkismetCheck | null = null;
+    if (deps.akismet && !facts.trusted && verdict.status !== 'rejected' && verdict.status !== 'spam') {
+      const permalink = s.pageUrl ?? '';
+      akismet = await deps.akismet.client.commentCheck({
+        blog: blogOf(permalink, deps.akismet.publicUrl), userIp: s.ip ?? '', userAgent: s.userAgent, referrer: s.referrer,
+        permalink, commentType: s.parentId === null ? 'comment' : 'reply', author: s.author, email: s.email, url: s.url,
+        content: s.body, date: receivedAt, lang: s.lang ?? '',
+      });
+      // Queued before the row is written, so a crash in between cannot leave a held comment that is
+      // never rechecked (the recheck waits for the row). Failing to queue fails the job: it is retried
+      // rather than storing a comment held for an answer nobody will ask for.
+      if (akismet.result === 'unavailable') await enqueueAkismetRecheck(deps.akismet.queue, s.id, deps.akismet.recheckDelayMs);
+      verdict = checkComment({ ...context, akismet });
+    }
     const parentDepth = facts.parent !== null && facts.parent !== 'missing' ? facts.parent.depth : -1;
     const result = await writer.write({
       id: s.id,
@@ -104,6 +165,16 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       receivedAt,
     });
     logger.debug({ commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) }, 'comment checked');
+    if (akismet !== null && !result.alreadyStored) {
+      await saveAkismetCheck(db, {
+        commentId: s.id, permalink: s.pageUrl ?? '', commentType: s.parentId === null ? 'comment' : 'reply', lang: s.lang ?? '',
+        result: akismet.result, detail: akismet.detail,
+      });
+    }
+    if (!result.alreadyStored) {
+      await keepReplyOptIn(s, result.status);
+      announce({ id: s.id, siteId: s.siteId, status: result.status });
+    }
     // Only the run that stored the row announces it, after the commit, so a dashboard that fetches the
     // card finds it. Not awaited and never failing the job: the event is a hint, the row is the truth,
     // and a job must not wait on (or retry for) a Redis hiccup once its comment is safely stored.

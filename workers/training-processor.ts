@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { isUuid } from '../src/domain/comment-fields.js';
+import { enqueueAkismetFeedback, type AkismetQueue } from '../src/queue/akismet-queue.js';
 import type { TrainingJob } from '../src/queue/training-queue.js';
 import { featurise } from '../src/spam/features.js';
 import type { SpamLabel } from '../src/spam/spam-model.js';
@@ -10,6 +11,11 @@ import type { Pool } from '../src/store/db.js';
 export interface TrainingProcessorDeps {
   db: Pool;
   logger: Logger;
+  /**
+   * Akismet's queue (AKISMET_KEY set): every decision learned here is also offered to Akismet, which
+   * is told when it overrides what the checks said (submit-spam / submit-ham). Left out, never.
+   */
+  akismet?: AkismetQueue;
 }
 
 /** What a comment's status now teaches the model: undefined means leave it as it is (deleted). */
@@ -42,6 +48,8 @@ export function createTrainingProcessor(deps: TrainingProcessorDeps) {
     const features = label === null ? [] : featurise({ body: row.body, url: row.author_url }).map((f) => f.id);
     const result = await trainSpamModel(db, siteId, [{ example: commentId, label, features }]);
     logger.debug({ commentId, siteId, label, ...result }, 'spam model trained');
+    // After learning, so a failure to queue retries this (idempotent) job rather than losing the report.
+    if (deps.akismet && label !== null) await enqueueAkismetFeedback(deps.akismet, [commentId]);
     return result;
   };
 }

@@ -5,7 +5,7 @@ export interface AdminPageContext {
   moderator: Moderator | null;
   csrfToken: string;
   /** Which nav entry is current. */
-  section: 'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk';
+  section: 'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me';
 }
 
 /**
@@ -31,8 +31,8 @@ export function renderAdminPage(title: string, ctx: AdminPageContext, body: Safe
 <a class="rd-brand" href="/admin">Reply Desk</a>
 ${m
   ? html`<nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')}${
-      m.role === 'admin' ? html` ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/sites', 'Sites', 'sites')}` : ''
-    }</nav>
+      m.role === 'admin' ? html` ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/sites', 'Sites', 'sites')} ${link('/admin/failed', 'Failed jobs', 'failed')} ${link('/admin/webhooks', 'Webhooks', 'webhooks')}` : ''
+    } ${link('/admin/me', 'My settings', 'me')}</nav>
 <form class="rd-signout" method="post" action="/admin/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrfToken}">
 <span class="rd-who">${m.displayName} <small>(${m.role})</small></span> <button type="submit">Sign out</button></form>`
   : ''}

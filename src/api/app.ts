@@ -5,20 +5,28 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
+import type { FormTokens } from '../flood/form-token.js';
+import type { IntakeGuard } from '../flood/intake-guard.js';
 import type { SubmissionsQueue } from '../queue/submissions-queue.js';
-import type { Pool } from '../store/db.js';
+import type { Pool, Queryable } from '../store/db.js';
 import { createDashboard, type DashboardDeps } from './dashboard.js';
 import { createDemoRoutes } from './demo-routes.js';
 import { createEmbedRoutes } from './embed-routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
 import { createFeedRoutes } from './feed-routes.js';
 import { createFlagRoutes } from './flag-routes.js';
+import { createMailRoutes } from './mail-routes.js';
+import { createTrainingQueue } from '../queue/training-queue.js';
+import { createWebhookQueue } from '../queue/webhook-queue.js';
 import { createHealthRoutes } from './health-routes.js';
 import { createPublicRoutes } from './public-routes.js';
 import type { SiteDirectory } from './site-directory.js';
 
 export interface AppDeps {
   db: Pool;
+  /** Where public thread and count reads go (a replica, DATABASE_READ_URL); left out, `db`. */
+  readDb?: Queryable;
   /** The producer connection: used for readiness only (the queue has its own reference). */
   redis: Redis;
   queue: SubmissionsQueue;
@@ -30,8 +38,14 @@ export interface AppDeps {
   trustProxy: string;
   /** Serve the demo article at `/`. */
   demo: boolean;
+  /** Rate limits and surge detection at intake (src/flood/intake-guard.ts); left out, none. */
+  intakeGuard?: IntakeGuard;
+  /** Signs and checks form tokens (demo form, widget); left out, no form carries one. */
+  formTokens?: FormTokens;
   /** The moderators' dashboard at /admin; left out, there is none. */
-  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites'>;
+  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue'>;
+  /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */
+  metrics?: ApiMetrics;
 }
 
 function toTrustProxy(value: string): boolean | string | string[] {
@@ -67,6 +81,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // First, so every answer is counted, including errors, 404s and the CORS refusals below.
+  if (deps.metrics) {
+    app.use(deps.metrics.http);
+    app.use(deps.metrics.routes);
+  }
   app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
   // Preflights carry no site id, so any site's origin may ask; each route then checks its own site.
   app.use(
@@ -81,12 +100,18 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(createPublicRoutes(deps));
-  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites }));
+  // Comment events (webhooks, reply mails) from readers' flags and mail links, on the dashboard's queue prefix.
+  const events = deps.dashboard ? createWebhookQueue(deps.redis, deps.dashboard.prefix) : undefined;
+  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events }));
+  // Links in notice mails (one-click moderation, unsubscribe): no session, the signed token decides.
+  if (deps.dashboard) {
+    app.use(createMailRoutes({ db: deps.db, events, training: createTrainingQueue(deps.redis, deps.dashboard.prefix), logger: deps.logger }));
+  }
   // The widget's scripts (embed.js, count.js) and the site settings its form follows.
-  app.use(createEmbedRoutes({ sites: deps.sites, logger: deps.logger }));
+  app.use(createEmbedRoutes({ sites: deps.sites, logger: deps.logger, formTokens: deps.formTokens }));
   app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
-  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites }));
+  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue }));
   if (deps.demo) app.use(createDemoRoutes(deps));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

@@ -16,6 +16,12 @@ export interface CommentInput extends CommentFields {
   honeypot: string;
   /** Form posts only: where to send the reader back to. */
   redirectTo: string | null;
+  /** Opt-in to a mail when someone replies (JSON `notifyReplies: true`, form checkbox `notify_replies`). */
+  notifyReplies: boolean;
+  /** The signed form token the widget fetched or the form carried ('' when none). */
+  formToken: string;
+  /** The page's language ('' unknown): a tag such as `en` or `de-AT`; anything else is dropped. */
+  lang: string;
 }
 
 const optionalText = z.string().optional();
@@ -33,6 +39,9 @@ const jsonShape = z.object({
   body: optionalText,
   key: nullableText,
   honeypot: optionalText,
+  notifyReplies: z.boolean().optional(),
+  formToken: nullableText,
+  lang: nullableText,
 });
 
 // WordPress' comment form names (wp-comments-post.php), so an existing theme's form can post here.
@@ -49,10 +58,21 @@ const formShape = z.object({
   page_url: optionalText,
   page_title: optionalText,
   reply_desk_hp: optionalText,
+  notify_replies: optionalText,
+  reply_desk_token: optionalText,
+  reply_desk_lang: optionalText,
 });
 
 /** The form's hidden honeypot field; people never see it, bots fill it in. */
 export const HONEYPOT_FIELD = 'reply_desk_hp';
+/** The form's hidden signed token (render time, site, page; src/flood/form-token.ts). */
+export const FORM_TOKEN_FIELD = 'reply_desk_token';
+
+/** A language tag worth passing on (Akismet's blog_lang); anything else is dropped, not refused. */
+function toLang(value: string | null | undefined): string {
+  const v = (value ?? '').trim();
+  return /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/.test(v) ? v : '';
+}
 
 function shapeError(error: z.ZodError, body: unknown): AppError {
   const issue = error.issues[0];
@@ -79,7 +99,7 @@ export function readCommentInput(body: unknown, source: 'json' | 'form'): Commen
       site: b.site.trim(), page: (b.page ?? '').trim(), pageUrl: orNull(b.pageUrl), pageTitle: orNull(b.pageTitle),
       parentId: orNull(b.parent), author: (b.author ?? '').trim(), email: (b.email ?? '').trim().toLowerCase(),
       url: (b.url ?? '').trim(), body: (b.body ?? '').trim(), key: orNull(b.key), honeypot: b.honeypot ?? '',
-      redirectTo: null,
+      redirectTo: null, notifyReplies: b.notifyReplies === true, formToken: (b.formToken ?? '').trim(), lang: toLang(b.lang),
     };
   }
   const parsed = formShape.safeParse(body);
@@ -90,7 +110,8 @@ export function readCommentInput(body: unknown, source: 'json' | 'form'): Commen
     site: f.site.trim(), page: (f.comment_post_ID ?? '').trim(), pageUrl: orNull(f.page_url), pageTitle: orNull(f.page_title),
     parentId: parent === '0' ? null : parent, author: (f.author ?? '').trim(), email: (f.email ?? '').trim().toLowerCase(),
     url: (f.url ?? '').trim(), body: (f.comment ?? '').trim(), key: orNull(f.key), honeypot: f.reply_desk_hp ?? '',
-    redirectTo: orNull(f.redirect_to),
+    redirectTo: orNull(f.redirect_to), notifyReplies: orNull(f.notify_replies) !== null,
+    formToken: (f.reply_desk_token ?? '').trim(), lang: toLang(f.reply_desk_lang),
   };
 }
 

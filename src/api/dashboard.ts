@@ -5,15 +5,23 @@ import type { Logger } from 'pino';
 import { createSessionMiddleware } from '../auth/session.js';
 import { createSignInThrottle } from '../auth/sign-in-throttle.js';
 import type { BulkQueue } from '../queue/bulk-queue.js';
+import type { Queue } from 'bullmq';
 import type { LiveFeed } from '../queue/live-events.js';
+import type { SubmissionsQueue } from '../queue/submissions-queue.js';
+import { createSurgeReader } from '../flood/surge-state.js';
 import { createTrainingQueue } from '../queue/training-queue.js';
+import { createWebhookQueue } from '../queue/webhook-queue.js';
 import type { Pool } from '../store/db.js';
 import { createAuditRoutes } from './audit-routes.js';
 import { createBulkRoutes } from './bulk-routes.js';
+import { createFailedJobsRoutes } from './failed-jobs-routes.js';
+import { createQueueBoard } from './queue-board.js';
 import { createLiveRoutes } from './live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator-routes.js';
 import { loadSignedInModerator, requireCsrf } from './moderator-session.js';
 import { createPrivacyRoutes } from './privacy-routes.js';
+import { createMySettingsRoutes } from './my-settings-routes.js';
+import { createWebhookRoutes } from './webhook-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 import type { SiteDirectory } from './site-directory.js';
 import { createSiteSettingsRoutes } from './site-settings-routes.js';
@@ -35,6 +43,10 @@ export interface DashboardDeps {
   liveFeed?: LiveFeed;
   /** The bulk-actions queue (POST /admin/bulk); left out, bulk actions answer 503. */
   bulkQueue?: BulkQueue;
+  /** The submissions queue, for the admins' Failed jobs page; left out, that page answers 503. */
+  submissionsQueue?: SubmissionsQueue;
+  /** Queues the admins' BullMQ board (/admin/queues) shows; left out, the submissions and bulk queues. */
+  boardQueues?: readonly Queue[];
 }
 
 /**
@@ -73,10 +85,18 @@ export function createDashboard(deps: DashboardDeps): Router {
   router.use(createSignInRoutes({ db: deps.db, throttle: createSignInThrottle(deps.redis, deps.prefix) }));
   router.use(createLiveRoutes({ db: deps.db, feed: deps.liveFeed }));
   // Moderators' decisions train the spam classifier (on by default), through a queue on the dashboard's Redis.
-  router.use(createModeratorRoutes({ db: deps.db, training: createTrainingQueue(deps.redis, deps.prefix), logger: deps.logger }));
+  // …and are announced (webhooks, reply mails) through the comment-events queue.
+  router.use(createModeratorRoutes({
+    db: deps.db, training: createTrainingQueue(deps.redis, deps.prefix), logger: deps.logger, events: createWebhookQueue(deps.redis, deps.prefix),
+    surge: createSurgeReader(deps.redis, deps.prefix),
+  }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createAuditRoutes({ db: deps.db }));
   router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
   router.use(createPrivacyRoutes({ db: deps.db }));
+  router.use(createWebhookRoutes({ db: deps.db }));
+  router.use(createMySettingsRoutes({ db: deps.db }));
+  router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));
+  router.use('/queues', createQueueBoard(deps.boardQueues ?? [deps.submissionsQueue, deps.bulkQueue].filter((q): q is NonNullable<typeof q> => q !== undefined)));
   return router;
 }

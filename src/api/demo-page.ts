@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Site } from '../domain/site-settings.js';
 import type { PublicComment } from '../store/comments.js';
-import { HONEYPOT_FIELD } from './comment-input.js';
+import { FORM_TOKEN_FIELD, HONEYPOT_FIELD } from './comment-input.js';
 import { html, layout, trusted, type SafeHtml } from './html.js';
 import type { SubmissionStatus } from './submission-status.js';
 
@@ -63,6 +63,8 @@ export interface DemoPageInput {
   comments: PublicComment[];
   replyTo: PublicComment | null;
   justPosted: SubmissionStatus | null;
+  /** The signed form token (render time, site, page) for the form's hidden field; left out, none. */
+  formToken?: string;
 }
 
 /**
@@ -71,7 +73,7 @@ export interface DemoPageInput {
  * the widget in a shadow root on that container, which hides the server's copy; with it off, the
  * server's thread and form are the page (they work on HTML alone).
  */
-export function renderDemoPage({ site, comments, replyTo, justPosted }: DemoPageInput): string {
+export function renderDemoPage({ site, comments, replyTo, justPosted, formToken }: DemoPageInput): string {
   const { requireName, requireEmail, maxDepth } = site.settings;
   const star = html`<span class="required" aria-hidden="true">*</span>`;
   const count = comments.length;
@@ -104,6 +106,8 @@ ${renderNotice(justPosted)}
 <input id="email" name="email" type="email" size="30" maxlength="100" aria-describedby="email-notes" autocomplete="email"${requireEmail ? trusted(' required') : ''}></p>
 <p class="comment-form-url"><label for="url">Website</label>
 <input id="url" name="url" type="url" size="30" maxlength="200" autocomplete="url"></p>
+<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
+<label for="notify_replies">Notify me of replies by mail.</label></p>
 <p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
 <input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off"></p>
 <p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment">
@@ -111,7 +115,9 @@ ${renderNotice(justPosted)}
 <input type="hidden" name="comment_post_ID" value="${DEMO_PAGE_ID}">
 <input type="hidden" name="comment_parent" id="comment_parent" value="${replyTo?.id ?? '0'}">
 <input type="hidden" name="redirect_to" value="/">
-<input type="hidden" name="key" value="${randomUUID()}"></p>
+<input type="hidden" name="key" value="${randomUUID()}">
+<input type="hidden" name="reply_desk_lang" value="en">
+${formToken ? html`<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${formToken}">` : ''}</p>
 </form>
 </div>
 </section>

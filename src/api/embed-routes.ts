@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
+import type { FormTokens } from '../flood/form-token.js';
+import { fieldLimits, byteLength } from '../domain/field-limits.js';
 import { projectRoot } from '../paths.js';
 import type { SiteDirectory } from './site-directory.js';
 import { assertOriginAllowed } from './site-origin.js';
@@ -21,6 +23,8 @@ export interface EmbedRoutesDeps {
   logger: Logger;
   /** @defaultValue {@link DEFAULT_WIDGET_DIR} */
   widgetDir?: string;
+  /** Signs the form token handed to the widget with `?page=`; left out, none is handed out. */
+  formTokens?: FormTokens;
 }
 
 interface WidgetManifest {
@@ -95,8 +99,13 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
     assertOriginAllowed(req, site, 'shown');
     // Only what the form and the thread need: never the origins, word lists or moderation rules.
     const { requireName, requireEmail, maxDepth } = site.settings;
-    res.set('Cache-Control', 'public, max-age=60').json({
+    // With ?page=, the widget's signed form token for that page comes along (render time = now), so
+    // the answer is the reader's own and never cached; without it, the settings are cacheable as before.
+    const page = typeof req.query.page === 'string' && req.query.page !== '' && byteLength(req.query.page) <= fieldLimits.page ? req.query.page : null;
+    const formToken = page !== null && deps.formTokens ? deps.formTokens.sign(site.id, page, new Date()) : undefined;
+    res.set('Cache-Control', formToken === undefined ? 'public, max-age=60' : 'no-store').json({
       id: site.id, name: site.name, requireName, requireEmail, maxDepth, flagUrl: FLAG_URL_TEMPLATE,
+      ...(formToken === undefined ? {} : { formToken }),
     });
   });
 

@@ -15,15 +15,28 @@ function databaseDown(err: unknown): AppError {
   return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
 }
 
+/**
+ * If-None-Match evaluated as an origin server must (RFC 9110 13.1.2, weak comparison), also when the
+ * request says `Cache-Control: no-cache`: that asks caches to revalidate, which is what this answers
+ * (Express' req.fresh treats it as "never fresh", and fetch() adds it to every conditional request).
+ */
+function matchesEtag(req: Request, etag: string): boolean {
+  const header = req.get('if-none-match');
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
 /** Sends a feed with a strong ETag of its bytes; a matching If-None-Match gets 304 and no body. */
 function sendFeed(req: Request, res: Response, xml: string): void {
+  const etag = `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`;
   res.set({
     'Content-Type': 'application/atom+xml; charset=utf-8',
     // Feed readers poll; a minute of caching takes most of that load off without hiding new comments long.
     'Cache-Control': 'public, max-age=60',
-    ETag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`,
+    ETag: etag,
   });
-  if (req.fresh) {
+  if (matchesEtag(req, etag)) {
     res.status(304).end();
     return;
   }

@@ -3,6 +3,8 @@ import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../domain/comment-fields.js';
 import type { Site } from '../domain/site-settings.js';
 import { AppError } from '../errors.js';
+import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
+import { toChangeEvents } from '../webhooks/comment-events.js';
 import type { Pool } from '../store/db.js';
 import { flagComment, flagReasons, loadFlaggable, type FlagReason } from '../store/flags.js';
 import { parseJson } from './body-parsers.js';
@@ -11,6 +13,8 @@ import type { SiteDirectory } from './site-directory.js';
 export interface FlagRoutesDeps {
   db: Pool;
   sites: SiteDirectory;
+  /** Comment events: a comment the flags sent back to the queue is announced (comment.held); left out, nothing is. */
+  events?: WebhookQueue;
 }
 
 /** The widget's browser key is a random token; anything longer is not one. */
@@ -74,6 +78,11 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
       throw databaseDown(err);
     }
     if (outcome === 'not_published') throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    if (outcome === 'reported' && deps.events) {
+      // After the commit; the reader's flag stands whatever Redis says, so this never fails the request.
+      const events = toChangeEvents([{ id, siteId: comment.siteId, fromStatus: 'approved', toStatus: 'pending' }], 'readers', new Date());
+      await enqueueCommentEvents(deps.events, events).catch(() => {});
+    }
     // The same answer for a first and a repeat flag: a reader cannot tell whether others flagged too.
     res.status(202).set('Cache-Control', 'no-store').json({ flagged: true });
   });

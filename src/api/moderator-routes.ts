@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import { isUuid } from '../domain/comment-fields.js';
 import { byteLength, fieldLimits } from '../domain/field-limits.js';
 import { AppError } from '../errors.js';
+import type { SurgeReader } from '../flood/surge-state.js';
 import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
+import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
+import { toChangeEvents } from '../webhooks/comment-events.js';
 import { banAuthor, listBans, toBanValue, trustAuthor, unbanAuthor, type BanKind } from '../store/author-rules.js';
 import { editCommentBody } from '../store/comment-edits.js';
 import type { Pool } from '../store/db.js';
@@ -65,7 +68,7 @@ function backTo(req: Request, notice?: string): string {
 }
 
 /** The moderator's queue, single-comment actions, undo, edits, bans and trusted authors. */
-export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue; logger?: Logger }): Router {
+export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue; logger?: Logger; events?: WebhookQueue; surge?: SurgeReader }): Router {
   const { db } = deps;
   // After the change has committed: a decision stands even when Redis cannot take the training job
   // (the model then misses one example), so this logs and never fails the moderator's request.
@@ -73,6 +76,13 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     if (!deps.training || changes.length === 0) return;
     await enqueueTrainingForChanges(deps.training, changes).catch((err: Error) => {
       deps.logger?.warn({ err: err.message, comments: changes.length }, 'spam training not queued');
+    });
+  };
+  // Webhooks and reply mails, by the same rule: the decision stands whatever Redis says.
+  const announce = async (changes: StatusChange[]): Promise<void> => {
+    if (!deps.events || changes.length === 0) return;
+    await enqueueCommentEvents(deps.events, toChangeEvents(changes, 'moderator', new Date())).catch((err: Error) => {
+      deps.logger?.warn({ err: err.message, comments: changes.length }, 'comment events not queued');
     });
   };
   const router = Router();
@@ -85,11 +95,13 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const cursor = cursorParam === null ? null : decodeCursor(cursorParam);
     // The tab counts already narrow by site; a page, reason or search narrows further.
     const narrowed = filter.page !== null || filter.reason !== null || filter.q !== null;
-    const [counts, page, sites, viewCount] = await Promise.all([
+    const [counts, page, sites, viewCount, surges] = await Promise.all([
       countTabs(db, m.siteIds, filter.site),
       listQueue(db, filter, cursor, PAGE_SIZE),
       listSites(db),
       narrowed ? countView(db, filter) : null,
+      // The surge banner is a hint: a Redis hiccup must not cost the moderator the queue.
+      deps.surge?.list(m.siteIds).catch(() => []) ?? [],
     ]);
     res.set('Cache-Control', 'no-store').type('html').send(
       renderQueuePage({
@@ -101,6 +113,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
         nextCursor: page.next ? encodeCursor(page.next) : null,
         sites: sites.filter((s) => m.siteIds.includes(s.id)),
         notice: queryText(req, 'notice'),
+        surges,
       }),
     );
   });
@@ -117,6 +130,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const batchId = randomUUID();
     const changed = await changeStatus(db, { ids: [id], action, toStatus: statusAfter[action], actor: actorOf(m), batchId });
     await train(changed);
+    await announce(changed);
     if (wantsJson(req)) {
       res.json({ id, status: statusAfter[action], changed: changed.length, batchId });
       return;
@@ -144,6 +158,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     if (batchId === null || !isUuid(batchId)) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
     const { restored } = await undoBatch(db, batchId, actorOf(m));
     await train(restored);
+    await announce(restored);
     if (wantsJson(req)) {
       res.json({ undone: batchId, restored: restored.map((r) => ({ id: r.id, status: r.toStatus })) });
       return;
@@ -174,6 +189,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const result = await inTransaction(db, (client) =>
       banAuthor(client, { siteId, kind, value, reason: bodyText(req, 'reason').slice(0, 500), rejectPending: bodyText(req, 'rejectPending') !== '', actor: actorOf(m) }),
     );
+    await announce(result.rejected);
     if (wantsJson(req)) {
       res.json({ banned: `${kind}:${value}`, created: result.created, rejected: result.rejected.length, batchId: result.batchId });
       return;

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError } from '../errors.js';
 import type { Pool } from '../store/db.js';
 import { eraseCommenterData, exportCommenterData, normalizeEmail, previewErasure, recordCommenterExport } from '../store/privacy.js';
 import { listSites } from '../store/sites.js';
@@ -85,10 +84,6 @@ export function createPrivacyRoutes(deps: PrivacyRoutesDeps): Router {
     }
     const notice = `Erased: ${done.comments} comment(s), ${done.trusted} trusted-author entr${done.trusted === 1 ? 'y' : 'ies'}, ${done.bans} email ban(s); ${done.auditEventsRedacted} audit entr${done.auditEventsRedacted === 1 ? 'y' : 'ies'} redacted.`;
     res.redirect(303, `/admin/privacy?notice=${encodeURIComponent(notice)}`);
-  });
-
-  router.all('/privacy/{*rest}', ...admin, () => {
-    throw new AppError(404, 'NOT_FOUND', 'No such page.');
   });
 
   return router;

@@ -4,6 +4,8 @@ import { isUuid } from '../domain/comment-fields.js';
 import { mintCommentId, type Submission } from '../domain/submission.js';
 import type { Site } from '../domain/site-settings.js';
 import { AppError } from '../errors.js';
+import type { FormTokens } from '../flood/form-token.js';
+import type { IntakeGuard, RateLimitName } from '../flood/intake-guard.js';
 import { enqueueSubmission, type SubmissionsQueue } from '../queue/submissions-queue.js';
 import { countApproved, listApprovedComments, listApprovedConversationsNewest } from '../store/comments.js';
 import type { Queryable } from '../store/db.js';
@@ -16,12 +18,22 @@ import { decodeCursor, encodeCursor } from './thread-cursor.js';
 
 export interface PublicRoutesDeps {
   db: Queryable;
+  /** Public thread and count reads (a replica, DATABASE_READ_URL); left out, `db`. */
+  readDb?: Queryable;
   queue: SubmissionsQueue;
   sites: SiteDirectory;
   logger: Logger;
   publicUrl: string;
   enqueueTimeoutMs: number;
+  /** Rate limits and surge detection at intake (src/flood/intake-guard.ts); left out, none. */
+  intakeGuard?: IntakeGuard;
+  /** Verifies the signed form token; left out, every submission counts as sent without one. */
+  formTokens?: FormTokens;
 }
+
+const rateLimitWords: Record<RateLimitName, string> = {
+  ip: 'from your address', net: 'from your network', email: 'from your email address', site: 'on this site',
+};
 
 const MAX_COUNT_PAGES = 100;
 
@@ -65,6 +77,7 @@ function withCommentAnchor(url: string, id: string): string {
 /** Routes for readers and the widget: submit, submission status, thread, counts. */
 export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const { db, queue, sites, publicUrl, enqueueTimeoutMs } = deps;
+  const readDb = deps.readDb ?? db;
   const router = Router();
 
   router.post('/api/comments', requireCommentContentType, parseJson, parseForm, async (req: Request, res: Response) => {
@@ -80,12 +93,32 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     const errors = findInputErrors(input, site);
     if (errors.length > 0) throw AppError.fields(errors);
 
+    const received = new Date();
+    // Counted after the input is valid (a reader fixing a typo is not throttled for it) and before the
+    // job exists: a refused submission costs Redis one script call and no queue entry.
+    let surge = false;
+    if (deps.intakeGuard) {
+      const decision = await deps.intakeGuard.admit({ siteId: site.id, ip: req.ip ?? null, email: input.email, settings: site.settings });
+      if (!decision.allowed) {
+        const wait = decision.retryAfterSeconds;
+        throw new AppError(
+          429, 'RATE_LIMITED', `Too many comments ${rateLimitWords[decision.limit]} just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+          undefined, [], undefined, wait,
+        );
+      }
+      surge = decision.surge;
+    }
+    const token = deps.formTokens?.verify(input.formToken, site.id, input.page, received) ?? { status: 'missing' as const, renderedAt: null };
+
     const id = mintCommentId(site.id, input.key);
     const submission: Submission = {
       id, siteId: site.id, page: input.page, pageUrl: sameSiteUrl(input.pageUrl, site), pageTitle: input.pageTitle,
       parentId: input.parentId, author: input.author, email: input.email, url: input.url, body: input.body,
       honeypot: input.honeypot, key: input.key, ip: req.ip ?? null, userAgent: (req.get('user-agent') ?? '').slice(0, 500),
-      referrer: (req.get('referer') ?? '').slice(0, 2000), receivedAt: new Date().toISOString(), source,
+      referrer: (req.get('referer') ?? '').slice(0, 2000), receivedAt: received.toISOString(), source,
+      formToken: token.status, formRenderedAt: token.renderedAt?.toISOString() ?? null, surge, lang: input.lang,
+      // Without an email there is nobody to tell.
+      ...(input.notifyReplies && input.email !== '' ? { notifyReplies: true } : {}),
     };
     try {
       await enqueueSubmission(queue, submission, enqueueTimeoutMs);
@@ -133,10 +166,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     try {
       [result, total] = await Promise.all([
         order === 'newest'
-          ? listApprovedConversationsNewest(db, { siteId, page, before: after, limit })
-          : listApprovedComments(db, { siteId, page, after, limit }),
+          ? listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
+          : listApprovedComments(readDb, { siteId, page, after, limit }),
         // The heading's "12 Comments" comes with the first page (the count is kept on the page row).
-        cursorParam === null ? countApproved(db, siteId, [page]).then((c) => c[page] ?? 0) : undefined,
+        cursorParam === null ? countApproved(readDb, siteId, [page]).then((c) => c[page] ?? 0) : undefined,
       ]);
     } catch (err) {
       throw databaseDown(err);
@@ -163,7 +196,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     assertOriginAllowed(req, site, 'shown');
     let counts;
     try {
-      counts = await countApproved(db, siteId, [...new Set(pages)]);
+      counts = await countApproved(readDb, siteId, [...new Set(pages)]);
     } catch (err) {
       throw databaseDown(err);
     }

@@ -1,4 +1,5 @@
 import type { Site } from '../domain/site-settings.js';
+import type { SurgeState } from '../flood/surge-state.js';
 import { COUNT_CAP, queueTabs, type QueueCard, type QueueFilter, type QueueTab } from '../store/moderation-queue.js';
 import { renderAdminPage, type AdminPageContext } from './admin-layout.js';
 import { html, trusted, type SafeHtml } from './html.js';
@@ -13,6 +14,9 @@ export const reasonLabels: Record<string, string> = {
   HONEYPOT: 'Honeypot', BANNED: 'Banned author', PRE_MODERATION: 'Pre-moderation', DUPLICATE: 'Duplicate',
   TOO_FAST: 'Too fast', THREAD_CLOSED: 'Closed thread', REQUIRED: 'Missing field', TOO_DEEP: 'Too deep',
   PARENT_NOT_FOUND: 'Parent missing', PARENT_NOT_APPROVED: 'Parent unpublished',
+  SURGE: 'Surge mode', SPAM_MEMORY: 'Spam memory', FORM_TOO_FAST: 'Form too fast', FORM_TOKEN_FORGED: 'Forged form',
+  FORM_TOKEN_EXPIRED: 'Old form', FORM_TOKEN_MISMATCH: 'Form of another page', AKISMET_SPAM: 'Akismet spam',
+  AKISMET_DISCARD: 'Akismet discard', AKISMET_UNAVAILABLE: 'Akismet unavailable',
 };
 
 /** Which actions make sense on a card in each tab (the current status's own action is left out). */
@@ -100,11 +104,13 @@ export interface QueuePageInput {
   nextCursor: string | null;
   sites: Site[];
   notice: string | null;
+  /** Sites of this moderator in surge mode now (src/flood/surge-state.ts). */
+  surges?: SurgeState[];
 }
 
 /** The queue: tabs with counts, filters, the bulk bar, and one page of cards. */
 export function renderQueuePage(input: QueuePageInput): string {
-  const { ctx, filter, counts, viewCount, cards, nextCursor, sites, notice } = input;
+  const { ctx, filter, counts, viewCount, cards, nextCursor, sites, notice, surges = [] } = input;
   const f = filter;
   return renderAdminPage(
     `${tabLabels[f.tab]} (${formatCount(counts[f.tab])})`,
@@ -113,6 +119,9 @@ export function renderQueuePage(input: QueuePageInput): string {
       (t) => html`<a href="/admin${filterQuery(f, { tab: t })}"${t === f.tab ? html` aria-current="page"` : ''}>${tabLabels[t]} <span class="rd-count" data-tab="${t}">${formatCount(counts[t])}</span></a>`,
     )}</nav>
 ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+${surges.map((sg) => html`<p class="rd-notice rd-notice-error rd-surge" role="alert" data-site="${sg.siteId}"><b>Surge mode on ${sites.find((x) => x.id === sg.siteId)?.name ?? sg.siteId}</b>
+since ${sg.since.toISOString().slice(11, 16)} UTC: comments are arriving far faster than usual, so every new one is held (reason “Surge mode”).
+It switches itself off once the rate falls, by ${sg.endsBy.toISOString().slice(11, 16)} UTC at the earliest.</p>`)}
 <form class="rd-filters" method="get" action="/admin" role="search">
 <input type="hidden" name="tab" value="${f.tab}">
 <label>Site <select name="site"><option value="">All sites</option>${sites.map((s) => html`<option value="${s.id}"${f.site === s.id ? trusted(' selected') : ''}>${s.name}</option>`)}</select></label>

@@ -60,6 +60,15 @@ ${checkbox('holdFirstTime', 'Hold a first-time commenter until one of their comm
 ${number('floodSeconds', 'Seconds between two comments from one author', '0 turns the rule off.', 0, 3600)}
 ${number('flagThreshold', 'Readers’ flags that send a comment back to the queue', 'From 1 to 100 (3 is strict, 5 balanced).', 1, 100)}
 </fieldset>
+<fieldset><legend>Floods and bots</legend>
+${number('formMinSeconds', 'Hold comments sent sooner than this many seconds after the form was shown', 'People read and type; bots post at once. 0 turns the rule off.', 0, 600)}
+${number('rateLimitIp', 'Comments per minute from one IP address', 'More are refused with “try again in N seconds”. 0: no limit.', 0, 100_000)}
+${number('rateLimitNet', 'Comments per minute from one IPv6 /64 network', '0: no limit.', 0, 100_000)}
+${number('rateLimitEmail', 'Comments per minute from one email address', '0: no limit.', 0, 100_000)}
+${number('rateLimitSite', 'Comments per minute for the whole site', '0: no limit.', 0, 1_000_000)}
+${number('surgeFactor', 'Surge mode: hold everything when the rate is this many times normal', 'It switches itself off when the rate falls. 0 turns it off.', 0, 1000)}
+${number('surgeMinimum', 'Surge mode: fewest comments in a minute that count as a surge', 'From 1.', 1, 1_000_000)}
+</fieldset>
 <fieldset><legend>Threads</legend>
 ${number('closeAfterDays', 'Close a thread this many days after its first comment', '0 never closes.', 0, 36_500)}
 ${number('maxDepth', 'Deepest reply level', 'From 1 (no replies) to 10.', 1, 10)}

@@ -2,21 +2,37 @@ import { once } from 'node:events';
 import { createApp } from '../api/app.js';
 import { createSiteDirectory } from '../api/site-directory.js';
 import { createLogger } from '../logger.js';
+import { createApiMetrics } from '../metrics/api-metrics.js';
 import { createBulkQueue } from '../queue/bulk-queue.js';
+import { createMaintenanceQueue } from '../queue/maintenance-queue.js';
+import { createTrainingQueue } from '../queue/training-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createProducerRedis } from '../redis.js';
 import { createPool } from '../store/db.js';
 import { loadOrCreateSecret } from '../store/secrets.js';
+import { createFormTokens } from '../flood/form-token.js';
+import { createIntakeGuard } from '../flood/intake-guard.js';
 import { exitOnStartupProblem } from './startup.js';
 
 // Entry file of the API process: reads the environment, connects, listens, and stops on SIGTERM.
 const config = await exitOnStartupProblem('api');
 const logger = createLogger(config.LOG_LEVEL, 'api');
-const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE);
+const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+// Public thread and count reads may go to a replica; everything that writes or must see its own writes stays on `pool`.
+const readPool = config.DATABASE_READ_URL
+  ? createPool(config.DATABASE_READ_URL, config.DB_POOL_SIZE, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS })
+  : pool;
 const redis = createProducerRedis(config.REDIS_URL);
 const queue = createSubmissionsQueue(redis, config.QUEUE_PREFIX);
 const bulkQueue = createBulkQueue(redis, config.QUEUE_PREFIX);
+// Read only here: their depths for /metrics and the admins' queue board.
+const trainingQueue = createTrainingQueue(redis, config.QUEUE_PREFIX);
+const maintenanceQueue = createMaintenanceQueue(redis, config.QUEUE_PREFIX);
+const queues = [queue, bulkQueue, trainingQueue, maintenanceQueue];
+// A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
+for (const q of queues) q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
+const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
 const sites = createSiteDirectory(pool, { refreshMs: 5000, missRefreshMs: 1000 });
 try {
   await sites.refresh();
@@ -37,13 +53,24 @@ const liveFeed = createLiveFeed({
   onError: (err) => logger.warn({ err: err.message }, 'live queue subscription problem'),
 });
 const sessionSecret = config.SESSION_SECRET ?? (await loadOrCreateSecret(pool, 'session'));
+// Form tokens are signed with a secret kept in Postgres, so every API process checks every other's.
+const formTokens = createFormTokens(await loadOrCreateSecret(pool, 'form-token'));
+// Rate limits and surge mode, counted in Redis on the producer connection (one script call per submission).
+const intakeGuard = createIntakeGuard({
+  redis, prefix: config.QUEUE_PREFIX, logger,
+  windows: {
+    rateWindowMs: 60_000, surgeWindowMs: config.SURGE_WINDOW_SECONDS * 1000,
+    surgeBaselineMs: config.SURGE_BASELINE_SECONDS * 1000, surgeCooldownMs: config.SURGE_COOLDOWN_SECONDS * 1000,
+  },
+});
 const app = createApp({
-  db: pool, redis, queue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
-  trustProxy: config.TRUST_PROXY, demo: config.DEMO,
+  db: pool, readDb: readPool, redis, queue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+  trustProxy: config.TRUST_PROXY, demo: config.DEMO, formTokens, intakeGuard,
   dashboard: {
     redis, prefix: config.QUEUE_PREFIX, sessionSecret, idleMinutes: config.SESSION_IDLE_MINUTES,
-    secureCookies: config.PUBLIC_URL.startsWith('https:'), liveFeed, bulkQueue,
+    secureCookies: config.PUBLIC_URL.startsWith('https:'), liveFeed, bulkQueue, boardQueues: queues,
   },
+  metrics,
 });
 const server = app.listen(config.PORT, config.HOST);
 await once(server, 'listening');
@@ -51,6 +78,11 @@ logger.info({ port: config.PORT, host: config.HOST, publicUrl: config.PUBLIC_URL
 if (process.send) process.send('ready');
 
 let stopping = false;
+// A keep-alive connection whose client keeps sending is never idle, so close() alone would wait for
+// it until the shutdown timeout: once stopping, every answer closes its connection.
+server.prependListener('request', (_req, res) => {
+  if (stopping) res.setHeader('Connection', 'close');
+});
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -62,12 +94,17 @@ async function shutdown(signal: string): Promise<void> {
   // Open live streams never finish by themselves: closing the feed ends them (browsers reconnect elsewhere).
   await liveFeed.close();
   server.closeIdleConnections();
+  const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
   await once(server, 'close');
+  clearInterval(closeIdle);
   sites.close();
   await queue.close();
   await bulkQueue.close();
+  await trainingQueue.close();
+  await maintenanceQueue.close();
   redis.disconnect();
   await pool.end();
+  if (readPool !== pool) await readPool.end();
   logger.info('api stopped');
   process.exit(0);
 }

@@ -28,7 +28,15 @@ export async function exitOnStartupProblem(processName: string, opts: { durabili
     process.exit(1);
   }
   if (opts.durabilityWarnings !== false) {
-    for (const w of await checkRedisDurability(config.REDIS_URL)) process.stderr.write(`reply-desk ${processName}: WARNING: ${w}\n`);
+    // Loud on purpose: one quiet line among JSON logs is how a lossy Redis goes unnoticed for months.
+    const warnings = await checkRedisDurability(config.REDIS_URL);
+    if (warnings.length > 0) {
+      const rule = '!'.repeat(100);
+      process.stderr.write(
+        `${rule}\nreply-desk ${processName}: WARNING: this Redis can lose comments readers were told are accepted:\n` +
+          warnings.map((w) => `reply-desk ${processName}: WARNING: ${w}\n`).join('') + `${rule}\n`,
+      );
+    }
   }
   return config;
 }

@@ -63,7 +63,7 @@ export async function runImportCommand(pool: Pool, args: string[], out: ImportOu
     : undefined;
 
   const report = await runImport(pool, {
-    siteId, source, file: basename(file), records, dryRun: values['dry-run'] === true, xml, batchSize,
+    siteId, source, file: basename(file), records, dryRun: values['dry-run'] === true, xml, batchSize, createAllPages: source === 'json',
     ...(toId ? { toId } : {}),
     onProgress: (done, rate) => out.progress(`${done.toLocaleString('en-US')} comments so far (${Math.round(rate).toLocaleString('en-US')}/s)`),
   });

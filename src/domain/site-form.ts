@@ -9,7 +9,10 @@ import { siteIdPattern, siteSettingsSchema, toOrigin, type Site, type SiteSettin
  */
 
 /** The settings edited as whole numbers. */
-export const numberFields = ['holdLinks', 'closeAfterDays', 'maxDepth', 'floodSeconds', 'flagThreshold', 'ipRetentionDays'] as const;
+export const numberFields = [
+  'holdLinks', 'closeAfterDays', 'maxDepth', 'floodSeconds', 'flagThreshold', 'ipRetentionDays',
+  'formMinSeconds', 'rateLimitIp', 'rateLimitNet', 'rateLimitEmail', 'rateLimitSite', 'surgeFactor', 'surgeMinimum',
+] as const;
 /** The settings edited as checkboxes. */
 export const booleanFields = ['requireName', 'requireEmail', 'holdFirstTime'] as const;
 /** The settings edited as one entry per line. */
@@ -34,6 +37,7 @@ export interface SiteFormResult {
 export type ParsedSiteForm = { ok: true; site: SiteFormResult; values: SiteFormValues } | { ok: false; errors: FieldError[]; values: SiteFormValues };
 
 const MAX_NAME = 200;
+const siteDefaults: SiteSettings = siteSettingsSchema.parse({});
 const MAX_ORIGINS = 100;
 
 /** The form for an existing site (or, with defaults, for a new one). */
@@ -52,6 +56,13 @@ export function toSiteFormValues(site: Pick<Site, 'name' | 'allowedOrigins' | 's
     floodSeconds: String(s.floodSeconds),
     flagThreshold: String(s.flagThreshold),
     ipRetentionDays: String(s.ipRetentionDays),
+    formMinSeconds: String(s.formMinSeconds),
+    rateLimitIp: String(s.rateLimitIp),
+    rateLimitNet: String(s.rateLimitNet),
+    rateLimitEmail: String(s.rateLimitEmail),
+    rateLimitSite: String(s.rateLimitSite),
+    surgeFactor: String(s.surgeFactor),
+    surgeMinimum: String(s.surgeMinimum),
     requireName: s.requireName,
     requireEmail: s.requireEmail,
     holdFirstTime: s.holdFirstTime,
@@ -103,6 +114,13 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     floodSeconds: text(fields, 'floodSeconds'),
     flagThreshold: text(fields, 'flagThreshold'),
     ipRetentionDays: text(fields, 'ipRetentionDays'),
+    formMinSeconds: text(fields, 'formMinSeconds'),
+    rateLimitIp: text(fields, 'rateLimitIp'),
+    rateLimitNet: text(fields, 'rateLimitNet'),
+    rateLimitEmail: text(fields, 'rateLimitEmail'),
+    rateLimitSite: text(fields, 'rateLimitSite'),
+    surgeFactor: text(fields, 'surgeFactor'),
+    surgeMinimum: text(fields, 'surgeMinimum'),
     requireName: checked(fields, 'requireName'),
     requireEmail: checked(fields, 'requireEmail'),
     holdFirstTime: checked(fields, 'holdFirstTime'),
@@ -159,9 +177,11 @@ export function parseSiteForm(fields: Record<string, unknown>, creating: boolean
   for (const f of listFields) raw[f] = toLines(values[f]);
   for (const f of numberFields) {
     // A number the post does not carry at all (a form from before the setting existed) keeps its
-    // stored value; one sent blank is a mistake to show.
-    if (fields[f] === undefined && base[f] !== undefined) {
-      values[f] = String(base[f]);
+    // stored value (or, for a new site, the default); one sent blank is a mistake to show.
+    const kept = base[f] ?? siteDefaults[f];
+    if (fields[f] === undefined && kept !== undefined) {
+      values[f] = String(kept);
+      raw[f] = kept;
       continue;
     }
     const t = values[f].trim();

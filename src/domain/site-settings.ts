@@ -38,6 +38,34 @@ export const siteSettingsSchema = z.object({
    * user agent cleared by the maintenance job; 0 keeps them forever (see docs/privacy.md). @defaultValue 30
    */
   ipRetentionDays: z.number().int().min(0).max(36_500).default(30),
+  /**
+   * Submissions sooner than this many seconds after the form was rendered (signed form token) are held:
+   * people read and type, bots post at once (Antispam Bee: 5). 0 turns the rule off. @defaultValue 5
+   */
+  formMinSeconds: z.number().int().min(0).max(600).default(5),
+  /**
+   * Rate limits at intake, per minute (429 with Retry-After beyond them); 0 turns one off. Per IP: a
+   * person rarely posts more than a few a minute, and a school or office behind one address gets some
+   * room. @defaultValue 10
+   */
+  rateLimitIp: z.number().int().min(0).max(100_000).default(10),
+  /** Per IPv6 /64 (one household or one cloud VM), per minute. @defaultValue 20 */
+  rateLimitNet: z.number().int().min(0).max(100_000).default(20),
+  /** Per email address, per minute. @defaultValue 5 */
+  rateLimitEmail: z.number().int().min(0).max(100_000).default(5),
+  /**
+   * For the whole site, per minute: the ceiling a bot flood cannot push past (a busy news site's peak
+   * is a few hundred a minute). @defaultValue 600
+   */
+  rateLimitSite: z.number().int().min(0).max(1_000_000).default(600),
+  /**
+   * Surge mode holds every new comment when the site's rate in the last minute is this many times its
+   * normal rate (and at least `surgeMinimum`); it switches itself off once the rate falls. 0 turns it
+   * off. @defaultValue 10
+   */
+  surgeFactor: z.number().int().min(0).max(1000).default(10),
+  /** Fewest comments in the surge window (a minute) that can count as a surge. @defaultValue 30 */
+  surgeMinimum: z.number().int().min(1).max(1_000_000).default(30),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -25,6 +25,19 @@ export const submissionSchema = z.object({
   referrer: z.string(),
   receivedAt: z.iso.datetime({ offset: true }),
   source: z.enum(['json', 'form']),
+  /** The reader asked for a mail when someone replies (left out by payloads queued before it existed). */
+  notifyReplies: z.boolean().optional(),
+  /*
+   * Flood defence and Akismet (issue 5); optional, so jobs queued by an older API still parse.
+   */
+  /** What intake made of the signed form token (src/flood/form-token.ts); left out: missing. */
+  formToken: z.enum(['valid', 'missing', 'forged', 'expired', 'mismatch']).optional(),
+  /** When the form was rendered, from a token signed here. */
+  formRenderedAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  /** The site was in surge mode at intake (src/flood/intake-guard.ts). */
+  surge: z.boolean().optional(),
+  /** The page's language as the widget or form knew it ('' unknown), for Akismet's blog_lang. */
+  lang: z.string().max(35).optional(),
 });
 
 export type Submission = z.output<typeof submissionSchema>;

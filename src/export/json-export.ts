@@ -33,10 +33,10 @@ interface CommentRow {
 }
 
 const pagesSql = 'select identifier, url, title, closed from pages where site_id = $1 order by id';
-// ip::text keeps an anonymised address's prefix length (203.0.113.0/24); a full address prints bare.
+// abbrev() keeps an anonymised address's prefix length (203.0.113.0/24) and prints a full one bare.
 const commentsSql = `
 select c.id, p.identifier as page, c.parent_id, c.depth, c.status, c.author_name, c.author_email, c.author_url,
-       c.body, c.body_html, c.verdict, c.ip::text as ip, c.user_agent, c.referrer, c.idempotency_key, c.received_at, c.edited_at
+       c.body, c.body_html, c.verdict, abbrev(c.ip) as ip, c.user_agent, c.referrer, c.idempotency_key, c.received_at, c.edited_at
   from comments c join pages p on p.id = c.page_id
  where c.site_id = $1
  order by c.received_at, c.id`;

@@ -62,7 +62,12 @@ async function* readWhole(path: string, info: JsonExportInfo): AsyncGenerator<Im
   if ((await stat(path)).size > MAX_WHOLE_FILE) {
     throw new Error('this JSON is not in the line-per-record layout `reply-desk export` writes, and too large to read whole');
   }
-  const doc = JSON.parse(await readFile(path, 'utf8')) as { pages?: unknown; comments?: unknown };
+  let doc: { pages?: unknown; comments?: unknown };
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8')) as { pages?: unknown; comments?: unknown };
+  } catch (err) {
+    throw new Error(`not a JSON file (${(err as Error).message.slice(0, 80)}); a Reply Desk export is made by 'reply-desk export'`);
+  }
   readHeader({ ...doc, pages: undefined, comments: undefined }, info);
   if (!Array.isArray(doc.pages) || !Array.isArray(doc.comments)) throw new Error('the export has no "pages" and "comments" lists');
   let i = 0;

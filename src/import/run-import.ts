@@ -2,7 +2,7 @@ import { contentHash } from '../domain/content-hash.js';
 import { renderCommentHtml } from '../domain/render-comment.js';
 import type { CommentStatus, RuleAction, Verdict } from '../moderation/verdict.js';
 import type { Pool } from '../store/db.js';
-import type { ImportComment, ImportPage, ImportRecord, ImportSource } from './import-records.js';
+import type { ImportPage, ImportRecord, ImportSource } from './import-records.js';
 import {
   addLinks, createLinkTable, findOrCreatePage, insertImportRows, linkParents, recordImportRun, type ImportRow, type UnlinkedReplies,
 } from './import-store.js';
@@ -55,6 +55,11 @@ export interface RunImportOptions {
    * keeps the file's own ids when it restores the same site.
    */
   toId?: (sourceId: string) => string;
+  /**
+   * Create every page the file lists, in file order, even without comments (our own JSON export: its
+   * pages are real pages of a site being restored). Otherwise a page is created at its first comment.
+   */
+  createAllPages?: boolean;
   /** Milliseconds now (tests pass a fake clock). */
   clock?: () => number;
 }
@@ -111,28 +116,38 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
   let done = 0;
 
   const client = await pool.connect();
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const outcomes = await insertImportRows(client, batch.map((b) => b.row));
+  const write = async (rows: ImportRow[]): Promise<void> => {
+    const outcomes = await insertImportRows(client, rows);
     for (const o of outcomes) {
       if (o.alreadyThere) report.comments.alreadyThere += 1;
       else report.comments.stored[o.status] += 1;
       if (o.duplicate) report.comments.duplicates += 1;
     }
-    await addLinks(client, batch.filter((b) => b.row.parentId !== null).map((b) => ({ id: b.row.id, parentId: b.row.parentId as string, sourceId: b.row.sourceId })));
-    done += batch.length;
-    batch = [];
+    await addLinks(client, rows.filter((r) => r.parentId !== null).map((r) => ({ id: r.id, parentId: r.parentId as string, sourceId: r.sourceId })));
+    done += rows.length;
   };
-  const pageOf = async (c: ImportComment): Promise<{ id: number; identifier: string } | null> => {
-    const known = resolved.get(c.pageSourceId);
+  // One batch is written while the next is parsed and rendered (rendering is about half the work), so
+  // the database and the CPU work at once; never more than one batch waits, so memory stays bounded.
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const rows = batch.map((b) => b.row);
+    batch = [];
+    await inFlight;
+    inFlight = write(rows);
+    // Failures surface at the next flush or the final await; this only keeps Node from calling them unhandled.
+    inFlight.catch(() => {});
+  };
+  const pageOf = async (sourceId: string): Promise<{ id: number; identifier: string } | null> => {
+    const known = resolved.get(sourceId);
     if (known) return known;
-    const page = described.get(c.pageSourceId);
+    const page = described.get(sourceId);
     if (!page) return null;
     const found = await findOrCreatePage(client, opts.siteId, page);
     if (found.created) report.pages.created += 1;
     else report.pages.existing += 1;
-    described.delete(c.pageSourceId);
-    resolved.set(c.pageSourceId, found);
+    described.delete(sourceId);
+    resolved.set(sourceId, found);
     return found;
   };
 
@@ -143,6 +158,7 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
     for await (const record of opts.records) {
       if (record.kind === 'page') {
         if (!resolved.has(record.page.sourceId)) described.set(record.page.sourceId, record.page);
+        if (opts.createAllPages) await pageOf(record.page.sourceId);
         continue;
       }
       if (record.kind === 'note') {
@@ -155,7 +171,7 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
         continue;
       }
       const c = record.comment;
-      const page = await pageOf(c);
+      const page = await pageOf(c.pageSourceId);
       if (page === null) {
         count(report.skipped, `its page (${opts.source === 'disqus' ? 'thread' : 'post'}) is not in the file`, c.sourceId);
         continue;
@@ -181,6 +197,7 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
       }
     }
     await flush();
+    await inFlight;
     const links = await linkParents(client);
     report.comments.linked = links.linked;
     report.unlinked = links.unlinked;
@@ -198,6 +215,7 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
     await client.query('drop table if exists import_links');
     return report;
   } catch (err) {
+    await inFlight.catch(() => {});
     if (opts.dryRun) await client.query('rollback').catch(() => {});
     throw err;
   } finally {

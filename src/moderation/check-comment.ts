@@ -2,6 +2,8 @@ import { closedPage, duplicate, flood, parentRules, requiredFields } from './rul
 import { holdWords, firstTimeAuthor, manyLinks, preModeration } from './rules/hold-rules.js';
 import { bannedAuthor, honeypot, spamWords } from './rules/spam-rules.js';
 import { spamClassifier } from './rules/classifier-rule.js';
+import { akismetRule } from './rules/akismet-rule.js';
+import { formToken, spamMemory, surgeMode } from './rules/flood-rules.js';
 import { toVerdict, type CheckContext, type CheckRule, type RuleOutcome, type Verdict } from './verdict.js';
 
 /**
@@ -26,15 +28,25 @@ export const checkRules: readonly CheckRule[] = [
   duplicate,
   flood,
   // Spam next: evidence of a bot (or a banned author) outweighs any reason to hold.
+  // The form token says "bot" (forged) or "too quick, look" (its holds skip the exempt, like holds).
   honeypot,
+  formToken,
   bannedAuthor,
+  // The site's own earlier spam decisions about this email, IP or domain: a learned ban.
+  spamMemory,
   spamWords,
+  // Akismet (optional) after the site's own certain signals: it is only asked when none of them
+  // decided already. Its "could not check" hold applies to everyone: a checker that is down never publishes.
+  akismetRule,
   // The learned classifier after the site's own certain signals: a moderator reads those first, and
   // it both marks spam (confident) and holds (unsure), so it sits between the spam and the hold rules.
   // Its holds, like every hold, skip trusted authors and open sites; its confident spam does not.
   spamClassifier,
   // Holds last: reasons for a person to look, in order of how much they say about the text itself.
   ...[holdWords, manyLinks, firstTimeAuthor, preModeration].map(unlessExempt),
+  // Surge mode says nothing about this comment, only about the site's traffic: listed last. It skips
+  // trusted authors but not open sites (see the rule).
+  surgeMode,
 ];
 
 /** Runs the rules over one comment's facts. Pure. */

@@ -60,6 +60,17 @@ export interface CheckContext {
   linkCount: number;
   /** The local spam classifier's score of the text, computed by the worker before the rules; null: not scored. */
   spamScore: SpamScore | null;
+  /**
+   * What intake made of the signed form token (src/flood/form-token.ts), with the form's render time;
+   * left out or null where there is no token to speak of (spam eval, jobs queued before tokens).
+   */
+  formToken?: { status: 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch'; renderedAt: Date | null } | null;
+  /** The site was in surge mode when intake took the comment. */
+  surge?: boolean;
+  /** An email, IP or website domain of this comment that a moderator marked as spam on this site before. */
+  spamMemory?: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
+  /** Akismet's answer, when it was asked (AKISMET_KEY set and no local rule had decided already). */
+  akismet?: { result: 'ham' | 'spam' | 'discard' | 'unavailable'; detail: string } | null;
 }
 
 /** A check: returns nothing, one outcome, or several (one per bad field). */

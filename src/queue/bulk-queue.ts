@@ -75,8 +75,9 @@ export type BulkQueue = Queue<BulkJobData, BulkResult, BulkJobName>;
 export const bulkJobOptions: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: { age: 86_400 },
-  removeOnFail: { age: 30 * 86_400 },
+  // Counts bound Redis memory whatever the rate of clicks; the audit log keeps the history.
+  removeOnComplete: { age: 86_400, count: 1000 },
+  removeOnFail: { age: 30 * 86_400, count: 1000 },
 };
 
 export function createBulkQueue(connection: Redis, prefix: string): BulkQueue {

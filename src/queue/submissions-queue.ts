@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Submission } from '../domain/submission.js';
+import { createBatcher, type Batcher } from '../store/batcher.js';
 
 /** The queue between the API and the workers: one job per reader submission, its id the comment id. */
 export const SUBMISSIONS_QUEUE = 'submissions';
@@ -17,13 +18,16 @@ export interface SubmitResult {
  * Retries cover Postgres being away for a while: exponential from 1 s, 15 attempts, so the last retry
  * comes some 9 hours after the first failure. Bad input never retries (the processor throws
  * UnrecoverableError). Completed jobs are kept an hour so a retried POST with the same idempotency key
- * finds its job; failed ones are kept for moderators to inspect and retry.
+ * finds its job; failed ones are kept (a month, at most 100,000) for admins to inspect and retry on
+ * /admin/failed.
  */
 export const submitJobOptions: JobsOptions = {
   attempts: 15,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 3600, count: 50_000 },
-  removeOnFail: { age: 30 * 86_400 },
+  // Bounded as well as aged: a flood of poison jobs must not fill Redis (which then refuses every
+  // new comment under noeviction). 100,000 failed jobs are some 100 MB at most.
+  removeOnFail: { age: 30 * 86_400, count: 100_000 },
 };
 
 export function createSubmissionsQueue(connection: Redis, prefix: string): SubmissionsQueue {
@@ -42,6 +46,24 @@ export class EnqueueTimeoutError extends Error {
   }
 }
 
+// Submissions that arrive in the same turn of the event loop go to Redis as one addBulk (one MULTI
+// round trip) instead of one add each: under a flood of replies the API then spends its time on
+// requests, not on socket writes. Each request still waits until Redis has its own job.
+const enqueueBatchers = new WeakMap<SubmissionsQueue, Batcher<Submission, void>>();
+const MAX_ENQUEUE_BATCH = 100;
+
+function enqueueBatcher(queue: SubmissionsQueue): Batcher<Submission, void> {
+  let batcher = enqueueBatchers.get(queue);
+  if (!batcher) {
+    batcher = createBatcher(async (subs: Submission[]) => {
+      await queue.addBulk(subs.map((s) => ({ name: 'submit' as const, data: s, opts: { jobId: s.id } })));
+      return subs.map(() => undefined);
+    }, MAX_ENQUEUE_BATCH);
+    enqueueBatchers.set(queue, batcher);
+  }
+  return batcher;
+}
+
 /**
  * Queues a submission, resolving once Redis has stored the job. The job id is the comment id, so the
  * same submission queued twice (an idempotent retry) stays one job.
@@ -52,7 +74,7 @@ export async function enqueueSubmission(queue: SubmissionsQueue, submission: Sub
     timer = setTimeout(() => reject(new EnqueueTimeoutError(timeoutMs)), timeoutMs);
   });
   try {
-    await Promise.race([queue.add('submit', submission, { jobId: submission.id }), timeout]);
+    await Promise.race([enqueueBatcher(queue).add(submission), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -25,7 +25,7 @@ export const trainingJobOptions: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: true,
-  removeOnFail: { age: 7 * 86_400 },
+  removeOnFail: { age: 7 * 86_400, count: 10_000 },
 };
 
 export function createTrainingQueue(connection: Redis, prefix: string): TrainingQueue {

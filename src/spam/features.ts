@@ -1,4 +1,5 @@
 import { normalizeText } from '../domain/normalize-text.js';
+import { toPlainText } from './plain-text.js';
 
 /** What the classifier reads of a comment: its text and, when given, the author's website. */
 export interface SpamInput {
@@ -15,7 +16,7 @@ export interface Feature {
 
 // Only the first part of a very long text is read: enough to judge it, and scoring stays bounded.
 const MAX_CHARS = 3000;
-const urlPattern = /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|ly|gl|co|me|tk|ml|ga|cf|gq|club|online|site|shop|us|uk|de)\b(?:\/[^\s<>"')\]]*)?/giu;
+const urlPattern = /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|ly|gl|co|me|tk|ml|ga|cf|gq|club|online|site|shop|us|uk|de|tv|be)\b(?:\/[^\s<>"')\]]*)?/giu;
 const emailPattern = /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/u;
 const phonePattern = /(?:\+?\d[\s().-]?){7,}/u;
 
@@ -44,15 +45,19 @@ function hostOf(raw: string): string | null {
   }
 }
 
+/** Name prefix of the character n-gram features, which the scorer weighs less (see score-spam.ts). */
+export const CHAR_GRAM = 'c:';
+
 /**
  * The features of one comment, each once (presence, not counts: a short text repeating a word says
- * little more than saying it once). Word unigrams and bigrams of the normalised text; character
- * 3–5-grams of each word (catch variants, misspellings and glued words such as "freemoney");
- * structural features (links, their hosts, digits, capitals, phone- or email-like strings, length).
- * Nothing is a hard-coded spam phrase: which features mean spam is learned.
+ * little more than saying it once). Word 1–3-grams of the normalised text; character 3–4-grams of
+ * each word (catch variants, misspellings and glued words such as "freemoney"); structural features
+ * (links, their hosts, digits, capitals, phone- or email-like strings, length). HTML is read as the
+ * text a reader would see (see toPlainText). Nothing is a hard-coded spam phrase: which features
+ * mean spam is learned.
  */
 export function featurise(input: SpamInput): Feature[] {
-  const raw = input.body.slice(0, MAX_CHARS);
+  const raw = toPlainText(input.body.slice(0, MAX_CHARS));
   const seen = new Map<number, Feature>();
   const add = (name: string): void => {
     const id = hashFeature(name);
@@ -66,9 +71,11 @@ export function featurise(input: SpamInput): Feature[] {
     add(`w:${w}`);
     if (i + 1 < words.length) add(`b:${w} ${words[i + 1] as string}`);
     if (i + 2 < words.length) add(`t:${w} ${words[i + 1] as string} ${words[i + 2] as string}`);
+    // 3- and 4-grams: 5-grams of short texts mostly repeat the words themselves (measured: adding
+    // them lowered the ranking on comment and SMS corpora).
     const padded = ` ${w} `;
-    for (let n = 3; n <= 5; n++) {
-      for (let j = 0; j + n <= padded.length; j++) add(`c:${padded.slice(j, j + n)}`);
+    for (let n = 3; n <= 4; n++) {
+      for (let j = 0; j + n <= padded.length; j++) add(`${CHAR_GRAM}${padded.slice(j, j + n)}`);
     }
   }
 
@@ -80,6 +87,13 @@ export function featurise(input: SpamInput): Feature[] {
     add(`u:${host}`);
     add(`u:.${host.split('.').pop() ?? ''}`);
   }
+  // The shape of each number, not its value: a 5-digit short code or an 11-digit phone number
+  // recurs across messages that never share the number itself.
+  for (const run of (raw.match(/\d+/g) ?? []).slice(0, 10)) {
+    add(`n:${Math.min(run.length, 12)}`);
+    if (run.length >= 5) add(`n:${run.slice(0, 2)}~${Math.min(run.length, 12)}`);
+  }
+  if (/(\p{L})\1{3,}/u.test(raw)) add('s:stretched');
   if (emailPattern.test(raw)) add('s:email');
   if (phonePattern.test(raw)) add('s:phone');
   const letters = raw.replace(/[^\p{L}]/gu, '');

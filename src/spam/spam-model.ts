@@ -6,6 +6,10 @@
 export interface SpamModel {
   spamDocs: number;
   hamDocs: number;
+  /** Features counted over all spam examples (Σ of `spam`): the scorer's per-class denominator. */
+  spamFeatures: number;
+  /** Features counted over all ham examples (Σ of `ham`). */
+  hamFeatures: number;
   spam: Map<number, number>;
   ham: Map<number, number>;
 }
@@ -13,7 +17,7 @@ export interface SpamModel {
 export type SpamLabel = 'spam' | 'ham';
 
 export function createSpamModel(): SpamModel {
-  return { spamDocs: 0, hamDocs: 0, spam: new Map(), ham: new Map() };
+  return { spamDocs: 0, hamDocs: 0, spamFeatures: 0, hamFeatures: 0, spam: new Map(), ham: new Map() };
 }
 
 function bump(map: Map<number, number>, id: number, by: number): void {
@@ -29,14 +33,21 @@ function bump(map: Map<number, number>, id: number, by: number): void {
 export function learnExample(model: SpamModel, featureIds: readonly number[], label: SpamLabel, weight: 1 | -1 = 1): void {
   const map = label === 'spam' ? model.spam : model.ham;
   for (const id of featureIds) bump(map, id, weight);
-  if (label === 'spam') model.spamDocs = Math.max(0, model.spamDocs + weight);
-  else model.hamDocs = Math.max(0, model.hamDocs + weight);
+  if (label === 'spam') {
+    model.spamDocs = Math.max(0, model.spamDocs + weight);
+    model.spamFeatures = Math.max(0, model.spamFeatures + weight * featureIds.length);
+  } else {
+    model.hamDocs = Math.max(0, model.hamDocs + weight);
+    model.hamFeatures = Math.max(0, model.hamFeatures + weight * featureIds.length);
+  }
 }
 
 /** A read-only view of several models added together (a site's own and the shared one). */
 export interface SpamModelView {
   spamDocs: number;
   hamDocs: number;
+  spamFeatures: number;
+  hamFeatures: number;
   spamCount(id: number): number;
   hamCount(id: number): number;
 }
@@ -44,11 +55,13 @@ export interface SpamModelView {
 export function viewOf(...models: SpamModel[]): SpamModelView {
   if (models.length === 1) {
     const m = models[0] as SpamModel;
-    return { spamDocs: m.spamDocs, hamDocs: m.hamDocs, spamCount: (id) => m.spam.get(id) ?? 0, hamCount: (id) => m.ham.get(id) ?? 0 };
+    return { spamDocs: m.spamDocs, hamDocs: m.hamDocs, spamFeatures: m.spamFeatures, hamFeatures: m.hamFeatures, spamCount: (id) => m.spam.get(id) ?? 0, hamCount: (id) => m.ham.get(id) ?? 0 };
   }
   return {
     spamDocs: models.reduce((n, m) => n + m.spamDocs, 0),
     hamDocs: models.reduce((n, m) => n + m.hamDocs, 0),
+    spamFeatures: models.reduce((n, m) => n + m.spamFeatures, 0),
+    hamFeatures: models.reduce((n, m) => n + m.hamFeatures, 0),
     spamCount: (id) => models.reduce((n, m) => n + (m.spam.get(id) ?? 0), 0),
     hamCount: (id) => models.reduce((n, m) => n + (m.ham.get(id) ?? 0), 0),
   };

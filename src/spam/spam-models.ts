@@ -39,6 +39,8 @@ export function createSpamModels(db: Queryable, opts: { refreshMs?: number; now?
     } else {
       entry.model.spamDocs = changes.spamDocs;
       entry.model.hamDocs = changes.hamDocs;
+      entry.model.spamFeatures = changes.spamFeatures;
+      entry.model.hamFeatures = changes.hamFeatures;
       for (const f of changes.features) {
         if (f.spam > 0) entry.model.spam.set(f.id, f.spam);
         else entry.model.spam.delete(f.id);

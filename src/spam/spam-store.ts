@@ -23,106 +23,129 @@ export interface TrainingResult {
   version: number;
 }
 
+interface StoredExample {
+  example: string;
+  label: SpamLabel;
+  features: number[];
+}
+
+/** The net change a batch makes: per feature, per class; the class totals; the training rows. */
+export interface TrainingDelta {
+  features: Map<number, [spam: number, ham: number]>;
+  spamDocs: number;
+  hamDocs: number;
+  spamFeatures: number;
+  hamFeatures: number;
+  upserts: StoredExample[];
+  deletes: string[];
+  result: Omit<TrainingResult, 'version'>;
+}
+
 /**
- * Learns a batch of examples into one model, in one transaction. Idempotent per (model, example,
- * label): an example already learned with the same label is left alone; one learned with the other
- * label is unlearned (its stored features, exactly) and learned again. The model row is locked first,
- * so trainers of one model (several workers, the CLI) take turns and versions commit in order, which
- * is what lets workers reload only rows newer than the version they have.
+ * What learning `examples` changes, given what was stored for them before. Pure. The last word on an
+ * example within a batch counts; an example already learned with the same label is unchanged; one
+ * learned with the other label is unlearned (its stored features, exactly) and learned again.
+ */
+export function toTrainingDelta(examples: readonly TrainingExample[], stored: readonly StoredExample[]): TrainingDelta {
+  const latest = new Map(examples.map((e) => [e.example, e]));
+  const before = new Map(stored.map((r) => [r.example, r]));
+  const d: TrainingDelta = {
+    features: new Map(), spamDocs: 0, hamDocs: 0, spamFeatures: 0, hamFeatures: 0, upserts: [], deletes: [],
+    result: { learned: 0, relabelled: 0, forgotten: 0, unchanged: 0 },
+  };
+  const add = (ids: readonly number[], label: SpamLabel, by: 1 | -1): void => {
+    for (const id of ids) {
+      const c = d.features.get(id) ?? [0, 0];
+      c[label === 'spam' ? 0 : 1] += by;
+      d.features.set(id, c);
+    }
+    if (label === 'spam') {
+      d.spamDocs += by;
+      d.spamFeatures += by * ids.length;
+    } else {
+      d.hamDocs += by;
+      d.hamFeatures += by * ids.length;
+    }
+  };
+  for (const e of latest.values()) {
+    const old = before.get(e.example);
+    if ((old?.label ?? null) === e.label) {
+      d.result.unchanged++;
+      continue;
+    }
+    if (old) add(old.features, old.label, -1);
+    if (e.label === null) {
+      d.deletes.push(e.example);
+      d.result.forgotten++;
+      continue;
+    }
+    const features = [...new Set(e.features)];
+    add(features, e.label, 1);
+    d.upserts.push({ example: e.example, label: e.label, features });
+    if (old) d.result.relabelled++;
+    else d.result.learned++;
+  }
+  for (const [id, [s, h]] of d.features) if (s === 0 && h === 0) d.features.delete(id);
+  return d;
+}
+
+/*
+ * Everything a batch writes, in one statement (one round trip): the model row's counts and version,
+ * every feature's signed delta, and the training rows. A feature row that does not exist yet can
+ * only gain (unlearning touches rows that learning created, under the same model lock), so inserting
+ * the raw delta and adding it on conflict is exact. Data-modifying CTEs all run, whether or not the
+ * final select reads them.
+ */
+const applyDelta = `
+with m as (
+  update spam_models set version = version + 1,
+         spam_docs = greatest(0, spam_docs + $2), ham_docs = greatest(0, ham_docs + $3),
+         spam_features = greatest(0, spam_features + $4), ham_features = greatest(0, ham_features + $5),
+         updated_at = now()
+   where model = $1 returning version
+), f as (
+  insert into spam_model_features as f (model, feature, spam, ham, version)
+  select $1, d.fid, d.s, d.h, (select version from m) from unnest($6::int[], $7::int[], $8::int[]) as d(fid, s, h)
+  on conflict (model, feature) do update
+     set spam = greatest(0, f.spam + excluded.spam), ham = greatest(0, f.ham + excluded.ham), version = excluded.version
+), del as (
+  delete from spam_training where model = $1 and example = any($9::text[])
+), ins as (
+  insert into spam_training (model, example, label, features)
+  select $1, x.example, x.label, x.features::int[] from unnest($10::text[], $11::text[], $12::text[]) as x(example, label, features)
+  on conflict (model, example) do update set label = excluded.label, features = excluded.features, trained_at = now()
+)
+select version from m`;
+
+/**
+ * Learns a batch of examples into one model, in one transaction of three statements: lock the model
+ * row (creating it if needed), read what was stored for these examples, write everything. The lock
+ * comes first, in its own statement, so the read after it sees every earlier trainer's commit:
+ * trainers of one model (several workers, the CLI) take turns, versions commit in order (which is what
+ * lets workers reload only rows newer than the version they have), and a retried or concurrent job
+ * finds its example already learned. See toTrainingDelta for what changes.
  */
 export async function trainSpamModel(pool: Pool, model: string, examples: readonly TrainingExample[]): Promise<TrainingResult> {
   return inTransaction(pool, async (db) => {
-    await db.query('insert into spam_models (model) values ($1) on conflict (model) do nothing', [model]);
-    const locked = await db.query<{ version: number }>('select version from spam_models where model = $1 for update', [model]);
-    const result: TrainingResult = { learned: 0, relabelled: 0, forgotten: 0, unchanged: 0, version: locked.rows[0]?.version ?? 0 };
-    // The last word on an example within a batch counts.
-    const latest = new Map(examples.map((e) => [e.example, e]));
-    const { rows: stored } = await db.query<{ example: string; label: SpamLabel; features: number[] }>(
+    // "do update" (a no-op write) rather than "do nothing": it takes the row lock either way.
+    const locked = await db.query<{ version: string }>(
+      'insert into spam_models (model) values ($1) on conflict (model) do update set model = excluded.model returning version',
+      [model],
+    );
+    const version = Number(locked.rows[0]?.version ?? 0);
+    const { rows: stored } = await db.query<StoredExample>(
       'select example, label, features from spam_training where model = $1 and example = any($2::text[])',
-      [model, [...latest.keys()]],
+      [model, [...new Set(examples.map((e) => e.example))]],
     );
-    const before = new Map(stored.map((r) => [r.example, r]));
-    const delta = new Map<number, [number, number]>();
-    const add = (ids: readonly number[], label: SpamLabel, by: number): void => {
-      for (const id of ids) {
-        const d = delta.get(id) ?? [0, 0];
-        d[label === 'spam' ? 0 : 1] += by;
-        delta.set(id, d);
-      }
-    };
-    let spamDocs = 0;
-    let hamDocs = 0;
-    const upserts: { example: string; label: SpamLabel; features: number[] }[] = [];
-    const deletes: string[] = [];
-    for (const e of latest.values()) {
-      const old = before.get(e.example);
-      if ((old?.label ?? null) === e.label) {
-        result.unchanged++;
-        continue;
-      }
-      if (old) {
-        add(old.features, old.label, -1);
-        if (old.label === 'spam') spamDocs--;
-        else hamDocs--;
-      }
-      if (e.label === null) {
-        deletes.push(e.example);
-        result.forgotten++;
-        continue;
-      }
-      const features = [...new Set(e.features)];
-      add(features, e.label, 1);
-      if (e.label === 'spam') spamDocs++;
-      else hamDocs++;
-      upserts.push({ example: e.example, label: e.label, features });
-      if (old) result.relabelled++;
-      else result.learned++;
-    }
-    if (delta.size === 0 && spamDocs === 0 && hamDocs === 0 && upserts.length === 0 && deletes.length === 0) return result;
-    const { rows } = await db.query<{ version: number }>(
-      `update spam_models set version = version + 1, spam_docs = greatest(0, spam_docs + $2), ham_docs = greatest(0, ham_docs + $3),
-              updated_at = now()
-        where model = $1 returning version`,
-      [model, spamDocs, hamDocs],
-    );
-    result.version = rows[0]?.version ?? result.version;
-    const ids: number[] = [];
-    const ds: number[] = [];
-    const dh: number[] = [];
-    for (const [id, [s, h]] of delta) {
-      if (s === 0 && h === 0) continue;
-      ids.push(id);
-      ds.push(s);
-      dh.push(h);
-    }
-    if (ids.length > 0) {
-      // Signed deltas onto the rows that exist, then the new rows (which can only gain). The model row
-      // lock above keeps other trainers of this model out between the two statements.
-      await db.query(
-        `update spam_model_features f set spam = greatest(0, f.spam + d.s), ham = greatest(0, f.ham + d.h), version = $5
-           from unnest($2::int[], $3::int[], $4::int[]) as d(fid, s, h)
-          where f.model = $1 and f.feature = d.fid`,
-        [model, ids, ds, dh, result.version],
-      );
-      await db.query(
-        `insert into spam_model_features (model, feature, spam, ham, version)
-         select $1, d.fid, greatest(0, d.s), greatest(0, d.h), $5 from unnest($2::int[], $3::int[], $4::int[]) as d(fid, s, h)
-          where not exists (select 1 from spam_model_features f where f.model = $1 and f.feature = d.fid)
-         on conflict (model, feature) do nothing`,
-        [model, ids, ds, dh, result.version],
-      );
-    }
-    if (deletes.length > 0) await db.query('delete from spam_training where model = $1 and example = any($2::text[])', [model, deletes]);
-    if (upserts.length > 0) {
-      await db.query(
-        `insert into spam_training (model, example, label, features)
-         select $1, x.example, x.label, array(select jsonb_array_elements_text(x.features)::int)
-           from jsonb_to_recordset($2::jsonb) as x(example text, label text, features jsonb)
-         on conflict (model, example) do update set label = excluded.label, features = excluded.features, trained_at = now()`,
-        [model, JSON.stringify(upserts)],
-      );
-    }
-    return result;
+    const d = toTrainingDelta(examples, stored);
+    if (d.features.size === 0 && d.upserts.length === 0 && d.deletes.length === 0) return { ...d.result, version };
+    const { rows } = await db.query<{ version: string }>(applyDelta, [
+      model, d.spamDocs, d.hamDocs, d.spamFeatures, d.hamFeatures,
+      [...d.features.keys()], [...d.features.values()].map((c) => c[0]), [...d.features.values()].map((c) => c[1]),
+      d.deletes,
+      d.upserts.map((u) => u.example), d.upserts.map((u) => u.label), d.upserts.map((u) => `{${u.features.join(',')}}`),
+    ]);
+    return { ...d.result, version: Number(rows[0]?.version ?? version) };
   });
 }
 
@@ -131,13 +154,18 @@ export interface SpamModelChanges {
   version: number;
   spamDocs: number;
   hamDocs: number;
+  spamFeatures: number;
+  hamFeatures: number;
   features: { id: number; spam: number; ham: number }[];
 }
 
 /** One statement, so the version and the rows come from the same snapshot. */
 export async function loadSpamModelChanges(db: Queryable, model: string, sinceVersion: number): Promise<SpamModelChanges | null> {
-  const { rows } = await db.query<{ version: number; spam_docs: number; ham_docs: number; feature: number | null; spam: number | null; ham: number | null }>(
-    `select m.version, m.spam_docs, m.ham_docs, f.feature, f.spam, f.ham
+  const { rows } = await db.query<{
+    version: string; spam_docs: number; ham_docs: number; spam_features: string; ham_features: string;
+    feature: number | null; spam: number | null; ham: number | null;
+  }>(
+    `select m.version, m.spam_docs, m.ham_docs, m.spam_features, m.ham_features, f.feature, f.spam, f.ham
        from spam_models m left join spam_model_features f on f.model = m.model and f.version > $2
       where m.model = $1`,
     [model, sinceVersion],
@@ -145,9 +173,11 @@ export async function loadSpamModelChanges(db: Queryable, model: string, sinceVe
   const first = rows[0];
   if (!first) return null;
   return {
-    version: first.version,
+    version: Number(first.version),
     spamDocs: first.spam_docs,
     hamDocs: first.ham_docs,
+    spamFeatures: Number(first.spam_features),
+    hamFeatures: Number(first.ham_features),
     features: rows.filter((r) => r.feature !== null).map((r) => ({ id: r.feature as number, spam: r.spam ?? 0, ham: r.ham ?? 0 })),
   };
 }

@@ -1,5 +1,6 @@
 import { toSiteSettings, type SiteSettings } from '../domain/site-settings.js';
 import type { CommentStatus, ParentFacts } from '../moderation/verdict.js';
+import { createBatcher, type Batcher } from './batcher.js';
 import type { Queryable } from './db.js';
 
 /** What the database knows that the rules need, for one submission. */
@@ -14,6 +15,8 @@ export interface CheckFacts {
   authorHasApproved: boolean;
   ban: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
   trusted: boolean;
+  /** An email, IP or website domain of this comment a moderator marked as spam on this site before. */
+  spamMemory: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
 }
 
 export interface FactsQuery {
@@ -46,68 +49,84 @@ interface FactsRow {
   ban_kind: 'email' | 'ip' | 'domain' | null;
   ban_value: string | null;
   trusted: boolean;
+  memory_kind: 'email' | 'ip' | 'domain' | null;
+  memory_value: string | null;
 }
 
-// One round trip: upsert the page (a thread starts with its first submission) and read every fact the
-// rules need. The page row comes from the insert or, when it existed, from the table.
+// One round trip for every submission a worker is checking at this moment: upsert their pages (a thread
+// starts with its first submission) and read every fact the rules need, one row per submission (`ord`
+// is its place in the arrays). A page row comes from the insert or, when it existed, from the table.
 const factsSql = `
-with site as (
-  select id, settings from sites where id = $1
+with input as (
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::bytea[],
+                       $8::text[], $9::inet[], $10::timestamptz[], $11::text[])
+    with ordinality as t(site_id, page, page_url, page_title, id, parent_id, content_hash, email, ip, received_at,
+                         website_host, ord)
 ), new_page as (
   insert into pages (site_id, identifier, url, title)
-  select id, $2, $3, $4 from site
+  select distinct on (i.site_id, i.page) i.site_id, i.page, i.page_url, i.page_title
+    from input i join sites s on s.id = i.site_id
+   order by i.site_id, i.page, i.ord
   on conflict (site_id, identifier) do nothing
-  returning id, closed, first_comment_at
-), page as (
-  select id, closed, first_comment_at from new_page
-  union all
-  select id, closed, first_comment_at from pages where site_id = $1 and identifier = $2
-  limit 1
+  returning id, site_id, identifier, closed, first_comment_at
 )
-select (select settings from site) as settings,
+select i.ord, s.settings,
        p.id as page_id, p.closed, p.first_comment_at,
-       (select status from comments where id = $5) as stored_status,
+       (select status from comments where id = i.id) as stored_status,
        par.page_id as parent_page_id, par.status as parent_status, par.depth as parent_depth,
-       exists (select 1 from comments where content_hash = $7 and status <> 'rejected' and id <> $5) as duplicate,
+       exists (select 1 from comments where content_hash = i.content_hash and status <> 'rejected' and id <> i.id) as duplicate,
        greatest(
          (select max(received_at) from comments
-           where site_id = $1 and $8 <> '' and author_email = $8 and status <> 'rejected' and received_at <= $10 and id <> $5),
+           where site_id = i.site_id and i.email <> '' and author_email = i.email and status <> 'rejected'
+             and received_at <= i.received_at and id <> i.id),
          (select max(received_at) from comments
-           where site_id = $1 and ip = $9::inet and status <> 'rejected' and received_at <= $10 and id <> $5)
+           where site_id = i.site_id and ip = i.ip and status <> 'rejected' and received_at <= i.received_at and id <> i.id)
        ) as last_from_author_at,
-       exists (select 1 from comments where site_id = $1 and $8 <> '' and author_email = $8 and status = 'approved')
+       exists (select 1 from comments where site_id = i.site_id and i.email <> '' and author_email = i.email and status = 'approved')
          as author_has_approved,
        b.kind as ban_kind, b.value as ban_value,
-       exists (select 1 from trusted_authors where site_id = $1 and $8 <> '' and email = $8) as trusted
-  from page p
-  left join comments par on par.id = $6 and par.site_id = $1
+       exists (select 1 from trusted_authors where site_id = i.site_id and i.email <> '' and email = i.email) as trusted,
+       sm.kind as memory_kind, sm.value as memory_value
+  from input i
+  join sites s on s.id = i.site_id
+  join lateral (
+    select id, closed, first_comment_at from new_page np where np.site_id = i.site_id and np.identifier = i.page
+    union all
+    select id, closed, first_comment_at from pages pp where pp.site_id = i.site_id and pp.identifier = i.page
+    limit 1
+  ) p on true
+  left join comments par on par.id = i.parent_id and par.site_id = i.site_id
   -- A domain ban covers its subdomains, in the email's domain or the website's host.
   left join lateral (
     select kind, value from bans
-     where site_id = $1
-       and ((kind = 'email' and $8 <> '' and value = $8)
-         or (kind = 'ip' and network >>= $9::inet)
-         or (kind = 'domain' and (split_part($8, '@', 2) = value or split_part($8, '@', 2) like '%.' || value
-                                  or $11 = value or $11 like '%.' || value)))
+     where site_id = i.site_id
+       and ((kind = 'email' and i.email <> '' and value = i.email)
+         or (kind = 'ip' and network >>= i.ip)
+         or (kind = 'domain' and (split_part(i.email, '@', 2) = value or split_part(i.email, '@', 2) like '%.' || value
+                                  or i.website_host = value or i.website_host like '%.' || value)))
      order by kind limit 1
-  ) b on true`;
+  ) b on true
+  -- Spam memory: an earlier comment on this site with the same email, IP or website domain that a
+  -- moderator marked as spam (it is spam now, and the spam filter learned it as spam from that
+  -- decision: spam_training only holds moderators' decisions, so rules' own spam verdicts never count).
+  left join lateral (
+    select m.kind, m.value from (
+      select 1 as o, 'email' as kind, i.email as value from comments c
+       where i.email <> '' and c.site_id = i.site_id and c.author_email = i.email and c.status = 'spam' and c.id <> i.id
+         and exists (select 1 from spam_training t where t.model = i.site_id and t.example = c.id::text and t.label = 'spam')
+      union all
+      select 2, 'ip', host(i.ip) from comments c
+       where i.ip is not null and c.site_id = i.site_id and c.ip = i.ip and c.status = 'spam' and c.id <> i.id
+         and exists (select 1 from spam_training t where t.model = i.site_id and t.example = c.id::text and t.label = 'spam')
+      union all
+      select 3, 'domain', comment_url_host(c.author_url) from comments c
+       where i.website_host <> '' and c.site_id = i.site_id and c.status = 'spam' and c.id <> i.id
+         and comment_url_host(c.author_url) = regexp_replace(i.website_host, '^www\\.', '')
+         and exists (select 1 from spam_training t where t.model = i.site_id and t.example = c.id::text and t.label = 'spam')
+    ) m order by m.o limit 1
+  ) sm on true`;
 
-/**
- * Loads the facts for one submission, creating its page on first sight. Returns null when the site
- * does not exist (it was deleted after the comment was queued).
- */
-export async function loadCheckFacts(db: Queryable, q: FactsQuery): Promise<CheckFacts | null> {
-  const params = [q.siteId, q.page, q.pageUrl, q.pageTitle, q.id, q.parentId, q.contentHash, q.email, q.ip, q.receivedAt, q.websiteHost];
-  // A named (prepared) statement: each connection parses and plans this long query once, not per job.
-  const query = { name: 'load-check-facts', text: factsSql, values: params };
-  let { rows } = await db.query<FactsRow>(query);
-  if (rows.length === 0) {
-    // Another worker may have inserted the page after this statement's snapshot was taken: our insert
-    // then does nothing and the select cannot see theirs yet. A new statement sees it.
-    ({ rows } = await db.query<FactsRow>(query));
-  }
-  const row = rows[0];
-  if (!row) return null;
+function toCheckFacts(q: FactsQuery, row: FactsRow): CheckFacts {
   return {
     settings: toSiteSettings(row.settings),
     page: { id: row.page_id, closed: row.closed, firstCommentAt: row.first_comment_at },
@@ -123,5 +142,63 @@ export async function loadCheckFacts(db: Queryable, q: FactsQuery): Promise<Chec
     authorHasApproved: row.author_has_approved,
     ban: row.ban_kind !== null && row.ban_value !== null ? { kind: row.ban_kind, value: row.ban_value } : null,
     trusted: row.trusted,
+    spamMemory: row.memory_kind !== null && row.memory_value !== null ? { kind: row.memory_kind, value: row.memory_value } : null,
   };
+}
+
+async function queryFacts(db: Queryable, qs: FactsQuery[]): Promise<Map<number, FactsRow>> {
+  const col = <K extends keyof FactsQuery>(k: K) => qs.map((q) => q[k]);
+  // A named (prepared) statement: each connection parses and plans this long query once, not per call.
+  const { rows } = await db.query<FactsRow & { ord: number }>({
+    name: 'load-check-facts',
+    text: factsSql,
+    values: [
+      col('siteId'), col('page'), col('pageUrl'), col('pageTitle'), col('id'), col('parentId'), col('contentHash'),
+      col('email'), col('ip'), col('receivedAt'), col('websiteHost'),
+    ],
+  });
+  return new Map(rows.map((r) => [Number(r.ord) - 1, r]));
+}
+
+/**
+ * Loads the facts for many submissions in one statement, creating their pages on first sight. An entry
+ * is null when its site does not exist (it was deleted after the comment was queued).
+ */
+export async function loadCheckFactsBatch(db: Queryable, qs: FactsQuery[]): Promise<(CheckFacts | null)[]> {
+  const found = await queryFacts(db, qs);
+  const missing = qs.map((_, i) => i).filter((i) => !found.has(i));
+  if (missing.length > 0) {
+    // Another worker may have inserted a page after this statement's snapshot was taken: our insert
+    // then does nothing and the select cannot see theirs yet. A new statement sees it.
+    const again = await queryFacts(db, missing.map((i) => qs[i]!));
+    missing.forEach((i, j) => {
+      const row = again.get(j);
+      if (row) found.set(i, row);
+    });
+  }
+  return qs.map((q, i) => {
+    const row = found.get(i);
+    return row ? toCheckFacts(q, row) : null;
+  });
+}
+
+// The jobs a worker runs at once share one facts query per turn of the event loop, as they share one
+// insert (comment-writer.ts): per statement, Postgres' fixed costs (a round trip, locking a dozen
+// relations, executor start-up) outweigh the index lookups themselves. Keyed by the pool or client, so
+// a caller's transaction client is never mixed with another's.
+const batchers = new WeakMap<Queryable, Batcher<FactsQuery, CheckFacts | null>>();
+const MAX_FACTS_BATCH = 100;
+
+/**
+ * Loads the facts for one submission, creating its page on first sight. Returns null when the site
+ * does not exist (it was deleted after the comment was queued). Calls made in the same moment on the
+ * same `db` go to Postgres as one statement.
+ */
+export function loadCheckFacts(db: Queryable, q: FactsQuery): Promise<CheckFacts | null> {
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = createBatcher((qs) => loadCheckFactsBatch(db, qs), MAX_FACTS_BATCH);
+    batchers.set(db, batcher);
+  }
+  return batcher.add(q);
 }

@@ -113,7 +113,7 @@ export async function insertComments(db: Queryable, batch: NewComment[]): Promis
  */
 export function createCommentWriter(db: Queryable, batchSize: number): CommentWriter {
   const batcher = createBatcher<NewComment, WriteResult>((batch) => insertComments(db, batch), batchSize, {
-    maxInFlight: Number(process.env.BENCH_MAX_IN_FLIGHT ?? 1),
+    maxInFlight: 1,
   });
   return { write: (c) => batcher.add(c), drain: () => batcher.drain() };
 }

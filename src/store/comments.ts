@@ -27,16 +27,18 @@ export async function listApprovedComments(
   const { rows } = await db.query<{
     id: string; parent_id: string | null; depth: number; author_name: string; author_url: string;
     body_html: string; received_at: Date;
-  }>(
-    `select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at
+  }>({
+    // Named: the hottest read, planned once per connection.
+    name: 'list-approved-comments',
+    text: `select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at
        from pages p
        join comments c on c.page_id = p.id and c.status = 'approved'
       where p.site_id = $1 and p.identifier = $2
         and ($3::timestamptz is null or (c.received_at, c.id) > ($3::timestamptz, $4::uuid))
       order by c.received_at, c.id
       limit $5`,
-    [q.siteId, q.page, q.after?.receivedAt ?? null, q.after?.id ?? null, q.limit + 1],
-  );
+    values: [q.siteId, q.page, q.after?.receivedAt ?? null, q.after?.id ?? null, q.limit + 1],
+  });
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
@@ -128,10 +130,11 @@ export async function loadStoredOutcome(db: Queryable, id: string): Promise<Stor
 
 /** Approved counts of many pages of a site; pages never commented on count 0. */
 export async function countApproved(db: Queryable, siteId: string, pages: string[]): Promise<Record<string, number>> {
-  const { rows } = await db.query<{ identifier: string; approved_count: number }>(
-    'select identifier, approved_count from pages where site_id = $1 and identifier = any($2::text[])',
-    [siteId, pages],
-  );
+  const { rows } = await db.query<{ identifier: string; approved_count: number }>({
+    name: 'count-approved',
+    text: 'select identifier, approved_count from pages where site_id = $1 and identifier = any($2::text[])',
+    values: [siteId, pages],
+  });
   const counts: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const p of pages) counts[p] = 0;
   for (const r of rows) counts[r.identifier] = r.approved_count;

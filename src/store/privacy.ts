@@ -38,6 +38,8 @@ export interface CommenterComment {
   receivedAt: Date;
   editedAt: Date | null;
   flagCount: number;
+  /** Mailed when someone replies (the reply opt-in), and whether they unsubscribed. */
+  replyMails: { since: Date; unsubscribedAt: Date | null } | null;
   edits: { at: Date; bodyBefore: string; bodyAfter: string }[];
 }
 
@@ -64,9 +66,12 @@ export async function exportCommenterData(db: Queryable, email: string, siteId: 
   const comments = await db.query<Omit<CommenterComment, 'edits'>>(
     `select c.id, c.site_id as site, p.identifier as page, p.url as "pageUrl", c.parent_id as parent, c.status,
             c.author_name as "authorName", c.author_email as "authorEmail", c.author_url as "authorUrl", c.body,
-            c.ip::text as ip, c.user_agent as "userAgent", c.referrer, c.received_at as "receivedAt", c.edited_at as "editedAt",
-            c.flag_count as "flagCount"
+            abbrev(c.ip) as ip, c.user_agent as "userAgent", c.referrer, c.received_at as "receivedAt", c.edited_at as "editedAt",
+            c.flag_count as "flagCount",
+            case when r.comment_id is null then null
+                 else json_build_object('since', r.created_at, 'unsubscribedAt', r.unsubscribed_at) end as "replyMails"
        from comments c join pages p on p.id = c.page_id
+       left join reply_subscriptions r on r.comment_id = c.id
       where lower(c.author_email) = $1 and ($2::text is null or c.site_id = $2)
       order by c.received_at, c.id`,
     [e, siteId],
@@ -149,6 +154,8 @@ export async function eraseCommenterData(pool: Pool, email: string, siteId: stri
     );
     const ids = erased.rows.map((r) => r.id);
     await client.query('delete from comment_edits where comment_id = any($1::uuid[])', [ids]);
+    // No address is left to mail; the opt-in goes with it.
+    await client.query('delete from reply_subscriptions where comment_id = any($1::uuid[])', [ids]);
     const trusted = await client.query('delete from trusted_authors where email = $1 and ($2::text is null or site_id = $2)', [e, siteId]);
     const bans = await client.query(`delete from bans where kind = 'email' and value = $1 and ($2::text is null or site_id = $2)`, [e, siteId]);
     const redacted = await client.query(

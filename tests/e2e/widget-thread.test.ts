@@ -67,6 +67,7 @@ describe('the widget on a page of another origin', () => {
       expect(await form.locator('.rd-notes').innerText()).toBe('Your email address will not be published. Required fields are marked *');
       expect((await form.locator('label').allInnerTexts()).map((l) => l.trim())).toEqual([
         'Comment *', 'Name *', 'Email *', 'Website', 'Save my name, email, and website in this browser for the next time I comment.',
+        'Notify me of replies by mail.',
       ]);
       expect(await form.getByLabel('Save my name').isChecked()).toBe(false);
       // The API serves a flag endpoint, so each comment has a Report button.

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { Worker } from 'bullmq';
+import { Worker, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/api/app.js';
 import { createSiteDirectory, type SiteDirectory } from '../../src/api/site-directory.js';
@@ -19,7 +19,14 @@ import { createCommentWriter } from '../../src/store/comment-writer.js';
 import type { Pool } from '../../src/store/db.js';
 import { insertSite } from '../../src/store/sites.js';
 import { createBulkProcessor } from '../../workers/bulk-processor.js';
-import { createSubmissionProcessor } from '../../workers/submission-processor.js';
+import { createEmailProcessor } from '../../workers/email-processor.js';
+import { createWebhookProcessor } from '../../workers/webhook-processor.js';
+import { createSmtpMailer, type Mailer } from '../../src/mail/mailer.js';
+import { createEmailQueue, EMAIL_QUEUE, scheduleDigests, type EmailQueue } from '../../src/queue/email-queue.js';
+import { createWebhookQueue, WEBHOOK_QUEUE } from '../../src/queue/webhook-queue.js';
+import { createSubmissionProcessor, type SubmissionProcessorDeps } from '../../workers/submission-processor.js';
+import { createFormTokens } from '../../src/flood/form-token.js';
+import { createIntakeGuard, type FloodWindows } from '../../src/flood/intake-guard.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
@@ -51,7 +58,17 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: { pool: Pool; redisUrl?: string; prefix: string; enqueueTimeoutMs?: number; trustProxy?: string }): Promise<TestApi> {
+/**
+ * Flood defence and form tokens are off unless a test asks: most suites post many comments from
+ * 127.0.0.1 at once, which is exactly what the limits and surge mode exist to stop.
+ */
+export async function startApi(opts: {
+  pool: Pool; redisUrl?: string; prefix: string; enqueueTimeoutMs?: number; trustProxy?: string;
+  /** Rate limits and surge mode at intake, with these windows (defaults: production's). */
+  flood?: Partial<FloodWindows>;
+  /** Sign and check form tokens with this secret. */
+  formTokenSecret?: string;
+}): Promise<TestApi> {
   const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const queue = createSubmissionsQueue(redis, opts.prefix);
   const bulkQueue = createBulkQueue(redis, opts.prefix);
@@ -65,6 +82,11 @@ export async function startApi(opts: { pool: Pool; redisUrl?: string; prefix: st
   const app = createApp({
     db: opts.pool, redis, queue, sites, logger, publicUrl: url,
     enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000, trustProxy: opts.trustProxy ?? '', demo: true,
+    formTokens: opts.formTokenSecret === undefined ? undefined : createFormTokens(opts.formTokenSecret),
+    intakeGuard: opts.flood === undefined ? undefined : createIntakeGuard({
+      redis, prefix: opts.prefix, logger,
+      windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000, ...opts.flood },
+    }),
     dashboard: { redis, prefix: opts.prefix, sessionSecret: 'test-session-secret-at-least-32-characters', idleMinutes: 30, secureCookies: false, liveFeed, bulkQueue },
   });
   server.on('request', app);
@@ -87,20 +109,70 @@ export async function startApi(opts: { pool: Pool; redisUrl?: string; prefix: st
   };
 }
 
-/** BullMQ workers in this process running the real processors (submissions and bulk actions, as workers/main.ts). */
-export async function startWorker(opts: { pool: Pool; redisUrl?: string; prefix: string; concurrency?: number; bulkChunkSize?: number }): Promise<{ close(): Promise<void> }> {
+/** Options of the comment-events workers (webhooks, mail) in {@link startWorker}; off unless given. */
+export interface NotificationOptions {
+  /** Webhook deliveries to loopback (the tests' receivers). @defaultValue true */
+  allowPrivate?: boolean;
+  /** One attempt's limit. @defaultValue 1000 */
+  timeoutMs?: number;
+  /** Attempts and backoff of deliveries (fast in tests). @defaultValue 3 attempts, exponential from 200 ms */
+  deliveryOptions?: JobsOptions;
+  /** Mail through this SMTP server; left out, no mail worker. */
+  smtpUrl?: string;
+  /** Links in mails. */
+  publicUrl?: string;
+  digestIntervalMs?: number;
+  /** How often due digests are looked for. @defaultValue 200 */
+  digestSweepMs?: number;
+  linkTtlSeconds?: number;
+}
+
+/**
+ * BullMQ workers in this process running the real processors (submissions and bulk actions, as
+ * workers/main.ts). With `notifications`, also the comment-events (webhook) worker, and the mail worker
+ * when it names an SMTP server; without, stored comments announce nothing (other tests stay fast).
+ */
+export async function startWorker(opts: {
+  pool: Pool; redisUrl?: string; prefix: string; concurrency?: number; bulkChunkSize?: number; notifications?: NotificationOptions;
+  /** Ask Akismet (a fake server in tests) from the submission processor. */
+  akismet?: SubmissionProcessorDeps['akismet'];
+}): Promise<{ close(): Promise<void> }> {
   const connection = createWorkerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const writer = createCommentWriter(opts.pool, 100);
-  const worker = new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ db: opts.pool, writer, logger, publish: createLivePublisher(connection, opts.prefix) }), {
+  const n = opts.notifications;
+  const events = n ? createWebhookQueue(connection, opts.prefix) : undefined;
+  const worker = new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ db: opts.pool, writer, logger, publish: createLivePublisher(connection, opts.prefix), events, akismet: opts.akismet }), {
     connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 16, lockDuration: 5000, stalledInterval: 5000,
   });
-  const bulkWorker = new Worker(BULK_QUEUE, createBulkProcessor({ db: opts.pool, logger, chunkSize: opts.bulkChunkSize }), {
+  const bulkWorker = new Worker(BULK_QUEUE, createBulkProcessor({ db: opts.pool, logger, chunkSize: opts.bulkChunkSize, events }), {
     connection, prefix: opts.prefix, concurrency: 2, lockDuration: 5000, stalledInterval: 5000,
   });
-  await Promise.all([worker.waitUntilReady(), bulkWorker.waitUntilReady()]);
+  const extra: { waitUntilReady(): Promise<unknown>; close(): Promise<void> }[] = [];
+  const queues: { close(): Promise<void> }[] = [];
+  let mailer: Mailer | null = null;
+  if (n && events) {
+    queues.push(events);
+    let emailQueue: EmailQueue | undefined;
+    if (n.smtpUrl !== undefined) {
+      mailer = createSmtpMailer(n.smtpUrl, 'Reply Desk <desk@example.org>');
+      emailQueue = createEmailQueue(connection, opts.prefix);
+      queues.push(emailQueue);
+      await scheduleDigests(emailQueue, n.digestSweepMs ?? 200);
+      extra.push(new Worker(EMAIL_QUEUE, createEmailProcessor({
+        db: opts.pool, logger, mailer, publicUrl: n.publicUrl ?? 'http://localhost', digestIntervalMs: n.digestIntervalMs, linkTtlSeconds: n.linkTtlSeconds,
+      }), { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 }));
+    }
+    extra.push(new Worker(WEBHOOK_QUEUE, createWebhookProcessor({
+      db: opts.pool, logger, queue: events, email: emailQueue, allowPrivate: n.allowPrivate ?? true, timeoutMs: n.timeoutMs ?? 1000,
+      deliveryOptions: n.deliveryOptions ?? { attempts: 3, backoff: { type: 'exponential', delay: 200 } },
+    }), { connection, prefix: opts.prefix, concurrency: 8, lockDuration: 5000, stalledInterval: 5000 }));
+  }
+  await Promise.all([worker.waitUntilReady(), bulkWorker.waitUntilReady(), ...extra.map((w) => w.waitUntilReady())]);
   return {
     async close() {
-      await Promise.all([worker.close(), bulkWorker.close()]);
+      await Promise.all([worker.close(), bulkWorker.close(), ...extra.map((w) => w.close())]);
+      await Promise.all(queues.map((q) => q.close()));
+      mailer?.close();
       await writer.drain();
       connection.disconnect();
     },

@@ -129,4 +129,33 @@ describe('createBatcher', () => {
     await createBatcher(flush, 10).drain();
     expect(batches).toEqual([]);
   });
+
+  it('with maxInFlight 1, items added while a flush runs wait for it and then go out together', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = createBatcher<number, number>(async (items) => {
+      batches.push([...items]);
+      if (batches.length === 1) await gate;
+      return items.map((n) => n * 2);
+    }, 10, { maxInFlight: 1 });
+    const first = batcher.add(1);
+    await nextTurn();
+    const later = [batcher.add(2), batcher.add(3)];
+    await nextTurn();
+    await nextTurn();
+    expect(batches).toEqual([[1]]);
+    release();
+    expect(await Promise.all([first, ...later])).toEqual([2, 4, 6]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('with maxInFlight 1, drain waits for the batches queued behind the one in flight', async () => {
+    const { batches, flush } = recordingFlush();
+    const batcher = createBatcher(flush, 2, { maxInFlight: 1 });
+    const items = [1, 2, 3, 4, 5].map((n) => batcher.add(n));
+    await batcher.drain();
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+    expect(await Promise.all(items)).toEqual([2, 4, 6, 8, 10]);
+  });
 });

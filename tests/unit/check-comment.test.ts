@@ -25,6 +25,13 @@ describe('checkComment', () => {
     ['a reply to a missing parent', { parent: 'missing' }, 'rejected', ['PARENT_NOT_FOUND']],
     ['a comment sent 1 s after the last', { lastFromAuthorAt: new Date(RECEIVED_AT.getTime() - 1000) }, 'rejected', ['TOO_FAST']],
     ['a comment without text', { fields: { body: '' } }, 'rejected', ['REQUIRED']],
+    ['a comment sent 1 s after its form was rendered', { formToken: { status: 'valid', renderedAt: new Date(RECEIVED_AT.getTime() - 1000) } }, 'pending', ['FORM_TOO_FAST']],
+    ['a comment with a forged form token', { formToken: { status: 'forged', renderedAt: null } }, 'spam', ['FORM_TOKEN_FORGED']],
+    ['a comment without a form token (API client)', { formToken: { status: 'missing', renderedAt: null } }, 'approved', []],
+    ['a comment from an email marked spam before', { spamMemory: { kind: 'email', value: 'ada@example.org' } }, 'spam', ['SPAM_MEMORY']],
+    ['a comment during a surge', { surge: true }, 'pending', ['SURGE']],
+    ['a comment Akismet calls spam', { akismet: { result: 'spam', detail: '' } }, 'spam', ['AKISMET_SPAM']],
+    ['a comment Akismet could not check', { akismet: { result: 'unavailable', detail: 'down' } }, 'pending', ['AKISMET_UNAVAILABLE']],
   ])('%s is %s, giving %j', (_scenario, overrides, status, expected) => {
     const verdict = checkComment(baseContext(overrides));
     expect(verdict.status).toBe(status);
@@ -112,9 +119,9 @@ describe('checkComment', () => {
   it('the default list holds refusals, then spam, then the classifier, then hold rules', () => {
     expect(checkRules.map((r) => r.name)).toEqual([
       'requiredFields', 'closedPage', 'parentRules', 'duplicate', 'flood',
-      'honeypot', 'bannedAuthor', 'spamWords',
+      'honeypot', 'formToken', 'bannedAuthor', 'spamMemory', 'spamWords', 'akismetRule',
       'spamClassifier',
-      'holdWords', 'manyLinks', 'firstTimeAuthor', 'preModeration',
+      'holdWords', 'manyLinks', 'firstTimeAuthor', 'preModeration', 'surgeMode',
     ]);
   });
 });

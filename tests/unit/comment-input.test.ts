@@ -16,7 +16,7 @@ function readError(body: unknown, source: 'json' | 'form'): AppError {
 
 const emptyInput: CommentInput = {
   site: 'blog', page: '', pageUrl: null, pageTitle: null, parentId: null, author: '', email: '', url: '', body: '',
-  key: null, honeypot: '', redirectTo: null,
+  key: null, honeypot: '', redirectTo: null, notifyReplies: false, formToken: '', lang: '',
 };
 
 describe('readCommentInput from JSON', () => {
@@ -28,7 +28,7 @@ describe('readCommentInput from JSON', () => {
     }, 'json')).toEqual({
       site: 'blog', page: 'posts/1', pageUrl: 'https://blog.example/posts/1', pageTitle: 'Post one',
       parentId: PARENT_ID, author: 'Ada', email: 'ada@example.org', url: 'https://ada.example', body: 'Hello',
-      key: 'k-1', honeypot: ' ', redirectTo: null,
+      key: 'k-1', honeypot: ' ', redirectTo: null, notifyReplies: false, formToken: '', lang: '',
     });
   });
 
@@ -108,7 +108,7 @@ describe('readCommentInput from a WordPress form', () => {
     }, 'form')).toEqual({
       site: 'blog', page: '42', pageUrl: 'https://blog.example/p', pageTitle: 'P', parentId: PARENT_ID,
       author: 'Ada', email: 'ada@example.org', url: 'https://ada.example', body: 'Hello', key: 'k',
-      honeypot: '', redirectTo: 'https://blog.example/p#c',
+      honeypot: '', redirectTo: 'https://blog.example/p#c', notifyReplies: false, formToken: '', lang: '',
     });
   });
 
@@ -120,6 +120,19 @@ describe('readCommentInput from a WordPress form', () => {
     ['"00"', '00', '00'],
   ])('comment_parent %s gives parentId %j', (_scenario, value, expected) => {
     expect(readCommentInput({ site: 'blog', comment_parent: value }, 'form').parentId).toBe(expected);
+  });
+
+  it.each([
+    ['json', { site: 'blog', notifyReplies: true }, true],
+    ['json', { site: 'blog', notifyReplies: false }, false],
+    ['form', { site: 'blog', notify_replies: '1' }, true],
+    ['form', { site: 'blog' }, false],
+  ] as const)('the reply-notice opt-in from %s %j is %s', (source, body, expected) => {
+    expect(readCommentInput(body, source).notifyReplies).toBe(expected);
+  });
+
+  it('a notifyReplies that is not a boolean is a 400 INVALID_TYPE', () => {
+    expect(readError({ site: 'blog', notifyReplies: 'yes' }, 'json').code).toBe('INVALID_TYPE');
   });
 
   it('the honeypot field is read from reply_desk_hp', () => {

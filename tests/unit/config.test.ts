@@ -30,6 +30,21 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: 10_000,
       SESSION_IDLE_MINUTES: 120,
       DEMO: true,
+      DB_STATEMENT_TIMEOUT_MS: 30_000,
+      METRICS_HOST: '127.0.0.1',
+      AKISMET_URL: 'https://rest.akismet.com/1.1',
+      AKISMET_TIMEOUT_MS: 3000,
+      AKISMET_RECHECK_MS: 60_000,
+      AKISMET_TEST: false,
+      SURGE_WINDOW_SECONDS: 60,
+      SURGE_BASELINE_SECONDS: 86_400,
+      SURGE_COOLDOWN_SECONDS: 600,
+      WEBHOOK_ALLOW_PRIVATE: false,
+      WEBHOOK_TIMEOUT_MS: 5000,
+      MAIL_FROM: 'Reply Desk <reply-desk@localhost>',
+      EMAIL_DIGEST_MINUTES: 10,
+      MAIL_LINK_HOURS: 48,
+      API_WORKERS: 1,
     });
   });
 
@@ -55,6 +70,12 @@ describe('loadConfig', () => {
     ['QUEUE_PREFIX', 'test:run.1_a-b', 'test:run.1_a-b'],
     ['WRITE_BATCH_SIZE', '1', 1],
     ['TRUST_PROXY', 'loopback', 'loopback'],
+    ['WEBHOOK_ALLOW_PRIVATE', 'true', true],
+    ['SMTP_URL', 'smtp://user:pass@mail.example:587', 'smtp://user:pass@mail.example:587'],
+    ['EMAIL_DIGEST_MINUTES', '1', 1],
+    ['DB_STATEMENT_TIMEOUT_MS', '0', 0],
+    ['METRICS_PORT', '9464', 9464],
+    ['METRICS_TOKEN', 'a-token-of-16-chars', 'a-token-of-16-chars'],
   ])('%s=%j gives %j', (key, value, expected) => {
     expect(loadConfig({ [key]: value })).toMatchObject({ [key]: expected });
   });
@@ -76,6 +97,11 @@ describe('loadConfig', () => {
     ['DB_POOL_SIZE', '201'],
     ['ENQUEUE_TIMEOUT_MS', '10'],
     ['DEMO', 'yes'],
+    ['WEBHOOK_ALLOW_PRIVATE', 'yes'],
+    ['WEBHOOK_TIMEOUT_MS', '10'],
+    ['SMTP_URL', 'http://mail.example'],
+    ['EMAIL_DIGEST_MINUTES', '0'],
+    ['MAIL_LINK_HOURS', '0'],
   ])('%s=%j is refused with a ConfigError naming the key and value', (key, value) => {
     const error = configError({ [key]: value });
     expect(error.problems).toHaveLength(1);

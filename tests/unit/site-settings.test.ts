@@ -15,6 +15,13 @@ const defaults = {
   floodSeconds: 15,
   flagThreshold: 3,
   ipRetentionDays: 30,
+  formMinSeconds: 5,
+  rateLimitIp: 10,
+  rateLimitNet: 20,
+  rateLimitEmail: 5,
+  rateLimitSite: 600,
+  surgeFactor: 10,
+  surgeMinimum: 30,
 };
 
 describe('toSiteSettings', () => {

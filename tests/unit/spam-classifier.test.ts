@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spamClassifier } from '../../src/moderation/rules/classifier-rule.js';
+import { classifierThresholds, spamClassifier } from '../../src/moderation/rules/classifier-rule.js';
 import { toEvalMetrics, trainInMemory } from '../../src/spam/evaluate.js';
 import { featurise, hashFeature } from '../../src/spam/features.js';
 import { scoreSpam } from '../../src/spam/score-spam.js';
@@ -28,9 +28,22 @@ describe('featurise', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it('reads the shape of numbers, not their value: a short code and a phone number recur across texts', () => {
+    const names = featurise({ body: 'Txt WIN to 87121 or call 09061701461' }).map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['n:5', 'n:87~5', 'n:11', 'n:09~11']));
+    expect(names.some((n) => n.includes('87121'))).toBe(true); // the word itself is still a word feature
+  });
+
+  it('reads HTML as the text a reader sees: the anchor is one link, entities are decoded', () => {
+    const names = featurise({ body: 'don&#39;t miss <a href="http://spam.example/x">http://spam.example/x</a><br />now' }).map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['w:don', 'b:t miss', 's:links=1', 'u:spam.example', 'w:now']));
+    expect(names).not.toContain('w:br');
+    expect(names).not.toContain('w:39');
+  });
+
   it('sees through look-alike letters, invisible characters and digits for letters', () => {
-    // Structural features (digits, capitals) read the raw text; the words and n-grams are the same.
-    const textual = (body: string) => featurise({ body }).filter((f) => !f.name.startsWith('s:')).map((f) => f.name);
+    // Structural features (digits, capitals, number shapes) read the raw text; the words and n-grams are the same.
+    const textual = (body: string) => featurise({ body }).filter((f) => !/^[sn]:/.test(f.name)).map((f) => f.name);
     expect(textual('Ꮩiagra fr\u200Bee m0ney')).toEqual(textual('viagra free money'));
   });
 
@@ -51,10 +64,10 @@ describe('scoreSpam', () => {
     const view = viewOf(trainInMemory(labelled));
     const s = scoreSpam(view, { body: 'check out my channel, I post covers' });
     expect(s.trained).toBe(true);
-    expect(s.pSpam).toBeGreaterThan(0.9);
+    expect(s.pSpam).toBeGreaterThan(classifierThresholds.hold);
     expect(s.features.map((f) => f.name)).toEqual(expect.arrayContaining([expect.stringMatching(/channel|check out/)]));
     expect(s.features.every((f) => f.weight > 0)).toBe(true);
-    expect(scoreSpam(view, { body: 'the guitar solo in the second verse brings back memories' }).pSpam).toBeLessThan(0.2);
+    expect(scoreSpam(view, { body: 'the guitar solo in the second verse brings back memories' }).pSpam).toBeLessThan(0.3);
   });
 
   it('a decision changes later scores, and unlearning it restores them exactly', () => {
@@ -64,10 +77,28 @@ describe('scoreSpam', () => {
     learnExample(model, ids('zorbex crypto signals, join now'), 'spam');
     const after = scoreSpam(viewOf(model), { body: text }).pSpam;
     expect(after).toBeGreaterThan(before);
-    expect(after).toBeGreaterThan(0.6);
+    expect(after).toBeGreaterThan(0.5);
     learnExample(model, ids('zorbex crypto signals, join now'), 'spam', -1);
     expect(scoreSpam(viewOf(model), { body: text }).pSpam).toBe(before);
     expect(model).toEqual(trainInMemory(labelled));
+  });
+
+  it('a model with few decisions is more cautious than one with many that say the same', () => {
+    const text = 'check out my channel for covers';
+    const few = scoreSpam(viewOf(trainInMemory(labelled)), { body: text }).pSpam;
+    const many = scoreSpam(viewOf(trainInMemory(Array.from({ length: 20 }, () => labelled).flat())), { body: text }).pSpam;
+    expect(many).toBeGreaterThan(few);
+    expect(few).toBeGreaterThan(0.5);
+  });
+
+  it('keeps per-class feature totals, so long spam does not make the common words of short ham spammy', () => {
+    const model = createSpamModel();
+    learnExample(model, ids('please subscribe to my channel and check out my videos, I upload every day, thanks a lot'), 'spam');
+    expect(model.spamFeatures).toBe(model.spam.size);
+    learnExample(model, ids('i love this song'), 'ham');
+    expect(model.hamFeatures).toBe(model.ham.size);
+    learnExample(model, ids('i love this song'), 'ham', -1);
+    expect(model.hamFeatures).toBe(0);
   });
 
   it('adds a shared model to a site model', () => {

@@ -1,0 +1,381 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { projectRoot } from '../src/paths.js';
+import { SUBMISSIONS_QUEUE, submitJobOptions } from '../src/queue/submissions-queue.js';
+import { prepareDatabase } from '../src/store/migrate.js';
+import { freePort, readRss, sampleRss, spawnNode, stopAllChildren, type Child } from './lib/children.js';
+import { submission } from './lib/fixtures.js';
+import { formatTable, progress, ratio, round } from './lib/stats.js';
+import { loadComments, type LoadResult } from './load-comments.js';
+
+/*
+ * npm run bench: every figure beside a baseline measured in the same run, on the same machine.
+ * Starts its own database (reply_desk_bench_<pid>) and queue prefix (bench-<pid>), runs the real API
+ * and worker entry files as child processes, and removes all of it at the end, on failure and on Ctrl+C.
+ * Knobs (environment): BENCH_COMMENTS (10,000,000; 0 skips the read path), BENCH_ONLY
+ * (intake,pipeline,e2e,read), BENCH_PIPELINE_JOBS (100,000), BENCH_INTAKE_SECONDS (15),
+ * BENCH_E2E_SECONDS (30), BENCH_PROFILE=1 (--cpu-prof for API and workers), ADMIN_DATABASE_URL, REDIS_URL.
+ */
+
+const env = process.env;
+const ADMIN_URL = env.ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const COMMENTS = Number(env.BENCH_COMMENTS ?? 10_000_000);
+const ONLY = new Set((env.BENCH_ONLY ?? 'intake,pipeline,e2e,read').split(','));
+const PIPELINE_JOBS = Number(env.BENCH_PIPELINE_JOBS ?? 100_000);
+const INTAKE_SECONDS = Number(env.BENCH_INTAKE_SECONDS ?? 15);
+const E2E_SECONDS = Number(env.BENCH_E2E_SECONDS ?? 30);
+const READ_SECONDS = Number(env.BENCH_READ_SECONDS ?? 10);
+const CONCURRENCY = env.WORKER_CONCURRENCY ?? '32';
+const PROFILE = env.BENCH_PROFILE === '1';
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const outDir = join(projectRoot, 'bench-results');
+const logDir = join(outDir, `logs-${stamp}`);
+const profileDir = join(outDir, `profiles-${stamp}`);
+mkdirSync(logDir, { recursive: true });
+const dbName = `reply_desk_bench_${process.pid}`;
+const dbUrl = (() => {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${dbName}`;
+  return u.toString();
+})();
+const prefix = `bench-${process.pid}`;
+const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+const queues: Queue[] = [];
+
+const results: Record<string, unknown> = {};
+const rows: string[][] = [['measure', 'Reply Desk', 'baseline', 'ratio', 'target']];
+
+// ---- cleanup: children, queue keys, database -------------------------------------------------
+let cleaning: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    progress('stopping everything and removing the bench database and queue keys');
+    await stopAllChildren();
+    for (const q of queues) await q.close().catch(() => {});
+    for (const p of [prefix, `${prefix}-noop`, `${prefix}-bare`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
+    redis.disconnect();
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${pg.escapeIdentifier(dbName)} with (force)`);
+    await admin.end();
+  })();
+  return cleaning;
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    progress(`${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---- helpers ---------------------------------------------------------------------------------
+const childEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+  DATABASE_URL: dbUrl, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: env.LOG_LEVEL ?? 'info', DEMO: 'false',
+  WORKER_CONCURRENCY: CONCURRENCY, HOST: '127.0.0.1', ...extra,
+});
+const profileFlags = (name: string) => (PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : []);
+
+async function startApi(file = 'src/bin/api.ts', name = 'api', extra: Record<string, string> = {}): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnNode(name, projectRoot, {
+    file, env: childEnv({ PORT: String(port), PUBLIC_URL: url, ...extra }), logFile: join(logDir, `${name}.log`),
+    waitReady: true, nodeFlags: profileFlags(name),
+  });
+  return { child, url };
+}
+
+async function startWorker(name: string): Promise<Child> {
+  return spawnNode(name, projectRoot, {
+    file: 'workers/main.ts', env: childEnv(), logFile: join(logDir, `${name}.log`), waitReady: true, nodeFlags: profileFlags(name),
+  });
+}
+
+async function startBare(mode: 'bare' | 'queue' | 'get'): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = await spawnNode(`bare-${mode}`, projectRoot, {
+    file: 'bench/bare-server.ts', args: [mode], env: { PORT: String(port), REDIS_URL, QUEUE_PREFIX: `${prefix}-bare` },
+    logFile: join(logDir, `bare-${mode}.log`), waitReady: true,
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+interface HttpResult { rps: number; p50: number; p99: number; mean: number; ok: number; non2xx: number; errors: number; timeouts: number }
+
+async function httpLoad(name: string, args: { url: string; connections: number; seconds: number; post?: { site: string } }): Promise<HttpResult> {
+  const child = await spawnNode(`load-${name}`, projectRoot, {
+    file: 'bench/http-load.ts', args: [JSON.stringify(args)], logFile: join(logDir, 'load.log'), captureStdout: true,
+  });
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`load generator ${name} failed (${code}); see ${join(logDir, 'load.log')}`);
+  const r = JSON.parse(child.stdout().trim().split('\n').pop()!) as HttpResult;
+  progress(`  ${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+  return r;
+}
+
+function queueFor(p: string): Queue {
+  const q = new Queue(SUBMISSIONS_QUEUE, { connection: redis, prefix: p, defaultJobOptions: submitJobOptions });
+  queues.push(q);
+  return q;
+}
+
+async function backlog(q: Queue): Promise<number> {
+  const c = await q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused');
+  return Object.values(c).reduce((a, b) => a + b, 0);
+}
+
+async function prefill(q: Queue, site: string, n: number, tag: string): Promise<void> {
+  const t = Date.now();
+  for (let i = 0; i < n; i += 1000) {
+    const jobs = [];
+    for (let j = i; j < Math.min(n, i + 1000); j++) {
+      const s = submission(site, j, tag);
+      jobs.push({ name: 'submit', data: s, opts: { ...submitJobOptions, jobId: s.id } });
+    }
+    await q.addBulk(jobs);
+  }
+  progress(`  queued ${n.toLocaleString('en')} submissions with addBulk in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** Starts `start()` (workers), then times from all-ready until the queue is empty. */
+async function drain(name: string, q: Queue, start: () => Promise<Child[]>, n: number) {
+  const workers = await start();
+  const t0 = Date.now();
+  const rss = workers.map((w) => sampleRss(w.pid, 1000));
+  let last = Date.now();
+  for (;;) {
+    const left = await backlog(q);
+    if (left === 0) break;
+    if (Date.now() - last > 5000) {
+      progress(`  ${name}: ${(n - left).toLocaleString('en')} / ${n.toLocaleString('en')} done`);
+      last = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const mem = rss.map((r) => r.stop());
+  const failed = await q.getFailedCount();
+  const perSecond = n / seconds;
+  progress(`  ${name}: ${n.toLocaleString('en')} jobs in ${seconds.toFixed(1)} s = ${Math.round(perSecond)}/s (failed: ${failed})`);
+  return { workers, seconds, perSecond, failed, mem };
+}
+
+const ms = (v: number) => `${round(v, 1)} ms`;
+const perS = (v: number) => `${Math.round(v).toLocaleString('en')}/s`;
+
+// ---- the run -----------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? '?';
+  const machine = { nproc: cpus().length, cpu: cpuModel, ramGb: round(totalmem() / 2 ** 30, 1), node: process.version, date: new Date().toISOString() };
+  results.machine = machine;
+  results.settings = { comments: COMMENTS, pipelineJobs: PIPELINE_JOBS, intakeSeconds: INTAKE_SECONDS, e2eSeconds: E2E_SECONDS, concurrency: Number(CONCURRENCY) };
+  progress(`machine: ${machine.nproc} cores, ${machine.cpu}, ${machine.ramGb} GB; database ${dbName}, queue prefix ${prefix}; logs in ${logDir}`);
+
+  await prepareDatabase(dbUrl);
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  // Auto-approving sites (no first-time hold, no flood window) for intake and end to end; the pipeline
+  // site also has word lists so the spam and hold rules do real work on some comments. The intake rate
+  // limits and surge mode are off: the bench is one IP sending thousands of comments a second, which
+  // is what they exist to refuse (their Redis call per submission still runs).
+  const noLimits = { rateLimitIp: 0, rateLimitNet: 0, rateLimitEmail: 0, rateLimitSite: 0, surgeFactor: 0 };
+  const fast = JSON.stringify({ holdFirstTime: false, floodSeconds: 0, ...noLimits });
+  await db.query(
+    `insert into sites (id, name, allowed_origins, settings) values
+       ('bench', 'Bench intake', '{}', $1), ('bench-e2e', 'Bench end to end', '{}', $1), ('bench-pipe', 'Bench pipeline', '{}', $2)`,
+    [fast, JSON.stringify({ holdFirstTime: false, floodSeconds: 0, ...noLimits, spamWords: ['cheap pills'], holdWords: ['idiot', 'moron'] })],
+  );
+
+  let load: LoadResult | null = null;
+  if (ONLY.has('read') && COMMENTS > 0) {
+    progress(`read path data: loading ${COMMENTS.toLocaleString('en')} comments with COPY (BENCH_COMMENTS to change)`);
+    load = await loadComments(dbUrl, COMMENTS);
+    results.load = load;
+  }
+
+  const api = await startApi();
+  const mainQueue = queueFor(prefix);
+  const apiMem: number[] = [];
+  const workerMem: Record<string, unknown> = {};
+
+  if (ONLY.has('intake')) {
+    progress(`intake: POST /api/comments, 100 connections, ${INTAKE_SECONDS} s each (bare Express, bare Express + queue.add, Reply Desk)`);
+    const bare = await startBare('bare');
+    await httpLoad('warm-up bare', { url: `${bare.url}/api/comments`, connections: 100, seconds: 2, post: { site: 'bench' } });
+    const bareR = await httpLoad('bare Express', { url: `${bare.url}/api/comments`, connections: 100, seconds: INTAKE_SECONDS, post: { site: 'bench' } });
+    await bare.child.stop();
+    const bq = await startBare('queue');
+    await httpLoad('warm-up queue', { url: `${bq.url}/api/comments`, connections: 100, seconds: 2, post: { site: 'bench' } });
+    const queueR = await httpLoad('bare Express + queue.add', { url: `${bq.url}/api/comments`, connections: 100, seconds: INTAKE_SECONDS, post: { site: 'bench' } });
+    await bq.child.stop();
+    await httpLoad('warm-up Reply Desk', { url: `${api.url}/api/comments`, connections: 100, seconds: 2, post: { site: 'bench' } });
+    const apiR = await httpLoad('Reply Desk', { url: `${api.url}/api/comments`, connections: 100, seconds: INTAKE_SECONDS, post: { site: 'bench' } });
+    // Scale-out on one machine: the same API as 2 processes under node:cluster (API_WORKERS=2).
+    const clustered = await startApi('src/bin/api-cluster.ts', 'api-cluster', { API_WORKERS: '2' });
+    await httpLoad('warm-up API cluster', { url: `${clustered.url}/api/comments`, connections: 100, seconds: 2, post: { site: 'bench' } });
+    const clusterR = await httpLoad('Reply Desk, API_WORKERS=2', { url: `${clustered.url}/api/comments`, connections: 100, seconds: INTAKE_SECONDS, post: { site: 'bench' } });
+    await clustered.child.stop();
+    await mainQueue.obliterate({ force: true });
+    await queueFor(`${prefix}-bare`).obliterate({ force: true });
+    results.intake = { bare: bareR, bareQueueAdd: queueR, api: apiR, apiCluster2: clusterR };
+    rows.push(
+      ['intake req/s (POST, 100 conn)', perS(apiR.rps), perS(bareR.rps), ratio(apiR.rps, bareR.rps), '≥ 70%'],
+      ['intake p50 / p99', `${apiR.p50} / ${apiR.p99} ms`, `${bareR.p50} / ${bareR.p99} ms`, '', ''],
+      ['  scale-out: API_WORKERS=2 (node:cluster)', perS(clusterR.rps), perS(bareR.rps), ratio(clusterR.rps, bareR.rps), '—'],
+      ['  context: bare Express + queue.add', perS(queueR.rps), perS(bareR.rps), ratio(queueR.rps, bareR.rps), '(issue: ~66%)'],
+      ['  non-2xx / errors (Reply Desk)', `${apiR.non2xx} / ${apiR.errors}`, `${bareR.non2xx} / ${bareR.errors}`, '', ''],
+    );
+    apiMem.push(readRss(api.child.pid)?.peakMb ?? NaN);
+  }
+
+  if (ONLY.has('pipeline')) {
+    progress(`pipeline: ${PIPELINE_JOBS.toLocaleString('en')} pre-queued submissions; no-op worker, then 1 and 2 Reply Desk workers (concurrency ${CONCURRENCY})`);
+    const noopQ = queueFor(`${prefix}-noop`);
+    await prefill(noopQ, 'bench-pipe', PIPELINE_JOBS, 'noop');
+    const noop = await drain('no-op BullMQ worker', noopQ, async () => [
+      await spawnNode('noop-worker', projectRoot, {
+        file: 'bench/noop-worker.ts', env: { REDIS_URL, QUEUE_PREFIX: `${prefix}-noop`, WORKER_CONCURRENCY: CONCURRENCY },
+        logFile: join(logDir, 'noop-worker.log'), waitReady: true,
+      }),
+    ], PIPELINE_JOBS);
+    for (const w of noop.workers) await w.stop();
+    await noopQ.obliterate({ force: true });
+
+    await prefill(mainQueue, 'bench-pipe', PIPELINE_JOBS, 'one');
+    const one = await drain('1 Reply Desk worker', mainQueue, async () => [await startWorker('worker-1')], PIPELINE_JOBS);
+    for (const w of one.workers) await w.stop();
+    workerMem.pipelineOne = one.mem[0];
+
+    await prefill(mainQueue, 'bench-pipe', PIPELINE_JOBS, 'two');
+    const two = await drain('2 Reply Desk workers', mainQueue, async () => Promise.all([startWorker('worker-2a'), startWorker('worker-2b')]), PIPELINE_JOBS);
+    for (const w of two.workers) await w.stop();
+    workerMem.pipelineTwo = two.mem;
+    const { rows: [stored] } = await db.query<{ n: number; approved: number; pending: number; spam: number; rejected: number }>(
+      `select count(*)::int as n, count(*) filter (where status = 'approved')::int as approved,
+              count(*) filter (where status = 'pending')::int as pending, count(*) filter (where status = 'spam')::int as spam,
+              count(*) filter (where status = 'rejected')::int as rejected
+         from comments where site_id = 'bench-pipe'`,
+    );
+    progress(`  stored: ${JSON.stringify(stored)} (expected ${2 * PIPELINE_JOBS} rows)`);
+    results.pipeline = { noop: { seconds: noop.seconds, perSecond: noop.perSecond }, one: { seconds: one.seconds, perSecond: one.perSecond, failed: one.failed }, two: { seconds: two.seconds, perSecond: two.perSecond, failed: two.failed }, stored };
+    const m = one.mem[0]!;
+    rows.push(
+      ['pipeline, 1 worker (committed/s)', perS(one.perSecond), perS(noop.perSecond), ratio(one.perSecond, noop.perSecond), '≥ 70%'],
+      ['pipeline, 2 workers (scale-out)', perS(two.perSecond), perS(one.perSecond) + ' (1 worker)', ratio(two.perSecond, one.perSecond), '—'],
+      ['  rows stored / failed jobs', `${stored!.n} / ${one.failed + two.failed}`, `${2 * PIPELINE_JOBS} expected`, '', ''],
+      ['worker RSS while draining (MB)', `${m.samples[0]} → ${m.samples[Math.floor(m.samples.length / 2)]} → ${m.samples[m.samples.length - 1]} (peak ${m.peakMb})`, '', '', 'flat'],
+    );
+  }
+
+  if (ONLY.has('e2e')) {
+    progress(`end to end: open loop at 500/s and 2,000/s for ${E2E_SECONDS} s each, 1 worker; latency from scheduled send to committed row`);
+    await mainQueue.obliterate({ force: true });
+    const worker = await startWorker('worker-e2e');
+    const mem = sampleRss(worker.pid, 1000);
+    const e2e: Record<string, unknown> = {};
+    for (const rate of [500, 2000]) {
+      const samples: number[] = [];
+      const sampler = setInterval(() => void backlog(mainQueue).then((b) => samples.push(b)), 1000);
+      const child = await spawnNode(`open-loop-${rate}`, projectRoot, {
+        file: 'bench/open-loop.ts', logFile: join(logDir, 'open-loop.log'), captureStdout: true,
+        args: [JSON.stringify({ url: api.url, site: 'bench-e2e', rate, seconds: E2E_SECONDS, dbUrl, pollMs: 2, graceSeconds: 20 })],
+      });
+      if ((await child.exited) !== 0) throw new Error(`open-loop generator failed; see ${join(logDir, 'open-loop.log')}`);
+      clearInterval(sampler);
+      const r = JSON.parse(child.stdout().trim().split('\n').pop()!) as Record<string, number>;
+      r.queueBacklogMax = Math.max(0, ...samples.slice(0, E2E_SECONDS));
+      r.queueBacklogFirstHalf = Math.max(0, ...samples.slice(0, Math.floor(E2E_SECONDS / 2)));
+      r.queueBacklogSecondHalf = Math.max(0, ...samples.slice(Math.floor(E2E_SECONDS / 2), E2E_SECONDS));
+      progress(`  ${rate}/s: ${JSON.stringify(r)}`);
+      e2e[rate] = r;
+      rows.push(
+        [`end to end ${rate}/s: p50 / p99 visible`, `${ms(r.visibleP50!)} / ${ms(r.visibleP99!)}`, `ack ${ms(r.ackP50!)} / ${ms(r.ackP99!)}`, '',
+          rate === 500 ? 'p50 ≤ 10, p99 ≤ 30 ms' : 'p99 ≤ 150 ms'],
+        [`  ${rate}/s backlog: at end / queue max 1st, 2nd half`, `${r.backlogAtEnd} / ${r.queueBacklogFirstHalf}, ${r.queueBacklogSecondHalf}`, `unseen ${r.unseen}, errors ${r.errors + r.non202}`, '', rate === 2000 ? 'no growth' : ''],
+      );
+      await new Promise((res) => setTimeout(res, 3000));
+    }
+    workerMem.e2e = mem.stop();
+    await worker.stop();
+    results.e2e = e2e;
+  }
+
+  if (ONLY.has('read') && load) {
+    progress(`read path: ${COMMENTS.toLocaleString('en')} comments; 10 connections, ${READ_SECONDS} s each`);
+    const base = `${api.url}/api/comments?site=${load.site}&page=${load.bigThreadPage}&limit=50`;
+    // Walk the thread by cursor to its last page: the deep page.
+    let cursor: string | null = null;
+    let pagesWalked = 0;
+    let seen = 0;
+    for (;;) {
+      const res = await fetch(cursor === null ? base : `${base}&cursor=${encodeURIComponent(cursor)}`);
+      const body = (await res.json()) as { comments: unknown[]; nextCursor: string | null };
+      seen += body.comments.length;
+      pagesWalked++;
+      if (body.nextCursor === null) break;
+      const lastCursor: string = body.nextCursor;
+      // Stop one page early: the deep page is the thread's last full page.
+      if (seen + 50 >= load.bigThreadApproved) {
+        cursor = lastCursor;
+        break;
+      }
+      cursor = lastCursor;
+    }
+    progress(`  thread has ≥ ${seen} approved comments; deep page is page ${pagesWalked + 1}`);
+    const deepUrl = `${base}&cursor=${encodeURIComponent(cursor ?? '')}`;
+    const countsUrl = `${api.url}/api/counts?site=${load.site}&${load.countPages.map((p) => `page=${p}`).join('&')}`;
+    const bare = await startBare('get');
+    await httpLoad('warm-up bare GET', { url: `${bare.url}/api/comments`, connections: 10, seconds: 2 });
+    const bareR = await httpLoad('bare Express GET', { url: `${bare.url}/api/comments`, connections: 10, seconds: READ_SECONDS });
+    await bare.child.stop();
+    await httpLoad('warm-up reads', { url: base, connections: 10, seconds: 2 });
+    const first = await httpLoad('thread first page', { url: base, connections: 10, seconds: READ_SECONDS });
+    const deep = await httpLoad('thread deep page', { url: deepUrl, connections: 10, seconds: READ_SECONDS });
+    const counts = await httpLoad('counts, 50 pages', { url: countsUrl, connections: 10, seconds: READ_SECONDS });
+    results.read = { bare: bareR, first, deep, counts, deepPage: pagesWalked + 1 };
+    for (const [label, r] of [['thread first page', first], [`thread deep page (page ${pagesWalked + 1})`, deep], ['counts, 50 pages', counts]] as const) {
+      rows.push(
+        [`read ${label}: req/s`, perS(r.rps), perS(bareR.rps) + ' (bare GET)', ratio(r.rps, bareR.rps), ''],
+        [`  p50 / p99`, `${r.p50} / ${r.p99} ms`, `${bareR.p50} / ${bareR.p99} ms`, '', 'p99 ≤ 10 ms'],
+      );
+    }
+  }
+
+  apiMem.push(readRss(api.child.pid)?.peakMb ?? NaN);
+  await api.child.stop();
+  results.memory = { apiPeakMb: Math.round(Math.max(...apiMem.filter(Number.isFinite))), workers: workerMem };
+  rows.push(['API peak RSS (VmHWM)', `${Math.round(Math.max(...apiMem.filter(Number.isFinite)))} MB`, '', '', '']);
+  const wPeaks = Object.values(workerMem).flat().map((m) => (m as { peakMb: number }).peakMb);
+  if (wPeaks.length > 0) rows.push(['worker peak RSS (VmHWM)', `${Math.max(...wPeaks)} MB`, '', '', '']);
+  if (load) rows.push([`loader (COPY, ${(COMMENTS / 1e6).toFixed(1)}M comments)`, `${Math.round(COMMENTS / load.copySeconds).toLocaleString('en')} rows/s`, `${Math.round(load.totalSeconds)} s with indexes`, '', '']);
+  await db.end();
+
+  const table = formatTable(rows);
+  results.table = table;
+  const file = join(outDir, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  process.stdout.write(`\nReply Desk bench — ${machine.nproc} × ${machine.cpu}, ${machine.ramGb} GB RAM, Node ${machine.node}, ${machine.date}\n\n${table}\n\nJSON: ${file}\nlogs: ${logDir}\n`);
+  if (PROFILE) process.stdout.write(`CPU profiles: ${profileDir} (summarise with: npx tsx bench/summarize-profile.ts ${profileDir}/<file>)\n`);
+}
+
+try {
+  await main();
+  await cleanup();
+} catch (err) {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  await cleanup().catch((e: Error) => process.stderr.write(`cleanup failed: ${e.message}\n`));
+  process.exit(1);
+}

@@ -1,0 +1,64 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CommentEvent } from '../webhooks/comment-events.js';
+
+/**
+ * The mail queue, run by workers when SMTP_URL is set. Producers never send mail themselves: the
+ * comment-events fan-out (workers/webhook-processor.ts) queues `held` and `reply` jobs, and a job
+ * scheduler runs `digest` every DIGEST_SWEEP_MS.
+ */
+export const EMAIL_QUEUE = 'email';
+
+/** A comment was held: note it for the digests of the moderators who asked (no mail yet). */
+export interface HeldJob {
+  commentId: string;
+  siteId: string;
+}
+
+/** A comment was approved: if it is a reply whose parent's author opted in, mail them. */
+export interface ReplyJob {
+  commentId: string;
+}
+
+/** Sends every digest that is due. */
+export type DigestJob = Record<string, never>;
+
+export type EmailJobName = 'held' | 'reply' | 'digest';
+export type EmailJobData = HeldJob | ReplyJob | DigestJob;
+export type EmailQueue = Queue<EmailJobData, unknown, EmailJobName>;
+
+/** How often digests are looked at. @defaultValue 30 s — the first held comment is mailed within about that. */
+export const DIGEST_SWEEP_MS = 30_000;
+
+/**
+ * SMTP servers go away for minutes, not hours: 8 attempts from 5 s (the last some 10 minutes after the
+ * first). A reply notice is claimed in the same transaction that sends it, so a retry never mails twice
+ * unless the server took the mail and the commit then failed.
+ */
+export const emailJobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400 },
+};
+
+export function createEmailQueue(connection: Redis, prefix: string): EmailQueue {
+  return new Queue<EmailJobData, unknown, EmailJobName>(EMAIL_QUEUE, { connection, prefix, defaultJobOptions: emailJobOptions });
+}
+
+/** Schedules the digest sweep; every worker upserts the same scheduler, each run is taken once. */
+export async function scheduleDigests(queue: EmailQueue, everyMs = DIGEST_SWEEP_MS): Promise<void> {
+  await queue.upsertJobScheduler('digest', { every: everyMs }, { name: 'digest', data: {}, opts: { removeOnComplete: true, removeOnFail: { age: 86_400 } } });
+}
+
+/**
+ * The mail jobs a comment event calls for: a newly stored held comment → `held`; any approval (by the
+ * pipeline or a person) → `reply`. Job ids dedupe a re-run fan-out.
+ */
+export async function enqueueEmailForEvent(queue: EmailQueue, event: CommentEvent): Promise<void> {
+  if (event.type === 'comment.created' && event.status === 'pending') {
+    await queue.add('held', { commentId: event.commentId, siteId: event.siteId }, { jobId: `held-${event.commentId}` });
+  } else if (event.type === 'comment.approved') {
+    await queue.add('reply', { commentId: event.commentId }, { jobId: `reply-${event.id}` });
+  }
+}

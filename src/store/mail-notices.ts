@@ -1,0 +1,164 @@
+import type { Queryable } from './db.js';
+
+/** Records a commenter's opt-in to reply notices for their comment (idempotent: a retried job adds nothing). */
+export async function insertReplySubscription(db: Queryable, commentId: string): Promise<void> {
+  await db.query('insert into reply_subscriptions (comment_id) values ($1) on conflict (comment_id) do nothing', [commentId]);
+}
+
+/** One-click unsubscribe; true when the comment had an opt-in (already unsubscribed counts). */
+export async function unsubscribeReplies(db: Queryable, commentId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'update reply_subscriptions set unsubscribed_at = coalesce(unsubscribed_at, now()) where comment_id = $1',
+    [commentId],
+  );
+  return rowCount === 1;
+}
+
+/** Whether a comment's author still wants reply notices. */
+export async function loadReplySubscription(db: Queryable, commentId: string): Promise<{ active: boolean } | null> {
+  const { rows } = await db.query<{ active: boolean }>('select unsubscribed_at is null as active from reply_subscriptions where comment_id = $1', [commentId]);
+  return rows[0] ?? null;
+}
+
+/** A reply whose parent's author asked for notices, with what the mail needs (never the replier's email). */
+export interface ReplyNotice {
+  replyId: string;
+  replyAuthor: string;
+  replyText: string;
+  parentId: string;
+  recipientName: string;
+  recipientEmail: string;
+  page: string;
+  pageUrl: string | null;
+}
+
+/**
+ * The notice a newly approved reply owes, or null: the parent's author opted in and has not
+ * unsubscribed, has an email, and is not the replier (nobody is told about their own reply).
+ */
+export async function loadReplyNotice(db: Queryable, replyId: string): Promise<ReplyNotice | null> {
+  const { rows } = await db.query<{
+    reply_id: string; reply_author: string; reply_text: string; parent_id: string; recipient_name: string; recipient_email: string;
+    title: string | null; identifier: string; url: string | null;
+  }>(
+    `select r.id as reply_id, r.author_name as reply_author, r.body as reply_text, p.id as parent_id,
+            p.author_name as recipient_name, p.author_email as recipient_email, pg.title, pg.identifier, pg.url
+       from comments r
+       join comments p on p.id = r.parent_id
+       join reply_subscriptions s on s.comment_id = p.id and s.unsubscribed_at is null
+       join pages pg on pg.id = r.page_id
+      where r.id = $1 and r.status = 'approved' and p.status not in ('deleted', 'spam')
+        and p.author_email <> '' and lower(p.author_email) <> lower(r.author_email)`,
+    [replyId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    replyId: r.reply_id, replyAuthor: r.reply_author, replyText: r.reply_text, parentId: r.parent_id, recipientName: r.recipient_name,
+    recipientEmail: r.recipient_email, page: r.title ?? r.identifier, pageUrl: r.url,
+  };
+}
+
+/** Claims the right to mail about a reply (once per reply, ever); false when it was mailed before. */
+export async function claimReplyNotice(db: Queryable, replyId: string): Promise<boolean> {
+  const { rowCount } = await db.query('insert into reply_notices (reply_id) values ($1) on conflict (reply_id) do nothing', [replyId]);
+  return rowCount === 1;
+}
+
+/**
+ * Queues a held comment for the next digest of every moderator who asked for notices and may act on
+ * its site (admins: every site). Idempotent. Returns how many moderators will hear of it.
+ */
+export async function queueHeldNotices(db: Queryable, commentId: string, siteId: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `insert into held_notices (moderator_id, comment_id)
+     select m.id, $1 from moderators m
+      where m.notify_held and not m.disabled
+        and (m.role = 'admin' or exists (select 1 from moderator_sites ms where ms.moderator_id = m.id and ms.site_id = $2))
+     on conflict do nothing`,
+    [commentId, siteId],
+  );
+  return rowCount ?? 0;
+}
+
+/** Moderators with unsent notices who were last mailed at least `intervalMs` ago (or never). */
+export async function listDueDigests(db: Queryable, intervalMs: number): Promise<number[]> {
+  const { rows } = await db.query<{ moderator_id: number }>(
+    `select distinct n.moderator_id from held_notices n
+      where n.sent_at is null
+        and not exists (select 1 from held_notices s where s.moderator_id = n.moderator_id
+                          and s.sent_at > now() - make_interval(secs => $1::double precision / 1000))`,
+    [intervalMs],
+  );
+  return rows.map((r) => r.moderator_id);
+}
+
+export interface HeldDigestRow {
+  commentId: string;
+  siteId: string;
+  authorName: string;
+  body: string;
+  page: string;
+  receivedAt: Date;
+}
+
+/**
+ * Locks a moderator's unsent notices (call in a transaction; a second worker skips them) and returns
+ * the comments still pending, oldest first. Notices of comments someone already decided are dropped:
+ * there is nothing left to do about them, and they must not make the next digest wait.
+ */
+export async function takeUnsentNotices(db: Queryable, moderatorId: number): Promise<{ pending: HeldDigestRow[]; moderator: { name: string; email: string; siteIds: string[] } | null }> {
+  const { rows } = await db.query<{ comment_id: string; status: string; site_id: string; author_name: string; body: string; page: string; received_at: Date }>(
+    `select n.comment_id, c.status, c.site_id, c.author_name, c.body, coalesce(pg.title, pg.identifier) as page, c.received_at
+       from held_notices n join comments c on c.id = n.comment_id join pages pg on pg.id = c.page_id
+      where n.moderator_id = $1 and n.sent_at is null
+      order by c.received_at, c.id
+      for update of n skip locked`,
+    [moderatorId],
+  );
+  const done = rows.filter((r) => r.status !== 'pending').map((r) => r.comment_id);
+  if (done.length > 0) await db.query('delete from held_notices where moderator_id = $1 and comment_id = any($2::uuid[])', [moderatorId, done]);
+  const m = await db.query<{ display_name: string; email: string; notify_held: boolean; disabled: boolean; site_ids: string[] }>(
+    `select display_name, email, notify_held, disabled,
+            case when role = 'admin' then array(select id from sites) else array(select site_id from moderator_sites where moderator_id = m.id) end as site_ids
+       from moderators m where id = $1`,
+    [moderatorId],
+  );
+  const mod = m.rows[0];
+  // Turned notices off (or was disabled) since: nothing is sent, and what waited is dropped.
+  if (!mod || !mod.notify_held || mod.disabled) {
+    await db.query('delete from held_notices where moderator_id = $1 and sent_at is null', [moderatorId]);
+    return { pending: [], moderator: null };
+  }
+  const pending = rows
+    .filter((r) => r.status === 'pending' && mod.site_ids.includes(r.site_id))
+    .map((r) => ({ commentId: r.comment_id, siteId: r.site_id, authorName: r.author_name, body: r.body, page: r.page, receivedAt: r.received_at }));
+  return { pending, moderator: { name: mod.display_name, email: mod.email, siteIds: mod.site_ids } };
+}
+
+export async function markNoticesSent(db: Queryable, moderatorId: number, commentIds: string[]): Promise<void> {
+  await db.query('update held_notices set sent_at = now() where moderator_id = $1 and comment_id = any($2::uuid[])', [moderatorId, commentIds]);
+}
+
+/** Held notices kept after they were sent: a week is plenty to pace digests; older rows go. */
+export async function pruneSentNotices(db: Queryable): Promise<void> {
+  await db.query(`delete from held_notices where sent_at < now() - interval '7 days'`);
+}
+
+/** Spends a one-click link's nonce; false when it was spent before. Call in the action's transaction. */
+export async function spendMailActionNonce(db: Queryable, u: { nonce: string; moderatorId: number; commentId: string; action: string }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'insert into mail_action_uses (nonce, moderator_id, comment_id, action) values ($1, $2, $3, $4) on conflict (nonce) do nothing',
+    [u.nonce, u.moderatorId, u.commentId, u.action],
+  );
+  return rowCount === 1;
+}
+
+export async function loadNotifyHeld(db: Queryable, moderatorId: number): Promise<boolean> {
+  const { rows } = await db.query<{ notify_held: boolean }>('select notify_held from moderators where id = $1', [moderatorId]);
+  return rows[0]?.notify_held ?? false;
+}
+
+export async function saveNotifyHeld(db: Queryable, moderatorId: number, on: boolean): Promise<void> {
+  await db.query('update moderators set notify_held = $2 where id = $1', [moderatorId, on]);
+}

@@ -1,0 +1,229 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMailKey, signMailToken } from '../../src/mail/mail-tokens.js';
+import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitFor, waitForStored, type TestApi } from '../support/harness.js';
+import { addModerator, DashboardClient } from '../support/dashboard-client.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+// Mail through a local SMTP server started here: held-comment digests (batched under a burst) with
+// one-click links (confirm page, single use, expiry, tampering), and reply notices with RFC 8058
+// one-click unsubscribe.
+let db: TestDatabase;
+let api: TestApi;
+let worker: { close(): Promise<void> };
+let smtp: SMTPServer;
+const prefix = newQueuePrefix();
+const mails: { to: string[]; mail: ParsedMail }[] = [];
+const DIGEST_MS = 2500;
+
+function mailsTo(address: string): ParsedMail[] {
+  return mails.filter((m) => m.to.includes(address)).map((m) => m.mail);
+}
+
+let n = 0;
+async function comment(site: string, extra: Record<string, unknown> = {}): Promise<string> {
+  n += 1;
+  const res = await postJson(api, {
+    site, page: 'post-1', pageUrl: `${api.origin}/post-1`, pageTitle: 'Post one', author: `Reader ${n}`, email: `reader-${n}@example.org`,
+    body: `Mail comment number ${n}`, ...extra,
+  }, { origin: api.origin });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { id: string }).id;
+}
+
+function linksIn(text: string, kind: 'moderate' | 'unsubscribe'): string[] {
+  return [...text.matchAll(new RegExp(`${api.url.replace(/[.:/]/g, '\\$&')}/mail/${kind}\\?token=[A-Za-z0-9_.-]+`, 'g'))].map((m) => m[0]);
+}
+
+async function statusOf(id: string): Promise<string> {
+  return (await db.pool.query('select status from comments where id = $1', [id])).rows[0]?.status as string;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream).then((mail) => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const port = (smtp.server.address() as AddressInfo).port;
+  api = await startApi({ pool: db.pool, prefix });
+  const open = { holdFirstTime: false, floodSeconds: 0, holdLinks: 0 };
+  await addSite(db.pool, 'held', [api.origin], { ...open, moderation: 'pre' });
+  await addSite(db.pool, 'other', [api.origin], { ...open, moderation: 'pre' });
+  await addSite(db.pool, 'open', [api.origin], open);
+  await addModerator(db.pool, 'mod@example.org', 'moderator', ['held']);
+  await addModerator(db.pool, 'quiet@example.org', 'moderator', ['held']);
+  await addModerator(db.pool, 'elsewhere@example.org', 'moderator', ['other']);
+  await db.pool.query(`update moderators set notify_held = true where email = 'elsewhere@example.org'`);
+  worker = await startWorker({
+    pool: db.pool, prefix,
+    notifications: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: api.url, digestIntervalMs: DIGEST_MS, digestSweepMs: 200, linkTtlSeconds: 3600 },
+  });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await api?.close();
+  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await db?.drop();
+  await deleteQueueKeys(prefix);
+});
+
+describe('held-comment notices', () => {
+  it('a moderator turns notices on in My settings', async () => {
+    const mod = new DashboardClient(api.url);
+    await mod.signIn('mod@example.org');
+    const page = await mod.page('/admin/me');
+    expect(page).toContain('Mail me about held comments');
+    expect((await mod.post('/admin/me', { notifyHeld: '1' })).status).toBe(303);
+    expect((await db.pool.query(`select notify_held from moderators where email = 'mod@example.org'`)).rows[0].notify_held).toBe(true);
+    expect(await mod.page('/admin/me')).toContain('name="notifyHeld" value="1" checked');
+  });
+
+  it('the first held comment is mailed at once; a burst of 20 then comes as one digest, not 20 mails', async () => {
+    const first = await comment('held');
+    await waitFor('the first notice', () => mailsTo('mod@example.org').length >= 1, 10_000);
+    const notice = mailsTo('mod@example.org')[0]!;
+    expect(notice.subject).toBe('A comment is waiting for moderation: Post one');
+    expect(notice.text).toContain(`Mail comment number ${n}`);
+    expect(linksIn(notice.text ?? '', 'moderate')).toHaveLength(3);
+    expect(notice.html).toContain('Approve</a>');
+    expect(await statusOf(first)).toBe('pending');
+
+    const burst: string[] = [];
+    for (let i = 0; i < 20; i += 1) burst.push(await comment('held'));
+    for (const id of burst) await waitForStored(db.pool, id);
+    await waitFor('the digest', () => mailsTo('mod@example.org').length >= 2, 15_000);
+    await new Promise((r) => setTimeout(r, DIGEST_MS + 1000));
+    const all = mailsTo('mod@example.org');
+    expect(all).toHaveLength(2);
+    expect(all[1]!.subject).toBe('20 comments are waiting for moderation');
+    expect(linksIn(all[1]!.text ?? '', 'moderate')).toHaveLength(60);
+    // Opted out, or moderating another site: nothing.
+    expect(mailsTo('quiet@example.org')).toHaveLength(0);
+    expect(mailsTo('elsewhere@example.org')).toHaveLength(0);
+  });
+
+  it('a link shows a confirmation on GET (changing nothing), acts once on POST as that moderator, then is spent', async () => {
+    const notice = mailsTo('mod@example.org')[0]!;
+    const [approve, reject] = linksIn(notice.text ?? '', 'moderate');
+    const commentId = /Mail comment number (\d+)/.exec(notice.text ?? '')?.[1];
+    const { rows } = await db.pool.query(`select id from comments where body = $1`, [`Mail comment number ${commentId}`]);
+    const id = rows[0].id as string;
+
+    const page = await fetch(approve!);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Approve this comment?');
+    expect(html).toContain('<form method="post" action="/mail/moderate">');
+    expect(await statusOf(id)).toBe('pending');
+
+    const token = new URL(approve!).searchParams.get('token')!;
+    const post = (t: string) => fetch(`${api.url}/mail/moderate`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: t }).toString() });
+    const done = await post(token);
+    expect(done.status).toBe(200);
+    expect(await statusOf(id)).toBe('approved');
+    const audit = await db.pool.query(`select actor, actor_id, action, detail from moderation_events where comment_id = $1 and action = 'approve'`, [id]);
+    const modId = (await db.pool.query(`select id from moderators where email = 'mod@example.org'`)).rows[0].id;
+    expect(audit.rows).toEqual([{ actor: 'mod@example.org', actor_id: modId, action: 'approve', detail: { via: 'mail' } }]);
+
+    expect((await post(token)).status).toBe(409);
+    // The same comment's other links in that mail are spent with it.
+    expect((await post(new URL(reject!).searchParams.get('token')!)).status).toBe(409);
+    expect(await statusOf(id)).toBe('approved');
+  });
+
+  it('a tampered or expired link is refused and changes nothing', async () => {
+    const digest = mailsTo('mod@example.org')[1]!;
+    const spam = linksIn(digest.text ?? '', 'moderate')[2]!;
+    const token = new URL(spam).searchParams.get('token')!;
+    const [payload, sig] = token.split('.');
+    const v = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { c: string };
+    const forged = `${Buffer.from(JSON.stringify({ ...v, a: 'approve' })).toString('base64url')}.${sig}`;
+    const post = (t: string) => fetch(`${api.url}/mail/moderate`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: t }).toString() });
+    expect((await post(forged)).status).toBe(400);
+    expect((await fetch(`${api.url}/mail/moderate?token=${forged}`)).status).toBe(400);
+    expect(await statusOf(v.c)).toBe('pending');
+
+    const key = await loadMailKey(db.pool);
+    const modId = (await db.pool.query(`select id from moderators where email = 'mod@example.org'`)).rows[0].id as number;
+    const expired = signMailToken(key, { kind: 'moderate', commentId: v.c, action: 'approve', moderatorId: modId, expiresAt: Math.floor(Date.now() / 1000) - 1, nonce: 'expired-nonce' });
+    expect((await post(expired)).status).toBe(410);
+    expect(await statusOf(v.c)).toBe('pending');
+
+    // A valid link for a comment someone decided meanwhile leaves that decision alone.
+    await db.pool.query(`update comments set status = 'rejected' where id = $1`, [v.c]);
+    expect((await post(token)).status).toBe(409);
+    expect(await statusOf(v.c)).toBe('rejected');
+  });
+});
+
+describe('reply notices', () => {
+  it('a commenter who opted in gets one mail per approved reply, without the replier’s email, and can unsubscribe in one click', async () => {
+    const parent = await comment('open', { email: 'parent@example.org', author: 'Pat', notifyReplies: true });
+    await waitForStored(db.pool, parent);
+    expect((await db.pool.query('select count(*)::int as c from reply_subscriptions where comment_id = $1', [parent])).rows[0].c).toBe(1);
+
+    const reply = await comment('open', { parent, email: 'replier@example.org', author: 'Rita <b>', body: 'I <script>disagree</script> & more' });
+    await waitFor('the reply notice', () => mailsTo('parent@example.org').length >= 1, 10_000);
+    const mail = mailsTo('parent@example.org')[0]!;
+    expect(mail.subject).toBe('Rita <b> replied to your comment on Post one');
+    expect(mail.text).toContain('> I <script>disagree</script> & more');
+    expect(mail.html).toContain('I &lt;script&gt;disagree&lt;/script&gt; &amp; more');
+    expect(mail.html).not.toContain('<script>');
+    expect(`${mail.text}${mail.html}${JSON.stringify(mail.headerLines)}`).not.toContain('replier@example.org');
+    expect(mail.text).toContain(`${api.origin}/post-1#comment-${reply}`);
+    const listLine = mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line ?? '';
+    const unsubscribeUrl = /<([^>]+)>/.exec(listLine)?.[1] ?? '';
+    expect(mail.text).toContain(unsubscribeUrl);
+    expect(unsubscribeUrl).toMatch(new RegExp(`^${api.url}/mail/unsubscribe\\?token=`));
+    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+
+    // The parent's own reply tells nobody; a rejected reply neither.
+    await comment('open', { parent, email: 'parent@example.org', author: 'Pat', body: 'Answering myself' });
+
+    // RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to the URL, no cookies.
+    const res = await fetch(unsubscribeUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(res.status).toBe(200);
+    expect((await db.pool.query('select unsubscribed_at from reply_subscriptions where comment_id = $1', [parent])).rows[0].unsubscribed_at).toBeInstanceOf(Date);
+    const later = await comment('open', { parent, email: 'another@example.org', body: 'Too late' });
+    await waitForStored(db.pool, later);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mailsTo('parent@example.org')).toHaveLength(1);
+
+    const bad = await fetch(`${unsubscribeUrl.slice(0, -4)}AAAA`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(bad.status).toBe(400);
+  });
+
+  it('a held reply is mailed when a moderator approves it, and only once', async () => {
+    const parent = await comment('held', { email: 'held-parent@example.org', notifyReplies: true });
+    await waitForStored(db.pool, parent);
+    await db.pool.query(`update comments set status = 'approved' where id = $1`, [parent]);
+    const reply = await comment('held', { parent, email: 'held-replier@example.org', body: 'A held reply' });
+    await waitForStored(db.pool, reply);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(mailsTo('held-parent@example.org')).toHaveLength(0);
+
+    const mod = new DashboardClient(api.url);
+    await mod.signIn('mod@example.org');
+    expect((await mod.post(`/admin/comments/${reply}/status`, { action: 'approve' }, { json: true })).status).toBe(200);
+    await waitFor('the reply notice', () => mailsTo('held-parent@example.org').length >= 1, 10_000);
+    expect(mailsTo('held-parent@example.org')[0]!.text).toContain('A held reply');
+
+    // Undo and approve again: still one mail.
+    await mod.post('/admin/undo', {}, { json: true });
+    expect((await mod.post(`/admin/comments/${reply}/status`, { action: 'approve' }, { json: true })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mailsTo('held-parent@example.org')).toHaveLength(1);
+  });
+});

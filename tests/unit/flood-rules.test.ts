@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { toRateKeys } from '../../src/flood/ip-network.js';
+import { checkComment } from '../../src/moderation/check-comment.js';
+import { AKISMET_UNAVAILABLE, akismetRule, recheckVerdict } from '../../src/moderation/rules/akismet-rule.js';
+import { formToken, spamMemory, surgeMode } from '../../src/moderation/rules/flood-rules.js';
+import type { CheckContext } from '../../src/moderation/verdict.js';
+import { baseContext, RECEIVED_AT } from './support/check-context.js';
+
+const ago = (ms: number): Date => new Date(RECEIVED_AT.getTime() - ms);
+type Token = NonNullable<CheckContext['formToken']>;
+
+describe('formToken', () => {
+  it.each<[string, Token | null, number]>([
+    ['no token fact (spam eval)', null, 5],
+    ['a missing token (API client)', { status: 'missing', renderedAt: null }, 5],
+    ['a valid token 6 s old', { status: 'valid', renderedAt: ago(6000) }, 5],
+    ['a valid token 1 s old with the rule off', { status: 'valid', renderedAt: ago(1000) }, 0],
+  ])('%s says nothing', (_s, token, formMinSeconds) => {
+    expect(formToken(baseContext({ formToken: token, settings: { formMinSeconds } }))).toBeNull();
+  });
+
+  it.each<[string, Token, string, string]>([
+    ['a forged token', { status: 'forged', renderedAt: null }, 'spam', 'FORM_TOKEN_FORGED'],
+    ['a token sent 2 s after render', { status: 'valid', renderedAt: ago(2000) }, 'hold', 'FORM_TOO_FAST'],
+    ['a token from the future (clock skew)', { status: 'valid', renderedAt: ago(-3000) }, 'hold', 'FORM_TOO_FAST'],
+    ['an expired token', { status: 'expired', renderedAt: ago(2 * 86_400_000) }, 'hold', 'FORM_TOKEN_EXPIRED'],
+    ["another page's token", { status: 'mismatch', renderedAt: ago(60_000) }, 'hold', 'FORM_TOKEN_MISMATCH'],
+  ])('%s: %s %s', (_s, token, action, code) => {
+    expect(formToken(baseContext({ formToken: token }))).toMatchObject({ rule: 'form-token', action, code });
+  });
+
+  it('holds skip trusted authors and open sites; a forged token is spam for them too', () => {
+    const fast: Token = { status: 'valid', renderedAt: ago(1000) };
+    expect(formToken(baseContext({ formToken: fast, trusted: true }))).toBeNull();
+    expect(formToken(baseContext({ formToken: fast, settings: { moderation: 'open' } }))).toBeNull();
+    expect(formToken(baseContext({ formToken: { status: 'forged', renderedAt: null }, trusted: true }))?.action).toBe('spam');
+  });
+});
+
+describe('spamMemory', () => {
+  it.each([
+    [{ kind: 'email', value: 'bot@spam.example' }, 'email (bot@spam.example)'],
+    [{ kind: 'ip', value: '203.0.113.9' }, 'IP address (203.0.113.9)'],
+    [{ kind: 'domain', value: 'pills.example' }, 'website domain (pills.example)'],
+  ] as const)('remembers %j as spam', (memory, words) => {
+    const r = spamMemory(baseContext({ spamMemory: memory }));
+    expect(r).toMatchObject({ rule: 'spam-memory', action: 'spam', code: 'SPAM_MEMORY' });
+    expect(r?.message).toContain(words);
+  });
+
+  it('says nothing without a memory', () => {
+    expect(spamMemory(baseContext({ spamMemory: null }))).toBeNull();
+    expect(spamMemory(baseContext())).toBeNull();
+  });
+});
+
+describe('surgeMode', () => {
+  it('holds every comment while the site surges, on open sites too, but not trusted authors', () => {
+    expect(surgeMode(baseContext({ surge: true }))).toMatchObject({ action: 'hold', code: 'SURGE' });
+    expect(checkComment(baseContext({ surge: true, settings: { moderation: 'open' } })).status).toBe('pending');
+    expect(surgeMode(baseContext({ surge: true, trusted: true }))).toBeNull();
+    expect(surgeMode(baseContext({ surge: false }))).toBeNull();
+  });
+});
+
+describe('akismetRule', () => {
+  it.each([
+    ['ham', null, 'approved'],
+    ['spam', 'AKISMET_SPAM', 'spam'],
+    ['discard', 'AKISMET_DISCARD', 'rejected'],
+    ['unavailable', AKISMET_UNAVAILABLE, 'pending'],
+  ] as const)('%s gives %s and a %s comment', (result, code, status) => {
+    const ctx = baseContext({ akismet: { result, detail: 'x' } });
+    expect(akismetRule(ctx)?.code ?? null).toBe(code);
+    expect(checkComment(ctx).status).toBe(status);
+  });
+
+  it('an unavailable checker holds even on open sites and for trusted authors: it never publishes', () => {
+    expect(checkComment(baseContext({ akismet: { result: 'unavailable', detail: 'down' }, trusted: true, settings: { moderation: 'open' } })).status).toBe('pending');
+  });
+
+  it('a recheck replaces the unavailable hold and keeps the other reasons', () => {
+    const held = checkComment(baseContext({ akismet: { result: 'unavailable', detail: 'down' }, linkCount: 2 }));
+    expect(held.reasons.map((r) => r.code)).toEqual([AKISMET_UNAVAILABLE, 'TOO_MANY_LINKS']);
+    expect(recheckVerdict(held, { result: 'ham', detail: '' })).toMatchObject({ status: 'pending', reasons: [{ code: 'TOO_MANY_LINKS' }] });
+    expect(recheckVerdict(held, { result: 'spam', detail: '' }).status).toBe('spam');
+    const onlyAkismet = checkComment(baseContext({ akismet: { result: 'unavailable', detail: 'down' } }));
+    expect(recheckVerdict(onlyAkismet, { result: 'ham', detail: '' })).toEqual({ status: 'approved', score: 0, reasons: [] });
+  });
+});
+
+describe('toRateKeys', () => {
+  it.each([
+    ['203.0.113.7', { ip: '203.0.113.7', net64: null }],
+    ['::ffff:203.0.113.7', { ip: '203.0.113.7', net64: null }],
+    ['2001:db8:1:2::1', { ip: '2001:db8:1:2:0:0:0:1', net64: '2001:db8:1:2::/64' }],
+    ['2001:0DB8:0001:0002:aaaa:bbbb:cccc:dddd', { ip: '2001:db8:1:2:aaaa:bbbb:cccc:dddd', net64: '2001:db8:1:2::/64' }],
+    ['::1', { ip: '0:0:0:0:0:0:0:1', net64: '0:0:0:0::/64' }],
+    ['not an ip', null],
+    [null, null],
+  ])('%s counts as %j', (ip, expected) => {
+    expect(toRateKeys(ip)).toEqual(expected);
+  });
+});

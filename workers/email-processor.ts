@@ -1,0 +1,128 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Mailer } from '../src/mail/mailer.js';
+import { renderHeldDigest, renderReplyNotice } from '../src/mail/mail-templates.js';
+import { loadMailKey, newNonce, signMailToken } from '../src/mail/mail-tokens.js';
+import type { EmailJobData, EmailJobName, HeldJob, ReplyJob } from '../src/queue/email-queue.js';
+import type { Pool } from '../src/store/db.js';
+import {
+  claimReplyNotice, listDueDigests, loadReplyNotice, markNoticesSent, pruneSentNotices, queueHeldNotices, takeUnsentNotices,
+} from '../src/store/mail-notices.js';
+import { inTransaction } from '../src/store/moderation-actions.js';
+
+export interface EmailProcessorDeps {
+  db: Pool;
+  logger: Logger;
+  mailer: Mailer;
+  /** Where readers and moderators reach the service (links in mails). */
+  publicUrl: string;
+  /** At most one held-comment digest per moderator per this long. @defaultValue 10 minutes */
+  digestIntervalMs?: number;
+  /** How long one-click moderation links work. @defaultValue 48 hours */
+  linkTtlSeconds?: number;
+  /** Comments listed in one digest (the rest are counted, and wait in the queue). @defaultValue 50 */
+  digestMaxItems?: number;
+  now?: () => Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Held-comment digests and reply notices. Mail goes out inside the transaction that records it (the
+ * notices marked sent, the reply claimed), so a failed send rolls back and is retried; the price is a
+ * duplicate mail in the rare case the server took it and the commit then failed — better than a lost one.
+ */
+export function createEmailProcessor(deps: EmailProcessorDeps) {
+  const { db, logger, mailer, publicUrl } = deps;
+  const now = deps.now ?? (() => new Date());
+  const digestIntervalMs = deps.digestIntervalMs ?? 10 * 60_000;
+  const linkTtlSeconds = deps.linkTtlSeconds ?? 48 * 3600;
+  const maxItems = deps.digestMaxItems ?? 50;
+  let key: Promise<string> | null = null;
+  const mailKey = (): Promise<string> => {
+    key ??= loadMailKey(db).catch((err: unknown) => {
+      key = null;
+      throw err;
+    });
+    return key;
+  };
+
+  async function sendDigest(moderatorId: number): Promise<number> {
+    const k = await mailKey();
+    return inTransaction(db, async (client) => {
+      const { pending, moderator } = await takeUnsentNotices(client, moderatorId);
+      if (moderator === null || pending.length === 0) return 0;
+      const expiresAt = Math.floor(now().getTime() / 1000) + linkTtlSeconds;
+      const link = (commentId: string, nonce: string, action: 'approve' | 'reject' | 'spam') =>
+        `${publicUrl}/mail/moderate?token=${signMailToken(k, { kind: 'moderate', commentId, action, moderatorId, expiresAt, nonce })}`;
+      const listed = pending.slice(0, maxItems);
+      const mail = renderHeldDigest({
+        moderatorName: moderator.name,
+        items: listed.map((p) => {
+          const nonce = newNonce();
+          return { ...p, links: { approve: link(p.commentId, nonce, 'approve'), reject: link(p.commentId, nonce, 'reject'), spam: link(p.commentId, nonce, 'spam') } };
+        }),
+        more: pending.length - listed.length,
+        queueUrl: `${publicUrl}/admin`,
+        settingsUrl: `${publicUrl}/admin/me`,
+        linkHours: Math.round(linkTtlSeconds / 3600),
+      });
+      // Every waiting notice counts as told (the unlisted ones are counted in the mail).
+      await markNoticesSent(client, moderatorId, pending.map((p) => p.commentId));
+      await mailer.send({ to: moderator.email, ...mail });
+      return pending.length;
+    });
+  }
+
+  async function sendReplyNotice(replyId: string): Promise<boolean> {
+    const notice = await loadReplyNotice(db, replyId);
+    if (notice === null) return false;
+    const k = await mailKey();
+    return inTransaction(db, async (client) => {
+      if (!(await claimReplyNotice(client, replyId))) return false;
+      const unsubscribeUrl = `${publicUrl}/mail/unsubscribe?token=${signMailToken(k, { kind: 'unsubscribe', commentId: notice.parentId })}`;
+      const mail = renderReplyNotice({
+        recipientName: notice.recipientName,
+        replyAuthor: notice.replyAuthor,
+        replyText: notice.replyText,
+        page: notice.page,
+        commentUrl: notice.pageUrl === null ? null : `${notice.pageUrl.split('#')[0]}#comment-${notice.replyId}`,
+        unsubscribeUrl,
+      });
+      await mailer.send({ to: notice.recipientEmail, ...mail, unsubscribeUrl });
+      return true;
+    });
+  }
+
+  return async function processEmail(job: Job<EmailJobData, unknown, EmailJobName>): Promise<unknown> {
+    if (job.name === 'held') {
+      const d = job.data as Partial<HeldJob>;
+      if (typeof d.commentId !== 'string' || !UUID.test(d.commentId) || typeof d.siteId !== 'string') throw new UnrecoverableError('invalid held payload');
+      return { moderators: await queueHeldNotices(db, d.commentId, d.siteId) };
+    }
+    if (job.name === 'reply') {
+      const d = job.data as Partial<ReplyJob>;
+      if (typeof d.commentId !== 'string' || !UUID.test(d.commentId)) throw new UnrecoverableError('invalid reply payload');
+      return { sent: await sendReplyNotice(d.commentId) };
+    }
+    if (job.name === 'digest') {
+      const due = await listDueDigests(db, digestIntervalMs);
+      let comments = 0;
+      // One moderator's failing mailbox must not hold up the others' digests: each is tried, then the
+      // first failure is rethrown (the scheduler's next run retries whoever is still due anyway).
+      let failure: unknown = null;
+      for (const moderatorId of due) {
+        try {
+          comments += await sendDigest(moderatorId);
+        } catch (err) {
+          logger.warn({ moderatorId, err: (err as Error).message }, 'held-comment digest not sent');
+          failure ??= err;
+        }
+      }
+      await pruneSentNotices(db).catch(() => {});
+      if (failure !== null) throw failure;
+      return { digests: due.length, comments };
+    }
+    throw new UnrecoverableError(`unknown email job ${job.name}`);
+  };
+}
