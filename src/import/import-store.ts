@@ -1,5 +1,6 @@
 import type { CommentStatus, Verdict } from '../moderation/verdict.js';
 import type { Queryable } from '../store/db.js';
+import { toColumnArrays, unnestInsertSql } from '../store/unnest-insert.js';
 
 /*
  * The imports' SQL: pages found or created by identifier, comments inserted in batches with
@@ -47,27 +48,15 @@ const columns = [
   ['received_at', 'timestamptz'], ['edited_at', 'timestamptz'],
 ] as const;
 
-// One statement per batch whatever its size: each column is one text[] parameter cast in SQL (as
-// src/store/comment-writer.ts does). No conflict target: both the primary key (an earlier run) and the
-// live-duplicate index (the same comment twice in an export) make a row "not inserted".
-const insertSql = `
-insert into comments (${columns.map(([c]) => c).join(', ')})
-select ${columns.map(([c, t]) => (t === 'bytea' ? `decode(${c}, 'hex')` : `${c}::${t}`)).join(', ')}
-  from unnest(${columns.map((_, i) => `$${i + 1}::text[]`).join(', ')}) as t(${columns.map(([c]) => c).join(', ')})
-on conflict do nothing
-returning id`;
+// One statement per batch whatever its size (src/store/unnest-insert.ts).
+const insertSql = unnestInsertSql('comments', columns);
 
 function toParams(rows: ImportRow[]): (string | null)[][] {
-  const cols: (string | null)[][] = columns.map(() => []);
-  for (const r of rows) {
-    const values = [
+  return toColumnArrays(columns, rows, (r) => [
       r.id, r.siteId, String(r.pageId), r.authorName, r.authorEmail, r.authorUrl, r.body, r.bodyHtml, r.status,
       JSON.stringify(r.verdict), r.contentHash.toString('hex'), r.ip, r.userAgent, r.referrer, r.idempotencyKey,
       r.receivedAt.toISOString(), r.editedAt?.toISOString() ?? null,
-    ];
-    values.forEach((v, i) => cols[i]!.push(v));
-  }
-  return cols;
+  ]);
 }
 
 const duplicateReason = {

@@ -1,6 +1,7 @@
 import type { CommentStatus, Verdict } from '../moderation/verdict.js';
 import { createBatcher } from './batcher.js';
 import type { Queryable } from './db.js';
+import { toColumnArrays, unnestInsertSql } from './unnest-insert.js';
 
 /** A checked comment, ready to store. */
 export interface NewComment {
@@ -42,27 +43,15 @@ const columns = [
   ['referrer', 'text'], ['idempotency_key', 'text'], ['received_at', 'timestamptz'],
 ] as const;
 
-// Every column travels as one text[] parameter and is cast in SQL, so a batch of any size is one
-// statement with 18 parameters. ON CONFLICT DO NOTHING (no target) covers both the primary key (a
-// retried job) and the live-duplicate index (two workers storing the same text at once).
-const insertSql = `
-insert into comments (${columns.map(([c]) => c).join(', ')})
-select ${columns.map(([c, t]) => (t === 'bytea' ? `decode(${c}, 'hex')` : `${c}::${t}`)).join(', ')}
-  from unnest(${columns.map((_, i) => `$${i + 1}::text[]`).join(', ')}) as t(${columns.map(([c]) => c).join(', ')})
-on conflict do nothing
-returning id`;
+// One statement per batch whatever its size (src/store/unnest-insert.ts).
+const insertSql = unnestInsertSql('comments', columns);
 
 function toParams(batch: NewComment[]): (string | null)[][] {
-  const cols: (string | null)[][] = columns.map(() => []);
-  for (const c of batch) {
-    const values = [
+  return toColumnArrays(columns, batch, (c) => [
       c.id, c.siteId, String(c.pageId), c.parentId, String(c.depth), c.authorName, c.authorEmail, c.authorUrl,
       c.body, c.bodyHtml, c.verdict.status, JSON.stringify(c.verdict), c.contentHash.toString('hex'), c.ip,
       c.userAgent, c.referrer, c.idempotencyKey, c.receivedAt.toISOString(),
-    ];
-    values.forEach((v, i) => cols[i]!.push(v));
-  }
-  return cols;
+  ]);
 }
 
 const duplicateReason = {

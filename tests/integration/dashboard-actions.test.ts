@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import { addSite, postJson, waitForStored, type TestApi } from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { startPipeline, type TestPipeline } from '../support/pipeline.js';
+import type { TestDatabase } from '../support/test-db.js';
 
 // The dashboard's single-comment actions, undo, edits, bans and trusted authors, over HTTP with a real
 // session, CSRF tokens, Postgres and a worker.
 let db: TestDatabase;
 let api: TestApi;
-let worker: { close(): Promise<void> };
-const prefix = newQueuePrefix();
+let pipeline: TestPipeline;
 let n = 0;
 
 async function held(site: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -25,20 +25,16 @@ async function statusOf(id: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ pool: db.pool, prefix });
+  pipeline = await startPipeline();
+  ({ db, api } = pipeline);
   await addSite(db.pool, 'news', [api.origin], { holdFirstTime: true, floodSeconds: 0 });
   await addSite(db.pool, 'blog', [api.origin], { holdFirstTime: true, floodSeconds: 0 });
   await addModerator(db.pool, 'admin@example.org', 'admin');
   await addModerator(db.pool, 'mod@example.org', 'moderator', ['news']);
-  worker = await startWorker({ pool: db.pool, prefix });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await api?.close();
-  await db?.drop();
-  await deleteQueueKeys(prefix);
+  await pipeline?.close();
 });
 
 describe('signing in', () => {

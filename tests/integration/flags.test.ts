@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import { addSite, postJson, waitForStored, type TestApi } from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { startPipeline, type TestPipeline } from '../support/pipeline.js';
+import type { TestDatabase } from '../support/test-db.js';
 
 // Readers' flags over HTTP against real Postgres, Redis and a worker: one flag per reader, the site's
 // threshold sends a published comment back to the queue as reported, exactly once.
 let db: TestDatabase;
 let api: TestApi;
-let worker: { close(): Promise<void> };
-const prefix = newQueuePrefix();
+let pipeline: TestPipeline;
 let n = 0;
 
 async function comment(site: string): Promise<string> {
@@ -41,20 +41,16 @@ async function onThread(site: string, id: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ pool: db.pool, prefix });
+  pipeline = await startPipeline();
+  ({ db, api } = pipeline);
   await addSite(db.pool, 'news', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0, flagThreshold: 2 });
   await addSite(db.pool, 'busy', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0, flagThreshold: 3 });
   await addSite(db.pool, 'strict', [api.origin], { moderation: 'pre', floodSeconds: 0 });
   await addModerator(db.pool, 'admin@example.org', 'admin');
-  worker = await startWorker({ pool: db.pool, prefix });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await api?.close();
-  await db?.drop();
-  await deleteQueueKeys(prefix);
+  await pipeline?.close();
 });
 
 describe('flagging a published comment', () => {

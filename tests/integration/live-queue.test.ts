@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitFor, waitForStored, type TestApi } from '../support/harness.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { addSite, postJson, waitFor, waitForStored, type TestApi } from '../support/harness.js';
+import { startPipeline, type TestPipeline } from '../support/pipeline.js';
+import type { TestDatabase } from '../support/test-db.js';
 
 // The live queue over HTTP: GET /admin/live relays the worker's pub/sub events to signed-in moderators,
 // each stream filtered to the moderator's sites; GET /admin/cards/:id renders the card to insert.
 let db: TestDatabase;
 let api: TestApi;
-let worker: { close(): Promise<void> };
-const prefix = newQueuePrefix();
+let pipeline: TestPipeline;
 let n = 0;
 
 async function held(site: string): Promise<string> {
@@ -54,19 +54,15 @@ function readEvents(res: Response): { events: SseEvent[]; comments: string[]; st
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ pool: db.pool, prefix });
+  pipeline = await startPipeline();
+  ({ db, api } = pipeline);
   await addSite(db.pool, 'news', [api.origin], { holdFirstTime: true, floodSeconds: 0 });
   await addSite(db.pool, 'blog', [api.origin], { holdFirstTime: true, floodSeconds: 0 });
   await addModerator(db.pool, 'news-mod@example.org', 'moderator', ['news']);
-  worker = await startWorker({ pool: db.pool, prefix });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await api?.close();
-  await db?.drop();
-  await deleteQueueKeys(prefix);
+  await pipeline?.close();
 });
 
 describe('the live queue stream', () => {

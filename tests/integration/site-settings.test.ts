@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSiteFormValues } from '../../src/domain/site-form.js';
 import { loadSite } from '../../src/store/sites.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import { addSite, postJson, waitForStored, type TestApi } from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { startPipeline, type TestPipeline } from '../support/pipeline.js';
+import type { TestDatabase } from '../support/test-db.js';
 
 // Admins edit sites at /admin/sites: validated with the settings schema, logged in the audit log, and
 // followed at once by intake (the API's site cache) and by the worker on the next comment.
 let db: TestDatabase;
 let api: TestApi;
-let worker: { close(): Promise<void> };
-const prefix = newQueuePrefix();
+let pipeline: TestPipeline;
 let n = 0;
 
 /** The site's form as a browser would post it now, with some fields changed (undefined unchecks a box). */
@@ -34,20 +34,16 @@ async function admin(): Promise<DashboardClient> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startApi({ pool: db.pool, prefix });
+  pipeline = await startPipeline();
+  ({ db, api } = pipeline);
   await addSite(db.pool, 'news', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0 });
   await addSite(db.pool, 'blog', [api.origin], {});
   await addModerator(db.pool, 'admin@example.org', 'admin');
   await addModerator(db.pool, 'mod@example.org', 'moderator', ['news', 'blog']);
-  worker = await startWorker({ pool: db.pool, prefix });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await api?.close();
-  await db?.drop();
-  await deleteQueueKeys(prefix);
+  await pipeline?.close();
 });
 
 describe('editing a site', () => {
