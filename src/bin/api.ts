@@ -87,22 +87,31 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'api stopping: finishing in-flight requests');
-  const force = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
+  // Which step a stop is in, so a forced exit says what it was waiting for.
+  let step = 'closing the listener';
+  const force = setTimeout(() => {
+    logger.error({ step, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, `api stop timed out while ${step}; exiting 1`);
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_MS);
   force.unref();
   // Stop accepting, let requests in flight finish (their jobs are queued before they answer), then close.
   server.close();
   // Open live streams never finish by themselves: closing the feed ends them (browsers reconnect elsewhere).
+  step = 'ending live queue streams';
   await liveFeed.close();
+  step = 'finishing in-flight requests';
   server.closeIdleConnections();
   const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
   await once(server, 'close');
   clearInterval(closeIdle);
   sites.close();
+  step = 'closing the queues';
   await queue.close();
   await bulkQueue.close();
   await trainingQueue.close();
   await maintenanceQueue.close();
   redis.disconnect();
+  step = 'closing the Postgres pool';
   await pool.end();
   if (readPool !== pool) await readPool.end();
   logger.info('api stopped');

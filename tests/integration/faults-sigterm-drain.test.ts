@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 /** The real API entry file as its own process; resolves once it listens. */
-async function spawnApi(env: Record<string, string>): Promise<{ child: ChildProcess; exit: Promise<number | null> }> {
+async function spawnApi(env: Record<string, string>): Promise<{ child: ChildProcess; exit: Promise<number | null>; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/bin/api.ts')], {
     cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -47,7 +47,7 @@ async function spawnApi(env: Record<string, string>): Promise<{ child: ChildProc
     child.on('message', (m) => m === 'ready' && resolve());
     void exit.then((code) => reject(new Error(`api exited with ${code} before ready:\n${output}`)));
   });
-  return { child, exit };
+  return { child, exit, output: () => output };
 }
 
 describe('SIGTERM during load', () => {
@@ -108,6 +108,8 @@ describe('SIGTERM during load', () => {
         `duplicates ${t.duplicates}, lost ${t.lost.length}; all stored ${seconds(at - restartAt)} s after a new worker started`,
     );
 
+    // What the API logged (warnings and worse) explains a non-zero exit, e.g. the step a stop timed out in.
+    if (apiCode !== 0) console.log(`api output:\n${api.output()}`);
     expect(apiCode).toBe(0);
     expect(workerCode).toBe(0);
     expect(activeAfter).toBe(0);
