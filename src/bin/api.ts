@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createApp } from '../api/app.js';
+import { trackInFlight } from '../api/http-drain.js';
 import { createSiteDirectory } from '../api/site-directory.js';
 import { createLogger } from '../logger.js';
 import { createApiMetrics } from '../metrics/api-metrics.js';
@@ -78,11 +79,12 @@ logger.info({ port: config.PORT, host: config.HOST, publicUrl: config.PUBLIC_URL
 if (process.send) process.send('ready');
 
 let stopping = false;
-// A keep-alive connection whose client keeps sending is never idle, so close() alone would wait for
-// it until the shutdown timeout: once stopping, every answer closes its connection.
+const inFlight = trackInFlight(server);
+// Once stopping, every answer closes its connection, so clients move to another process.
 server.prependListener('request', (_req, res) => {
   if (stopping) res.setHeader('Connection', 'close');
 });
+const serverClosed = once(server, 'close');
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -100,10 +102,12 @@ async function shutdown(signal: string): Promise<void> {
   step = 'ending live queue streams';
   await liveFeed.close();
   step = 'finishing in-flight requests';
-  server.closeIdleConnections();
-  const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
-  await once(server, 'close');
-  clearInterval(closeIdle);
+  await inFlight.drained();
+  // Nothing is being answered: what is left are keep-alive sockets between requests, closed here
+  // rather than waited for (a client decides when it closes them).
+  step = 'closing connections';
+  server.closeAllConnections();
+  await serverClosed;
   sites.close();
   step = 'closing the queues';
   await queue.close();
