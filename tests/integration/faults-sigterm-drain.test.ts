@@ -67,7 +67,7 @@ describe('SIGTERM during load', () => {
     const posting = startPosting({ url, origin: url }, site, { clients: 24, pauseMs: 5, phase: () => phase });
     // Stop once the load is real (the API runs from source through tsx, slow to warm up on a busy machine).
     const warmStart = Date.now();
-    while (posting.posted.filter((p) => p.status === 202).length < 150 && Date.now() - warmStart < 15_000) await sleep(100);
+    while (posting.posted.filter((p) => p.status === 202).length < 150 && Date.now() - warmStart < 40_000) await sleep(100);
     phase = 'stopping';
     const termAt = Date.now();
     api.child.kill('SIGTERM');
