@@ -9,8 +9,16 @@ import { runSpamEval, runSpamTrain } from '../cli/spam-commands.js';
 import { loadDotEnv } from './startup.js';
 import { probePostgres } from '../service-checks.js';
 import { ensureDemoSite } from '../demo-site.js';
-import { createPool } from '../store/db.js';
+import { createPool, type Pool } from '../store/db.js';
 import { prepareDatabase } from '../store/migrate.js';
+
+/**
+ * Operators' commands (imports, exports, erasure, seeding) may rightly run one statement for minutes,
+ * so they have no statement timeout; the API's and workers' pools keep DB_STATEMENT_TIMEOUT_MS.
+ */
+function cliPool(url: string, size: number): Pool {
+  return createPool(url, size, { statementTimeoutMs: 0 });
+}
 
 // Entry file of the `reply-desk` command.
 const usage = `usage: reply-desk <command>
@@ -62,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     );
     // docker compose runs the API without `npm start`, so the one-shot migrate also makes the demo site.
     if (config.DEMO) {
-      const pool = createPool(config.DATABASE_URL, 1);
+      const pool = cliPool(config.DATABASE_URL, 1);
       try {
         if (await ensureDemoSite(pool, config.PUBLIC_URL, config.PORT)) process.stdout.write('created the demo site\n');
       } finally {
@@ -72,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'site') {
-    const pool = createPool(config.DATABASE_URL, 1);
+    const pool = cliPool(config.DATABASE_URL, 1);
     try {
       await runSiteCommand(pool, args, (line) => process.stdout.write(`${line}\n`));
     } finally {
@@ -81,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'moderator') {
-    const pool = createPool(config.DATABASE_URL, 1);
+    const pool = cliPool(config.DATABASE_URL, 1);
     try {
       await runModeratorCommand(pool, args, (line) => process.stdout.write(`${line}\n`), () => readPassword('Password: '));
     } finally {
@@ -90,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'spam' && args[0] === 'train') {
-    const pool = createPool(config.DATABASE_URL, 1);
+    const pool = cliPool(config.DATABASE_URL, 1);
     try {
       await runSpamTrain(pool, args.slice(1), print, (line) => process.stderr.write(`${line}\n`));
     } finally {
@@ -99,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'import' || command === 'export' || command === 'privacy') {
-    const pool = createPool(config.DATABASE_URL, 2);
+    const pool = cliPool(config.DATABASE_URL, 2);
     const print = (line: string) => process.stdout.write(`${line}\n`);
     try {
       if (command === 'import') return await runImportCommand(pool, args, { print, progress: (line) => process.stderr.write(`${line}\n`) });
