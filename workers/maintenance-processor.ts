@@ -4,14 +4,20 @@ import type { AnonymiseIpsData, AnonymiseIpsResult, MaintenanceJobName } from '.
 import type { Pool } from '../src/store/db.js';
 import { anonymiseOldIps } from '../src/store/privacy.js';
 import { listSites } from '../src/store/sites.js';
+import { pruneDeliveryAttempts } from '../src/store/webhooks.js';
 
 export interface MaintenanceProcessorDeps {
   db: Pool;
   logger: Logger;
   /** The clock (tests pass their own). */
   now?: () => Date;
-  /** Rows per UPDATE. @defaultValue 5000 */
+  /** Rows per UPDATE or DELETE. @defaultValue 5000 */
   batchSize?: number;
+  /**
+   * Days of webhook delivery log kept (admins read it to debug a receiver; a month covers any
+   * investigation, and the rows name comments). @defaultValue 30
+   */
+  deliveryLogDays?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -19,14 +25,15 @@ const DAY_MS = 86_400_000;
 /**
  * Runs scheduled upkeep. `anonymise-ips`: for every site with a retention window (`ipRetentionDays`
  * > 0), truncates the IPs and clears the user agents of comments received before the window, in
- * batches, and records one audit event per site that changed. Safe to run twice or concurrently:
- * truncated rows are not touched again. Postgres errors are rethrown so BullMQ retries.
+ * batches, and records one audit event per site that changed; then deletes webhook delivery-log rows
+ * older than `deliveryLogDays`. Safe to run twice or concurrently: truncated rows are not touched
+ * again, deleted ones are gone. Postgres errors are rethrown so BullMQ retries.
  */
 export function createMaintenanceProcessor(deps: MaintenanceProcessorDeps) {
   const batchSize = deps.batchSize ?? 5000;
   return async (job: Job<AnonymiseIpsData, AnonymiseIpsResult, MaintenanceJobName>): Promise<AnonymiseIpsResult> => {
     const now = deps.now?.() ?? new Date();
-    const result: AnonymiseIpsResult = { bySite: {}, total: 0 };
+    const result: AnonymiseIpsResult = { bySite: {}, total: 0, deliveriesPruned: 0 };
     for (const site of await listSites(deps.db)) {
       const days = site.settings.ipRetentionDays;
       if (days === 0) continue;
@@ -46,7 +53,13 @@ export function createMaintenanceProcessor(deps: MaintenanceProcessorDeps) {
         );
       }
     }
-    deps.logger.info({ jobId: job.id, anonymised: result.total }, 'IP retention run done');
+    const logCutoff = new Date(now.getTime() - (deps.deliveryLogDays ?? 30) * DAY_MS);
+    for (;;) {
+      const n = await pruneDeliveryAttempts(deps.db, logCutoff, batchSize);
+      result.deliveriesPruned += n;
+      if (n < batchSize) break;
+    }
+    deps.logger.info({ jobId: job.id, anonymised: result.total, deliveriesPruned: result.deliveriesPruned }, 'IP retention run done');
     return result;
   };
 }

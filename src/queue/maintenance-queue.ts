@@ -16,6 +16,8 @@ export interface AnonymiseIpsResult {
   /** Rows changed, by site (sites with none left out). */
   bySite: Record<string, number>;
   total: number;
+  /** Webhook delivery-log rows older than the log's window, deleted in the same run. */
+  deliveriesPruned: number;
 }
 
 export type MaintenanceQueue = Queue<AnonymiseIpsData, AnonymiseIpsResult, MaintenanceJobName>;

@@ -132,6 +132,20 @@ export async function insertDeliveryAttempt(db: Queryable, a: DeliveryAttempt): 
   );
 }
 
+/**
+ * Deletes up to `limit` delivery-log rows written before `before`, oldest first, and says how many.
+ * Ids grow with time, so walking the primary key from the start finds the old rows without an index
+ * on created_at.
+ */
+export async function pruneDeliveryAttempts(db: Queryable, before: Date, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from webhook_deliveries where id in (
+       select id from webhook_deliveries where created_at < $1 order by id limit $2)`,
+    [before, limit],
+  );
+  return rowCount ?? 0;
+}
+
 export interface LoggedAttempt extends DeliveryAttempt {
   id: number;
   createdAt: Date;

@@ -56,7 +56,7 @@ describe('IP retention job', () => {
 
     const run = createMaintenanceProcessor({ db: db.pool, logger, now: () => now, batchSize: 2 });
     const first = await run(job);
-    expect(first).toEqual({ bySite: { month: 3, week: 1 }, total: 4 });
+    expect(first).toEqual({ bySite: { month: 3, week: 1 }, total: 4, deliveriesPruned: 0 });
     expect(await row(oldV4)).toEqual({ ip: '203.0.113.0/24', user_agent: '', referrer: 'https://blog.example/p' });
     expect(await row(oldV6)).toEqual({ ip: '2001:db8:85a3::/48', user_agent: '', referrer: 'https://blog.example/p' });
     expect(await row(oldNoIp)).toMatchObject({ ip: null, user_agent: '' });
@@ -65,9 +65,25 @@ describe('IP retention job', () => {
     expect(await row(weekOld)).toMatchObject({ ip: '192.0.2.0/24', user_agent: '' });
 
     // Idempotent: nothing left to do, nothing logged.
-    expect(await run(job)).toEqual({ bySite: {}, total: 0 });
+    expect(await run(job)).toEqual({ bySite: {}, total: 0, deliveriesPruned: 0 });
     const events = await db.pool.query(`select site_id, actor, detail->>'comments' as n from moderation_events where action = 'anonymise_ips' order by site_id`);
     expect(events.rows).toEqual([{ site_id: 'month', actor: 'worker', n: '3' }, { site_id: 'week', actor: 'worker', n: '1' }]);
+  });
+
+  it('deletes webhook delivery-log rows older than the log window, oldest first, in batches', async () => {
+    const sub = await db.pool.query<{ id: number }>(
+      `insert into webhook_subscriptions (site_id, url, events, secret) values ('month', 'https://hooks.example/in', '{comment.created}', 's') returning id`);
+    const attempt = (daysOld: number) => db.pool.query(
+      `insert into webhook_deliveries (subscription_id, event_id, event_type, attempt, result, duration_ms, created_at)
+       values ($1, gen_random_uuid(), 'comment.created', 1, 'delivered', 5, $2)`, [sub.rows[0]!.id, daysAgo(daysOld)]);
+    for (const d of [90, 45, 31, 29, 1]) await attempt(d);
+    const run = createMaintenanceProcessor({ db: db.pool, logger, now: () => now, batchSize: 2 });
+    expect((await run(job)).deliveriesPruned).toBe(3);
+    const left = await db.pool.query<{ days: number }>(
+      `select round(extract(epoch from ($1::timestamptz - created_at)) / 86400)::int as days from webhook_deliveries order by id`, [now]);
+    expect(left.rows.map((r) => r.days)).toEqual([29, 1]);
+    // With a 7-day window the 29-day row goes too.
+    expect((await createMaintenanceProcessor({ db: db.pool, logger, now: () => now, deliveryLogDays: 7 })(job)).deliveriesPruned).toBe(1);
   });
 
   it('runs on its own from the repeatable schedule', async () => {
@@ -84,7 +100,7 @@ describe('IP retention job', () => {
     try {
       await waitFor('a scheduled run', () => results.length >= 2, 15_000);
       expect(results[0]!.bySite.month).toBeGreaterThanOrEqual(1);
-      expect(results[1]).toEqual({ bySite: {}, total: 0 });
+      expect(results[1]).toEqual({ bySite: {}, total: 0, deliveriesPruned: 0 });
       expect(await row(late)).toMatchObject({ ip: '203.0.113.0/24' });
     } finally {
       await worker.close();
