@@ -81,6 +81,7 @@ export function createApi(base: string, site: string) {
         maxDepth: typeof b.maxDepth === 'number' ? b.maxDepth : 5,
         flagUrl: typeof b.flagUrl === 'string' ? b.flagUrl : null,
         formToken: text(b.formToken),
+        replyMail: b.replyMail === true,
       };
       return { ...r, info };
     },

@@ -71,7 +71,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     field('email', t.email, info.requireEmail, input('email', 100, 'email')),
     field('url', t.website, false, input('url', 200, 'url')),
     h('p', { class: 'rd-save' }, save, h('label', { for: 'rd-f-save' }, t.save)),
-    h('p', { class: 'rd-save' }, notify, h('label', { for: 'rd-f-notify' }, t.notify)),
+    info.replyMail ? h('p', { class: 'rd-save' }, notify, h('label', { for: 'rd-f-notify' }, t.notify)) : null,
     message,
     h('p', { class: 'rd-submit-row' }, submit));
   inputs.email.setAttribute('aria-describedby', 'rd-email-notes');
@@ -155,7 +155,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     form.setAttribute('aria-busy', 'true');
     showMessage(null);
     ctx.announce(t.sending);
-    const r = await api.submit({ ...payload, key: attempt.key, formToken: info.formToken || null, lang: ctx.lang, notifyReplies: notify.checked });
+    const r = await api.submit({ ...payload, key: attempt.key, formToken: info.formToken || null, lang: ctx.lang, notifyReplies: info.replyMail && notify.checked });
     busy = false;
     submit.disabled = false;
     form.removeAttribute('aria-busy');

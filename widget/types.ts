@@ -33,6 +33,8 @@ export interface SiteInfo {
   flagUrl: string | null;
   /** Signed form token (render time, site, page) sent back with each comment; '' when none. */
   formToken: string;
+  /** The server can mail replies (SMTP is set up), so the form offers it. */
+  replyMail: boolean;
 }
 
 /** One field problem from a 422 (or a rejected submission). */

@@ -42,6 +42,11 @@ export interface AppDeps {
   intakeGuard?: IntakeGuard;
   /** Signs and checks form tokens (demo form, widget); left out, no form carries one. */
   formTokens?: FormTokens;
+  /**
+   * Mail can be sent (SMTP_URL is set), so forms offer "notify me of replies"; left out, they do not:
+   * a box whose mail never comes is a promise broken.
+   */
+  replyMail?: boolean;
   /** The moderators' dashboard at /admin; left out, there is none. */
   dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue'>;
   /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */
@@ -108,7 +113,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(createMailRoutes({ db: deps.db, events, training: createTrainingQueue(deps.redis, deps.dashboard.prefix), logger: deps.logger }));
   }
   // The widget's scripts (embed.js, count.js) and the site settings its form follows.
-  app.use(createEmbedRoutes({ sites: deps.sites, logger: deps.logger, formTokens: deps.formTokens }));
+  app.use(createEmbedRoutes({ sites: deps.sites, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail ?? false }));
   app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
   if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue }));

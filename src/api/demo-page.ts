@@ -65,6 +65,8 @@ export interface DemoPageInput {
   justPosted: SubmissionStatus | null;
   /** The signed form token (render time, site, page) for the form's hidden field; left out, none. */
   formToken?: string;
+  /** Offer "notify me of replies by mail" (SMTP is configured). @defaultValue false */
+  replyMail?: boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface DemoPageInput {
  * the widget in a shadow root on that container, which hides the server's copy; with it off, the
  * server's thread and form are the page (they work on HTML alone).
  */
-export function renderDemoPage({ site, comments, replyTo, justPosted, formToken }: DemoPageInput): string {
+export function renderDemoPage({ site, comments, replyTo, justPosted, formToken, replyMail = false }: DemoPageInput): string {
   const { requireName, requireEmail, maxDepth } = site.settings;
   const star = html`<span class="required" aria-hidden="true">*</span>`;
   const count = comments.length;
@@ -106,9 +108,9 @@ ${renderNotice(justPosted)}
 <input id="email" name="email" type="email" size="30" maxlength="100" aria-describedby="email-notes" autocomplete="email"${requireEmail ? trusted(' required') : ''}></p>
 <p class="comment-form-url"><label for="url">Website</label>
 <input id="url" name="url" type="url" size="30" maxlength="200" autocomplete="url"></p>
-<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
+${replyMail ? trusted(`<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
 <label for="notify_replies">Notify me of replies by mail.</label></p>
-<p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
+`) : ''}<p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
 <input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off"></p>
 <p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment">
 <input type="hidden" name="site" value="${site.id}">

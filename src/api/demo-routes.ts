@@ -20,7 +20,7 @@ export const DEMO_PAGE_CSP = [
 ].join('; ');
 
 /** GET /: the demo article with its thread rendered on the server. */
-export function createDemoRoutes(deps: { db: Queryable; queue: SubmissionsQueue; sites: SiteDirectory; formTokens?: FormTokens }): Router {
+export function createDemoRoutes(deps: { db: Queryable; queue: SubmissionsQueue; sites: SiteDirectory; formTokens?: FormTokens; replyMail?: boolean }): Router {
   const { db, queue, sites } = deps;
   const router = Router();
   router.get('/', async (req: Request, res: Response) => {
@@ -34,7 +34,7 @@ export function createDemoRoutes(deps: { db: Queryable; queue: SubmissionsQueue;
     const justPosted = postedId === null ? null : await loadSubmissionStatus(db, queue, postedId.toLowerCase());
     // The app's policy allows no script; this page runs one: the widget, from this origin only.
     res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': DEMO_PAGE_CSP }).type('html')
-      .send(renderDemoPage({ site, comments, replyTo, justPosted, formToken: deps.formTokens?.sign(site.id, DEMO_PAGE_ID, new Date()) }));
+      .send(renderDemoPage({ site, comments, replyTo, justPosted, formToken: deps.formTokens?.sign(site.id, DEMO_PAGE_ID, new Date()), replyMail: deps.replyMail ?? false }));
   });
   return router;
 }

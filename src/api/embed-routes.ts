@@ -25,6 +25,8 @@ export interface EmbedRoutesDeps {
   widgetDir?: string;
   /** Signs the form token handed to the widget with `?page=`; left out, none is handed out. */
   formTokens?: FormTokens;
+  /** Whether the form offers reply notifications by mail (SMTP is configured). */
+  replyMail: boolean;
 }
 
 interface WidgetManifest {
@@ -104,7 +106,7 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
     const page = typeof req.query.page === 'string' && req.query.page !== '' && byteLength(req.query.page) <= fieldLimits.page ? req.query.page : null;
     const formToken = page !== null && deps.formTokens ? deps.formTokens.sign(site.id, page, new Date()) : undefined;
     res.set('Cache-Control', formToken === undefined ? 'public, max-age=60' : 'no-store').json({
-      id: site.id, name: site.name, requireName, requireEmail, maxDepth, flagUrl: FLAG_URL_TEMPLATE,
+      id: site.id, name: site.name, requireName, requireEmail, maxDepth, flagUrl: FLAG_URL_TEMPLATE, replyMail: deps.replyMail,
       ...(formToken === undefined ? {} : { formToken }),
     });
   });

@@ -66,7 +66,7 @@ const intakeGuard = createIntakeGuard({
 });
 const app = createApp({
   db: pool, readDb: readPool, redis, queue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
-  trustProxy: config.TRUST_PROXY, demo: config.DEMO, formTokens, intakeGuard,
+  trustProxy: config.TRUST_PROXY, demo: config.DEMO, formTokens, intakeGuard, replyMail: config.SMTP_URL !== undefined,
   dashboard: {
     redis, prefix: config.QUEUE_PREFIX, sessionSecret, idleMinutes: config.SESSION_IDLE_MINUTES,
     secureCookies: config.PUBLIC_URL.startsWith('https:'), liveFeed, bulkQueue, boardQueues: queues,

@@ -67,7 +67,7 @@ describe('serving the widget', () => {
     const own = await fetch(`${env.api.url}/api/sites/${SITE}/public`, { headers: { origin: env.host.origin } });
     expect(own.status).toBe(200);
     expect(own.headers.get('access-control-allow-origin')).toBe(env.host.origin);
-    expect(await own.json()).toEqual({ id: SITE, name: `Site ${SITE}`, requireName: true, requireEmail: true, maxDepth: 5, flagUrl: 'api/comments/{id}/flag' });
+    expect(await own.json()).toEqual({ id: SITE, name: `Site ${SITE}`, requireName: true, requireEmail: true, maxDepth: 5, flagUrl: 'api/comments/{id}/flag', replyMail: false });
     const foreign = await fetch(`${env.api.url}/api/sites/${SITE}/public`, { headers: { origin: 'https://evil.example' } });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();

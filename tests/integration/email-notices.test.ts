@@ -56,7 +56,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as AddressInfo).port;
-  api = await startApi({ pool: db.pool, prefix });
+  api = await startApi({ pool: db.pool, prefix, replyMail: true });
   const open = { holdFirstTime: false, floodSeconds: 0, holdLinks: 0 };
   await addSite(db.pool, 'held', [api.origin], { ...open, moderation: 'pre' });
   await addSite(db.pool, 'other', [api.origin], { ...open, moderation: 'pre' });
@@ -169,6 +169,20 @@ describe('held-comment notices', () => {
 });
 
 describe('reply notices', () => {
+  it('forms offer them only where mail is set up: the widget\'s site info and the form without JavaScript', async () => {
+    await addSite(db.pool, 'demo', [api.origin], { holdFirstTime: false });
+    const noMail = await startApi({ pool: db.pool, prefix: `${prefix}-nomail` });
+    try {
+      for (const [server, offered] of [[api, true], [noMail, false]] as const) {
+        const info = (await (await fetch(`${server.url}/api/sites/demo/public`, { headers: { origin: api.origin } })).json()) as { replyMail: boolean };
+        expect(info.replyMail).toBe(offered);
+        expect((await (await fetch(`${server.url}/`)).text()).includes('name="notify_replies"')).toBe(offered);
+      }
+    } finally {
+      await noMail.close();
+    }
+  });
+
   it('a commenter who opted in gets one mail per approved reply, without the replier’s email, and can unsubscribe in one click', async () => {
     const parent = await comment('open', { email: 'parent@example.org', author: 'Pat', notifyReplies: true });
     await waitForStored(db.pool, parent);

@@ -68,6 +68,8 @@ export async function startApi(opts: {
   flood?: Partial<FloodWindows>;
   /** Sign and check form tokens with this secret. */
   formTokenSecret?: string;
+  /** Forms offer reply notifications (as when SMTP_URL is set). */
+  replyMail?: boolean;
 }): Promise<TestApi> {
   const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const queue = createSubmissionsQueue(redis, opts.prefix);
@@ -83,6 +85,7 @@ export async function startApi(opts: {
     db: opts.pool, redis, queue, sites, logger, publicUrl: url,
     enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000, trustProxy: opts.trustProxy ?? '', demo: true,
     formTokens: opts.formTokenSecret === undefined ? undefined : createFormTokens(opts.formTokenSecret),
+    replyMail: opts.replyMail,
     intakeGuard: opts.flood === undefined ? undefined : createIntakeGuard({
       redis, prefix: opts.prefix, logger,
       windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000, ...opts.flood },
