@@ -55,6 +55,10 @@ export const CHAR_GRAM = 'c:';
  * (links, their hosts, digits, capitals, phone- or email-like strings, length). HTML is read as the
  * text a reader would see (see toPlainText). Nothing is a hard-coded spam phrase: which features
  * mean spam is learned.
+ *
+ * The order is fixed: every other feature, then the length (`s:words=…`, always there), then the
+ * character n-grams. A stored example keeps only ids, and this is how it still tells its character
+ * n-grams apart (see charGramsStart).
  */
 export function featurise(input: SpamInput): Feature[] {
   const raw = toPlainText(input.body.slice(0, MAX_CHARS));
@@ -71,12 +75,6 @@ export function featurise(input: SpamInput): Feature[] {
     add(`w:${w}`);
     if (i + 1 < words.length) add(`b:${w} ${words[i + 1] as string}`);
     if (i + 2 < words.length) add(`t:${w} ${words[i + 1] as string} ${words[i + 2] as string}`);
-    // 3- and 4-grams: 5-grams of short texts mostly repeat the words themselves (measured: adding
-    // them lowered the ranking on comment and SMS corpora).
-    const padded = ` ${w} `;
-    for (let n = 3; n <= 4; n++) {
-      for (let j = 0; j + n <= padded.length; j++) add(`${CHAR_GRAM}${padded.slice(j, j + n)}`);
-    }
   }
 
   const urls = raw.match(urlPattern) ?? [];
@@ -101,7 +99,6 @@ export function featurise(input: SpamInput): Feature[] {
   if (letters.length >= 8) add(`s:caps=${bucket(upper.length / letters.length, [0.3, 0.6, 0.9])}`);
   const digits = raw.replace(/\D/g, '').length;
   add(`s:digits=${bucket(digits / Math.max(raw.length, 1), [0.02, 0.08, 0.2])}`);
-  add(`s:words=${bucket(words.length, [3, 8, 20, 50, 150])}`);
   if (/[!?]{2,}/.test(raw)) add('s:!!');
   if (/\p{Extended_Pictographic}/u.test(raw)) add('s:emoji');
   if (/[£$€]\s?\d|\d\s?[£$€]/u.test(raw)) add('s:money');
@@ -111,5 +108,29 @@ export function featurise(input: SpamInput): Feature[] {
     add('s:website');
     add(`u:${site}`);
   }
+  // The length, always present, closes the features other than character n-grams (charGramsStart).
+  add(`s:words=${bucket(words.length, WORD_BUCKETS)}`);
+  // Character 3- and 4-grams of each word: 5-grams of short texts mostly repeat the words themselves
+  // (measured: adding them lowered the ranking on comment and SMS corpora).
+  for (const w of words) {
+    const padded = ` ${w} `;
+    for (let n = 3; n <= 4; n++) {
+      for (let j = 0; j + n <= padded.length; j++) add(`${CHAR_GRAM}${padded.slice(j, j + n)}`);
+    }
+  }
   return [...seen.values()];
+}
+
+const WORD_BUCKETS = [3, 8, 20, 50, 150] as const;
+// The ids `s:words=…` can take: one of them ends the features other than character n-grams.
+const lengthIds = new Set(Array.from({ length: WORD_BUCKETS.length + 1 }, (_, i) => hashFeature(`s:words=${i}`)));
+
+/**
+ * Where a featurised example's character n-grams begin: right after its length feature. An example
+ * learned before character n-grams came last has its length near the end, so all but a few of its
+ * features count as words: it is read as it was, only less finely.
+ */
+export function charGramsStart(ids: readonly number[]): number {
+  for (let i = ids.length - 1; i >= 0; i--) if (lengthIds.has(ids[i] as number)) return i + 1;
+  return ids.length;
 }

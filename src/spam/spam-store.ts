@@ -91,10 +91,12 @@ export function toTrainingDelta(examples: readonly TrainingExample[], stored: re
 
 /*
  * Everything a batch writes, in one statement (one round trip): the model row's counts and version,
- * every feature's signed delta, and the training rows. A feature row that does not exist yet can
- * only gain (unlearning touches rows that learning created, under the same model lock), so inserting
- * the raw delta and adding it on conflict is exact. Data-modifying CTEs all run, whether or not the
- * final select reads them.
+ * every feature's signed delta, and the training rows, each stamped with the new version (workers
+ * reload the examples changed since theirs). A forgotten example leaves a removal row with that
+ * version, which learning it again deletes. A feature row that does not exist yet can only gain
+ * (unlearning touches rows that learning created, under the same model lock), so inserting the raw
+ * delta and adding it on conflict is exact. Data-modifying CTEs all run, whether or not the final
+ * select reads them; forgotten and learned examples are disjoint, so no row is written twice.
  */
 const applyDelta = `
 with m as (
@@ -110,10 +112,18 @@ with m as (
      set spam = greatest(0, f.spam + excluded.spam), ham = greatest(0, f.ham + excluded.ham), version = excluded.version
 ), del as (
   delete from spam_training where model = $1 and example = any($9::text[])
+), gone as (
+  insert into spam_training_removals (model, example, version)
+  select $1, x, (select version from m) from unnest($9::text[]) as x
+  on conflict (model, example) do update set version = excluded.version
 ), ins as (
-  insert into spam_training (model, example, label, features)
-  select $1, x.example, x.label, x.features::int[] from unnest($10::text[], $11::text[], $12::text[]) as x(example, label, features)
-  on conflict (model, example) do update set label = excluded.label, features = excluded.features, trained_at = now()
+  insert into spam_training (model, example, label, features, version)
+  select $1, x.example, x.label, x.features::int[], (select version from m)
+    from unnest($10::text[], $11::text[], $12::text[]) as x(example, label, features)
+  on conflict (model, example) do update
+     set label = excluded.label, features = excluded.features, version = excluded.version, trained_at = now()
+), back as (
+  delete from spam_training_removals where model = $1 and example = any($10::text[])
 )
 select version from m`;
 
@@ -180,4 +190,31 @@ export async function loadSpamModelChanges(db: Queryable, model: string, sinceVe
     hamFeatures: Number(first.ham_features),
     features: rows.filter((r) => r.feature !== null).map((r) => ({ id: r.feature as number, spam: r.spam ?? 0, ham: r.ham ?? 0 })),
   };
+}
+
+/** The examples learned, relabelled or forgotten after `sinceVersion`, up to `untilVersion`. */
+export interface SpamTrainingChanges {
+  examples: { example: string; label: SpamLabel; features: number[] }[];
+  forgotten: string[];
+}
+
+/**
+ * Bounded by the counts' version that loadSpamModelChanges just returned, so that the examples and the
+ * counts describe the same commits: an example changed by a later commit is left for the next reload
+ * (its row, or its removal, then carries the later version). Versions commit in order (trainers take
+ * turns under the model's row lock), so nothing at or below `untilVersion` can still appear.
+ */
+export async function loadSpamTrainingChanges(db: Queryable, model: string, sinceVersion: number, untilVersion: number): Promise<SpamTrainingChanges> {
+  const { rows } = await db.query<{ example: string; label: SpamLabel | null; features: number[] | null }>(
+    `select example, label, features from spam_training where model = $1 and version > $2 and version <= $3
+     union all
+     select example, null, null from spam_training_removals where model = $1 and version > $2 and version <= $3`,
+    [model, sinceVersion, untilVersion],
+  );
+  const changes: SpamTrainingChanges = { examples: [], forgotten: [] };
+  for (const r of rows) {
+    if (r.label === null || r.features === null) changes.forgotten.push(r.example);
+    else changes.examples.push({ example: r.example, label: r.label, features: r.features });
+  }
+  return changes;
 }

@@ -78,7 +78,8 @@ describe('the model in Postgres', () => {
     expect(await trainSpamModel(db.pool, 'roundtrip', examples)).toMatchObject({ learned: 0, unchanged: seed.length });
 
     const memory = viewOf(trainInMemory(seed.map(([text, label]) => ({ text, label }))));
-    const models = createSpamModels(db.pool, { refreshMs: 0 });
+    // retrainFactor 0: the layer follows every change at once (a worker may keep the last one a while).
+    const models = createSpamModels(db.pool, { refreshMs: 0, retrainFactor: 0 });
     const text = 'check out my channel for covers';
     expect(scoreSpam(await models.viewFor('roundtrip'), { body: text })).toEqual(scoreSpam(memory, { body: text }));
 
@@ -89,6 +90,25 @@ describe('the model in Postgres', () => {
     await trainSpamModel(db.pool, 'roundtrip', [examples[0]!]);
     expect(scoreSpam(await models.viewFor('roundtrip'), { body: text }).pSpam).toBe(before);
     expect(scoreSpam(await createSpamModels(db.pool).viewFor('roundtrip'), { body: text }).pSpam).toBe(before);
+  });
+
+  it('a forgotten example leaves its removal for workers to follow, and learning it again takes that back', async () => {
+    const examples = seed.map(([text, label], i) => ({ example: `seed-${i}`, label, features: featurise({ body: text }).map((f) => f.id) }));
+    await trainSpamModel(db.pool, 'forget', examples);
+    const models = createSpamModels(db.pool, { refreshMs: 0, retrainFactor: 0 });
+    const text = 'check out my channel for covers';
+    const before = scoreSpam(await models.viewFor('forget'), { body: text });
+
+    expect(await trainSpamModel(db.pool, 'forget', [{ example: 'seed-0', label: null, features: [] }])).toMatchObject({ forgotten: 1 });
+    const { rows: removed } = await db.pool.query(`select example from spam_training_removals where model = 'forget'`);
+    expect(removed).toEqual([{ example: 'seed-0' }]);
+    const without = viewOf(trainInMemory(seed.slice(1).map(([t, label]) => ({ text: t, label }))));
+    expect(scoreSpam(await models.viewFor('forget'), { body: text })).toEqual(scoreSpam(without, { body: text }));
+
+    await trainSpamModel(db.pool, 'forget', [examples[0]!]);
+    const { rows: left } = await db.pool.query(`select example from spam_training_removals where model = 'forget'`);
+    expect(left).toEqual([]);
+    expect(scoreSpam(await models.viewFor('forget'), { body: text })).toEqual(before);
   });
 });
 

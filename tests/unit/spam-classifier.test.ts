@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classifierThresholds, spamClassifier } from '../../src/moderation/rules/classifier-rule.js';
 import { toEvalMetrics, trainInMemory } from '../../src/spam/evaluate.js';
-import { featurise, hashFeature } from '../../src/spam/features.js';
-import { scoreSpam } from '../../src/spam/score-spam.js';
-import { createSpamModel, learnExample, viewOf, type SpamLabel } from '../../src/spam/spam-model.js';
+import { charGramsStart, featurise, hashFeature } from '../../src/spam/features.js';
+import { defaultClassifierOptions, layerFor, scoreSpam } from '../../src/spam/score-spam.js';
+import { trainSpamLayer } from '../../src/spam/spam-layer.js';
+import { createSpamModel, learnExample, viewOf, type SpamLabel, type SpamModel } from '../../src/spam/spam-model.js';
 import { baseContext } from './support/check-context.js';
 
 const spam = [
@@ -47,6 +48,15 @@ describe('featurise', () => {
     expect(textual('Ꮩiagra fr\u200Bee m0ney')).toEqual(textual('viagra free money'));
   });
 
+  it('lists the character n-grams last, right after the length, so that ids alone still tell them apart', () => {
+    const features = featurise({ body: 'Check out my CHANNEL http://x.xyz' });
+    const start = charGramsStart(features.map((f) => f.id));
+    expect(features[start - 1]?.name).toMatch(/^s:words=/);
+    expect(features.slice(start).every((f) => f.name.startsWith('c:'))).toBe(true);
+    expect(features.slice(0, start).some((f) => f.name.startsWith('c:'))).toBe(false);
+    expect(charGramsStart([1, 2, 3])).toBe(3);
+  });
+
   it('hashes stably (the stored model depends on it)', () => {
     expect(hashFeature('w:free')).toBe(hashFeature('w:free'));
     expect(hashFeature('w:free')).not.toBe(hashFeature('w:fref'));
@@ -76,8 +86,7 @@ describe('scoreSpam', () => {
     const before = scoreSpam(viewOf(model), { body: text }).pSpam;
     learnExample(model, ids('zorbex crypto signals, join now'), 'spam');
     const after = scoreSpam(viewOf(model), { body: text }).pSpam;
-    expect(after).toBeGreaterThan(before);
-    expect(after).toBeGreaterThan(0.5);
+    expect(after - before).toBeGreaterThan(0.15);
     learnExample(model, ids('zorbex crypto signals, join now'), 'spam', -1);
     expect(scoreSpam(viewOf(model), { body: text }).pSpam).toBe(before);
     expect(model).toEqual(trainInMemory(labelled));
@@ -108,6 +117,65 @@ describe('scoreSpam', () => {
     const view = viewOf(site, shared);
     expect(view.spamDocs).toBe(13);
     expect(scoreSpam(view, { body: 'zorbex crypto signals' }).pSpam).toBeGreaterThan(scoreSpam(viewOf(site), { body: 'zorbex crypto signals' }).pSpam);
+  });
+});
+
+// The same examples as stored in Postgres: one entry per example id (no content keys, no counts).
+function asStored(model: SpamModel): SpamModel {
+  const stored = { ...model, spam: new Map(model.spam), ham: new Map(model.ham), examples: new Map() };
+  let n = 0;
+  for (const e of model.examples.values()) {
+    for (let i = 0; i < e.count; i++) stored.examples.set(`comment-${n++}`, { label: e.label, features: e.features, count: 1 });
+  }
+  return stored;
+}
+
+describe('the layer', () => {
+  const body = 'check out my channel, I post covers';
+
+  it('depends on the examples, not on the order they were learned in', () => {
+    const forwards = trainInMemory(labelled);
+    const backwards = trainInMemory([...labelled].reverse());
+    expect(scoreSpam(viewOf(backwards), { body })).toEqual(scoreSpam(viewOf(forwards), { body }));
+    expect(layerFor(viewOf(backwards))).toEqual(layerFor(viewOf(forwards)));
+  });
+
+  it('is the same for a model keyed by example (as stored) as for one keyed by content, repeats included', () => {
+    const memory = trainInMemory([...labelled, labelled[0] as (typeof labelled)[number], labelled[0] as (typeof labelled)[number]]);
+    expect([...memory.examples.values()].some((e) => e.count === 3)).toBe(true);
+    const stored = asStored(memory);
+    expect(stored.examples.size).toBe(labelled.length + 2);
+    expect(scoreSpam(viewOf(stored), { body })).toEqual(scoreSpam(viewOf(memory), { body }));
+  });
+
+  it('is trained again when the model changes, and not before', () => {
+    const model = trainInMemory(labelled);
+    const first = layerFor(viewOf(model));
+    expect(layerFor(viewOf(model))).toBe(first);
+    learnExample(model, ids('zorbex crypto signals'), 'spam');
+    const second = layerFor(viewOf(model));
+    expect(second).not.toBe(first);
+    learnExample(model, ids('zorbex crypto signals'), 'spam', -1);
+    expect(layerFor(viewOf(model))).toEqual(first);
+  });
+
+  it('needs an example of each class; naive Bayes alone scores without it', () => {
+    const model = trainInMemory(labelled);
+    const onlySpam = { ...model, examples: new Map([...model.examples].filter(([, e]) => e.label === 'spam')) };
+    expect(trainSpamLayer(viewOf(onlySpam), defaultClassifierOptions)).toBeNull();
+    expect(scoreSpam(viewOf(onlySpam), { body }).pSpam).toBeGreaterThan(0.5);
+  });
+
+  it('with enough examples of each class carries the score alone, and ranks a held-out spam above a ham', () => {
+    const many = trainInMemory(Array.from({ length: 20 }, () => labelled).flat());
+    const layer = layerFor(viewOf(many));
+    expect(layer?.examples).toBe(20 * labelled.length);
+    expect(layer?.nbWeight).toBeGreaterThan(0);
+    const spamScore = scoreSpam(viewOf(many), { body: 'subscribe to my channel for free covers' });
+    const hamScore = scoreSpam(viewOf(many), { body: 'the drummer in the second verse is incredible' });
+    expect(spamScore.pSpam).toBeGreaterThan(0.86);
+    expect(hamScore.pSpam).toBeLessThan(0.2);
+    expect(spamScore.features[0]?.weight).toBeGreaterThan(0);
   });
 });
 
