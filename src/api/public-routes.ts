@@ -9,11 +9,14 @@ import type { IntakeGuard, RateLimitName } from '../flood/intake-guard.js';
 import { enqueueSubmission, type SubmissionsQueue } from '../queue/submissions-queue.js';
 import { countApproved, listApprovedComments, listApprovedConversationsNewest } from '../store/comments.js';
 import type { Queryable } from '../store/db.js';
+import { createThreadVersionReader } from '../store/thread-versions.js';
 import { parseForm, parseJson, requireCommentContentType } from './body-parsers.js';
 import { findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
+import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
 import type { SiteDirectory } from './site-directory.js';
 import { assertOriginAllowed } from './site-origin.js';
 import { loadSubmissionStatus } from './submission-status.js';
+import { createThreadCache } from './thread-cache.js';
 import { decodeCursor, encodeCursor } from './thread-cursor.js';
 
 export interface PublicRoutesDeps {
@@ -36,6 +39,8 @@ const rateLimitWords: Record<RateLimitName, string> = {
 };
 
 const MAX_COUNT_PAGES = 100;
+/** How long one process answers /api/counts from memory: a new comment is counted within this. */
+export const COUNTS_CACHE_MS = 1000;
 
 function databaseDown(err: unknown): AppError {
   return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
@@ -78,6 +83,11 @@ function withCommentAnchor(url: string, id: string): string {
 export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const { db, queue, sites, publicUrl, enqueueTimeoutMs } = deps;
   const readDb = deps.readDb ?? db;
+  // Rendered answers kept in memory (src/api/thread-cache.ts): thread pages are checked against the
+  // thread's version on every request; counts, public for 30 s anyway, are kept for a second.
+  const threadAnswers = createThreadCache();
+  const readThreadVersion = createThreadVersionReader(readDb);
+  const countAnswers = createThreadCache({ ttlMs: COUNTS_CACHE_MS, maxBytes: 4 * 1024 * 1024 });
   const router = Router();
 
   router.post('/api/comments', requireCommentContentType, parseJson, parseForm, async (req: Request, res: Response) => {
@@ -161,28 +171,39 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     const site = await findSite(sites, siteId);
     if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
     assertOriginAllowed(req, site, 'shown');
-    let result;
-    let total: number | undefined;
+    // The version first, then the comments: a cached page is then never older than the version it is
+    // kept under, and a request that reads a newer version renders afresh (src/api/thread-cache.ts).
+    let thread;
     try {
-      [result, total] = await Promise.all([
-        order === 'newest'
-          ? listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
-          : listApprovedComments(readDb, { siteId, page, after, limit }),
-        // The heading's "12 Comments" comes with the first page (the count is kept on the page row).
-        cursorParam === null ? countApproved(readDb, siteId, [page]).then((c) => c[page] ?? 0) : undefined,
-      ]);
+      thread = await readThreadVersion({ siteId, page });
     } catch (err) {
       throw databaseDown(err);
     }
-    // Express adds a weak ETag and answers If-None-Match with 304; readers revalidate every time.
-    res.set('Cache-Control', 'no-cache').json({
-      comments: result.comments.map((c) => ({
-        id: c.id, parent: c.parentId, depth: c.depth, author: c.author, website: c.website || null,
-        html: c.html, createdAt: c.createdAt.toISOString(),
-      })),
-      nextCursor: result.next ? encodeCursor(result.next) : null,
-      ...(total === undefined ? {} : { total }),
+    const key = JSON.stringify(['thread', siteId, page, order, limit, cursorParam]);
+    const answer = await threadAnswers.get(key, thread?.version ?? 'none', async () => {
+      // No page row: nobody ever commented there, and the thread is empty without asking.
+      let result: Awaited<ReturnType<typeof listApprovedComments>> = { comments: [], next: null };
+      if (thread !== null) {
+        try {
+          result = order === 'newest'
+            ? await listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
+            : await listApprovedComments(readDb, { siteId, page, after, limit });
+        } catch (err) {
+          throw databaseDown(err);
+        }
+      }
+      return renderJsonAnswer(req, {
+        comments: result.comments.map((c) => ({
+          id: c.id, parent: c.parentId, depth: c.depth, author: c.author, website: c.website || null,
+          html: c.html, createdAt: c.createdAt.toISOString(),
+        })),
+        nextCursor: result.next ? encodeCursor(result.next) : null,
+        // The heading's "12 Comments" comes with the first page (the count is kept on the page row).
+        ...(cursorParam === null ? { total: thread?.approved ?? 0 } : {}),
+      });
     });
+    // Weak ETag as Express makes it, If-None-Match answered with 304; readers revalidate every time.
+    sendRenderedAnswer(res, answer, 'no-cache');
   });
 
   router.get('/api/counts', async (req: Request, res: Response) => {
@@ -194,13 +215,19 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     const site = await findSite(sites, siteId);
     if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
     assertOriginAllowed(req, site, 'shown');
-    let counts;
-    try {
-      counts = await countApproved(readDb, siteId, [...new Set(pages)]);
-    } catch (err) {
-      throw databaseDown(err);
-    }
-    res.set('Cache-Control', 'public, max-age=30').json({ site: siteId, counts });
+    const unique = [...new Set(pages)];
+    // Not checked against any version: reading the counts is the whole cost, and they are public for
+    // 30 s anyway. Pages in the order asked, as the answer's keys are.
+    const answer = await countAnswers.get(JSON.stringify(['counts', siteId, unique]), '', async () => {
+      let counts;
+      try {
+        counts = await countApproved(readDb, siteId, unique);
+      } catch (err) {
+        throw databaseDown(err);
+      }
+      return renderJsonAnswer(req, { site: siteId, counts });
+    });
+    sendRenderedAnswer(res, answer, 'public, max-age=30');
   });
 
   return router;
