@@ -18,6 +18,7 @@ const actionLabels: Record<string, string> = {
   report: 'Reported by readers', ban: 'Banned', unban: 'Lifted a ban', trust: 'Trusted', untrust: 'Stopped trusting',
   site_update: 'Changed site', bulk: 'Bulk action', undo: 'Undid', import: 'Imported', export: 'Exported',
   privacy_export: 'Exported a commenter’s data', privacy_erase: 'Erased a commenter’s data', anonymise_ips: 'Anonymised old IPs',
+  recheck: 'Rechecked with Akismet', webhook: 'Changed a webhook',
 };
 
 /** The audit page's URL for a query (empty fields left out), optionally with a cursor. */

@@ -9,7 +9,7 @@ import {
 import { webhookEventTypes, type WebhookEventType } from '../webhooks/comment-events.js';
 import { newWebhookSecret } from '../webhooks/webhook-signature.js';
 import { checkWebhookUrl } from '../webhooks/webhook-target.js';
-import { csrfTokenOf, currentModerator, requireAdmin, requireModerator } from './moderator-session.js';
+import { actorOf, csrfTokenOf, currentModerator, requireAdmin, requireModerator } from './moderator-session.js';
 import { renderWebhookPage, renderWebhooksPage, type WebhookFormValues } from './webhook-pages.js';
 
 const PAGE_SIZE = 50;
@@ -90,7 +90,7 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
     const sites = await listSites(db);
     const problem = error ?? (sites.some((s) => s.id === values.siteId) ? null : 'Choose a site.');
     if (problem !== null) return listPage(req, res, values, problem, 422);
-    const created = await insertSubscription(db, values, newWebhookSecret());
+    const created = await insertSubscription(db, values, newWebhookSecret(), actorOf(currentModerator(res)));
     res.redirect(303, `/admin/webhooks/${created.id}?notice=${encodeURIComponent('Webhook added. Give the signing secret below to the receiver.')}`);
   });
 
@@ -103,7 +103,7 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
     const s = await load(req);
     const { values, error } = readWebhookForm(req);
     if (error !== null) return detailPage(req, res, s, { ...values, siteId: s.siteId }, error, 422);
-    await updateSubscription(db, s.id, values);
+    await updateSubscription(db, s.id, values, actorOf(currentModerator(res)));
     res.redirect(303, `/admin/webhooks/${s.id}?notice=${encodeURIComponent('Saved.')}`);
   });
 
@@ -112,14 +112,14 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
     const raw = text(req, 'graceHours');
     const hours = raw === '' ? 24 : Number(raw);
     if (!Number.isInteger(hours) || hours < 0 || hours > 168) return detailPage(req, res, s, toValues(s), 'Keep the old secret for 0 to 168 hours.', 422);
-    await rotateSubscriptionSecret(db, s.id, newWebhookSecret(), hours * 3600);
+    await rotateSubscriptionSecret(db, s.id, newWebhookSecret(), hours * 3600, actorOf(currentModerator(res)));
     const notice = hours > 0 ? `New secret made; the old one stays valid for ${hours} hour(s).` : 'New secret made; the old one no longer works.';
     res.redirect(303, `/admin/webhooks/${s.id}?notice=${encodeURIComponent(notice)}`);
   });
 
   router.post('/webhooks/:id/delete', ...admin, async (req: Request, res: Response) => {
     const id = idOf(req);
-    if (!(await deleteSubscription(db, id))) throw new AppError(404, 'NOT_FOUND', 'No such webhook.');
+    if (!(await deleteSubscription(db, id, actorOf(currentModerator(res))))) throw new AppError(404, 'NOT_FOUND', 'No such webhook.');
     res.redirect(303, `/admin/webhooks?notice=${encodeURIComponent('Webhook deleted.')}`);
   });
 

@@ -1,10 +1,12 @@
 import type { Queryable } from './db.js';
 
-/** Every action the audit log records (the check on moderation_events.action, as sql/0005 and 0009 leave it). */
+/** Every action the audit log records (the check on moderation_events.action, as sql/0005, 0009, 0011 and 0014 leave it). */
 export const auditActions = [
   'approve', 'reject', 'spam', 'not_spam', 'delete', 'edit', 'report', 'ban', 'unban', 'trust', 'untrust', 'site_update', 'bulk', 'undo',
   // sql/0009: imports, exports and privacy requests.
   'import', 'export', 'privacy_export', 'privacy_erase', 'anonymise_ips',
+  // sql/0011: a held comment checked again with Akismet; sql/0014: webhook subscriptions changed.
+  'recheck', 'webhook',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

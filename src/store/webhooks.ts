@@ -47,19 +47,50 @@ export interface SubscriptionFields {
   description: string;
 }
 
-export async function insertSubscription(db: Queryable, f: SubscriptionFields, secret: string): Promise<WebhookSubscription> {
+/** Who changed a subscription, for the audit log; left out (tests, seeding), nothing is logged. */
+export interface WebhookActor {
+  /** The moderator's id (null: the command line). */
+  id: number | null;
+  /** The moderator's email at the time, or 'cli'. */
+  label: string;
+}
+
+/**
+ * The audit event of a change, as a CTE over the changed row `s`: the change and its record are one
+ * statement, so neither lands without the other. The detail is the subscription as it now is (a
+ * deletion: as it was), never a secret. Parameters $1 and $2 are the actor; $3 the operation.
+ */
+const auditChange = `audited as (
+  insert into moderation_events (actor_id, actor, action, site_id, detail)
+  select $1, $2, 'webhook', s.site_id,
+         jsonb_build_object('op', $3::text, 'webhook', s.id, 'url', s.url, 'events', s.events, 'active', s.active)
+           || coalesce($4::jsonb, '{}'::jsonb)
+    from s where $2::text is not null)`;
+
+function actorParams(actor: WebhookActor | undefined, op: 'add' | 'update' | 'rotate' | 'delete', extra: object | null = null): unknown[] {
+  return [actor?.id ?? null, actor?.label ?? null, op, extra === null ? null : JSON.stringify(extra)];
+}
+
+export async function insertSubscription(db: Queryable, f: SubscriptionFields, secret: string, actor?: WebhookActor): Promise<WebhookSubscription> {
   const { rows } = await db.query<SubscriptionRow>(
-    `insert into webhook_subscriptions (site_id, url, events, active, description, secret)
-     values ($1, $2, $3, $4, $5, $6) returning *`,
-    [f.siteId, f.url, f.events, f.active, f.description, secret],
+    `with s as (
+       insert into webhook_subscriptions (site_id, url, events, active, description, secret)
+       values ($5, $6, $7, $8, $9, $10) returning *),
+     ${auditChange}
+     select * from s`,
+    [...actorParams(actor, 'add'), f.siteId, f.url, f.events, f.active, f.description, secret],
   );
   return toSubscription(rows[0]!);
 }
 
-export async function updateSubscription(db: Queryable, id: number, f: Omit<SubscriptionFields, 'siteId'>): Promise<boolean> {
+export async function updateSubscription(db: Queryable, id: number, f: Omit<SubscriptionFields, 'siteId'>, actor?: WebhookActor): Promise<boolean> {
   const { rowCount } = await db.query(
-    `update webhook_subscriptions set url = $2, events = $3, active = $4, description = $5, updated_at = now() where id = $1`,
-    [id, f.url, f.events, f.active, f.description],
+    `with s as (
+       update webhook_subscriptions set url = $6, events = $7, active = $8, description = $9, updated_at = now()
+        where id = $5 returning *),
+     ${auditChange}
+     select 1 from s`,
+    [...actorParams(actor, 'update'), id, f.url, f.events, f.active, f.description],
   );
   return rowCount === 1;
 }
@@ -68,20 +99,28 @@ export async function updateSubscription(db: Queryable, id: number, f: Omit<Subs
  * Replaces the secret. The old one stays valid (deliveries are signed with both) until `graceSeconds`
  * from now; a rotation during an earlier grace period drops the oldest secret at once.
  */
-export async function rotateSubscriptionSecret(db: Queryable, id: number, secret: string, graceSeconds: number): Promise<boolean> {
+export async function rotateSubscriptionSecret(db: Queryable, id: number, secret: string, graceSeconds: number, actor?: WebhookActor): Promise<boolean> {
   const { rowCount } = await db.query(
-    `update webhook_subscriptions
-        set previous_secret = case when $3::int > 0 then secret end,
-            previous_secret_expires_at = case when $3::int > 0 then now() + make_interval(secs => $3::int) end,
-            secret = $2, updated_at = now()
-      where id = $1`,
-    [id, secret, graceSeconds],
+    `with s as (
+       update webhook_subscriptions
+          set previous_secret = case when $7::int > 0 then secret end,
+              previous_secret_expires_at = case when $7::int > 0 then now() + make_interval(secs => $7::int) end,
+              secret = $6, updated_at = now()
+        where id = $5 returning *),
+     ${auditChange}
+     select 1 from s`,
+    [...actorParams(actor, 'rotate', { graceSeconds }), id, secret, graceSeconds],
   );
   return rowCount === 1;
 }
 
-export async function deleteSubscription(db: Queryable, id: number): Promise<boolean> {
-  const { rowCount } = await db.query('delete from webhook_subscriptions where id = $1', [id]);
+export async function deleteSubscription(db: Queryable, id: number, actor?: WebhookActor): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `with s as (delete from webhook_subscriptions where id = $5 returning *),
+     ${auditChange}
+     select 1 from s`,
+    [...actorParams(actor, 'delete'), id],
+  );
   return rowCount === 1;
 }
 

@@ -32,12 +32,13 @@ export interface WidgetEnv {
  * may build at once), then starts the stack with site `demo` allowing the host site's origin and the
  * API's own (the demo article). The flood window is off: every test posts from 127.0.0.1.
  */
-export async function startWidgetEnv(settings: SiteSettingsInput = {}, opts: { worker?: boolean } = {}): Promise<WidgetEnv> {
+/** `replyMail`: the API says mail is set up, so the form offers reply notifications. */
+export async function startWidgetEnv(settings: SiteSettingsInput = {}, opts: { worker?: boolean; replyMail?: boolean } = {}): Promise<WidgetEnv> {
   await buildWidget();
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   const db = await createTestDatabase();
   const prefix = newQueuePrefix();
-  const api = await startApi({ pool: db.pool, prefix });
+  const api = await startApi({ pool: db.pool, prefix, replyMail: opts.replyMail });
   const worker = opts.worker === false ? null : await startWorker({ pool: db.pool, prefix });
   const [browser, host] = await Promise.all([launchBrowser(), startHostSite()]);
   await addSite(db.pool, SITE, [host.origin, api.origin], { floodSeconds: 0, ...settings });

@@ -23,7 +23,7 @@ let bob = '';
 let cy = '';
 
 beforeAll(async () => {
-  env = await startWidgetEnv({ holdFirstTime: false });
+  env = await startWidgetEnv({ holdFirstTime: false }, { replyMail: true });
   ann = await publishComment(env, { author: 'Ann Example', url: 'https://ann.example/', body: 'The *first* comment, with [a link](https://example.org/).' });
   bob = await publishComment(env, { author: 'Bob', body: 'A reply to Ann.\n\n> quoted\n\nand `code`.', parent: ann });
   cy = await publishComment(env, { author: 'Cy', body: 'A second conversation.' });
@@ -61,7 +61,8 @@ describe('the widget on a page of another origin', () => {
       expect(await time.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
       expect(await time.getAttribute('href')).toBe(`${url}#comment-${cy}`);
 
-      // The form, as WordPress words it, with the site's required fields.
+      // The form, as WordPress words it, with the site's required fields (and, mail being set up here,
+      // reply notifications).
       const form = v.widget.locator('form');
       expect(await v.widget.locator('h3').innerText()).toBe('Leave a Reply');
       expect(await form.locator('.rd-notes').innerText()).toBe('Your email address will not be published. Required fields are marked *');

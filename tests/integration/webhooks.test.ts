@@ -136,7 +136,8 @@ describe('subscribing and delivering', () => {
       expect(Object.keys(d.json.data.comment)).not.toEqual(expect.arrayContaining(['email']));
     }
     expect(new Set(deliveries.map((d) => d.json.id)).size).toBe(2);
-    expect((await attempts(id)).map((a) => [a.result, a.status_code])).toEqual([['delivered', 200], ['delivered', 200]]);
+    // The log row is written once the receiver has answered, a moment after it got the request.
+    await expect.poll(async () => (await attempts(id)).map((a) => [a.result, a.status_code])).toEqual([['delivered', 200], ['delivered', 200]]);
   });
 
   it('a tampered body or an old timestamp fails the reference verifier', async () => {
@@ -271,6 +272,18 @@ describe('the dashboard', () => {
     const mod = new DashboardClient(api.url);
     await mod.signIn('mod@example.org');
     expect((await mod.get('/admin/webhooks')).status).toBe(403);
+
+    // Every change an admin made in this file is in the audit log, by whom and to what, without a secret.
+    const { rows } = await db.pool.query<{ actor: string; site_id: string; detail: { op: string; webhook: number; url: string } }>(
+      `select actor, site_id, detail from moderation_events where action = 'webhook' order by id`);
+    expect(rows.map((r) => [r.detail.op, r.site_id, r.actor])).toEqual([
+      ['add', 'news', 'admin@example.org'], ['rotate', 'rot', 'admin@example.org'], ['rotate', 'rot', 'admin@example.org'], ['delete', 'flaky', 'admin@example.org'],
+    ]);
+    expect(rows[3]!.detail).toMatchObject({ webhook: flaky, url: `${receiverUrl}/flaky` });
+    const secrets = (await db.pool.query<{ secret: string }>('select secret from webhook_subscriptions')).rows.map((r) => r.secret);
+    for (const r of rows) for (const secret of secrets) expect(JSON.stringify(r.detail)).not.toContain(secret);
+    const audit = await admin.page('/admin/audit?action=webhook');
+    expect(audit.match(/Changed a webhook/g)?.length).toBeGreaterThanOrEqual(4);
   });
 });
 
