@@ -138,23 +138,26 @@ select version from m`;
 export async function trainSpamModel(pool: Pool, model: string, examples: readonly TrainingExample[]): Promise<TrainingResult> {
   return inTransaction(pool, async (db) => {
     // "do update" (a no-op write) rather than "do nothing": it takes the row lock either way.
-    const locked = await db.query<{ version: string }>(
-      'insert into spam_models (model) values ($1) on conflict (model) do update set model = excluded.model returning version',
-      [model],
-    );
+    // Named, so each connection plans these once (planning the write below cost ~1 ms a decision).
+    const locked = await db.query<{ version: string }>({
+      name: 'spam-lock-model',
+      text: 'insert into spam_models (model) values ($1) on conflict (model) do update set model = excluded.model returning version',
+      values: [model],
+    });
     const version = Number(locked.rows[0]?.version ?? 0);
-    const { rows: stored } = await db.query<StoredExample>(
-      'select example, label, features from spam_training where model = $1 and example = any($2::text[])',
-      [model, [...new Set(examples.map((e) => e.example))]],
-    );
+    const { rows: stored } = await db.query<StoredExample>({
+      name: 'spam-stored-examples',
+      text: 'select example, label, features from spam_training where model = $1 and example = any($2::text[])',
+      values: [model, [...new Set(examples.map((e) => e.example))]],
+    });
     const d = toTrainingDelta(examples, stored);
     if (d.features.size === 0 && d.upserts.length === 0 && d.deletes.length === 0) return { ...d.result, version };
-    const { rows } = await db.query<{ version: string }>(applyDelta, [
+    const { rows } = await db.query<{ version: string }>({ name: 'spam-apply-delta', text: applyDelta, values: [
       model, d.spamDocs, d.hamDocs, d.spamFeatures, d.hamFeatures,
       [...d.features.keys()], [...d.features.values()].map((c) => c[0]), [...d.features.values()].map((c) => c[1]),
       d.deletes,
       d.upserts.map((u) => u.example), d.upserts.map((u) => u.label), d.upserts.map((u) => `{${u.features.join(',')}}`),
-    ]);
+    ] });
     return { ...d.result, version: Number(rows[0]?.version ?? version) };
   });
 }
