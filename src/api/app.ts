@@ -22,6 +22,7 @@ import { createWebhookQueue } from '../queue/webhook-queue.js';
 import { createHealthRoutes } from './health-routes.js';
 import { createPublicRoutes } from './public-routes.js';
 import type { SiteDirectory } from './site-directory.js';
+import { precomputeHeaders } from './static-headers.js';
 
 export interface AppDeps {
   db: Pool;
@@ -64,8 +65,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', toTrustProxy(deps.trustProxy));
+  // Helmet's headers here depend on nothing in the request: set from a list made once (static-headers.ts).
   app.use(
-    helmet({
+    precomputeHeaders(helmet({
       contentSecurityPolicy: {
         useDefaults: false,
         // Our pages carry no script at all, and reader HTML can never load anything from elsewhere.
@@ -83,15 +85,11 @@ export function createApp(deps: AppDeps): Express {
       // Not "no-referrer": under it browsers send "Origin: null" even on a same-origin form post, and
       // the demo form's post would be refused as coming from a foreign origin.
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    }),
+    })),
   );
 
   // First, so every answer is counted, including errors, 404s and the CORS refusals below.
-  if (deps.metrics) {
-    app.use(deps.metrics.http);
-    app.use(deps.metrics.routes);
-  }
-  app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
+  if (deps.metrics) app.use(deps.metrics.http);
   // Preflights carry no site id, so any site's origin may ask; each route then checks its own site.
   app.use(
     '/api',
@@ -105,6 +103,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(createPublicRoutes(deps));
+  // After the public routes (no path of theirs is shared): a router none of whose routes match hands
+  // the request on only in the next turn of the event loop (setImmediate), and every comment posted
+  // would pay two such turns on its way past these.
+  if (deps.metrics) app.use(deps.metrics.routes);
+  app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
   // Comment events (webhooks, reply mails) from readers' flags and mail links, on the dashboard's queue prefix.
   const events = deps.dashboard ? createWebhookQueue(deps.redis, deps.dashboard.prefix) : undefined;
   app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events }));

@@ -35,17 +35,29 @@ export const parseForm: RequestHandler = express.urlencoded({
   limit: MAX_FORM, inflate: false, extended: false, parameterLimit: 100, verify: verifyFormUtf8,
 });
 
-/** 415 unless the body is JSON or a classic form post. */
-export const requireCommentContentType: RequestHandler = (req, _res, next) => {
-  if (!req.is(['application/json', 'application/x-www-form-urlencoded'])) {
-    return next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the comment as application/json or as a form (application/x-www-form-urlencoded).'));
+/** Which parser a comment body needs, or the 415 it earns: JSON or a classic form post, UTF-8 only. */
+function commentBodyType(req: Parameters<RequestHandler>[0]): 'json' | 'form' | AppError {
+  const type = req.is(['application/json', 'application/x-www-form-urlencoded']);
+  if (!type) {
+    return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the comment as application/json or as a form (application/x-www-form-urlencoded).');
   }
   // UTF-8 only: body-parser would decode UTF-16 JSON, and the invalid-UTF-8 check reads raw bytes.
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    return next(new AppError(415, 'UNSUPPORTED_CHARSET', 'Send the body as UTF-8.'));
+    return new AppError(415, 'UNSUPPORTED_CHARSET', 'Send the body as UTF-8.');
   }
-  next();
+  return type === 'application/json' ? 'json' : 'form';
+}
+
+/**
+ * The comment endpoint's body: 415 unless JSON or a classic form post, then read by the one parser
+ * for its type. One middleware rather than three (check, JSON, form): on the intake path every layer
+ * and every content-type check is paid per comment.
+ */
+export const parseCommentBody: RequestHandler = (req, res, next) => {
+  const type = commentBodyType(req);
+  if (type instanceof AppError) return next(type);
+  return (type === 'json' ? parseJson : parseForm)(req, res, next);
 };
 
 /** Maps body-parser's errors (which carry a `type`) to ours; anything else is returned as is. */

@@ -10,7 +10,7 @@ import { enqueueSubmission, type SubmissionsQueue } from '../queue/submissions-q
 import { countApproved, listApprovedComments, listApprovedConversationsNewest } from '../store/comments.js';
 import type { Queryable } from '../store/db.js';
 import { createThreadVersionReader } from '../store/thread-versions.js';
-import { parseForm, parseJson, requireCommentContentType } from './body-parsers.js';
+import { parseCommentBody } from './body-parsers.js';
 import { findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
 import type { SiteDirectory } from './site-directory.js';
@@ -90,7 +90,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const countAnswers = createThreadCache({ ttlMs: COUNTS_CACHE_MS, maxBytes: 4 * 1024 * 1024 });
   const router = Router();
 
-  router.post('/api/comments', requireCommentContentType, parseJson, parseForm, async (req: Request, res: Response) => {
+  router.post('/api/comments', parseCommentBody, async (req: Request, res: Response) => {
     const source = req.is('application/x-www-form-urlencoded') ? 'form' : 'json';
     const input = readCommentInput(req.body, source);
     if (input.site === '') throw new AppError(400, 'REQUIRED', 'The site is missing.', 'site');
@@ -104,11 +104,13 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (errors.length > 0) throw AppError.fields(errors);
 
     const received = new Date();
+    // Read once: req.ip walks the proxy chain on every read.
+    const ip = req.ip ?? null;
     // Counted after the input is valid (a reader fixing a typo is not throttled for it) and before the
-    // job exists: a refused submission costs Redis one script call and no queue entry.
+    // job exists: a refused submission costs Redis its share of one script call and no queue entry.
     let surge = false;
     if (deps.intakeGuard) {
-      const decision = await deps.intakeGuard.admit({ siteId: site.id, ip: req.ip ?? null, email: input.email, settings: site.settings });
+      const decision = await deps.intakeGuard.admit({ siteId: site.id, ip, email: input.email, settings: site.settings });
       if (!decision.allowed) {
         const wait = decision.retryAfterSeconds;
         throw new AppError(
@@ -124,7 +126,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     const submission: Submission = {
       id, siteId: site.id, page: input.page, pageUrl: sameSiteUrl(input.pageUrl, site), pageTitle: input.pageTitle,
       parentId: input.parentId, author: input.author, email: input.email, url: input.url, body: input.body,
-      honeypot: input.honeypot, key: input.key, ip: req.ip ?? null, userAgent: (req.get('user-agent') ?? '').slice(0, 500),
+      honeypot: input.honeypot, key: input.key, ip, userAgent: (req.get('user-agent') ?? '').slice(0, 500),
       referrer: (req.get('referer') ?? '').slice(0, 2000), receivedAt: received.toISOString(), source,
       formToken: token.status, formRenderedAt: token.renderedAt?.toISOString() ?? null, surge, lang: input.lang,
       // Without an email there is nobody to tell.

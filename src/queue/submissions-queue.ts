@@ -46,18 +46,35 @@ export class EnqueueTimeoutError extends Error {
   }
 }
 
-// Submissions that arrive in the same turn of the event loop go to Redis as one addBulk (one MULTI
+// Submissions that arrive in the same turn of the event loop go to Redis as one addBulk (one pipelined
 // round trip) instead of one add each: under a flood of replies the API then spends its time on
-// requests, not on socket writes. Each request still waits until Redis has its own job.
-const enqueueBatchers = new WeakMap<SubmissionsQueue, Batcher<Submission, void>>();
+// requests, not on socket writes. Each request still waits until Redis has its own job, and one timer
+// per batch, not per submission, bounds that wait.
+interface PendingEnqueue {
+  submission: Submission;
+  timeoutMs: number;
+}
+const enqueueBatchers = new WeakMap<SubmissionsQueue, Batcher<PendingEnqueue, void>>();
 const MAX_ENQUEUE_BATCH = 100;
 
-function enqueueBatcher(queue: SubmissionsQueue): Batcher<Submission, void> {
+function enqueueBatcher(queue: SubmissionsQueue): Batcher<PendingEnqueue, void> {
   let batcher = enqueueBatchers.get(queue);
   if (!batcher) {
-    batcher = createBatcher(async (subs: Submission[]) => {
-      await queue.addBulk(subs.map((s) => ({ name: 'submit' as const, data: s, opts: { jobId: s.id } })));
-      return subs.map(() => undefined);
+    batcher = createBatcher(async (items: PendingEnqueue[]) => {
+      // The batch is sent at once (no flush waits for another), so its wait starts with each item's.
+      const timeoutMs = Math.min(...items.map((i) => i.timeoutMs));
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          queue.addBulk(items.map(({ submission: s }) => ({ name: 'submit' as const, data: s, opts: { jobId: s.id } }))),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new EnqueueTimeoutError(timeoutMs)), timeoutMs);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return items.map(() => undefined);
     }, MAX_ENQUEUE_BATCH);
     enqueueBatchers.set(queue, batcher);
   }
@@ -65,19 +82,12 @@ function enqueueBatcher(queue: SubmissionsQueue): Batcher<Submission, void> {
 }
 
 /**
- * Queues a submission, resolving once Redis has stored the job. The job id is the comment id, so the
- * same submission queued twice (an idempotent retry) stays one job.
+ * Queues a submission, resolving once Redis has stored the job; rejects with EnqueueTimeoutError when
+ * Redis has not within `timeoutMs` (the job may still be stored later). The job id is the comment id,
+ * so the same submission queued twice (an idempotent retry) stays one job.
  */
-export async function enqueueSubmission(queue: SubmissionsQueue, submission: Submission, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EnqueueTimeoutError(timeoutMs)), timeoutMs);
-  });
-  try {
-    await Promise.race([enqueueBatcher(queue).add(submission), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function enqueueSubmission(queue: SubmissionsQueue, submission: Submission, timeoutMs: number): Promise<void> {
+  return enqueueBatcher(queue).add({ submission, timeoutMs });
 }
 
 /** Where a submission not yet in Postgres stands in the queue; null when the queue does not know it. */

@@ -5,6 +5,7 @@ import { createIntakeGuard } from '../../src/flood/intake-guard.js';
 import { createSurgeReader } from '../../src/flood/surge-state.js';
 import { toSiteSettings } from '../../src/domain/site-settings.js';
 import { createLogger } from '../../src/logger.js';
+import { createProducerRedis } from '../../src/redis.js';
 import type { TrainingJob } from '../../src/queue/training-queue.js';
 import { changeStatus } from '../../src/store/moderation-actions.js';
 import { createTrainingProcessor } from '../../workers/training-processor.js';
@@ -108,7 +109,41 @@ describe('rate limits at intake', () => {
     await accepted(await postJson(api, comment('limits'), from('203.0.113.50')));
   });
 
-  it('adds little to intake: the one script call per submission (figures printed)', async () => {
+  it('submissions that arrive together are counted in one script call, in order, exactly as one by one', async () => {
+    const guard = createIntakeGuard({
+      redis: api.redis, prefix: `${prefix}-together`, logger,
+      windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000 },
+    });
+    const settings = toSiteSettings({ rateLimitIp: 3, rateLimitNet: 100, rateLimitEmail: 100, rateLimitSite: 0, surgeFactor: 0 });
+    // Ten from one IP and two from another in the same turn of the event loop: one batch.
+    const decisions = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => guard.admit({ siteId: 'together', ip: '203.0.113.20', email: `t${i}@example.org`, settings })),
+      guard.admit({ siteId: 'together', ip: '203.0.113.21', email: 'u1@example.org', settings }),
+      guard.admit({ siteId: 'together', ip: '203.0.113.21', email: 'u2@example.org', settings }),
+    ]);
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false, false, false, false, false, false, true, true]);
+    expect(decisions[3]).toMatchObject({ allowed: false, limit: 'ip' });
+    // The refused ones counted nowhere: the IP's counter stands at its limit, not at 10.
+    expect(await api.redis.get(`${prefix}-together:flood:together:ip:203.0.113.20`)).toBe('3');
+  });
+
+  it('when Redis cannot answer, every submission of the batch is admitted uncounted (fail open)', async () => {
+    // Nothing listens on port 1; the producer connection refuses commands at once while disconnected.
+    const down = createProducerRedis('redis://127.0.0.1:1');
+    try {
+      const guard = createIntakeGuard({
+        redis: down, prefix: `${prefix}-down`, logger, timeoutMs: 200,
+        windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000 },
+      });
+      const settings = toSiteSettings({ rateLimitIp: 1, rateLimitSite: 1 });
+      const decisions = await Promise.all(Array.from({ length: 3 }, () => guard.admit({ siteId: 'down', ip: '203.0.113.30', email: 'd@example.org', settings })));
+      expect(decisions).toEqual([{ allowed: true, surge: false }, { allowed: true, surge: false }, { allowed: true, surge: false }]);
+    } finally {
+      down.disconnect();
+    }
+  });
+
+  it('adds little to intake: one script call per submission, or per batch of those that arrive together (figures printed)', async () => {
     const guard = createIntakeGuard({
       redis: api.redis, prefix: `${prefix}-bench`, logger,
       windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000 },
