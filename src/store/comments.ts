@@ -10,6 +10,8 @@ export interface PublicComment {
   website: string;
   html: string;
   createdAt: Date;
+  /** In a newest-first page, on a conversation's root: where the replies not shown yet start. */
+  moreReplies?: ThreadCursor;
 }
 
 /** Where a thread page starts: after this (received_at, id). */
@@ -42,28 +44,38 @@ export async function listApprovedComments(
       limit $5`,
     values: [q.siteId, q.page, q.after?.receivedAt ?? null, q.after?.id ?? null, q.limit + 1],
   });
-  const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return {
-    comments: page.map((r) => ({
-      id: r.id, parentId: r.parent_id, depth: r.depth, author: r.author_name, website: r.author_url,
-      html: r.body_html, createdAt: r.received_at,
-    })),
-    next: more && last ? { receivedAt: last.received_at, id: last.id } : null,
-  };
+  return toBoundedPage(rows, q.limit);
 }
 
 type PublicCommentRow = {
   id: string; parent_id: string | null; depth: number; author_name: string; author_url: string; body_html: string; received_at: Date;
 };
 
+/** Replies shown under each conversation of a newest-first page; the rest come from listApprovedReplies. */
+export const REPLIES_PER_CONVERSATION = 10;
 /**
- * Newest conversations first: a page is `limit` top-level comments, newest first, each followed by
- * all of its approved replies in the order they were written (as Disqus and Coral sort "newest"), so
- * a reply never arrives before the comment it answers. The cursor is the last top-level comment's.
- * A reply whose parent is not public (rejected or deleted later) counts as top-level, as in the
- * oldest-first list, where it stands alone.
+ * Comment HTML one thread answer carries at most (a comment may render to ~100 KB): a page stops early,
+ * with its cursor, rather than grow without bound. Always at least one comment (or conversation).
+ */
+export const MAX_ANSWER_HTML_BYTES = 1_000_000;
+
+/** How many of `sizes` fit in the answer's budget, counted in order; never fewer than one. */
+function fitting(sizes: number[], budget = MAX_ANSWER_HTML_BYTES): number {
+  let used = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    used += sizes[i] as number;
+    if (used > budget && i > 0) return i;
+  }
+  return sizes.length;
+}
+
+/**
+ * Newest conversations first: a page is up to `limit` top-level comments, newest first, each followed
+ * by its first {@link REPLIES_PER_CONVERSATION} approved replies in the order they were written (as
+ * Disqus and Coral sort "newest"), so a reply never arrives before the comment it answers. A root with
+ * more replies carries `moreReplies`, the cursor listApprovedReplies continues from. The page's cursor
+ * is the last top-level comment's. A reply whose parent is not public (rejected or deleted later)
+ * counts as top-level, as in the oldest-first list, where it stands alone.
  */
 export async function listApprovedConversationsNewest(
   db: Queryable,
@@ -83,25 +95,86 @@ export async function listApprovedConversationsNewest(
     [q.siteId, q.page, q.before?.receivedAt ?? null, q.before?.id ?? null, q.limit + 1],
   );
   const page = roots.slice(0, q.limit);
-  const last = page[page.length - 1];
   if (page.length === 0) return { comments: [], next: null };
-  // Walk down from the page's roots only (comments_parent_idx), so a deep page costs what it returns.
-  const { rows } = await db.query<PublicCommentRow & { root: number }>(
+  // Walk down from the page's roots only (comments_parent_idx), carrying ids and times alone: a
+  // conversation of thousands of replies costs its index walk, and only the replies shown (one more
+  // per root, to know there are more) are read whole.
+  const { rows } = await db.query<PublicCommentRow & { root: number; n: number }>(
     `with recursive tree as (
-       select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at, r.ord as root
+       select c.id, c.received_at, r.ord as root, c.id as top
          from unnest($1::uuid[]) with ordinality as r(id, ord)
          join comments c on c.id = r.id
        union all
-       select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at, t.root
+       select c.id, c.received_at, t.root, t.top
+         from tree t
+         join comments c on c.parent_id = t.id and c.status = 'approved'
+     ), ranked as (
+       select id, received_at, root,
+              case when id = top then 0 else row_number() over (partition by root, id = top order by received_at, id) end as n
+         from tree
+     )
+     select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at, k.root, k.n::int as n
+       from ranked k join comments c on c.id = k.id
+      where k.n <= $2 + 1
+      order by k.root, k.n`,
+    [page.map((r) => r.id), REPLIES_PER_CONVERSATION],
+  );
+  const conversations: PublicComment[][] = page.map(() => []);
+  for (const r of rows) {
+    const conversation = conversations[r.root - 1] as PublicComment[];
+    if (r.n > REPLIES_PER_CONVERSATION) {
+      const last = conversation[conversation.length - 1] as PublicComment;
+      const rootComment = conversation[0] as PublicComment;
+      rootComment.moreReplies = { receivedAt: last.createdAt, id: last.id };
+    } else conversation.push(toPublicComment(r));
+  }
+  const kept = fitting(conversations.map((c) => c.reduce((sum, x) => sum + Buffer.byteLength(x.html), 0)));
+  const last = page[kept - 1];
+  return {
+    comments: conversations.slice(0, kept).flat(),
+    next: (kept < page.length || roots.length > q.limit) && last ? { receivedAt: last.received_at, id: last.id } : null,
+  };
+}
+
+/**
+ * The replies of one conversation (every approved comment below `root`, at any depth) in the order
+ * they were written, after the cursor: what a newest-first page's `moreReplies` continues with. Empty
+ * when `root` is not an approved comment of this page.
+ */
+export async function listApprovedReplies(
+  db: Queryable,
+  q: { siteId: string; page: string; root: string; after: ThreadCursor | null; limit: number },
+): Promise<{ comments: PublicComment[]; next: ThreadCursor | null }> {
+  const { rows } = await db.query<PublicCommentRow>(
+    `with recursive tree as (
+       select c.id, c.received_at
+         from comments r
+         join comments c on c.parent_id = r.id and c.status = 'approved'
+        where r.id = $3 and r.status = 'approved'
+          and r.page_id = (select p.id from pages p where p.site_id = $1 and p.identifier = $2)
+       union all
+       select c.id, c.received_at
          from tree t
          join comments c on c.parent_id = t.id and c.status = 'approved'
      )
-     select * from tree order by root, received_at, id`,
-    [page.map((r) => r.id)],
+     select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at
+       from tree t join comments c on c.id = t.id
+      where (t.received_at, t.id) > (coalesce($4::timestamptz, '-infinity'), coalesce($5::uuid, '00000000-0000-0000-0000-000000000000'))
+      order by t.received_at, t.id
+      limit $6`,
+    [q.siteId, q.page, q.root, q.after?.receivedAt ?? null, q.after?.id ?? null, q.limit + 1],
   );
+  return toBoundedPage(rows, q.limit);
+}
+
+/** A keyset page of `limit` (fetched: limit + 1) cut to the answer's budget, with the cursor to go on. */
+function toBoundedPage(rows: PublicCommentRow[], limit: number): { comments: PublicComment[]; next: ThreadCursor | null } {
+  const page = rows.slice(0, limit);
+  const kept = fitting(page.map((r) => Buffer.byteLength(r.body_html)));
+  const last = page[kept - 1];
   return {
-    comments: rows.map(toPublicComment),
-    next: roots.length > q.limit && last ? { receivedAt: last.received_at, id: last.id } : null,
+    comments: page.slice(0, kept).map(toPublicComment),
+    next: (kept < page.length || rows.length > limit) && last ? { receivedAt: last.received_at, id: last.id } : null,
   };
 }
 
