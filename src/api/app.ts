@@ -90,6 +90,13 @@ export function createApp(deps: AppDeps): Express {
 
   // First, so every answer is counted, including errors, 404s and the CORS refusals below.
   if (deps.metrics) app.use(deps.metrics.http);
+  // Every /api answer depends on Origin (CORS headers for a site's origin, none or a 403 for others),
+  // also when cors() adds no headers: without Vary a shared cache could hand one origin's answer (or
+  // the no-Origin one) to another (`public, max-age` on counts and site settings invites caching).
+  app.use('/api', (_req, res, next) => {
+    res.vary('Origin');
+    next();
+  });
   // Preflights carry no site id, so any site's origin may ask; each route then checks its own site.
   app.use(
     '/api',
@@ -116,7 +123,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(createMailRoutes({ db: deps.db, events, training: createTrainingQueue(deps.redis, deps.dashboard.prefix), logger: deps.logger }));
   }
   // The widget's scripts (embed.js, count.js) and the site settings its form follows.
-  app.use(createEmbedRoutes({ sites: deps.sites, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail ?? false }));
+  app.use(createEmbedRoutes({ sites: deps.sites, db: deps.readDb ?? deps.db, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail ?? false }));
   app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
   if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue }));

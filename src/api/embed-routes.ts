@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import type { FormTokens } from '../flood/form-token.js';
-import { fieldLimits, byteLength } from '../domain/field-limits.js';
+import { fieldLimits } from '../domain/field-limits.js';
+import { closureFields, closureOf, type ThreadClosure } from '../domain/thread-closure.js';
+import type { Queryable } from '../store/db.js';
+import { loadThreadVersions } from '../store/thread-versions.js';
 import { projectRoot } from '../paths.js';
+import { checkText, oneQueryString } from './query-values.js';
+import { toReadError } from './read-errors.js';
 import type { SiteDirectory } from './site-directory.js';
 import { assertOriginAllowed } from './site-origin.js';
 
@@ -20,6 +25,8 @@ export const FLAG_URL_TEMPLATE: string | null = 'api/comments/{id}/flag';
 
 export interface EmbedRoutesDeps {
   sites: SiteDirectory;
+  /** Where `?page=`'s closed state is read (the read replica, if any); left out, it is not said. */
+  db?: Queryable;
   logger: Logger;
   /** @defaultValue {@link DEFAULT_WIDGET_DIR} */
   widgetDir?: string;
@@ -91,23 +98,35 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
   }));
 
   router.get('/api/sites/:id/public', async (req: Request, res: Response) => {
+    const id = checkText(String(req.params.id), 'site', 200);
+    const page = oneQueryString(req, 'page', false, fieldLimits.page);
     let site;
     try {
-      site = await deps.sites.get(String(req.params.id));
+      site = await deps.sites.get(id);
     } catch (err) {
-      throw new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
+      throw toReadError(err);
     }
     if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
     assertOriginAllowed(req, site, 'shown');
     // Only what the form and the thread need: never the origins, word lists or moderation rules.
     const { requireName, requireEmail, maxDepth } = site.settings;
-    // With ?page=, the widget's signed form token for that page comes along (render time = now), so
-    // the answer is the reader's own and never cached; without it, the settings are cacheable as before.
-    const page = typeof req.query.page === 'string' && req.query.page !== '' && byteLength(req.query.page) <= fieldLimits.page ? req.query.page : null;
+    // With ?page=, the widget's signed form token for that page comes along (render time = now), and
+    // whether that page still takes comments, so the answer is the reader's own and never cached;
+    // without it, the settings are cacheable as before.
+    let closure: ThreadClosure | undefined;
+    if (page !== null && deps.db) {
+      try {
+        const [thread] = await loadThreadVersions(deps.db, [{ siteId: site.id, page }]);
+        closure = closureOf(thread ?? null, site.settings.closeAfterDays, new Date());
+      } catch (err) {
+        throw toReadError(err, 'page');
+      }
+    }
     const formToken = page !== null && deps.formTokens ? deps.formTokens.sign(site.id, page, new Date()) : undefined;
-    res.set('Cache-Control', formToken === undefined ? 'public, max-age=60' : 'no-store').json({
+    res.set('Cache-Control', page === null ? 'public, max-age=60' : 'no-store').json({
       id: site.id, name: site.name, requireName, requireEmail, maxDepth, flagUrl: FLAG_URL_TEMPLATE, replyMail: deps.replyMail,
       ...(formToken === undefined ? {} : { formToken }),
+      ...(closure === undefined ? {} : closureFields(closure)),
     });
   });
 

@@ -16,6 +16,12 @@ function wantsAdminHtml(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'html';
 }
 
+/** A route's path value that is not percent-encoded UTF-8 (`/feeds/x/pages/%FF.atom`): the router's 400, as ours. */
+function toPathDecodeError(err: unknown): AppError | null {
+  if (!(err instanceof URIError) || (err as URIError & { status?: number }).status !== 400) return null;
+  return new AppError(400, 'INVALID_ENCODING', 'The address holds a value that is not valid UTF-8.', 'path');
+}
+
 export const notFound: RequestHandler = (_req, _res, next) => {
   next(new AppError(404, 'NOT_FOUND', 'There is nothing here.'));
 };
@@ -27,7 +33,7 @@ export const notFound: RequestHandler = (_req, _res, next) => {
  */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let appError = err instanceof AppError ? err : toBodyParserAppError(err);
+    let appError = err instanceof AppError ? err : toBodyParserAppError(err) ?? toPathDecodeError(err);
     if (appError === null) {
       const errorId = randomUUID();
       logger.error({ errorId, err, method: req.method, path: req.path }, 'unexpected error');

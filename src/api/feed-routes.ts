@@ -3,16 +3,15 @@ import { Router, type Request, type Response } from 'express';
 import { listFeedComments, loadFeedPage, renderAtomFeed } from '../export/atom-feed.js';
 import { AppError } from '../errors.js';
 import type { Queryable } from '../store/db.js';
+import { fieldLimits } from '../domain/field-limits.js';
+import { checkText, oneQueryString } from './query-values.js';
+import { toReadError } from './read-errors.js';
 import type { SiteDirectory } from './site-directory.js';
 
 export interface FeedRoutesDeps {
   db: Queryable;
   sites: SiteDirectory;
   publicUrl: string;
-}
-
-function databaseDown(err: unknown): AppError {
-  return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
 }
 
 /**
@@ -52,12 +51,12 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
   const router = Router();
 
   const feed = async (req: Request, res: Response, pageIdentifier: string | null): Promise<void> => {
-    const siteId = String(req.params.site);
+    const siteId = checkText(String(req.params.site), 'site', 200);
     let site;
     try {
       site = await sites.get(siteId);
     } catch (err) {
-      throw databaseDown(err);
+      throw toReadError(err);
     }
     if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
     const base = `${publicUrl}/feeds/${encodeURIComponent(site.id)}`;
@@ -71,25 +70,32 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
         return;
       }
       const page = await loadFeedPage(db, site.id, pageIdentifier);
-      if (page === null) throw new AppError(404, 'UNKNOWN_PAGE', 'No such page.', 'page');
+      // Nobody has commented there yet: an empty feed (as the thread API answers an empty list), so a
+      // reader can subscribe to a new article before its first comment. Same bytes every time, so
+      // its ETag holds until the first comment is published.
+      if (page === null) {
+        sendFeed(req, res, renderAtomFeed({
+          selfUrl: `${base}/pages/${encodeURIComponent(pageIdentifier)}.atom`, title: `Comments on ${pageIdentifier}`,
+          alternateUrl: null, fallbackUpdated: new Date(0), comments: [],
+        }));
+        return;
+      }
       const comments = await listFeedComments(db, site.id, page.id);
       sendFeed(req, res, renderAtomFeed({
         selfUrl: `${base}/pages/${encodeURIComponent(page.identifier)}.atom`, title: `Comments on ${page.title ?? page.identifier}`,
         alternateUrl: page.url, fallbackUpdated: page.createdAt, comments,
       }));
     } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw databaseDown(err);
+      throw toReadError(err, 'page');
     }
   };
 
   router.get('/feeds/:site/comments.atom', async (req: Request, res: Response) => {
-    const page = req.query.page;
-    if (page !== undefined && (typeof page !== 'string' || page === '')) throw new AppError(400, 'INVALID_TYPE', 'Give "page" once.', 'page');
-    await feed(req, res, typeof page === 'string' ? page : null);
+    if (req.query.page === '') throw new AppError(400, 'INVALID_TYPE', 'Give "page" once.', 'page');
+    await feed(req, res, oneQueryString(req, 'page', false, fieldLimits.page));
   });
   router.get('/feeds/:site/pages/:page.atom', async (req: Request, res: Response) => {
-    await feed(req, res, String(req.params.page));
+    await feed(req, res, checkText(String(req.params.page), 'page', fieldLimits.page));
   });
   return router;
 }

@@ -1,16 +1,20 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { isUuid } from '../domain/comment-fields.js';
+import { fieldLimits } from '../domain/field-limits.js';
+import { closureFields, closureOf } from '../domain/thread-closure.js';
 import { mintCommentId, type Submission } from '../domain/submission.js';
 import type { Site } from '../domain/site-settings.js';
 import { AppError } from '../errors.js';
 import type { FormTokens } from '../flood/form-token.js';
 import type { IntakeGuard, RateLimitName } from '../flood/intake-guard.js';
 import { enqueueSubmission, type SubmissionsQueue } from '../queue/submissions-queue.js';
-import { countApproved, listApprovedComments, listApprovedConversationsNewest } from '../store/comments.js';
+import { countApproved, listApprovedComments, listApprovedConversationsNewest, listApprovedReplies } from '../store/comments.js';
 import type { Queryable } from '../store/db.js';
 import { createThreadVersionReader } from '../store/thread-versions.js';
 import { parseCommentBody } from './body-parsers.js';
+import { oneQueryString, queryStrings } from './query-values.js';
+import { toReadError } from './read-errors.js';
 import { findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
 import type { SiteDirectory } from './site-directory.js';
@@ -52,16 +56,6 @@ async function findSite(sites: SiteDirectory, id: string): Promise<Site | null> 
   } catch (err) {
     throw databaseDown(err);
   }
-}
-
-function oneQueryString(req: Request, name: string, required: boolean): string | null {
-  const v = req.query[name];
-  if (v === undefined || v === '') {
-    if (required) throw new AppError(400, 'REQUIRED', `The query parameter "${name}" is missing.`, name);
-    return null;
-  }
-  if (typeof v !== 'string') throw new AppError(400, 'INVALID_TYPE', `Give "${name}" once.`, name);
-  return v;
 }
 
 /** Where a form post sends the reader back to: the form's redirect_to, else the Referer, on the site's origins only. */
@@ -159,15 +153,18 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
 
   router.get('/api/comments', async (req: Request, res: Response) => {
     const siteId = oneQueryString(req, 'site', true) as string;
-    const page = oneQueryString(req, 'page', true) as string;
-    const cursorParam = oneQueryString(req, 'cursor', false);
-    const limitParam = oneQueryString(req, 'limit', false);
+    const page = oneQueryString(req, 'page', true, fieldLimits.page) as string;
+    const cursorParam = oneQueryString(req, 'cursor', false, 200);
+    const limitParam = oneQueryString(req, 'limit', false, 10);
     const limit = limitParam === null ? 50 : Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
       throw new AppError(400, 'INVALID_LIMIT', 'limit must be a whole number from 1 to 200.', 'limit');
     }
-    const order = oneQueryString(req, 'order', false) ?? 'oldest';
+    const order = oneQueryString(req, 'order', false, 10) ?? 'oldest';
     if (order !== 'oldest' && order !== 'newest') throw new AppError(400, 'INVALID_ORDER', 'order must be oldest or newest.', 'order');
+    // replies=<root id>: the rest of one conversation, after a newest-first page's `moreReplies` cursor.
+    const replies = oneQueryString(req, 'replies', false, 36);
+    if (replies !== null && !isUuid(replies)) throw new AppError(400, 'INVALID_REPLIES', 'replies must be a comment id.', 'replies');
     const after = cursorParam === null ? null : decodeCursor(cursorParam);
     if (cursorParam !== null && after === null) throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid.', 'cursor');
     const site = await findSite(sites, siteId);
@@ -179,29 +176,37 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     try {
       thread = await readThreadVersion({ siteId, page });
     } catch (err) {
-      throw databaseDown(err);
+      throw toReadError(err, 'page');
     }
-    const key = JSON.stringify(['thread', siteId, page, order, limit, cursorParam]);
-    const answer = await threadAnswers.get(key, thread?.version ?? 'none', async () => {
+    // Closed by hand or by age (the clock moves it without any write): part of the version an answer
+    // is kept under, so a page that closes is never answered from an entry rendered while it was open.
+    const closure = closureOf(thread, site.settings.closeAfterDays, new Date());
+    const version = `${thread?.version ?? 'none'}${closure.closed ? `.closed-${closure.reason}` : ''}`;
+    const key = JSON.stringify(['thread', siteId, page, order, limit, cursorParam, replies]);
+    const answer = await threadAnswers.get(key, version, async () => {
       // No page row: nobody ever commented there, and the thread is empty without asking.
       let result: Awaited<ReturnType<typeof listApprovedComments>> = { comments: [], next: null };
       if (thread !== null) {
         try {
-          result = order === 'newest'
-            ? await listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
-            : await listApprovedComments(readDb, { siteId, page, after, limit });
+          result = replies !== null
+            ? await listApprovedReplies(readDb, { siteId, page, root: replies.toLowerCase(), after, limit })
+            : order === 'newest'
+              ? await listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
+              : await listApprovedComments(readDb, { siteId, page, after, limit });
         } catch (err) {
-          throw databaseDown(err);
+          throw toReadError(err);
         }
       }
       return renderJsonAnswer(req, {
         comments: result.comments.map((c) => ({
           id: c.id, parent: c.parentId, depth: c.depth, author: c.author, website: c.website || null,
           html: c.html, createdAt: c.createdAt.toISOString(),
+          ...(c.moreReplies ? { moreReplies: encodeCursor(c.moreReplies) } : {}),
         })),
         nextCursor: result.next ? encodeCursor(result.next) : null,
         // The heading's "12 Comments" comes with the first page (the count is kept on the page row).
-        ...(cursorParam === null ? { total: thread?.approved ?? 0 } : {}),
+        ...(cursorParam === null && replies === null ? { total: thread?.approved ?? 0 } : {}),
+        ...closureFields(closure),
       });
     });
     // Weak ETag as Express makes it, If-None-Match answered with 304; readers revalidate every time.
@@ -210,8 +215,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
 
   router.get('/api/counts', async (req: Request, res: Response) => {
     const siteId = oneQueryString(req, 'site', true) as string;
-    const raw = req.query.page;
-    const pages = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((p): p is string => typeof p === 'string');
+    const pages = queryStrings(req, 'page', fieldLimits.page);
     if (pages.length === 0) throw new AppError(400, 'REQUIRED', 'Name at least one page.', 'page');
     if (pages.length > MAX_COUNT_PAGES) throw new AppError(400, 'TOO_MANY_PAGES', `At most ${MAX_COUNT_PAGES} pages per request.`, 'page');
     const site = await findSite(sites, siteId);
@@ -225,7 +229,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       try {
         counts = await countApproved(readDb, siteId, unique);
       } catch (err) {
-        throw databaseDown(err);
+        throw toReadError(err, 'page');
       }
       return renderJsonAnswer(req, { site: siteId, counts });
     });
