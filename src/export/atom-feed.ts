@@ -12,6 +12,8 @@ export interface FeedComment {
   pageTitle: string | null;
   pageIdentifier: string;
   pageUrl: string | null;
+  /** The approved comment this one answers, if any (a reply to a comment not shown is shown as none). */
+  parentId: string | null;
 }
 
 export interface FeedPage {
@@ -38,8 +40,10 @@ export async function listFeedComments(db: Queryable, siteId: string, pageId: nu
   const { rows } = await db.query<FeedComment>(
     `select c.id, c.author_name as "authorName", c.author_url as "authorUrl", c.body_html as html,
             c.received_at as "receivedAt", c.edited_at as "editedAt",
-            p.title as "pageTitle", p.identifier as "pageIdentifier", p.url as "pageUrl"
+            p.title as "pageTitle", p.identifier as "pageIdentifier", p.url as "pageUrl",
+            par.id as "parentId"
        from comments c join pages p on p.id = c.page_id
+       left join comments par on par.id = c.parent_id and par.status = 'approved'
       where c.site_id = $1 and c.status = 'approved' and ($2::bigint is null or c.page_id = $2)
       order by c.received_at desc, c.id desc
       limit $3`,
@@ -57,6 +61,16 @@ function webUrl(value: string | null): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A reply's `thr:in-reply-to` (RFC 4685): `ref` is the parent's entry id, `href` its permalink. The
+ * namespace is declared on the element itself, so the feed's head stays as it is.
+ */
+function inReplyTo(c: FeedComment, page: string | null): string {
+  if (c.parentId === null) return '';
+  const href = page ? ` href="${escapeXml(`${page.split('#')[0]}#comment-${c.parentId}`)}" type="text/html"` : '';
+  return `<thr:in-reply-to xmlns:thr="http://purl.org/syndication/thread/1.0" ref="urn:uuid:${c.parentId}"${href}/>\n`;
 }
 
 /**
@@ -85,7 +99,7 @@ export function renderAtomFeed(input: {
 <author><name>${escapeXml(author)}</name>${authorUri ? `<uri>${escapeXml(authorUri)}</uri>` : ''}</author>
 <published>${c.receivedAt.toISOString()}</published>
 <updated>${updatedOf(c).toISOString()}</updated>
-${page ? `<link rel="alternate" type="text/html" href="${escapeXml(`${page.split('#')[0]}#comment-${c.id}`)}"/>\n` : ''}<content type="html">${escapeXml(c.html)}</content>
+${page ? `<link rel="alternate" type="text/html" href="${escapeXml(`${page.split('#')[0]}#comment-${c.id}`)}"/>\n` : ''}${inReplyTo(c, page)}<content type="html">${escapeXml(c.html)}</content>
 </entry>
 `;
   });
