@@ -10,6 +10,9 @@ export interface ThreadVersion {
   /** The page row's id and thread_version: a page deleted and made again does not repeat a version. */
   version: string;
   approved: number;
+  /** Closed by hand (pages.closed); whether it is closed by age follows from `firstCommentAt` (src/domain/thread-closure.ts). */
+  closed: boolean;
+  firstCommentAt: Date | null;
 }
 
 /** One page of one site. */
@@ -20,16 +23,18 @@ export interface ThreadRef {
 
 /** Versions of many threads in one indexed read; null for a page nobody ever commented on (its thread is empty). */
 export async function loadThreadVersions(db: Queryable, refs: ThreadRef[]): Promise<(ThreadVersion | null)[]> {
-  const { rows } = await db.query<{ i: number; id: number; thread_version: number; approved_count: number }>({
+  const { rows } = await db.query<{ i: number; id: number; thread_version: number; approved_count: number; closed: boolean; first_comment_at: Date | null }>({
     // Named: asked on every thread read, cached or not.
     name: 'load-thread-versions',
-    text: `select q.i, p.id, p.thread_version, p.approved_count
+    text: `select q.i, p.id, p.thread_version, p.approved_count, p.closed, p.first_comment_at
              from unnest($1::text[], $2::text[]) with ordinality as q(site_id, identifier, i)
              join pages p on p.site_id = q.site_id and p.identifier = q.identifier`,
     values: [refs.map((r) => r.siteId), refs.map((r) => r.page)],
   });
   const found: (ThreadVersion | null)[] = refs.map(() => null);
-  for (const r of rows) found[r.i - 1] = { version: `${r.id}.${r.thread_version}`, approved: r.approved_count };
+  for (const r of rows) {
+    found[r.i - 1] = { version: `${r.id}.${r.thread_version}`, approved: r.approved_count, closed: r.closed, firstCommentAt: r.first_comment_at };
+  }
   return found;
 }
 

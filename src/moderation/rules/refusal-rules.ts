@@ -1,12 +1,11 @@
 import { findFieldErrors } from '../../domain/comment-fields.js';
+import { closureOf } from '../../domain/thread-closure.js';
 import type { CheckContext, RuleOutcome } from '../verdict.js';
 
 /*
  * Refusals: the comment cannot be published whatever a moderator thinks of it (missing fields, a
  * closed thread, a reply to nothing, a repeat). Their messages are shown to the reader.
  */
-
-const DAY_MS = 86_400_000;
 
 /** Required fields and limits under the site's settings at check time (they may have changed since intake). */
 export function requiredFields(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleOutcome[] {
@@ -22,12 +21,8 @@ export function requiredFields(ctx: Pick<CheckContext, 'fields' | 'settings'>): 
 
 /** Closed by hand, or older than the site's close-after-N-days counted from the page's first comment. */
 export function closedPage(ctx: Pick<CheckContext, 'page' | 'settings' | 'receivedAt'>): RuleOutcome | null {
-  const { page, settings, receivedAt } = ctx;
-  const expired =
-    settings.closeAfterDays > 0 &&
-    page.firstCommentAt !== null &&
-    receivedAt.getTime() - page.firstCommentAt.getTime() > settings.closeAfterDays * DAY_MS;
-  if (!page.closed && !expired) return null;
+  // The same rule readers are shown by (the thread API says `closed`), so no open form meets a refusal.
+  if (!closureOf(ctx.page, ctx.settings.closeAfterDays, ctx.receivedAt).closed) return null;
   return { rule: 'closed-page', action: 'reject', code: 'THREAD_CLOSED', message: 'Comments are closed on this page.', score: 0 };
 }
 
