@@ -45,6 +45,7 @@ function toComment(v: unknown): ApiComment | null {
     website: typeof v.website === 'string' ? v.website : null,
     html: v.html,
     createdAt: text(v.createdAt),
+    moreReplies: typeof v.moreReplies === 'string' ? v.moreReplies : null,
   };
 }
 
@@ -82,12 +83,14 @@ export function createApi(base: string, site: string) {
         flagUrl: typeof b.flagUrl === 'string' ? b.flagUrl : null,
         formToken: text(b.formToken),
         replyMail: b.replyMail === true,
+        closed: b.closed === true,
       };
       return { ...r, info };
     },
 
-    async thread(page: string, order: Order, cursor: string | null, limit: number): Promise<ApiResult & { page: ThreadPage | null }> {
-      const r = await call(`api/comments?${q({ site, page, order: order === 'newest' ? order : null, cursor, limit })}`);
+    /** A page of the thread; with `replies` (a root's id), the next replies of that conversation. */
+    async thread(page: string, order: Order, cursor: string | null, limit: number, replies: string | null = null): Promise<ApiResult & { page: ThreadPage | null }> {
+      const r = await call(`api/comments?${q({ site, page, order: order === 'newest' && replies === null ? order : null, replies, cursor, limit })}`);
       if (r.status !== 200 || !isObject(r.body)) return { ...r, page: null };
       const b = r.body;
       return {
@@ -96,6 +99,7 @@ export function createApi(base: string, site: string) {
           comments: list(b.comments).map(toComment).filter((c): c is ApiComment => c !== null),
           nextCursor: typeof b.nextCursor === 'string' ? b.nextCursor : null,
           total: typeof b.total === 'number' ? b.total : null,
+          closed: b.closed === true,
         },
       };
     },

@@ -99,7 +99,9 @@ async function start(script: HTMLScriptElement, root: ShadowRoot, body: HTMLElem
   const own = createOwnComments(ctx, thread, form);
   thread.show(first.page);
   own.restore();
-  body.replaceChildren(thread.el, own.el, h('div', { class: 'rd-form-home' }, form.el));
+  // A closed page (by hand or after the site's days) shows why instead of a form the worker would refuse.
+  const closed = ctx.info.closed || thread.closed();
+  body.replaceChildren(thread.el, own.el, closed ? h('p', { class: 'rd-closed', role: 'status' }, t.closed) : h('div', { class: 'rd-form-home' }, form.el));
 
   addEventListener('hashchange', () => void thread.goToHash());
   void thread.goToHash();

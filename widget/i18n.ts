@@ -12,6 +12,10 @@ export interface Messages {
   notAllowed: string;
   retry: string;
   loadMore: string;
+  /** Under a conversation whose other replies are not loaded yet. */
+  loadMoreReplies: string;
+  /** In place of the form on a closed page. */
+  closed: string;
   sortLabel: string;
   oldest: string;
   newest: string;
@@ -57,6 +61,8 @@ const en: Messages = {
   notAllowed: 'Comments are not enabled for this address.',
   retry: 'Try again',
   loadMore: 'Load more comments',
+  loadMoreReplies: 'Load more replies',
+  closed: 'Comments are closed.',
   sortLabel: 'Sort comments',
   oldest: 'Oldest',
   newest: 'Newest',
@@ -109,6 +115,8 @@ const de: Messages = {
   notAllowed: 'Kommentare sind für diese Adresse nicht freigeschaltet.',
   retry: 'Erneut versuchen',
   loadMore: 'Weitere Kommentare laden',
+  loadMoreReplies: 'Weitere Antworten laden',
+  closed: 'Die Kommentarfunktion ist geschlossen.',
   sortLabel: 'Kommentare sortieren',
   oldest: 'Älteste',
   newest: 'Neueste',

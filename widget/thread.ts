@@ -5,6 +5,8 @@ import type { ApiComment, Order, ThreadPage } from './types';
 
 /** Comments per request: a thread of thousands arrives (and is rendered) a page at a time. */
 export const PAGE_SIZE = 30;
+/** Replies per "Load more replies" request under a conversation (newest first shows its first few). */
+export const REPLIES_PAGE_SIZE = 50;
 /** How many pages a permalink to a comment not loaded yet may pull in to find it. */
 const MAX_PAGES_FOR_PERMALINK = 10;
 
@@ -17,6 +19,8 @@ export interface Thread {
   listFor(parent: string | null, fallback: HTMLOListElement): HTMLOListElement;
   /** One more approved comment on the page (the reader's own, once published). */
   counted(): void;
+  /** The page takes no more comments (the API said so): no form, no Reply buttons. */
+  closed(): boolean;
   /** Scrolls to and highlights #comment-<id> from the host page's address, loading pages to find it. */
   goToHash(): Promise<void>;
 }
@@ -37,6 +41,7 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   let cursor: string | null = null;
   let total = 0;
   let busy = false;
+  let closed = false;
 
   const heading = h('h2', { class: 'rd-title', id: 'rd-title' });
   const list = h('ol', { class: 'rd-list', 'aria-labelledby': 'rd-title' });
@@ -55,17 +60,48 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   function add(c: ApiComment): CommentView | null {
     if (views.has(c.id)) return null;
     const view = renderComment(ctx, c);
-    hooks.decorate(view, canReplyTo(c, ctx.info.maxDepth));
+    hooks.decorate(view, !closed && canReplyTo(c, ctx.info.maxDepth));
     views.set(c.id, view);
     // Oldest first, a parent always comes before its replies; newest first, the API sends each
     // conversation's root with its replies. A reply whose parent is gone (deleted) stands alone.
     const parent = c.parent ? views.get(c.parent) : undefined;
     (parent ? parent.replies() : list).append(view.li);
     hooks.shown(c.id);
+    if (c.moreReplies) moreRepliesButton(view, c.moreReplies);
     return view;
   }
 
+  /** Under a conversation that came with only its first replies: loads the rest, a page per press. */
+  function moreRepliesButton(view: CommentView, from: string): void {
+    let replyCursor: string | null = from;
+    let loading = false;
+    const button = h('button', { class: 'rd-more rd-more-replies', type: 'button', onclick: () => void load() }, t.loadMoreReplies);
+    view.li.append(button);
+    async function load(): Promise<void> {
+      if (loading || replyCursor === null) return;
+      loading = true;
+      button.setAttribute('aria-busy', 'true');
+      error.hidden = true;
+      const r = await api.thread(ctx.page, order, replyCursor, REPLIES_PAGE_SIZE, view.comment.id);
+      loading = false;
+      button.removeAttribute('aria-busy');
+      if (!r.page) {
+        error.textContent = t.loadFailed;
+        error.hidden = false;
+        return;
+      }
+      const added = r.page.comments.map(add).filter((v): v is CommentView => v !== null);
+      replyCursor = r.page.nextCursor;
+      if (replyCursor === null) {
+        button.remove();
+        // Keep keyboard focus in the conversation once the button is gone.
+        added[0]?.article.focus();
+      }
+    }
+  }
+
   function show(page: ThreadPage): void {
+    closed ||= page.closed;
     if (page.total !== null) setTotal(page.total);
     page.comments.forEach(add);
     cursor = page.nextCursor;
@@ -84,6 +120,7 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
       error.hidden = false;
       return null;
     }
+    closed ||= r.page.closed;
     if (r.page.total !== null) setTotal(r.page.total);
     const added = r.page.comments.map(add).filter((v): v is CommentView => v !== null);
     cursor = r.page.nextCursor;
@@ -132,5 +169,6 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     el, views, show, goToHash,
     listFor: (parent, fallback) => (parent && views.get(parent)?.replies()) || fallback,
     counted: () => setTotal(total + 1),
+    closed: () => closed,
   };
 }

@@ -14,6 +14,8 @@ export interface ApiComment {
   /** Sanitised on the server; the only form of the reader's text the widget ever shows. */
   html: string;
   createdAt: string;
+  /** Newest first, on a conversation's root: the cursor its other replies load from (null: all are here). */
+  moreReplies?: string | null;
 }
 
 /** One page of a thread. */
@@ -22,6 +24,8 @@ export interface ThreadPage {
   nextCursor: string | null;
   /** Approved comments on the page; only on the first page. */
   total: number | null;
+  /** The page takes no more comments (by hand or after the site's days): no form, no Reply. */
+  closed: boolean;
 }
 
 /** GET /api/sites/:id/public: the settings the form must follow. Never origins or word lists. */
@@ -35,6 +39,8 @@ export interface SiteInfo {
   formToken: string;
   /** The server can mail replies (SMTP is set up), so the form offers it. */
   replyMail: boolean;
+  /** The page takes no more comments. */
+  closed: boolean;
 }
 
 /** One field problem from a 422 (or a rejected submission). */

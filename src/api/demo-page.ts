@@ -24,13 +24,13 @@ export function toThread(comments: PublicComment[]): ThreadNode[] {
   return roots;
 }
 
-function renderComment(node: ThreadNode, maxDepth: number): SafeHtml {
+function renderComment(node: ThreadNode, maxDepth: number, closed: boolean): SafeHtml {
   const c = node.comment;
   const name = c.author || 'Anonymous';
   const author = c.website
     ? html`<a class="url" href="${c.website}" rel="nofollow ugc noopener">${name}</a>`
     : html`${name}`;
-  const canReply = c.depth + 2 <= maxDepth;
+  const canReply = !closed && c.depth + 2 <= maxDepth;
   return html`<li class="comment depth-${c.depth + 1}" id="comment-${c.id}">
 <article>
 <footer class="comment-meta"><b class="fn">${author}</b> <span class="says">says:</span>
@@ -38,7 +38,7 @@ function renderComment(node: ThreadNode, maxDepth: number): SafeHtml {
 <div class="comment-content">${trusted(c.html)}</div>
 ${canReply ? html`<a class="comment-reply-link" href="?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a>` : ''}
 </article>
-${node.replies.length ? html`<ol class="children">${node.replies.map((r) => renderComment(r, maxDepth))}</ol>` : ''}
+${node.replies.length ? html`<ol class="children">${node.replies.map((r) => renderComment(r, maxDepth, closed))}</ol>` : ''}
 </li>`;
 }
 
@@ -67,6 +67,8 @@ export interface DemoPageInput {
   formToken?: string;
   /** Offer "notify me of replies by mail" (SMTP is configured). @defaultValue false */
   replyMail?: boolean;
+  /** The page takes no more comments: "Comments are closed." instead of the form. @defaultValue false */
+  closed?: boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export interface DemoPageInput {
  * the widget in a shadow root on that container, which hides the server's copy; with it off, the
  * server's thread and form are the page (they work on HTML alone).
  */
-export function renderDemoPage({ site, comments, replyTo, justPosted, formToken, replyMail = false }: DemoPageInput): string {
+export function renderDemoPage({ site, comments, replyTo, justPosted, formToken, replyMail = false, closed = false }: DemoPageInput): string {
   const { requireName, requireEmail, maxDepth } = site.settings;
   const star = html`<span class="required" aria-hidden="true">*</span>`;
   const count = comments.length;
@@ -95,8 +97,8 @@ appear at once, run <code>npx reply-desk site update demo --settings '{"holdFirs
 <section id="comments" class="comments-area" aria-labelledby="comments-title">
 <h2 id="comments-title">${count === 0 ? 'No responses yet' : `${count} ${count === 1 ? 'Response' : 'Responses'}`}</h2>
 ${renderNotice(justPosted)}
-<ol class="comment-list">${toThread(comments).map((n) => renderComment(n, maxDepth))}</ol>
-<div id="respond" class="comment-respond">
+<ol class="comment-list">${toThread(comments).map((n) => renderComment(n, maxDepth, closed))}</ol>
+${closed ? html`<p id="respond" class="comments-closed no-comments">Comments are closed.</p>` : html`<div id="respond" class="comment-respond">
 <h3 id="reply-title" class="comment-reply-title">${replyTo ? html`Leave a Reply to ${replyTo.author || 'Anonymous'} <small><a rel="nofollow" id="cancel-comment-reply-link" href="/#respond">Cancel reply</a></small>` : 'Leave a Reply'}</h3>
 <form action="/api/comments" method="post" id="commentform" class="comment-form">
 <p class="comment-notes"><span id="email-notes">Your email address will not be published.</span> <span class="required-field-message">Required fields are marked ${star}</span></p>
@@ -121,7 +123,7 @@ ${replyMail ? trusted(`<p class="comment-form-notify"><input id="notify_replies"
 <input type="hidden" name="reply_desk_lang" value="en">
 ${formToken ? html`<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${formToken}">` : ''}</p>
 </form>
-</div>
+</div>`}
 </section>
 </div>
 <script src="/embed.js" data-site="${site.id}" data-page="${DEMO_PAGE_ID}" async></script>
