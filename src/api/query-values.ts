@@ -16,8 +16,8 @@ export const MAX_QUERY_VALUE_BYTES = 2000;
 
 /**
  * Percent-encoded bytes that are not UTF-8 (`%FF`, `%C3%28`): Express' query parser keeps such a value
- * as its raw text, so the check is made on the URL as sent. Null when every value named `name`
- * decodes, else the field name.
+ * as its raw text, so the check is made on the URL as sent. Null when every value of those names
+ * decodes, else the name of the first that does not.
  */
 function badlyEncoded(req: Request, names: readonly string[]): string | null {
   const raw = req.originalUrl;
@@ -26,8 +26,8 @@ function badlyEncoded(req: Request, names: readonly string[]): string | null {
   for (const part of raw.slice(q + 1).split('&')) {
     const eq = part.indexOf('=');
     const key = safeDecode(eq < 0 ? part : part.slice(0, eq));
-    if (key === null) return names[0] ?? 'query';
-    if (!names.includes(key)) continue;
+    // A name that does not decode is none of ours; qs keeps it raw and nothing reads it.
+    if (key === null || !names.includes(key)) continue;
     if (safeDecode(eq < 0 ? '' : part.slice(eq + 1)) === null) return key;
   }
   return null;
