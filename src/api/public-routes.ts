@@ -11,7 +11,7 @@ import { countApproved, listApprovedComments, listApprovedConversationsNewest } 
 import type { Queryable } from '../store/db.js';
 import { createThreadVersionReader } from '../store/thread-versions.js';
 import { parseCommentBody } from './body-parsers.js';
-import { findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
+import { findCharacterErrors, findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
 import type { SiteDirectory } from './site-directory.js';
 import { assertOriginAllowed } from './site-origin.js';
@@ -93,6 +93,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   router.post('/api/comments', parseCommentBody, async (req: Request, res: Response) => {
     const source = req.is('application/x-www-form-urlencoded') ? 'form' : 'json';
     const input = readCommentInput(req.body, source);
+    // Control characters and broken Unicode in any field (issue 11): refused here, since one NUL that
+    // reaches Postgres fails the statement it is in.
+    const characterErrors = findCharacterErrors(req.body, source);
+    if (characterErrors.some((e) => e.field === 'site')) throw AppError.fields(characterErrors);
     if (input.site === '') throw new AppError(400, 'REQUIRED', 'The site is missing.', 'site');
     const site = await findSite(sites, input.site);
     if (site === null) throw new AppError(403, 'UNKNOWN_SITE', 'This site does not accept comments here.', 'site');
@@ -100,7 +104,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     res.locals.backUrl = returnUrl;
     assertOriginAllowed(req, site, 'sent');
 
-    const errors = findInputErrors(input, site);
+    const errors = [
+      ...characterErrors,
+      ...findInputErrors(input, site).filter((e) => !characterErrors.some((c) => c.field === e.field)),
+    ];
     if (errors.length > 0) throw AppError.fields(errors);
 
     const received = new Date();
