@@ -104,10 +104,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     res.locals.backUrl = returnUrl;
     assertOriginAllowed(req, site, 'sent');
 
-    const errors = [
-      ...characterErrors,
-      ...findInputErrors(input, site).filter((e) => !characterErrors.some((c) => c.field === e.field)),
-    ];
+    // A field's own check speaks first (a CRLF in an email is INVALID_EMAIL, as it always was); the
+    // character check covers every field that has none.
+    const fieldErrors = findInputErrors(input, site);
+    const errors = [...fieldErrors, ...characterErrors.filter((c) => !fieldErrors.some((e) => e.field === c.field))];
     if (errors.length > 0) throw AppError.fields(errors);
 
     const received = new Date();
