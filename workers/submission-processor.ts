@@ -22,6 +22,7 @@ import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
 import { loadCheckFacts } from '../src/store/check-facts.js';
 import type { CommentWriter } from '../src/store/comment-writer.js';
 import type { Queryable } from '../src/store/db.js';
+import { isDataError } from '../src/store/pg-errors.js';
 
 export interface SubmissionProcessorDeps {
   db: Queryable;
@@ -63,7 +64,10 @@ function parseSubmission(data: unknown): Submission {
 /**
  * Checks one submission and stores the outcome. Idempotent: a job retried after its row was written
  * (worker killed between commit and ack) finds the row and stops. Database errors are rethrown so
- * BullMQ retries with backoff; nothing is dropped while Postgres is away.
+ * BullMQ retries with backoff; nothing is dropped while Postgres is away. A data error (Postgres
+ * refused this job's own values: SQLSTATE class 22/23, src/store/pg-errors.ts) would fail the same way
+ * on every retry, so it fails this job at once (the batchers have already kept it from failing the
+ * jobs batched with it).
  */
 export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
   const { db, writer, logger, publish } = deps;
@@ -83,6 +87,17 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
   const spamModels = deps.spamModels ?? createSpamModels(db);
   return async function processSubmission(job: Job<Submission>): Promise<SubmitResult> {
     const s = parseSubmission(job.data);
+    try {
+      return await checkAndStore(job, s);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      const e = err as Error & { code: string };
+      logger.warn({ commentId: s.id, siteId: s.siteId, code: e.code, err: e.message }, 'submission refused by the database; not retried');
+      throw new UnrecoverableError(`the database refused this submission's data (SQLSTATE ${e.code}): ${e.message}`);
+    }
+  };
+
+  async function checkAndStore(job: Job<Submission>, s: Submission): Promise<SubmitResult> {
     const fields: CommentFields = {
       page: s.page, parentId: s.parentId, author: s.author, email: s.email, url: s.url, body: s.body,
     };
@@ -184,5 +199,5 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       });
     }
     return { status: result.status, alreadyStored: result.alreadyStored };
-  };
+  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, type FieldError } from '../errors.js';
-import { findFieldErrors, type CommentFields } from '../domain/comment-fields.js';
+import { findFieldErrors, toWebsite, type CommentFields } from '../domain/comment-fields.js';
 import { byteLength, fieldLimits } from '../domain/field-limits.js';
 import type { Site } from '../domain/site-settings.js';
 
@@ -63,6 +63,49 @@ const formShape = z.object({
   reply_desk_lang: optionalText,
 });
 
+// Where a field's problem is reported: under the API's name (a form's `comment` is `body`), as the
+// other field errors are, with words a reader understands.
+const fieldNames: Record<string, [field: string, label: string]> = {
+  site: ['site', 'The site'], page: ['page', 'The page identifier'], comment_post_ID: ['page', 'The page identifier'],
+  pageUrl: ['pageUrl', 'The page address'], page_url: ['pageUrl', 'The page address'],
+  pageTitle: ['pageTitle', 'The page title'], page_title: ['pageTitle', 'The page title'],
+  parent: ['parent', 'The comment you reply to'], comment_parent: ['parent', 'The comment you reply to'],
+  author: ['author', 'The name'], email: ['email', 'The email address'], url: ['url', 'The website'],
+  body: ['body', 'The comment'], comment: ['body', 'The comment'], key: ['key', 'The idempotency key'],
+  honeypot: ['honeypot', 'A hidden field'], reply_desk_hp: ['honeypot', 'A hidden field'],
+  formToken: ['formToken', 'The form token'], reply_desk_token: ['formToken', 'The form token'],
+  lang: ['lang', 'The language'], reply_desk_lang: ['lang', 'The language'],
+  redirect_to: ['redirectTo', 'The return address'], notify_replies: ['notifyReplies', 'The reply-notice choice'],
+};
+// C0 and C1 controls and DEL: Postgres refuses NUL in text outright (and the whole batch with it),
+// and the others have no business in a name, an address, a key or a title (a line break in a title
+// would reach mail headers). With the u flag, [\uD800-\uDFFF] matches only unpaired surrogates,
+// which are not Unicode text (JSON can spell them: "\ud800").
+const lineForbidden = /[\u0000-\u001f\u007f-\u009f]|[\uD800-\uDFFF]/u;
+// The comment itself may hold tabs and line breaks.
+const textForbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\uD800-\uDFFF]/u;
+
+/**
+ * Every accepted string field of a body (JSON or form) that holds control characters or broken
+ * Unicode, as a 422 field error each. Checked on the values as sent, before trimming or dropping (a
+ * NUL must be refused, not quietly turned into something else), so no field can carry one to the
+ * queue, the worker or Postgres. Invalid UTF-8 bytes never get this far: body-parsers.ts refuses them.
+ */
+export function findCharacterErrors(body: unknown, source: 'json' | 'form'): FieldError[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const shape = source === 'json' ? jsonShape : formShape;
+  const errors: FieldError[] = [];
+  for (const name of Object.keys(shape.shape)) {
+    const value: unknown = Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
+    if (typeof value !== 'string') continue;
+    const [field, label] = fieldNames[name] ?? [name, `The field "${name}"`];
+    if ((field === 'body' ? textForbidden : lineForbidden).test(value)) {
+      errors.push({ field, code: 'INVALID_CHARACTERS', message: `${label} contains characters that are not allowed.` });
+    }
+  }
+  return errors;
+}
+
 /** The form's hidden honeypot field; people never see it, bots fill it in. */
 export const HONEYPOT_FIELD = 'reply_desk_hp';
 /** The form's hidden signed token (render time, site, page; src/flood/form-token.ts). */
@@ -84,6 +127,17 @@ function shapeError(error: z.ZodError, body: unknown): AppError {
   return new AppError(400, 'INVALID_TYPE', `The field "${field}" has the wrong type.`, field);
 }
 
+/**
+ * The comment as written, minus what cannot matter: trailing whitespace and blank lines before the
+ * first line of text. The first line's own indentation stays, because in Markdown four leading spaces
+ * make an indented code block (a comment that starts with code must not lose it). Whitespace-only
+ * text becomes '' and is refused as missing.
+ */
+export function toBodyText(value: string | undefined): string {
+  // trimEnd, not /\s+$/: that regex is quadratic on a long run of spaces followed by text.
+  return (value ?? '').trimEnd().replace(/^(?:[ \t]*(?:\r\n|\r|\n))+/, '');
+}
+
 function orNull(value: string | null | undefined): string | null {
   const v = value?.trim();
   return v ? v : null;
@@ -98,7 +152,7 @@ export function readCommentInput(body: unknown, source: 'json' | 'form'): Commen
     return {
       site: b.site.trim(), page: (b.page ?? '').trim(), pageUrl: orNull(b.pageUrl), pageTitle: orNull(b.pageTitle),
       parentId: orNull(b.parent), author: (b.author ?? '').trim(), email: (b.email ?? '').trim().toLowerCase(),
-      url: (b.url ?? '').trim(), body: (b.body ?? '').trim(), key: orNull(b.key), honeypot: b.honeypot ?? '',
+      url: toWebsite((b.url ?? '').trim()), body: toBodyText(b.body), key: orNull(b.key), honeypot: b.honeypot ?? '',
       redirectTo: null, notifyReplies: b.notifyReplies === true, formToken: (b.formToken ?? '').trim(), lang: toLang(b.lang),
     };
   }
@@ -109,7 +163,7 @@ export function readCommentInput(body: unknown, source: 'json' | 'form'): Commen
   return {
     site: f.site.trim(), page: (f.comment_post_ID ?? '').trim(), pageUrl: orNull(f.page_url), pageTitle: orNull(f.page_title),
     parentId: parent === '0' ? null : parent, author: (f.author ?? '').trim(), email: (f.email ?? '').trim().toLowerCase(),
-    url: (f.url ?? '').trim(), body: (f.comment ?? '').trim(), key: orNull(f.key), honeypot: f.reply_desk_hp ?? '',
+    url: toWebsite((f.url ?? '').trim()), body: toBodyText(f.comment), key: orNull(f.key), honeypot: f.reply_desk_hp ?? '',
     redirectTo: orNull(f.redirect_to), notifyReplies: orNull(f.notify_replies) !== null,
     formToken: (f.reply_desk_token ?? '').trim(), lang: toLang(f.reply_desk_lang),
   };

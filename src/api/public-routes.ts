@@ -15,7 +15,7 @@ import { createThreadVersionReader } from '../store/thread-versions.js';
 import { parseCommentBody } from './body-parsers.js';
 import { oneQueryString, queryStrings } from './query-values.js';
 import { toReadError } from './read-errors.js';
-import { findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
+import { findCharacterErrors, findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
 import type { SiteDirectory } from './site-directory.js';
 import { assertOriginAllowed } from './site-origin.js';
@@ -87,6 +87,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   router.post('/api/comments', parseCommentBody, async (req: Request, res: Response) => {
     const source = req.is('application/x-www-form-urlencoded') ? 'form' : 'json';
     const input = readCommentInput(req.body, source);
+    // Control characters and broken Unicode in any field (issue 11): refused here, since one NUL that
+    // reaches Postgres fails the statement it is in.
+    const characterErrors = findCharacterErrors(req.body, source);
+    if (characterErrors.some((e) => e.field === 'site')) throw AppError.fields(characterErrors);
     if (input.site === '') throw new AppError(400, 'REQUIRED', 'The site is missing.', 'site');
     const site = await findSite(sites, input.site);
     if (site === null) throw new AppError(403, 'UNKNOWN_SITE', 'This site does not accept comments here.', 'site');
@@ -94,7 +98,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     res.locals.backUrl = returnUrl;
     assertOriginAllowed(req, site, 'sent');
 
-    const errors = findInputErrors(input, site);
+    // A field's own check speaks first (a CRLF in an email is INVALID_EMAIL, as it always was); the
+    // character check covers every field that has none.
+    const fieldErrors = findInputErrors(input, site);
+    const errors = [...fieldErrors, ...characterErrors.filter((c) => !fieldErrors.some((e) => e.field === c.field))];
     if (errors.length > 0) throw AppError.fields(errors);
 
     const received = new Date();

@@ -42,6 +42,19 @@ function badCharacters(field: string, label: string, value: string, forbidden: R
   return null;
 }
 
+/**
+ * A website as WordPress stores it (esc_url_raw): one typed without a scheme, `user.example.org`, gets
+ * `http://` in front, since real themes' forms are `novalidate` and readers type addresses that way.
+ * Anything with a scheme of its own (`javascript:`, `ftp://`) is left as typed, for isAllowedWebsite to
+ * refuse. A "scheme" with a dot in it is a host with a port (`user.example.org:8080/`), not a scheme.
+ */
+export function toWebsite(value: string): string {
+  if (value === '' || value.startsWith('/')) return value;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value);
+  if (scheme !== null && (!scheme[1]!.includes('.') || value.startsWith('//', scheme[0].length))) return value;
+  return `http://${value}`;
+}
+
 /** http(s) only, no user:password@ (a classic way to disguise where a link goes). */
 export function isAllowedWebsite(value: string): boolean {
   try {

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { RETRY_JITTER } from './retry-jitter.js';
 
 /**
  * Akismet's follow-up work, off the submission path: rechecks of comments held while Akismet could
@@ -29,7 +30,7 @@ export function recheckJobOptions(commentId: string, firstDelayMs: number): Jobs
     jobId: `recheck-${commentId}`,
     delay: firstDelayMs,
     attempts: RECHECK_ATTEMPTS,
-    backoff: { type: 'exponential', delay: firstDelayMs },
+    backoff: { type: 'exponential', delay: firstDelayMs, jitter: RETRY_JITTER },
     removeOnComplete: true,
     removeOnFail: { age: 30 * 86_400 },
   };
@@ -38,7 +39,7 @@ export function recheckJobOptions(commentId: string, firstDelayMs: number): Jobs
 /** Feedback is worth a few tries over an hour or so; after that, Akismet misses one example. */
 export const feedbackJobOptions: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 30_000 },
+  backoff: { type: 'exponential', delay: 30_000, jitter: RETRY_JITTER },
   removeOnComplete: true,
   removeOnFail: { age: 7 * 86_400 },
 };

@@ -2,6 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Actor, StatusAction } from '../store/moderation-actions.js';
 import type { QueueFilter } from '../store/moderation-queue.js';
+import { RETRY_JITTER } from './retry-jitter.js';
 
 /** The queue for moderators' bulk actions and their undos; one job per action, run by the workers. */
 export const BULK_QUEUE = 'moderation-bulk';
@@ -74,7 +75,7 @@ export type BulkQueue = Queue<BulkJobData, BulkResult, BulkJobName>;
  */
 export const bulkJobOptions: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 2000 },
+  backoff: { type: 'exponential', delay: 2000, jitter: RETRY_JITTER },
   // Counts bound Redis memory whatever the rate of clicks; the audit log keeps the history.
   removeOnComplete: { age: 86_400, count: 1000 },
   removeOnFail: { age: 30 * 86_400, count: 1000 },

@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CommentEvent } from '../webhooks/comment-events.js';
+import { RETRY_JITTER } from './retry-jitter.js';
 
 /**
  * The mail queue, run by workers when SMTP_URL is set. Producers never send mail themselves: the
@@ -37,7 +38,7 @@ export const DIGEST_SWEEP_MS = 30_000;
  */
 export const emailJobOptions: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 5000 },
+  backoff: { type: 'exponential', delay: 5000, jitter: RETRY_JITTER },
   removeOnComplete: { age: 3600, count: 10_000 },
   removeOnFail: { age: 7 * 86_400 },
 };

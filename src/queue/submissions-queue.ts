@@ -2,6 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Submission } from '../domain/submission.js';
 import { createBatcher, type Batcher } from '../store/batcher.js';
+import { RETRY_JITTER } from './retry-jitter.js';
 
 /** The queue between the API and the workers: one job per reader submission, its id the comment id. */
 export const SUBMISSIONS_QUEUE = 'submissions';
@@ -16,14 +17,15 @@ export interface SubmitResult {
 
 /**
  * Retries cover Postgres being away for a while: exponential from 1 s, 15 attempts, so the last retry
- * comes some 9 hours after the first failure. Bad input never retries (the processor throws
+ * comes some 9 hours after the first failure (each wait jittered between half and all of its delay,
+ * src/queue/retry-jitter.ts, so jobs that failed together do not come back together). Bad input never retries (the processor throws
  * UnrecoverableError). Completed jobs are kept an hour so a retried POST with the same idempotency key
  * finds its job; failed ones are kept (a month, at most 100,000) for admins to inspect and retry on
  * /admin/failed.
  */
 export const submitJobOptions: JobsOptions = {
   attempts: 15,
-  backoff: { type: 'exponential', delay: 1000 },
+  backoff: { type: 'exponential', delay: 1000, jitter: RETRY_JITTER },
   removeOnComplete: { age: 3600, count: 50_000 },
   // Bounded as well as aged: a flood of poison jobs must not fill Redis (which then refuses every
   // new comment under noeviction). 100,000 failed jobs are some 100 MB at most.

@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { StatusChange } from '../store/moderation-actions.js';
+import { RETRY_JITTER } from './retry-jitter.js';
 
 /** The queue from moderators' decisions to the spam classifier: one job per comment whose status a person changed. */
 export const TRAINING_QUEUE = 'spam-training';
@@ -23,7 +24,7 @@ export type TrainingQueue = Queue<TrainingJob, unknown, 'train'>;
  */
 export const trainingJobOptions: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 1000 },
+  backoff: { type: 'exponential', delay: 1000, jitter: RETRY_JITTER },
   removeOnComplete: true,
   removeOnFail: { age: 7 * 86_400, count: 10_000 },
 };

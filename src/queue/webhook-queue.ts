@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CommentEvent } from '../webhooks/comment-events.js';
+import { RETRY_JITTER } from './retry-jitter.js';
 
 /**
  * The comment-events queue. Whatever changes a comment (the pipeline, moderators, readers' flags, mail
@@ -29,7 +30,7 @@ export type WebhookQueue = Queue<WebhookJobData, unknown, WebhookJobName>;
  */
 export const eventJobOptions: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 1000 },
+  backoff: { type: 'exponential', delay: 1000, jitter: RETRY_JITTER },
   removeOnComplete: { age: 86_400, count: 100_000 },
   removeOnFail: { age: 7 * 86_400 },
 };

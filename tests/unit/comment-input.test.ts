@@ -27,7 +27,7 @@ describe('readCommentInput from JSON', () => {
       body: '\n Hello \n', key: ' k-1 ', honeypot: ' ',
     }, 'json')).toEqual({
       site: 'blog', page: 'posts/1', pageUrl: 'https://blog.example/posts/1', pageTitle: 'Post one',
-      parentId: PARENT_ID, author: 'Ada', email: 'ada@example.org', url: 'https://ada.example', body: 'Hello',
+      parentId: PARENT_ID, author: 'Ada', email: 'ada@example.org', url: 'https://ada.example', body: ' Hello',
       key: 'k-1', honeypot: ' ', redirectTo: null, notifyReplies: false, formToken: '', lang: '',
     });
   });
@@ -107,7 +107,7 @@ describe('readCommentInput from a WordPress form', () => {
       page_url: 'https://blog.example/p', page_title: 'P', reply_desk_hp: '',
     }, 'form')).toEqual({
       site: 'blog', page: '42', pageUrl: 'https://blog.example/p', pageTitle: 'P', parentId: PARENT_ID,
-      author: 'Ada', email: 'ada@example.org', url: 'https://ada.example', body: 'Hello', key: 'k',
+      author: 'Ada', email: 'ada@example.org', url: 'https://ada.example', body: ' Hello', key: 'k',
       honeypot: '', redirectTo: 'https://blog.example/p#c', notifyReplies: false, formToken: '', lang: '',
     });
   });
@@ -188,5 +188,35 @@ describe('sameSiteUrl', () => {
     ['a URL over 2000 bytes', `https://blog.example/${'a'.repeat(2000)}`, null],
   ])('%s → %j', (_scenario, value, expected) => {
     expect(sameSiteUrl(value, site)).toBe(expected);
+  });
+});
+
+// Issue 11, items 14 and 17: what readers type is kept as a reader would mean it.
+describe('readCommentInput keeps what the text means', () => {
+  it.each([
+    ['an indented code block first', '    const x = 1;\n\nThat is my code.', '    const x = 1;\n\nThat is my code.'],
+    ['blank lines before the code block', '\n  \n\t\n    code()\n', '    code()'],
+    ['CRLF blank lines before it', '\r\n\r\n    code()\r\n', '    code()'],
+    ['trailing spaces and lines', 'Hello   \n\n  ', 'Hello'],
+    ['whitespace only', ' \n\t \r\n ', ''],
+  ])('body with %s', (_scenario, body, expected) => {
+    expect(readCommentInput({ site: 'blog', body }, 'json').body).toBe(expected);
+    expect(readCommentInput({ site: 'blog', comment: body }, 'form').body).toBe(expected);
+  });
+
+  it.each([
+    ['user.example.org', 'http://user.example.org'],
+    [' www.example.org/about?x=1 ', 'http://www.example.org/about?x=1'],
+    ['user.example.org:8080/blog', 'http://user.example.org:8080/blog'],
+    ['https://user.example.org', 'https://user.example.org'],
+    ['HTTP://User.Example.org', 'HTTP://User.Example.org'],
+    ['javascript:alert(1)', 'javascript:alert(1)'],
+    ['JavaScript://%0aalert(1)', 'JavaScript://%0aalert(1)'],
+    ['ftp://files.example.org', 'ftp://files.example.org'],
+    ['//user.example.org', '//user.example.org'],
+    ['', ''],
+  ])('website %j is read as %j (WordPress adds http:// when there is no scheme)', (url, expected) => {
+    expect(readCommentInput({ site: 'blog', url }, 'json').url).toBe(expected);
+    expect(readCommentInput({ site: 'blog', url }, 'form').url).toBe(expected);
   });
 });

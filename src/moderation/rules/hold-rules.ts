@@ -1,12 +1,12 @@
-import { findListedWord } from '../../domain/normalize-text.js';
+import { findListedWordInComment } from '../../domain/visible-text.js';
 import type { CheckContext, RuleOutcome } from '../verdict.js';
 
 /* Hold signals: a person should look before it is published. */
 
-/** One of the site's hold words, in the text, name, email or website. */
+/** One of the site's hold words, in the text as a reader sees it (Markdown rendered), name, email or website. */
 export function holdWords(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleOutcome | null {
   const { fields, settings } = ctx;
-  const word = findListedWord(`${fields.body} ${fields.author} ${fields.email} ${fields.url}`, settings.holdWords);
+  const word = findListedWordInComment(fields, settings.holdWords);
   if (word === null) return null;
   return { rule: 'hold-words', action: 'hold', code: 'HOLD_WORD', message: `Contains the watched word "${word}".`, score: 2 };
 }

@@ -1,4 +1,4 @@
-import { findListedWord } from '../../domain/normalize-text.js';
+import { findListedWordInComment } from '../../domain/visible-text.js';
 import type { CheckContext, RuleOutcome } from '../verdict.js';
 
 /* Spam signals: strong evidence the comment is not a reader talking. Spam is kept, never published. */
@@ -9,10 +9,10 @@ export function honeypot(ctx: Pick<CheckContext, 'honeypot'>): RuleOutcome | nul
   return { rule: 'honeypot', action: 'spam', code: 'HONEYPOT', message: 'The hidden anti-bot field was filled in.', score: 10 };
 }
 
-/** One of the site's spam words, in the text, name, email or website. */
+/** One of the site's spam words, in the text as a reader sees it (Markdown rendered), name, email or website. */
 export function spamWords(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleOutcome | null {
   const { fields, settings } = ctx;
-  const word = findListedWord(`${fields.body} ${fields.author} ${fields.email} ${fields.url}`, settings.spamWords);
+  const word = findListedWordInComment(fields, settings.spamWords);
   if (word === null) return null;
   return { rule: 'spam-words', action: 'spam', code: 'SPAM_WORD', message: `Contains the spam word "${word}".`, score: 5 };
 }
