@@ -12,7 +12,7 @@ import { banAuthor, listBans, toBanValue, trustAuthor, unbanAuthor, type BanKind
 import { editCommentBody } from '../store/comment-edits.js';
 import type { Pool } from '../store/db.js';
 import {
-  changeStatus, findLastUndoableBatch, inTransaction, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction, type StatusChange,
+  changeStatus, findLastUndoableBatch, inTransaction, loadBatchOwners, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction, type StatusChange,
 } from '../store/moderation-actions.js';
 import { countTabs, countView, listQueue, queueTabs, type QueueFilter, type QueueTab } from '../store/moderation-queue.js';
 import { listSites } from '../store/sites.js';
@@ -156,6 +156,13 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const requested = bodyText(req, 'batch');
     const batchId = requested !== '' ? requested : await findLastUndoableBatch(db, actorOf(m));
     if (batchId === null || !isUuid(batchId)) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
+    // A moderator undoes only their own batches, and only on sites they moderate; an admin any. Checked
+    // before undoBatch, which would otherwise mark someone else's batch undone even with nothing restored.
+    const owners = await loadBatchOwners(db, batchId);
+    if (owners === null) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
+    if (m.role !== 'admin' && (owners.actorIds.some((id) => id !== m.id) || owners.siteIds.some((s) => !m.siteIds.includes(s)))) {
+      throw new AppError(403, 'NOT_YOURS', 'Only its moderator or an admin can undo this action.');
+    }
     const { restored } = await undoBatch(db, batchId, actorOf(m));
     await train(restored);
     await announce(restored);
