@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMailKey, signMailToken } from '../../src/mail/mail-tokens.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
-import { addSite, postJson, waitForStored, type TestApi } from '../support/harness.js';
+import { addSite, postJson, waitFor, waitForStored, type TestApi } from '../support/harness.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';
 import type { TestDatabase } from '../support/test-db.js';
 
@@ -88,6 +88,28 @@ describe('POST /admin/undo', () => {
     const res = await admin.post('/admin/undo', { batch: aliceBatch }, { json: true });
     expect(res.status).toBe(200);
     expect(await statusOf(other)).toBe('pending');
+  });
+
+  it('refuses a moderator their own batch, single or bulk, once they no longer moderate its site', async () => {
+    const dave = await addModerator(db.pool, 'dave@example.org', 'moderator', ['news']);
+    const c = await signedIn('dave@example.org');
+    const single = await held('news');
+    const batch = await approve(c, single);
+    const inBulk = await held('news');
+    const bulk = await c.post('/admin/bulk', { action: 'approve', scope: 'selection', ids: [inBulk] }, { json: true });
+    expect(bulk.status).toBe(202);
+    const { jobId, batchId } = (await bulk.json()) as { jobId: string; batchId: string };
+    await waitFor('the bulk action to finish', async () => {
+      const r = await c.get(`/admin/bulk/${jobId}`, { accept: 'application/json' });
+      return ((await r.json()) as { state: string }).state === 'completed';
+    });
+    await db.pool.query("delete from moderator_sites where moderator_id = $1 and site_id = 'news'", [dave]);
+    await db.pool.query("insert into moderator_sites (moderator_id, site_id) values ($1, 'blog')", [dave]);
+
+    expect((await c.post('/admin/undo', { batch }, { json: true })).status).toBe(403);
+    expect((await c.post(`/admin/bulk/${batchId}/undo`, {}, { json: true })).status).toBe(403);
+    expect(await statusOf(single)).toBe('approved');
+    expect(await statusOf(inBulk)).toBe('approved');
   });
 
   it('answers 404 for a batch that never was', async () => {
