@@ -9,11 +9,11 @@ import {
 } from '../queue/bulk-queue.js';
 import { countBatchChanges, countBulkFilter, isBatchUndone, loadBulkSummary } from '../store/bulk-batches.js';
 import type { Pool } from '../store/db.js';
-import { loadCommentSites, statusActions, type StatusAction } from '../store/moderation-actions.js';
+import { loadBatchOwners, loadCommentSites, statusActions, type StatusAction } from '../store/moderation-actions.js';
 import { queueTabs, type QueueTab } from '../store/moderation-queue.js';
 import type { Moderator } from '../store/moderators.js';
 import { renderBulkPage, type BulkState, type BulkView } from './bulk-page.js';
-import { readQueueFilter } from './moderator-routes.js';
+import { mayUndoBatch, readQueueFilter } from './moderator-routes.js';
 import { actorOf, csrfTokenOf, currentModerator, requireModerator, wantsJson } from './moderator-session.js';
 
 /*
@@ -204,6 +204,10 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
       if ((await job.getState()) !== 'failed') throw new AppError(409, 'BULK_RUNNING', 'This bulk action is still running; undo it when it is done.');
     } else if (!mayAccess(m, summary.actorId)) {
       throw new AppError(403, 'NOT_YOURS', 'Only its moderator or an admin can undo this bulk action.');
+    } else {
+      // Its own moderator, but taken off one of its sites since: not theirs to undo any more.
+      const owners = await loadBatchOwners(db, batchId);
+      if (owners !== null && !mayUndoBatch(m, owners)) throw new AppError(403, 'NOT_YOURS', 'This bulk action touched a site you no longer moderate.');
     }
     // Two clicks on Undo find the same job; after it has aged out, an undone batch stays undone. An
     // undo that gave up (Postgres away through all its retries) is tried again.

@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createSessionMiddleware } from '../auth/session.js';
+import { createSignInCsrf } from '../auth/sign-in-csrf.js';
 import { createSignInThrottle } from '../auth/sign-in-throttle.js';
 import type { BulkQueue } from '../queue/bulk-queue.js';
 import type { Queue } from 'bullmq';
@@ -15,6 +16,7 @@ import type { Pool } from '../store/db.js';
 import { createAuditRoutes } from './audit-routes.js';
 import { createBulkRoutes } from './bulk-routes.js';
 import { createFailedJobsRoutes } from './failed-jobs-routes.js';
+import { rejectControlCharacters } from './dashboard-input.js';
 import { createQueueBoard } from './queue-board.js';
 import { createLiveRoutes } from './live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator-routes.js';
@@ -75,6 +77,7 @@ export function createDashboard(deps: DashboardDeps): Router {
     next();
   });
   router.use(...parseDashboardBody);
+  router.use(rejectControlCharacters);
   router.use(
     createSessionMiddleware({
       redis: deps.redis, prefix: deps.prefix, secret: deps.sessionSecret, idleMinutes: deps.idleMinutes, secure: deps.secureCookies,
@@ -82,7 +85,9 @@ export function createDashboard(deps: DashboardDeps): Router {
   );
   router.use(loadSignedInModerator(deps.db));
   router.use(requireCsrf);
-  router.use(createSignInRoutes({ db: deps.db, throttle: createSignInThrottle(deps.redis, deps.prefix) }));
+  router.use(createSignInRoutes({
+    db: deps.db, throttle: createSignInThrottle(deps.redis, deps.prefix), csrf: createSignInCsrf({ secret: deps.sessionSecret, secure: deps.secureCookies }),
+  }));
   router.use(createLiveRoutes({ db: deps.db, feed: deps.liveFeed }));
   // Moderators' decisions train the spam classifier (on by default), through a queue on the dashboard's Redis.
   // …and are announced (webhooks, reply mails) through the comment-events queue.

@@ -5,7 +5,7 @@ import type { LiveCommentEvent, LiveFeed } from '../queue/live-events.js';
 import type { Queryable } from '../store/db.js';
 import { loadQueueCard, queueTabs, type QueueTab } from '../store/moderation-queue.js';
 import { loadModerator, type Moderator } from '../store/moderators.js';
-import { csrfTokenOf } from './moderator-session.js';
+import { csrfTokenOf, sessionSignsIn } from './moderator-session.js';
 import { renderCard } from './queue-page.js';
 
 /** How often an idle stream sends a comment line, so proxies and browsers keep it open. */
@@ -45,21 +45,42 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
     res.write(`retry: ${3000 + Math.floor(Math.random() * 4000)}\n\n`);
 
     let open = true;
+    const end = (): void => {
+      if (!open) return;
+      open = false;
+      res.end();
+    };
+    // Signing out (here or on another API process) destroys the session in Redis, and a password
+    // change moves the account's generation on: the stream asks the session store before every event
+    // it sends and at every heartbeat, and ends once the session no longer signs this moderator in.
+    const sessionId = req.sessionID;
+    const store = req.sessionStore;
+    const generation = req.session.generation;
+    const stillSignedIn = (): Promise<boolean | null> =>
+      new Promise((resolve) => {
+        store.get(sessionId, (err, s) => {
+          if (err) resolve(null); // Redis away: no events arrive either; decide at the next one
+          else resolve(s?.moderatorId === moderator.id && s.generation === generation);
+        });
+      });
     const send = (event: LiveCommentEvent): void => {
       // Filtered per stream: one shared subscription carries every site's events.
-      if (open && moderator.siteIds.includes(event.siteId)) res.write(sseEvent('comment', event));
+      if (!open || !moderator.siteIds.includes(event.siteId)) return;
+      void stillSignedIn().then((signedIn) => {
+        if (signedIn === false) end();
+        else if (signedIn === true && open) res.write(sseEvent('comment', event));
+      });
     };
     const stop = feed.listen(send, () => res.end());
     const heartbeat = setInterval(() => {
       res.write(': heartbeat\n\n');
-      // A moderator disabled or moved off a site while watching stops seeing it within a beat.
+      void stillSignedIn().then((signedIn) => signedIn === false && end());
+      // A moderator disabled, moved off a site or given a new password while watching stops seeing it within a beat.
       void loadModerator(db, moderator.id).then(
         (m) => {
           if (!open) return;
-          if (m === null || m.disabled) {
-            open = false;
-            res.end();
-          } else moderator = m;
+          if (!sessionSignsIn(m, generation)) end();
+          else moderator = m;
         },
         () => {}, // Postgres away: keep the last known sites; the stream itself needs no database
       );

@@ -6,8 +6,8 @@ import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training
 import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
 import type { Pool } from '../store/db.js';
 import { spendMailActionNonce, unsubscribeReplies } from '../store/mail-notices.js';
-import { changeStatus, inTransaction, statusAfter, type StatusChange } from '../store/moderation-actions.js';
-import { loadModerator } from '../store/moderators.js';
+import { changeStatus, inTransaction, loadCommentSites, statusAfter, type StatusChange } from '../store/moderation-actions.js';
+import { loadModerator, type Moderator } from '../store/moderators.js';
 import { toChangeEvents } from '../webhooks/comment-events.js';
 import { renderMailMessage, renderModerateConfirm, renderUnsubscribeConfirm } from './mail-pages.js';
 
@@ -43,6 +43,16 @@ async function loadHeldComment(db: Pool, id: string): Promise<{ siteId: string; 
   );
   const r = rows[0];
   return r ? { siteId: r.site_id, authorName: r.author_name, body: r.body, page: r.page, status: r.status } : null;
+}
+
+const notAllowed: Answer = { status: 403, title: 'Not allowed', message: 'This account cannot moderate this comment any more.' };
+
+/**
+ * The link's moderator may still act on the comment's site: the account exists, is not disabled, and
+ * still moderates that site. A link outlives all three (it was mailed earlier), so each is asked anew.
+ */
+function mayModerate(moderator: Moderator | null, siteId: string | undefined): moderator is Moderator {
+  return moderator !== null && !moderator.disabled && siteId !== undefined && moderator.siteIds.includes(siteId);
 }
 
 /**
@@ -87,8 +97,12 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
   router.get('/mail/moderate', async (req: Request, res: Response) => {
     const token = await readModerate(req);
     if ('status' in token) return send(res, token);
+    // Who may see it first: a disabled or removed moderator, or one off the site, is shown nothing of it.
+    const moderator = await loadModerator(db, token.moderatorId);
+    if (moderator === null || moderator.disabled) return send(res, notAllowed);
     const comment = await loadHeldComment(db, token.commentId);
     if (comment === null) return send(res, { status: 404, title: 'No such comment', message: 'The comment is gone.' });
+    if (!mayModerate(moderator, comment.siteId)) return send(res, notAllowed);
     res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html')
       .send(renderModerateConfirm({ token: String(tokenOf(req)), action: token.action, comment }));
   });
@@ -99,7 +113,10 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     const toStatus = statusAfter[token.action];
     const outcome = await inTransaction(db, async (client): Promise<Answer | StatusChange[]> => {
       const moderator = await loadModerator(client, token.moderatorId);
-      if (moderator === null || moderator.disabled) return { status: 403, title: 'Not allowed', message: 'This account cannot moderate any more.' };
+      if (moderator === null || moderator.disabled) return notAllowed;
+      const site = (await loadCommentSites(client, [token.commentId])).get(token.commentId);
+      // A comment gone is answered below (nothing changes); one on a site no longer theirs is not theirs to decide.
+      if (site !== undefined && !mayModerate(moderator, site)) return notAllowed;
       if (!(await spendMailActionNonce(client, { nonce: token.nonce, moderatorId: moderator.id, commentId: token.commentId, action: token.action }))) {
         return { status: 409, title: 'This link was used already', message: 'Each comment in a notice can be decided once from the mail.' };
       }

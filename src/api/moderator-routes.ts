@@ -12,9 +12,10 @@ import { banAuthor, listBans, toBanValue, trustAuthor, unbanAuthor, type BanKind
 import { editCommentBody } from '../store/comment-edits.js';
 import type { Pool } from '../store/db.js';
 import {
-  changeStatus, findLastUndoableBatch, inTransaction, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction, type StatusChange,
+  changeStatus, findLastUndoableBatch, inTransaction, loadBatchOwners, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction, type StatusChange,
 } from '../store/moderation-actions.js';
 import { countTabs, countView, listQueue, queueTabs, type QueueFilter, type QueueTab } from '../store/moderation-queue.js';
+import type { Moderator } from '../store/moderators.js';
 import { listSites } from '../store/sites.js';
 import { renderBansPage } from './bans-page.js';
 import { actorOf, csrfTokenOf, currentModerator, requireModerator, wantsJson } from './moderator-session.js';
@@ -65,6 +66,12 @@ function backTo(req: Request, notice?: string): string {
   u.searchParams.set('notice', notice);
   u.searchParams.delete('cursor');
   return `${u.pathname}${u.search}`;
+}
+
+/** An admin undoes any batch; a moderator only one they made, all of it on sites they moderate now. */
+export function mayUndoBatch(m: Moderator, owners: { actorIds: (number | null)[]; siteIds: string[] }): boolean {
+  if (m.role === 'admin') return true;
+  return owners.actorIds.every((id) => id === m.id) && owners.siteIds.every((s) => m.siteIds.includes(s));
 }
 
 /** The moderator's queue, single-comment actions, undo, edits, bans and trusted authors. */
@@ -156,6 +163,11 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const requested = bodyText(req, 'batch');
     const batchId = requested !== '' ? requested : await findLastUndoableBatch(db, actorOf(m));
     if (batchId === null || !isUuid(batchId)) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
+    // A moderator undoes only their own batches, and only on sites they moderate; an admin any. Checked
+    // before undoBatch, which would otherwise mark someone else's batch undone even with nothing restored.
+    const owners = await loadBatchOwners(db, batchId);
+    if (owners === null) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
+    if (!mayUndoBatch(m, owners)) throw new AppError(403, 'NOT_YOURS', 'Only its moderator or an admin can undo this action.');
     const { restored } = await undoBatch(db, batchId, actorOf(m));
     await train(restored);
     await announce(restored);

@@ -24,24 +24,40 @@ export function csrfTokenOf(req: Request): string {
   return csrf.generateToken(req);
 }
 
-/** Refuses POSTs without the session's CSRF token (403 CSRF_INVALID). */
-export const requireCsrf: RequestHandler = (req, _res, next) => {
+/**
+ * Refuses a signed-in moderator's POSTs without the session's CSRF token (403 CSRF_INVALID). The
+ * sign-in form is checked by its own route, against the token in its cookie: before sign-in there is
+ * no session to hold one. A signed-out POST carries no authority to forge, and every route but sign-in
+ * refuses it as signed out (401), which is what admin.js needs to hear.
+ */
+export const requireCsrf: RequestHandler = (req, res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD') return next();
+  if (req.method === 'POST' && req.path === '/sign-in') return next();
+  if (!res.locals.moderator) return next();
   if (!csrf.isRequestValid(req)) {
     return next(new AppError(403, 'CSRF_INVALID', 'This form has expired or did not come from Reply Desk. Reload the page and try again.'));
   }
   next();
 };
 
-/** Loads the signed-in moderator into res.locals.moderator (or null); a disabled account is signed out. */
+/** Whether a session still signs this moderator in: the account exists, is enabled, and its password is the one signed in with. */
+export function sessionSignsIn(moderator: Moderator | null, generation: number | undefined): moderator is Moderator {
+  return moderator !== null && !moderator.disabled && moderator.sessionGeneration === (generation ?? 0);
+}
+
+/**
+ * Loads the signed-in moderator into res.locals.moderator (or null). A disabled account, or a session
+ * from before the password last changed, is signed out: the stored session is destroyed and the request
+ * goes on with a fresh one, which is stored only if this request signs in.
+ */
 export function loadSignedInModerator(db: Queryable): RequestHandler {
   return async (req, res, next) => {
     res.locals.moderator = null;
     const id = req.session.moderatorId;
     if (id !== undefined) {
       const moderator = await loadModerator(db, id);
-      if (moderator && !moderator.disabled) res.locals.moderator = moderator;
-      else delete req.session.moderatorId;
+      if (sessionSignsIn(moderator, req.session.generation)) res.locals.moderator = moderator;
+      else await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     }
     next();
   };

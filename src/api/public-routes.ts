@@ -17,6 +17,7 @@ import { oneQueryString, queryStrings } from './query-values.js';
 import { toReadError } from './read-errors.js';
 import { findCharacterErrors, findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
+import { toSameOriginPath } from './same-origin-path.js';
 import type { SiteDirectory } from './site-directory.js';
 import { assertOriginAllowed } from './site-origin.js';
 import { loadSubmissionStatus } from './submission-status.js';
@@ -61,8 +62,9 @@ async function findSite(sites: SiteDirectory, id: string): Promise<Site | null> 
 /** Where a form post sends the reader back to: the form's redirect_to, else the Referer, on the site's origins only. */
 function formReturnUrl(input: CommentInput, req: Request, site: Site): string | null {
   const redirect = input.redirectTo;
-  // A path on this service (the demo page), but never "//evil.example" or "/\evil.example".
-  if (redirect !== null && /^\/(?![/\\])/.test(redirect)) return redirect;
+  // A path on this service (the demo page), never one a browser reads as another site's (same-origin-path.ts).
+  const path = toSameOriginPath(redirect);
+  if (path !== null) return path;
   return sameSiteUrl(redirect, site) ?? sameSiteUrl(req.get('referer') ?? null, site) ?? sameSiteUrl(input.pageUrl, site);
 }
 

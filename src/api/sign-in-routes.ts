@@ -1,14 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import { verifyAgainstDecoy, verifyPassword } from '../auth/passwords.js';
+import type { SignInCsrf } from '../auth/sign-in-csrf.js';
 import type { SignInThrottle } from '../auth/sign-in-throttle.js';
+import { AppError } from '../errors.js';
 import type { Pool } from '../store/db.js';
 import { loadCredentials, recordSignIn } from '../store/moderators.js';
-import { csrfTokenOf } from './moderator-session.js';
+import { toSameOriginPath } from './same-origin-path.js';
 import { renderSignInPage } from './sign-in-page.js';
 
 /** Only dashboard paths: `next` must never send a moderator off to another site after signing in. */
 function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/admin(\/|\?|$)/.test(value) ? value : '/admin';
+  const path = typeof value === 'string' ? toSameOriginPath(value) : null;
+  return path !== null && /^\/admin(\/|\?|#|$)/.test(path) ? path : '/admin';
 }
 
 function field(req: Request, name: string): string {
@@ -16,9 +19,12 @@ function field(req: Request, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** Sign-in and sign-out. The session id is regenerated at sign-in (no session fixation). */
-export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle }): Router {
-  const { db, throttle } = deps;
+/**
+ * Sign-in and sign-out. A session is stored only at sign-in, under a regenerated id (no session
+ * fixation); the form's CSRF token lives in a signed cookie until then (src/auth/sign-in-csrf.ts).
+ */
+export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle; csrf: SignInCsrf }): Router {
+  const { db, throttle, csrf } = deps;
   const router = Router();
 
   router.get('/sign-in', (req: Request, res: Response) => {
@@ -27,7 +33,7 @@ export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle })
       return;
     }
     res.set('Cache-Control', 'no-store').type('html')
-      .send(renderSignInPage({ csrfToken: csrfTokenOf(req), next: safeNext(req.query.next), email: '', error: null }));
+      .send(renderSignInPage({ csrfToken: csrf.tokenOf(req, res), next: safeNext(req.query.next), email: '', error: null }));
   });
 
   router.post('/sign-in', async (req: Request, res: Response) => {
@@ -36,9 +42,19 @@ export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle })
     const next = safeNext(field(req, 'next'));
     const ip = req.ip ?? 'unknown';
     const refuse = (status: number, error: string): void => {
-      res.status(status).set('Cache-Control', 'no-store').type('html').send(renderSignInPage({ csrfToken: csrfTokenOf(req), next, email, error }));
+      res.status(status).set('Cache-Control', 'no-store').type('html').send(renderSignInPage({ csrfToken: csrf.tokenOf(req, res), next, email, error }));
     };
-    const wait = await throttle.retryAfter(email, ip);
+    if (!csrf.isRequestValid(req)) {
+      refuse(403, 'This form has expired or did not come from Reply Desk. Please sign in again.');
+      return;
+    }
+    // Spent before the password is checked: parallel guesses cannot all pass a count read beforehand.
+    let wait: number;
+    try {
+      wait = await throttle.consume(email, ip);
+    } catch (err) {
+      throw new AppError(503, 'SIGN_IN_UNAVAILABLE', 'Signing in is briefly unavailable; please try again shortly.', undefined, [], err, 5);
+    }
     if (wait > 0) {
       res.set('Retry-After', String(wait));
       refuse(429, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`);
@@ -49,13 +65,13 @@ export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle })
       ? await verifyPassword(credentials.passwordHash, password)
       : await verifyAgainstDecoy(password);
     if (!ok || !credentials) {
-      await throttle.recordFailure(email, ip);
       refuse(401, 'That email and password do not match an account.');
       return;
     }
-    await throttle.recordSuccess(email);
+    await throttle.recordSuccess(email, ip);
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.moderatorId = credentials.moderator.id;
+    req.session.generation = credentials.moderator.sessionGeneration;
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
     await recordSignIn(db, credentials.moderator.id);
     res.redirect(303, next);

@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
 declare module 'express-session' {
   interface SessionData {
     moderatorId?: number;
+    /** The moderator's session generation at sign-in; a password change moves it on (sql/0018). */
+    generation?: number;
   }
 }
 
@@ -15,7 +17,9 @@ export const SESSION_COOKIE = 'rd_session';
  * Moderators' sessions, kept server-side in Redis so any API process can serve any request. The cookie
  * is HttpOnly, SameSite=Lax (links from email notices still arrive signed in; cross-site posts do not
  * carry it) and Secure when the service is reached over https. `rolling` renews it on every request,
- * so a session ends after `idleMinutes` without one.
+ * so a session ends after `idleMinutes` without one. Nothing is stored for a visitor who has not
+ * signed in (`saveUninitialized: false`, and nothing writes to their session: the sign-in form's CSRF
+ * token lives in a signed cookie), so anonymous requests cost Redis nothing.
  */
 export function createSessionMiddleware(opts: {
   redis: Redis;

@@ -43,5 +43,6 @@ export async function runModeratorCommand(
   const { created } = await upsertModerator(db, {
     email, displayName: values.name ?? email.split('@')[0] ?? email, role, passwordHash: await hashPassword(password), siteIds,
   });
-  print(`${created ? 'created' : 'updated'} ${role} ${email}${siteIds.length ? ` for ${siteIds.join(', ')}` : ''}`);
+  // An existing account's new password moves its session generation on (sql/0018): say what that means.
+  print(`${created ? 'created' : 'updated'} ${role} ${email}${siteIds.length ? ` for ${siteIds.join(', ')}` : ''}${created ? '' : '; its sessions are signed out'}`);
 }

@@ -125,6 +125,22 @@ export async function undoBatch(pool: Pool, batchId: string, actor: Actor): Prom
   }
 }
 
+/**
+ * Who made a batch and where: the actors of its events and the sites of the comments it changed.
+ * Null when no such batch was ever recorded. Undo events are left out: undoing an undo is not a thing.
+ */
+export async function loadBatchOwners(db: Queryable, batchId: string): Promise<{ actorIds: (number | null)[]; siteIds: string[] } | null> {
+  const { rows } = await db.query<{ actor_ids: (string | null)[]; site_ids: string[]; n: number }>(
+    `select count(*)::int as n, array_agg(distinct actor_id) as actor_ids,
+            coalesce(array_agg(distinct site_id) filter (where site_id is not null), '{}') as site_ids
+       from moderation_events where batch_id = $1 and action <> 'undo'`,
+    [batchId],
+  );
+  const r = rows[0];
+  if (!r || r.n === 0) return null;
+  return { actorIds: r.actor_ids.map((id) => (id === null ? null : Number(id))), siteIds: r.site_ids };
+}
+
 /** The actor's most recent status batch that has not been undone, for the "u" key. */
 export async function findLastUndoableBatch(db: Queryable, actor: Actor): Promise<string | null> {
   const { rows } = await db.query<{ batch_id: string }>(

@@ -10,6 +10,11 @@ export interface Moderator {
   role: Role;
   disabled: boolean;
   siteIds: string[];
+  /**
+   * Bumped by the database whenever the password changes (sql/0018): a session signed in under an
+   * older generation is over.
+   */
+  sessionGeneration: number;
 }
 
 interface ModeratorRow {
@@ -19,16 +24,17 @@ interface ModeratorRow {
   role: Role;
   disabled: boolean;
   site_ids: string[];
+  session_generation: number;
 }
 
 const selectModerator = `
-select m.id, m.email, m.display_name, m.role, m.disabled,
+select m.id, m.email, m.display_name, m.role, m.disabled, m.session_generation,
        case when m.role = 'admin' then array(select id from sites order by id)
             else array(select site_id from moderator_sites ms where ms.moderator_id = m.id order by site_id) end as site_ids
   from moderators m`;
 
 function toModerator(r: ModeratorRow): Moderator {
-  return { id: r.id, email: r.email, displayName: r.display_name, role: r.role, disabled: r.disabled, siteIds: r.site_ids };
+  return { id: r.id, email: r.email, displayName: r.display_name, role: r.role, disabled: r.disabled, siteIds: r.site_ids, sessionGeneration: r.session_generation };
 }
 
 export async function loadModerator(db: Queryable, id: number): Promise<Moderator | null> {

@@ -13,22 +13,33 @@ export async function addModerator(pool: Pool, email: string, role: Role, siteId
 }
 
 /**
- * A signed-in dashboard session over plain HTTP: keeps the session cookie, reads the CSRF token from
- * the pages, and posts forms the way a browser (or admin.js, with `json: true`) does.
+ * A signed-in dashboard session over plain HTTP: keeps the session cookie (and, before sign-in, the
+ * sign-in form's CSRF cookie), reads the CSRF token from the pages, and posts forms the way a browser
+ * (or admin.js, with `json: true`) does.
  */
 export class DashboardClient {
+  /** The rd_session cookie as sent ("rd_session=…"), or ''. */
   cookie = '';
+  /** The sign-in form's CSRF cookie as sent, or ''; it goes only to /admin/sign-in, as its Path says. */
+  signInCookie = '';
   csrf = '';
 
   constructor(readonly baseUrl: string) {}
 
   private remember(res: Response): void {
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('rd_session='));
+    const setCookies = res.headers.getSetCookie();
+    const set = setCookies.find((c) => c.startsWith('rd_session='));
     if (set) this.cookie = set.split(';')[0] ?? '';
+    const signIn = setCookies.find((c) => c.startsWith('rd_signin_csrf='));
+    if (signIn) this.signInCookie = signIn.split(';')[0] ?? '';
+  }
+
+  private cookiesFor(path: string): string {
+    return [this.cookie, path.startsWith('/admin/sign-in') ? this.signInCookie : ''].filter(Boolean).join('; ');
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    const res = await fetch(`${this.baseUrl}${path}`, { redirect: 'manual', headers: { cookie: this.cookie, ...headers } });
+    const res = await fetch(`${this.baseUrl}${path}`, { redirect: 'manual', headers: { cookie: this.cookiesFor(path), ...headers } });
     this.remember(res);
     return res;
   }
@@ -50,7 +61,7 @@ export class DashboardClient {
       method: 'POST',
       redirect: 'manual',
       headers: {
-        cookie: this.cookie,
+        cookie: this.cookiesFor(path),
         'content-type': 'application/x-www-form-urlencoded',
         ...(opts.json ? { accept: 'application/json' } : {}),
       },
