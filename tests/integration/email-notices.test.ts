@@ -277,8 +277,8 @@ describe('reply notices are double opt-in (issue 11, item 9)', () => {
     expect(linksIn(mail.text ?? '', 'confirm')).toHaveLength(1);
 
     // A reply (with attacker text) before the owner confirmed: nothing goes to the inbox.
-    const early = await comment('open', { parent, email: 'attacker@example.org', body: 'Wire the money to evil.test' });
-    await waitForStored(db.pool, early);
+    const early = await comment('open', { parent, page: hostile.page, pageUrl: hostile.pageUrl, email: 'attacker@example.org', body: 'Wire the money to evil.test' });
+    expect((await waitForStored(db.pool, early)).status).toBe('approved');
     await new Promise((r) => setTimeout(r, 1500));
     expect(mailsTo('victim@example.org')).toHaveLength(1);
     expect((await db.pool.query('select count(*)::int as c from reply_notices where reply_id = $1', [early])).rows[0].c).toBe(0);
