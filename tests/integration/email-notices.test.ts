@@ -3,6 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMailKey, signMailToken } from '../../src/mail/mail-tokens.js';
+import { eraseCommenterData } from '../../src/store/privacy.js';
 import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitFor, waitForStored, type TestApi } from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
@@ -344,6 +345,15 @@ describe('reply notices are double opt-in (issue 11, item 9)', () => {
     await waitFor('the next day\'s confirmation', () => confirmations('flood@example.org').length >= 3, 10_000);
     await new Promise((r) => setTimeout(r, 1000));
     expect(confirmations('flood@example.org')).toHaveLength(3);
+  });
+});
+
+describe('erasure and the opt-in record', () => {
+  it('erasing a commenter’s data removes their confirmed address too', async () => {
+    const rows = () => db.pool.query(`select site_id from reply_mail_addresses where email = 'victim@example.org'`);
+    expect((await rows()).rowCount).toBe(1);
+    await eraseCommenterData(db.pool, 'Victim@example.org', null, { id: null, label: 'test' });
+    expect((await rows()).rowCount).toBe(0);
   });
 });
 
