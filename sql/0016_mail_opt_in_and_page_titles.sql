@@ -31,3 +31,23 @@ create index reply_mail_addresses_wanted_idx on reply_mail_addresses (wanted_at)
 -- suggestions: fail closed, and a moderator confirms them in one click where they matter.
 alter table pages add column suggested_title text check (length(suggested_title) <= 2000);
 update pages set suggested_title = title, title = null where title is not null;
+
+-- 3. Setting a page's title is a moderator's action like any other: the audit log records it
+-- (action 'page_title', detail: page, before, after). As 0009 does, this extends whatever the check
+-- allows when it runs instead of restating the list.
+do $$
+declare
+  con record;
+  expr text;
+begin
+  select c.conname, pg_get_constraintdef(c.oid) as def into con
+    from pg_constraint c
+   where c.conrelid = 'moderation_events'::regclass and c.contype = 'c'
+     and pg_get_constraintdef(c.oid) like '%action%'
+   limit 1;
+  expr := coalesce(substring(con.def from '^CHECK \((.*)\)$'), 'false');
+  if con.conname is not null then
+    execute format('alter table moderation_events drop constraint %I', con.conname);
+  end if;
+  execute format('alter table moderation_events add constraint moderation_events_action_check check ((%s) or action = %L)', expr, 'page_title');
+end $$;

@@ -24,7 +24,7 @@ export function createPageTitleRoutes(deps: { db: Pool }): Router {
     const checked = checkPageTitle(bodyText(req, 'title'));
     if (!checked.ok) throw new AppError(422, checked.code, checked.message, 'title');
     const identifier = bodyText(req, 'page');
-    if (identifier === '' || identifier.length > 1000 || !(await setPageTitle(deps.db, { siteId, identifier, title: checked.title }))) {
+    if (identifier === '' || identifier.length > 1000 || !(await setPageTitle(deps.db, { siteId, identifier, title: checked.title, actor: { id: m.id, label: m.email } }))) {
       throw new AppError(404, 'UNKNOWN_PAGE', 'No such page.', 'page');
     }
     if (wantsJson(req)) res.json({ site: siteId, page: identifier, title: checked.title });

@@ -1,5 +1,5 @@
 import { checkPageTitle } from '../domain/page-title.js';
-import type { Queryable } from '../store/db.js';
+import type { Pool } from '../store/db.js';
 import { listSuggestedTitles, setPageTitle } from '../store/page-titles.js';
 import { UsageError } from './site-commands.js';
 
@@ -10,7 +10,7 @@ const pageUsage = 'usage: reply-desk page title SITE PAGE "Title" | page suggest
  * data-page, canonical URL or comment_post_ID); `page suggestions SITE` lists the pages whose title
  * is still only a submission's suggestion, which mails, feeds and webhooks do not show.
  */
-export async function runPageCommand(db: Queryable, args: string[], print: (line: string) => void): Promise<void> {
+export async function runPageCommand(db: Pool, args: string[], print: (line: string) => void): Promise<void> {
   const [sub, siteId, identifier, title, extra] = args;
   if (sub === 'suggestions' && siteId !== undefined && identifier === undefined) {
     for (const p of await listSuggestedTitles(db, siteId)) print(`${p.identifier}\t${p.suggestedTitle}`);
@@ -19,6 +19,6 @@ export async function runPageCommand(db: Queryable, args: string[], print: (line
   if (sub !== 'title' || siteId === undefined || identifier === undefined || title === undefined || extra !== undefined) throw new UsageError(pageUsage);
   const checked = checkPageTitle(title);
   if (!checked.ok) throw new UsageError(`title: ${checked.message}`);
-  if (!(await setPageTitle(db, { siteId, identifier, title: checked.title }))) throw new UsageError(`site "${siteId}" has no page "${identifier}"`);
+  if (!(await setPageTitle(db, { siteId, identifier, title: checked.title, actor: { id: null, label: 'cli' } }))) throw new UsageError(`site "${siteId}" has no page "${identifier}"`);
   print(`page ${siteId} ${identifier}: title "${checked.title}"`);
 }

@@ -83,6 +83,8 @@ describe('a submission only suggests a page title', () => {
     const form = await mod.post('/admin/pages/title', { site: 'held', page: 'held-page', title: ' A corrected headline ' });
     expect(form.status).toBe(303);
     expect(await pageRow('held', 'held-page')).toEqual({ title: 'A corrected headline', suggested_title: 'A suggested <b>headline</b>' });
+    const audit = await db.pool.query(`select actor, site_id, detail from moderation_events where action = 'page_title'`);
+    expect(audit.rows).toEqual([{ actor: 'titles@example.org', site_id: 'held', detail: { page: 'held-page', before: null, after: 'A corrected headline' } }]);
     const after = await mod.page('/admin?tab=pending&site=held');
     expect(after).not.toContain('suggested title');
     expect(after).toContain('>A corrected headline</a>');
@@ -100,6 +102,7 @@ describe('a submission only suggests a page title', () => {
     await runPageCommand(db.pool, ['title', 'open', 'hijack', 'How we fixed titles'], (l) => lines.push(l));
     expect(lines.at(-1)).toBe('page open hijack: title "How we fixed titles"');
     expect((await pageRow('open', 'hijack')).title).toBe('How we fixed titles');
+    expect((await db.pool.query(`select actor from moderation_events where action = 'page_title' and site_id = 'open'`)).rows).toEqual([{ actor: 'cli' }]);
     const page = await feed('open', 'hijack');
     expect(page).toContain('<title>Comments on How we fixed titles</title>');
     expect(page).toContain('on How we fixed titles</title>');
