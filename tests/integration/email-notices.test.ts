@@ -200,7 +200,8 @@ describe('reply notices', () => {
   it('a commenter who opted in gets one mail per approved reply, without the replier’s email, and can unsubscribe in one click', async () => {
     const parent = await comment('open', { email: 'parent@example.org', author: 'Pat', notifyReplies: true });
     await waitForStored(db.pool, parent);
-    expect((await db.pool.query('select count(*)::int as c from reply_subscriptions where comment_id = $1', [parent])).rows[0].c).toBe(1);
+    // The opt-in is written just after the comment's row (the job awaits both): wait for it, not the row.
+    await waitFor('the opt-in', async () => (await db.pool.query('select count(*)::int as c from reply_subscriptions where comment_id = $1', [parent])).rows[0].c === 1, 5000);
     await confirmFromMail('parent@example.org');
 
     const reply = await comment('open', { parent, email: 'replier@example.org', author: 'Rita <b>', body: 'I <script>disagree</script> & more' });
