@@ -6,7 +6,7 @@ import { loadMailKey, newNonce, signMailToken } from '../src/mail/mail-tokens.js
 import type { EmailJobData, EmailJobName, HeldJob, ReplyJob } from '../src/queue/email-queue.js';
 import type { Pool } from '../src/store/db.js';
 import {
-  claimConfirmation, claimReplyNotice, listDueConfirmations, listDueDigests, loadReplyNotice, markNoticesSent, pruneSentNotices, queueHeldNotices, takeUnsentNotices,
+  claimConfirmation, claimReplyNotice, deferConfirmation, listDueConfirmations, listDueDigests, loadReplyNotice, markNoticesSent, pruneSentNotices, queueHeldNotices, takeUnsentNotices,
 } from '../src/store/mail-notices.js';
 import { inTransaction } from '../src/store/moderation-actions.js';
 
@@ -98,7 +98,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
   }
 
   // Double opt-in: one mail per address owed a confirmation, each claimed in its own transaction with
-  // the send (a failed send rolls the claim back, and the next sweep tries again).
+  // the send (a failed send rolls the claim back; the sweep then defers that address by a day).
   async function sendConfirmation(c: { siteId: string; siteName: string; email: string }): Promise<boolean> {
     const k = await mailKey();
     return inTransaction(db, async (client) => {
@@ -143,7 +143,8 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
         try {
           if (await sendConfirmation(c)) confirmations += 1;
         } catch (err) {
-          logger.warn({ siteId: c.siteId, err: (err as Error).message }, 'reply-mail confirmation not sent');
+          logger.warn({ siteId: c.siteId, err: (err as Error).message }, 'reply-mail confirmation not sent; tried again in a day');
+          await deferConfirmation(db, c.siteId, c.email).catch(() => {});
           failure ??= err;
         }
       }

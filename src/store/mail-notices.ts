@@ -53,6 +53,19 @@ export async function claimConfirmation(db: Queryable, siteId: string, email: st
   return rows[0]?.nonce ?? null;
 }
 
+/**
+ * After a confirmation mail failed to go out: the attempt counts as the day's mail (the address stays
+ * owed one). Without this, addresses whose server refuses mail would be retried on every sweep, ahead
+ * of everyone else's, and anyone could keep the service knocking on a mail server that says no.
+ */
+export async function deferConfirmation(db: Queryable, siteId: string, email: string): Promise<void> {
+  await db.query(
+    `update reply_mail_addresses set confirm_sent_at = now(), wanted_at = coalesce(wanted_at, now())
+      where site_id = $1 and email = $2 and confirmed_at is null`,
+    [siteId, email],
+  );
+}
+
 /** Spends a confirmation link: 'confirmed' the first time, 'already' after (idempotent), null when no such address. */
 export async function confirmReplyMailAddress(db: Queryable, siteId: string, nonce: string): Promise<'confirmed' | 'already' | null> {
   const { rows } = await db.query<{ already: boolean }>(

@@ -17,6 +17,8 @@ let worker: { close(): Promise<void> };
 let smtp: SMTPServer;
 const prefix = newQueuePrefix();
 const mails: { to: string[]; mail: ParsedMail }[] = [];
+// Recipients the SMTP server was asked to take, refused ones included (their server says 550).
+const rcptAttempts: string[] = [];
 // Long enough that the burst below (posted at once) lands inside one interval on a loaded machine.
 const DIGEST_MS = 5000;
 
@@ -60,6 +62,11 @@ beforeAll(async () => {
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      rcptAttempts.push(address.address);
+      if (address.address.startsWith('refused')) callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+      else callback();
+    },
     onData(stream, session, callback) {
       simpleParser(stream).then((mail) => {
         mails.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
@@ -346,6 +353,24 @@ describe('reply notices are double opt-in (issue 11, item 9)', () => {
     await waitFor('the next day\'s confirmation', () => confirmations('flood@example.org').length >= 3, 10_000);
     await new Promise((r) => setTimeout(r, 1000));
     expect(confirmations('flood@example.org')).toHaveLength(3);
+  });
+});
+
+describe('a confirmation the recipient\'s server refuses', () => {
+  it('is tried once a day, not on every sweep, and does not hold up anyone else\'s', async () => {
+    const refused = await comment('open', { email: 'refused@example.org', notifyReplies: true, body: 'Refused opt-in' });
+    await waitForStored(db.pool, refused);
+    await waitFor('the refused attempt', () => rcptAttempts.includes('refused@example.org'), 10_000);
+    const later = await comment('open', { email: 'after-refused@example.org', notifyReplies: true, body: 'Opt-in after a refused one' });
+    await waitForStored(db.pool, later);
+    await waitFor('the next confirmation', () => mailsTo('after-refused@example.org').length >= 1, 10_000);
+    // Many sweeps (every 200 ms here) later, still one attempt; the address is owed one tomorrow.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(rcptAttempts.filter((a) => a === 'refused@example.org')).toHaveLength(1);
+    const row = (await db.pool.query(`select wanted_at, confirm_sent_at, confirmed_at from reply_mail_addresses where email = 'refused@example.org'`)).rows[0];
+    expect(row.wanted_at).toBeInstanceOf(Date);
+    expect(row.confirm_sent_at).toBeInstanceOf(Date);
+    expect(row.confirmed_at).toBeNull();
   });
 });
 
