@@ -1,12 +1,12 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Mailer } from '../src/mail/mailer.js';
-import { renderHeldDigest, renderReplyNotice } from '../src/mail/mail-templates.js';
+import { renderHeldDigest, renderReplyConfirm, renderReplyNotice } from '../src/mail/mail-templates.js';
 import { loadMailKey, newNonce, signMailToken } from '../src/mail/mail-tokens.js';
 import type { EmailJobData, EmailJobName, HeldJob, ReplyJob } from '../src/queue/email-queue.js';
 import type { Pool } from '../src/store/db.js';
 import {
-  claimReplyNotice, listDueDigests, loadReplyNotice, markNoticesSent, pruneSentNotices, queueHeldNotices, takeUnsentNotices,
+  claimConfirmation, claimReplyNotice, deferConfirmation, listDueConfirmations, listDueDigests, loadReplyNotice, markNoticesSent, pruneSentNotices, queueHeldNotices, takeUnsentNotices,
 } from '../src/store/mail-notices.js';
 import { inTransaction } from '../src/store/moderation-actions.js';
 
@@ -20,6 +20,8 @@ export interface EmailProcessorDeps {
   digestIntervalMs?: number;
   /** How long one-click moderation links work. @defaultValue 48 hours */
   linkTtlSeconds?: number;
+  /** How long the link in a reply-mail confirmation works. @defaultValue 7 days */
+  confirmTtlSeconds?: number;
   /** Comments listed in one digest (the rest are counted, and wait in the queue). @defaultValue 50 */
   digestMaxItems?: number;
   now?: () => Date;
@@ -38,6 +40,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
   const digestIntervalMs = deps.digestIntervalMs ?? 10 * 60_000;
   const linkTtlSeconds = deps.linkTtlSeconds ?? 48 * 3600;
   const maxItems = deps.digestMaxItems ?? 50;
+  const confirmTtlSeconds = deps.confirmTtlSeconds ?? 7 * 86_400;
   let key: Promise<string> | null = null;
   const mailKey = (): Promise<string> => {
     key ??= loadMailKey(db).catch((err: unknown) => {
@@ -94,6 +97,20 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
     });
   }
 
+  // Double opt-in: one mail per address owed a confirmation, each claimed in its own transaction with
+  // the send (a failed send rolls the claim back; the sweep then defers that address by a day).
+  async function sendConfirmation(c: { siteId: string; siteName: string; email: string }): Promise<boolean> {
+    const k = await mailKey();
+    return inTransaction(db, async (client) => {
+      const nonce = await claimConfirmation(client, c.siteId, c.email);
+      if (nonce === null) return false;
+      const expiresAt = Math.floor(now().getTime() / 1000) + confirmTtlSeconds;
+      const confirmUrl = `${publicUrl}/mail/confirm?token=${signMailToken(k, { kind: 'confirm', siteId: c.siteId, nonce, expiresAt })}`;
+      await mailer.send({ to: c.email, ...renderReplyConfirm({ siteName: c.siteName, confirmUrl, linkDays: Math.round(confirmTtlSeconds / 86_400) }) });
+      return true;
+    });
+  }
+
   return async function processEmail(job: Job<EmailJobData, unknown, EmailJobName>): Promise<unknown> {
     if (job.name === 'held') {
       const d = job.data as Partial<HeldJob>;
@@ -119,9 +136,21 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
           failure ??= err;
         }
       }
+      // Confirmations ride on the same sweep: they wait for it at most DIGEST_SWEEP_MS, and need no job
+      // per comment (the address's row says what is owed).
+      let confirmations = 0;
+      for (const c of await listDueConfirmations(db)) {
+        try {
+          if (await sendConfirmation(c)) confirmations += 1;
+        } catch (err) {
+          logger.warn({ siteId: c.siteId, err: (err as Error).message }, 'reply-mail confirmation not sent; tried again in a day');
+          await deferConfirmation(db, c.siteId, c.email).catch(() => {});
+          failure ??= err;
+        }
+      }
       await pruneSentNotices(db).catch(() => {});
       if (failure !== null) throw failure;
-      return { digests: due.length, comments };
+      return { digests: due.length, comments, confirmations };
     }
     throw new UnrecoverableError(`unknown email job ${job.name}`);
   };

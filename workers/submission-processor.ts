@@ -81,7 +81,9 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
   };
   // The reader's opt-in to reply mails is data, not a hint: awaited, and redone by a retried job.
   const keepReplyOptIn = async (s: Submission, status: CommentStatus): Promise<void> => {
-    if (s.notifyReplies === true && s.email !== '' && (status === 'approved' || status === 'pending')) await insertReplySubscription(db, s.id);
+    if (s.notifyReplies === true && s.email !== '' && (status === 'approved' || status === 'pending')) {
+      await insertReplySubscription(db, { commentId: s.id, siteId: s.siteId, email: s.email });
+    }
   };
   // On by default: every processor scores with the stored models (untrained ones abstain).
   const spamModels = deps.spamModels ?? createSpamModels(db);

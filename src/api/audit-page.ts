@@ -19,6 +19,7 @@ const actionLabels: Record<string, string> = {
   site_update: 'Changed site', bulk: 'Bulk action', undo: 'Undid', import: 'Imported', export: 'Exported',
   privacy_export: 'Exported a commenter’s data', privacy_erase: 'Erased a commenter’s data', anonymise_ips: 'Anonymised old IPs',
   recheck: 'Rechecked with Akismet', webhook: 'Changed a webhook',
+  page_title: 'Set a page title',
 };
 
 /** The audit page's URL for a query (empty fields left out), optionally with a cursor. */

@@ -20,6 +20,7 @@ import { rejectControlCharacters } from './dashboard-input.js';
 import { createQueueBoard } from './queue-board.js';
 import { createLiveRoutes } from './live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator-routes.js';
+import { createPageTitleRoutes } from './page-title-routes.js';
 import { loadSignedInModerator, requireCsrf } from './moderator-session.js';
 import { createPrivacyRoutes } from './privacy-routes.js';
 import { createMySettingsRoutes } from './my-settings-routes.js';
@@ -95,6 +96,7 @@ export function createDashboard(deps: DashboardDeps): Router {
     db: deps.db, training: createTrainingQueue(deps.redis, deps.prefix), logger: deps.logger, events: createWebhookQueue(deps.redis, deps.prefix),
     surge: createSurgeReader(deps.redis, deps.prefix),
   }));
+  router.use(createPageTitleRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createAuditRoutes({ db: deps.db }));
   router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));

@@ -38,3 +38,12 @@ export function renderUnsubscribeConfirm(token: string): string {
 <button type="submit">Unsubscribe</button>
 </form>`);
 }
+
+export function renderConfirmAddress(token: string): string {
+  return page('Confirm reply notices?', html`<h1>Confirm reply notices?</h1>
+<p>Mail will be sent to this address when people reply to comments you asked to hear about on this site.</p>
+<form method="post" action="/mail/confirm">
+<input type="hidden" name="token" value="${token}">
+<button type="submit">Confirm</button>
+</form>`);
+}

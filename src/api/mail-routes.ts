@@ -5,11 +5,11 @@ import { loadMailKey, readMailToken, type ModerateToken } from '../mail/mail-tok
 import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
 import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
 import type { Pool } from '../store/db.js';
-import { spendMailActionNonce, unsubscribeReplies } from '../store/mail-notices.js';
+import { confirmReplyMailAddress, spendMailActionNonce, unsubscribeReplies } from '../store/mail-notices.js';
 import { changeStatus, inTransaction, loadCommentSites, statusAfter, type StatusChange } from '../store/moderation-actions.js';
 import { loadModerator, type Moderator } from '../store/moderators.js';
 import { toChangeEvents } from '../webhooks/comment-events.js';
-import { renderMailMessage, renderModerateConfirm, renderUnsubscribeConfirm } from './mail-pages.js';
+import { renderConfirmAddress, renderMailMessage, renderModerateConfirm, renderUnsubscribeConfirm } from './mail-pages.js';
 
 export interface MailRoutesDeps {
   db: Pool;
@@ -37,7 +37,7 @@ const badLink: Record<'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED', Answer> = {
 
 async function loadHeldComment(db: Pool, id: string): Promise<{ siteId: string; authorName: string; body: string; page: string; status: string } | null> {
   const { rows } = await db.query<{ site_id: string; author_name: string; body: string; page: string; status: string }>(
-    `select c.site_id, c.author_name, c.body, coalesce(p.title, p.identifier) as page, c.status
+    `select c.site_id, c.author_name, c.body, coalesce(p.title, p.url, p.identifier) as page, c.status
        from comments c join pages p on p.id = c.page_id where c.id = $1`,
     [id],
   );
@@ -57,7 +57,8 @@ function mayModerate(moderator: Moderator | null, siteId: string | undefined): m
 
 /**
  * Links in mails, for people who are not signed in: one-click moderation from held-comment notices
- * (/mail/moderate) and one-click unsubscribe from reply notices (/mail/unsubscribe, RFC 8058). The
+ * (/mail/moderate), one-click unsubscribe from reply notices (/mail/unsubscribe, RFC 8058) and the
+ * confirmation of an address for reply notices (/mail/confirm, double opt-in). The
  * signed token is the whole authority; there is no session and so no CSRF token (a forged POST would
  * need the token, which is the secret).
  */
@@ -157,6 +158,29 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     if (!read.ok || read.token.kind !== 'unsubscribe') return send(res, badLink.MALFORMED, false);
     await unsubscribeReplies(db, read.token.commentId);
     send(res, { status: 200, title: 'Unsubscribed', message: 'You will get no more mail about replies to this comment.' }, false);
+  });
+
+  // Double opt-in. GET only shows the button (mail scanners open every link); POST confirms, and a
+  // second POST of the same link answers the same (idempotent) until the link expires.
+  const readConfirm = async (req: Request): Promise<{ siteId: string; nonce: string } | Answer> => {
+    const read = readMailToken(await mailKey(), tokenOf(req), Math.floor(Date.now() / 1000));
+    if (!read.ok) return { ...badLink[read.reason], message: 'Reply notices start once an address is confirmed from a recent mail.' };
+    if (read.token.kind !== 'confirm') return { ...badLink.MALFORMED, message: 'Reply notices start once an address is confirmed from a recent mail.' };
+    return read.token;
+  };
+
+  router.get('/mail/confirm', async (req: Request, res: Response) => {
+    const token = await readConfirm(req);
+    if ('status' in token) return send(res, token, false);
+    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(renderConfirmAddress(String(tokenOf(req))));
+  });
+
+  router.post('/mail/confirm', parseForm, async (req: Request, res: Response) => {
+    const token = await readConfirm(req);
+    if ('status' in token) return send(res, token, false);
+    const outcome = await confirmReplyMailAddress(db, token.siteId, token.nonce);
+    if (outcome === null) return send(res, { status: 404, title: 'Nothing to confirm', message: 'This address is no longer on record.' }, false);
+    send(res, { status: 200, title: 'Confirmed', message: 'You will get a mail when someone replies to the comments you asked about.' }, false);
   });
 
   return router;

@@ -50,7 +50,7 @@ export function readQueueFilter(get: (name: string) => string | null, siteIds: s
 }
 
 /** Back to where the moderator was (a dashboard page), else the queue. */
-function backTo(req: Request, notice?: string): string {
+export function backTo(req: Request, notice?: string): string {
   const referer = req.get('referer');
   let target = '/admin';
   if (referer) {

@@ -56,7 +56,10 @@ function renderReasons(card: QueueCard): SafeHtml {
 /** One comment card: the text (sanitised HTML, inert), where it was posted, who wrote it, and why it waits. */
 export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): SafeHtml {
   const h = card.history;
+  // A title nobody confirmed is the first submitter's suggestion: the card shows the page's key and
+  // the suggestion, marked, with a form to confirm or correct it (sql/0016).
   const pageLabel = card.page.title || card.page.identifier;
+  const suggested = card.page.title === null && card.page.suggestedTitle ? card.page.suggestedTitle : null;
   return html`<article class="rd-card" id="card-${card.id}" data-id="${card.id}" data-site="${card.siteId}" tabindex="-1" aria-label="Comment by ${card.author || 'Anonymous'}">
 <header class="rd-card-head">
 <label class="rd-select"><input type="checkbox" name="ids" value="${card.id}" form="rd-bulk" aria-label="Select"></label>
@@ -64,7 +67,7 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
 <span class="rd-meta">${card.email || 'no email'} · ${card.ip ?? 'no IP'}${card.website ? html` · <a href="${card.website}" rel="nofollow ugc noopener noreferrer" target="_blank">${card.website}</a>` : ''}</span>
 <span class="rd-history" title="This author's comments on this site">${h.approved} approved · ${h.pending} pending · ${h.rejected} rejected · ${h.spam} spam</span>
 </header>
-<p class="rd-where">on <b>${card.siteId}</b> / ${card.page.url ? html`<a href="${card.page.url}" target="_blank" rel="noopener noreferrer">${pageLabel}</a>` : pageLabel}
+<p class="rd-where">on <b>${card.siteId}</b> / ${card.page.url ? html`<a href="${card.page.url}" target="_blank" rel="noopener noreferrer">${pageLabel}</a>` : pageLabel}${suggested !== null ? html` <span class="rd-suggested-title">(suggested title: “${suggested}”)</span>` : ''}
 · <time datetime="${card.receivedAt.toISOString()}">${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${card.editedAt ? ' · edited' : ''}</p>
 ${card.parent ? html`<blockquote class="rd-parent"><small>in reply to <b>${card.parent.author || 'Anonymous'}</b></small>${trusted(card.parent.html)}</blockquote>` : ''}
 <div class="rd-body">${trusted(card.html)}</div>
@@ -89,6 +92,10 @@ ${tabActions[tab].map((a) => html`<button type="submit" name="action" value="${a
 ${card.email && !card.trusted ? html`<form method="post" action="/admin/trusted" class="rd-inline">
 <input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="site" value="${card.siteId}"><input type="hidden" name="email" value="${card.email}">
 <button type="submit">Trust ${card.author || card.email}</button></form>` : ''}
+<form method="post" action="/admin/pages/title" class="rd-inline rd-page-title">
+<input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="site" value="${card.siteId}"><input type="hidden" name="page" value="${card.page.identifier}">
+<label>Page title <input name="title" value="${card.page.title ?? card.page.suggestedTitle ?? ''}" maxlength="500"></label>
+<button type="submit">${card.page.title === null ? 'Confirm title' : 'Save title'}</button></form>
 <p class="rd-ua">${card.userAgent}</p>
 </details>
 </article>`;

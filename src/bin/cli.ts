@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { runExportCommand } from '../cli/export-commands.js';
 import { runImportCommand } from '../cli/import-commands.js';
 import { runModeratorCommand } from '../cli/moderator-commands.js';
+import { runPageCommand } from '../cli/page-commands.js';
 import { runPrivacyCommand } from '../cli/privacy-commands.js';
 import { readPassword } from '../cli/read-password.js';
 import { runSiteCommand, UsageError } from '../cli/site-commands.js';
@@ -30,6 +31,8 @@ const usage = `usage: reply-desk <command>
                                             create an account (or reset its password); the password is read
                                             from a prompt, or from stdin when piped
   moderator list                            list accounts
+  page title SITE PAGE "Title"              confirm a page's title (mails, feeds and webhooks show only confirmed titles)
+  page suggestions SITE                     list pages whose title is only a submission's suggestion
   import wordpress|disqus|json FILE --site ID [--dry-run]
                                             import comments (WordPress WXR, Disqus XML, or our JSON export);
                                             prints a report; running it again adds nothing
@@ -92,6 +95,15 @@ async function main(argv: string[]): Promise<number> {
     const pool = cliPool(config.DATABASE_URL, 1);
     try {
       await runModeratorCommand(pool, args, (line) => process.stdout.write(`${line}\n`), () => readPassword('Password: '));
+    } finally {
+      await pool.end();
+    }
+    return 0;
+  }
+  if (command === 'page') {
+    const pool = cliPool(config.DATABASE_URL, 1);
+    try {
+      await runPageCommand(pool, args, print);
     } finally {
       await pool.end();
     }

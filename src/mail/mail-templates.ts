@@ -92,3 +92,30 @@ ${input.commentUrl ? html`<p><a href="${input.commentUrl}">Read it</a></p>` : ''
 </body></html>`.value;
   return { subject, text, html: htmlBody };
 }
+
+/**
+ * The one mail an unconfirmed address gets (double opt-in). Anyone can type any address into a form,
+ * so it carries nothing a reader wrote: no comment, no name, no page title, only the site's name (set
+ * by its admin) and the link. Ignoring it is the way to say no.
+ */
+export function renderReplyConfirm(input: { siteName: string; confirmUrl: string; linkDays: number }): RenderedMail {
+  const site = excerpt(input.siteName, 100);
+  const subject = `Confirm reply notices from ${toHeaderText(site, 80)}`;
+  const text = [
+    'Hello,',
+    '',
+    `Someone, hopefully you, left a comment on ${site} with this address and asked to be mailed when people reply.`,
+    '',
+    `To get those mails, confirm this address (the link works for ${input.linkDays} days):`,
+    input.confirmUrl,
+    '',
+    `If it was not you, ignore this mail: without confirmation nothing more is sent to this address from ${site}.`,
+  ].join('\n');
+  const htmlBody = html`<!doctype html><html><body style="font-family: sans-serif">
+<p>Hello,</p>
+<p>Someone, hopefully you, left a comment on ${site} with this address and asked to be mailed when people reply.</p>
+<p><a href="${input.confirmUrl}">Confirm this address</a> to get those mails (the link works for ${input.linkDays} days).</p>
+<p><small>If it was not you, ignore this mail: without confirmation nothing more is sent to this address from ${site}.</small></p>
+</body></html>`.value;
+  return { subject, text, html: htmlBody };
+}

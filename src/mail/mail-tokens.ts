@@ -27,7 +27,19 @@ export interface UnsubscribeToken {
   commentId: string;
 }
 
-export type MailToken = ModerateToken | UnsubscribeToken;
+/**
+ * Confirms one address for reply mails on one site. It names the address's row by its nonce (no
+ * address in the URL), expires, and spending it twice changes nothing (confirming is idempotent).
+ */
+export interface ConfirmToken {
+  kind: 'confirm';
+  siteId: string;
+  nonce: string;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+export type MailToken = ModerateToken | UnsubscribeToken | ConfirmToken;
 
 export type ReadTokenResult = { ok: true; token: MailToken } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' };
 
@@ -51,7 +63,9 @@ function mac(key: string, payload: string): Buffer {
 export function signMailToken(key: string, token: MailToken): string {
   const compact = token.kind === 'moderate'
     ? { k: 'm', c: token.commentId, a: token.action, m: token.moderatorId, e: token.expiresAt, n: token.nonce }
-    : { k: 'u', c: token.commentId };
+    : token.kind === 'confirm'
+      ? { k: 'c', s: token.siteId, n: token.nonce, e: token.expiresAt }
+      : { k: 'u', c: token.commentId };
   const payload = Buffer.from(JSON.stringify(compact)).toString('base64url');
   return `${payload}.${mac(key, payload).toString('base64url')}`;
 }
@@ -69,6 +83,13 @@ export function readMailToken(key: string, value: unknown, nowSeconds: number): 
     v = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
   } catch {
     return { ok: false, reason: 'MALFORMED' };
+  }
+  if (v.k === 'c') {
+    if (typeof v.s !== 'string' || v.s.length > 100 || typeof v.n !== 'string' || v.n.length > 64 || !Number.isInteger(v.e)) {
+      return { ok: false, reason: 'MALFORMED' };
+    }
+    if ((v.e as number) <= nowSeconds) return { ok: false, reason: 'EXPIRED' };
+    return { ok: true, token: { kind: 'confirm', siteId: v.s, nonce: v.n, expiresAt: v.e as number } };
   }
   if (typeof v.c !== 'string' || !UUID.test(v.c)) return { ok: false, reason: 'MALFORMED' };
   if (v.k === 'u') return { ok: true, token: { kind: 'unsubscribe', commentId: v.c } };

@@ -21,7 +21,7 @@ export interface ReplyJob {
   commentId: string;
 }
 
-/** Sends every digest that is due. */
+/** Sends every digest that is due, and every reply-mail confirmation an address is owed. */
 export type DigestJob = Record<string, never>;
 
 export type EmailJobName = 'held' | 'reply' | 'digest';

@@ -7,6 +7,8 @@ export const auditActions = [
   'import', 'export', 'privacy_export', 'privacy_erase', 'anonymise_ips',
   // sql/0011: a held comment checked again with Akismet; sql/0014: webhook subscriptions changed.
   'recheck', 'webhook',
+  // sql/0016: a page's title confirmed or corrected.
+  'page_title',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

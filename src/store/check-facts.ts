@@ -63,7 +63,8 @@ with input as (
     with ordinality as t(site_id, page, page_url, page_title, id, parent_id, content_hash, email, ip, received_at,
                          website_host, ord)
 ), new_page as (
-  insert into pages (site_id, identifier, url, title)
+  -- A submission's title is only a suggestion (sql/0016): it never becomes the page's title by itself.
+  insert into pages (site_id, identifier, url, suggested_title)
   select distinct on (i.site_id, i.page) i.site_id, i.page, i.page_url, i.page_title
     from input i join sites s on s.id = i.site_id
    order by i.site_id, i.page, i.ord

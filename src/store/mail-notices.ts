@@ -1,8 +1,82 @@
+import { randomBytes } from 'node:crypto';
 import type { Queryable } from './db.js';
 
-/** Records a commenter's opt-in to reply notices for their comment (idempotent: a retried job adds nothing). */
-export async function insertReplySubscription(db: Queryable, commentId: string): Promise<void> {
-  await db.query('insert into reply_subscriptions (comment_id) values ($1) on conflict (comment_id) do nothing', [commentId]);
+/**
+ * Records a commenter's opt-in to reply notices for their comment, and, unless their address is
+ * confirmed for the site already, that it is owed a confirmation mail (sql/0016). Idempotent: a
+ * retried job adds nothing, and the mail sweep paces confirmations whatever is asked here.
+ */
+export async function insertReplySubscription(db: Queryable, s: { commentId: string; siteId: string; email: string }): Promise<void> {
+  await db.query(
+    `with sub as (insert into reply_subscriptions (comment_id) values ($1) on conflict (comment_id) do nothing)
+     insert into reply_mail_addresses as a (site_id, email, nonce, wanted_at) values ($2, lower($3), $4, now())
+     on conflict (site_id, email) do update set wanted_at = coalesce(a.wanted_at, now()) where a.confirmed_at is null`,
+    [s.commentId, s.siteId, s.email, randomBytes(18).toString('base64url')],
+  );
+}
+
+/** At most one confirmation mail per address per site in this long, however often it is typed in. */
+export const CONFIRMATION_INTERVAL_HOURS = 24;
+
+/** An address owed a confirmation mail, with what the mail may say: the site's name (set by its admin), nothing a reader typed. */
+export interface DueConfirmation {
+  siteId: string;
+  siteName: string;
+  email: string;
+}
+
+/** Addresses owed a confirmation mail now (not confirmed, and none mailed in the last interval). */
+export async function listDueConfirmations(db: Queryable, limit = 100): Promise<DueConfirmation[]> {
+  const { rows } = await db.query<{ site_id: string; site_name: string; email: string }>(
+    `select a.site_id, s.name as site_name, a.email from reply_mail_addresses a join sites s on s.id = a.site_id
+      where a.wanted_at is not null and a.confirmed_at is null
+        and (a.confirm_sent_at is null or a.confirm_sent_at <= now() - make_interval(hours => $1))
+      order by a.wanted_at limit $2`,
+    [CONFIRMATION_INTERVAL_HOURS, limit],
+  );
+  return rows.map((r) => ({ siteId: r.site_id, siteName: r.site_name, email: r.email }));
+}
+
+/**
+ * Claims the right to send one address its confirmation mail now; the nonce for its link, or null
+ * when it is not due (confirmed, mailed within the interval, or another worker claimed it first: the
+ * update's row lock makes the second claimant re-read the row). Call in the sending transaction.
+ */
+export async function claimConfirmation(db: Queryable, siteId: string, email: string): Promise<string | null> {
+  const { rows } = await db.query<{ nonce: string }>(
+    `update reply_mail_addresses set wanted_at = null, confirm_sent_at = now()
+      where site_id = $1 and email = $2 and wanted_at is not null and confirmed_at is null
+        and (confirm_sent_at is null or confirm_sent_at <= now() - make_interval(hours => $3))
+      returning nonce`,
+    [siteId, email, CONFIRMATION_INTERVAL_HOURS],
+  );
+  return rows[0]?.nonce ?? null;
+}
+
+/**
+ * After a confirmation mail failed to go out: the attempt counts as the day's mail (the address stays
+ * owed one). Without this, addresses whose server refuses mail would be retried on every sweep, ahead
+ * of everyone else's, and anyone could keep the service knocking on a mail server that says no.
+ */
+export async function deferConfirmation(db: Queryable, siteId: string, email: string): Promise<void> {
+  await db.query(
+    `update reply_mail_addresses set confirm_sent_at = now(), wanted_at = coalesce(wanted_at, now())
+      where site_id = $1 and email = $2 and confirmed_at is null`,
+    [siteId, email],
+  );
+}
+
+/** Spends a confirmation link: 'confirmed' the first time, 'already' after (idempotent), null when no such address. */
+export async function confirmReplyMailAddress(db: Queryable, siteId: string, nonce: string): Promise<'confirmed' | 'already' | null> {
+  const { rows } = await db.query<{ already: boolean }>(
+    `update reply_mail_addresses n set confirmed_at = coalesce(o.confirmed_at, now()), wanted_at = null
+       from reply_mail_addresses o
+      where n.site_id = $1 and n.nonce = $2 and o.site_id = n.site_id and o.email = n.email
+      returning o.confirmed_at is not null as already`,
+    [siteId, nonce],
+  );
+  const r = rows[0];
+  return r === undefined ? null : r.already ? 'already' : 'confirmed';
 }
 
 /** One-click unsubscribe; true when the comment had an opt-in (already unsubscribed counts). */
@@ -34,7 +108,8 @@ export interface ReplyNotice {
 
 /**
  * The notice a newly approved reply owes, or null: the parent's author opted in and has not
- * unsubscribed, has an email, and is not the replier (nobody is told about their own reply).
+ * unsubscribed, has an email confirmed for this site (double opt-in: an address nobody confirmed is
+ * never sent a reader's text), and is not the replier (nobody is told about their own reply).
  */
 export async function loadReplyNotice(db: Queryable, replyId: string): Promise<ReplyNotice | null> {
   const { rows } = await db.query<{
@@ -46,6 +121,7 @@ export async function loadReplyNotice(db: Queryable, replyId: string): Promise<R
        from comments r
        join comments p on p.id = r.parent_id
        join reply_subscriptions s on s.comment_id = p.id and s.unsubscribed_at is null
+       join reply_mail_addresses a on a.site_id = p.site_id and a.email = lower(p.author_email) and a.confirmed_at is not null
        join pages pg on pg.id = r.page_id
       where r.id = $1 and r.status = 'approved' and p.status not in ('deleted', 'spam')
         and p.author_email <> '' and lower(p.author_email) <> lower(r.author_email)`,
@@ -55,7 +131,8 @@ export async function loadReplyNotice(db: Queryable, replyId: string): Promise<R
   if (!r) return null;
   return {
     replyId: r.reply_id, replyAuthor: r.reply_author, replyText: r.reply_text, parentId: r.parent_id, recipientName: r.recipient_name,
-    recipientEmail: r.recipient_email, page: r.title ?? r.identifier, pageUrl: r.url,
+    // Only a confirmed title: a submission's suggestion never reaches a mail (sql/0016).
+    recipientEmail: r.recipient_email, page: r.title ?? r.url ?? r.identifier, pageUrl: r.url,
   };
 }
 
@@ -109,7 +186,7 @@ export interface HeldDigestRow {
  */
 export async function takeUnsentNotices(db: Queryable, moderatorId: number): Promise<{ pending: HeldDigestRow[]; moderator: { name: string; email: string; siteIds: string[] } | null }> {
   const { rows } = await db.query<{ comment_id: string; status: string; site_id: string; author_name: string; body: string; page: string; received_at: Date }>(
-    `select n.comment_id, c.status, c.site_id, c.author_name, c.body, coalesce(pg.title, pg.identifier) as page, c.received_at
+    `select n.comment_id, c.status, c.site_id, c.author_name, c.body, coalesce(pg.title, pg.url, pg.identifier) as page, c.received_at
        from held_notices n join comments c on c.id = n.comment_id join pages pg on pg.id = c.page_id
       where n.moderator_id = $1 and n.sent_at is null
       order by c.received_at, c.id

@@ -28,7 +28,8 @@ export interface QueueCursor {
 export interface QueueCard {
   id: string;
   siteId: string;
-  page: { identifier: string; title: string | null; url: string | null };
+  /** `title` is confirmed; `suggestedTitle` is what the first submission said (sql/0016), shown marked as such. */
+  page: { identifier: string; title: string | null; suggestedTitle: string | null; url: string | null };
   parent: { id: string; author: string; html: string } | null;
   author: string;
   email: string;
@@ -63,6 +64,7 @@ interface CardRow {
   site_id: string;
   identifier: string;
   title: string | null;
+  suggested_title: string | null;
   url: string | null;
   parent_id: string | null;
   parent_author: string | null;
@@ -104,7 +106,7 @@ export function queueWhere(f: QueueFilter, firstParam = 1): { sql: string; param
 }
 
 const cardSelect = `
-select c.id, c.site_id, p.identifier, p.title, p.url, c.parent_id, par.author_name as parent_author,
+select c.id, c.site_id, p.identifier, p.title, p.suggested_title, p.url, c.parent_id, par.author_name as parent_author,
        par.body_html as parent_html, c.author_name, c.author_email, c.author_url, host(c.ip) as ip, c.user_agent,
        c.body_html, c.body, c.status, c.verdict, c.received_at, c.edited_at,
        exists (select 1 from trusted_authors t where t.site_id = c.site_id and t.email = c.author_email and c.author_email <> '') as trusted
@@ -118,7 +120,7 @@ async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
   return rows.map((r) => ({
     id: r.id,
     siteId: r.site_id,
-    page: { identifier: r.identifier, title: r.title, url: r.url },
+    page: { identifier: r.identifier, title: r.title, suggestedTitle: r.suggested_title, url: r.url },
     parent: r.parent_id !== null && r.parent_author !== null ? { id: r.parent_id, author: r.parent_author, html: r.parent_html ?? '' } : null,
     author: r.author_name,
     email: r.author_email,

@@ -156,6 +156,8 @@ export async function eraseCommenterData(pool: Pool, email: string, siteId: stri
     await client.query('delete from comment_edits where comment_id = any($1::uuid[])', [ids]);
     // No address is left to mail; the opt-in goes with it.
     await client.query('delete from reply_subscriptions where comment_id = any($1::uuid[])', [ids]);
+    // …and so does the address's confirmation for reply mails (sql/0016), which holds the address itself.
+    await client.query('delete from reply_mail_addresses where email = $1 and ($2::text is null or site_id = $2)', [e, siteId]);
     const trusted = await client.query('delete from trusted_authors where email = $1 and ($2::text is null or site_id = $2)', [e, siteId]);
     const bans = await client.query(`delete from bans where kind = 'email' and value = $1 and ($2::text is null or site_id = $2)`, [e, siteId]);
     const redacted = await client.query(
