@@ -11,6 +11,7 @@ import { countApproved, listApprovedComments, listApprovedConversationsNewest } 
 import type { Queryable } from '../store/db.js';
 import { createThreadVersionReader } from '../store/thread-versions.js';
 import { parseCommentBody } from './body-parsers.js';
+import { createClientAddressReader, type ClientAddressReader } from './client-address.js';
 import { findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
 import type { SiteDirectory } from './site-directory.js';
@@ -32,6 +33,8 @@ export interface PublicRoutesDeps {
   intakeGuard?: IntakeGuard;
   /** Verifies the signed form token; left out, every submission counts as sent without one. */
   formTokens?: FormTokens;
+  /** Reads the reader's address (src/api/client-address.ts); left out, one of this router's own. */
+  clientAddress?: ClientAddressReader;
 }
 
 const rateLimitWords: Record<RateLimitName, string> = {
@@ -83,6 +86,7 @@ function withCommentAnchor(url: string, id: string): string {
 export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const { db, queue, sites, publicUrl, enqueueTimeoutMs } = deps;
   const readDb = deps.readDb ?? db;
+  const clientAddress = deps.clientAddress ?? createClientAddressReader(deps.logger);
   // Rendered answers kept in memory (src/api/thread-cache.ts): thread pages are checked against the
   // thread's version on every request; counts, public for 30 s anyway, are kept for a second.
   const threadAnswers = createThreadCache();
@@ -104,13 +108,15 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (errors.length > 0) throw AppError.fields(errors);
 
     const received = new Date();
-    // Read once: req.ip walks the proxy chain on every read.
-    const ip = req.ip ?? null;
+    // Canonical (::ffff:1.2.3.4 is 1.2.3.4), and whether it tells readers apart (src/flood/ip-network.ts).
+    const address = clientAddress(req);
+    const ip = address.ip;
     // Counted after the input is valid (a reader fixing a typo is not throttled for it) and before the
     // job exists: a refused submission costs Redis its share of one script call and no queue entry.
     let surge = false;
     if (deps.intakeGuard) {
-      const decision = await deps.intakeGuard.admit({ siteId: site.id, ip, email: input.email, settings: site.settings });
+      // An address shared by every reader (a proxy's, loopback) is not limited per IP: it would throttle them all together.
+      const decision = await deps.intakeGuard.admit({ siteId: site.id, ip: address.distinct ? ip : null, email: input.email, settings: site.settings });
       if (!decision.allowed) {
         const wait = decision.retryAfterSeconds;
         throw new AppError(
@@ -126,7 +132,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     const submission: Submission = {
       id, siteId: site.id, page: input.page, pageUrl: sameSiteUrl(input.pageUrl, site), pageTitle: input.pageTitle,
       parentId: input.parentId, author: input.author, email: input.email, url: input.url, body: input.body,
-      honeypot: input.honeypot, key: input.key, ip, userAgent: (req.get('user-agent') ?? '').slice(0, 500),
+      honeypot: input.honeypot, key: input.key, ip, ...(ip !== null && !address.distinct ? { ipShared: true } : {}), userAgent: (req.get('user-agent') ?? '').slice(0, 500),
       referrer: (req.get('referer') ?? '').slice(0, 2000), receivedAt: received.toISOString(), source,
       formToken: token.status, formRenderedAt: token.renderedAt?.toISOString() ?? null, surge, lang: input.lang,
       // Without an email there is nobody to tell.

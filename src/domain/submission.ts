@@ -21,6 +21,11 @@ export const submissionSchema = z.object({
   honeypot: z.string(),
   key: z.string().nullable(),
   ip: z.string().nullable(),
+  /**
+   * The IP is shared by every reader (a proxy's own address, loopback): IP-based rules skip it. Left
+   * out (jobs queued before it existed): decided from the address alone.
+   */
+  ipShared: z.boolean().optional(),
   userAgent: z.string(),
   referrer: z.string(),
   receivedAt: z.iso.datetime({ offset: true }),

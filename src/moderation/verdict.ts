@@ -67,8 +67,11 @@ export interface CheckContext {
   formToken?: { status: 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch'; renderedAt: Date | null } | null;
   /** The site was in surge mode when intake took the comment. */
   surge?: boolean;
-  /** An email, IP or website domain of this comment that a moderator marked as spam on this site before. */
-  spamMemory?: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
+  /**
+   * An email, IP or website domain of this comment that a moderator marked as spam on this site
+   * before, and when that decision was learned (an IP's memory fades: src/moderation/rules/flood-rules.ts).
+   */
+  spamMemory?: { kind: 'email' | 'ip' | 'domain'; value: string; at?: Date } | null;
   /** Akismet's answer, when it was asked (AKISMET_KEY set and no local rule had decided already). */
   akismet?: { result: 'ham' | 'spam' | 'discard' | 'unavailable'; detail: string } | null;
 }

@@ -241,17 +241,23 @@ describe('local spam memory', () => {
     expect((await waitForStored(db.pool, first)).status).toBe('approved');
     await decide(first, 'spam');
 
-    const cases: [Record<string, unknown>, string, string][] = [
-      [{ email: 'pills@spam.example' }, '198.51.100.1', 'email'],
-      [{}, '198.51.100.77', 'IP address'],
-      [{ url: 'http://pills.example/again' }, '198.51.100.2', 'website domain'],
+    const cases: [Record<string, unknown>, string, string, string, string][] = [
+      [{ email: 'pills@spam.example' }, '198.51.100.1', 'email', 'spam', 'SPAM_MEMORY'],
+      // An IP is evidence, not a verdict: many readers may share it, so a person looks.
+      [{}, '198.51.100.77', 'IP address', 'pending', 'SPAM_MEMORY_IP'],
+      [{ url: 'http://pills.example/again' }, '198.51.100.2', 'website domain', 'spam', 'SPAM_MEMORY'],
     ];
-    for (const [over, ip, what] of cases) {
+    for (const [over, ip, what, status, code] of cases) {
       const row = await waitForStored(db.pool, await accepted(await postJson(api, comment('memory', over), from(ip))));
-      expect(row.status, what).toBe('spam');
-      const reason = row.verdict.reasons.find((r) => r.code === 'SPAM_MEMORY') as { message: string } | undefined;
+      expect(row.status, what).toBe(status);
+      const reason = row.verdict.reasons.find((r) => r.code === code) as { message: string } | undefined;
       expect(reason?.message).toContain(what);
     }
+    // The same IP never outweighs an author's approved history.
+    const regular = await waitForStored(db.pool, await accepted(await postJson(api, comment('memory', { email: 'regular@example.org' }), from('198.51.100.90'))));
+    expect(regular.status).toBe('approved');
+    const known = await waitForStored(db.pool, await accepted(await postJson(api, comment('memory', { email: 'regular@example.org' }), from('198.51.100.77'))));
+    expect(known.status).toBe('approved');
     const unrelated = await waitForStored(db.pool, await accepted(await postJson(api, comment('memory'), from('198.51.100.3'))));
     expect(unrelated.status).toBe('approved');
 

@@ -40,7 +40,6 @@ describe('formToken', () => {
 describe('spamMemory', () => {
   it.each([
     [{ kind: 'email', value: 'bot@spam.example' }, 'email (bot@spam.example)'],
-    [{ kind: 'ip', value: '203.0.113.9' }, 'IP address (203.0.113.9)'],
     [{ kind: 'domain', value: 'pills.example' }, 'website domain (pills.example)'],
   ] as const)('remembers %j as spam', (memory, words) => {
     const r = spamMemory(baseContext({ spamMemory: memory }));
@@ -51,6 +50,31 @@ describe('spamMemory', () => {
   it('says nothing without a memory', () => {
     expect(spamMemory(baseContext({ spamMemory: null }))).toBeNull();
     expect(spamMemory(baseContext())).toBeNull();
+  });
+
+  const DAY = 86_400_000;
+  const ipMemory = (daysAgo: number) => ({ kind: 'ip' as const, value: '203.0.113.9', at: ago(daysAgo * DAY) });
+  it.each<[string, number, number]>([
+    ['a decision learned just now', 0, 4],
+    ['a week ago: half the weight', 7, 2],
+    ['two weeks ago: a quarter', 14, 1],
+    ['29 days ago: little left', 29, 0.23],
+  ])('an IP marked spam: %s holds (never spams), score %s', (_s, days, score) => {
+    const r = spamMemory(baseContext({ spamMemory: ipMemory(days), authorHasApproved: false }));
+    expect(r).toMatchObject({ rule: 'spam-memory', action: 'hold', code: 'SPAM_MEMORY_IP', score });
+    expect(r?.message).toContain('IP address (203.0.113.9)');
+    // Evidence, not a verdict: alone it never makes the comment spam.
+    expect(checkComment(baseContext({ spamMemory: ipMemory(days), authorHasApproved: false })).status).toBe('pending');
+  });
+
+  it.each<[string, Parameters<typeof baseContext>[0]]>([
+    ['forgotten after 30 days', { spamMemory: ipMemory(31), authorHasApproved: false }],
+    ["the author's approved history outweighs it", { spamMemory: ipMemory(0), authorHasApproved: true }],
+    ['a trusted author', { spamMemory: ipMemory(0), authorHasApproved: false, trusted: true }],
+    ['an open site (no holds)', { spamMemory: ipMemory(0), authorHasApproved: false, settings: { moderation: 'open' } }],
+  ])('an IP marked spam says nothing when %s', (_s, over) => {
+    expect(spamMemory(baseContext(over))).toBeNull();
+    expect(checkComment(baseContext(over)).status).toBe('approved');
   });
 });
 

@@ -38,14 +38,37 @@ export function formToken(ctx: Pick<CheckContext, 'formToken' | 'receivedAt' | '
   };
 }
 
+/** An IP's spam memory halves in weight every this many days… */
+export const IP_MEMORY_HALF_LIFE_DAYS = 7;
+/** …and is forgotten after this many: addresses change hands (dynamic IPs, NAT pools). */
+export const IP_MEMORY_DAYS = 30;
+const DAY_MS = 86_400_000;
+
 /**
  * A moderator of this site marked an earlier comment with the same email, IP or website domain as
- * spam. Spam, like a ban, but learned: undoing that decision forgets it.
+ * spam. An email or domain is spam, like a ban, but learned: undoing that decision forgets it. An IP
+ * is weaker evidence: a school, an office, a mobile carrier's NAT or a proxy puts many readers behind
+ * one address, so it holds (never spams) with a weight that halves weekly and is gone after 30 days,
+ * and it says nothing at all about an author who already has an approved comment here, nor (as every
+ * hold) for a trusted author or on an open site. Shared addresses never get here (check-facts.ts).
  */
-export function spamMemory(ctx: Pick<CheckContext, 'spamMemory'>): RuleOutcome | null {
+export function spamMemory(
+  ctx: Pick<CheckContext, 'spamMemory' | 'receivedAt' | 'authorHasApproved' | 'trusted' | 'settings'>,
+): RuleOutcome | null {
   const m = ctx.spamMemory;
   if (!m) return null;
-  const what = m.kind === 'ip' ? 'IP address' : m.kind === 'domain' ? 'website domain' : 'email';
+  if (m.kind === 'ip') {
+    if (ctx.authorHasApproved || exempt(ctx)) return null;
+    const days = m.at ? Math.max(0, ctx.receivedAt.getTime() - m.at.getTime()) / DAY_MS : 0;
+    if (days > IP_MEMORY_DAYS) return null;
+    const score = Math.round(4 * 0.5 ** (days / IP_MEMORY_HALF_LIFE_DAYS) * 100) / 100;
+    return {
+      rule: 'spam-memory', action: 'hold', code: 'SPAM_MEMORY_IP',
+      message: `A moderator marked an earlier comment from this IP address (${m.value}) as spam ${Math.floor(days)} day${Math.floor(days) === 1 ? '' : 's'} ago; the address may be shared, so a person looks.`,
+      score,
+    };
+  }
+  const what = m.kind === 'domain' ? 'website domain' : 'email';
   return {
     rule: 'spam-memory', action: 'spam', code: 'SPAM_MEMORY',
     message: `A moderator marked an earlier comment from this ${what} (${m.value}) as spam.`, score: 8,
