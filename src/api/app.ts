@@ -8,6 +8,7 @@ import { projectRoot } from '../paths.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { FormTokens } from '../flood/form-token.js';
 import type { IntakeGuard } from '../flood/intake-guard.js';
+import type { UsedFormTokens } from '../flood/used-form-tokens.js';
 import type { SubmissionsQueue } from '../queue/submissions-queue.js';
 import type { Pool, Queryable } from '../store/db.js';
 import { createClientAddressReader } from './client-address.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   intakeGuard?: IntakeGuard;
   /** Signs and checks form tokens (demo form, widget); left out, no form carries one. */
   formTokens?: FormTokens;
+  /** Keeps form tokens single-use (src/flood/used-form-tokens.ts); left out, a token may be reused. */
+  usedFormTokens?: UsedFormTokens;
   /**
    * Mail can be sent (SMTP_URL is set), so forms offer "notify me of replies"; left out, they do not:
    * a box whose mail never comes is a promise broken.

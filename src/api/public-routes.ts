@@ -4,7 +4,8 @@ import { isUuid } from '../domain/comment-fields.js';
 import { mintCommentId, type Submission } from '../domain/submission.js';
 import type { Site } from '../domain/site-settings.js';
 import { AppError } from '../errors.js';
-import type { FormTokens } from '../flood/form-token.js';
+import type { FormTokenCheck, FormTokens } from '../flood/form-token.js';
+import type { UsedFormTokens } from '../flood/used-form-tokens.js';
 import type { IntakeGuard, RateLimitName } from '../flood/intake-guard.js';
 import { enqueueSubmission, type SubmissionsQueue } from '../queue/submissions-queue.js';
 import { countApproved, listApprovedComments, listApprovedConversationsNewest } from '../store/comments.js';
@@ -33,6 +34,8 @@ export interface PublicRoutesDeps {
   intakeGuard?: IntakeGuard;
   /** Verifies the signed form token; left out, every submission counts as sent without one. */
   formTokens?: FormTokens;
+  /** Records which tokens were used (src/flood/used-form-tokens.ts); left out, a token may be used again. */
+  usedFormTokens?: UsedFormTokens;
   /** Reads the reader's address (src/api/client-address.ts); left out, one of this router's own. */
   clientAddress?: ClientAddressReader;
 }
@@ -126,9 +129,14 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       }
       surge = decision.surge;
     }
-    const token = deps.formTokens?.verify(input.formToken, site.id, input.page, received) ?? { status: 'missing' as const, renderedAt: null };
-
     const id = mintCommentId(site.id, input.key);
+    let token: FormTokenCheck = deps.formTokens?.verify(input.formToken, site.id, input.page, received) ?? { status: 'missing', renderedAt: null };
+    // Single use: a good token another comment already used is a replay (a harvested token). Claimed
+    // only now, after the fields and limits passed, so a reader fixing a typo keeps their token.
+    if (token.status === 'valid' && token.renderedAt !== null && deps.usedFormTokens) {
+      const first = await deps.usedFormTokens.claim({ token: input.formToken, commentId: id, renderedAt: token.renderedAt, now: received });
+      if (!first) token = { status: 'replayed', renderedAt: token.renderedAt };
+    }
     const submission: Submission = {
       id, siteId: site.id, page: input.page, pageUrl: sameSiteUrl(input.pageUrl, site), pageTitle: input.pageTitle,
       parentId: input.parentId, author: input.author, email: input.email, url: input.url, body: input.body,
@@ -147,7 +155,9 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       res.redirect(303, withCommentAnchor(returnUrl ?? `${publicUrl}/`, id));
       return;
     }
-    res.status(202).json({ id, status: 'queued', statusUrl: `${publicUrl}/api/comments/${id}` });
+    // The form's next comment needs a token of its own (tokens are single-use): a fresh one comes along.
+    const next = deps.formTokens?.sign(site.id, input.page, new Date());
+    res.status(202).json({ id, status: 'queued', statusUrl: `${publicUrl}/api/comments/${id}`, ...(next === undefined ? {} : { formToken: next }) });
   });
 
   router.get('/api/comments/:id', async (req: Request, res: Response) => {

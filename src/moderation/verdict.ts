@@ -64,7 +64,7 @@ export interface CheckContext {
    * What intake made of the signed form token (src/flood/form-token.ts), with the form's render time;
    * left out or null where there is no token to speak of (spam eval, jobs queued before tokens).
    */
-  formToken?: { status: 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch'; renderedAt: Date | null } | null;
+  formToken?: { status: 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch' | 'replayed'; renderedAt: Date | null } | null;
   /** The site was in surge mode when intake took the comment. */
   surge?: boolean;
   /**

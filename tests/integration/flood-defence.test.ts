@@ -196,14 +196,17 @@ describe('the signed form token', () => {
     return ((await res.json()) as { formToken: string }).formToken;
   }
 
-  it('a comment sent at once after the widget got its token is held FORM_TOO_FAST; the same token after 2 s passes', async () => {
+  it('a comment sent at once after the widget got its token is held FORM_TOO_FAST; the fresh token its 202 brought passes 2 s later', async () => {
     const token = await tokenFor('tokens', 'p1');
     expect(token).toMatch(/^[\w-]+\.[\w-]+$/);
-    const fast = await waitForStored(db.pool, await accepted(await postJson(api, comment('tokens', { formToken: token }), from('203.0.113.60'))));
+    const res = await postJson(api, comment('tokens', { formToken: token }), from('203.0.113.60'));
+    const { formToken: next } = (await res.clone().json()) as { formToken: string };
+    expect(next).toMatch(/^[\w-]+\.[\w-]+$/);
+    const fast = await waitForStored(db.pool, await accepted(res));
     expect(fast.status).toBe('pending');
     expect(fast.verdict.reasons.map((r) => r.code)).toEqual(['FORM_TOO_FAST']);
     await new Promise((r) => setTimeout(r, 2100));
-    const slow = await waitForStored(db.pool, await accepted(await postJson(api, comment('tokens', { formToken: token }), from('203.0.113.61'))));
+    const slow = await waitForStored(db.pool, await accepted(await postJson(api, comment('tokens', { formToken: next }), from('203.0.113.61'))));
     expect(slow.status).toBe('approved');
   });
 

@@ -29,6 +29,26 @@ describe('formToken', () => {
     expect(formToken(baseContext({ formToken: token }))).toMatchObject({ rule: 'form-token', action, code });
   });
 
+  it.each<[string, Token | null, boolean, string | null]>([
+    ['a missing token where the site requires one', { status: 'missing', renderedAt: null }, true, 'FORM_TOKEN_MISSING'],
+    ['a missing token where the site does not', { status: 'missing', renderedAt: null }, false, null],
+    ['no token fact at all (spam eval) where the site requires one', null, true, null],
+    ['a replayed token (another comment used it)', { status: 'replayed', renderedAt: ago(60_000) }, false, 'FORM_TOKEN_REPLAYED'],
+    ['a valid token where the site requires one', { status: 'valid', renderedAt: ago(60_000) }, true, null],
+  ])('%s: held %s', (_s, token, requireFormToken, code) => {
+    const r = formToken(baseContext({ formToken: token, settings: { requireFormToken } }));
+    if (code === null) expect(r).toBeNull();
+    else expect(r).toMatchObject({ rule: 'form-token', action: 'hold', code });
+  });
+
+  it('a missing or replayed token holds like a fast one: not for trusted authors nor on open sites', () => {
+    for (const token of [{ status: 'missing', renderedAt: null }, { status: 'replayed', renderedAt: ago(60_000) }] as Token[]) {
+      expect(checkComment(baseContext({ formToken: token, settings: { requireFormToken: true } })).status).toBe('pending');
+      expect(formToken(baseContext({ formToken: token, settings: { requireFormToken: true }, trusted: true }))).toBeNull();
+      expect(formToken(baseContext({ formToken: token, settings: { requireFormToken: true, moderation: 'open' } }))).toBeNull();
+    }
+  });
+
   it('holds skip trusted authors and open sites; a forged token is spam for them too', () => {
     const fast: Token = { status: 'valid', renderedAt: ago(1000) };
     expect(formToken(baseContext({ formToken: fast, trusted: true }))).toBeNull();

@@ -12,18 +12,31 @@ const exempt = (ctx: Pick<CheckContext, 'trusted' | 'settings'>): boolean => ctx
  * The signed form token. A forged one (bad signature, not ours) is a bot: spam. One of ours that is
  * too fresh (sent sooner than the site's `formMinSeconds` after the form was rendered), too old
  * (expired) or for another page is held: a person may be behind it (autofill, a tab left open for
- * days, a page reached by two identifiers), and a moderator decides. A missing token says nothing:
- * API clients and old forms have none, so it is left out of the verdict rather than held.
+ * days, a page reached by two identifiers), and a moderator decides. So is one another comment used
+ * already (tokens are single-use: a replay is a harvested token, or a reader who posted twice from
+ * one form). A missing token is held the same way where the site requires one (`requireFormToken`:
+ * leaving the token out must not skip its checks); elsewhere it says nothing, for API clients and old
+ * forms have none.
  */
 export function formToken(ctx: Pick<CheckContext, 'formToken' | 'receivedAt' | 'settings' | 'trusted'>): RuleOutcome | null {
   const t = ctx.formToken;
-  if (!t || t.status === 'missing') return null;
+  if (!t) return null;
+  if (t.status === 'missing') {
+    if (!ctx.settings.requireFormToken || exempt(ctx)) return null;
+    return {
+      rule: 'form-token', action: 'hold', code: 'FORM_TOKEN_MISSING',
+      message: 'Sent without the form token this site requires (not from its comment form).', score: 3,
+    };
+  }
   if (t.status === 'forged') {
     return { rule: 'form-token', action: 'spam', code: 'FORM_TOKEN_FORGED', message: 'The form token is forged: this form was not rendered here.', score: 8 };
   }
   if (exempt(ctx)) return null;
   if (t.status === 'expired') {
     return { rule: 'form-token', action: 'hold', code: 'FORM_TOKEN_EXPIRED', message: 'The form was rendered more than a day before it was sent.', score: 1 };
+  }
+  if (t.status === 'replayed') {
+    return { rule: 'form-token', action: 'hold', code: 'FORM_TOKEN_REPLAYED', message: 'The form token was used for another comment already.', score: 3 };
   }
   if (t.status === 'mismatch') {
     return { rule: 'form-token', action: 'hold', code: 'FORM_TOKEN_MISMATCH', message: "The form token belongs to another page or site.", score: 2 };
