@@ -139,7 +139,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     if (deps.akismet && !facts.trusted && verdict.status !== 'rejected' && verdict.status !== 'spam') {
       const permalink = s.pageUrl ?? '';
       akismet = await deps.akismet.client.commentCheck({
-        blog: blogOf(permalink, deps.akismet.publicUrl), userIp: s.ip ?? '', userAgent: s.userAgent, referrer: s.referrer,
+        blog: blogOf(permalink, deps.akismet.publicUrl), userIp: ip ?? '', userAgent: s.userAgent, referrer: s.referrer,
         permalink, commentType: s.parentId === null ? 'comment' : 'reply', author: s.author, email: s.email, url: s.url,
         content: s.body, date: receivedAt, lang: s.lang ?? '',
       });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../domain/comment-fields.js';
 import type { Site } from '../domain/site-settings.js';
@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
 import { toChangeEvents } from '../webhooks/comment-events.js';
 import type { Pool } from '../store/db.js';
+import { loadOrCreateSecret } from '../store/secrets.js';
 import { flagComment, flagReasons, loadFlaggable, type FlagReason } from '../store/flags.js';
 import { toRateKeys } from '../flood/ip-network.js';
 import { parseJson } from './body-parsers.js';
@@ -29,12 +30,13 @@ function databaseDown(err: unknown): AppError {
 }
 
 /**
- * The network a flag counts for, without keeping the address: a hash of the IPv4 address or of the
- * IPv6 /64. A reader can choose their browser key, not their network.
+ * The network a flag counts for, without keeping the address: an HMAC, under a secret of this
+ * install, of the IPv4 address or the IPv6 /64 (a plain hash of an IPv4 address is undone by trying
+ * all 2^32). A reader can choose their browser key, not their network.
  */
-export function toFlagNetwork(ip: string | null): string {
+export function toFlagNetwork(secret: string, ip: string | null): string {
   const keys = toRateKeys(ip);
-  return createHash('sha256').update(`network\n${keys?.net64 ?? keys?.ip ?? ''}`).digest('hex');
+  return createHmac('sha256', secret).update(`network\n${keys?.net64 ?? keys?.ip ?? ''}`).digest('hex');
 }
 
 /**
@@ -61,6 +63,15 @@ export function readFlagInput(body: unknown): { reason: FlagReason; key: string 
 export function createFlagRoutes(deps: FlagRoutesDeps): Router {
   const { db, sites } = deps;
   const router = Router();
+  // Kept in Postgres (app_secrets), so every API process counts a network alike; read on the first flag.
+  let networkSecret: Promise<string> | null = null;
+  const loadNetworkSecret = (): Promise<string> => {
+    networkSecret ??= loadOrCreateSecret(db, 'flag-network').catch((err: unknown) => {
+      networkSecret = null;
+      throw err;
+    });
+    return networkSecret;
+  };
 
   router.post('/api/comments/:id/flag', (req, _res, next) => {
     if (req.is('application/json')) return next();
@@ -87,8 +98,9 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
     const address = deps.clientAddress?.(req) ?? { ip: req.ip ?? null, distinct: true };
     let result;
     try {
+      const network = toFlagNetwork(await loadNetworkSecret(), address.ip);
       result = await flagComment(db, {
-        id, reason: input.reason, reporter: toReporter(address.ip ?? '', input.key), network: toFlagNetwork(address.ip),
+        id, reason: input.reason, reporter: toReporter(address.ip ?? '', input.key), network,
         // A shared address (every reader behind an untrusted proxy) is one network already; limiting it
         // would silence all of them together.
         rateLimited: address.distinct, threshold: site.settings.flagThreshold,

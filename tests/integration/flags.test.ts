@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLAG_RATE_LIMIT, MAX_FLAGS_PER_COMMENT } from '../../src/store/flags.js';
 import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
@@ -118,6 +118,9 @@ describe('flagging a published comment', () => {
       expect(r.network).toMatch(/^[0-9a-f]{64}$/);
       expect(`${r.reporter} ${r.network}`).not.toMatch(/same-browser|203\.0\.113|2001:db8/);
     }
+    // Keyed: trying every IPv4 address against a plain hash would give the address back.
+    const plain = createHash('sha256').update('network\n203.0.113.5').digest('hex');
+    expect(rows.map((r) => r.network)).not.toContain(plain);
   });
 
   it('behind a proxy that is not trusted, every reader is one network: fresh keys and forged X-Forwarded-For never unpublish a comment', async () => {
