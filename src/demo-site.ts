@@ -1,4 +1,5 @@
 import { DEMO_SITE_ID } from './api/demo-page.js';
+import { newSiteSettings } from './domain/site-form.js';
 import { toOrigin } from './domain/site-settings.js';
 import type { Queryable } from './store/db.js';
 import { insertSite } from './store/sites.js';
@@ -30,5 +31,6 @@ export function demoOrigins(publicUrl: string, port: number): string[] {
 
 /** Creates the `demo` site on first start; an existing one (perhaps edited by its admin) is left alone. */
 export async function ensureDemoSite(db: Queryable, publicUrl: string, port: number): Promise<boolean> {
-  return insertSite(db, { id: DEMO_SITE_ID, name: 'Reply Desk demo', allowedOrigins: demoOrigins(publicUrl, port), settings: {} });
+  // As every new site: its widget and no-JS form send a form token, so one left out is a bot's.
+  return insertSite(db, { id: DEMO_SITE_ID, name: 'Reply Desk demo', allowedOrigins: demoOrigins(publicUrl, port), settings: newSiteSettings });
 }

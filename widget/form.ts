@@ -62,6 +62,9 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
   const notify = h('input', { type: 'checkbox', id: 'rd-f-notify' });
   const submit = h('button', { type: 'submit', class: 'rd-submit' }, t.post);
   const message = h('p', { class: 'rd-form-message', role: 'alert', hidden: true });
+  // The honeypot: a field no person sees or reaches (off-screen, out of the tab order, hidden from
+  // screen readers, never autofilled) and bots that fill every input do. Sent as `honeypot`.
+  const trap = h('input', { type: 'text', name: 'homepage', tabindex: -1, autocomplete: 'off', 'aria-hidden': 'true' });
   // novalidate: the server is the one judge of the fields (settings can change), and its 422 is shown
   // in place, in the widget's language, instead of the browser's bubbles.
   const form = h('form', { class: 'rd-form', novalidate: true, 'aria-labelledby': 'rd-form-title' },
@@ -72,6 +75,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     field('url', t.website, false, input('url', 200, 'url')),
     h('p', { class: 'rd-save' }, save, h('label', { for: 'rd-f-save' }, t.save)),
     info.replyMail ? h('p', { class: 'rd-save' }, notify, h('label', { for: 'rd-f-notify' }, t.notify)) : null,
+    h('p', { class: 'rd-hp', 'aria-hidden': 'true' }, trap),
     message,
     h('p', { class: 'rd-submit-row' }, submit));
   inputs.email.setAttribute('aria-describedby', 'rd-email-notes');
@@ -155,12 +159,17 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     form.setAttribute('aria-busy', 'true');
     showMessage(null);
     ctx.announce(t.sending);
-    const r = await api.submit({ ...payload, key: attempt.key, formToken: info.formToken || null, lang: ctx.lang, notifyReplies: info.replyMail && notify.checked });
+    const r = await api.submit({
+      ...payload, key: attempt.key, formToken: info.formToken || null, honeypot: trap.value, lang: ctx.lang, notifyReplies: info.replyMail && notify.checked,
+    });
     busy = false;
     submit.disabled = false;
     form.removeAttribute('aria-busy');
     const ok = r.status === 202 && typeof r.body === 'object' && r.body !== null ? (r.body as { id?: unknown; statusUrl?: unknown }) : null;
     if (ok && typeof ok.id === 'string') {
+      // A token is good for one comment: the next one from this form goes with the fresh token the 202 brought.
+      const next = (ok as { formToken?: unknown }).formToken;
+      if (typeof next === 'string') info.formToken = next;
       showErrors([]);
       attempt = null;
       writeStored('local', IDENTITY_KEY, save.checked ? { author: payload.author, email: payload.email, url: payload.url } : null);

@@ -20,6 +20,7 @@ import { toStoredEvents } from '../src/webhooks/comment-events.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
 import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
 import { loadCheckFacts } from '../src/store/check-facts.js';
+import { isLocalAddress, toCanonicalIp } from '../src/flood/ip-network.js';
 import type { CommentWriter } from '../src/store/comment-writer.js';
 import type { Queryable } from '../src/store/db.js';
 import { isDataError } from '../src/store/pg-errors.js';
@@ -104,12 +105,17 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       page: s.page, parentId: s.parentId, author: s.author, email: s.email, url: s.url, body: s.body,
     };
     const receivedAt = new Date(s.receivedAt);
+    // One form for matching and storing: ::ffff:1.2.3.4 is 1.2.3.4, or IPv4 bans and ranges miss it.
+    const ip = s.ip !== null && isIP(s.ip) ? toCanonicalIp(s.ip) : null;
+    // A shared address (a proxy's, loopback) says nothing about who wrote this: jobs queued before
+    // intake said so are judged by the address alone.
+    const distinctIp = ip !== null && !(s.ipShared ?? isLocalAddress(ip)) ? ip : null;
     const hash = contentHash({ siteId: s.siteId, page: s.page, parentId: s.parentId, author: s.author, email: s.email, body: s.body });
     const facts = await loadCheckFacts(db, {
       id: s.id, siteId: s.siteId, page: s.page, pageUrl: s.pageUrl, pageTitle: s.pageTitle,
       // A malformed parent id is refused by the field rule; it must not reach SQL as a uuid.
       parentId: s.parentId !== null && isUuid(s.parentId) ? s.parentId : null,
-      email: s.email, ip: s.ip !== null && isIP(s.ip) ? s.ip : null, contentHash: hash, receivedAt,
+      email: s.email, ip, distinctIp, contentHash: hash, receivedAt,
       websiteHost: websiteHost(s.url),
     });
     if (facts === null) throw new UnrecoverableError(`site ${s.siteId} no longer exists`);
@@ -150,7 +156,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     if (deps.akismet && !facts.trusted && verdict.status !== 'rejected' && verdict.status !== 'spam') {
       const permalink = s.pageUrl ?? '';
       akismet = await deps.akismet.client.commentCheck({
-        blog: blogOf(permalink, deps.akismet.publicUrl), userIp: s.ip ?? '', userAgent: s.userAgent, referrer: s.referrer,
+        blog: blogOf(permalink, deps.akismet.publicUrl), userIp: ip ?? '', userAgent: s.userAgent, referrer: s.referrer,
         permalink, commentType: s.parentId === null ? 'comment' : 'reply', author: s.author, email: s.email, url: s.url,
         content: s.body, date: receivedAt, lang: s.lang ?? '',
       });
@@ -175,7 +181,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       bodyHtml: renderCommentHtml(s.body),
       verdict,
       contentHash: hash,
-      ip: s.ip !== null && isIP(s.ip) ? s.ip : null,
+      ip,
       userAgent: s.userAgent,
       referrer: s.referrer,
       idempotencyKey: s.key,

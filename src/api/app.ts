@@ -8,8 +8,10 @@ import { projectRoot } from '../paths.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { FormTokens } from '../flood/form-token.js';
 import type { IntakeGuard } from '../flood/intake-guard.js';
+import type { UsedFormTokens } from '../flood/used-form-tokens.js';
 import type { SubmissionsQueue } from '../queue/submissions-queue.js';
 import type { Pool, Queryable } from '../store/db.js';
+import { createClientAddressReader } from './client-address.js';
 import { createDashboard, type DashboardDeps } from './dashboard.js';
 import { createDemoRoutes } from './demo-routes.js';
 import { createEmbedRoutes } from './embed-routes.js';
@@ -43,6 +45,8 @@ export interface AppDeps {
   intakeGuard?: IntakeGuard;
   /** Signs and checks form tokens (demo form, widget); left out, no form carries one. */
   formTokens?: FormTokens;
+  /** Keeps form tokens single-use (src/flood/used-form-tokens.ts); left out, a token may be reused. */
+  usedFormTokens?: UsedFormTokens;
   /**
    * Mail can be sent (SMTP_URL is set), so forms offer "notify me of replies"; left out, they do not:
    * a box whose mail never comes is a promise broken.
@@ -109,7 +113,9 @@ export function createApp(deps: AppDeps): Express {
       maxAge: 600,
     }),
   );
-  app.use(createPublicRoutes(deps));
+  // One reader of readers' addresses for every route, so its "proxy not trusted" warning is said once.
+  const clientAddress = createClientAddressReader(deps.logger);
+  app.use(createPublicRoutes({ ...deps, clientAddress }));
   // After the public routes (no path of theirs is shared): a router none of whose routes match hands
   // the request on only in the next turn of the event loop (setImmediate), and every comment posted
   // would pay two such turns on its way past these.
@@ -117,7 +123,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
   // Comment events (webhooks, reply mails) from readers' flags and mail links, on the dashboard's queue prefix.
   const events = deps.dashboard ? createWebhookQueue(deps.redis, deps.dashboard.prefix) : undefined;
-  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events }));
+  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events, clientAddress }));
   // Links in notice mails (one-click moderation, unsubscribe): no session, the signed token decides.
   if (deps.dashboard) {
     app.use(createMailRoutes({ db: deps.db, events, training: createTrainingQueue(deps.redis, deps.dashboard.prefix), logger: deps.logger }));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../domain/comment-fields.js';
 import type { Site } from '../domain/site-settings.js';
@@ -6,8 +6,11 @@ import { AppError } from '../errors.js';
 import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
 import { toChangeEvents } from '../webhooks/comment-events.js';
 import type { Pool } from '../store/db.js';
+import { loadOrCreateSecret } from '../store/secrets.js';
 import { flagComment, flagReasons, loadFlaggable, type FlagReason } from '../store/flags.js';
+import { toRateKeys } from '../flood/ip-network.js';
 import { parseJson } from './body-parsers.js';
+import type { ClientAddressReader } from './client-address.js';
 import type { SiteDirectory } from './site-directory.js';
 
 export interface FlagRoutesDeps {
@@ -15,6 +18,8 @@ export interface FlagRoutesDeps {
   sites: SiteDirectory;
   /** Comment events: a comment the flags sent back to the queue is announced (comment.held); left out, nothing is. */
   events?: WebhookQueue;
+  /** Reads the reader's address (src/api/client-address.ts); left out, Express' req.ip as it is, taken as distinct. */
+  clientAddress?: ClientAddressReader;
 }
 
 /** The widget's browser key is a random token; anything longer is not one. */
@@ -22,6 +27,16 @@ const MAX_KEY = 200;
 
 function databaseDown(err: unknown): AppError {
   return new AppError(503, 'DATABASE_UNAVAILABLE', 'Flags are briefly unavailable; please try again shortly.', undefined, [], err, 5);
+}
+
+/**
+ * The network a flag counts for, without keeping the address: an HMAC, under a secret of this
+ * install, of the IPv4 address or the IPv6 /64 (a plain hash of an IPv4 address is undone by trying
+ * all 2^32). A reader can choose their browser key, not their network.
+ */
+export function toFlagNetwork(secret: string, ip: string | null): string {
+  const keys = toRateKeys(ip);
+  return createHmac('sha256', secret).update(`network\n${keys?.net64 ?? keys?.ip ?? ''}`).digest('hex');
 }
 
 /**
@@ -48,6 +63,15 @@ export function readFlagInput(body: unknown): { reason: FlagReason; key: string 
 export function createFlagRoutes(deps: FlagRoutesDeps): Router {
   const { db, sites } = deps;
   const router = Router();
+  // Kept in Postgres (app_secrets), so every API process counts a network alike; read on the first flag.
+  let networkSecret: Promise<string> | null = null;
+  const loadNetworkSecret = (): Promise<string> => {
+    networkSecret ??= loadOrCreateSecret(db, 'flag-network').catch((err: unknown) => {
+      networkSecret = null;
+      throw err;
+    });
+    return networkSecret;
+  };
 
   router.post('/api/comments/:id/flag', (req, _res, next) => {
     if (req.is('application/json')) return next();
@@ -71,14 +95,25 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
     if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
       throw new AppError(403, 'ORIGIN_NOT_ALLOWED', 'Comments for this site cannot be flagged from this page.');
     }
-    let outcome;
+    const address = deps.clientAddress?.(req) ?? { ip: req.ip ?? null, distinct: true };
+    let result;
     try {
-      outcome = await flagComment(db, { id, reason: input.reason, reporter: toReporter(req.ip ?? '', input.key), threshold: site.settings.flagThreshold });
+      const network = toFlagNetwork(await loadNetworkSecret(), address.ip);
+      result = await flagComment(db, {
+        id, reason: input.reason, reporter: toReporter(address.ip ?? '', input.key), network,
+        // A shared address (every reader behind an untrusted proxy) is one network already; limiting it
+        // would silence all of them together.
+        rateLimited: address.distinct, threshold: site.settings.flagThreshold,
+      });
     } catch (err) {
       throw databaseDown(err);
     }
-    if (outcome === 'not_published') throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
-    if (outcome === 'reported' && deps.events) {
+    if (result.outcome === 'not_published') throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    if (result.outcome === 'rate_limited') {
+      const wait = result.retryAfterSeconds;
+      throw new AppError(429, 'RATE_LIMITED', `Too many flags from your network just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`, undefined, [], undefined, wait);
+    }
+    if (result.outcome === 'reported' && deps.events) {
       // After the commit; the reader's flag stands whatever Redis says, so this never fails the request.
       const events = toChangeEvents([{ id, siteId: comment.siteId, fromStatus: 'approved', toStatus: 'pending' }], 'readers', new Date());
       await enqueueCommentEvents(deps.events, events).catch(() => {});

@@ -6,7 +6,8 @@ import { closureFields, closureOf } from '../domain/thread-closure.js';
 import { mintCommentId, type Submission } from '../domain/submission.js';
 import type { Site } from '../domain/site-settings.js';
 import { AppError } from '../errors.js';
-import type { FormTokens } from '../flood/form-token.js';
+import type { FormTokenCheck, FormTokens } from '../flood/form-token.js';
+import type { UsedFormTokens } from '../flood/used-form-tokens.js';
 import type { IntakeGuard, RateLimitName } from '../flood/intake-guard.js';
 import { enqueueSubmission, type SubmissionsQueue } from '../queue/submissions-queue.js';
 import { countApproved, listApprovedComments, listApprovedConversationsNewest, listApprovedReplies } from '../store/comments.js';
@@ -15,6 +16,7 @@ import { createThreadVersionReader } from '../store/thread-versions.js';
 import { parseCommentBody } from './body-parsers.js';
 import { oneQueryString, queryStrings } from './query-values.js';
 import { toReadError } from './read-errors.js';
+import { createClientAddressReader, type ClientAddressReader } from './client-address.js';
 import { findCharacterErrors, findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
 import { toSameOriginPath } from './same-origin-path.js';
@@ -37,6 +39,10 @@ export interface PublicRoutesDeps {
   intakeGuard?: IntakeGuard;
   /** Verifies the signed form token; left out, every submission counts as sent without one. */
   formTokens?: FormTokens;
+  /** Records which tokens were used (src/flood/used-form-tokens.ts); left out, a token may be used again. */
+  usedFormTokens?: UsedFormTokens;
+  /** Reads the reader's address (src/api/client-address.ts); left out, one of this router's own. */
+  clientAddress?: ClientAddressReader;
 }
 
 const rateLimitWords: Record<RateLimitName, string> = {
@@ -79,6 +85,7 @@ function withCommentAnchor(url: string, id: string): string {
 export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const { db, queue, sites, publicUrl, enqueueTimeoutMs } = deps;
   const readDb = deps.readDb ?? db;
+  const clientAddress = deps.clientAddress ?? createClientAddressReader(deps.logger);
   // Rendered answers kept in memory (src/api/thread-cache.ts): thread pages are checked against the
   // thread's version on every request; counts, public for 30 s anyway, are kept for a second.
   const threadAnswers = createThreadCache();
@@ -107,13 +114,15 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (errors.length > 0) throw AppError.fields(errors);
 
     const received = new Date();
-    // Read once: req.ip walks the proxy chain on every read.
-    const ip = req.ip ?? null;
+    // Canonical (::ffff:1.2.3.4 is 1.2.3.4), and whether it tells readers apart (src/flood/ip-network.ts).
+    const address = clientAddress(req);
+    const ip = address.ip;
     // Counted after the input is valid (a reader fixing a typo is not throttled for it) and before the
     // job exists: a refused submission costs Redis its share of one script call and no queue entry.
     let surge = false;
     if (deps.intakeGuard) {
-      const decision = await deps.intakeGuard.admit({ siteId: site.id, ip, email: input.email, settings: site.settings });
+      // An address shared by every reader (a proxy's, loopback) is not limited per IP: it would throttle them all together.
+      const decision = await deps.intakeGuard.admit({ siteId: site.id, ip: address.distinct ? ip : null, email: input.email, settings: site.settings });
       if (!decision.allowed) {
         const wait = decision.retryAfterSeconds;
         throw new AppError(
@@ -123,13 +132,18 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       }
       surge = decision.surge;
     }
-    const token = deps.formTokens?.verify(input.formToken, site.id, input.page, received) ?? { status: 'missing' as const, renderedAt: null };
-
     const id = mintCommentId(site.id, input.key);
+    let token: FormTokenCheck = deps.formTokens?.verify(input.formToken, site.id, input.page, received) ?? { status: 'missing', renderedAt: null };
+    // Single use: a good token another comment already used is a replay (a harvested token). Claimed
+    // only now, after the fields and limits passed, so a reader fixing a typo keeps their token.
+    if (token.status === 'valid' && token.renderedAt !== null && deps.usedFormTokens) {
+      const first = await deps.usedFormTokens.claim({ token: input.formToken, commentId: id, renderedAt: token.renderedAt, now: received });
+      if (!first) token = { status: 'replayed', renderedAt: token.renderedAt };
+    }
     const submission: Submission = {
       id, siteId: site.id, page: input.page, pageUrl: sameSiteUrl(input.pageUrl, site), pageTitle: input.pageTitle,
       parentId: input.parentId, author: input.author, email: input.email, url: input.url, body: input.body,
-      honeypot: input.honeypot, key: input.key, ip, userAgent: (req.get('user-agent') ?? '').slice(0, 500),
+      honeypot: input.honeypot, key: input.key, ip, ...(ip !== null && !address.distinct ? { ipShared: true } : {}), userAgent: (req.get('user-agent') ?? '').slice(0, 500),
       referrer: (req.get('referer') ?? '').slice(0, 2000), receivedAt: received.toISOString(), source,
       formToken: token.status, formRenderedAt: token.renderedAt?.toISOString() ?? null, surge, lang: input.lang,
       // Without an email there is nobody to tell.
@@ -144,7 +158,9 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       res.redirect(303, withCommentAnchor(returnUrl ?? `${publicUrl}/`, id));
       return;
     }
-    res.status(202).json({ id, status: 'queued', statusUrl: `${publicUrl}/api/comments/${id}` });
+    // The form's next comment needs a token of its own (tokens are single-use): a fresh one comes along.
+    const next = deps.formTokens?.sign(site.id, input.page, new Date());
+    res.status(202).json({ id, status: 'queued', statusUrl: `${publicUrl}/api/comments/${id}`, ...(next === undefined ? {} : { formToken: next }) });
   });
 
   router.get('/api/comments/:id', async (req: Request, res: Response) => {

@@ -30,7 +30,7 @@ function renderSiteForm(csrfToken: string, siteId: string | null, v: SiteFormVal
     html`<div class="rd-field"><label for="f-${name}">${label}</label>
 <input id="f-${name}" name="${name}" inputmode="numeric" value="${String(v[name])}" data-min="${min}" data-max="${max}"${invalid(errors, name)}>
 <small>${help}</small>${fieldError(errors, name)}</div>`;
-  const checkbox = (name: 'requireName' | 'requireEmail' | 'holdFirstTime', label: string) =>
+  const checkbox = (name: 'requireName' | 'requireEmail' | 'holdFirstTime' | 'requireFormToken', label: string) =>
     html`<div class="rd-field"><label><input type="checkbox" name="${name}" value="1"${v[name] ? html` checked` : ''}> ${label}</label>${fieldError(errors, name)}</div>`;
   const lines = (name: 'origins' | 'holdWords' | 'spamWords', label: string, help: string) =>
     html`<div class="rd-field"><label for="f-${name}">${label}</label>
@@ -61,6 +61,7 @@ ${number('floodSeconds', 'Seconds between two comments from one author', '0 turn
 ${number('flagThreshold', 'Readers’ flags that send a comment back to the queue', 'From 1 to 100 (3 is strict, 5 balanced).', 1, 100)}
 </fieldset>
 <fieldset><legend>Floods and bots</legend>
+${checkbox('requireFormToken', 'Hold comments sent without a form token (the widget and the no-JS form always send one; API clients do not)')}
 ${number('formMinSeconds', 'Hold comments sent sooner than this many seconds after the form was shown', 'People read and type; bots post at once. 0 turns the rule off.', 0, 600)}
 ${number('rateLimitIp', 'Comments per minute from one IP address', 'More are refused with “try again in N seconds”. 0: no limit.', 0, 100_000)}
 ${number('rateLimitNet', 'Comments per minute from one IPv6 /64 network', '0: no limit.', 0, 100_000)}

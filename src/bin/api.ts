@@ -13,6 +13,7 @@ import { createProducerRedis } from '../redis.js';
 import { createPool } from '../store/db.js';
 import { loadOrCreateSecret } from '../store/secrets.js';
 import { createFormTokens } from '../flood/form-token.js';
+import { createUsedFormTokens } from '../flood/used-form-tokens.js';
 import { createIntakeGuard } from '../flood/intake-guard.js';
 import { exitOnStartupProblem } from './startup.js';
 
@@ -56,6 +57,7 @@ const liveFeed = createLiveFeed({
 const sessionSecret = config.SESSION_SECRET ?? (await loadOrCreateSecret(pool, 'session'));
 // Form tokens are signed with a secret kept in Postgres, so every API process checks every other's.
 const formTokens = createFormTokens(await loadOrCreateSecret(pool, 'form-token'));
+const usedFormTokens = createUsedFormTokens({ redis, prefix: config.QUEUE_PREFIX, logger });
 // Rate limits and surge mode, counted in Redis on the producer connection (one script call per submission).
 const intakeGuard = createIntakeGuard({
   redis, prefix: config.QUEUE_PREFIX, logger,
@@ -66,7 +68,7 @@ const intakeGuard = createIntakeGuard({
 });
 const app = createApp({
   db: pool, readDb: readPool, redis, queue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
-  trustProxy: config.TRUST_PROXY, demo: config.DEMO, formTokens, intakeGuard, replyMail: config.SMTP_URL !== undefined,
+  trustProxy: config.TRUST_PROXY, demo: config.DEMO, formTokens, usedFormTokens, intakeGuard, replyMail: config.SMTP_URL !== undefined,
   dashboard: {
     redis, prefix: config.QUEUE_PREFIX, sessionSecret, idleMinutes: config.SESSION_IDLE_MINUTES,
     secureCookies: config.PUBLIC_URL.startsWith('https:'), liveFeed, bulkQueue, boardQueues: queues,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { siteIdPattern, toOrigin, type Site, type SiteSettingsInput } from '../domain/site-settings.js';
+import { newSiteSettings } from '../domain/site-form.js';
 import type { Queryable } from '../store/db.js';
 import { insertSite, listSites, updateSite } from '../store/sites.js';
 
@@ -60,7 +61,8 @@ export async function runSiteCommand(db: Queryable, args: string[], print: (line
   const allowedOrigins = parseOrigins(values.origin);
   const settings = parseSettings(values.settings);
   if (sub === 'add') {
-    const created = await insertSite(db, { id, name: values.name ?? id, allowedOrigins: allowedOrigins ?? [], settings: settings ?? {} }).catch(settingsProblem);
+    // A new site requires a form token unless --settings says otherwise (src/domain/site-form.ts).
+    const created = await insertSite(db, { id, name: values.name ?? id, allowedOrigins: allowedOrigins ?? [], settings: { ...newSiteSettings, ...settings } }).catch(settingsProblem);
     if (!created) throw new UsageError(`site "${id}" exists already; use 'reply-desk site update ${id}'`);
     print(`created site ${id}`);
     return;

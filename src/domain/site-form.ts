@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.js';
-import { siteIdPattern, siteSettingsSchema, toOrigin, type Site, type SiteSettings } from './site-settings.js';
+import { siteIdPattern, siteSettingsSchema, toOrigin, type Site, type SiteSettings, type SiteSettingsInput } from './site-settings.js';
 
 /*
  * The admin's site form, as pure functions: what the form shows for a site, and how a posted form
@@ -14,7 +14,7 @@ export const numberFields = [
   'formMinSeconds', 'rateLimitIp', 'rateLimitNet', 'rateLimitEmail', 'rateLimitSite', 'surgeFactor', 'surgeMinimum',
 ] as const;
 /** The settings edited as checkboxes. */
-export const booleanFields = ['requireName', 'requireEmail', 'holdFirstTime'] as const;
+export const booleanFields = ['requireName', 'requireEmail', 'holdFirstTime', 'requireFormToken'] as const;
 /** The settings edited as one entry per line. */
 export const listFields = ['holdWords', 'spamWords'] as const;
 
@@ -66,12 +66,19 @@ export function toSiteFormValues(site: Pick<Site, 'name' | 'allowedOrigins' | 's
     requireName: s.requireName,
     requireEmail: s.requireEmail,
     holdFirstTime: s.holdFirstTime,
+    requireFormToken: s.requireFormToken,
   };
 }
 
-/** The form for a new site: every setting at its default. */
+/**
+ * What a new site starts with: the defaults, but a form token required (its default stays off only so
+ * that sites stored before the setting existed keep working).
+ */
+export const newSiteSettings: SiteSettingsInput = { requireFormToken: true };
+
+/** The form for a new site: every setting at its new-site default. */
 export function newSiteFormValues(): SiteFormValues {
-  return toSiteFormValues({ name: '', allowedOrigins: [], settings: siteSettingsSchema.parse({}) });
+  return toSiteFormValues({ name: '', allowedOrigins: [], settings: siteSettingsSchema.parse(newSiteSettings) });
 }
 
 function text(fields: Record<string, unknown>, name: string): string {
@@ -124,6 +131,7 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     requireName: checked(fields, 'requireName'),
     requireEmail: checked(fields, 'requireEmail'),
     holdFirstTime: checked(fields, 'holdFirstTime'),
+    requireFormToken: checked(fields, 'requireFormToken'),
   };
 }
 

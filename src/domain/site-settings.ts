@@ -44,6 +44,13 @@ export const siteSettingsSchema = z.object({
    */
   formMinSeconds: z.number().int().min(0).max(600).default(5),
   /**
+   * A submission without a form token is held, as one sent too fast is: without it, a bot skips the
+   * token's checks by leaving the token out. Off lets API clients and old forms post without one. New
+   * sites (admin form, `reply-desk site add`, the demo site) start with it on; sites stored before it
+   * existed keep working (off) until an admin turns it on. @defaultValue false
+   */
+  requireFormToken: z.boolean().default(false),
+  /**
    * Rate limits at intake, per minute (429 with Retry-After beyond them); 0 turns one off. Per IP: a
    * person rarely posts more than a few a minute, and a school or office behind one address gets some
    * room. @defaultValue 10

@@ -21,6 +21,11 @@ export const submissionSchema = z.object({
   honeypot: z.string(),
   key: z.string().nullable(),
   ip: z.string().nullable(),
+  /**
+   * The IP is shared by every reader (a proxy's own address, loopback): IP-based rules skip it. Left
+   * out (jobs queued before it existed): decided from the address alone.
+   */
+  ipShared: z.boolean().optional(),
   userAgent: z.string(),
   referrer: z.string(),
   receivedAt: z.iso.datetime({ offset: true }),
@@ -31,7 +36,7 @@ export const submissionSchema = z.object({
    * Flood defence and Akismet (issue 5); optional, so jobs queued by an older API still parse.
    */
   /** What intake made of the signed form token (src/flood/form-token.ts); left out: missing. */
-  formToken: z.enum(['valid', 'missing', 'forged', 'expired', 'mismatch']).optional(),
+  formToken: z.enum(['valid', 'missing', 'forged', 'expired', 'mismatch', 'replayed']).optional(),
   /** When the form was rendered, from a token signed here. */
   formRenderedAt: z.iso.datetime({ offset: true }).nullable().optional(),
   /** The site was in surge mode at intake (src/flood/intake-guard.ts). */

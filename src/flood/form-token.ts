@@ -1,15 +1,16 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /*
  * The signed form token: proof that a submission came from a form this service rendered (the demo
  * page) or handed out (the widget, through GET /api/sites/:id/public?page=…), and when. It carries the
  * site, the page and the render time, signed with HMAC-SHA256 under a server secret (app_secrets
- * 'form-token', shared by every API process). No state is kept: a token can be used more than once
- * (rate limits and surge mode cover floods); what it proves is "rendered here, at least N seconds ago".
+ * 'form-token', shared by every API process), and a random nonce, so no two tokens are alike. The
+ * token itself is stateless; that it is used once is kept apart, in Redis (src/flood/used-form-tokens.ts):
+ * what it proves is "rendered here, at least N seconds ago, for this one comment".
  */
 
 /** What intake learned from a submission's token; the rules decide what each means. */
-export type FormTokenStatus = 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch';
+export type FormTokenStatus = 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch' | 'replayed';
 
 export interface FormTokenCheck {
   status: FormTokenStatus;
@@ -30,6 +31,13 @@ interface TokenPayload {
   s: string;
   p: string;
   t: number;
+  /** Nonce (tokens issued before it existed have none; their body is unique enough by time). */
+  n?: string;
+}
+
+/** A token's id for the used-token record: a hash of its signed body, so the record holds no token. */
+export function formTokenId(token: string): string {
+  return createHash('sha256').update(token.slice(0, Math.max(0, token.indexOf('.')))).digest('base64url');
 }
 
 export interface FormTokens {
@@ -44,7 +52,7 @@ export function createFormTokens(secret: string): FormTokens {
   const mac = (body: string): Buffer => createHmac('sha256', key).update(body).digest();
   return {
     sign(site, page, now) {
-      const body = Buffer.from(JSON.stringify({ s: site, p: page, t: now.getTime() } satisfies TokenPayload)).toString('base64url');
+      const body = Buffer.from(JSON.stringify({ s: site, p: page, t: now.getTime(), n: randomBytes(9).toString('base64url') } satisfies TokenPayload)).toString('base64url');
       return `${body}.${mac(body).toString('base64url')}`;
     },
     verify(token, site, page, now) {

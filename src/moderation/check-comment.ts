@@ -32,7 +32,8 @@ export const checkRules: readonly CheckRule[] = [
   honeypot,
   formToken,
   bannedAuthor,
-  // The site's own earlier spam decisions about this email, IP or domain: a learned ban.
+  // The site's own earlier spam decisions about this email, IP or domain: a learned ban (for an IP,
+  // only a fading hold: many readers may share one).
   spamMemory,
   spamWords,
   // Akismet (optional) after the site's own certain signals: it is only asked when none of them

@@ -64,11 +64,14 @@ export interface CheckContext {
    * What intake made of the signed form token (src/flood/form-token.ts), with the form's render time;
    * left out or null where there is no token to speak of (spam eval, jobs queued before tokens).
    */
-  formToken?: { status: 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch'; renderedAt: Date | null } | null;
+  formToken?: { status: 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch' | 'replayed'; renderedAt: Date | null } | null;
   /** The site was in surge mode when intake took the comment. */
   surge?: boolean;
-  /** An email, IP or website domain of this comment that a moderator marked as spam on this site before. */
-  spamMemory?: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
+  /**
+   * An email, IP or website domain of this comment that a moderator marked as spam on this site
+   * before, and when that decision was learned (an IP's memory fades: src/moderation/rules/flood-rules.ts).
+   */
+  spamMemory?: { kind: 'email' | 'ip' | 'domain'; value: string; at?: Date } | null;
   /** Akismet's answer, when it was asked (AKISMET_KEY set and no local rule had decided already). */
   akismet?: { result: 'ham' | 'spam' | 'discard' | 'unavailable'; detail: string } | null;
 }

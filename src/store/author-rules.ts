@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { toCanonicalIp } from '../flood/ip-network.js';
 import { changeStatus, type Actor, type StatusChange } from './moderation-actions.js';
 import type { Queryable } from './db.js';
 
@@ -16,12 +17,15 @@ export function toBanValue(kind: BanKind, raw: string): string | null {
       return /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(d) ? d : null;
     }
     case 'ip': {
-      const [addr, bits, extra] = v.split('/');
-      if (addr === undefined || extra !== undefined) return null;
+      const [given, bits, extra] = v.split('/');
+      if (given === undefined || extra !== undefined || isIP(given) === 0) return null;
+      // An IPv4-mapped address (::ffff:1.2.3.4) is stored as the IPv4 address it is, as the worker
+      // matches addresses (src/flood/ip-network.ts), and its /120 as a /24.
+      const addr = toCanonicalIp(given);
       const family = isIP(addr);
-      if (family === 0) return null;
+      const mappedBits = addr !== given ? 96 : 0;
       if (bits === undefined) return addr;
-      const n = Number(bits);
+      const n = Number(bits) - mappedBits;
       return Number.isInteger(n) && n >= (family === 4 ? 8 : 16) && n <= (family === 4 ? 32 : 128) ? `${addr}/${n}` : null;
     }
   }

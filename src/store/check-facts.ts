@@ -15,8 +15,11 @@ export interface CheckFacts {
   authorHasApproved: boolean;
   ban: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
   trusted: boolean;
-  /** An email, IP or website domain of this comment a moderator marked as spam on this site before. */
-  spamMemory: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
+  /**
+   * An email, IP or website domain of this comment a moderator marked as spam on this site before, and
+   * when that decision was learned (an IP's memory fades with it: src/moderation/rules/flood-rules.ts).
+   */
+  spamMemory: { kind: 'email' | 'ip' | 'domain'; value: string; at: Date } | null;
 }
 
 export interface FactsQuery {
@@ -28,6 +31,11 @@ export interface FactsQuery {
   parentId: string | null;
   email: string;
   ip: string | null;
+  /**
+   * The IP when it tells readers apart, else null (a proxy's or loopback address, shared by every
+   * reader): the "too fast" and spam-memory lookups key on this one, bans on `ip`.
+   */
+  distinctIp: string | null;
   contentHash: Buffer;
   receivedAt: Date;
   /** The host of the author's website, for domain bans ('' when none). */
@@ -51,6 +59,7 @@ interface FactsRow {
   trusted: boolean;
   memory_kind: 'email' | 'ip' | 'domain' | null;
   memory_value: string | null;
+  memory_at: Date | null;
 }
 
 // One round trip for every submission a worker is checking at this moment: upsert their pages (a thread
@@ -81,13 +90,13 @@ select i.ord, s.settings,
            where site_id = i.site_id and i.email <> '' and author_email = i.email and status <> 'rejected'
              and received_at <= i.received_at and id <> i.id),
          (select max(received_at) from comments
-           where site_id = i.site_id and ip = i.ip and status <> 'rejected' and received_at <= i.received_at and id <> i.id)
+           where site_id = i.site_id and ip = ($12::inet[])[i.ord::int] and status <> 'rejected' and received_at <= i.received_at and id <> i.id)
        ) as last_from_author_at,
        exists (select 1 from comments where site_id = i.site_id and i.email <> '' and author_email = i.email and status = 'approved')
          as author_has_approved,
        b.kind as ban_kind, b.value as ban_value,
        exists (select 1 from trusted_authors where site_id = i.site_id and i.email <> '' and email = i.email) as trusted,
-       sm.kind as memory_kind, sm.value as memory_value
+       sm.kind as memory_kind, sm.value as memory_value, sm.at as memory_at
   from input i
   join sites s on s.id = i.site_id
   join lateral (
@@ -110,21 +119,24 @@ select i.ord, s.settings,
   -- Spam memory: an earlier comment on this site with the same email, IP or website domain that a
   -- moderator marked as spam (it is spam now, and the spam filter learned it as spam from that
   -- decision: spam_training only holds moderators' decisions, so rules' own spam verdicts never count).
+  -- The IP comes last and only when it tells readers apart: it is weaker evidence (a rule decides how
+  -- much, from the latest decision's age), so a matching email or domain is the one to report.
   left join lateral (
-    select m.kind, m.value from (
-      select 1 as o, 'email' as kind, i.email as value from comments c
+    select m.kind, m.value, m.at from (
+      select 1 as o, 'email' as kind, i.email as value, t.trained_at as at from comments c
+        join spam_training t on t.model = i.site_id and t.example = c.id::text and t.label = 'spam'
        where i.email <> '' and c.site_id = i.site_id and c.author_email = i.email and c.status = 'spam' and c.id <> i.id
-         and exists (select 1 from spam_training t where t.model = i.site_id and t.example = c.id::text and t.label = 'spam')
       union all
-      select 2, 'ip', host(i.ip) from comments c
-       where i.ip is not null and c.site_id = i.site_id and c.ip = i.ip and c.status = 'spam' and c.id <> i.id
-         and exists (select 1 from spam_training t where t.model = i.site_id and t.example = c.id::text and t.label = 'spam')
-      union all
-      select 3, 'domain', comment_url_host(c.author_url) from comments c
+      select 2, 'domain', comment_url_host(c.author_url), t.trained_at from comments c
+        join spam_training t on t.model = i.site_id and t.example = c.id::text and t.label = 'spam'
        where i.website_host <> '' and c.site_id = i.site_id and c.status = 'spam' and c.id <> i.id
          and comment_url_host(c.author_url) = regexp_replace(i.website_host, '^www\\.', '')
-         and exists (select 1 from spam_training t where t.model = i.site_id and t.example = c.id::text and t.label = 'spam')
-    ) m order by m.o limit 1
+      union all
+      select 3, 'ip', host(c.ip), t.trained_at from comments c
+        join spam_training t on t.model = i.site_id and t.example = c.id::text and t.label = 'spam'
+       where ($12::inet[])[i.ord::int] is not null and c.site_id = i.site_id and c.ip = ($12::inet[])[i.ord::int]
+         and c.status = 'spam' and c.id <> i.id
+    ) m order by m.o, m.at desc limit 1
   ) sm on true`;
 
 function toCheckFacts(q: FactsQuery, row: FactsRow): CheckFacts {
@@ -143,7 +155,8 @@ function toCheckFacts(q: FactsQuery, row: FactsRow): CheckFacts {
     authorHasApproved: row.author_has_approved,
     ban: row.ban_kind !== null && row.ban_value !== null ? { kind: row.ban_kind, value: row.ban_value } : null,
     trusted: row.trusted,
-    spamMemory: row.memory_kind !== null && row.memory_value !== null ? { kind: row.memory_kind, value: row.memory_value } : null,
+    spamMemory: row.memory_kind !== null && row.memory_value !== null && row.memory_at !== null
+      ? { kind: row.memory_kind, value: row.memory_value, at: row.memory_at } : null,
   };
 }
 
@@ -155,7 +168,7 @@ async function queryFacts(db: Queryable, qs: FactsQuery[]): Promise<Map<number, 
     text: factsSql,
     values: [
       col('siteId'), col('page'), col('pageUrl'), col('pageTitle'), col('id'), col('parentId'), col('contentHash'),
-      col('email'), col('ip'), col('receivedAt'), col('websiteHost'),
+      col('email'), col('ip'), col('receivedAt'), col('websiteHost'), col('distinctIp'),
     ],
   });
   return new Map(rows.map((r) => [Number(r.ord) - 1, r]));

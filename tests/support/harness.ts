@@ -26,6 +26,7 @@ import { createEmailQueue, EMAIL_QUEUE, scheduleDigests, type EmailQueue } from 
 import { createWebhookQueue, WEBHOOK_QUEUE } from '../../src/queue/webhook-queue.js';
 import { createSubmissionProcessor, type SubmissionProcessorDeps } from '../../workers/submission-processor.js';
 import { createFormTokens } from '../../src/flood/form-token.js';
+import { createUsedFormTokens } from '../../src/flood/used-form-tokens.js';
 import { createIntakeGuard, type FloodWindows } from '../../src/flood/intake-guard.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -85,6 +86,7 @@ export async function startApi(opts: {
     db: opts.pool, redis, queue, sites, logger, publicUrl: url,
     enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000, trustProxy: opts.trustProxy ?? '', demo: true,
     formTokens: opts.formTokenSecret === undefined ? undefined : createFormTokens(opts.formTokenSecret),
+    usedFormTokens: opts.formTokenSecret === undefined ? undefined : createUsedFormTokens({ redis, prefix: opts.prefix, logger }),
     replyMail: opts.replyMail,
     intakeGuard: opts.flood === undefined ? undefined : createIntakeGuard({
       redis, prefix: opts.prefix, logger,

@@ -29,6 +29,26 @@ describe('formToken', () => {
     expect(formToken(baseContext({ formToken: token }))).toMatchObject({ rule: 'form-token', action, code });
   });
 
+  it.each<[string, Token | null, boolean, string | null]>([
+    ['a missing token where the site requires one', { status: 'missing', renderedAt: null }, true, 'FORM_TOKEN_MISSING'],
+    ['a missing token where the site does not', { status: 'missing', renderedAt: null }, false, null],
+    ['no token fact at all (spam eval) where the site requires one', null, true, null],
+    ['a replayed token (another comment used it)', { status: 'replayed', renderedAt: ago(60_000) }, false, 'FORM_TOKEN_REPLAYED'],
+    ['a valid token where the site requires one', { status: 'valid', renderedAt: ago(60_000) }, true, null],
+  ])('%s: held %s', (_s, token, requireFormToken, code) => {
+    const r = formToken(baseContext({ formToken: token, settings: { requireFormToken } }));
+    if (code === null) expect(r).toBeNull();
+    else expect(r).toMatchObject({ rule: 'form-token', action: 'hold', code });
+  });
+
+  it('a missing or replayed token holds like a fast one: not for trusted authors nor on open sites', () => {
+    for (const token of [{ status: 'missing', renderedAt: null }, { status: 'replayed', renderedAt: ago(60_000) }] as Token[]) {
+      expect(checkComment(baseContext({ formToken: token, settings: { requireFormToken: true } })).status).toBe('pending');
+      expect(formToken(baseContext({ formToken: token, settings: { requireFormToken: true }, trusted: true }))).toBeNull();
+      expect(formToken(baseContext({ formToken: token, settings: { requireFormToken: true, moderation: 'open' } }))).toBeNull();
+    }
+  });
+
   it('holds skip trusted authors and open sites; a forged token is spam for them too', () => {
     const fast: Token = { status: 'valid', renderedAt: ago(1000) };
     expect(formToken(baseContext({ formToken: fast, trusted: true }))).toBeNull();
@@ -40,7 +60,6 @@ describe('formToken', () => {
 describe('spamMemory', () => {
   it.each([
     [{ kind: 'email', value: 'bot@spam.example' }, 'email (bot@spam.example)'],
-    [{ kind: 'ip', value: '203.0.113.9' }, 'IP address (203.0.113.9)'],
     [{ kind: 'domain', value: 'pills.example' }, 'website domain (pills.example)'],
   ] as const)('remembers %j as spam', (memory, words) => {
     const r = spamMemory(baseContext({ spamMemory: memory }));
@@ -51,6 +70,31 @@ describe('spamMemory', () => {
   it('says nothing without a memory', () => {
     expect(spamMemory(baseContext({ spamMemory: null }))).toBeNull();
     expect(spamMemory(baseContext())).toBeNull();
+  });
+
+  const DAY = 86_400_000;
+  const ipMemory = (daysAgo: number) => ({ kind: 'ip' as const, value: '203.0.113.9', at: ago(daysAgo * DAY) });
+  it.each<[string, number, number]>([
+    ['a decision learned just now', 0, 4],
+    ['a week ago: half the weight', 7, 2],
+    ['two weeks ago: a quarter', 14, 1],
+    ['29 days ago: little left', 29, 0.23],
+  ])('an IP marked spam: %s holds (never spams), score %s', (_s, days, score) => {
+    const r = spamMemory(baseContext({ spamMemory: ipMemory(days), authorHasApproved: false }));
+    expect(r).toMatchObject({ rule: 'spam-memory', action: 'hold', code: 'SPAM_MEMORY_IP', score });
+    expect(r?.message).toContain('IP address (203.0.113.9)');
+    // Evidence, not a verdict: alone it never makes the comment spam.
+    expect(checkComment(baseContext({ spamMemory: ipMemory(days), authorHasApproved: false })).status).toBe('pending');
+  });
+
+  it.each<[string, Parameters<typeof baseContext>[0]]>([
+    ['forgotten after 30 days', { spamMemory: ipMemory(31), authorHasApproved: false }],
+    ["the author's approved history outweighs it", { spamMemory: ipMemory(0), authorHasApproved: true }],
+    ['a trusted author', { spamMemory: ipMemory(0), authorHasApproved: false, trusted: true }],
+    ['an open site (no holds)', { spamMemory: ipMemory(0), authorHasApproved: false, settings: { moderation: 'open' } }],
+  ])('an IP marked spam says nothing when %s', (_s, over) => {
+    expect(spamMemory(baseContext(over))).toBeNull();
+    expect(checkComment(baseContext(over)).status).toBe('approved');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffSites, newSiteFormValues, parseSiteForm, toLines, toSiteFormValues } from '../../src/domain/site-form.js';
-import { siteSettingsSchema } from '../../src/domain/site-settings.js';
+import { siteSettingsSchema, toSiteSettings } from '../../src/domain/site-settings.js';
 
 const defaults = siteSettingsSchema.parse({});
 
@@ -119,5 +119,16 @@ describe('diffSites', () => {
     const d = diffSites(null, before);
     expect(d.before).toEqual({});
     expect(Object.keys(d.after)).toEqual(['name', 'allowedOrigins', ...Object.keys(defaults)]);
+  });
+});
+
+describe('requireFormToken', () => {
+  it('a new site starts with it on; a stored site shows what it has; the box decides on save', () => {
+    expect(newSiteFormValues().requireFormToken).toBe(true);
+    expect(toSiteFormValues({ name: 'Old', allowedOrigins: [], settings: toSiteSettings({}) }).requireFormToken).toBe(false);
+    const on = parseSiteForm(form({ id: 'new-site', requireFormToken: '1' }), true);
+    expect(on.ok && on.site.settings.requireFormToken).toBe(true);
+    const off = parseSiteForm(form({ id: 'new-site' }), true);
+    expect(off.ok && off.site.settings.requireFormToken).toBe(false);
   });
 });

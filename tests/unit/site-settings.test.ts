@@ -16,6 +16,8 @@ const defaults = {
   flagThreshold: 3,
   ipRetentionDays: 30,
   formMinSeconds: 5,
+  // Off for sites stored before it existed; new sites get it on (src/domain/site-form.ts newSiteSettings).
+  requireFormToken: false,
   rateLimitIp: 10,
   rateLimitNet: 20,
   rateLimitEmail: 5,
