@@ -75,8 +75,9 @@ describe('a submission only suggests a page title', () => {
     expect((await set({ site: 'elsewhere', page: 'held-page', title: 'Nope' })).status).toBe(403);
     expect((await set({ site: 'held', page: 'no-such-page', title: 'Nope' })).status).toBe(404);
     const bad = await set({ site: 'held', page: 'held-page', title: 'Line\u0000break' });
-    expect(bad.status).toBe(422);
-    expect(await bad.json()).toMatchObject({ error: { code: 'INVALID_TEXT', field: 'title' } });
+    // The desk refuses control characters in any field before a route sees them (dashboard-input.ts).
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'INVALID_CHARACTERS', field: 'title' } });
     expect((await set({ site: 'held', page: 'held-page', title: '   ' })).status).toBe(422);
     expect((await pageRow('held', 'held-page')).title).toBeNull();
 
