@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
       if (command === 'import') return await runImportCommand(pool, args, { print, progress: (line) => process.stderr.write(`${line}\n`) });
       if (command === 'export') return await runExportCommand(pool, args, process.stdout, (line) => process.stderr.write(`${line}\n`), new Date());
       // Erasure reaches the queues' jobs too (they hold addresses); a short-lived connection of its own.
-      const redis = args[0] === 'erase' ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 }) : null;
+      const redis = args[0] === 'erase' && args.includes('--yes') ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 }) : null;
       redis?.on('error', () => {});
       try {
         return await runPrivacyCommand(pool, args, print, new Date(), redis === null ? null : { redis, prefix: config.QUEUE_PREFIX });

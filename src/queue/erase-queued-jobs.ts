@@ -83,6 +83,18 @@ async function scrubStream(redis: Redis, key: string, find: string[]): Promise<n
 export async function eraseQueuedJobs(redis: Redis, prefix: string, email: string, siteId: string | null): Promise<QueuedJobErasure> {
   const find = needles(email);
   const result: QueuedJobErasure = { removed: 0, inProgress: 0, streamEntries: 0 };
+  // BullMQ waits for a connection forever; an erasure must say at once that Redis is away instead.
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.ping(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
   for (const name of QUEUES) {
     const queue = new Queue(name, { connection: redis, prefix });
     try {
