@@ -100,7 +100,7 @@ export function createDashboard(deps: DashboardDeps): Router {
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createAuditRoutes({ db: deps.db }));
   router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
-  router.use(createPrivacyRoutes({ db: deps.db }));
+  router.use(createPrivacyRoutes({ db: deps.db, queues: { redis: deps.redis, prefix: deps.prefix } }));
   router.use(createWebhookRoutes({ db: deps.db }));
   router.use(createMySettingsRoutes({ db: deps.db }));
   router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));

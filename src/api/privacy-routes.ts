@@ -1,12 +1,15 @@
 import { Router, type Request, type Response } from 'express';
+import { describeQueuedErasure, eraseCommenter, type QueueStore } from '../erase-commenter.js';
 import type { Pool } from '../store/db.js';
-import { eraseCommenterData, exportCommenterData, normalizeEmail, previewErasure, recordCommenterExport } from '../store/privacy.js';
+import { exportCommenterData, normalizeEmail, previewErasure, recordCommenterExport } from '../store/privacy.js';
 import { listSites } from '../store/sites.js';
 import { csrfTokenOf, currentModerator, requireAdmin, requireModerator } from './moderator-session.js';
 import { renderPrivacyPage, type PrivacyFormValues } from './privacy-page.js';
 
 export interface PrivacyRoutesDeps {
   db: Pool;
+  /** The queues, whose jobs hold addresses too; left out, erasure covers Postgres only. */
+  queues?: QueueStore;
 }
 
 function formValues(req: Request): PrivacyFormValues {
@@ -77,12 +80,13 @@ export function createPrivacyRoutes(deps: PrivacyRoutesDeps): Router {
       return;
     }
     const m = currentModerator(res);
-    const done = await eraseCommenterData(db, values.email, site, { id: m.id, label: m.email });
-    if (done.comments + done.trusted + done.bans === 0 && done.auditEventsRedacted === 0) {
+    const done = await eraseCommenter(db, deps.queues ?? null, values.email, site, { id: m.id, label: m.email });
+    const queued = describeQueuedErasure(done);
+    if (done.comments + done.trusted + done.bans === 0 && done.auditEventsRedacted === 0 && (done.queued?.removed ?? 0) === 0 && queued === null) {
       res.redirect(303, `/admin/privacy?notice=${encodeURIComponent('Nothing was stored for that email.')}`);
       return;
     }
-    const notice = `Erased: ${done.comments} comment(s), ${done.trusted} trusted-author entr${done.trusted === 1 ? 'y' : 'ies'}, ${done.bans} email ban(s); ${done.auditEventsRedacted} audit entr${done.auditEventsRedacted === 1 ? 'y' : 'ies'} redacted.`;
+    const notice = `Erased: ${done.comments} comment(s), ${done.trusted} trusted-author entr${done.trusted === 1 ? 'y' : 'ies'}, ${done.bans} email ban(s); ${done.auditEventsRedacted} audit entr${done.auditEventsRedacted === 1 ? 'y' : 'ies'} redacted.${queued === null ? '' : ` ${queued[0]!.toUpperCase()}${queued.slice(1)}.`}`;
     res.redirect(303, `/admin/privacy?notice=${encodeURIComponent(notice)}`);
   });
 

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '../config.js';
 import { runExportCommand } from '../cli/export-commands.js';
 import { runImportCommand } from '../cli/import-commands.js';
@@ -124,7 +125,14 @@ async function main(argv: string[]): Promise<number> {
     try {
       if (command === 'import') return await runImportCommand(pool, args, { print, progress: (line) => process.stderr.write(`${line}\n`) });
       if (command === 'export') return await runExportCommand(pool, args, process.stdout, (line) => process.stderr.write(`${line}\n`), new Date());
-      return await runPrivacyCommand(pool, args, print, new Date());
+      // Erasure reaches the queues' jobs too (they hold addresses); a short-lived connection of its own.
+      const redis = args[0] === 'erase' && args.includes('--yes') ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 }) : null;
+      redis?.on('error', () => {});
+      try {
+        return await runPrivacyCommand(pool, args, print, new Date(), redis === null ? null : { redis, prefix: config.QUEUE_PREFIX });
+      } finally {
+        redis?.disconnect();
+      }
     } finally {
       await pool.end();
     }

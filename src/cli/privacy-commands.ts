@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { describeQueuedErasure, eraseCommenter, type QueueStore } from '../erase-commenter.js';
 import type { Pool } from '../store/db.js';
-import { eraseCommenterData, exportCommenterData, previewErasure, recordCommenterExport } from '../store/privacy.js';
+import { exportCommenterData, previewErasure, recordCommenterExport } from '../store/privacy.js';
 import { loadSite } from '../store/sites.js';
 import { UsageError } from './site-commands.js';
 
@@ -15,9 +16,12 @@ const cli = { id: null, label: 'cli' };
 
 /**
  * `reply-desk privacy export EMAIL` prints, as JSON, everything stored about that email (on one site
- * with --site). `privacy erase EMAIL` says what it would erase; with --yes it erases it.
+ * with --site). `privacy erase EMAIL` says what it would erase; with --yes it erases it, in Postgres
+ * and, given `queues`, in the queues' jobs (exit 1 when Redis could not be reached).
  */
-export async function runPrivacyCommand(pool: Pool, args: string[], print: (line: string) => void, now: Date): Promise<number> {
+export async function runPrivacyCommand(
+  pool: Pool, args: string[], print: (line: string) => void, now: Date, queues: QueueStore | null = null,
+): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   const email = positionals[0];
@@ -38,7 +42,9 @@ export async function runPrivacyCommand(pool: Pool, args: string[], print: (line
     print('nothing was changed; run again with --yes to erase');
     return 0;
   }
-  const done = await eraseCommenterData(pool, email, siteId, cli);
+  const done = await eraseCommenter(pool, queues, email, siteId, cli);
   print(`erased ${scope}: ${done.comments} comment(s) (kept as removed placeholders), ${done.trusted} trusted-author entr${done.trusted === 1 ? 'y' : 'ies'}, ${done.bans} email ban(s); ${done.auditEventsRedacted} audit event(s) redacted`);
-  return 0;
+  const queued = describeQueuedErasure(done);
+  if (queued !== null) print(queued);
+  return done.queuedError === null ? 0 : 1;
 }

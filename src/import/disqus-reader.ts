@@ -1,9 +1,7 @@
 import { htmlToCommentText } from './html-to-text.js';
 import type { ImportRecord } from './import-records.js';
 import { toAuthorName, toDisqusStatus, toEmail, toIp, toIsoDate } from './source-mapping.js';
-import { readXmlRecords, type XmlHandler, type XmlProblems, type XmlTag } from './xml-records.js';
-
-const MAX_TEXT = 1_000_000;
+import { FieldText, oversizedReason, readXmlRecords, type XmlHandler, type XmlProblems, type XmlTag } from './xml-records.js';
 
 /** The fields of one `<thread>` or `<post>`: its own children, `author/*` as `author.name`, and ids from attributes. */
 type Fields = Map<string, string>;
@@ -76,16 +74,17 @@ function createDisqusHandler(emit: (r: ImportRecord) => void): XmlHandler {
   let kind: 'thread' | 'post' | null = null;
   let fields: Fields = new Map();
   let identifiers: string[] = [];
-  let text: string[] = [];
-  let textLength = 0;
+  const text = new FieldText();
+  // The current post's fields longer than FieldText keeps: the post is skipped, not cut short.
+  let oversized: { name: string; length: number }[] = [];
   return {
     open(tag: XmlTag, depth: number) {
-      text = [];
-      textLength = 0;
+      text.reset();
       if (depth === 2 && (tag.local === 'thread' || tag.local === 'post')) {
         kind = tag.local;
         fields = new Map();
         identifiers = [];
+        oversized = [];
         const id = tag.attributes.id;
         if (id !== undefined) fields.set('dsq:id', id);
       } else if (kind !== null && depth === 3 && (tag.local === 'thread' || tag.local === 'parent')) {
@@ -94,28 +93,30 @@ function createDisqusHandler(emit: (r: ImportRecord) => void): XmlHandler {
       }
     },
     text(t: string) {
-      if (textLength < MAX_TEXT) {
-        text.push(t);
-        textLength += t.length;
-      }
+      text.add(t);
     },
     close(tag: XmlTag, depth: number) {
+      if (kind !== null && (depth === 3 || depth === 4) && text.overflowed) {
+        oversized.push({ name: depth === 4 ? `author/${tag.local}` : tag.local, length: text.length });
+      }
       if (kind !== null && depth === 3) {
-        if (kind === 'thread' && tag.local === 'id') identifiers.push(text.join(''));
-        else if (tag.local !== 'thread' && tag.local !== 'parent' && !fields.has(tag.local)) fields.set(tag.local, text.join(''));
+        if (kind === 'thread' && tag.local === 'id') identifiers.push(text.value());
+        else if (tag.local !== 'thread' && tag.local !== 'parent' && !fields.has(tag.local)) fields.set(tag.local, text.value());
       } else if (kind !== null && depth === 4) {
-        fields.set(`author.${tag.local}`, text.join(''));
+        fields.set(`author.${tag.local}`, text.value());
       } else if (kind !== null && depth === 2) {
         if (kind === 'thread') {
+          // A thread is a page; an oversized field of it (a title, a link) is kept cut short.
           const page = toDisqusPage(fields, identifiers);
           if (page) emit(page);
+        } else if (oversized.length > 0) {
+          emit({ kind: 'skip', sourceId: (fields.get('dsq:id') ?? '').trim() || '?', reason: oversizedReason(oversized) });
         } else {
           for (const r of toDisqusRecords(fields)) emit(r);
         }
         kind = null;
       }
-      text = [];
-      textLength = 0;
+      text.reset();
     },
   };
 }

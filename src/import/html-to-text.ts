@@ -36,34 +36,188 @@ function linkText(text: string): string {
   return text.replace(/([\\[\]])/g, '\\$1');
 }
 
-/** Foreign comment HTML → text in our Markdown subset (see the file comment). */
+/** Tags whose content is never text: dropped with everything up to their end tag (or the end). */
+const dropsContent = new Set(['script', 'style', 'iframe', 'object', 'embed', 'template', 'noscript']);
+
+/**
+ * Quotes deeper than this are read as plain text: every level prefixes every line inside it again,
+ * so unbounded nesting would make the work grow with depth × length.
+ */
+const MAX_QUOTE_DEPTH = 5;
+
+/** What the converter is inside of; text goes to the innermost frame. */
+interface Frame {
+  kind: 'root' | 'quote' | 'pre' | 'link';
+  parts: string[];
+  href?: string | null;
+}
+
+function toLink(href: string | null, inner: string): string {
+  const text = inner.trim();
+  if (href === null || !/^(https?:\/\/|mailto:)/i.test(href.trim())) return text;
+  const url = href.trim().replace(/[()\s]/g, (c) => encodeURIComponent(c));
+  if (text === '' || text === href.trim()) return url;
+  return `[${linkText(text)}](${url})`;
+}
+
+function toQuote(inner: string): string {
+  const quoted = inner.trim().split('\n').map((l) => `> ${l.trim()}`).join('\n');
+  return `\n\n${quoted}\n\n`;
+}
+
+/**
+ * Trailing blanks off every line, at most one empty line in a row, trimmed. A loop rather than
+ * `/[ \t]+\n/g`, which backtracks over every long run of spaces and so takes quadratic time.
+ */
+function tidyLines(s: string): string {
+  const out: string[] = [];
+  let blank = 0;
+  for (const line of s.split('\n')) {
+    let end = line.length;
+    while (end > 0) {
+      const c = line.charCodeAt(end - 1);
+      if (c !== 0x20 && c !== 0x09 && c !== 0xa0) break;
+      end -= 1;
+    }
+    if (end === 0) {
+      blank += 1;
+      if (blank > 1) continue;
+    } else blank = 0;
+    out.push(end === line.length ? line : line.slice(0, end));
+  }
+  return out.join('\n').trim();
+}
+
+const tagStart = /<(\/?)([a-z][a-z0-9]*)(?=[\s/>])/iy;
+
+/**
+ * Foreign comment HTML → text in our Markdown subset (see the file comment). One pass over the input
+ * in linear time: a tokenizer finds each tag once, and every search ahead (a tag's `>`, a comment's
+ * `-->`, the end tag of a script) either jumps past what it found or, finding nothing, settles the rest
+ * of the input. The earlier regular expressions (`<a…>[\s\S]*?</a>`, `<[a-z][^>]*>`) scanned to the end
+ * from every unclosed tag: one 360 KB comment took 44 s.
+ */
 export function htmlToCommentText(input: string): string {
-  let s = input.replace(/\r\n?/g, '\n');
-  // Content that is never text.
-  s = s.replace(/<(script|style|iframe|object|embed|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '');
-  s = s.replace(/<!--[\s\S]*?-->/g, '');
-  // Links first, while their text is still plain: [text](url), or the bare URL when they are the same.
-  s = s.replace(/<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi, (_all, attrs: string, inner: string) => {
-    const href = attr(`<a ${attrs}>`, 'href');
-    const text = decodeEntities(inner.replace(/<[^>]*>/g, '')).trim();
-    if (href === null || !/^(https?:\/\/|mailto:)/i.test(href.trim())) return text;
-    const url = href.trim().replace(/[()\s]/g, (c) => encodeURIComponent(c));
-    if (text === '' || text === href.trim()) return url;
-    return `[${linkText(text)}](${url})`;
-  });
-  s = s.replace(/<br\s*\/?>/gi, '\n');
-  s = s.replace(/<\/?(p|div)\b[^>]*>/gi, '\n\n');
-  s = s.replace(/<\/?(strong|b)\b[^>]*>/gi, '**');
-  s = s.replace(/<\/?(em|i)\b[^>]*>/gi, '*');
-  s = s.replace(/<pre\b[^>]*>([\s\S]*?)<\/pre\s*>/gi, (_all, inner: string) => `\n\n\`\`\`\n${inner.replace(/<[^>]*>/g, '')}\n\`\`\`\n\n`);
-  s = s.replace(/<\/?code\b[^>]*>/gi, '`');
-  s = s.replace(/<li\b[^>]*>/gi, '\n- ').replace(/<\/li\s*>/gi, '');
-  s = s.replace(/<blockquote\b[^>]*>([\s\S]*?)<\/blockquote\s*>/gi, (_all, inner: string) => {
-    const quoted = inner.replace(/<\/?(p|div)\b[^>]*>/gi, '\n').trim().split('\n').map((l) => `> ${l.trim()}`).join('\n');
-    return `\n\n${quoted}\n\n`;
-  });
-  // Every other tag goes; its text stays.
-  s = s.replace(/<\/?[a-z][^>]*>/gi, '');
-  s = decodeEntities(s).replace(/\u0000/g, '');
-  return s.replace(/[ \t\u00a0]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  const s = input.replace(/\r\n?/g, '\n');
+  const stack: Frame[] = [{ kind: 'root', parts: [] }];
+  let top = stack[0]!;
+  let quotes = 0;
+  let ignoredQuotes = 0;
+  // The first '>' at or after the last position asked; -1 once there is none left.
+  let nextGt = -2;
+  const gtFrom = (from: number): number => {
+    if (nextGt === -1 || nextGt >= from) return nextGt;
+    nextGt = s.indexOf('>', from);
+    return nextGt;
+  };
+  const emit = (text: string): void => {
+    if (text !== '') top.parts.push(text);
+  };
+  const push = (frame: Frame): void => {
+    stack.push(frame);
+    top = frame;
+  };
+  // Closes the innermost frame into its parent, rendered as what it was.
+  const pop = (): void => {
+    const frame = stack.pop()!;
+    top = stack[stack.length - 1]!;
+    const inner = frame.parts.join('');
+    if (frame.kind === 'link') emit(toLink(frame.href ?? null, inner));
+    else if (frame.kind === 'pre') emit(`\n\n\`\`\`\n${inner}\n\`\`\`\n\n`);
+    else if (frame.kind === 'quote') {
+      quotes -= 1;
+      emit(toQuote(inner));
+    }
+  };
+
+  let i = 0;
+  let textFrom = 0;
+  const flushText = (to: number): void => {
+    if (to > textFrom) emit(decodeEntities(s.slice(textFrom, to)));
+  };
+  while (i < s.length) {
+    const lt = s.indexOf('<', i);
+    if (lt === -1) break;
+    if (s.startsWith('<!--', lt)) {
+      flushText(lt);
+      const end = s.indexOf('-->', lt + 4);
+      // An unclosed comment runs to the end, as in a browser.
+      i = end === -1 ? s.length : end + 3;
+      textFrom = i;
+      continue;
+    }
+    tagStart.lastIndex = lt;
+    const m = tagStart.exec(s);
+    const gt = m ? gtFrom(lt) : -1;
+    if (!m || gt === -1) {
+      // Not a tag: the '<' is text.
+      i = lt + 1;
+      continue;
+    }
+    flushText(lt);
+    i = gt + 1;
+    textFrom = i;
+    const closing = m[1] === '/';
+    const name = m[2]!.toLowerCase();
+    if (top.kind === 'link') {
+      // Link text is plain: every tag inside is dropped, up to the link's end.
+      if (closing && name === 'a') pop();
+      continue;
+    }
+    if (top.kind === 'pre') {
+      if (closing && name === 'pre') pop();
+      else if (name === 'br') emit('\n');
+      continue;
+    }
+    if (!closing && dropsContent.has(name)) {
+      const end = new RegExp(`</${name}\\s*>`, 'ig');
+      end.lastIndex = i;
+      const found = end.exec(s);
+      i = found ? found.index + found[0].length : s.length;
+      textFrom = i;
+      continue;
+    }
+    switch (name) {
+      case 'a':
+        if (!closing) push({ kind: 'link', parts: [], href: attr(`<a ${s.slice(lt + m[0].length, gt)}>`, 'href') });
+        break;
+      case 'br':
+        emit('\n');
+        break;
+      case 'p': case 'div':
+        emit('\n\n');
+        break;
+      case 'strong': case 'b':
+        emit('**');
+        break;
+      case 'em': case 'i':
+        emit('*');
+        break;
+      case 'code':
+        emit('`');
+        break;
+      case 'li':
+        if (!closing) emit('\n- ');
+        break;
+      case 'pre':
+        if (!closing) push({ kind: 'pre', parts: [] });
+        break;
+      case 'blockquote':
+        if (!closing) {
+          if (quotes < MAX_QUOTE_DEPTH) {
+            quotes += 1;
+            push({ kind: 'quote', parts: [] });
+          } else ignoredQuotes += 1;
+        } else if (ignoredQuotes > 0) ignoredQuotes -= 1;
+        else if (top.kind === 'quote') pop();
+        break;
+      default:
+        // Every other tag goes; its text stays.
+        break;
+    }
+  }
+  flushText(s.length);
+  // Whatever is still open ends with the input (unclosed links keep their text, quotes their lines).
+  while (stack.length > 1) pop();
+  return tidyLines(top.parts.join('').replace(/\u0000/g, ''));
 }

@@ -16,6 +16,8 @@ export interface ImportRow {
   pageId: number;
   /** The parent this comment should have, linked after the file is read; null for a top-level comment. */
   parentId: string | null;
+  /** The same parent by the source's own id (linkParents breaks ties of time on it). */
+  parentSourceId: string | null;
   authorName: string;
   authorEmail: string;
   authorUrl: string;
@@ -125,16 +127,26 @@ export async function findOrCreatePage(
 
 /** The import's own scratch table, on the import's connection: which parent each comment should get. */
 export async function createLinkTable(db: Queryable): Promise<void> {
-  await db.query('create temporary table if not exists import_links (id uuid primary key, parent_id uuid not null, source_id text not null)');
+  await db.query(
+    'create temporary table if not exists import_links (id uuid primary key, parent_id uuid not null, source_id text not null, parent_source_id text not null)',
+  );
   await db.query('truncate import_links');
 }
 
-export async function addLinks(db: Queryable, rows: { id: string; parentId: string; sourceId: string }[]): Promise<void> {
+/** A reply and the parent it names, by stored id and by the source's own id. */
+export interface ImportLink {
+  id: string;
+  parentId: string;
+  sourceId: string;
+  parentSourceId: string;
+}
+
+export async function addLinks(db: Queryable, rows: ImportLink[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `insert into import_links (id, parent_id, source_id) select * from unnest($1::uuid[], $2::uuid[], $3::text[])
-     on conflict (id) do update set parent_id = excluded.parent_id`,
-    [rows.map((r) => r.id), rows.map((r) => r.parentId), rows.map((r) => r.sourceId)],
+    `insert into import_links (id, parent_id, source_id, parent_source_id) select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
+     on conflict (id) do update set parent_id = excluded.parent_id, parent_source_id = excluded.parent_source_id`,
+    [rows.map((r) => r.id), rows.map((r) => r.parentId), rows.map((r) => r.sourceId), rows.map((r) => r.parentSourceId)],
   );
 }
 
@@ -151,13 +163,23 @@ export interface UnlinkedReplies {
  * (deleted at the source, or skipped), is on another page, or is newer than the reply, stays
  * top-level: the last rule also makes a cycle in a broken file impossible. Depth follows the links
  * one level per pass, capped at 10 (the column's limit).
+ *
+ * "Newer" must mean the same whatever site the file goes into. Exports date comments to the second,
+ * so a parent and its quick reply often share received_at; the tie was once broken on the stored ids,
+ * which are derived from the site id, so the same file linked 59 replies on one site and 58 on
+ * another. Ties are broken on the source's own ids instead, shorter first, then byte order (collation
+ * "C", which no database setting changes): WordPress and Disqus number comments in the order they
+ * were written, so this is numeric order, and an earlier comment is never the reply.
  */
 export async function linkParents(db: Queryable): Promise<{ linked: number; unlinked: UnlinkedReplies[] }> {
   const linked = await db.query(
     `update comments c set parent_id = l.parent_id
        from import_links l, comments p
       where c.id = l.id and p.id = l.parent_id and c.parent_id is null
-        and p.site_id = c.site_id and p.page_id = c.page_id and (p.received_at, p.id) < (c.received_at, c.id)`,
+        and p.site_id = c.site_id and p.page_id = c.page_id
+        and (p.received_at < c.received_at
+             or (p.received_at = c.received_at
+                 and (length(l.parent_source_id), l.parent_source_id collate "C") < (length(l.source_id), l.source_id collate "C")))`,
   );
   const unlinked = await db.query<UnlinkedReplies>(
     `select reason, count(*)::int as count, (array_agg(source_id order by source_id))[1:5] as examples

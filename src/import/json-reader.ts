@@ -3,6 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { createInterface } from 'node:readline';
 import { exportCommentSchema, exportHeaderSchema, exportPageSchema, type ExportComment, type ExportHeader } from '../export/json-format.js';
+import { isAllowedWebsite } from '../domain/comment-fields.js';
+import { fieldLimits } from '../domain/field-limits.js';
 import type { Verdict } from '../moderation/verdict.js';
 import type { ImportRecord } from './import-records.js';
 
@@ -24,11 +26,26 @@ function toInet(value: string | null): string | null {
   return Number.isInteger(n) && n >= 0 && n <= (isIP(addr) === 4 ? 32 : 128) ? `${addr}/${n}` : null;
 }
 
+/**
+ * A website or page URL as intake would take it: absolute http(s) without user:password@, within its
+ * byte limit; anything else (javascript:, data:, a relative path) is null. The file is ours in format
+ * only: whoever made or edited it is not trusted, and these become links on every embedding page.
+ */
+function toWebUrl(value: string, limit: number): string | null {
+  const v = value.trim();
+  return Buffer.byteLength(v, 'utf8') <= limit && isAllowedWebsite(v) ? v : null;
+}
+
 function toRecords(kind: 'page' | 'comment', value: unknown, line: number): ImportRecord[] {
   if (kind === 'page') {
     const p = exportPageSchema.safeParse(value);
     if (!p.success) return [{ kind: 'note', sourceId: `line ${line}`, note: `page not in the export format: ${p.error.issues[0]?.message ?? ''}` }];
-    return [{ kind: 'page', page: { sourceId: p.data.identifier, identifiers: [p.data.identifier], url: p.data.url, title: p.data.title, closed: p.data.closed } }];
+    const url = p.data.url === null || p.data.url.trim() === '' ? null : toWebUrl(p.data.url, fieldLimits.pageUrl);
+    const page: ImportRecord = { kind: 'page', page: { sourceId: p.data.identifier, identifiers: [p.data.identifier], url, title: p.data.title, closed: p.data.closed } };
+    if (url === null && p.data.url !== null && p.data.url.trim() !== '') {
+      return [{ kind: 'note', sourceId: p.data.identifier, note: 'page URL not an http(s) address: stored without one' }, page];
+    }
+    return [page];
   }
   const c = exportCommentSchema.safeParse(value);
   if (!c.success) {
@@ -36,7 +53,12 @@ function toRecords(kind: 'page' | 'comment', value: unknown, line: number): Impo
     const issue = c.error.issues[0];
     return [{ kind: 'skip', sourceId: typeof id === 'string' ? id : `line ${line}`, reason: `not in the export format (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})` }];
   }
-  return [toImportComment(c.data)];
+  const authorUrl = c.data.authorUrl.trim() === '' ? '' : (toWebUrl(c.data.authorUrl, fieldLimits.url) ?? '');
+  const comment = toImportComment({ ...c.data, authorUrl });
+  if (authorUrl === '' && c.data.authorUrl.trim() !== '') {
+    return [{ kind: 'note', sourceId: c.data.id, note: 'website not an http(s) address: stored without one' }, comment];
+  }
+  return [comment];
 }
 
 function toImportComment(c: ExportComment): ImportRecord {

@@ -123,7 +123,8 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
       else report.comments.stored[o.status] += 1;
       if (o.duplicate) report.comments.duplicates += 1;
     }
-    await addLinks(client, rows.filter((r) => r.parentId !== null).map((r) => ({ id: r.id, parentId: r.parentId as string, sourceId: r.sourceId })));
+    await addLinks(client, rows.flatMap((r) => (r.parentId !== null && r.parentSourceId !== null
+      ? [{ id: r.id, parentId: r.parentId, sourceId: r.sourceId, parentSourceId: r.parentSourceId }] : [])));
     done += rows.length;
   };
   // One batch is written while the next is parsed and rendered (rendering is about half the work), so
@@ -180,7 +181,7 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
       const parentId = c.parentSourceId === null ? null : toId(c.parentSourceId);
       batch.push({
         row: {
-          id, sourceId: c.sourceId, siteId: opts.siteId, pageId: page.id, parentId,
+          id, sourceId: c.sourceId, siteId: opts.siteId, pageId: page.id, parentId, parentSourceId: c.parentSourceId,
           authorName: c.authorName, authorEmail: c.authorEmail, authorUrl: c.authorUrl,
           body: c.body, bodyHtml: renderCommentHtml(c.body), status: c.status,
           verdict: c.verdict ?? importVerdict(opts.source, c.sourceId, c.status),

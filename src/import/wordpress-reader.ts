@@ -1,12 +1,12 @@
 import { htmlToCommentText } from './html-to-text.js';
 import type { ImportRecord } from './import-records.js';
 import { isLinkback, toAuthorName, toAuthorUrl, toEmail, toIp, toWordPressDate, toWordPressStatus } from './source-mapping.js';
-import { readXmlRecords, type XmlHandler, type XmlProblems, type XmlTag } from './xml-records.js';
-
-/** Longest text kept from one element: far above WordPress' 65,525-byte comment limit. */
-const MAX_TEXT = 1_000_000;
+import { FieldText, oversizedReason, readXmlRecords, type XmlHandler, type XmlProblems, type XmlTag } from './xml-records.js';
 
 type Fields = Map<string, string>;
+
+/** Set on a comment's fields when one was too long to keep: the skip reason (not an XML name, so no clash). */
+const OVERSIZED = ' oversized';
 
 function field(f: Fields, name: string): string {
   return f.get(name) ?? '';
@@ -68,8 +68,9 @@ function createWordPressHandler(emit: (r: ImportRecord) => void): XmlHandler {
   let comment: Fields | null = null;
   let pageEmitted = false;
   let waiting: Fields[] = [];
-  let text: string[] = [];
-  let textLength = 0;
+  const text = new FieldText();
+  // The current comment's fields longer than FieldText keeps: the comment is skipped, not cut short.
+  let oversized: { name: string; length: number }[] = [];
 
   const emitPage = () => {
     const postId = field(post, 'post_id').trim();
@@ -89,13 +90,17 @@ function createWordPressHandler(emit: (r: ImportRecord) => void): XmlHandler {
     return true;
   };
   const emitComment = (c: Fields) => {
+    const tooLong = c.get(OVERSIZED);
+    if (tooLong !== undefined) {
+      emit({ kind: 'skip', sourceId: `${field(post, 'post_id').trim()}/${field(c, 'comment_id').trim() || '?'}`, reason: tooLong });
+      return;
+    }
     for (const r of toWordPressRecords(post, c)) emit(r);
   };
 
   return {
     open(tag: XmlTag, depth: number) {
-      text = [];
-      textLength = 0;
+      text.reset();
       if (tag.local === 'item' && itemDepth === 0) {
         itemDepth = depth;
         post = new Map();
@@ -104,19 +109,19 @@ function createWordPressHandler(emit: (r: ImportRecord) => void): XmlHandler {
       } else if (itemDepth > 0 && tag.local === 'comment' && tag.prefix === 'wp' && depth === itemDepth + 1) {
         commentDepth = depth;
         comment = new Map();
+        oversized = [];
       }
     },
     text(t: string) {
-      if (textLength < MAX_TEXT) {
-        text.push(t);
-        textLength += t.length;
-      }
+      text.add(t);
     },
     close(tag: XmlTag, depth: number) {
-      const value = () => text.join('').slice(0, MAX_TEXT);
+      const value = () => text.value();
       if (comment !== null && depth === commentDepth + 1) {
+        if (text.overflowed) oversized.push({ name: `${tag.prefix ? `${tag.prefix}:` : ''}${tag.local}`, length: text.length });
         comment.set(tag.local, value());
       } else if (comment !== null && depth === commentDepth) {
+        if (oversized.length > 0) comment.set(OVERSIZED, oversizedReason(oversized));
         if (emitPage() || pageEmitted) emitComment(comment);
         else waiting.push(comment);
         comment = null;
@@ -132,8 +137,7 @@ function createWordPressHandler(emit: (r: ImportRecord) => void): XmlHandler {
         itemDepth = 0;
         waiting = [];
       }
-      text = [];
-      textLength = 0;
+      text.reset();
     },
   };
 }

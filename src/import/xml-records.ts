@@ -23,6 +23,51 @@ export interface XmlProblems {
   first: string[];
 }
 
+/**
+ * Longest text kept from one element: far above WordPress' 65,525-byte comment limit (old WordPress
+ * versions had none), far below what would strain memory. A record with a longer field is skipped.
+ */
+export const MAX_FIELD_TEXT = 1_000_000;
+
+/**
+ * The text of the element being read, kept up to MAX_FIELD_TEXT: past that, pieces are counted and
+ * dropped (never joined), so a 300 MB text node costs its count, not its size.
+ */
+export class FieldText {
+  private pieces: string[] = [];
+  private kept = 0;
+  /** Every character seen since the last reset, kept or not. */
+  length = 0;
+
+  add(piece: string): void {
+    this.length += piece.length;
+    if (this.kept >= MAX_FIELD_TEXT) return;
+    const room = MAX_FIELD_TEXT - this.kept;
+    const part = piece.length > room ? piece.slice(0, room) : piece;
+    this.pieces.push(part);
+    this.kept += part.length;
+  }
+
+  get overflowed(): boolean {
+    return this.length > MAX_FIELD_TEXT;
+  }
+
+  value(): string {
+    return this.pieces.join('');
+  }
+
+  reset(): void {
+    this.pieces = [];
+    this.kept = 0;
+    this.length = 0;
+  }
+}
+
+/** The report line of a record skipped for oversized fields (by name only, so such records tally together). */
+export function oversizedReason(fields: { name: string }[]): string {
+  return `a field longer than ${MAX_FIELD_TEXT.toLocaleString('en-US')} characters (${[...new Set(fields.map((f) => f.name))].join(', ')})`;
+}
+
 /** A parse error past this many means the file is not what it claims to be: stop instead of guessing. */
 const MAX_XML_ERRORS = 1000;
 
@@ -37,6 +82,26 @@ export function sniffXmlEncoding(head: Uint8Array): string {
   const decl = Buffer.from(head.subarray(0, 200)).toString('latin1');
   const m = /^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(decl);
   return m?.[1]?.toLowerCase() ?? 'utf-8';
+}
+
+/*
+ * saxes (6.x) gathers a text or CDATA node whole in its `text` field and emits it only when the node
+ * ends, so one 300 MB text node was one 300 MB string, copied as it grew (1.3 GB of memory). After each
+ * chunk, what it has gathered so far is handed to the reader and the field emptied: the reader gets the
+ * node in pieces (it joins them anyway) and memory stays at one chunk. Only in the two states where
+ * `text` is pending character data (inside the root element, or inside CDATA), which saxes then
+ * continues to append to; tests/integration/bad-input-f.test.ts would catch a saxes that changes this.
+ */
+const SAXES_S_TEXT = 13;
+const SAXES_S_CDATA = 20;
+
+function handOverPendingText(parser: SaxesParser, handler: XmlHandler): void {
+  const p = parser as unknown as { text?: unknown; state?: unknown; tags?: unknown };
+  if (typeof p.text !== 'string' || p.text.length === 0) return;
+  const inRootText = p.state === SAXES_S_TEXT && Array.isArray(p.tags) && p.tags.length > 0;
+  if (!inRootText && p.state !== SAXES_S_CDATA) return;
+  handler.text(p.text);
+  p.text = '';
 }
 
 function toTag(t: SaxesTagNS): XmlTag {
@@ -89,6 +154,7 @@ export async function* readXmlRecords<T>(
       }
     }
     parser.write(decoder.decode(chunk, { stream: true }));
+    handOverPendingText(parser, handler);
     if (out.length > 0) yield* out.splice(0, out.length);
   }
   if (decoder !== null) parser.write(decoder.decode());

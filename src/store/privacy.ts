@@ -133,8 +133,10 @@ export async function previewErasure(db: Queryable, email: string, siteId: strin
  * replaced; the row stays so replies keep their place in the thread under a removed comment (as
  * Remark42 and Disqus do), and because the append-only audit log still points at it. Edit history
  * rows go; trusted-author and email-ban rows for the address go; audit events that quote the text
- * (edits) or the address (bans, trust) have their detail redacted. One `privacy_erase` event records
- * the request with the email as a hash.
+ * (edits) or the address (bans, trust) have their detail redacted, and any other event quoting the
+ * address (a bulk action's filter) has it replaced by "[erased]". One `privacy_erase` event records
+ * the request with the email as a hash. Redis holds the address too (queued and finished jobs):
+ * src/erase-commenter.ts erases both.
  */
 export async function eraseCommenterData(pool: Pool, email: string, siteId: string | null, actor: PrivacyActor): Promise<ErasureCounts> {
   const e = normalizeEmail(email);
@@ -167,7 +169,22 @@ export async function eraseCommenterData(pool: Pool, email: string, siteId: stri
                and strpos(lower(detail::text), $2) > 0)`,
       [ids, JSON.stringify(e).slice(1, -1), siteId],
     );
-    const counts: ErasureCounts = { comments: ids.length, trusted: trusted.rowCount ?? 0, bans: bans.rowCount ?? 0, auditEventsRedacted: redacted.rowCount ?? 0 };
+    // Any other event that quotes the address (a bulk action's filter: a moderator searched for it)
+    // keeps its detail with the address replaced, so the bulk page and undo still read its action and
+    // counts. Events of no site count for every site: a search across sites also covered this one.
+    const quoting = await client.query<{ id: string; detail: unknown }>(
+      `select id, detail from moderation_events
+        where action not in ('privacy_erase', 'privacy_export') and strpos(lower(detail::text), $1) > 0
+          and ($2::text is null or site_id = $2 or site_id is null)`,
+      [JSON.stringify(e).slice(1, -1), siteId],
+    );
+    for (const row of quoting.rows) {
+      await client.query('update moderation_events set detail = $2 where id = $1', [row.id, JSON.stringify(withoutAddress(row.detail, e))]);
+    }
+    const counts: ErasureCounts = {
+      comments: ids.length, trusted: trusted.rowCount ?? 0, bans: bans.rowCount ?? 0,
+      auditEventsRedacted: (redacted.rowCount ?? 0) + quoting.rows.length,
+    };
     await client.query(
       `insert into moderation_events (actor_id, actor, action, site_id, detail) values ($1, $2, 'privacy_erase', $3, $4)`,
       [actor.id, actor.label, siteId, JSON.stringify({ emailSha256: hashEmail(e), ...counts })],
@@ -180,6 +197,21 @@ export async function eraseCommenterData(pool: Pool, email: string, siteId: stri
   } finally {
     client.release();
   }
+}
+
+/** What an erased address is replaced with inside audit details. */
+export const ERASED_ADDRESS = '[erased]';
+
+/** A JSON value with every occurrence of the address (any case) replaced, in keys and strings alike. */
+export function withoutAddress(value: unknown, email: string): unknown {
+  const pattern = new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(pattern, ERASED_ADDRESS);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(pattern, ERASED_ADDRESS), walk(x)]));
+    return v;
+  };
+  return walk(value);
 }
 
 /** Records that someone exported a commenter's data (the export holds personal data). */
