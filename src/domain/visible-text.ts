@@ -1,14 +1,6 @@
-import MarkdownIt from 'markdown-it';
 import type { CommentFields } from './comment-fields.js';
+import { markdown, markupCost, MARKUP_BUDGET } from './comment-markdown.js';
 import { findListedWord } from './normalize-text.js';
-
-/*
- * The same Markdown subset as src/domain/render-comment.ts (keep the two lists in step): what is
- * emphasis, code or a link there is markup here too, and what renders as text there is text here.
- */
-const markdown = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false });
-markdown.enable(['paragraph', 'newline', 'escape', 'backticks', 'emphasis', 'link', 'autolink', 'linkify',
-  'blockquote', 'code', 'fence', 'list', 'entity', 'text', 'text_join']);
 
 type Token = ReturnType<typeof markdown.parse>[number];
 
@@ -34,7 +26,8 @@ let last: { text: string; visible: string } | null = null;
  * both word rules ask about the same comment, one after the other.
  */
 export function toVisibleText(text: string): string {
-  if (!markdownSyntax.test(text)) return text;
+  // Past the budget the renderer shows the body as plain text, and so it reads here (and costs nothing).
+  if (!markdownSyntax.test(text) || markupCost(text) > MARKUP_BUDGET) return text;
   if (last?.text === text) return last.visible;
   const out: string[] = [];
   collect(markdown.parse(text, {}), out);

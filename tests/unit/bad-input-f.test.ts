@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToCommentText } from '../../src/import/html-to-text.js';
-import { MARKUP_BUDGET, markupCost, renderCommentHtml } from '../../src/domain/render-comment.js';
+import { MARKUP_BUDGET, markupCost } from '../../src/domain/comment-markdown.js';
+import { renderCommentHtml } from '../../src/domain/render-comment.js';
 
 /*
  * Hostile inputs of issue 11 item 5 that are pure functions: HTML from imports and Markdown bodies
@@ -33,28 +34,21 @@ describe('HTML-to-text of imported comments is linear', () => {
     ['nested quotes', '<blockquote><p>q</p>'],
     ['a run of spaces', ' '],
     ['entities', '&amp;&#1;&bogus;'],
-  ])('%s: 300 KB converts in well under a second', (_name, unit) => {
+  ])('%s: 300 KB converts in a few seconds at most (old: 2 s to minutes; now milliseconds)', (_name, unit) => {
     const input = `${fill(unit, 300_000)}x`;
     htmlToCommentText(input.slice(0, 1000)); // warm up
     const ms = millis(() => htmlToCommentText(input));
-    expect(ms).toBeLessThan(1000);
+    // Bounds sit far from both sides, so a loaded CI machine (a pause, another test file) cannot flip them.
+    expect(ms).toBeLessThan(3000);
   });
 
-  it('time grows with the length, not its square (4× the input, well under 16× the time)', () => {
-    const small = fill('<a x<b y<!-- <pre><blockquote>   ', 100_000);
-    const large = fill('<a x<b y<!-- <pre><blockquote>   ', 400_000);
-    htmlToCommentText(small);
-    // Interleaved, best of five each: a pause of the machine (GC, another test file) hits one sample,
-    // not the minimum.
-    let bestSmall = Infinity;
-    let bestLarge = Infinity;
-    for (let i = 0; i < 5; i += 1) {
-      bestSmall = Math.min(bestSmall, millis(() => htmlToCommentText(small)));
-      bestLarge = Math.min(bestLarge, millis(() => htmlToCommentText(large)));
-    }
-    console.log(`[bad-input-f] HTML-to-text: ${bestSmall.toFixed(1)} ms for 100 KB, ${bestLarge.toFixed(1)} ms for 400 KB`);
-    // Quadratic work would give 16×; linear gives about 4×.
-    expect(bestLarge, `${bestSmall.toFixed(1)} ms for 100 KB, ${bestLarge.toFixed(1)} ms for 400 KB`).toBeLessThan(Math.max(bestSmall, 1) * 9);
+  it('a 2 MB hostile comment converts in seconds at most, where quadratic work would take hours', () => {
+    // An absolute bound far from both sides rather than a ratio of timings: on a loaded machine one
+    // pause decides a ratio of milliseconds. The old code took 14 s for 100 KB of this; 2 MB, ~400×.
+    const large = fill('<a x<b y<!-- <pre><blockquote>   ', 2_000_000);
+    const ms = millis(() => htmlToCommentText(large));
+    console.log(`[bad-input-f] HTML-to-text: ${ms.toFixed(0)} ms for 2 MB`);
+    expect(ms).toBeLessThan(5000);
   });
 
   it('still converts what the subset can say, with deep quotes read flat past five levels', () => {
@@ -94,7 +88,7 @@ describe('Markdown bodies have a rendering budget', () => {
     const ms = millis(() => {
       for (const [, unit] of pathological) renderCommentHtml(fill(unit, 65_000));
     });
-    expect(ms).toBeLessThan(600);
+    expect(ms).toBeLessThan(1500);
   });
 
   it('a body just under the budget (the worst kind) still renders as Markdown, in bounded time', () => {
@@ -104,7 +98,7 @@ describe('Markdown bodies have a rendering budget', () => {
     renderCommentHtml(body);
     const ms = millis(() => renderCommentHtml(body));
     expect(renderCommentHtml(body)).toContain('<strong>a</strong>');
-    expect(ms).toBeLessThan(300);
+    expect(ms).toBeLessThan(1000);
   });
 
   it('plain-text rendering keeps the text, escaped, with its lines', () => {
