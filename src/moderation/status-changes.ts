@@ -74,7 +74,7 @@ export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
     try {
       await run();
     } catch (err) {
-      logger.warn({ ...fields, err: (err as Error).message }, what);
+      logger.warn({ ...fields, err: err instanceof Error ? err.message : String(err) }, what);
     }
   };
   return {
