@@ -7,10 +7,10 @@ import type {
 } from '../src/queue/bulk-queue.js';
 import { countBatchChanges, countFilterUntil, listFilterChunk, recordBulkSummary } from '../src/store/bulk-batches.js';
 import type { Pool, Queryable } from '../src/store/db.js';
-import { enqueueTrainingForChanges, type TrainingQueue } from '../src/queue/training-queue.js';
-import { enqueueCommentEvents, type WebhookQueue } from '../src/queue/webhook-queue.js';
-import { toChangeEvents } from '../src/webhooks/comment-events.js';
-import { changeStatus, statusActions, statusAfter, undoBatch, type StatusChange } from '../src/store/moderation-actions.js';
+import { createStatusChanges } from '../src/moderation/status-changes.js';
+import type { TrainingQueue } from '../src/queue/training-queue.js';
+import type { WebhookQueue } from '../src/queue/webhook-queue.js';
+import { changeStatus, statusActions, statusAfter, undoBatch } from '../src/store/moderation-actions.js';
 import type { QueueTab } from '../src/store/moderation-queue.js';
 
 export interface BulkProcessorDeps {
@@ -63,20 +63,9 @@ function summaryDetail(d: BulkActionData, p: BulkResumePoint, total: number): Re
  */
 export function createBulkProcessor(deps: BulkProcessorDeps) {
   const { db, logger } = deps;
-  // Learning follows the committed change; a Redis hiccup here must not fail (and so redo) the bulk.
-  const train = async (changes: StatusChange[]): Promise<void> => {
-    if (!deps.training || changes.length === 0) return;
-    await enqueueTrainingForChanges(deps.training, changes).catch((err: Error) => {
-      logger.warn({ err: err.message, comments: changes.length }, 'spam training not queued');
-    });
-  };
-  // Same rule as learning: after the chunk committed, and a Redis hiccup only costs the announcement.
-  const announce = async (changes: StatusChange[]): Promise<void> => {
-    if (!deps.events || changes.length === 0) return;
-    await enqueueCommentEvents(deps.events, toChangeEvents(changes, 'moderator', new Date())).catch((err: Error) => {
-      logger.warn({ err: err.message, comments: changes.length }, 'comment events not queued');
-    });
-  };
+  // Learning and announcing follow each committed chunk (src/moderation/status-changes.ts); a Redis
+  // hiccup there is logged and must not fail (and so redo) the bulk.
+  const after = createStatusChanges({ logger, training: deps.training, events: deps.events });
   const chunkSize = deps.chunkSize ?? 500;
 
   async function runAction(job: Job<BulkJobData, BulkResult, BulkJobName>, d: BulkActionData): Promise<BulkResult> {
@@ -107,8 +96,7 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
       // detail.bulk marks these rows as part of a bulk batch: "u" (undo last) waits for the batch's
       // summary row, written when the job ends, instead of undoing half of a running bulk.
       const changed = await changeStatus(db, { ids, action: d.action, toStatus, actor: d.actor, batchId: d.batchId, onlyFrom, detail: { bulk: true } });
-      await train(changed);
-      await announce(changed);
+      await after.changed(changed, 'decision');
       point.after = next;
       point.done += ids.length;
       point.changed += changed.length;
@@ -134,8 +122,7 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
     // One transaction (undoBatch): all of the batch comes back or none, and a second undo finds the
     // first and does nothing, so a retry after a crash is safe.
     const { batchId, restored } = await undoBatch(db, d.undoes, d.actor);
-    await train(restored);
-    await announce(restored);
+    await after.changed(restored, 'decision');
     await job.updateProgress({ done: total, total, changed: restored.length } satisfies BulkProgress);
     logger.info({ undoes: d.undoes, total, restored: restored.length }, 'bulk undo done');
     return { total, changed: restored.length, undoBatchId: batchId };

@@ -9,14 +9,15 @@ import { submissionSchema, type Submission } from '../src/domain/submission.js';
 import type { AkismetCheck, AkismetClient } from '../src/akismet/akismet-client.js';
 import { saveAkismetCheck } from '../src/akismet/akismet-store.js';
 import { checkComment } from '../src/moderation/check-comment.js';
+import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
+import { createStatusChanges } from '../src/moderation/status-changes.js';
 import { enqueueAkismetRecheck, type AkismetQueue } from '../src/queue/akismet-queue.js';
 import { blogOf } from './akismet-processor.js';
 import type { CheckContext, CommentStatus } from '../src/moderation/verdict.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import type { SubmitResult } from '../src/queue/submissions-queue.js';
-import { enqueueCommentEvents, type WebhookQueue } from '../src/queue/webhook-queue.js';
+import type { WebhookQueue } from '../src/queue/webhook-queue.js';
 import { insertReplySubscription } from '../src/store/mail-notices.js';
-import { toStoredEvents } from '../src/webhooks/comment-events.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
 import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
 import { loadCheckFacts } from '../src/store/check-facts.js';
@@ -71,15 +72,11 @@ function parseSubmission(data: unknown): Submission {
  * jobs batched with it).
  */
 export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
-  const { db, writer, logger, publish } = deps;
-  // Like the live event: after the commit, not awaited, never failing the job. The event ids derive
-  // from the comment id, so a retried job that announces again is deduplicated by the queue.
-  const announce = (c: { id: string; siteId: string; status: CommentStatus }): void => {
-    if (!deps.events) return;
-    enqueueCommentEvents(deps.events, toStoredEvents(c, new Date())).catch((err: Error) => {
-      logger.warn({ commentId: c.id, err: err.message }, 'comment events not queued');
-    });
-  };
+  const { db, writer, logger } = deps;
+  // Comment events and the live event (src/moderation/status-changes.ts): after the commit, not
+  // awaited and never failing the job; the event is a hint, the row is the truth, and a job must not
+  // wait on (or retry for) a Redis hiccup once its comment is safely stored.
+  const after = createStatusChanges({ logger, events: deps.events, publish: deps.publish });
   // The reader's opt-in to reply mails is data, not a hint: awaited, and redone by a retried job.
   const keepReplyOptIn = async (s: Submission, status: CommentStatus): Promise<void> => {
     if (s.notifyReplies === true && s.email !== '' && (status === 'approved' || status === 'pending')) {
@@ -124,7 +121,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       // between the commit and these) is done again; both are idempotent.
       if (job.attemptsMade > 0) {
         await keepReplyOptIn(s, facts.storedStatus);
-        announce({ id: s.id, siteId: s.siteId, status: facts.storedStatus });
+        void after.stored({ id: s.id, siteId: s.siteId, status: facts.storedStatus }, { retry: true });
       }
       return { status: facts.storedStatus, alreadyStored: true };
     }
@@ -149,11 +146,9 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       spamMemory: facts.spamMemory,
     };
     let verdict = checkComment(context);
-    // Akismet is asked only about what the local checks would let through or hold: what they already
-    // refuse or mark as spam needs no second opinion (and its readers' data stays here), and trusted
-    // authors skip it as they skip holds.
+    // A second opinion only where the rule says one is wanted (asksAkismet, src/moderation/rules/akismet-rule.ts).
     let akismet: AkismetCheck | null = null;
-    if (deps.akismet && !facts.trusted && verdict.status !== 'rejected' && verdict.status !== 'spam') {
+    if (deps.akismet && asksAkismet(context, verdict)) {
       const permalink = s.pageUrl ?? '';
       akismet = await deps.akismet.client.commentCheck({
         blog: blogOf(permalink, deps.akismet.publicUrl), userIp: ip ?? '', userAgent: s.userAgent, referrer: s.referrer,
@@ -194,17 +189,11 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
         result: akismet.result, detail: akismet.detail,
       });
     }
+    // Only the run that stored the row announces it, after the commit, so a dashboard that fetches the
+    // card finds it.
     if (!result.alreadyStored) {
       await keepReplyOptIn(s, result.status);
-      announce({ id: s.id, siteId: s.siteId, status: result.status });
-    }
-    // Only the run that stored the row announces it, after the commit, so a dashboard that fetches the
-    // card finds it. Not awaited and never failing the job: the event is a hint, the row is the truth,
-    // and a job must not wait on (or retry for) a Redis hiccup once its comment is safely stored.
-    if (publish && !result.alreadyStored && (result.status === 'pending' || result.status === 'spam')) {
-      publish({ id: s.id, siteId: s.siteId, status: result.status }).catch((err: Error) => {
-        logger.warn({ commentId: s.id, err: err.message }, 'live queue event not published');
-      });
+      void after.stored({ id: s.id, siteId: s.siteId, status: result.status });
     }
     return { status: result.status, alreadyStored: result.alreadyStored };
   }

@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
   // Comment events (webhooks, reply mails) from readers' flags and mail links, on the dashboard's queue prefix.
   const events = deps.dashboard ? createWebhookQueue(deps.redis, deps.dashboard.prefix) : undefined;
-  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events, clientAddress }));
+  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events, logger: deps.logger, clientAddress }));
   // Links in notice mails (one-click moderation, unsubscribe): no session, the signed token decides.
   if (deps.dashboard) {
     app.use(createMailRoutes({ db: deps.db, events, training: createTrainingQueue(deps.redis, deps.dashboard.prefix), logger: deps.logger }));

@@ -3,8 +3,9 @@ import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../domain/comment-fields.js';
 import type { Site } from '../domain/site-settings.js';
 import { AppError } from '../errors.js';
-import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
-import { toChangeEvents } from '../webhooks/comment-events.js';
+import type { Logger } from 'pino';
+import { createStatusChanges } from '../moderation/status-changes.js';
+import type { WebhookQueue } from '../queue/webhook-queue.js';
 import type { Pool } from '../store/db.js';
 import { loadOrCreateSecret } from '../store/secrets.js';
 import { flagComment, flagReasons, loadFlaggable, type FlagReason } from '../store/flags.js';
@@ -18,6 +19,8 @@ export interface FlagRoutesDeps {
   sites: SiteDirectory;
   /** Comment events: a comment the flags sent back to the queue is announced (comment.held); left out, nothing is. */
   events?: WebhookQueue;
+  /** Where a comment event that could not be queued is logged. */
+  logger: Logger;
   /** Reads the reader's address (src/api/client-address.ts); left out, Express' req.ip as it is, taken as distinct. */
   clientAddress?: ClientAddressReader;
 }
@@ -63,6 +66,7 @@ export function readFlagInput(body: unknown): { reason: FlagReason; key: string 
 export function createFlagRoutes(deps: FlagRoutesDeps): Router {
   const { db, sites } = deps;
   const router = Router();
+  const after = createStatusChanges({ logger: deps.logger, events: deps.events });
   // Kept in Postgres (app_secrets), so every API process counts a network alike; read on the first flag.
   let networkSecret: Promise<string> | null = null;
   const loadNetworkSecret = (): Promise<string> => {
@@ -113,10 +117,9 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
       const wait = result.retryAfterSeconds;
       throw new AppError(429, 'RATE_LIMITED', `Too many flags from your network just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`, undefined, [], undefined, wait);
     }
-    if (result.outcome === 'reported' && deps.events) {
+    if (result.outcome === 'reported') {
       // After the commit; the reader's flag stands whatever Redis says, so this never fails the request.
-      const events = toChangeEvents([{ id, siteId: comment.siteId, fromStatus: 'approved', toStatus: 'pending' }], 'readers', new Date());
-      await enqueueCommentEvents(deps.events, events).catch(() => {});
+      await after.changed([{ id, siteId: comment.siteId, fromStatus: 'approved', toStatus: 'pending' }], 'flags');
     }
     // The same answer for a first and a repeat flag: a reader cannot tell whether others flagged too.
     res.status(202).set('Cache-Control', 'no-store').json({ flagged: true });

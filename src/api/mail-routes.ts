@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { loadMailKey, readMailToken, type ModerateToken } from '../mail/mail-tokens.js';
-import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
-import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
+import { createStatusChanges } from '../moderation/status-changes.js';
+import type { TrainingQueue } from '../queue/training-queue.js';
+import type { WebhookQueue } from '../queue/webhook-queue.js';
 import type { Pool } from '../store/db.js';
 import { confirmReplyMailAddress, spendMailActionNonce, unsubscribeReplies } from '../store/mail-notices.js';
 import { changeStatus, inTransaction, loadCommentSites, statusAfter, type StatusChange } from '../store/moderation-actions.js';
 import { loadModerator, type Moderator } from '../store/moderators.js';
-import { toChangeEvents } from '../webhooks/comment-events.js';
 import { renderConfirmAddress, renderMailMessage, renderModerateConfirm, renderUnsubscribeConfirm } from './mail-pages.js';
 
 export interface MailRoutesDeps {
@@ -83,17 +83,8 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     if (read.token.kind !== 'moderate') return badLink.MALFORMED;
     return read.token;
   };
-  const after = async (changes: StatusChange[]): Promise<void> => {
-    if (changes.length === 0) return;
-    if (deps.events) {
-      await enqueueCommentEvents(deps.events, toChangeEvents(changes, 'moderator', new Date())).catch((err: Error) => {
-        logger.warn({ err: err.message }, 'comment events not queued');
-      });
-    }
-    if (deps.training) {
-      await enqueueTrainingForChanges(deps.training, changes).catch((err: Error) => logger.warn({ err: err.message }, 'spam training not queued'));
-    }
-  };
+  // A decision from a mail link is followed as one from the dashboard (src/moderation/status-changes.ts).
+  const after = createStatusChanges({ logger, events: deps.events, training: deps.training });
 
   router.get('/mail/moderate', async (req: Request, res: Response) => {
     const token = await readModerate(req);
@@ -140,7 +131,7 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
       return send(res, { status: 409, title: 'Already decided', message: c ? `This comment is no longer waiting: it is ${c.status}.` : 'The comment is gone.' });
     }
     if (!Array.isArray(outcome)) return send(res, outcome);
-    await after(outcome);
+    await after.changed(outcome, 'decision');
     send(res, { status: 200, title: 'Done', message: `The comment is ${toStatus}. You can undo it from the dashboard.` });
   });
 

@@ -5,14 +5,14 @@ import { isUuid } from '../domain/comment-fields.js';
 import { byteLength, fieldLimits } from '../domain/field-limits.js';
 import { AppError } from '../errors.js';
 import type { SurgeReader } from '../flood/surge-state.js';
-import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
-import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
-import { toChangeEvents } from '../webhooks/comment-events.js';
+import { createStatusChanges } from '../moderation/status-changes.js';
+import type { TrainingQueue } from '../queue/training-queue.js';
+import type { WebhookQueue } from '../queue/webhook-queue.js';
 import { banAuthor, listBans, toBanValue, trustAuthor, unbanAuthor, type BanKind } from '../store/author-rules.js';
 import { editCommentBody } from '../store/comment-edits.js';
 import type { Pool } from '../store/db.js';
 import {
-  changeStatus, findLastUndoableBatch, inTransaction, loadBatchOwners, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction, type StatusChange,
+  changeStatus, findLastUndoableBatch, inTransaction, loadBatchOwners, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction,
 } from '../store/moderation-actions.js';
 import { countTabs, countView, listQueue, queueTabs, type QueueFilter, type QueueTab } from '../store/moderation-queue.js';
 import type { Moderator } from '../store/moderators.js';
@@ -75,23 +75,10 @@ export function mayUndoBatch(m: Moderator, owners: { actorIds: (number | null)[]
 }
 
 /** The moderator's queue, single-comment actions, undo, edits, bans and trusted authors. */
-export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue; logger?: Logger; events?: WebhookQueue; surge?: SurgeReader }): Router {
+export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue; logger: Logger; events?: WebhookQueue; surge?: SurgeReader }): Router {
   const { db } = deps;
-  // After the change has committed: a decision stands even when Redis cannot take the training job
-  // (the model then misses one example), so this logs and never fails the moderator's request.
-  const train = async (changes: StatusChange[]): Promise<void> => {
-    if (!deps.training || changes.length === 0) return;
-    await enqueueTrainingForChanges(deps.training, changes).catch((err: Error) => {
-      deps.logger?.warn({ err: err.message, comments: changes.length }, 'spam training not queued');
-    });
-  };
-  // Webhooks and reply mails, by the same rule: the decision stands whatever Redis says.
-  const announce = async (changes: StatusChange[]): Promise<void> => {
-    if (!deps.events || changes.length === 0) return;
-    await enqueueCommentEvents(deps.events, toChangeEvents(changes, 'moderator', new Date())).catch((err: Error) => {
-      deps.logger?.warn({ err: err.message, comments: changes.length }, 'comment events not queued');
-    });
-  };
+  // After the change has committed: learn, announce (src/moderation/status-changes.ts); never fails the request.
+  const after = createStatusChanges({ logger: deps.logger, training: deps.training, events: deps.events });
   const router = Router();
   router.use(requireModerator);
 
@@ -136,8 +123,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     if (!m.siteIds.includes(site)) throw new AppError(403, 'FORBIDDEN', 'This comment belongs to a site you do not moderate.');
     const batchId = randomUUID();
     const changed = await changeStatus(db, { ids: [id], action, toStatus: statusAfter[action], actor: actorOf(m), batchId });
-    await train(changed);
-    await announce(changed);
+    await after.changed(changed, 'decision');
     if (wantsJson(req)) {
       res.json({ id, status: statusAfter[action], changed: changed.length, batchId });
       return;
@@ -169,8 +155,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     if (owners === null) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
     if (!mayUndoBatch(m, owners)) throw new AppError(403, 'NOT_YOURS', 'Only its moderator or an admin can undo this action.');
     const { restored } = await undoBatch(db, batchId, actorOf(m));
-    await train(restored);
-    await announce(restored);
+    await after.changed(restored, 'decision');
     if (wantsJson(req)) {
       res.json({ undone: batchId, restored: restored.map((r) => ({ id: r.id, status: r.toStatus })) });
       return;
@@ -201,7 +186,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const result = await inTransaction(db, (client) =>
       banAuthor(client, { siteId, kind, value, reason: bodyText(req, 'reason').slice(0, 500), rejectPending: bodyText(req, 'rejectPending') !== '', actor: actorOf(m) }),
     );
-    await announce(result.rejected);
+    await after.changed(result.rejected, 'ban');
     if (wantsJson(req)) {
       res.json({ banned: `${kind}:${value}`, created: result.created, rejected: result.rejected.length, batchId: result.batchId });
       return;

@@ -38,3 +38,12 @@ export function recheckVerdict(before: Verdict, akismet: NonNullable<CheckContex
   const outcome = akismetRule({ akismet });
   return toVerdict(outcome === null ? kept : [...kept, outcome]);
 }
+
+/**
+ * Whether to ask Akismet for a second opinion, once the local checks have given their verdict. Only
+ * about what they would let through or hold: what they already refuse or mark as spam needs no second
+ * opinion (and its readers' data stays here), and trusted authors skip it as they skip holds.
+ */
+export function asksAkismet(ctx: Pick<CheckContext, 'trusted'>, verdict: Pick<Verdict, 'status'>): boolean {
+  return !ctx.trusted && verdict.status !== 'rejected' && verdict.status !== 'spam';
+}

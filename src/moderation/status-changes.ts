@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import type { PublishLiveEvent } from '../queue/live-events.js';
+import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
+import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
+import type { StatusChange } from '../store/moderation-actions.js';
+import { toChangeEvents, toStoredEvents, type CommentEvent } from '../webhooks/comment-events.js';
+import type { CommentStatus } from './verdict.js';
+
+/*
+ * What follows a comment's status change, in one place (Coral's stacks/helpers/publishChanges.ts):
+ * learn from it (the spam-training queue), announce it (the comment-events queue: webhooks, reply
+ * mails) and tell open dashboards (the live channel). The audit row is not here on purpose: it is
+ * written by changeStatus in the same transaction as the status (src/store/moderation-actions.ts), so
+ * it can never be missing; everything here runs after the commit.
+ *
+ * Every follow-up is best effort: the change has committed and stands whatever Redis says, so a
+ * failure costs one training example or one announcement, is logged, and never fails the request or
+ * job that made the change, nor stops the other follow-ups.
+ */
+
+/** Why statuses changed; it decides what follows (see `followUps`). */
+export type ChangeCause =
+  /** A moderator's decision: approve, reject, spam, delete or undo; single, bulk or from a mail link. */
+  | 'decision'
+  /** A ban that rejected the author's pending comments. */
+  | 'ban'
+  /** Readers' flags reached the site's threshold and sent a published comment back to the queue. */
+  | 'flags';
+
+/** What each cause sets off: whether the spam filter learns from it, and who the events name as its source. */
+export const followUps: Record<ChangeCause, { learn: boolean; source: CommentEvent['source'] }> = {
+  decision: { learn: true, source: 'moderator' },
+  // The rejected comments were pending, never learned from, and a ban says who, not what: nothing to learn.
+  ban: { learn: false, source: 'moderator' },
+  // Readers are not moderators: their flags hold a comment for a person, and teach the filter nothing.
+  flags: { learn: false, source: 'readers' },
+};
+
+/** Which newly stored comments are news for open dashboards: those that wait in one of their queues. */
+export function isLiveNews(status: CommentStatus): status is 'pending' | 'spam' {
+  return status === 'pending' || status === 'spam';
+}
+
+export interface StatusChangesDeps {
+  /** Where failures go; required, so none is ever silently swallowed. */
+  logger: Logger;
+  /** The spam-training queue; left out, nothing is learned. */
+  training?: TrainingQueue;
+  /** The comment-events queue; left out, nothing is announced. */
+  events?: WebhookQueue;
+  /** The live channel to open dashboards; left out, nobody is told. */
+  publish?: PublishLiveEvent;
+  /** The events' time. @defaultValue () => new Date() */
+  now?: () => Date;
+}
+
+export interface StatusChanges {
+  /** After statuses changed and committed. Never rejects: each failure is logged. */
+  changed(changes: readonly StatusChange[], cause: ChangeCause): Promise<void>;
+  /**
+   * After the pipeline stored a new comment, or (`retry`) found it stored by an earlier run that may
+   * have died before announcing it. Never rejects. Only the run that stored the row tells dashboards:
+   * the live event is a hint, and the event ids derive from the comment id, so a second announcement
+   * is deduplicated by the queue while a second live event would not be.
+   */
+  stored(c: { id: string; siteId: string; status: CommentStatus }, opts?: { retry?: boolean }): Promise<void>;
+}
+
+export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
+  const { logger } = deps;
+  const now = deps.now ?? ((): Date => new Date());
+  // Each follow-up is caught on its own, so one failing does not keep the others from running.
+  const attempt = async (what: string, fields: Record<string, unknown>, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      logger.warn({ ...fields, err: err instanceof Error ? err.message : String(err) }, what);
+    }
+  };
+  return {
+    async changed(changes, cause) {
+      if (changes.length === 0) return;
+      const { learn, source } = followUps[cause];
+      const fields = { comments: changes.length, cause };
+      const { training, events } = deps;
+      await Promise.all([
+        learn && training ? attempt('spam training not queued', fields, () => enqueueTrainingForChanges(training, changes)) : undefined,
+        events ? attempt('comment events not queued', fields, () => enqueueCommentEvents(events, toChangeEvents(changes, source, now()))) : undefined,
+      ]);
+    },
+    async stored(c, opts = {}) {
+      const fields = { commentId: c.id };
+      const { events, publish } = deps;
+      const live = isLiveNews(c.status) ? c.status : null;
+      await Promise.all([
+        events ? attempt('comment events not queued', fields, () => enqueueCommentEvents(events, toStoredEvents(c, now()))) : undefined,
+        publish && live !== null && !opts.retry
+          ? attempt('live queue event not published', fields, () => publish({ id: c.id, siteId: c.siteId, status: live }))
+          : undefined,
+      ]);
+    },
+  };
+}
