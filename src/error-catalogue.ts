@@ -129,7 +129,7 @@ export const errorCatalogue = {
     status: 503, message: 'We cannot take comments this moment; please try again shortly.',
     meaning: 'Redis did not take the job in time (`ENQUEUE_TIMEOUT_MS`), or this server has no such queue; with `Retry-After` when it may pass',
   },
-  SIGN_IN_UNAVAILABLE: { status: 503, message: 'Signing in is briefly unavailable; please try again shortly.', meaning: 'signing in cannot reach Postgres or Redis; with `Retry-After`' },
+  SIGN_IN_UNAVAILABLE: { status: 503, message: 'Signing in is briefly unavailable; please try again shortly.', meaning: 'the sign-in throttle (Redis) did not answer; with `Retry-After`' },
   BULK_UNAVAILABLE: { status: 503, message: 'Bulk actions are not available on this server.', meaning: 'this API runs without the bulk queue' },
   LIVE_UNAVAILABLE: { status: 503, message: 'Live updates are not available.', meaning: 'this API runs without live updates' },
   DEMO_UNAVAILABLE: {
