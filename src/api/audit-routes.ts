@@ -29,15 +29,15 @@ export function decodeAuditCursor(value: string): AuditCursor | null {
 function toDay(value: string, field: string): Date | null {
   if (value === '') return null;
   const d = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(Number.NaN);
-  if (Number.isNaN(d.getTime())) throw new AppError(400, 'INVALID_DATE', 'Dates look like 2024-05-31.', field);
+  if (Number.isNaN(d.getTime())) throw AppError.of('INVALID_DATE', { field });
   return d;
 }
 
 /** Reads and checks the audit filter; bad ids and dates are the admin's typing, so they get a 400 naming the field. */
 export function readAuditFilter(q: AuditQuery): AuditFilter {
-  if (q.action !== '' && !auditActions.includes(q.action as AuditAction)) throw new AppError(400, 'INVALID_ACTION', 'Unknown action.', 'action');
-  if (q.comment !== '' && !isUuid(q.comment)) throw new AppError(400, 'INVALID_COMMENT_ID', 'That is not a comment id.', 'comment');
-  if (q.batch !== '' && !isUuid(q.batch)) throw new AppError(400, 'INVALID_BATCH_ID', 'That is not a batch id.', 'batch');
+  if (q.action !== '' && !auditActions.includes(q.action as AuditAction)) throw AppError.of('INVALID_ACTION', { field: 'action' });
+  if (q.comment !== '' && !isUuid(q.comment)) throw AppError.of('INVALID_COMMENT_ID', { field: 'comment' });
+  if (q.batch !== '' && !isUuid(q.batch)) throw AppError.of('INVALID_BATCH_ID', { field: 'batch' });
   const to = toDay(q.to, 'to');
   return {
     actor: q.actor === '' ? null : q.actor,
@@ -65,7 +65,7 @@ export function createAuditRoutes(deps: { db: Queryable }): Router {
     const filter = readAuditFilter(query);
     const cursorParam = queryText(req, 'cursor');
     const cursor = cursorParam === '' ? null : decodeAuditCursor(cursorParam);
-    if (cursorParam !== '' && cursor === null) throw new AppError(400, 'INVALID_CURSOR', 'That page link is not valid.', 'cursor');
+    if (cursorParam !== '' && cursor === null) throw AppError.of('INVALID_CURSOR', { message: 'That page link is not valid.', field: 'cursor' });
     const [page, sites, actors] = await Promise.all([listAuditEvents(db, filter, cursor, PAGE_SIZE), listSites(db), listAuditActors(db)]);
     res.type('html').send(
       renderAuditPage({

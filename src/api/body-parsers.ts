@@ -39,12 +39,12 @@ export const parseForm: RequestHandler = express.urlencoded({
 function commentBodyType(req: Parameters<RequestHandler>[0]): 'json' | 'form' | AppError {
   const type = req.is(['application/json', 'application/x-www-form-urlencoded']);
   if (!type) {
-    return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the comment as application/json or as a form (application/x-www-form-urlencoded).');
+    return AppError.of('UNSUPPORTED_MEDIA_TYPE');
   }
   // UTF-8 only: body-parser would decode UTF-16 JSON, and the invalid-UTF-8 check reads raw bytes.
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    return new AppError(415, 'UNSUPPORTED_CHARSET', 'Send the body as UTF-8.');
+    return AppError.of('UNSUPPORTED_CHARSET');
   }
   return type === 'application/json' ? 'json' : 'form';
 }
@@ -65,24 +65,24 @@ export function toBodyParserAppError(err: unknown): AppError | null {
   const e = err as { type?: string; status?: number };
   switch (e.type) {
     case 'entity.parse.failed':
-      return new AppError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
+      return AppError.of('INVALID_JSON');
     case 'entity.too.large':
-      return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+      return AppError.of('PAYLOAD_TOO_LARGE');
     case 'entity.verify.failed':
-      return new AppError(400, 'INVALID_ENCODING', 'The request body is not valid UTF-8 text.');
+      return AppError.of('INVALID_ENCODING', { message: 'The request body is not valid UTF-8 text.' });
     case 'charset.unsupported':
-      return new AppError(415, 'UNSUPPORTED_CHARSET', 'Send the body as UTF-8.');
+      return AppError.of('UNSUPPORTED_CHARSET');
     case 'encoding.unsupported':
-      return new AppError(415, 'UNSUPPORTED_ENCODING', 'Compressed request bodies are not accepted.');
+      return AppError.of('UNSUPPORTED_ENCODING');
     case 'parameters.too.many':
-      return new AppError(413, 'TOO_MANY_FIELDS', 'The form has too many fields.');
+      return AppError.of('TOO_MANY_FIELDS');
     case 'request.aborted':
-      return new AppError(400, 'REQUEST_ABORTED', 'The request was aborted.');
+      return AppError.of('REQUEST_ABORTED');
     case 'request.size.invalid':
-      return new AppError(400, 'INVALID_LENGTH', 'The request body does not match its Content-Length.');
+      return AppError.of('INVALID_LENGTH');
     default:
       if (e.type !== undefined && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-        return new AppError(e.status, 'BAD_REQUEST', 'The request could not be read.');
+        return AppError.of('BAD_REQUEST', { status: e.status });
       }
       return null;
   }

@@ -47,7 +47,7 @@ function selectedIds(req: Request): string[] {
   const v = field(req, 'ids');
   const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
   if (!list.every((id): id is string => typeof id === 'string' && isUuid(id))) {
-    throw new AppError(400, 'INVALID_IDS', 'The selection names something that is not a comment.', 'ids');
+    throw AppError.of('INVALID_IDS', { field: 'ids' });
   }
   return [...new Set(list.map((id) => id.toLowerCase()))];
 }
@@ -76,7 +76,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
   const router = Router();
   if (deps.bulkQueue === undefined) {
     router.use('/bulk', requireModerator, () => {
-      throw new AppError(503, 'BULK_UNAVAILABLE', 'Bulk actions are not available on this server.');
+      throw AppError.of('BULK_UNAVAILABLE');
     });
     return router;
   }
@@ -86,7 +86,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     try {
       return await work();
     } catch (err) {
-      throw new AppError(503, 'QUEUE_UNAVAILABLE', 'Bulk actions are unavailable for a moment. Please try again.', undefined, [], (err as Error).message, 5);
+      throw AppError.of('QUEUE_UNAVAILABLE', { message: 'Bulk actions are unavailable for a moment. Please try again.', detail: (err as Error).message, retryAfter: 5 });
     }
   }
 
@@ -116,7 +116,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
   async function viewOfSummary(m: Moderator, batchId: string): Promise<BulkView | null> {
     const s = await loadBulkSummary(db, batchId);
     if (s === null) return null;
-    if (!mayAccess(m, s.actorId)) throw new AppError(403, 'NOT_YOURS', 'This bulk action is someone else\'s.');
+    if (!mayAccess(m, s.actorId)) throw AppError.of('NOT_YOURS', { message: 'This bulk action is someone else\'s.' });
     const changed = s.detail.count ?? 0;
     const action = statusActions.includes(s.detail.action as StatusAction) ? (s.detail.action as StatusAction) : null;
     return {
@@ -129,19 +129,19 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
   router.post('/bulk', requireModerator, async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const action = text(req, 'action') as StatusAction | null;
-    if (action === null || !statusActions.includes(action)) throw new AppError(400, 'INVALID_ACTION', 'Unknown action.', 'action');
+    if (action === null || !statusActions.includes(action)) throw AppError.of('INVALID_ACTION', { field: 'action' });
     const scope = text(req, 'scope');
     let target: BulkTarget;
     let total: number;
     if (scope === 'selection') {
       const ids = selectedIds(req);
-      if (ids.length === 0) throw new AppError(422, 'NOTHING_SELECTED', 'Tick the comments to act on first.', 'ids');
-      if (ids.length > MAX_SELECTION) throw new AppError(422, 'TOO_MANY', `Select at most ${MAX_SELECTION} comments, or act on the whole view.`, 'ids');
+      if (ids.length === 0) throw AppError.of('NOTHING_SELECTED', { field: 'ids' });
+      if (ids.length > MAX_SELECTION) throw AppError.of('TOO_MANY', { message: `Select at most ${MAX_SELECTION} comments, or act on the whole view.`, field: 'ids' });
       const sites = await loadCommentSites(db, ids);
-      if (sites.size < ids.length) throw new AppError(404, 'NOT_FOUND', 'Some of the selected comments no longer exist.', 'ids');
+      if (sites.size < ids.length) throw AppError.of('NOT_FOUND', { message: 'Some of the selected comments no longer exist.', field: 'ids' });
       // All or nothing: one foreign id refuses the whole request rather than quietly doing the rest.
       if ([...sites.values()].some((s) => !m.siteIds.includes(s))) {
-        throw new AppError(403, 'FORBIDDEN', 'The selection includes comments on a site you do not moderate.', 'ids');
+        throw AppError.of('FORBIDDEN', { message: 'The selection includes comments on a site you do not moderate.', field: 'ids' });
       }
       target = { ids };
       total = ids.length;
@@ -149,16 +149,16 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
       // Exactly the view the moderator saw: a tab or site that is not theirs is refused, never widened
       // to "all sites" the way the queue page falls back for a stale link.
       const tab = text(req, 'filter_tab') ?? 'pending';
-      if (!queueTabs.includes(tab as QueueTab)) throw new AppError(400, 'INVALID_FILTER', 'Unknown queue.', 'filter_tab');
+      if (!queueTabs.includes(tab as QueueTab)) throw AppError.of('INVALID_FILTER', { field: 'filter_tab' });
       const site = text(req, 'filter_site');
-      if (site !== null && !m.siteIds.includes(site)) throw new AppError(403, 'FORBIDDEN', 'You do not moderate this site.', 'filter_site');
+      if (site !== null && !m.siteIds.includes(site)) throw AppError.of('FORBIDDEN', { field: 'filter_site' });
       const filter = readQueueFilter((n) => text(req, `filter_${n}`), m.siteIds);
       const counted = await countBulkFilter(db, filter);
-      if (counted.total === 0) throw new AppError(422, 'NOTHING_SELECTED', 'There is nothing in this view to act on.');
+      if (counted.total === 0) throw AppError.of('NOTHING_SELECTED', { message: 'There is nothing in this view to act on.' });
       target = { filter, until: counted.until };
       total = counted.total;
     } else {
-      throw new AppError(400, 'INVALID_SCOPE', 'Choose the selection or the whole view.', 'scope');
+      throw AppError.of('INVALID_SCOPE', { field: 'scope' });
     }
     const batchId = randomUUID();
     const jobId = await enqueue(() => enqueueBulkAction(bulkQueue, { batchId, action, actor: actorOf(m), target, total }));
@@ -173,16 +173,16 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     const m = currentModerator(res);
     const jobId = String(req.params.jobId);
     const plain = jobId.startsWith('undo-') ? jobId.slice(5) : jobId;
-    if (!isUuid(plain)) throw new AppError(404, 'NOT_FOUND', 'No such bulk action.');
+    if (!isUuid(plain)) throw AppError.of('NOT_FOUND', { message: 'No such bulk action.' });
     const job = (await bulkQueue.getJob(jobId)) as BulkJob | undefined;
     let view: BulkView | null;
     if (job) {
-      if (!mayAccess(m, job.data.actor.id)) throw new AppError(403, 'NOT_YOURS', 'This bulk action is someone else\'s.');
+      if (!mayAccess(m, job.data.actor.id)) throw AppError.of('NOT_YOURS', { message: 'This bulk action is someone else\'s.' });
       view = await viewOfJob(job);
     } else {
       view = jobId === plain ? await viewOfSummary(m, plain) : null;
     }
-    if (view === null) throw new AppError(404, 'NOT_FOUND', 'No such bulk action (finished ones are kept for a day).');
+    if (view === null) throw AppError.of('NOT_FOUND', { message: 'No such bulk action (finished ones are kept for a day).' });
     if (wantsJson(req)) {
       res.json(view);
       return;
@@ -193,21 +193,21 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
   router.post('/bulk/:batchId/undo', requireModerator, async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const batchId = String(req.params.batchId);
-    if (!isUuid(batchId)) throw new AppError(404, 'NOT_FOUND', 'No such bulk action.');
+    if (!isUuid(batchId)) throw AppError.of('NOT_FOUND', { message: 'No such bulk action.' });
     const summary = await loadBulkSummary(db, batchId);
     if (summary === null) {
       // No summary yet: still running (undoing half a batch while the rest lands would not undo it),
       // or failed before it could write one, in which case its job says what was done.
       const job = (await bulkQueue.getJob(batchId)) as BulkJob | undefined;
-      if (!job || job.name !== 'bulk') throw new AppError(404, 'NOT_FOUND', 'No such bulk action.');
-      if (!mayAccess(m, job.data.actor.id)) throw new AppError(403, 'NOT_YOURS', 'Only its moderator or an admin can undo this bulk action.');
-      if ((await job.getState()) !== 'failed') throw new AppError(409, 'BULK_RUNNING', 'This bulk action is still running; undo it when it is done.');
+      if (!job || job.name !== 'bulk') throw AppError.of('NOT_FOUND', { message: 'No such bulk action.' });
+      if (!mayAccess(m, job.data.actor.id)) throw AppError.of('NOT_YOURS', { message: 'Only its moderator or an admin can undo this bulk action.' });
+      if ((await job.getState()) !== 'failed') throw AppError.of('BULK_RUNNING');
     } else if (!mayAccess(m, summary.actorId)) {
-      throw new AppError(403, 'NOT_YOURS', 'Only its moderator or an admin can undo this bulk action.');
+      throw AppError.of('NOT_YOURS', { message: 'Only its moderator or an admin can undo this bulk action.' });
     } else {
       // Its own moderator, but taken off one of its sites since: not theirs to undo any more.
       const owners = await loadBatchOwners(db, batchId);
-      if (owners !== null && !mayUndoBatch(m, owners)) throw new AppError(403, 'NOT_YOURS', 'This bulk action touched a site you no longer moderate.');
+      if (owners !== null && !mayUndoBatch(m, owners)) throw AppError.of('NOT_YOURS', { message: 'This bulk action touched a site you no longer moderate.' });
     }
     // Two clicks on Undo find the same job; after it has aged out, an undone batch stays undone. An
     // undo that gave up (Postgres away through all its retries) is tried again.
@@ -215,7 +215,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     if (existing && (await existing.getState()) === 'failed') await enqueue(() => existing.retry('failed'));
     let jobId = existing?.id;
     if (jobId === undefined && (await isBatchUndone(db, batchId))) {
-      throw new AppError(409, 'ALREADY_UNDONE', 'This bulk action has already been undone.');
+      throw AppError.of('ALREADY_UNDONE');
     }
     const total = await countBatchChanges(db, batchId);
     jobId ??= await enqueue(() => enqueueBulkUndo(bulkQueue, { undoes: batchId, actor: actorOf(m), total }));

@@ -120,11 +120,11 @@ function toLang(value: string | null | undefined): string {
 function shapeError(error: z.ZodError, body: unknown): AppError {
   const issue = error.issues[0];
   const field = issue?.path.length ? String(issue.path[0]) : undefined;
-  if (field === undefined) return new AppError(400, 'INVALID_BODY', 'The request body must be a JSON object.');
+  if (field === undefined) return AppError.of('INVALID_BODY');
   if (typeof body === 'object' && body !== null && !Object.hasOwn(body, field)) {
-    return new AppError(400, 'REQUIRED', `The field "${field}" is missing.`, field);
+    return AppError.of('REQUIRED', { status: 400, message: `The field "${field}" is missing.`, field });
   }
-  return new AppError(400, 'INVALID_TYPE', `The field "${field}" has the wrong type.`, field);
+  return AppError.of('INVALID_TYPE', { message: `The field "${field}" has the wrong type.`, field });
 }
 
 /**

@@ -27,7 +27,7 @@ export function createDemoRoutes(deps: { db: Queryable; queue: SubmissionsQueue;
   const router = Router();
   router.get('/', async (req: Request, res: Response) => {
     const site = await sites.get(DEMO_SITE_ID).catch(() => null);
-    if (site === null) throw new AppError(503, 'DEMO_UNAVAILABLE', 'The demo site is not set up: run npm start or reply-desk migrate (with DEMO=true).');
+    if (site === null) throw AppError.of('DEMO_UNAVAILABLE');
     // The demo thread is short; one page of 500 is the whole of it (the widget pages through long ones).
     const { comments } = await listApprovedComments(db, { siteId: site.id, page: DEMO_PAGE_ID, after: null, limit: 500 });
     // Closed by hand or by age: the page shows why, and no form the worker would refuse.

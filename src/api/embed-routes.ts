@@ -106,7 +106,7 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
     } catch (err) {
       throw toReadError(err);
     }
-    if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    if (site === null) throw AppError.of('UNKNOWN_SITE', { status: 404, field: 'site' });
     assertOriginAllowed(req, site, 'shown');
     // Only what the form and the thread need: never the origins, word lists or moderation rules.
     const { requireName, requireEmail, maxDepth } = site.settings;

@@ -19,11 +19,11 @@ function wantsAdminHtml(req: Request): boolean {
 /** A route's path value that is not percent-encoded UTF-8 (`/feeds/x/pages/%FF.atom`): the router's 400, as ours. */
 function toPathDecodeError(err: unknown): AppError | null {
   if (!(err instanceof URIError) || (err as URIError & { status?: number }).status !== 400) return null;
-  return new AppError(400, 'INVALID_ENCODING', 'The address holds a value that is not valid UTF-8.', 'path');
+  return AppError.of('INVALID_ENCODING', { message: 'The address holds a value that is not valid UTF-8.', field: 'path' });
 }
 
 export const notFound: RequestHandler = (_req, _res, next) => {
-  next(new AppError(404, 'NOT_FOUND', 'There is nothing here.'));
+  next(AppError.of('NOT_FOUND'));
 };
 
 /**
@@ -37,7 +37,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     if (appError === null) {
       const errorId = randomUUID();
       logger.error({ errorId, err, method: req.method, path: req.path }, 'unexpected error');
-      appError = new AppError(500, 'INTERNAL', `Something went wrong on our side (error id ${errorId}).`);
+      appError = AppError.of('INTERNAL', { message: `Something went wrong on our side (error id ${errorId}).` });
     } else if (appError.status >= 500) {
       logger.warn({ code: appError.code, detail: appError.detail, path: req.path }, appError.message);
     }

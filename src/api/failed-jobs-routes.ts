@@ -18,7 +18,7 @@ const PAGE_SIZE = 100;
 /** Job ids are comment UUIDs, but a hand-added job can have any id: allow BullMQ's usual characters only. */
 function jobIdOf(req: Request): string {
   const id = req.params.id;
-  if (typeof id !== 'string' || !/^[A-Za-z0-9:._-]{1,200}$/.test(id)) throw new AppError(404, 'NOT_FOUND', 'There is no such job.');
+  if (typeof id !== 'string' || !/^[A-Za-z0-9:._-]{1,200}$/.test(id)) throw AppError.of('NOT_FOUND', { message: 'There is no such job.' });
   return id;
 }
 
@@ -54,12 +54,12 @@ export function createFailedJobsRoutes(deps: { queue: SubmissionsQueue | undefin
   const router = Router();
   router.use('/failed', requireModerator, requireAdmin);
   const queueOrFail = (): SubmissionsQueue => {
-    if (deps.queue === undefined) throw new AppError(503, 'QUEUE_UNAVAILABLE', 'The queue is not available on this server.');
+    if (deps.queue === undefined) throw AppError.of('QUEUE_UNAVAILABLE', { message: 'The queue is not available on this server.' });
     return deps.queue;
   };
   const failedJob = async (req: Request): Promise<Job> => {
     const job = await queueOrFail().getJob(jobIdOf(req));
-    if (!job || !(await job.isFailed())) throw new AppError(404, 'NOT_FOUND', 'There is no such failed job (it may have been retried or discarded already).');
+    if (!job || !(await job.isFailed())) throw AppError.of('NOT_FOUND', { message: 'There is no such failed job (it may have been retried or discarded already).' });
     return job;
   };
 

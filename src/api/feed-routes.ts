@@ -58,7 +58,7 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
     } catch (err) {
       throw toReadError(err);
     }
-    if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    if (site === null) throw AppError.of('UNKNOWN_SITE', { status: 404, field: 'site' });
     const base = `${publicUrl}/feeds/${encodeURIComponent(site.id)}`;
     try {
       if (pageIdentifier === null) {
@@ -91,7 +91,7 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
   };
 
   router.get('/feeds/:site/comments.atom', async (req: Request, res: Response) => {
-    if (req.query.page === '') throw new AppError(400, 'INVALID_TYPE', 'Give "page" once.', 'page');
+    if (req.query.page === '') throw AppError.of('INVALID_TYPE', { message: 'Give "page" once.', field: 'page' });
     await feed(req, res, oneQueryString(req, 'page', false, fieldLimits.page));
   });
   router.get('/feeds/:site/pages/:page.atom', async (req: Request, res: Response) => {

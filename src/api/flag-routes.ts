@@ -29,7 +29,7 @@ export interface FlagRoutesDeps {
 const MAX_KEY = 200;
 
 function databaseDown(err: unknown): AppError {
-  return new AppError(503, 'DATABASE_UNAVAILABLE', 'Flags are briefly unavailable; please try again shortly.', undefined, [], err, 5);
+  return AppError.of('DATABASE_UNAVAILABLE', { message: 'Flags are briefly unavailable; please try again shortly.', detail: err, retryAfter: 5 });
 }
 
 /**
@@ -54,10 +54,10 @@ export function toReporter(ip: string, key: string): string {
 export function readFlagInput(body: unknown): { reason: FlagReason; key: string } {
   const b = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   if (typeof b.reason !== 'string' || !flagReasons.includes(b.reason as FlagReason)) {
-    throw new AppError(422, 'INVALID_REASON', `Choose a reason: ${flagReasons.join(', ')}.`, 'reason');
+    throw AppError.of('INVALID_REASON', { message: `Choose a reason: ${flagReasons.join(', ')}.`, field: 'reason' });
   }
   if (b.key !== undefined && b.key !== null && (typeof b.key !== 'string' || b.key.length > MAX_KEY)) {
-    throw new AppError(422, 'INVALID_KEY', 'The browser key is not valid.', 'key');
+    throw AppError.of('INVALID_KEY', { field: 'key' });
   }
   return { reason: b.reason as FlagReason, key: typeof b.key === 'string' ? b.key : '' };
 }
@@ -79,11 +79,11 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
 
   router.post('/api/comments/:id/flag', (req, _res, next) => {
     if (req.is('application/json')) return next();
-    next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the flag as application/json.'));
+    next(AppError.of('UNSUPPORTED_MEDIA_TYPE', { message: 'Send the flag as application/json.' }));
   }, parseJson, async (req: Request, res: Response) => {
     const input = readFlagInput(req.body);
     const id = String(req.params.id).toLowerCase();
-    if (!isUuid(id)) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    if (!isUuid(id)) throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
     let comment;
     let site: Site | null;
     try {
@@ -92,12 +92,12 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
     } catch (err) {
       throw databaseDown(err);
     }
-    if (comment === null || site === null) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    if (comment === null || site === null) throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
     // As for posting a comment: browsers always send Origin cross-origin, and only the comment's own
     // site's pages may flag it.
     const origin = req.get('origin');
     if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
-      throw new AppError(403, 'ORIGIN_NOT_ALLOWED', 'Comments for this site cannot be flagged from this page.');
+      throw AppError.of('ORIGIN_NOT_ALLOWED', { message: 'Comments for this site cannot be flagged from this page.' });
     }
     const address = deps.clientAddress?.(req) ?? { ip: req.ip ?? null, distinct: true };
     let result;
@@ -112,10 +112,10 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
     } catch (err) {
       throw databaseDown(err);
     }
-    if (result.outcome === 'not_published') throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    if (result.outcome === 'not_published') throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
     if (result.outcome === 'rate_limited') {
       const wait = result.retryAfterSeconds;
-      throw new AppError(429, 'RATE_LIMITED', `Too many flags from your network just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`, undefined, [], undefined, wait);
+      throw AppError.of('RATE_LIMITED', { message: `Too many flags from your network just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`, retryAfter: wait });
     }
     if (result.outcome === 'reported') {
       // After the commit; the reader's flag stands whatever Redis says, so this never fails the request.

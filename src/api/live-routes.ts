@@ -14,7 +14,7 @@ export const HEARTBEAT_MS = 20_000;
 /** Both routes answer 401 when signed out: they are fetched by admin.js, never visited as pages. */
 const requireModeratorApi: RequestHandler = (_req, res, next) => {
   if (res.locals.moderator) return next();
-  next(new AppError(401, 'SIGNED_OUT', 'Please sign in again.'));
+  next(AppError.of('SIGNED_OUT'));
 };
 
 function sseEvent(event: string, data: unknown): string {
@@ -31,7 +31,7 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
   const router = Router();
 
   router.get('/live', requireModeratorApi, async (req: Request, res: Response) => {
-    if (!feed) throw new AppError(503, 'LIVE_UNAVAILABLE', 'Live updates are not available.');
+    if (!feed) throw AppError.of('LIVE_UNAVAILABLE');
     let moderator = res.locals.moderator as Moderator;
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -106,7 +106,7 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
     const card = isUuid(id) ? await loadQueueCard(db, id, m.siteIds) : null;
     // Only a card that still belongs in the asking tab: another moderator may have acted on it already.
     const tabStatus = tab === 'reported' ? 'pending' : tab;
-    if (card === null || card.status !== tabStatus) throw new AppError(404, 'NOT_FOUND', 'This comment is no longer in this queue.');
+    if (card === null || card.status !== tabStatus) throw AppError.of('NOT_FOUND', { message: 'This comment is no longer in this queue.' });
     res.type('html').send(renderCard(card, tab, csrfTokenOf(req)).value);
   });
 

@@ -116,11 +116,11 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const m = currentModerator(res);
     const id = String(req.params.id);
     const action = bodyText(req, 'action') as StatusAction;
-    if (!statusActions.includes(action)) throw new AppError(400, 'INVALID_ACTION', 'Unknown action.', 'action');
-    if (!isUuid(id)) throw new AppError(404, 'NOT_FOUND', 'No such comment.');
+    if (!statusActions.includes(action)) throw AppError.of('INVALID_ACTION', { field: 'action' });
+    if (!isUuid(id)) throw AppError.of('NOT_FOUND', { message: 'No such comment.' });
     const site = (await loadCommentSites(db, [id])).get(id);
-    if (site === undefined) throw new AppError(404, 'NOT_FOUND', 'No such comment.');
-    if (!m.siteIds.includes(site)) throw new AppError(403, 'FORBIDDEN', 'This comment belongs to a site you do not moderate.');
+    if (site === undefined) throw AppError.of('NOT_FOUND', { message: 'No such comment.' });
+    if (!m.siteIds.includes(site)) throw AppError.of('FORBIDDEN', { message: 'This comment belongs to a site you do not moderate.' });
     const batchId = randomUUID();
     const changed = await changeStatus(db, { ids: [id], action, toStatus: statusAfter[action], actor: actorOf(m), batchId });
     await after.changed(changed, 'decision');
@@ -135,10 +135,10 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const m = currentModerator(res);
     const id = String(req.params.id);
     const body = bodyText(req, 'body');
-    if (body === '') throw new AppError(422, 'REQUIRED', 'The text cannot be empty.', 'body');
-    if (byteLength(body) > fieldLimits.body) throw new AppError(422, 'TOO_LONG', 'The text is too long.', 'body');
+    if (body === '') throw AppError.of('REQUIRED', { status: 422, message: 'The text cannot be empty.', field: 'body' });
+    if (byteLength(body) > fieldLimits.body) throw AppError.of('TOO_LONG', { status: 422, message: 'The text is too long.', field: 'body' });
     if (!isUuid(id) || !(await editCommentBody(db, { id, body, actor: actorOf(m) }))) {
-      throw new AppError(404, 'NOT_FOUND', 'No such comment on your sites.');
+      throw AppError.of('NOT_FOUND', { message: 'No such comment on your sites.' });
     }
     if (wantsJson(req)) res.json({ id, edited: true });
     else res.redirect(303, backTo(req, 'Edit saved.'));
@@ -148,12 +148,12 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const m = currentModerator(res);
     const requested = bodyText(req, 'batch');
     const batchId = requested !== '' ? requested : await findLastUndoableBatch(db, actorOf(m));
-    if (batchId === null || !isUuid(batchId)) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
+    if (batchId === null || !isUuid(batchId)) throw AppError.of('NOTHING_TO_UNDO');
     // A moderator undoes only their own batches, and only on sites they moderate; an admin any. Checked
     // before undoBatch, which would otherwise mark someone else's batch undone even with nothing restored.
     const owners = await loadBatchOwners(db, batchId);
-    if (owners === null) throw new AppError(404, 'NOTHING_TO_UNDO', 'There is nothing to undo.');
-    if (!mayUndoBatch(m, owners)) throw new AppError(403, 'NOT_YOURS', 'Only its moderator or an admin can undo this action.');
+    if (owners === null) throw AppError.of('NOTHING_TO_UNDO');
+    if (!mayUndoBatch(m, owners)) throw AppError.of('NOT_YOURS');
     const { restored } = await undoBatch(db, batchId, actorOf(m));
     await after.changed(restored, 'decision');
     if (wantsJson(req)) {
@@ -175,14 +175,14 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const m = currentModerator(res);
     const siteId = bodyText(req, 'site');
     const kind = bodyText(req, 'kind') as BanKind;
-    if (!m.siteIds.includes(siteId)) throw new AppError(403, 'FORBIDDEN', 'You do not moderate this site.', 'site');
-    if (!['email', 'ip', 'domain'].includes(kind)) throw new AppError(422, 'INVALID_KIND', 'Ban an email, an IP or a domain.', 'kind');
+    if (!m.siteIds.includes(siteId)) throw AppError.of('FORBIDDEN', { field: 'site' });
+    if (!['email', 'ip', 'domain'].includes(kind)) throw AppError.of('INVALID_KIND', { field: 'kind' });
     // From a card: the value follows from the kind (email, its domain, or the IP); from the bans page: typed in.
     const typed = bodyText(req, 'value');
     const email = bodyText(req, 'email');
     const raw = typed !== '' ? typed : kind === 'email' ? email : kind === 'domain' ? (email.split('@')[1] ?? '') : bodyText(req, 'ip');
     const value = toBanValue(kind, raw);
-    if (value === null) throw new AppError(422, 'INVALID_VALUE', `That is not a valid ${kind === 'ip' ? 'IP address or range' : kind}.`, 'value');
+    if (value === null) throw AppError.of('INVALID_VALUE', { status: 422, message: `That is not a valid ${kind === 'ip' ? 'IP address or range' : kind}.`, field: 'value' });
     const result = await inTransaction(db, (client) =>
       banAuthor(client, { siteId, kind, value, reason: bodyText(req, 'reason').slice(0, 500), rejectPending: bodyText(req, 'rejectPending') !== '', actor: actorOf(m) }),
     );
@@ -198,7 +198,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const m = currentModerator(res);
     const siteId = bodyText(req, 'site');
     const kind = bodyText(req, 'kind') as BanKind;
-    if (!m.siteIds.includes(siteId)) throw new AppError(403, 'FORBIDDEN', 'You do not moderate this site.', 'site');
+    if (!m.siteIds.includes(siteId)) throw AppError.of('FORBIDDEN', { field: 'site' });
     await unbanAuthor(db, { siteId, kind, value: bodyText(req, 'value'), actor: actorOf(m) });
     if (wantsJson(req)) res.json({ ok: true });
     else res.redirect(303, backTo(req, 'Ban lifted.'));
@@ -208,8 +208,8 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const m = currentModerator(res);
     const siteId = bodyText(req, 'site');
     const email = bodyText(req, 'email');
-    if (!m.siteIds.includes(siteId)) throw new AppError(403, 'FORBIDDEN', 'You do not moderate this site.', 'site');
-    if (email === '') throw new AppError(422, 'REQUIRED', 'Trust needs the author\'s email.', 'email');
+    if (!m.siteIds.includes(siteId)) throw AppError.of('FORBIDDEN', { field: 'site' });
+    if (email === '') throw AppError.of('REQUIRED', { status: 422, message: 'Trust needs the author\'s email.', field: 'email' });
     const created = await trustAuthor(db, { siteId, email, actor: actorOf(m) });
     if (wantsJson(req)) res.json({ trusted: email, created });
     else res.redirect(303, backTo(req, `${email} is trusted on ${siteId}: their comments skip the hold rules.`));

@@ -35,7 +35,7 @@ export const requireCsrf: RequestHandler = (req, res, next) => {
   if (req.method === 'POST' && req.path === '/sign-in') return next();
   if (!res.locals.moderator) return next();
   if (!csrf.isRequestValid(req)) {
-    return next(new AppError(403, 'CSRF_INVALID', 'This form has expired or did not come from Reply Desk. Reload the page and try again.'));
+    return next(AppError.of('CSRF_INVALID'));
   }
   next();
 };
@@ -75,19 +75,19 @@ export const requireModerator: RequestHandler = (req: Request, res: Response, ne
     res.redirect(303, `/admin/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
     return;
   }
-  next(new AppError(401, 'SIGNED_OUT', 'Please sign in again.'));
+  next(AppError.of('SIGNED_OUT'));
 };
 
 export const requireAdmin: RequestHandler = (_req, res, next) => {
   const m = res.locals.moderator as Moderator | null;
   if (m?.role === 'admin') return next();
-  next(new AppError(403, 'ADMIN_ONLY', 'Only admins can do this.'));
+  next(AppError.of('ADMIN_ONLY'));
 };
 
 /** The signed-in moderator (requireModerator ran before). */
 export function currentModerator(res: Response): Moderator {
   const m = res.locals.moderator as Moderator | null;
-  if (!m) throw new AppError(401, 'SIGNED_OUT', 'Please sign in again.');
+  if (!m) throw AppError.of('SIGNED_OUT');
   return m;
 }
 

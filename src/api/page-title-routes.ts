@@ -20,12 +20,12 @@ export function createPageTitleRoutes(deps: { db: Pool }): Router {
   router.post('/pages/title', requireModerator, async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const siteId = bodyText(req, 'site');
-    if (!m.siteIds.includes(siteId)) throw new AppError(403, 'FORBIDDEN', 'You do not moderate this site.', 'site');
+    if (!m.siteIds.includes(siteId)) throw AppError.of('FORBIDDEN', { field: 'site' });
     const checked = checkPageTitle(bodyText(req, 'title'));
-    if (!checked.ok) throw new AppError(422, checked.code, checked.message, 'title');
+    if (!checked.ok) throw AppError.of(checked.code, { status: 422, message: checked.message, field: 'title' });
     const identifier = bodyText(req, 'page');
     if (identifier === '' || identifier.length > 1000 || !(await setPageTitle(deps.db, { siteId, identifier, title: checked.title, actor: { id: m.id, label: m.email } }))) {
-      throw new AppError(404, 'UNKNOWN_PAGE', 'No such page.', 'page');
+      throw AppError.of('UNKNOWN_PAGE', { field: 'page' });
     }
     if (wantsJson(req)) res.json({ site: siteId, page: identifier, title: checked.title });
     else res.redirect(303, backTo(req, `The page title is now “${checked.title}”.`));

@@ -54,7 +54,7 @@ const MAX_COUNT_PAGES = 100;
 export const COUNTS_CACHE_MS = 1000;
 
 function databaseDown(err: unknown): AppError {
-  return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
+  return AppError.of('DATABASE_UNAVAILABLE', { detail: err, retryAfter: 5 });
 }
 
 async function findSite(sites: SiteDirectory, id: string): Promise<Site | null> {
@@ -100,9 +100,9 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     // reaches Postgres fails the statement it is in.
     const characterErrors = findCharacterErrors(req.body, source);
     if (characterErrors.some((e) => e.field === 'site')) throw AppError.fields(characterErrors);
-    if (input.site === '') throw new AppError(400, 'REQUIRED', 'The site is missing.', 'site');
+    if (input.site === '') throw AppError.of('REQUIRED', { status: 400, message: 'The site is missing.', field: 'site' });
     const site = await findSite(sites, input.site);
-    if (site === null) throw new AppError(403, 'UNKNOWN_SITE', 'This site does not accept comments here.', 'site');
+    if (site === null) throw AppError.of('UNKNOWN_SITE', { status: 403, message: 'This site does not accept comments here.', field: 'site' });
     const returnUrl = source === 'form' ? formReturnUrl(input, req, site) : null;
     res.locals.backUrl = returnUrl;
     assertOriginAllowed(req, site, 'sent');
@@ -125,10 +125,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       const decision = await deps.intakeGuard.admit({ siteId: site.id, ip: address.distinct ? ip : null, email: input.email, settings: site.settings });
       if (!decision.allowed) {
         const wait = decision.retryAfterSeconds;
-        throw new AppError(
-          429, 'RATE_LIMITED', `Too many comments ${rateLimitWords[decision.limit]} just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`,
-          undefined, [], undefined, wait,
-        );
+        throw AppError.of('RATE_LIMITED', { message: `Too many comments ${rateLimitWords[decision.limit]} just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`, retryAfter: wait });
       }
       surge = decision.surge;
     }
@@ -152,7 +149,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     try {
       await enqueueSubmission(queue, submission, enqueueTimeoutMs);
     } catch (err) {
-      throw new AppError(503, 'QUEUE_UNAVAILABLE', 'We cannot take comments this moment; please try again shortly.', undefined, [], err, 5);
+      throw AppError.of('QUEUE_UNAVAILABLE', { detail: err, retryAfter: 5 });
     }
     if (source === 'form') {
       res.redirect(303, withCommentAnchor(returnUrl ?? `${publicUrl}/`, id));
@@ -165,14 +162,14 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
 
   router.get('/api/comments/:id', async (req: Request, res: Response) => {
     const id = String(req.params.id);
-    if (!isUuid(id)) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    if (!isUuid(id)) throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
     let status;
     try {
       status = await loadSubmissionStatus(db, queue, id.toLowerCase());
     } catch (err) {
       throw databaseDown(err);
     }
-    if (status === null) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
+    if (status === null) throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
     res.set('Cache-Control', 'no-store').json(status);
   });
 
@@ -183,17 +180,17 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     const limitParam = oneQueryString(req, 'limit', false, 10);
     const limit = limitParam === null ? 50 : Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
-      throw new AppError(400, 'INVALID_LIMIT', 'limit must be a whole number from 1 to 200.', 'limit');
+      throw AppError.of('INVALID_LIMIT', { field: 'limit' });
     }
     const order = oneQueryString(req, 'order', false, 10) ?? 'oldest';
-    if (order !== 'oldest' && order !== 'newest') throw new AppError(400, 'INVALID_ORDER', 'order must be oldest or newest.', 'order');
+    if (order !== 'oldest' && order !== 'newest') throw AppError.of('INVALID_ORDER', { field: 'order' });
     // replies=<root id>: the rest of one conversation, after a newest-first page's `moreReplies` cursor.
     const replies = oneQueryString(req, 'replies', false, 36);
-    if (replies !== null && !isUuid(replies)) throw new AppError(400, 'INVALID_REPLIES', 'replies must be a comment id.', 'replies');
+    if (replies !== null && !isUuid(replies)) throw AppError.of('INVALID_REPLIES', { field: 'replies' });
     const after = cursorParam === null ? null : decodeCursor(cursorParam);
-    if (cursorParam !== null && after === null) throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not valid.', 'cursor');
+    if (cursorParam !== null && after === null) throw AppError.of('INVALID_CURSOR', { field: 'cursor' });
     const site = await findSite(sites, siteId);
-    if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    if (site === null) throw AppError.of('UNKNOWN_SITE', { status: 404, field: 'site' });
     assertOriginAllowed(req, site, 'shown');
     // The version first, then the comments: a cached page is then never older than the version it is
     // kept under, and a request that reads a newer version renders afresh (src/api/thread-cache.ts).
@@ -241,10 +238,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   router.get('/api/counts', async (req: Request, res: Response) => {
     const siteId = oneQueryString(req, 'site', true) as string;
     const pages = queryStrings(req, 'page', fieldLimits.page);
-    if (pages.length === 0) throw new AppError(400, 'REQUIRED', 'Name at least one page.', 'page');
-    if (pages.length > MAX_COUNT_PAGES) throw new AppError(400, 'TOO_MANY_PAGES', `At most ${MAX_COUNT_PAGES} pages per request.`, 'page');
+    if (pages.length === 0) throw AppError.of('REQUIRED', { status: 400, message: 'Name at least one page.', field: 'page' });
+    if (pages.length > MAX_COUNT_PAGES) throw AppError.of('TOO_MANY_PAGES', { message: `At most ${MAX_COUNT_PAGES} pages per request.`, field: 'page' });
     const site = await findSite(sites, siteId);
-    if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
+    if (site === null) throw AppError.of('UNKNOWN_SITE', { status: 404, field: 'site' });
     assertOriginAllowed(req, site, 'shown');
     const unique = [...new Set(pages)];
     // Not checked against any version: reading the counts is the whole cost, and they are public for

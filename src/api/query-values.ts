@@ -43,8 +43,8 @@ function safeDecode(s: string): string | null {
 
 /** A value from the URL that can be text for Postgres: 400 with the field named when it cannot. */
 export function checkText(value: string, field: string, maxBytes = MAX_QUERY_VALUE_BYTES): string {
-  if (forbidden.test(value)) throw new AppError(400, 'INVALID_CHARACTERS', `"${field}" contains characters that are not allowed.`, field);
-  if (byteLength(value) > maxBytes) throw new AppError(400, 'TOO_LONG', `"${field}" is too long (at most ${maxBytes} bytes).`, field);
+  if (forbidden.test(value)) throw AppError.of('INVALID_CHARACTERS', { status: 400, message: `"${field}" contains characters that are not allowed.`, field });
+  if (byteLength(value) > maxBytes) throw AppError.of('TOO_LONG', { status: 400, message: `"${field}" is too long (at most ${maxBytes} bytes).`, field });
   return value;
 }
 
@@ -55,11 +55,11 @@ export function checkText(value: string, field: string, maxBytes = MAX_QUERY_VAL
 export function oneQueryString(req: Request, name: string, required: boolean, maxBytes = MAX_QUERY_VALUE_BYTES): string | null {
   const v = req.query[name];
   if (v === undefined || v === '') {
-    if (required) throw new AppError(400, 'REQUIRED', `The query parameter "${name}" is missing.`, name);
+    if (required) throw AppError.of('REQUIRED', { status: 400, message: `The query parameter "${name}" is missing.`, field: name });
     return null;
   }
-  if (typeof v !== 'string') throw new AppError(400, 'INVALID_TYPE', `Give "${name}" once.`, name);
-  if (badlyEncoded(req, [name]) !== null) throw new AppError(400, 'INVALID_ENCODING', `"${name}" is not valid UTF-8.`, name);
+  if (typeof v !== 'string') throw AppError.of('INVALID_TYPE', { message: `Give "${name}" once.`, field: name });
+  if (badlyEncoded(req, [name]) !== null) throw AppError.of('INVALID_ENCODING', { message: `"${name}" is not valid UTF-8.`, field: name });
   return checkText(v, name, maxBytes);
 }
 
@@ -67,7 +67,7 @@ export function oneQueryString(req: Request, name: string, required: boolean, ma
 export function queryStrings(req: Request, name: string, maxBytes = MAX_QUERY_VALUE_BYTES): string[] {
   const raw = req.query[name];
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  if (list.some((v) => typeof v !== 'string')) throw new AppError(400, 'INVALID_TYPE', `Each "${name}" must be text.`, name);
-  if (badlyEncoded(req, [name]) !== null) throw new AppError(400, 'INVALID_ENCODING', `"${name}" is not valid UTF-8.`, name);
+  if (list.some((v) => typeof v !== 'string')) throw AppError.of('INVALID_TYPE', { message: `Each "${name}" must be text.`, field: name });
+  if (badlyEncoded(req, [name]) !== null) throw AppError.of('INVALID_ENCODING', { message: `"${name}" is not valid UTF-8.`, field: name });
   return (list as string[]).filter((v) => v !== '').map((v) => checkText(v, name, maxBytes));
 }

@@ -28,9 +28,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function toReadError(err: unknown, field?: string): unknown {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) {
-    return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
+    return AppError.of('DATABASE_UNAVAILABLE', { detail: err, retryAfter: 5 });
   }
   const code = (err as { code: string }).code;
-  if (code.startsWith('22')) return new AppError(400, 'INVALID_VALUE', 'The request holds a value that cannot be read.', field, [], err);
+  if (code.startsWith('22')) return AppError.of('INVALID_VALUE', { status: 400, field, detail: err });
   return err;
 }

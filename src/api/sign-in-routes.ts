@@ -53,7 +53,7 @@ export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle; c
     try {
       wait = await throttle.consume(email, ip);
     } catch (err) {
-      throw new AppError(503, 'SIGN_IN_UNAVAILABLE', 'Signing in is briefly unavailable; please try again shortly.', undefined, [], err, 5);
+      throw AppError.of('SIGN_IN_UNAVAILABLE', { detail: err, retryAfter: 5 });
     }
     if (wait > 0) {
       res.set('Retry-After', String(wait));

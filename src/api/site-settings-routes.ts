@@ -74,7 +74,7 @@ export function createSiteSettingsRoutes(deps: SiteSettingsRoutesDeps): Router {
   router.get('/sites/:id', ...admin, async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const site = await loadSite(db, String(req.params.id));
-    if (!site) throw new AppError(404, 'NOT_FOUND', 'No such site.');
+    if (!site) throw AppError.of('NOT_FOUND', { message: 'No such site.' });
     res.type('html').send(
       renderSitePage({
         ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'sites' },
@@ -90,7 +90,7 @@ export function createSiteSettingsRoutes(deps: SiteSettingsRoutesDeps): Router {
     const m = currentModerator(res);
     const id = String(req.params.id);
     const current = await loadSite(db, id);
-    if (!current) throw new AppError(404, 'NOT_FOUND', 'No such site.');
+    if (!current) throw AppError.of('NOT_FOUND', { message: 'No such site.' });
     const form = parseSiteForm(formFields(req), false, current.settings);
     if (!form.ok) {
       res.status(422).type('html').send(
@@ -99,7 +99,7 @@ export function createSiteSettingsRoutes(deps: SiteSettingsRoutesDeps): Router {
       return;
     }
     const saved = await saveSite(db, id, form.site, actorOf(m));
-    if (saved === null) throw new AppError(404, 'NOT_FOUND', 'No such site.');
+    if (saved === null) throw AppError.of('NOT_FOUND', { message: 'No such site.' });
     if (saved.changed.length > 0) await refreshSites();
     const notice = saved.changed.length > 0 ? `Saved: ${saved.changed.join(', ')}.` : 'Nothing changed.';
     res.redirect(303, `/admin/sites/${encodeURIComponent(id)}?notice=${encodeURIComponent(notice)}`);

@@ -40,7 +40,7 @@ function toValues(s: WebhookSubscription): WebhookFormValues {
 
 function idOf(req: Request): number {
   const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id < 1) throw new AppError(404, 'NOT_FOUND', 'No such webhook.');
+  if (!Number.isSafeInteger(id) || id < 1) throw AppError.of('NOT_FOUND', { message: 'No such webhook.' });
   return id;
 }
 
@@ -77,7 +77,7 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
 
   const load = async (req: Request): Promise<WebhookSubscription> => {
     const s = await loadSubscription(db, idOf(req));
-    if (s === null) throw new AppError(404, 'NOT_FOUND', 'No such webhook.');
+    if (s === null) throw AppError.of('NOT_FOUND', { message: 'No such webhook.' });
     return s;
   };
 
@@ -119,7 +119,7 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
 
   router.post('/webhooks/:id/delete', ...admin, async (req: Request, res: Response) => {
     const id = idOf(req);
-    if (!(await deleteSubscription(db, id, actorOf(currentModerator(res))))) throw new AppError(404, 'NOT_FOUND', 'No such webhook.');
+    if (!(await deleteSubscription(db, id, actorOf(currentModerator(res))))) throw AppError.of('NOT_FOUND', { message: 'No such webhook.' });
     res.redirect(303, `/admin/webhooks?notice=${encodeURIComponent('Webhook deleted.')}`);
   });
 

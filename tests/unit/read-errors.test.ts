@@ -35,7 +35,7 @@ describe('a failed public read is a 503 only when the database is', () => {
   });
 
   it('an AppError passes as it is', () => {
-    const e = new AppError(404, 'UNKNOWN_PAGE', 'No such page.');
+    const e = AppError.of('UNKNOWN_PAGE');
     expect(toReadError(e)).toBe(e);
   });
 });
