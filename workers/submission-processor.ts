@@ -10,7 +10,7 @@ import type { AkismetCheck, AkismetClient } from '../src/akismet/akismet-client.
 import { saveAkismetCheck } from '../src/akismet/akismet-store.js';
 import { checkComment } from '../src/moderation/check-comment.js';
 import { enqueueAkismetRecheck, type AkismetQueue } from '../src/queue/akismet-queue.js';
-import { blogOf } from './akismet-processor.js';
+import { blogOf } from '../src/akismet/akismet-blog.js';
 import type { CheckContext, CommentStatus } from '../src/moderation/verdict.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import type { SubmitResult } from '../src/queue/submissions-queue.js';
