@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { blogOf } from '../src/akismet/akismet-blog.js';
 import type { AkismetClient, AkismetComment } from '../src/akismet/akismet-client.js';
 import {
   applyRecheck, loadAkismetSubject, markAkismetSubmitted, recordRecheckGaveUp, saveAkismetCheck, type AkismetSubject,
@@ -21,15 +22,6 @@ export type AkismetJobResult =
   | { outcome: 'applied' | 'moderated'; status: string | null; result: string }
   | { outcome: 'skipped'; why: string }
   | { outcome: 'submitted'; label: 'spam' | 'ham' };
-
-/** Akismet's `blog`: the front page of the site the comment was written on. */
-export function blogOf(permalink: string, publicUrl: string): string {
-  try {
-    return permalink === '' ? publicUrl : `${new URL(permalink).origin}/`;
-  } catch {
-    return publicUrl;
-  }
-}
 
 /** What the checks said about a comment, as a label: Akismet's own answer when it gave one. */
 function labelSaid(s: AkismetSubject): 'spam' | 'ham' | null {

@@ -12,7 +12,7 @@ import { checkComment } from '../src/moderation/check-comment.js';
 import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
 import { enqueueAkismetRecheck, type AkismetQueue } from '../src/queue/akismet-queue.js';
-import { blogOf } from './akismet-processor.js';
+import { blogOf } from '../src/akismet/akismet-blog.js';
 import type { CheckContext, CommentStatus } from '../src/moderation/verdict.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import type { SubmitResult } from '../src/queue/submissions-queue.js';

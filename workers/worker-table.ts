@@ -1,0 +1,171 @@
+import type { Processor, WorkerOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import type { AkismetClient } from '../src/akismet/akismet-client.js';
+import type { Config } from '../src/config.js';
+import type { Mailer } from '../src/mail/mailer.js';
+import { AKISMET_QUEUE, type AkismetQueue } from '../src/queue/akismet-queue.js';
+import { BULK_QUEUE } from '../src/queue/bulk-queue.js';
+import { EMAIL_QUEUE, type EmailQueue } from '../src/queue/email-queue.js';
+import type { PublishLiveEvent } from '../src/queue/live-events.js';
+import { MAINTENANCE_QUEUE } from '../src/queue/maintenance-queue.js';
+import { SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
+import { TRAINING_QUEUE, type TrainingQueue } from '../src/queue/training-queue.js';
+import { WEBHOOK_QUEUE, type WebhookQueue } from '../src/queue/webhook-queue.js';
+import type { CommentWriter } from '../src/store/comment-writer.js';
+import type { Pool } from '../src/store/db.js';
+import { createAkismetProcessor } from './akismet-processor.js';
+import { createBulkProcessor } from './bulk-processor.js';
+import { createEmailProcessor } from './email-processor.js';
+import { createMaintenanceProcessor } from './maintenance-processor.js';
+import type { OutageRecovery } from './outage-recovery.js';
+import { createSubmissionProcessor } from './submission-processor.js';
+import { createTrainingProcessor } from './training-processor.js';
+import { createWebhookProcessor } from './webhook-processor.js';
+
+/**
+ * Any queue's processor. Each is typed against its own queue's file (payload, result, job names);
+ * a row only hands it to BullMQ, whose Worker takes the same `any` defaults.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProcessor = Processor<any, any, any>;
+
+/**
+ * One row per queue a worker process serves. The loop that turns rows into BullMQ workers
+ * (workers/run-workers.ts) adds what every row shares: the connection, the prefix, and the lock and
+ * stall timing from WORKER_LOCK_MS.
+ */
+export interface WorkerSpec {
+  /** The queue's name, the constant its file in src/queue/ exports. */
+  queue: string;
+  /** How logs name it: `<label> job failed`, `<label> worker error`. */
+  label: string;
+  /** Builds the processor; called once, by the loop, when the worker is created. */
+  processor: () => AnyProcessor;
+  /** Jobs at once in this process; the comment on each row says why that many. */
+  concurrency: number;
+  /** Options beyond the shared ones, each with its reason. */
+  options?: Pick<WorkerOptions, 'maxStalledCount'>;
+  /** Log each failed attempt (warn). Off where the processor already logs its own failures. */
+  logFailures: boolean;
+  /** Also told of each failed attempt (after the log line). */
+  onFailed?: (err: Error) => void;
+  /**
+   * Counted in reply_desk_jobs_total (src/metrics/worker-metrics.ts). The email, webhook and Akismet
+   * workers never were; counting them too would change what /metrics reports, so not in this table's step.
+   */
+  counted: boolean;
+}
+
+/** What the rows' processors are built from: everything comes from the entry file, nothing is made here. */
+export interface WorkerTableDeps {
+  config: Pick<Config,
+    'WORKER_CONCURRENCY' | 'PUBLIC_URL' | 'AKISMET_RECHECK_MS' | 'EMAIL_DIGEST_MINUTES' | 'MAIL_LINK_HOURS' |
+    'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'>;
+  db: Pool;
+  writer: CommentWriter;
+  logger: Logger;
+  publish: PublishLiveEvent;
+  /** Queues the processors add jobs to (comment events, training, mail, Akismet). */
+  queues: { events: WebhookQueue; training: TrainingQueue; email?: EmailQueue; akismet?: AkismetQueue };
+  /** Mail (SMTP_URL): without it there is no email worker. */
+  mailer: Mailer | null;
+  /** Akismet (AKISMET_KEY): without it there is no Akismet worker and nobody asks Akismet. */
+  akismet: AkismetClient | null;
+  recovery: OutageRecovery;
+}
+
+/** Every queue this process serves, in the order the workers start; optional services only when set up. */
+export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
+  const { config, db, logger, queues, mailer, akismet: akismetClient } = deps;
+  const akismet = akismetClient && queues.akismet
+    ? { client: akismetClient, queue: queues.akismet, recheckDelayMs: config.AKISMET_RECHECK_MS, publicUrl: config.PUBLIC_URL }
+    : undefined;
+  const table: WorkerSpec[] = [
+    {
+      // Readers' comments: checked and stored, as many at once as WORKER_CONCURRENCY says.
+      queue: SUBMISSIONS_QUEUE,
+      label: 'submission',
+      processor: () => createSubmissionProcessor({ db, writer: deps.writer, logger, publish: deps.publish, events: queues.events, akismet }),
+      concurrency: config.WORKER_CONCURRENCY,
+      // A killed worker's jobs come back after the lock expires; being killed twice is no reason to give a
+      // reader's comment up, so allow several stalls before BullMQ fails the job.
+      options: { maxStalledCount: 10 },
+      logFailures: true,
+      // After a Postgres outage, retries start when it answers again rather than when the backoff says
+      // (workers/outage-recovery.ts): recovery in about a second instead of up to half the outage.
+      onFailed: (err) => deps.recovery.noteFailure(err),
+      counted: true,
+    },
+    {
+      // Moderators' bulk actions and undos: few and long, so two at a time. A job cut off by a kill or a
+      // shutdown timeout comes back after the lock expires and resumes from its last committed chunk.
+      queue: BULK_QUEUE,
+      label: 'bulk',
+      processor: () => createBulkProcessor({ db, logger, training: queues.training, events: queues.events }),
+      concurrency: 2,
+      // As for submissions: a moderator's batch is not given up because its worker was killed twice.
+      options: { maxStalledCount: 10 },
+      logFailures: true,
+      counted: true,
+    },
+    {
+      // Moderators' decisions teaching the spam classifier: each job takes a model's row lock, so more
+      // concurrency would only queue in Postgres.
+      queue: TRAINING_QUEUE,
+      label: 'training',
+      processor: () => createTrainingProcessor({ db, logger, akismet: queues.akismet }),
+      concurrency: 2,
+      logFailures: true,
+      counted: true,
+    },
+    {
+      // Scheduled upkeep (IP retention, hourly): one run at a time is all there is.
+      queue: MAINTENANCE_QUEUE,
+      label: 'maintenance',
+      processor: () => createMaintenanceProcessor({ db, logger }),
+      concurrency: 1,
+      logFailures: true,
+      counted: true,
+    },
+  ];
+  if (mailer !== null) {
+    table.push({
+      // Mail: held-comment digests (swept every 30 s) and reply notices; a few SMTP sessions at once.
+      queue: EMAIL_QUEUE,
+      label: 'email',
+      processor: () => createEmailProcessor({
+        db, logger, mailer, publicUrl: config.PUBLIC_URL,
+        digestIntervalMs: config.EMAIL_DIGEST_MINUTES * 60_000, linkTtlSeconds: config.MAIL_LINK_HOURS * 3600,
+      }),
+      concurrency: 4,
+      logFailures: true,
+      counted: false,
+    });
+  }
+  table.push({
+    // Comment events: fan-out and deliveries. Deliveries wait on receivers (up to WEBHOOK_TIMEOUT_MS
+    // each), so many run at once; a slow receiver must not hold up the others.
+    queue: WEBHOOK_QUEUE,
+    label: 'webhook',
+    processor: () => createWebhookProcessor({
+      db, logger, queue: queues.events, email: queues.email, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    }),
+    concurrency: 16,
+    // A receiver that is down fails deliveries by the hundred; the processor logs each one with its
+    // subscription and attempt ('webhook delivery failed'), so a second line per failure adds nothing.
+    logFailures: false,
+    counted: false,
+  });
+  if (akismetClient !== null) {
+    table.push({
+      // A few at a time: each job is one HTTP call to Akismet, which rate-limits eager clients.
+      queue: AKISMET_QUEUE,
+      label: 'Akismet',
+      processor: () => createAkismetProcessor({ db, client: akismetClient, logger, publicUrl: config.PUBLIC_URL }),
+      concurrency: 4,
+      logFailures: true,
+      counted: false,
+    });
+  }
+  return table;
+}
