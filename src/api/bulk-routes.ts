@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Job } from 'bullmq';
 import { isUuid } from '../domain/comment-fields.js';
 import { AppError } from '../errors.js';
+import type { BulkProgressAnswer, BulkStartAnswer } from '../http-contract/desk-contract.js';
 import {
   enqueueBulkAction, enqueueBulkUndo, undoJobId,
   type BulkActionData, type BulkJobData, type BulkJobName, type BulkProgress, type BulkQueue, type BulkResult, type BulkTarget,
@@ -163,7 +164,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     const batchId = randomUUID();
     const jobId = await enqueue(() => enqueueBulkAction(bulkQueue, { batchId, action, actor: actorOf(m), target, total }));
     if (wantsJson(req)) {
-      res.status(202).json({ jobId, batchId, total });
+      res.status(202).json({ jobId, batchId, total } satisfies BulkStartAnswer);
       return;
     }
     res.redirect(303, `/admin/bulk/${encodeURIComponent(jobId)}`);
@@ -184,7 +185,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     }
     if (view === null) throw new AppError(404, 'NOT_FOUND', 'No such bulk action (finished ones are kept for a day).');
     if (wantsJson(req)) {
-      res.json(view);
+      res.json(view satisfies BulkProgressAnswer);
       return;
     }
     res.type('html').send(renderBulkPage({ moderator: m, csrfToken: csrfTokenOf(req), section: 'bulk' }, view));
@@ -220,7 +221,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     const total = await countBatchChanges(db, batchId);
     jobId ??= await enqueue(() => enqueueBulkUndo(bulkQueue, { undoes: batchId, actor: actorOf(m), total }));
     if (wantsJson(req)) {
-      res.status(202).json({ jobId, batchId, total });
+      res.status(202).json({ jobId, batchId, total } satisfies BulkStartAnswer);
       return;
     }
     res.redirect(303, `/admin/bulk/${encodeURIComponent(jobId)}`);

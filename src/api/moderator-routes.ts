@@ -5,6 +5,7 @@ import { isUuid } from '../domain/comment-fields.js';
 import { byteLength, fieldLimits } from '../domain/field-limits.js';
 import { AppError } from '../errors.js';
 import type { SurgeReader } from '../flood/surge-state.js';
+import type { StatusChangeAnswer, UndoAnswer } from '../http-contract/desk-contract.js';
 import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
 import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
 import { toChangeEvents } from '../webhooks/comment-events.js';
@@ -139,7 +140,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     await train(changed);
     await announce(changed);
     if (wantsJson(req)) {
-      res.json({ id, status: statusAfter[action], changed: changed.length, batchId });
+      res.json({ id, status: statusAfter[action], changed: changed.length, batchId } satisfies StatusChangeAnswer);
       return;
     }
     res.redirect(303, backTo(req));
@@ -172,7 +173,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     await train(restored);
     await announce(restored);
     if (wantsJson(req)) {
-      res.json({ undone: batchId, restored: restored.map((r) => ({ id: r.id, status: r.toStatus })) });
+      res.json({ undone: batchId, restored: restored.map((r) => ({ id: r.id, status: r.toStatus })) } satisfies UndoAnswer);
       return;
     }
     res.redirect(303, backTo(req, `Undone: ${restored.length} comment${restored.length === 1 ? '' : 's'} restored.`));

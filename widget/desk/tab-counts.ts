@@ -1,0 +1,23 @@
+import type { DeskCommentStatus, DeskTab } from '../../src/http-contract/desk-contract';
+
+/** The tab a comment in this status is counted in; deleted comments are in none. */
+export const tabOfStatus: Partial<Record<DeskCommentStatus, DeskTab>> = { pending: 'pending', approved: 'approved', rejected: 'rejected', spam: 'spam' };
+
+/** Whether a comment in this status belongs in the tab's list ("reported" lists pending comments with flags). */
+export function inTab(tab: DeskTab, status: DeskCommentStatus): boolean {
+  return tab === 'reported' ? status === 'pending' : status === tab;
+}
+
+/** Moves a tab's count in the tab bar (and the page title, for the open tab) by `delta`. */
+export type BumpCount = (which: DeskTab, delta: number) => void;
+
+export function createTabCounts(tab: DeskTab): BumpCount {
+  return (which, delta) => {
+    const el = document.querySelector(`.rd-count[data-tab="${which}"]`);
+    const text = el?.textContent ?? '';
+    if (!el || text.includes('+')) return; // capped counts ("10,000+") stay as they are
+    const n = Math.max(0, Number(text.replace(/[^\d]/g, '')) + delta);
+    el.textContent = n.toLocaleString('en');
+    if (which === tab) document.title = document.title.replace(/\([\d,]+\)/, `(${el.textContent})`);
+  };
+}
