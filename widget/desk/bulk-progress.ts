@@ -1,4 +1,4 @@
-import type { BulkProgressAnswer, BulkStartAnswer } from '../../src/http-contract/desk-contract';
+import type { BulkProgressAnswer, BulkStartAnswer } from '../../src/http-contract/desk-contract.js';
 import type { DeskPage } from './desk-page';
 import type { Selection } from './selection';
 import { errorMessageOf, formBody, send } from './server';

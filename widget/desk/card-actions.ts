@@ -1,10 +1,11 @@
-import type { DeskCommentStatus, StatusChangeAnswer } from '../../src/http-contract/desk-contract';
+import type { DeskCommentStatus, StatusChangeAnswer } from '../../src/http-contract/desk-contract.js';
 import type { CurrentCard } from './current-card';
 import type { DeskPage } from './desk-page';
 import type { RemovedCards } from './removed-cards';
 import { formBody, send } from './server';
 import { messageOf, type Say } from './status-line';
-import { tabOfStatus, type BumpCount } from './tab-counts';
+import { tabOfStatus } from './desk-rules';
+import type { BumpCount } from './tab-counts';
 
 const done: Record<DeskCommentStatus, string> = { approved: 'Approved', rejected: 'Rejected', spam: 'Marked as spam', pending: 'Back in the queue', deleted: 'Deleted' };
 

@@ -1,4 +1,5 @@
 import type { DeskPage } from './desk-page';
+import { stepIndex } from './desk-rules';
 import type { Say } from './status-line';
 
 /** The cards on the page and which one is current: the one j, k, a, r, s and x work on. */
@@ -17,12 +18,6 @@ export interface CurrentCard {
 }
 
 const CARD = 'article.rd-card';
-
-/** The card `delta` steps from the one at `at` (-1: none), stopping at the ends. */
-export function stepIndex(at: number, delta: 1 | -1, count: number): number {
-  if (at < 0) return delta > 0 ? 0 : count - 1;
-  return Math.min(count - 1, Math.max(0, at + delta));
-}
 
 export function createCurrentCard(page: DeskPage, say: Say): CurrentCard {
   const { list } = page;

@@ -1,4 +1,5 @@
-import type { DeskTab } from '../../src/http-contract/desk-contract';
+import type { DeskTab } from '../../src/http-contract/desk-contract.js';
+import { toDeskTab } from './desk-rules';
 
 /**
  * The parts of a queue page the script works on, found once. The server renders them
@@ -23,12 +24,6 @@ export interface DeskPage {
   reduceMotion: boolean;
 }
 
-const tabs: readonly string[] = ['pending', 'reported', 'spam', 'approved', 'rejected'] satisfies readonly DeskTab[];
-
-function isDeskTab(v: string | undefined): v is DeskTab {
-  return v !== undefined && tabs.includes(v);
-}
-
 /** The queue page's parts, or null on a page without a queue (sign-in, bans, audit…: plain pages). */
 export function findDeskPage(): DeskPage | null {
   const list = document.getElementById('rd-cards');
@@ -38,7 +33,7 @@ export function findDeskPage(): DeskPage | null {
   return {
     csrf: document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '',
     list,
-    tab: isDeskTab(list.dataset.tab) ? list.dataset.tab : 'pending',
+    tab: toDeskTab(list.dataset.tab),
     search: search instanceof HTMLInputElement ? search : null,
     keys: document.getElementById('rd-keys'),
     bulk: bulk instanceof HTMLFormElement ? bulk : null,

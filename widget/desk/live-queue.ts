@@ -1,57 +1,11 @@
-import type { DeskLiveEvents, DeskTab } from '../../src/http-contract/desk-contract';
+import type { DeskLiveEvents } from '../../src/http-contract/desk-contract.js';
 import type { CurrentCard } from './current-card';
 import type { DeskPage } from './desk-page';
+import { arrivalOf, queueViewOf, toCommentEvent } from './desk-rules';
 import type { Say } from './status-line';
-import { inTab, type BumpCount } from './tab-counts';
+import type { BumpCount } from './tab-counts';
 
 type CommentEvent = DeskLiveEvents['comment'];
-
-/** Where on this page a newly held comment goes. */
-export type Arrival = 'ignore' | 'count-other-tab' | 'count-and-say' | 'insert';
-
-/** What the page shows of the list: its tab, site, order, whether it is narrowed and which page it is. */
-export interface QueueView {
-  tab: DeskTab;
-  /** The site filter, if any. */
-  site: string | null;
-  order: 'oldest' | 'newest';
-  /** A page, reason or search narrows the list: the script cannot tell whether a new comment matches. */
-  narrowed: boolean;
-  /** Oldest first, a new comment belongs on the last page; newest first, on the first. */
-  belongsHere: boolean;
-}
-
-/** The queue view of a page's address and its "next page" link. */
-export function queueViewOf(tab: DeskTab, params: URLSearchParams, hasNextPage: boolean): QueueView {
-  const order = params.get('order') === 'newest' ? 'newest' : 'oldest';
-  return {
-    tab,
-    site: params.get('site') || null,
-    order,
-    narrowed: ['page', 'reason', 'q'].some((k) => (params.get(k) ?? '').trim() !== ''),
-    belongsHere: order === 'oldest' ? !hasNextPage : !params.get('cursor'),
-  };
-}
-
-/** Pure: what this page does with a newly held comment (its card is not on the page yet). */
-export function arrivalOf(view: QueueView, event: CommentEvent): Arrival {
-  if (view.site !== null && event.siteId !== view.site) return 'ignore';
-  if (!inTab(view.tab, event.status) || view.tab === 'reported') return 'count-other-tab';
-  if (view.narrowed || !view.belongsHere) return 'count-and-say';
-  return 'insert';
-}
-
-function toCommentEvent(data: string): CommentEvent | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null) return null;
-  const { id, siteId, status } = v as Record<string, unknown>;
-  return typeof id === 'string' && typeof siteId === 'string' && (status === 'pending' || status === 'spam') ? { id, siteId, status } : null;
-}
 
 /**
  * The live queue: new held comments arrive as server-sent events (GET /admin/live); this page fetches

@@ -1,4 +1,4 @@
-import type { DeskCommentStatus } from '../../src/http-contract/desk-contract';
+import type { DeskCommentStatus } from '../../src/http-contract/desk-contract.js';
 
 /** A card this page took out after an action: where it stood, and the status the action left. */
 export interface RemovedCard {

@@ -1,4 +1,4 @@
-import type { DeskErrorAnswer } from '../../src/http-contract/desk-contract';
+import type { DeskErrorAnswer } from '../../src/http-contract/desk-contract.js';
 
 /** The server refused (status set) or could not be reached (no status); the message is for people. */
 export class DeskRequestError extends Error {

@@ -1,12 +1,4 @@
-import type { DeskCommentStatus, DeskTab } from '../../src/http-contract/desk-contract';
-
-/** The tab a comment in this status is counted in; deleted comments are in none. */
-export const tabOfStatus: Partial<Record<DeskCommentStatus, DeskTab>> = { pending: 'pending', approved: 'approved', rejected: 'rejected', spam: 'spam' };
-
-/** Whether a comment in this status belongs in the tab's list ("reported" lists pending comments with flags). */
-export function inTab(tab: DeskTab, status: DeskCommentStatus): boolean {
-  return tab === 'reported' ? status === 'pending' : status === tab;
-}
+import type { DeskTab } from '../../src/http-contract/desk-contract.js';
 
 /** Moves a tab's count in the tab bar (and the page title, for the open tab) by `delta`. */
 export type BumpCount = (which: DeskTab, delta: number) => void;

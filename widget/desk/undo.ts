@@ -1,10 +1,11 @@
-import type { UndoAnswer } from '../../src/http-contract/desk-contract';
+import type { UndoAnswer } from '../../src/http-contract/desk-contract.js';
 import type { CurrentCard } from './current-card';
 import type { DeskPage } from './desk-page';
 import type { RemovedCards } from './removed-cards';
 import { send } from './server';
 import { messageOf, type Say } from './status-line';
-import { inTab, tabOfStatus, type BumpCount } from './tab-counts';
+import { inTab, tabOfStatus } from './desk-rules';
+import type { BumpCount } from './tab-counts';
 
 const restoredText = (n: number): string => `Undone: ${n} comment${n === 1 ? '' : 's'} restored.`;
 
