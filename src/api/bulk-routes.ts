@@ -19,7 +19,7 @@ import { actorOf, csrfTokenOf, currentModerator, requireModerator, wantsJson } f
 
 /*
  * Bulk actions: on the ticked cards or on a whole queue view, run by the workers as one BullMQ job
- * with progress, and undone as one job too. JSON contract for admin.js (keep it stable):
+ * with progress, and undone as one job too. JSON contract for admin.js (typed in src/http-contract/desk-contract.ts; keep it stable):
  *   POST /admin/bulk               → 202 {jobId, batchId, total}
  *   GET  /admin/bulk/:jobId        → {state, done, total, changed, batchId, kind, action, scope, undone, undoJobId, error}
  *   POST /admin/bulk/:batchId/undo → 202 {jobId, batchId, total}

@@ -152,7 +152,7 @@ describe('the dashboard script', () => {
   it('left unbuilt, /assets/admin.js answers a warning script (never cached) and the log says so once', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'rd-desk-'));
     const lines: string[] = [];
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const logger = pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } });
     const app = express().use(createDeskScriptRoute({ logger, deskDir: empty }));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
