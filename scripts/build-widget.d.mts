@@ -13,3 +13,12 @@ export declare function buildWidget(options?: { outdir?: string }): Promise<{
   manifest: WidgetManifest;
   files: Record<string, Uint8Array>;
 }>;
+
+export declare const defaultDeskDir: string;
+
+/** Builds the moderators' desk script (widget/desk/) into `outdir`/admin.js (default dist/desk/). */
+export declare function buildDesk(options?: { outdir?: string }): Promise<{
+  outdir: string;
+  path: string;
+  contents: Uint8Array;
+}>;

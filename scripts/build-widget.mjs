@@ -9,6 +9,10 @@
  * file is written to a temporary name and renamed into place, so a server never reads half a file.
  * Files of earlier builds are kept for a day: a page that was sent the old name may still ask for it.
  *
+ * It also builds the moderators' desk script, widget/desk/main.ts → dist/desk/admin.js, which the API
+ * serves as /assets/admin.js (cached for an hour, as the dashboard's stylesheet is): one stable name,
+ * since only our own pages load it.
+ *
  *   node scripts/build-widget.mjs [--outdir DIR]
  */
 import { build, transform } from 'esbuild';
@@ -20,7 +24,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultWidgetDir = join(root, 'dist', 'widget');
+export const defaultDeskDir = join(root, 'dist', 'desk');
 const KEEP_OLD_MS = 24 * 60 * 60 * 1000;
+// Browsers of the last few years: optional chaining, adoptedStyleSheets, Intl.RelativeTimeFormat.
+const BROWSERS = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 
 /**
  * Builds both scripts into `outdir` and returns the manifest and the built files' bytes.
@@ -35,8 +42,7 @@ export async function buildWidget(options = {}) {
     bundle: true,
     minify: true,
     format: 'iife',
-    // Browsers of the last few years: optional chaining, adoptedStyleSheets, Intl.RelativeTimeFormat.
-    target: ['es2020', 'chrome90', 'firefox90', 'safari15'],
+    target: BROWSERS,
     plugins: [minifiedCssText],
     entryNames: '[name].[hash]',
     outdir: 'out',
@@ -64,6 +70,34 @@ export async function buildWidget(options = {}) {
   await writeAtomically(join(outdir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   await pruneOldBuilds(outdir, new Set([...Object.keys(files), 'manifest.json']));
   return { outdir, manifest, files };
+}
+
+/**
+ * Builds the desk script into `outdir` (dist/desk/admin.js) and returns its path and bytes.
+ * @param {{ outdir?: string }} [options]
+ * @returns {Promise<{ outdir: string, path: string, contents: Uint8Array }>}
+ */
+export async function buildDesk(options = {}) {
+  const outdir = options.outdir ?? defaultDeskDir;
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: ['widget/desk/main.ts'],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: BROWSERS,
+    outfile: 'out/admin.js',
+    write: false,
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
+  const [file] = result.outputFiles;
+  if (!file || result.outputFiles.length !== 1) throw new Error('build-widget: esbuild did not emit the desk script alone');
+  await mkdir(outdir, { recursive: true });
+  const path = join(outdir, 'admin.js');
+  await writeAtomically(path, file.contents);
+  return { outdir, path, contents: file.contents };
 }
 
 /** `import css from './styles.css'` gives the stylesheet's text, minified (it is adopted at run time). */
@@ -97,4 +131,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const i = process.argv.indexOf('--outdir');
   const { outdir, manifest } = await buildWidget(i > 0 ? { outdir: resolve(process.argv[i + 1]) } : {});
   process.stdout.write(`build-widget: ${manifest.embed}, ${manifest.count} → ${outdir}\n`);
+  // --outdir names the widget's folder; the desk script always goes to dist/desk/, where the API looks.
+  const desk = await buildDesk();
+  process.stdout.write(`build-widget: admin.js (the desk) → ${desk.outdir}\n`);
 }

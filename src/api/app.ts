@@ -14,6 +14,7 @@ import type { Pool, Queryable } from '../store/db.js';
 import { createClientAddressReader } from './client-address.js';
 import { createDashboard, type DashboardDeps } from './dashboard.js';
 import { createDemoRoutes } from './demo-routes.js';
+import { createDeskScriptRoute } from './desk-script-route.js';
 import { createEmbedRoutes } from './embed-routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
 import { createFeedRoutes } from './feed-routes.js';
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps): Express {
   // The widget's scripts (embed.js, count.js) and the site settings its form follows.
   app.use(createEmbedRoutes({ sites: deps.sites, db: deps.readDb ?? deps.db, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail ?? false }));
   app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
+  app.use(createDeskScriptRoute({ logger: deps.logger })); // /assets/admin.js, built from widget/desk/
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
   if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue }));
   if (deps.demo) app.use(createDemoRoutes(deps));

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Job } from 'bullmq';
 import { isUuid } from '../domain/comment-fields.js';
 import { AppError } from '../errors.js';
+import type { BulkProgressAnswer, BulkStartAnswer } from '../http-contract/desk-contract.js';
 import {
   enqueueBulkAction, enqueueBulkUndo, undoJobId,
   type BulkActionData, type BulkJobData, type BulkJobName, type BulkProgress, type BulkQueue, type BulkResult, type BulkTarget,
@@ -18,7 +19,7 @@ import { actorOf, csrfTokenOf, currentModerator, requireModerator, wantsJson } f
 
 /*
  * Bulk actions: on the ticked cards or on a whole queue view, run by the workers as one BullMQ job
- * with progress, and undone as one job too. JSON contract for admin.js (keep it stable):
+ * with progress, and undone as one job too. JSON contract for admin.js (typed in src/http-contract/desk-contract.ts; keep it stable):
  *   POST /admin/bulk               → 202 {jobId, batchId, total}
  *   GET  /admin/bulk/:jobId        → {state, done, total, changed, batchId, kind, action, scope, undone, undoJobId, error}
  *   POST /admin/bulk/:batchId/undo → 202 {jobId, batchId, total}
@@ -163,7 +164,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     const batchId = randomUUID();
     const jobId = await enqueue(() => enqueueBulkAction(bulkQueue, { batchId, action, actor: actorOf(m), target, total }));
     if (wantsJson(req)) {
-      res.status(202).json({ jobId, batchId, total });
+      res.status(202).json({ jobId, batchId, total } satisfies BulkStartAnswer);
       return;
     }
     res.redirect(303, `/admin/bulk/${encodeURIComponent(jobId)}`);
@@ -184,7 +185,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     }
     if (view === null) throw AppError.of('NOT_FOUND', { message: 'No such bulk action (finished ones are kept for a day).' });
     if (wantsJson(req)) {
-      res.json(view);
+      res.json(view satisfies BulkProgressAnswer);
       return;
     }
     res.type('html').send(renderBulkPage({ moderator: m, csrfToken: csrfTokenOf(req), section: 'bulk' }, view));
@@ -220,7 +221,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     const total = await countBatchChanges(db, batchId);
     jobId ??= await enqueue(() => enqueueBulkUndo(bulkQueue, { undoes: batchId, actor: actorOf(m), total }));
     if (wantsJson(req)) {
-      res.status(202).json({ jobId, batchId, total });
+      res.status(202).json({ jobId, batchId, total } satisfies BulkStartAnswer);
       return;
     }
     res.redirect(303, `/admin/bulk/${encodeURIComponent(jobId)}`);

@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { isUuid } from '../domain/comment-fields.js';
 import { AppError } from '../errors.js';
+import type { DeskLiveEventName, DeskLiveEvents } from '../http-contract/desk-contract.js';
 import type { LiveCommentEvent, LiveFeed } from '../queue/live-events.js';
 import type { Queryable } from '../store/db.js';
 import { loadQueueCard, queueTabs, type QueueTab } from '../store/moderation-queue.js';
@@ -17,7 +18,7 @@ const requireModeratorApi: RequestHandler = (_req, res, next) => {
   next(AppError.of('SIGNED_OUT'));
 };
 
-function sseEvent(event: string, data: unknown): string {
+function sseEvent<E extends DeskLiveEventName>(event: E, data: DeskLiveEvents[E]): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

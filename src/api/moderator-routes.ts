@@ -5,6 +5,7 @@ import { isUuid } from '../domain/comment-fields.js';
 import { byteLength, fieldLimits } from '../domain/field-limits.js';
 import { AppError } from '../errors.js';
 import type { SurgeReader } from '../flood/surge-state.js';
+import type { StatusChangeAnswer, UndoAnswer } from '../http-contract/desk-contract.js';
 import { createStatusChanges } from '../moderation/status-changes.js';
 import type { TrainingQueue } from '../queue/training-queue.js';
 import type { WebhookQueue } from '../queue/webhook-queue.js';
@@ -125,7 +126,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const changed = await changeStatus(db, { ids: [id], action, toStatus: statusAfter[action], actor: actorOf(m), batchId });
     await after.changed(changed, 'decision');
     if (wantsJson(req)) {
-      res.json({ id, status: statusAfter[action], changed: changed.length, batchId });
+      res.json({ id, status: statusAfter[action], changed: changed.length, batchId } satisfies StatusChangeAnswer);
       return;
     }
     res.redirect(303, backTo(req));
@@ -157,7 +158,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const { restored } = await undoBatch(db, batchId, actorOf(m));
     await after.changed(restored, 'decision');
     if (wantsJson(req)) {
-      res.json({ undone: batchId, restored: restored.map((r) => ({ id: r.id, status: r.toStatus })) });
+      res.json({ undone: batchId, restored: restored.map((r) => ({ id: r.id, status: r.toStatus })) } satisfies UndoAnswer);
       return;
     }
     res.redirect(303, backTo(req, `Undone: ${restored.length} comment${restored.length === 1 ? '' : 's'} restored.`));

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { buildDesk } from '../../scripts/build-widget.mjs';
 import type { SiteSettingsInput } from '../../src/domain/site-settings.js';
 import { launchBrowser } from '../support/browser.js';
 import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
@@ -25,6 +26,8 @@ export interface DemoEnv {
  * IP (127.0.0.1), so the flood window is off unless a file asks for it.
  */
 export async function startDemoEnv(settings: SiteSettingsInput): Promise<DemoEnv> {
+  // The dashboard's script, as `npm run build` makes it (atomic, so files running side by side may build at once).
+  await buildDesk();
   const db = await createTestDatabase();
   const prefix = newQueuePrefix();
   const api = await startApi({ pool: db.pool, prefix });
