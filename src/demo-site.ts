@@ -1,4 +1,4 @@
-import { DEMO_SITE_ID } from './api/demo-page.js';
+import { DEMO_SITE_ID } from './http/demo/demo-page.js';
 import { newSiteSettings } from './domain/site-form.js';
 import { toOrigin } from './domain/site-settings.js';
 import type { Queryable } from './store/db.js';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import { createApp } from '../api/app.js';
-import { trackInFlight } from '../api/http-drain.js';
-import { createSiteDirectory } from '../api/site-directory.js';
+import { createApp } from '../http/app.js';
+import { trackInFlight } from '../http/kit/http-drain.js';
+import { createSiteDirectory } from '../http/kit/site-directory.js';
 import { createLogger } from '../logger.js';
 import { createApiMetrics } from '../metrics/api-metrics.js';
 import { createBulkQueue } from '../queue/bulk-queue.js';

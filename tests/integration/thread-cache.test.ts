@@ -1,6 +1,6 @@
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COUNTS_CACHE_MS } from '../../src/api/public-routes.js';
+import { COUNTS_CACHE_MS } from '../../src/http/public/public-routes.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { addSite, postJson, waitFor, waitForStored, type TestApi } from '../support/harness.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';

@@ -1,0 +1,140 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { join } from 'node:path';
+import { projectRoot } from '../paths.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
+import type { FormTokens } from '../flood/form-token.js';
+import type { IntakeGuard } from '../flood/intake-guard.js';
+import type { UsedFormTokens } from '../flood/used-form-tokens.js';
+import type { SubmissionsQueue } from '../queue/submissions-queue.js';
+import type { Pool, Queryable } from '../store/db.js';
+import { createClientAddressReader } from './kit/client-address.js';
+import { createDashboard, type DashboardDeps } from './desk/desk-door.js';
+import { createDemoRoutes } from './demo/demo-routes.js';
+import { createEmbedRoutes } from './public/embed-routes.js';
+import { createErrorHandler, notFound } from './error-handler.js';
+import { createFeedRoutes } from './public/feed-routes.js';
+import { createFlagRoutes } from './public/flag-routes.js';
+import { createMailRoutes } from './mail/mail-routes.js';
+import { createTrainingQueue } from '../queue/training-queue.js';
+import { createWebhookQueue } from '../queue/webhook-queue.js';
+import { createHealthRoutes } from './ops/health-routes.js';
+import { createPublicRoutes } from './public/public-routes.js';
+import type { SiteDirectory } from './kit/site-directory.js';
+import { precomputeHeaders } from './kit/static-headers.js';
+
+export interface AppDeps {
+  db: Pool;
+  /** Where public thread and count reads go (a replica, DATABASE_READ_URL); left out, `db`. */
+  readDb?: Queryable;
+  /** The producer connection: used for readiness only (the queue has its own reference). */
+  redis: Redis;
+  queue: SubmissionsQueue;
+  sites: SiteDirectory;
+  logger: Logger;
+  publicUrl: string;
+  enqueueTimeoutMs: number;
+  /** Express `trust proxy` value; '' trusts no proxy. */
+  trustProxy: string;
+  /** Serve the demo article at `/`. */
+  demo: boolean;
+  /** Rate limits and surge detection at intake (src/flood/intake-guard.ts); left out, none. */
+  intakeGuard?: IntakeGuard;
+  /** Signs and checks form tokens (demo form, widget); left out, no form carries one. */
+  formTokens?: FormTokens;
+  /** Keeps form tokens single-use (src/flood/used-form-tokens.ts); left out, a token may be reused. */
+  usedFormTokens?: UsedFormTokens;
+  /**
+   * Mail can be sent (SMTP_URL is set), so forms offer "notify me of replies"; left out, they do not:
+   * a box whose mail never comes is a promise broken.
+   */
+  replyMail?: boolean;
+  /** The moderators' dashboard at /admin; left out, there is none. */
+  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue'>;
+  /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */
+  metrics?: ApiMetrics;
+}
+
+function toTrustProxy(value: string): boolean | string | string[] {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** Builds the HTTP app; the caller decides where it listens. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', toTrustProxy(deps.trustProxy));
+  // Helmet's headers here depend on nothing in the request: set from a list made once (static-headers.ts).
+  app.use(
+    precomputeHeaders(helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        // Our pages carry no script at all, and reader HTML can never load anything from elsewhere.
+        directives: {
+          'default-src': ["'none'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+          'base-uri': ["'none'"],
+          'frame-ancestors': ["'none'"],
+        },
+      },
+      // The JSON API is read cross-origin by the widget (CORS decides who may).
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      // Not "no-referrer": under it browsers send "Origin: null" even on a same-origin form post, and
+      // the demo form's post would be refused as coming from a foreign origin.
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    })),
+  );
+
+  // First, so every answer is counted, including errors, 404s and the CORS refusals below.
+  if (deps.metrics) app.use(deps.metrics.http);
+  // Every /api answer depends on Origin (CORS headers for a site's origin, none or a 403 for others),
+  // also when cors() adds no headers: without Vary a shared cache could hand one origin's answer (or
+  // the no-Origin one) to another (`public, max-age` on counts and site settings invites caching).
+  app.use('/api', (_req, res, next) => {
+    res.vary('Origin');
+    next();
+  });
+  // Preflights carry no site id, so any site's origin may ask; each route then checks its own site.
+  app.use(
+    '/api',
+    cors({
+      origin: (origin, cb) => cb(null, origin !== undefined && deps.sites.isKnownOrigin(origin)),
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type'],
+      // The widget reads Retry-After on a 429/503 to tell the reader when to try again.
+      exposedHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  // One reader of readers' addresses for every route, so its "proxy not trusted" warning is said once.
+  const clientAddress = createClientAddressReader(deps.logger);
+  app.use(createPublicRoutes({ ...deps, clientAddress }));
+  // After the public routes (no path of theirs is shared): a router none of whose routes match hands
+  // the request on only in the next turn of the event loop (setImmediate), and every comment posted
+  // would pay two such turns on its way past these.
+  if (deps.metrics) app.use(deps.metrics.routes);
+  app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
+  // Comment events (webhooks, reply mails) from readers' flags and mail links, on the dashboard's queue prefix.
+  const events = deps.dashboard ? createWebhookQueue(deps.redis, deps.dashboard.prefix) : undefined;
+  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events, clientAddress }));
+  // Links in notice mails (one-click moderation, unsubscribe): no session, the signed token decides.
+  if (deps.dashboard) {
+    app.use(createMailRoutes({ db: deps.db, events, training: createTrainingQueue(deps.redis, deps.dashboard.prefix), logger: deps.logger }));
+  }
+  // The widget's scripts (embed.js, count.js) and the site settings its form follows.
+  app.use(createEmbedRoutes({ sites: deps.sites, db: deps.readDb ?? deps.db, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail ?? false }));
+  app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
+  app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
+  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue }));
+  if (deps.demo) app.use(createDemoRoutes(deps));
+  app.use(notFound);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,34 @@
+import { Router, type Request, type Response } from 'express';
+import { checkPageTitle } from '../../../domain/page-title.js';
+import { AppError } from '../../../errors.js';
+import type { Pool } from '../../../store/db.js';
+import { setPageTitle } from '../../../store/page-titles.js';
+import { currentModerator, requireModerator, wantsJson } from '../moderator-session.js';
+import { backTo } from './moderator-routes.js';
+
+function bodyText(req: Request, name: string): string {
+  const v = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/**
+ * A moderator confirms (or corrects) a page's title from a queue card. Until then the title a
+ * submission carried is only a suggestion, which no mail, feed or webhook shows (sql/0016).
+ */
+export function createPageTitleRoutes(deps: { db: Pool }): Router {
+  const router = Router();
+  router.post('/pages/title', requireModerator, async (req: Request, res: Response) => {
+    const m = currentModerator(res);
+    const siteId = bodyText(req, 'site');
+    if (!m.siteIds.includes(siteId)) throw new AppError(403, 'FORBIDDEN', 'You do not moderate this site.', 'site');
+    const checked = checkPageTitle(bodyText(req, 'title'));
+    if (!checked.ok) throw new AppError(422, checked.code, checked.message, 'title');
+    const identifier = bodyText(req, 'page');
+    if (identifier === '' || identifier.length > 1000 || !(await setPageTitle(deps.db, { siteId, identifier, title: checked.title, actor: { id: m.id, label: m.email } }))) {
+      throw new AppError(404, 'UNKNOWN_PAGE', 'No such page.', 'page');
+    }
+    if (wantsJson(req)) res.json({ site: siteId, page: identifier, title: checked.title });
+    else res.redirect(303, backTo(req, `The page title is now “${checked.title}”.`));
+  });
+  return router;
+}

@@ -1,0 +1,73 @@
+import type { Request } from 'express';
+import { byteLength } from '../../domain/field-limits.js';
+import { AppError } from '../../errors.js';
+
+/*
+ * Query and path values of the public reads, narrowed before anything reaches SQL. Postgres refuses a
+ * NUL in text outright, and a refused value in a read that shares its statement with other readers'
+ * (src/store/thread-versions.ts) would fail them all; a 400 naming the field here costs nobody else.
+ */
+
+// C0 and C1 controls (NUL included) and unpaired surrogates: nothing a page id, site id or cursor holds.
+const forbidden = /[\u0000-\u001f\u007f-\u009f]|[\uD800-\uDFFF]/u;
+
+/** The longest query value any public read takes (a page identifier: fieldLimits.page is 1000). */
+export const MAX_QUERY_VALUE_BYTES = 2000;
+
+/**
+ * Percent-encoded bytes that are not UTF-8 (`%FF`, `%C3%28`): Express' query parser keeps such a value
+ * as its raw text, so the check is made on the URL as sent. Null when every value of those names
+ * decodes, else the name of the first that does not.
+ */
+function badlyEncoded(req: Request, names: readonly string[]): string | null {
+  const raw = req.originalUrl;
+  const q = raw.indexOf('?');
+  if (q < 0) return null;
+  for (const part of raw.slice(q + 1).split('&')) {
+    const eq = part.indexOf('=');
+    const key = safeDecode(eq < 0 ? part : part.slice(0, eq));
+    // A name that does not decode is none of ours; qs keeps it raw and nothing reads it.
+    if (key === null || !names.includes(key)) continue;
+    if (safeDecode(eq < 0 ? '' : part.slice(eq + 1)) === null) return key;
+  }
+  return null;
+}
+
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+/** A value from the URL that can be text for Postgres: 400 with the field named when it cannot. */
+export function checkText(value: string, field: string, maxBytes = MAX_QUERY_VALUE_BYTES): string {
+  if (forbidden.test(value)) throw new AppError(400, 'INVALID_CHARACTERS', `"${field}" contains characters that are not allowed.`, field);
+  if (byteLength(value) > maxBytes) throw new AppError(400, 'TOO_LONG', `"${field}" is too long (at most ${maxBytes} bytes).`, field);
+  return value;
+}
+
+/**
+ * The one string a public read takes as `name`: never an array (`?page=a&page=b`) or an object
+ * (`?page[x]=1`), text Postgres can store, within `maxBytes`. Null when absent and not required.
+ */
+export function oneQueryString(req: Request, name: string, required: boolean, maxBytes = MAX_QUERY_VALUE_BYTES): string | null {
+  const v = req.query[name];
+  if (v === undefined || v === '') {
+    if (required) throw new AppError(400, 'REQUIRED', `The query parameter "${name}" is missing.`, name);
+    return null;
+  }
+  if (typeof v !== 'string') throw new AppError(400, 'INVALID_TYPE', `Give "${name}" once.`, name);
+  if (badlyEncoded(req, [name]) !== null) throw new AppError(400, 'INVALID_ENCODING', `"${name}" is not valid UTF-8.`, name);
+  return checkText(v, name, maxBytes);
+}
+
+/** Every value of a repeatable parameter (`?page=a&page=b`), each checked as {@link oneQueryString}'s. */
+export function queryStrings(req: Request, name: string, maxBytes = MAX_QUERY_VALUE_BYTES): string[] {
+  const raw = req.query[name];
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  if (list.some((v) => typeof v !== 'string')) throw new AppError(400, 'INVALID_TYPE', `Each "${name}" must be text.`, name);
+  if (badlyEncoded(req, [name]) !== null) throw new AppError(400, 'INVALID_ENCODING', `"${name}" is not valid UTF-8.`, name);
+  return (list as string[]).filter((v) => v !== '').map((v) => checkText(v, name, maxBytes));
+}
