@@ -13,7 +13,7 @@ import { createSmtpMailer } from '../src/mail/mailer.js';
 import { createEmailProcessor } from './email-processor.js';
 import { createWebhookProcessor } from './webhook-processor.js';
 import { createWorkerRedis } from '../src/redis.js';
-import { createCommentWriter } from '../src/store/comment-writer.js';
+import { createCommentWriter } from '../src/store/batched/comment-writer.js';
 import { createPool } from '../src/store/db.js';
 import { createAkismetClient } from '../src/akismet/akismet-client.js';
 import { AKISMET_QUEUE, createAkismetQueue } from '../src/queue/akismet-queue.js';

@@ -1,6 +1,6 @@
 import type { CommentStatus, Verdict } from '../moderation/verdict.js';
 import type { Queryable } from '../store/db.js';
-import { toColumnArrays, unnestInsertSql } from '../store/unnest-insert.js';
+import { toColumnArrays, unnestInsertSql } from '../store/batched/unnest-insert.js';
 
 /*
  * The imports' SQL: pages found or created by identifier, comments inserted in batches with

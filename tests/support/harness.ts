@@ -15,7 +15,7 @@ import { BULK_QUEUE, createBulkQueue, type BulkQueue } from '../../src/queue/bul
 import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
-import { createCommentWriter } from '../../src/store/comment-writer.js';
+import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import type { Pool } from '../../src/store/db.js';
 import { insertSite } from '../../src/store/sites.js';
 import { createBulkProcessor } from '../../workers/bulk-processor.js';

@@ -5,7 +5,7 @@ import type { FormTokens } from '../../flood/form-token.js';
 import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { listApprovedComments, type PublicComment } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
-import { loadThreadVersions } from '../../store/thread-versions.js';
+import { loadThreadVersions } from '../../store/batched/thread-versions.js';
 import { closureOf } from '../../domain/thread-closure.js';
 import { DEMO_PAGE_ID, DEMO_SITE_ID, renderDemoPage } from './demo-page.js';
 import type { SiteDirectory } from '../kit/site-directory.js';

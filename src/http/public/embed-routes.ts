@@ -7,7 +7,7 @@ import type { FormTokens } from '../../flood/form-token.js';
 import { fieldLimits } from '../../domain/field-limits.js';
 import { closureFields, closureOf, type ThreadClosure } from '../../domain/thread-closure.js';
 import type { Queryable } from '../../store/db.js';
-import { loadThreadVersions } from '../../store/thread-versions.js';
+import { loadThreadVersions } from '../../store/batched/thread-versions.js';
 import { projectRoot } from '../../paths.js';
 import { checkText, oneQueryString } from '../kit/query-values.js';
 import { toReadError } from '../kit/read-errors.js';

@@ -12,7 +12,7 @@ import type { IntakeGuard, RateLimitName } from '../../flood/intake-guard.js';
 import { enqueueSubmission, type SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { countApproved, listApprovedComments, listApprovedConversationsNewest, listApprovedReplies } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
-import { createThreadVersionReader } from '../../store/thread-versions.js';
+import { createThreadVersionReader } from '../../store/batched/thread-versions.js';
 import { parseCommentBody } from '../kit/body-parsers.js';
 import { oneQueryString, queryStrings } from '../kit/query-values.js';
 import { toReadError } from '../kit/read-errors.js';

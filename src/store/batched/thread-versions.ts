@@ -1,5 +1,5 @@
 import { createBatcher } from './batcher.js';
-import type { Queryable } from './db.js';
+import type { Queryable } from '../db.js';
 
 /**
  * What a page's thread looks like now, from its row of `pages`: `version` changes whenever a reader

@@ -1,4 +1,4 @@
-import { isDataError } from './pg-errors.js';
+import { isDataError } from '../pg-errors.js';
 
 /**
  * Collects calls made in the same moment into one batch, so many concurrent jobs share one round trip

@@ -1,6 +1,6 @@
-import type { CommentStatus, Verdict } from '../moderation/verdict.js';
+import type { CommentStatus, Verdict } from '../../moderation/verdict.js';
 import { createBatcher } from './batcher.js';
-import type { Queryable } from './db.js';
+import type { Queryable } from '../db.js';
 import { toColumnArrays, unnestInsertSql } from './unnest-insert.js';
 
 /** A checked comment, ready to store. */

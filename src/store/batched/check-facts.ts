@@ -1,7 +1,7 @@
-import { toSiteSettings, type SiteSettings } from '../domain/site-settings.js';
-import type { CommentStatus, ParentFacts } from '../moderation/verdict.js';
+import { toSiteSettings, type SiteSettings } from '../../domain/site-settings.js';
+import type { CommentStatus, ParentFacts } from '../../moderation/verdict.js';
 import { createBatcher, type Batcher } from './batcher.js';
-import type { Queryable } from './db.js';
+import type { Queryable } from '../db.js';
 
 /** What the database knows that the rules need, for one submission. */
 export interface CheckFacts {
