@@ -10,6 +10,8 @@ import type { FormTokens } from '../flood/form-token.js';
 import type { IntakeGuard } from '../flood/intake-guard.js';
 import type { UsedFormTokens } from '../flood/used-form-tokens.js';
 import type { SubmissionsQueue } from '../queue/submissions-queue.js';
+import type { TrainingQueue } from '../queue/training-queue.js';
+import type { WebhookQueue } from '../queue/webhook-queue.js';
 import type { Pool, Queryable } from '../store/db.js';
 import { createClientAddressReader } from './kit/client-address.js';
 import { createDashboard, type DashboardDeps } from './desk/desk-door.js';
@@ -19,8 +21,6 @@ import { createErrorHandler, notFound } from './error-handler.js';
 import { createFeedRoutes } from './public/feed-routes.js';
 import { createFlagRoutes } from './public/flag-routes.js';
 import { createMailRoutes } from './mail/mail-routes.js';
-import { createTrainingQueue } from '../queue/training-queue.js';
-import { createWebhookQueue } from '../queue/webhook-queue.js';
 import { createHealthRoutes } from './ops/health-routes.js';
 import { createPublicRoutes } from './public/public-routes.js';
 import type { SiteDirectory } from './kit/site-directory.js';
@@ -33,6 +33,13 @@ export interface AppDeps {
   /** The producer connection: used for readiness only (the queue has its own reference). */
   redis: Redis;
   queue: SubmissionsQueue;
+  /**
+   * People's decisions (the desk, mail links) go to the spam classifier through this queue; left out,
+   * nothing is learned. The entry file makes it and closes it: the app creates no queue of its own.
+   */
+  training?: TrainingQueue;
+  /** Comment events (webhooks, reply mails) from the desk, mail links and readers' flags; left out, none are announced. */
+  events?: WebhookQueue;
   sites: SiteDirectory;
   logger: Logger;
   publicUrl: string;
@@ -53,7 +60,7 @@ export interface AppDeps {
    */
   replyMail?: boolean;
   /** The moderators' dashboard at /admin; left out, there is none. */
-  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue'>;
+  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events'>;
   /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */
   metrics?: ApiMetrics;
 }
@@ -121,18 +128,16 @@ export function createApp(deps: AppDeps): Express {
   // would pay two such turns on its way past these.
   if (deps.metrics) app.use(deps.metrics.routes);
   app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
-  // Comment events (webhooks, reply mails) from readers' flags and mail links, on the dashboard's queue prefix.
-  const events = deps.dashboard ? createWebhookQueue(deps.redis, deps.dashboard.prefix) : undefined;
-  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events, clientAddress }));
+  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events: deps.events, clientAddress }));
   // Links in notice mails (one-click moderation, unsubscribe): no session, the signed token decides.
   if (deps.dashboard) {
-    app.use(createMailRoutes({ db: deps.db, events, training: createTrainingQueue(deps.redis, deps.dashboard.prefix), logger: deps.logger }));
+    app.use(createMailRoutes({ db: deps.db, events: deps.events, training: deps.training, logger: deps.logger }));
   }
   // The widget's scripts (embed.js, count.js) and the site settings its form follows.
   app.use(createEmbedRoutes({ sites: deps.sites, db: deps.readDb ?? deps.db, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail ?? false }));
   app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
-  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue }));
+  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue, training: deps.training, events: deps.events }));
   if (deps.demo) app.use(createDemoRoutes(deps));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

@@ -94,6 +94,12 @@ describe('source layout', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('the HTTP layer opens no queue and no connection: the entry file (src/bin/api.ts, the harness) makes and closes them', () => {
+    const opens = /\bcreate\w*Queue\(|\bnew (?:Queue|Worker|Redis|IORedis|Pool)\b|\bcreate(?:Producer|Subscriber)Redis\(|\bcreatePool\(/;
+    const wrong = sourceFiles(http).filter((file) => opens.test(readFileSync(join(root, file), 'utf8')));
+    expect(wrong).toEqual([]);
+  });
+
   it('every route file lives in a wing, not in the kit or beside app.ts', () => {
     const stray = sourceFiles(http).filter((f) => f.endsWith('-routes.ts') && (roomOf(f) === 'kit' || roomOf(f) === 'app'));
     expect(stray).toEqual([]);

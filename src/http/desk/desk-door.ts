@@ -10,8 +10,8 @@ import type { Queue } from 'bullmq';
 import type { LiveFeed } from '../../queue/live-events.js';
 import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { createSurgeReader } from '../../flood/surge-state.js';
-import { createTrainingQueue } from '../../queue/training-queue.js';
-import { createWebhookQueue } from '../../queue/webhook-queue.js';
+import type { TrainingQueue } from '../../queue/training-queue.js';
+import type { WebhookQueue } from '../../queue/webhook-queue.js';
 import type { Pool } from '../../store/db.js';
 import { createAuditRoutes } from './admin/audit-routes.js';
 import { createBulkRoutes } from './moderator/bulk-routes.js';
@@ -48,6 +48,10 @@ export interface DashboardDeps {
   bulkQueue?: BulkQueue;
   /** The submissions queue, for the admins' Failed jobs page; left out, that page answers 503. */
   submissionsQueue?: SubmissionsQueue;
+  /** Moderators' decisions train the spam classifier through this queue; left out, they do not. */
+  training?: TrainingQueue;
+  /** Moderators' decisions are announced (webhooks, reply mails) through this queue; left out, they are not. */
+  events?: WebhookQueue;
   /** Queues the admins' BullMQ board (/admin/queues) shows; left out, the submissions and bulk queues. */
   boardQueues?: readonly Queue[];
 }
@@ -90,10 +94,8 @@ export function createDashboard(deps: DashboardDeps): Router {
     db: deps.db, throttle: createSignInThrottle(deps.redis, deps.prefix), csrf: createSignInCsrf({ secret: deps.sessionSecret, secure: deps.secureCookies }),
   }));
   router.use(createLiveRoutes({ db: deps.db, feed: deps.liveFeed }));
-  // Moderators' decisions train the spam classifier (on by default), through a queue on the dashboard's Redis.
-  // …and are announced (webhooks, reply mails) through the comment-events queue.
   router.use(createModeratorRoutes({
-    db: deps.db, training: createTrainingQueue(deps.redis, deps.prefix), logger: deps.logger, events: createWebhookQueue(deps.redis, deps.prefix),
+    db: deps.db, training: deps.training, logger: deps.logger, events: deps.events,
     surge: createSurgeReader(deps.redis, deps.prefix),
   }));
   router.use(createPageTitleRoutes({ db: deps.db }));
