@@ -29,8 +29,12 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(out);
 }
 
-/** Marks stored, sanitised comment HTML as safe to place as-is. */
-export function trusted(value: string): SafeHtml {
+/**
+ * Marks markup as safe to place as-is: stored, sanitised comment HTML, or a literal fragment of ours.
+ * Named for what the string is (markup), not "trusted": in these pages a trusted *author* is a
+ * moderation state, and a reader's text never becomes markup by passing through here unsanitised.
+ */
+export function markup(value: string): SafeHtml {
   return new SafeHtml(value);
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Site } from '../../domain/site-settings.js';
 import type { PublicComment } from '../../store/comments.js';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD } from '../public/comment-input.js';
-import { html, layout, trusted, type SafeHtml } from '../../html/html.js';
+import { html, layout, markup, type SafeHtml } from '../../html/html.js';
 import type { SubmissionStatus } from '../public/submission-status.js';
 
 export const DEMO_SITE_ID = 'demo';
@@ -35,7 +35,7 @@ function renderComment(node: ThreadNode, maxDepth: number, closed: boolean): Saf
 <article>
 <footer class="comment-meta"><b class="fn">${author}</b> <span class="says">says:</span>
 <a class="comment-time" href="#comment-${c.id}"><time datetime="${c.createdAt.toISOString()}">${c.createdAt.toUTCString()}</time></a></footer>
-<div class="comment-content">${trusted(c.html)}</div>
+<div class="comment-content">${markup(c.html)}</div>
 ${canReply ? html`<a class="comment-reply-link" href="?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a>` : ''}
 </article>
 ${node.replies.length ? html`<ol class="children">${node.replies.map((r) => renderComment(r, maxDepth, closed))}</ol>` : ''}
@@ -51,7 +51,7 @@ function renderNotice(status: SubmissionStatus | null): SafeHtml {
       return html`<p class="rd-notice" role="status">Thanks! Your comment was received and is being checked. Reload this page in a moment to see it.</p>`;
     case 'held':
       return html`<div class="rd-notice" role="status"><p><em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em></p>
-<div class="comment-content">${trusted(status.html ?? '')}</div></div>`;
+<div class="comment-content">${markup(status.html ?? '')}</div></div>`;
     case 'rejected':
       return html`<div class="rd-notice rd-notice-error" role="alert"><p>Your comment could not be published:</p>
 <ul>${(status.errors ?? []).map((e) => html`<li>${e.message}</li>`)}</ul></div>`;
@@ -105,12 +105,12 @@ ${closed ? html`<p id="respond" class="comments-closed no-comments">Comments are
 <p class="comment-form-comment"><label for="comment">Comment ${star}</label>
 <textarea id="comment" name="comment" cols="45" rows="8" maxlength="65525" required></textarea></p>
 <p class="comment-form-author"><label for="author">Name${requireName ? html` ${star}` : ''}</label>
-<input id="author" name="author" type="text" size="30" maxlength="245" autocomplete="name"${requireName ? trusted(' required') : ''}></p>
+<input id="author" name="author" type="text" size="30" maxlength="245" autocomplete="name"${requireName ? markup(' required') : ''}></p>
 <p class="comment-form-email"><label for="email">Email${requireEmail ? html` ${star}` : ''}</label>
-<input id="email" name="email" type="email" size="30" maxlength="100" aria-describedby="email-notes" autocomplete="email"${requireEmail ? trusted(' required') : ''}></p>
+<input id="email" name="email" type="email" size="30" maxlength="100" aria-describedby="email-notes" autocomplete="email"${requireEmail ? markup(' required') : ''}></p>
 <p class="comment-form-url"><label for="url">Website</label>
 <input id="url" name="url" type="url" size="30" maxlength="200" autocomplete="url"></p>
-${replyMail ? trusted(`<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
+${replyMail ? markup(`<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
 <label for="notify_replies">Notify me of replies by mail.</label></p>
 `) : ''}<p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
 <input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off"></p>

@@ -2,7 +2,7 @@ import type { Site } from '../../../domain/site-settings.js';
 import type { SurgeState } from '../../../flood/surge-state.js';
 import { COUNT_CAP, queueTabs, type QueueCard, type QueueFilter, type QueueTab } from '../../../store/moderation-queue.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
-import { html, trusted, type SafeHtml } from '../../../html/html.js';
+import { html, markup, type SafeHtml } from '../../../html/html.js';
 
 const tabLabels: Record<QueueTab, string> = {
   pending: 'Pending', reported: 'Reported', spam: 'Spam', approved: 'Approved', rejected: 'Rejected',
@@ -69,8 +69,8 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
 </header>
 <p class="rd-where">on <b>${card.siteId}</b> / ${card.page.url ? html`<a href="${card.page.url}" target="_blank" rel="noopener noreferrer">${pageLabel}</a>` : pageLabel}${suggested !== null ? html` <span class="rd-suggested-title">(suggested title: “${suggested}”)</span>` : ''}
 · <time datetime="${card.receivedAt.toISOString()}">${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${card.editedAt ? ' · edited' : ''}</p>
-${card.parent ? html`<blockquote class="rd-parent"><small>in reply to <b>${card.parent.author || 'Anonymous'}</b></small>${trusted(card.parent.html)}</blockquote>` : ''}
-<div class="rd-body">${trusted(card.html)}</div>
+${card.parent ? html`<blockquote class="rd-parent"><small>in reply to <b>${card.parent.author || 'Anonymous'}</b></small>${markup(card.parent.html)}</blockquote>` : ''}
+<div class="rd-body">${markup(card.html)}</div>
 ${renderReasons(card)}
 ${card.flags.length ? html`<p class="rd-flags">Flagged: ${card.flags.map((f) => html`<span>${f.reason} ×${f.count}</span> `)}</p>` : ''}
 <form class="rd-actions" method="post" action="/admin/comments/${card.id}/status">
@@ -131,11 +131,11 @@ since ${sg.since.toISOString().slice(11, 16)} UTC: comments are arriving far fas
 It switches itself off once the rate falls, by ${sg.endsBy.toISOString().slice(11, 16)} UTC at the earliest.</p>`)}
 <form class="rd-filters" method="get" action="/admin" role="search">
 <input type="hidden" name="tab" value="${f.tab}">
-<label>Site <select name="site"><option value="">All sites</option>${sites.map((s) => html`<option value="${s.id}"${f.site === s.id ? trusted(' selected') : ''}>${s.name}</option>`)}</select></label>
+<label>Site <select name="site"><option value="">All sites</option>${sites.map((s) => html`<option value="${s.id}"${f.site === s.id ? markup(' selected') : ''}>${s.name}</option>`)}</select></label>
 <label>Page <input name="page" value="${f.page ?? ''}" placeholder="identifier"></label>
-<label>Reason <select name="reason"><option value="">Any</option>${Object.entries(reasonLabels).map(([code, label]) => html`<option value="${code}"${f.reason === code ? trusted(' selected') : ''}>${label}</option>`)}</select></label>
+<label>Reason <select name="reason"><option value="">Any</option>${Object.entries(reasonLabels).map(([code, label]) => html`<option value="${code}"${f.reason === code ? markup(' selected') : ''}>${label}</option>`)}</select></label>
 <label>Search <input id="rd-search" name="q" type="search" value="${f.q ?? ''}" placeholder="name, email, IP or text"></label>
-<label>Order <select name="order"><option value="oldest"${f.order === 'oldest' ? trusted(' selected') : ''}>Oldest first</option><option value="newest"${f.order === 'newest' ? trusted(' selected') : ''}>Newest first</option></select></label>
+<label>Order <select name="order"><option value="oldest"${f.order === 'oldest' ? markup(' selected') : ''}>Oldest first</option><option value="newest"${f.order === 'newest' ? markup(' selected') : ''}>Newest first</option></select></label>
 <button type="submit">Filter</button>
 </form>
 <form id="rd-bulk" class="rd-bulk" method="post" action="/admin/bulk">
