@@ -14,7 +14,7 @@ import type { TrainingQueue } from '../queue/training-queue.js';
 import type { WebhookQueue } from '../queue/webhook-queue.js';
 import type { Pool, Queryable } from '../store/db.js';
 import { createClientAddressReader } from './kit/client-address.js';
-import { createDashboard, type DashboardDeps } from './desk/desk-door.js';
+import { createDeskDoor, type DashboardDeps } from './desk/desk-door.js';
 import { createDemoRoutes } from './demo/demo-routes.js';
 import { createEmbedRoutes } from './public/embed-routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createEmbedRoutes({ sites: deps.sites, db: deps.readDb ?? deps.db, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail ?? false }));
   app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
-  if (deps.dashboard) app.use('/admin', createDashboard({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue, training: deps.training, events: deps.events }));
+  if (deps.dashboard) app.use('/admin', createDeskDoor({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue, training: deps.training, events: deps.events }));
   if (deps.demo) app.use(createDemoRoutes(deps));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

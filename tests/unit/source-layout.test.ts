@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ADMIN_PATHS } from '../../src/http/desk/admin/admin-door.js';
 
 /*
  * The layout README's Development section describes, checked so that it stays true: small folders, and
@@ -98,6 +99,25 @@ describe('source layout', () => {
     const opens = /\bcreate\w*Queue\(|\bnew (?:Queue|Worker|Redis|IORedis|Pool)\b|\bcreate(?:Producer|Subscriber)Redis\(|\bcreatePool\(/;
     const wrong = sourceFiles(http).filter((file) => opens.test(readFileSync(join(root, file), 'utf8')));
     expect(wrong).toEqual([]);
+  });
+
+  it('each desk guard is applied by its door only: requireModerator in desk-door.ts, requireAdmin in admin-door.ts', () => {
+    // Code only: comments may name a guard to say where it is applied.
+    const code = (f: string) => readFileSync(join(root, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    const uses = (name: string) =>
+      sourceFiles(`${http}/desk`).filter((f) => !f.endsWith('/moderator-session.ts') && new RegExp(`\\b${name}\\b`).test(code(f)));
+    expect(uses('requireModerator')).toEqual([`${http}/desk/desk-door.ts`]);
+    expect(uses('requireModeratorApi')).toEqual([`${http}/desk/desk-door.ts`]);
+    expect(uses('requireAdmin')).toEqual([`${http}/desk/admin/admin-door.ts`]);
+  });
+
+  it('every path an admin route file answers lies under one the admin door guards (ADMIN_PATHS)', () => {
+    const paths = sourceFiles(`${http}/desk/admin`)
+      .filter((f) => !f.endsWith('/admin-door.ts'))
+      .flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/router\.(?:get|post|use|all)\(\s*'([^']*)'/g)].map((m) => m[1]!));
+    expect(paths.length).toBeGreaterThan(10);
+    const unguarded = paths.filter((p) => !ADMIN_PATHS.some((a) => p === a || p.startsWith(`${a}/`)));
+    expect(unguarded).toEqual([]);
   });
 
   it('every route file lives in a wing, not in the kit or beside app.ts', () => {

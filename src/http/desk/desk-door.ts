@@ -13,21 +13,16 @@ import { createSurgeReader } from '../../flood/surge-state.js';
 import type { TrainingQueue } from '../../queue/training-queue.js';
 import type { WebhookQueue } from '../../queue/webhook-queue.js';
 import type { Pool } from '../../store/db.js';
-import { createAuditRoutes } from './admin/audit-routes.js';
+import { createAdminDoor } from './admin/admin-door.js';
 import { createBulkRoutes } from './moderator/bulk-routes.js';
-import { createFailedJobsRoutes } from './admin/failed-jobs-routes.js';
 import { rejectControlCharacters } from './dashboard-input.js';
-import { createQueueBoard } from './admin/queue-board.js';
-import { createLiveRoutes } from './moderator/live-routes.js';
+import { createLiveRoutes, LIVE_PATHS } from './moderator/live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator/moderator-routes.js';
 import { createPageTitleRoutes } from './moderator/page-title-routes.js';
-import { loadSignedInModerator, requireCsrf } from './moderator-session.js';
-import { createPrivacyRoutes } from './admin/privacy-routes.js';
+import { loadSignedInModerator, requireCsrf, requireModerator, requireModeratorApi } from './moderator-session.js';
 import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
-import { createWebhookRoutes } from './admin/webhook-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
-import { createSiteSettingsRoutes } from './admin/site-settings-routes.js';
 
 export interface DashboardDeps {
   db: Pool;
@@ -57,11 +52,14 @@ export interface DashboardDeps {
 }
 
 /**
- * The moderators' dashboard at /admin, with its own middleware: sessions, CSRF on every POST, and a
- * Content-Security-Policy that allows the dashboard's own script (and nothing else) to run.
+ * The desk's door: the moderators' dashboard at /admin. Its guard is applied here, once, in this
+ * order, and no route behind it repeats it; the order is the point, so each step says why it stands
+ * where it does.
  */
-export function createDashboard(deps: DashboardDeps): Router {
+export function createDeskDoor(deps: DashboardDeps): Router {
   const router = Router();
+  // 1. Headers for every desk answer, signed in or not: a Content-Security-Policy that lets the
+  //    dashboard's own script (and nothing else) run, and no caching of pages that show reader data.
   router.use(
     helmet.contentSecurityPolicy({
       useDefaults: false,
@@ -81,18 +79,29 @@ export function createDashboard(deps: DashboardDeps): Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  // 2. Bodies, before anything reads one: CSRF (step 4) finds its token in the form body.
   router.use(...parseDashboardBody);
   router.use(rejectControlCharacters);
+  // 3. Who is signed in: the session, then the moderator it names (null when signed out, disabled,
+  //    or from before a password change).
   router.use(
     createSessionMiddleware({
       redis: deps.redis, prefix: deps.prefix, secret: deps.sessionSecret, idleMinutes: deps.idleMinutes, secure: deps.secureCookies,
     }),
   );
   router.use(loadSignedInModerator(deps.db));
+  // 4. CSRF on every signed-in POST (sign-in checks its own cookie token: there is no session yet).
   router.use(requireCsrf);
+  // 5. Open to everyone: sign-in and sign-out, which must be reachable signed out.
   router.use(createSignInRoutes({
     db: deps.db, throttle: createSignInThrottle(deps.redis, deps.prefix), csrf: createSignInCsrf({ secret: deps.sessionSecret, secure: deps.secureCookies }),
   }));
+  // 6. The guard, once. admin.js's own fetches (the live stream and its cards) hear 401 when signed
+  //    out, so the script can say "sign in again"; everything else, pages and forms, goes through
+  //    requireModerator: a page visit is redirected to sign in, an API call (Accept: JSON) gets 401.
+  router.get([...LIVE_PATHS], requireModeratorApi);
+  router.use(requireModerator);
+  // 7. The moderators' rooms. Paths are disjoint, so their order is free.
   router.use(createLiveRoutes({ db: deps.db, feed: deps.liveFeed }));
   router.use(createModeratorRoutes({
     db: deps.db, training: deps.training, logger: deps.logger, events: deps.events,
@@ -100,12 +109,11 @@ export function createDashboard(deps: DashboardDeps): Router {
   }));
   router.use(createPageTitleRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
-  router.use(createAuditRoutes({ db: deps.db }));
-  router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
-  router.use(createPrivacyRoutes({ db: deps.db }));
-  router.use(createWebhookRoutes({ db: deps.db }));
   router.use(createMySettingsRoutes({ db: deps.db }));
-  router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));
-  router.use('/queues', createQueueBoard(deps.boardQueues ?? [deps.submissionsQueue, deps.bulkQueue].filter((q): q is NonNullable<typeof q> => q !== undefined)));
+  // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).
+  router.use(createAdminDoor({
+    db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.submissionsQueue,
+    boardQueues: deps.boardQueues ?? [deps.submissionsQueue, deps.bulkQueue].filter((q): q is NonNullable<typeof q> => q !== undefined),
+  }));
   return router;
 }

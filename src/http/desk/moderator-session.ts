@@ -78,6 +78,12 @@ export const requireModerator: RequestHandler = (req: Request, res: Response, ne
   next(new AppError(401, 'SIGNED_OUT', 'Please sign in again.'));
 };
 
+/** For routes admin.js fetches and no one visits as a page (the live stream, its cards): signed out is a 401, never a redirect. */
+export const requireModeratorApi: RequestHandler = (_req, res, next) => {
+  if (res.locals.moderator) return next();
+  next(new AppError(401, 'SIGNED_OUT', 'Please sign in again.'));
+};
+
 export const requireAdmin: RequestHandler = (_req, res, next) => {
   const m = res.locals.moderator as Moderator | null;
   if (m?.role === 'admin') return next();

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { AppError } from '../../../errors.js';
 import type { SubmissionsQueue } from '../../../queue/submissions-queue.js';
 import { renderFailedJobsPage, type FailedJobView } from './failed-jobs-page.js';
-import { csrfTokenOf, requireAdmin, requireModerator } from '../moderator-session.js';
+import { csrfTokenOf } from '../moderator-session.js';
 
 /*
  * The dead-letter view of the submissions queue, for admins: GET /admin/failed lists failed jobs,
@@ -52,7 +52,6 @@ export function toFailedJobView(job: Pick<Job, 'id' | 'data' | 'failedReason' | 
 /** Left without the queue (an app built without one), the page answers 503. */
 export function createFailedJobsRoutes(deps: { queue: SubmissionsQueue | undefined }): Router {
   const router = Router();
-  router.use('/failed', requireModerator, requireAdmin);
   const queueOrFail = (): SubmissionsQueue => {
     if (deps.queue === undefined) throw new AppError(503, 'QUEUE_UNAVAILABLE', 'The queue is not available on this server.');
     return deps.queue;

@@ -9,7 +9,7 @@ import {
 import { webhookEventTypes, type WebhookEventType } from '../../../webhooks/comment-events.js';
 import { newWebhookSecret } from '../../../webhooks/webhook-signature.js';
 import { checkWebhookUrl } from '../../../webhooks/webhook-target.js';
-import { actorOf, csrfTokenOf, currentModerator, requireAdmin, requireModerator } from '../moderator-session.js';
+import { actorOf, csrfTokenOf, currentModerator } from '../moderator-session.js';
 import { renderWebhookPage, renderWebhooksPage, type WebhookFormValues } from './webhook-pages.js';
 
 const PAGE_SIZE = 50;
@@ -53,7 +53,6 @@ function queryText(req: Request, name: string): string | null {
 export function createWebhookRoutes(deps: { db: Pool }): Router {
   const { db } = deps;
   const router = Router();
-  const admin = [requireModerator, requireAdmin];
 
   const listPage = async (req: Request, res: Response, values: WebhookFormValues, error: string | null, status = 200): Promise<void> => {
     const m = currentModerator(res);
@@ -81,11 +80,11 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
     return s;
   };
 
-  router.get('/webhooks', ...admin, async (req: Request, res: Response) => {
+  router.get('/webhooks', async (req: Request, res: Response) => {
     await listPage(req, res, { siteId: '', url: '', events: ['comment.approved'], active: true, description: '' }, null);
   });
 
-  router.post('/webhooks', ...admin, async (req: Request, res: Response) => {
+  router.post('/webhooks', async (req: Request, res: Response) => {
     const { values, error } = readWebhookForm(req);
     const sites = await listSites(db);
     const problem = error ?? (sites.some((s) => s.id === values.siteId) ? null : 'Choose a site.');
@@ -94,12 +93,12 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
     res.redirect(303, `/admin/webhooks/${created.id}?notice=${encodeURIComponent('Webhook added. Give the signing secret below to the receiver.')}`);
   });
 
-  router.get('/webhooks/:id', ...admin, async (req: Request, res: Response) => {
+  router.get('/webhooks/:id', async (req: Request, res: Response) => {
     const s = await load(req);
     await detailPage(req, res, s, toValues(s), null);
   });
 
-  router.post('/webhooks/:id', ...admin, async (req: Request, res: Response) => {
+  router.post('/webhooks/:id', async (req: Request, res: Response) => {
     const s = await load(req);
     const { values, error } = readWebhookForm(req);
     if (error !== null) return detailPage(req, res, s, { ...values, siteId: s.siteId }, error, 422);
@@ -107,7 +106,7 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
     res.redirect(303, `/admin/webhooks/${s.id}?notice=${encodeURIComponent('Saved.')}`);
   });
 
-  router.post('/webhooks/:id/rotate', ...admin, async (req: Request, res: Response) => {
+  router.post('/webhooks/:id/rotate', async (req: Request, res: Response) => {
     const s = await load(req);
     const raw = text(req, 'graceHours');
     const hours = raw === '' ? 24 : Number(raw);
@@ -117,7 +116,7 @@ export function createWebhookRoutes(deps: { db: Pool }): Router {
     res.redirect(303, `/admin/webhooks/${s.id}?notice=${encodeURIComponent(notice)}`);
   });
 
-  router.post('/webhooks/:id/delete', ...admin, async (req: Request, res: Response) => {
+  router.post('/webhooks/:id/delete', async (req: Request, res: Response) => {
     const id = idOf(req);
     if (!(await deleteSubscription(db, id, actorOf(currentModerator(res))))) throw new AppError(404, 'NOT_FOUND', 'No such webhook.');
     res.redirect(303, `/admin/webhooks?notice=${encodeURIComponent('Webhook deleted.')}`);

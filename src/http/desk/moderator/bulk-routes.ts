@@ -14,7 +14,7 @@ import { queueTabs, type QueueTab } from '../../../store/moderation-queue.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { renderBulkPage, type BulkState, type BulkView } from './bulk-page.js';
 import { mayUndoBatch, readQueueFilter } from './moderator-routes.js';
-import { actorOf, csrfTokenOf, currentModerator, requireModerator, wantsJson } from '../moderator-session.js';
+import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-session.js';
 
 /*
  * Bulk actions: on the ticked cards or on a whole queue view, run by the workers as one BullMQ job
@@ -75,7 +75,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
   const { db } = deps;
   const router = Router();
   if (deps.bulkQueue === undefined) {
-    router.use('/bulk', requireModerator, () => {
+    router.use('/bulk', () => {
       throw new AppError(503, 'BULK_UNAVAILABLE', 'Bulk actions are not available on this server.');
     });
     return router;
@@ -126,7 +126,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     };
   }
 
-  router.post('/bulk', requireModerator, async (req: Request, res: Response) => {
+  router.post('/bulk', async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const action = text(req, 'action') as StatusAction | null;
     if (action === null || !statusActions.includes(action)) throw new AppError(400, 'INVALID_ACTION', 'Unknown action.', 'action');
@@ -169,7 +169,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     res.redirect(303, `/admin/bulk/${encodeURIComponent(jobId)}`);
   });
 
-  router.get('/bulk/:jobId', requireModerator, async (req: Request, res: Response) => {
+  router.get('/bulk/:jobId', async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const jobId = String(req.params.jobId);
     const plain = jobId.startsWith('undo-') ? jobId.slice(5) : jobId;
@@ -190,7 +190,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     res.type('html').send(renderBulkPage({ moderator: m, csrfToken: csrfTokenOf(req), section: 'bulk' }, view));
   });
 
-  router.post('/bulk/:batchId/undo', requireModerator, async (req: Request, res: Response) => {
+  router.post('/bulk/:batchId/undo', async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const batchId = String(req.params.batchId);
     if (!isUuid(batchId)) throw new AppError(404, 'NOT_FOUND', 'No such bulk action.');

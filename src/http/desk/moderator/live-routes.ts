@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../../domain/comment-fields.js';
 import { AppError } from '../../../errors.js';
 import type { LiveCommentEvent, LiveFeed } from '../../../queue/live-events.js';
@@ -11,11 +11,11 @@ import { renderCard } from './queue-page.js';
 /** How often an idle stream sends a comment line, so proxies and browsers keep it open. */
 export const HEARTBEAT_MS = 20_000;
 
-/** Both routes answer 401 when signed out: they are fetched by admin.js, never visited as pages. */
-const requireModeratorApi: RequestHandler = (_req, res, next) => {
-  if (res.locals.moderator) return next();
-  next(new AppError(401, 'SIGNED_OUT', 'Please sign in again.'));
-};
+/**
+ * The live routes' paths. Both answer 401 when signed out, never a redirect to sign in: they are
+ * fetched by admin.js, never visited as pages; the desk's door (desk-door.ts) guards them so.
+ */
+export const LIVE_PATHS = ['/live', '/cards/:id'] as const;
 
 function sseEvent(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -30,7 +30,7 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
   const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
   const router = Router();
 
-  router.get('/live', requireModeratorApi, async (req: Request, res: Response) => {
+  router.get(LIVE_PATHS[0], async (req: Request, res: Response) => {
     if (!feed) throw new AppError(503, 'LIVE_UNAVAILABLE', 'Live updates are not available.');
     let moderator = res.locals.moderator as Moderator;
     res.status(200).set({
@@ -98,7 +98,7 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
     );
   });
 
-  router.get('/cards/:id', requireModeratorApi, async (req: Request, res: Response) => {
+  router.get(LIVE_PATHS[1], async (req: Request, res: Response) => {
     const m = res.locals.moderator as Moderator;
     const id = String(req.params.id);
     const tabParam = typeof req.query.tab === 'string' ? req.query.tab : '';

@@ -18,7 +18,7 @@ import { countTabs, countView, listQueue, queueTabs, type QueueFilter, type Queu
 import type { Moderator } from '../../../store/moderators.js';
 import { listSites } from '../../../store/sites.js';
 import { renderBansPage } from './bans-page.js';
-import { actorOf, csrfTokenOf, currentModerator, requireModerator, wantsJson } from '../moderator-session.js';
+import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-session.js';
 import { renderQueuePage } from './queue-page.js';
 import { decodeCursor, encodeCursor } from '../../kit/thread-cursor.js';
 
@@ -93,7 +93,6 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     });
   };
   const router = Router();
-  router.use(requireModerator);
 
   router.get('/', async (req: Request, res: Response) => {
     const m = currentModerator(res);
