@@ -120,6 +120,12 @@ describe('source layout', () => {
     expect(unguarded).toEqual([]);
   });
 
+  it('the small request readers copied across routes are defined once, in the kit', () => {
+    const defines = /\bfunction (queryText|databaseDown|within)\b/;
+    const copies = [...sourceFiles('src'), ...sourceFiles('workers')].filter((f) => !f.startsWith(`${http}/kit/`) && defines.test(readFileSync(join(root, f), 'utf8')));
+    expect(copies).toEqual([]);
+  });
+
   it('every route file lives in a wing, not in the kit or beside app.ts', () => {
     const stray = sourceFiles(http).filter((f) => f.endsWith('-routes.ts') && (roomOf(f) === 'kit' || roomOf(f) === 'app'));
     expect(stray).toEqual([]);

@@ -63,6 +63,16 @@ export function oneQueryString(req: Request, name: string, required: boolean, ma
   return checkText(v, name, maxBytes);
 }
 
+/**
+ * A plain text value from the query for a page to show or filter by (a notice after a redirect, a
+ * filter, a cursor), trimmed; null when absent, blank, or not a single string. For values that go on
+ * to SQL in a public read, {@link oneQueryString} checks more.
+ */
+export function queryText(req: Request, name: string): string | null {
+  const v = req.query[name];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+}
+
 /** Every value of a repeatable parameter (`?page=a&page=b`), each checked as {@link oneQueryString}'s. */
 export function queryStrings(req: Request, name: string, maxBytes = MAX_QUERY_VALUE_BYTES): string[] {
   const raw = req.query[name];

@@ -21,15 +21,21 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 /**
+ * 503 DATABASE_UNAVAILABLE with Retry-After: 5, for an error `isDatabaseUnavailable` said is an
+ * outage (or one the caller knows is). `what` names what the reader cannot have for a moment.
+ */
+export function databaseDown(err: unknown, what = 'Comments'): AppError {
+  return new AppError(503, 'DATABASE_UNAVAILABLE', `${what} are briefly unavailable; please try again shortly.`, undefined, [], err, 5);
+}
+
+/**
  * The AppError a public read answers when its query failed: 503 DATABASE_UNAVAILABLE for an outage,
  * 400 INVALID_VALUE for a value Postgres refused (the edge checks should have stopped it; `field`
  * names what it was about), else the error itself (a 500 with an error id: a bug of ours).
  */
 export function toReadError(err: unknown, field?: string): unknown {
   if (err instanceof AppError) return err;
-  if (isDatabaseUnavailable(err)) {
-    return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
-  }
+  if (isDatabaseUnavailable(err)) return databaseDown(err);
   const code = (err as { code: string }).code;
   if (code.startsWith('22')) return new AppError(400, 'INVALID_VALUE', 'The request holds a value that cannot be read.', field, [], err);
   return err;

@@ -1,15 +1,7 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Queryable } from '../../store/db.js';
-
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from '../kit/within.js';
 
 /** /healthz: the process answers. /readyz: and both Postgres and Redis answer within a second. */
 export function createHealthRoutes(deps: { db: Queryable; redis: Redis }): Router {

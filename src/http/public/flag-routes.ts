@@ -11,6 +11,7 @@ import { flagComment, flagReasons, loadFlaggable, type FlagReason } from '../../
 import { toRateKeys } from '../../flood/ip-network.js';
 import { parseJson } from '../kit/body-parsers.js';
 import type { ClientAddressReader } from '../kit/client-address.js';
+import { databaseDown } from '../kit/read-errors.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 
 export interface FlagRoutesDeps {
@@ -24,10 +25,6 @@ export interface FlagRoutesDeps {
 
 /** The widget's browser key is a random token; anything longer is not one. */
 const MAX_KEY = 200;
-
-function databaseDown(err: unknown): AppError {
-  return new AppError(503, 'DATABASE_UNAVAILABLE', 'Flags are briefly unavailable; please try again shortly.', undefined, [], err, 5);
-}
 
 /**
  * The network a flag counts for, without keeping the address: an HMAC, under a secret of this
@@ -86,7 +83,7 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
       comment = await loadFlaggable(db, id);
       site = comment === null ? null : await sites.get(comment.siteId);
     } catch (err) {
-      throw databaseDown(err);
+      throw databaseDown(err, 'Flags');
     }
     if (comment === null || site === null) throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
     // As for posting a comment: browsers always send Origin cross-origin, and only the comment's own
@@ -106,7 +103,7 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
         rateLimited: address.distinct, threshold: site.settings.flagThreshold,
       });
     } catch (err) {
-      throw databaseDown(err);
+      throw databaseDown(err, 'Flags');
     }
     if (result.outcome === 'not_published') throw new AppError(404, 'NOT_FOUND', 'No such comment.', 'id');
     if (result.outcome === 'rate_limited') {

@@ -15,7 +15,7 @@ import type { Queryable } from '../../store/db.js';
 import { createThreadVersionReader } from '../../store/batched/thread-versions.js';
 import { parseCommentBody } from '../kit/body-parsers.js';
 import { oneQueryString, queryStrings } from '../kit/query-values.js';
-import { toReadError } from '../kit/read-errors.js';
+import { databaseDown, toReadError } from '../kit/read-errors.js';
 import { createClientAddressReader, type ClientAddressReader } from '../kit/client-address.js';
 import { findCharacterErrors, findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
@@ -52,10 +52,6 @@ const rateLimitWords: Record<RateLimitName, string> = {
 const MAX_COUNT_PAGES = 100;
 /** How long one process answers /api/counts from memory: a new comment is counted within this. */
 export const COUNTS_CACHE_MS = 1000;
-
-function databaseDown(err: unknown): AppError {
-  return new AppError(503, 'DATABASE_UNAVAILABLE', 'Comments are briefly unavailable; please try again shortly.', undefined, [], err, 5);
-}
 
 async function findSite(sites: SiteDirectory, id: string): Promise<Site | null> {
   try {

@@ -6,13 +6,14 @@ import type { Queryable } from '../../../store/db.js';
 import { listSites } from '../../../store/sites.js';
 import { renderAuditPage, type AuditQuery } from './audit-page.js';
 import { csrfTokenOf, currentModerator } from '../moderator-session.js';
+import { queryText } from '../../kit/query-values.js';
 
 const PAGE_SIZE = 50;
 const DAY_MS = 86_400_000;
 
-function queryText(req: Request, name: string): string {
-  const v = req.query[name];
-  return typeof v === 'string' ? v.trim() : '';
+/** The audit filters read a blank or absent value as '' (no filter). */
+function filterText(req: Request, name: string): string {
+  return queryText(req, name) ?? '';
 }
 
 /** A cursor is opaque to the browser: base64url of "created_at|id". */
@@ -59,11 +60,11 @@ export function createAuditRoutes(deps: { db: Queryable }): Router {
   router.get('/audit', async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const query: AuditQuery = {
-      actor: queryText(req, 'actor'), action: queryText(req, 'action'), site: queryText(req, 'site'), comment: queryText(req, 'comment'),
-      batch: queryText(req, 'batch'), from: queryText(req, 'from'), to: queryText(req, 'to'),
+      actor: filterText(req, 'actor'), action: filterText(req, 'action'), site: filterText(req, 'site'), comment: filterText(req, 'comment'),
+      batch: filterText(req, 'batch'), from: filterText(req, 'from'), to: filterText(req, 'to'),
     };
     const filter = readAuditFilter(query);
-    const cursorParam = queryText(req, 'cursor');
+    const cursorParam = filterText(req, 'cursor');
     const cursor = cursorParam === '' ? null : decodeAuditCursor(cursorParam);
     if (cursorParam !== '' && cursor === null) throw new AppError(400, 'INVALID_CURSOR', 'That page link is not valid.', 'cursor');
     const [page, sites, actors] = await Promise.all([listAuditEvents(db, filter, cursor, PAGE_SIZE), listSites(db), listAuditActors(db)]);

@@ -3,6 +3,7 @@ import type { Pool } from '../../../store/db.js';
 import { eraseCommenterData, exportCommenterData, normalizeEmail, previewErasure, recordCommenterExport } from '../../../store/privacy.js';
 import { listSites } from '../../../store/sites.js';
 import { csrfTokenOf, currentModerator } from '../moderator-session.js';
+import { queryText } from '../../kit/query-values.js';
 import { renderPrivacyPage, type PrivacyFormValues } from './privacy-page.js';
 
 export interface PrivacyRoutesDeps {
@@ -13,11 +14,6 @@ function formValues(req: Request): PrivacyFormValues {
   const body = (req.body as Record<string, unknown> | undefined) ?? {};
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   return { email: normalizeEmail(text(body.email)), site: text(body.site) };
-}
-
-function queryText(req: Request, name: string): string | null {
-  const v = req.query[name];
-  return typeof v === 'string' && v !== '' ? v : null;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Pool } from '../../../store/db.js';
 import { createSite, saveSite } from '../../../store/site-updates.js';
 import { listSites, loadSite } from '../../../store/sites.js';
 import { actorOf, csrfTokenOf, currentModerator } from '../moderator-session.js';
+import { queryText } from '../../kit/query-values.js';
 import type { SiteDirectory } from '../../kit/site-directory.js';
 import { renderSitePage, renderSitesPage } from './site-settings-page.js';
 
@@ -14,11 +15,6 @@ export interface SiteSettingsRoutesDeps {
   /** The API's cached sites, refreshed after every change so intake follows it at once. */
   sites: SiteDirectory;
   logger: Logger;
-}
-
-function queryText(req: Request, name: string): string | null {
-  const v = req.query[name];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
 }
 
 function formFields(req: Request): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { webhookEventTypes, type WebhookEventType } from '../../../webhooks/comm
 import { newWebhookSecret } from '../../../webhooks/webhook-signature.js';
 import { checkWebhookUrl } from '../../../webhooks/webhook-target.js';
 import { actorOf, csrfTokenOf, currentModerator } from '../moderator-session.js';
+import { queryText } from '../../kit/query-values.js';
 import { renderWebhookPage, renderWebhooksPage, type WebhookFormValues } from './webhook-pages.js';
 
 const PAGE_SIZE = 50;
@@ -42,11 +43,6 @@ function idOf(req: Request): number {
   const id = Number(req.params.id);
   if (!Number.isSafeInteger(id) || id < 1) throw new AppError(404, 'NOT_FOUND', 'No such webhook.');
   return id;
-}
-
-function queryText(req: Request, name: string): string | null {
-  const v = req.query[name];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
 }
 
 /** Webhook subscriptions and their delivery logs at /admin/webhooks: admins only. */

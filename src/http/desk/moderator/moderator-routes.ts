@@ -19,15 +19,11 @@ import type { Moderator } from '../../../store/moderators.js';
 import { listSites } from '../../../store/sites.js';
 import { renderBansPage } from './bans-page.js';
 import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-session.js';
+import { queryText } from '../../kit/query-values.js';
 import { renderQueuePage } from './queue-page.js';
 import { decodeCursor, encodeCursor } from '../../kit/thread-cursor.js';
 
 const PAGE_SIZE = 25;
-
-function queryText(req: Request, name: string): string | null {
-  const v = req.query[name];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
-}
 
 function bodyText(req: Request, name: string): string {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
