@@ -1,4 +1,3 @@
-import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -16,13 +15,10 @@ import type { Pool, Queryable } from '../store/db.js';
 import { createClientAddressReader } from './kit/client-address.js';
 import { createDeskDoor, type DashboardDeps } from './desk/desk-door.js';
 import { createDemoRoutes } from './demo/demo-routes.js';
-import { createEmbedRoutes } from './public/embed-routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
-import { createFeedRoutes } from './public/feed-routes.js';
-import { createFlagRoutes } from './public/flag-routes.js';
-import { createMailRoutes } from './mail/mail-routes.js';
+import { createMailDoor } from './mail/mail-door.js';
 import { createHealthRoutes } from './ops/health-routes.js';
-import { createPublicRoutes } from './public/public-routes.js';
+import { createPublicDoor } from './public/public-door.js';
 import type { SiteDirectory } from './kit/site-directory.js';
 import { precomputeHeaders } from './kit/static-headers.js';
 
@@ -99,43 +95,20 @@ export function createApp(deps: AppDeps): Express {
     })),
   );
 
-  // First, so every answer is counted, including errors, 404s and the CORS refusals below.
+  // First, so every answer is counted, including errors, 404s and the CORS refusals of the public door.
   if (deps.metrics) app.use(deps.metrics.http);
-  // Every /api answer depends on Origin (CORS headers for a site's origin, none or a 403 for others),
-  // also when cors() adds no headers: without Vary a shared cache could hand one origin's answer (or
-  // the no-Origin one) to another (`public, max-age` on counts and site settings invites caching).
-  app.use('/api', (_req, res, next) => {
-    res.vary('Origin');
-    next();
-  });
-  // Preflights carry no site id, so any site's origin may ask; each route then checks its own site.
-  app.use(
-    '/api',
-    cors({
-      origin: (origin, cb) => cb(null, origin !== undefined && deps.sites.isKnownOrigin(origin)),
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['Content-Type'],
-      // The widget reads Retry-After on a 429/503 to tell the reader when to try again.
-      exposedHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  // The wings, each behind its door. Their paths are disjoint; the public one comes first because
+  // every comment posted goes through it, and a router that matches nothing hands a request on only
+  // in the next turn of the event loop (setImmediate): a post must not pay such turns for the others.
   // One reader of readers' addresses for every route, so its "proxy not trusted" warning is said once.
   const clientAddress = createClientAddressReader(deps.logger);
-  app.use(createPublicRoutes({ ...deps, clientAddress }));
-  // After the public routes (no path of theirs is shared): a router none of whose routes match hands
-  // the request on only in the next turn of the event loop (setImmediate), and every comment posted
-  // would pay two such turns on its way past these.
+  app.use(createPublicDoor({ ...deps, clientAddress, replyMail: deps.replyMail ?? false }));
   if (deps.metrics) app.use(deps.metrics.routes);
   app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
-  app.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events: deps.events, clientAddress }));
   // Links in notice mails (one-click moderation, unsubscribe): no session, the signed token decides.
   if (deps.dashboard) {
-    app.use(createMailRoutes({ db: deps.db, events: deps.events, training: deps.training, logger: deps.logger }));
+    app.use(createMailDoor({ db: deps.db, events: deps.events, training: deps.training, logger: deps.logger }));
   }
-  // The widget's scripts (embed.js, count.js) and the site settings its form follows.
-  app.use(createEmbedRoutes({ sites: deps.sites, db: deps.readDb ?? deps.db, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail ?? false }));
-  app.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
   if (deps.dashboard) app.use('/admin', createDeskDoor({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue, training: deps.training, events: deps.events }));
   if (deps.demo) app.use(createDemoRoutes(deps));

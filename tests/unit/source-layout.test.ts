@@ -111,6 +111,12 @@ describe('source layout', () => {
     expect(uses('requireAdmin')).toEqual([`${http}/desk/admin/admin-door.ts`]);
   });
 
+  it('the mail wing checks the signed token at its door only, and the public wing applies CORS at its door only', () => {
+    const calling = (pattern: RegExp) => sourceFiles(http).filter((f) => pattern.test(readFileSync(join(root, f), 'utf8')));
+    expect(calling(/\breadMailToken\(/)).toEqual([`${http}/mail/mail-door.ts`]);
+    expect(calling(/\bcors\(/)).toEqual([`${http}/public/public-door.ts`]);
+  });
+
   it('every path an admin route file answers lies under one the admin door guards (ADMIN_PATHS)', () => {
     const paths = sourceFiles(`${http}/desk/admin`)
       .filter((f) => !f.endsWith('/admin-door.ts'))

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { loadMailKey, readMailToken, type ModerateToken } from '../../mail/mail-tokens.js';
+import type { ModerateToken } from '../../mail/mail-tokens.js';
 import { enqueueTrainingForChanges, type TrainingQueue } from '../../queue/training-queue.js';
 import { enqueueCommentEvents, type WebhookQueue } from '../../queue/webhook-queue.js';
 import type { Pool } from '../../store/db.js';
@@ -9,6 +9,7 @@ import { confirmReplyMailAddress, spendMailActionNonce, unsubscribeReplies } fro
 import { changeStatus, inTransaction, loadCommentSites, statusAfter, type StatusChange } from '../../store/moderation-actions.js';
 import { loadModerator, type Moderator } from '../../store/moderators.js';
 import { toChangeEvents } from '../../webhooks/comment-events.js';
+import { mailLinkOf, mailTokenOf } from './mail-link.js';
 import { renderConfirmAddress, renderMailMessage, renderModerateConfirm, renderUnsubscribeConfirm } from './mail-pages.js';
 
 export interface MailRoutesDeps {
@@ -18,13 +19,6 @@ export interface MailRoutesDeps {
   /** Teaches the spam classifier, as a decision in the dashboard does. */
   training?: TrainingQueue;
   logger: Logger;
-}
-
-const parseForm = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
-
-function tokenOf(req: Request): unknown {
-  const fromBody = (req.body as Record<string, unknown> | undefined)?.token;
-  return fromBody ?? req.query.token;
 }
 
 type Answer = { status: number; title: string; message: string };
@@ -58,27 +52,18 @@ function mayModerate(moderator: Moderator | null, siteId: string | undefined): m
 /**
  * Links in mails, for people who are not signed in: one-click moderation from held-comment notices
  * (/mail/moderate), one-click unsubscribe from reply notices (/mail/unsubscribe, RFC 8058) and the
- * confirmation of an address for reply notices (/mail/confirm, double opt-in). The
- * signed token is the whole authority; there is no session and so no CSRF token (a forged POST would
- * need the token, which is the secret).
+ * confirmation of an address for reply notices (/mail/confirm, double opt-in). Behind the mail door
+ * (mail-door.ts), which has parsed the form and checked the signed token: the whole authority.
  */
 export function createMailRoutes(deps: MailRoutesDeps): Router {
   const { db, logger } = deps;
   const router = Router();
-  let key: Promise<string> | null = null;
-  const mailKey = (): Promise<string> => {
-    key ??= loadMailKey(db).catch((err: unknown) => {
-      key = null;
-      throw err;
-    });
-    return key;
-  };
   const send = (res: Response, a: Answer, link = true): void => {
     res.status(a.status).set('Cache-Control', 'no-store').type('html')
       .send(renderMailMessage(a.title, a.message, link ? { href: '/admin', label: 'Open the queue' } : undefined));
   };
-  const readModerate = async (req: Request): Promise<ModerateToken | Answer> => {
-    const read = readMailToken(await mailKey(), tokenOf(req), Math.floor(Date.now() / 1000));
+  const readModerate = (res: Response): ModerateToken | Answer => {
+    const read = mailLinkOf(res);
     if (!read.ok) return badLink[read.reason];
     if (read.token.kind !== 'moderate') return badLink.MALFORMED;
     return read.token;
@@ -96,7 +81,7 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
   };
 
   router.get('/mail/moderate', async (req: Request, res: Response) => {
-    const token = await readModerate(req);
+    const token = readModerate(res);
     if ('status' in token) return send(res, token);
     // Who may see it first: a disabled or removed moderator, or one off the site, is shown nothing of it.
     const moderator = await loadModerator(db, token.moderatorId);
@@ -105,11 +90,11 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     if (comment === null) return send(res, { status: 404, title: 'No such comment', message: 'The comment is gone.' });
     if (!mayModerate(moderator, comment.siteId)) return send(res, notAllowed);
     res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html')
-      .send(renderModerateConfirm({ token: String(tokenOf(req)), action: token.action, comment }));
+      .send(renderModerateConfirm({ token: String(mailTokenOf(req)), action: token.action, comment }));
   });
 
-  router.post('/mail/moderate', parseForm, async (req: Request, res: Response) => {
-    const token = await readModerate(req);
+  router.post('/mail/moderate', async (req: Request, res: Response) => {
+    const token = readModerate(res);
     if ('status' in token) return send(res, token);
     const toStatus = statusAfter[token.action];
     const outcome = await inTransaction(db, async (client): Promise<Answer | StatusChange[]> => {
@@ -144,17 +129,16 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     send(res, { status: 200, title: 'Done', message: `The comment is ${toStatus}. You can undo it from the dashboard.` });
   });
 
-  router.get('/mail/unsubscribe', async (req: Request, res: Response) => {
-    const read = readMailToken(await mailKey(), tokenOf(req), Math.floor(Date.now() / 1000));
+  router.get('/mail/unsubscribe', (req: Request, res: Response) => {
+    const read = mailLinkOf(res);
     if (!read.ok || read.token.kind !== 'unsubscribe') return send(res, badLink.MALFORMED, false);
-    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(renderUnsubscribeConfirm(String(tokenOf(req))));
+    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(renderUnsubscribeConfirm(String(mailTokenOf(req))));
   });
 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL in List-Unsubscribe (token in
-  // the query), without cookies; our own confirmation page posts the same. Idempotent.
-  router.post('/mail/unsubscribe', parseForm, async (req: Request, res: Response) => {
-    const token = typeof req.query.token === 'string' ? req.query.token : tokenOf(req);
-    const read = readMailToken(await mailKey(), token, Math.floor(Date.now() / 1000));
+  // the query, which the door reads first here), without cookies; our own confirmation page posts the same. Idempotent.
+  router.post('/mail/unsubscribe', async (_req: Request, res: Response) => {
+    const read = mailLinkOf(res);
     if (!read.ok || read.token.kind !== 'unsubscribe') return send(res, badLink.MALFORMED, false);
     await unsubscribeReplies(db, read.token.commentId);
     send(res, { status: 200, title: 'Unsubscribed', message: 'You will get no more mail about replies to this comment.' }, false);
@@ -162,21 +146,21 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
 
   // Double opt-in. GET only shows the button (mail scanners open every link); POST confirms, and a
   // second POST of the same link answers the same (idempotent) until the link expires.
-  const readConfirm = async (req: Request): Promise<{ siteId: string; nonce: string } | Answer> => {
-    const read = readMailToken(await mailKey(), tokenOf(req), Math.floor(Date.now() / 1000));
+  const readConfirm = (res: Response): { siteId: string; nonce: string } | Answer => {
+    const read = mailLinkOf(res);
     if (!read.ok) return { ...badLink[read.reason], message: 'Reply notices start once an address is confirmed from a recent mail.' };
     if (read.token.kind !== 'confirm') return { ...badLink.MALFORMED, message: 'Reply notices start once an address is confirmed from a recent mail.' };
     return read.token;
   };
 
   router.get('/mail/confirm', async (req: Request, res: Response) => {
-    const token = await readConfirm(req);
+    const token = readConfirm(res);
     if ('status' in token) return send(res, token, false);
-    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(renderConfirmAddress(String(tokenOf(req))));
+    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(renderConfirmAddress(String(mailTokenOf(req))));
   });
 
-  router.post('/mail/confirm', parseForm, async (req: Request, res: Response) => {
-    const token = await readConfirm(req);
+  router.post('/mail/confirm', async (req: Request, res: Response) => {
+    const token = readConfirm(res);
     if ('status' in token) return send(res, token, false);
     const outcome = await confirmReplyMailAddress(db, token.siteId, token.nonce);
     if (outcome === null) return send(res, { status: 404, title: 'Nothing to confirm', message: 'This address is no longer on record.' }, false);
