@@ -4,7 +4,7 @@ import { toOrigin } from './domain/site-settings.js';
 import type { Queryable } from './store/db.js';
 import { insertSite } from './store/sites.js';
 
-/** The port of the demo "customer" page `npm start` serves next to the API (src/api/demo-host-page.ts). */
+/** The port of the demo "customer" page `npm start` serves next to the API (src/http/demo/demo-host-page.ts). */
 export function demoHostPort(port: number): number {
   return port + 1;
 }

@@ -48,7 +48,7 @@ const columns = [
   ['received_at', 'timestamptz'], ['edited_at', 'timestamptz'],
 ] as const;
 
-// One statement per batch whatever its size (src/store/unnest-insert.ts).
+// One statement per batch whatever its size (src/store/batched/unnest-insert.ts).
 const insertSql = unnestInsertSql('comments', columns);
 
 function toParams(rows: ImportRow[]): (string | null)[][] {

@@ -7,7 +7,7 @@ import { startPipeline, type TestPipeline } from '../support/pipeline.js';
 import type { TestDatabase } from '../support/test-db.js';
 
 /*
- * The API keeps rendered thread pages in memory (src/api/thread-cache.ts). These tests read a thread
+ * The API keeps rendered thread pages in memory (src/http/public/thread-cache.ts). These tests read a thread
  * so its pages are cached, change it every way the service can, and read again at once, with no
  * waiting or polling: the change must be there on the very next read, long before the cache's
  * time-to-live would have expired it.

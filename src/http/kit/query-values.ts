@@ -5,7 +5,7 @@ import { AppError } from '../../errors.js';
 /*
  * Query and path values of the public reads, narrowed before anything reaches SQL. Postgres refuses a
  * NUL in text outright, and a refused value in a read that shares its statement with other readers'
- * (src/store/thread-versions.ts) would fail them all; a 400 naming the field here costs nobody else.
+ * (src/store/batched/thread-versions.ts) would fail them all; a 400 naming the field here costs nobody else.
  */
 
 // C0 and C1 controls (NUL included) and unpaired surrogates: nothing a page id, site id or cursor holds.

@@ -33,7 +33,7 @@ function recordHeaderCalls(middleware: RequestHandler): HeaderCall[] | null {
 
 /**
  * A middleware that does nothing but set the same headers on every response (helmet, with the policy
- * of src/api/app.ts), turned into one function that sets them, in the same order, from a list made
+ * of src/http/app.ts), turned into one function that sets them, in the same order, from a list made
  * once. Helmet runs a chain of a dozen middlewares per request to set what never changes; on the
  * comment intake path that chain cost about as much as the whole intake guard. A middleware that reads
  * the request, touches the response otherwise, calls next late or with an error, or sets different

@@ -19,7 +19,7 @@ export const DEFAULT_WIDGET_DIR = join(projectRoot, 'dist', 'widget');
 
 /**
  * The flag endpoint the widget's Report button posts `{reason, key}` to (`{id}` = comment id),
- * relative to the API (src/api/flag-routes.ts). Null would hide the Report button.
+ * relative to the API (src/http/public/flag-routes.ts). Null would hide the Report button.
  */
 export const FLAG_URL_TEMPLATE: string | null = 'api/comments/{id}/flag';
 

@@ -19,7 +19,7 @@ export interface FlagRoutesDeps {
   sites: SiteDirectory;
   /** Comment events: a comment the flags sent back to the queue is announced (comment.held); left out, nothing is. */
   events?: WebhookQueue;
-  /** Reads the reader's address (src/api/client-address.ts); left out, Express' req.ip as it is, taken as distinct. */
+  /** Reads the reader's address (src/http/kit/client-address.ts); left out, Express' req.ip as it is, taken as distinct. */
   clientAddress?: ClientAddressReader;
 }
 

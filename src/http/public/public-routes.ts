@@ -41,7 +41,7 @@ export interface PublicRoutesDeps {
   formTokens?: FormTokens;
   /** Records which tokens were used (src/flood/used-form-tokens.ts); left out, a token may be used again. */
   usedFormTokens?: UsedFormTokens;
-  /** Reads the reader's address (src/api/client-address.ts); left out, one of this router's own. */
+  /** Reads the reader's address (src/http/kit/client-address.ts); left out, one of this router's own. */
   clientAddress?: ClientAddressReader;
 }
 
@@ -82,7 +82,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const { db, queue, sites, publicUrl, enqueueTimeoutMs } = deps;
   const readDb = deps.readDb ?? db;
   const clientAddress = deps.clientAddress ?? createClientAddressReader(deps.logger);
-  // Rendered answers kept in memory (src/api/thread-cache.ts): thread pages are checked against the
+  // Rendered answers kept in memory (src/http/public/thread-cache.ts): thread pages are checked against the
   // thread's version on every request; counts, public for 30 s anyway, are kept for a second.
   const threadAnswers = createThreadCache();
   const readThreadVersion = createThreadVersionReader(readDb);
@@ -192,7 +192,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (site === null) throw new AppError(404, 'UNKNOWN_SITE', 'No such site.', 'site');
     assertOriginAllowed(req, site, 'shown');
     // The version first, then the comments: a cached page is then never older than the version it is
-    // kept under, and a request that reads a newer version renders afresh (src/api/thread-cache.ts).
+    // kept under, and a request that reads a newer version renders afresh (src/http/public/thread-cache.ts).
     let thread;
     try {
       thread = await readThreadVersion({ siteId, page });

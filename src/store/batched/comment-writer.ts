@@ -43,7 +43,7 @@ const columns = [
   ['referrer', 'text'], ['idempotency_key', 'text'], ['received_at', 'timestamptz'],
 ] as const;
 
-// One statement per batch whatever its size (src/store/unnest-insert.ts).
+// One statement per batch whatever its size (src/store/batched/unnest-insert.ts).
 const insertSql = unnestInsertSql('comments', columns);
 
 function toParams(batch: NewComment[]): (string | null)[][] {
