@@ -397,7 +397,7 @@ async function main(): Promise<void> {
     const first = await httpLoad('thread first page', { url: base, connections: 10, seconds: READ_SECONDS });
     const deep = await httpLoad('thread deep page', { url: deepUrl, connections: 10, seconds: READ_SECONDS });
     const counts = await httpLoad('counts, 50 pages', { url: countsUrl, connections: 10, seconds: READ_SECONDS });
-    // The API keeps rendered pages until the thread's version moves (src/api/thread-cache.ts), so the
+    // The API keeps rendered pages until the thread's version moves (src/http/public/thread-cache.ts), so the
     // figures above are mostly answers from memory. A thread on a breaking story changes all the time:
     // here 20 times a second, each change making the next read of every page of it render afresh.
     const hotThread = [load.site, load.bigThreadPage];

@@ -1,10 +1,10 @@
-import { DEMO_SITE_ID } from './api/demo-page.js';
+import { DEMO_SITE_ID } from './http/demo/demo-page.js';
 import { newSiteSettings } from './domain/site-form.js';
 import { toOrigin } from './domain/site-settings.js';
 import type { Queryable } from './store/db.js';
 import { insertSite } from './store/sites.js';
 
-/** The port of the demo "customer" page `npm start` serves next to the API (src/api/demo-host-page.ts). */
+/** The port of the demo "customer" page `npm start` serves next to the API (src/http/demo/demo-host-page.ts). */
 export function demoHostPort(port: number): number {
   return port + 1;
 }

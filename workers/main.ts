@@ -9,7 +9,7 @@ import { createEmailQueue, scheduleDigests } from '../src/queue/email-queue.js';
 import { createWebhookQueue } from '../src/queue/webhook-queue.js';
 import { createSmtpMailer } from '../src/mail/mailer.js';
 import { createWorkerRedis } from '../src/redis.js';
-import { createCommentWriter } from '../src/store/comment-writer.js';
+import { createCommentWriter } from '../src/store/batched/comment-writer.js';
 import { createPool } from '../src/store/db.js';
 import { createAkismetClient } from '../src/akismet/akismet-client.js';
 import { createAkismetQueue } from '../src/queue/akismet-queue.js';

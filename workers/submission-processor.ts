@@ -20,9 +20,9 @@ import type { WebhookQueue } from '../src/queue/webhook-queue.js';
 import { insertReplySubscription } from '../src/store/mail-notices.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
 import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
-import { loadCheckFacts } from '../src/store/check-facts.js';
+import { loadCheckFacts } from '../src/store/batched/check-facts.js';
 import { isLocalAddress, toCanonicalIp } from '../src/flood/ip-network.js';
-import type { CommentWriter } from '../src/store/comment-writer.js';
+import type { CommentWriter } from '../src/store/batched/comment-writer.js';
 import type { Queryable } from '../src/store/db.js';
 import { isDataError } from '../src/store/pg-errors.js';
 

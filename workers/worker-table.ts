@@ -11,7 +11,7 @@ import { MAINTENANCE_QUEUE } from '../src/queue/maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
 import { TRAINING_QUEUE, type TrainingQueue } from '../src/queue/training-queue.js';
 import { WEBHOOK_QUEUE, type WebhookQueue } from '../src/queue/webhook-queue.js';
-import type { CommentWriter } from '../src/store/comment-writer.js';
+import type { CommentWriter } from '../src/store/batched/comment-writer.js';
 import type { Pool } from '../src/store/db.js';
 import { createAkismetProcessor } from './akismet-processor.js';
 import { createBulkProcessor } from './bulk-processor.js';

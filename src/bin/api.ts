@@ -1,12 +1,13 @@
 import { once } from 'node:events';
-import { createApp } from '../api/app.js';
-import { trackInFlight } from '../api/http-drain.js';
-import { createSiteDirectory } from '../api/site-directory.js';
+import { createApp } from '../http/app.js';
+import { trackInFlight } from '../http/kit/http-drain.js';
+import { createSiteDirectory } from '../http/kit/site-directory.js';
 import { createLogger } from '../logger.js';
 import { createApiMetrics } from '../metrics/api-metrics.js';
 import { createBulkQueue } from '../queue/bulk-queue.js';
 import { createMaintenanceQueue } from '../queue/maintenance-queue.js';
 import { createTrainingQueue } from '../queue/training-queue.js';
+import { createWebhookQueue } from '../queue/webhook-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createProducerRedis } from '../redis.js';
@@ -28,12 +29,15 @@ const readPool = config.DATABASE_READ_URL
 const redis = createProducerRedis(config.REDIS_URL);
 const queue = createSubmissionsQueue(redis, config.QUEUE_PREFIX);
 const bulkQueue = createBulkQueue(redis, config.QUEUE_PREFIX);
-// Read only here: their depths for /metrics and the admins' queue board.
+// People's decisions (desk, mail links) are learned from through it; its depth is on /metrics and the admins' queue board.
 const trainingQueue = createTrainingQueue(redis, config.QUEUE_PREFIX);
+// Read only here: its depth for /metrics and the admins' queue board.
 const maintenanceQueue = createMaintenanceQueue(redis, config.QUEUE_PREFIX);
 const queues = [queue, bulkQueue, trainingQueue, maintenanceQueue];
+// Comment events (webhooks, reply mails) from the desk, mail links and readers' flags.
+const eventsQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
-for (const q of queues) q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
+for (const q of [...queues, eventsQueue]) q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
 const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
 const sites = createSiteDirectory(pool, { refreshMs: 5000, missRefreshMs: 1000 });
 try {
@@ -67,7 +71,7 @@ const intakeGuard = createIntakeGuard({
   },
 });
 const app = createApp({
-  db: pool, readDb: readPool, redis, queue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+  db: pool, readDb: readPool, redis, queue, training: trainingQueue, events: eventsQueue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
   trustProxy: config.TRUST_PROXY, demo: config.DEMO, formTokens, usedFormTokens, intakeGuard, replyMail: config.SMTP_URL !== undefined,
   dashboard: {
     redis, prefix: config.QUEUE_PREFIX, sessionSecret, idleMinutes: config.SESSION_IDLE_MINUTES,
@@ -116,6 +120,7 @@ async function shutdown(signal: string): Promise<void> {
   await bulkQueue.close();
   await trainingQueue.close();
   await maintenanceQueue.close();
+  await eventsQueue.close();
   redis.disconnect();
   step = 'closing the Postgres pool';
   await pool.end();

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../logger.js';
-import { startDemoHostServer } from '../api/demo-host-page.js';
+import { startDemoHostServer } from '../http/demo/demo-host-page.js';
 import { demoHostPort, demoHostUrl, ensureDemoSite } from '../demo-site.js';
 import { createPool } from '../store/db.js';
 import { prepareDatabase } from '../store/migrate.js';

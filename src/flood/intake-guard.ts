@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SiteSettings } from '../domain/site-settings.js';
-import { createBatcher } from '../store/batcher.js';
+import { createBatcher } from '../store/batched/batcher.js';
 import { isLocalAddress, toRateKeys } from './ip-network.js';
 
 /*

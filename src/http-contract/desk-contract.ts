@@ -22,7 +22,7 @@ export type DeskStatusAction = 'approve' | 'reject' | 'spam' | 'not_spam' | 'del
 /** The queue's tabs (src/store/moderation-queue.ts QueueTab); "reported" lists pending comments with flags. */
 export type DeskTab = 'pending' | 'reported' | 'spam' | 'approved' | 'rejected';
 
-/** Every refusal, from any route (src/api/error-handler.ts): a stable code and a message for people. */
+/** Every refusal, from any route (src/http/error-handler.ts): a stable code and a message for people. */
 export interface DeskErrorAnswer {
   error: { code: string; message: string; field?: string; errors?: unknown };
 }

@@ -1,6 +1,6 @@
 import type { CommentStatus, Verdict } from '../moderation/verdict.js';
 import type { Queryable } from '../store/db.js';
-import { toColumnArrays, unnestInsertSql } from '../store/unnest-insert.js';
+import { toColumnArrays, unnestInsertSql } from '../store/batched/unnest-insert.js';
 
 /*
  * The imports' SQL: pages found or created by identifier, comments inserted in batches with
@@ -50,7 +50,7 @@ const columns = [
   ['received_at', 'timestamptz'], ['edited_at', 'timestamptz'],
 ] as const;
 
-// One statement per batch whatever its size (src/store/unnest-insert.ts).
+// One statement per batch whatever its size (src/store/batched/unnest-insert.ts).
 const insertSql = unnestInsertSql('comments', columns);
 
 function toParams(rows: ImportRow[]): (string | null)[][] {

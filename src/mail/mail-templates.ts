@@ -1,4 +1,4 @@
-import { html } from '../api/html.js';
+import { html } from '../html/html.js';
 import { toHeaderText } from './mailer.js';
 
 /*

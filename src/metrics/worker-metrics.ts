@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Job } from 'bullmq';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import type { CommentWriter } from '../store/comment-writer.js';
+import type { CommentWriter } from '../store/batched/comment-writer.js';
 import type { Pool } from '../store/db.js';
 import { hasBearer } from './metrics-routes.js';
 import { registerPoolGauges } from './pool-gauges.js';

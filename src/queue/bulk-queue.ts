@@ -71,7 +71,7 @@ export type BulkQueue = Queue<BulkJobData, BulkResult, BulkJobName>;
  * Retries cover Postgres or Redis going away mid-job: every chunk commits on its own and the resume
  * point is saved after it, so a retry continues where the last attempt stopped. Finished jobs stay a
  * day so the progress page (and its Undo button) still reads after a coffee break; failed ones a
- * month, for inspection. After that the audit log still answers (see src/api/bulk-routes.ts).
+ * month, for inspection. After that the audit log still answers (see src/http/desk/moderator/bulk-routes.ts).
  */
 export const bulkJobOptions: JobsOptions = {
   attempts: 8,

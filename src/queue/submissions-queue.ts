@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Submission } from '../domain/submission.js';
-import { createBatcher, type Batcher } from '../store/batcher.js';
+import { createBatcher, type Batcher } from '../store/batched/batcher.js';
 import { RETRY_JITTER } from './retry-jitter.js';
 
 /** The queue between the API and the workers: one job per reader submission, its id the comment id. */

@@ -51,7 +51,7 @@ export async function banAuthor(
   );
   let rejected: StatusChange[] = [];
   if (q.rejectPending) {
-    // The same matching as the worker's ban lookup (src/store/check-facts.ts).
+    // The same matching as the worker's ban lookup (src/store/batched/check-facts.ts).
     const match = {
       email: 'author_email = $2',
       ip: 'ip <<= $2::inet',

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 /** Browser tests wait on a real worker and a real Chromium; generous, but failures still come in time. */
 export const E2E_TIMEOUT_MS = 60_000;
 
-/** The demo article's site and page, as src/api/demo-page.ts serves them. */
+/** The demo article's site and page, as src/http/demo/demo-page.ts serves them. */
 export const DEMO_SITE = 'demo';
 export const DEMO_PAGE = 'demo-article';
 

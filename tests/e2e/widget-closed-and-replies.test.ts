@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PAGE_ID } from '../../src/api/demo-page.js';
+import { DEMO_PAGE_ID } from '../../src/http/demo/demo-page.js';
 import { seedThread as seedComments } from '../support/seed-thread.js';
 import { SITE, WIDGET_TIMEOUT_MS, openPage, serveHostPage, startWidgetEnv, type Visit, type WidgetEnv } from './widget-env.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSiteCommand } from '../../src/cli/site-commands.js';
 import { ensureDemoSite } from '../../src/demo-site.js';
-import { DEMO_SITE_ID } from '../../src/api/demo-page.js';
+import { DEMO_SITE_ID } from '../../src/http/demo/demo-page.js';
 import { banAuthor, toBanValue } from '../../src/store/author-rules.js';
 import { loadSite } from '../../src/store/sites.js';
 import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintCommentId, type Submission } from '../../src/domain/submission.js';
-import { createThreadVersionReader } from '../../src/store/thread-versions.js';
+import { createThreadVersionReader } from '../../src/store/batched/thread-versions.js';
 import { distinctComment, seconds, tally, waitAllStored } from '../support/fault-load.js';
 import { addSite, postJson, waitFor } from '../support/harness.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BulkView } from '../../src/api/bulk-page.js';
+import type { BulkView } from '../../src/http/desk/moderator/bulk-page.js';
 import { createLogger } from '../../src/logger.js';
 import type { BulkActionData, BulkJobData, BulkJobName, BulkProgress, BulkResult } from '../../src/queue/bulk-queue.js';
 import { countBulkFilter } from '../../src/store/bulk-batches.js';

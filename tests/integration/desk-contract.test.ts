@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDesk } from '../../scripts/build-widget.mjs';
-import { createDeskScriptRoute } from '../../src/api/desk-script-route.js';
+import { createDeskScriptRoute } from '../../src/http/desk/desk-script-route.js';
 import type {
   BulkProgressAnswer, BulkStartAnswer, DeskBulkState, DeskCommentStatus, DeskLiveEvents, DeskStatusAction, StatusChangeAnswer, UndoAnswer,
 } from '../../src/http-contract/desk-contract.js';

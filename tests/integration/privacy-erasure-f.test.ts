@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BulkView } from '../../src/api/bulk-page.js';
+import type { BulkView } from '../../src/http/desk/moderator/bulk-page.js';
 import { runPrivacyCommand } from '../../src/cli/privacy-commands.js';
 import { createEmailQueue, EMAIL_QUEUE } from '../../src/queue/email-queue.js';
 import { createWorkerRedis } from '../../src/redis.js';

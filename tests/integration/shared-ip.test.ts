@@ -7,7 +7,7 @@ import type { Job } from 'bullmq';
 import express from 'express';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientAddressReader } from '../../src/api/client-address.js';
+import { createClientAddressReader } from '../../src/http/kit/client-address.js';
 import { createLogger } from '../../src/logger.js';
 import type { TrainingJob } from '../../src/queue/training-queue.js';
 import { changeStatus } from '../../src/store/moderation-actions.js';

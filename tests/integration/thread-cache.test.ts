@@ -1,13 +1,13 @@
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COUNTS_CACHE_MS } from '../../src/api/public-routes.js';
+import { COUNTS_CACHE_MS } from '../../src/http/public/public-routes.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { addSite, postJson, waitFor, waitForStored, type TestApi } from '../support/harness.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';
 import type { TestDatabase } from '../support/test-db.js';
 
 /*
- * The API keeps rendered thread pages in memory (src/api/thread-cache.ts). These tests read a thread
+ * The API keeps rendered thread pages in memory (src/http/public/thread-cache.ts). These tests read a thread
  * so its pages are cached, change it every way the service can, and read again at once, with no
  * waiting or polling: the change must be there on the very next read, long before the cache's
  * time-to-live would have expired it.

@@ -15,7 +15,7 @@ import { createLivePublisher } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createTrainingQueue } from '../../src/queue/training-queue.js';
 import { createWebhookQueue } from '../../src/queue/webhook-queue.js';
-import { createCommentWriter } from '../../src/store/comment-writer.js';
+import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import { createOutageRecovery } from '../../workers/outage-recovery.js';
 import { runWorkers } from '../../workers/run-workers.js';
 import { workerTable, type WorkerSpec, type WorkerTableDeps } from '../../workers/worker-table.js';

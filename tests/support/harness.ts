@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { Worker, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createApp } from '../../src/api/app.js';
-import { createSiteDirectory, type SiteDirectory } from '../../src/api/site-directory.js';
+import { createApp } from '../../src/http/app.js';
+import { createSiteDirectory, type SiteDirectory } from '../../src/http/kit/site-directory.js';
 import type { SiteSettingsInput } from '../../src/domain/site-settings.js';
 import { createLogger } from '../../src/logger.js';
 import { projectRoot } from '../../src/paths.js';
@@ -15,7 +15,7 @@ import { BULK_QUEUE, createBulkQueue, type BulkQueue } from '../../src/queue/bul
 import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
-import { createCommentWriter } from '../../src/store/comment-writer.js';
+import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import type { Pool } from '../../src/store/db.js';
 import { insertSite } from '../../src/store/sites.js';
 import { createBulkProcessor } from '../../workers/bulk-processor.js';
@@ -23,6 +23,7 @@ import { createEmailProcessor } from '../../workers/email-processor.js';
 import { createWebhookProcessor } from '../../workers/webhook-processor.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/mailer.js';
 import { createEmailQueue, EMAIL_QUEUE, scheduleDigests, type EmailQueue } from '../../src/queue/email-queue.js';
+import { createTrainingQueue } from '../../src/queue/training-queue.js';
 import { createWebhookQueue, WEBHOOK_QUEUE } from '../../src/queue/webhook-queue.js';
 import { createSubmissionProcessor, type SubmissionProcessorDeps } from '../../workers/submission-processor.js';
 import { createFormTokens } from '../../src/flood/form-token.js';
@@ -75,6 +76,9 @@ export async function startApi(opts: {
   const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const queue = createSubmissionsQueue(redis, opts.prefix);
   const bulkQueue = createBulkQueue(redis, opts.prefix);
+  // As src/bin/api.ts: the entry makes every queue the app uses, and closes them.
+  const training = createTrainingQueue(redis, opts.prefix);
+  const events = createWebhookQueue(redis, opts.prefix);
   const sites = createSiteDirectory(opts.pool, { refreshMs: 60_000, missRefreshMs: 0 });
   const liveFeed = createLiveFeed({ connect: () => createSubscriberRedis(opts.redisUrl ?? TEST_REDIS_URL), prefix: opts.prefix });
   // Listen first: the app needs its own address as its public URL.
@@ -83,7 +87,7 @@ export async function startApi(opts: {
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = createApp({
-    db: opts.pool, redis, queue, sites, logger, publicUrl: url,
+    db: opts.pool, redis, queue, training, events, sites, logger, publicUrl: url,
     enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000, trustProxy: opts.trustProxy ?? '', demo: true,
     formTokens: opts.formTokenSecret === undefined ? undefined : createFormTokens(opts.formTokenSecret),
     usedFormTokens: opts.formTokenSecret === undefined ? undefined : createUsedFormTokens({ redis, prefix: opts.prefix, logger }),
@@ -109,6 +113,8 @@ export async function startApi(opts: {
       await liveFeed.close();
       await queue.close().catch(() => {});
       await bulkQueue.close().catch(() => {});
+      await training.close().catch(() => {});
+      await events.close().catch(() => {});
       redis.disconnect();
     },
   };

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createBatcher } from '../../src/store/batcher.js';
+import { createBatcher } from '../../src/store/batched/batcher.js';
 
 /** A flush that records each batch and answers each item with its double. */
 function recordingFlush(): { batches: number[][]; flush: (items: number[]) => Promise<number[]> } {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readCommentInput, sameSiteUrl, type CommentInput } from '../../src/api/comment-input.js';
+import { readCommentInput, sameSiteUrl, type CommentInput } from '../../src/http/public/comment-input.js';
 import { AppError } from '../../src/errors.js';
 import { toSiteSettings, type Site } from '../../src/domain/site-settings.js';
 import { PARENT_ID } from './support/check-context.js';

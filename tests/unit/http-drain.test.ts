@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { trackInFlight } from '../../src/api/http-drain.js';
+import { trackInFlight } from '../../src/http/kit/http-drain.js';
 
 // The API's stop waits for exactly the requests it is answering, then closes keep-alive sockets.
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { isDatabaseUnavailable, toReadError } from '../../src/api/read-errors.js';
+import { isDatabaseUnavailable, toReadError } from '../../src/http/kit/read-errors.js';
 
 const pgError = (code: string): Error => Object.assign(new Error(`pg ${code}`), { code });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findControlCharacterField } from '../../src/api/dashboard-input.js';
-import { toSameOriginPath } from '../../src/api/same-origin-path.js';
+import { findControlCharacterField } from '../../src/http/desk/dashboard-input.js';
+import { toSameOriginPath } from '../../src/http/kit/same-origin-path.js';
 
 describe('toSameOriginPath', () => {
   it.each([

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { describe, expect, it } from 'vitest';
-import { precomputeHeaders } from '../../src/api/static-headers.js';
+import { precomputeHeaders } from '../../src/http/kit/static-headers.js';
 
 /** The headers (names as written, in order, and values) a middleware leaves on a fresh response. */
 function headersAfter(middleware: RequestHandler): { names: string[]; values: Record<string, unknown>; nexted: boolean } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createThreadCache, type RenderedAnswer, type ThreadCacheOptions } from '../../src/api/thread-cache.js';
+import { createThreadCache, type RenderedAnswer, type ThreadCacheOptions } from '../../src/http/public/thread-cache.js';
 
 /** A cache on a hand-moved clock, and a render that counts its calls and answers `text`. */
 function setUp(opts: Omit<ThreadCacheOptions, 'now'> = {}) {

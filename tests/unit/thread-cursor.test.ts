@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../src/api/thread-cursor.js';
+import { decodeCursor, encodeCursor } from '../../src/http/kit/thread-cursor.js';
 
 const id = '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b';
 const b64 = (text: string): string => Buffer.from(text).toString('base64url');

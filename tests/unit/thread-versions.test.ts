@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/store/db.js';
-import { createThreadVersionReader } from '../../src/store/thread-versions.js';
+import { createThreadVersionReader } from '../../src/store/batched/thread-versions.js';
 
 /**
  * A stand-in for Postgres that knows some pages (site/page → [id, version, count]), answers the

@@ -3,7 +3,7 @@ import { toDeskTab } from './desk-rules';
 
 /**
  * The parts of a queue page the script works on, found once. The server renders them
- * (src/api/queue-page.ts); their ids and classes are the other half of the contract:
+ * (src/http/desk/moderator/queue-page.ts); their ids and classes are the other half of the contract:
  *   meta[name=csrf-token]                     the session's CSRF token, sent with every post
  *   #rd-cards[data-tab]                       the list of cards, and which tab it shows
  *   article.rd-card#card-<id>[data-id]        one comment; `.rd-author b` is its author's name

@@ -12,7 +12,7 @@ export function isTyping(el: EventTarget | null): boolean {
 }
 
 /**
- * The desk's keys (the dialog lists them: src/api/queue-page.ts): j/k move, a/r/s act, x ticks,
+ * The desk's keys (the dialog lists them: src/http/desk/moderator/queue-page.ts): j/k move, a/r/s act, x ticks,
  * u undoes, / searches, ? shows the keys, Esc closes the dialog or leaves the search box. Keys with
  * Ctrl, Cmd or Alt, and keys another handler took, are the browser's.
  */

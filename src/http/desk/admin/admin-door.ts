@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { SubmissionsQueue } from '../../../queue/submissions-queue.js';
+import type { Pool } from '../../../store/db.js';
+import type { SiteDirectory } from '../../kit/site-directory.js';
+import { requireAdmin } from '../moderator-session.js';
+import { createAuditRoutes } from './audit-routes.js';
+import { createFailedJobsRoutes } from './failed-jobs-routes.js';
+import { createPrivacyRoutes } from './privacy-routes.js';
+import { createQueueBoard } from './queue-board.js';
+import { createSiteSettingsRoutes } from './site-settings-routes.js';
+import { createWebhookRoutes } from './webhook-routes.js';
+
+/**
+ * The admins' rooms of the desk. requireAdmin is applied here, once, on each of these paths (and
+ * everything below them): a route added under one of them is admins-only without saying so, and a
+ * new admin page adds its path here. A signed-in moderator who is not an admin gets 403 ADMIN_ONLY on
+ * all of them, also on a path below them that no route answers (it would otherwise be a 404).
+ */
+export const ADMIN_PATHS = ['/audit', '/sites', '/privacy', '/webhooks', '/failed', '/queues'] as const;
+
+export interface AdminDoorDeps {
+  db: Pool;
+  logger: Logger;
+  /** The API's cached sites, refreshed when an admin changes a site. */
+  sites: SiteDirectory;
+  /** For the Failed jobs page; left out, that page answers 503. */
+  submissionsQueue?: SubmissionsQueue;
+  /** Queues the BullMQ board (/admin/queues) shows. */
+  boardQueues: readonly Queue[];
+  /** The queues' Redis and prefix: erasure removes a commenter's queued jobs too (privacy-routes.ts). */
+  queues: { redis: Redis; prefix: string };
+}
+
+/** Mounted by the desk's door behind its session, CSRF and requireModerator (desk-door.ts). */
+export function createAdminDoor(deps: AdminDoorDeps): Router {
+  const router = Router();
+  router.use([...ADMIN_PATHS], requireAdmin);
+  router.use(createAuditRoutes({ db: deps.db }));
+  router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
+  router.use(createPrivacyRoutes({ db: deps.db, queues: deps.queues }));
+  router.use(createWebhookRoutes({ db: deps.db }));
+  router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));
+  router.use('/queues', createQueueBoard(deps.boardQueues));
+  return router;
+}

@@ -1,0 +1,120 @@
+import { Router } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createSessionMiddleware } from '../../auth/session.js';
+import { createSignInCsrf } from '../../auth/sign-in-csrf.js';
+import { createSignInThrottle } from '../../auth/sign-in-throttle.js';
+import type { BulkQueue } from '../../queue/bulk-queue.js';
+import type { Queue } from 'bullmq';
+import type { LiveFeed } from '../../queue/live-events.js';
+import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
+import { createSurgeReader } from '../../flood/surge-state.js';
+import type { TrainingQueue } from '../../queue/training-queue.js';
+import type { WebhookQueue } from '../../queue/webhook-queue.js';
+import type { Pool } from '../../store/db.js';
+import { createAdminDoor } from './admin/admin-door.js';
+import { createBulkRoutes } from './moderator/bulk-routes.js';
+import { rejectControlCharacters } from './dashboard-input.js';
+import { createLiveRoutes, LIVE_PATHS } from './moderator/live-routes.js';
+import { createModeratorRoutes, parseDashboardBody } from './moderator/moderator-routes.js';
+import { createPageTitleRoutes } from './moderator/page-title-routes.js';
+import { loadSignedInModerator, requireCsrf, requireModerator, requireModeratorApi } from './moderator-session.js';
+import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
+import { createSignInRoutes } from './sign-in-routes.js';
+import type { SiteDirectory } from '../kit/site-directory.js';
+
+export interface DashboardDeps {
+  db: Pool;
+  /** Sessions, sign-in throttling and live updates live here. */
+  redis: Redis;
+  /** Redis key prefix (QUEUE_PREFIX), so installs and test runs sharing a Redis stay apart. */
+  prefix: string;
+  sessionSecret: string;
+  idleMinutes: number;
+  /** Secure cookies: true when readers reach the service over https. */
+  secureCookies: boolean;
+  logger: Logger;
+  /** The API's cached sites, refreshed when an admin changes a site. */
+  sites: SiteDirectory;
+  /** The process's live-queue subscription (GET /admin/live); left out, live updates answer 503. */
+  liveFeed?: LiveFeed;
+  /** The bulk-actions queue (POST /admin/bulk); left out, bulk actions answer 503. */
+  bulkQueue?: BulkQueue;
+  /** The submissions queue, for the admins' Failed jobs page; left out, that page answers 503. */
+  submissionsQueue?: SubmissionsQueue;
+  /** Moderators' decisions train the spam classifier through this queue; left out, they do not. */
+  training?: TrainingQueue;
+  /** Moderators' decisions are announced (webhooks, reply mails) through this queue; left out, they are not. */
+  events?: WebhookQueue;
+  /** Queues the admins' BullMQ board (/admin/queues) shows; left out, the submissions and bulk queues. */
+  boardQueues?: readonly Queue[];
+}
+
+/**
+ * The desk's door: the moderators' dashboard at /admin. Its guard is applied here, once, in this
+ * order, and no route behind it repeats it; the order is the point, so each step says why it stands
+ * where it does.
+ */
+export function createDeskDoor(deps: DashboardDeps): Router {
+  const router = Router();
+  // 1. Headers for every desk answer, signed in or not: a Content-Security-Policy that lets the
+  //    dashboard's own script (and nothing else) run, and no caching of pages that show reader data.
+  router.use(
+    helmet.contentSecurityPolicy({
+      useDefaults: false,
+      directives: {
+        'default-src': ["'none'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+        'base-uri': ["'none'"],
+        'frame-ancestors': ["'none'"],
+      },
+    }),
+  );
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  // 2. Bodies, before anything reads one: CSRF (step 4) finds its token in the form body.
+  router.use(...parseDashboardBody);
+  router.use(rejectControlCharacters);
+  // 3. Who is signed in: the session, then the moderator it names (null when signed out, disabled,
+  //    or from before a password change).
+  router.use(
+    createSessionMiddleware({
+      redis: deps.redis, prefix: deps.prefix, secret: deps.sessionSecret, idleMinutes: deps.idleMinutes, secure: deps.secureCookies,
+    }),
+  );
+  router.use(loadSignedInModerator(deps.db));
+  // 4. CSRF on every signed-in POST (sign-in checks its own cookie token: there is no session yet).
+  router.use(requireCsrf);
+  // 5. Open to everyone: sign-in and sign-out, which must be reachable signed out.
+  router.use(createSignInRoutes({
+    db: deps.db, throttle: createSignInThrottle(deps.redis, deps.prefix), csrf: createSignInCsrf({ secret: deps.sessionSecret, secure: deps.secureCookies }),
+  }));
+  // 6. The guard, once. admin.js's own fetches (the live stream and its cards) hear 401 when signed
+  //    out, so the script can say "sign in again"; everything else, pages and forms, goes through
+  //    requireModerator: a page visit is redirected to sign in, an API call (Accept: JSON) gets 401.
+  router.get([...LIVE_PATHS], requireModeratorApi);
+  router.use(requireModerator);
+  // 7. The moderators' rooms. Paths are disjoint, so their order is free.
+  router.use(createLiveRoutes({ db: deps.db, feed: deps.liveFeed }));
+  router.use(createModeratorRoutes({
+    db: deps.db, training: deps.training, logger: deps.logger, events: deps.events,
+    surge: createSurgeReader(deps.redis, deps.prefix),
+  }));
+  router.use(createPageTitleRoutes({ db: deps.db }));
+  router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
+  router.use(createMySettingsRoutes({ db: deps.db }));
+  // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).
+  router.use(createAdminDoor({
+    db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.submissionsQueue,
+    queues: { redis: deps.redis, prefix: deps.prefix },
+    boardQueues: deps.boardQueues ?? [deps.submissionsQueue, deps.bulkQueue].filter((q): q is NonNullable<typeof q> => q !== undefined),
+  }));
+  return router;
+}

@@ -1,0 +1,58 @@
+import cors from 'cors';
+import { Router } from 'express';
+import type { WebhookQueue } from '../../queue/webhook-queue.js';
+import type { Pool } from '../../store/db.js';
+import type { ClientAddressReader } from '../kit/client-address.js';
+import { createEmbedRoutes } from './embed-routes.js';
+import { createFeedRoutes } from './feed-routes.js';
+import { createFlagRoutes } from './flag-routes.js';
+import { createPublicRoutes, type PublicRoutesDeps } from './public-routes.js';
+
+export interface PublicDoorDeps extends PublicRoutesDeps {
+  db: Pool;
+  /** One reader of readers' addresses for every route, so its "proxy not trusted" warning is said once. */
+  clientAddress: ClientAddressReader;
+  /** Comment events: a comment readers' flags sent back to the queue is announced; left out, nothing is. */
+  events?: WebhookQueue;
+  /** Whether forms offer reply notifications by mail (SMTP is configured). */
+  replyMail: boolean;
+}
+
+/**
+ * The public wing's door: readers and the widget, with no session. What it applies once, for every
+ * /api route behind it, is CORS: any known site's origin may call, and every answer varies on Origin.
+ * Which site's pages may write or show *this* comment (kit/site-origin.ts, assertOriginAllowed) can
+ * only be decided once a route has read the site (from the body, the query, or the comment), so each
+ * route asks that one helper at the point it knows the site; the door's CORS is what lets the browser
+ * ask at all.
+ */
+export function createPublicDoor(deps: PublicDoorDeps): Router {
+  const router = Router();
+  // Every /api answer depends on Origin (CORS headers for a site's origin, none or a 403 for others),
+  // also when cors() adds no headers: without Vary a shared cache could hand one origin's answer (or
+  // the no-Origin one) to another (`public, max-age` on counts and site settings invites caching).
+  router.use('/api', (_req, res, next) => {
+    res.vary('Origin');
+    next();
+  });
+  // Preflights carry no site id, so any site's origin may ask; each route then checks its own site.
+  router.use(
+    '/api',
+    cors({
+      origin: (origin, cb) => cb(null, origin !== undefined && deps.sites.isKnownOrigin(origin)),
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type'],
+      // The widget reads Retry-After on a 429/503 to tell the reader when to try again.
+      exposedHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  // First: posting and reading comments is the hot path, and a router none of whose routes match
+  // hands the request on only in the next turn of the event loop.
+  router.use(createPublicRoutes(deps));
+  router.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events: deps.events, logger: deps.logger, clientAddress: deps.clientAddress }));
+  // The widget's scripts (embed.js, count.js) and the site settings its form follows.
+  router.use(createEmbedRoutes({ sites: deps.sites, db: deps.readDb ?? deps.db, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail }));
+  router.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
+  return router;
+}
