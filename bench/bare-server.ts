@@ -25,8 +25,13 @@ if (mode === 'queue') {
 }
 const doc = JSON.stringify({
   comments: Array.from({ length: 50 }, (_, i) => ({
-    id: '01936f6e-0000-7000-8000-' + String(i).padStart(12, '0'), parent: null, depth: 0, author: `Reader ${i}`,
-    website: null, html: `<p>${'Lorem ipsum dolor sit amet '.repeat(10)}</p>`, createdAt: new Date(0).toISOString(),
+    id: '01936f6e-0000-7000-8000-' + String(i).padStart(12, '0'),
+    parent: null,
+    depth: 0,
+    author: `Reader ${i}`,
+    website: null,
+    html: `<p>${'Lorem ipsum dolor sit amet '.repeat(10)}</p>`,
+    createdAt: new Date(0).toISOString(),
   })),
   nextCursor: null,
 });

@@ -28,7 +28,13 @@ export interface LoadResult extends ReadTargets {
 }
 
 const SITES = 100;
-const STATUSES: [string, number][] = [['approved', 0.8], ['pending', 0.08], ['spam', 0.07], ['rejected', 0.04], ['deleted', 0.01]];
+const STATUSES: [string, number][] = [
+  ['approved', 0.8],
+  ['pending', 0.08],
+  ['spam', 0.07],
+  ['rejected', 0.04],
+  ['deleted', 0.01],
+];
 
 /** Tiny fast PRNG (mulberry32): the loader makes tens of millions of choices. */
 function rng(seed: number): () => number {
@@ -48,7 +54,13 @@ function pickStatus(u: number): string {
   return 'approved';
 }
 
-interface PagePlan { id: number; site: string; identifier: string; comments: number; approvedExactly?: number }
+interface PagePlan {
+  id: number;
+  site: string;
+  identifier: string;
+  comments: number;
+  approvedExactly?: number;
+}
 
 /** Sites bench-s000… (bench-s000 is the read target); most pages small, a few huge threads. */
 function planPages(total: number, random: () => number): { pages: PagePlan[]; targets: ReadTargets } {
@@ -73,7 +85,10 @@ function planPages(total: number, random: () => number): { pages: PagePlan[]; ta
     pages.push({ id: id++, site: site(s), identifier: `p-${p++}`, comments: n });
     left -= n;
   }
-  const countPages = pages.filter((pg) => pg.site === site(0) && pg.identifier.startsWith('p-')).slice(0, 50).map((pg) => pg.identifier);
+  const countPages = pages
+    .filter((pg) => pg.site === site(0) && pg.identifier.startsWith('p-'))
+    .slice(0, 50)
+    .map((pg) => pg.identifier);
   return { pages, targets: { site: site(0), bigThreadPage: 'big-thread', bigThreadApproved: 2000, countPages } };
 }
 
@@ -138,7 +153,9 @@ export async function loadComments(databaseUrl: string, total: number): Promise<
   const db = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-loader' });
   await db.connect();
   try {
-    await db.query("set session_replication_role = replica; set maintenance_work_mem = '512MB'; set synchronous_commit = off");
+    await db.query(
+      "set session_replication_role = replica; set maintenance_work_mem = '512MB'; set synchronous_commit = off",
+    );
     const { rows: indexes } = await db.query<{ indexname: string; indexdef: string }>(
       `select indexname, indexdef from pg_indexes
         where schemaname = 'public' and tablename = 'comments'
@@ -154,17 +171,19 @@ export async function loadComments(databaseUrl: string, total: number): Promise<
       [siteIds],
     );
     await pipeline(
-      Readable.from((function* () {
-        let chunk = '';
-        for (const p of pages) {
-          chunk += `${p.id}\t${p.site}\t${p.identifier}\thttps://${p.site}.example/${p.identifier}\t${p.identifier}\n`;
-          if (chunk.length > 65_536) {
-            yield chunk;
-            chunk = '';
+      Readable.from(
+        (function* () {
+          let chunk = '';
+          for (const p of pages) {
+            chunk += `${p.id}\t${p.site}\t${p.identifier}\thttps://${p.site}.example/${p.identifier}\t${p.identifier}\n`;
+            if (chunk.length > 65_536) {
+              yield chunk;
+              chunk = '';
+            }
           }
-        }
-        yield chunk;
-      })()),
+          yield chunk;
+        })(),
+      ),
       db.query(copyFrom('copy pages (id, site_id, identifier, url, title) from stdin')),
     );
     await db.query(`select setval(pg_get_serial_sequence('pages', 'id'), $1)`, [pages.length]);
@@ -178,33 +197,41 @@ export async function loadComments(databaseUrl: string, total: number): Promise<
     let lastAt = Date.now();
     const timer = setInterval(() => {
       const now = Date.now();
-      progress(`loader: ${(done / 1e6).toFixed(2)}M / ${(total / 1e6).toFixed(2)}M comments, ${Math.round(((done - lastDone) * 1000) / (now - lastAt)).toLocaleString('en')} rows/s`);
+      progress(
+        `loader: ${(done / 1e6).toFixed(2)}M / ${(total / 1e6).toFixed(2)}M comments, ${Math.round(((done - lastDone) * 1000) / (now - lastAt)).toLocaleString('en')} rows/s`,
+      );
       lastDone = done;
       lastAt = now;
     }, 5000);
     const copyStart = Date.now();
     try {
-      await Promise.all(groups.map(async (group, g) => {
-        const c = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-loader' });
-        await c.connect();
-        try {
-          await c.query("set session_replication_role = replica; set synchronous_commit = off");
-          await pipeline(
-            Readable.from(commentRows(group, rng(1000 + g), (n) => (done += n))),
-            c.query(copyFrom(
-              `copy comments (id, site_id, page_id, parent_id, depth, author_name, author_email, author_url, body, body_html,
+      await Promise.all(
+        groups.map(async (group, g) => {
+          const c = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-loader' });
+          await c.connect();
+          try {
+            await c.query('set session_replication_role = replica; set synchronous_commit = off');
+            await pipeline(
+              Readable.from(commentRows(group, rng(1000 + g), (n) => (done += n))),
+              c.query(
+                copyFrom(
+                  `copy comments (id, site_id, page_id, parent_id, depth, author_name, author_email, author_url, body, body_html,
                               status, verdict, content_hash, ip, user_agent, received_at, created_at) from stdin`,
-            )),
-          );
-        } finally {
-          await c.end();
-        }
-      }));
+                ),
+              ),
+            );
+          } finally {
+            await c.end();
+          }
+        }),
+      );
     } finally {
       clearInterval(timer);
     }
     const copySeconds = (Date.now() - copyStart) / 1000;
-    progress(`loader: COPY of ${total.toLocaleString('en')} comments took ${copySeconds.toFixed(0)} s (${Math.round(total / copySeconds).toLocaleString('en')} rows/s); rebuilding ${indexes.length} indexes`);
+    progress(
+      `loader: COPY of ${total.toLocaleString('en')} comments took ${copySeconds.toFixed(0)} s (${Math.round(total / copySeconds).toLocaleString('en')} rows/s); rebuilding ${indexes.length} indexes`,
+    );
     const indexStart = Date.now();
     for (const ix of indexes) await db.query(ix.indexdef);
     await db.query(`
@@ -217,7 +244,12 @@ export async function loadComments(databaseUrl: string, total: number): Promise<
     const indexSeconds = (Date.now() - indexStart) / 1000;
     progress(`loader: indexes, counters and analyze took ${indexSeconds.toFixed(0)} s`);
     return {
-      ...targets, comments: total, pages: pages.length, sites: siteIds.length, copySeconds, indexSeconds,
+      ...targets,
+      comments: total,
+      pages: pages.length,
+      sites: siteIds.length,
+      copySeconds,
+      indexSeconds,
       totalSeconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -9,7 +9,15 @@ import { percentile, round } from './lib/stats.js';
 // committed and visible in Postgres. Visibility is found by polling the primary key for the ids still
 // outstanding, one small query at a time (`pollMs` apart): cheap for the server, and the figure is at
 // most one poll late. argv[2] is JSON: { url, site, rate, seconds, dbUrl, pollMs, graceSeconds }.
-interface Args { url: string; site: string; rate: number; seconds: number; dbUrl: string; pollMs: number; graceSeconds: number }
+interface Args {
+  url: string;
+  site: string;
+  rate: number;
+  seconds: number;
+  dbUrl: string;
+  pollMs: number;
+  graceSeconds: number;
+}
 const a = JSON.parse(process.argv[2] ?? '{}') as Args;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
@@ -29,20 +37,28 @@ let seed = Math.floor(Math.random() * 1e9);
 
 function send(i: number): void {
   const body = commentJson(a.site, seed++, 2000);
-  const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-    let data = '';
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => (data += c));
-    res.on('end', () => {
-      answered[i] = performance.now();
-      if (res.statusCode !== 202) {
-        non202++;
-        return;
-      }
-      accepted[i] = 1;
-      outstanding.set((JSON.parse(data) as { id: string }).id, i);
-    });
-  });
+  const req = request(
+    target,
+    {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    },
+    (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (data += c));
+      res.on('end', () => {
+        answered[i] = performance.now();
+        if (res.statusCode !== 202) {
+          non202++;
+          return;
+        }
+        accepted[i] = 1;
+        outstanding.set((JSON.parse(data) as { id: string }).id, i);
+      });
+    },
+  );
   req.on('error', () => {
     errors++;
     answered[i] = performance.now();
@@ -88,7 +104,8 @@ const lateBy = sendEnd - scheduled[total - 1]!;
 await new Promise((r) => setTimeout(r, 20));
 // Accepted (or still unanswered) but not yet committed: what the system owes at the end of the window.
 let backlogAtEnd = 0;
-for (let i = 0; i < total; i++) if (Number.isNaN(visible[i]!) && (accepted[i] === 1 || Number.isNaN(answered[i]!))) backlogAtEnd++;
+for (let i = 0; i < total; i++)
+  if (Number.isNaN(visible[i]!) && (accepted[i] === 1 || Number.isNaN(answered[i]!))) backlogAtEnd++;
 const graceEnd = performance.now() + a.graceSeconds * 1000;
 // Then let stragglers land (they count with their full latency); give up after graceSeconds.
 while (performance.now() < graceEnd && !(outstanding.size === 0 && answered.every((v) => !Number.isNaN(v)))) {
@@ -109,13 +126,23 @@ for (let i = 0; i < total; i++) {
 }
 // Latency over the last third alone shows whether the system kept up or fell steadily behind.
 const lastThird: number[] = [];
-for (let i = Math.floor((total * 2) / 3); i < total; i++) if (!Number.isNaN(visible[i]!)) lastThird.push(visible[i]! - scheduled[i]!);
+for (let i = Math.floor((total * 2) / 3); i < total; i++)
+  if (!Number.isNaN(visible[i]!)) lastThird.push(visible[i]! - scheduled[i]!);
 process.stdout.write(
   JSON.stringify({
-    rate: a.rate, seconds: a.seconds, sent: total, non202, errors, unseen,
-    visibleP50: round(percentile(lat, 50), 1), visibleP99: round(percentile(lat, 99), 1), visibleMax: round(Math.max(...lat), 1),
+    rate: a.rate,
+    seconds: a.seconds,
+    sent: total,
+    non202,
+    errors,
+    unseen,
+    visibleP50: round(percentile(lat, 50), 1),
+    visibleP99: round(percentile(lat, 99), 1),
+    visibleMax: round(Math.max(...lat), 1),
     lastThirdP99: round(percentile(lastThird, 99), 1),
-    ackP50: round(percentile(ack, 50), 1), ackP99: round(percentile(ack, 99), 1),
-    senderLateMs: round(lateBy, 1), backlogAtEnd,
+    ackP50: round(percentile(ack, 50), 1),
+    ackP99: round(percentile(ack, 99), 1),
+    senderLateMs: round(lateBy, 1),
+    backlogAtEnd,
   }) + '\n',
 );

@@ -84,32 +84,52 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---- helpers ---------------------------------------------------------------------------------
 const childEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
-  DATABASE_URL: dbUrl, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: env.LOG_LEVEL ?? 'info', DEMO: 'false',
-  WORKER_CONCURRENCY: CONCURRENCY, HOST: '127.0.0.1', ...extra,
+  DATABASE_URL: dbUrl,
+  REDIS_URL,
+  QUEUE_PREFIX: prefix,
+  LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+  DEMO: 'false',
+  WORKER_CONCURRENCY: CONCURRENCY,
+  HOST: '127.0.0.1',
+  ...extra,
 });
 const profileFlags = (name: string) => (PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : []);
 
-async function startApi(file = 'src/bin/api.ts', name = 'api', extra: Record<string, string> = {}): Promise<{ child: Child; url: string }> {
+async function startApi(
+  file = 'src/bin/api.ts',
+  name = 'api',
+  extra: Record<string, string> = {},
+): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = await spawnNode(name, projectRoot, {
-    file, env: childEnv({ PORT: String(port), PUBLIC_URL: url, ...extra }), logFile: join(logDir, `${name}.log`),
-    waitReady: true, nodeFlags: profileFlags(name),
+    file,
+    env: childEnv({ PORT: String(port), PUBLIC_URL: url, ...extra }),
+    logFile: join(logDir, `${name}.log`),
+    waitReady: true,
+    nodeFlags: profileFlags(name),
   });
   return { child, url };
 }
 
 async function startWorker(name: string): Promise<Child> {
   return spawnNode(name, projectRoot, {
-    file: 'workers/main.ts', env: childEnv(), logFile: join(logDir, `${name}.log`), waitReady: true, nodeFlags: profileFlags(name),
+    file: 'workers/main.ts',
+    env: childEnv(),
+    logFile: join(logDir, `${name}.log`),
+    waitReady: true,
+    nodeFlags: profileFlags(name),
   });
 }
 
 async function startBare(mode: 'bare' | 'queue' | 'get'): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   const child = await spawnNode(`bare-${mode}`, projectRoot, {
-    file: 'bench/bare-server.ts', args: [mode], env: { PORT: String(port), REDIS_URL, QUEUE_PREFIX: `${prefix}-bare` },
-    logFile: join(logDir, `bare-${mode}.log`), waitReady: true,
+    file: 'bench/bare-server.ts',
+    args: [mode],
+    env: { PORT: String(port), REDIS_URL, QUEUE_PREFIX: `${prefix}-bare` },
+    logFile: join(logDir, `bare-${mode}.log`),
+    waitReady: true,
   });
   return { child, url: `http://127.0.0.1:${port}` };
 }
@@ -123,16 +143,33 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-interface HttpResult { rps: number; p50: number; p99: number; mean: number; ok: number; non2xx: number; errors: number; timeouts: number }
+interface HttpResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
 
-async function httpLoad(name: string, args: { url: string; connections: number; seconds: number; post?: { site: string; forwardedFor?: boolean } }): Promise<HttpResult> {
+async function httpLoad(
+  name: string,
+  args: { url: string; connections: number; seconds: number; post?: { site: string; forwardedFor?: boolean } },
+): Promise<HttpResult> {
   const child = await spawnNode(`load-${name}`, projectRoot, {
-    file: 'bench/http-load.ts', args: [JSON.stringify(args)], logFile: join(logDir, 'load.log'), captureStdout: true,
+    file: 'bench/http-load.ts',
+    args: [JSON.stringify(args)],
+    logFile: join(logDir, 'load.log'),
+    captureStdout: true,
   });
   const code = await child.exited;
   if (code !== 0) throw new Error(`load generator ${name} failed (${code}); see ${join(logDir, 'load.log')}`);
   const r = JSON.parse(child.stdout().trim().split('\n').pop()!) as HttpResult;
-  progress(`  ${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+  progress(
+    `  ${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
+  );
   return r;
 }
 
@@ -179,7 +216,9 @@ async function drain(name: string, q: Queue, start: () => Promise<Child[]>, n: n
   const mem = rss.map((r) => r.stop());
   const failed = await q.getFailedCount();
   const perSecond = n / seconds;
-  progress(`  ${name}: ${n.toLocaleString('en')} jobs in ${seconds.toFixed(1)} s = ${Math.round(perSecond)}/s (failed: ${failed})`);
+  progress(
+    `  ${name}: ${n.toLocaleString('en')} jobs in ${seconds.toFixed(1)} s = ${Math.round(perSecond)}/s (failed: ${failed})`,
+  );
   return { workers, seconds, perSecond, failed, mem };
 }
 
@@ -189,10 +228,25 @@ const perS = (v: number) => `${Math.round(v).toLocaleString('en')}/s`;
 // ---- the run -----------------------------------------------------------------------------------
 async function main(): Promise<void> {
   const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? '?';
-  const machine = { nproc: cpus().length, cpu: cpuModel, ramGb: round(totalmem() / 2 ** 30, 1), node: process.version, date: new Date().toISOString() };
+  const machine = {
+    nproc: cpus().length,
+    cpu: cpuModel,
+    ramGb: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    date: new Date().toISOString(),
+  };
   results.machine = machine;
-  results.settings = { comments: COMMENTS, pipelineJobs: PIPELINE_JOBS, intakeSeconds: INTAKE_SECONDS, intakeRounds: INTAKE_ROUNDS, e2eSeconds: E2E_SECONDS, concurrency: Number(CONCURRENCY) };
-  progress(`machine: ${machine.nproc} cores, ${machine.cpu}, ${machine.ramGb} GB; database ${dbName}, queue prefix ${prefix}; logs in ${logDir}`);
+  results.settings = {
+    comments: COMMENTS,
+    pipelineJobs: PIPELINE_JOBS,
+    intakeSeconds: INTAKE_SECONDS,
+    intakeRounds: INTAKE_ROUNDS,
+    e2eSeconds: E2E_SECONDS,
+    concurrency: Number(CONCURRENCY),
+  };
+  progress(
+    `machine: ${machine.nproc} cores, ${machine.cpu}, ${machine.ramGb} GB; database ${dbName}, queue prefix ${prefix}; logs in ${logDir}`,
+  );
 
   await prepareDatabase(dbUrl);
   const db = new pg.Client({ connectionString: dbUrl });
@@ -208,13 +262,29 @@ async function main(): Promise<void> {
   // believes X-Forwarded-For from loopback (TRUST_PROXY, as behind a local proxy) and every comment
   // comes from one of many IPv4 and IPv6 addresses, so the per-IP and /64 counters are real too.
   const intake = JSON.stringify({
-    holdFirstTime: false, floodSeconds: 0, rateLimitIp: 100_000, rateLimitNet: 100_000, rateLimitEmail: 100_000,
-    rateLimitSite: 1_000_000, surgeFactor: 10, surgeMinimum: 1_000_000,
+    holdFirstTime: false,
+    floodSeconds: 0,
+    rateLimitIp: 100_000,
+    rateLimitNet: 100_000,
+    rateLimitEmail: 100_000,
+    rateLimitSite: 1_000_000,
+    surgeFactor: 10,
+    surgeMinimum: 1_000_000,
   });
   await db.query(
     `insert into sites (id, name, allowed_origins, settings) values
        ('bench', 'Bench intake', '{}', $3), ('bench-e2e', 'Bench end to end', '{}', $1), ('bench-pipe', 'Bench pipeline', '{}', $2)`,
-    [fast, JSON.stringify({ holdFirstTime: false, floodSeconds: 0, ...noLimits, spamWords: ['cheap pills'], holdWords: ['idiot', 'moron'] }), intake],
+    [
+      fast,
+      JSON.stringify({
+        holdFirstTime: false,
+        floodSeconds: 0,
+        ...noLimits,
+        spamWords: ['cheap pills'],
+        holdWords: ['idiot', 'moron'],
+      }),
+      intake,
+    ],
   );
 
   let load: LoadResult | null = null;
@@ -234,7 +304,9 @@ async function main(): Promise<void> {
     // The same bodies and X-Forwarded-For addresses for the baselines (which ignore the header).
     const intakePost = { site: 'bench', forwardedFor: true };
     const roundSeconds = Math.max(3, Math.round(INTAKE_SECONDS / INTAKE_ROUNDS));
-    progress(`intake: POST /api/comments, 100 connections; bare Express, bare Express + queue.add and Reply Desk in turn, ${INTAKE_ROUNDS} rounds of ${roundSeconds} s each`);
+    progress(
+      `intake: POST /api/comments, 100 connections; bare Express, bare Express + queue.add and Reply Desk in turn, ${INTAKE_ROUNDS} rounds of ${roundSeconds} s each`,
+    );
     const bare = await startBare('bare');
     const bq = await startBare('queue');
     const targets = [
@@ -242,7 +314,13 @@ async function main(): Promise<void> {
       { name: 'bare Express + queue.add', url: bq.url, pid: bq.child.pid },
       { name: 'Reply Desk', url: api.url, pid: api.child.pid },
     ];
-    for (const t of targets) await httpLoad(`warm-up ${t.name}`, { url: `${t.url}/api/comments`, connections: 100, seconds: 2, post: intakePost });
+    for (const t of targets)
+      await httpLoad(`warm-up ${t.name}`, {
+        url: `${t.url}/api/comments`,
+        connections: 100,
+        seconds: 2,
+        post: intakePost,
+      });
     // Rounds, not one long run each: the machine's other load drifts over a minute, and a baseline
     // measured beside its subject in the same round is the fair one. The order turns every round.
     const runs = new Map(targets.map((t) => [t.name, [] as (HttpResult & { cpuUsPerRequest: number })[]]));
@@ -250,18 +328,32 @@ async function main(): Promise<void> {
       for (let k = 0; k < targets.length; k++) {
         const t = targets[(round + k) % targets.length]!;
         const cpu0 = cpuMs(t.pid);
-        const r = await httpLoad(`${t.name} (round ${round + 1})`, { url: `${t.url}/api/comments`, connections: 100, seconds: roundSeconds, post: intakePost });
-        runs.get(t.name)!.push({ ...r, cpuUsPerRequest: ((cpuMs(t.pid) - cpu0) * 1000) / Math.max(1, r.ok + r.non2xx) });
+        const r = await httpLoad(`${t.name} (round ${round + 1})`, {
+          url: `${t.url}/api/comments`,
+          connections: 100,
+          seconds: roundSeconds,
+          post: intakePost,
+        });
+        runs
+          .get(t.name)!
+          .push({ ...r, cpuUsPerRequest: ((cpuMs(t.pid) - cpu0) * 1000) / Math.max(1, r.ok + r.non2xx) });
       }
     }
     await bare.child.stop();
     await bq.child.stop();
-    const [bareRuns, queueRuns, apiRuns] = [runs.get('bare Express')!, runs.get('bare Express + queue.add')!, runs.get('Reply Desk')!];
+    const [bareRuns, queueRuns, apiRuns] = [
+      runs.get('bare Express')!,
+      runs.get('bare Express + queue.add')!,
+      runs.get('Reply Desk')!,
+    ];
     const perRound = (rs: HttpResult[]) => rs.map((r, i) => r.rps / bareRuns[i]!.rps);
     const summary = (rs: (HttpResult & { cpuUsPerRequest?: number })[]) => ({
-      rps: mean(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)),
+      rps: mean(rs.map((r) => r.rps)),
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
       cpuUsPerRequest: median(rs.map((r) => r.cpuUsPerRequest ?? NaN)),
-      non2xx: rs.reduce((a, r) => a + r.non2xx, 0), errors: rs.reduce((a, r) => a + r.errors, 0),
+      non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+      errors: rs.reduce((a, r) => a + r.errors, 0),
     });
     const bareR = summary(bareRuns);
     const queueR = summary(queueRuns);
@@ -269,71 +361,170 @@ async function main(): Promise<void> {
     const apiRatio = median(perRound(apiRuns));
     const queueRatio = median(perRound(queueRuns));
     const pct = (x: number) => `${Math.round(x * 100)}%`;
-    if (apiR.non2xx > 0) progress(`  WARNING: ${apiR.non2xx} intake answers were not 2xx: the intake figures are void (rate limits reached?)`);
+    if (apiR.non2xx > 0)
+      progress(
+        `  WARNING: ${apiR.non2xx} intake answers were not 2xx: the intake figures are void (rate limits reached?)`,
+      );
     // Scale-out on one machine: the same API as 2 processes under node:cluster (API_WORKERS=2).
-    const clustered = await startApi('src/bin/api-cluster.ts', 'api-cluster', { API_WORKERS: '2', TRUST_PROXY: 'loopback' });
-    await httpLoad('warm-up API cluster', { url: `${clustered.url}/api/comments`, connections: 100, seconds: 2, post: intakePost });
-    const clusterR = await httpLoad('Reply Desk, API_WORKERS=2', { url: `${clustered.url}/api/comments`, connections: 100, seconds: roundSeconds, post: intakePost });
+    const clustered = await startApi('src/bin/api-cluster.ts', 'api-cluster', {
+      API_WORKERS: '2',
+      TRUST_PROXY: 'loopback',
+    });
+    await httpLoad('warm-up API cluster', {
+      url: `${clustered.url}/api/comments`,
+      connections: 100,
+      seconds: 2,
+      post: intakePost,
+    });
+    const clusterR = await httpLoad('Reply Desk, API_WORKERS=2', {
+      url: `${clustered.url}/api/comments`,
+      connections: 100,
+      seconds: roundSeconds,
+      post: intakePost,
+    });
     await clustered.child.stop();
     await mainQueue.obliterate({ force: true });
     await queueFor(`${prefix}-bare`).obliterate({ force: true });
     results.intake = {
-      rounds: INTAKE_ROUNDS, roundSeconds, bare: bareR, bareQueueAdd: queueR, api: apiR, apiCluster2: clusterR,
-      ratioPerRound: perRound(apiRuns), queueRatioPerRound: perRound(queueRuns), runs: Object.fromEntries(runs),
+      rounds: INTAKE_ROUNDS,
+      roundSeconds,
+      bare: bareR,
+      bareQueueAdd: queueR,
+      api: apiR,
+      apiCluster2: clusterR,
+      ratioPerRound: perRound(apiRuns),
+      queueRatioPerRound: perRound(queueRuns),
+      runs: Object.fromEntries(runs),
     };
     rows.push(
-      [`intake req/s (POST, 100 conn; ratio: median of ${INTAKE_ROUNDS} rounds)`, perS(apiR.rps), perS(bareR.rps), pct(apiRatio), '≥ 70%'],
+      [
+        `intake req/s (POST, 100 conn; ratio: median of ${INTAKE_ROUNDS} rounds)`,
+        perS(apiR.rps),
+        perS(bareR.rps),
+        pct(apiRatio),
+        '≥ 70%',
+      ],
       ['  ratio in each round', perRound(apiRuns).map(pct).join(', '), '', '', ''],
       ['intake p50 / p99 (median of rounds)', `${apiR.p50} / ${apiR.p99} ms`, `${bareR.p50} / ${bareR.p99} ms`, '', ''],
-      ['intake server CPU per request (median of rounds)', `${Math.round(apiR.cpuUsPerRequest)} µs`, `${Math.round(bareR.cpuUsPerRequest)} µs`, pct(bareR.cpuUsPerRequest / apiR.cpuUsPerRequest), ''],
-      ['  scale-out: API_WORKERS=2 (node:cluster)', perS(clusterR.rps), perS(bareR.rps), ratio(clusterR.rps, bareR.rps), '—'],
+      [
+        'intake server CPU per request (median of rounds)',
+        `${Math.round(apiR.cpuUsPerRequest)} µs`,
+        `${Math.round(bareR.cpuUsPerRequest)} µs`,
+        pct(bareR.cpuUsPerRequest / apiR.cpuUsPerRequest),
+        '',
+      ],
+      [
+        '  scale-out: API_WORKERS=2 (node:cluster)',
+        perS(clusterR.rps),
+        perS(bareR.rps),
+        ratio(clusterR.rps, bareR.rps),
+        '—',
+      ],
       ['  context: bare Express + queue.add', perS(queueR.rps), perS(bareR.rps), pct(queueRatio), '(issue: ~66%)'],
-      ['  non-2xx / errors (Reply Desk)', `${apiR.non2xx} / ${apiR.errors}`, `${bareR.non2xx} / ${bareR.errors}`, '', ''],
+      [
+        '  non-2xx / errors (Reply Desk)',
+        `${apiR.non2xx} / ${apiR.errors}`,
+        `${bareR.non2xx} / ${bareR.errors}`,
+        '',
+        '',
+      ],
     );
     apiMem.push(readRss(api.child.pid)?.peakMb ?? NaN);
   }
 
   if (ONLY.has('pipeline')) {
-    progress(`pipeline: ${PIPELINE_JOBS.toLocaleString('en')} pre-queued submissions; no-op worker, then 1 and 2 Reply Desk workers (concurrency ${CONCURRENCY})`);
+    progress(
+      `pipeline: ${PIPELINE_JOBS.toLocaleString('en')} pre-queued submissions; no-op worker, then 1 and 2 Reply Desk workers (concurrency ${CONCURRENCY})`,
+    );
     const noopQ = queueFor(`${prefix}-noop`);
     await prefill(noopQ, 'bench-pipe', PIPELINE_JOBS, 'noop');
-    const noop = await drain('no-op BullMQ worker', noopQ, async () => [
-      await spawnNode('noop-worker', projectRoot, {
-        file: 'bench/noop-worker.ts', env: { REDIS_URL, QUEUE_PREFIX: `${prefix}-noop`, WORKER_CONCURRENCY: CONCURRENCY },
-        logFile: join(logDir, 'noop-worker.log'), waitReady: true,
-      }),
-    ], PIPELINE_JOBS);
+    const noop = await drain(
+      'no-op BullMQ worker',
+      noopQ,
+      async () => [
+        await spawnNode('noop-worker', projectRoot, {
+          file: 'bench/noop-worker.ts',
+          env: { REDIS_URL, QUEUE_PREFIX: `${prefix}-noop`, WORKER_CONCURRENCY: CONCURRENCY },
+          logFile: join(logDir, 'noop-worker.log'),
+          waitReady: true,
+        }),
+      ],
+      PIPELINE_JOBS,
+    );
     for (const w of noop.workers) await w.stop();
     await noopQ.obliterate({ force: true });
 
     await prefill(mainQueue, 'bench-pipe', PIPELINE_JOBS, 'one');
-    const one = await drain('1 Reply Desk worker', mainQueue, async () => [await startWorker('worker-1')], PIPELINE_JOBS);
+    const one = await drain(
+      '1 Reply Desk worker',
+      mainQueue,
+      async () => [await startWorker('worker-1')],
+      PIPELINE_JOBS,
+    );
     for (const w of one.workers) await w.stop();
     workerMem.pipelineOne = one.mem[0];
 
     await prefill(mainQueue, 'bench-pipe', PIPELINE_JOBS, 'two');
-    const two = await drain('2 Reply Desk workers', mainQueue, async () => Promise.all([startWorker('worker-2a'), startWorker('worker-2b')]), PIPELINE_JOBS);
+    const two = await drain(
+      '2 Reply Desk workers',
+      mainQueue,
+      async () => Promise.all([startWorker('worker-2a'), startWorker('worker-2b')]),
+      PIPELINE_JOBS,
+    );
     for (const w of two.workers) await w.stop();
     workerMem.pipelineTwo = two.mem;
-    const { rows: [stored] } = await db.query<{ n: number; approved: number; pending: number; spam: number; rejected: number }>(
+    const {
+      rows: [stored],
+    } = await db.query<{ n: number; approved: number; pending: number; spam: number; rejected: number }>(
       `select count(*)::int as n, count(*) filter (where status = 'approved')::int as approved,
               count(*) filter (where status = 'pending')::int as pending, count(*) filter (where status = 'spam')::int as spam,
               count(*) filter (where status = 'rejected')::int as rejected
          from comments where site_id = 'bench-pipe'`,
     );
     progress(`  stored: ${JSON.stringify(stored)} (expected ${2 * PIPELINE_JOBS} rows)`);
-    results.pipeline = { noop: { seconds: noop.seconds, perSecond: noop.perSecond }, one: { seconds: one.seconds, perSecond: one.perSecond, failed: one.failed }, two: { seconds: two.seconds, perSecond: two.perSecond, failed: two.failed }, stored };
+    results.pipeline = {
+      noop: { seconds: noop.seconds, perSecond: noop.perSecond },
+      one: { seconds: one.seconds, perSecond: one.perSecond, failed: one.failed },
+      two: { seconds: two.seconds, perSecond: two.perSecond, failed: two.failed },
+      stored,
+    };
     const m = one.mem[0]!;
     rows.push(
-      ['pipeline, 1 worker (committed/s)', perS(one.perSecond), perS(noop.perSecond), ratio(one.perSecond, noop.perSecond), '≥ 70%'],
-      ['pipeline, 2 workers (scale-out)', perS(two.perSecond), perS(one.perSecond) + ' (1 worker)', ratio(two.perSecond, one.perSecond), '—'],
-      ['  rows stored / failed jobs', `${stored!.n} / ${one.failed + two.failed}`, `${2 * PIPELINE_JOBS} expected`, '', ''],
-      ['worker RSS while draining (MB)', `${m.samples[0]} → ${m.samples[Math.floor(m.samples.length / 2)]} → ${m.samples[m.samples.length - 1]} (peak ${m.peakMb})`, '', '', 'flat'],
+      [
+        'pipeline, 1 worker (committed/s)',
+        perS(one.perSecond),
+        perS(noop.perSecond),
+        ratio(one.perSecond, noop.perSecond),
+        '≥ 70%',
+      ],
+      [
+        'pipeline, 2 workers (scale-out)',
+        perS(two.perSecond),
+        perS(one.perSecond) + ' (1 worker)',
+        ratio(two.perSecond, one.perSecond),
+        '—',
+      ],
+      [
+        '  rows stored / failed jobs',
+        `${stored!.n} / ${one.failed + two.failed}`,
+        `${2 * PIPELINE_JOBS} expected`,
+        '',
+        '',
+      ],
+      [
+        'worker RSS while draining (MB)',
+        `${m.samples[0]} → ${m.samples[Math.floor(m.samples.length / 2)]} → ${m.samples[m.samples.length - 1]} (peak ${m.peakMb})`,
+        '',
+        '',
+        'flat',
+      ],
     );
   }
 
   if (ONLY.has('e2e')) {
-    progress(`end to end: open loop at 500/s and 2,000/s for ${E2E_SECONDS} s each, 1 worker; latency from scheduled send to committed row`);
+    progress(
+      `end to end: open loop at 500/s and 2,000/s for ${E2E_SECONDS} s each, 1 worker; latency from scheduled send to committed row`,
+    );
     await mainQueue.obliterate({ force: true });
     const worker = await startWorker('worker-e2e');
     const mem = sampleRss(worker.pid, 1000);
@@ -342,10 +533,23 @@ async function main(): Promise<void> {
       const samples: number[] = [];
       const sampler = setInterval(() => void backlog(mainQueue).then((b) => samples.push(b)), 1000);
       const child = await spawnNode(`open-loop-${rate}`, projectRoot, {
-        file: 'bench/open-loop.ts', logFile: join(logDir, 'open-loop.log'), captureStdout: true,
-        args: [JSON.stringify({ url: api.url, site: 'bench-e2e', rate, seconds: E2E_SECONDS, dbUrl, pollMs: 2, graceSeconds: 20 })],
+        file: 'bench/open-loop.ts',
+        logFile: join(logDir, 'open-loop.log'),
+        captureStdout: true,
+        args: [
+          JSON.stringify({
+            url: api.url,
+            site: 'bench-e2e',
+            rate,
+            seconds: E2E_SECONDS,
+            dbUrl,
+            pollMs: 2,
+            graceSeconds: 20,
+          }),
+        ],
       });
-      if ((await child.exited) !== 0) throw new Error(`open-loop generator failed; see ${join(logDir, 'open-loop.log')}`);
+      if ((await child.exited) !== 0)
+        throw new Error(`open-loop generator failed; see ${join(logDir, 'open-loop.log')}`);
       clearInterval(sampler);
       const r = JSON.parse(child.stdout().trim().split('\n').pop()!) as Record<string, number>;
       r.queueBacklogMax = Math.max(0, ...samples.slice(0, E2E_SECONDS));
@@ -354,9 +558,20 @@ async function main(): Promise<void> {
       progress(`  ${rate}/s: ${JSON.stringify(r)}`);
       e2e[rate] = r;
       rows.push(
-        [`end to end ${rate}/s: p50 / p99 visible`, `${ms(r.visibleP50!)} / ${ms(r.visibleP99!)}`, `ack ${ms(r.ackP50!)} / ${ms(r.ackP99!)}`, '',
-          rate === 500 ? 'p50 ≤ 10, p99 ≤ 30 ms' : 'p99 ≤ 150 ms'],
-        [`  ${rate}/s backlog: at end / queue max 1st, 2nd half`, `${r.backlogAtEnd} / ${r.queueBacklogFirstHalf}, ${r.queueBacklogSecondHalf}`, `unseen ${r.unseen}, errors ${r.errors + r.non202}`, '', rate === 2000 ? 'no growth' : ''],
+        [
+          `end to end ${rate}/s: p50 / p99 visible`,
+          `${ms(r.visibleP50!)} / ${ms(r.visibleP99!)}`,
+          `ack ${ms(r.ackP50!)} / ${ms(r.ackP99!)}`,
+          '',
+          rate === 500 ? 'p50 ≤ 10, p99 ≤ 30 ms' : 'p99 ≤ 150 ms',
+        ],
+        [
+          `  ${rate}/s backlog: at end / queue max 1st, 2nd half`,
+          `${r.backlogAtEnd} / ${r.queueBacklogFirstHalf}, ${r.queueBacklogSecondHalf}`,
+          `unseen ${r.unseen}, errors ${r.errors + r.non202}`,
+          '',
+          rate === 2000 ? 'no growth' : '',
+        ],
       );
       await new Promise((res) => setTimeout(res, 3000));
     }
@@ -391,7 +606,11 @@ async function main(): Promise<void> {
     const countsUrl = `${api.url}/api/counts?site=${load.site}&${load.countPages.map((p) => `page=${p}`).join('&')}`;
     const bare = await startBare('get');
     await httpLoad('warm-up bare GET', { url: `${bare.url}/api/comments`, connections: 10, seconds: 2 });
-    const bareR = await httpLoad('bare Express GET', { url: `${bare.url}/api/comments`, connections: 10, seconds: READ_SECONDS });
+    const bareR = await httpLoad('bare Express GET', {
+      url: `${bare.url}/api/comments`,
+      connections: 10,
+      seconds: READ_SECONDS,
+    });
     await bare.child.stop();
     await httpLoad('warm-up reads', { url: base, connections: 10, seconds: 2 });
     const first = await httpLoad('thread first page', { url: base, connections: 10, seconds: READ_SECONDS });
@@ -404,17 +623,26 @@ async function main(): Promise<void> {
     let changing = true;
     const changes = (async () => {
       while (changing) {
-        await db.query('update pages set thread_version = thread_version + 1 where site_id = $1 and identifier = $2', hotThread);
+        await db.query(
+          'update pages set thread_version = thread_version + 1 where site_id = $1 and identifier = $2',
+          hotThread,
+        );
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
-    const hot = await httpLoad('thread first page, changing 20×/s', { url: base, connections: 10, seconds: READ_SECONDS }).finally(() => {
+    const hot = await httpLoad('thread first page, changing 20×/s', {
+      url: base,
+      connections: 10,
+      seconds: READ_SECONDS,
+    }).finally(() => {
       changing = false;
     });
     await changes;
     results.read = { bare: bareR, first, deep, counts, hot, deepPage: pagesWalked + 1 };
     for (const [label, r] of [
-      ['thread first page', first], [`thread deep page (page ${pagesWalked + 1})`, deep], ['counts, 50 pages', counts],
+      ['thread first page', first],
+      [`thread deep page (page ${pagesWalked + 1})`, deep],
+      ['counts, 50 pages', counts],
       ['thread first page, changing 20×/s', hot],
     ] as const) {
       rows.push(
@@ -428,17 +656,31 @@ async function main(): Promise<void> {
   await api.child.stop();
   results.memory = { apiPeakMb: Math.round(Math.max(...apiMem.filter(Number.isFinite))), workers: workerMem };
   rows.push(['API peak RSS (VmHWM)', `${Math.round(Math.max(...apiMem.filter(Number.isFinite)))} MB`, '', '', '']);
-  const wPeaks = Object.values(workerMem).flat().map((m) => (m as { peakMb: number }).peakMb);
+  const wPeaks = Object.values(workerMem)
+    .flat()
+    .map((m) => (m as { peakMb: number }).peakMb);
   if (wPeaks.length > 0) rows.push(['worker peak RSS (VmHWM)', `${Math.max(...wPeaks)} MB`, '', '', '']);
-  if (load) rows.push([`loader (COPY, ${(COMMENTS / 1e6).toFixed(1)}M comments)`, `${Math.round(COMMENTS / load.copySeconds).toLocaleString('en')} rows/s`, `${Math.round(load.totalSeconds)} s with indexes`, '', '']);
+  if (load)
+    rows.push([
+      `loader (COPY, ${(COMMENTS / 1e6).toFixed(1)}M comments)`,
+      `${Math.round(COMMENTS / load.copySeconds).toLocaleString('en')} rows/s`,
+      `${Math.round(load.totalSeconds)} s with indexes`,
+      '',
+      '',
+    ]);
   await db.end();
 
   const table = formatTable(rows);
   results.table = table;
   const file = join(outDir, `${stamp}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
-  process.stdout.write(`\nReply Desk bench — ${machine.nproc} × ${machine.cpu}, ${machine.ramGb} GB RAM, Node ${machine.node}, ${machine.date}\n\n${table}\n\nJSON: ${file}\nlogs: ${logDir}\n`);
-  if (PROFILE) process.stdout.write(`CPU profiles: ${profileDir} (summarise with: npx tsx bench/summarize-profile.ts ${profileDir}/<file>)\n`);
+  process.stdout.write(
+    `\nReply Desk bench — ${machine.nproc} × ${machine.cpu}, ${machine.ramGb} GB RAM, Node ${machine.node}, ${machine.date}\n\n${table}\n\nJSON: ${file}\nlogs: ${logDir}\n`,
+  );
+  if (PROFILE)
+    process.stdout.write(
+      `CPU profiles: ${profileDir} (summarise with: npx tsx bench/summarize-profile.ts ${profileDir}/<file>)\n`,
+    );
 }
 
 try {

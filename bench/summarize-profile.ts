@@ -3,8 +3,19 @@ import { readFileSync } from 'node:fs';
 // Summarises a V8 .cpuprofile (node --cpu-prof): the functions with the most self time, and the
 // packages (node_modules/<name>, node internals, our code) their time belongs to.
 // Usage: npx tsx bench/summarize-profile.ts <file.cpuprofile> [top=25]
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 const file = process.argv[2];
 if (!file) {

@@ -50,7 +50,9 @@ for (let round = 0; round < 5; round++) {
 const result = { file, comments: rows.length, msScore: summary(score), msLearnInMemory: summary(learn), msTrainLayer };
 
 if (process.env.SKIP_PG !== '1') {
-  const server = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const server = new URL(
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
   const name = `rd_bench_${randomBytes(6).toString('hex')}`;
   const url = new URL(server);
   url.pathname = `/${name}`;
@@ -63,18 +65,30 @@ if (process.env.SKIP_PG !== '1') {
     const relabelPg = [];
     for (const [i, r] of rows.entries()) {
       const t = performance.now();
-      await trainSpamModel(pool, 'bench', [{ example: `e${i}`, label: r.label, features: featurise({ body: r.text }).map((f) => f.id) }]);
+      await trainSpamModel(pool, 'bench', [
+        { example: `e${i}`, label: r.label, features: featurise({ body: r.text }).map((f) => f.id) },
+      ]);
       learnPg.push(performance.now() - t);
     }
     for (const [i, r] of rows.slice(0, 200).entries()) {
       const t = performance.now();
-      await trainSpamModel(pool, 'bench', [{ example: `e${i}`, label: r.label === 'spam' ? 'ham' : 'spam', features: featurise({ body: r.text }).map((f) => f.id) }]);
+      await trainSpamModel(pool, 'bench', [
+        {
+          example: `e${i}`,
+          label: r.label === 'spam' ? 'ham' : 'spam',
+          features: featurise({ body: r.text }).map((f) => f.id),
+        },
+      ]);
       relabelPg.push(performance.now() - t);
     }
     started = performance.now();
     scoreSpam(await createSpamModels(pool).viewFor('bench'), { body: rows[0].text });
     const msLoadAndFirstScore = +(performance.now() - started).toFixed(1);
-    Object.assign(result, { msLearnPostgres: summary(learnPg), msRelabelPostgres: summary(relabelPg), msLoadAndFirstScore });
+    Object.assign(result, {
+      msLearnPostgres: summary(learnPg),
+      msRelabelPostgres: summary(relabelPg),
+      msLoadAndFirstScore,
+    });
   } finally {
     await pool.end();
     const admin = new pg.Client({ connectionString: server.toString() });

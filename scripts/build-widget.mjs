@@ -93,7 +93,8 @@ export async function buildDesk(options = {}) {
     logLevel: 'warning',
   });
   const [file] = result.outputFiles;
-  if (!file || result.outputFiles.length !== 1) throw new Error('build-widget: esbuild did not emit the desk script alone');
+  if (!file || result.outputFiles.length !== 1)
+    throw new Error('build-widget: esbuild did not emit the desk script alone');
   await mkdir(outdir, { recursive: true });
   const path = join(outdir, 'admin.js');
   await writeAtomically(path, file.contents);
@@ -105,7 +106,11 @@ const minifiedCssText = {
   name: 'minified-css-text',
   setup(b) {
     b.onLoad({ filter: /\.css$/ }, async (args) => {
-      const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'css', minify: true, target: ['chrome90', 'firefox90', 'safari15'] });
+      const { code } = await transform(await readFile(args.path, 'utf8'), {
+        loader: 'css',
+        minify: true,
+        target: ['chrome90', 'firefox90', 'safari15'],
+      });
       return { contents: code.trim(), loader: 'text' };
     });
   },

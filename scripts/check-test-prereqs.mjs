@@ -47,14 +47,25 @@ function ensureChromium() {
   if (isExecutable(chromiumPath)) return true;
   // Installing only makes sense for the default path: a custom CHROMIUM_PATH is the user's choice.
   const mayInstall =
-    process.env.CHROMIUM_PATH === undefined && typeof process.getuid === 'function' && process.getuid() === 0 && hasCommand('apt-get');
+    process.env.CHROMIUM_PATH === undefined &&
+    typeof process.getuid === 'function' &&
+    process.getuid() === 0 &&
+    hasCommand('apt-get');
   if (mayInstall) {
-    console.log(`check-test-prereqs: Chromium is missing at ${chromiumPath}; installing the Debian package (this takes a minute)…`);
-    if (run('apt-get', ['update']) && run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']) && isExecutable(chromiumPath)) {
+    console.log(
+      `check-test-prereqs: Chromium is missing at ${chromiumPath}; installing the Debian package (this takes a minute)…`,
+    );
+    if (
+      run('apt-get', ['update']) &&
+      run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']) &&
+      isExecutable(chromiumPath)
+    ) {
       console.log(`check-test-prereqs: Chromium installed at ${chromiumPath}.`);
       return true;
     }
-    console.error(`check-test-prereqs: installing Chromium failed; run '${INSTALL_CHROMIUM}' by hand, or set CHROMIUM_PATH.`);
+    console.error(
+      `check-test-prereqs: installing Chromium failed; run '${INSTALL_CHROMIUM}' by hand, or set CHROMIUM_PATH.`,
+    );
     return false;
   }
   console.error(

@@ -57,7 +57,10 @@ function split(rows, seed, trainShare = 0.7) {
   const train = [];
   const test = [];
   for (const label of ['spam', 'ham']) {
-    const xs = shuffle(rows.filter((r) => r.label === label), rand);
+    const xs = shuffle(
+      rows.filter((r) => r.label === label),
+      rand,
+    );
     const k = Math.round(xs.length * trainShare);
     train.push(...xs.slice(0, k));
     test.push(...xs.slice(k));
@@ -76,9 +79,18 @@ function scored(model, tests, onlyClassifier) {
   return tests.map((t) => {
     const ctx = {
       fields: { page: 'eval', parentId: null, author: 'Reader', email: 'reader@example.org', url: '', body: t.text },
-      honeypot: '', receivedAt: new Date(0), settings: toSiteSettings({ holdFirstTime: false }),
-      page: { id: 0, closed: false, firstCommentAt: null }, parent: null, duplicate: false, lastFromAuthorAt: null,
-      authorHasApproved: true, ban: null, trusted: false, linkCount: countLinks(t.text), spamScore: null,
+      honeypot: '',
+      receivedAt: new Date(0),
+      settings: toSiteSettings({ holdFirstTime: false }),
+      page: { id: 0, closed: false, firstCommentAt: null },
+      parent: null,
+      duplicate: false,
+      lastFromAuthorAt: null,
+      authorHasApproved: true,
+      ban: null,
+      trusted: false,
+      linkCount: countLinks(t.text),
+      spamScore: null,
     };
     const ruled = rules.length > 0 && checkComment(ctx, rules).status !== 'approved';
     const s = scoreSpam(view, { body: t.text });
@@ -115,9 +127,16 @@ for (const arg of positionals) {
   }
   const untrained = evaluate(createSpamModel(), rows, undefined, only);
   const r = {
-    file: basename(file), n: rows.length, spam: rows.filter((x) => x.label === 'spam').length, classifierOnly: only,
-    pooled: toEvalMetrics(pooled, ms), meanMcc: mccs.reduce((a, b) => a + b, 0) / mccs.length,
-    minMcc: Math.min(...mccs), maxMcc: Math.max(...mccs), perSplit, untrainedBlockedHam: untrained.blockedHam,
+    file: basename(file),
+    n: rows.length,
+    spam: rows.filter((x) => x.label === 'spam').length,
+    classifierOnly: only,
+    pooled: toEvalMetrics(pooled, ms),
+    meanMcc: mccs.reduce((a, b) => a + b, 0) / mccs.length,
+    minMcc: Math.min(...mccs),
+    maxMcc: Math.max(...mccs),
+    perSplit,
+    untrainedBlockedHam: untrained.blockedHam,
   };
   if (values.sweep) {
     r.auc = auc(sweepItems);
@@ -147,23 +166,39 @@ for (const arg of values.groups) {
     pooled = add(pooled, m);
     out.push({ test: basename(files[i]), caught: m.spamCaught, blockedHam: m.blockedHam, mcc: m.mcc });
   }
-  report.groups[name] = { perGroup: out, pooled: toEvalMetrics(pooled, 0), meanMcc: out.reduce((a, b) => a + b.mcc, 0) / out.length };
+  report.groups[name] = {
+    perGroup: out,
+    pooled: toEvalMetrics(pooled, 0),
+    meanMcc: out.reduce((a, b) => a + b.mcc, 0) / out.length,
+  };
 }
 
 if (values.json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
-  console.log(`hold at p >= ${classifierThresholds.hold}, spam at p >= ${classifierThresholds.spam}; seeds ${seeds.join(',')}`);
+  console.log(
+    `hold at p >= ${classifierThresholds.hold}, spam at p >= ${classifierThresholds.spam}; seeds ${seeds.join(',')}`,
+  );
   for (const [name, r] of Object.entries(report.corpora)) {
     const p = r.pooled;
-    console.log(`${name} (${r.file}, ${r.n}, ${r.spam} spam${r.classifierOnly ? ', classifier only' : ''}): 70/30 x${seeds.length} pooled caught ${pct(p.spamCaught)}, blocked ham ${pct(p.blockedHam)} (${p.fp}/${p.fp + p.tn}), MCC mean ${r.meanMcc.toFixed(3)} (${r.minMcc.toFixed(3)}-${r.maxMcc.toFixed(3)}), pooled MCC ${p.mcc.toFixed(3)}; ${p.msPerComment} ms/comment; untrained blocked ham ${pct(r.untrainedBlockedHam)}`);
-    console.log(`  per split: ${r.perSplit.map((s) => `${pct(s.caught)}/${pct(s.blockedHam)}/${s.mcc.toFixed(3)}`).join('  ')}`);
+    console.log(
+      `${name} (${r.file}, ${r.n}, ${r.spam} spam${r.classifierOnly ? ', classifier only' : ''}): 70/30 x${seeds.length} pooled caught ${pct(p.spamCaught)}, blocked ham ${pct(p.blockedHam)} (${p.fp}/${p.fp + p.tn}), MCC mean ${r.meanMcc.toFixed(3)} (${r.minMcc.toFixed(3)}-${r.maxMcc.toFixed(3)}), pooled MCC ${p.mcc.toFixed(3)}; ${p.msPerComment} ms/comment; untrained blocked ham ${pct(r.untrainedBlockedHam)}`,
+    );
+    console.log(
+      `  per split: ${r.perSplit.map((s) => `${pct(s.caught)}/${pct(s.blockedHam)}/${s.mcc.toFixed(3)}`).join('  ')}`,
+    );
     if (r.sweep) {
-      console.log(`  AUC ${r.auc.toFixed(4)}; hold sweep: ${r.sweep.map((s) => `${s.hold}: ${pct(s.caught)}/${pct(s.blockedHam)}/${s.mcc.toFixed(3)}`).join('  ')}`);
+      console.log(
+        `  AUC ${r.auc.toFixed(4)}; hold sweep: ${r.sweep.map((s) => `${s.hold}: ${pct(s.caught)}/${pct(s.blockedHam)}/${s.mcc.toFixed(3)}`).join('  ')}`,
+      );
     }
   }
   for (const [name, g] of Object.entries(report.groups)) {
-    console.log(`${name} leave-one-out: mean MCC ${g.meanMcc.toFixed(3)}; pooled caught ${pct(g.pooled.spamCaught)}, blocked ham ${pct(g.pooled.blockedHam)}, MCC ${g.pooled.mcc.toFixed(3)}`);
-    console.log(`  ${g.perGroup.map((x) => `${x.test}: ${pct(x.caught)}/${pct(x.blockedHam)}/${x.mcc.toFixed(3)}`).join('  ')}`);
+    console.log(
+      `${name} leave-one-out: mean MCC ${g.meanMcc.toFixed(3)}; pooled caught ${pct(g.pooled.spamCaught)}, blocked ham ${pct(g.pooled.blockedHam)}, MCC ${g.pooled.mcc.toFixed(3)}`,
+    );
+    console.log(
+      `  ${g.perGroup.map((x) => `${x.test}: ${pct(x.caught)}/${pct(x.blockedHam)}/${x.mcc.toFixed(3)}`).join('  ')}`,
+    );
   }
 }

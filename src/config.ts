@@ -152,7 +152,12 @@ const configSchema = z.object({
   /** Surge mode's short window: a site's "rate now" is its submissions over about this long. @defaultValue 60 */
   SURGE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Surge mode's baseline: a site's normal rate is its average over about this long. @defaultValue 86400 */
-  SURGE_BASELINE_SECONDS: z.coerce.number().int().min(2).max(30 * 86_400).default(86_400),
+  SURGE_BASELINE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(30 * 86_400)
+    .default(86_400),
   /** Surge mode stays on at least this long after the rate last looked like a surge. @defaultValue 600 */
   SURGE_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 });

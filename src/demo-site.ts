@@ -23,8 +23,12 @@ export function demoHostUrl(publicUrl: string, port: number): string {
 export function demoOrigins(publicUrl: string, port: number): string[] {
   const host = demoHostPort(port);
   const origins = [
-    toOrigin(publicUrl), `http://localhost:${port}`, `http://127.0.0.1:${port}`,
-    demoHostUrl(publicUrl, port), `http://localhost:${host}`, `http://127.0.0.1:${host}`,
+    toOrigin(publicUrl),
+    `http://localhost:${port}`,
+    `http://127.0.0.1:${port}`,
+    demoHostUrl(publicUrl, port),
+    `http://localhost:${host}`,
+    `http://127.0.0.1:${host}`,
   ];
   return [...new Set(origins.filter((o): o is string => o !== null))];
 }
@@ -32,5 +36,10 @@ export function demoOrigins(publicUrl: string, port: number): string[] {
 /** Creates the `demo` site on first start; an existing one (perhaps edited by its admin) is left alone. */
 export async function ensureDemoSite(db: Queryable, publicUrl: string, port: number): Promise<boolean> {
   // As every new site: its widget and no-JS form send a form token, so one left out is a bot's.
-  return insertSite(db, { id: DEMO_SITE_ID, name: 'Reply Desk demo', allowedOrigins: demoOrigins(publicUrl, port), settings: newSiteSettings });
+  return insertSite(db, {
+    id: DEMO_SITE_ID,
+    name: 'Reply Desk demo',
+    allowedOrigins: demoOrigins(publicUrl, port),
+    settings: newSiteSettings,
+  });
 }

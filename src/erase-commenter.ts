@@ -23,7 +23,11 @@ export interface CommenterErasure extends ErasureCounts {
  * second removes what jobs running during the first left behind when they finished.
  */
 export async function eraseCommenter(
-  pool: Pool, queues: QueueStore | null, email: string, siteId: string | null, actor: PrivacyActor,
+  pool: Pool,
+  queues: QueueStore | null,
+  email: string,
+  siteId: string | null,
+  actor: PrivacyActor,
 ): Promise<CommenterErasure> {
   const sweep = async (): Promise<QueuedJobErasure | string | null> => {
     if (queues === null) return null;
@@ -34,18 +38,22 @@ export async function eraseCommenter(
   const second = await sweep();
   const error = [first, second].find((r): r is string => typeof r === 'string') ?? null;
   const done = [first, second].filter((r): r is QueuedJobErasure => typeof r === 'object' && r !== null);
-  const queued = done.length === 0 ? null : {
-    removed: done.reduce((n, r) => n + r.removed, 0),
-    streamEntries: done.reduce((n, r) => n + r.streamEntries, 0),
-    // Only the last pass says what is still running.
-    inProgress: typeof second === 'object' && second !== null ? second.inProgress : 0,
-  };
+  const queued =
+    done.length === 0
+      ? null
+      : {
+          removed: done.reduce((n, r) => n + r.removed, 0),
+          streamEntries: done.reduce((n, r) => n + r.streamEntries, 0),
+          // Only the last pass says what is still running.
+          inProgress: typeof second === 'object' && second !== null ? second.inProgress : 0,
+        };
   return { ...counts, queued, queuedError: error };
 }
 
 /** The queues' part of an erasure, as one line for the CLI and the dashboard; null when there is nothing to say. */
 export function describeQueuedErasure(r: CommenterErasure): string | null {
-  if (r.queuedError !== null) return `queued jobs not erased (${r.queuedError}); run the erasure again once Redis is reachable`;
+  if (r.queuedError !== null)
+    return `queued jobs not erased (${r.queuedError}); run the erasure again once Redis is reachable`;
   if (r.queued === null) return null;
   const q = r.queued;
   const running = q.inProgress > 0 ? `; ${q.inProgress} still running: run the erasure again in a minute` : '';

@@ -33,107 +33,288 @@ export interface ErrorEntry {
 export const errorCatalogue = {
   // 400: the request cannot be read as it stands.
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.', meaning: 'the body is not valid JSON' },
-  INVALID_BODY: { status: 400, message: 'The request body must be a JSON object.', meaning: 'the JSON body is not an object' },
-  INVALID_TYPE: { status: 400, message: 'A value has the wrong type.', meaning: 'a body field has the wrong type, or a query parameter is given twice where one is expected' },
-  INVALID_ENCODING: { status: 400, message: 'The request holds a value that is not valid UTF-8.', meaning: 'the body, a query parameter or a path segment is not valid UTF-8' },
-  INVALID_LENGTH: { status: 400, message: 'The request body does not match its Content-Length.', meaning: 'the body is shorter or longer than its `Content-Length`' },
-  REQUEST_ABORTED: { status: 400, message: 'The request was aborted.', meaning: 'the client went away while sending the body' },
-  BAD_REQUEST: { status: '4xx', message: 'The request could not be read.', meaning: 'any other problem reading the body, with the status the body parser gave it' },
-  INVALID_VALUE: {
-    status: [400, 422], message: 'The request holds a value that cannot be read.',
-    meaning: '400: Postgres refused a value of a public read; 422: a ban\'s value is not an email, IP (range) or domain',
+  INVALID_BODY: {
+    status: 400,
+    message: 'The request body must be a JSON object.',
+    meaning: 'the JSON body is not an object',
   },
-  INVALID_LIMIT: { status: 400, message: 'limit must be a whole number from 1 to 200.', meaning: 'a thread\'s `limit` is not 1–200' },
-  INVALID_ORDER: { status: 400, message: 'order must be oldest or newest.', meaning: 'a thread\'s `order` is not `oldest` or `newest`' },
-  INVALID_REPLIES: { status: 400, message: 'replies must be a comment id.', meaning: 'a thread\'s `replies` is not a comment id' },
-  INVALID_CURSOR: { status: 400, message: 'The cursor is not valid.', meaning: 'a `cursor` (thread, audit log) was not one we gave out' },
-  TOO_MANY_PAGES: { status: 400, message: 'Too many pages in one request.', meaning: 'more than 100 `page`s in one counts request' },
-  INVALID_ACTION: { status: 400, message: 'Unknown action.', meaning: 'a moderation, bulk or audit-filter action we do not know' },
-  INVALID_IDS: { status: 400, message: 'The selection names something that is not a comment.', meaning: 'a bulk selection holds something that is not a comment id' },
-  INVALID_FILTER: { status: 400, message: 'Unknown queue.', meaning: 'a bulk "whole view" names a queue tab we do not know' },
-  INVALID_SCOPE: { status: 400, message: 'Choose the selection or the whole view.', meaning: 'a bulk action\'s `scope` is neither the selection nor the view' },
-  INVALID_DATE: { status: 400, message: 'Dates look like 2024-05-31.', meaning: 'an audit-log date filter is not a date' },
-  INVALID_COMMENT_ID: { status: 400, message: 'That is not a comment id.', meaning: 'an audit-log comment filter is not a comment id' },
-  INVALID_BATCH_ID: { status: 400, message: 'That is not a batch id.', meaning: 'an audit-log batch filter is not a batch id' },
+  INVALID_TYPE: {
+    status: 400,
+    message: 'A value has the wrong type.',
+    meaning: 'a body field has the wrong type, or a query parameter is given twice where one is expected',
+  },
+  INVALID_ENCODING: {
+    status: 400,
+    message: 'The request holds a value that is not valid UTF-8.',
+    meaning: 'the body, a query parameter or a path segment is not valid UTF-8',
+  },
+  INVALID_LENGTH: {
+    status: 400,
+    message: 'The request body does not match its Content-Length.',
+    meaning: 'the body is shorter or longer than its `Content-Length`',
+  },
+  REQUEST_ABORTED: {
+    status: 400,
+    message: 'The request was aborted.',
+    meaning: 'the client went away while sending the body',
+  },
+  BAD_REQUEST: {
+    status: '4xx',
+    message: 'The request could not be read.',
+    meaning: 'any other problem reading the body, with the status the body parser gave it',
+  },
+  INVALID_VALUE: {
+    status: [400, 422],
+    message: 'The request holds a value that cannot be read.',
+    meaning: "400: Postgres refused a value of a public read; 422: a ban's value is not an email, IP (range) or domain",
+  },
+  INVALID_LIMIT: {
+    status: 400,
+    message: 'limit must be a whole number from 1 to 200.',
+    meaning: "a thread's `limit` is not 1–200",
+  },
+  INVALID_ORDER: {
+    status: 400,
+    message: 'order must be oldest or newest.',
+    meaning: "a thread's `order` is not `oldest` or `newest`",
+  },
+  INVALID_REPLIES: {
+    status: 400,
+    message: 'replies must be a comment id.',
+    meaning: "a thread's `replies` is not a comment id",
+  },
+  INVALID_CURSOR: {
+    status: 400,
+    message: 'The cursor is not valid.',
+    meaning: 'a `cursor` (thread, audit log) was not one we gave out',
+  },
+  TOO_MANY_PAGES: {
+    status: 400,
+    message: 'Too many pages in one request.',
+    meaning: 'more than 100 `page`s in one counts request',
+  },
+  INVALID_ACTION: {
+    status: 400,
+    message: 'Unknown action.',
+    meaning: 'a moderation, bulk or audit-filter action we do not know',
+  },
+  INVALID_IDS: {
+    status: 400,
+    message: 'The selection names something that is not a comment.',
+    meaning: 'a bulk selection holds something that is not a comment id',
+  },
+  INVALID_FILTER: {
+    status: 400,
+    message: 'Unknown queue.',
+    meaning: 'a bulk "whole view" names a queue tab we do not know',
+  },
+  INVALID_SCOPE: {
+    status: 400,
+    message: 'Choose the selection or the whole view.',
+    meaning: "a bulk action's `scope` is neither the selection nor the view",
+  },
+  INVALID_DATE: {
+    status: 400,
+    message: 'Dates look like 2024-05-31.',
+    meaning: 'an audit-log date filter is not a date',
+  },
+  INVALID_COMMENT_ID: {
+    status: 400,
+    message: 'That is not a comment id.',
+    meaning: 'an audit-log comment filter is not a comment id',
+  },
+  INVALID_BATCH_ID: {
+    status: 400,
+    message: 'That is not a batch id.',
+    meaning: 'an audit-log batch filter is not a batch id',
+  },
 
   // 400 or 422: a value missing, too long or with forbidden characters (see the comment at the top).
   REQUIRED: {
-    status: [400, 422], message: 'A value is missing.',
-    meaning: '400: the body\'s `site`, a body field or a query parameter is missing; 422: a comment\'s or a moderator\'s field is empty',
+    status: [400, 422],
+    message: 'A value is missing.',
+    meaning:
+      "400: the body's `site`, a body field or a query parameter is missing; 422: a comment's or a moderator's field is empty",
   },
-  TOO_LONG: { status: [400, 422], message: 'A value is too long.', meaning: '400: a query value is too long; 422: a field is over its limit' },
+  TOO_LONG: {
+    status: [400, 422],
+    message: 'A value is too long.',
+    meaning: '400: a query value is too long; 422: a field is over its limit',
+  },
   INVALID_CHARACTERS: {
-    status: [400, 422], message: 'A value contains characters that are not allowed.',
-    meaning: 'a control character or a lone surrogate: 400 in a query or dashboard value, 422 in a comment\'s field',
+    status: [400, 422],
+    message: 'A value contains characters that are not allowed.',
+    meaning: "a control character or a lone surrogate: 400 in a query or dashboard value, 422 in a comment's field",
   },
 
   // 401 / 403: who is asking.
   SIGNED_OUT: { status: 401, message: 'Please sign in again.', meaning: 'a dashboard request without a live session' },
   CSRF_INVALID: {
-    status: 403, message: 'This form has expired or did not come from Reply Desk. Reload the page and try again.',
+    status: 403,
+    message: 'This form has expired or did not come from Reply Desk. Reload the page and try again.',
     meaning: 'a dashboard form or call without a valid CSRF token',
   },
-  ADMIN_ONLY: { status: 403, message: 'Only admins can do this.', meaning: 'a moderator asked for an admin\'s page or action' },
-  FORBIDDEN: { status: 403, message: 'You do not moderate this site.', meaning: 'the comment, selection or site belongs to a site the moderator does not moderate' },
-  NOT_YOURS: { status: 403, message: 'Only its moderator or an admin can undo this action.', meaning: 'another moderator\'s action or bulk action' },
-  ORIGIN_NOT_ALLOWED: { status: 403, message: 'Comments for this site cannot be sent from this page.', meaning: 'a browser `Origin` that is not one of the site\'s (`null` included)' },
+  ADMIN_ONLY: {
+    status: 403,
+    message: 'Only admins can do this.',
+    meaning: "a moderator asked for an admin's page or action",
+  },
+  FORBIDDEN: {
+    status: 403,
+    message: 'You do not moderate this site.',
+    meaning: 'the comment, selection or site belongs to a site the moderator does not moderate',
+  },
+  NOT_YOURS: {
+    status: 403,
+    message: 'Only its moderator or an admin can undo this action.',
+    meaning: "another moderator's action or bulk action",
+  },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    message: 'Comments for this site cannot be sent from this page.',
+    meaning: "a browser `Origin` that is not one of the site's (`null` included)",
+  },
   UNKNOWN_SITE: {
-    status: [403, 404], message: 'No such site.',
+    status: [403, 404],
+    message: 'No such site.',
     meaning: '403: a comment for a site that is not here; 404: a read (thread, counts, feed, embed) for one',
   },
 
   // 404 / 409: the thing asked about.
-  NOT_FOUND: { status: 404, message: 'There is nothing here.', meaning: 'no such comment, site, webhook, job, bulk action or address' },
+  NOT_FOUND: {
+    status: 404,
+    message: 'There is nothing here.',
+    meaning: 'no such comment, site, webhook, job, bulk action or address',
+  },
   UNKNOWN_PAGE: { status: 404, message: 'No such page.', meaning: 'a page title for a page the site does not have' },
-  NOTHING_TO_UNDO: { status: 404, message: 'There is nothing to undo.', meaning: 'an undo of an action that is gone or was never there' },
-  BULK_RUNNING: { status: 409, message: 'This bulk action is still running; undo it when it is done.', meaning: 'an undo of a bulk action that has not finished' },
-  ALREADY_UNDONE: { status: 409, message: 'This bulk action has already been undone.', meaning: 'a second undo of a bulk action' },
+  NOTHING_TO_UNDO: {
+    status: 404,
+    message: 'There is nothing to undo.',
+    meaning: 'an undo of an action that is gone or was never there',
+  },
+  BULK_RUNNING: {
+    status: 409,
+    message: 'This bulk action is still running; undo it when it is done.',
+    meaning: 'an undo of a bulk action that has not finished',
+  },
+  ALREADY_UNDONE: {
+    status: 409,
+    message: 'This bulk action has already been undone.',
+    meaning: 'a second undo of a bulk action',
+  },
 
   // 413 / 415: the body as a whole.
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.', meaning: 'a body over 512 KB' },
-  TOO_MANY_FIELDS: { status: 413, message: 'The form has too many fields.', meaning: 'a form post with more than 100 fields' },
+  TOO_MANY_FIELDS: {
+    status: 413,
+    message: 'The form has too many fields.',
+    meaning: 'a form post with more than 100 fields',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
-    status: 415, message: 'Send the comment as application/json or as a form (application/x-www-form-urlencoded).',
+    status: 415,
+    message: 'Send the comment as application/json or as a form (application/x-www-form-urlencoded).',
     meaning: 'a body that is not JSON or a form (a flag: not JSON)',
   },
-  UNSUPPORTED_CHARSET: { status: 415, message: 'Send the body as UTF-8.', meaning: 'a body in a charset other than UTF-8' },
-  UNSUPPORTED_ENCODING: { status: 415, message: 'Compressed request bodies are not accepted.', meaning: 'a compressed body (`Content-Encoding`)' },
+  UNSUPPORTED_CHARSET: {
+    status: 415,
+    message: 'Send the body as UTF-8.',
+    meaning: 'a body in a charset other than UTF-8',
+  },
+  UNSUPPORTED_ENCODING: {
+    status: 415,
+    message: 'Compressed request bodies are not accepted.',
+    meaning: 'a compressed body (`Content-Encoding`)',
+  },
 
   // 422: the request was read, and a value in it is refused.
-  INVALID_EMAIL: { status: 422, message: 'Please enter a valid email address.', meaning: 'a comment\'s email is not an email address' },
-  INVALID_URL: { status: 422, message: 'The website must be an http:// or https:// address.', meaning: 'a comment\'s website is not an http(s) address' },
-  INVALID_PARENT: { status: 422, message: 'The comment you are replying to does not exist.', meaning: 'a comment\'s `parent` is not a comment id' },
+  INVALID_EMAIL: {
+    status: 422,
+    message: 'Please enter a valid email address.',
+    meaning: "a comment's email is not an email address",
+  },
+  INVALID_URL: {
+    status: 422,
+    message: 'The website must be an http:// or https:// address.',
+    meaning: "a comment's website is not an http(s) address",
+  },
+  INVALID_PARENT: {
+    status: 422,
+    message: 'The comment you are replying to does not exist.',
+    meaning: "a comment's `parent` is not a comment id",
+  },
   INVALID_TEXT: {
-    status: 422, message: 'A page title is one line of text, without control characters.',
+    status: 422,
+    message: 'A page title is one line of text, without control characters.',
     meaning: 'a page title with a line break or a control character',
   },
-  INVALID_KIND: { status: 422, message: 'Ban an email, an IP or a domain.', meaning: 'a ban that is not of an email, an IP or a domain' },
-  INVALID_REASON: { status: 422, message: 'Choose a reason for the flag.', meaning: 'a flag\'s `reason` is not one of `spam`, `abuse`, `off_topic`, `other`' },
-  INVALID_KEY: { status: 422, message: 'The browser key is not valid.', meaning: 'a flag\'s browser `key` is malformed' },
-  NOTHING_SELECTED: { status: 422, message: 'Tick the comments to act on first.', meaning: 'a bulk action on an empty selection or view' },
-  TOO_MANY: { status: 422, message: 'The selection is too large; act on the whole view instead.', meaning: 'a bulk selection over its limit' },
+  INVALID_KIND: {
+    status: 422,
+    message: 'Ban an email, an IP or a domain.',
+    meaning: 'a ban that is not of an email, an IP or a domain',
+  },
+  INVALID_REASON: {
+    status: 422,
+    message: 'Choose a reason for the flag.',
+    meaning: "a flag's `reason` is not one of `spam`, `abuse`, `off_topic`, `other`",
+  },
+  INVALID_KEY: {
+    status: 422,
+    message: 'The browser key is not valid.',
+    meaning: "a flag's browser `key` is malformed",
+  },
+  NOTHING_SELECTED: {
+    status: 422,
+    message: 'Tick the comments to act on first.',
+    meaning: 'a bulk action on an empty selection or view',
+  },
+  TOO_MANY: {
+    status: 422,
+    message: 'The selection is too large; act on the whole view instead.',
+    meaning: 'a bulk selection over its limit',
+  },
 
   // 429: too much, too soon.
   RATE_LIMITED: {
-    status: 429, message: 'Too many requests just now; please try again shortly.',
+    status: 429,
+    message: 'Too many requests just now; please try again shortly.',
     meaning: 'over a comment or flag rate limit; `Retry-After` says when to try again',
   },
 
   // 500 / 503: our side.
-  INTERNAL: { status: 500, message: 'Something went wrong on our side.', meaning: 'a bug of ours: logged with the error id the message carries' },
+  INTERNAL: {
+    status: 500,
+    message: 'Something went wrong on our side.',
+    meaning: 'a bug of ours: logged with the error id the message carries',
+  },
   DATABASE_UNAVAILABLE: {
-    status: 503, message: 'Comments are briefly unavailable; please try again shortly.',
+    status: 503,
+    message: 'Comments are briefly unavailable; please try again shortly.',
     meaning: 'Postgres is down or overloaded (never a bad value); with `Retry-After`',
   },
   QUEUE_UNAVAILABLE: {
-    status: 503, message: 'We cannot take comments this moment; please try again shortly.',
-    meaning: 'Redis did not take the job in time (`ENQUEUE_TIMEOUT_MS`), or this server has no such queue; with `Retry-After` when it may pass',
+    status: 503,
+    message: 'We cannot take comments this moment; please try again shortly.',
+    meaning:
+      'Redis did not take the job in time (`ENQUEUE_TIMEOUT_MS`), or this server has no such queue; with `Retry-After` when it may pass',
   },
-  SIGN_IN_UNAVAILABLE: { status: 503, message: 'Signing in is briefly unavailable; please try again shortly.', meaning: 'the sign-in throttle (Redis) did not answer; with `Retry-After`' },
-  BULK_UNAVAILABLE: { status: 503, message: 'Bulk actions are not available on this server.', meaning: 'this API runs without the bulk queue' },
-  LIVE_UNAVAILABLE: { status: 503, message: 'Live updates are not available.', meaning: 'this API runs without live updates' },
+  SIGN_IN_UNAVAILABLE: {
+    status: 503,
+    message: 'Signing in is briefly unavailable; please try again shortly.',
+    meaning: 'the sign-in throttle (Redis) did not answer; with `Retry-After`',
+  },
+  BULK_UNAVAILABLE: {
+    status: 503,
+    message: 'Bulk actions are not available on this server.',
+    meaning: 'this API runs without the bulk queue',
+  },
+  LIVE_UNAVAILABLE: {
+    status: 503,
+    message: 'Live updates are not available.',
+    meaning: 'this API runs without live updates',
+  },
   DEMO_UNAVAILABLE: {
-    status: 503, message: 'The demo site is not set up: run npm start or reply-desk migrate (with DEMO=true).',
+    status: 503,
+    message: 'The demo site is not set up: run npm start or reply-desk migrate (with DEMO=true).',
     meaning: 'the demo page was asked for before the demo site exists',
   },
 } as const satisfies Record<string, ErrorEntry>;

@@ -40,9 +40,8 @@ export type AppErrorOptions<C extends ErrorCode> = StatusOption<C> & {
 type RaisedOptions = Omit<AppErrorOptions<ErrorCode>, 'status'> & { status?: number };
 
 /** Options may be left out when the code needs no status from the caller. */
-type OptionsArgs<C extends ErrorCode> = { status?: never } extends StatusOption<C>
-  ? [options?: AppErrorOptions<C>]
-  : [options: AppErrorOptions<C>];
+type OptionsArgs<C extends ErrorCode> =
+  { status?: never } extends StatusOption<C> ? [options?: AppErrorOptions<C>] : [options: AppErrorOptions<C>];
 
 /**
  * An expected failure with a stable UPPER_SNAKE `code` clients can switch on, the HTTP status, the

@@ -7,7 +7,12 @@ import { Redis } from 'ioredis';
  * subscriptions), and the enqueue itself gives up earlier (ENQUEUE_TIMEOUT_MS).
  */
 export function createProducerRedis(url: string): Redis {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, commandTimeout: 5000 });
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    commandTimeout: 5000,
+  });
   redis.on('error', () => {}); // reconnects by itself; readiness and 503s report the outage
   return redis;
 }

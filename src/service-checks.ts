@@ -70,7 +70,12 @@ export async function probeRedis(redisUrl: string): Promise<string | null> {
  * on some managed services).
  */
 export async function checkRedisDurability(redisUrl: string): Promise<string[]> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();
@@ -78,10 +83,14 @@ export async function checkRedisDurability(redisUrl: string): Promise<string[]> 
     const [, aof] = (await redis.config('GET', 'appendonly')) as [string, string];
     const warnings: string[] = [];
     if (policy !== 'noeviction') {
-      warnings.push(`Redis maxmemory-policy is "${policy}": under memory pressure Redis may evict queued comments. Set maxmemory-policy noeviction.`);
+      warnings.push(
+        `Redis maxmemory-policy is "${policy}": under memory pressure Redis may evict queued comments. Set maxmemory-policy noeviction.`,
+      );
     }
     if (aof !== 'yes') {
-      warnings.push('Redis runs without the append-only file: comments queued but not yet checked are lost if Redis restarts. Set appendonly yes (and appendfsync always for no loss at all).');
+      warnings.push(
+        'Redis runs without the append-only file: comments queued but not yet checked are lost if Redis restarts. Set appendonly yes (and appendfsync always for no loss at all).',
+      );
     }
     return warnings;
   } catch {

@@ -23,7 +23,9 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function toFieldErrors(v: unknown): FieldError[] {
-  return list(v).filter(isObject).map((e) => ({ field: text(e.field), code: text(e.code), message: text(e.message) }));
+  return list(v)
+    .filter(isObject)
+    .map((e) => ({ field: text(e.field), code: text(e.code), message: text(e.message) }));
 }
 
 export function toApiError(body: unknown): ApiError | null {
@@ -31,7 +33,8 @@ export function toApiError(body: unknown): ApiError | null {
   if (!isObject(e)) return null;
   const errors = toFieldErrors(e.errors);
   // A single field problem may come without the errors list.
-  if (errors.length === 0 && text(e.field)) errors.push({ field: text(e.field), code: text(e.code), message: text(e.message) });
+  if (errors.length === 0 && text(e.field))
+    errors.push({ field: text(e.field), code: text(e.code), message: text(e.message) });
   return { code: text(e.code), message: text(e.message), errors };
 }
 
@@ -89,14 +92,24 @@ export function createApi(base: string, site: string) {
     },
 
     /** A page of the thread; with `replies` (a root's id), the next replies of that conversation. */
-    async thread(page: string, order: Order, cursor: string | null, limit: number, replies: string | null = null): Promise<ApiResult & { page: ThreadPage | null }> {
-      const r = await call(`api/comments?${q({ site, page, order: order === 'newest' && replies === null ? order : null, replies, cursor, limit })}`);
+    async thread(
+      page: string,
+      order: Order,
+      cursor: string | null,
+      limit: number,
+      replies: string | null = null,
+    ): Promise<ApiResult & { page: ThreadPage | null }> {
+      const r = await call(
+        `api/comments?${q({ site, page, order: order === 'newest' && replies === null ? order : null, replies, cursor, limit })}`,
+      );
       if (r.status !== 200 || !isObject(r.body)) return { ...r, page: null };
       const b = r.body;
       return {
         ...r,
         page: {
-          comments: list(b.comments).map(toComment).filter((c): c is ApiComment => c !== null),
+          comments: list(b.comments)
+            .map(toComment)
+            .filter((c): c is ApiComment => c !== null),
           nextCursor: typeof b.nextCursor === 'string' ? b.nextCursor : null,
           total: typeof b.total === 'number' ? b.total : null,
           closed: b.closed === true,
@@ -106,7 +119,11 @@ export function createApi(base: string, site: string) {
 
     /** POST /api/comments; the caller reads 202's `id` and `statusUrl` or the error. */
     submit: (payload: Record<string, string | boolean | null>): Promise<ApiResult> =>
-      call('api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
+      call('api/comments', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      }),
 
     async status(url: string): Promise<SubmissionStatus | null> {
       const r = await call(url, { cache: 'no-store' });
@@ -119,7 +136,11 @@ export function createApi(base: string, site: string) {
 
     /** POST /api/comments/:id/flag: `key` is this browser's random key (one flag per reader). */
     flag: (url: string, reason: string, key: string): Promise<ApiResult> =>
-      call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason, key }) }),
+      call(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ reason, key }),
+      }),
   };
 }
 

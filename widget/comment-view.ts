@@ -21,7 +21,11 @@ export const canReplyTo = (c: ApiComment, maxDepth: number): boolean => c.depth 
 
 export function timeElement(ctx: WidgetContext, iso: string): HTMLTimeElement {
   const date = new Date(iso);
-  return h('time', { datetime: iso, title: Number.isNaN(date.getTime()) ? '' : date.toLocaleString(ctx.lang) }, relativeTime(iso, Date.now(), ctx.lang));
+  return h(
+    'time',
+    { datetime: iso, title: Number.isNaN(date.getTime()) ? '' : date.toLocaleString(ctx.lang) },
+    relativeTime(iso, Date.now(), ctx.lang),
+  );
 }
 
 /** Builds a comment's elements; the caller puts `li` in place and fills `actions`. */
@@ -37,14 +41,29 @@ export function renderComment(ctx: WidgetContext, c: ApiComment): CommentView {
   const body = h('div', { class: 'rd-body' }, toSafeFragment(c.html));
   const actions = h('div', { class: 'rd-actions' });
   // tabindex -1: a permalink or "load more" can move focus here for screen-reader users.
-  const article = h('article', { class: 'rd-card', 'aria-labelledby': nameId, tabindex: -1 },
-    h('div', { class: 'rd-meta' }, author, ' ',
-      h('a', { class: 'rd-time', href: `${ctx.pageUrl}#comment-${c.id}` }, timeElement(ctx, c.createdAt))),
-    note, body, actions);
+  const article = h(
+    'article',
+    { class: 'rd-card', 'aria-labelledby': nameId, tabindex: -1 },
+    h(
+      'div',
+      { class: 'rd-meta' },
+      author,
+      ' ',
+      h('a', { class: 'rd-time', href: `${ctx.pageUrl}#comment-${c.id}` }, timeElement(ctx, c.createdAt)),
+    ),
+    note,
+    body,
+    actions,
+  );
   const li = h('li', { class: 'rd-c', id: `comment-${c.id}` }, article);
   let replies: HTMLOListElement | null = null;
   return {
-    comment: c, li, article, note, body, actions,
+    comment: c,
+    li,
+    article,
+    note,
+    body,
+    actions,
     replies() {
       replies ??= li.appendChild(h('ol', { class: 'rd-list rd-replies' }));
       return replies;

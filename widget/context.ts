@@ -20,4 +20,5 @@ export interface WidgetContext {
 }
 
 /** localStorage/sessionStorage key of this site and page. */
-export const storageKey = (ctx: Pick<WidgetContext, 'site' | 'page'>, what: string): string => `reply-desk:${what}:${ctx.site}:${ctx.page}`;
+export const storageKey = (ctx: Pick<WidgetContext, 'site' | 'page'>, what: string): string =>
+  `reply-desk:${what}:${ctx.site}:${ctx.page}`;

@@ -9,11 +9,16 @@ type Child = Node | string | null | undefined | false;
 /** Attributes by name; `on<event>` keys take listeners. `false`, null and undefined leave one out. */
 export type Attrs = Record<string, AttrValue | ((e: Event) => void)>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (typeof value === 'function') el.addEventListener(name.slice(2), value);
-    else if (value !== null && value !== undefined && value !== false) el.setAttribute(name, value === true ? '' : String(value));
+    else if (value !== null && value !== undefined && value !== false)
+      el.setAttribute(name, value === true ? '' : String(value));
   }
   el.append(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
   return el;

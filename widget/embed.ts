@@ -41,7 +41,8 @@ function adoptStyles(root: ShadowRoot): void {
 async function mount(script: HTMLScriptElement): Promise<void> {
   const data = script.dataset;
   const site = data.site ?? '';
-  const host = document.querySelector(data.target || '#reply-desk') ?? script.insertAdjacentElement('afterend', h('div'));
+  const host =
+    document.querySelector(data.target || '#reply-desk') ?? script.insertAdjacentElement('afterend', h('div'));
   if (!host || host.shadowRoot) return;
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root);
@@ -56,7 +57,13 @@ async function mount(script: HTMLScriptElement): Promise<void> {
 }
 
 /** Fetches the site's settings and the first page, then builds the thread and the form. */
-async function start(script: HTMLScriptElement, root: ShadowRoot, body: HTMLElement, live: HTMLElement, lang: string): Promise<void> {
+async function start(
+  script: HTMLScriptElement,
+  root: ShadowRoot,
+  body: HTMLElement,
+  live: HTMLElement,
+  lang: string,
+): Promise<void> {
   const data = script.dataset;
   const site = data.site ?? '';
   const t = languages[lang] ?? (languages.en as NonNullable<typeof languages.en>);
@@ -78,7 +85,14 @@ async function start(script: HTMLScriptElement, root: ShadowRoot, body: HTMLElem
   }
 
   const ctx: WidgetContext = {
-    api, site, page, pageUrl: pageUrlOf(location.href), lang, t, info: siteInfo.info, root,
+    api,
+    site,
+    page,
+    pageUrl: pageUrlOf(location.href),
+    lang,
+    t,
+    info: siteInfo.info,
+    root,
     announce: (text) => {
       live.textContent = text;
     },
@@ -88,7 +102,18 @@ async function start(script: HTMLScriptElement, root: ShadowRoot, body: HTMLElem
     decorate(view, replyable) {
       const name = view.comment.author || t.anonymous;
       if (replyable) {
-        view.actions.append(h('button', { type: 'button', class: 'rd-link rd-reply', 'aria-label': t.replyTo(name), onclick: () => form.replyTo(view) }, t.reply));
+        view.actions.append(
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'rd-link rd-reply',
+              'aria-label': t.replyTo(name),
+              onclick: () => form.replyTo(view),
+            },
+            t.reply,
+          ),
+        );
       }
       if (flagUrl) view.actions.append(flagButton(ctx, view.comment.id, flagUrl));
     },
@@ -101,13 +126,18 @@ async function start(script: HTMLScriptElement, root: ShadowRoot, body: HTMLElem
   own.restore();
   // A closed page (by hand or after the site's days) shows why instead of a form the worker would refuse.
   const closed = ctx.info.closed || thread.closed();
-  body.replaceChildren(thread.el, own.el, closed ? h('p', { class: 'rd-closed', role: 'status' }, t.closed) : h('div', { class: 'rd-form-home' }, form.el));
+  body.replaceChildren(
+    thread.el,
+    own.el,
+    closed ? h('p', { class: 'rd-closed', role: 'status' }, t.closed) : h('div', { class: 'rd-form-home' }, form.el),
+  );
 
   addEventListener('hashchange', () => void thread.goToHash());
   void thread.goToHash();
   // "3 minutes ago" keeps true while the page stays open.
   setInterval(() => {
-    for (const time of Array.from(root.querySelectorAll('time'))) time.textContent = relativeTime(time.dateTime, Date.now(), lang);
+    for (const time of Array.from(root.querySelectorAll('time')))
+      time.textContent = relativeTime(time.dateTime, Date.now(), lang);
   }, 60_000);
 }
 

@@ -24,9 +24,14 @@ export function flagButton(ctx: WidgetContext, commentId: string, flagUrl: strin
   const { t } = ctx;
   const box = h('span', { class: 'rd-flag' });
   const open = h('button', { type: 'button', class: 'rd-link', 'aria-expanded': 'false' }, t.flag);
-  const choices = h('span', { class: 'rd-flag-reasons', role: 'group', 'aria-label': t.flag, hidden: true },
-    ...REASONS.map((reason, i) => h('button', { type: 'button', class: 'rd-link', onclick: () => void send(reason) }, t.flagReasons[i] ?? reason)),
-    h('button', { type: 'button', class: 'rd-link', onclick: () => toggle(false) }, t.cancel));
+  const choices = h(
+    'span',
+    { class: 'rd-flag-reasons', role: 'group', 'aria-label': t.flag, hidden: true },
+    ...REASONS.map((reason, i) =>
+      h('button', { type: 'button', class: 'rd-link', onclick: () => void send(reason) }, t.flagReasons[i] ?? reason),
+    ),
+    h('button', { type: 'button', class: 'rd-link', onclick: () => toggle(false) }, t.cancel),
+  );
   const toggle = (on: boolean): void => {
     choices.hidden = !on;
     open.setAttribute('aria-expanded', String(on));

@@ -44,20 +44,35 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
   const inputs = {} as Record<Field, HTMLInputElement | HTMLTextAreaElement>;
   const fieldErrors = {} as Record<Field, HTMLElement>;
 
-  function field(name: Field, label: string, required: boolean, control: HTMLInputElement | HTMLTextAreaElement): HTMLElement {
+  function field(
+    name: Field,
+    label: string,
+    required: boolean,
+    control: HTMLInputElement | HTMLTextAreaElement,
+  ): HTMLElement {
     const id = `rd-f-${name}`;
     control.id = id;
     control.name = name;
     if (required) control.setAttribute('aria-required', 'true');
     inputs[name] = control;
     fieldErrors[name] = h('span', { class: 'rd-field-error', id: `${id}-error`, hidden: true });
-    return h('p', { class: `rd-field rd-field-${name}` }, h('label', { for: id }, label, required && star()), control, fieldErrors[name]);
+    return h(
+      'p',
+      { class: `rd-field rd-field-${name}` },
+      h('label', { for: id }, label, required && star()),
+      control,
+      fieldErrors[name],
+    );
   }
   const input = (type: string, max: number, autocomplete: string): HTMLInputElement =>
     h('input', { type, maxlength: max, autocomplete, spellcheck: type === 'text' ? null : 'false' });
 
   const title = h('h3', { class: 'rd-form-title', id: 'rd-form-title' }, t.leaveReply);
-  const cancel = h('button', { type: 'button', class: 'rd-link', hidden: true, onclick: () => cancelReply(true) }, t.cancelReply);
+  const cancel = h(
+    'button',
+    { type: 'button', class: 'rd-link', hidden: true, onclick: () => cancelReply(true) },
+    t.cancelReply,
+  );
   const save = h('input', { type: 'checkbox', id: 'rd-f-save' });
   const notify = h('input', { type: 'checkbox', id: 'rd-f-notify' });
   const submit = h('button', { type: 'submit', class: 'rd-submit' }, t.post);
@@ -67,7 +82,9 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
   const trap = h('input', { type: 'text', name: 'homepage', tabindex: -1, autocomplete: 'off', 'aria-hidden': 'true' });
   // novalidate: the server is the one judge of the fields (settings can change), and its 422 is shown
   // in place, in the widget's language, instead of the browser's bubbles.
-  const form = h('form', { class: 'rd-form', novalidate: true, 'aria-labelledby': 'rd-form-title' },
+  const form = h(
+    'form',
+    { class: 'rd-form', novalidate: true, 'aria-labelledby': 'rd-form-title' },
     h('p', { class: 'rd-notes' }, h('span', { id: 'rd-email-notes' }, t.notes), ' ', t.requiredNote),
     field('body', t.comment, true, h('textarea', { rows: 6, maxlength: 65525 })),
     field('author', t.name, info.requireName, input('text', 245, 'name')),
@@ -77,7 +94,8 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     info.replyMail ? h('p', { class: 'rd-save' }, notify, h('label', { for: 'rd-f-notify' }, t.notify)) : null,
     h('p', { class: 'rd-hp', 'aria-hidden': 'true' }, trap),
     message,
-    h('p', { class: 'rd-submit-row' }, submit));
+    h('p', { class: 'rd-submit-row' }, submit),
+  );
   inputs.email.setAttribute('aria-describedby', 'rd-email-notes');
   const el = h('div', { class: 'rd-respond' }, h('div', { class: 'rd-form-head' }, title, cancel), form);
 
@@ -109,7 +127,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
       const control = inputs[name];
       const box = fieldErrors[name];
       box.hidden = !found;
-      box.textContent = found ? t.errors[`${found.code}_${name}`] ?? t.errors[found.code] ?? found.message : '';
+      box.textContent = found ? (t.errors[`${found.code}_${name}`] ?? t.errors[found.code] ?? found.message) : '';
       if (found) control.setAttribute('aria-invalid', 'true');
       else control.removeAttribute('aria-invalid');
       const described = [name === 'email' && 'rd-email-notes', found && box.id].filter(Boolean).join(' ');
@@ -148,9 +166,15 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     e.preventDefault();
     if (busy) return;
     const payload: Record<string, string | null> = {
-      site: ctx.site, page: ctx.page, pageUrl: ctx.pageUrl, pageTitle: document.title.slice(0, 200) || null,
+      site: ctx.site,
+      page: ctx.page,
+      pageUrl: ctx.pageUrl,
+      pageTitle: document.title.slice(0, 200) || null,
       parent: parent?.comment.id ?? null,
-      body: inputs.body.value, author: inputs.author.value, email: inputs.email.value, url: inputs.url.value,
+      body: inputs.body.value,
+      author: inputs.author.value,
+      email: inputs.email.value,
+      url: inputs.url.value,
     };
     const fingerprint = JSON.stringify(payload);
     if (attempt?.fingerprint !== fingerprint) attempt = { fingerprint, key: randomId() };
@@ -160,25 +184,45 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     showMessage(null);
     ctx.announce(t.sending);
     const r = await api.submit({
-      ...payload, key: attempt.key, formToken: info.formToken || null, honeypot: trap.value, lang: ctx.lang, notifyReplies: info.replyMail && notify.checked,
+      ...payload,
+      key: attempt.key,
+      formToken: info.formToken || null,
+      honeypot: trap.value,
+      lang: ctx.lang,
+      notifyReplies: info.replyMail && notify.checked,
     });
     busy = false;
     submit.disabled = false;
     form.removeAttribute('aria-busy');
-    const ok = r.status === 202 && typeof r.body === 'object' && r.body !== null ? (r.body as { id?: unknown; statusUrl?: unknown }) : null;
+    const ok =
+      r.status === 202 && typeof r.body === 'object' && r.body !== null
+        ? (r.body as { id?: unknown; statusUrl?: unknown })
+        : null;
     if (ok && typeof ok.id === 'string') {
       // A token is good for one comment: the next one from this form goes with the fresh token the 202 brought.
       const next = (ok as { formToken?: unknown }).formToken;
       if (typeof next === 'string') info.formToken = next;
       showErrors([]);
       attempt = null;
-      writeStored('local', IDENTITY_KEY, save.checked ? { author: payload.author, email: payload.email, url: payload.url } : null);
+      writeStored(
+        'local',
+        IDENTITY_KEY,
+        save.checked ? { author: payload.author, email: payload.email, url: payload.url } : null,
+      );
       writeStored('session', draftKey, null);
       inputs.body.value = '';
-      const statusUrl = typeof ok.statusUrl === 'string' && ok.statusUrl.startsWith(api.base) ? ok.statusUrl : `api/comments/${ok.id}`;
+      const statusUrl =
+        typeof ok.statusUrl === 'string' && ok.statusUrl.startsWith(api.base) ? ok.statusUrl : `api/comments/${ok.id}`;
       const sentParent = payload.parent ?? null;
       cancelReply();
-      onSent({ id: ok.id, statusUrl, parent: sentParent, author: payload.author ?? '', website: payload.url ?? '', body: payload.body ?? '' });
+      onSent({
+        id: ok.id,
+        statusUrl,
+        parent: sentParent,
+        author: payload.author ?? '',
+        website: payload.url ?? '',
+        body: payload.body ?? '',
+      });
       return;
     }
     const error = toApiError(r.body);
@@ -196,7 +240,9 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
   form.addEventListener('submit', (e) => void send(e));
 
   return {
-    el, replyTo, cancelReply,
+    el,
+    replyTo,
+    cancelReply,
     edit(body, to) {
       if (to) replyTo(to);
       inputs.body.value = body;

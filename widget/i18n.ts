@@ -147,7 +147,8 @@ const de: Messages = {
   rejected: 'Dein Kommentar konnte nicht veröffentlicht werden:',
   editAgain: 'Bearbeiten und erneut senden',
   fixFields: 'Bitte korrigiere die markierten Felder.',
-  retryIn: (s) => `Der Kommentardienst ist ausgelastet. Dein Text bleibt erhalten; bitte versuche es in ${s} Sekunden erneut.`,
+  retryIn: (s) =>
+    `Der Kommentardienst ist ausgelastet. Dein Text bleibt erhalten; bitte versuche es in ${s} Sekunden erneut.`,
   retrySoon: 'Der Kommentardienst ist ausgelastet. Dein Text bleibt erhalten; bitte versuche es gleich erneut.',
   offline: 'Der Kommentardienst ist nicht erreichbar. Dein Text bleibt erhalten; bitte versuche es erneut.',
   failed: 'Etwas ist schiefgegangen. Dein Text bleibt erhalten; bitte versuche es erneut.',

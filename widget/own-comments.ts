@@ -51,8 +51,13 @@ export function createOwnComments(ctx: WidgetContext, thread: Thread, form: Repl
 
   function render(entry: OwnComment): CommentView {
     const view = renderComment(ctx, {
-      id: entry.id, parent: entry.parent, depth: 0, author: entry.author, website: entry.website || null,
-      html: entry.html ?? '', createdAt: entry.sentAt,
+      id: entry.id,
+      parent: entry.parent,
+      depth: 0,
+      author: entry.author,
+      website: entry.website || null,
+      html: entry.html ?? '',
+      createdAt: entry.sentAt,
     });
     view.li.classList.add('rd-own');
     if (entry.html === null) {
@@ -73,13 +78,16 @@ export function createOwnComments(ctx: WidgetContext, thread: Thread, form: Repl
     note.replaceChildren(text);
     if (entry.status === 'rejected') {
       const reasons = entry.errors.map((e) => h('li', null, t.errors[`${e.code}_${e.field}`] ?? e.message));
-      note.append(h('ul', null, ...reasons), h('button', { type: 'button', class: 'rd-link', onclick: () => editAgain(entry) }, t.editAgain));
+      note.append(
+        h('ul', null, ...reasons),
+        h('button', { type: 'button', class: 'rd-link', onclick: () => editAgain(entry) }, t.editAgain),
+      );
     }
   }
 
   function editAgain(entry: OwnComment): void {
     drop(entry.id);
-    form.edit(entry.body, entry.parent ? thread.views.get(entry.parent) ?? null : null);
+    form.edit(entry.body, entry.parent ? (thread.views.get(entry.parent) ?? null) : null);
   }
 
   function drop(id: string): void {
@@ -113,13 +121,16 @@ export function createOwnComments(ctx: WidgetContext, thread: Thread, form: Repl
 
   function poll(entry: OwnComment, startedAt: number, attempt = 0): void {
     const delay = POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)] ?? 15_000;
-    setTimeout(() => {
-      void api.status(entry.statusUrl).then((s) => {
-        if (s) apply(entry, s);
-        const done = entry.status === 'published' || entry.status === 'rejected' || !views.has(entry.id);
-        if (!done && Date.now() - startedAt < POLL_FOR_MS) poll(entry, startedAt, attempt + 1);
-      });
-    }, attempt === 0 && entry.status !== 'queued' ? 0 : delay);
+    setTimeout(
+      () => {
+        void api.status(entry.statusUrl).then((s) => {
+          if (s) apply(entry, s);
+          const done = entry.status === 'published' || entry.status === 'rejected' || !views.has(entry.id);
+          if (!done && Date.now() - startedAt < POLL_FOR_MS) poll(entry, startedAt, attempt + 1);
+        });
+      },
+      attempt === 0 && entry.status !== 'queued' ? 0 : delay,
+    );
   }
 
   return {

@@ -3,7 +3,11 @@
  * without query and hash (so "?utm_source=…" and "#comments" do not split a thread in two).
  * Pure: the caller reads the DOM and passes what it found.
  */
-export function pageIdentity(input: { dataPage: string | null | undefined; canonical: string | null | undefined; location: string }): string {
+export function pageIdentity(input: {
+  dataPage: string | null | undefined;
+  canonical: string | null | undefined;
+  location: string;
+}): string {
   const given = input.dataPage?.trim();
   if (given) return given;
   const canonical = input.canonical?.trim();

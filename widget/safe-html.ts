@@ -16,7 +16,8 @@ export function toSafeFragment(html: string): DocumentFragment {
       continue;
     }
     for (const { name, value } of Array.from(el.attributes)) {
-      const keep = el.tagName === 'A' ? name === 'href' && safeLink.test(value.trim()) : el.tagName === 'OL' && name === 'start';
+      const keep =
+        el.tagName === 'A' ? name === 'href' && safeLink.test(value.trim()) : el.tagName === 'OL' && name === 'start';
       if (!keep) el.removeAttribute(name);
     }
     if (el.tagName === 'A') el.setAttribute('rel', 'nofollow ugc noopener');

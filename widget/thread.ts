@@ -46,9 +46,18 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   const heading = h('h2', { class: 'rd-title', id: 'rd-title' });
   const list = h('ol', { class: 'rd-list', 'aria-labelledby': 'rd-title' });
   const error = h('p', { class: 'rd-error', hidden: true });
-  const more = h('button', { class: 'rd-more', type: 'button', hidden: true, onclick: () => void loadMore() }, t.loadMore);
+  const more = h(
+    'button',
+    { class: 'rd-more', type: 'button', hidden: true, onclick: () => void loadMore() },
+    t.loadMore,
+  );
   const sortButtons = (['oldest', 'newest'] as const).map((o) =>
-    h('button', { type: 'button', 'aria-pressed': String(o === order), onclick: () => void sortBy(o) }, o === 'oldest' ? t.oldest : t.newest));
+    h(
+      'button',
+      { type: 'button', 'aria-pressed': String(o === order), onclick: () => void sortBy(o) },
+      o === 'oldest' ? t.oldest : t.newest,
+    ),
+  );
   const sort = h('div', { class: 'rd-sort', role: 'group', 'aria-label': t.sortLabel }, ...sortButtons);
 
   const setTotal = (n: number): void => {
@@ -75,7 +84,11 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   function moreRepliesButton(view: CommentView, from: string): void {
     let replyCursor: string | null = from;
     let loading = false;
-    const button = h('button', { class: 'rd-more rd-more-replies', type: 'button', onclick: () => void load() }, t.loadMoreReplies);
+    const button = h(
+      'button',
+      { class: 'rd-more rd-more-replies', type: 'button', onclick: () => void load() },
+      t.loadMoreReplies,
+    );
     view.li.append(button);
     async function load(): Promise<void> {
       if (loading || replyCursor === null) return;
@@ -162,11 +175,20 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     target.querySelector('article')?.focus({ preventScroll: true });
   }
 
-  const el = h('section', { class: 'rd-thread', 'aria-labelledby': 'rd-title' },
-    h('div', { class: 'rd-head' }, heading, sort), list, error, more);
+  const el = h(
+    'section',
+    { class: 'rd-thread', 'aria-labelledby': 'rd-title' },
+    h('div', { class: 'rd-head' }, heading, sort),
+    list,
+    error,
+    more,
+  );
   setTotal(0);
   return {
-    el, views, show, goToHash,
+    el,
+    views,
+    show,
+    goToHash,
     listFor: (parent, fallback) => (parent && views.get(parent)?.replies()) || fallback,
     counted: () => setTotal(total + 1),
     closed: () => closed,

@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import { blogOf } from '../src/akismet/akismet-blog.js';
 import type { AkismetClient, AkismetComment } from '../src/akismet/akismet-client.js';
 import {
-  applyRecheck, loadAkismetSubject, markAkismetSubmitted, recordRecheckGaveUp, saveAkismetCheck, type AkismetSubject,
+  applyRecheck,
+  loadAkismetSubject,
+  markAkismetSubmitted,
+  recordRecheckGaveUp,
+  saveAkismetCheck,
+  type AkismetSubject,
 } from '../src/akismet/akismet-store.js';
 import { isUuid } from '../src/domain/comment-fields.js';
 import { AKISMET_UNAVAILABLE, recheckVerdict } from '../src/moderation/rules/akismet-rule.js';
@@ -44,7 +49,9 @@ function labelSaid(s: AkismetSubject): 'spam' | 'ham' | null {
 export function createAkismetProcessor(deps: AkismetProcessorDeps) {
   const { db, client, logger, publicUrl } = deps;
   const toComment = (s: AkismetSubject, extra: Partial<AkismetComment> = {}): AkismetComment => ({
-    ...s.comment, blog: blogOf(s.comment.permalink, publicUrl), ...extra,
+    ...s.comment,
+    blog: blogOf(s.comment.permalink, publicUrl),
+    ...extra,
   });
 
   async function recheck(job: Job<AkismetJob>, commentId: string): Promise<AkismetJobResult> {
@@ -59,12 +66,19 @@ export function createAkismetProcessor(deps: AkismetProcessorDeps) {
     if (check.result === 'unavailable') {
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (last) await recordRecheckGaveUp(db, commentId, check.detail);
-      logger.warn({ commentId, attempt: job.attemptsMade + 1, detail: check.detail, last }, 'Akismet recheck got no answer');
+      logger.warn(
+        { commentId, attempt: job.attemptsMade + 1, detail: check.detail, last },
+        'Akismet recheck got no answer',
+      );
       throw new Error(`Akismet gave no answer: ${check.detail}`);
     }
     await saveAkismetCheck(db, {
-      commentId, permalink: subject.comment.permalink, commentType: subject.comment.commentType, lang: subject.comment.lang,
-      result: check.result, detail: check.detail,
+      commentId,
+      permalink: subject.comment.permalink,
+      commentType: subject.comment.commentType,
+      lang: subject.comment.lang,
+      result: check.result,
+      detail: check.detail,
     });
     const verdict = recheckVerdict(subject.verdict, check);
     const r = await applyRecheck(db, { commentId, verdict, result: check.result, detail: check.detail });
@@ -74,7 +88,8 @@ export function createAkismetProcessor(deps: AkismetProcessorDeps) {
 
   async function feedback(commentId: string): Promise<AkismetJobResult> {
     const subject = await loadAkismetSubject(db, commentId);
-    if (subject === null || subject.result === null) return { outcome: 'skipped', why: 'Akismet never saw this comment' };
+    if (subject === null || subject.result === null)
+      return { outcome: 'skipped', why: 'Akismet never saw this comment' };
     const now = subject.status === 'approved' ? 'ham' : subject.status === 'spam' ? 'spam' : null;
     if (now === null) return { outcome: 'skipped', why: `status ${subject.status} says nothing about spam` };
     const said = labelSaid(subject);
@@ -89,7 +104,8 @@ export function createAkismetProcessor(deps: AkismetProcessorDeps) {
 
   return async function processAkismetJob(job: Job<AkismetJob>): Promise<AkismetJobResult> {
     const commentId = job.data?.commentId;
-    if (typeof commentId !== 'string' || !isUuid(commentId)) throw new UnrecoverableError('invalid Akismet job payload');
+    if (typeof commentId !== 'string' || !isUuid(commentId))
+      throw new UnrecoverableError('invalid Akismet job payload');
     if (job.name === 'recheck') return recheck(job, commentId);
     if (job.name === 'feedback') return feedback(commentId);
     throw new UnrecoverableError(`unknown Akismet job ${String(job.name)}`);

@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import { isUuid } from '../src/domain/comment-fields.js';
 import type { CommentStatus } from '../src/moderation/verdict.js';
 import type {
-  BulkActionData, BulkJobData, BulkJobName, BulkProgress, BulkResult, BulkResumePoint, BulkUndoData,
+  BulkActionData,
+  BulkJobData,
+  BulkJobName,
+  BulkProgress,
+  BulkResult,
+  BulkResumePoint,
+  BulkUndoData,
 } from '../src/queue/bulk-queue.js';
 import { countBatchChanges, countFilterUntil, listFilterChunk, recordBulkSummary } from '../src/store/bulk-batches.js';
 import type { Pool, Queryable } from '../src/store/db.js';
@@ -29,13 +35,21 @@ export interface BulkProcessorDeps {
  * two statements; a comment someone rejected in between has left the view and must not be approved.
  */
 const tabStatus: Record<QueueTab, CommentStatus> = {
-  pending: 'pending', reported: 'pending', spam: 'spam', approved: 'approved', rejected: 'rejected',
+  pending: 'pending',
+  reported: 'pending',
+  spam: 'spam',
+  approved: 'approved',
+  rejected: 'rejected',
 };
 
 function checkActionData(d: BulkActionData): void {
   const ok =
-    isUuid(d.batchId) && statusActions.includes(d.action) && Array.isArray(d.actor?.siteIds) &&
-    ('ids' in d.target ? Array.isArray(d.target.ids) : typeof d.target.until === 'string' && d.target.filter !== undefined);
+    isUuid(d.batchId) &&
+    statusActions.includes(d.action) &&
+    Array.isArray(d.actor?.siteIds) &&
+    ('ids' in d.target
+      ? Array.isArray(d.target.ids)
+      : typeof d.target.until === 'string' && d.target.filter !== undefined);
   if (!ok) throw new UnrecoverableError('invalid bulk payload');
 }
 
@@ -46,7 +60,12 @@ async function writeSummary(db: Queryable, d: BulkActionData, detail: object): P
 }
 
 function summaryDetail(d: BulkActionData, p: BulkResumePoint, total: number): Record<string, unknown> {
-  const detail: Record<string, unknown> = { action: d.action, scope: 'ids' in d.target ? 'selection' : 'filter', count: p.changed, total };
+  const detail: Record<string, unknown> = {
+    action: d.action,
+    scope: 'ids' in d.target ? 'selection' : 'filter',
+    count: p.changed,
+    total,
+  };
   if ('filter' in d.target) {
     const { tab, site, page, reason, q } = d.target.filter;
     detail.filter = { tab, site, page, reason, q, until: d.target.until };
@@ -70,7 +89,9 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
 
   async function runAction(job: Job<BulkJobData, BulkResult, BulkJobName>, d: BulkActionData): Promise<BulkResult> {
     checkActionData(d);
-    const total = d.total ?? ('ids' in d.target ? d.target.ids.length : await countFilterUntil(db, d.target.filter, d.target.until));
+    const total =
+      d.total ??
+      ('ids' in d.target ? d.target.ids.length : await countFilterUntil(db, d.target.filter, d.target.until));
     const point: BulkResumePoint = d.resume ?? { after: null, done: 0, changed: 0 };
     const toStatus = statusAfter[d.action];
     const progress = (): BulkProgress => ({ done: Math.min(point.done, total), total, changed: point.changed });
@@ -95,7 +116,15 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
       if (ids.length === 0) break;
       // detail.bulk marks these rows as part of a bulk batch: "u" (undo last) waits for the batch's
       // summary row, written when the job ends, instead of undoing half of a running bulk.
-      const changed = await changeStatus(db, { ids, action: d.action, toStatus, actor: d.actor, batchId: d.batchId, onlyFrom, detail: { bulk: true } });
+      const changed = await changeStatus(db, {
+        ids,
+        action: d.action,
+        toStatus,
+        actor: d.actor,
+        batchId: d.batchId,
+        onlyFrom,
+        detail: { bulk: true },
+      });
       await after.changed(changed, 'decision');
       point.after = next;
       point.done += ids.length;
@@ -116,7 +145,8 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
   }
 
   async function runUndo(job: Job<BulkJobData, BulkResult, BulkJobName>, d: BulkUndoData): Promise<BulkResult> {
-    if (!isUuid(d.undoes) || !Array.isArray(d.actor?.siteIds)) throw new UnrecoverableError('invalid bulk undo payload');
+    if (!isUuid(d.undoes) || !Array.isArray(d.actor?.siteIds))
+      throw new UnrecoverableError('invalid bulk undo payload');
     const total = d.total ?? 0;
     await job.updateProgress({ done: 0, total, changed: 0 } satisfies BulkProgress);
     // One transaction (undoBatch): all of the batch comes back or none, and a second undo finds the

@@ -6,7 +6,16 @@ import { loadMailKey, newNonce, signMailToken } from '../src/mail/mail-tokens.js
 import type { EmailJobData, EmailJobName, HeldJob, ReplyJob } from '../src/queue/email-queue.js';
 import type { Pool } from '../src/store/db.js';
 import {
-  claimConfirmation, claimReplyNotice, deferConfirmation, listDueConfirmations, listDueDigests, loadReplyNotice, markNoticesSent, pruneSentNotices, queueHeldNotices, takeUnsentNotices,
+  claimConfirmation,
+  claimReplyNotice,
+  deferConfirmation,
+  listDueConfirmations,
+  listDueDigests,
+  loadReplyNotice,
+  markNoticesSent,
+  pruneSentNotices,
+  queueHeldNotices,
+  takeUnsentNotices,
 } from '../src/store/mail-notices.js';
 import { inTransaction } from '../src/store/moderation-actions.js';
 
@@ -63,7 +72,14 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
         moderatorName: moderator.name,
         items: listed.map((p) => {
           const nonce = newNonce();
-          return { ...p, links: { approve: link(p.commentId, nonce, 'approve'), reject: link(p.commentId, nonce, 'reject'), spam: link(p.commentId, nonce, 'spam') } };
+          return {
+            ...p,
+            links: {
+              approve: link(p.commentId, nonce, 'approve'),
+              reject: link(p.commentId, nonce, 'reject'),
+              spam: link(p.commentId, nonce, 'spam'),
+            },
+          };
         }),
         more: pending.length - listed.length,
         queueUrl: `${publicUrl}/admin`,
@@ -71,7 +87,11 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
         linkHours: Math.round(linkTtlSeconds / 3600),
       });
       // Every waiting notice counts as told (the unlisted ones are counted in the mail).
-      await markNoticesSent(client, moderatorId, pending.map((p) => p.commentId));
+      await markNoticesSent(
+        client,
+        moderatorId,
+        pending.map((p) => p.commentId),
+      );
       await mailer.send({ to: moderator.email, ...mail });
       return pending.length;
     });
@@ -106,7 +126,10 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       if (nonce === null) return false;
       const expiresAt = Math.floor(now().getTime() / 1000) + confirmTtlSeconds;
       const confirmUrl = `${publicUrl}/mail/confirm?token=${signMailToken(k, { kind: 'confirm', siteId: c.siteId, nonce, expiresAt })}`;
-      await mailer.send({ to: c.email, ...renderReplyConfirm({ siteName: c.siteName, confirmUrl, linkDays: Math.round(confirmTtlSeconds / 86_400) }) });
+      await mailer.send({
+        to: c.email,
+        ...renderReplyConfirm({ siteName: c.siteName, confirmUrl, linkDays: Math.round(confirmTtlSeconds / 86_400) }),
+      });
       return true;
     });
   }
@@ -114,12 +137,14 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
   return async function processEmail(job: Job<EmailJobData, unknown, EmailJobName>): Promise<unknown> {
     if (job.name === 'held') {
       const d = job.data as Partial<HeldJob>;
-      if (typeof d.commentId !== 'string' || !UUID.test(d.commentId) || typeof d.siteId !== 'string') throw new UnrecoverableError('invalid held payload');
+      if (typeof d.commentId !== 'string' || !UUID.test(d.commentId) || typeof d.siteId !== 'string')
+        throw new UnrecoverableError('invalid held payload');
       return { moderators: await queueHeldNotices(db, d.commentId, d.siteId) };
     }
     if (job.name === 'reply') {
       const d = job.data as Partial<ReplyJob>;
-      if (typeof d.commentId !== 'string' || !UUID.test(d.commentId)) throw new UnrecoverableError('invalid reply payload');
+      if (typeof d.commentId !== 'string' || !UUID.test(d.commentId))
+        throw new UnrecoverableError('invalid reply payload');
       return { sent: await sendReplyNotice(d.commentId) };
     }
     if (job.name === 'digest') {
@@ -143,7 +168,10 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
         try {
           if (await sendConfirmation(c)) confirmations += 1;
         } catch (err) {
-          logger.warn({ siteId: c.siteId, err: (err as Error).message }, 'reply-mail confirmation not sent; tried again in a day');
+          logger.warn(
+            { siteId: c.siteId, err: (err as Error).message },
+            'reply-mail confirmation not sent; tried again in a day',
+          );
           await deferConfirmation(db, c.siteId, c.email).catch(() => {});
           failure ??= err;
         }

@@ -21,7 +21,9 @@ import { workerTable } from './worker-table.js';
 // add to, starts one BullMQ worker per row of workers/worker-table.ts, and runs until SIGTERM.
 const config = await exitOnStartupProblem('worker');
 const logger = createLogger(config.LOG_LEVEL, 'worker');
-const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, {
+  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+});
 const metrics = createWorkerMetrics({ pool });
 const writer = metrics.countVerdicts(createCommentWriter(pool, config.WRITE_BATCH_SIZE));
 const connection = createWorkerRedis(config.REDIS_URL);
@@ -32,7 +34,10 @@ const publish = createLivePublisher(connection, config.QUEUE_PREFIX);
 // The queues this process adds jobs to (or schedules on): each logs its connection errors (an 'error'
 // event nobody listens to would end the process) and is closed on shutdown, after the workers.
 const openQueues: { close(): Promise<void> }[] = [];
-function opened<Q extends { on(event: 'error', listener: (err: Error) => void): unknown; close(): Promise<void> }>(queue: Q, label: string): Q {
+function opened<Q extends { on(event: 'error', listener: (err: Error) => void): unknown; close(): Promise<void> }>(
+  queue: Q,
+  label: string,
+): Q {
   queue.on('error', (err) => logger.warn({ err: err.message }, `${label} queue error`));
   openQueues.push(queue);
   return queue;
@@ -57,23 +62,45 @@ if (emailQueue) await scheduleDigests(emailQueue);
 // the training processor, and its rechecks and reports run on their own small queue.
 const akismet = config.AKISMET_KEY
   ? createAkismetClient({
-    key: config.AKISMET_KEY, url: config.AKISMET_URL, timeoutMs: config.AKISMET_TIMEOUT_MS, isTest: config.AKISMET_TEST,
-    onAlert: (code, message) => logger.warn({ code, message }, 'Akismet alert'),
-  })
+      key: config.AKISMET_KEY,
+      url: config.AKISMET_URL,
+      timeoutMs: config.AKISMET_TIMEOUT_MS,
+      isTest: config.AKISMET_TEST,
+      onAlert: (code, message) => logger.warn({ code, message }, 'Akismet alert'),
+    })
   : null;
 const akismetQueue = akismet ? opened(createAkismetQueue(connection, config.QUEUE_PREFIX), 'Akismet') : undefined;
 
 const recovery = createOutageRecovery({ db: pool, queue: submissionsQueue, logger });
-const workers = runWorkers(workerTable({
-  config, db: pool, writer, logger, publish, mailer, akismet, recovery,
-  queues: { events: webhookQueue, training: trainingQueue, email: emailQueue, akismet: akismetQueue },
-}), { connection, prefix: config.QUEUE_PREFIX, lockMs: config.WORKER_LOCK_MS, logger, metrics });
+const workers = runWorkers(
+  workerTable({
+    config,
+    db: pool,
+    writer,
+    logger,
+    publish,
+    mailer,
+    akismet,
+    recovery,
+    queues: { events: webhookQueue, training: trainingQueue, email: emailQueue, akismet: akismetQueue },
+  }),
+  { connection, prefix: config.QUEUE_PREFIX, lockMs: config.WORKER_LOCK_MS, logger, metrics },
+);
 await workers.ready();
 // Off by default: Prometheus scrapes each worker on a port of its own (see README, Operations).
-const metricsServer = config.METRICS_PORT === undefined
-  ? null
-  : await startMetricsServer({ registry: metrics.registry, port: config.METRICS_PORT, host: config.METRICS_HOST, token: config.METRICS_TOKEN });
-logger.info({ queue: SUBMISSIONS_QUEUE, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
+const metricsServer =
+  config.METRICS_PORT === undefined
+    ? null
+    : await startMetricsServer({
+        registry: metrics.registry,
+        port: config.METRICS_PORT,
+        host: config.METRICS_HOST,
+        token: config.METRICS_TOKEN,
+      });
+logger.info(
+  { queue: SUBMISSIONS_QUEUE, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY },
+  'worker ready',
+);
 if (process.send) process.send('ready');
 
 let stopping = false;

@@ -59,7 +59,10 @@ export function createMaintenanceProcessor(deps: MaintenanceProcessorDeps) {
       result.deliveriesPruned += n;
       if (n < batchSize) break;
     }
-    deps.logger.info({ jobId: job.id, anonymised: result.total, deliveriesPruned: result.deliveriesPruned }, 'IP retention run done');
+    deps.logger.info(
+      { jobId: job.id, anonymised: result.total, deliveriesPruned: result.deliveriesPruned },
+      'IP retention run done',
+    );
     return result;
   };
 }

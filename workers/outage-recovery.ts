@@ -37,7 +37,12 @@ export interface OutageRecovery {
  * once. Promotion happens only after an observed outage, so a job failing for its own reason keeps
  * its backoff and cannot spin. With several workers, each promotes; promoting twice is harmless.
  */
-export function createOutageRecovery(deps: { db: Queryable; queue: Promotable; logger: Logger; probeEveryMs?: number }): OutageRecovery {
+export function createOutageRecovery(deps: {
+  db: Queryable;
+  queue: Promotable;
+  logger: Logger;
+  probeEveryMs?: number;
+}): OutageRecovery {
   const every = deps.probeEveryMs ?? 1000;
   let timer: NodeJS.Timeout | null = null;
   let sawOutage = false;

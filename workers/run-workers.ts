@@ -18,14 +18,17 @@ export interface RunningWorkers {
  * shared options and the same hooks: a failed attempt is logged (unless the row says its processor does)
  * and passed to the row's onFailed, a worker error is logged, and counted rows are watched by metrics.
  */
-export function runWorkers(specs: readonly WorkerSpec[], opts: {
-  connection: Redis;
-  prefix: string;
-  /** WORKER_LOCK_MS: how long a job's lock lasts without renewal. */
-  lockMs: number;
-  logger: Logger;
-  metrics?: { watch(worker: WatchedWorker): void };
-}): RunningWorkers {
+export function runWorkers(
+  specs: readonly WorkerSpec[],
+  opts: {
+    connection: Redis;
+    prefix: string;
+    /** WORKER_LOCK_MS: how long a job's lock lasts without renewal. */
+    lockMs: number;
+    logger: Logger;
+    metrics?: { watch(worker: WatchedWorker): void };
+  },
+): RunningWorkers {
   const { connection, prefix, lockMs, logger } = opts;
   const workers = specs.map((spec) => {
     const worker = new Worker(spec.queue, spec.processor(), {
@@ -40,7 +43,8 @@ export function runWorkers(specs: readonly WorkerSpec[], opts: {
     });
     if (spec.logFailures || spec.onFailed) {
       worker.on('failed', (job, err) => {
-        if (spec.logFailures) logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, `${spec.label} job failed`);
+        if (spec.logFailures)
+          logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, `${spec.label} job failed`);
         spec.onFailed?.(err);
       });
     }

@@ -59,7 +59,8 @@ function websiteHost(url: string): string {
 /** Parses a job's payload; a payload that cannot be a submission will never succeed, so no retries. */
 function parseSubmission(data: unknown): Submission {
   const parsed = submissionSchema.safeParse(data);
-  if (!parsed.success) throw new UnrecoverableError(`invalid submission payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  if (!parsed.success)
+    throw new UnrecoverableError(`invalid submission payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
   return parsed.data;
 }
 
@@ -92,14 +93,22 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     } catch (err) {
       if (!isDataError(err)) throw err;
       const e = err as Error & { code: string };
-      logger.warn({ commentId: s.id, siteId: s.siteId, code: e.code, err: e.message }, 'submission refused by the database; not retried');
+      logger.warn(
+        { commentId: s.id, siteId: s.siteId, code: e.code, err: e.message },
+        'submission refused by the database; not retried',
+      );
       throw new UnrecoverableError(`the database refused this submission's data (SQLSTATE ${e.code}): ${e.message}`);
     }
   };
 
   async function checkAndStore(job: Job<Submission>, s: Submission): Promise<SubmitResult> {
     const fields: CommentFields = {
-      page: s.page, parentId: s.parentId, author: s.author, email: s.email, url: s.url, body: s.body,
+      page: s.page,
+      parentId: s.parentId,
+      author: s.author,
+      email: s.email,
+      url: s.url,
+      body: s.body,
     };
     const receivedAt = new Date(s.receivedAt);
     // One form for matching and storing: ::ffff:1.2.3.4 is 1.2.3.4, or IPv4 bans and ranges miss it.
@@ -107,12 +116,27 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     // A shared address (a proxy's, loopback) says nothing about who wrote this: jobs queued before
     // intake said so are judged by the address alone.
     const distinctIp = ip !== null && !(s.ipShared ?? isLocalAddress(ip)) ? ip : null;
-    const hash = contentHash({ siteId: s.siteId, page: s.page, parentId: s.parentId, author: s.author, email: s.email, body: s.body });
+    const hash = contentHash({
+      siteId: s.siteId,
+      page: s.page,
+      parentId: s.parentId,
+      author: s.author,
+      email: s.email,
+      body: s.body,
+    });
     const facts = await loadCheckFacts(db, {
-      id: s.id, siteId: s.siteId, page: s.page, pageUrl: s.pageUrl, pageTitle: s.pageTitle,
+      id: s.id,
+      siteId: s.siteId,
+      page: s.page,
+      pageUrl: s.pageUrl,
+      pageTitle: s.pageTitle,
       // A malformed parent id is refused by the field rule; it must not reach SQL as a uuid.
       parentId: s.parentId !== null && isUuid(s.parentId) ? s.parentId : null,
-      email: s.email, ip, distinctIp, contentHash: hash, receivedAt,
+      email: s.email,
+      ip,
+      distinctIp,
+      contentHash: hash,
+      receivedAt,
       websiteHost: websiteHost(s.url),
     });
     if (facts === null) throw new UnrecoverableError(`site ${s.siteId} no longer exists`);
@@ -151,14 +175,24 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     if (deps.akismet && asksAkismet(context, verdict)) {
       const permalink = s.pageUrl ?? '';
       akismet = await deps.akismet.client.commentCheck({
-        blog: blogOf(permalink, deps.akismet.publicUrl), userIp: ip ?? '', userAgent: s.userAgent, referrer: s.referrer,
-        permalink, commentType: s.parentId === null ? 'comment' : 'reply', author: s.author, email: s.email, url: s.url,
-        content: s.body, date: receivedAt, lang: s.lang ?? '',
+        blog: blogOf(permalink, deps.akismet.publicUrl),
+        userIp: ip ?? '',
+        userAgent: s.userAgent,
+        referrer: s.referrer,
+        permalink,
+        commentType: s.parentId === null ? 'comment' : 'reply',
+        author: s.author,
+        email: s.email,
+        url: s.url,
+        content: s.body,
+        date: receivedAt,
+        lang: s.lang ?? '',
       });
       // Queued before the row is written, so a crash in between cannot leave a held comment that is
       // never rechecked (the recheck waits for the row). Failing to queue fails the job: it is retried
       // rather than storing a comment held for an answer nobody will ask for.
-      if (akismet.result === 'unavailable') await enqueueAkismetRecheck(deps.akismet.queue, s.id, deps.akismet.recheckDelayMs);
+      if (akismet.result === 'unavailable')
+        await enqueueAkismetRecheck(deps.akismet.queue, s.id, deps.akismet.recheckDelayMs);
       verdict = checkComment({ ...context, akismet });
     }
     const parentDepth = facts.parent !== null && facts.parent !== 'missing' ? facts.parent.depth : -1;
@@ -182,11 +216,18 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       idempotencyKey: s.key,
       receivedAt,
     });
-    logger.debug({ commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) }, 'comment checked');
+    logger.debug(
+      { commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) },
+      'comment checked',
+    );
     if (akismet !== null && !result.alreadyStored) {
       await saveAkismetCheck(db, {
-        commentId: s.id, permalink: s.pageUrl ?? '', commentType: s.parentId === null ? 'comment' : 'reply', lang: s.lang ?? '',
-        result: akismet.result, detail: akismet.detail,
+        commentId: s.id,
+        permalink: s.pageUrl ?? '',
+        commentType: s.parentId === null ? 'comment' : 'reply',
+        lang: s.lang ?? '',
+        result: akismet.result,
+        detail: akismet.detail,
       });
     }
     // Only the run that stored the row announces it, after the commit, so a dashboard that fetches the

@@ -2,7 +2,13 @@ import { UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { enqueueEmailForEvent, type EmailQueue } from '../src/queue/email-queue.js';
 import {
-  deliveryJobId, deliveryJobOptions, retryDelayMs, type WebhookDeliveryJob, type WebhookJobData, type WebhookJobName, type WebhookQueue,
+  deliveryJobId,
+  deliveryJobOptions,
+  retryDelayMs,
+  type WebhookDeliveryJob,
+  type WebhookJobData,
+  type WebhookJobName,
+  type WebhookQueue,
 } from '../src/queue/webhook-queue.js';
 import type { Queryable } from '../src/store/db.js';
 import { insertDeliveryAttempt, listSubscribers, loadSubscription, loadWebhookComment } from '../src/store/webhooks.js';
@@ -29,8 +35,13 @@ export interface WebhookProcessorDeps {
 
 function isCommentEvent(d: unknown): d is CommentEvent {
   const e = d as Partial<CommentEvent> | null;
-  return typeof e?.id === 'string' && typeof e.commentId === 'string' && typeof e.siteId === 'string'
-    && webhookEventTypes.includes(e.type as CommentEvent['type']) && typeof e.status === 'string';
+  return (
+    typeof e?.id === 'string' &&
+    typeof e.commentId === 'string' &&
+    typeof e.siteId === 'string' &&
+    webhookEventTypes.includes(e.type as CommentEvent['type']) &&
+    typeof e.status === 'string'
+  );
 }
 
 /**
@@ -53,15 +64,26 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     const comment = await loadWebhookComment(db, event.commentId);
     if (comment === null) return { deliveries: 0 }; // gone with its site: nobody left to tell
     const body = JSON.stringify(toWebhookPayload(event, comment));
-    await queue.addBulk(subscribers.map((subscriptionId) => ({
-      name: 'deliver' as const,
-      data: { subscriptionId, eventId: event.id, eventType: event.type, commentId: event.commentId, body } satisfies WebhookDeliveryJob,
-      opts: { ...deliveryOptions, jobId: deliveryJobId(event.id, subscriptionId) },
-    })));
+    await queue.addBulk(
+      subscribers.map((subscriptionId) => ({
+        name: 'deliver' as const,
+        data: {
+          subscriptionId,
+          eventId: event.id,
+          eventType: event.type,
+          commentId: event.commentId,
+          body,
+        } satisfies WebhookDeliveryJob,
+        opts: { ...deliveryOptions, jobId: deliveryJobId(event.id, subscriptionId) },
+      })),
+    );
     return { deliveries: subscribers.length };
   }
 
-  async function deliver(job: Job<WebhookJobData, unknown, WebhookJobName>, d: WebhookDeliveryJob): Promise<{ statusCode: number | null }> {
+  async function deliver(
+    job: Job<WebhookJobData, unknown, WebhookJobName>,
+    d: WebhookDeliveryJob,
+  ): Promise<{ statusCode: number | null }> {
     const sub = await loadSubscription(db, d.subscriptionId);
     // Deleted or paused since the event: nothing to deliver, nothing to retry.
     if (sub === null || !sub.active) return { statusCode: null };
@@ -87,11 +109,22 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     const result = outcome.ok ? 'delivered' : last ? 'failed' : 'retrying';
     const nextRetryAt = result === 'retrying' ? new Date(Date.now() + retryDelayMs(job.opts, attempt)) : null;
     await insertDeliveryAttempt(db, {
-      subscriptionId: sub.id, eventId: d.eventId, eventType: d.eventType, commentId: d.commentId, attempt, result,
-      statusCode: outcome.statusCode, durationMs: outcome.durationMs, error: outcome.error, nextRetryAt,
+      subscriptionId: sub.id,
+      eventId: d.eventId,
+      eventType: d.eventType,
+      commentId: d.commentId,
+      attempt,
+      result,
+      statusCode: outcome.statusCode,
+      durationMs: outcome.durationMs,
+      error: outcome.error,
+      nextRetryAt,
     });
     if (outcome.ok) return { statusCode: outcome.statusCode };
-    logger.info({ subscriptionId: sub.id, eventId: d.eventId, attempt, error: outcome.error }, 'webhook delivery failed');
+    logger.info(
+      { subscriptionId: sub.id, eventId: d.eventId, attempt, error: outcome.error },
+      'webhook delivery failed',
+    );
     if (outcome.refused) throw new UnrecoverableError(outcome.error ?? 'refused');
     throw new Error(outcome.error ?? 'delivery failed');
   }

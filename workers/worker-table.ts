@@ -58,9 +58,16 @@ export interface WorkerSpec {
 
 /** What the rows' processors are built from: everything comes from the entry file, nothing is made here. */
 export interface WorkerTableDeps {
-  config: Pick<Config,
-    'WORKER_CONCURRENCY' | 'PUBLIC_URL' | 'AKISMET_RECHECK_MS' | 'EMAIL_DIGEST_MINUTES' | 'MAIL_LINK_HOURS' |
-    'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'>;
+  config: Pick<
+    Config,
+    | 'WORKER_CONCURRENCY'
+    | 'PUBLIC_URL'
+    | 'AKISMET_RECHECK_MS'
+    | 'EMAIL_DIGEST_MINUTES'
+    | 'MAIL_LINK_HOURS'
+    | 'WEBHOOK_ALLOW_PRIVATE'
+    | 'WEBHOOK_TIMEOUT_MS'
+  >;
   db: Pool;
   writer: CommentWriter;
   logger: Logger;
@@ -77,15 +84,29 @@ export interface WorkerTableDeps {
 /** Every queue this process serves, in the order the workers start; optional services only when set up. */
 export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
   const { config, db, logger, queues, mailer, akismet: akismetClient } = deps;
-  const akismet = akismetClient && queues.akismet
-    ? { client: akismetClient, queue: queues.akismet, recheckDelayMs: config.AKISMET_RECHECK_MS, publicUrl: config.PUBLIC_URL }
-    : undefined;
+  const akismet =
+    akismetClient && queues.akismet
+      ? {
+          client: akismetClient,
+          queue: queues.akismet,
+          recheckDelayMs: config.AKISMET_RECHECK_MS,
+          publicUrl: config.PUBLIC_URL,
+        }
+      : undefined;
   const table: WorkerSpec[] = [
     {
       // Readers' comments: checked and stored, as many at once as WORKER_CONCURRENCY says.
       queue: SUBMISSIONS_QUEUE,
       label: 'submission',
-      processor: () => createSubmissionProcessor({ db, writer: deps.writer, logger, publish: deps.publish, events: queues.events, akismet }),
+      processor: () =>
+        createSubmissionProcessor({
+          db,
+          writer: deps.writer,
+          logger,
+          publish: deps.publish,
+          events: queues.events,
+          akismet,
+        }),
       concurrency: config.WORKER_CONCURRENCY,
       // A killed worker's jobs come back after the lock expires; being killed twice is no reason to give a
       // reader's comment up, so allow several stalls before BullMQ fails the job.
@@ -133,10 +154,15 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
       // Mail: held-comment digests (swept every 30 s) and reply notices; a few SMTP sessions at once.
       queue: EMAIL_QUEUE,
       label: 'email',
-      processor: () => createEmailProcessor({
-        db, logger, mailer, publicUrl: config.PUBLIC_URL,
-        digestIntervalMs: config.EMAIL_DIGEST_MINUTES * 60_000, linkTtlSeconds: config.MAIL_LINK_HOURS * 3600,
-      }),
+      processor: () =>
+        createEmailProcessor({
+          db,
+          logger,
+          mailer,
+          publicUrl: config.PUBLIC_URL,
+          digestIntervalMs: config.EMAIL_DIGEST_MINUTES * 60_000,
+          linkTtlSeconds: config.MAIL_LINK_HOURS * 3600,
+        }),
       concurrency: 4,
       logFailures: true,
       counted: false,
@@ -147,9 +173,15 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
     // each), so many run at once; a slow receiver must not hold up the others.
     queue: WEBHOOK_QUEUE,
     label: 'webhook',
-    processor: () => createWebhookProcessor({
-      db, logger, queue: queues.events, email: queues.email, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-    }),
+    processor: () =>
+      createWebhookProcessor({
+        db,
+        logger,
+        queue: queues.events,
+        email: queues.email,
+        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      }),
     concurrency: 16,
     // A receiver that is down fails deliveries by the hundred; the processor logs each one with its
     // subscription and attempt ('webhook delivery failed'), so a second line per failure adds nothing.

@@ -31,13 +31,21 @@ export interface SpawnOptions {
   captureStdout?: boolean;
 }
 
-export async function spawnNode(name: string, root: string, opts: SpawnOptions): Promise<Child & { stdout: () => string }> {
+export async function spawnNode(
+  name: string,
+  root: string,
+  opts: SpawnOptions,
+): Promise<Child & { stdout: () => string }> {
   const log = createWriteStream(opts.logFile, { flags: 'a' });
-  const proc = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', join(root, opts.file), ...(opts.args ?? [])], {
-    cwd: root,
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...(opts.nodeFlags ?? []), '--import', 'tsx', join(root, opts.file), ...(opts.args ?? [])],
+    {
+      cwd: root,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
   running.add(proc);
   let out = '';
   if (opts.captureStdout) proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));

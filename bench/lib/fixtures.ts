@@ -46,12 +46,25 @@ export function commentJson(site: string, n: number, pages = 500): string {
  * plain text; every 20th has two links (held), every 50th a spam phrase, so the rules do real work.
  */
 export function submission(site: string, n: number, tag: string): Submission {
-  const extra = n % 50 === 0 ? ' buy cheap pills now' : n % 20 === 0 ? ' see https://a.example/x and https://b.example/y' : '';
+  const extra =
+    n % 50 === 0 ? ' buy cheap pills now' : n % 20 === 0 ? ' see https://a.example/x and https://b.example/y' : '';
   return {
-    id: uuidv7(), siteId: site, page: `article-${n % 1000}`, pageUrl: null, pageTitle: `Article ${n % 1000}`,
-    parentId: null, author: `Reader ${n % 5000}`, email: `reader${n % 5000}@example.org`, url: '',
-    body: `${tag} ${sentence(n, 330)}${extra} *well* said.`, honeypot: '', key: null,
-    ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, userAgent: 'bench/1.0', referrer: '',
-    receivedAt: new Date().toISOString(), source: 'json',
+    id: uuidv7(),
+    siteId: site,
+    page: `article-${n % 1000}`,
+    pageUrl: null,
+    pageTitle: `Article ${n % 1000}`,
+    parentId: null,
+    author: `Reader ${n % 5000}`,
+    email: `reader${n % 5000}@example.org`,
+    url: '',
+    body: `${tag} ${sentence(n, 330)}${extra} *well* said.`,
+    honeypot: '',
+    key: null,
+    ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+    userAgent: 'bench/1.0',
+    referrer: '',
+    receivedAt: new Date().toISOString(),
+    source: 'json',
   };
 }

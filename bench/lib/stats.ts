@@ -13,7 +13,9 @@ export function round(n: number, digits = 1): number {
 }
 
 export const ratio = (value: number, baseline: number): string =>
-  Number.isFinite(value) && Number.isFinite(baseline) && baseline > 0 ? `${Math.round((value / baseline) * 100)}%` : '—';
+  Number.isFinite(value) && Number.isFinite(baseline) && baseline > 0
+    ? `${Math.round((value / baseline) * 100)}%`
+    : '—';
 
 export function progress(msg: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);

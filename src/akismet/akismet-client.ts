@@ -99,17 +99,25 @@ export function createAkismetClient(opts: AkismetClientOptions): AkismetClient {
         r = await post('comment-check', c);
       } catch (err) {
         const e = err as Error;
-        return { result: 'unavailable', detail: e.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : `unreachable: ${e.message}` };
+        return {
+          result: 'unavailable',
+          detail: e.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : `unreachable: ${e.message}`,
+        };
       }
       // Anything but a 200 with "true" or "false" is no answer: "invalid" (a bad key or a missing
       // field, explained in X-akismet-debug-help), an error page, a proxy's 502.
       if (r.status === 200 && r.body === 'true') {
         const discard = r.headers.get('x-akismet-pro-tip') === 'discard';
-        return discard ? { result: 'discard', detail: 'Akismet: blatant spam (pro-tip: discard)' } : { result: 'spam', detail: 'Akismet: spam' };
+        return discard
+          ? { result: 'discard', detail: 'Akismet: blatant spam (pro-tip: discard)' }
+          : { result: 'spam', detail: 'Akismet: spam' };
       }
       if (r.status === 200 && r.body === 'false') return { result: 'ham', detail: 'Akismet: not spam' };
       const help = r.headers.get('x-akismet-debug-help');
-      return { result: 'unavailable', detail: `HTTP ${r.status} "${r.body.slice(0, 100)}"${help ? ` (${help.slice(0, 200)})` : ''}` };
+      return {
+        result: 'unavailable',
+        detail: `HTTP ${r.status} "${r.body.slice(0, 100)}"${help ? ` (${help.slice(0, 200)})` : ''}`,
+      };
     },
     async submit(label, c) {
       const r = await post(label === 'spam' ? 'submit-spam' : 'submit-ham', c);

@@ -38,10 +38,24 @@ export interface AkismetSubject {
 /** Loads a comment with its request context; null when it is not stored (yet, or any more). */
 export async function loadAkismetSubject(db: Queryable, commentId: string): Promise<AkismetSubject | null> {
   const { rows } = await db.query<{
-    site_id: string; status: CommentStatus; verdict: Verdict; author_name: string; author_email: string; author_url: string;
-    body: string; ip: string | null; user_agent: string; referrer: string; received_at: Date; parent_id: string | null;
-    page_url: string | null; permalink: string | null; comment_type: 'comment' | 'reply' | null; lang: string | null;
-    result: AkismetCheck['result'] | null; submitted: 'spam' | 'ham' | null;
+    site_id: string;
+    status: CommentStatus;
+    verdict: Verdict;
+    author_name: string;
+    author_email: string;
+    author_url: string;
+    body: string;
+    ip: string | null;
+    user_agent: string;
+    referrer: string;
+    received_at: Date;
+    parent_id: string | null;
+    page_url: string | null;
+    permalink: string | null;
+    comment_type: 'comment' | 'reply' | null;
+    lang: string | null;
+    result: AkismetCheck['result'] | null;
+    submitted: 'spam' | 'ham' | null;
   }>(
     `select c.site_id, c.status, c.verdict, c.author_name, c.author_email, c.author_url, c.body, host(c.ip) as ip,
             c.user_agent, c.referrer, c.received_at, c.parent_id, p.url as page_url,
@@ -54,11 +68,23 @@ export async function loadAkismetSubject(db: Queryable, commentId: string): Prom
   const r = rows[0];
   if (!r) return null;
   return {
-    siteId: r.site_id, status: r.status, verdict: r.verdict, result: r.result, submitted: r.submitted,
+    siteId: r.site_id,
+    status: r.status,
+    verdict: r.verdict,
+    result: r.result,
+    submitted: r.submitted,
     comment: {
-      userIp: r.ip ?? '', userAgent: r.user_agent, referrer: r.referrer, permalink: r.permalink || r.page_url || '',
-      commentType: r.comment_type ?? (r.parent_id === null ? 'comment' : 'reply'), author: r.author_name, email: r.author_email,
-      url: r.author_url, content: r.body, date: r.received_at, lang: r.lang ?? '',
+      userIp: r.ip ?? '',
+      userAgent: r.user_agent,
+      referrer: r.referrer,
+      permalink: r.permalink || r.page_url || '',
+      commentType: r.comment_type ?? (r.parent_id === null ? 'comment' : 'reply'),
+      author: r.author_name,
+      email: r.author_email,
+      url: r.author_url,
+      content: r.body,
+      date: r.received_at,
+      lang: r.lang ?? '',
     },
   };
 }

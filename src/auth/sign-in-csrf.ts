@@ -31,7 +31,8 @@ function readCookie(req: Request, name: string): string | undefined {
 }
 
 export function createSignInCsrf(opts: { secret: string; secure: boolean }): SignInCsrf {
-  const mac = (token: string): Buffer => createHmac('sha256', opts.secret).update(`reply-desk-sign-in-csrf\n${token}`).digest();
+  const mac = (token: string): Buffer =>
+    createHmac('sha256', opts.secret).update(`reply-desk-sign-in-csrf\n${token}`).digest();
   // The response a new token's cookie goes on: csrf-sync's storeTokenInState only gets the request.
   const responses = new WeakMap<Request, Response>();
   const csrf = csrfSync({
@@ -51,7 +52,11 @@ export function createSignInCsrf(opts: { secret: string; secure: boolean }): Sig
       const res = responses.get(req);
       if (!res || typeof token !== 'string') return;
       res.cookie(SIGN_IN_CSRF_COOKIE, `${token}.${mac(token).toString('base64url')}`, {
-        httpOnly: true, sameSite: 'lax', secure: opts.secure, path: '/admin/sign-in', maxAge: COOKIE_MAX_AGE_MS,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.secure,
+        path: '/admin/sign-in',
+        maxAge: COOKIE_MAX_AGE_MS,
       });
     },
   });

@@ -41,9 +41,18 @@ function waitSeconds(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
-export function createSignInThrottle(redis: Redis, prefix: string, limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS): SignInThrottle {
+export function createSignInThrottle(
+  redis: Redis,
+  prefix: string,
+  limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS,
+): SignInThrottle {
   const limiter = (name: string, points: number): RateLimiterRedis =>
-    new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:signin:${name}`, points, duration: WINDOW_SECONDS });
+    new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}:signin:${name}`,
+      points,
+      duration: WINDOW_SECONDS,
+    });
   const byAccountAndNetwork = limiter('account-net', limits.perAccountAndNetwork);
   const byNetwork = limiter('net', limits.perNetwork);
   const byAccount = limiter('account', limits.perAccount);
@@ -64,7 +73,9 @@ export function createSignInThrottle(redis: Redis, prefix: string, limits: SignI
     async consume(email, ip) {
       const net = signInNetwork(ip);
       const steps: [RateLimiterRedis, string][] = [
-        [byAccountAndNetwork, `${net}|${account(email)}`], [byNetwork, net], [byAccount, account(email)],
+        [byAccountAndNetwork, `${net}|${account(email)}`],
+        [byNetwork, net],
+        [byAccount, account(email)],
       ];
       for (const [l, key] of steps) {
         const wait = await spend(l, key);

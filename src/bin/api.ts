@@ -21,7 +21,9 @@ import { exitOnStartupProblem } from './startup.js';
 // Entry file of the API process: reads the environment, connects, listens, and stops on SIGTERM.
 const config = await exitOnStartupProblem('api');
 const logger = createLogger(config.LOG_LEVEL, 'api');
-const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, {
+  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+});
 // Public thread and count reads may go to a replica; everything that writes or must see its own writes stays on `pool`.
 const readPool = config.DATABASE_READ_URL
   ? createPool(config.DATABASE_READ_URL, config.DB_POOL_SIZE, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS })
@@ -37,7 +39,8 @@ const queues = [queue, bulkQueue, trainingQueue, maintenanceQueue];
 // Comment events (webhooks, reply mails) from the desk, mail links and readers' flags.
 const eventsQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
-for (const q of [...queues, eventsQueue]) q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
+for (const q of [...queues, eventsQueue])
+  q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
 const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
 const sites = createSiteDirectory(pool, { refreshMs: 5000, missRefreshMs: 1000 });
 try {
@@ -64,18 +67,42 @@ const formTokens = createFormTokens(await loadOrCreateSecret(pool, 'form-token')
 const usedFormTokens = createUsedFormTokens({ redis, prefix: config.QUEUE_PREFIX, logger });
 // Rate limits and surge mode, counted in Redis on the producer connection (one script call per submission).
 const intakeGuard = createIntakeGuard({
-  redis, prefix: config.QUEUE_PREFIX, logger,
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  logger,
   windows: {
-    rateWindowMs: 60_000, surgeWindowMs: config.SURGE_WINDOW_SECONDS * 1000,
-    surgeBaselineMs: config.SURGE_BASELINE_SECONDS * 1000, surgeCooldownMs: config.SURGE_COOLDOWN_SECONDS * 1000,
+    rateWindowMs: 60_000,
+    surgeWindowMs: config.SURGE_WINDOW_SECONDS * 1000,
+    surgeBaselineMs: config.SURGE_BASELINE_SECONDS * 1000,
+    surgeCooldownMs: config.SURGE_COOLDOWN_SECONDS * 1000,
   },
 });
 const app = createApp({
-  db: pool, readDb: readPool, redis, queue, training: trainingQueue, events: eventsQueue, sites, logger, publicUrl: config.PUBLIC_URL, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
-  trustProxy: config.TRUST_PROXY, demo: config.DEMO, formTokens, usedFormTokens, intakeGuard, replyMail: config.SMTP_URL !== undefined,
+  db: pool,
+  readDb: readPool,
+  redis,
+  queue,
+  training: trainingQueue,
+  events: eventsQueue,
+  sites,
+  logger,
+  publicUrl: config.PUBLIC_URL,
+  enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+  trustProxy: config.TRUST_PROXY,
+  demo: config.DEMO,
+  formTokens,
+  usedFormTokens,
+  intakeGuard,
+  replyMail: config.SMTP_URL !== undefined,
   dashboard: {
-    redis, prefix: config.QUEUE_PREFIX, sessionSecret, idleMinutes: config.SESSION_IDLE_MINUTES,
-    secureCookies: config.PUBLIC_URL.startsWith('https:'), liveFeed, bulkQueue, boardQueues: queues,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    sessionSecret,
+    idleMinutes: config.SESSION_IDLE_MINUTES,
+    secureCookies: config.PUBLIC_URL.startsWith('https:'),
+    liveFeed,
+    bulkQueue,
+    boardQueues: queues,
   },
   metrics,
 });

@@ -52,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
-  const progress = (line: string): void => void (process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : undefined);
+  const progress = (line: string): void =>
+    void (process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : undefined);
   // An offline measurement: it needs neither Postgres nor the environment.
   if (command === 'spam' && args[0] === 'eval') {
     await runSpamEval(args.slice(1), print, progress);
@@ -70,7 +71,9 @@ async function main(argv: string[]): Promise<number> {
     const result = await prepareDatabase(config.DATABASE_URL);
     if (result.created) process.stdout.write('created the database\n');
     process.stdout.write(
-      result.applied.length === 0 ? 'database is up to date\n' : `applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n`,
+      result.applied.length === 0
+        ? 'database is up to date\n'
+        : `applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n`,
     );
     // docker compose runs the API without `npm start`, so the one-shot migrate also makes the demo site.
     if (config.DEMO) {
@@ -95,7 +98,12 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'moderator') {
     const pool = cliPool(config.DATABASE_URL, 1);
     try {
-      await runModeratorCommand(pool, args, (line) => process.stdout.write(`${line}\n`), () => readPassword('Password: '));
+      await runModeratorCommand(
+        pool,
+        args,
+        (line) => process.stdout.write(`${line}\n`),
+        () => readPassword('Password: '),
+      );
     } finally {
       await pool.end();
     }
@@ -123,13 +131,30 @@ async function main(argv: string[]): Promise<number> {
     const pool = cliPool(config.DATABASE_URL, 2);
     const print = (line: string) => process.stdout.write(`${line}\n`);
     try {
-      if (command === 'import') return await runImportCommand(pool, args, { print, progress: (line) => process.stderr.write(`${line}\n`) });
-      if (command === 'export') return await runExportCommand(pool, args, process.stdout, (line) => process.stderr.write(`${line}\n`), new Date());
+      if (command === 'import')
+        return await runImportCommand(pool, args, { print, progress: (line) => process.stderr.write(`${line}\n`) });
+      if (command === 'export')
+        return await runExportCommand(
+          pool,
+          args,
+          process.stdout,
+          (line) => process.stderr.write(`${line}\n`),
+          new Date(),
+        );
       // Erasure reaches the queues' jobs too (they hold addresses); a short-lived connection of its own.
-      const redis = args[0] === 'erase' && args.includes('--yes') ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 }) : null;
+      const redis =
+        args[0] === 'erase' && args.includes('--yes')
+          ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 })
+          : null;
       redis?.on('error', () => {});
       try {
-        return await runPrivacyCommand(pool, args, print, new Date(), redis === null ? null : { redis, prefix: config.QUEUE_PREFIX });
+        return await runPrivacyCommand(
+          pool,
+          args,
+          print,
+          new Date(),
+          redis === null ? null : { redis, prefix: config.QUEUE_PREFIX },
+        );
       } finally {
         redis?.disconnect();
       }
@@ -143,7 +168,11 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof UsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     process.stderr.write(`reply-desk: ${(err as Error).message}\n`);
     process.exitCode = 2;
   } else if ((err as { code?: string }).code === '42P01') {

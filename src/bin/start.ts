@@ -30,8 +30,12 @@ function run(name: string, entry: string): void {
   children.set(name, child);
   child.on('message', (m) => {
     if (m === 'ready' && name === 'api') {
-      const embedded = hostPage ? `, ${demoHostUrl(config.PUBLIC_URL, config.PORT)}/ for it embedded on another origin` : '';
-      process.stdout.write(`\nReply Desk is running: open ${config.PUBLIC_URL}/ for the demo article${embedded} (Ctrl+C stops it)\n\n`);
+      const embedded = hostPage
+        ? `, ${demoHostUrl(config.PUBLIC_URL, config.PORT)}/ for it embedded on another origin`
+        : '';
+      process.stdout.write(
+        `\nReply Desk is running: open ${config.PUBLIC_URL}/ for the demo article${embedded} (Ctrl+C stops it)\n\n`,
+      );
     }
   });
   child.on('exit', (code, signal) => {
@@ -47,12 +51,17 @@ function run(name: string, entry: string): void {
 
 // The demo "customer" page on the next port shows the widget embedded from another origin. It is only
 // a demo: a port that is taken just means no second page.
-const hostPage = config.DEMO && config.PORT > 0
-  ? await startDemoHostServer({ port: demoHostPort(config.PORT), host: config.HOST, apiUrl: config.PUBLIC_URL }).catch((err: Error) => {
-    logger.warn({ err: err.message }, 'the demo host page could not start');
-    return null;
-  })
-  : null;
+const hostPage =
+  config.DEMO && config.PORT > 0
+    ? await startDemoHostServer({
+        port: demoHostPort(config.PORT),
+        host: config.HOST,
+        apiUrl: config.PUBLIC_URL,
+      }).catch((err: Error) => {
+        logger.warn({ err: err.message }, 'the demo host page could not start');
+        return null;
+      })
+    : null;
 
 run('api', './api.js');
 run('worker', '../../workers/main.js');

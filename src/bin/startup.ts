@@ -8,7 +8,10 @@ import { checkRedisDurability, probePostgres, probeRedis } from '../service-chec
  * Start-up of every process: read the configuration and check that Postgres and Redis answer. On any
  * problem print one clear line per problem to stderr and exit 1: no stack traces for a newcomer.
  */
-export async function exitOnStartupProblem(processName: string, opts: { durabilityWarnings?: boolean } = {}): Promise<Config> {
+export async function exitOnStartupProblem(
+  processName: string,
+  opts: { durabilityWarnings?: boolean } = {},
+): Promise<Config> {
   loadDotEnv();
   let config: Config;
   try {
@@ -34,7 +37,8 @@ export async function exitOnStartupProblem(processName: string, opts: { durabili
       const rule = '!'.repeat(100);
       process.stderr.write(
         `${rule}\nreply-desk ${processName}: WARNING: this Redis can lose comments readers were told are accepted:\n` +
-          warnings.map((w) => `reply-desk ${processName}: WARNING: ${w}\n`).join('') + `${rule}\n`,
+          warnings.map((w) => `reply-desk ${processName}: WARNING: ${w}\n`).join('') +
+          `${rule}\n`,
       );
     }
   }

@@ -20,7 +20,13 @@ const options = {
  * (written under FILE.partial and renamed at the end, so a failed export never looks complete) or to
  * stdout. The summary line goes to stderr, so stdout carries only the export.
  */
-export async function runExportCommand(pool: Pool, args: string[], stdout: Writable, log: (line: string) => void, now: Date): Promise<number> {
+export async function runExportCommand(
+  pool: Pool,
+  args: string[],
+  stdout: Writable,
+  log: (line: string) => void,
+  now: Date,
+): Promise<number> {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
   if (positionals.length > 0 || values.site === undefined) throw new UsageError(usage);
   const format = values.format ?? 'json';
@@ -30,7 +36,8 @@ export async function runExportCommand(pool: Pool, args: string[], stdout: Writa
   const partial = values.out === undefined ? null : `${values.out}.partial`;
   const out: Writable = partial === null ? stdout : createWriteStream(partial);
   try {
-    const counts = format === 'json' ? await writeJsonExport(pool, siteId, out, now) : await writeWxrExport(pool, siteId, out, now);
+    const counts =
+      format === 'json' ? await writeJsonExport(pool, siteId, out, now) : await writeWxrExport(pool, siteId, out, now);
     if (counts === null) throw new UsageError(`no site "${siteId}"`);
     if (partial !== null && values.out !== undefined) {
       out.end();
@@ -38,7 +45,9 @@ export async function runExportCommand(pool: Pool, args: string[], stdout: Writa
       await rename(partial, values.out);
     }
     await recordExport(pool, siteId, { format, pages: counts.pages, comments: counts.comments });
-    log(`exported site ${siteId} as ${format}: ${counts.pages} pages, ${counts.comments} comments${values.out ? ` to ${values.out}` : ''}`);
+    log(
+      `exported site ${siteId} as ${format}: ${counts.pages} pages, ${counts.comments} comments${values.out ? ` to ${values.out}` : ''}`,
+    );
     return 0;
   } catch (err) {
     if (partial !== null) {
@@ -51,5 +60,8 @@ export async function runExportCommand(pool: Pool, args: string[], stdout: Writa
 
 /** Exports contain every commenter's email and IP: who took one is in the audit log. */
 async function recordExport(pool: Pool, siteId: string, detail: object): Promise<void> {
-  await pool.query(`insert into moderation_events (actor, action, site_id, detail) values ('cli', 'export', $1, $2)`, [siteId, JSON.stringify(detail)]);
+  await pool.query(`insert into moderation_events (actor, action, site_id, detail) values ('cli', 'export', $1, $2)`, [
+    siteId,
+    JSON.stringify(detail),
+  ]);
 }

@@ -36,12 +36,19 @@ export async function runImportCommand(pool: Pool, args: string[], out: ImportOu
   const [format, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   const file = positionals[0];
-  if ((format !== 'wordpress' && format !== 'disqus' && format !== 'json') || file === undefined || positionals.length > 1) throw new UsageError(usage);
+  if (
+    (format !== 'wordpress' && format !== 'disqus' && format !== 'json') ||
+    file === undefined ||
+    positionals.length > 1
+  )
+    throw new UsageError(usage);
   const siteId = values.site;
   if (siteId === undefined) throw new UsageError(`--site is required\n${usage}`);
   const batchSize = values['batch-size'] === undefined ? 500 : Number(values['batch-size']);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) throw new UsageError('--batch-size must be a whole number from 1 to 5000');
-  if (!(await loadSite(pool, siteId))) throw new UsageError(`no site "${siteId}"; create it with 'reply-desk site add ${siteId}'`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000)
+    throw new UsageError('--batch-size must be a whole number from 1 to 5000');
+  if (!(await loadSite(pool, siteId)))
+    throw new UsageError(`no site "${siteId}"; create it with 'reply-desk site add ${siteId}'`);
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -55,21 +62,36 @@ export async function runImportCommand(pool: Pool, args: string[], out: ImportOu
   // 1 MiB reads: big enough to be fast, small enough that memory does not depend on the file's size.
   const bytes = () => createReadStream(file, { highWaterMark: 1024 * 1024 });
   const records: AsyncIterable<ImportRecord> =
-    source === 'wordpress' ? readWordPressExport(bytes(), xml) : source === 'disqus' ? readDisqusExport(bytes(), xml) : readJsonExport(file, info);
+    source === 'wordpress'
+      ? readWordPressExport(bytes(), xml)
+      : source === 'disqus'
+        ? readDisqusExport(bytes(), xml)
+        : readJsonExport(file, info);
   // Restoring a site from its own export keeps the comment ids (links to comments keep working);
   // into another site, ids are derived like any other import's so the two never collide.
-  const toId = source === 'json'
-    ? (id: string) => (info.header?.site.id === siteId ? id : importedCommentId(siteId, 'json', id))
-    : undefined;
+  const toId =
+    source === 'json'
+      ? (id: string) => (info.header?.site.id === siteId ? id : importedCommentId(siteId, 'json', id))
+      : undefined;
 
   const report = await runImport(pool, {
-    siteId, source, file: basename(file), records, dryRun: values['dry-run'] === true, xml, batchSize, createAllPages: source === 'json',
+    siteId,
+    source,
+    file: basename(file),
+    records,
+    dryRun: values['dry-run'] === true,
+    xml,
+    batchSize,
+    createAllPages: source === 'json',
     ...(toId ? { toId } : {}),
-    onProgress: (done, rate) => out.progress(`${done.toLocaleString('en-US')} comments so far (${Math.round(rate).toLocaleString('en-US')}/s)`),
+    onProgress: (done, rate) =>
+      out.progress(`${done.toLocaleString('en-US')} comments so far (${Math.round(rate).toLocaleString('en-US')}/s)`),
   });
   for (const line of formatImportReport(report)) out.print(line);
   if (size > 0 && !importedAnything(report)) {
-    out.print(`nothing ${report.dryRun ? 'would be ' : ''}imported from a non-empty file: is it a ${source === 'json' ? 'Reply Desk JSON' : source === 'wordpress' ? 'WordPress WXR' : 'Disqus XML'} export?`);
+    out.print(
+      `nothing ${report.dryRun ? 'would be ' : ''}imported from a non-empty file: is it a ${source === 'json' ? 'Reply Desk JSON' : source === 'wordpress' ? 'WordPress WXR' : 'Disqus XML'} export?`,
+    );
     return 1;
   }
   return 0;

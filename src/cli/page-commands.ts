@@ -16,9 +16,11 @@ export async function runPageCommand(db: Pool, args: string[], print: (line: str
     for (const p of await listSuggestedTitles(db, siteId)) print(`${p.identifier}\t${p.suggestedTitle}`);
     return;
   }
-  if (sub !== 'title' || siteId === undefined || identifier === undefined || title === undefined || extra !== undefined) throw new UsageError(pageUsage);
+  if (sub !== 'title' || siteId === undefined || identifier === undefined || title === undefined || extra !== undefined)
+    throw new UsageError(pageUsage);
   const checked = checkPageTitle(title);
   if (!checked.ok) throw new UsageError(`title: ${checked.message}`);
-  if (!(await setPageTitle(db, { siteId, identifier, title: checked.title, actor: { id: null, label: 'cli' } }))) throw new UsageError(`site "${siteId}" has no page "${identifier}"`);
+  if (!(await setPageTitle(db, { siteId, identifier, title: checked.title, actor: { id: null, label: 'cli' } })))
+    throw new UsageError(`site "${siteId}" has no page "${identifier}"`);
   print(`page ${siteId} ${identifier}: title "${checked.title}"`);
 }

@@ -20,12 +20,17 @@ const cli = { id: null, label: 'cli' };
  * and, given `queues`, in the queues' jobs (exit 1 when Redis could not be reached).
  */
 export async function runPrivacyCommand(
-  pool: Pool, args: string[], print: (line: string) => void, now: Date, queues: QueueStore | null = null,
+  pool: Pool,
+  args: string[],
+  print: (line: string) => void,
+  now: Date,
+  queues: QueueStore | null = null,
 ): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   const email = positionals[0];
-  if ((sub !== 'export' && sub !== 'erase') || email === undefined || positionals.length > 1) throw new UsageError(usage);
+  if ((sub !== 'export' && sub !== 'erase') || email === undefined || positionals.length > 1)
+    throw new UsageError(usage);
   if (!email.includes('@')) throw new UsageError(`"${email}" is not an email address`);
   const siteId = values.site ?? null;
   if (siteId !== null && !(await loadSite(pool, siteId))) throw new UsageError(`no site "${siteId}"`);
@@ -38,12 +43,16 @@ export async function runPrivacyCommand(
   const scope = siteId === null ? 'on every site' : `on site ${siteId}`;
   if (values.yes !== true) {
     const p = await previewErasure(pool, email, siteId);
-    print(`would erase ${scope}: ${p.comments} comment(s), ${p.trusted} trusted-author entr${p.trusted === 1 ? 'y' : 'ies'}, ${p.bans} email ban(s)`);
+    print(
+      `would erase ${scope}: ${p.comments} comment(s), ${p.trusted} trusted-author entr${p.trusted === 1 ? 'y' : 'ies'}, ${p.bans} email ban(s)`,
+    );
     print('nothing was changed; run again with --yes to erase');
     return 0;
   }
   const done = await eraseCommenter(pool, queues, email, siteId, cli);
-  print(`erased ${scope}: ${done.comments} comment(s) (kept as removed placeholders), ${done.trusted} trusted-author entr${done.trusted === 1 ? 'y' : 'ies'}, ${done.bans} email ban(s); ${done.auditEventsRedacted} audit event(s) redacted`);
+  print(
+    `erased ${scope}: ${done.comments} comment(s) (kept as removed placeholders), ${done.trusted} trusted-author entr${done.trusted === 1 ? 'y' : 'ies'}, ${done.bans} email ban(s); ${done.auditEventsRedacted} audit event(s) redacted`,
+  );
   const queued = describeQueuedErasure(done);
   if (queued !== null) print(queued);
   return done.queuedError === null ? 0 : 1;

@@ -16,11 +16,13 @@ const options = {
 
 function parseOrigins(values: string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
-  return values.flatMap((v) => v.split(',')).map((v) => {
-    const origin = toOrigin(v.trim());
-    if (origin === null) throw new UsageError(`--origin ${v}: not an http(s) origin such as https://example.org`);
-    return origin;
-  });
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => {
+      const origin = toOrigin(v.trim());
+      if (origin === null) throw new UsageError(`--origin ${v}: not an http(s) origin such as https://example.org`);
+      return origin;
+    });
 }
 
 function parseSettings(value: string | undefined): SiteSettingsInput | undefined {
@@ -55,14 +57,22 @@ export async function runSiteCommand(db: Queryable, args: string[], print: (line
   }
   const id = positionals[0];
   if ((sub !== 'add' && sub !== 'update') || id === undefined) {
-    throw new UsageError('usage: reply-desk site add ID --name NAME --origin URL [--origin URL…] [--settings JSON] | site update ID [...] | site list');
+    throw new UsageError(
+      'usage: reply-desk site add ID --name NAME --origin URL [--origin URL…] [--settings JSON] | site update ID [...] | site list',
+    );
   }
-  if (!siteIdPattern.test(id)) throw new UsageError(`site id "${id}": use lowercase letters, digits, - and _ (at most 63)`);
+  if (!siteIdPattern.test(id))
+    throw new UsageError(`site id "${id}": use lowercase letters, digits, - and _ (at most 63)`);
   const allowedOrigins = parseOrigins(values.origin);
   const settings = parseSettings(values.settings);
   if (sub === 'add') {
     // A new site requires a form token unless --settings says otherwise (src/domain/site-form.ts).
-    const created = await insertSite(db, { id, name: values.name ?? id, allowedOrigins: allowedOrigins ?? [], settings: { ...newSiteSettings, ...settings } }).catch(settingsProblem);
+    const created = await insertSite(db, {
+      id,
+      name: values.name ?? id,
+      allowedOrigins: allowedOrigins ?? [],
+      settings: { ...newSiteSettings, ...settings },
+    }).catch(settingsProblem);
     if (!created) throw new UsageError(`site "${id}" exists already; use 'reply-desk site update ${id}'`);
     print(`created site ${id}`);
     return;

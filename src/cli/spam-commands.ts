@@ -13,7 +13,12 @@ import { UsageError } from './site-commands.js';
 export async function readLabelledCsv(path: string): Promise<LabelledText[]> {
   let records: Record<string, string>[];
   try {
-    records = parse(await readFile(path), { columns: true, skip_empty_lines: true, bom: true, relax_column_count: true });
+    records = parse(await readFile(path), {
+      columns: true,
+      skip_empty_lines: true,
+      bom: true,
+      relax_column_count: true,
+    });
   } catch (err) {
     throw new UsageError(`${path}: ${(err as Error).message}`);
   }
@@ -51,18 +56,41 @@ export function formatEvalTable(m: EvalMetrics): string {
  * `reply-desk spam eval [--train TRAIN.csv] --test TEST.csv [--json]`: a fresh in-memory model, no
  * database. Progress goes to stderr so --json's stdout stays one object.
  */
-export async function runSpamEval(args: string[], print: (line: string) => void, progress: (line: string) => void): Promise<void> {
-  const { values } = parseArgs({ args, options: { train: { type: 'string' }, test: { type: 'string' }, json: { type: 'boolean' }, 'classifier-only': { type: 'boolean' } }, strict: true });
-  if (values.test === undefined) throw new UsageError('usage: reply-desk spam eval [--train TRAIN.csv] --test TEST.csv [--json] [--classifier-only]');
+export async function runSpamEval(
+  args: string[],
+  print: (line: string) => void,
+  progress: (line: string) => void,
+): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      train: { type: 'string' },
+      test: { type: 'string' },
+      json: { type: 'boolean' },
+      'classifier-only': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.test === undefined)
+    throw new UsageError(
+      'usage: reply-desk spam eval [--train TRAIN.csv] --test TEST.csv [--json] [--classifier-only]',
+    );
   const train = values.train === undefined ? [] : await readLabelledCsv(values.train);
   const test = await readLabelledCsv(values.test);
   const model = trainInMemory(train, (n) => progress(`trained ${n} of ${train.length}`));
-  const metrics = evaluate(model, test, (n) => progress(`checked ${n} of ${test.length}`), values['classifier-only'] === true);
+  const metrics = evaluate(
+    model,
+    test,
+    (n) => progress(`checked ${n} of ${test.length}`),
+    values['classifier-only'] === true,
+  );
   if (values.json) {
     print(JSON.stringify(metrics));
     return;
   }
-  print(`trained on ${train.length} (${train.filter((t) => t.label === 'spam').length} spam), tested on ${test.length}; hold at p ≥ ${classifierThresholds.hold}, spam at p ≥ ${classifierThresholds.spam}`);
+  print(
+    `trained on ${train.length} (${train.filter((t) => t.label === 'spam').length} spam), tested on ${test.length}; hold at p ≥ ${classifierThresholds.hold}, spam at p ≥ ${classifierThresholds.spam}`,
+  );
   print(formatEvalTable(metrics));
 }
 
@@ -71,8 +99,18 @@ export async function runSpamEval(args: string[], print: (line: string) => void,
  * Each line is an example keyed by its text, so seeding the same file again changes nothing and a
  * line whose label changed is relabelled.
  */
-export async function runSpamTrain(pool: Pool, args: string[], print: (line: string) => void, progress: (line: string) => void): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { site: { type: 'string' }, shared: { type: 'boolean' } }, allowPositionals: true, strict: true });
+export async function runSpamTrain(
+  pool: Pool,
+  args: string[],
+  print: (line: string) => void,
+  progress: (line: string) => void,
+): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { site: { type: 'string' }, shared: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const file = positionals[0];
   if (file === undefined || (values.site === undefined) === (values.shared !== true)) {
     throw new UsageError('usage: reply-desk spam train FILE --site ID | --shared');
@@ -97,5 +135,7 @@ export async function runSpamTrain(pool: Pool, args: string[], print: (line: str
     totals.unchanged += r.unchanged;
     progress(`trained ${Math.min(i + BATCH, examples.length)} of ${examples.length}`);
   }
-  print(`${values.shared ? 'shared model' : `site ${model}`}: learned ${totals.learned}, relabelled ${totals.relabelled}, unchanged ${totals.unchanged}`);
+  print(
+    `${values.shared ? 'shared model' : `site ${model}`}: learned ${totals.learned}, relabelled ${totals.relabelled}, unchanged ${totals.unchanged}`,
+  );
 }

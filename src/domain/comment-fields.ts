@@ -20,7 +20,8 @@ const loneSurrogate = /[\uD800-\uDFFF]/u;
 // C0 and C1 controls, bidi overrides/isolates that can disguise a name ("evil\u202Egnp.exe"), and
 // invisible characters that make "Admin\u200B" look like "Admin". Joiners (U+200C/D) stay: Persian,
 // Indic scripts and emoji sequences need them.
-const nameForbidden = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const nameForbidden =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 // Comment text may hold tabs and line breaks, nothing else below U+0020.
 const bodyForbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
@@ -69,7 +70,10 @@ export function isAllowedWebsite(value: string): boolean {
  * Every problem with a comment's fields under a site's settings, first problem first. Pure: the API
  * runs it to answer 422 at once, and the worker runs it again because settings may change in between.
  */
-export function findFieldErrors(fields: CommentFields, settings: Pick<SiteSettings, 'requireName' | 'requireEmail'>): FieldError[] {
+export function findFieldErrors(
+  fields: CommentFields,
+  settings: Pick<SiteSettings, 'requireName' | 'requireEmail'>,
+): FieldError[] {
   const errors: (FieldError | null)[] = [];
   const { page, parentId, author, email, url, body } = fields;
 
@@ -78,10 +82,12 @@ export function findFieldErrors(fields: CommentFields, settings: Pick<SiteSettin
 
   if (author === '') {
     if (settings.requireName) errors.push({ field: 'author', code: 'REQUIRED', message: 'Please fill in your name.' });
-  } else errors.push(tooLong('author', 'The name', author) ?? badCharacters('author', 'The name', author, nameForbidden));
+  } else
+    errors.push(tooLong('author', 'The name', author) ?? badCharacters('author', 'The name', author, nameForbidden));
 
   if (email === '') {
-    if (settings.requireEmail) errors.push({ field: 'email', code: 'REQUIRED', message: 'Please fill in your email address.' });
+    if (settings.requireEmail)
+      errors.push({ field: 'email', code: 'REQUIRED', message: 'Please fill in your email address.' });
   } else {
     errors.push(
       tooLong('email', 'The email address', email) ??
@@ -101,10 +107,17 @@ export function findFieldErrors(fields: CommentFields, settings: Pick<SiteSettin
   }
 
   if (page === '') errors.push({ field: 'page', code: 'REQUIRED', message: 'The page of the comment is missing.' });
-  else errors.push(tooLong('page', 'The page identifier', page) ?? badCharacters('page', 'The page identifier', page, nameForbidden));
+  else
+    errors.push(
+      tooLong('page', 'The page identifier', page) ?? badCharacters('page', 'The page identifier', page, nameForbidden),
+    );
 
   if (parentId !== null && !isUuid(parentId)) {
-    errors.push({ field: 'parent', code: 'INVALID_PARENT', message: 'The comment you are replying to does not exist.' });
+    errors.push({
+      field: 'parent',
+      code: 'INVALID_PARENT',
+      message: 'The comment you are replying to does not exist.',
+    });
   }
   return errors.filter((e): e is FieldError => e !== null);
 }

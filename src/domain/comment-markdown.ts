@@ -8,9 +8,30 @@ import MarkdownIt from 'markdown-it';
 
 // maxNesting bounds how deep quotes, lists and emphasis go (markdown-it's zero preset has 20; set here
 // so nobody raises it by accident: every level is a frame of the parser's work).
-export const markdown = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false, maxNesting: 20 });
-markdown.enable(['paragraph', 'newline', 'escape', 'backticks', 'emphasis', 'link', 'autolink', 'linkify',
-  'blockquote', 'code', 'fence', 'list', 'entity', 'text', 'text_join']);
+export const markdown = new MarkdownIt('zero', {
+  html: false,
+  linkify: true,
+  breaks: true,
+  typographer: false,
+  maxNesting: 20,
+});
+markdown.enable([
+  'paragraph',
+  'newline',
+  'escape',
+  'backticks',
+  'emphasis',
+  'link',
+  'autolink',
+  'linkify',
+  'blockquote',
+  'code',
+  'fence',
+  'list',
+  'entity',
+  'text',
+  'text_join',
+]);
 // Absolute web and mail links only: a relative "/admin" would point into whatever site embeds us.
 markdown.validateLink = (url) => /^(https?:\/\/|mailto:)/i.test(url.trim());
 
@@ -31,7 +52,16 @@ export function markupCost(text: string): number {
   let cost = 0;
   for (let i = 0; i < text.length; i += 1) {
     switch (text.charCodeAt(i)) {
-      case 0x2a: case 0x5f: case 0x60: case 0x5b: case 0x5d: case 0x3c: case 0x26: case 0x5c: case 0x21: case 0x0a:
+      case 0x2a:
+      case 0x5f:
+      case 0x60:
+      case 0x5b:
+      case 0x5d:
+      case 0x3c:
+      case 0x26:
+      case 0x5c:
+      case 0x21:
+      case 0x0a:
         cost += 1; // * _ ` [ ] < & \ ! and line breaks
         break;
       case 0x40:
@@ -45,4 +75,3 @@ export function markupCost(text: string): number {
   }
   return cost;
 }
-

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 
 // Zero-width and invisible formatting characters that spammers put inside words ("fr\u200Bee").
-const invisible = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
+const invisible =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
 const combiningMarks = /\p{M}+/gu;
 const nonWord = /[^\p{L}\p{N}]+/gu;
 const word = /[\p{L}\p{N}\p{M}]+/gu;

@@ -1,5 +1,12 @@
 import type { FieldError } from '../errors.js';
-import { siteIdPattern, siteSettingsSchema, toOrigin, type Site, type SiteSettings, type SiteSettingsInput } from './site-settings.js';
+import {
+  siteIdPattern,
+  siteSettingsSchema,
+  toOrigin,
+  type Site,
+  type SiteSettings,
+  type SiteSettingsInput,
+} from './site-settings.js';
 
 /*
  * The admin's site form, as pure functions: what the form shows for a site, and how a posted form
@@ -10,8 +17,19 @@ import { siteIdPattern, siteSettingsSchema, toOrigin, type Site, type SiteSettin
 
 /** The settings edited as whole numbers. */
 export const numberFields = [
-  'holdLinks', 'closeAfterDays', 'maxDepth', 'floodSeconds', 'flagThreshold', 'ipRetentionDays',
-  'formMinSeconds', 'rateLimitIp', 'rateLimitNet', 'rateLimitEmail', 'rateLimitSite', 'surgeFactor', 'surgeMinimum',
+  'holdLinks',
+  'closeAfterDays',
+  'maxDepth',
+  'floodSeconds',
+  'flagThreshold',
+  'ipRetentionDays',
+  'formMinSeconds',
+  'rateLimitIp',
+  'rateLimitNet',
+  'rateLimitEmail',
+  'rateLimitSite',
+  'surgeFactor',
+  'surgeMinimum',
 ] as const;
 /** The settings edited as checkboxes. */
 export const booleanFields = ['requireName', 'requireEmail', 'holdFirstTime', 'requireFormToken'] as const;
@@ -23,7 +41,10 @@ type BooleanField = (typeof booleanFields)[number];
 type ListField = (typeof listFields)[number];
 
 /** What the form holds, exactly as entered (so a rejected form comes back as the admin left it). */
-export type SiteFormValues = { id: string; name: string; origins: string; moderation: string } & Record<NumberField | ListField, string> &
+export type SiteFormValues = { id: string; name: string; origins: string; moderation: string } & Record<
+  NumberField | ListField,
+  string
+> &
   Record<BooleanField, boolean>;
 
 /** A valid form: the site to store. */
@@ -34,14 +55,18 @@ export interface SiteFormResult {
   settings: SiteSettings;
 }
 
-export type ParsedSiteForm = { ok: true; site: SiteFormResult; values: SiteFormValues } | { ok: false; errors: FieldError[]; values: SiteFormValues };
+export type ParsedSiteForm =
+  | { ok: true; site: SiteFormResult; values: SiteFormValues }
+  | { ok: false; errors: FieldError[]; values: SiteFormValues };
 
 const MAX_NAME = 200;
 const siteDefaults: SiteSettings = siteSettingsSchema.parse({});
 const MAX_ORIGINS = 100;
 
 /** The form for an existing site (or, with defaults, for a new one). */
-export function toSiteFormValues(site: Pick<Site, 'name' | 'allowedOrigins' | 'settings'> & { id?: string }): SiteFormValues {
+export function toSiteFormValues(
+  site: Pick<Site, 'name' | 'allowedOrigins' | 'settings'> & { id?: string },
+): SiteFormValues {
   const s = site.settings;
   return {
     id: site.id ?? '',
@@ -136,7 +161,13 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
 }
 
 /** A zod issue as a sentence about the field, with the line number for list entries. */
-function issueMessage(issue: { code: string; path: PropertyKey[]; minimum?: unknown; maximum?: unknown; origin?: unknown }): string {
+function issueMessage(issue: {
+  code: string;
+  path: PropertyKey[];
+  minimum?: unknown;
+  maximum?: unknown;
+  origin?: unknown;
+}): string {
   const line = typeof issue.path[1] === 'number' ? `Line ${issue.path[1] + 1}: ` : '';
   switch (issue.code) {
     case 'too_small':
@@ -158,27 +189,41 @@ function issueMessage(issue: { code: string; path: PropertyKey[]; minimum?: unkn
  * so a setting added later is never reset by a save from an older form. Every problem is reported at
  * once, so the admin fixes the form in one pass.
  */
-export function parseSiteForm(fields: Record<string, unknown>, creating: boolean, base: Partial<SiteSettings> = {}): ParsedSiteForm {
+export function parseSiteForm(
+  fields: Record<string, unknown>,
+  creating: boolean,
+  base: Partial<SiteSettings> = {},
+): ParsedSiteForm {
   const values = readSiteFormValues(fields);
   const errors: FieldError[] = [];
 
   if (creating && !siteIdPattern.test(values.id)) {
-    errors.push({ field: 'id', code: 'INVALID_SITE_ID', message: 'Use lowercase letters, digits, - and _ (at most 63), starting with a letter or digit.' });
+    errors.push({
+      field: 'id',
+      code: 'INVALID_SITE_ID',
+      message: 'Use lowercase letters, digits, - and _ (at most 63), starting with a letter or digit.',
+    });
   }
   const name = values.name.trim();
   if (name === '') errors.push({ field: 'name', code: 'REQUIRED', message: 'Give the site a name.' });
-  else if (name.length > MAX_NAME) errors.push({ field: 'name', code: 'TOO_LONG', message: `At most ${MAX_NAME} characters.` });
+  else if (name.length > MAX_NAME)
+    errors.push({ field: 'name', code: 'TOO_LONG', message: `At most ${MAX_NAME} characters.` });
 
   const allowedOrigins: string[] = [];
   for (const line of toLines(values.origins)) {
     const origin = toOrigin(line);
     if (origin === null) {
-      errors.push({ field: 'origins', code: 'INVALID_ORIGIN', message: `"${line}" is not an http(s) origin such as https://example.org.` });
+      errors.push({
+        field: 'origins',
+        code: 'INVALID_ORIGIN',
+        message: `"${line}" is not an http(s) origin such as https://example.org.`,
+      });
     } else if (!allowedOrigins.includes(origin)) {
       allowedOrigins.push(origin);
     }
   }
-  if (allowedOrigins.length > MAX_ORIGINS) errors.push({ field: 'origins', code: 'TOO_MANY', message: `At most ${MAX_ORIGINS} origins.` });
+  if (allowedOrigins.length > MAX_ORIGINS)
+    errors.push({ field: 'origins', code: 'TOO_MANY', message: `At most ${MAX_ORIGINS} origins.` });
 
   const raw: Record<string, unknown> = { moderation: values.moderation };
   for (const f of booleanFields) raw[f] = values[f];
@@ -202,7 +247,11 @@ export function parseSiteForm(fields: Record<string, unknown>, creating: boolean
       const field = String(issue.path[0] ?? 'settings');
       // One message per field is enough to act on.
       if (errors.some((e) => e.field === field)) continue;
-      errors.push({ field, code: 'INVALID_SETTING', message: issueMessage(issue as Parameters<typeof issueMessage>[0]) });
+      errors.push({
+        field,
+        code: 'INVALID_SETTING',
+        message: issueMessage(issue as Parameters<typeof issueMessage>[0]),
+      });
     }
   }
   if (errors.length > 0 || !parsed.success) return { ok: false, errors, values };

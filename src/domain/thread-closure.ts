@@ -19,12 +19,17 @@ export function closureOf(
 ): ThreadClosure {
   if (page === null) return { closed: false };
   if (page.closed) return { closed: true, reason: 'by-hand' };
-  const expired = closeAfterDays > 0 && page.firstCommentAt !== null && at.getTime() - page.firstCommentAt.getTime() > closeAfterDays * DAY_MS;
+  const expired =
+    closeAfterDays > 0 &&
+    page.firstCommentAt !== null &&
+    at.getTime() - page.firstCommentAt.getTime() > closeAfterDays * DAY_MS;
   return expired ? { closed: true, reason: 'after-days', closeAfterDays } : { closed: false };
 }
 
 /** The fields a public answer carries: `closed`, and when closed, `closedReason` (and `closeAfterDays`). */
 export function closureFields(c: ThreadClosure): { closed: boolean; closedReason?: string; closeAfterDays?: number } {
   if (!c.closed) return { closed: false };
-  return c.reason === 'by-hand' ? { closed: true, closedReason: 'by-hand' } : { closed: true, closedReason: 'after-days', closeAfterDays: c.closeAfterDays };
+  return c.reason === 'by-hand'
+    ? { closed: true, closedReason: 'by-hand' }
+    : { closed: true, closedReason: 'after-days', closeAfterDays: c.closeAfterDays };
 }

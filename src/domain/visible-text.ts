@@ -39,9 +39,14 @@ export function toVisibleText(text: string): string {
  * The first listed word found in a comment: in its visible text, name, email and website, and then in
  * its text as written (a link's address is not visible, yet a listed domain must still be caught).
  */
-export function findListedWordInComment(fields: Pick<CommentFields, 'body' | 'author' | 'email' | 'url'>, words: readonly string[]): string | null {
+export function findListedWordInComment(
+  fields: Pick<CommentFields, 'body' | 'author' | 'email' | 'url'>,
+  words: readonly string[],
+): string | null {
   if (words.length === 0) return null;
   const visible = toVisibleText(fields.body);
-  return findListedWord(`${visible} ${fields.author} ${fields.email} ${fields.url}`, words) ??
-    (visible === fields.body ? null : findListedWord(fields.body, words));
+  return (
+    findListedWord(`${visible} ${fields.author} ${fields.email} ${fields.url}`, words) ??
+    (visible === fields.body ? null : findListedWord(fields.body, words))
+  );
 }

@@ -36,7 +36,12 @@ export async function loadFeedPage(db: Queryable, siteId: string, identifier: st
 }
 
 /** A site's (or one page's) newest approved comments. */
-export async function listFeedComments(db: Queryable, siteId: string, pageId: number | null, limit = FEED_LIMIT): Promise<FeedComment[]> {
+export async function listFeedComments(
+  db: Queryable,
+  siteId: string,
+  pageId: number | null,
+  limit = FEED_LIMIT,
+): Promise<FeedComment[]> {
   const { rows } = await db.query<FeedComment>(
     `select c.id, c.author_name as "authorName", c.author_url as "authorUrl", c.body_html as html,
             c.received_at as "receivedAt", c.edited_at as "editedAt",
@@ -87,7 +92,10 @@ export function renderAtomFeed(input: {
   comments: FeedComment[];
 }): string {
   const updatedOf = (c: FeedComment) => c.editedAt ?? c.receivedAt;
-  const newest = input.comments.reduce<Date | null>((max, c) => (max === null || updatedOf(c) > max ? updatedOf(c) : max), null);
+  const newest = input.comments.reduce<Date | null>(
+    (max, c) => (max === null || updatedOf(c) > max ? updatedOf(c) : max),
+    null,
+  );
   const alternate = webUrl(input.alternateUrl);
   const entries = input.comments.map((c) => {
     const page = webUrl(c.pageUrl);

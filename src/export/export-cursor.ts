@@ -4,7 +4,11 @@ import type { Pool } from '../store/db.js';
  * Several queries in the same snapshot, one after the other (pages, then comments). Each is read
  * through its own cursor on the same connection.
  */
-export async function* streamSnapshot<T>(pool: Pool, queries: { sql: string; params: unknown[]; tag: string }[], fetchSize = 1000): AsyncGenerator<{ tag: string; rows: T[] }> {
+export async function* streamSnapshot<T>(
+  pool: Pool,
+  queries: { sql: string; params: unknown[]; tag: string }[],
+  fetchSize = 1000,
+): AsyncGenerator<{ tag: string; rows: T[] }> {
   const client = await pool.connect();
   let open = false;
   try {

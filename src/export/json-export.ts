@@ -3,7 +3,13 @@ import type { Pool } from '../store/db.js';
 import { loadSite } from '../store/sites.js';
 import { streamSnapshot } from './export-cursor.js';
 import { createTextSink } from './export-output.js';
-import { EXPORT_FORMAT, EXPORT_VERSION, type ExportComment, type ExportHeader, type ExportPage } from './json-format.js';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  type ExportComment,
+  type ExportHeader,
+  type ExportPage,
+} from './json-format.js';
 
 interface PageRow {
   identifier: string;
@@ -43,10 +49,23 @@ select c.id, p.identifier as page, c.parent_id, c.depth, c.status, c.author_name
 
 export function toExportComment(r: CommentRow): ExportComment {
   return {
-    id: r.id, page: r.page, parent: r.parent_id, depth: r.depth, status: r.status,
-    authorName: r.author_name, authorEmail: r.author_email, authorUrl: r.author_url,
-    body: r.body, bodyHtml: r.body_html, verdict: r.verdict, ip: r.ip, userAgent: r.user_agent, referrer: r.referrer,
-    idempotencyKey: r.idempotency_key, receivedAt: r.received_at.toISOString(), editedAt: r.edited_at?.toISOString() ?? null,
+    id: r.id,
+    page: r.page,
+    parent: r.parent_id,
+    depth: r.depth,
+    status: r.status,
+    authorName: r.author_name,
+    authorEmail: r.author_email,
+    authorUrl: r.author_url,
+    body: r.body,
+    bodyHtml: r.body_html,
+    verdict: r.verdict,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    referrer: r.referrer,
+    idempotencyKey: r.idempotency_key,
+    receivedAt: r.received_at.toISOString(),
+    editedAt: r.edited_at?.toISOString() ?? null,
   };
 }
 
@@ -54,11 +73,21 @@ export function toExportComment(r: CommentRow): ExportComment {
  * Writes a site's pages and comments (every status) as the JSON export format, streamed from one
  * consistent snapshot. Returns what it wrote; null when there is no such site.
  */
-export async function writeJsonExport(pool: Pool, siteId: string, out: Writable, now: Date): Promise<{ pages: number; comments: number } | null> {
+export async function writeJsonExport(
+  pool: Pool,
+  siteId: string,
+  out: Writable,
+  now: Date,
+): Promise<{ pages: number; comments: number } | null> {
   const site = await loadSite(pool, siteId);
   if (!site) return null;
   const sink = createTextSink(out);
-  const header: ExportHeader = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(), site: { id: site.id, name: site.name } };
+  const header: ExportHeader = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: now.toISOString(),
+    site: { id: site.id, name: site.name },
+  };
   const headerJson = JSON.stringify(header);
   await sink.write(`${headerJson.slice(0, -1)},\n"pages":[\n`);
   const counts = { pages: 0, comments: 0 };
@@ -73,9 +102,12 @@ export async function writeJsonExport(pool: Pool, siteId: string, out: Writable,
     }
     const lines: string[] = [];
     for (const row of chunk.rows) {
-      const value: ExportPage | ExportComment = chunk.tag === 'pages' ? (row as PageRow) : toExportComment(row as CommentRow);
+      const value: ExportPage | ExportComment =
+        chunk.tag === 'pages' ? (row as PageRow) : toExportComment(row as CommentRow);
       const n = chunk.tag === 'pages' ? counts.pages++ : counts.comments++;
-      lines.push(`${n > 0 ? ',\n' : ''}${JSON.stringify(chunk.tag === 'pages' ? { identifier: (value as ExportPage).identifier, url: (value as ExportPage).url, title: (value as ExportPage).title, closed: (value as ExportPage).closed } : value)}`);
+      lines.push(
+        `${n > 0 ? ',\n' : ''}${JSON.stringify(chunk.tag === 'pages' ? { identifier: (value as ExportPage).identifier, url: (value as ExportPage).url, title: (value as ExportPage).title, closed: (value as ExportPage).closed } : value)}`,
+      );
     }
     await sink.write(lines.join(''));
   }

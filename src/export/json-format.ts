@@ -38,11 +38,26 @@ export const exportCommentSchema = z.object({
   /** The text as written (our Markdown subset); the import renders it again and ignores bodyHtml. */
   body: z.string(),
   bodyHtml: z.string().optional(),
-  verdict: z.object({
-    status: z.string(),
-    score: z.number(),
-    reasons: z.array(z.object({ rule: z.string(), action: z.enum(['hold', 'spam', 'reject']), code: z.string(), message: z.string(), score: z.number(), field: z.string().optional() }).loose()),
-  }).loose().nullable().optional(),
+  verdict: z
+    .object({
+      status: z.string(),
+      score: z.number(),
+      reasons: z.array(
+        z
+          .object({
+            rule: z.string(),
+            action: z.enum(['hold', 'spam', 'reject']),
+            code: z.string(),
+            message: z.string(),
+            score: z.number(),
+            field: z.string().optional(),
+          })
+          .loose(),
+      ),
+    })
+    .loose()
+    .nullable()
+    .optional(),
   ip: z.string().nullable(),
   userAgent: z.string(),
   referrer: z.string(),

@@ -10,7 +10,11 @@ export function escapeXml(value: string): string {
   // Characters XML 1.0 cannot carry at all are dropped (control characters other than tab and newlines).
   return value
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** CDATA that survives a `]]>` inside the text (split across two sections). */
@@ -25,7 +29,12 @@ function wpDate(d: Date): string {
 }
 
 // WordPress has no "rejected": refused submissions were never comments there, so they are left out.
-const approvedValue: Record<Exclude<CommentStatus, 'rejected'>, string> = { approved: '1', pending: '0', spam: 'spam', deleted: 'trash' };
+const approvedValue: Record<Exclude<CommentStatus, 'rejected'>, string> = {
+  approved: '1',
+  pending: '0',
+  spam: 'spam',
+  deleted: 'trash',
+};
 
 interface Row {
   page_id: number;
@@ -60,7 +69,12 @@ select p.id as page_id, p.identifier, p.url, p.title, p.closed, p.created_at as 
  * (parents are always on the same page, so a page's numbering is all a reply needs). The comment text
  * is our rendered, sanitised HTML. Streamed: one page's numbering and one chunk of rows in memory.
  */
-export async function writeWxrExport(pool: Pool, siteId: string, out: Writable, now: Date): Promise<{ pages: number; comments: number } | null> {
+export async function writeWxrExport(
+  pool: Pool,
+  siteId: string,
+  out: Writable,
+  now: Date,
+): Promise<{ pages: number; comments: number } | null> {
   const site = await loadSite(pool, siteId);
   if (!site) return null;
   const sink = createTextSink(out);

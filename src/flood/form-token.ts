@@ -37,7 +37,9 @@ interface TokenPayload {
 
 /** A token's id for the used-token record: a hash of its signed body, so the record holds no token. */
 export function formTokenId(token: string): string {
-  return createHash('sha256').update(token.slice(0, Math.max(0, token.indexOf('.')))).digest('base64url');
+  return createHash('sha256')
+    .update(token.slice(0, Math.max(0, token.indexOf('.'))))
+    .digest('base64url');
 }
 
 export interface FormTokens {
@@ -52,7 +54,14 @@ export function createFormTokens(secret: string): FormTokens {
   const mac = (body: string): Buffer => createHmac('sha256', key).update(body).digest();
   return {
     sign(site, page, now) {
-      const body = Buffer.from(JSON.stringify({ s: site, p: page, t: now.getTime(), n: randomBytes(9).toString('base64url') } satisfies TokenPayload)).toString('base64url');
+      const body = Buffer.from(
+        JSON.stringify({
+          s: site,
+          p: page,
+          t: now.getTime(),
+          n: randomBytes(9).toString('base64url'),
+        } satisfies TokenPayload),
+      ).toString('base64url');
       return `${body}.${mac(body).toString('base64url')}`;
     },
     verify(token, site, page, now) {
@@ -71,7 +80,13 @@ export function createFormTokens(secret: string): FormTokens {
       } catch {
         return forged;
       }
-      if (typeof payload.s !== 'string' || typeof payload.p !== 'string' || typeof payload.t !== 'number' || !Number.isFinite(payload.t)) return forged;
+      if (
+        typeof payload.s !== 'string' ||
+        typeof payload.p !== 'string' ||
+        typeof payload.t !== 'number' ||
+        !Number.isFinite(payload.t)
+      )
+        return forged;
       const renderedAt = new Date(payload.t);
       if (payload.s !== site || payload.p !== page) return { status: 'mismatch', renderedAt };
       // A render time in the future (clock skew between API processes) counts as now.

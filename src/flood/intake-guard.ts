@@ -18,8 +18,7 @@ import { isLocalAddress, toRateKeys } from './ip-network.js';
 export type RateLimitName = 'ip' | 'net' | 'email' | 'site';
 
 export type IntakeDecision =
-  | { allowed: true; surge: boolean }
-  | { allowed: false; limit: RateLimitName; retryAfterSeconds: number };
+  { allowed: true; surge: boolean } | { allowed: false; limit: RateLimitName; retryAfterSeconds: number };
 
 /** Time spans of the limits and the surge detector (config: tests shrink them). */
 export interface FloodWindows {
@@ -170,15 +169,25 @@ export function createIntakeGuard(deps: IntakeGuardDeps): IntakeGuard {
         }),
       ]);
       return entries.map((_, i): IntakeDecision => {
-        const allowed = out[i * 3], value = out[i * 3 + 1] ?? 0, which = out[i * 3 + 2] ?? 0;
+        const allowed = out[i * 3],
+          value = out[i * 3 + 1] ?? 0,
+          which = out[i * 3 + 2] ?? 0;
         if (allowed === 1) return { allowed: true, surge: value === 1 };
-        return { allowed: false, limit: limitNames[which - 1] ?? 'site', retryAfterSeconds: Math.max(1, Math.ceil(value / 1000)) };
+        return {
+          allowed: false,
+          limit: limitNames[which - 1] ?? 'site',
+          retryAfterSeconds: Math.max(1, Math.ceil(value / 1000)),
+        };
       });
     } catch (err) {
       // Fail open: the enqueue right after is the judge of whether Redis can take comments (503). A
       // reader's comment is never refused because the counters could not be read.
       logger.warn(
-        { err: (err as Error).message, siteIds: [...new Set(entries.map((e) => e.siteId))], submissions: entries.length },
+        {
+          err: (err as Error).message,
+          siteIds: [...new Set(entries.map((e) => e.siteId))],
+          submissions: entries.length,
+        },
         'flood counters unavailable; submissions admitted uncounted',
       );
       return entries.map(() => ({ allowed: true, surge: false }));
@@ -196,15 +205,22 @@ export function createIntakeGuard(deps: IntakeGuardDeps): IntakeGuard {
       const local = rate !== null && isLocalAddress(rate.ip);
       if (local && !warnedLocal) {
         warnedLocal = true;
-        logger.warn({ ip }, 'submissions come from a local address: per-IP rate limits are off for it; behind a proxy, set TRUST_PROXY');
+        logger.warn(
+          { ip },
+          'submissions come from a local address: per-IP rate limits are off for it; behind a proxy, set TRUST_PROXY',
+        );
       }
       const base = `${prefix}:flood:${siteId}`;
       return batcher.add({
         siteId,
         // Emails are hashed: the counters need no readable address.
         keys: [
-          `${base}:ip:${rate?.ip ?? '-'}`, `${base}:net:${rate?.net64 ?? '-'}`, `${base}:email:${hashed(email)}`, `${base}:site`,
-          `${base}:rates`, surgeFlagKey(prefix, siteId),
+          `${base}:ip:${rate?.ip ?? '-'}`,
+          `${base}:net:${rate?.net64 ?? '-'}`,
+          `${base}:email:${hashed(email)}`,
+          `${base}:site`,
+          `${base}:rates`,
+          surgeFlagKey(prefix, siteId),
         ],
         args: [
           rate === null || local ? 0 : settings.rateLimitIp,

@@ -43,7 +43,8 @@ export function toCanonicalIp(ip: string): string {
   if (isIP(ip) !== 6 || !/\d+\.\d+\.\d+\.\d+$|:ffff:/i.test(ip)) return ip;
   const g = expandIpv6(ip);
   if (g.slice(0, 5).some((x) => x !== '0') || g[5] !== 'ffff') return ip;
-  const hi = parseInt(g[6]!, 16), lo = parseInt(g[7]!, 16);
+  const hi = parseInt(g[6]!, 16),
+    lo = parseInt(g[7]!, 16);
   return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
@@ -61,7 +62,13 @@ export function isPrivateAddress(ip: string): boolean {
   const family = isIP(ip);
   if (family === 4) {
     const [a, b] = ip.split('.').map(Number) as [number, number];
-    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
+    return (
+      a === 10 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254)
+    );
   }
   if (family !== 6) return false;
   const first = parseInt(expandIpv6(ip)[0]!, 16);
@@ -89,7 +96,11 @@ export interface ClientAddress {
  * the connection's peer is a trusted proxy. A public address that sends X-Forwarded-For itself stays
  * distinct: otherwise any client could escape the per-IP rules by adding the header.
  */
-export function toClientAddress(q: { ip: string | null | undefined; forwarded: boolean; peerTrusted: boolean }): ClientAddress {
+export function toClientAddress(q: {
+  ip: string | null | undefined;
+  forwarded: boolean;
+  peerTrusted: boolean;
+}): ClientAddress {
   if (!q.ip || isIP(q.ip) === 0) return { ip: null, distinct: false, untrustedProxy: false };
   const ip = toCanonicalIp(q.ip);
   const untrustedProxy = q.forwarded && !q.peerTrusted;

@@ -29,15 +29,26 @@ return 0
 
 type ClaimCommand = (key: string, commentId: string, ttlMs: number) => Promise<number>;
 
-export function createUsedFormTokens(deps: { redis: Redis; prefix: string; logger: Logger; timeoutMs?: number }): UsedFormTokens {
+export function createUsedFormTokens(deps: {
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  timeoutMs?: number;
+}): UsedFormTokens {
   const { redis, prefix, logger } = deps;
   const timeoutMs = deps.timeoutMs ?? 500;
-  if (!('replyDeskClaimFormToken' in redis)) redis.defineCommand('replyDeskClaimFormToken', { numberOfKeys: 1, lua: claimScript });
-  const claimCommand = (redis as unknown as { replyDeskClaimFormToken: ClaimCommand }).replyDeskClaimFormToken.bind(redis);
+  if (!('replyDeskClaimFormToken' in redis))
+    redis.defineCommand('replyDeskClaimFormToken', { numberOfKeys: 1, lua: claimScript });
+  const claimCommand = (redis as unknown as { replyDeskClaimFormToken: ClaimCommand }).replyDeskClaimFormToken.bind(
+    redis,
+  );
   return {
     async claim({ token, commentId, renderedAt, now }) {
       // Until the token expires; at least a second, for a render time a little in the future (clock skew).
-      const ttlMs = Math.max(1000, Math.min(FORM_TOKEN_MAX_AGE_MS, renderedAt.getTime() + FORM_TOKEN_MAX_AGE_MS - now.getTime()));
+      const ttlMs = Math.max(
+        1000,
+        Math.min(FORM_TOKEN_MAX_AGE_MS, renderedAt.getTime() + FORM_TOKEN_MAX_AGE_MS - now.getTime()),
+      );
       let timer: NodeJS.Timeout | undefined;
       try {
         const won = await Promise.race([

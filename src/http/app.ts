@@ -65,7 +65,10 @@ export interface AppDeps {
 function toTrustProxy(value: string): boolean | string | string[] {
   if (value === '' || value === 'false') return false;
   if (value === 'true') return true;
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** Builds the HTTP app; the caller decides where it listens. */
@@ -75,25 +78,27 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', toTrustProxy(deps.trustProxy));
   // Helmet's headers here depend on nothing in the request: set from a list made once (static-headers.ts).
   app.use(
-    precomputeHeaders(helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        // Our pages carry no script at all, and reader HTML can never load anything from elsewhere.
-        directives: {
-          'default-src': ["'none'"],
-          'style-src': ["'self'"],
-          'img-src': ["'self'", 'data:'],
-          'form-action': ["'self'"],
-          'base-uri': ["'none'"],
-          'frame-ancestors': ["'none'"],
+    precomputeHeaders(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          // Our pages carry no script at all, and reader HTML can never load anything from elsewhere.
+          directives: {
+            'default-src': ["'none'"],
+            'style-src': ["'self'"],
+            'img-src': ["'self'", 'data:'],
+            'form-action': ["'self'"],
+            'base-uri': ["'none'"],
+            'frame-ancestors': ["'none'"],
+          },
         },
-      },
-      // The JSON API is read cross-origin by the widget (CORS decides who may).
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-      // Not "no-referrer": under it browsers send "Origin: null" even on a same-origin form post, and
-      // the demo form's post would be refused as coming from a foreign origin.
-      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    })),
+        // The JSON API is read cross-origin by the widget (CORS decides who may).
+        crossOriginResourcePolicy: { policy: 'cross-origin' },
+        // Not "no-referrer": under it browsers send "Origin: null" even on a same-origin form post, and
+        // the demo form's post would be refused as coming from a foreign origin.
+        referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+      }),
+    ),
   );
 
   // First, so every answer is counted, including errors, 404s and the CORS refusals of the public door.
@@ -112,7 +117,19 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use(createDeskScriptRoute({ logger: deps.logger })); // /assets/admin.js, built from widget/desk/
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
-  if (deps.dashboard) app.use('/admin', createDeskDoor({ ...deps.dashboard, db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.queue, training: deps.training, events: deps.events }));
+  if (deps.dashboard)
+    app.use(
+      '/admin',
+      createDeskDoor({
+        ...deps.dashboard,
+        db: deps.db,
+        logger: deps.logger,
+        sites: deps.sites,
+        submissionsQueue: deps.queue,
+        training: deps.training,
+        events: deps.events,
+      }),
+    );
   if (deps.demo) app.use(createDemoRoutes(deps));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

@@ -19,7 +19,10 @@ function wantsAdminHtml(req: Request): boolean {
 /** A route's path value that is not percent-encoded UTF-8 (`/feeds/x/pages/%FF.atom`): the router's 400, as ours. */
 function toPathDecodeError(err: unknown): AppError | null {
   if (!(err instanceof URIError) || (err as URIError & { status?: number }).status !== 400) return null;
-  return AppError.of('INVALID_ENCODING', { message: 'The address holds a value that is not valid UTF-8.', field: 'path' });
+  return AppError.of('INVALID_ENCODING', {
+    message: 'The address holds a value that is not valid UTF-8.',
+    field: 'path',
+  });
 }
 
 export const notFound: RequestHandler = (_req, _res, next) => {
@@ -33,7 +36,7 @@ export const notFound: RequestHandler = (_req, _res, next) => {
  */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let appError = err instanceof AppError ? err : toBodyParserAppError(err) ?? toPathDecodeError(err);
+    let appError = err instanceof AppError ? err : (toBodyParserAppError(err) ?? toPathDecodeError(err));
     if (appError === null) {
       const errorId = randomUUID();
       logger.error({ errorId, err, method: req.method, path: req.path }, 'unexpected error');

@@ -1,7 +1,14 @@
 import { htmlToCommentText } from './html-to-text.js';
 import type { ImportRecord } from './import-records.js';
 import { toAuthorName, toDisqusStatus, toEmail, toIp, toIsoDate } from './source-mapping.js';
-import { FieldText, oversizedReason, readXmlRecords, type XmlHandler, type XmlProblems, type XmlTag } from './xml-records.js';
+import {
+  FieldText,
+  oversizedReason,
+  readXmlRecords,
+  type XmlHandler,
+  type XmlProblems,
+  type XmlTag,
+} from './xml-records.js';
 
 /** The fields of one `<thread>` or `<post>`: its own children, `author/*` as `author.name`, and ids from attributes. */
 type Fields = Map<string, string>;
@@ -39,8 +46,10 @@ export function toDisqusRecords(f: Fields): ImportRecord[] {
   const rawIp = get(f, 'ipAddress') ?? '';
   const ip = toIp(rawIp);
   const records: ImportRecord[] = [];
-  if (when.assumedUtc) records.push({ kind: 'note', sourceId, note: '<createdAt> without a time zone was read as UTC' });
-  if (ip === null && rawIp.trim() !== '') records.push({ kind: 'note', sourceId, note: 'IP address unreadable: stored without one' });
+  if (when.assumedUtc)
+    records.push({ kind: 'note', sourceId, note: '<createdAt> without a time zone was read as UTC' });
+  if (ip === null && rawIp.trim() !== '')
+    records.push({ kind: 'note', sourceId, note: 'IP address unreadable: stored without one' });
   const parent = (get(f, 'parent.dsq:id') ?? '').trim();
   records.push({
     kind: 'comment',
@@ -52,7 +61,11 @@ export function toDisqusRecords(f: Fields): ImportRecord[] {
       authorEmail: toEmail(get(f, 'author.email') ?? ''),
       authorUrl: '',
       body: htmlToCommentText(get(f, 'message') ?? ''),
-      status: toDisqusStatus({ isDeleted: get(f, 'isDeleted'), isSpam: get(f, 'isSpam'), isApproved: get(f, 'isApproved') }),
+      status: toDisqusStatus({
+        isDeleted: get(f, 'isDeleted'),
+        isSpam: get(f, 'isSpam'),
+        isApproved: get(f, 'isApproved'),
+      }),
       receivedAt: when.date,
       ip,
       userAgent: '',
@@ -101,7 +114,8 @@ function createDisqusHandler(emit: (r: ImportRecord) => void): XmlHandler {
       }
       if (kind !== null && depth === 3) {
         if (kind === 'thread' && tag.local === 'id') identifiers.push(text.value());
-        else if (tag.local !== 'thread' && tag.local !== 'parent' && !fields.has(tag.local)) fields.set(tag.local, text.value());
+        else if (tag.local !== 'thread' && tag.local !== 'parent' && !fields.has(tag.local))
+          fields.set(tag.local, text.value());
       } else if (kind !== null && depth === 4) {
         fields.set(`author.${tag.local}`, text.value());
       } else if (kind !== null && depth === 2) {
@@ -110,7 +124,11 @@ function createDisqusHandler(emit: (r: ImportRecord) => void): XmlHandler {
           const page = toDisqusPage(fields, identifiers);
           if (page) emit(page);
         } else if (oversized.length > 0) {
-          emit({ kind: 'skip', sourceId: (fields.get('dsq:id') ?? '').trim() || '?', reason: oversizedReason(oversized) });
+          emit({
+            kind: 'skip',
+            sourceId: (fields.get('dsq:id') ?? '').trim() || '?',
+            reason: oversizedReason(oversized),
+          });
         } else {
           for (const r of toDisqusRecords(fields)) emit(r);
         }
@@ -122,6 +140,9 @@ function createDisqusHandler(emit: (r: ImportRecord) => void): XmlHandler {
 }
 
 /** Streams the records of a Disqus export. */
-export function readDisqusExport(source: AsyncIterable<Uint8Array>, problems: XmlProblems): AsyncGenerator<ImportRecord> {
+export function readDisqusExport(
+  source: AsyncIterable<Uint8Array>,
+  problems: XmlProblems,
+): AsyncGenerator<ImportRecord> {
   return readXmlRecords(source, createDisqusHandler, problems);
 }

@@ -7,10 +7,37 @@
  */
 
 const named: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', hellip: '…', mdash: '—', ndash: '–',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', copy: '©', reg: '®', trade: '™',
-  eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç', uuml: 'ü', ouml: 'ö', auml: 'ä', szlig: 'ß', euro: '€',
-  bull: '•', middot: '·', deg: '°', times: '×',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  eacute: 'é',
+  egrave: 'è',
+  agrave: 'à',
+  ccedil: 'ç',
+  uuml: 'ü',
+  ouml: 'ö',
+  auml: 'ä',
+  szlig: 'ß',
+  euro: '€',
+  bull: '•',
+  middot: '·',
+  deg: '°',
+  times: '×',
 };
 
 /** Decodes HTML character references (numeric, and the common named ones). */
@@ -61,7 +88,11 @@ function toLink(href: string | null, inner: string): string {
 }
 
 function toQuote(inner: string): string {
-  const quoted = inner.trim().split('\n').map((l) => `> ${l.trim()}`).join('\n');
+  const quoted = inner
+    .trim()
+    .split('\n')
+    .map((l) => `> ${l.trim()}`)
+    .join('\n');
   return `\n\n${quoted}\n\n`;
 }
 
@@ -184,13 +215,16 @@ export function htmlToCommentText(input: string): string {
       case 'br':
         emit('\n');
         break;
-      case 'p': case 'div':
+      case 'p':
+      case 'div':
         emit('\n\n');
         break;
-      case 'strong': case 'b':
+      case 'strong':
+      case 'b':
         emit('**');
         break;
-      case 'em': case 'i':
+      case 'em':
+      case 'i':
         emit('*');
         break;
       case 'code':

@@ -44,10 +44,23 @@ export interface ImportOutcome {
 }
 
 const columns = [
-  ['id', 'uuid'], ['site_id', 'text'], ['page_id', 'bigint'], ['author_name', 'text'], ['author_email', 'text'],
-  ['author_url', 'text'], ['body', 'text'], ['body_html', 'text'], ['status', 'text'], ['verdict', 'jsonb'],
-  ['content_hash', 'bytea'], ['ip', 'inet'], ['user_agent', 'text'], ['referrer', 'text'], ['idempotency_key', 'text'],
-  ['received_at', 'timestamptz'], ['edited_at', 'timestamptz'],
+  ['id', 'uuid'],
+  ['site_id', 'text'],
+  ['page_id', 'bigint'],
+  ['author_name', 'text'],
+  ['author_email', 'text'],
+  ['author_url', 'text'],
+  ['body', 'text'],
+  ['body_html', 'text'],
+  ['status', 'text'],
+  ['verdict', 'jsonb'],
+  ['content_hash', 'bytea'],
+  ['ip', 'inet'],
+  ['user_agent', 'text'],
+  ['referrer', 'text'],
+  ['idempotency_key', 'text'],
+  ['received_at', 'timestamptz'],
+  ['edited_at', 'timestamptz'],
 ] as const;
 
 // One statement per batch whatever its size (src/store/batched/unnest-insert.ts).
@@ -55,14 +68,31 @@ const insertSql = unnestInsertSql('comments', columns);
 
 function toParams(rows: ImportRow[]): (string | null)[][] {
   return toColumnArrays(columns, rows, (r) => [
-      r.id, r.siteId, String(r.pageId), r.authorName, r.authorEmail, r.authorUrl, r.body, r.bodyHtml, r.status,
-      JSON.stringify(r.verdict), r.contentHash.toString('hex'), r.ip, r.userAgent, r.referrer, r.idempotencyKey,
-      r.receivedAt.toISOString(), r.editedAt?.toISOString() ?? null,
+    r.id,
+    r.siteId,
+    String(r.pageId),
+    r.authorName,
+    r.authorEmail,
+    r.authorUrl,
+    r.body,
+    r.bodyHtml,
+    r.status,
+    JSON.stringify(r.verdict),
+    r.contentHash.toString('hex'),
+    r.ip,
+    r.userAgent,
+    r.referrer,
+    r.idempotencyKey,
+    r.receivedAt.toISOString(),
+    r.editedAt?.toISOString() ?? null,
   ]);
 }
 
 const duplicateReason = {
-  rule: 'duplicate', action: 'reject', code: 'DUPLICATE', score: 0,
+  rule: 'duplicate',
+  action: 'reject',
+  code: 'DUPLICATE',
+  score: 0,
   message: 'The export holds this comment twice (same page, parent, author and text); the copy is kept as rejected.',
 } as const;
 
@@ -79,11 +109,18 @@ export async function insertImportRows(db: Queryable, rows: ImportRow[]): Promis
   const there = new Map<string, CommentStatus>();
   const duplicates = new Set<string>();
   if (missing.length > 0) {
-    const found = await db.query<{ id: string; status: CommentStatus }>('select id, status from comments where id = any($1::uuid[])', [missing.map((r) => r.id)]);
+    const found = await db.query<{ id: string; status: CommentStatus }>(
+      'select id, status from comments where id = any($1::uuid[])',
+      [missing.map((r) => r.id)],
+    );
     for (const r of found.rows) there.set(r.id, r.status);
     const dups = missing
       .filter((r) => !there.has(r.id))
-      .map((r) => ({ ...r, status: 'rejected' as const, verdict: { ...r.verdict, status: 'rejected' as const, reasons: [duplicateReason, ...r.verdict.reasons] } }));
+      .map((r) => ({
+        ...r,
+        status: 'rejected' as const,
+        verdict: { ...r.verdict, status: 'rejected' as const, reasons: [duplicateReason, ...r.verdict.reasons] },
+      }));
     if (dups.length > 0) {
       const again = await db.query<{ id: string }>(insertSql, toParams(dups));
       for (const r of again.rows) {
@@ -146,7 +183,12 @@ export async function addLinks(db: Queryable, rows: ImportLink[]): Promise<void>
   await db.query(
     `insert into import_links (id, parent_id, source_id, parent_source_id) select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
      on conflict (id) do update set parent_id = excluded.parent_id, parent_source_id = excluded.parent_source_id`,
-    [rows.map((r) => r.id), rows.map((r) => r.parentId), rows.map((r) => r.sourceId), rows.map((r) => r.parentSourceId)],
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.parentId),
+      rows.map((r) => r.sourceId),
+      rows.map((r) => r.parentSourceId),
+    ],
   );
 }
 
@@ -202,5 +244,8 @@ export async function linkParents(db: Queryable): Promise<{ linked: number; unli
 
 /** One audit event per import run (the actor is the CLI). */
 export async function recordImportRun(db: Queryable, siteId: string, detail: object): Promise<void> {
-  await db.query(`insert into moderation_events (actor, action, site_id, detail) values ('cli', 'import', $1, $2)`, [siteId, JSON.stringify(detail)]);
+  await db.query(`insert into moderation_events (actor, action, site_id, detail) values ('cli', 'import', $1, $2)`, [
+    siteId,
+    JSON.stringify(detail),
+  ]);
 }

@@ -2,7 +2,13 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { createInterface } from 'node:readline';
-import { exportCommentSchema, exportHeaderSchema, exportPageSchema, type ExportComment, type ExportHeader } from '../export/json-format.js';
+import {
+  exportCommentSchema,
+  exportHeaderSchema,
+  exportPageSchema,
+  type ExportComment,
+  type ExportHeader,
+} from '../export/json-format.js';
 import { isAllowedWebsite } from '../domain/comment-fields.js';
 import { fieldLimits } from '../domain/field-limits.js';
 import type { Verdict } from '../moderation/verdict.js';
@@ -39,11 +45,30 @@ function toWebUrl(value: string, limit: number): string | null {
 function toRecords(kind: 'page' | 'comment', value: unknown, line: number): ImportRecord[] {
   if (kind === 'page') {
     const p = exportPageSchema.safeParse(value);
-    if (!p.success) return [{ kind: 'note', sourceId: `line ${line}`, note: `page not in the export format: ${p.error.issues[0]?.message ?? ''}` }];
+    if (!p.success)
+      return [
+        {
+          kind: 'note',
+          sourceId: `line ${line}`,
+          note: `page not in the export format: ${p.error.issues[0]?.message ?? ''}`,
+        },
+      ];
     const url = p.data.url === null || p.data.url.trim() === '' ? null : toWebUrl(p.data.url, fieldLimits.pageUrl);
-    const page: ImportRecord = { kind: 'page', page: { sourceId: p.data.identifier, identifiers: [p.data.identifier], url, title: p.data.title, closed: p.data.closed } };
+    const page: ImportRecord = {
+      kind: 'page',
+      page: {
+        sourceId: p.data.identifier,
+        identifiers: [p.data.identifier],
+        url,
+        title: p.data.title,
+        closed: p.data.closed,
+      },
+    };
     if (url === null && p.data.url !== null && p.data.url.trim() !== '') {
-      return [{ kind: 'note', sourceId: p.data.identifier, note: 'page URL not an http(s) address: stored without one' }, page];
+      return [
+        { kind: 'note', sourceId: p.data.identifier, note: 'page URL not an http(s) address: stored without one' },
+        page,
+      ];
     }
     return [page];
   }
@@ -51,7 +76,13 @@ function toRecords(kind: 'page' | 'comment', value: unknown, line: number): Impo
   if (!c.success) {
     const id = (value as { id?: unknown } | null)?.id;
     const issue = c.error.issues[0];
-    return [{ kind: 'skip', sourceId: typeof id === 'string' ? id : `line ${line}`, reason: `not in the export format (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})` }];
+    return [
+      {
+        kind: 'skip',
+        sourceId: typeof id === 'string' ? id : `line ${line}`,
+        reason: `not in the export format (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`,
+      },
+    ];
   }
   const authorUrl = c.data.authorUrl.trim() === '' ? '' : (toWebUrl(c.data.authorUrl, fieldLimits.url) ?? '');
   const comment = toImportComment({ ...c.data, authorUrl });
@@ -66,32 +97,51 @@ function toImportComment(c: ExportComment): ImportRecord {
   return {
     kind: 'comment',
     comment: {
-      sourceId: c.id, pageSourceId: c.page, parentSourceId: c.parent,
-      authorName: c.authorName, authorEmail: c.authorEmail, authorUrl: c.authorUrl, body: c.body, status: c.status,
-      receivedAt: new Date(c.receivedAt), ip: toInet(c.ip), userAgent: c.userAgent, referrer: c.referrer,
-      editedAt: c.editedAt === null ? null : new Date(c.editedAt), verdict, idempotencyKey: c.idempotencyKey,
+      sourceId: c.id,
+      pageSourceId: c.page,
+      parentSourceId: c.parent,
+      authorName: c.authorName,
+      authorEmail: c.authorEmail,
+      authorUrl: c.authorUrl,
+      body: c.body,
+      status: c.status,
+      receivedAt: new Date(c.receivedAt),
+      ip: toInet(c.ip),
+      userAgent: c.userAgent,
+      referrer: c.referrer,
+      editedAt: c.editedAt === null ? null : new Date(c.editedAt),
+      verdict,
+      idempotencyKey: c.idempotencyKey,
     },
   };
 }
 
 function readHeader(value: unknown, info: JsonExportInfo): void {
   const h = exportHeaderSchema.safeParse(value);
-  if (!h.success) throw new Error(`not a Reply Desk export (format "reply-desk-export", version 1): ${h.error.issues[0]?.message ?? ''}`);
+  if (!h.success)
+    throw new Error(
+      `not a Reply Desk export (format "reply-desk-export", version 1): ${h.error.issues[0]?.message ?? ''}`,
+    );
   info.header = h.data;
 }
 
 async function* readWhole(path: string, info: JsonExportInfo): AsyncGenerator<ImportRecord> {
   if ((await stat(path)).size > MAX_WHOLE_FILE) {
-    throw new Error('this JSON is not in the line-per-record layout `reply-desk export` writes, and too large to read whole');
+    throw new Error(
+      'this JSON is not in the line-per-record layout `reply-desk export` writes, and too large to read whole',
+    );
   }
   let doc: { pages?: unknown; comments?: unknown };
   try {
     doc = JSON.parse(await readFile(path, 'utf8')) as { pages?: unknown; comments?: unknown };
   } catch (err) {
-    throw new Error(`not a JSON file (${(err as Error).message.slice(0, 80)}); a Reply Desk export is made by 'reply-desk export'`);
+    throw new Error(
+      `not a JSON file (${(err as Error).message.slice(0, 80)}); a Reply Desk export is made by 'reply-desk export'`,
+    );
   }
   readHeader({ ...doc, pages: undefined, comments: undefined }, info);
-  if (!Array.isArray(doc.pages) || !Array.isArray(doc.comments)) throw new Error('the export has no "pages" and "comments" lists');
+  if (!Array.isArray(doc.pages) || !Array.isArray(doc.comments))
+    throw new Error('the export has no "pages" and "comments" lists');
   let i = 0;
   for (const p of doc.pages) yield* toRecords('page', p, ++i);
   for (const c of doc.comments) yield* toRecords('comment', c, ++i);

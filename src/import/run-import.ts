@@ -4,7 +4,14 @@ import type { CommentStatus, RuleAction, Verdict } from '../moderation/verdict.j
 import type { Pool } from '../store/db.js';
 import type { ImportPage, ImportRecord, ImportSource } from './import-records.js';
 import {
-  addLinks, createLinkTable, findOrCreatePage, insertImportRows, linkParents, recordImportRun, type ImportRow, type UnlinkedReplies,
+  addLinks,
+  createLinkTable,
+  findOrCreatePage,
+  insertImportRows,
+  linkParents,
+  recordImportRun,
+  type ImportRow,
+  type UnlinkedReplies,
 } from './import-store.js';
 import type { XmlProblems } from './xml-records.js';
 import { importedCommentId } from './source-mapping.js';
@@ -64,8 +71,18 @@ export interface RunImportOptions {
   clock?: () => number;
 }
 
-const sourceNames: Record<ImportSource, string> = { wordpress: 'WordPress', disqus: 'Disqus', json: 'a Reply Desk export' };
-const actions: Record<CommentStatus, RuleAction | null> = { approved: null, pending: 'hold', spam: 'spam', rejected: 'reject', deleted: 'reject' };
+const sourceNames: Record<ImportSource, string> = {
+  wordpress: 'WordPress',
+  disqus: 'Disqus',
+  json: 'a Reply Desk export',
+};
+const actions: Record<CommentStatus, RuleAction | null> = {
+  approved: null,
+  pending: 'hold',
+  spam: 'spam',
+  rejected: 'reject',
+  deleted: 'reject',
+};
 
 /** The verdict of an imported comment: its status, and where it came from (shown to moderators). */
 export function importVerdict(source: ImportSource, sourceId: string, status: CommentStatus): Verdict {
@@ -73,10 +90,18 @@ export function importVerdict(source: ImportSource, sourceId: string, status: Co
   const verdict: Verdict & { source: { system: ImportSource; id: string } } = {
     status,
     score: 0,
-    reasons: action === null ? [] : [{
-      rule: 'import', action, code: `IMPORTED_${status.toUpperCase()}`, score: 0,
-      message: `Imported from ${sourceNames[source]} as ${status} (source comment ${sourceId}).`,
-    }],
+    reasons:
+      action === null
+        ? []
+        : [
+            {
+              rule: 'import',
+              action,
+              code: `IMPORTED_${status.toUpperCase()}`,
+              score: 0,
+              message: `Imported from ${sourceNames[source]} as ${status} (source comment ${sourceId}).`,
+            },
+          ],
     source: { system: source, id: sourceId },
   };
   return verdict;
@@ -103,10 +128,23 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
   const progressEvery = opts.progressEvery ?? 5000;
   const toId = opts.toId ?? ((id: string) => importedCommentId(opts.siteId, opts.source, id));
   const report: ImportReport = {
-    source: opts.source, file: opts.file, siteId: opts.siteId, dryRun: opts.dryRun,
+    source: opts.source,
+    file: opts.file,
+    siteId: opts.siteId,
+    dryRun: opts.dryRun,
     pages: { created: 0, existing: 0, withoutComments: 0 },
-    comments: { read: 0, stored: { approved: 0, pending: 0, spam: 0, rejected: 0, deleted: 0 }, alreadyThere: 0, duplicates: 0, linked: 0 },
-    skipped: new Map(), notes: new Map(), unlinked: [], xml: opts.xml ?? { count: 0, first: [] }, seconds: 0,
+    comments: {
+      read: 0,
+      stored: { approved: 0, pending: 0, spam: 0, rejected: 0, deleted: 0 },
+      alreadyThere: 0,
+      duplicates: 0,
+      linked: 0,
+    },
+    skipped: new Map(),
+    notes: new Map(),
+    unlinked: [],
+    xml: opts.xml ?? { count: 0, first: [] },
+    seconds: 0,
   };
   // Pages described by the file but not used yet (Disqus lists every thread, most without comments),
   // and the page ids of those in use. Both are per page, not per comment: memory stays small.
@@ -123,8 +161,14 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
       else report.comments.stored[o.status] += 1;
       if (o.duplicate) report.comments.duplicates += 1;
     }
-    await addLinks(client, rows.flatMap((r) => (r.parentId !== null && r.parentSourceId !== null
-      ? [{ id: r.id, parentId: r.parentId, sourceId: r.sourceId, parentSourceId: r.parentSourceId }] : [])));
+    await addLinks(
+      client,
+      rows.flatMap((r) =>
+        r.parentId !== null && r.parentSourceId !== null
+          ? [{ id: r.id, parentId: r.parentId, sourceId: r.sourceId, parentSourceId: r.parentSourceId }]
+          : [],
+      ),
+    );
     done += rows.length;
   };
   // One batch is written while the next is parsed and rendered (rendering is about half the work), so
@@ -174,21 +218,45 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
       const c = record.comment;
       const page = await pageOf(c.pageSourceId);
       if (page === null) {
-        count(report.skipped, `its page (${opts.source === 'disqus' ? 'thread' : 'post'}) is not in the file`, c.sourceId);
+        count(
+          report.skipped,
+          `its page (${opts.source === 'disqus' ? 'thread' : 'post'}) is not in the file`,
+          c.sourceId,
+        );
         continue;
       }
       const id = toId(c.sourceId);
       const parentId = c.parentSourceId === null ? null : toId(c.parentSourceId);
       batch.push({
         row: {
-          id, sourceId: c.sourceId, siteId: opts.siteId, pageId: page.id, parentId, parentSourceId: c.parentSourceId,
-          authorName: c.authorName, authorEmail: c.authorEmail, authorUrl: c.authorUrl,
-          body: c.body, bodyHtml: renderCommentHtml(c.body), status: c.status,
+          id,
+          sourceId: c.sourceId,
+          siteId: opts.siteId,
+          pageId: page.id,
+          parentId,
+          parentSourceId: c.parentSourceId,
+          authorName: c.authorName,
+          authorEmail: c.authorEmail,
+          authorUrl: c.authorUrl,
+          body: c.body,
+          bodyHtml: renderCommentHtml(c.body),
+          status: c.status,
           verdict: c.verdict ?? importVerdict(opts.source, c.sourceId, c.status),
           // The parent it is meant to have, linked or not: the same comment always gets the same fingerprint.
-          contentHash: contentHash({ siteId: opts.siteId, page: page.identifier, parentId, author: c.authorName, email: c.authorEmail, body: c.body }),
-          ip: c.ip, userAgent: c.userAgent, referrer: c.referrer, idempotencyKey: c.idempotencyKey,
-          receivedAt: c.receivedAt, editedAt: c.editedAt,
+          contentHash: contentHash({
+            siteId: opts.siteId,
+            page: page.identifier,
+            parentId,
+            author: c.authorName,
+            email: c.authorEmail,
+            body: c.body,
+          }),
+          ip: c.ip,
+          userAgent: c.userAgent,
+          referrer: c.referrer,
+          idempotencyKey: c.idempotencyKey,
+          receivedAt: c.receivedAt,
+          editedAt: c.editedAt,
         },
       });
       if (batch.length >= batchSize) await flush();
@@ -208,8 +276,12 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
       await client.query('rollback');
     } else {
       await recordImportRun(client, opts.siteId, {
-        source: opts.source, file: opts.file, pages: report.pages, stored: report.comments.stored,
-        alreadyThere: report.comments.alreadyThere, duplicates: report.comments.duplicates,
+        source: opts.source,
+        file: opts.file,
+        pages: report.pages,
+        stored: report.comments.stored,
+        alreadyThere: report.comments.alreadyThere,
+        duplicates: report.comments.duplicates,
         skipped: Object.fromEntries([...report.skipped].map(([k, v]) => [k, v.count])),
       });
     }
@@ -239,17 +311,26 @@ export function formatImportReport(r: ImportReport): string[] {
     `${r.dryRun ? 'dry run (nothing was written): ' : ''}${sourceNames[r.source]} file ${r.file} → site ${r.siteId}`,
     `pages: ${n(r.pages.created)} new, ${n(r.pages.existing)} existing${r.pages.withoutComments ? `, ${n(r.pages.withoutComments)} in the file without comments (not created)` : ''}`,
     `comments in the file: ${n(r.comments.read)}`,
-    `${verb}: ${n(stored)} (${Object.entries(r.comments.stored).map(([s, v]) => `${s} ${n(v)}`).join(', ')})`,
+    `${verb}: ${n(stored)} (${Object.entries(r.comments.stored)
+      .map(([s, v]) => `${s} ${n(v)}`)
+      .join(', ')})`,
   ];
-  if (r.comments.alreadyThere > 0) lines.push(`already imported by an earlier run: ${n(r.comments.alreadyThere)} (left as they are)`);
-  if (r.comments.duplicates > 0) lines.push(`duplicates (same page, parent, author and text as another comment): ${n(r.comments.duplicates)}, stored as rejected`);
+  if (r.comments.alreadyThere > 0)
+    lines.push(`already imported by an earlier run: ${n(r.comments.alreadyThere)} (left as they are)`);
+  if (r.comments.duplicates > 0)
+    lines.push(
+      `duplicates (same page, parent, author and text as another comment): ${n(r.comments.duplicates)}, stored as rejected`,
+    );
   lines.push(`replies linked to their parent: ${n(r.comments.linked)}`);
   const unlinkedWords: Record<string, string> = {
     missing: 'parent not in the file (deleted at the source, or skipped)',
     'other page': 'parent on another page',
     newer: 'parent newer than the reply',
   };
-  for (const u of r.unlinked) lines.push(`kept as top-level, ${unlinkedWords[u.reason] ?? u.reason}: ${n(u.count)} (e.g. ${u.examples.join(', ')})`);
+  for (const u of r.unlinked)
+    lines.push(
+      `kept as top-level, ${unlinkedWords[u.reason] ?? u.reason}: ${n(u.count)} (e.g. ${u.examples.join(', ')})`,
+    );
   const skippedTotal = [...r.skipped.values()].reduce((a, b) => a + b.count, 0);
   lines.push(`skipped: ${n(skippedTotal)}`);
   for (const [reason, v] of r.skipped) lines.push(`  ${n(v.count)} × ${reason} (e.g. ${v.examples.join(', ')})`);

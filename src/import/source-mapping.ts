@@ -25,11 +25,21 @@ export function importedCommentId(siteId: string, source: ImportSource, sourceId
  */
 export function toWordPressStatus(value: string): CommentStatus | null {
   switch (value.trim().toLowerCase()) {
-    case '1': case 'approve': case 'approved': return 'approved';
-    case '0': case 'hold': case 'unapproved': return 'pending';
-    case 'spam': return 'spam';
-    case 'trash': case 'post-trashed': return 'deleted';
-    default: return null;
+    case '1':
+    case 'approve':
+    case 'approved':
+      return 'approved';
+    case '0':
+    case 'hold':
+    case 'unapproved':
+      return 'pending';
+    case 'spam':
+      return 'spam';
+    case 'trash':
+    case 'post-trashed':
+      return 'deleted';
+    default:
+      return null;
   }
 }
 
@@ -37,7 +47,11 @@ export function toWordPressStatus(value: string): CommentStatus | null {
  * Disqus flags → our status. Spam wins over deleted (Disqus deletes spam too, and "spam" says more);
  * `isApproved` is only in newer exports: explicitly false means held, absent means approved.
  */
-export function toDisqusStatus(flags: { isDeleted: string | null; isSpam: string | null; isApproved: string | null }): CommentStatus {
+export function toDisqusStatus(flags: {
+  isDeleted: string | null;
+  isSpam: string | null;
+  isApproved: string | null;
+}): CommentStatus {
   const yes = (v: string | null) => v !== null && v.trim().toLowerCase() === 'true';
   const no = (v: string | null) => v !== null && v.trim().toLowerCase() === 'false';
   if (yes(flags.isSpam)) return 'spam';
@@ -103,7 +117,9 @@ export function toAuthorUrl(value: string): string {
   if (v === '' || v === 'http://' || v === 'https://') return '';
   try {
     const u = new URL(/^[a-z][a-z0-9+.-]*:/i.test(v) ? v : `http://${v}`);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.includes('.') ? u.toString().slice(0, 200) : '';
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.includes('.')
+      ? u.toString().slice(0, 200)
+      : '';
   } catch {
     return '';
   }

@@ -1,7 +1,22 @@
 import { htmlToCommentText } from './html-to-text.js';
 import type { ImportRecord } from './import-records.js';
-import { isLinkback, toAuthorName, toAuthorUrl, toEmail, toIp, toWordPressDate, toWordPressStatus } from './source-mapping.js';
-import { FieldText, oversizedReason, readXmlRecords, type XmlHandler, type XmlProblems, type XmlTag } from './xml-records.js';
+import {
+  isLinkback,
+  toAuthorName,
+  toAuthorUrl,
+  toEmail,
+  toIp,
+  toWordPressDate,
+  toWordPressStatus,
+} from './source-mapping.js';
+import {
+  FieldText,
+  oversizedReason,
+  readXmlRecords,
+  type XmlHandler,
+  type XmlProblems,
+  type XmlTag,
+} from './xml-records.js';
 
 type Fields = Map<string, string>;
 
@@ -21,17 +36,29 @@ export function toWordPressRecords(post: Fields, c: Fields): ImportRecord[] {
   // so a comment is known by post and comment id: "12/345".
   const sourceId = `${postId}/${commentId}`;
   const type = field(c, 'comment_type');
-  if (isLinkback(type)) return [{ kind: 'skip', sourceId, reason: `${type.trim().toLowerCase()} (a link from another site, not a reader's comment)` }];
+  if (isLinkback(type))
+    return [
+      {
+        kind: 'skip',
+        sourceId,
+        reason: `${type.trim().toLowerCase()} (a link from another site, not a reader's comment)`,
+      },
+    ];
   const status = toWordPressStatus(field(c, 'comment_approved'));
-  if (status === null) return [{ kind: 'skip', sourceId, reason: `unknown wp:comment_approved "${field(c, 'comment_approved').slice(0, 40)}"` }];
+  if (status === null)
+    return [
+      { kind: 'skip', sourceId, reason: `unknown wp:comment_approved "${field(c, 'comment_approved').slice(0, 40)}"` },
+    ];
   const when = toWordPressDate(field(c, 'comment_date_gmt'), field(c, 'comment_date'));
   if (when === null) return [{ kind: 'skip', sourceId, reason: 'no readable wp:comment_date' }];
   const parent = field(c, 'comment_parent').trim();
   const rawIp = field(c, 'comment_author_IP');
   const ip = toIp(rawIp);
   const records: ImportRecord[] = [];
-  if (when.assumedUtc) records.push({ kind: 'note', sourceId, note: 'no GMT date: the site-local wp:comment_date was read as UTC' });
-  if (ip === null && rawIp.trim() !== '') records.push({ kind: 'note', sourceId, note: 'IP address unreadable: stored without one' });
+  if (when.assumedUtc)
+    records.push({ kind: 'note', sourceId, note: 'no GMT date: the site-local wp:comment_date was read as UTC' });
+  if (ip === null && rawIp.trim() !== '')
+    records.push({ kind: 'note', sourceId, note: 'IP address unreadable: stored without one' });
   records.push({
     kind: 'comment',
     comment: {
@@ -92,7 +119,11 @@ function createWordPressHandler(emit: (r: ImportRecord) => void): XmlHandler {
   const emitComment = (c: Fields) => {
     const tooLong = c.get(OVERSIZED);
     if (tooLong !== undefined) {
-      emit({ kind: 'skip', sourceId: `${field(post, 'post_id').trim()}/${field(c, 'comment_id').trim() || '?'}`, reason: tooLong });
+      emit({
+        kind: 'skip',
+        sourceId: `${field(post, 'post_id').trim()}/${field(c, 'comment_id').trim() || '?'}`,
+        reason: tooLong,
+      });
       return;
     }
     for (const r of toWordPressRecords(post, c)) emit(r);
@@ -118,7 +149,8 @@ function createWordPressHandler(emit: (r: ImportRecord) => void): XmlHandler {
     close(tag: XmlTag, depth: number) {
       const value = () => text.value();
       if (comment !== null && depth === commentDepth + 1) {
-        if (text.overflowed) oversized.push({ name: `${tag.prefix ? `${tag.prefix}:` : ''}${tag.local}`, length: text.length });
+        if (text.overflowed)
+          oversized.push({ name: `${tag.prefix ? `${tag.prefix}:` : ''}${tag.local}`, length: text.length });
         comment.set(tag.local, value());
       } else if (comment !== null && depth === commentDepth) {
         if (oversized.length > 0) comment.set(OVERSIZED, oversizedReason(oversized));
@@ -132,7 +164,9 @@ function createWordPressHandler(emit: (r: ImportRecord) => void): XmlHandler {
       } else if (depth === itemDepth && itemDepth > 0) {
         if (waiting.length > 0) {
           if (emitPage()) for (const c of waiting) emitComment(c);
-          else for (const c of waiting) emit({ kind: 'skip', sourceId: `?/${field(c, 'comment_id')}`, reason: 'its item has no wp:post_id' });
+          else
+            for (const c of waiting)
+              emit({ kind: 'skip', sourceId: `?/${field(c, 'comment_id')}`, reason: 'its item has no wp:post_id' });
         }
         itemDepth = 0;
         waiting = [];
@@ -143,6 +177,9 @@ function createWordPressHandler(emit: (r: ImportRecord) => void): XmlHandler {
 }
 
 /** Streams the records of a WordPress export. */
-export function readWordPressExport(source: AsyncIterable<Uint8Array>, problems: XmlProblems): AsyncGenerator<ImportRecord> {
+export function readWordPressExport(
+  source: AsyncIterable<Uint8Array>,
+  problems: XmlProblems,
+): AsyncGenerator<ImportRecord> {
   return readXmlRecords(source, createWordPressHandler, problems);
 }

@@ -140,7 +140,8 @@ export async function* readXmlRecords<T>(
   parser.on('error', (err) => {
     problems.count += 1;
     if (problems.first.length < 5) problems.first.push(err.message);
-    if (problems.count > MAX_XML_ERRORS) throw new Error(`more than ${MAX_XML_ERRORS} XML errors; the first: ${problems.first[0] ?? ''}`);
+    if (problems.count > MAX_XML_ERRORS)
+      throw new Error(`more than ${MAX_XML_ERRORS} XML errors; the first: ${problems.first[0] ?? ''}`);
   });
 
   let decoder: TextDecoder | null = null;

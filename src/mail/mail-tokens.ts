@@ -41,7 +41,8 @@ export interface ConfirmToken {
 
 export type MailToken = ModerateToken | UnsubscribeToken | ConfirmToken;
 
-export type ReadTokenResult = { ok: true; token: MailToken } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' };
+export type ReadTokenResult =
+  { ok: true; token: MailToken } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -61,11 +62,12 @@ function mac(key: string, payload: string): Buffer {
 }
 
 export function signMailToken(key: string, token: MailToken): string {
-  const compact = token.kind === 'moderate'
-    ? { k: 'm', c: token.commentId, a: token.action, m: token.moderatorId, e: token.expiresAt, n: token.nonce }
-    : token.kind === 'confirm'
-      ? { k: 'c', s: token.siteId, n: token.nonce, e: token.expiresAt }
-      : { k: 'u', c: token.commentId };
+  const compact =
+    token.kind === 'moderate'
+      ? { k: 'm', c: token.commentId, a: token.action, m: token.moderatorId, e: token.expiresAt, n: token.nonce }
+      : token.kind === 'confirm'
+        ? { k: 'c', s: token.siteId, n: token.nonce, e: token.expiresAt }
+        : { k: 'u', c: token.commentId };
   const payload = Buffer.from(JSON.stringify(compact)).toString('base64url');
   return `${payload}.${mac(key, payload).toString('base64url')}`;
 }
@@ -77,7 +79,8 @@ export function readMailToken(key: string, value: unknown, nowSeconds: number): 
   if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'MALFORMED' };
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(key, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'BAD_SIGNATURE' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'BAD_SIGNATURE' };
   let v: Record<string, unknown>;
   try {
     v = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -85,7 +88,13 @@ export function readMailToken(key: string, value: unknown, nowSeconds: number): 
     return { ok: false, reason: 'MALFORMED' };
   }
   if (v.k === 'c') {
-    if (typeof v.s !== 'string' || v.s.length > 100 || typeof v.n !== 'string' || v.n.length > 64 || !Number.isInteger(v.e)) {
+    if (
+      typeof v.s !== 'string' ||
+      v.s.length > 100 ||
+      typeof v.n !== 'string' ||
+      v.n.length > 64 ||
+      !Number.isInteger(v.e)
+    ) {
       return { ok: false, reason: 'MALFORMED' };
     }
     if ((v.e as number) <= nowSeconds) return { ok: false, reason: 'EXPIRED' };
@@ -93,12 +102,25 @@ export function readMailToken(key: string, value: unknown, nowSeconds: number): 
   }
   if (typeof v.c !== 'string' || !UUID.test(v.c)) return { ok: false, reason: 'MALFORMED' };
   if (v.k === 'u') return { ok: true, token: { kind: 'unsubscribe', commentId: v.c } };
-  if (v.k !== 'm' || !['approve', 'reject', 'spam'].includes(v.a as string) || !Number.isInteger(v.m) || !Number.isInteger(v.e) || typeof v.n !== 'string') {
+  if (
+    v.k !== 'm' ||
+    !['approve', 'reject', 'spam'].includes(v.a as string) ||
+    !Number.isInteger(v.m) ||
+    !Number.isInteger(v.e) ||
+    typeof v.n !== 'string'
+  ) {
     return { ok: false, reason: 'MALFORMED' };
   }
   if ((v.e as number) <= nowSeconds) return { ok: false, reason: 'EXPIRED' };
   return {
     ok: true,
-    token: { kind: 'moderate', commentId: v.c, action: v.a as ModerateToken['action'], moderatorId: v.m as number, expiresAt: v.e as number, nonce: v.n },
+    token: {
+      kind: 'moderate',
+      commentId: v.c,
+      action: v.a as ModerateToken['action'],
+      moderatorId: v.m as number,
+      expiresAt: v.e as number,
+      nonce: v.n,
+    },
   };
 }

@@ -17,7 +17,10 @@ export interface Mailer {
 
 /** Subjects carry reader text (page titles); no line break may reach a header. */
 export function toHeaderText(value: string, max = 150): string {
-  const flat = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = value
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -34,7 +37,10 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
         ...(m.html === undefined ? {} : { html: m.html }),
         ...(m.unsubscribeUrl === undefined
           ? {}
-          : { list: { unsubscribe: { url: m.unsubscribeUrl, comment: 'Unsubscribe' } }, headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }),
+          : {
+              list: { unsubscribe: { url: m.unsubscribeUrl, comment: 'Unsubscribe' } },
+              headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+            }),
       });
     },
     close() {

@@ -21,7 +21,11 @@ export interface ApiMetrics {
  * waiting job (read from Redis at scrape time), and the process's own (memory, event-loop lag). A
  * registry of its own, not prom-client's global one, so two apps in one test process never collide.
  */
-export function createApiMetrics(deps: { pool: Pool; queues: readonly Queue[]; token: string | undefined }): ApiMetrics {
+export function createApiMetrics(deps: {
+  pool: Pool;
+  queues: readonly Queue[];
+  token: string | undefined;
+}): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'reply_desk_api_' });
   registerPoolGauges(registry, deps.pool);

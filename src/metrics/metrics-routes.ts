@@ -21,7 +21,12 @@ export function createMetricsRoutes(deps: { registry: Registry; token: string | 
   if (token === undefined) return router;
   router.get('/metrics', async (req: Request, res) => {
     if (!hasBearer(req.get('authorization'), token)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').set('Cache-Control', 'no-store').type('text/plain').send('unauthorized\n');
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="metrics"')
+        .set('Cache-Control', 'no-store')
+        .type('text/plain')
+        .send('unauthorized\n');
       return;
     }
     const body = await deps.registry.metrics();

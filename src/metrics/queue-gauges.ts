@@ -16,14 +16,24 @@ export function registerQueueGauges(registry: Registry, queues: readonly Queue[]
   // prom-client collects every metric of a scrape at once: the three gauges share one read of Redis.
   let reading: Promise<boolean> | null = null;
   const read = (): Promise<boolean> => {
-    reading ??= within(1000, Promise.all(queues.map(async (queue) => {
-      counts.set(queue.name, await queue.getJobCounts(...STATES));
-      // The wait list is consumed from its far end: asc=true lists the oldest first.
-      const [first] = await queue.getJobs(['waiting'], 0, 0, true);
-      ages.set(queue.name, first ? Math.max(0, (now() - first.timestamp) / 1000) : 0);
-    }))).then(() => true, () => false).finally(() => {
-      reading = null;
-    });
+    reading ??= within(
+      1000,
+      Promise.all(
+        queues.map(async (queue) => {
+          counts.set(queue.name, await queue.getJobCounts(...STATES));
+          // The wait list is consumed from its far end: asc=true lists the oldest first.
+          const [first] = await queue.getJobs(['waiting'], 0, 0, true);
+          ages.set(queue.name, first ? Math.max(0, (now() - first.timestamp) / 1000) : 0);
+        }),
+      ),
+    )
+      .then(
+        () => true,
+        () => false,
+      )
+      .finally(() => {
+        reading = null;
+      });
     return reading;
   };
   new Gauge({

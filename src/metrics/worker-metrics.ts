@@ -47,7 +47,8 @@ export function createWorkerMetrics(deps: { pool: Pool }): WorkerMetrics {
     watch(worker) {
       worker.on('completed', () => jobs.inc({ queue: worker.name, outcome: 'completed' }));
       worker.on('failed', (job, err) => {
-        const final = job === undefined || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+        const final =
+          job === undefined || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
         jobs.inc({ queue: worker.name, outcome: final ? 'failed' : 'retried' });
       });
     },
@@ -58,7 +59,8 @@ export function createWorkerMetrics(deps: { pool: Pool }): WorkerMetrics {
           // A retried job whose row was already there counted it the first time.
           if (!result.alreadyStored) {
             const codes = comment.verdict.reasons.map((r) => r.code);
-            for (const code of codes.length === 0 ? ['none'] : new Set(codes)) verdicts.inc({ status: result.status, code });
+            for (const code of codes.length === 0 ? ['none'] : new Set(codes))
+              verdicts.inc({ status: result.status, code });
           }
           return result;
         },
@@ -72,18 +74,26 @@ export function createWorkerMetrics(deps: { pool: Pool }): WorkerMetrics {
  * The worker's tiny metrics server: GET /metrics, nothing else, on METRICS_HOST:METRICS_PORT
  * (loopback by default), with the bearer token when METRICS_TOKEN is set.
  */
-export async function startMetricsServer(opts: { registry: Registry; port: number; host: string; token: string | undefined }): Promise<Server> {
+export async function startMetricsServer(opts: {
+  registry: Registry;
+  port: number;
+  host: string;
+  token: string | undefined;
+}): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
     if (opts.token !== undefined && !hasBearer(req.headers.authorization, opts.token)) {
-      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' }).end('unauthorized\n');
+      res
+        .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' })
+        .end('unauthorized\n');
       return;
     }
     opts.registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': opts.registry.contentType, 'cache-control': 'no-store' }).end(body),
+      (body) =>
+        res.writeHead(200, { 'content-type': opts.registry.contentType, 'cache-control': 'no-store' }).end(body),
       () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics failed\n'),
     );
   });

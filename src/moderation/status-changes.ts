@@ -84,8 +84,14 @@ export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
       const fields = { comments: changes.length, cause };
       const { training, events } = deps;
       await Promise.all([
-        learn && training ? attempt('spam training not queued', fields, () => enqueueTrainingForChanges(training, changes)) : undefined,
-        events ? attempt('comment events not queued', fields, () => enqueueCommentEvents(events, toChangeEvents(changes, source, now()))) : undefined,
+        learn && training
+          ? attempt('spam training not queued', fields, () => enqueueTrainingForChanges(training, changes))
+          : undefined,
+        events
+          ? attempt('comment events not queued', fields, () =>
+              enqueueCommentEvents(events, toChangeEvents(changes, source, now())),
+            )
+          : undefined,
       ]);
     },
     async stored(c, opts = {}) {
@@ -93,9 +99,13 @@ export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
       const { events, publish } = deps;
       const live = isLiveNews(c.status) ? c.status : null;
       await Promise.all([
-        events ? attempt('comment events not queued', fields, () => enqueueCommentEvents(events, toStoredEvents(c, now()))) : undefined,
+        events
+          ? attempt('comment events not queued', fields, () => enqueueCommentEvents(events, toStoredEvents(c, now())))
+          : undefined,
         publish && live !== null && !opts.retry
-          ? attempt('live queue event not published', fields, () => publish({ id: c.id, siteId: c.siteId, status: live }))
+          ? attempt('live queue event not published', fields, () =>
+              publish({ id: c.id, siteId: c.siteId, status: live }),
+            )
           : undefined,
       ]);
     },

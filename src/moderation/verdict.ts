@@ -64,7 +64,10 @@ export interface CheckContext {
    * What intake made of the signed form token (src/flood/form-token.ts), with the form's render time;
    * left out or null where there is no token to speak of (spam eval, jobs queued before tokens).
    */
-  formToken?: { status: 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch' | 'replayed'; renderedAt: Date | null } | null;
+  formToken?: {
+    status: 'valid' | 'missing' | 'forged' | 'expired' | 'mismatch' | 'replayed';
+    renderedAt: Date | null;
+  } | null;
   /** The site was in surge mode when intake took the comment. */
   surge?: boolean;
   /**
@@ -80,7 +83,11 @@ export interface CheckContext {
 export type CheckRule = (ctx: CheckContext) => RuleOutcome | readonly RuleOutcome[] | null;
 
 const severity: Record<RuleAction, number> = { hold: 1, spam: 2, reject: 3 };
-const statusOf: Record<RuleAction, Exclude<CommentStatus, 'approved' | 'deleted'>> = { hold: 'pending', spam: 'spam', reject: 'rejected' };
+const statusOf: Record<RuleAction, Exclude<CommentStatus, 'approved' | 'deleted'>> = {
+  hold: 'pending',
+  spam: 'spam',
+  reject: 'rejected',
+};
 
 /** The verdict of a list of outcomes: the most severe action decides; no outcome means approved. */
 export function toVerdict(reasons: RuleOutcome[]): Verdict {

@@ -49,12 +49,18 @@ export function createAkismetQueue(connection: Redis, prefix: string): AkismetQu
 }
 
 /** Queues the recheck of a comment held because Akismet could not answer. */
-export async function enqueueAkismetRecheck(queue: AkismetQueue, commentId: string, firstDelayMs: number): Promise<void> {
+export async function enqueueAkismetRecheck(
+  queue: AkismetQueue,
+  commentId: string,
+  firstDelayMs: number,
+): Promise<void> {
   await queue.add('recheck', { commentId }, recheckJobOptions(commentId, firstDelayMs));
 }
 
 /** Queues feedback for comments whose status a moderator changed (the processor decides whether to send). */
 export async function enqueueAkismetFeedback(queue: AkismetQueue, commentIds: readonly string[]): Promise<void> {
   if (commentIds.length === 0) return;
-  await queue.addBulk(commentIds.map((commentId) => ({ name: 'feedback' as const, data: { commentId }, opts: feedbackJobOptions })));
+  await queue.addBulk(
+    commentIds.map((commentId) => ({ name: 'feedback' as const, data: { commentId }, opts: feedbackJobOptions })),
+  );
 }

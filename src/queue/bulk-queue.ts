@@ -82,7 +82,11 @@ export const bulkJobOptions: JobsOptions = {
 };
 
 export function createBulkQueue(connection: Redis, prefix: string): BulkQueue {
-  return new Queue<BulkJobData, BulkResult, BulkJobName>(BULK_QUEUE, { connection, prefix, defaultJobOptions: bulkJobOptions });
+  return new Queue<BulkJobData, BulkResult, BulkJobName>(BULK_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: bulkJobOptions,
+  });
 }
 
 /** The job id of a bulk action's undo: one per batch, so two clicks on Undo queue it once. */

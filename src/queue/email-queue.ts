@@ -44,12 +44,20 @@ export const emailJobOptions: JobsOptions = {
 };
 
 export function createEmailQueue(connection: Redis, prefix: string): EmailQueue {
-  return new Queue<EmailJobData, unknown, EmailJobName>(EMAIL_QUEUE, { connection, prefix, defaultJobOptions: emailJobOptions });
+  return new Queue<EmailJobData, unknown, EmailJobName>(EMAIL_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: emailJobOptions,
+  });
 }
 
 /** Schedules the digest sweep; every worker upserts the same scheduler, each run is taken once. */
 export async function scheduleDigests(queue: EmailQueue, everyMs = DIGEST_SWEEP_MS): Promise<void> {
-  await queue.upsertJobScheduler('digest', { every: everyMs }, { name: 'digest', data: {}, opts: { removeOnComplete: true, removeOnFail: { age: 86_400 } } });
+  await queue.upsertJobScheduler(
+    'digest',
+    { every: everyMs },
+    { name: 'digest', data: {}, opts: { removeOnComplete: true, removeOnFail: { age: 86_400 } } },
+  );
 }
 
 /**

@@ -19,7 +19,15 @@ import { WEBHOOK_QUEUE } from './webhook-queue.js';
  */
 
 /** Every queue of ours; a new queue file should add its name here. */
-const QUEUES = [SUBMISSIONS_QUEUE, EMAIL_QUEUE, BULK_QUEUE, WEBHOOK_QUEUE, AKISMET_QUEUE, TRAINING_QUEUE, MAINTENANCE_QUEUE];
+const QUEUES = [
+  SUBMISSIONS_QUEUE,
+  EMAIL_QUEUE,
+  BULK_QUEUE,
+  WEBHOOK_QUEUE,
+  AKISMET_QUEUE,
+  TRAINING_QUEUE,
+  MAINTENANCE_QUEUE,
+];
 // 'wait' covers a paused queue too (BullMQ 5+ keeps paused jobs in the wait list).
 const REMOVABLE: JobType[] = ['completed', 'failed', 'wait', 'delayed', 'prioritized', 'waiting-children'];
 const PAGE = 500;
@@ -57,7 +65,12 @@ function jobMentions(job: Job, find: string[], siteId: string | null): boolean {
     const site = siteOf(job.data);
     if (site !== null && site !== siteId) return false;
   }
-  const text = [JSON.stringify(job.data ?? null), JSON.stringify(job.returnvalue ?? null), job.failedReason ?? '', ...(job.stacktrace ?? [])].join('\n');
+  const text = [
+    JSON.stringify(job.data ?? null),
+    JSON.stringify(job.returnvalue ?? null),
+    job.failedReason ?? '',
+    ...(job.stacktrace ?? []),
+  ].join('\n');
   return mentions(text, find);
 }
 
@@ -80,7 +93,12 @@ async function scrubStream(redis: Redis, key: string, find: string[]): Promise<n
  * With `siteId`, a job whose data names another site is left alone. Pages through each state, so a
  * queue holding 100,000 failed jobs is read in bounded memory and without blocking Redis.
  */
-export async function eraseQueuedJobs(redis: Redis, prefix: string, email: string, siteId: string | null): Promise<QueuedJobErasure> {
+export async function eraseQueuedJobs(
+  redis: Redis,
+  prefix: string,
+  email: string,
+  siteId: string | null,
+): Promise<QueuedJobErasure> {
   const find = needles(email);
   const result: QueuedJobErasure = { removed: 0, inProgress: 0, streamEntries: 0 };
   // BullMQ waits for a connection forever; an erasure must say at once that Redis is away instead.
@@ -113,7 +131,10 @@ export async function eraseQueuedJobs(redis: Redis, prefix: string, email: strin
       }
       for (const job of doomed) {
         // A job that became active meanwhile is locked: count it with the running ones.
-        await job.remove().then(() => (result.removed += 1), () => (result.inProgress += 1));
+        await job.remove().then(
+          () => (result.removed += 1),
+          () => (result.inProgress += 1),
+        );
       }
       result.streamEntries += await scrubStream(redis, `${prefix}:${name}:events`, find);
     } finally {

@@ -73,7 +73,11 @@ export function createSubscriberRedis(url: string): Redis {
  * The process's one subscriber, fanned out to listeners. The connection is made lazily, on the first
  * listener, so API processes nobody watches never hold one; once made it stays until close().
  */
-export function createLiveFeed(opts: { connect: () => Redis; prefix: string; onError?: (err: Error) => void }): LiveFeed {
+export function createLiveFeed(opts: {
+  connect: () => Redis;
+  prefix: string;
+  onError?: (err: Error) => void;
+}): LiveFeed {
   const channel = liveChannel(opts.prefix);
   const listeners = new Set<(event: LiveCommentEvent) => void>();
   const closers = new Map<(event: LiveCommentEvent) => void, () => void>();
@@ -103,14 +107,16 @@ export function createLiveFeed(opts: { connect: () => Redis; prefix: string; onE
   function open(): Promise<void> {
     if (closed) return Promise.reject(new Error('the live feed is closed'));
     // A failed subscribe is forgotten so the next stream tries again on the same connection.
-    subscribed ??= connection().subscribe(channel).then(
-      () => undefined,
-      (err: Error) => {
-        subscribed = null;
-        opts.onError?.(err);
-        throw err;
-      },
-    );
+    subscribed ??= connection()
+      .subscribe(channel)
+      .then(
+        () => undefined,
+        (err: Error) => {
+          subscribed = null;
+          opts.onError?.(err);
+          throw err;
+        },
+      );
     return subscribed;
   }
 

@@ -41,7 +41,9 @@ export const maintenanceJobOptions: JobsOptions = {
 
 export function createMaintenanceQueue(connection: Redis, prefix: string): MaintenanceQueue {
   return new Queue<AnonymiseIpsData, AnonymiseIpsResult, MaintenanceJobName>(MAINTENANCE_QUEUE, {
-    connection, prefix, defaultJobOptions: maintenanceJobOptions,
+    connection,
+    prefix,
+    defaultJobOptions: maintenanceJobOptions,
   });
 }
 
@@ -50,5 +52,9 @@ export function createMaintenanceQueue(connection: Redis, prefix: string): Maint
  * so the upsert is idempotent and each run happens once whichever worker takes it.
  */
 export async function scheduleMaintenance(queue: MaintenanceQueue, everyMs = ANONYMISE_EVERY_MS): Promise<void> {
-  await queue.upsertJobScheduler(ANONYMISE_IPS_JOB, { every: everyMs }, { name: ANONYMISE_IPS_JOB, data: {}, opts: maintenanceJobOptions });
+  await queue.upsertJobScheduler(
+    ANONYMISE_IPS_JOB,
+    { every: everyMs },
+    { name: ANONYMISE_IPS_JOB, data: {}, opts: maintenanceJobOptions },
+  );
 }

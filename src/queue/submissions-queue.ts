@@ -68,7 +68,9 @@ function enqueueBatcher(queue: SubmissionsQueue): Batcher<PendingEnqueue, void> 
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          queue.addBulk(items.map(({ submission: s }) => ({ name: 'submit' as const, data: s, opts: { jobId: s.id } }))),
+          queue.addBulk(
+            items.map(({ submission: s }) => ({ name: 'submit' as const, data: s, opts: { jobId: s.id } })),
+          ),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new EnqueueTimeoutError(timeoutMs)), timeoutMs);
           }),

@@ -30,7 +30,11 @@ export const trainingJobOptions: JobsOptions = {
 };
 
 export function createTrainingQueue(connection: Redis, prefix: string): TrainingQueue {
-  return new Queue<TrainingJob, unknown, 'train'>(TRAINING_QUEUE, { connection, prefix, defaultJobOptions: trainingJobOptions });
+  return new Queue<TrainingJob, unknown, 'train'>(TRAINING_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: trainingJobOptions,
+  });
 }
 
 /**

@@ -47,7 +47,11 @@ export const deliveryJobOptions: JobsOptions = {
 };
 
 export function createWebhookQueue(connection: Redis, prefix: string): WebhookQueue {
-  return new Queue<WebhookJobData, unknown, WebhookJobName>(WEBHOOK_QUEUE, { connection, prefix, defaultJobOptions: eventJobOptions });
+  return new Queue<WebhookJobData, unknown, WebhookJobName>(WEBHOOK_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: eventJobOptions,
+  });
 }
 
 /** The delay before retry `attempt + 1` after attempt `attempt` (1-based) failed, as BullMQ computes it. */

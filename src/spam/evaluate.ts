@@ -31,11 +31,17 @@ export interface EvalMetrics {
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-export function toEvalMetrics(c: { tp: number; fp: number; tn: number; fn: number }, msPerComment: number): EvalMetrics {
+export function toEvalMetrics(
+  c: { tp: number; fp: number; tn: number; fn: number },
+  msPerComment: number,
+): EvalMetrics {
   const { tp, fp, tn, fn } = c;
   const denom = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
   return {
-    tp, fp, tn, fn,
+    tp,
+    fp,
+    tn,
+    fn,
     spamCaught: round(tp + fn === 0 ? 0 : tp / (tp + fn)),
     blockedHam: round(fp + tn === 0 ? 0 : fp / (fp + tn)),
     accuracy: round(tp + fp + tn + fn === 0 ? 0 : (tp + tn) / (tp + fp + tn + fn)),
@@ -48,7 +54,11 @@ export function toEvalMetrics(c: { tp: number; fp: number; tn: number; fn: numbe
 export function trainInMemory(examples: readonly LabelledText[], onProgress?: (done: number) => void): SpamModel {
   const model = createSpamModel();
   examples.forEach((e, i) => {
-    learnExample(model, featurise({ body: e.text }).map((f) => f.id), e.label);
+    learnExample(
+      model,
+      featurise({ body: e.text }).map((f) => f.id),
+      e.label,
+    );
     if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1);
   });
   return model;

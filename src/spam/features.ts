@@ -16,7 +16,8 @@ export interface Feature {
 
 // Only the first part of a very long text is read: enough to judge it, and scoring stays bounded.
 const MAX_CHARS = 3000;
-const urlPattern = /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|ly|gl|co|me|tk|ml|ga|cf|gq|club|online|site|shop|us|uk|de|tv|be)\b(?:\/[^\s<>"')\]]*)?/giu;
+const urlPattern =
+  /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|ly|gl|co|me|tk|ml|ga|cf|gq|club|online|site|shop|us|uk|de|tv|be)\b(?:\/[^\s<>"')\]]*)?/giu;
 const emailPattern = /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/u;
 const phonePattern = /(?:\+?\d[\s().-]?){7,}/u;
 

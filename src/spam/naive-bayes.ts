@@ -38,7 +38,13 @@ export function priorStrengthOf(spamDocs: number, hamDocs: number, options: Naiv
  * A feature's log-odds of spam: the spam share of its per-class frequencies (spam and ham counts over
  * the features each class has shown), pulled towards 0.5 with strength `s` while seen in few examples.
  */
-export function featureLogOdds(spamCount: number, hamCount: number, spamFeatures: number, hamFeatures: number, s: number): number {
+export function featureLogOdds(
+  spamCount: number,
+  hamCount: number,
+  spamFeatures: number,
+  hamFeatures: number,
+  s: number,
+): number {
   const n = spamCount + hamCount;
   const sr = spamCount / spamFeatures;
   const hr = hamCount / hamFeatures;

@@ -89,9 +89,17 @@ export interface ClassifierOptions extends LayerOptions {
 }
 
 export const defaultClassifierOptions: ClassifierOptions = {
-  minPerClass: 10, priorStrength: 1, confidentPerClass: 200, charGramWeight: 0.5,
-  layerEpochs: 5, layerLearningRate: 0.5, layerL2: 0.0001, hamCost: 1.5, balanceClasses: 0.5,
-  maxLayerExamples: 20_000, layerMinExamples: 2,
+  minPerClass: 10,
+  priorStrength: 1,
+  confidentPerClass: 200,
+  charGramWeight: 0.5,
+  layerEpochs: 5,
+  layerLearningRate: 0.5,
+  layerL2: 0.0001,
+  hamCost: 1.5,
+  balanceClasses: 0.5,
+  maxLayerExamples: 20_000,
+  layerMinExamples: 2,
 };
 
 // Names a moderator reads: the n-gram's words, a structural feature spelled out.
@@ -147,7 +155,11 @@ export function scoreSpam(
     }
   }
   if (layer !== null && trust > 0) {
-    const nb = layerEvidence(view, features.map((f) => f.id), options);
+    const nb = layerEvidence(
+      view,
+      features.map((f) => f.id),
+      options,
+    );
     const named = new Map(features.map((f) => [f.id, f]));
     const share = nb.weights === 0 ? 0 : (trust * layer.nbWeight) / Math.sqrt(nb.weights);
     for (const u of nb.used) addPart(named.get(u.feature.id) ?? u.feature, share * u.weight * u.logOdds);

@@ -1,5 +1,11 @@
 import { charGramsStart } from './features.js';
-import { featureLogOdds, naiveBayesEvidence, priorStrengthOf, type NaiveBayesEvidence, type NaiveBayesOptions } from './naive-bayes.js';
+import {
+  featureLogOdds,
+  naiveBayesEvidence,
+  priorStrengthOf,
+  type NaiveBayesEvidence,
+  type NaiveBayesOptions,
+} from './naive-bayes.js';
 import type { SpamLabel, SpamModelView } from './spam-model.js';
 
 /** Tunables of the discriminative layer (see ClassifierOptions in score-spam.ts for each). */
@@ -34,9 +40,19 @@ export interface SpamLayer {
  * n-grams repeat their words' evidence and made this input noisier; the layer still weighs each of
  * them on its own.
  */
-export function layerEvidence(view: SpamModelView, ids: readonly number[], options: NaiveBayesOptions, leaveOut?: SpamLabel): NaiveBayesEvidence {
+export function layerEvidence(
+  view: SpamModelView,
+  ids: readonly number[],
+  options: NaiveBayesOptions,
+  leaveOut?: SpamLabel,
+): NaiveBayesEvidence {
   const words = ids.slice(0, charGramsStart(ids)).map((id) => ({ id }));
-  return naiveBayesEvidence(view, words, { ...options, charGramWeight: 1 }, leaveOut && { label: leaveOut, featureCount: ids.length });
+  return naiveBayesEvidence(
+    view,
+    words,
+    { ...options, charGramWeight: 1 },
+    leaveOut && { label: leaveOut, featureCount: ids.length },
+  );
 }
 
 /**
@@ -52,7 +68,7 @@ class IdIndex {
   indexOf(id: number): number {
     if (this.size * 2 >= this.slots.length) this.grow();
     const mask = this.slots.length - 1;
-    let i = Math.imul(id, 0x9e3779b1) >>> 0 & mask;
+    let i = (Math.imul(id, 0x9e3779b1) >>> 0) & mask;
     for (;;) {
       const at = this.slots[i] as number;
       if (at === -1) {
@@ -78,7 +94,7 @@ class IdIndex {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
     for (let at = 0; at < this.size; at++) {
-      let i = Math.imul(this.keys[at] as number, 0x9e3779b1) >>> 0 & mask;
+      let i = (Math.imul(this.keys[at] as number, 0x9e3779b1) >>> 0) & mask;
       while ((slots[i] as number) !== -1) i = (i + 1) & mask;
       slots[i] = at;
     }
@@ -108,7 +124,8 @@ function compareEntries(a: Entry, b: Entry): number {
   if (a.order !== b.order) return a.order - b.order;
   if (a.label !== b.label) return a.label < b.label ? -1 : 1;
   const n = Math.min(a.features.length, b.features.length);
-  for (let i = 0; i < n; i++) if (a.features[i] !== b.features[i]) return (a.features[i] as number) - (b.features[i] as number);
+  for (let i = 0; i < n; i++)
+    if (a.features[i] !== b.features[i]) return (a.features[i] as number) - (b.features[i] as number);
   return a.features.length - b.features.length;
 }
 
@@ -126,7 +143,8 @@ function compareEntries(a: Entry, b: Entry): number {
  */
 export function trainSpamLayer(view: SpamModelView, options: LayerOptions): SpamLayer | null {
   const entries: Entry[] = [];
-  for (const e of view.examples()) entries.push({ order: orderOf(e.label, e.features), label: e.label, features: e.features, count: e.count });
+  for (const e of view.examples())
+    entries.push({ order: orderOf(e.label, e.features), label: e.label, features: e.features, count: e.count });
   entries.sort(compareEntries);
   // Equal examples become one entry, whether they came as one counted entry (in memory) or as several
   // rows (stored): so the sample below is the same for both.
@@ -196,7 +214,8 @@ export function trainSpamLayer(view: SpamModelView, options: LayerOptions): Spam
   // Features seen in fewer examples than layerMinExamples keep no weight of their own (the naive-Bayes
   // input still reads them).
   const keep = new Uint8Array(index.size);
-  for (let j = 0; j < index.size; j++) keep[j] = (spamCounts[j] as number) + (hamCounts[j] as number) >= options.layerMinExamples ? 1 : 0;
+  for (let j = 0; j < index.size; j++)
+    keep[j] = (spamCounts[j] as number) + (hamCounts[j] as number) >= options.layerMinExamples ? 1 : 0;
   const w = new Float64Array(index.size);
   const g2 = new Float64Array(index.size).fill(1e-8);
   let bias = 0;

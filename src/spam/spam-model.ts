@@ -32,7 +32,15 @@ export interface TrainedExample {
 }
 
 export function createSpamModel(): SpamModel {
-  return { spamDocs: 0, hamDocs: 0, spamFeatures: 0, hamFeatures: 0, spam: new Map(), ham: new Map(), examples: new Map() };
+  return {
+    spamDocs: 0,
+    hamDocs: 0,
+    spamFeatures: 0,
+    hamFeatures: 0,
+    spam: new Map(),
+    ham: new Map(),
+    examples: new Map(),
+  };
 }
 
 // Bumped on every change, so a view's trained layer is reused until one of its models changes. Kept
@@ -59,7 +67,12 @@ export function contentKey(label: SpamLabel, featureIds: readonly number[]): str
  * Learns one example (`weight` 1) or unlearns it (`weight` -1) in place. The caller passes the same
  * feature ids it learned to unlearn them, so a relabelled comment is undone exactly.
  */
-export function learnExample(model: SpamModel, featureIds: readonly number[], label: SpamLabel, weight: 1 | -1 = 1): void {
+export function learnExample(
+  model: SpamModel,
+  featureIds: readonly number[],
+  label: SpamLabel,
+  weight: 1 | -1 = 1,
+): void {
   const map = label === 'spam' ? model.spam : model.ham;
   for (const id of featureIds) bump(map, id, weight);
   if (label === 'spam') {
@@ -101,7 +114,12 @@ function cacheOf(models: SpamModel[]): Map<string, unknown> {
   const first = models[0] as SpamModel;
   const revs = models.map((m) => revisions.get(m) ?? 0);
   const c = caches.get(first);
-  if (c && c.models.length === models.length && c.models.every((m, i) => m === models[i]) && c.revs.every((r, i) => r === revs[i])) {
+  if (
+    c &&
+    c.models.length === models.length &&
+    c.models.every((m, i) => m === models[i]) &&
+    c.revs.every((r, i) => r === revs[i])
+  ) {
     return c.values;
   }
   const values = new Map<string, unknown>();
@@ -122,9 +140,14 @@ export function viewOf(...models: SpamModel[]): SpamModelView {
   if (models.length === 1) {
     const m = models[0] as SpamModel;
     return {
-      spamDocs: m.spamDocs, hamDocs: m.hamDocs, spamFeatures: m.spamFeatures, hamFeatures: m.hamFeatures,
-      spamCount: (id) => m.spam.get(id) ?? 0, hamCount: (id) => m.ham.get(id) ?? 0,
-      examples: () => m.examples.values(), cached,
+      spamDocs: m.spamDocs,
+      hamDocs: m.hamDocs,
+      spamFeatures: m.spamFeatures,
+      hamFeatures: m.hamFeatures,
+      spamCount: (id) => m.spam.get(id) ?? 0,
+      hamCount: (id) => m.ham.get(id) ?? 0,
+      examples: () => m.examples.values(),
+      cached,
     };
   }
   return {

@@ -46,7 +46,10 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
   const now = opts.now ?? Date.now;
   const entries = new Map<string, Entry>();
   // Per site: the values its views cached (the layer), when each was made and how long that took.
-  const made = new Map<string, { site: SpamModel; shared: SpamModel | null; values: Map<string, { value: unknown; at: number; took: number }> }>();
+  const made = new Map<
+    string,
+    { site: SpamModel; shared: SpamModel | null; values: Map<string, { value: unknown; at: number; took: number }> }
+  >();
 
   async function refresh(name: string, entry: Entry): Promise<void> {
     const changes = await loadSpamModelChanges(db, name, entry.version);
@@ -100,7 +103,12 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
    * A view whose cached values (the layer) may outlive a change of its models for a while: see
    * retrainFactor. When a model is recreated its object is replaced, and the cache starts afresh.
    */
-  function withRetrainPolicy(siteId: string, view: SpamModelView, site: SpamModel, shared: SpamModel | null): SpamModelView {
+  function withRetrainPolicy(
+    siteId: string,
+    view: SpamModelView,
+    site: SpamModel,
+    shared: SpamModel | null,
+  ): SpamModelView {
     let m = made.get(siteId);
     if (!m || m.site !== site || m.shared !== shared) {
       m = { site, shared, values: new Map() };

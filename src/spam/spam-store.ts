@@ -50,7 +50,13 @@ export function toTrainingDelta(examples: readonly TrainingExample[], stored: re
   const latest = new Map(examples.map((e) => [e.example, e]));
   const before = new Map(stored.map((r) => [r.example, r]));
   const d: TrainingDelta = {
-    features: new Map(), spamDocs: 0, hamDocs: 0, spamFeatures: 0, hamFeatures: 0, upserts: [], deletes: [],
+    features: new Map(),
+    spamDocs: 0,
+    hamDocs: 0,
+    spamFeatures: 0,
+    hamFeatures: 0,
+    upserts: [],
+    deletes: [],
     result: { learned: 0, relabelled: 0, forgotten: 0, unchanged: 0 },
   };
   const add = (ids: readonly number[], label: SpamLabel, by: 1 | -1): void => {
@@ -135,7 +141,11 @@ select version from m`;
  * lets workers reload only rows newer than the version they have), and a retried or concurrent job
  * finds its example already learned. See toTrainingDelta for what changes.
  */
-export async function trainSpamModel(pool: Pool, model: string, examples: readonly TrainingExample[]): Promise<TrainingResult> {
+export async function trainSpamModel(
+  pool: Pool,
+  model: string,
+  examples: readonly TrainingExample[],
+): Promise<TrainingResult> {
   return inTransaction(pool, async (db) => {
     // "do update" (a no-op write) rather than "do nothing": it takes the row lock either way.
     // Named, so each connection plans these once (planning the write below cost ~1 ms a decision).
@@ -152,12 +162,24 @@ export async function trainSpamModel(pool: Pool, model: string, examples: readon
     });
     const d = toTrainingDelta(examples, stored);
     if (d.features.size === 0 && d.upserts.length === 0 && d.deletes.length === 0) return { ...d.result, version };
-    const { rows } = await db.query<{ version: string }>({ name: 'spam-apply-delta', text: applyDelta, values: [
-      model, d.spamDocs, d.hamDocs, d.spamFeatures, d.hamFeatures,
-      [...d.features.keys()], [...d.features.values()].map((c) => c[0]), [...d.features.values()].map((c) => c[1]),
-      d.deletes,
-      d.upserts.map((u) => u.example), d.upserts.map((u) => u.label), d.upserts.map((u) => `{${u.features.join(',')}}`),
-    ] });
+    const { rows } = await db.query<{ version: string }>({
+      name: 'spam-apply-delta',
+      text: applyDelta,
+      values: [
+        model,
+        d.spamDocs,
+        d.hamDocs,
+        d.spamFeatures,
+        d.hamFeatures,
+        [...d.features.keys()],
+        [...d.features.values()].map((c) => c[0]),
+        [...d.features.values()].map((c) => c[1]),
+        d.deletes,
+        d.upserts.map((u) => u.example),
+        d.upserts.map((u) => u.label),
+        d.upserts.map((u) => `{${u.features.join(',')}}`),
+      ],
+    });
     return { ...d.result, version: Number(rows[0]?.version ?? version) };
   });
 }
@@ -173,10 +195,20 @@ export interface SpamModelChanges {
 }
 
 /** One statement, so the version and the rows come from the same snapshot. */
-export async function loadSpamModelChanges(db: Queryable, model: string, sinceVersion: number): Promise<SpamModelChanges | null> {
+export async function loadSpamModelChanges(
+  db: Queryable,
+  model: string,
+  sinceVersion: number,
+): Promise<SpamModelChanges | null> {
   const { rows } = await db.query<{
-    version: string; spam_docs: number; ham_docs: number; spam_features: string; ham_features: string;
-    feature: number | null; spam: number | null; ham: number | null;
+    version: string;
+    spam_docs: number;
+    ham_docs: number;
+    spam_features: string;
+    ham_features: string;
+    feature: number | null;
+    spam: number | null;
+    ham: number | null;
   }>(
     `select m.version, m.spam_docs, m.ham_docs, m.spam_features, m.ham_features, f.feature, f.spam, f.ham
        from spam_models m left join spam_model_features f on f.model = m.model and f.version > $2
@@ -191,7 +223,9 @@ export async function loadSpamModelChanges(db: Queryable, model: string, sinceVe
     hamDocs: first.ham_docs,
     spamFeatures: Number(first.spam_features),
     hamFeatures: Number(first.ham_features),
-    features: rows.filter((r) => r.feature !== null).map((r) => ({ id: r.feature as number, spam: r.spam ?? 0, ham: r.ham ?? 0 })),
+    features: rows
+      .filter((r) => r.feature !== null)
+      .map((r) => ({ id: r.feature as number, spam: r.spam ?? 0, ham: r.ham ?? 0 })),
   };
 }
 
@@ -207,7 +241,12 @@ export interface SpamTrainingChanges {
  * (its row, or its removal, then carries the later version). Versions commit in order (trainers take
  * turns under the model's row lock), so nothing at or below `untilVersion` can still appear.
  */
-export async function loadSpamTrainingChanges(db: Queryable, model: string, sinceVersion: number, untilVersion: number): Promise<SpamTrainingChanges> {
+export async function loadSpamTrainingChanges(
+  db: Queryable,
+  model: string,
+  sinceVersion: number,
+  untilVersion: number,
+): Promise<SpamTrainingChanges> {
   const { rows } = await db.query<{ example: string; label: SpamLabel | null; features: number[] | null }>(
     `select example, label, features from spam_training where model = $1 and version > $2 and version <= $3
      union all

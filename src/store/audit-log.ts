@@ -2,11 +2,29 @@ import type { Queryable } from './db.js';
 
 /** Every action the audit log records (the check on moderation_events.action, as sql/0005, 0009, 0011 and 0014 leave it). */
 export const auditActions = [
-  'approve', 'reject', 'spam', 'not_spam', 'delete', 'edit', 'report', 'ban', 'unban', 'trust', 'untrust', 'site_update', 'bulk', 'undo',
+  'approve',
+  'reject',
+  'spam',
+  'not_spam',
+  'delete',
+  'edit',
+  'report',
+  'ban',
+  'unban',
+  'trust',
+  'untrust',
+  'site_update',
+  'bulk',
+  'undo',
   // sql/0009: imports, exports and privacy requests.
-  'import', 'export', 'privacy_export', 'privacy_erase', 'anonymise_ips',
+  'import',
+  'export',
+  'privacy_export',
+  'privacy_erase',
+  'anonymise_ips',
   // sql/0011: a held comment checked again with Akismet; sql/0014: webhook subscriptions changed.
-  'recheck', 'webhook',
+  'recheck',
+  'webhook',
   // sql/0016: a page's title confirmed or corrected.
   'page_title',
 ] as const;
@@ -142,10 +160,13 @@ export async function listAuditEvents(
       params,
     ));
     // Every batch on this page, so summary rows get their counts and summarised rows can be dropped.
-    const batchIds = [...new Set(rows.flatMap((r) => (r.batch_id !== null ? [r.batch_id] : [])))].filter((b) => !hidden.has(b));
+    const batchIds = [...new Set(rows.flatMap((r) => (r.batch_id !== null ? [r.batch_id] : [])))].filter(
+      (b) => !hidden.has(b),
+    );
     const found = await loadSummarisedBatches(db, batchIds);
     hidden = new Map([...hidden, ...found]);
-    const needsAnotherRound = collapse && rows.some((r) => r.comment_id !== null && r.batch_id !== null && found.has(r.batch_id));
+    const needsAnotherRound =
+      collapse && rows.some((r) => r.comment_id !== null && r.batch_id !== null && found.has(r.batch_id));
     // A page made of several huge batches is read a few times at most; past that a stray row shows.
     if (!needsAnotherRound || round + 1 >= MAX_COLLAPSE_ROUNDS) break;
   }
@@ -164,7 +185,8 @@ export async function listAuditEvents(
       batchId: r.batch_id,
       detail: r.detail ?? {},
       createdAt: r.created_at,
-      commentNow: r.comment_status !== null ? { status: r.comment_status, reported: r.comment_reported === true } : null,
+      commentNow:
+        r.comment_status !== null ? { status: r.comment_status, reported: r.comment_reported === true } : null,
       batchChanges: r.comment_id === null && r.batch_id !== null ? (hidden.get(r.batch_id) ?? null) : null,
     })),
     next: rows.length > limit && last ? { at: last.cursor_at, id: last.id } : null,

@@ -26,7 +26,9 @@ export function toBanValue(kind: BanKind, raw: string): string | null {
       const mappedBits = addr !== given ? 96 : 0;
       if (bits === undefined) return addr;
       const n = Number(bits) - mappedBits;
-      return Number.isInteger(n) && n >= (family === 4 ? 8 : 16) && n <= (family === 4 ? 32 : 128) ? `${addr}/${n}` : null;
+      return Number.isInteger(n) && n >= (family === 4 ? 8 : 16) && n <= (family === 4 ? 32 : 128)
+        ? `${addr}/${n}`
+        : null;
     }
   }
 }
@@ -62,14 +64,26 @@ export async function banAuthor(
       [q.siteId, q.value],
     );
     rejected = await changeStatus(db, {
-      ids: rows.map((r) => r.id), action: 'reject', toStatus: 'rejected', actor: q.actor, batchId, detail: { ban: `${q.kind}:${q.value}` },
+      ids: rows.map((r) => r.id),
+      action: 'reject',
+      toStatus: 'rejected',
+      actor: q.actor,
+      batchId,
+      detail: { ban: `${q.kind}:${q.value}` },
     });
   }
   return { created: rowCount === 1, batchId, rejected };
 }
 
-export async function unbanAuthor(db: Queryable, q: { siteId: string; kind: BanKind; value: string; actor: Actor }): Promise<boolean> {
-  const { rowCount } = await db.query('delete from bans where site_id = $1 and kind = $2 and value = $3', [q.siteId, q.kind, q.value]);
+export async function unbanAuthor(
+  db: Queryable,
+  q: { siteId: string; kind: BanKind; value: string; actor: Actor },
+): Promise<boolean> {
+  const { rowCount } = await db.query('delete from bans where site_id = $1 and kind = $2 and value = $3', [
+    q.siteId,
+    q.kind,
+    q.value,
+  ]);
   if (rowCount) {
     await db.query(
       `insert into moderation_events (actor_id, actor, action, site_id, detail) values ($1, $2, 'unban', $3, $4)`,
@@ -95,9 +109,15 @@ export async function trustAuthor(db: Queryable, q: { siteId: string; email: str
   return rowCount === 1;
 }
 
-export async function untrustAuthor(db: Queryable, q: { siteId: string; email: string; actor: Actor }): Promise<boolean> {
+export async function untrustAuthor(
+  db: Queryable,
+  q: { siteId: string; email: string; actor: Actor },
+): Promise<boolean> {
   const email = q.email.trim().toLowerCase();
-  const { rowCount } = await db.query('delete from trusted_authors where site_id = $1 and email = $2', [q.siteId, email]);
+  const { rowCount } = await db.query('delete from trusted_authors where site_id = $1 and email = $2', [
+    q.siteId,
+    email,
+  ]);
   if (rowCount) {
     await db.query(
       `insert into moderation_events (actor_id, actor, action, site_id, detail) values ($1, $2, 'untrust', $3, $4)`,
@@ -120,5 +140,11 @@ export async function listBans(db: Queryable, siteIds: string[]): Promise<Ban[]>
     'select site_id, kind, value, reason, created_at from bans where site_id = any($1::text[]) order by created_at desc limit 500',
     [siteIds],
   );
-  return rows.map((r) => ({ siteId: r.site_id, kind: r.kind, value: r.value, reason: r.reason, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    siteId: r.site_id,
+    kind: r.kind,
+    value: r.value,
+    reason: r.reason,
+    createdAt: r.created_at,
+  }));
 }

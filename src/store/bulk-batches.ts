@@ -43,7 +43,11 @@ export interface FilterCursor {
  * text so microseconds survive the round trip (a JS Date would truncate them and revisit rows).
  */
 export async function listFilterChunk(
-  db: Queryable, filter: QueueFilter, until: string, after: FilterCursor | null, limit: number,
+  db: Queryable,
+  filter: QueueFilter,
+  until: string,
+  after: FilterCursor | null,
+  limit: number,
 ): Promise<FilterCursor[]> {
   const where = queueWhere(filter);
   const params: unknown[] = [...where.params, until];
@@ -90,12 +94,25 @@ export async function recordBulkSummary(
 }
 
 export async function loadBulkSummary(db: Queryable, batchId: string): Promise<BulkSummary | null> {
-  const { rows } = await db.query<{ actor_id: string | null; actor: string; detail: BulkSummary['detail']; created_at: Date }>(
+  const { rows } = await db.query<{
+    actor_id: string | null;
+    actor: string;
+    detail: BulkSummary['detail'];
+    created_at: Date;
+  }>(
     `select actor_id, actor, detail, created_at from moderation_events where batch_id = $1 and action = 'bulk' limit 1`,
     [batchId],
   );
   const r = rows[0];
-  return r ? { batchId, actorId: r.actor_id === null ? null : Number(r.actor_id), actor: r.actor, detail: r.detail, createdAt: r.created_at } : null;
+  return r
+    ? {
+        batchId,
+        actorId: r.actor_id === null ? null : Number(r.actor_id),
+        actor: r.actor,
+        detail: r.detail,
+        createdAt: r.created_at,
+      }
+    : null;
 }
 
 /** How many comments a batch changed (what an undo has to look at). */
@@ -109,6 +126,9 @@ export async function countBatchChanges(db: Queryable, batchId: string): Promise
 
 /** Whether the batch has been undone (by the bulk page's button or the "u" key). */
 export async function isBatchUndone(db: Queryable, batchId: string): Promise<boolean> {
-  const { rowCount } = await db.query(`select 1 from moderation_events where action = 'undo' and detail->>'undoes' = $1 limit 1`, [batchId]);
+  const { rowCount } = await db.query(
+    `select 1 from moderation_events where action = 'undo' and detail->>'undoes' = $1 limit 1`,
+    [batchId],
+  );
   return (rowCount ?? 0) > 0;
 }

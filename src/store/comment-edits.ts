@@ -33,9 +33,18 @@ export interface CommentEdit {
 }
 
 export async function listCommentEdits(db: Queryable, commentId: string): Promise<CommentEdit[]> {
-  const { rows } = await db.query<{ editor_id: number | null; body_before: string; body_after: string; created_at: Date }>(
-    'select editor_id, body_before, body_after, created_at from comment_edits where comment_id = $1 order by id',
-    [commentId],
-  );
-  return rows.map((r) => ({ editorId: r.editor_id, bodyBefore: r.body_before, bodyAfter: r.body_after, createdAt: r.created_at }));
+  const { rows } = await db.query<{
+    editor_id: number | null;
+    body_before: string;
+    body_after: string;
+    created_at: Date;
+  }>('select editor_id, body_before, body_after, created_at from comment_edits where comment_id = $1 order by id', [
+    commentId,
+  ]);
+  return rows.map((r) => ({
+    editorId: r.editor_id,
+    bodyBefore: r.body_before,
+    bodyAfter: r.body_after,
+    createdAt: r.created_at,
+  }));
 }

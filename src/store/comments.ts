@@ -30,8 +30,13 @@ export async function listApprovedComments(
   // "before everything" on the first page): a join to pages, or "$3 is null or …", plans a scan of the
   // page's whole thread and a sort (2,000 rows for 51 on the bench's thread).
   const { rows } = await db.query<{
-    id: string; parent_id: string | null; depth: number; author_name: string; author_url: string;
-    body_html: string; received_at: Date;
+    id: string;
+    parent_id: string | null;
+    depth: number;
+    author_name: string;
+    author_url: string;
+    body_html: string;
+    received_at: Date;
   }>({
     // Named: the hottest read, planned once per connection.
     name: 'list-approved-comments',
@@ -48,7 +53,13 @@ export async function listApprovedComments(
 }
 
 type PublicCommentRow = {
-  id: string; parent_id: string | null; depth: number; author_name: string; author_url: string; body_html: string; received_at: Date;
+  id: string;
+  parent_id: string | null;
+  depth: number;
+  author_name: string;
+  author_url: string;
+  body_html: string;
+  received_at: Date;
 };
 
 /** Replies shown under each conversation of a newest-first page; the rest come from listApprovedReplies. */
@@ -168,7 +179,10 @@ export async function listApprovedReplies(
 }
 
 /** A keyset page of `limit` (fetched: limit + 1) cut to the answer's budget, with the cursor to go on. */
-function toBoundedPage(rows: PublicCommentRow[], limit: number): { comments: PublicComment[]; next: ThreadCursor | null } {
+function toBoundedPage(
+  rows: PublicCommentRow[],
+  limit: number,
+): { comments: PublicComment[]; next: ThreadCursor | null } {
   const page = rows.slice(0, limit);
   const kept = fitting(page.map((r) => Buffer.byteLength(r.body_html)));
   const last = page[kept - 1];
@@ -180,8 +194,13 @@ function toBoundedPage(rows: PublicCommentRow[], limit: number): { comments: Pub
 
 function toPublicComment(r: PublicCommentRow): PublicComment {
   return {
-    id: r.id, parentId: r.parent_id, depth: r.depth, author: r.author_name, website: r.author_url,
-    html: r.body_html, createdAt: r.received_at,
+    id: r.id,
+    parentId: r.parent_id,
+    depth: r.depth,
+    author: r.author_name,
+    website: r.author_url,
+    html: r.body_html,
+    createdAt: r.received_at,
   };
 }
 
@@ -195,7 +214,13 @@ export interface StoredOutcome {
 }
 
 export async function loadStoredOutcome(db: Queryable, id: string): Promise<StoredOutcome | null> {
-  const { rows } = await db.query<{ id: string; status: CommentStatus; body_html: string; identifier: string; verdict: { reasons?: RuleOutcome[] } }>(
+  const { rows } = await db.query<{
+    id: string;
+    status: CommentStatus;
+    body_html: string;
+    identifier: string;
+    verdict: { reasons?: RuleOutcome[] };
+  }>(
     `select c.id, c.status, c.body_html, p.identifier, c.verdict
        from comments c join pages p on p.id = c.page_id where c.id = $1`,
     [id],

@@ -7,7 +7,10 @@ export type FlagReason = (typeof flagReasons)[number];
 
 /** A comment's site and status, to check the reader's origin and that it is published. */
 export async function loadFlaggable(db: Queryable, id: string): Promise<{ siteId: string; status: string } | null> {
-  const { rows } = await db.query<{ site_id: string; status: string }>('select site_id, status from comments where id = $1', [id]);
+  const { rows } = await db.query<{ site_id: string; status: string }>(
+    'select site_id, status from comments where id = $1',
+    [id],
+  );
   return rows[0] ? { siteId: rows[0].site_id, status: rows[0].status } : null;
 }
 
@@ -65,7 +68,10 @@ export async function flagComment(
       const r = rows[0];
       if (r && r.n >= FLAG_RATE_LIMIT) return { outcome: 'rate_limited', retryAfterSeconds: Math.max(1, r.wait ?? 1) };
     }
-    const { rows: stored } = await client.query<{ n: number }>('select count(*)::int as n from flags where comment_id = $1', [q.id]);
+    const { rows: stored } = await client.query<{ n: number }>(
+      'select count(*)::int as n from flags where comment_id = $1',
+      [q.id],
+    );
     if ((stored[0]?.n ?? 0) >= MAX_FLAGS_PER_COMMENT) return { outcome: 'full' };
     const inserted = await client.query(
       `insert into flags (comment_id, reason, reporter, network) values ($1, $2, $3, $4) on conflict do nothing`,

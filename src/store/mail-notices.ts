@@ -6,7 +6,10 @@ import type { Queryable } from './db.js';
  * confirmed for the site already, that it is owed a confirmation mail (sql/0016). Idempotent: a
  * retried job adds nothing, and the mail sweep paces confirmations whatever is asked here.
  */
-export async function insertReplySubscription(db: Queryable, s: { commentId: string; siteId: string; email: string }): Promise<void> {
+export async function insertReplySubscription(
+  db: Queryable,
+  s: { commentId: string; siteId: string; email: string },
+): Promise<void> {
   await db.query(
     `with sub as (insert into reply_subscriptions (comment_id) values ($1) on conflict (comment_id) do nothing)
      insert into reply_mail_addresses as a (site_id, email, nonce, wanted_at) values ($2, lower($3), $4, now())
@@ -67,7 +70,11 @@ export async function deferConfirmation(db: Queryable, siteId: string, email: st
 }
 
 /** Spends a confirmation link: 'confirmed' the first time, 'already' after (idempotent), null when no such address. */
-export async function confirmReplyMailAddress(db: Queryable, siteId: string, nonce: string): Promise<'confirmed' | 'already' | null> {
+export async function confirmReplyMailAddress(
+  db: Queryable,
+  siteId: string,
+  nonce: string,
+): Promise<'confirmed' | 'already' | null> {
   const { rows } = await db.query<{ already: boolean }>(
     `update reply_mail_addresses n set confirmed_at = coalesce(o.confirmed_at, now()), wanted_at = null
        from reply_mail_addresses o
@@ -90,7 +97,10 @@ export async function unsubscribeReplies(db: Queryable, commentId: string): Prom
 
 /** Whether a comment's author still wants reply notices. */
 export async function loadReplySubscription(db: Queryable, commentId: string): Promise<{ active: boolean } | null> {
-  const { rows } = await db.query<{ active: boolean }>('select unsubscribed_at is null as active from reply_subscriptions where comment_id = $1', [commentId]);
+  const { rows } = await db.query<{ active: boolean }>(
+    'select unsubscribed_at is null as active from reply_subscriptions where comment_id = $1',
+    [commentId],
+  );
   return rows[0] ?? null;
 }
 
@@ -113,8 +123,15 @@ export interface ReplyNotice {
  */
 export async function loadReplyNotice(db: Queryable, replyId: string): Promise<ReplyNotice | null> {
   const { rows } = await db.query<{
-    reply_id: string; reply_author: string; reply_text: string; parent_id: string; recipient_name: string; recipient_email: string;
-    title: string | null; identifier: string; url: string | null;
+    reply_id: string;
+    reply_author: string;
+    reply_text: string;
+    parent_id: string;
+    recipient_name: string;
+    recipient_email: string;
+    title: string | null;
+    identifier: string;
+    url: string | null;
   }>(
     `select r.id as reply_id, r.author_name as reply_author, r.body as reply_text, p.id as parent_id,
             p.author_name as recipient_name, p.author_email as recipient_email, pg.title, pg.identifier, pg.url
@@ -130,15 +147,24 @@ export async function loadReplyNotice(db: Queryable, replyId: string): Promise<R
   const r = rows[0];
   if (!r) return null;
   return {
-    replyId: r.reply_id, replyAuthor: r.reply_author, replyText: r.reply_text, parentId: r.parent_id, recipientName: r.recipient_name,
+    replyId: r.reply_id,
+    replyAuthor: r.reply_author,
+    replyText: r.reply_text,
+    parentId: r.parent_id,
+    recipientName: r.recipient_name,
     // Only a confirmed title: a submission's suggestion never reaches a mail (sql/0016).
-    recipientEmail: r.recipient_email, page: r.title ?? r.url ?? r.identifier, pageUrl: r.url,
+    recipientEmail: r.recipient_email,
+    page: r.title ?? r.url ?? r.identifier,
+    pageUrl: r.url,
   };
 }
 
 /** Claims the right to mail about a reply (once per reply, ever); false when it was mailed before. */
 export async function claimReplyNotice(db: Queryable, replyId: string): Promise<boolean> {
-  const { rowCount } = await db.query('insert into reply_notices (reply_id) values ($1) on conflict (reply_id) do nothing', [replyId]);
+  const { rowCount } = await db.query(
+    'insert into reply_notices (reply_id) values ($1) on conflict (reply_id) do nothing',
+    [replyId],
+  );
   return rowCount === 1;
 }
 
@@ -184,8 +210,19 @@ export interface HeldDigestRow {
  * the comments still pending, oldest first. Notices of comments someone already decided are dropped:
  * there is nothing left to do about them, and they must not make the next digest wait.
  */
-export async function takeUnsentNotices(db: Queryable, moderatorId: number): Promise<{ pending: HeldDigestRow[]; moderator: { name: string; email: string; siteIds: string[] } | null }> {
-  const { rows } = await db.query<{ comment_id: string; status: string; site_id: string; author_name: string; body: string; page: string; received_at: Date }>(
+export async function takeUnsentNotices(
+  db: Queryable,
+  moderatorId: number,
+): Promise<{ pending: HeldDigestRow[]; moderator: { name: string; email: string; siteIds: string[] } | null }> {
+  const { rows } = await db.query<{
+    comment_id: string;
+    status: string;
+    site_id: string;
+    author_name: string;
+    body: string;
+    page: string;
+    received_at: Date;
+  }>(
     `select n.comment_id, c.status, c.site_id, c.author_name, c.body, coalesce(pg.title, pg.url, pg.identifier) as page, c.received_at
        from held_notices n join comments c on c.id = n.comment_id join pages pg on pg.id = c.page_id
       where n.moderator_id = $1 and n.sent_at is null
@@ -194,8 +231,18 @@ export async function takeUnsentNotices(db: Queryable, moderatorId: number): Pro
     [moderatorId],
   );
   const done = rows.filter((r) => r.status !== 'pending').map((r) => r.comment_id);
-  if (done.length > 0) await db.query('delete from held_notices where moderator_id = $1 and comment_id = any($2::uuid[])', [moderatorId, done]);
-  const m = await db.query<{ display_name: string; email: string; notify_held: boolean; disabled: boolean; site_ids: string[] }>(
+  if (done.length > 0)
+    await db.query('delete from held_notices where moderator_id = $1 and comment_id = any($2::uuid[])', [
+      moderatorId,
+      done,
+    ]);
+  const m = await db.query<{
+    display_name: string;
+    email: string;
+    notify_held: boolean;
+    disabled: boolean;
+    site_ids: string[];
+  }>(
     `select display_name, email, notify_held, disabled,
             case when role = 'admin' then array(select id from sites) else array(select site_id from moderator_sites where moderator_id = m.id) end as site_ids
        from moderators m where id = $1`,
@@ -209,12 +256,22 @@ export async function takeUnsentNotices(db: Queryable, moderatorId: number): Pro
   }
   const pending = rows
     .filter((r) => r.status === 'pending' && mod.site_ids.includes(r.site_id))
-    .map((r) => ({ commentId: r.comment_id, siteId: r.site_id, authorName: r.author_name, body: r.body, page: r.page, receivedAt: r.received_at }));
+    .map((r) => ({
+      commentId: r.comment_id,
+      siteId: r.site_id,
+      authorName: r.author_name,
+      body: r.body,
+      page: r.page,
+      receivedAt: r.received_at,
+    }));
   return { pending, moderator: { name: mod.display_name, email: mod.email, siteIds: mod.site_ids } };
 }
 
 export async function markNoticesSent(db: Queryable, moderatorId: number, commentIds: string[]): Promise<void> {
-  await db.query('update held_notices set sent_at = now() where moderator_id = $1 and comment_id = any($2::uuid[])', [moderatorId, commentIds]);
+  await db.query('update held_notices set sent_at = now() where moderator_id = $1 and comment_id = any($2::uuid[])', [
+    moderatorId,
+    commentIds,
+  ]);
 }
 
 /** Held notices kept after they were sent: a week is plenty to pace digests; older rows go. */
@@ -223,7 +280,10 @@ export async function pruneSentNotices(db: Queryable): Promise<void> {
 }
 
 /** Spends a one-click link's nonce; false when it was spent before. Call in the action's transaction. */
-export async function spendMailActionNonce(db: Queryable, u: { nonce: string; moderatorId: number; commentId: string; action: string }): Promise<boolean> {
+export async function spendMailActionNonce(
+  db: Queryable,
+  u: { nonce: string; moderatorId: number; commentId: string; action: string },
+): Promise<boolean> {
   const { rowCount } = await db.query(
     'insert into mail_action_uses (nonce, moderator_id, comment_id, action) values ($1, $2, $3, $4) on conflict (nonce) do nothing',
     [u.nonce, u.moderatorId, u.commentId, u.action],
@@ -232,7 +292,9 @@ export async function spendMailActionNonce(db: Queryable, u: { nonce: string; mo
 }
 
 export async function loadNotifyHeld(db: Queryable, moderatorId: number): Promise<boolean> {
-  const { rows } = await db.query<{ notify_held: boolean }>('select notify_held from moderators where id = $1', [moderatorId]);
+  const { rows } = await db.query<{ notify_held: boolean }>('select notify_held from moderators where id = $1', [
+    moderatorId,
+  ]);
   return rows[0]?.notify_held ?? false;
 }
 

@@ -41,7 +41,15 @@ export interface StatusChange {
  */
 export async function changeStatus(
   db: Queryable,
-  q: { ids: string[]; action: StatusAction | 'undo'; toStatus: CommentStatus; actor: Actor; batchId: string; onlyFrom?: CommentStatus[]; detail?: object },
+  q: {
+    ids: string[];
+    action: StatusAction | 'undo';
+    toStatus: CommentStatus;
+    actor: Actor;
+    batchId: string;
+    onlyFrom?: CommentStatus[];
+    detail?: object;
+  },
 ): Promise<StatusChange[]> {
   if (q.ids.length === 0) return [];
   const { rows } = await db.query<{ id: string; site_id: string; from_status: CommentStatus }>(
@@ -59,14 +67,27 @@ export async function changeStatus(
        select $4, $5, $6, site_id, id, from_status, $3, $7, $9::jsonb from changed
      )
      select id, site_id, from_status from changed`,
-    [q.ids, q.actor.siteIds, q.toStatus, q.actor.id, q.actor.label, q.action, q.batchId, q.onlyFrom ?? null, JSON.stringify(q.detail ?? {})],
+    [
+      q.ids,
+      q.actor.siteIds,
+      q.toStatus,
+      q.actor.id,
+      q.actor.label,
+      q.action,
+      q.batchId,
+      q.onlyFrom ?? null,
+      JSON.stringify(q.detail ?? {}),
+    ],
   );
   return rows.map((r) => ({ id: r.id, siteId: r.site_id, fromStatus: r.from_status, toStatus: q.toStatus }));
 }
 
 /** The sites of the given comments that exist at all, to tell "not yours" (403) from "not there" (404). */
 export async function loadCommentSites(db: Queryable, ids: string[]): Promise<Map<string, string>> {
-  const { rows } = await db.query<{ id: string; site_id: string }>('select id, site_id from comments where id = any($1::uuid[])', [ids]);
+  const { rows } = await db.query<{ id: string; site_id: string }>(
+    'select id, site_id from comments where id = any($1::uuid[])',
+    [ids],
+  );
   return new Map(rows.map((r) => [r.id, r.site_id]));
 }
 
@@ -75,13 +96,20 @@ export async function loadCommentSites(db: Queryable, ids: string[]): Promise<Ma
  * back to its status before, unless something changed it again since. Returns what was restored and
  * the undo's own batch id. Undoing twice does nothing the second time.
  */
-export async function undoBatch(pool: Pool, batchId: string, actor: Actor): Promise<{ batchId: string; restored: StatusChange[] }> {
+export async function undoBatch(
+  pool: Pool,
+  batchId: string,
+  actor: Actor,
+): Promise<{ batchId: string; restored: StatusChange[] }> {
   const client = await pool.connect();
   try {
     await client.query('begin');
     // Serialise undos of the same batch so two clicks cannot both restore.
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [`undo:${batchId}`]);
-    const undone = await client.query(`select 1 from moderation_events where action = 'undo' and detail->>'undoes' = $1 limit 1`, [batchId]);
+    const undone = await client.query(
+      `select 1 from moderation_events where action = 'undo' and detail->>'undoes' = $1 limit 1`,
+      [batchId],
+    );
     const undoId = randomUUID();
     if (undone.rowCount) {
       await client.query('commit');
@@ -104,7 +132,13 @@ export async function undoBatch(pool: Pool, batchId: string, actor: Actor): Prom
     for (const g of groups.values()) {
       restored.push(
         ...(await changeStatus(client, {
-          ids: g.ids, action: 'undo', toStatus: g.to, actor, batchId: undoId, onlyFrom: [g.from], detail: { undoes: batchId },
+          ids: g.ids,
+          action: 'undo',
+          toStatus: g.to,
+          actor,
+          batchId: undoId,
+          onlyFrom: [g.from],
+          detail: { undoes: batchId },
         })),
       );
     }
@@ -129,7 +163,10 @@ export async function undoBatch(pool: Pool, batchId: string, actor: Actor): Prom
  * Who made a batch and where: the actors of its events and the sites of the comments it changed.
  * Null when no such batch was ever recorded. Undo events are left out: undoing an undo is not a thing.
  */
-export async function loadBatchOwners(db: Queryable, batchId: string): Promise<{ actorIds: (number | null)[]; siteIds: string[] } | null> {
+export async function loadBatchOwners(
+  db: Queryable,
+  batchId: string,
+): Promise<{ actorIds: (number | null)[]; siteIds: string[] } | null> {
   const { rows } = await db.query<{ actor_ids: (string | null)[]; site_ids: string[]; n: number }>(
     `select count(*)::int as n, array_agg(distinct actor_id) as actor_ids,
             coalesce(array_agg(distinct site_id) filter (where site_id is not null), '{}') as site_ids

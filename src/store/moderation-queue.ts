@@ -92,7 +92,8 @@ export function queueWhere(f: QueueFilter, firstParam = 1): { sql: string; param
   };
   const parts = [`c.site_id = any($${firstParam}::text[])`, tabCondition(f.tab)];
   if (f.site !== null) parts.push(`c.site_id = ${p(f.site)}`);
-  if (f.page !== null) parts.push(`c.page_id = (select id from pages where site_id = c.site_id and identifier = ${p(f.page)})`);
+  if (f.page !== null)
+    parts.push(`c.page_id = (select id from pages where site_id = c.site_id and identifier = ${p(f.page)})`);
   if (f.reason !== null) parts.push(`c.verdict->'reasons' @> ${p(JSON.stringify([{ code: f.reason }]))}::jsonb`);
   if (f.q !== null && isUuid(f.q)) {
     // A comment id (from the audit log or a notice): that comment only.
@@ -100,7 +101,9 @@ export function queueWhere(f: QueueFilter, firstParam = 1): { sql: string; param
   } else if (f.q !== null) {
     const like = p(`%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
     const exact = p(f.q.trim().toLowerCase());
-    parts.push(`(c.author_name ilike ${like} or c.author_email = ${exact} or c.body ilike ${like} or host(c.ip) = ${exact})`);
+    parts.push(
+      `(c.author_name ilike ${like} or c.author_email = ${exact} or c.body ilike ${like} or host(c.ip) = ${exact})`,
+    );
   }
   return { sql: parts.join(' and '), params };
 }
@@ -116,12 +119,21 @@ select c.id, c.site_id, p.identifier, p.title, p.suggested_title, p.url, c.paren
 
 /** Turns rows into cards, loading the authors' histories and the flags in two more queries. */
 async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
-  const [history, flags] = await Promise.all([loadHistory(db, rows), loadFlags(db, rows.map((r) => r.id))]);
+  const [history, flags] = await Promise.all([
+    loadHistory(db, rows),
+    loadFlags(
+      db,
+      rows.map((r) => r.id),
+    ),
+  ]);
   return rows.map((r) => ({
     id: r.id,
     siteId: r.site_id,
     page: { identifier: r.identifier, title: r.title, suggestedTitle: r.suggested_title, url: r.url },
-    parent: r.parent_id !== null && r.parent_author !== null ? { id: r.parent_id, author: r.parent_author, html: r.parent_html ?? '' } : null,
+    parent:
+      r.parent_id !== null && r.parent_author !== null
+        ? { id: r.parent_id, author: r.parent_author, html: r.parent_html ?? '' }
+        : null,
     author: r.author_name,
     email: r.author_email,
     website: r.author_url,
@@ -183,7 +195,10 @@ export async function countView(db: Queryable, f: QueueFilter): Promise<number> 
 
 /** One card by id (for live updates), within the moderator's sites; null when not there or deleted. */
 export async function loadQueueCard(db: Queryable, id: string, siteIds: string[]): Promise<QueueCard | null> {
-  const { rows } = await db.query<CardRow>(`${cardSelect} where c.id = $1 and c.site_id = any($2::text[]) and c.status <> 'deleted'`, [id, siteIds]);
+  const { rows } = await db.query<CardRow>(
+    `${cardSelect} where c.id = $1 and c.site_id = any($2::text[]) and c.status <> 'deleted'`,
+    [id, siteIds],
+  );
   return (await toCards(db, rows))[0] ?? null;
 }
 
@@ -194,7 +209,14 @@ function historyKey(r: { site_id: string; author_email: string; author_name: str
 async function loadHistory(db: Queryable, rows: CardRow[]): Promise<Map<string, QueueCard['history']>> {
   const withEmail = rows.filter((r) => r.author_email !== '');
   if (withEmail.length === 0) return new Map();
-  const { rows: counts } = await db.query<{ site_id: string; author_email: string; approved: number; pending: number; spam: number; rejected: number }>(
+  const { rows: counts } = await db.query<{
+    site_id: string;
+    author_email: string;
+    approved: number;
+    pending: number;
+    spam: number;
+    rejected: number;
+  }>(
     `select c.site_id, c.author_email,
             count(*) filter (where status = 'approved')::int as approved,
             count(*) filter (where status = 'pending')::int as pending,
@@ -206,7 +228,9 @@ async function loadHistory(db: Queryable, rows: CardRow[]): Promise<Map<string, 
       group by c.site_id, c.author_email`,
     [withEmail.map((r) => r.site_id), withEmail.map((r) => r.author_email)],
   );
-  return new Map(counts.map((c) => [historyKey({ site_id: c.site_id, author_email: c.author_email, author_name: '' }), c]));
+  return new Map(
+    counts.map((c) => [historyKey({ site_id: c.site_id, author_email: c.author_email, author_name: '' }), c]),
+  );
 }
 
 async function loadFlags(db: Queryable, ids: string[]): Promise<Map<string, { reason: string; count: number }[]>> {
@@ -224,9 +248,14 @@ async function loadFlags(db: Queryable, ids: string[]): Promise<Map<string, { re
 export const COUNT_CAP = 10_000;
 
 /** How many comments each tab holds, each count capped at COUNT_CAP + 1. */
-export async function countTabs(db: Queryable, siteIds: string[], site: string | null): Promise<Record<QueueTab, number>> {
+export async function countTabs(
+  db: Queryable,
+  siteIds: string[],
+  site: string | null,
+): Promise<Record<QueueTab, number>> {
   const scope = site === null ? 'site_id = any($1::text[])' : 'site_id = any($1::text[]) and site_id = $2';
-  const count = (cond: string): string => `(select count(*)::int from (select 1 from comments c where ${scope} and ${cond} limit ${COUNT_CAP + 1}) x)`;
+  const count = (cond: string): string =>
+    `(select count(*)::int from (select 1 from comments c where ${scope} and ${cond} limit ${COUNT_CAP + 1}) x)`;
   const { rows } = await db.query<Record<QueueTab, number>>(
     `select ${queueTabs.map((t) => `${count(tabCondition(t))} as ${t}`).join(', ')}`,
     site === null ? [siteIds] : [siteIds, site],

@@ -34,7 +34,15 @@ select m.id, m.email, m.display_name, m.role, m.disabled, m.session_generation,
   from moderators m`;
 
 function toModerator(r: ModeratorRow): Moderator {
-  return { id: r.id, email: r.email, displayName: r.display_name, role: r.role, disabled: r.disabled, siteIds: r.site_ids, sessionGeneration: r.session_generation };
+  return {
+    id: r.id,
+    email: r.email,
+    displayName: r.display_name,
+    role: r.role,
+    disabled: r.disabled,
+    siteIds: r.site_ids,
+    sessionGeneration: r.session_generation,
+  };
 }
 
 export async function loadModerator(db: Queryable, id: number): Promise<Moderator | null> {
@@ -43,7 +51,10 @@ export async function loadModerator(db: Queryable, id: number): Promise<Moderato
 }
 
 /** The account and its password hash, for sign-in only. */
-export async function loadCredentials(db: Queryable, email: string): Promise<{ moderator: Moderator; passwordHash: string } | null> {
+export async function loadCredentials(
+  db: Queryable,
+  email: string,
+): Promise<{ moderator: Moderator; passwordHash: string } | null> {
   const { rows } = await db.query<ModeratorRow & { password_hash: string }>(
     `${selectModerator.replace('m.disabled,', 'm.disabled, m.password_hash,')} where m.email = $1`,
     [email.trim().toLowerCase()],

@@ -12,7 +12,10 @@ export interface TitleActor {
  * suggestion) and records it in the audit log, in one transaction. False when the site has no such
  * page. The suggestion stays, for the record.
  */
-export async function setPageTitle(pool: Pool, p: { siteId: string; identifier: string; title: string; actor: TitleActor }): Promise<boolean> {
+export async function setPageTitle(
+  pool: Pool,
+  p: { siteId: string; identifier: string; title: string; actor: TitleActor },
+): Promise<boolean> {
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ before: string | null }>(
       `update pages n set title = $3 from pages o
@@ -31,7 +34,11 @@ export async function setPageTitle(pool: Pool, p: { siteId: string; identifier: 
 }
 
 /** A site's pages whose title is only a suggestion, for the CLI's list (newest first). */
-export async function listSuggestedTitles(db: Queryable, siteId: string, limit = 100): Promise<{ identifier: string; suggestedTitle: string }[]> {
+export async function listSuggestedTitles(
+  db: Queryable,
+  siteId: string,
+  limit = 100,
+): Promise<{ identifier: string; suggestedTitle: string }[]> {
   const { rows } = await db.query<{ identifier: string; suggested_title: string }>(
     `select identifier, suggested_title from pages where site_id = $1 and title is null and suggested_title is not null
       order by id desc limit $2`,

@@ -57,11 +57,16 @@ export interface CommenterData {
 
 const NOTES = [
   'Flags you raised on other comments are stored only as a hash of your IP address and a random browser key, so they cannot be found by email and are not listed here.',
-  'IP addresses are truncated (IPv4 to /24, IPv6 to /48) and user agents cleared after the site\'s retention window; an address ending in /24 or /48 is already truncated.',
+  "IP addresses are truncated (IPv4 to /24, IPv6 to /48) and user agents cleared after the site's retention window; an address ending in /24 or /48 is already truncated.",
 ];
 
 /** Collects everything stored about an email, on one site or all. */
-export async function exportCommenterData(db: Queryable, email: string, siteId: string | null, now: Date): Promise<CommenterData> {
+export async function exportCommenterData(
+  db: Queryable,
+  email: string,
+  siteId: string | null,
+  now: Date,
+): Promise<CommenterData> {
   const e = normalizeEmail(email);
   const comments = await db.query<Omit<CommenterComment, 'edits'>>(
     `select c.id, c.site_id as site, p.identifier as page, p.url as "pageUrl", c.parent_id as parent, c.status,
@@ -98,7 +103,10 @@ export async function exportCommenterData(db: Queryable, email: string, siteId: 
     email: e,
     site: siteId,
     generatedAt: now.toISOString(),
-    comments: comments.rows.map((c) => ({ ...c, edits: edits.rows.filter((x) => x.commentId === c.id).map(({ commentId: _c, ...rest }) => rest) })),
+    comments: comments.rows.map((c) => ({
+      ...c,
+      edits: edits.rows.filter((x) => x.commentId === c.id).map(({ commentId: _c, ...rest }) => rest),
+    })),
     trustedOn: trusted.rows,
     bans: bans.rows,
     moderatorAccount: moderator.rows[0] ?? null,
@@ -115,7 +123,11 @@ export interface ErasureCounts {
 }
 
 /** What erasing would touch, without changing anything. */
-export async function previewErasure(db: Queryable, email: string, siteId: string | null): Promise<Omit<ErasureCounts, 'auditEventsRedacted'>> {
+export async function previewErasure(
+  db: Queryable,
+  email: string,
+  siteId: string | null,
+): Promise<Omit<ErasureCounts, 'auditEventsRedacted'>> {
   const e = normalizeEmail(email);
   const { rows } = await db.query<{ comments: number; trusted: number; bans: number }>(
     `select (select count(*)::int from comments where lower(author_email) = $1 and ($2::text is null or site_id = $2)
@@ -138,7 +150,12 @@ export async function previewErasure(db: Queryable, email: string, siteId: strin
  * the request with the email as a hash. Redis holds the address too (queued and finished jobs):
  * src/erase-commenter.ts erases both.
  */
-export async function eraseCommenterData(pool: Pool, email: string, siteId: string | null, actor: PrivacyActor): Promise<ErasureCounts> {
+export async function eraseCommenterData(
+  pool: Pool,
+  email: string,
+  siteId: string | null,
+  actor: PrivacyActor,
+): Promise<ErasureCounts> {
   const e = normalizeEmail(email);
   const client = await pool.connect();
   try {
@@ -159,9 +176,18 @@ export async function eraseCommenterData(pool: Pool, email: string, siteId: stri
     // No address is left to mail; the opt-in goes with it.
     await client.query('delete from reply_subscriptions where comment_id = any($1::uuid[])', [ids]);
     // …and so does the address's confirmation for reply mails (sql/0016), which holds the address itself.
-    await client.query('delete from reply_mail_addresses where email = $1 and ($2::text is null or site_id = $2)', [e, siteId]);
-    const trusted = await client.query('delete from trusted_authors where email = $1 and ($2::text is null or site_id = $2)', [e, siteId]);
-    const bans = await client.query(`delete from bans where kind = 'email' and value = $1 and ($2::text is null or site_id = $2)`, [e, siteId]);
+    await client.query('delete from reply_mail_addresses where email = $1 and ($2::text is null or site_id = $2)', [
+      e,
+      siteId,
+    ]);
+    const trusted = await client.query(
+      'delete from trusted_authors where email = $1 and ($2::text is null or site_id = $2)',
+      [e, siteId],
+    );
+    const bans = await client.query(
+      `delete from bans where kind = 'email' and value = $1 and ($2::text is null or site_id = $2)`,
+      [e, siteId],
+    );
     const redacted = await client.query(
       `update moderation_events set detail = '{"redacted": "privacy_erase"}'::jsonb
         where (comment_id = any($1::uuid[]) and action = 'edit')
@@ -179,10 +205,15 @@ export async function eraseCommenterData(pool: Pool, email: string, siteId: stri
       [JSON.stringify(e).slice(1, -1), siteId],
     );
     for (const row of quoting.rows) {
-      await client.query('update moderation_events set detail = $2 where id = $1', [row.id, JSON.stringify(withoutAddress(row.detail, e))]);
+      await client.query('update moderation_events set detail = $2 where id = $1', [
+        row.id,
+        JSON.stringify(withoutAddress(row.detail, e)),
+      ]);
     }
     const counts: ErasureCounts = {
-      comments: ids.length, trusted: trusted.rowCount ?? 0, bans: bans.rowCount ?? 0,
+      comments: ids.length,
+      trusted: trusted.rowCount ?? 0,
+      bans: bans.rowCount ?? 0,
       auditEventsRedacted: (redacted.rowCount ?? 0) + quoting.rows.length,
     };
     await client.query(
@@ -208,14 +239,21 @@ export function withoutAddress(value: unknown, email: string): unknown {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return v.replace(pattern, ERASED_ADDRESS);
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(pattern, ERASED_ADDRESS), walk(x)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(pattern, ERASED_ADDRESS), walk(x)]));
     return v;
   };
   return walk(value);
 }
 
 /** Records that someone exported a commenter's data (the export holds personal data). */
-export async function recordCommenterExport(db: Queryable, email: string, siteId: string | null, actor: PrivacyActor, comments: number): Promise<void> {
+export async function recordCommenterExport(
+  db: Queryable,
+  email: string,
+  siteId: string | null,
+  actor: PrivacyActor,
+  comments: number,
+): Promise<void> {
   await db.query(
     `insert into moderation_events (actor_id, actor, action, site_id, detail) values ($1, $2, 'privacy_export', $3, $4)`,
     [actor.id, actor.label, siteId, JSON.stringify({ emailSha256: hashEmail(email), comments })],

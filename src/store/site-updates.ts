@@ -24,7 +24,12 @@ async function recordSiteUpdate(client: PoolClient, siteId: string, actor: Actor
  * difference from what the other saved, never from a stale read. Returns null when there is no such
  * site; `changed` is empty (and nothing is logged) when the form changed nothing.
  */
-export async function saveSite(pool: Pool, id: string, change: SiteChange, actor: Actor): Promise<{ site: Site; changed: string[] } | null> {
+export async function saveSite(
+  pool: Pool,
+  id: string,
+  change: SiteChange,
+  actor: Actor,
+): Promise<{ site: Site; changed: string[] } | null> {
   return inTransaction(pool, async (client) => {
     const locked = await client.query('select 1 from sites where id = $1 for update', [id]);
     if (!locked.rowCount) return null;

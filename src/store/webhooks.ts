@@ -33,8 +33,17 @@ interface SubscriptionRow {
 
 function toSubscription(r: SubscriptionRow): WebhookSubscription {
   return {
-    id: r.id, siteId: r.site_id, url: r.url, events: r.events, active: r.active, description: r.description, secret: r.secret,
-    previousSecret: r.previous_secret, previousSecretExpiresAt: r.previous_secret_expires_at, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    siteId: r.site_id,
+    url: r.url,
+    events: r.events,
+    active: r.active,
+    description: r.description,
+    secret: r.secret,
+    previousSecret: r.previous_secret,
+    previousSecretExpiresAt: r.previous_secret_expires_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -67,11 +76,20 @@ const auditChange = `audited as (
            || coalesce($4::jsonb, '{}'::jsonb)
     from s where $2::text is not null)`;
 
-function actorParams(actor: WebhookActor | undefined, op: 'add' | 'update' | 'rotate' | 'delete', extra: object | null = null): unknown[] {
+function actorParams(
+  actor: WebhookActor | undefined,
+  op: 'add' | 'update' | 'rotate' | 'delete',
+  extra: object | null = null,
+): unknown[] {
   return [actor?.id ?? null, actor?.label ?? null, op, extra === null ? null : JSON.stringify(extra)];
 }
 
-export async function insertSubscription(db: Queryable, f: SubscriptionFields, secret: string, actor?: WebhookActor): Promise<WebhookSubscription> {
+export async function insertSubscription(
+  db: Queryable,
+  f: SubscriptionFields,
+  secret: string,
+  actor?: WebhookActor,
+): Promise<WebhookSubscription> {
   const { rows } = await db.query<SubscriptionRow>(
     `with s as (
        insert into webhook_subscriptions (site_id, url, events, active, description, secret)
@@ -83,7 +101,12 @@ export async function insertSubscription(db: Queryable, f: SubscriptionFields, s
   return toSubscription(rows[0]!);
 }
 
-export async function updateSubscription(db: Queryable, id: number, f: Omit<SubscriptionFields, 'siteId'>, actor?: WebhookActor): Promise<boolean> {
+export async function updateSubscription(
+  db: Queryable,
+  id: number,
+  f: Omit<SubscriptionFields, 'siteId'>,
+  actor?: WebhookActor,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `with s as (
        update webhook_subscriptions set url = $6, events = $7, active = $8, description = $9, updated_at = now()
@@ -99,7 +122,13 @@ export async function updateSubscription(db: Queryable, id: number, f: Omit<Subs
  * Replaces the secret. The old one stays valid (deliveries are signed with both) until `graceSeconds`
  * from now; a rotation during an earlier grace period drops the oldest secret at once.
  */
-export async function rotateSubscriptionSecret(db: Queryable, id: number, secret: string, graceSeconds: number, actor?: WebhookActor): Promise<boolean> {
+export async function rotateSubscriptionSecret(
+  db: Queryable,
+  id: number,
+  secret: string,
+  graceSeconds: number,
+  actor?: WebhookActor,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `with s as (
        update webhook_subscriptions
@@ -130,7 +159,9 @@ export async function loadSubscription(db: Queryable, id: number): Promise<Webho
 }
 
 /** Subscriptions with their latest attempt, for the admins' list. */
-export async function listSubscriptions(db: Queryable): Promise<(WebhookSubscription & { lastResult: string | null; lastAt: Date | null })[]> {
+export async function listSubscriptions(
+  db: Queryable,
+): Promise<(WebhookSubscription & { lastResult: string | null; lastAt: Date | null })[]> {
   const { rows } = await db.query<SubscriptionRow & { last_result: string | null; last_at: Date | null }>(
     `select s.*, d.result as last_result, d.created_at as last_at
        from webhook_subscriptions s
@@ -167,7 +198,18 @@ export async function insertDeliveryAttempt(db: Queryable, a: DeliveryAttempt): 
   await db.query(
     `insert into webhook_deliveries (subscription_id, event_id, event_type, comment_id, attempt, result, status_code, duration_ms, error, next_retry_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [a.subscriptionId, a.eventId, a.eventType, a.commentId, a.attempt, a.result, a.statusCode, a.durationMs, a.error?.slice(0, 500) ?? null, a.nextRetryAt],
+    [
+      a.subscriptionId,
+      a.eventId,
+      a.eventType,
+      a.commentId,
+      a.attempt,
+      a.result,
+      a.statusCode,
+      a.durationMs,
+      a.error?.slice(0, 500) ?? null,
+      a.nextRetryAt,
+    ],
   );
 }
 
@@ -191,17 +233,41 @@ export interface LoggedAttempt extends DeliveryAttempt {
 }
 
 /** A subscription's attempts, newest first, `limit` at a time before the id `before`. */
-export async function listDeliveryAttempts(db: Queryable, subscriptionId: number, opts: { before?: number | null; limit: number }): Promise<LoggedAttempt[]> {
+export async function listDeliveryAttempts(
+  db: Queryable,
+  subscriptionId: number,
+  opts: { before?: number | null; limit: number },
+): Promise<LoggedAttempt[]> {
   const { rows } = await db.query<{
-    id: number; subscription_id: number; event_id: string; event_type: string; comment_id: string | null; attempt: number;
-    result: DeliveryAttempt['result']; status_code: number | null; duration_ms: number; error: string | null; next_retry_at: Date | null; created_at: Date;
+    id: number;
+    subscription_id: number;
+    event_id: string;
+    event_type: string;
+    comment_id: string | null;
+    attempt: number;
+    result: DeliveryAttempt['result'];
+    status_code: number | null;
+    duration_ms: number;
+    error: string | null;
+    next_retry_at: Date | null;
+    created_at: Date;
   }>(
     `select * from webhook_deliveries where subscription_id = $1 and ($2::bigint is null or id < $2) order by id desc limit $3`,
     [subscriptionId, opts.before ?? null, opts.limit],
   );
   return rows.map((r) => ({
-    id: r.id, subscriptionId: r.subscription_id, eventId: r.event_id, eventType: r.event_type, commentId: r.comment_id, attempt: r.attempt,
-    result: r.result, statusCode: r.status_code, durationMs: r.duration_ms, error: r.error, nextRetryAt: r.next_retry_at, createdAt: r.created_at,
+    id: r.id,
+    subscriptionId: r.subscription_id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    commentId: r.comment_id,
+    attempt: r.attempt,
+    result: r.result,
+    statusCode: r.status_code,
+    durationMs: r.duration_ms,
+    error: r.error,
+    nextRetryAt: r.next_retry_at,
+    createdAt: r.created_at,
   }));
 }
 
@@ -221,8 +287,19 @@ export interface WebhookComment {
 
 export async function loadWebhookComment(db: Queryable, id: string): Promise<WebhookComment | null> {
   const { rows } = await db.query<{
-    id: string; site_id: string; identifier: string; url: string | null; title: string | null; parent_id: string | null;
-    author_name: string; author_url: string; body: string; body_html: string; status: CommentStatus; received_at: Date; edited_at: Date | null;
+    id: string;
+    site_id: string;
+    identifier: string;
+    url: string | null;
+    title: string | null;
+    parent_id: string | null;
+    author_name: string;
+    author_url: string;
+    body: string;
+    body_html: string;
+    status: CommentStatus;
+    received_at: Date;
+    edited_at: Date | null;
   }>(
     `select c.id, c.site_id, p.identifier, p.url, p.title, c.parent_id, c.author_name, c.author_url, c.body, c.body_html,
             c.status, c.received_at, c.edited_at
@@ -232,8 +309,15 @@ export async function loadWebhookComment(db: Queryable, id: string): Promise<Web
   const r = rows[0];
   if (!r) return null;
   return {
-    id: r.id, siteId: r.site_id, page: { identifier: r.identifier, url: r.url, title: r.title }, parentId: r.parent_id,
-    author: { name: r.author_name, website: r.author_url === '' ? null : r.author_url }, text: r.body, html: r.body_html,
-    currentStatus: r.status, receivedAt: r.received_at, editedAt: r.edited_at,
+    id: r.id,
+    siteId: r.site_id,
+    page: { identifier: r.identifier, url: r.url, title: r.title },
+    parentId: r.parent_id,
+    author: { name: r.author_name, website: r.author_url === '' ? null : r.author_url },
+    text: r.body,
+    html: r.body_html,
+    currentStatus: r.status,
+    receivedAt: r.received_at,
+    editedAt: r.edited_at,
   };
 }

@@ -9,7 +9,13 @@ import type { StatusChange } from '../store/moderation-actions.js';
  * reached the threshold, or an undo returned it to pending), so a receiver mirroring published
  * comments learns to take it down. Deleting sends nothing (yet).
  */
-export const webhookEventTypes = ['comment.created', 'comment.approved', 'comment.rejected', 'comment.spam', 'comment.held'] as const;
+export const webhookEventTypes = [
+  'comment.created',
+  'comment.approved',
+  'comment.rejected',
+  'comment.spam',
+  'comment.held',
+] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /** One event, as queued. The payload is built from the comment's row when the event is fanned out. */
@@ -46,15 +52,28 @@ const EVENT_NAMESPACE = '0b8f3c52-1f5d-4b8e-a7a2-5d9c4e6f7a13';
  * is deduplicated by the queue (the event job's id is the event id).
  */
 export function toStoredEvents(c: { id: string; siteId: string; status: CommentStatus }, now: Date): CommentEvent[] {
-  const base = { commentId: c.id, siteId: c.siteId, status: c.status, previousStatus: null, source: 'pipeline' as const, occurredAt: now.toISOString() };
-  const events: CommentEvent[] = [{ ...base, id: uuidv5(`${c.id}\ncreated`, EVENT_NAMESPACE), type: 'comment.created' }];
+  const base = {
+    commentId: c.id,
+    siteId: c.siteId,
+    status: c.status,
+    previousStatus: null,
+    source: 'pipeline' as const,
+    occurredAt: now.toISOString(),
+  };
+  const events: CommentEvent[] = [
+    { ...base, id: uuidv5(`${c.id}\ncreated`, EVENT_NAMESPACE), type: 'comment.created' },
+  ];
   const type = c.status === 'pending' ? undefined : statusEventType[c.status];
   if (type) events.push({ ...base, id: uuidv5(`${c.id}\n${type}`, EVENT_NAMESPACE), type });
   return events;
 }
 
 /** The events of status changes made by moderators (single, bulk, undo, mail links) or readers' flags. */
-export function toChangeEvents(changes: readonly StatusChange[], source: CommentEvent['source'], now: Date): CommentEvent[] {
+export function toChangeEvents(
+  changes: readonly StatusChange[],
+  source: CommentEvent['source'],
+  now: Date,
+): CommentEvent[] {
   const events: CommentEvent[] = [];
   for (const c of changes) {
     const type = statusEventType[c.toStatus];
@@ -62,7 +81,14 @@ export function toChangeEvents(changes: readonly StatusChange[], source: Comment
     // Only a published comment going back to the queue is "held"; spam → pending (an undo) is not news.
     if (type === 'comment.held' && c.fromStatus !== 'approved') continue;
     events.push({
-      id: randomUUID(), type, commentId: c.id, siteId: c.siteId, status: c.toStatus, previousStatus: c.fromStatus, source, occurredAt: now.toISOString(),
+      id: randomUUID(),
+      type,
+      commentId: c.id,
+      siteId: c.siteId,
+      status: c.toStatus,
+      previousStatus: c.fromStatus,
+      source,
+      occurredAt: now.toISOString(),
     });
   }
   return events;

@@ -34,7 +34,8 @@ export async function postWebhook(input: PostWebhookInput): Promise<AttemptOutco
   let url: URL;
   try {
     url = new URL(input.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookTargetError('refused: only http and https URLs');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new WebhookTargetError('refused: only http and https URLs');
     assertLiteralTargetAllowed(url, input.allowPrivate);
   } catch (err) {
     return { ok: false, statusCode: null, durationMs: elapsed(), error: (err as Error).message, refused: true };

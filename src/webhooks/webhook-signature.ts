@@ -30,7 +30,8 @@ export function signWebhook(secrets: readonly string[], timestamp: number, body:
   return [`t=${timestamp}`, ...secrets.map((s) => `v1=${hmacHex(s, timestamp, body)}`)].join(',');
 }
 
-export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: 'MALFORMED' | 'TOO_OLD' | 'BAD_SIGNATURE' };
+export type VerifyResult =
+  { ok: true; timestamp: number } | { ok: false; reason: 'MALFORMED' | 'TOO_OLD' | 'BAD_SIGNATURE' };
 
 /**
  * The reference verifier (what the README shows receivers): parse the header, refuse a timestamp
@@ -38,7 +39,9 @@ export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason
  * any of the receiver's secrets, compared in constant time. `body` must be the raw request body.
  */
 export function verifyWebhook(
-  header: string | undefined | null, body: string, secrets: readonly string[],
+  header: string | undefined | null,
+  body: string,
+  secrets: readonly string[],
   opts: { nowSeconds: number; toleranceSeconds?: number },
 ): VerifyResult {
   if (!header) return { ok: false, reason: 'MALFORMED' };
@@ -52,7 +55,8 @@ export function verifyWebhook(
     else if (key === 'v1' && /^[0-9a-f]{64}$/.test(value)) signatures.push(value);
   }
   if (timestamp === null || signatures.length === 0) return { ok: false, reason: 'MALFORMED' };
-  if (Math.abs(opts.nowSeconds - timestamp) > (opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) return { ok: false, reason: 'TOO_OLD' };
+  if (Math.abs(opts.nowSeconds - timestamp) > (opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS))
+    return { ok: false, reason: 'TOO_OLD' };
   for (const secret of secrets) {
     const expected = Buffer.from(hmacHex(secret, timestamp, body), 'hex');
     if (signatures.some((s) => timingSafeEqual(Buffer.from(s, 'hex'), expected))) return { ok: true, timestamp };
@@ -61,6 +65,11 @@ export function verifyWebhook(
 }
 
 /** The secrets a delivery is signed with at `now`: the current one, and the previous one during its grace. */
-export function signingSecrets(s: { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null }, now: Date): string[] {
-  return s.previousSecret !== null && s.previousSecretExpiresAt !== null && s.previousSecretExpiresAt > now ? [s.secret, s.previousSecret] : [s.secret];
+export function signingSecrets(
+  s: { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null },
+  now: Date,
+): string[] {
+  return s.previousSecret !== null && s.previousSecretExpiresAt !== null && s.previousSecretExpiresAt > now
+    ? [s.secret, s.previousSecret]
+    : [s.secret];
 }

@@ -11,13 +11,32 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
-] as const) blocked.addSubnet(net, prefix, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+  ['2001:db8::', 32],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv6');
 
 /** True for loopback, private, link-local, carrier-grade NAT, multicast, documentation and reserved addresses. */
 export function isPrivateAddress(address: string): boolean {
@@ -45,7 +64,8 @@ export function checkWebhookUrl(value: string): string | null {
     return 'This is not a URL.';
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Only http:// and https:// URLs can receive webhooks.';
-  if (u.username !== '' || u.password !== '') return 'Put credentials in the receiver’s check of the signature, not in the URL.';
+  if (u.username !== '' || u.password !== '')
+    return 'Put credentials in the receiver’s check of the signature, not in the URL.';
   if (value.length > 2000) return 'The URL is too long (at most 2000 characters).';
   return null;
 }
@@ -70,9 +90,16 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
       if (err) return callback(err, '', 0);
       const bad = allowPrivate ? undefined : addresses.find((a) => isPrivateAddress(a.address));
       if (bad || addresses.length === 0) {
-        return callback(new WebhookTargetError(`refused: ${hostname} resolves to ${bad?.address ?? 'nothing'}, a private or loopback address`), '', 0);
+        return callback(
+          new WebhookTargetError(
+            `refused: ${hostname} resolves to ${bad?.address ?? 'nothing'}, a private or loopback address`,
+          ),
+          '',
+          0,
+        );
       }
-      if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if ((options as { all?: boolean }).all)
+        (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       else callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };

@@ -36,7 +36,12 @@ async function statusCounts(ids: string[]): Promise<Record<string, number>> {
 }
 
 /** Approves the whole pending view from the queue page, undoes it, and checks the queue at each step. */
-async function approveAllThenUndo(page: Page, ids: string[], shot: string, opts: { seeProgressPage?: boolean } = {}): Promise<void> {
+async function approveAllThenUndo(
+  page: Page,
+  ids: string[],
+  shot: string,
+  opts: { seeProgressPage?: boolean } = {},
+): Promise<void> {
   const n = ids.length;
   await signIn(page);
   expect(await page.locator('.rd-count[data-tab="pending"]').innerText()).toBe(String(n));
@@ -86,33 +91,46 @@ afterAll(async () => {
 }, E2E_TIMEOUT_MS);
 
 describe('bulk-approving a queue view in a browser', () => {
-  it('without JavaScript: the progress page refreshes itself to the result, and Undo puts all 120 back in the queue', async () => {
-    const ids = await insertHeldComments(env.db.pool, DEMO_SITE, 'bulk-nojs', 120);
-    const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 860 } });
-    try {
-      await approveAllThenUndo(await context.newPage(), ids, 'bulk-nojs', { seeProgressPage: true });
-    } finally {
-      await context.close();
-    }
-  }, E2E_TIMEOUT_MS);
+  it(
+    'without JavaScript: the progress page refreshes itself to the result, and Undo puts all 120 back in the queue',
+    async () => {
+      const ids = await insertHeldComments(env.db.pool, DEMO_SITE, 'bulk-nojs', 120);
+      const context = await env.browser.newContext({
+        javaScriptEnabled: false,
+        viewport: { width: 1280, height: 860 },
+      });
+      try {
+        await approveAllThenUndo(await context.newPage(), ids, 'bulk-nojs', { seeProgressPage: true });
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
 
-  it('with admin.js: progress inline, then the same result page, and Undo puts all 80 back', async () => {
-    // The first test's comments are back in pending: clear them out of this view first.
-    await env.db.pool.query(`update comments set status = 'rejected' where site_id = $1 and status = 'pending'`, [DEMO_SITE]);
-    const ids = await insertHeldComments(env.db.pool, DEMO_SITE, 'bulk-js', 80);
-    const context = await env.browser.newContext({ viewport: { width: 1280, height: 860 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('dialog', (d) => {
-      errors.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    try {
-      await approveAllThenUndo(page, ids, 'bulk-js');
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }, E2E_TIMEOUT_MS);
+  it(
+    'with admin.js: progress inline, then the same result page, and Undo puts all 80 back',
+    async () => {
+      // The first test's comments are back in pending: clear them out of this view first.
+      await env.db.pool.query(`update comments set status = 'rejected' where site_id = $1 and status = 'pending'`, [
+        DEMO_SITE,
+      ]);
+      const ids = await insertHeldComments(env.db.pool, DEMO_SITE, 'bulk-js', 80);
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 860 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      page.on('dialog', (d) => {
+        errors.push(`dialog: ${d.message()}`);
+        void d.dismiss();
+      });
+      try {
+        await approveAllThenUndo(page, ids, 'bulk-js');
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
 });

@@ -3,7 +3,16 @@ import { expect } from 'vitest';
 import { buildDesk } from '../../scripts/build-widget.mjs';
 import type { SiteSettingsInput } from '../../src/domain/site-settings.js';
 import { launchBrowser } from '../support/browser.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 /** Browser tests wait on a real worker and a real Chromium; generous, but failures still come in time. */
@@ -62,7 +71,15 @@ export interface DemoComment {
 export async function postDemoComment(api: TestApi, c: DemoComment): Promise<string> {
   const res = await postJson(
     api,
-    { site: DEMO_SITE, page: DEMO_PAGE, parent: c.parent ?? null, author: c.author, email: c.email ?? 'reader@example.com', url: c.url ?? '', body: c.body },
+    {
+      site: DEMO_SITE,
+      page: DEMO_PAGE,
+      parent: c.parent ?? null,
+      author: c.author,
+      email: c.email ?? 'reader@example.com',
+      url: c.url ?? '',
+      body: c.body,
+    },
     { origin: api.origin },
   );
   const text = await res.text();
@@ -80,12 +97,17 @@ export async function expectPublished(env: DemoEnv, id: string): Promise<void> {
  * Fills the demo page's "Leave a Reply" form the way a reader does (by label) and presses Post
  * Comment. Resolves with the status of the form post's response and the id the API gave it.
  */
-export async function submitReplyForm(page: Page, c: { author: string; email: string; url?: string; body: string }): Promise<{ status: number; location: string | null }> {
+export async function submitReplyForm(
+  page: Page,
+  c: { author: string; email: string; url?: string; body: string },
+): Promise<{ status: number; location: string | null }> {
   await page.getByLabel('Comment').fill(c.body);
   await page.getByLabel('Name').fill(c.author);
   await page.getByLabel('Email').fill(c.email);
   if (c.url !== undefined) await page.getByLabel('Website').fill(c.url);
-  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/comments');
+  const posted = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/comments',
+  );
   await page.getByRole('button', { name: 'Post Comment' }).click();
   const response = await posted;
   return { status: response.status(), location: response.headers().location ?? null };

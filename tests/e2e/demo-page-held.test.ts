@@ -18,35 +18,43 @@ afterAll(async () => {
 }, E2E_TIMEOUT_MS);
 
 describe('the demo page when first-time commenters are held', () => {
-  it('a first comment posted without JavaScript shows "awaiting moderation" to its author and stays out of the thread', async () => {
-    const context = await env.browser.newContext({ javaScriptEnabled: false });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${env.api.url}/`);
-      const posted = await submitReplyForm(page, { author: 'New Reader', email: 'new@example.com', body: 'My very first comment here.' });
-      expect(posted.status).toBe(303);
-      await page.waitForURL(/[?&]rd_comment=/);
-      const id = postedIdFrom(page.url());
+  it(
+    'a first comment posted without JavaScript shows "awaiting moderation" to its author and stays out of the thread',
+    async () => {
+      const context = await env.browser.newContext({ javaScriptEnabled: false });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${env.api.url}/`);
+        const posted = await submitReplyForm(page, {
+          author: 'New Reader',
+          email: 'new@example.com',
+          body: 'My very first comment here.',
+        });
+        expect(posted.status).toBe(303);
+        await page.waitForURL(/[?&]rd_comment=/);
+        const id = postedIdFrom(page.url());
 
-      const row = await waitForStored(env.db.pool, id);
-      expect(row.status).toBe('pending');
-      expect(row.verdict.reasons.map((r) => r.code)).toContain('FIRST_COMMENT');
-      await page.reload();
-      const notice = page.locator('.rd-notice');
-      await expect.poll(() => notice.innerText()).toContain('Your comment is awaiting moderation.');
-      // The author sees their own words in the notice, rendered like a published comment.
-      expect(await notice.locator('.comment-content').innerText()).toBe('My very first comment here.');
+        const row = await waitForStored(env.db.pool, id);
+        expect(row.status).toBe('pending');
+        expect(row.verdict.reasons.map((r) => r.code)).toContain('FIRST_COMMENT');
+        await page.reload();
+        const notice = page.locator('.rd-notice');
+        await expect.poll(() => notice.innerText()).toContain('Your comment is awaiting moderation.');
+        // The author sees their own words in the notice, rendered like a published comment.
+        expect(await notice.locator('.comment-content').innerText()).toBe('My very first comment here.');
 
-      expect(await page.locator(`#comment-${id}`).count()).toBe(0);
-      expect(await page.locator('ol.comment-list > li').count()).toBe(0);
-      expect(await page.locator('#comments-title').innerText()).toBe('No responses yet');
+        expect(await page.locator(`#comment-${id}`).count()).toBe(0);
+        expect(await page.locator('ol.comment-list > li').count()).toBe(0);
+        expect(await page.locator('#comments-title').innerText()).toBe('No responses yet');
 
-      // A stranger's view (no rd_comment in the URL) shows no trace of it.
-      await page.goto(`${env.api.url}/`);
-      expect(await page.locator('.rd-notice').count()).toBe(0);
-      expect(await page.locator('body').innerText()).not.toContain('My very first comment here.');
-    } finally {
-      await context.close();
-    }
-  }, E2E_TIMEOUT_MS);
+        // A stranger's view (no rd_comment in the URL) shows no trace of it.
+        await page.goto(`${env.api.url}/`);
+        expect(await page.locator('.rd-notice').count()).toBe(0);
+        expect(await page.locator('body').innerText()).not.toContain('My very first comment here.');
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
 });

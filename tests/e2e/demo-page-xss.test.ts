@@ -1,7 +1,15 @@
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson } from '../support/harness.js';
-import { DEMO_PAGE, DEMO_SITE, E2E_TIMEOUT_MS, expectPublished, postDemoComment, startDemoEnv, type DemoEnv } from './demo-env.js';
+import {
+  DEMO_PAGE,
+  DEMO_SITE,
+  E2E_TIMEOUT_MS,
+  expectPublished,
+  postDemoComment,
+  startDemoEnv,
+  type DemoEnv,
+} from './demo-env.js';
 
 /*
  * A hostile thread, published and opened in a browser WITH JavaScript: nothing a reader typed may run.
@@ -65,8 +73,23 @@ const refusedWebsites = [
 
 /** Elements the thread may contain: the page's own markup plus the sanitiser's allow-list. */
 const ALLOWED_THREAD_TAGS = new Set([
-  'LI', 'ARTICLE', 'FOOTER', 'B', 'SPAN', 'A', 'TIME', 'DIV', 'OL',
-  'P', 'BR', 'EM', 'STRONG', 'BLOCKQUOTE', 'CODE', 'PRE', 'UL',
+  'LI',
+  'ARTICLE',
+  'FOOTER',
+  'B',
+  'SPAN',
+  'A',
+  'TIME',
+  'DIV',
+  'OL',
+  'P',
+  'BR',
+  'EM',
+  'STRONG',
+  'BLOCKQUOTE',
+  'CODE',
+  'PRE',
+  'UL',
 ]);
 
 let env: DemoEnv;
@@ -80,12 +103,26 @@ beforeAll(async () => {
     ids.push(await postDemoComment(env.api, { author: `Tester ${i}`, email: `t${i}@example.com`, body }));
   }
   for (const [i, a] of hostileAuthors.entries()) {
-    ids.push(await postDemoComment(env.api, { author: a.author, url: a.url, email: `n${i}@example.com`, body: `Name test ${i}` }));
+    ids.push(
+      await postDemoComment(env.api, {
+        author: a.author,
+        url: a.url,
+        email: `n${i}@example.com`,
+        body: `Name test ${i}`,
+      }),
+    );
   }
   hostileNameId = ids[hostileBodies.length] as string;
   // The worker refuses a reply to a comment that is not published yet, so the parent goes first.
   await expectPublished(env, hostileNameId);
-  ids.push(await postDemoComment(env.api, { author: 'Replier', email: 'r@example.com', body: 'A reply under a hostile name.', parent: hostileNameId }));
+  ids.push(
+    await postDemoComment(env.api, {
+      author: 'Replier',
+      email: 'r@example.com',
+      body: 'A reply under a hostile name.',
+      parent: hostileNameId,
+    }),
+  );
   for (const id of ids) await expectPublished(env, id);
 }, E2E_TIMEOUT_MS);
 
@@ -133,11 +170,21 @@ async function expectInert({ page, dialogs, errors }: Visit): Promise<void> {
     return {
       tags: [...new Set(els.map((e) => e.tagName))],
       onAttributes: [...root.querySelectorAll('*')].flatMap((e) =>
-        [...e.attributes].filter((a) => a.name.toLowerCase().startsWith('on')).map((a) => `${e.tagName} ${a.name}`)),
-      contentLinks: [...root.querySelectorAll('.comment-content a')].map((a) => ({ href: a.getAttribute('href'), rel: a.getAttribute('rel'), text: a.textContent })),
-      authorLinks: [...root.querySelectorAll('.comment-meta .fn a')].map((a) => ({ href: (a as unknown as { href: string }).href, rel: a.getAttribute('rel') })),
+        [...e.attributes].filter((a) => a.name.toLowerCase().startsWith('on')).map((a) => `${e.tagName} ${a.name}`),
+      ),
+      contentLinks: [...root.querySelectorAll('.comment-content a')].map((a) => ({
+        href: a.getAttribute('href'),
+        rel: a.getAttribute('rel'),
+        text: a.textContent,
+      })),
+      authorLinks: [...root.querySelectorAll('.comment-meta .fn a')].map((a) => ({
+        href: (a as unknown as { href: string }).href,
+        rel: a.getAttribute('rel'),
+      })),
       // Every link on the page, resolved: nothing may navigate to script.
-      schemes: [...root.ownerDocument.querySelectorAll('a[href]')].map((a) => new URL((a as unknown as { href: string }).href).protocol),
+      schemes: [...root.ownerDocument.querySelectorAll('a[href]')].map(
+        (a) => new URL((a as unknown as { href: string }).href).protocol,
+      ),
     };
   });
   expect(thread.tags.filter((t) => !ALLOWED_THREAD_TAGS.has(t))).toEqual([]);
@@ -152,89 +199,134 @@ async function expectInert({ page, dialogs, errors }: Visit): Promise<void> {
 }
 
 describe('a thread of hostile comments on the demo page', () => {
-  it('refuses websites that are not http(s) with a 422 and never stores them', async () => {
-    for (const [i, url] of refusedWebsites.entries()) {
-      const res = await postJson(env.api, {
-        site: DEMO_SITE, page: DEMO_PAGE, author: `Web ${i}`, email: `w${i}@example.com`, url, body: `Website test ${i}`,
-      }, { origin: env.api.origin });
-      const body = (await res.json()) as { error?: { code?: string; field?: string } };
-      expect({ url, status: res.status, code: body.error?.code, field: body.error?.field })
-        .toEqual({ url, status: 422, code: 'INVALID_URL', field: 'url' });
-    }
-    const { rows } = await env.db.pool.query("select count(*)::int as n from comments where body like 'Website test%'");
-    expect(rows[0].n).toBe(0);
-  }, E2E_TIMEOUT_MS);
+  it(
+    'refuses websites that are not http(s) with a 422 and never stores them',
+    async () => {
+      for (const [i, url] of refusedWebsites.entries()) {
+        const res = await postJson(
+          env.api,
+          {
+            site: DEMO_SITE,
+            page: DEMO_PAGE,
+            author: `Web ${i}`,
+            email: `w${i}@example.com`,
+            url,
+            body: `Website test ${i}`,
+          },
+          { origin: env.api.origin },
+        );
+        const body = (await res.json()) as { error?: { code?: string; field?: string } };
+        expect({ url, status: res.status, code: body.error?.code, field: body.error?.field }).toEqual({
+          url,
+          status: 422,
+          code: 'INVALID_URL',
+          field: 'url',
+        });
+      }
+      const { rows } = await env.db.pool.query(
+        "select count(*)::int as n from comments where body like 'Website test%'",
+      );
+      expect(rows[0].n).toBe(0);
+    },
+    E2E_TIMEOUT_MS,
+  );
 
-  it('publishes every hostile comment and the page runs none of it, behind a CSP that forbids scripts', async () => {
-    const context = await env.browser.newContext({ javaScriptEnabled: true });
-    try {
-      const v = await visit(context, '/');
-      const csp = v.response.headers()['content-security-policy'] ?? '';
-      expect(csp).toMatch(/(^|;)\s*default-src 'none'\s*(;|$)/);
-      expect(csp).toMatch(/(^|;)\s*script-src 'self'\s*(;|$)/);
-      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
-      expect(await v.page.locator('ol.comment-list li.comment').count()).toBe(ids.length);
-      await expectInert(v);
-      // The payloads are shown as the text the reader typed, not swallowed.
-      const text = await v.page.locator('ol.comment-list').innerText();
-      expect(text).toContain('<script>window.__pwned=1;alert(1)</script>');
-      expect(text).toContain(`<img src=x onerror="${PWN}">`);
-      // And the benign links still work as links.
-      const fine = v.page.locator('.comment-content a', { hasText: 'a fine link' });
-      expect(await fine.getAttribute('href')).toBe('https://ok.example/page');
-      expect(await v.page.locator('.comment-content a[href="mailto:reader@example.com"]').count()).toBe(1);
-    } finally {
-      await context.close();
-    }
-  }, E2E_TIMEOUT_MS);
+  it(
+    'publishes every hostile comment and the page runs none of it, behind a CSP that forbids scripts',
+    async () => {
+      const context = await env.browser.newContext({ javaScriptEnabled: true });
+      try {
+        const v = await visit(context, '/');
+        const csp = v.response.headers()['content-security-policy'] ?? '';
+        expect(csp).toMatch(/(^|;)\s*default-src 'none'\s*(;|$)/);
+        expect(csp).toMatch(/(^|;)\s*script-src 'self'\s*(;|$)/);
+        expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+        expect(await v.page.locator('ol.comment-list li.comment').count()).toBe(ids.length);
+        await expectInert(v);
+        // The payloads are shown as the text the reader typed, not swallowed.
+        const text = await v.page.locator('ol.comment-list').innerText();
+        expect(text).toContain('<script>window.__pwned=1;alert(1)</script>');
+        expect(text).toContain(`<img src=x onerror="${PWN}">`);
+        // And the benign links still work as links.
+        const fine = v.page.locator('.comment-content a', { hasText: 'a fine link' });
+        expect(await fine.getAttribute('href')).toBe('https://ok.example/page');
+        expect(await v.page.locator('.comment-content a[href="mailto:reader@example.com"]').count()).toBe(1);
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
 
-  it('the markup is inert on its own: nothing runs even with the CSP bypassed', async () => {
-    const context = await env.browser.newContext({ javaScriptEnabled: true, bypassCSP: true });
-    try {
-      await expectInert(await visit(context, '/'));
-    } finally {
-      await context.close();
-    }
-  }, E2E_TIMEOUT_MS);
+  it(
+    'the markup is inert on its own: nothing runs even with the CSP bypassed',
+    async () => {
+      const context = await env.browser.newContext({ javaScriptEnabled: true, bypassCSP: true });
+      try {
+        await expectInert(await visit(context, '/'));
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
 
-  it('replying to a hostile name shows the name as text in the form heading', async () => {
-    const context = await env.browser.newContext({ javaScriptEnabled: true, bypassCSP: true });
-    try {
-      const v = await visit(context, `/?replytocom=${hostileNameId}#respond`);
-      await expectInert(v);
-      expect(await v.page.locator('#reply-title').innerText()).toContain(`Leave a Reply to <script>${PWN}</script>`);
-      expect(await v.page.locator('#reply-title *').evaluateAll((els) => els.map((e) => e.tagName))).toEqual(['SMALL', 'A']);
-    } finally {
-      await context.close();
-    }
-  }, E2E_TIMEOUT_MS);
+  it(
+    'replying to a hostile name shows the name as text in the form heading',
+    async () => {
+      const context = await env.browser.newContext({ javaScriptEnabled: true, bypassCSP: true });
+      try {
+        const v = await visit(context, `/?replytocom=${hostileNameId}#respond`);
+        await expectInert(v);
+        expect(await v.page.locator('#reply-title').innerText()).toContain(`Leave a Reply to <script>${PWN}</script>`);
+        expect(await v.page.locator('#reply-title *').evaluateAll((els) => els.map((e) => e.tagName))).toEqual([
+          'SMALL',
+          'A',
+        ]);
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
 
-  it('a link in reader text is an absolute http(s) or mailto link, and a refused link leaves no empty <a>', async () => {
-    // Not script, but links the reader did not mean to be links: a relative href resolves on whatever
-    // site embeds the thread, and an <a> whose href was stripped still looks like a link that does nothing.
-    const bodies: Record<string, string> = {
-      relative: '[relative](/wp-admin/profile.php)',
-      query: '[query](?replytocom=1)',
-      backslash: '[backslash](\\\\evil.example/)',
-      protocolRelative: '[protocol relative](//evil.example/path)',
-      dataImage: '[data image](data:image/png;base64,iVBORw0KGgo=)',
-    };
-    const posted: string[] = [];
-    for (const [name, body] of Object.entries(bodies)) {
-      posted.push(await postDemoComment(env.api, { author: `Links ${name}`, email: `links-${name}@example.com`, body }));
-    }
-    for (const id of posted) await expectPublished(env, id);
+  it(
+    'a link in reader text is an absolute http(s) or mailto link, and a refused link leaves no empty <a>',
+    async () => {
+      // Not script, but links the reader did not mean to be links: a relative href resolves on whatever
+      // site embeds the thread, and an <a> whose href was stripped still looks like a link that does nothing.
+      const bodies: Record<string, string> = {
+        relative: '[relative](/wp-admin/profile.php)',
+        query: '[query](?replytocom=1)',
+        backslash: '[backslash](\\\\evil.example/)',
+        protocolRelative: '[protocol relative](//evil.example/path)',
+        dataImage: '[data image](data:image/png;base64,iVBORw0KGgo=)',
+      };
+      const posted: string[] = [];
+      for (const [name, body] of Object.entries(bodies)) {
+        posted.push(
+          await postDemoComment(env.api, { author: `Links ${name}`, email: `links-${name}@example.com`, body }),
+        );
+      }
+      for (const id of posted) await expectPublished(env, id);
 
-    const context = await env.browser.newContext({ javaScriptEnabled: true });
-    try {
-      const v = await visit(context, '/');
-      await expectInert(v);
-      const offending = await v.page.locator('.comment-content a').evaluateAll((as) =>
-        as.map((a) => ({ author: a.closest('li.comment')?.querySelector('.fn')?.textContent ?? '', href: a.getAttribute('href') }))
-          .filter((l) => l.href === null || !/^(https?:\/\/|mailto:)/i.test(l.href)));
-      expect(offending).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }, E2E_TIMEOUT_MS);
+      const context = await env.browser.newContext({ javaScriptEnabled: true });
+      try {
+        const v = await visit(context, '/');
+        await expectInert(v);
+        const offending = await v.page.locator('.comment-content a').evaluateAll((as) =>
+          as
+            .map((a) => ({
+              author: a.closest('li.comment')?.querySelector('.fn')?.textContent ?? '',
+              href: a.getAttribute('href'),
+            }))
+            .filter((l) => l.href === null || !/^(https?:\/\/|mailto:)/i.test(l.href)),
+        );
+        expect(offending).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
 });

@@ -21,28 +21,39 @@ afterAll(async () => {
 }, WIDGET_TIMEOUT_MS);
 
 describe('count.js', () => {
-  it('fills every counter on the page from one request', async () => {
-    const list = `<ul>
+  it(
+    'fills every counter on the page from one request',
+    async () => {
+      const list = `<ul>
       <li><a href="/a">Post A</a> <span data-reply-desk-count="post-a">…</span></li>
       <li><a href="/b">Post B</a> <span data-reply-desk-count="post-b">…</span></li>
       <li><a href="/c">Post C</a> <span data-reply-desk-count="post-c">…</span></li>
       <li>Post A again: <b data-reply-desk-count="post-a"></b></li>
     </ul>
     <p lang="de">Kommentare: <span data-reply-desk-count="post-a" data-x></span></p>`;
-    env.host.serve('/list', hostPageHtml({ apiUrl: env.api.url, site: SITE, widget: false, before: list })
-      .replace('</body>', `<script src="${env.api.url}/count.js" data-site="${SITE}" data-zero="No comments yet" async></script></body>`));
-    const v = await openPage(env, `${env.host.origin}/list`);
-    try {
-      const counters = v.page.locator('[data-reply-desk-count]');
-      await expect.poll(() => counters.allInnerTexts()).toEqual(['2 comments', '1 comment', 'No comments yet', '2 comments', '2 comments']);
-      const countRequests = v.requests.filter((u) => u.pathname === '/api/counts');
-      expect(countRequests).toHaveLength(1);
-      expect(countRequests[0]?.searchParams.getAll('page')).toEqual(['post-a', 'post-b', 'post-c']);
-      expect(v.errors).toEqual([]);
-    } finally {
-      await v.context.close();
-    }
-  }, WIDGET_TIMEOUT_MS);
+      env.host.serve(
+        '/list',
+        hostPageHtml({ apiUrl: env.api.url, site: SITE, widget: false, before: list }).replace(
+          '</body>',
+          `<script src="${env.api.url}/count.js" data-site="${SITE}" data-zero="No comments yet" async></script></body>`,
+        ),
+      );
+      const v = await openPage(env, `${env.host.origin}/list`);
+      try {
+        const counters = v.page.locator('[data-reply-desk-count]');
+        await expect
+          .poll(() => counters.allInnerTexts())
+          .toEqual(['2 comments', '1 comment', 'No comments yet', '2 comments', '2 comments']);
+        const countRequests = v.requests.filter((u) => u.pathname === '/api/counts');
+        expect(countRequests).toHaveLength(1);
+        expect(countRequests[0]?.searchParams.getAll('page')).toEqual(['post-a', 'post-b', 'post-c']);
+        expect(v.errors).toEqual([]);
+      } finally {
+        await v.context.close();
+      }
+    },
+    WIDGET_TIMEOUT_MS,
+  );
 });
 
 describe('serving the widget', () => {
@@ -63,22 +74,36 @@ describe('serving the widget', () => {
     expect((await fetch(`${env.api.url}/widget/embed.NOPE.js`)).status).toBe(404);
   });
 
-  it('the public site settings carry what the form needs and nothing else, to the site\'s own origins', async () => {
+  it("the public site settings carry what the form needs and nothing else, to the site's own origins", async () => {
     const own = await fetch(`${env.api.url}/api/sites/${SITE}/public`, { headers: { origin: env.host.origin } });
     expect(own.status).toBe(200);
     expect(own.headers.get('access-control-allow-origin')).toBe(env.host.origin);
-    expect(await own.json()).toEqual({ id: SITE, name: `Site ${SITE}`, requireName: true, requireEmail: true, maxDepth: 5, flagUrl: 'api/comments/{id}/flag', replyMail: false });
-    const foreign = await fetch(`${env.api.url}/api/sites/${SITE}/public`, { headers: { origin: 'https://evil.example' } });
+    expect(await own.json()).toEqual({
+      id: SITE,
+      name: `Site ${SITE}`,
+      requireName: true,
+      requireEmail: true,
+      maxDepth: 5,
+      flagUrl: 'api/comments/{id}/flag',
+      replyMail: false,
+    });
+    const foreign = await fetch(`${env.api.url}/api/sites/${SITE}/public`, {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     expect((await fetch(`${env.api.url}/api/sites/nope/public`)).status).toBe(404);
     // The thread itself is refused to a page of another site's origin, too.
-    const thread = await fetch(`${env.api.url}/api/comments?site=${SITE}&page=post-a`, { headers: { origin: 'https://evil.example' } });
+    const thread = await fetch(`${env.api.url}/api/comments?site=${SITE}&page=post-a`, {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(thread.status).toBe(403);
   });
 
   it('cross-origin answers let the widget read Retry-After', async () => {
-    const preflightless = await fetch(`${env.api.url}/api/comments?site=${SITE}&page=post-a`, { headers: { origin: env.host.origin } });
+    const preflightless = await fetch(`${env.api.url}/api/comments?site=${SITE}&page=post-a`, {
+      headers: { origin: env.host.origin },
+    });
     expect(preflightless.headers.get('access-control-expose-headers')).toBe('Retry-After');
     const body = (await preflightless.json()) as { total: number; comments: unknown[] };
     expect(body.total).toBe(2);

@@ -7,7 +7,16 @@ import type { SiteSettingsInput } from '../../src/domain/site-settings.js';
 import { projectRoot } from '../../src/paths.js';
 import type { Pool } from '../../src/store/db.js';
 import { launchBrowser } from '../support/browser.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { hostPageCsp, hostPageHtml, startHostSite, type HostPageOptions, type HostSite } from '../support/host-page.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -33,7 +42,10 @@ export interface WidgetEnv {
  * API's own (the demo article). The flood window is off: every test posts from 127.0.0.1.
  */
 /** `replyMail`: the API says mail is set up, so the form offers reply notifications. */
-export async function startWidgetEnv(settings: SiteSettingsInput = {}, opts: { worker?: boolean; replyMail?: boolean } = {}): Promise<WidgetEnv> {
+export async function startWidgetEnv(
+  settings: SiteSettingsInput = {},
+  opts: { worker?: boolean; replyMail?: boolean } = {},
+): Promise<WidgetEnv> {
   await buildWidget();
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   const db = await createTestDatabase();
@@ -45,7 +57,10 @@ export async function startWidgetEnv(settings: SiteSettingsInput = {}, opts: { w
   // The API's copy of the sites table is refreshed on a timer; CORS must know the new origins now.
   await api.sites.refresh();
   return {
-    db, api, host, browser,
+    db,
+    api,
+    host,
+    browser,
     async close() {
       await browser.close().catch(() => {});
       await host.close();
@@ -58,9 +73,17 @@ export async function startWidgetEnv(settings: SiteSettingsInput = {}, opts: { w
 }
 
 /** Serves a host page at `path` on the customer's site (strict CSP unless `csp: false`). */
-export function serveHostPage(env: WidgetEnv, path: string, o: Partial<HostPageOptions> & { csp?: boolean } = {}): string {
+export function serveHostPage(
+  env: WidgetEnv,
+  path: string,
+  o: Partial<HostPageOptions> & { csp?: boolean } = {},
+): string {
   const { csp = true, ...rest } = o;
-  env.host.serve(path, hostPageHtml({ apiUrl: env.api.url, site: SITE, page: PAGE, ...rest }), csp ? { 'content-security-policy': hostPageCsp(env.api.url) } : {});
+  env.host.serve(
+    path,
+    hostPageHtml({ apiUrl: env.api.url, site: SITE, page: PAGE, ...rest }),
+    csp ? { 'content-security-policy': hostPageCsp(env.api.url) } : {},
+  );
   return `${env.host.origin}${path}`;
 }
 
@@ -78,7 +101,14 @@ export interface Visit {
 export async function openPage(env: WidgetEnv, url: string, options: BrowserContextOptions = {}): Promise<Visit> {
   const context = await env.browser.newContext({ viewport: { width: 800, height: 900 }, ...options });
   const page = await context.newPage();
-  const visit: Visit = { context, page, dialogs: [], errors: [], requests: [], widget: page.locator('#reply-desk .rd') };
+  const visit: Visit = {
+    context,
+    page,
+    dialogs: [],
+    errors: [],
+    requests: [],
+    widget: page.locator('#reply-desk .rd'),
+  };
   page.on('dialog', (d) => {
     visit.dialogs.push(`${d.type()}: ${d.message()}`);
     void d.dismiss();
@@ -99,11 +129,23 @@ export async function openPage(env: WidgetEnv, url: string, options: BrowserCont
 export const commentIn = (v: Visit, id: string): Locator => v.widget.locator(`li#comment-${id}`);
 
 /** Posts a comment from the host site's origin through the JSON API; returns its id. */
-export async function postComment(env: WidgetEnv, c: { author: string; body: string; url?: string; parent?: string; email?: string; page?: string }): Promise<string> {
-  const res = await postJson(env.api, {
-    site: SITE, page: c.page ?? PAGE, parent: c.parent ?? null, author: c.author, email: c.email ?? `${c.author.replace(/\W/g, '').toLowerCase() || 'x'}@example.com`,
-    url: c.url ?? '', body: c.body,
-  }, { origin: env.host.origin });
+export async function postComment(
+  env: WidgetEnv,
+  c: { author: string; body: string; url?: string; parent?: string; email?: string; page?: string },
+): Promise<string> {
+  const res = await postJson(
+    env.api,
+    {
+      site: SITE,
+      page: c.page ?? PAGE,
+      parent: c.parent ?? null,
+      author: c.author,
+      email: c.email ?? `${c.author.replace(/\W/g, '').toLowerCase() || 'x'}@example.com`,
+      url: c.url ?? '',
+      body: c.body,
+    },
+    { origin: env.host.origin },
+  );
   const text = await res.text();
   expect(res.status, text).toBe(202);
   return (JSON.parse(text) as { id: string }).id;
@@ -144,7 +186,10 @@ export async function seedThread(pool: Pool, page: string, count: number): Promi
 }
 
 /** Fills the widget's form by its labels, as a reader would. */
-export async function fillForm(v: Visit, c: { body?: string; author?: string; email?: string; url?: string }): Promise<void> {
+export async function fillForm(
+  v: Visit,
+  c: { body?: string; author?: string; email?: string; url?: string },
+): Promise<void> {
   const form = v.widget.locator('form');
   if (c.body !== undefined) await form.getByRole('textbox', { name: 'Comment', exact: true }).fill(c.body);
   if (c.author !== undefined) await form.getByRole('textbox', { name: 'Name', exact: true }).fill(c.author);

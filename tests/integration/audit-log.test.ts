@@ -14,7 +14,11 @@ let n = 0;
 
 async function held(site: string, body?: string): Promise<string> {
   n += 1;
-  const res = await postJson(api, { site, page: 'p', author: `Author ${n}`, email: `a${n}@example.org`, body: body ?? `Held comment ${n}` }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    { site, page: 'p', author: `Author ${n}`, email: `a${n}@example.org`, body: body ?? `Held comment ${n}` },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await waitForStored(db.pool, id);
@@ -56,12 +60,25 @@ describe('the audit page', () => {
     await mod.signIn('mod@example.org');
     const id = await held('news');
     expect((await mod.post(`/admin/comments/${id}/status`, { action: 'approve' }, { json: true })).status).toBe(200);
-    expect((await mod.post(`/admin/comments/${id}/edit`, { body: 'Now with <img src=x onerror=alert(1)>' }, { json: true })).status).toBe(200);
-    expect((await mod.post('/admin/bans', { site: 'news', kind: 'email', value: 'spammer@example.org', reason: '<b>rude</b>' }, { json: true })).status).toBe(200);
+    expect(
+      (await mod.post(`/admin/comments/${id}/edit`, { body: 'Now with <img src=x onerror=alert(1)>' }, { json: true }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await mod.post(
+          '/admin/bans',
+          { site: 'news', kind: 'email', value: 'spammer@example.org', reason: '<b>rude</b>' },
+          { json: true },
+        )
+      ).status,
+    ).toBe(200);
 
     const c = await admin();
     const page = await c.page(`/admin/audit?site=news`);
-    const { rows } = await db.pool.query<{ id: number; action: string }>(`select id, action from moderation_events where site_id = 'news' order by created_at desc, id desc`);
+    const { rows } = await db.pool.query<{ id: number; action: string }>(
+      `select id, action from moderation_events where site_id = 'news' order by created_at desc, id desc`,
+    );
     expect(eventIds(page)).toEqual(rows.map((r) => r.id));
     expect(rows.map((r) => r.action).slice(0, 3)).toEqual(['ban', 'edit', 'approve']);
     expect(page).toContain('mod@example.org');
@@ -79,14 +96,18 @@ describe('the audit page', () => {
     const c = await admin();
     const id = await held('blog');
     expect((await c.post(`/admin/comments/${id}/status`, { action: 'reject' }, { json: true })).status).toBe(200);
-    await db.pool.query(`insert into moderation_events (actor, action, site_id, created_at, detail) values ('cli', 'trust', 'blog', '2020-01-15T12:00:00Z', '{"email":"old@example.org"}')`);
+    await db.pool.query(
+      `insert into moderation_events (actor, action, site_id, created_at, detail) values ('cli', 'trust', 'blog', '2020-01-15T12:00:00Z', '{"email":"old@example.org"}')`,
+    );
 
     const byComment = await c.page(`/admin/audit?comment=${id}`);
     expect(eventIds(byComment)).toHaveLength(1);
     expect(byComment).toContain('pending → rejected');
 
     const byActor = await c.page('/admin/audit?actor=ADMIN@example.org');
-    const { rows: adminRows } = await db.pool.query(`select id from moderation_events where actor = 'admin@example.org' order by id desc`);
+    const { rows: adminRows } = await db.pool.query(
+      `select id from moderation_events where actor = 'admin@example.org' order by id desc`,
+    );
     expect(eventIds(byActor)).toEqual(adminRows.map((r) => r.id));
 
     const byAction = await c.page('/admin/audit?action=reject&site=blog');
@@ -121,7 +142,9 @@ describe('the audit page', () => {
       pages += 1;
     }
     expect(pages).toBe(3);
-    const { rows } = await db.pool.query(`select id from moderation_events where actor = 'cli' and action = 'untrust' order by created_at desc, id desc`);
+    const { rows } = await db.pool.query(
+      `select id from moderation_events where actor = 'cli' and action = 'untrust' order by created_at desc, id desc`,
+    );
     expect(seen).toEqual(rows.map((r) => r.id));
   });
 
@@ -139,7 +162,10 @@ describe('the audit page', () => {
     const page = await c.page('/admin/audit?site=news');
     expect(page).toContain('Bulk action');
     expect(page).toContain('3 comments changed.');
-    const { rows } = await db.pool.query<{ id: number; comment_id: string | null }>('select id, comment_id from moderation_events where batch_id = $1', [batch]);
+    const { rows } = await db.pool.query<{ id: number; comment_id: string | null }>(
+      'select id, comment_id from moderation_events where batch_id = $1',
+      [batch],
+    );
     const summary = rows.find((r) => r.comment_id === null)!;
     const shown = eventIds(page);
     expect(shown).toContain(summary.id);
@@ -166,10 +192,17 @@ describe('the audit page', () => {
 
 describe('append-only', () => {
   it('refuses UPDATE and DELETE on moderation_events from the application’s connection', async () => {
-    await db.pool.query(`insert into moderation_events (actor, action, site_id, detail) values ('cli', 'trust', 'news', '{}')`);
+    await db.pool.query(
+      `insert into moderation_events (actor, action, site_id, detail) values ('cli', 'trust', 'news', '{}')`,
+    );
     const { rows } = await db.pool.query<{ n: number }>('select count(*)::int as n from moderation_events');
-    await expect(db.pool.query(`update moderation_events set actor = 'someone else'`)).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('append-only') });
-    await expect(db.pool.query(`delete from moderation_events where actor = 'cli'`)).rejects.toMatchObject({ code: '42501' });
+    await expect(db.pool.query(`update moderation_events set actor = 'someone else'`)).rejects.toMatchObject({
+      code: '42501',
+      message: expect.stringContaining('append-only'),
+    });
+    await expect(db.pool.query(`delete from moderation_events where actor = 'cli'`)).rejects.toMatchObject({
+      code: '42501',
+    });
     const after = await db.pool.query<{ n: number; someone: number }>(
       `select count(*)::int as n, count(*) filter (where actor = 'someone else')::int as someone from moderation_events`,
     );

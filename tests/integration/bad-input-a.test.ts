@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addSite, deleteQueueKeys, newQueuePrefix, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  startApi,
+  startWorker,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 /*
@@ -16,22 +24,38 @@ let n = 0;
 
 function valid(extra: Record<string, unknown> = {}): Record<string, unknown> {
   n += 1;
-  return { site: 'hostile-a', page: 'p', author: `Tester ${n}`, email: `t${n}@example.org`, body: `Plain comment ${n}`, ...extra };
+  return {
+    site: 'hostile-a',
+    page: 'p',
+    author: `Tester ${n}`,
+    email: `t${n}@example.org`,
+    body: `Plain comment ${n}`,
+    ...extra,
+  };
 }
 function formFields(extra: Record<string, string> = {}): Record<string, string> {
   n += 1;
-  return { site: 'hostile-a', comment_post_ID: 'p', author: `Former ${n}`, email: `f${n}@example.org`, comment: `Form comment ${n}`, ...extra };
+  return {
+    site: 'hostile-a',
+    comment_post_ID: 'p',
+    author: `Former ${n}`,
+    email: `f${n}@example.org`,
+    comment: `Form comment ${n}`,
+    ...extra,
+  };
 }
 async function postJsonText(payload: unknown): Promise<{ status: number; text: string }> {
   const res = await fetch(`${api.url}/api/comments`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: api.origin },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: api.origin },
     body: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
   return { status: res.status, text: await res.text() };
 }
 async function postForm(fields: Record<string, string>): Promise<{ status: number; text: string; type: string }> {
   const res = await fetch(`${api.url}/api/comments`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: api.origin, referer: `${api.origin}/post` },
     body: new URLSearchParams(fields).toString(),
   });
@@ -53,47 +77,88 @@ afterAll(async () => {
 });
 
 const bad: [string, string][] = [
-  ['NUL', 'a\u0000b'], ['SOH', 'a\u0001b'], ['ESC', 'a\u001bb'], ['DEL', 'a\u007fb'], ['C1 NEL', 'a\u0085b'], ['C1 CSI', 'a\u009bb'],
-  ['a lone high surrogate', 'a\ud800b'], ['a lone low surrogate', 'a\udc00b'], ['a trailing NUL', 'ab\u0000'],
+  ['NUL', 'a\u0000b'],
+  ['SOH', 'a\u0001b'],
+  ['ESC', 'a\u001bb'],
+  ['DEL', 'a\u007fb'],
+  ['C1 NEL', 'a\u0085b'],
+  ['C1 CSI', 'a\u009bb'],
+  ['a lone high surrogate', 'a\ud800b'],
+  ['a lone low surrogate', 'a\udc00b'],
+  ['a trailing NUL', 'ab\u0000'],
 ];
 
 // Every string field the JSON body accepts, with the field the error must name.
 const jsonFields: [string, string][] = [
-  ['site', 'site'], ['page', 'page'], ['pageUrl', 'pageUrl'], ['pageTitle', 'pageTitle'], ['parent', 'parent'],
-  ['author', 'author'], ['email', 'email'], ['url', 'url'], ['body', 'body'], ['key', 'key'], ['honeypot', 'honeypot'],
-  ['formToken', 'formToken'], ['lang', 'lang'],
+  ['site', 'site'],
+  ['page', 'page'],
+  ['pageUrl', 'pageUrl'],
+  ['pageTitle', 'pageTitle'],
+  ['parent', 'parent'],
+  ['author', 'author'],
+  ['email', 'email'],
+  ['url', 'url'],
+  ['body', 'body'],
+  ['key', 'key'],
+  ['honeypot', 'honeypot'],
+  ['formToken', 'formToken'],
+  ['lang', 'lang'],
 ];
 // And every one of the form's, reported under the API's names as the form's other errors are.
 const formFieldNames: [string, string][] = [
-  ['site', 'site'], ['comment_post_ID', 'page'], ['page_url', 'pageUrl'], ['page_title', 'pageTitle'], ['comment_parent', 'parent'],
-  ['author', 'author'], ['email', 'email'], ['url', 'url'], ['comment', 'body'], ['key', 'key'], ['reply_desk_hp', 'honeypot'],
-  ['reply_desk_token', 'formToken'], ['reply_desk_lang', 'lang'], ['redirect_to', 'redirectTo'], ['notify_replies', 'notifyReplies'],
+  ['site', 'site'],
+  ['comment_post_ID', 'page'],
+  ['page_url', 'pageUrl'],
+  ['page_title', 'pageTitle'],
+  ['comment_parent', 'parent'],
+  ['author', 'author'],
+  ['email', 'email'],
+  ['url', 'url'],
+  ['comment', 'body'],
+  ['key', 'key'],
+  ['reply_desk_hp', 'honeypot'],
+  ['reply_desk_token', 'formToken'],
+  ['reply_desk_lang', 'lang'],
+  ['redirect_to', 'redirectTo'],
+  ['notify_replies', 'notifyReplies'],
 ];
 
 const ownCheck: Record<string, string> = { email: 'INVALID_EMAIL', url: 'INVALID_URL', parent: 'INVALID_PARENT' };
 
 describe('control characters and broken Unicode in a JSON submission', () => {
   const cases = jsonFields.flatMap(([name, field]) => bad.map(([what, value]) => [name, what, value, field] as const));
-  it.each(cases)('%s with %s: 422 INVALID_CHARACTERS naming the field, nothing queued', async (name, _what, value, field) => {
-    const before = await api.queue.count();
-    // JSON.stringify writes a lone surrogate as a \uXXXX escape, as a hostile client would send it.
-    const body = JSON.stringify(valid({ [name]: value }));
-    const { status, text } = await postJsonText(body);
-    expect(status, text).toBe(422);
-    const error = (JSON.parse(text) as { error: { code: string; field: string; message: string } }).error;
-    expect(error.field).toBe(field);
-    // A field with a check of its own may refuse it by that check first (as a CRLF in an email always was).
-    expect(['INVALID_CHARACTERS', ownCheck[field]]).toContain(error.code);
-    if (error.code === 'INVALID_CHARACTERS') expect(error.message).toMatch(/contains characters that are not allowed/);
-    expect(await api.queue.count()).toBe(before);
-  });
+  it.each(cases)(
+    '%s with %s: 422 INVALID_CHARACTERS naming the field, nothing queued',
+    async (name, _what, value, field) => {
+      const before = await api.queue.count();
+      // JSON.stringify writes a lone surrogate as a \uXXXX escape, as a hostile client would send it.
+      const body = JSON.stringify(valid({ [name]: value }));
+      const { status, text } = await postJsonText(body);
+      expect(status, text).toBe(422);
+      const error = (JSON.parse(text) as { error: { code: string; field: string; message: string } }).error;
+      expect(error.field).toBe(field);
+      // A field with a check of its own may refuse it by that check first (as a CRLF in an email always was).
+      expect(['INVALID_CHARACTERS', ownCheck[field]]).toContain(error.code);
+      if (error.code === 'INVALID_CHARACTERS')
+        expect(error.message).toMatch(/contains characters that are not allowed/);
+      expect(await api.queue.count()).toBe(before);
+    },
+  );
 
-  it.each([['tab', 'a\tb'], ['newline', 'a\nb'], ['CRLF', 'a\r\nb']])('a %s in the comment is text, and accepted', async (_what, value) => {
+  it.each([
+    ['tab', 'a\tb'],
+    ['newline', 'a\nb'],
+    ['CRLF', 'a\r\nb'],
+  ])('a %s in the comment is text, and accepted', async (_what, value) => {
     const { status, text } = await postJsonText(valid({ body: `line one ${value} line two` }));
     expect(status, text).toBe(202);
   });
 
-  it.each([['tab', '\t'], ['newline', '\n'], ['CR', '\r']])('a %s inside the page title is refused (titles reach mail headers)', async (_what, c) => {
+  it.each([
+    ['tab', '\t'],
+    ['newline', '\n'],
+    ['CR', '\r'],
+  ])('a %s inside the page title is refused (titles reach mail headers)', async (_what, c) => {
     const { status, text } = await postJsonText(valid({ pageTitle: `Title${c}Bcc: x@evil.example` }));
     expect(status, text).toBe(422);
     expect((JSON.parse(text) as { error: { field: string } }).error.field).toBe('pageTitle');
@@ -111,14 +176,17 @@ describe('control characters and broken Unicode in a JSON submission', () => {
 describe('control characters and broken Unicode in a form post', () => {
   // URLSearchParams encodes a lone surrogate as U+FFFD, so the form cases are the control characters.
   const formBad = bad.filter(([what]) => !what.includes('surrogate'));
-  const cases = formFieldNames.flatMap(([name, field]) => formBad.map(([what, value]) => [name, what, value, field] as const));
+  const cases = formFieldNames.flatMap(([name, field]) =>
+    formBad.map(([what, value]) => [name, what, value, field] as const),
+  );
   it.each(cases)('%s with %s: 422 and the readable error page', async (name, _what, value) => {
     const before = await api.queue.count();
     const { status, text, type } = await postForm(formFields({ [name]: value }));
     expect(status, text.slice(0, 300)).toBe(422);
     expect(type).toMatch(/^text\/html/);
     expect(text).toContain('Comment Submission Failure');
-    if (!['email', 'url', 'comment_parent'].includes(name)) expect(text).toContain('contains characters that are not allowed');
+    if (!['email', 'url', 'comment_parent'].includes(name))
+      expect(text).toContain('contains characters that are not allowed');
     // The way back, except when the site itself is what cannot be read.
     if (name !== 'site') expect(text).toContain('« Back');
     expect(await api.queue.count()).toBe(before);
@@ -136,18 +204,25 @@ describe('websites and bodies as readers type them', () => {
   });
 
   it('the same from the no-JS form', async () => {
-    const { status } = await postForm(formFields({ url: 'www.example.org/about', comment: 'Form website without scheme' }));
+    const { status } = await postForm(
+      formFields({ url: 'www.example.org/about', comment: 'Form website without scheme' }),
+    );
     expect(status).toBe(303);
     const row = await waitForRow("body = 'Form website without scheme'");
     expect(row.author_url).toBe('http://www.example.org/about');
   });
 
-  it.each([['javascript:alert(1)'], ['  JaVaScRiPt:alert(1)'], ['data:text/html,x'], ['ftp://files.example.org'], ['mailto:a@b.example']])(
-    'a website with another scheme (%j) is still refused', async (url) => {
-      const { status, text } = await postJsonText(valid({ url }));
-      expect(status, text).toBe(422);
-      expect((JSON.parse(text) as { error: { code: string } }).error.code).toBe('INVALID_URL');
-    });
+  it.each([
+    ['javascript:alert(1)'],
+    ['  JaVaScRiPt:alert(1)'],
+    ['data:text/html,x'],
+    ['ftp://files.example.org'],
+    ['mailto:a@b.example'],
+  ])('a website with another scheme (%j) is still refused', async (url) => {
+    const { status, text } = await postJsonText(valid({ url }));
+    expect(status, text).toBe(422);
+    expect((JSON.parse(text) as { error: { code: string } }).error.code).toBe('INVALID_URL');
+  });
 
   it('a comment that starts with an indented code block keeps it, and renders it as code', async () => {
     const body = '\n    const answer = 42;\n    print(answer)\n\nThat is all.\n\n';
@@ -163,7 +238,10 @@ describe('websites and bodies as readers type them', () => {
   it('a body of only whitespace and blank lines is still refused as missing', async () => {
     const { status, text } = await postJsonText(valid({ body: '\n    \n\t\n   ' }));
     expect(status).toBe(422);
-    expect((JSON.parse(text) as { error: { code: string; field: string } }).error).toMatchObject({ code: 'REQUIRED', field: 'body' });
+    expect((JSON.parse(text) as { error: { code: string; field: string } }).error).toMatchObject({
+      code: 'REQUIRED',
+      field: 'body',
+    });
   });
 
   it('the same code comment posted twice is still a duplicate', async () => {
@@ -180,7 +258,9 @@ describe('websites and bodies as readers type them', () => {
 async function waitForRow(where: string): Promise<{ author_url: string; body: string }> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const { rows } = await db.pool.query<{ author_url: string; body: string }>(`select author_url, body from comments where ${where}`);
+    const { rows } = await db.pool.query<{ author_url: string; body: string }>(
+      `select author_url, body from comments where ${where}`,
+    );
     if (rows[0]) return rows[0];
     if (Date.now() > deadline) throw new Error(`no row where ${where}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -61,7 +61,10 @@ describe('bad query values on public reads are 400 with the field named', () => 
   });
 
   it.each(badPages)('counts page with %s', async (_name, value) => {
-    expect(await errorOf(`/api/counts?site=s1&page=article&page=${value}`)).toMatchObject({ status: 400, field: 'page' });
+    expect(await errorOf(`/api/counts?site=s1&page=article&page=${value}`)).toMatchObject({
+      status: 400,
+      field: 'page',
+    });
   });
 
   it.each(badPages)('site settings ?page= with %s', async (_name, value) => {
@@ -72,11 +75,11 @@ describe('bad query values on public reads are 400 with the field named', () => 
     expect(await errorOf(`/feeds/s1/comments.atom?page=${value}`)).toMatchObject({ status: 400, field: 'page' });
   });
 
-  it.each(badPages.filter(([n]) => n !== 'invalid UTF-8' && !n.startsWith('a truncated') && !n.startsWith('an encoded')))(
-    'page feed path with %s', async (_name, value) => {
-      expect(await errorOf(`/feeds/s1/pages/${value}.atom`)).toMatchObject({ status: 400, field: 'page' });
-    },
-  );
+  it.each(
+    badPages.filter(([n]) => n !== 'invalid UTF-8' && !n.startsWith('a truncated') && !n.startsWith('an encoded')),
+  )('page feed path with %s', async (_name, value) => {
+    expect(await errorOf(`/feeds/s1/pages/${value}.atom`)).toMatchObject({ status: 400, field: 'page' });
+  });
 
   it.each([
     ['site', '/api/comments?site=s%001&page=article', 'site'],
@@ -111,7 +114,14 @@ describe('bad query values on public reads are 400 with the field named', () => 
   });
 
   it('the same reads with good values are 200 (a stray undecodable parameter nobody reads is no error)', async () => {
-    for (const path of ['/api/comments?site=s1&page=article&%FF=1', '/api/comments?site=s1&page=article', '/api/counts?site=s1&page=article', '/api/sites/s1/public?page=article', '/feeds/s1/comments.atom?page=article', '/feeds/s1/pages/article.atom']) {
+    for (const path of [
+      '/api/comments?site=s1&page=article&%FF=1',
+      '/api/comments?site=s1&page=article',
+      '/api/counts?site=s1&page=article',
+      '/api/sites/s1/public?page=article',
+      '/feeds/s1/comments.atom?page=article',
+      '/feeds/s1/pages/article.atom',
+    ]) {
       expect((await fetch(`${api.url}${path}`)).status, path).toBe(200);
     }
   });
@@ -121,8 +131,14 @@ describe('bad query values on public reads are 400 with the field named', () => 
       const reads = Array.from({ length: 40 }, (_, i) => {
         const site = SITES[i % SITES.length] as string;
         const poisoned = i === 17;
-        return fetch(`${api.url}/api/comments?site=${site}&page=${poisoned ? 'art%00icle' : 'article'}&limit=${1 + (i % 3)}`)
-          .then(async (r) => ({ i, poisoned, status: r.status, body: (await r.json()) as { comments?: unknown[]; error?: { field?: string } } }));
+        return fetch(
+          `${api.url}/api/comments?site=${site}&page=${poisoned ? 'art%00icle' : 'article'}&limit=${1 + (i % 3)}`,
+        ).then(async (r) => ({
+          i,
+          poisoned,
+          status: r.status,
+          body: (await r.json()) as { comments?: unknown[]; error?: { field?: string } },
+        }));
       });
       const answers = await Promise.all(reads);
       for (const a of answers) {

@@ -20,7 +20,11 @@ beforeAll(async () => {
   await addModerator(db.pool, 'admin@example.org', 'admin');
   admin = new DashboardClient(api.url);
   await admin.signIn('admin@example.org');
-  const res = await postJson(api, { site: 'news', page: 'p', author: 'A', email: 'a@example.org', body: 'Held' }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    { site: 'news', page: 'p', author: 'A', email: 'a@example.org', body: 'Held' },
+    { origin: api.origin },
+  );
   commentId = ((await res.json()) as { id: string }).id;
   await waitForStored(db.pool, commentId);
 });
@@ -63,8 +67,14 @@ describe('NUL bytes in dashboard inputs', () => {
     ['a new site id', () => ['/admin/sites', { id: 'new\u0000site', name: 'New', origins: 'https://new.example' }]],
     ['a site setting', () => ['/admin/sites/news', { name: 'News\u0000', holdWords: 'a\u0000b' }]],
     ['a privacy export email', () => ['/admin/privacy/export', { email: 'a\u0000@example.org' }]],
-    ['a privacy erase email', () => ['/admin/privacy/erase', { email: 'a\u0000@example.org', confirm: 'a\u0000@example.org' }]],
-    ['a webhook URL', () => ['/admin/webhooks', { site: 'news', url: 'https://hooks.example/\u0000', events: 'comment.approved' }]],
+    [
+      'a privacy erase email',
+      () => ['/admin/privacy/erase', { email: 'a\u0000@example.org', confirm: 'a\u0000@example.org' }],
+    ],
+    [
+      'a webhook URL',
+      () => ['/admin/webhooks', { site: 'news', url: 'https://hooks.example/\u0000', events: 'comment.approved' }],
+    ],
     ['a bulk selection', () => ['/admin/bulk', { action: 'approve', ids: ['\u0000'] }]],
     ['an undo batch', () => ['/admin/undo', { batch: '\u0000' }]],
     ['a field name', () => ['/admin/undo', { 'ba\u0000tch': 'x' }]],
@@ -82,7 +92,12 @@ describe('NUL bytes in dashboard inputs', () => {
   it('a JSON body with a NUL deep inside answers 400 with the field named', async () => {
     const res = await fetch(`${api.url}/admin/bulk`, {
       method: 'POST',
-      headers: { cookie: admin.cookie, accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': admin.csrf },
+      headers: {
+        cookie: admin.cookie,
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'x-csrf-token': admin.csrf,
+      },
       body: JSON.stringify({ action: 'approve', filter: { q: ['ok', { deep: 'x\u0000' }] } }),
     });
     expect(res.status).toBe(400);
@@ -96,16 +111,33 @@ describe('NUL bytes in dashboard inputs', () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('control character');
 
-    const edit = await admin.post(`/admin/comments/${commentId}/edit`, { body: 'Line one\n\tindented line two' }, { json: true });
+    const edit = await admin.post(
+      `/admin/comments/${commentId}/edit`,
+      { body: 'Line one\n\tindented line two' },
+      { json: true },
+    );
     expect(edit.status).toBe(200);
   });
 });
 
 describe('form posts never send the reader off-site', () => {
   const disguises = [
-    '/\t/evil.test', '/\n/evil.test', '/\r\n/evil.test', '\t//evil.test', '//evil.test', '/\\evil.test', '/\\/evil.test',
-    '/\t\\evil.test', 'javascript:alert(1)', ' javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'https://evil.test/', '///evil.test',
-    '/%09/evil.test', '/\u0000/evil.test', '/\u00a0/evil.test',
+    '/\t/evil.test',
+    '/\n/evil.test',
+    '/\r\n/evil.test',
+    '\t//evil.test',
+    '//evil.test',
+    '/\\evil.test',
+    '/\\/evil.test',
+    '/\t\\evil.test',
+    'javascript:alert(1)',
+    ' javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'https://evil.test/',
+    '///evil.test',
+    '/%09/evil.test',
+    '/\u0000/evil.test',
+    '/\u00a0/evil.test',
   ];
   async function postForm(fields: Record<string, string>): Promise<Response> {
     return fetch(`${api.url}/api/comments`, {
@@ -117,12 +149,24 @@ describe('form posts never send the reader off-site', () => {
   }
   /** Where a browser would go: tabs and newlines dropped and "\" read as "/", as the WHATWG parser does. */
   function destination(href: string): URL {
-    const unescaped = href.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    const unescaped = href
+      .replace(/&amp;/g, '&')
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
     return new URL(unescaped, api.url);
   }
 
-  it.each(disguises)('redirect_to %j: the error page\'s Back link stays on the site', async (redirect) => {
-    const res = await postForm({ site: 'news', comment_post_ID: 'p', author: '', email: 'x', comment: 'hi', redirect_to: redirect });
+  it.each(disguises)("redirect_to %j: the error page's Back link stays on the site", async (redirect) => {
+    const res = await postForm({
+      site: 'news',
+      comment_post_ID: 'p',
+      author: '',
+      email: 'x',
+      comment: 'hi',
+      redirect_to: redirect,
+    });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     const text = await res.text();
@@ -136,7 +180,12 @@ describe('form posts never send the reader off-site', () => {
 
   it.each(disguises)('redirect_to %j: the redirect after a good post stays on the site', async (redirect) => {
     const res = await postForm({
-      site: 'news', comment_post_ID: 'p', author: 'Reader', email: `r${Math.random()}@example.org`, comment: `Where to? ${Math.random()}`, redirect_to: redirect,
+      site: 'news',
+      comment_post_ID: 'p',
+      author: 'Reader',
+      email: `r${Math.random()}@example.org`,
+      comment: `Where to? ${Math.random()}`,
+      redirect_to: redirect,
     });
     if (res.status !== 303) {
       // Intake may refuse the field itself (a control character): then there is no redirect to follow.

@@ -5,7 +5,16 @@ import { ensureDemoSite } from '../../src/demo-site.js';
 import { DEMO_SITE_ID } from '../../src/http/demo/demo-page.js';
 import { banAuthor, toBanValue } from '../../src/store/author-rules.js';
 import { loadSite } from '../../src/store/sites.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 // Hostile inputs of issue 11, brief D: addresses in the IPv4-mapped IPv6 form that slipped past IPv4
@@ -39,22 +48,52 @@ afterAll(async () => {
 let n = 0;
 function comment(site: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   n += 1;
-  return { site, page: 'p1', author: 'Ann', email: `ann${n}@example.org`, body: `Comment number ${n}, ${randomUUID()}`, ...over };
+  return {
+    site,
+    page: 'p1',
+    author: 'Ann',
+    email: `ann${n}@example.org`,
+    body: `Comment number ${n}, ${randomUUID()}`,
+    ...over,
+  };
 }
 async function stored(res: Response): Promise<{ id: string; status: string; codes: string[]; ip: string | null }> {
   expect(res.status, await res.clone().text()).toBe(202);
   const { id } = (await res.json()) as { id: string };
   const row = await waitForStored(db.pool, id);
-  const { rows } = await db.pool.query<{ ip: string | null }>('select host(ip) as ip from comments where id = $1', [id]);
+  const { rows } = await db.pool.query<{ ip: string | null }>('select host(ip) as ip from comments where id = $1', [
+    id,
+  ]);
   return { id, status: row.status, codes: row.verdict.reasons.map((r) => r.code), ip: rows[0]!.ip };
 }
 
 describe('IPv4-mapped IPv6 addresses and IP bans', () => {
   beforeAll(async () => {
-    await banAuthor(db.pool, { siteId: 'banning', kind: 'ip', value: toBanValue('ip', '203.0.113.0/24')!, reason: 'range', rejectPending: false, actor });
-    await banAuthor(db.pool, { siteId: 'banning', kind: 'ip', value: toBanValue('ip', '198.51.100.7')!, reason: 'one', rejectPending: false, actor });
+    await banAuthor(db.pool, {
+      siteId: 'banning',
+      kind: 'ip',
+      value: toBanValue('ip', '203.0.113.0/24')!,
+      reason: 'range',
+      rejectPending: false,
+      actor,
+    });
+    await banAuthor(db.pool, {
+      siteId: 'banning',
+      kind: 'ip',
+      value: toBanValue('ip', '198.51.100.7')!,
+      reason: 'one',
+      rejectPending: false,
+      actor,
+    });
     // A ban typed in the mapped form covers the IPv4 reader it names.
-    await banAuthor(db.pool, { siteId: 'banning', kind: 'ip', value: toBanValue('ip', '::ffff:192.0.2.44')!, reason: 'mapped', rejectPending: false, actor });
+    await banAuthor(db.pool, {
+      siteId: 'banning',
+      kind: 'ip',
+      value: toBanValue('ip', '::ffff:192.0.2.44')!,
+      reason: 'mapped',
+      rejectPending: false,
+      actor,
+    });
   });
 
   it.each([
@@ -85,11 +124,15 @@ const reader = (i: number): Record<string, string> => ({ 'x-forwarded-for': `192
 describe('form tokens left out', () => {
   it('a site that requires a token holds a comment sent without one, as it holds one sent too fast', async () => {
     for (const formToken of [undefined, '', null]) {
-      const r = await stored(await postJson(api, comment('required', formToken === undefined ? {} : { formToken }), reader(1)));
+      const r = await stored(
+        await postJson(api, comment('required', formToken === undefined ? {} : { formToken }), reader(1)),
+      );
       expect(r.status).toBe('pending');
       expect(r.codes).toEqual(['FORM_TOKEN_MISSING']);
     }
-    const withToken = await stored(await postJson(api, comment('required', { formToken: await tokenFor('required') }), reader(2)));
+    const withToken = await stored(
+      await postJson(api, comment('required', { formToken: await tokenFor('required') }), reader(2)),
+    );
     expect(withToken.status).toBe('approved');
   });
 
@@ -133,7 +176,11 @@ describe('form tokens sent twice', () => {
 
   it('ten comments sent at once with one token: exactly one is published, the other nine are held', async () => {
     const token = await tokenFor('legacy');
-    const rows = await Promise.all(Array.from({ length: 10 }, async (_, i) => stored(await postJson(api, comment('legacy', { formToken: token }), reader(20 + i)))));
+    const rows = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) =>
+        stored(await postJson(api, comment('legacy', { formToken: token }), reader(20 + i))),
+      ),
+    );
     expect(rows.filter((r) => r.status === 'approved')).toHaveLength(1);
     expect(rows.filter((r) => r.codes.includes('FORM_TOKEN_REPLAYED'))).toHaveLength(9);
   });
@@ -142,8 +189,12 @@ describe('form tokens sent twice', () => {
     const res = await postJson(api, comment('legacy', { formToken: await tokenFor('legacy') }), reader(40));
     const { formToken: next } = (await res.clone().json()) as { formToken: string };
     await stored(res);
-    expect((await stored(await postJson(api, comment('legacy', { formToken: next }), reader(41)))).status).toBe('approved');
-    expect((await stored(await postJson(api, comment('legacy', { formToken: next }), reader(42)))).codes).toEqual(['FORM_TOKEN_REPLAYED']);
+    expect((await stored(await postJson(api, comment('legacy', { formToken: next }), reader(41)))).status).toBe(
+      'approved',
+    );
+    expect((await stored(await postJson(api, comment('legacy', { formToken: next }), reader(42)))).codes).toEqual([
+      'FORM_TOKEN_REPLAYED',
+    ]);
   });
 
   it('the record of a used token expires with the token, and holds no token', async () => {

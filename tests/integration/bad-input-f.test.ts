@@ -61,13 +61,19 @@ describe('an import with a text node far larger than any comment', () => {
       `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>R${id}</wp:comment_author>` +
       `<wp:comment_date_gmt>2023-01-0${id} 10:00:00</wp:comment_date_gmt><wp:comment_approved>1</wp:comment_approved>` +
       `<wp:comment_parent>0</wp:comment_parent>${content}</wp:comment>\n`;
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n');
+    out.write(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n',
+    );
     out.write('<item><title>Post</title><link>https://blog.example/p/1</link><wp:post_id>1</wp:post_id>\n');
     out.write(comment(1, '<wp:comment_content>A normal comment.</wp:comment_content>'));
     out.write('<wp:comment><wp:comment_id>2</wp:comment_id><wp:comment_content><![CDATA[');
     await writeHuge(out, 'lorem ipsum ', 40);
-    out.write(']]></wp:comment_content><wp:comment_date_gmt>2023-01-02 10:00:00</wp:comment_date_gmt><wp:comment_approved>1</wp:comment_approved></wp:comment>\n');
-    out.write('<wp:comment><wp:comment_id>3</wp:comment_id><wp:comment_date_gmt>2023-01-03 10:00:00</wp:comment_date_gmt><wp:comment_approved>1</wp:comment_approved><wp:comment_content>');
+    out.write(
+      ']]></wp:comment_content><wp:comment_date_gmt>2023-01-02 10:00:00</wp:comment_date_gmt><wp:comment_approved>1</wp:comment_approved></wp:comment>\n',
+    );
+    out.write(
+      '<wp:comment><wp:comment_id>3</wp:comment_id><wp:comment_date_gmt>2023-01-03 10:00:00</wp:comment_date_gmt><wp:comment_approved>1</wp:comment_approved><wp:comment_content>',
+    );
     await writeHuge(out, 'dolor &amp; sit ', 40);
     out.write('</wp:comment_content></wp:comment>\n');
     out.write(comment(4, '<wp:comment_content>After the big ones.</wp:comment_content>'));
@@ -81,7 +87,9 @@ describe('an import with a text node far larger than any comment', () => {
     expect(report).toContain('comments in the file: 4');
     expect(report).toMatch(/imported: 2 /);
     expect(report).toContain('2 × a field longer than 1,000,000 characters (wp:comment_content) (e.g. 1/2, 1/3)');
-    const { rows } = await db.pool.query<{ body: string }>(`select body from comments where site_id = 'huge-wp' order by received_at`);
+    const { rows } = await db.pool.query<{ body: string }>(
+      `select body from comments where site_id = 'huge-wp' order by received_at`,
+    );
     expect(rows.map((r) => r.body)).toEqual(['A normal comment.', 'After the big ones.']);
     // Before, saxes gathered each node whole: 40 MB of text cost well over 100 MB of heap (300 MB cost
     // 1.3 GB). Now only one 1 MiB chunk and the first 1,000,000 characters of a field are held.
@@ -91,7 +99,9 @@ describe('an import with a text node far larger than any comment', () => {
   it('Disqus: a 40 MB message is skipped with a report line, memory stays flat', async () => {
     const file = join(dir, 'huge-disqus.xml');
     const out = createWriteStream(file);
-    out.write('<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n');
+    out.write(
+      '<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n',
+    );
     out.write('<thread dsq:id="t1"><id>page-1</id><link>https://blog.example/1</link><title>One</title></thread>\n');
     const post = (id: string, message: string) =>
       `<post dsq:id="${id}"><message>${message}</message><createdAt>2023-01-01T10:00:00Z</createdAt>` +
@@ -107,46 +117,70 @@ describe('an import with a text node far larger than any comment', () => {
     const report = lines.join('\n');
     expect(code).toBe(0);
     expect(report).toContain('1 × a field longer than 1,000,000 characters (message) (e.g. p2)');
-    expect((await db.pool.query(`select count(*)::int as n from comments where site_id = 'huge-dq'`)).rows[0].n).toBe(1);
+    expect((await db.pool.query(`select count(*)::int as n from comments where site_id = 'huge-dq'`)).rows[0].n).toBe(
+      1,
+    );
     expect(growthMb).toBeLessThan(40);
   }, 120_000);
 });
 
 describe('a JSON export with links that are not http(s)', () => {
   it('blanks javascript: and other non-web websites and page URLs, and says so in the report', async () => {
-    const page = (identifier: string, url: string | null) => JSON.stringify({ identifier, url, title: identifier, closed: false });
-    const comment = (n: number, pageId: string, authorUrl: string) => JSON.stringify({
-      id: importedCommentId('x', 'json', String(n)), page: pageId, parent: null, status: 'approved', authorName: `A${n}`, authorEmail: '',
-      authorUrl, body: `Comment ${n}`, ip: null, userAgent: '', referrer: '', idempotencyKey: null,
-      receivedAt: `2024-01-0${n}T00:00:00.000Z`, editedAt: null,
-    });
+    const page = (identifier: string, url: string | null) =>
+      JSON.stringify({ identifier, url, title: identifier, closed: false });
+    const comment = (n: number, pageId: string, authorUrl: string) =>
+      JSON.stringify({
+        id: importedCommentId('x', 'json', String(n)),
+        page: pageId,
+        parent: null,
+        status: 'approved',
+        authorName: `A${n}`,
+        authorEmail: '',
+        authorUrl,
+        body: `Comment ${n}`,
+        ip: null,
+        userAgent: '',
+        referrer: '',
+        idempotencyKey: null,
+        receivedAt: `2024-01-0${n}T00:00:00.000Z`,
+        editedAt: null,
+      });
     const file = join(dir, 'urls.json');
-    await writeFile(file, [
-      '{"format":"reply-desk-export","version":1,"exportedAt":"2024-02-01T00:00:00.000Z","site":{"id":"old","name":"Old"},',
-      '"pages":[',
-      `${page('p-js', 'javascript:alert(document.cookie)')},`,
-      `${page('p-data', ' data:text/html,<script>alert(1)</script>')},`,
-      `${page('p-ok', 'https://blog.example/ok')}`,
-      '],',
-      '"comments":[',
-      `${comment(1, 'p-js', 'javascript:alert(1)')},`,
-      `${comment(2, 'p-data', 'JaVaScRiPt:alert(1)')},`,
-      `${comment(3, 'p-ok', 'https://reader.example/')},`,
-      `${comment(4, 'p-ok', 'vbscript:msgbox(1)')},`,
-      `${comment(5, 'p-ok', 'https://user:pw@evil.example/')}`,
-      ']}',
-    ].join('\n'));
+    await writeFile(
+      file,
+      [
+        '{"format":"reply-desk-export","version":1,"exportedAt":"2024-02-01T00:00:00.000Z","site":{"id":"old","name":"Old"},',
+        '"pages":[',
+        `${page('p-js', 'javascript:alert(document.cookie)')},`,
+        `${page('p-data', ' data:text/html,<script>alert(1)</script>')},`,
+        `${page('p-ok', 'https://blog.example/ok')}`,
+        '],',
+        '"comments":[',
+        `${comment(1, 'p-js', 'javascript:alert(1)')},`,
+        `${comment(2, 'p-data', 'JaVaScRiPt:alert(1)')},`,
+        `${comment(3, 'p-ok', 'https://reader.example/')},`,
+        `${comment(4, 'p-ok', 'vbscript:msgbox(1)')},`,
+        `${comment(5, 'p-ok', 'https://user:pw@evil.example/')}`,
+        ']}',
+      ].join('\n'),
+    );
     const { code, lines } = await importFile(db.pool, ['json', file, '--site', 'json-urls']);
     const report = lines.join('\n');
     expect(code).toBe(0);
     expect(report).toMatch(/imported: 5 /);
     expect(report).toMatch(/note: 4 × website not an http\(s\) address: stored without one/);
     expect(report).toMatch(/note: 2 × page URL not an http\(s\) address: stored without one \(e\.g\. p-js, p-data\)/);
-    const comments = await db.pool.query<{ author_url: string }>(`select author_url from comments where site_id = 'json-urls' order by received_at`);
+    const comments = await db.pool.query<{ author_url: string }>(
+      `select author_url from comments where site_id = 'json-urls' order by received_at`,
+    );
     expect(comments.rows.map((r) => r.author_url)).toEqual(['', '', 'https://reader.example/', '', '']);
-    const pages = await db.pool.query<{ identifier: string; url: string | null }>(`select identifier, url from pages where site_id = 'json-urls' order by identifier`);
+    const pages = await db.pool.query<{ identifier: string; url: string | null }>(
+      `select identifier, url from pages where site_id = 'json-urls' order by identifier`,
+    );
     expect(pages.rows).toEqual([
-      { identifier: 'p-data', url: null }, { identifier: 'p-js', url: null }, { identifier: 'p-ok', url: 'https://blog.example/ok' },
+      { identifier: 'p-data', url: null },
+      { identifier: 'p-js', url: null },
+      { identifier: 'p-ok', url: 'https://blog.example/ok' },
     ]);
   });
 });

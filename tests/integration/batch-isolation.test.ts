@@ -27,9 +27,24 @@ afterAll(async () => {
 
 function poison(i: number, extra: Partial<Submission>): Submission {
   return {
-    id: mintCommentId(site, null), siteId: site, page: `page-${i % 5}`, pageUrl: null, pageTitle: null, parentId: null,
-    author: `Poisoned ${i}`, email: `poisoned-${i}@example.org`, url: '', body: `Poisoned comment ${i}.`, honeypot: '',
-    key: null, ip: '127.0.0.1', userAgent: 'test', referrer: '', receivedAt: new Date().toISOString(), source: 'json', ...extra,
+    id: mintCommentId(site, null),
+    siteId: site,
+    page: `page-${i % 5}`,
+    pageUrl: null,
+    pageTitle: null,
+    parentId: null,
+    author: `Poisoned ${i}`,
+    email: `poisoned-${i}@example.org`,
+    url: '',
+    body: `Poisoned comment ${i}.`,
+    honeypot: '',
+    key: null,
+    ip: '127.0.0.1',
+    userAgent: 'test',
+    referrer: '',
+    receivedAt: new Date().toISOString(),
+    source: 'json',
+    ...extra,
   };
 }
 
@@ -59,10 +74,14 @@ describe('one bad input fails only itself', () => {
     await p.api.queue.resume();
     const { stored, at } = await waitAllStored(p.db.pool, site, accepted, 15_000);
     const t = tally(accepted, stored);
-    const failed = await waitFor('the poisoned jobs to fail', async () => {
-      const f = await p.api.queue.getFailed();
-      return f.length >= 6 ? f : false;
-    }, 10_000);
+    const failed = await waitFor(
+      'the poisoned jobs to fail',
+      async () => {
+        const f = await p.api.queue.getFailed();
+        return f.length >= 6 ? f : false;
+      },
+      10_000,
+    );
     const counts = await p.api.queue.getJobCounts('failed', 'delayed', 'wait', 'active');
     const completed = await p.api.queue.getCompleted(0, 100);
     console.log(
@@ -80,9 +99,14 @@ describe('one bad input fails only itself', () => {
     for (const j of failed) expect(j.failedReason).toMatch(/SQLSTATE 22021/);
     expect(counts.delayed).toBe(0);
     // No good job was retried: each completed on the attempt it was first given.
-    expect(completed.filter((j) => accepted.includes(j.id ?? '')).map((j) => j.attemptsMade)).toEqual(accepted.map(() => 1));
+    expect(completed.filter((j) => accepted.includes(j.id ?? '')).map((j) => j.attemptsMade)).toEqual(
+      accepted.map(() => 1),
+    );
     // Nothing of the poisoned reached the tables.
-    const { rows } = await p.db.pool.query<{ n: number }>('select count(*)::int as n from comments where id = any($1::uuid[])', [poisoned]);
+    const { rows } = await p.db.pool.query<{ n: number }>(
+      'select count(*)::int as n from comments where id = any($1::uuid[])',
+      [poisoned],
+    );
     expect(rows[0]?.n).toBe(0);
   }, 60_000);
 

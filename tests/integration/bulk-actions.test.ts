@@ -6,7 +6,15 @@ import { createLogger } from '../../src/logger.js';
 import type { BulkActionData, BulkJobData, BulkJobName, BulkProgress, BulkResult } from '../../src/queue/bulk-queue.js';
 import { countBulkFilter } from '../../src/store/bulk-batches.js';
 import { findLastUndoableBatch } from '../../src/store/moderation-actions.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, startApi, startWorker, waitFor, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  startApi,
+  startWorker,
+  waitFor,
+  type TestApi,
+} from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { insertHeldComments } from '../support/held-comments.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
@@ -39,19 +47,30 @@ async function statusOf(id: string): Promise<string> {
 }
 
 /** Polls a job's JSON until it finishes; returns the last view and every progress seen. */
-async function waitForJob(c: DashboardClient, jobId: string): Promise<{ view: BulkView; seen: { done: number; total: number }[] }> {
+async function waitForJob(
+  c: DashboardClient,
+  jobId: string,
+): Promise<{ view: BulkView; seen: { done: number; total: number }[] }> {
   const seen: { done: number; total: number }[] = [];
-  const view = await waitFor(`bulk job ${jobId}`, async () => {
-    const res = await c.get(`/admin/bulk/${jobId}`, { accept: 'application/json' });
-    expect(res.status).toBe(200);
-    const v = (await res.json()) as BulkView;
-    seen.push({ done: v.done, total: v.total });
-    return v.state === 'completed' || v.state === 'failed' ? v : undefined;
-  }, 60_000, 10);
+  const view = await waitFor(
+    `bulk job ${jobId}`,
+    async () => {
+      const res = await c.get(`/admin/bulk/${jobId}`, { accept: 'application/json' });
+      expect(res.status).toBe(200);
+      const v = (await res.json()) as BulkView;
+      seen.push({ done: v.done, total: v.total });
+      return v.state === 'completed' || v.state === 'failed' ? v : undefined;
+    },
+    60_000,
+    10,
+  );
   return { view, seen };
 }
 
-async function startBulk(c: DashboardClient, fields: Record<string, string | string[]>): Promise<{ jobId: string; batchId: string; total: number }> {
+async function startBulk(
+  c: DashboardClient,
+  fields: Record<string, string | string[]>,
+): Promise<{ jobId: string; batchId: string; total: number }> {
   const res = await c.post('/admin/bulk', fields, { json: true });
   const text = await res.text();
   expect(res.status, text).toBe(202);
@@ -84,14 +103,34 @@ describe('bulk actions on a selection', () => {
     const ids = await insertPending('news', 'selection', 4);
     const c = new DashboardClient(api.url);
     await c.signIn('mod@example.org');
-    const { jobId, batchId, total } = await startBulk(c, { action: 'reject', scope: 'selection', ids: ids.slice(0, 3) });
+    const { jobId, batchId, total } = await startBulk(c, {
+      action: 'reject',
+      scope: 'selection',
+      ids: ids.slice(0, 3),
+    });
     expect(total).toBe(3);
     const { view } = await waitForJob(c, jobId);
-    expect(view).toMatchObject({ state: 'completed', kind: 'bulk', done: 3, total: 3, changed: 3, batchId, action: 'reject', scope: 'selection', undone: false });
+    expect(view).toMatchObject({
+      state: 'completed',
+      kind: 'bulk',
+      done: 3,
+      total: 3,
+      changed: 3,
+      batchId,
+      action: 'reject',
+      scope: 'selection',
+      undone: false,
+    });
     expect(await statusCounts(ids.slice(0, 3))).toEqual({ rejected: 3 });
     expect(await statusOf(ids[3]!)).toBe('pending');
-    const { rows } = await db.pool.query('select action, count(*)::int as n from moderation_events where batch_id = $1 group by action order by action', [batchId]);
-    expect(rows).toEqual([{ action: 'bulk', n: 1 }, { action: 'reject', n: 3 }]);
+    const { rows } = await db.pool.query(
+      'select action, count(*)::int as n from moderation_events where batch_id = $1 group by action order by action',
+      [batchId],
+    );
+    expect(rows).toEqual([
+      { action: 'bulk', n: 1 },
+      { action: 'reject', n: 3 },
+    ]);
   });
 
   it("refuses (403) a selection that includes another site's comment, and changes nothing", async () => {
@@ -99,7 +138,11 @@ describe('bulk actions on a selection', () => {
     const theirs = await insertPending('blog', 'mixed', 1);
     const c = new DashboardClient(api.url);
     await c.signIn('mod@example.org');
-    const res = await c.post('/admin/bulk', { action: 'approve', scope: 'selection', ids: [...mine, ...theirs] }, { json: true });
+    const res = await c.post(
+      '/admin/bulk',
+      { action: 'approve', scope: 'selection', ids: [...mine, ...theirs] },
+      { json: true },
+    );
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     expect(await statusCounts([...mine, ...theirs])).toEqual({ pending: 3 });
@@ -110,7 +153,11 @@ describe('bulk actions on a selection', () => {
     const ids = await insertPending('news', 'csrf', 1);
     const c = new DashboardClient(api.url);
     await c.signIn('mod@example.org');
-    const res = await c.post('/admin/bulk', { action: 'approve', scope: 'selection', ids }, { json: true, csrf: false });
+    const res = await c.post(
+      '/admin/bulk',
+      { action: 'approve', scope: 'selection', ids },
+      { json: true, csrf: false },
+    );
     expect(res.status).toBe(403);
     expect(await statusOf(ids[0]!)).toBe('pending');
   });
@@ -123,11 +170,26 @@ describe('bulk actions on a whole view', () => {
     await c.signIn('mod@example.org');
 
     const t0 = performance.now();
-    const started = await startBulk(c, { action: 'approve', scope: 'filter', filter_tab: 'pending', filter_site: 'news', filter_page: 'flood', filter_reason: '', filter_q: '' });
+    const started = await startBulk(c, {
+      action: 'approve',
+      scope: 'filter',
+      filter_tab: 'pending',
+      filter_site: 'news',
+      filter_page: 'flood',
+      filter_reason: '',
+      filter_q: '',
+    });
     expect(started.total).toBe(2000);
     const { view, seen } = await waitForJob(c, started.jobId);
     const bulkMs = performance.now() - t0;
-    expect(view).toMatchObject({ state: 'completed', done: 2000, total: 2000, changed: 2000, scope: 'filter', undone: false });
+    expect(view).toMatchObject({
+      state: 'completed',
+      done: 2000,
+      total: 2000,
+      changed: 2000,
+      scope: 'filter',
+      undone: false,
+    });
     expect(await statusCounts(ids)).toEqual({ approved: 2000 });
     // Progress only ever grows, always against the same total.
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
@@ -140,8 +202,13 @@ describe('bulk actions on a whole view', () => {
       `select action, count(*)::int as n, count(distinct comment_id)::int as comments from moderation_events where batch_id = $1 group by action order by action`,
       [started.batchId],
     );
-    expect(events).toEqual([{ action: 'approve', n: 2000, comments: 2000 }, { action: 'bulk', n: 1, comments: 0 }]);
-    expect(await findLastUndoableBatch(db.pool, { id: modId, label: 'mod@example.org', siteIds: ['news'] })).toBe(started.batchId);
+    expect(events).toEqual([
+      { action: 'approve', n: 2000, comments: 2000 },
+      { action: 'bulk', n: 1, comments: 0 },
+    ]);
+    expect(await findLastUndoableBatch(db.pool, { id: modId, label: 'mod@example.org', siteIds: ['news'] })).toBe(
+      started.batchId,
+    );
 
     const t1 = performance.now();
     const undo = await c.post(`/admin/bulk/${started.batchId}/undo`, {}, { json: true });
@@ -153,27 +220,41 @@ describe('bulk actions on a whole view', () => {
     expect(undone.view).toMatchObject({ kind: 'undo', state: 'completed', done: 2000, total: 2000, changed: 2000 });
     expect(await statusCounts(ids)).toEqual({ pending: 2000 });
 
-    const after = (await (await c.get(`/admin/bulk/${started.jobId}`, { accept: 'application/json' })).json()) as BulkView;
+    const after = (await (
+      await c.get(`/admin/bulk/${started.jobId}`, { accept: 'application/json' })
+    ).json()) as BulkView;
     expect(after.undone).toBe(true);
     // Undo twice: the second click finds the same undo job; nothing is restored twice.
     const again = await c.post(`/admin/bulk/${started.batchId}/undo`, {}, { json: true });
     expect(((await again.json()) as { jobId: string }).jobId).toBe(undoJob.jobId);
-    console.log(`bulk approve 2,000 (chunks of 200, HTTP to done): ${seconds(bulkMs)}; undo: ${seconds(undoMs)}; progress polls seen: ${seen.length}`);
+    console.log(
+      `bulk approve 2,000 (chunks of 200, HTTP to done): ${seconds(bulkMs)}; undo: ${seconds(undoMs)}; progress polls seen: ${seen.length}`,
+    );
   });
 
   it('undo leaves alone a comment someone else changed after the bulk action', async () => {
     const ids = await insertPending('news', 'contested', 5);
     const mod = new DashboardClient(api.url);
     await mod.signIn('mod@example.org');
-    const started = await startBulk(mod, { action: 'reject', scope: 'filter', filter_tab: 'pending', filter_site: 'news', filter_page: 'contested' });
+    const started = await startBulk(mod, {
+      action: 'reject',
+      scope: 'filter',
+      filter_tab: 'pending',
+      filter_site: 'news',
+      filter_page: 'contested',
+    });
     await waitForJob(mod, started.jobId);
     expect(await statusCounts(ids)).toEqual({ rejected: 5 });
 
     const admin = new DashboardClient(api.url);
     await admin.signIn('admin@example.org');
-    expect((await admin.post(`/admin/comments/${ids[2]}/status`, { action: 'approve' }, { json: true })).status).toBe(200);
+    expect((await admin.post(`/admin/comments/${ids[2]}/status`, { action: 'approve' }, { json: true })).status).toBe(
+      200,
+    );
 
-    const undo = (await (await mod.post(`/admin/bulk/${started.batchId}/undo`, {}, { json: true })).json()) as { jobId: string };
+    const undo = (await (await mod.post(`/admin/bulk/${started.batchId}/undo`, {}, { json: true })).json()) as {
+      jobId: string;
+    };
     const { view } = await waitForJob(mod, undo.jobId);
     expect(view).toMatchObject({ state: 'completed', total: 5, changed: 4 });
     expect(await statusOf(ids[2]!)).toBe('approved');
@@ -186,13 +267,23 @@ describe('bulk actions on a whole view', () => {
     const c = new DashboardClient(api.url);
     await c.signIn('mod@example.org');
     // "All sites" for this moderator means news only.
-    const started = await startBulk(c, { action: 'spam', scope: 'filter', filter_tab: 'pending', filter_site: '', filter_page: 'shared' });
+    const started = await startBulk(c, {
+      action: 'spam',
+      scope: 'filter',
+      filter_tab: 'pending',
+      filter_site: '',
+      filter_page: 'shared',
+    });
     expect(started.total).toBe(5);
     await waitForJob(c, started.jobId);
     expect(await statusCounts(news)).toEqual({ spam: 5 });
     expect(await statusCounts(blog)).toEqual({ pending: 5 });
 
-    const foreign = await c.post('/admin/bulk', { action: 'approve', scope: 'filter', filter_tab: 'pending', filter_site: 'blog', filter_page: 'shared' }, { json: true });
+    const foreign = await c.post(
+      '/admin/bulk',
+      { action: 'approve', scope: 'filter', filter_tab: 'pending', filter_site: 'blog', filter_page: 'shared' },
+      { json: true },
+    );
     expect(foreign.status).toBe(403);
     expect(await statusCounts(blog)).toEqual({ pending: 5 });
   });
@@ -202,17 +293,28 @@ describe('bulk actions on a whole view', () => {
     const c = new DashboardClient(api.url);
     await c.signIn('mod@example.org');
     // "Held comment 1" matches 1 and 10–19 (11 comments), and nothing else on the page.
-    const started = await startBulk(c, { action: 'approve', scope: 'filter', filter_tab: 'pending', filter_page: 'searched', filter_q: 'Held comment 1' });
+    const started = await startBulk(c, {
+      action: 'approve',
+      scope: 'filter',
+      filter_tab: 'pending',
+      filter_page: 'searched',
+      filter_q: 'Held comment 1',
+    });
     expect(started.total).toBe(11);
     await waitForJob(c, started.jobId);
     expect(await statusCounts(ids)).toEqual({ approved: 11, pending: 19 });
   });
 
-  it("lets only its moderator or an admin see or undo a bulk action", async () => {
+  it('lets only its moderator or an admin see or undo a bulk action', async () => {
     await insertPending('news', 'owned', 3);
     const mod = new DashboardClient(api.url);
     await mod.signIn('mod@example.org');
-    const started = await startBulk(mod, { action: 'approve', scope: 'filter', filter_tab: 'pending', filter_page: 'owned' });
+    const started = await startBulk(mod, {
+      action: 'approve',
+      scope: 'filter',
+      filter_tab: 'pending',
+      filter_page: 'owned',
+    });
     await waitForJob(mod, started.jobId);
 
     const other = new DashboardClient(api.url);
@@ -222,7 +324,9 @@ describe('bulk actions on a whole view', () => {
 
     const admin = new DashboardClient(api.url);
     await admin.signIn('admin@example.org');
-    const seen = (await (await admin.get(`/admin/bulk/${started.jobId}`, { accept: 'application/json' })).json()) as BulkView;
+    const seen = (await (
+      await admin.get(`/admin/bulk/${started.jobId}`, { accept: 'application/json' })
+    ).json()) as BulkView;
     expect(seen.changed).toBe(3);
   });
 
@@ -231,12 +335,19 @@ describe('bulk actions on a whole view', () => {
     const c = new DashboardClient(api.url);
     await c.signIn('mod@example.org');
     const t0 = performance.now();
-    const started = await startBulk(c, { action: 'approve', scope: 'filter', filter_tab: 'pending', filter_page: 'big' });
+    const started = await startBulk(c, {
+      action: 'approve',
+      scope: 'filter',
+      filter_tab: 'pending',
+      filter_page: 'big',
+    });
     await waitForJob(c, started.jobId);
     const bulkMs = performance.now() - t0;
     expect(await statusCounts(ids)).toEqual({ approved: 10_000 });
     const t1 = performance.now();
-    const undo = (await (await c.post(`/admin/bulk/${started.batchId}/undo`, {}, { json: true })).json()) as { jobId: string };
+    const undo = (await (await c.post(`/admin/bulk/${started.batchId}/undo`, {}, { json: true })).json()) as {
+      jobId: string;
+    };
     await waitForJob(c, undo.jobId);
     const undoMs = performance.now() - t1;
     expect(await statusCounts(ids)).toEqual({ pending: 10_000 });
@@ -260,7 +371,15 @@ describe('the progress page without JavaScript', () => {
     await api.bulkQueue.pause();
     let location: string;
     try {
-      const res = await c.post('/admin/bulk', { action: 'approve', scope: 'filter', filter_tab: 'pending', filter_site: 'news', filter_page: 'nojs', filter_reason: '', filter_q: '' });
+      const res = await c.post('/admin/bulk', {
+        action: 'approve',
+        scope: 'filter',
+        filter_tab: 'pending',
+        filter_site: 'news',
+        filter_page: 'nojs',
+        filter_reason: '',
+        filter_q: '',
+      });
       expect(res.status).toBe(303);
       location = res.headers.get('location') ?? '';
       expect(location).toMatch(/^\/admin\/bulk\/[0-9a-f-]{36}$/);
@@ -299,7 +418,10 @@ describe('the bulk processor, called directly', () => {
     const progress: BulkProgress[] = [];
     let saves = 0;
     const job = {
-      name: 'bulk', data, opts: { attempts: 8 }, attemptsMade: 0,
+      name: 'bulk',
+      data,
+      opts: { attempts: 8 },
+      attemptsMade: 0,
       async updateProgress(p: BulkProgress) {
         progress.push(p);
       },
@@ -315,10 +437,32 @@ describe('the bulk processor, called directly', () => {
   it('reports progress after every chunk, and a retry after a crash continues without redoing or miscounting', async () => {
     const ids = await insertPending('news', 'retried', 1000);
     const processBulk = createBulkProcessor({ db: db.pool, logger: createLogger('silent', 'test'), chunkSize: 100 });
-    const { total, until } = await countBulkFilter(db.pool, { tab: 'pending', siteIds: ['news'], site: null, page: 'retried', reason: null, q: null, order: 'oldest' });
+    const { total, until } = await countBulkFilter(db.pool, {
+      tab: 'pending',
+      siteIds: ['news'],
+      site: null,
+      page: 'retried',
+      reason: null,
+      q: null,
+      order: 'oldest',
+    });
     const data: BulkActionData = {
-      batchId: randomUUID(), action: 'approve', actor: { id: modId, label: 'mod@example.org', siteIds: ['news'] },
-      target: { filter: { tab: 'pending', siteIds: ['news'], site: null, page: 'retried', reason: null, q: null, order: 'oldest' }, until }, total,
+      batchId: randomUUID(),
+      action: 'approve',
+      actor: { id: modId, label: 'mod@example.org', siteIds: ['news'] },
+      target: {
+        filter: {
+          tab: 'pending',
+          siteIds: ['news'],
+          site: null,
+          page: 'retried',
+          reason: null,
+          q: null,
+          order: 'oldest',
+        },
+        until,
+      },
+      total,
     };
     // First attempt: the third chunk commits, then saving its resume point fails.
     const first = fakeJob(data, 3);

@@ -42,7 +42,12 @@ afterAll(async () => {
 describe('a closed page says so', () => {
   it.each([
     ['closed by hand', 'news', 'shut', { closed: true, closedReason: 'by-hand' }],
-    ['closed 30 days after its first comment', 'news', 'old', { closed: true, closedReason: 'after-days', closeAfterDays: 30 }],
+    [
+      'closed 30 days after its first comment',
+      'news',
+      'old',
+      { closed: true, closedReason: 'after-days', closeAfterDays: 30 },
+    ],
     ['within its 30 days', 'news', 'recent', { closed: false }],
     ['nobody has commented yet', 'news', 'fresh', { closed: false }],
     ['on a site that never closes', 'forever', 'old', { closed: false }],
@@ -50,8 +55,14 @@ describe('a closed page says so', () => {
     const thread = await json(`/api/comments?site=${site}&page=${page}`);
     const settings = await json(`/api/sites/${site}/public?page=${page}`);
     for (const answer of [thread, settings]) {
-      expect({ closed: answer.closed, closedReason: answer.closedReason, closeAfterDays: answer.closeAfterDays }).toEqual({
-        closedReason: undefined, closeAfterDays: undefined, ...expected,
+      expect({
+        closed: answer.closed,
+        closedReason: answer.closedReason,
+        closeAfterDays: answer.closeAfterDays,
+      }).toEqual({
+        closedReason: undefined,
+        closeAfterDays: undefined,
+        ...expected,
       });
     }
     // Later pages of the thread say it too (a reader who paged far still sees no form).

@@ -25,8 +25,17 @@ afterAll(async () => {
   await deleteQueueKeys(prefix);
 });
 
-const paths = ['/api/counts?site=news&page=a', '/api/sites/news/public', '/api/sites/news/public?page=a', '/api/comments?site=news&page=a'];
-const origins: [string, string | undefined][] = [['no Origin', undefined], ["the site's origin", 'https://news.example'], ['a foreign origin', 'https://evil.example']];
+const paths = [
+  '/api/counts?site=news&page=a',
+  '/api/sites/news/public',
+  '/api/sites/news/public?page=a',
+  '/api/comments?site=news&page=a',
+];
+const origins: [string, string | undefined][] = [
+  ['no Origin', undefined],
+  ["the site's origin", 'https://news.example'],
+  ['a foreign origin', 'https://evil.example'],
+];
 
 describe('Vary: Origin on every public API answer', () => {
   for (const path of paths) {

@@ -13,7 +13,11 @@ let n = 0;
 
 async function held(site: string, extra: Record<string, unknown> = {}): Promise<string> {
   n += 1;
-  const res = await postJson(api, { site, page: 'p', author: `Author ${n}`, email: `a${n}@example.org`, body: `Held comment ${n}`, ...extra }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    { site, page: 'p', author: `Author ${n}`, email: `a${n}@example.org`, body: `Held comment ${n}`, ...extra },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   return id;
@@ -66,8 +70,14 @@ describe('signing in', () => {
     await addModerator(db.pool, 'target@example.org', 'moderator', ['news']);
     const c = new DashboardClient(api.url);
     await c.page('/admin/sign-in');
-    for (let i = 0; i < 5; i++) expect((await c.post('/admin/sign-in', { email: 'target@example.org', password: `guess ${i}` })).status).toBe(401);
-    const locked = await c.post('/admin/sign-in', { email: 'target@example.org', password: 'correct horse battery staple' });
+    for (let i = 0; i < 5; i++)
+      expect((await c.post('/admin/sign-in', { email: 'target@example.org', password: `guess ${i}` })).status).toBe(
+        401,
+      );
+    const locked = await c.post('/admin/sign-in', {
+      email: 'target@example.org',
+      password: 'correct horse battery staple',
+    });
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
@@ -97,10 +107,17 @@ describe('the queue and its actions', () => {
     const res = await c.post(`/admin/comments/${id}/status`, { action: 'approve' }, { json: true });
     expect(res.status).toBe(200);
     expect(await statusOf(id)).toBe('approved');
-    const thread = (await (await fetch(`${api.url}/api/comments?site=news&page=p`)).json()) as { comments: { id: string }[] };
+    const thread = (await (await fetch(`${api.url}/api/comments?site=news&page=p`)).json()) as {
+      comments: { id: string }[];
+    };
     expect(thread.comments.map((x) => x.id)).toContain(id);
-    const { rows } = await db.pool.query(`select actor, action, from_status, to_status from moderation_events where comment_id = $1`, [id]);
-    expect(rows).toEqual([{ actor: 'mod@example.org', action: 'approve', from_status: 'pending', to_status: 'approved' }]);
+    const { rows } = await db.pool.query(
+      `select actor, action, from_status, to_status from moderation_events where comment_id = $1`,
+      [id],
+    );
+    expect(rows).toEqual([
+      { actor: 'mod@example.org', action: 'approve', from_status: 'pending', to_status: 'approved' },
+    ]);
   });
 
   it("refuses a moderator acting on another site's comment (403) and leaves it alone", async () => {
@@ -116,7 +133,11 @@ describe('the queue and its actions', () => {
     expect(edit.status).toBe(404);
   });
 
-  it.each([['reject', 'rejected'], ['spam', 'spam'], ['delete', 'deleted']])('%s sets %s, and undo (u) restores pending', async (action, status) => {
+  it.each([
+    ['reject', 'rejected'],
+    ['spam', 'spam'],
+    ['delete', 'deleted'],
+  ])('%s sets %s, and undo (u) restores pending', async (action, status) => {
     const c = new DashboardClient(api.url);
     await c.signIn('admin@example.org');
     const id = await held('news');
@@ -162,7 +183,11 @@ describe('bans and trusted authors', () => {
     const a = await held('news', { email: 'one@spam.example' });
     const b = await held('news', { email: 'two@mail.spam.example' });
     await Promise.all([waitForStored(db.pool, a), waitForStored(db.pool, b)]);
-    const res = await c.post('/admin/bans', { site: 'news', kind: 'domain', value: 'spam.example', rejectPending: '1' }, { json: true });
+    const res = await c.post(
+      '/admin/bans',
+      { site: 'news', kind: 'domain', value: 'spam.example', rejectPending: '1' },
+      { json: true },
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ banned: 'domain:spam.example', rejected: 2 });
     expect([await statusOf(a), await statusOf(b)]).toEqual(['rejected', 'rejected']);
@@ -174,13 +199,17 @@ describe('bans and trusted authors', () => {
     expect([await statusOf(a), await statusOf(b)]).toEqual(['pending', 'pending']);
   });
 
-  it('an IP range ban matches the reader\'s address', async () => {
+  it("an IP range ban matches the reader's address", async () => {
     const c = new DashboardClient(api.url);
     await c.signIn('mod@example.org');
-    expect((await c.post('/admin/bans', { site: 'news', kind: 'ip', value: '127.0.0.0/8' }, { json: true })).status).toBe(200);
+    expect(
+      (await c.post('/admin/bans', { site: 'news', kind: 'ip', value: '127.0.0.0/8' }, { json: true })).status,
+    ).toBe(200);
     const id = await held('news');
     expect((await waitForStored(db.pool, id)).status).toBe('spam');
-    expect((await c.post('/admin/bans/delete', { site: 'news', kind: 'ip', value: '127.0.0.0/8' }, { json: true })).status).toBe(200);
+    expect(
+      (await c.post('/admin/bans/delete', { site: 'news', kind: 'ip', value: '127.0.0.0/8' }, { json: true })).status,
+    ).toBe(200);
     const after = await held('news');
     expect((await waitForStored(db.pool, after)).status).toBe('pending');
   });
@@ -195,8 +224,13 @@ describe('bans and trusted authors', () => {
   it("a trusted author's next comments skip the hold rules (but not spam)", async () => {
     const c = new DashboardClient(api.url);
     await c.signIn('mod@example.org');
-    expect((await c.post('/admin/trusted', { site: 'news', email: 'Friend@Example.org' }, { json: true })).status).toBe(200);
-    const ok = await held('news', { email: 'friend@example.org', body: 'two links https://a.example https://b.example' });
+    expect((await c.post('/admin/trusted', { site: 'news', email: 'Friend@Example.org' }, { json: true })).status).toBe(
+      200,
+    );
+    const ok = await held('news', {
+      email: 'friend@example.org',
+      body: 'two links https://a.example https://b.example',
+    });
     expect((await waitForStored(db.pool, ok)).status).toBe('approved');
     const bot = await held('news', { email: 'friend@example.org', body: 'honeypot', honeypot: 'x' });
     expect((await waitForStored(db.pool, bot)).status).toBe('spam');

@@ -49,7 +49,11 @@ async function postSignIn(
 async function signInForm(ip = '203.0.113.10'): Promise<{ cookie: string; token: string }> {
   const res = await fetch(`${api.url}/admin/sign-in`, { headers: { 'x-forwarded-for': ip } });
   const html = await res.text();
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('rd_signin_csrf='))?.split(';')[0] ?? '';
+  const cookie =
+    res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('rd_signin_csrf='))
+      ?.split(';')[0] ?? '';
   const token = /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? '';
   return { cookie, token };
 }
@@ -69,23 +73,39 @@ describe('sessions are stored only at sign-in', () => {
     expect(await sessionKeys()).toEqual(before);
   });
 
-  it('a sign-in without the form token (or with another visitor\'s) is refused; with it, it works and stores one session', async () => {
+  it("a sign-in without the form token (or with another visitor's) is refused; with it, it works and stores one session", async () => {
     const form = await signInForm();
     expect(form.cookie).not.toBe('');
     expect(form.token).not.toBe('');
     const before = (await sessionKeys()).length;
 
-    const noToken = await postSignIn({ cookie: form.cookie, token: '' }, { email: 'mod@example.org', password: TEST_PASSWORD });
+    const noToken = await postSignIn(
+      { cookie: form.cookie, token: '' },
+      { email: 'mod@example.org', password: TEST_PASSWORD },
+    );
     expect(noToken.status).toBe(403);
     expect(noToken.headers.getSetCookie().some((c) => c.startsWith('rd_session='))).toBe(false);
-    const noCookie = await postSignIn({ cookie: '', token: form.token }, { email: 'mod@example.org', password: TEST_PASSWORD });
+    const noCookie = await postSignIn(
+      { cookie: '', token: form.token },
+      { email: 'mod@example.org', password: TEST_PASSWORD },
+    );
     expect(noCookie.status).toBe(403);
     const other = await signInForm();
-    const mixed = await postSignIn({ cookie: other.cookie, token: form.token }, { email: 'mod@example.org', password: TEST_PASSWORD });
+    const mixed = await postSignIn(
+      { cookie: other.cookie, token: form.token },
+      { email: 'mod@example.org', password: TEST_PASSWORD },
+    );
     expect(mixed.status).toBe(403);
     // A cookie whose token was changed without the secret.
     const forged = `rd_signin_csrf=${'A'.repeat(43)}.${form.cookie.split('.')[1]}`;
-    expect((await postSignIn({ cookie: forged, token: 'A'.repeat(43) }, { email: 'mod@example.org', password: TEST_PASSWORD })).status).toBe(403);
+    expect(
+      (
+        await postSignIn(
+          { cookie: forged, token: 'A'.repeat(43) },
+          { email: 'mod@example.org', password: TEST_PASSWORD },
+        )
+      ).status,
+    ).toBe(403);
     expect((await sessionKeys()).length).toBe(before);
 
     const ok = await postSignIn(form, { email: 'mod@example.org', password: TEST_PASSWORD });
@@ -101,7 +121,9 @@ describe('the sign-in throttle', () => {
     await addModerator(db.pool, 'raced@example.org', 'moderator', ['news']);
     const form = await signInForm('198.51.100.7');
     const answers = await Promise.all(
-      Array.from({ length: 150 }, (_, i) => postSignIn(form, { email: 'raced@example.org', password: `guess number ${i}` }, '198.51.100.7')),
+      Array.from({ length: 150 }, (_, i) =>
+        postSignIn(form, { email: 'raced@example.org', password: `guess number ${i}` }, '198.51.100.7'),
+      ),
     );
     const statuses = answers.map((r) => r.status);
     // 401 is a guess whose password was checked; 429 one refused before any check.
@@ -110,7 +132,9 @@ describe('the sign-in throttle', () => {
     expect(checked).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s === 429).length).toBe(150 - checked);
     // Even the right password waits, from the guessing address…
-    expect((await postSignIn(form, { email: 'raced@example.org', password: TEST_PASSWORD }, '198.51.100.7')).status).toBe(429);
+    expect(
+      (await postSignIn(form, { email: 'raced@example.org', password: TEST_PASSWORD }, '198.51.100.7')).status,
+    ).toBe(429);
 
     // …but the account is not locked for its owner at home.
     const owner = await signInForm('192.0.2.44');
@@ -122,21 +146,33 @@ describe('the sign-in throttle', () => {
     await addModerator(db.pool, 'six@example.org', 'moderator', ['news']);
     const form = await signInForm('2001:db8:aa:1::1');
     for (let i = 1; i <= 5; i++) {
-      const res = await postSignIn(form, { email: 'six@example.org', password: `wrong ${i}` }, `2001:db8:aa:1::${i.toString(16)}`);
+      const res = await postSignIn(
+        form,
+        { email: 'six@example.org', password: `wrong ${i}` },
+        `2001:db8:aa:1::${i.toString(16)}`,
+      );
       expect(res.status).toBe(401);
     }
     // A sixth address of the same /64 (written longhand, too) is already limited.
-    expect((await postSignIn(form, { email: 'six@example.org', password: 'wrong 6' }, '2001:db8:aa:1:ffff:1:2:3')).status).toBe(429);
-    expect((await postSignIn(form, { email: 'six@example.org', password: 'wrong 7' }, '2001:0db8:00aa:0001::99')).status).toBe(429);
+    expect(
+      (await postSignIn(form, { email: 'six@example.org', password: 'wrong 6' }, '2001:db8:aa:1:ffff:1:2:3')).status,
+    ).toBe(429);
+    expect(
+      (await postSignIn(form, { email: 'six@example.org', password: 'wrong 7' }, '2001:0db8:00aa:0001::99')).status,
+    ).toBe(429);
     // The neighbouring /64 is someone else.
-    expect((await postSignIn(form, { email: 'six@example.org', password: 'wrong 8' }, '2001:db8:aa:2::1')).status).toBe(401);
+    expect((await postSignIn(form, { email: 'six@example.org', password: 'wrong 8' }, '2001:db8:aa:2::1')).status).toBe(
+      401,
+    );
   });
 
   it('one network guessing many accounts is stopped after 20 tries over all of them', async () => {
     const form = await signInForm('198.51.100.99');
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
-      statuses.push((await postSignIn(form, { email: `nobody${i}@example.org`, password: 'whatever' }, '198.51.100.99')).status);
+      statuses.push(
+        (await postSignIn(form, { email: `nobody${i}@example.org`, password: 'whatever' }, '198.51.100.99')).status,
+      );
     }
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
@@ -144,7 +180,7 @@ describe('the sign-in throttle', () => {
 });
 
 describe('sessions end', () => {
-  it('when the moderator\'s password is reset from the command line, every session of theirs is signed out', async () => {
+  it("when the moderator's password is reset from the command line, every session of theirs is signed out", async () => {
     await addModerator(db.pool, 'reset@example.org', 'moderator', ['news']);
     const laptop = new DashboardClient(api.url);
     const phone = new DashboardClient(api.url);
@@ -152,7 +188,12 @@ describe('sessions end', () => {
     await phone.signIn('reset@example.org');
     expect((await laptop.get('/admin')).status).toBe(200);
 
-    await runModeratorCommand(db.pool, ['add', 'reset@example.org', '--site', 'news'], () => {}, async () => 'a brand new password');
+    await runModeratorCommand(
+      db.pool,
+      ['add', 'reset@example.org', '--site', 'news'],
+      () => {},
+      async () => 'a brand new password',
+    );
 
     for (const c of [laptop, phone]) {
       const res = await c.get('/admin');

@@ -15,7 +15,11 @@ const ids: Record<string, number> = {};
 
 async function held(site: string): Promise<string> {
   n += 1;
-  const res = await postJson(api, { site, page: 'p', author: `Author ${n}`, email: `scope${n}@example.org`, body: `Secret held text ${n}` }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    { site, page: 'p', author: `Author ${n}`, email: `scope${n}@example.org`, body: `Secret held text ${n}` },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   expect((await waitForStored(db.pool, id)).status).toBe('pending');
@@ -122,12 +126,22 @@ describe('POST /admin/undo', () => {
 describe('mail links of a moderator who may no longer moderate', () => {
   async function link(moderatorId: number, commentId: string, nonce: string): Promise<string> {
     const key = await loadMailKey(db.pool);
-    return signMailToken(key, { kind: 'moderate', commentId, action: 'approve', moderatorId, expiresAt: Math.floor(Date.now() / 1000) + 3600, nonce });
+    return signMailToken(key, {
+      kind: 'moderate',
+      commentId,
+      action: 'approve',
+      moderatorId,
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      nonce,
+    });
   }
   const open = (token: string) => fetch(`${api.url}/mail/moderate?token=${encodeURIComponent(token)}`);
-  const act = (token: string) => fetch(`${api.url}/mail/moderate`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString(),
-  });
+  const act = (token: string) =>
+    fetch(`${api.url}/mail/moderate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
 
   it('works for a moderator of the site (the control)', async () => {
     const id = await held('news');
@@ -138,9 +152,24 @@ describe('mail links of a moderator who may no longer moderate', () => {
   });
 
   it.each([
-    ['disabled', async (m: number) => { await db.pool.query('update moderators set disabled = true where id = $1', [m]); }],
-    ['taken off the site', async (m: number) => { await db.pool.query('delete from moderator_sites where moderator_id = $1', [m]); }],
-    ['removed', async (m: number) => { await db.pool.query('delete from moderators where id = $1', [m]); }],
+    [
+      'disabled',
+      async (m: number) => {
+        await db.pool.query('update moderators set disabled = true where id = $1', [m]);
+      },
+    ],
+    [
+      'taken off the site',
+      async (m: number) => {
+        await db.pool.query('delete from moderator_sites where moderator_id = $1', [m]);
+      },
+    ],
+    [
+      'removed',
+      async (m: number) => {
+        await db.pool.query('delete from moderators where id = $1', [m]);
+      },
+    ],
   ])('a link to a moderator since %s neither shows the comment nor acts on it', async (what, change) => {
     const m = await addModerator(db.pool, `gone-${what.replace(/\W/g, '')}@example.org`, 'moderator', ['news']);
     const id = await held('news');

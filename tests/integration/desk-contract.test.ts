@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDesk } from '../../scripts/build-widget.mjs';
 import { createDeskScriptRoute } from '../../src/http/desk/desk-script-route.js';
 import type {
-  BulkProgressAnswer, BulkStartAnswer, DeskBulkState, DeskCommentStatus, DeskLiveEvents, DeskStatusAction, StatusChangeAnswer, UndoAnswer,
+  BulkProgressAnswer,
+  BulkStartAnswer,
+  DeskBulkState,
+  DeskCommentStatus,
+  DeskLiveEvents,
+  DeskStatusAction,
+  StatusChangeAnswer,
+  UndoAnswer,
 } from '../../src/http-contract/desk-contract.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { insertHeldComments } from '../support/held-comments.js';
@@ -28,14 +35,37 @@ const undoFields = fieldsOf<UndoAnswer>({ undone: true, restored: true });
 const restoredFields = fieldsOf<UndoAnswer['restored'][number]>({ id: true, status: true });
 const bulkStartFields = fieldsOf<BulkStartAnswer>({ jobId: true, batchId: true, total: true });
 const bulkProgressFields = fieldsOf<BulkProgressAnswer>({
-  jobId: true, kind: true, state: true, done: true, total: true, changed: true, batchId: true, action: true, scope: true, undone: true, undoJobId: true, error: true,
+  jobId: true,
+  kind: true,
+  state: true,
+  done: true,
+  total: true,
+  changed: true,
+  batchId: true,
+  action: true,
+  scope: true,
+  undone: true,
+  undoJobId: true,
+  error: true,
 });
 const readyFields = fieldsOf<DeskLiveEvents['ready']>({ sites: true });
 const commentEventFields = fieldsOf<DeskLiveEvents['comment']>({ id: true, siteId: true, status: true });
 // The unions' members, each once (a member missing or extra fails tsc).
-const statuses = Object.keys({ approved: true, pending: true, spam: true, rejected: true, deleted: true } satisfies Record<DeskCommentStatus, true>);
-const actions = Object.keys({ approve: true, reject: true, spam: true, not_spam: true, delete: true } satisfies Record<DeskStatusAction, true>);
-const bulkStates = Object.keys({ queued: true, running: true, completed: true, failed: true } satisfies Record<DeskBulkState, true>);
+const statuses = Object.keys({
+  approved: true,
+  pending: true,
+  spam: true,
+  rejected: true,
+  deleted: true,
+} satisfies Record<DeskCommentStatus, true>);
+const actions = Object.keys({ approve: true, reject: true, spam: true, not_spam: true, delete: true } satisfies Record<
+  DeskStatusAction,
+  true
+>);
+const bulkStates = Object.keys({ queued: true, running: true, completed: true, failed: true } satisfies Record<
+  DeskBulkState,
+  true
+>);
 
 let pipeline: TestPipeline;
 let api: TestApi;
@@ -63,7 +93,10 @@ async function json(res: Response, status: number): Promise<Record<string, unkno
 describe("the desk routes' JSON answers", () => {
   it('a status change and its undo answer with exactly the fields of StatusChangeAnswer and UndoAnswer', async () => {
     const [id] = await insertHeldComments(pipeline.db.pool, 'news', 'contract', 1);
-    const changed = await json(await mod.post(`/admin/comments/${id}/status`, { action: 'approve' }, { json: true }), 200);
+    const changed = await json(
+      await mod.post(`/admin/comments/${id}/status`, { action: 'approve' }, { json: true }),
+      200,
+    );
     expect(Object.keys(changed).sort()).toEqual(statusChangeFields);
     expect(changed).toMatchObject({ id, status: 'approved', changed: 1 });
     expect(statuses).toContain(changed.status);
@@ -79,17 +112,36 @@ describe("the desk routes' JSON answers", () => {
 
   it('a bulk action answers BulkStartAnswer, and its progress BulkProgressAnswer from queued to completed', async () => {
     const ids = await insertHeldComments(pipeline.db.pool, 'news', 'contract-bulk', 3);
-    const started = await json(await mod.post('/admin/bulk', { action: 'reject', scope: 'selection', ids }, { json: true }), 202);
+    const started = await json(
+      await mod.post('/admin/bulk', { action: 'reject', scope: 'selection', ids }, { json: true }),
+      202,
+    );
     expect(Object.keys(started).sort()).toEqual(bulkStartFields);
     expect(started.total).toBe(3);
     const states = new Set<unknown>();
-    const last = await waitFor('the bulk job to finish', async () => {
-      const view = await json(await mod.get(`/admin/bulk/${String(started.jobId)}`, { accept: 'application/json' }), 200);
-      expect(Object.keys(view).sort()).toEqual(bulkProgressFields);
-      states.add(view.state);
-      return view.state === 'completed' || view.state === 'failed' ? view : undefined;
-    }, 30_000, 10);
-    expect(last).toMatchObject({ state: 'completed', kind: 'bulk', done: 3, total: 3, changed: 3, action: 'reject', scope: 'selection' });
+    const last = await waitFor(
+      'the bulk job to finish',
+      async () => {
+        const view = await json(
+          await mod.get(`/admin/bulk/${String(started.jobId)}`, { accept: 'application/json' }),
+          200,
+        );
+        expect(Object.keys(view).sort()).toEqual(bulkProgressFields);
+        states.add(view.state);
+        return view.state === 'completed' || view.state === 'failed' ? view : undefined;
+      },
+      30_000,
+      10,
+    );
+    expect(last).toMatchObject({
+      state: 'completed',
+      kind: 'bulk',
+      done: 3,
+      total: 3,
+      changed: 3,
+      action: 'reject',
+      scope: 'selection',
+    });
     expect(actions).toContain(last.action);
     for (const s of states) expect(bulkStates).toContain(s);
   });
@@ -120,7 +172,17 @@ describe("the desk routes' JSON answers", () => {
       const ready = await waitFor('the ready event', () => events.find((e) => e.event === 'ready'));
       expect(Object.keys(ready.data).sort()).toEqual(readyFields);
       expect(ready.data.sites).toEqual(['news']);
-      const post = await postJson(api, { site: 'news', page: 'live', author: 'Live Reader', email: 'live-reader@example.org', body: 'A first comment, held' }, { origin: api.origin });
+      const post = await postJson(
+        api,
+        {
+          site: 'news',
+          page: 'live',
+          author: 'Live Reader',
+          email: 'live-reader@example.org',
+          body: 'A first comment, held',
+        },
+        { origin: api.origin },
+      );
       const { id } = (await json(post, 202)) as { id: string };
       expect((await waitForStored(pipeline.db.pool, id)).status).toBe('pending');
       const comment = await waitFor('the comment event', () => events.find((e) => e.event === 'comment'));
@@ -152,7 +214,14 @@ describe('the dashboard script', () => {
   it('left unbuilt, /assets/admin.js answers a warning script (never cached) and the log says so once', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'rd-desk-'));
     const lines: string[] = [];
-    const logger = pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } });
+    const logger = pino(
+      { level: 'warn' },
+      {
+        write: (line: string) => {
+          lines.push(line);
+        },
+      },
+    );
     const app = express().use(createDeskScriptRoute({ logger, deskDir: empty }));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

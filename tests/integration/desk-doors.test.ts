@@ -31,17 +31,22 @@ describe('the desk door, signed out', () => {
     expect((await moderator().get('/admin/sign-in')).status).toBe(200);
   });
 
-  it.each(['/admin', '/admin/bans', '/admin/me', '/admin/audit', '/admin/sites', '/admin/queues', '/admin/no-such-page'])(
-    'a page visit to %s is sent to sign in, and comes back there after',
-    async (path) => {
-      const res = await moderator().get(path);
-      expect(res.status).toBe(303);
-      expect(res.headers.get('location')).toBe(`/admin/sign-in?next=${encodeURIComponent(path)}`);
-    },
-  );
+  it.each([
+    '/admin',
+    '/admin/bans',
+    '/admin/me',
+    '/admin/audit',
+    '/admin/sites',
+    '/admin/queues',
+    '/admin/no-such-page',
+  ])('a page visit to %s is sent to sign in, and comes back there after', async (path) => {
+    const res = await moderator().get(path);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/admin/sign-in?next=${encodeURIComponent(path)}`);
+  });
 
   it.each(['/admin/live', '/admin/cards/00000000-0000-4000-8000-000000000000'])(
-    'admin.js\'s own fetch of %s hears 401 SIGNED_OUT, also when it asks for HTML: never a redirect',
+    "admin.js's own fetch of %s hears 401 SIGNED_OUT, also when it asks for HTML: never a redirect",
     async (path) => {
       const res = await moderator().get(path, { accept: 'text/html' });
       expect(res.status).toBe(401);
@@ -70,7 +75,7 @@ describe('the admin door', () => {
     expect(post.status).toBe(403);
   });
 
-  it('the same moderator still reaches the moderators\' rooms', async () => {
+  it("the same moderator still reaches the moderators' rooms", async () => {
     const m = moderator();
     await m.signIn('mod@example.org');
     expect((await m.get('/admin')).status).toBe(200);

@@ -4,7 +4,17 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMailKey, signMailToken } from '../../src/mail/mail-tokens.js';
 import { eraseCommenterData } from '../../src/store/privacy.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitFor, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitFor,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -29,25 +39,45 @@ function mailsTo(address: string): ParsedMail[] {
 let n = 0;
 async function comment(site: string, extra: Record<string, unknown> = {}): Promise<string> {
   n += 1;
-  const res = await postJson(api, {
-    site, page: 'post-1', pageUrl: `${api.origin}/post-1`, pageTitle: 'Post one', author: `Reader ${n}`, email: `reader-${n}@example.org`,
-    body: `Mail comment number ${n}`, ...extra,
-  }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    {
+      site,
+      page: 'post-1',
+      pageUrl: `${api.origin}/post-1`,
+      pageTitle: 'Post one',
+      author: `Reader ${n}`,
+      email: `reader-${n}@example.org`,
+      body: `Mail comment number ${n}`,
+      ...extra,
+    },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
 }
 
 function linksIn(text: string, kind: 'moderate' | 'unsubscribe' | 'confirm'): string[] {
-  return [...text.matchAll(new RegExp(`${api.url.replace(/[.:/]/g, '\\$&')}/mail/${kind}\\?token=[A-Za-z0-9_.-]+`, 'g'))].map((m) => m[0]);
+  return [
+    ...text.matchAll(new RegExp(`${api.url.replace(/[.:/]/g, '\\$&')}/mail/${kind}\\?token=[A-Za-z0-9_.-]+`, 'g')),
+  ].map((m) => m[0]);
 }
 
 /** Waits for the confirmation mail of an address's first opt-in and confirms it as its owner would. */
 async function confirmFromMail(address: string): Promise<ParsedMail> {
-  await waitFor(`the confirmation to ${address}`, () => mailsTo(address).some((m) => m.subject?.startsWith('Confirm reply notices')), 10_000);
+  await waitFor(
+    `the confirmation to ${address}`,
+    () => mailsTo(address).some((m) => m.subject?.startsWith('Confirm reply notices')),
+    10_000,
+  );
   const mail = mailsTo(address).find((m) => m.subject?.startsWith('Confirm reply notices'))!;
   const [link] = linksIn(mail.text ?? '', 'confirm');
   const token = new URL(link!).searchParams.get('token')!;
-  const res = await fetch(`${api.url}/mail/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
+  const res = await fetch(`${api.url}/mail/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }).toString(),
+  });
   expect(res.status).toBe(200);
   return mail;
 }
@@ -64,7 +94,8 @@ beforeAll(async () => {
     logger: false,
     onRcptTo(address, _session, callback) {
       rcptAttempts.push(address.address);
-      if (address.address.startsWith('refused')) callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+      if (address.address.startsWith('refused'))
+        callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
       else callback();
     },
     onData(stream, session, callback) {
@@ -86,8 +117,15 @@ beforeAll(async () => {
   await addModerator(db.pool, 'elsewhere@example.org', 'moderator', ['other']);
   await db.pool.query(`update moderators set notify_held = true where email = 'elsewhere@example.org'`);
   worker = await startWorker({
-    pool: db.pool, prefix,
-    notifications: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: api.url, digestIntervalMs: DIGEST_MS, digestSweepMs: 200, linkTtlSeconds: 3600 },
+    pool: db.pool,
+    prefix,
+    notifications: {
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      publicUrl: api.url,
+      digestIntervalMs: DIGEST_MS,
+      digestSweepMs: 200,
+      linkTtlSeconds: 3600,
+    },
   });
 });
 
@@ -106,7 +144,9 @@ describe('held-comment notices', () => {
     const page = await mod.page('/admin/me');
     expect(page).toContain('Mail me about held comments');
     expect((await mod.post('/admin/me', { notifyHeld: '1' })).status).toBe(303);
-    expect((await db.pool.query(`select notify_held from moderators where email = 'mod@example.org'`)).rows[0].notify_held).toBe(true);
+    expect(
+      (await db.pool.query(`select notify_held from moderators where email = 'mod@example.org'`)).rows[0].notify_held,
+    ).toBe(true);
     expect(await mod.page('/admin/me')).toContain('name="notifyHeld" value="1" checked');
   });
 
@@ -139,7 +179,9 @@ describe('held-comment notices', () => {
     const notice = mailsTo('mod@example.org')[0]!;
     const [approve, reject] = linksIn(notice.text ?? '', 'moderate');
     const commentId = /Mail comment number (\d+)/.exec(notice.text ?? '')?.[1];
-    const { rows } = await db.pool.query(`select id from comments where body = $1`, [`Mail comment number ${commentId}`]);
+    const { rows } = await db.pool.query(`select id from comments where body = $1`, [
+      `Mail comment number ${commentId}`,
+    ]);
     const id = rows[0].id as string;
 
     const page = await fetch(approve!);
@@ -150,13 +192,23 @@ describe('held-comment notices', () => {
     expect(await statusOf(id)).toBe('pending');
 
     const token = new URL(approve!).searchParams.get('token')!;
-    const post = (t: string) => fetch(`${api.url}/mail/moderate`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: t }).toString() });
+    const post = (t: string) =>
+      fetch(`${api.url}/mail/moderate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: t }).toString(),
+      });
     const done = await post(token);
     expect(done.status).toBe(200);
     expect(await statusOf(id)).toBe('approved');
-    const audit = await db.pool.query(`select actor, actor_id, action, detail from moderation_events where comment_id = $1 and action = 'approve'`, [id]);
+    const audit = await db.pool.query(
+      `select actor, actor_id, action, detail from moderation_events where comment_id = $1 and action = 'approve'`,
+      [id],
+    );
     const modId = (await db.pool.query(`select id from moderators where email = 'mod@example.org'`)).rows[0].id;
-    expect(audit.rows).toEqual([{ actor: 'mod@example.org', actor_id: modId, action: 'approve', detail: { via: 'mail' } }]);
+    expect(audit.rows).toEqual([
+      { actor: 'mod@example.org', actor_id: modId, action: 'approve', detail: { via: 'mail' } },
+    ]);
 
     expect((await post(token)).status).toBe(409);
     // The same comment's other links in that mail are spent with it.
@@ -171,14 +223,27 @@ describe('held-comment notices', () => {
     const [payload, sig] = token.split('.');
     const v = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { c: string };
     const forged = `${Buffer.from(JSON.stringify({ ...v, a: 'approve' })).toString('base64url')}.${sig}`;
-    const post = (t: string) => fetch(`${api.url}/mail/moderate`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: t }).toString() });
+    const post = (t: string) =>
+      fetch(`${api.url}/mail/moderate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: t }).toString(),
+      });
     expect((await post(forged)).status).toBe(400);
     expect((await fetch(`${api.url}/mail/moderate?token=${forged}`)).status).toBe(400);
     expect(await statusOf(v.c)).toBe('pending');
 
     const key = await loadMailKey(db.pool);
-    const modId = (await db.pool.query(`select id from moderators where email = 'mod@example.org'`)).rows[0].id as number;
-    const expired = signMailToken(key, { kind: 'moderate', commentId: v.c, action: 'approve', moderatorId: modId, expiresAt: Math.floor(Date.now() / 1000) - 1, nonce: 'expired-nonce' });
+    const modId = (await db.pool.query(`select id from moderators where email = 'mod@example.org'`)).rows[0]
+      .id as number;
+    const expired = signMailToken(key, {
+      kind: 'moderate',
+      commentId: v.c,
+      action: 'approve',
+      moderatorId: modId,
+      expiresAt: Math.floor(Date.now() / 1000) - 1,
+      nonce: 'expired-nonce',
+    });
     expect((await post(expired)).status).toBe(410);
     expect(await statusOf(v.c)).toBe('pending');
 
@@ -190,12 +255,17 @@ describe('held-comment notices', () => {
 });
 
 describe('reply notices', () => {
-  it('forms offer them only where mail is set up: the widget\'s site info and the form without JavaScript', async () => {
+  it("forms offer them only where mail is set up: the widget's site info and the form without JavaScript", async () => {
     await addSite(db.pool, 'demo', [api.origin], { holdFirstTime: false });
     const noMail = await startApi({ pool: db.pool, prefix: `${prefix}-nomail` });
     try {
-      for (const [server, offered] of [[api, true], [noMail, false]] as const) {
-        const info = (await (await fetch(`${server.url}/api/sites/demo/public`, { headers: { origin: api.origin } })).json()) as { replyMail: boolean };
+      for (const [server, offered] of [
+        [api, true],
+        [noMail, false],
+      ] as const) {
+        const info = (await (
+          await fetch(`${server.url}/api/sites/demo/public`, { headers: { origin: api.origin } })
+        ).json()) as { replyMail: boolean };
         expect(info.replyMail).toBe(offered);
         expect((await (await fetch(`${server.url}/`)).text()).includes('name="notify_replies"')).toBe(offered);
       }
@@ -208,10 +278,21 @@ describe('reply notices', () => {
     const parent = await comment('open', { email: 'parent@example.org', author: 'Pat', notifyReplies: true });
     await waitForStored(db.pool, parent);
     // The opt-in is written just after the comment's row (the job awaits both): wait for it, not the row.
-    await waitFor('the opt-in', async () => (await db.pool.query('select count(*)::int as c from reply_subscriptions where comment_id = $1', [parent])).rows[0].c === 1, 5000);
+    await waitFor(
+      'the opt-in',
+      async () =>
+        (await db.pool.query('select count(*)::int as c from reply_subscriptions where comment_id = $1', [parent]))
+          .rows[0].c === 1,
+      5000,
+    );
     await confirmFromMail('parent@example.org');
 
-    const reply = await comment('open', { parent, email: 'replier@example.org', author: 'Rita <b>', body: 'I <script>disagree</script> & more' });
+    const reply = await comment('open', {
+      parent,
+      email: 'replier@example.org',
+      author: 'Rita <b>',
+      body: 'I <script>disagree</script> & more',
+    });
     await waitFor('the reply notice', () => mailsTo('parent@example.org').length >= 2, 10_000);
     const mail = mailsTo('parent@example.org')[1]!;
     expect(mail.subject).toBe(`Rita <b> replied to your comment on ${api.origin}/post-1`);
@@ -224,21 +305,34 @@ describe('reply notices', () => {
     const unsubscribeUrl = /<([^>]+)>/.exec(listLine)?.[1] ?? '';
     expect(mail.text).toContain(unsubscribeUrl);
     expect(unsubscribeUrl).toMatch(new RegExp(`^${api.url}/mail/unsubscribe\\?token=`));
-    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe(
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+    );
 
     // The parent's own reply tells nobody; a rejected reply neither.
     await comment('open', { parent, email: 'parent@example.org', author: 'Pat', body: 'Answering myself' });
 
     // RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to the URL, no cookies.
-    const res = await fetch(unsubscribeUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const res = await fetch(unsubscribeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(res.status).toBe(200);
-    expect((await db.pool.query('select unsubscribed_at from reply_subscriptions where comment_id = $1', [parent])).rows[0].unsubscribed_at).toBeInstanceOf(Date);
+    expect(
+      (await db.pool.query('select unsubscribed_at from reply_subscriptions where comment_id = $1', [parent])).rows[0]
+        .unsubscribed_at,
+    ).toBeInstanceOf(Date);
     const later = await comment('open', { parent, email: 'another@example.org', body: 'Too late' });
     await waitForStored(db.pool, later);
     await new Promise((r) => setTimeout(r, 1500));
     expect(mailsTo('parent@example.org')).toHaveLength(2);
 
-    const bad = await fetch(`${unsubscribeUrl.slice(0, -4)}AAAA`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const bad = await fetch(`${unsubscribeUrl.slice(0, -4)}AAAA`, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -268,13 +362,23 @@ describe('reply notices', () => {
 
 describe('reply notices are double opt-in (issue 11, item 9)', () => {
   const post = (path: string, token: string) =>
-    fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
-  const confirmations = (address: string) => mailsTo(address).filter((m) => m.subject?.startsWith('Confirm reply notices'));
+    fetch(`${api.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+  const confirmations = (address: string) =>
+    mailsTo(address).filter((m) => m.subject?.startsWith('Confirm reply notices'));
 
   it('an opt-in with someone else’s address sends that inbox one confirmation that carries no reader text, and no reply mail until it is confirmed', async () => {
     const hostile = {
-      email: 'Victim@Example.org', author: 'Buy pills at evil.test', pageTitle: 'Call 555-0100 now', page: 'scam-page', pageUrl: `${api.origin}/scam-page`,
-      body: 'Your account is locked, log in at evil.test', notifyReplies: true,
+      email: 'Victim@Example.org',
+      author: 'Buy pills at evil.test',
+      pageTitle: 'Call 555-0100 now',
+      page: 'scam-page',
+      pageUrl: `${api.origin}/scam-page`,
+      body: 'Your account is locked, log in at evil.test',
+      notifyReplies: true,
     };
     const parent = await comment('open', hostile);
     await waitForStored(db.pool, parent);
@@ -282,22 +386,36 @@ describe('reply notices are double opt-in (issue 11, item 9)', () => {
     const mail = confirmations('victim@example.org')[0]!;
     expect(mail.subject).toBe('Confirm reply notices from Site open');
     const everything = `${mail.subject}\n${mail.text}\n${mail.html}\n${JSON.stringify(mail.headerLines)}`;
-    for (const readerText of ['evil.test', 'pills', '555-0100', 'scam-page', 'locked']) expect(everything).not.toContain(readerText);
+    for (const readerText of ['evil.test', 'pills', '555-0100', 'scam-page', 'locked'])
+      expect(everything).not.toContain(readerText);
     expect(linksIn(mail.text ?? '', 'confirm')).toHaveLength(1);
 
     // A reply (with attacker text) before the owner confirmed: nothing goes to the inbox.
-    const early = await comment('open', { parent, page: hostile.page, pageUrl: hostile.pageUrl, email: 'attacker@example.org', body: 'Wire the money to evil.test' });
+    const early = await comment('open', {
+      parent,
+      page: hostile.page,
+      pageUrl: hostile.pageUrl,
+      email: 'attacker@example.org',
+      body: 'Wire the money to evil.test',
+    });
     expect((await waitForStored(db.pool, early)).status).toBe('approved');
     await new Promise((r) => setTimeout(r, 1500));
     expect(mailsTo('victim@example.org')).toHaveLength(1);
-    expect((await db.pool.query('select count(*)::int as c from reply_notices where reply_id = $1', [early])).rows[0].c).toBe(0);
+    expect(
+      (await db.pool.query('select count(*)::int as c from reply_notices where reply_id = $1', [early])).rows[0].c,
+    ).toBe(0);
   });
 
   it('the confirmation link shows a button on GET (confirming nothing), confirms on POST, answers a replay the same, and refuses a forged or expired link', async () => {
     const mail = confirmations('victim@example.org')[0]!;
     const link = linksIn(mail.text ?? '', 'confirm')[0]!;
     const token = new URL(link).searchParams.get('token')!;
-    const confirmedAt = async () => (await db.pool.query(`select confirmed_at from reply_mail_addresses where site_id = 'open' and email = 'victim@example.org'`)).rows[0].confirmed_at as Date | null;
+    const confirmedAt = async () =>
+      (
+        await db.pool.query(
+          `select confirmed_at from reply_mail_addresses where site_id = 'open' and email = 'victim@example.org'`,
+        )
+      ).rows[0].confirmed_at as Date | null;
 
     const page = await fetch(link);
     expect(page.status).toBe(200);
@@ -310,7 +428,12 @@ describe('reply notices are double opt-in (issue 11, item 9)', () => {
     const forged = `${Buffer.from(JSON.stringify({ ...v, s: 'held' })).toString('base64url')}.${sig}`;
     expect((await post('/mail/confirm', forged)).status).toBe(400);
     const key = await loadMailKey(db.pool);
-    const expired = signMailToken(key, { kind: 'confirm', siteId: 'open', nonce: v.n as string, expiresAt: Math.floor(Date.now() / 1000) - 1 });
+    const expired = signMailToken(key, {
+      kind: 'confirm',
+      siteId: 'open',
+      nonce: v.n as string,
+      expiresAt: Math.floor(Date.now() / 1000) - 1,
+    });
     expect((await post('/mail/confirm', expired)).status).toBe(410);
     // A confirmation link is not an unsubscribe or moderation link, nor the other way round.
     expect((await post('/mail/unsubscribe', token)).status).toBe(400);
@@ -324,50 +447,89 @@ describe('reply notices are double opt-in (issue 11, item 9)', () => {
   });
 
   it('once confirmed, replies are mailed and the address is never asked again on that site', async () => {
-    const parent = await comment('open', { email: 'victim@example.org', author: 'Vic', notifyReplies: true, body: 'Now it is really me' });
+    const parent = await comment('open', {
+      email: 'victim@example.org',
+      author: 'Vic',
+      notifyReplies: true,
+      body: 'Now it is really me',
+    });
     await waitForStored(db.pool, parent);
     const reply = await comment('open', { parent, email: 'friend@example.org', author: 'Fran', body: 'A real answer' });
-    await waitFor('the reply notice', () => mailsTo('victim@example.org').some((m) => m.text?.includes('A real answer')), 10_000);
+    await waitFor(
+      'the reply notice',
+      () => mailsTo('victim@example.org').some((m) => m.text?.includes('A real answer')),
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(confirmations('victim@example.org')).toHaveLength(1);
-    expect(mailsTo('victim@example.org').find((m) => m.text?.includes('A real answer'))!.text).toContain(`#comment-${reply}`);
+    expect(mailsTo('victim@example.org').find((m) => m.text?.includes('A real answer'))!.text).toContain(
+      `#comment-${reply}`,
+    );
   });
 
   it('a flood of opt-ins with one address sends one confirmation per site per day, however the address is written', async () => {
-    const ids = await Promise.all(['flood@example.org', 'FLOOD@example.org', 'Flood@Example.org', 'flood@example.org', 'flood@EXAMPLE.org']
-      .map((email, i) => comment('open', { email, notifyReplies: true, body: `Flood opt-in ${i}` })));
+    const ids = await Promise.all(
+      ['flood@example.org', 'FLOOD@example.org', 'Flood@Example.org', 'flood@example.org', 'flood@EXAMPLE.org'].map(
+        (email, i) => comment('open', { email, notifyReplies: true, body: `Flood opt-in ${i}` }),
+      ),
+    );
     for (const id of ids) await waitForStored(db.pool, id);
     await waitFor('the confirmation', () => confirmations('flood@example.org').length >= 1, 10_000);
-    const again = await comment('open', { email: 'flood@example.org', notifyReplies: true, body: 'Flood opt-in later' });
+    const again = await comment('open', {
+      email: 'flood@example.org',
+      notifyReplies: true,
+      body: 'Flood opt-in later',
+    });
     await waitForStored(db.pool, again);
     await new Promise((r) => setTimeout(r, 1500));
     expect(confirmations('flood@example.org')).toHaveLength(1);
 
     // Another site asks for itself.
-    await waitForStored(db.pool, await comment('held', { email: 'flood@example.org', notifyReplies: true, body: 'Flood on held' }));
-    await waitFor('the second site\'s confirmation', () => confirmations('flood@example.org').length >= 2, 10_000);
-    expect(confirmations('flood@example.org').map((m) => m.subject).sort()).toEqual(['Confirm reply notices from Site held', 'Confirm reply notices from Site open']);
+    await waitForStored(
+      db.pool,
+      await comment('held', { email: 'flood@example.org', notifyReplies: true, body: 'Flood on held' }),
+    );
+    await waitFor("the second site's confirmation", () => confirmations('flood@example.org').length >= 2, 10_000);
+    expect(
+      confirmations('flood@example.org')
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(['Confirm reply notices from Site held', 'Confirm reply notices from Site open']);
 
     // A day later, the opt-in still owed (made after the first mail) gets one more, and then it waits again.
-    await db.pool.query(`update reply_mail_addresses set confirm_sent_at = now() - interval '25 hours' where site_id = 'open' and email = 'flood@example.org'`);
-    await waitFor('the next day\'s confirmation', () => confirmations('flood@example.org').length >= 3, 10_000);
+    await db.pool.query(
+      `update reply_mail_addresses set confirm_sent_at = now() - interval '25 hours' where site_id = 'open' and email = 'flood@example.org'`,
+    );
+    await waitFor("the next day's confirmation", () => confirmations('flood@example.org').length >= 3, 10_000);
     await new Promise((r) => setTimeout(r, 1000));
     expect(confirmations('flood@example.org')).toHaveLength(3);
   });
 });
 
-describe('a confirmation the recipient\'s server refuses', () => {
-  it('is tried once a day, not on every sweep, and does not hold up anyone else\'s', async () => {
-    const refused = await comment('open', { email: 'refused@example.org', notifyReplies: true, body: 'Refused opt-in' });
+describe("a confirmation the recipient's server refuses", () => {
+  it("is tried once a day, not on every sweep, and does not hold up anyone else's", async () => {
+    const refused = await comment('open', {
+      email: 'refused@example.org',
+      notifyReplies: true,
+      body: 'Refused opt-in',
+    });
     await waitForStored(db.pool, refused);
     await waitFor('the refused attempt', () => rcptAttempts.includes('refused@example.org'), 10_000);
-    const later = await comment('open', { email: 'after-refused@example.org', notifyReplies: true, body: 'Opt-in after a refused one' });
+    const later = await comment('open', {
+      email: 'after-refused@example.org',
+      notifyReplies: true,
+      body: 'Opt-in after a refused one',
+    });
     await waitForStored(db.pool, later);
     await waitFor('the next confirmation', () => mailsTo('after-refused@example.org').length >= 1, 10_000);
     // Many sweeps (every 200 ms here) later, still one attempt; the address is owed one tomorrow.
     await new Promise((r) => setTimeout(r, 1500));
     expect(rcptAttempts.filter((a) => a === 'refused@example.org')).toHaveLength(1);
-    const row = (await db.pool.query(`select wanted_at, confirm_sent_at, confirmed_at from reply_mail_addresses where email = 'refused@example.org'`)).rows[0];
+    const row = (
+      await db.pool.query(
+        `select wanted_at, confirm_sent_at, confirmed_at from reply_mail_addresses where email = 'refused@example.org'`,
+      )
+    ).rows[0];
     expect(row.wanted_at).toBeInstanceOf(Date);
     expect(row.confirm_sent_at).toBeInstanceOf(Date);
     expect(row.confirmed_at).toBeNull();
@@ -391,23 +553,58 @@ describe('page titles in mails (issue 11, item 11)', () => {
     const parent = await comment('open', { ...page, email: 'title-parent@example.org', notifyReplies: true });
     await waitForStored(db.pool, parent);
     await confirmFromMail('title-parent@example.org');
-    await waitForStored(db.pool, await comment('open', { ...page, parent, body: 'Reply before the title is confirmed' }));
+    await waitForStored(
+      db.pool,
+      await comment('open', { ...page, parent, body: 'Reply before the title is confirmed' }),
+    );
     await waitFor('the reply notice', () => mailsTo('title-parent@example.org').length >= 2, 10_000);
-    await waitFor('the held notice', () => mailsTo('mod@example.org').some((m) => m.text?.includes(`${api.origin}/titled-page`)), 20_000);
+    await waitFor(
+      'the held notice',
+      () => mailsTo('mod@example.org').some((m) => m.text?.includes(`${api.origin}/titled-page`)),
+      20_000,
+    );
     const before = [...mailsTo('title-parent@example.org'), ...mailsTo('mod@example.org')];
     expect(before.map((m) => `${m.subject}${m.text}${m.html}`).join('\n')).not.toContain('FREE MONEY');
-    expect(mailsTo('title-parent@example.org')[1]!.subject).toBe(`Reader ${n} replied to your comment on ${api.origin}/titled-page`);
+    expect(mailsTo('title-parent@example.org')[1]!.subject).toBe(
+      `Reader ${n} replied to your comment on ${api.origin}/titled-page`,
+    );
 
     const mod = new DashboardClient(api.url);
     await mod.signIn('mod@example.org');
-    expect((await mod.post('/admin/pages/title', { site: 'open', page: 'titled-page', title: 'A fine article' }, { json: true })).status).toBe(403);
+    expect(
+      (
+        await mod.post(
+          '/admin/pages/title',
+          { site: 'open', page: 'titled-page', title: 'A fine article' },
+          { json: true },
+        )
+      ).status,
+    ).toBe(403);
     const admin = `title-admin-${n}@example.org`;
     await addModerator(db.pool, admin, 'admin');
     const adm = new DashboardClient(api.url);
     await adm.signIn(admin);
-    expect((await adm.post('/admin/pages/title', { site: 'open', page: 'titled-page', title: 'A fine article' }, { json: true })).status).toBe(200);
-    await waitForStored(db.pool, await comment('open', { ...page, parent, body: 'Reply after the title is confirmed', pageTitle: 'Renamed by a reader' }));
+    expect(
+      (
+        await adm.post(
+          '/admin/pages/title',
+          { site: 'open', page: 'titled-page', title: 'A fine article' },
+          { json: true },
+        )
+      ).status,
+    ).toBe(200);
+    await waitForStored(
+      db.pool,
+      await comment('open', {
+        ...page,
+        parent,
+        body: 'Reply after the title is confirmed',
+        pageTitle: 'Renamed by a reader',
+      }),
+    );
     await waitFor('the second reply notice', () => mailsTo('title-parent@example.org').length >= 3, 10_000);
-    expect(mailsTo('title-parent@example.org')[2]!.subject).toBe(`Reader ${n} replied to your comment on A fine article`);
+    expect(mailsTo('title-parent@example.org')[2]!.subject).toBe(
+      `Reader ${n} replied to your comment on A fine article`,
+    );
   });
 });

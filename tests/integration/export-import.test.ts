@@ -14,7 +14,13 @@ let dir: string;
 
 async function exportTo(site: string, format: 'json' | 'wxr', file: string): Promise<string> {
   const logs: string[] = [];
-  const code = await runExportCommand(db.pool, ['--site', site, '--format', format, '--out', file], new PassThrough(), (l) => logs.push(l), new Date('2026-01-01T00:00:00Z'));
+  const code = await runExportCommand(
+    db.pool,
+    ['--site', site, '--format', format, '--out', file],
+    new PassThrough(),
+    (l) => logs.push(l),
+    new Date('2026-01-01T00:00:00Z'),
+  );
   expect(code).toBe(0);
   return readFile(file, 'utf8');
 }
@@ -29,10 +35,14 @@ beforeAll(async () => {
   db = await createTestDatabase();
   dir = await mkdtemp(join(tmpdir(), 'rd-export-'));
   for (const id of ['a', 'b', 'c']) await addSite(db.pool, id, ['https://blog.example']);
-  expect((await importFile(db.pool, ['wordpress', join(fixtureDir, 'wordpress-nasty.xml'), '--site', 'a'])).code).toBe(0);
+  expect((await importFile(db.pool, ['wordpress', join(fixtureDir, 'wordpress-nasty.xml'), '--site', 'a'])).code).toBe(
+    0,
+  );
   expect((await importFile(db.pool, ['disqus', join(fixtureDir, 'disqus-nasty.xml'), '--site', 'a'])).code).toBe(0);
   // An edited comment and an anonymised address must survive the trip too.
-  await db.pool.query(`update comments set edited_at = '2024-03-01T00:00:00Z' where site_id = 'a' and author_name = 'Bob' and body like 'Replying%'`);
+  await db.pool.query(
+    `update comments set edited_at = '2024-03-01T00:00:00Z' where site_id = 'a' and author_name = 'Bob' and body like 'Replying%'`,
+  );
   await db.pool.query(`update comments set ip = '203.0.113.0/24' where site_id = 'a' and author_name = 'Ann'`);
 });
 
@@ -65,10 +75,17 @@ describe('export', () => {
     const { code } = await importFile(db.pool, ['json', join(dir, 'a.json'), '--site', 'b']);
     expect(code).toBe(0);
     expect(await statusCounts(db.pool, 'b')).toEqual(await statusCounts(db.pool, 'a'));
-    const shared = await db.pool.query(`select count(*)::int as n from comments a join comments b on a.id = b.id where a.site_id = 'a' and b.site_id = 'b'`);
+    const shared = await db.pool.query(
+      `select count(*)::int as n from comments a join comments b on a.id = b.id where a.site_id = 'a' and b.site_id = 'b'`,
+    );
     expect(shared.rows[0].n).toBe(0);
-    const replies = await db.pool.query(`select site_id, count(*)::int as n from comments where parent_id is not null and site_id in ('a', 'b') group by site_id order by site_id`);
-    expect(replies.rows).toEqual([{ site_id: 'a', n: 4 }, { site_id: 'b', n: 4 }]);
+    const replies = await db.pool.query(
+      `select site_id, count(*)::int as n from comments where parent_id is not null and site_id in ('a', 'b') group by site_id order by site_id`,
+    );
+    expect(replies.rows).toEqual([
+      { site_id: 'a', n: 4 },
+      { site_id: 'b', n: 4 },
+    ]);
   });
 
   it('WXR is well-formed XML that imports back as WordPress', async () => {

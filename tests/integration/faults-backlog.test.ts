@@ -55,7 +55,7 @@ const median = (xs: number[]): number => {
 };
 
 describe(`a backlog of ${BACKLOG} queued comments`, () => {
-  it('drains completely, each stored once, with the worker\'s memory flat', async () => {
+  it("drains completely, each stored once, with the worker's memory flat", async () => {
     const connection = createWorkerRedis(redis.url);
     const queue = createSubmissionsQueue(connection, prefix);
     const enqueueStarted = Date.now();
@@ -64,9 +64,23 @@ describe(`a backlog of ${BACKLOG} queued comments`, () => {
       const jobs = [];
       for (let i = start; i < Math.min(BACKLOG, start + 1000); i += 1) {
         const data: Submission = {
-          id: mintCommentId(site, `backlog-${i}`), siteId: site, page: `page-${i % 500}`, pageUrl: null, pageTitle: null, parentId: null,
-          author: `Reader ${i}`, email: `reader-${i}@example.org`, url: '', body: `Backlog comment number ${i}, queued while the workers were away.`,
-          honeypot: '', key: `backlog-${i}`, ip: '127.0.0.1', userAgent: 'backlog-test', referrer: '', receivedAt, source: 'json',
+          id: mintCommentId(site, `backlog-${i}`),
+          siteId: site,
+          page: `page-${i % 500}`,
+          pageUrl: null,
+          pageTitle: null,
+          parentId: null,
+          author: `Reader ${i}`,
+          email: `reader-${i}@example.org`,
+          url: '',
+          body: `Backlog comment number ${i}, queued while the workers were away.`,
+          honeypot: '',
+          key: `backlog-${i}`,
+          ip: '127.0.0.1',
+          userAgent: 'backlog-test',
+          referrer: '',
+          receivedAt,
+          source: 'json',
         };
         jobs.push({ name: 'submit' as const, data, opts: { ...submitJobOptions, jobId: data.id } });
       }
@@ -75,21 +89,31 @@ describe(`a backlog of ${BACKLOG} queued comments`, () => {
     const enqueueMs = Date.now() - enqueueStarted;
     const redisMemory = String(await connection.info('memory')).match(/used_memory_human:(\S+)/)?.[1];
 
-    worker = await spawnWorker({ QUEUE_PREFIX: prefix, DATABASE_URL: pg.url, REDIS_URL: redis.url, WORKER_CONCURRENCY: '32', WORKER_LOCK_MS: '30000' });
+    worker = await spawnWorker({
+      QUEUE_PREFIX: prefix,
+      DATABASE_URL: pg.url,
+      REDIS_URL: redis.url,
+      WORKER_CONCURRENCY: '32',
+      WORKER_LOCK_MS: '30000',
+    });
     const pid = worker.pid ?? 0;
     const drainStarted = Date.now();
     const samples: number[] = [];
     let stored = 0;
     while (Date.now() - drainStarted < 600_000) {
       samples.push(await rssKb(pid));
-      const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from comments where site_id = $1', [site]);
+      const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from comments where site_id = $1', [
+        site,
+      ]);
       stored = rows[0]?.n ?? 0;
       if (stored >= BACKLOG) break;
       await sleep(1000);
     }
     const drainMs = Date.now() - drainStarted;
     const { rows: dup } = await pool.query<{ n: number }>(
-      'select count(*)::int as n from (select idempotency_key from comments where site_id = $1 group by idempotency_key having count(*) > 1) d', [site]);
+      'select count(*)::int as n from (select idempotency_key from comments where site_id = $1 group by idempotency_key having count(*) > 1) d',
+      [site],
+    );
     const failed = await queue.getFailedCount();
     const waiting = await queue.getWaitingCount();
     await queue.close();

@@ -4,7 +4,16 @@ import { mintCommentId, type Submission } from '../../src/domain/submission.js';
 import { createPool, type Pool } from '../../src/store/db.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { distinctComment, seconds, tally, waitAllStored } from '../support/fault-load.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitFor, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitFor,
+  type TestApi,
+} from '../support/harness.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
 // A job that can never succeed (a payload no submission looks like, a comment for a site that does
@@ -40,9 +49,24 @@ afterAll(async () => {
 
 function submission(siteId: string, extra: Partial<Submission> = {}): Submission {
   return {
-    id: mintCommentId(siteId, null), siteId, page: 'late', pageUrl: null, pageTitle: null, parentId: null,
-    author: 'Late Reader', email: 'late-reader@example.org', url: '', body: 'Written before the site existed.', honeypot: '',
-    key: null, ip: '127.0.0.1', userAgent: 'test', referrer: '', receivedAt: new Date().toISOString(), source: 'json', ...extra,
+    id: mintCommentId(siteId, null),
+    siteId,
+    page: 'late',
+    pageUrl: null,
+    pageTitle: null,
+    parentId: null,
+    author: 'Late Reader',
+    email: 'late-reader@example.org',
+    url: '',
+    body: 'Written before the site existed.',
+    honeypot: '',
+    key: null,
+    ip: '127.0.0.1',
+    userAgent: 'test',
+    referrer: '',
+    receivedAt: new Date().toISOString(),
+    source: 'json',
+    ...extra,
   };
 }
 
@@ -50,7 +74,11 @@ describe('poison jobs', () => {
   it('fail at once into a dead-letter list admins can see, retry and discard, without blocking the comments behind them', async () => {
     // Hand-added, as a bug or a bad deploy would: a payload that is not a submission (with markup, to
     // prove the page escapes it), and a valid one for a site that does not exist yet.
-    const garbage = await api.queue.add('submit', { hello: '<script>alert(1)</script>', email: 'poison@example.org' } as unknown as Submission, { jobId: 'poison-garbage' });
+    const garbage = await api.queue.add(
+      'submit',
+      { hello: '<script>alert(1)</script>', email: 'poison@example.org' } as unknown as Submission,
+      { jobId: 'poison-garbage' },
+    );
     const orphan = submission('late-site', { body: '<img src=x onerror=alert(1)> needs its site' });
     await api.queue.add('submit', orphan, { jobId: orphan.id });
 
@@ -58,18 +86,24 @@ describe('poison jobs', () => {
     const started = Date.now();
     const accepted: string[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      for (let i = next++; i < COMMENTS; i = next++) {
-        const res = await postJson(api, distinctComment(site, run, i), { origin: api.origin });
-        if (res.status === 202) accepted.push(((await res.json()) as { id: string }).id);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = next++; i < COMMENTS; i = next++) {
+          const res = await postJson(api, distinctComment(site, run, i), { origin: api.origin });
+          if (res.status === 202) accepted.push(((await res.json()) as { id: string }).id);
+        }
+      }),
+    );
     const { stored, at } = await waitAllStored(pool, site, accepted, 20_000);
     const t = tally(accepted, stored);
-    const failedJobs = await waitFor('both poison jobs to fail', async () => {
-      const f = await api.queue.getFailed();
-      return f.length >= 2 ? f : false;
-    }, 10_000);
+    const failedJobs = await waitFor(
+      'both poison jobs to fail',
+      async () => {
+        const f = await api.queue.getFailed();
+        return f.length >= 2 ? f : false;
+      },
+      10_000,
+    );
     const attempts = Object.fromEntries(failedJobs.map((j) => [j.id, j.attemptsMade]));
 
     // The admins' page shows them, escaped; a moderator may not see it, nor a signed-out visitor.
@@ -86,10 +120,14 @@ describe('poison jobs', () => {
     await addSite(pool, 'late-site', [api.origin], { holdFirstTime: false, floodSeconds: 0 });
     const retry = await admin.post(`/admin/failed/${orphan.id}/retry`, {});
     const retriedAt = Date.now();
-    const orphanRow = await waitFor('the retried comment to be stored', async () => {
-      const { rows } = await pool.query<{ status: string }>('select status from comments where id = $1', [orphan.id]);
-      return rows[0];
-    }, 10_000);
+    const orphanRow = await waitFor(
+      'the retried comment to be stored',
+      async () => {
+        const { rows } = await pool.query<{ status: string }>('select status from comments where id = $1', [orphan.id]);
+        return rows[0];
+      },
+      10_000,
+    );
     const retryMs = Date.now() - retriedAt;
     const discard = await admin.post('/admin/failed/poison-garbage/discard', {});
     const afterPage = await admin.page('/admin/failed');
@@ -98,7 +136,9 @@ describe('poison jobs', () => {
     // The BullMQ board: admins only, read-only, with its own CSP.
     const board = await admin.get('/admin/queues');
     const boardCsp = board.headers.get('content-security-policy') ?? '';
-    const boardApi = await admin.get('/admin/queues/api/queues?activeQueue=submissions&status=failed&page=1', { accept: 'application/json' });
+    const boardApi = await admin.get('/admin/queues/api/queues?activeQueue=submissions&status=failed&page=1', {
+      accept: 'application/json',
+    });
     const boardAsModerator = (await moderator.get('/admin/queues')).status;
 
     console.log(

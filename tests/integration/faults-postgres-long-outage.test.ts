@@ -2,7 +2,16 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/store/db.js';
 import { seconds, sleep, startPosting, tally, waitAllStored } from '../support/fault-load.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, spawnWorker, startApi, stopProcess, TEST_REDIS_URL, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  spawnWorker,
+  startApi,
+  stopProcess,
+  TEST_REDIS_URL,
+  type TestApi,
+} from '../support/harness.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
 // A long Postgres outage (a failover, a restart after an upgrade) while readers post. Jobs retry with
@@ -26,7 +35,12 @@ beforeAll(async () => {
   pool = createPool(pg.url, 10);
   api = await startApi({ pool, prefix });
   await addSite(pool, site, [api.origin], { holdFirstTime: false, floodSeconds: 0 });
-  worker = await spawnWorker({ QUEUE_PREFIX: prefix, DATABASE_URL: pg.url, REDIS_URL: TEST_REDIS_URL, WORKER_CONCURRENCY: '16' });
+  worker = await spawnWorker({
+    QUEUE_PREFIX: prefix,
+    DATABASE_URL: pg.url,
+    REDIS_URL: TEST_REDIS_URL,
+    WORKER_CONCURRENCY: '16',
+  });
 });
 
 afterAll(async () => {

@@ -3,7 +3,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/store/db.js';
 import { seconds, sleep, startPosting, tally, waitAllStored } from '../support/fault-load.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, spawnWorker, startApi, stopProcess, TEST_REDIS_URL, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  spawnWorker,
+  startApi,
+  stopProcess,
+  TEST_REDIS_URL,
+  type TestApi,
+} from '../support/harness.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
 // Postgres ends sessions on its own: an admin's pg_terminate_backend, a pooler restart, an
@@ -29,7 +38,12 @@ beforeAll(async () => {
   apiPool = createPool(server.url, 10);
   api = await startApi({ pool: apiPool, prefix });
   await addSite(apiPool, site, [api.origin], { holdFirstTime: false, floodSeconds: 0 });
-  worker = await spawnWorker({ QUEUE_PREFIX: prefix, DATABASE_URL: server.url, REDIS_URL: TEST_REDIS_URL, WORKER_CONCURRENCY: '16' });
+  worker = await spawnWorker({
+    QUEUE_PREFIX: prefix,
+    DATABASE_URL: server.url,
+    REDIS_URL: TEST_REDIS_URL,
+    WORKER_CONCURRENCY: '16',
+  });
 });
 
 afterAll(async () => {
@@ -49,7 +63,9 @@ describe('Postgres connections terminated mid-load', () => {
     let reading = true;
     const reader = (async () => {
       while (reading) {
-        const res = await fetch(`${api.url}/api/comments?site=${site}&page=page-1&limit=20`, { headers: { origin: api.origin } }).catch(() => null);
+        const res = await fetch(`${api.url}/api/comments?site=${site}&page=page-1&limit=20`, {
+          headers: { origin: api.origin },
+        }).catch(() => null);
         reads.push(res?.status ?? 0);
         await res?.arrayBuffer().catch(() => {});
         await sleep(20);
@@ -60,7 +76,8 @@ describe('Postgres connections terminated mid-load', () => {
       await sleep(700);
       const { rows } = await observer.query<{ n: number }>(
         `select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity
-          where application_name = 'reply-desk' and pid <> pg_backend_pid()`);
+          where application_name = 'reply-desk' and pid <> pg_backend_pid()`,
+      );
       terminated += rows[0]?.n ?? 0;
     }
     const lastKillAt = Date.now();
@@ -72,7 +89,9 @@ describe('Postgres connections terminated mid-load', () => {
     const accepted = posted.flatMap((p) => (p.id === null ? [] : [p.id]));
     const { stored, at } = await waitAllStored(observer as unknown as Pool, site, accepted, 30_000);
     const t = tally(accepted, stored);
-    const after = await fetch(`${api.url}/api/comments?site=${site}&page=page-1&limit=20`, { headers: { origin: api.origin } });
+    const after = await fetch(`${api.url}/api/comments?site=${site}&page=page-1&limit=20`, {
+      headers: { origin: api.origin },
+    });
     const ready = await fetch(`${api.url}/readyz`);
     const failed = await api.queue.getFailedCount();
     const readErrors = reads.filter((s) => s !== 200).length;

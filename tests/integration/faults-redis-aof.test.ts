@@ -35,41 +35,47 @@ afterAll(async () => {
 });
 
 describe('Redis SIGKILLed right after a burst, restarted from its append-only file', () => {
-  it.each(['always', 'everysec'] as const)('appendfsync %s: count the accepted comments that survive', async (fsync) => {
-    const site = `aof-${fsync}`;
-    const redis = await startPrivateRedis({ appendonly: true, appendfsync: fsync });
-    closers.push(() => redis.destroy());
-    const prefix = newQueuePrefix();
-    const api = await startApi({ pool, redisUrl: redis.url, prefix, enqueueTimeoutMs: 1000 });
-    closers.push(() => api.close());
-    await addSite(pool, site, [api.origin], { holdFirstTime: false, floodSeconds: 0 });
+  it.each(['always', 'everysec'] as const)(
+    'appendfsync %s: count the accepted comments that survive',
+    async (fsync) => {
+      const site = `aof-${fsync}`;
+      const redis = await startPrivateRedis({ appendonly: true, appendfsync: fsync });
+      closers.push(() => redis.destroy());
+      const prefix = newQueuePrefix();
+      const api = await startApi({ pool, redisUrl: redis.url, prefix, enqueueTimeoutMs: 1000 });
+      closers.push(() => api.close());
+      await addSite(pool, site, [api.origin], { holdFirstTime: false, floodSeconds: 0 });
 
-    const run = randomUUID().slice(0, 8);
-    const accepted: string[] = [];
-    let next = 0;
-    const started = Date.now();
-    await Promise.all(Array.from({ length: PARALLEL }, async () => {
-      for (let i = next++; i < BURST; i = next++) {
-        const res = await postJson(api, distinctComment(site, run, i), { origin: api.origin });
-        if (res.status === 202) accepted.push(((await res.json()) as { id: string }).id);
-      }
-    }));
-    const burstMs = Date.now() - started;
-    await redis.kill();
-    await redis.start();
-    const restartedAt = Date.now();
-    const worker = await startWorker({ pool, redisUrl: redis.url, prefix });
-    closers.push(() => worker.close());
-    const { stored, at } = await waitAllStored(pool, site, accepted, 15_000);
-    const t = tally(accepted, stored);
-    console.log(
-      `redis appendfsync ${fsync}, SIGKILL right after a burst of ${BURST} posts in ${burstMs} ms: accepted ${t.accepted}, stored ${t.stored}, ` +
-        `duplicates ${t.duplicates}, accepted-but-lost ${t.lost.length}, time to recover ${seconds(at - restartedAt)} s after the restart`,
-    );
+      const run = randomUUID().slice(0, 8);
+      const accepted: string[] = [];
+      let next = 0;
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: PARALLEL }, async () => {
+          for (let i = next++; i < BURST; i = next++) {
+            const res = await postJson(api, distinctComment(site, run, i), { origin: api.origin });
+            if (res.status === 202) accepted.push(((await res.json()) as { id: string }).id);
+          }
+        }),
+      );
+      const burstMs = Date.now() - started;
+      await redis.kill();
+      await redis.start();
+      const restartedAt = Date.now();
+      const worker = await startWorker({ pool, redisUrl: redis.url, prefix });
+      closers.push(() => worker.close());
+      const { stored, at } = await waitAllStored(pool, site, accepted, 15_000);
+      const t = tally(accepted, stored);
+      console.log(
+        `redis appendfsync ${fsync}, SIGKILL right after a burst of ${BURST} posts in ${burstMs} ms: accepted ${t.accepted}, stored ${t.stored}, ` +
+          `duplicates ${t.duplicates}, accepted-but-lost ${t.lost.length}, time to recover ${seconds(at - restartedAt)} s after the restart`,
+      );
 
-    expect(t.accepted).toBe(BURST);
-    expect(t.duplicates).toBe(0);
-    expect(t.unexpected).toBe(0);
-    if (fsync === 'always') expect(t.lost, 'appendfsync always lost an accepted comment').toEqual([]);
-  }, 60_000);
+      expect(t.accepted).toBe(BURST);
+      expect(t.duplicates).toBe(0);
+      expect(t.unexpected).toBe(0);
+      if (fsync === 'always') expect(t.lost, 'appendfsync always lost an accepted comment').toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -7,7 +7,14 @@ import { createSubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createProducerRedis } from '../../src/redis.js';
 import { createPool, type Pool } from '../../src/store/db.js';
 import { seconds, sleep, startPosting, tally, waitAllStored } from '../support/fault-load.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, spawnWorker, stopProcess, TEST_REDIS_URL } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  spawnWorker,
+  stopProcess,
+  TEST_REDIS_URL,
+} from '../support/harness.js';
 import { findFreePort, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
 // A deploy stops the API and the workers with SIGTERM while readers post. The API must stop taking
@@ -34,9 +41,13 @@ afterAll(async () => {
 });
 
 /** The real API entry file as its own process; resolves once it listens. */
-async function spawnApi(env: Record<string, string>): Promise<{ child: ChildProcess; exit: Promise<number | null>; output: () => string }> {
+async function spawnApi(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; exit: Promise<number | null>; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/bin/api.ts')], {
-    cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    cwd: projectRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   children.push(child);
   let output = '';
@@ -57,7 +68,12 @@ describe('SIGTERM during load', () => {
     await addSite(pool, site, [url], { holdFirstTime: false, floodSeconds: 0 });
     const env = { QUEUE_PREFIX: prefix, DATABASE_URL: pg.url, REDIS_URL: TEST_REDIS_URL };
     const api = await spawnApi({
-      ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, DEMO: 'false', SESSION_SECRET: 'sigterm-test-session-secret-of-32-chars!',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      DEMO: 'false',
+      SESSION_SECRET: 'sigterm-test-session-secret-of-32-chars!',
     });
     // Few, slow-ish job slots, so the worker has a backlog and active jobs when it is told to stop.
     const worker = await spawnWorker({ ...env, WORKER_CONCURRENCY: '4', WORKER_LOCK_MS: '30000' });
@@ -67,7 +83,8 @@ describe('SIGTERM during load', () => {
     const posting = startPosting({ url, origin: url }, site, { clients: 24, pauseMs: 5, phase: () => phase });
     // Stop once the load is real (the API runs from source through tsx, slow to warm up on a busy machine).
     const warmStart = Date.now();
-    while (posting.posted.filter((p) => p.status === 202).length < 150 && Date.now() - warmStart < 40_000) await sleep(100);
+    while (posting.posted.filter((p) => p.status === 202).length < 150 && Date.now() - warmStart < 40_000)
+      await sleep(100);
     phase = 'stopping';
     const termAt = Date.now();
     api.child.kill('SIGTERM');

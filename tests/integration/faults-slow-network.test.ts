@@ -139,7 +139,7 @@ describe('a slow, stalling and resetting network to Postgres and Redis', () => {
     expect(byPhase('pg-stall').every((p) => p.status === 202)).toBe(true);
     expect(readyPgStalled.status).toBe(503);
     expect(readyPgStalled.ms).toBeLessThan(1500);
-    expect(posted.filter((p) => p.status === 0 || p.status >= 500 && p.status !== 503)).toEqual([]);
+    expect(posted.filter((p) => p.status === 0 || (p.status >= 500 && p.status !== 503))).toEqual([]);
     expect(t.lost).toEqual([]);
     expect(t.duplicates).toBe(0);
     expect(failed).toBe(0);

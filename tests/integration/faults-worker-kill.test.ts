@@ -3,7 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/store/db.js';
 import {
-  addSite, deleteQueueKeys, newQueuePrefix, postJson, spawnWorker, startApi, stopProcess, TEST_REDIS_URL, waitFor, type TestApi,
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  spawnWorker,
+  startApi,
+  stopProcess,
+  TEST_REDIS_URL,
+  waitFor,
+  type TestApi,
 } from '../support/harness.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
@@ -53,8 +62,11 @@ async function setUp(site: string): Promise<{ api: TestApi; env: Record<string, 
   // window (all posts come from 127.0.0.1).
   await addSite(db.pool, site, [api.origin], { holdFirstTime: false, floodSeconds: 0 });
   const env = {
-    QUEUE_PREFIX: prefix, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL,
-    WORKER_LOCK_MS: String(LOCK_MS), WORKER_CONCURRENCY: '16',
+    QUEUE_PREFIX: prefix,
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    WORKER_LOCK_MS: String(LOCK_MS),
+    WORKER_CONCURRENCY: '16',
   };
   return { api, env };
 }
@@ -71,7 +83,12 @@ async function spawn(env: Record<string, string>): Promise<ChildProcess> {
  * `keepGoing` says stop. Returns the 202'd ids.
  */
 async function submitComments(
-  api: TestApi, site: string, count: number, parallel: number, pauseMs: number, keepGoing: () => boolean = () => true,
+  api: TestApi,
+  site: string,
+  count: number,
+  parallel: number,
+  pauseMs: number,
+  keepGoing: () => boolean = () => true,
 ): Promise<{ accepted: string[]; refused: string[] }> {
   const accepted: string[] = [];
   const refused: string[] = [];
@@ -79,10 +96,17 @@ async function submitComments(
   const run = randomUUID().slice(0, 8);
   const client = async (): Promise<void> => {
     for (let i = next++; i < count && keepGoing(); i = next++) {
-      const res = await postJson(api, {
-        site, page: `page-${i % 5}`, author: `Reader ${run}-${i}`, email: `reader-${run}-${i}@example.org`,
-        body: `Comment ${i} of run ${run}, sent while workers die.`,
-      }, { origin: api.origin });
+      const res = await postJson(
+        api,
+        {
+          site,
+          page: `page-${i % 5}`,
+          author: `Reader ${run}-${i}`,
+          email: `reader-${run}-${i}@example.org`,
+          body: `Comment ${i} of run ${run}, sent while workers die.`,
+        },
+        { origin: api.origin },
+      );
       const text = await res.text();
       if (res.status === 202) accepted.push((JSON.parse(text) as { id: string }).id);
       else refused.push(`${res.status} ${text}`);
@@ -94,7 +118,9 @@ async function submitComments(
 }
 
 async function countStored(pool: Pool, site: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from comments where site_id = $1', [site]);
+  const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from comments where site_id = $1', [
+    site,
+  ]);
   return rows[0]?.n ?? 0;
 }
 
@@ -110,7 +136,9 @@ interface Audit {
 /** Compares what the API accepted with what Postgres holds for the site, row by row. */
 async function auditSite(pool: Pool, site: string, accepted: string[]): Promise<Audit> {
   const { rows } = await pool.query<{ id: string; n: number; status: string }>(
-    'select id, count(*)::int as n, min(status) as status from comments where site_id = $1 group by id', [site]);
+    'select id, count(*)::int as n, min(status) as status from comments where site_id = $1 group by id',
+    [site],
+  );
   const storedIds = new Set(rows.map((r) => r.id));
   const acceptedIds = new Set(accepted);
   const byStatus: Record<string, number> = {};
@@ -119,7 +147,9 @@ async function auditSite(pool: Pool, site: string, accepted: string[]): Promise<
   const { rows: pages } = await pool.query<{ mismatched: number }>(
     `select count(*)::int as mismatched from pages p
       where p.site_id = $1
-        and p.approved_count <> (select count(*) from comments c where c.page_id = p.id and c.status = 'approved')`, [site]);
+        and p.approved_count <> (select count(*) from comments c where c.page_id = p.id and c.status = 'approved')`,
+    [site],
+  );
   return {
     stored: rows.reduce((sum, r) => sum + r.n, 0),
     duplicates: rows.filter((r) => r.n > 1).length,
@@ -136,7 +166,9 @@ function expectExactlyOnce(audit: Audit, accepted: string[]): void {
   expect(audit.unexpected, 'stored but never accepted').toEqual([]);
   expect(audit.duplicates, 'ids stored more than once').toBe(0);
   expect(audit.stored).toBe(accepted.length);
-  expect(audit.byStatus, 'a retried job was refused (e.g. as a duplicate of itself)').toEqual({ approved: accepted.length });
+  expect(audit.byStatus, 'a retried job was refused (e.g. as a duplicate of itself)').toEqual({
+    approved: accepted.length,
+  });
   expect(audit.pageCountsMatch, 'pages.approved_count differs from the approved rows').toBe(true);
 }
 
@@ -163,10 +195,15 @@ describe('worker processes killed with SIGKILL while jobs run', () => {
       // If that moment never comes, kill anyway; the in-flight figure below tells.
       // The stream runs until after the last kill, so waiting for a moment with jobs active cannot
       // push a kill past its end.
-      await waitFor('the worker to hold jobs', async () => {
-        if ((await countStored(db.pool, site)) < storedBefore + 20) return false;
-        return (await api.queue.getActiveCount()) > stuck;
-      }, 8000, 2).catch(() => undefined);
+      await waitFor(
+        'the worker to hold jobs',
+        async () => {
+          if ((await countStored(db.pool, site)) < storedBefore + 20) return false;
+          return (await api.queue.getActiveCount()) > stuck;
+        },
+        8000,
+        2,
+      ).catch(() => undefined);
       await stopProcess(worker, 'SIGKILL');
       lastKillAt = Date.now();
       const [storedAtKill, active] = await Promise.all([countStored(db.pool, site), api.queue.getActiveCount()]);
@@ -178,11 +215,21 @@ describe('worker processes killed with SIGKILL while jobs run', () => {
     streaming = false;
     const { accepted, refused } = await submitting;
     expect(refused, 'intake does not depend on workers').toEqual([]);
-    expect(kills.some((k) => k.inFlight > 0), 'no kill caught a job in flight; the test proved nothing').toBe(true);
-    expect(kills.every((k) => k.storedAtKill < accepted.length), 'a kill came after everything was stored').toBe(true);
+    expect(
+      kills.some((k) => k.inFlight > 0),
+      'no kill caught a job in flight; the test proved nothing',
+    ).toBe(true);
+    expect(
+      kills.every((k) => k.storedAtKill < accepted.length),
+      'a kill came after everything was stored',
+    ).toBe(true);
 
-    await waitFor('every accepted comment to be stored', async () => (await countStored(db.pool, site)) >= accepted.length, 90_000, 100)
-      .catch(() => undefined);
+    await waitFor(
+      'every accepted comment to be stored',
+      async () => (await countStored(db.pool, site)) >= accepted.length,
+      90_000,
+      100,
+    ).catch(() => undefined);
     const recoveredMs = Date.now() - lastKillAt;
     const audit = await auditSite(db.pool, site, accepted);
     const failed = await api.queue.getFailedCount();
@@ -199,7 +246,11 @@ describe('worker processes killed with SIGKILL while jobs run', () => {
         `recovered ${seconds(recoveredMs)} s after the last kill (${seconds(Date.now() - lastReadyAt)} s after the last worker was ready)`,
     );
     // Soft: slow recovery is reported, and the exactly-once checks below still run.
-    expect.soft(recoveredMs, `a dead worker's jobs came back after ${seconds(recoveredMs)} s with WORKER_LOCK_MS=${LOCK_MS}`)
+    expect
+      .soft(
+        recoveredMs,
+        `a dead worker's jobs came back after ${seconds(recoveredMs)} s with WORKER_LOCK_MS=${LOCK_MS}`,
+      )
       .toBeLessThan(RECOVERY_BUDGET_MS);
     expectExactlyOnce(audit, accepted);
     expect(failed).toBe(0);
@@ -212,15 +263,24 @@ describe('worker processes killed with SIGKILL while jobs run', () => {
     const started = Date.now();
     const { accepted, refused } = await submitComments(api, site, COMMENTS, 16, 0);
     expect(refused).toEqual([]);
-    await waitFor('every accepted comment to be stored', async () => (await countStored(db.pool, site)) >= accepted.length, 30_000, 50)
-      .catch(() => undefined);
+    await waitFor(
+      'every accepted comment to be stored',
+      async () => (await countStored(db.pool, site)) >= accepted.length,
+      30_000,
+      50,
+    ).catch(() => undefined);
     const audit = await auditSite(db.pool, site, accepted);
     // A job is acknowledged (completed) just after its row commits: under load the last few may still
     // be between the two when the rows are all there.
-    const completed = await waitFor('every job to complete', async () => {
-      const n = await api.queue.getCompletedCount();
-      return n >= accepted.length ? n : false;
-    }, 10_000, 50).catch(() => api.queue.getCompletedCount());
+    const completed = await waitFor(
+      'every job to complete',
+      async () => {
+        const n = await api.queue.getCompletedCount();
+        return n >= accepted.length ? n : false;
+      },
+      10_000,
+      50,
+    ).catch(() => api.queue.getCompletedCount());
     console.log(
       `two racing workers: accepted ${accepted.length}, stored ${audit.stored}, duplicates ${audit.duplicates}, ` +
         `lost ${audit.lost.length}, jobs completed ${completed}, all stored in ${seconds(Date.now() - started)} s`,

@@ -32,7 +32,11 @@ function inReplyTo(xml: string): Map<string, Record<string, string> | null> {
     if (t.local === 'entry') current = { id: '', thr: null };
     inId = t.local === 'id' && current !== null;
     if (current && t.uri === THR && t.local === 'in-reply-to') {
-      current.thr = Object.fromEntries(Object.values(t.attributes).map((a) => [a.local, a.value]).filter(([k]) => k !== 'thr'));
+      current.thr = Object.fromEntries(
+        Object.values(t.attributes)
+          .map((a) => [a.local, a.value])
+          .filter(([k]) => k !== 'thr'),
+      );
     }
   });
   parser.on('text', (s) => {
@@ -72,7 +76,10 @@ afterAll(async () => {
 
 describe('feeds of threads', () => {
   it('a page nobody has commented on yet is an empty feed with an ETag, and 304 on If-None-Match', async () => {
-    for (const path of ['/feeds/blog/pages/fresh-article.atom', `/feeds/blog/comments.atom?page=${encodeURIComponent('https://blog.example/new')}`]) {
+    for (const path of [
+      '/feeds/blog/pages/fresh-article.atom',
+      `/feeds/blog/comments.atom?page=${encodeURIComponent('https://blog.example/new')}`,
+    ]) {
       const res = await fetch(`${api.url}${path}`);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
@@ -95,8 +102,14 @@ describe('feeds of threads', () => {
   it('a reply carries thr:in-reply-to with the parent entry id and its link; a top-level comment none', async () => {
     for (const path of ['/feeds/blog/pages/post-1.atom', '/feeds/blog/comments.atom']) {
       const entries = inReplyTo(await (await fetch(`${api.url}${path}`)).text());
-      expect([...entries.keys()].sort()).toEqual([`urn:uuid:${root}`, `urn:uuid:${reply}`, `urn:uuid:${orphan}`].sort());
-      expect(entries.get(`urn:uuid:${reply}`)).toEqual({ ref: `urn:uuid:${root}`, href: `https://blog.example/post-1?x=1#comment-${root}`, type: 'text/html' });
+      expect([...entries.keys()].sort()).toEqual(
+        [`urn:uuid:${root}`, `urn:uuid:${reply}`, `urn:uuid:${orphan}`].sort(),
+      );
+      expect(entries.get(`urn:uuid:${reply}`)).toEqual({
+        ref: `urn:uuid:${root}`,
+        href: `https://blog.example/post-1?x=1#comment-${root}`,
+        type: 'text/html',
+      });
       expect(entries.get(`urn:uuid:${root}`)).toBeNull();
       // Its parent is held: no reference to a comment that is not in any feed.
       expect(entries.get(`urn:uuid:${orphan}`)).toBeNull();

@@ -31,7 +31,8 @@ function parseFeed(xml: string): ParsedFeed {
     feed.elements.push(t.local);
     text = '';
     if (t.local === 'entry') entry = { id: '', updated: '', content: '', contentType: undefined, author: '' };
-    if (t.local === 'content' && entry) entry.contentType = (t.attributes as Record<string, { value: string }>).type?.value;
+    if (t.local === 'content' && entry)
+      entry.contentType = (t.attributes as Record<string, { value: string }>).type?.value;
   });
   parser.on('text', (t) => (text += t));
   parser.on('closetag', (t) => {
@@ -56,7 +57,9 @@ beforeAll(async () => {
   await addSite(db.pool, 'blog', ['https://blog.example']);
   await addSite(db.pool, 'quiet', ['https://quiet.example']);
   await api.sites.refresh();
-  expect((await importFile(db.pool, ['wordpress', join(fixtureDir, 'wordpress-nasty.xml'), '--site', 'blog'])).code).toBe(0);
+  expect(
+    (await importFile(db.pool, ['wordpress', join(fixtureDir, 'wordpress-nasty.xml'), '--site', 'blog'])).code,
+  ).toBe(0);
   expect((await importFile(db.pool, ['disqus', join(fixtureDir, 'disqus-nasty.xml'), '--site', 'blog'])).code).toBe(0);
 });
 
@@ -74,12 +77,30 @@ describe('Atom feeds', () => {
     const xml = await res.text();
     const feed = parseFeed(xml);
     expect(feed.root).toBe('{http://www.w3.org/2005/Atom}feed');
-    const approved = await db.pool.query(`select id from comments where site_id = 'blog' and status = 'approved' order by received_at desc, id desc`);
+    const approved = await db.pool.query(
+      `select id from comments where site_id = 'blog' and status = 'approved' order by received_at desc, id desc`,
+    );
     expect(feed.entries.map((e) => e.id)).toEqual(approved.rows.map((r) => `urn:uuid:${r.id}`));
     const times = feed.entries.map((e) => e.updated);
     expect([...times].sort().reverse()).toEqual(times);
     // No active content: the only elements are Atom's (and RFC 4685's in-reply-to), comment HTML is escaped text of type html.
-    expect(new Set(feed.elements)).toEqual(new Set(['feed', 'id', 'title', 'updated', 'link', 'generator', 'entry', 'author', 'name', 'uri', 'published', 'content', 'in-reply-to']));
+    expect(new Set(feed.elements)).toEqual(
+      new Set([
+        'feed',
+        'id',
+        'title',
+        'updated',
+        'link',
+        'generator',
+        'entry',
+        'author',
+        'name',
+        'uri',
+        'published',
+        'content',
+        'in-reply-to',
+      ]),
+    );
     for (const e of feed.entries) {
       expect(e.contentType).toBe('html');
       expect(e.content).not.toMatch(/<script|<img|<iframe|<[^>]*\son\w+=|javascript:/i);

@@ -1,7 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLAG_RATE_LIMIT, MAX_FLAGS_PER_COMMENT } from '../../src/store/flags.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -24,14 +33,24 @@ const nextIp = (): string => {
 
 async function comment(site: string): Promise<string> {
   n += 1;
-  const res = await postJson(api, { site, page: 'p', author: `Reader ${n}`, email: `r${n}@example.org`, body: `Comment number ${n}` }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    { site, page: 'p', author: `Reader ${n}`, email: `r${n}@example.org`, body: `Comment number ${n}` },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await waitForStored(db.pool, id);
   return id;
 }
 
-function flag(id: string, body: unknown, ip: string = nextIp(), origin: string | null = api.origin, via: TestApi = api): Promise<Response> {
+function flag(
+  id: string,
+  body: unknown,
+  ip: string = nextIp(),
+  origin: string | null = api.origin,
+  via: TestApi = api,
+): Promise<Response> {
   return fetch(`${via.url}/api/comments/${id}/flag`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, ...(origin !== null ? { origin } : {}) },
@@ -55,10 +74,25 @@ beforeAll(async () => {
   api = await startApi({ pool: db.pool, prefix, trustProxy: 'loopback' });
   untrusted = await startApi({ pool: db.pool, prefix, trustProxy: '' });
   worker = await startWorker({ pool: db.pool, prefix });
-  await addSite(db.pool, 'news', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0, flagThreshold: 2 });
-  await addSite(db.pool, 'busy', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0, flagThreshold: 3 });
+  await addSite(db.pool, 'news', [api.origin], {
+    holdFirstTime: false,
+    floodSeconds: 0,
+    holdLinks: 0,
+    flagThreshold: 2,
+  });
+  await addSite(db.pool, 'busy', [api.origin], {
+    holdFirstTime: false,
+    floodSeconds: 0,
+    holdLinks: 0,
+    flagThreshold: 3,
+  });
   await addSite(db.pool, 'strict', [api.origin], { moderation: 'pre', floodSeconds: 0 });
-  await addSite(db.pool, 'crowded', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0, flagThreshold: 100 });
+  await addSite(db.pool, 'crowded', [api.origin], {
+    holdFirstTime: false,
+    floodSeconds: 0,
+    holdLinks: 0,
+    flagThreshold: 100,
+  });
   await addModerator(db.pool, 'admin@example.org', 'admin');
 });
 
@@ -88,9 +122,19 @@ describe('flagging a published comment', () => {
     expect(after.reported_at).toBeInstanceOf(Date);
     expect(await onThread('news', id)).toBe(false);
 
-    const { rows: events } = await db.pool.query('select actor, actor_id, action, from_status, to_status, detail from moderation_events where comment_id = $1', [id]);
+    const { rows: events } = await db.pool.query(
+      'select actor, actor_id, action, from_status, to_status, detail from moderation_events where comment_id = $1',
+      [id],
+    );
     expect(events).toEqual([
-      { actor: 'readers', actor_id: null, action: 'report', from_status: 'approved', to_status: 'pending', detail: { flags: 2, threshold: 2, reasons: { abuse: 1, spam: 1 } } },
+      {
+        actor: 'readers',
+        actor_id: null,
+        action: 'report',
+        from_status: 'approved',
+        to_status: 'pending',
+        detail: { flags: 2, threshold: 2, reasons: { abuse: 1, spam: 1 } },
+      },
     ]);
 
     const c = new DashboardClient(api.url);
@@ -103,15 +147,20 @@ describe('flagging a published comment', () => {
 
   it('counts one flag per network: a repeat, fresh browser keys from one IP, or another address of one IPv6 /64 answer 202 and change nothing; neither IP nor key is stored', async () => {
     const id = await comment('busy');
-    for (let i = 0; i < 3; i++) expect((await flag(id, { reason: 'off_topic', key: 'same-browser' }, '203.0.113.5')).status).toBe(202);
+    for (let i = 0; i < 3; i++)
+      expect((await flag(id, { reason: 'off_topic', key: 'same-browser' }, '203.0.113.5')).status).toBe(202);
     expect(await row(id)).toMatchObject({ status: 'approved', flag_count: 1 });
     // One client picking a new key per request is still one reader: three requests cannot unpublish.
-    for (const key of ['k1', 'k2', 'k3']) expect((await flag(id, { reason: 'spam', key }, '203.0.113.5')).status).toBe(202);
+    for (const key of ['k1', 'k2', 'k3'])
+      expect((await flag(id, { reason: 'spam', key }, '203.0.113.5')).status).toBe(202);
     expect(await row(id)).toMatchObject({ status: 'approved', flag_count: 1 });
     expect((await flag(id, { reason: 'other' }, '2001:db8:5:6::1')).status).toBe(202);
     expect((await flag(id, { reason: 'other', key: 'k9' }, '2001:db8:5:6::2')).status).toBe(202);
     expect(await row(id)).toMatchObject({ status: 'approved', flag_count: 2 });
-    const { rows } = await db.pool.query<{ reporter: string; network: string }>('select reporter, network from flags where comment_id = $1', [id]);
+    const { rows } = await db.pool.query<{ reporter: string; network: string }>(
+      'select reporter, network from flags where comment_id = $1',
+      [id],
+    );
     expect(rows).toHaveLength(2);
     for (const r of rows) {
       expect(r.reporter).toMatch(/^[0-9a-f]{64}$/);
@@ -126,7 +175,9 @@ describe('flagging a published comment', () => {
   it('behind a proxy that is not trusted, every reader is one network: fresh keys and forged X-Forwarded-For never unpublish a comment', async () => {
     const id = await comment('busy');
     for (let i = 0; i < 5; i++) {
-      expect((await flag(id, { reason: 'abuse', key: `fresh-${i}` }, `192.0.2.${i + 1}`, api.origin, untrusted)).status).toBe(202);
+      expect(
+        (await flag(id, { reason: 'abuse', key: `fresh-${i}` }, `192.0.2.${i + 1}`, api.origin, untrusted)).status,
+      ).toBe(202);
     }
     expect(await row(id)).toMatchObject({ status: 'approved', flag_count: 1 });
     expect(await onThread('busy', id)).toBe(true);
@@ -135,7 +186,8 @@ describe('flagging a published comment', () => {
   it(`a network gives at most ${FLAG_RATE_LIMIT} flags an hour: the next gets 429 RATE_LIMITED with Retry-After and stores nothing; another network still flags`, async () => {
     const ids = await Promise.all(Array.from({ length: FLAG_RATE_LIMIT + 1 }, () => comment('busy')));
     // Addresses of one /64 are one network.
-    for (let i = 0; i < FLAG_RATE_LIMIT; i++) expect((await flag(ids[i]!, { reason: 'spam' }, `2001:db8:77:1::${i + 1}`)).status).toBe(202);
+    for (let i = 0; i < FLAG_RATE_LIMIT; i++)
+      expect((await flag(ids[i]!, { reason: 'spam' }, `2001:db8:77:1::${i + 1}`)).status).toBe(202);
     const refused = await flag(ids[FLAG_RATE_LIMIT]!, { reason: 'spam' }, '2001:db8:77:1::ff');
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
@@ -155,10 +207,15 @@ describe('flagging a published comment', () => {
 
   it('when many readers flag at once, the comment is reported exactly once', async () => {
     const id = await comment('busy');
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => flag(id, { reason: 'spam', key: `crowd-${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => flag(id, { reason: 'spam', key: `crowd-${i}` })),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(202));
     expect(await row(id)).toMatchObject({ status: 'pending', flag_count: 12 });
-    const { rows } = await db.pool.query(`select count(*)::int as n from moderation_events where comment_id = $1 and action = 'report'`, [id]);
+    const { rows } = await db.pool.query(
+      `select count(*)::int as n from moderation_events where comment_id = $1 and action = 'report'`,
+      [id],
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -214,7 +271,11 @@ describe('refused flags', () => {
 
   it('answers 415 to a body that is not JSON', async () => {
     const id = await comment('news');
-    const res = await fetch(`${api.url}/api/comments/${id}/flag`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'spam' });
+    const res = await fetch(`${api.url}/api/comments/${id}/flag`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'spam',
+    });
     expect(res.status).toBe(415);
   });
 });

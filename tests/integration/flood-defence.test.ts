@@ -9,7 +9,17 @@ import { createProducerRedis } from '../../src/redis.js';
 import type { TrainingJob } from '../../src/queue/training-queue.js';
 import { changeStatus } from '../../src/store/moderation-actions.js';
 import { createTrainingProcessor } from '../../workers/training-processor.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitFor, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitFor,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 // Flood and bot defence end to end: rate limits at intake (per IP, per /64, per email), surge mode
@@ -28,7 +38,10 @@ beforeAll(async () => {
   db = await createTestDatabase();
   // X-Forwarded-For from loopback is believed, so each post can come from another reader.
   api = await startApi({
-    pool: db.pool, prefix, trustProxy: 'loopback', formTokenSecret: 'flood-test-secret',
+    pool: db.pool,
+    prefix,
+    trustProxy: 'loopback',
+    formTokenSecret: 'flood-test-secret',
     flood: { surgeWindowMs: SURGE_WINDOW_MS, surgeBaselineMs: 60_000, surgeCooldownMs: SURGE_COOLDOWN_MS },
   });
   await addSite(db.pool, 'limits', [api.origin], { ...quiet, rateLimitIp: 3, rateLimitNet: 5, rateLimitEmail: 100 });
@@ -49,7 +62,14 @@ afterAll(async () => {
 let n = 0;
 function comment(site: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   n += 1;
-  return { site, page: 'p1', author: 'Ann', email: `ann${n}@example.org`, body: `Comment number ${n}, ${randomUUID()}`, ...over };
+  return {
+    site,
+    page: 'p1',
+    author: 'Ann',
+    email: `ann${n}@example.org`,
+    body: `Comment number ${n}, ${randomUUID()}`,
+    ...over,
+  };
 }
 const from = (ip: string): Record<string, string> => ({ 'x-forwarded-for': ip });
 
@@ -76,7 +96,13 @@ describe('rate limits at intake', () => {
     const res = await fetch(`${api.url}/api/comments`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...from('203.0.113.7') },
-      body: new URLSearchParams({ site: 'limits', comment_post_ID: 'p1', author: 'Ann', email: 'ann-form@example.org', comment: 'Hello there' }).toString(),
+      body: new URLSearchParams({
+        site: 'limits',
+        comment_post_ID: 'p1',
+        author: 'Ann',
+        email: 'ann-form@example.org',
+        comment: 'Hello there',
+      }).toString(),
       redirect: 'manual',
     });
     expect(res.status).toBe(429);
@@ -111,17 +137,40 @@ describe('rate limits at intake', () => {
 
   it('submissions that arrive together are counted in one script call, in order, exactly as one by one', async () => {
     const guard = createIntakeGuard({
-      redis: api.redis, prefix: `${prefix}-together`, logger,
+      redis: api.redis,
+      prefix: `${prefix}-together`,
+      logger,
       windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000 },
     });
-    const settings = toSiteSettings({ rateLimitIp: 3, rateLimitNet: 100, rateLimitEmail: 100, rateLimitSite: 0, surgeFactor: 0 });
+    const settings = toSiteSettings({
+      rateLimitIp: 3,
+      rateLimitNet: 100,
+      rateLimitEmail: 100,
+      rateLimitSite: 0,
+      surgeFactor: 0,
+    });
     // Ten from one IP and two from another in the same turn of the event loop: one batch.
     const decisions = await Promise.all([
-      ...Array.from({ length: 10 }, (_, i) => guard.admit({ siteId: 'together', ip: '203.0.113.20', email: `t${i}@example.org`, settings })),
+      ...Array.from({ length: 10 }, (_, i) =>
+        guard.admit({ siteId: 'together', ip: '203.0.113.20', email: `t${i}@example.org`, settings }),
+      ),
       guard.admit({ siteId: 'together', ip: '203.0.113.21', email: 'u1@example.org', settings }),
       guard.admit({ siteId: 'together', ip: '203.0.113.21', email: 'u2@example.org', settings }),
     ]);
-    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false, false, false, false, false, false, true, true]);
+    expect(decisions.map((d) => d.allowed)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
     expect(decisions[3]).toMatchObject({ allowed: false, limit: 'ip' });
     // The refused ones counted nowhere: the IP's counter stands at its limit, not at 10.
     expect(await api.redis.get(`${prefix}-together:flood:together:ip:203.0.113.20`)).toBe('3');
@@ -132,12 +181,23 @@ describe('rate limits at intake', () => {
     const down = createProducerRedis('redis://127.0.0.1:1');
     try {
       const guard = createIntakeGuard({
-        redis: down, prefix: `${prefix}-down`, logger, timeoutMs: 200,
+        redis: down,
+        prefix: `${prefix}-down`,
+        logger,
+        timeoutMs: 200,
         windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000 },
       });
       const settings = toSiteSettings({ rateLimitIp: 1, rateLimitSite: 1 });
-      const decisions = await Promise.all(Array.from({ length: 3 }, () => guard.admit({ siteId: 'down', ip: '203.0.113.30', email: 'd@example.org', settings })));
-      expect(decisions).toEqual([{ allowed: true, surge: false }, { allowed: true, surge: false }, { allowed: true, surge: false }]);
+      const decisions = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          guard.admit({ siteId: 'down', ip: '203.0.113.30', email: 'd@example.org', settings }),
+        ),
+      );
+      expect(decisions).toEqual([
+        { allowed: true, surge: false },
+        { allowed: true, surge: false },
+        { allowed: true, surge: false },
+      ]);
     } finally {
       down.disconnect();
     }
@@ -145,15 +205,28 @@ describe('rate limits at intake', () => {
 
   it('adds little to intake: one script call per submission, or per batch of those that arrive together (figures printed)', async () => {
     const guard = createIntakeGuard({
-      redis: api.redis, prefix: `${prefix}-bench`, logger,
+      redis: api.redis,
+      prefix: `${prefix}-bench`,
+      logger,
       windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000 },
     });
-    const settings = toSiteSettings({ rateLimitIp: 100_000, rateLimitNet: 100_000, rateLimitEmail: 100_000, rateLimitSite: 0, surgeMinimum: 1_000_000 });
+    const settings = toSiteSettings({
+      rateLimitIp: 100_000,
+      rateLimitNet: 100_000,
+      rateLimitEmail: 100_000,
+      rateLimitSite: 0,
+      surgeMinimum: 1_000_000,
+    });
     const times: number[] = [];
     const pings: number[] = [];
     for (let i = 0; i < 500; i++) {
       let t = performance.now();
-      const d = await guard.admit({ siteId: 'bench', ip: `2001:db8::${i % 50}`, email: `r${i % 20}@example.org`, settings });
+      const d = await guard.admit({
+        siteId: 'bench',
+        ip: `2001:db8::${i % 50}`,
+        email: `r${i % 20}@example.org`,
+        settings,
+      });
       times.push(performance.now() - t);
       expect(d.allowed).toBe(true);
       t = performance.now();
@@ -162,7 +235,9 @@ describe('rate limits at intake', () => {
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const p99 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
-    console.log(`intake guard: median ${median(times).toFixed(3)} ms, p99 ${p99(times).toFixed(3)} ms per submission (Redis PING median ${median(pings).toFixed(3)} ms)`);
+    console.log(
+      `intake guard: median ${median(times).toFixed(3)} ms, p99 ${p99(times).toFixed(3)} ms per submission (Redis PING median ${median(pings).toFixed(3)} ms)`,
+    );
     expect(median(times)).toBeLessThan(5);
   });
 });
@@ -170,7 +245,8 @@ describe('rate limits at intake', () => {
 describe('surge mode', () => {
   it('turns on under a burst from many IPs (each under its own limit), holds with SURGE, shows, and turns itself off', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 16; i++) ids.push(await accepted(await postJson(api, comment('surgy'), from(`192.0.2.${i + 1}`))));
+    for (let i = 0; i < 16; i++)
+      ids.push(await accepted(await postJson(api, comment('surgy'), from(`192.0.2.${i + 1}`))));
     const rows = await Promise.all(ids.map((id) => waitForStored(db.pool, id)));
     const codes = rows.map((r) => r.verdict.reasons.map((x) => x.code));
     // The first comments of the burst are published; from the 10th (the minimum) every one is held.
@@ -181,9 +257,17 @@ describe('surge mode', () => {
     expect(surges.map((s) => s.siteId)).toEqual(['surgy']);
 
     // The rate falls; after the cool-down the flag is gone by itself and comments publish again.
-    await waitFor('surge mode to end', async () => (await createSurgeReader(api.redis, prefix).list(['surgy'])).length === 0, 10_000, 100);
+    await waitFor(
+      'surge mode to end',
+      async () => (await createSurgeReader(api.redis, prefix).list(['surgy'])).length === 0,
+      10_000,
+      100,
+    );
     await new Promise((r) => setTimeout(r, 2 * SURGE_WINDOW_MS));
-    const after = await waitForStored(db.pool, await accepted(await postJson(api, comment('surgy'), from('192.0.2.200'))));
+    const after = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('surgy'), from('192.0.2.200'))),
+    );
     expect(after.status).toBe('approved');
     expect(after.verdict.reasons.map((r) => r.code)).not.toContain('SURGE');
   });
@@ -206,20 +290,32 @@ describe('the signed form token', () => {
     expect(fast.status).toBe('pending');
     expect(fast.verdict.reasons.map((r) => r.code)).toEqual(['FORM_TOO_FAST']);
     await new Promise((r) => setTimeout(r, 2100));
-    const slow = await waitForStored(db.pool, await accepted(await postJson(api, comment('tokens', { formToken: next }), from('203.0.113.61'))));
+    const slow = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('tokens', { formToken: next }), from('203.0.113.61'))),
+    );
     expect(slow.status).toBe('approved');
   });
 
   it('a forged token is spam; no token at all (an API client) passes; a token of another page is held', async () => {
     const token = await tokenFor('tokens', 'p1');
     const forged = `${token.split('.')[0]}.${Buffer.alloc(32, 7).toString('base64url')}`;
-    const spam = await waitForStored(db.pool, await accepted(await postJson(api, comment('tokens', { formToken: forged }), from('203.0.113.62'))));
+    const spam = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('tokens', { formToken: forged }), from('203.0.113.62'))),
+    );
     expect(spam.status).toBe('spam');
     expect(spam.verdict.reasons.map((r) => r.code)).toEqual(['FORM_TOKEN_FORGED']);
-    const none = await waitForStored(db.pool, await accepted(await postJson(api, comment('tokens'), from('203.0.113.63'))));
+    const none = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('tokens'), from('203.0.113.63'))),
+    );
     expect(none.status).toBe('approved');
     await new Promise((r) => setTimeout(r, 2100));
-    const other = await waitForStored(db.pool, await accepted(await postJson(api, comment('tokens', { page: 'p2', formToken: token }), from('203.0.113.64'))));
+    const other = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('tokens', { page: 'p2', formToken: token }), from('203.0.113.64'))),
+    );
     expect(other.verdict.reasons.map((r) => r.code)).toEqual(['FORM_TOKEN_MISMATCH']);
   });
 
@@ -233,14 +329,28 @@ describe('the signed form token', () => {
 describe('local spam memory', () => {
   const moderator = { id: null, label: 'mod@example.org', siteIds: ['memory'] };
   async function decide(id: string, action: 'spam' | 'not_spam'): Promise<void> {
-    const changes = await changeStatus(db.pool, { ids: [id], action, toStatus: action === 'spam' ? 'spam' : 'approved', actor: moderator, batchId: randomUUID() });
+    const changes = await changeStatus(db.pool, {
+      ids: [id],
+      action,
+      toStatus: action === 'spam' ? 'spam' : 'approved',
+      actor: moderator,
+      batchId: randomUUID(),
+    });
     expect(changes).toHaveLength(1);
     // What the training worker does with the job the dashboard queues.
-    await createTrainingProcessor({ db: db.pool, logger })({ data: { commentId: id, siteId: 'memory' } } as Job<TrainingJob>);
+    await createTrainingProcessor({ db: db.pool, logger })({
+      data: { commentId: id, siteId: 'memory' },
+    } as Job<TrainingJob>);
   }
 
   it("remembers the email, IP and website domain of a comment a moderator marked as spam, and forgets on 'not spam'", async () => {
-    const first = await accepted(await postJson(api, comment('memory', { email: 'pills@spam.example', url: 'https://www.pills.example/buy' }), from('198.51.100.77')));
+    const first = await accepted(
+      await postJson(
+        api,
+        comment('memory', { email: 'pills@spam.example', url: 'https://www.pills.example/buy' }),
+        from('198.51.100.77'),
+      ),
+    );
     expect((await waitForStored(db.pool, first)).status).toBe('approved');
     await decide(first, 'spam');
 
@@ -257,15 +367,27 @@ describe('local spam memory', () => {
       expect(reason?.message).toContain(what);
     }
     // The same IP never outweighs an author's approved history.
-    const regular = await waitForStored(db.pool, await accepted(await postJson(api, comment('memory', { email: 'regular@example.org' }), from('198.51.100.90'))));
+    const regular = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('memory', { email: 'regular@example.org' }), from('198.51.100.90'))),
+    );
     expect(regular.status).toBe('approved');
-    const known = await waitForStored(db.pool, await accepted(await postJson(api, comment('memory', { email: 'regular@example.org' }), from('198.51.100.77'))));
+    const known = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('memory', { email: 'regular@example.org' }), from('198.51.100.77'))),
+    );
     expect(known.status).toBe('approved');
-    const unrelated = await waitForStored(db.pool, await accepted(await postJson(api, comment('memory'), from('198.51.100.3'))));
+    const unrelated = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('memory'), from('198.51.100.3'))),
+    );
     expect(unrelated.status).toBe('approved');
 
     await decide(first, 'not_spam');
-    const again = await waitForStored(db.pool, await accepted(await postJson(api, comment('memory', { email: 'pills@spam.example' }), from('198.51.100.4'))));
+    const again = await waitForStored(
+      db.pool,
+      await accepted(await postJson(api, comment('memory', { email: 'pills@spam.example' }), from('198.51.100.4'))),
+    );
     expect(again.status).toBe('approved');
   });
 });

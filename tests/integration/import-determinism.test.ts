@@ -47,19 +47,39 @@ describe('import linking is deterministic', () => {
     for (let post = 1; post <= 12; post += 1) {
       // All in one second: 10 ← 11 ← 12, 10 ← 13, and 9 names 14 (a later comment): it stays top-level.
       const at = `2024-03-${String(post).padStart(2, '0')} 08:15:00`;
-      const comments: [number, number][] = [[10, 0], [11, 10], [12, 11], [13, 10], [9, 14], [14, 0]];
-      const xml = comments.map(([id, parent]) =>
-        `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>R${id}</wp:comment_author>` +
-        `<wp:comment_date_gmt>${at}</wp:comment_date_gmt><wp:comment_content>Comment ${id} on ${post}</wp:comment_content>` +
-        `<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent></wp:comment>`).join('\n');
-      items.push(`<item><title>P${post}</title><link>https://blog.example/${post}</link><wp:post_id>${post}</wp:post_id>\n${xml}\n</item>`);
+      const comments: [number, number][] = [
+        [10, 0],
+        [11, 10],
+        [12, 11],
+        [13, 10],
+        [9, 14],
+        [14, 0],
+      ];
+      const xml = comments
+        .map(
+          ([id, parent]) =>
+            `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>R${id}</wp:comment_author>` +
+            `<wp:comment_date_gmt>${at}</wp:comment_date_gmt><wp:comment_content>Comment ${id} on ${post}</wp:comment_content>` +
+            `<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent></wp:comment>`,
+        )
+        .join('\n');
+      items.push(
+        `<item><title>P${post}</title><link>https://blog.example/${post}</link><wp:post_id>${post}</wp:post_id>\n${xml}\n</item>`,
+      );
       Object.assign(expected, {
-        [`${post}/10`]: null, [`${post}/11`]: `${post}/10`, [`${post}/12`]: `${post}/11`, [`${post}/13`]: `${post}/10`,
-        [`${post}/9`]: null, [`${post}/14`]: null,
+        [`${post}/10`]: null,
+        [`${post}/11`]: `${post}/10`,
+        [`${post}/12`]: `${post}/11`,
+        [`${post}/13`]: `${post}/10`,
+        [`${post}/9`]: null,
+        [`${post}/14`]: null,
       });
     }
     const file = join(dir, 'same-second.xml');
-    await writeFile(file, `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n${items.join('\n')}\n</channel></rss>\n`);
+    await writeFile(
+      file,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n${items.join('\n')}\n</channel></rss>\n`,
+    );
 
     const seen: Record<string, string | null>[] = [];
     const reports: string[] = [];

@@ -13,7 +13,9 @@ beforeAll(async () => {
   db = await createTestDatabase();
   for (const id of ['news', 'dry']) await addSite(db.pool, id, ['https://news.example']);
   // A page the widget already shows, keyed by its URL: thread 1004 must land on it.
-  await db.pool.query(`insert into pages (site_id, identifier, url, title) values ('news', 'https://news.example/existing', 'https://news.example/existing', 'Existing')`);
+  await db.pool.query(
+    `insert into pages (site_id, identifier, url, title) values ('news', 'https://news.example/existing', 'https://news.example/existing', 'Existing')`,
+  );
 });
 
 afterAll(async () => {
@@ -36,16 +38,38 @@ describe('import disqus', () => {
   });
 
   it('maps threads by identifier, by URL when there is none, and onto existing pages', async () => {
-    const { rows } = await db.pool.query('select identifier, url, title, closed, approved_count from pages where site_id = $1 order by id', ['news']);
+    const { rows } = await db.pool.query(
+      'select identifier, url, title, closed, approved_count from pages where site_id = $1 order by id',
+      ['news'],
+    );
     expect(rows).toEqual([
-      { identifier: 'https://news.example/existing', url: 'https://news.example/existing', title: 'Existing', closed: false, approved_count: 1 },
-      { identifier: 'post-1', url: 'https://news.example/2020/post-1', title: 'Post one: "quotes" & <angles>', closed: false, approved_count: 7 },
-      { identifier: 'https://news.example/2020/post-2', url: 'https://news.example/2020/post-2', title: 'Post two, no identifier', closed: true, approved_count: 1 },
+      {
+        identifier: 'https://news.example/existing',
+        url: 'https://news.example/existing',
+        title: 'Existing',
+        closed: false,
+        approved_count: 1,
+      },
+      {
+        identifier: 'post-1',
+        url: 'https://news.example/2020/post-1',
+        title: 'Post one: "quotes" & <angles>',
+        closed: false,
+        approved_count: 7,
+      },
+      {
+        identifier: 'https://news.example/2020/post-2',
+        url: 'https://news.example/2020/post-2',
+        title: 'Post two, no identifier',
+        closed: true,
+        approved_count: 1,
+      },
     ]);
   });
 
   it('keeps parents (also when the parent comes later), authors, dates with time zones, and safe text', async () => {
-    const row = async (post: string) => (await db.pool.query('select * from comments where id = $1', [idOf('news', post)])).rows[0];
+    const row = async (post: string) =>
+      (await db.pool.query('select * from comments where id = $1', [idOf('news', post)])).rows[0];
     const first = await row('5001');
     expect(first).toMatchObject({ author_name: 'Ann', author_email: 'ann@example.org', ip: '203.0.113.1', depth: 0 });
     expect(first.body).toBe('First! With a [link](https://example.org/x) and **bold**.\n\nSecond para');
@@ -58,7 +82,11 @@ describe('import disqus', () => {
     expect(await row('5009')).toMatchObject({ status: 'pending' });
     expect(await row('5010')).toMatchObject({ ip: '2001:db8::10' });
     const joe = await row('5013');
-    expect(joe).toMatchObject({ author_name: 'Joe Spaces', author_email: 'joe@example.org', body: 'Escaped HTML, not CDATA: fish & chips' });
+    expect(joe).toMatchObject({
+      author_name: 'Joe Spaces',
+      author_email: 'joe@example.org',
+      body: 'Escaped HTML, not CDATA: fish & chips',
+    });
     expect(joe.received_at.toISOString()).toBe('2020-01-08T13:30:00.000Z');
   });
 

@@ -3,7 +3,12 @@ import { Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import {
-  createMaintenanceQueue, MAINTENANCE_QUEUE, scheduleMaintenance, type AnonymiseIpsData, type AnonymiseIpsResult, type MaintenanceJobName,
+  createMaintenanceQueue,
+  MAINTENANCE_QUEUE,
+  scheduleMaintenance,
+  type AnonymiseIpsData,
+  type AnonymiseIpsResult,
+  type MaintenanceJobName,
 } from '../../src/queue/maintenance-queue.js';
 import { createWorkerRedis } from '../../src/redis.js';
 import { createMaintenanceProcessor } from '../../workers/maintenance-processor.js';
@@ -20,7 +25,9 @@ const job = { id: 'test' } as Job<AnonymiseIpsData, AnonymiseIpsResult, Maintena
 async function addComment(site: string, ip: string | null, at: Date, userAgent = 'Mozilla/5.0 (X11)'): Promise<string> {
   const id = randomUUID();
   const page = await db.pool.query<{ id: number }>(
-    `insert into pages (site_id, identifier) values ($1, 'p') on conflict (site_id, identifier) do update set identifier = excluded.identifier returning id`, [site]);
+    `insert into pages (site_id, identifier) values ($1, 'p') on conflict (site_id, identifier) do update set identifier = excluded.identifier returning id`,
+    [site],
+  );
   await db.pool.query(
     `insert into comments (id, site_id, page_id, body, body_html, status, verdict, content_hash, ip, user_agent, referrer, received_at)
      values ($1::uuid, $2, $3, 'x', '<p>x</p>', 'approved', '{"status":"approved","score":0,"reasons":[]}', sha256(convert_to($1::text, 'UTF8')), $4, $5, 'https://blog.example/p', $6)`,
@@ -30,7 +37,8 @@ async function addComment(site: string, ip: string | null, at: Date, userAgent =
 }
 
 async function row(id: string): Promise<{ ip: string | null; user_agent: string; referrer: string }> {
-  return (await db.pool.query('select abbrev(ip) as ip, user_agent, referrer from comments where id = $1', [id])).rows[0];
+  return (await db.pool.query('select abbrev(ip) as ip, user_agent, referrer from comments where id = $1', [id]))
+    .rows[0];
 }
 
 beforeAll(async () => {
@@ -66,24 +74,38 @@ describe('IP retention job', () => {
 
     // Idempotent: nothing left to do, nothing logged.
     expect(await run(job)).toEqual({ bySite: {}, total: 0, deliveriesPruned: 0 });
-    const events = await db.pool.query(`select site_id, actor, detail->>'comments' as n from moderation_events where action = 'anonymise_ips' order by site_id`);
-    expect(events.rows).toEqual([{ site_id: 'month', actor: 'worker', n: '3' }, { site_id: 'week', actor: 'worker', n: '1' }]);
+    const events = await db.pool.query(
+      `select site_id, actor, detail->>'comments' as n from moderation_events where action = 'anonymise_ips' order by site_id`,
+    );
+    expect(events.rows).toEqual([
+      { site_id: 'month', actor: 'worker', n: '3' },
+      { site_id: 'week', actor: 'worker', n: '1' },
+    ]);
   });
 
   it('deletes webhook delivery-log rows older than the log window, oldest first, in batches', async () => {
     const sub = await db.pool.query<{ id: number }>(
-      `insert into webhook_subscriptions (site_id, url, events, secret) values ('month', 'https://hooks.example/in', '{comment.created}', 's') returning id`);
-    const attempt = (daysOld: number) => db.pool.query(
-      `insert into webhook_deliveries (subscription_id, event_id, event_type, attempt, result, duration_ms, created_at)
-       values ($1, gen_random_uuid(), 'comment.created', 1, 'delivered', 5, $2)`, [sub.rows[0]!.id, daysAgo(daysOld)]);
+      `insert into webhook_subscriptions (site_id, url, events, secret) values ('month', 'https://hooks.example/in', '{comment.created}', 's') returning id`,
+    );
+    const attempt = (daysOld: number) =>
+      db.pool.query(
+        `insert into webhook_deliveries (subscription_id, event_id, event_type, attempt, result, duration_ms, created_at)
+       values ($1, gen_random_uuid(), 'comment.created', 1, 'delivered', 5, $2)`,
+        [sub.rows[0]!.id, daysAgo(daysOld)],
+      );
     for (const d of [90, 45, 31, 29, 1]) await attempt(d);
     const run = createMaintenanceProcessor({ db: db.pool, logger, now: () => now, batchSize: 2 });
     expect((await run(job)).deliveriesPruned).toBe(3);
     const left = await db.pool.query<{ days: number }>(
-      `select round(extract(epoch from ($1::timestamptz - created_at)) / 86400)::int as days from webhook_deliveries order by id`, [now]);
+      `select round(extract(epoch from ($1::timestamptz - created_at)) / 86400)::int as days from webhook_deliveries order by id`,
+      [now],
+    );
     expect(left.rows.map((r) => r.days)).toEqual([29, 1]);
     // With a 7-day window the 29-day row goes too.
-    expect((await createMaintenanceProcessor({ db: db.pool, logger, now: () => now, deliveryLogDays: 7 })(job)).deliveriesPruned).toBe(1);
+    expect(
+      (await createMaintenanceProcessor({ db: db.pool, logger, now: () => now, deliveryLogDays: 7 })(job))
+        .deliveriesPruned,
+    ).toBe(1);
   });
 
   it('runs on its own from the repeatable schedule', async () => {
@@ -95,7 +117,11 @@ describe('IP retention job', () => {
     expect(await queue.getJobSchedulersCount()).toBe(1);
     const late = await addComment('month', '203.0.113.5', daysAgo(90));
     const results: AnonymiseIpsResult[] = [];
-    const worker = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor({ db: db.pool, logger }), { connection, prefix, concurrency: 1 });
+    const worker = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor({ db: db.pool, logger }), {
+      connection,
+      prefix,
+      concurrency: 1,
+    });
     worker.on('completed', (_j, r: AnonymiseIpsResult) => results.push(r));
     try {
       await waitFor('a scheduled run', () => results.length >= 2, 15_000);

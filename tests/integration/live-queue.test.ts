@@ -13,7 +13,11 @@ let n = 0;
 
 async function held(site: string): Promise<string> {
   n += 1;
-  const res = await postJson(api, { site, page: 'p', author: `Author ${n}`, email: `live${n}@example.org`, body: `Held comment ${n}` }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    { site, page: 'p', author: `Author ${n}`, email: `live${n}@example.org`, body: `Held comment ${n}` },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
 }
@@ -92,13 +96,18 @@ describe('the live queue stream', () => {
 
       const event = await waitFor('the news event', () => stream.events.find((e) => e.event === 'comment'));
       expect(JSON.parse(event.data)).toEqual({ id: ours, siteId: 'news', status: 'pending' });
-      expect(stream.events.filter((e) => e.event === 'comment').map((e) => e.data).join()).not.toContain(other);
+      expect(
+        stream.events
+          .filter((e) => e.event === 'comment')
+          .map((e) => e.data)
+          .join(),
+      ).not.toContain(other);
     } finally {
       await stream.stop();
     }
   });
 
-  it('renders a held card on the moderator\'s site for admin.js to insert, and not another site\'s', async () => {
+  it("renders a held card on the moderator's site for admin.js to insert, and not another site's", async () => {
     const mod = new DashboardClient(api.url);
     await mod.signIn('news-mod@example.org');
     const ours = await held('news');

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 import { createPool, type Pool } from '../../src/store/db.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, spawnWorker, stopProcess, TEST_REDIS_URL, waitFor } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  spawnWorker,
+  stopProcess,
+  TEST_REDIS_URL,
+  waitFor,
+} from '../support/harness.js';
 import { findFreePort, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
 // /metrics of the real entry files: the API's (requests by route pattern, latency, queue depth and
@@ -26,8 +35,18 @@ beforeAll(async () => {
   await addSite(pool, 'metrics', [apiUrl], { holdFirstTime: false, floodSeconds: 0 });
   const env = { QUEUE_PREFIX: prefix, DATABASE_URL: pg.url, REDIS_URL: TEST_REDIS_URL, METRICS_TOKEN: TOKEN };
   const api = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/bin/api.ts')], {
-    cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: apiUrl, DEMO: 'false', SESSION_SECRET: 'metrics-test-session-secret-32-chars!!' },
+    cwd: projectRoot,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: {
+      ...process.env,
+      ...env,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: apiUrl,
+      DEMO: 'false',
+      SESSION_SECRET: 'metrics-test-session-secret-32-chars!!',
+    },
   });
   children.push(api);
   await Promise.race([
@@ -50,7 +69,11 @@ describe('metrics', () => {
   it('the API serves Prometheus metrics by route pattern behind its bearer token, and a worker counts jobs and verdicts on its own port', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const res = await postJson({ url: apiUrl }, { site: 'metrics', page: 'p', author: `Reader ${i}`, email: `r${i}@example.org`, body: `Comment ${i}` }, { origin: apiUrl });
+      const res = await postJson(
+        { url: apiUrl },
+        { site: 'metrics', page: 'p', author: `Reader ${i}`, email: `r${i}@example.org`, body: `Comment ${i}` },
+        { origin: apiUrl },
+      );
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { id: string }).id);
     }
@@ -61,13 +84,19 @@ describe('metrics', () => {
     await (await fetch(`${apiUrl}/api/comments/${ids[0]}`)).arrayBuffer();
 
     const noToken = await fetch(`${apiUrl}/metrics`);
-    const wrongToken = await fetch(`${apiUrl}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token!!' } });
+    const wrongToken = await fetch(`${apiUrl}/metrics`, {
+      headers: { authorization: 'Bearer wrong-token-wrong-token!!' },
+    });
     const res = await fetch(`${apiUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const text = await res.text();
-    const worker = await waitFor('the worker to count its jobs', async () => {
-      const t = await (await fetch(workerMetricsUrl, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-      return /reply_desk_jobs_total\{queue="submissions",outcome="completed"\} 5/.test(t) ? t : false;
-    }, 10_000);
+    const worker = await waitFor(
+      'the worker to count its jobs',
+      async () => {
+        const t = await (await fetch(workerMetricsUrl, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+        return /reply_desk_jobs_total\{queue="submissions",outcome="completed"\} 5/.test(t) ? t : false;
+      },
+      10_000,
+    );
 
     const workerNoToken = await fetch(workerMetricsUrl);
     expect(workerNoToken.status).toBe(401);
@@ -76,7 +105,9 @@ describe('metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     expect(text).toMatch(/reply_desk_http_requests_total\{method="POST",route="\/api\/comments",status="202"\} 5/);
-    expect(text).toMatch(/reply_desk_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/api\/comments\/:id",status="200"\}/);
+    expect(text).toMatch(
+      /reply_desk_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/api\/comments\/:id",status="200"\}/,
+    );
     expect(text).not.toContain(ids[0]);
     expect(text).toMatch(/reply_desk_queue_jobs\{queue="submissions",state="completed"\} 5/);
     expect(text).toMatch(/reply_desk_queue_jobs\{queue="moderation-bulk",state="waiting"\} 0/);

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPageCommand } from '../../src/cli/page-commands.js';
 import { UsageError } from '../../src/cli/site-commands.js';
 import { loadWebhookComment } from '../../src/store/webhooks.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -15,11 +24,27 @@ let worker: { close(): Promise<void> };
 const prefix = newQueuePrefix();
 
 let n = 0;
-async function comment(site: string, page: string, pageTitle: string, extra: Record<string, unknown> = {}): Promise<string> {
+async function comment(
+  site: string,
+  page: string,
+  pageTitle: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   n += 1;
-  const res = await postJson(api, {
-    site, page, pageUrl: `${api.origin}/${page}`, pageTitle, author: `Reader ${n}`, email: `reader-${n}@example.org`, body: `Title comment ${n}`, ...extra,
-  }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    {
+      site,
+      page,
+      pageUrl: `${api.origin}/${page}`,
+      pageTitle,
+      author: `Reader ${n}`,
+      email: `reader-${n}@example.org`,
+      body: `Title comment ${n}`,
+      ...extra,
+    },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await waitForStored(db.pool, id);
@@ -27,14 +52,20 @@ async function comment(site: string, page: string, pageTitle: string, extra: Rec
 }
 
 const pageRow = async (site: string, page: string) =>
-  (await db.pool.query('select title, suggested_title from pages where site_id = $1 and identifier = $2', [site, page])).rows[0] as { title: string | null; suggested_title: string | null };
+  (await db.pool.query('select title, suggested_title from pages where site_id = $1 and identifier = $2', [site, page]))
+    .rows[0] as { title: string | null; suggested_title: string | null };
 const feed = async (site: string, page: string) => (await fetch(`${api.url}/feeds/${site}/pages/${page}.atom`)).text();
 
 beforeAll(async () => {
   db = await createTestDatabase();
   api = await startApi({ pool: db.pool, prefix });
   await addSite(db.pool, 'open', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0 });
-  await addSite(db.pool, 'held', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0, moderation: 'pre' });
+  await addSite(db.pool, 'held', [api.origin], {
+    holdFirstTime: false,
+    floodSeconds: 0,
+    holdLinks: 0,
+    moderation: 'pre',
+  });
   await addSite(db.pool, 'elsewhere', [api.origin], { holdFirstTime: false });
   await api.sites.refresh();
   await addModerator(db.pool, 'titles@example.org', 'moderator', ['held', 'open']);
@@ -81,11 +112,26 @@ describe('a submission only suggests a page title', () => {
     expect((await set({ site: 'held', page: 'held-page', title: '   ' })).status).toBe(422);
     expect((await pageRow('held', 'held-page')).title).toBeNull();
 
-    const form = await mod.post('/admin/pages/title', { site: 'held', page: 'held-page', title: ' A corrected headline ' });
+    const form = await mod.post('/admin/pages/title', {
+      site: 'held',
+      page: 'held-page',
+      title: ' A corrected headline ',
+    });
     expect(form.status).toBe(303);
-    expect(await pageRow('held', 'held-page')).toEqual({ title: 'A corrected headline', suggested_title: 'A suggested <b>headline</b>' });
-    const audit = await db.pool.query(`select actor, site_id, detail from moderation_events where action = 'page_title'`);
-    expect(audit.rows).toEqual([{ actor: 'titles@example.org', site_id: 'held', detail: { page: 'held-page', before: null, after: 'A corrected headline' } }]);
+    expect(await pageRow('held', 'held-page')).toEqual({
+      title: 'A corrected headline',
+      suggested_title: 'A suggested <b>headline</b>',
+    });
+    const audit = await db.pool.query(
+      `select actor, site_id, detail from moderation_events where action = 'page_title'`,
+    );
+    expect(audit.rows).toEqual([
+      {
+        actor: 'titles@example.org',
+        site_id: 'held',
+        detail: { page: 'held-page', before: null, after: 'A corrected headline' },
+      },
+    ]);
     const after = await mod.page('/admin?tab=pending&site=held');
     expect(after).not.toContain('suggested title');
     expect(after).toContain('>A corrected headline</a>');
@@ -103,13 +149,18 @@ describe('a submission only suggests a page title', () => {
     await runPageCommand(db.pool, ['title', 'open', 'hijack', 'How we fixed titles'], (l) => lines.push(l));
     expect(lines.at(-1)).toBe('page open hijack: title "How we fixed titles"');
     expect((await pageRow('open', 'hijack')).title).toBe('How we fixed titles');
-    expect((await db.pool.query(`select actor from moderation_events where action = 'page_title' and site_id = 'open'`)).rows).toEqual([{ actor: 'cli' }]);
+    expect(
+      (await db.pool.query(`select actor from moderation_events where action = 'page_title' and site_id = 'open'`))
+        .rows,
+    ).toEqual([{ actor: 'cli' }]);
     const page = await feed('open', 'hijack');
     expect(page).toContain('<title>Comments on How we fixed titles</title>');
     expect(page).toContain('on How we fixed titles</title>');
 
     await expect(runPageCommand(db.pool, ['title', 'open', 'nowhere', 'X'], () => {})).rejects.toThrow(UsageError);
-    await expect(runPageCommand(db.pool, ['title', 'open', 'hijack', '\u0007'], () => {})).rejects.toThrow(/one line of text/);
+    await expect(runPageCommand(db.pool, ['title', 'open', 'hijack', '\u0007'], () => {})).rejects.toThrow(
+      /one line of text/,
+    );
     await expect(runPageCommand(db.pool, ['title', 'open'], () => {})).rejects.toThrow(/usage/);
     const none: string[] = [];
     await runPageCommand(db.pool, ['suggestions', 'open'], (l) => none.push(l));

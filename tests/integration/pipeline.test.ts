@@ -1,7 +1,16 @@
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateSite } from '../../src/store/sites.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 // The whole pipeline through HTTP: API on port 0, a real BullMQ worker, this file's own database and
@@ -15,7 +24,14 @@ let n = 0;
 /** A valid comment from a new author (distinct email), so flood and duplicate rules stay quiet. */
 function comment(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   n += 1;
-  return { site: 'open', page: 'post-1', author: `Reader ${n}`, email: `reader${n}@example.org`, body: `Comment number ${n}`, ...overrides };
+  return {
+    site: 'open',
+    page: 'post-1',
+    author: `Reader ${n}`,
+    email: `reader${n}@example.org`,
+    body: `Comment number ${n}`,
+    ...overrides,
+  };
 }
 
 async function submit(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
@@ -27,7 +43,11 @@ async function submit(body: Record<string, unknown>, headers: Record<string, str
   return json.id;
 }
 
-async function listThread(site: string, page: string, query = ''): Promise<{ comments: Record<string, unknown>[]; nextCursor: string | null }> {
+async function listThread(
+  site: string,
+  page: string,
+  query = '',
+): Promise<{ comments: Record<string, unknown>[]; nextCursor: string | null }> {
   const res = await fetch(`${api.url}/api/comments?site=${site}&page=${encodeURIComponent(page)}${query}`);
   expect(res.status).toBe(200);
   return (await res.json()) as { comments: Record<string, unknown>[]; nextCursor: string | null };
@@ -38,7 +58,12 @@ beforeAll(async () => {
   api = await startApi({ pool: db.pool, prefix });
   // "open": publishes what passes the checks; the flood rule is off so tests can post quickly.
   await addSite(db.pool, 'open', [api.origin], { holdFirstTime: false, floodSeconds: 0 });
-  await addSite(db.pool, 'strict', [api.origin], { holdFirstTime: true, floodSeconds: 0, holdWords: ['casino'], spamWords: ['viagra'] });
+  await addSite(db.pool, 'strict', [api.origin], {
+    holdFirstTime: true,
+    floodSeconds: 0,
+    holdWords: ['casino'],
+    spamWords: ['viagra'],
+  });
   await addSite(db.pool, 'other', ['https://other.example'], { holdFirstTime: false, floodSeconds: 0 });
   worker = await startWorker({ pool: db.pool, prefix });
 });
@@ -52,12 +77,26 @@ afterAll(async () => {
 
 describe('a valid reply', () => {
   it('is queued, published by the worker, listed on its page without the email, and counted', async () => {
-    const id = await submit(comment({ page: 'listed', author: 'Ann', email: 'ann@example.org', url: 'https://ann.example', body: 'Hello *world*' }));
+    const id = await submit(
+      comment({
+        page: 'listed',
+        author: 'Ann',
+        email: 'ann@example.org',
+        url: 'https://ann.example',
+        body: 'Hello *world*',
+      }),
+    );
     const row = await waitForStored(db.pool, id);
     expect(row.status).toBe('approved');
     const thread = await listThread('open', 'listed');
     expect(thread.comments).toHaveLength(1);
-    expect(thread.comments[0]).toMatchObject({ id, parent: null, author: 'Ann', website: 'https://ann.example', html: '<p>Hello <em>world</em></p>' });
+    expect(thread.comments[0]).toMatchObject({
+      id,
+      parent: null,
+      author: 'Ann',
+      website: 'https://ann.example',
+      html: '<p>Hello <em>world</em></p>',
+    });
     expect(JSON.stringify(thread)).not.toContain('ann@example.org');
     const status = await (await fetch(`${api.url}/api/comments/${id}`)).json();
     expect(status).toMatchObject({ id, status: 'published', page: 'listed' });
@@ -99,7 +138,11 @@ describe('a valid reply', () => {
     const seen: unknown[] = [];
     let cursor: string | null = null;
     do {
-      const page: { comments: Record<string, unknown>[]; nextCursor: string | null } = await listThread('open', 'long', `&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { comments: Record<string, unknown>[]; nextCursor: string | null } = await listThread(
+        'open',
+        'long',
+        `&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.comments.length).toBeLessThanOrEqual(3);
       seen.push(...page.comments.map((c) => c.id));
       cursor = page.nextCursor;
@@ -135,27 +178,66 @@ describe('intake validation', () => {
   });
 
   it.each([
-    ['wrong type', { 'content-type': 'application/json' }, JSON.stringify({ site: 'open', page: 'p', body: 42 }), 400, 'INVALID_TYPE'],
+    [
+      'wrong type',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ site: 'open', page: 'p', body: 42 }),
+      400,
+      'INVALID_TYPE',
+    ],
     ['malformed JSON', { 'content-type': 'application/json' }, '{"site": "open",', 400, 'INVALID_JSON'],
     ['a JSON array', { 'content-type': 'application/json' }, '[1,2]', 400, 'INVALID_BODY'],
     ['text/plain', { 'content-type': 'text/plain' }, 'hello', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['gzip-encoded', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, 'xx', 415, 'UNSUPPORTED_ENCODING'],
-    ['a body over the limit', { 'content-type': 'application/json' }, JSON.stringify({ site: 'open', body: 'x'.repeat(600_000) }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'gzip-encoded',
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      'xx',
+      415,
+      'UNSUPPORTED_ENCODING',
+    ],
+    [
+      'a body over the limit',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ site: 'open', body: 'x'.repeat(600_000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('%s gets %i with a JSON error', async (_name, headers, payload, status, code) => {
-    const res = await fetch(`${api.url}/api/comments`, { method: 'POST', headers: { origin: api.origin, ...headers }, body: payload });
+    const res = await fetch(`${api.url}/api/comments`, {
+      method: 'POST',
+      headers: { origin: api.origin, ...headers },
+      body: payload,
+    });
     expect(res.status).toBe(status);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
   });
 
   it('refuses invalid UTF-8 instead of storing replacement characters', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"site":"open","page":"p","author":"A","email":"a@b.co","body":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-    const res = await fetch(`${api.url}/api/comments`, { method: 'POST', headers: { 'content-type': 'application/json', origin: api.origin }, body: bytes });
+    const bytes = Buffer.concat([
+      Buffer.from('{"site":"open","page":"p","author":"A","email":"a@b.co","body":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}'),
+    ]);
+    const res = await fetch(`${api.url}/api/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: api.origin },
+      body: bytes,
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_ENCODING');
   });
 
   it('ignores server-owned fields in the body (status, id, ip)', async () => {
-    const res = await postJson(api, { ...comment({ page: 'mass', body: 'Approve me?' }), status: 'approved', id: '00000000-0000-4000-8000-000000000000', ip: '1.2.3.4' }, { origin: api.origin });
+    const res = await postJson(
+      api,
+      {
+        ...comment({ page: 'mass', body: 'Approve me?' }),
+        status: 'approved',
+        id: '00000000-0000-4000-8000-000000000000',
+        ip: '1.2.3.4',
+      },
+      { origin: api.origin },
+    );
     const { id } = (await res.json()) as { id: string };
     expect(id).not.toBe('00000000-0000-4000-8000-000000000000');
     await waitForStored(db.pool, id);
@@ -171,7 +253,10 @@ describe('sites and origins', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_SITE');
   });
 
-  it.each([['a foreign origin', 'https://evil.example'], ['the null origin', 'null']])('refuses %s with 403', async (_n, origin) => {
+  it.each([
+    ['a foreign origin', 'https://evil.example'],
+    ['the null origin', 'null'],
+  ])('refuses %s with 403', async (_n, origin) => {
     const res = await postJson(api, comment(), { origin });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');
@@ -184,7 +269,11 @@ describe('sites and origins', () => {
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://other.example');
     const preflight = await fetch(`${api.url}/api/comments`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://other.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://other.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://other.example');
@@ -202,7 +291,11 @@ describe('the worker is the authority', () => {
     await worker.close(); // hold the job in the queue while the setting changes
     let restarted = false;
     try {
-      const res = await postJson(api, { site: 'changing', page: 'p', email: 'nameless@example.org', body: 'No name given' }, { origin: api.origin });
+      const res = await postJson(
+        api,
+        { site: 'changing', page: 'p', email: 'nameless@example.org', body: 'No name given' },
+        { origin: api.origin },
+      );
       expect(res.status).toBe(202);
       const { id } = (await res.json()) as { id: string };
       await updateSite(db.pool, 'changing', { settings: { requireName: true } });
@@ -211,7 +304,10 @@ describe('the worker is the authority', () => {
       const row = await waitForStored(db.pool, id);
       expect(row.status).toBe('rejected');
       expect(row.verdict.reasons.map((r) => r.code)).toContain('REQUIRED');
-      const status = (await (await fetch(`${api.url}/api/comments/${id}`)).json()) as { status: string; errors: { field: string }[] };
+      const status = (await (await fetch(`${api.url}/api/comments/${id}`)).json()) as {
+        status: string;
+        errors: { field: string }[];
+      };
       expect(status.status).toBe('rejected');
       expect(status.errors.map((e) => e.field)).toContain('author');
     } finally {
@@ -261,18 +357,36 @@ describe('check rules end to end', () => {
     expect(status.status).toBe('held');
   });
 
-  it("holds a first-time author, with every reason listed, and publishes them once one is approved", async () => {
-    const id = await submit({ site: 'strict', page: 'p', author: 'New', email: 'new@example.org', body: 'Visit my casino https://x.example https://y.example' });
+  it('holds a first-time author, with every reason listed, and publishes them once one is approved', async () => {
+    const id = await submit({
+      site: 'strict',
+      page: 'p',
+      author: 'New',
+      email: 'new@example.org',
+      body: 'Visit my casino https://x.example https://y.example',
+    });
     const row = await waitForStored(db.pool, id);
     expect(row.status).toBe('pending');
     expect(row.verdict.reasons.map((r) => r.code)).toEqual(['HOLD_WORD', 'TOO_MANY_LINKS', 'FIRST_COMMENT']);
     await db.pool.query(`update comments set status = 'approved' where id = $1`, [id]);
-    const next = await submit({ site: 'strict', page: 'p', author: 'New', email: 'new@example.org', body: 'Thanks for having me' });
+    const next = await submit({
+      site: 'strict',
+      page: 'p',
+      author: 'New',
+      email: 'new@example.org',
+      body: 'Thanks for having me',
+    });
     expect((await waitForStored(db.pool, next)).status).toBe('approved');
   });
 
   it('marks spam words (through look-alike letters and zero-width characters) as spam', async () => {
-    const id = await submit({ site: 'strict', page: 'p', author: 'Bot', email: 'bot@example.org', body: 'Cheap ＶＩＡ\u200BＧＲＡ here' });
+    const id = await submit({
+      site: 'strict',
+      page: 'p',
+      author: 'Bot',
+      email: 'bot@example.org',
+      body: 'Cheap ＶＩＡ\u200BＧＲＡ here',
+    });
     const row = await waitForStored(db.pool, id);
     expect(row.status).toBe('spam');
     expect(row.verdict.reasons[0]?.code).toBe('SPAM_WORD');
@@ -287,7 +401,9 @@ describe('check rules end to end', () => {
     await addSite(db.pool, 'shallow', [api.origin], { holdFirstTime: false, floodSeconds: 0, maxDepth: 2 });
     const top = await submit(comment({ site: 'shallow', page: 'a' }));
     await waitForStored(db.pool, top);
-    const held = await submit(comment({ site: 'shallow', page: 'a', body: 'two links https://a.example https://b.example' }));
+    const held = await submit(
+      comment({ site: 'shallow', page: 'a', body: 'two links https://a.example https://b.example' }),
+    );
     await waitForStored(db.pool, held);
     const cases: [Record<string, unknown>, string][] = [
       [{ parent: '00000000-0000-4000-8000-000000000000' }, 'PARENT_NOT_FOUND'],
@@ -339,7 +455,9 @@ describe('reader text is stored as written and rendered inert', () => {
     const html = row.body_html;
     // Inert: only allow-listed tags, no event-handler attributes, only web and mail links.
     for (const tag of html.matchAll(/<\/?([a-z0-9]+)([^>]*)>/gi)) {
-      expect(['p', 'br', 'em', 'strong', 'a', 'blockquote', 'code', 'pre', 'ul', 'ol', 'li']).toContain(tag[1]!.toLowerCase());
+      expect(['p', 'br', 'em', 'strong', 'a', 'blockquote', 'code', 'pre', 'ul', 'ol', 'li']).toContain(
+        tag[1]!.toLowerCase(),
+      );
       expect(tag[2]).not.toMatch(/\son\w+\s*=/i);
       const href = /\shref="([^"]*)"/.exec(tag[2] ?? '');
       if (href) expect(href[1]).toMatch(/^(https?:|mailto:)/);
@@ -363,7 +481,9 @@ describe('idempotency', () => {
     const third = await submit({ ...c, body: 'a retry after the first was stored' });
     expect(third).toBe(first);
     await new Promise((r) => setTimeout(r, 300));
-    const { rows } = await db.pool.query(`select count(*)::int as n from comments where idempotency_key = 'client-key-1'`);
+    const { rows } = await db.pool.query(
+      `select count(*)::int as n from comments where idempotency_key = 'client-key-1'`,
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -402,8 +522,15 @@ describe('the classic HTML form post', () => {
   it('redirects back to the page (303) and the reply appears on the demo page', async () => {
     await addSite(db.pool, 'demo', [api.origin], { holdFirstTime: false, floodSeconds: 0 });
     const res = await postForm({
-      site: 'demo', comment_post_ID: 'demo-article', comment_parent: '0', author: 'Form Fan', email: 'form@example.org',
-      url: '', comment: 'Posted **without** JavaScript', redirect_to: '/', submit: 'Post Comment',
+      site: 'demo',
+      comment_post_ID: 'demo-article',
+      comment_parent: '0',
+      author: 'Form Fan',
+      email: 'form@example.org',
+      url: '',
+      comment: 'Posted **without** JavaScript',
+      redirect_to: '/',
+      submit: 'Post Comment',
     });
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
@@ -418,7 +545,14 @@ describe('the classic HTML form post', () => {
   });
 
   it('answers bad input with a readable HTML error page, not JSON', async () => {
-    const res = await postForm({ site: 'demo', comment_post_ID: 'demo-article', author: '', email: 'x', comment: 'hi', redirect_to: '/' });
+    const res = await postForm({
+      site: 'demo',
+      comment_post_ID: 'demo-article',
+      author: '',
+      email: 'x',
+      comment: 'hi',
+      redirect_to: '/',
+    });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('text/html');
     const text = await res.text();
@@ -430,12 +564,26 @@ describe('the classic HTML form post', () => {
 
   it('never redirects off the site: a foreign redirect_to falls back to the referer on the site', async () => {
     const res = await postForm(
-      { site: 'demo', comment_post_ID: 'demo-article', author: 'R', email: 'r@example.org', comment: 'Where do I go?', redirect_to: 'https://evil.example/' },
+      {
+        site: 'demo',
+        comment_post_ID: 'demo-article',
+        author: 'R',
+        email: 'r@example.org',
+        comment: 'Where do I go?',
+        redirect_to: 'https://evil.example/',
+      },
       { referer: `${api.origin}/some/article` },
     );
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toMatch(new RegExp(`^${api.origin}/some/article\\?rd_comment=`));
-    const res2 = await postForm({ site: 'demo', comment_post_ID: 'demo-article', author: 'R2', email: 'r2@example.org', comment: 'And now?', redirect_to: '//evil.example/x' });
+    const res2 = await postForm({
+      site: 'demo',
+      comment_post_ID: 'demo-article',
+      author: 'R2',
+      email: 'r2@example.org',
+      comment: 'And now?',
+      redirect_to: '//evil.example/x',
+    });
     expect(res2.headers.get('location')).not.toContain('evil.example');
   });
 });
@@ -454,4 +602,3 @@ describe('health', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });
 });
-

@@ -8,7 +8,16 @@ import { createEmailQueue, EMAIL_QUEUE } from '../../src/queue/email-queue.js';
 import { createWorkerRedis } from '../../src/redis.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import {
-  addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, TEST_REDIS_URL, waitFor, waitForStored, type TestApi,
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  TEST_REDIS_URL,
+  waitFor,
+  waitForStored,
+  type TestApi,
 } from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -89,7 +98,11 @@ describe('erasing a commenter reaches the audit log and the queues', () => {
     // Two comments (finished submission jobs keep an hour, with the email in their data).
     const ids: string[] = [];
     for (const body of ['First from Carol', 'Second from Carol']) {
-      const res = await postJson(api, { site: 'news', page: 'p1', author: 'Carol', email: 'Carol.Erase@Example.org', body }, { origin: api.origin });
+      const res = await postJson(
+        api,
+        { site: 'news', page: 'p1', author: 'Carol', email: 'Carol.Erase@Example.org', body },
+        { origin: api.origin },
+      );
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { id: string }).id);
     }
@@ -97,13 +110,21 @@ describe('erasing a commenter reaches the audit log and the queues', () => {
     // A submission that failed for good (its site was removed meanwhile): kept a month, data and all.
     const done = await api.queue.getJob(ids[0]!);
     const failedId = randomUUID();
-    await api.queue.add('submit', { ...done!.data, id: failedId, siteId: 'gone-site' }, { jobId: failedId, attempts: 1 });
+    await api.queue.add(
+      'submit',
+      { ...done!.data, id: failedId, siteId: 'gone-site' },
+      { jobId: failedId, attempts: 1 },
+    );
     await waitFor('the failed submission', async () => (await api.queue.getJobState(failedId)) === 'failed');
 
     // A moderator searched for the address and rejected everything it found.
     const admin = new DashboardClient(api.url);
     await admin.signIn('admin@desk.example');
-    const started = await admin.post('/admin/bulk', { action: 'reject', scope: 'filter', filter_tab: 'pending', filter_q: email.toUpperCase() }, { json: true });
+    const started = await admin.post(
+      '/admin/bulk',
+      { action: 'reject', scope: 'filter', filter_tab: 'pending', filter_q: email.toUpperCase() },
+      { json: true },
+    );
     expect(started.status).toBe(202);
     const { jobId, batchId } = (await started.json()) as { jobId: string; batchId: string };
     await waitFor('the bulk action', async () => {
@@ -115,9 +136,15 @@ describe('erasing a commenter reaches the audit log and the queues', () => {
     // it as the failed job's reason and stack, and in the queue's event stream.
     const emailQueue = createEmailQueue(api.redis, prefix);
     const connection = createWorkerRedis(TEST_REDIS_URL);
-    const smtpRefusal = new Worker(EMAIL_QUEUE, async () => {
-      throw new Error(`Can't send mail - all recipients were rejected: 550 5.1.1 <${email}>: Recipient address rejected`);
-    }, { connection, prefix });
+    const smtpRefusal = new Worker(
+      EMAIL_QUEUE,
+      async () => {
+        throw new Error(
+          `Can't send mail - all recipients were rejected: 550 5.1.1 <${email}>: Recipient address rejected`,
+        );
+      },
+      { connection, prefix },
+    );
     const mailJob = await emailQueue.add('reply', { commentId: ids[1]! }, { attempts: 1 });
     await waitFor('the failed mail', async () => (await emailQueue.getJobState(mailJob.id!)) === 'failed');
     await smtpRefusal.close();
@@ -138,23 +165,41 @@ describe('erasing a commenter reaches the audit log and the queues', () => {
     expect(await redisMentions(email)).toEqual([]);
 
     // The bulk action's summary keeps what it did, with the address replaced; its page still answers.
-    const summary = await db.pool.query(`select detail from moderation_events where batch_id = $1 and action = 'bulk'`, [batchId]);
-    expect(summary.rows[0].detail).toMatchObject({ action: 'reject', scope: 'filter', count: expect.any(Number), filter: { q: '[erased]' } });
+    const summary = await db.pool.query(
+      `select detail from moderation_events where batch_id = $1 and action = 'bulk'`,
+      [batchId],
+    );
+    expect(summary.rows[0].detail).toMatchObject({
+      action: 'reject',
+      scope: 'filter',
+      count: expect.any(Number),
+      filter: { q: '[erased]' },
+    });
     const view = (await (await admin.get(`/admin/bulk/${jobId}`, { accept: 'application/json' })).json()) as BulkView;
     expect(view).toMatchObject({ state: 'completed', action: 'reject', batchId });
   }, 60_000);
 
-  it('from the CLI, with --site, leaves other sites\' jobs alone', async () => {
+  it("from the CLI, with --site, leaves other sites' jobs alone", async () => {
     await addSite(db.pool, 'other', [api.origin]);
     const email = 'dave.site@example.org';
     const posted: Record<string, string> = {};
     for (const site of ['news', 'other']) {
-      const res = await postJson(api, { site, page: 'p2', author: 'Dave', email, body: `Dave on ${site}` }, { origin: api.origin });
+      const res = await postJson(
+        api,
+        { site, page: 'p2', author: 'Dave', email, body: `Dave on ${site}` },
+        { origin: api.origin },
+      );
       posted[site] = ((await res.json()) as { id: string }).id;
       await waitForStored(db.pool, posted[site]!);
     }
     const lines: string[] = [];
-    const code = await runPrivacyCommand(db.pool, ['erase', email, '--site', 'news', '--yes'], (l) => lines.push(l), new Date(), { redis: api.redis, prefix });
+    const code = await runPrivacyCommand(
+      db.pool,
+      ['erase', email, '--site', 'news', '--yes'],
+      (l) => lines.push(l),
+      new Date(),
+      { redis: api.redis, prefix },
+    );
     expect(code).toBe(0);
     expect(lines[1]).toMatch(/^queued jobs: 1 removed, \d+ queue event\(s\) deleted$/);
     expect(await api.queue.getJob(posted.news!)).toBeUndefined();

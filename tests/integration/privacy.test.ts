@@ -37,13 +37,25 @@ beforeAll(async () => {
   api = await startApi({ pool: db.pool, prefix });
   await addSite(db.pool, 'blog', ['https://blog.example']);
   await addSite(db.pool, 'other', ['https://other.example']);
-  expect((await importFile(db.pool, ['wordpress', join(fixtureDir, 'wordpress-nasty.xml'), '--site', 'blog'])).code).toBe(0);
+  expect(
+    (await importFile(db.pool, ['wordpress', join(fixtureDir, 'wordpress-nasty.xml'), '--site', 'blog'])).code,
+  ).toBe(0);
   // What moderators leave about Ann: trust on one site, a ban on another, an edit of her comment.
   await db.pool.query(`insert into trusted_authors (site_id, email) values ('blog', 'ann@example.org')`);
-  await db.pool.query(`insert into bans (site_id, kind, value, reason) values ('other', 'email', 'ann@example.org', 'rude')`);
-  await db.pool.query(`insert into moderation_events (actor, action, site_id, detail) values ('cli', 'ban', 'other', '{"ban":"email:ann@example.org"}')`);
-  await db.pool.query(`insert into comment_edits (comment_id, body_before, body_after) values ($1, 'old text', 'First &')`, [ann]);
-  await db.pool.query(`insert into moderation_events (actor, action, site_id, comment_id, detail) values ('cli', 'edit', 'blog', $1, '{"before":"old text","after":"First &"}')`, [ann]);
+  await db.pool.query(
+    `insert into bans (site_id, kind, value, reason) values ('other', 'email', 'ann@example.org', 'rude')`,
+  );
+  await db.pool.query(
+    `insert into moderation_events (actor, action, site_id, detail) values ('cli', 'ban', 'other', '{"ban":"email:ann@example.org"}')`,
+  );
+  await db.pool.query(
+    `insert into comment_edits (comment_id, body_before, body_after) values ($1, 'old text', 'First &')`,
+    [ann],
+  );
+  await db.pool.query(
+    `insert into moderation_events (actor, action, site_id, comment_id, detail) values ('cli', 'edit', 'blog', $1, '{"before":"old text","after":"First &"}')`,
+    [ann],
+  );
   await db.pool.query(`update comments set user_agent = 'Mozilla/5.0 Ann' where id = $1`, [ann]);
 });
 
@@ -59,7 +71,13 @@ describe('privacy from the CLI', () => {
     expect(data.email).toBe('ann@example.org');
     expect(data.comments).toHaveLength(1);
     expect(data.comments[0]).toMatchObject({
-      id: ann, site: 'blog', page: '10', status: 'approved', authorName: "Ann O'Neil", ip: '203.0.113.7', userAgent: 'Mozilla/5.0 Ann',
+      id: ann,
+      site: 'blog',
+      page: '10',
+      status: 'approved',
+      authorName: "Ann O'Neil",
+      ip: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 Ann',
       edits: [{ bodyBefore: 'old text', bodyAfter: 'First &' }],
     });
     expect(data.trustedOn).toEqual([expect.objectContaining({ site: 'blog' })]);
@@ -77,15 +95,38 @@ describe('privacy from the CLI', () => {
 
   it('erase --yes leaves nothing that names them, and replies keep their place', async () => {
     const lines = await cli(['erase', 'ann@example.org', '--yes']);
-    expect(lines[0]).toMatch(/^erased on every site: 1 comment\(s\) .*1 trusted-author entry, 1 email ban\(s\); 2 audit event\(s\) redacted$/);
+    expect(lines[0]).toMatch(
+      /^erased on every site: 1 comment\(s\) .*1 trusted-author entry, 1 email ban\(s\); 2 audit event\(s\) redacted$/,
+    );
     expect(await mentions('ann@example.org')).toBe(0);
     const { rows } = await db.pool.query('select * from comments where id = $1', [ann]);
-    expect(rows[0]).toMatchObject({ status: 'deleted', author_name: '', author_email: '', author_url: '', body: '', body_html: '', ip: null, user_agent: '' });
-    expect((await db.pool.query('select parent_id from comments where id = $1', [bobReply])).rows[0].parent_id).toBe(ann);
-    expect((await db.pool.query('select count(*)::int as n from comment_edits where comment_id = $1', [ann])).rows[0].n).toBe(0);
-    expect((await db.pool.query(`select approved_count from pages where site_id = 'blog' and identifier = '10'`)).rows[0].approved_count).toBe(6);
+    expect(rows[0]).toMatchObject({
+      status: 'deleted',
+      author_name: '',
+      author_email: '',
+      author_url: '',
+      body: '',
+      body_html: '',
+      ip: null,
+      user_agent: '',
+    });
+    expect((await db.pool.query('select parent_id from comments where id = $1', [bobReply])).rows[0].parent_id).toBe(
+      ann,
+    );
+    expect(
+      (await db.pool.query('select count(*)::int as n from comment_edits where comment_id = $1', [ann])).rows[0].n,
+    ).toBe(0);
+    expect(
+      (await db.pool.query(`select approved_count from pages where site_id = 'blog' and identifier = '10'`)).rows[0]
+        .approved_count,
+    ).toBe(6);
     const event = await db.pool.query(`select actor, detail from moderation_events where action = 'privacy_erase'`);
-    expect(event.rows).toEqual([{ actor: 'cli', detail: { emailSha256: hashEmail('ann@example.org'), comments: 1, trusted: 1, bans: 1, auditEventsRedacted: 2 } }]);
+    expect(event.rows).toEqual([
+      {
+        actor: 'cli',
+        detail: { emailSha256: hashEmail('ann@example.org'), comments: 1, trusted: 1, bans: 1, auditEventsRedacted: 2 },
+      },
+    ]);
     // The audit log is still append-only for everything else.
     await expect(db.pool.query(`update moderation_events set detail = '{}'`)).rejects.toThrow(/append-only/);
     await expect(db.pool.query(`delete from moderation_events`)).rejects.toThrow(/append-only/);
@@ -114,13 +155,17 @@ describe('privacy in the dashboard', () => {
   it('downloads the JSON, with CSRF', async () => {
     const page = await admin.page('/admin/privacy');
     expect(page).toContain('Privacy requests');
-    expect((await admin.post('/admin/privacy/export', { email: 'bob@example.org', site: 'blog' }, { csrf: false })).status).toBe(403);
+    expect(
+      (await admin.post('/admin/privacy/export', { email: 'bob@example.org', site: 'blog' }, { csrf: false })).status,
+    ).toBe(403);
     const res = await admin.post('/admin/privacy/export', { email: 'bob@example.org', site: 'blog' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/attachment/);
     const data = (await res.json()) as { comments: { authorName: string }[] };
     expect(data.comments.map((c: { authorName: string }) => c.authorName)).toEqual(['Bob']);
-    const event = await db.pool.query(`select actor from moderation_events where action = 'privacy_export' order by id desc limit 1`);
+    const event = await db.pool.query(
+      `select actor from moderation_events where action = 'privacy_export' order by id desc limit 1`,
+    );
     expect(event.rows[0].actor).toBe('admin@desk.example');
   });
 

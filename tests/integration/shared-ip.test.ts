@@ -12,7 +12,16 @@ import { createLogger } from '../../src/logger.js';
 import type { TrainingJob } from '../../src/queue/training-queue.js';
 import { changeStatus } from '../../src/store/moderation-actions.js';
 import { createTrainingProcessor } from '../../workers/training-processor.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 // Issue 11, item 6: behind a proxy the service does not trust (here: the API trusts none, and every
@@ -42,9 +51,23 @@ afterAll(async () => {
 });
 
 let n = 0;
-async function post(over: Record<string, unknown> = {}, forwardedFor = '203.0.113.1'): Promise<{ status: string; verdict: { reasons: { code: string }[] } }> {
+async function post(
+  over: Record<string, unknown> = {},
+  forwardedFor = '203.0.113.1',
+): Promise<{ status: string; verdict: { reasons: { code: string }[] } }> {
   n += 1;
-  const res = await postJson(api, { site: 'behind', page: 'p', author: `Reader ${n}`, email: `reader${n}@example.org`, body: `Comment ${n} ${randomUUID()}`, ...over }, { 'x-forwarded-for': forwardedFor });
+  const res = await postJson(
+    api,
+    {
+      site: 'behind',
+      page: 'p',
+      author: `Reader ${n}`,
+      email: `reader${n}@example.org`,
+      body: `Comment ${n} ${randomUUID()}`,
+      ...over,
+    },
+    { 'x-forwarded-for': forwardedFor },
+  );
   expect(res.status, await res.clone().text()).toBe(202);
   return waitForStored(db.pool, ((await res.json()) as { id: string }).id);
 }
@@ -62,12 +85,22 @@ describe('readers behind a proxy that is not trusted', () => {
 
   it("one comment a moderator marks as spam does not send every later reader's comment to spam", async () => {
     const spam = await post({ email: 'bot@spam.example', body: `Buy pills ${randomUUID()}` });
-    const { rows } = await db.pool.query<{ id: string }>(`select id from comments where author_email = 'bot@spam.example'`);
+    const { rows } = await db.pool.query<{ id: string }>(
+      `select id from comments where author_email = 'bot@spam.example'`,
+    );
     expect(spam.status).toBe('approved');
     const id = rows[0]!.id;
-    const changes = await changeStatus(db.pool, { ids: [id], action: 'spam', toStatus: 'spam', actor: { id: null, label: 'mod@example.org', siteIds: ['behind'] }, batchId: randomUUID() });
+    const changes = await changeStatus(db.pool, {
+      ids: [id],
+      action: 'spam',
+      toStatus: 'spam',
+      actor: { id: null, label: 'mod@example.org', siteIds: ['behind'] },
+      batchId: randomUUID(),
+    });
     expect(changes).toHaveLength(1);
-    await createTrainingProcessor({ db: db.pool, logger })({ data: { commentId: id, siteId: 'behind' } } as Job<TrainingJob>);
+    await createTrainingProcessor({ db: db.pool, logger })({
+      data: { commentId: id, siteId: 'behind' },
+    } as Job<TrainingJob>);
 
     const later = await post({}, '198.51.100.3');
     expect(later.verdict.reasons.map((r) => r.code)).not.toContain('SPAM_MEMORY');
@@ -81,7 +114,12 @@ describe('readers behind a proxy that is not trusted', () => {
 describe('the warning about a proxy that is not trusted', () => {
   it('is logged once, on the first request that carries X-Forwarded-For from an untrusted peer', async () => {
     const lines: { level: number; msg: string }[] = [];
-    const sink = new Writable({ write(chunk: Buffer, _e, done) { lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string }); done(); } });
+    const sink = new Writable({
+      write(chunk: Buffer, _e, done) {
+        lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
+        done();
+      },
+    });
     const read = createClientAddressReader(pino({ level: 'info' }, sink));
     const app = express();
     app.get('/', (req, res) => {
@@ -92,7 +130,8 @@ describe('the warning about a proxy that is not trusted', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push(await (await fetch(url, { headers: { 'x-forwarded-for': `198.51.100.${i}` } })).json());
+      for (let i = 0; i < 3; i++)
+        answers.push(await (await fetch(url, { headers: { 'x-forwarded-for': `198.51.100.${i}` } })).json());
       expect(answers[0]).toEqual({ ip: '127.0.0.1', distinct: false, untrustedProxy: true });
       const warnings = lines.filter((l) => l.level === 40 && /TRUST_PROXY/.test(l.msg));
       expect(warnings).toHaveLength(1);

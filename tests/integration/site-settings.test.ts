@@ -18,12 +18,22 @@ async function formFor(id: string, over: Record<string, string | undefined> = {}
   const site = await loadSite(db.pool, id);
   if (!site) throw new Error(`no site ${id}`);
   const fields: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(toSiteFormValues(site))) fields[k] = typeof v === 'boolean' ? (v ? '1' : undefined) : v;
-  return Object.fromEntries(Object.entries({ ...fields, ...over }).filter((e): e is [string, string] => e[1] !== undefined));
+  for (const [k, v] of Object.entries(toSiteFormValues(site)))
+    fields[k] = typeof v === 'boolean' ? (v ? '1' : undefined) : v;
+  return Object.fromEntries(
+    Object.entries({ ...fields, ...over }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
 }
 
-async function siteEvents(id: string): Promise<{ actor: string; detail: { before: Record<string, unknown>; after: Record<string, unknown>; created?: boolean } }[]> {
-  const { rows } = await db.pool.query(`select actor, detail from moderation_events where action = 'site_update' and site_id = $1 order by id`, [id]);
+async function siteEvents(
+  id: string,
+): Promise<
+  { actor: string; detail: { before: Record<string, unknown>; after: Record<string, unknown>; created?: boolean } }[]
+> {
+  const { rows } = await db.pool.query(
+    `select actor, detail from moderation_events where action = 'site_update' and site_id = $1 order by id`,
+    [id],
+  );
   return rows;
 }
 
@@ -63,17 +73,32 @@ describe('editing a site', () => {
     await c.page('/admin/sites/news');
     const newOrigin = 'https://partner.example';
     // Before: a page on the partner's origin may not post.
-    const refused = await postJson(api, { site: 'news', page: 'p', author: 'A', email: 'a@example.org', body: 'hi' }, { origin: newOrigin });
+    const refused = await postJson(
+      api,
+      { site: 'news', page: 'p', author: 'A', email: 'a@example.org', body: 'hi' },
+      { origin: newOrigin },
+    );
     expect(refused.status).toBe(403);
 
-    const res = await c.post('/admin/sites/news', await formFor('news', {
-      origins: `${api.origin}\nHTTPS://Partner.Example:443/some/page`, flagThreshold: '5', holdWords: 'casino\nloan', requireEmail: undefined,
-    }));
+    const res = await c.post(
+      '/admin/sites/news',
+      await formFor('news', {
+        origins: `${api.origin}\nHTTPS://Partner.Example:443/some/page`,
+        flagThreshold: '5',
+        holdWords: 'casino\nloan',
+        requireEmail: undefined,
+      }),
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toMatch(/^\/admin\/sites\/news\?notice=Saved/);
     const site = await loadSite(db.pool, 'news');
     expect(site?.allowedOrigins).toEqual([api.origin, newOrigin]);
-    expect(site?.settings).toMatchObject({ flagThreshold: 5, holdWords: ['casino', 'loan'], requireEmail: false, floodSeconds: 0 });
+    expect(site?.settings).toMatchObject({
+      flagThreshold: 5,
+      holdWords: ['casino', 'loan'],
+      requireEmail: false,
+      floodSeconds: 0,
+    });
 
     const events = await siteEvents('news');
     expect(events).toHaveLength(1);
@@ -81,12 +106,21 @@ describe('editing a site', () => {
       actor: 'admin@example.org',
       detail: {
         before: { allowedOrigins: [api.origin], requireEmail: true, holdWords: [], flagThreshold: 3 },
-        after: { allowedOrigins: [api.origin, newOrigin], requireEmail: false, holdWords: ['casino', 'loan'], flagThreshold: 5 },
+        after: {
+          allowedOrigins: [api.origin, newOrigin],
+          requireEmail: false,
+          holdWords: ['casino', 'loan'],
+          flagThreshold: 5,
+        },
       },
     });
 
     // The API's site cache was refreshed: the partner's page may post now, without an email.
-    const accepted = await postJson(api, { site: 'news', page: 'p', author: 'A', body: 'hello from the partner' }, { origin: newOrigin });
+    const accepted = await postJson(
+      api,
+      { site: 'news', page: 'p', author: 'A', body: 'hello from the partner' },
+      { origin: newOrigin },
+    );
     expect(accepted.status).toBe(202);
 
     // Saving the same form again changes nothing and logs nothing.
@@ -99,16 +133,25 @@ describe('editing a site', () => {
     const c = await admin();
     await c.page('/admin/sites/blog');
     const before = await loadSite(db.pool, 'blog');
-    const res = await c.post('/admin/sites/blog', await formFor('blog', {
-      name: '<script>alert(1)</script>', flagThreshold: '0', holdLinks: 'many', origins: 'not an origin', spamWords: 'viagra\n<b>pills</b>',
-    }));
+    const res = await c.post(
+      '/admin/sites/blog',
+      await formFor('blog', {
+        name: '<script>alert(1)</script>',
+        flagThreshold: '0',
+        holdLinks: 'many',
+        origins: 'not an origin',
+        spamWords: 'viagra\n<b>pills</b>',
+      }),
+    );
     expect(res.status).toBe(422);
     const page = await res.text();
     expect(page).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(page).not.toContain('<script>alert(1)');
     expect(page).toContain('viagra\n&lt;b&gt;pills&lt;/b&gt;</textarea>');
     expect(page).toMatch(/name="flagThreshold" inputmode="numeric" value="0"[^>]*aria-invalid="true"/);
-    expect(page).toContain('<span class="rd-field-error" id="err-flagThreshold" role="alert">Must be at least 1.</span>');
+    expect(page).toContain(
+      '<span class="rd-field-error" id="err-flagThreshold" role="alert">Must be at least 1.</span>',
+    );
     expect(page).toContain('<span class="rd-field-error" id="err-holdLinks" role="alert">Enter a whole number.</span>');
     expect(page).toContain('id="err-origins"');
     expect(page).toContain('value="many"');
@@ -119,7 +162,11 @@ describe('editing a site', () => {
   it('a change of moderation mode is honoured by the worker on the next comment', async () => {
     const post = async (): Promise<string> => {
       n += 1;
-      const res = await postJson(api, { site: 'news', page: 'p', author: `W${n}`, email: `w${n}@example.org`, body: `Worker check ${n}` }, { origin: api.origin });
+      const res = await postJson(
+        api,
+        { site: 'news', page: 'p', author: `W${n}`, email: `w${n}@example.org`, body: `Worker check ${n}` },
+        { origin: api.origin },
+      );
       expect(res.status).toBe(202);
       return ((await res.json()) as { id: string }).id;
     };
@@ -141,7 +188,10 @@ describe('creating a site', () => {
     const res = await c.post('/admin/sites', fields);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toMatch(/^\/admin\/sites\/shop\?notice=/);
-    expect(await loadSite(db.pool, 'shop')).toMatchObject({ name: 'The Shop', allowedOrigins: ['https://shop.example'] });
+    expect(await loadSite(db.pool, 'shop')).toMatchObject({
+      name: 'The Shop',
+      allowedOrigins: ['https://shop.example'],
+    });
     const [event] = await siteEvents('shop');
     expect(event?.detail.created).toBe(true);
     expect(event?.detail.after).toMatchObject({ name: 'The Shop', allowedOrigins: ['https://shop.example'] });
@@ -166,7 +216,9 @@ describe('who may change sites', () => {
     const before = await loadSite(db.pool, 'blog');
     const res = await c.post('/admin/sites/blog', await formFor('blog', { flagThreshold: '9' }));
     expect(res.status).toBe(403);
-    expect((await c.post('/admin/sites', { ...(await formFor('blog')), id: 'sneaky', name: 'Sneaky' })).status).toBe(403);
+    expect((await c.post('/admin/sites', { ...(await formFor('blog')), id: 'sneaky', name: 'Sneaky' })).status).toBe(
+      403,
+    );
     expect(await loadSite(db.pool, 'blog')).toEqual(before);
     expect(await loadSite(db.pool, 'sneaky')).toBeNull();
   });

@@ -11,13 +11,30 @@ import { createErrorHandler } from '../../src/http/error-handler.js';
 import { createFlagRoutes } from '../../src/http/public/flag-routes.js';
 import { createSiteDirectory } from '../../src/http/kit/site-directory.js';
 import { createStatusChanges, followUps, type ChangeCause } from '../../src/moderation/status-changes.js';
-import { createLiveFeed, createLivePublisher, createSubscriberRedis, type LiveCommentEvent, type LiveFeed } from '../../src/queue/live-events.js';
+import {
+  createLiveFeed,
+  createLivePublisher,
+  createSubscriberRedis,
+  type LiveCommentEvent,
+  type LiveFeed,
+} from '../../src/queue/live-events.js';
 import { createTrainingQueue, type TrainingQueue } from '../../src/queue/training-queue.js';
 import { createWebhookQueue, type WebhookQueue } from '../../src/queue/webhook-queue.js';
 import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
 import type { StatusChange } from '../../src/store/moderation-actions.js';
 import type { CommentEvent } from '../../src/webhooks/comment-events.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, TEST_REDIS_URL, waitFor, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  TEST_REDIS_URL,
+  waitFor,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 // The one module for what follows a status change (src/moderation/status-changes.ts), against the
@@ -46,8 +63,14 @@ function recordingLogger(): { logger: Logger; warnings: () => { msg: string; err
   return { logger: pino({ level: 'info' }, sink), warnings: () => lines.filter((l) => l.level === 40) };
 }
 
-const change = (toStatus: StatusChange['toStatus'], fromStatus: StatusChange['fromStatus'] = 'pending'): StatusChange => ({
-  id: randomUUID(), siteId: 'news', fromStatus, toStatus,
+const change = (
+  toStatus: StatusChange['toStatus'],
+  fromStatus: StatusChange['fromStatus'] = 'pending',
+): StatusChange => ({
+  id: randomUUID(),
+  siteId: 'news',
+  fromStatus,
+  toStatus,
 });
 
 async function trainingJobsFor(queue: TrainingQueue, id: string): Promise<number> {
@@ -94,7 +117,9 @@ describe('after a status change', () => {
 
     expect(await trainingJobsFor(training, approved.id)).toBe(1);
     expect(await trainingJobsFor(training, spam.id)).toBe(1);
-    expect((await eventsFor(events, approved.id)).map((e) => [e.type, e.source, e.previousStatus])).toEqual([['comment.approved', 'moderator', 'pending']]);
+    expect((await eventsFor(events, approved.id)).map((e) => [e.type, e.source, e.previousStatus])).toEqual([
+      ['comment.approved', 'moderator', 'pending'],
+    ]);
     expect((await eventsFor(events, spam.id)).map((e) => [e.type, e.source])).toEqual([['comment.spam', 'moderator']]);
     expect(warnings()).toEqual([]);
   });
@@ -103,14 +128,17 @@ describe('after a status change', () => {
     ['decision', 'moderator', 1],
     ['ban', 'moderator', 0],
     ['flags', 'readers', 0],
-  ])('after a %s the events name the %s as the source, and the filter learns from %i job(s)', async (cause, source, learned) => {
-    const { logger } = recordingLogger();
-    const after = createStatusChanges({ logger, training, events });
-    const c = cause === 'flags' ? change('pending', 'approved') : change('rejected');
-    await after.changed([c], cause);
-    expect(await trainingJobsFor(training, c.id)).toBe(learned);
-    expect((await eventsFor(events, c.id)).map((e) => e.source)).toEqual([source]);
-  });
+  ])(
+    'after a %s the events name the %s as the source, and the filter learns from %i job(s)',
+    async (cause, source, learned) => {
+      const { logger } = recordingLogger();
+      const after = createStatusChanges({ logger, training, events });
+      const c = cause === 'flags' ? change('pending', 'approved') : change('rejected');
+      await after.changed([c], cause);
+      expect(await trainingJobsFor(training, c.id)).toBe(learned);
+      expect((await eventsFor(events, c.id)).map((e) => e.source)).toEqual([source]);
+    },
+  );
 
   it('every cause has its follow-ups written down', () => {
     expect(Object.keys(followUps).sort()).toEqual(['ban', 'decision', 'flags']);
@@ -203,10 +231,22 @@ describe("readers' flags with the comment-events queue down", () => {
     db = await createTestDatabase();
     api = await startApi({ pool: db.pool, prefix: flagPrefix });
     worker = await startWorker({ pool: db.pool, prefix: flagPrefix });
-    await addSite(db.pool, 'flaggy', [api.origin], { holdFirstTime: false, floodSeconds: 0, holdLinks: 0, flagThreshold: 1 });
+    await addSite(db.pool, 'flaggy', [api.origin], {
+      holdFirstTime: false,
+      floodSeconds: 0,
+      holdLinks: 0,
+      flagThreshold: 1,
+    });
     // Flag routes of their own, whose comment-events queue cannot be reached.
     const app = express();
-    app.use(createFlagRoutes({ db: db.pool, sites: createSiteDirectory(db.pool, { refreshMs: 0, missRefreshMs: 0 }), events: deadEvents, logger: log.logger }));
+    app.use(
+      createFlagRoutes({
+        db: db.pool,
+        sites: createSiteDirectory(db.pool, { refreshMs: 0, missRefreshMs: 0 }),
+        events: deadEvents,
+        logger: log.logger,
+      }),
+    );
     app.use(createErrorHandler(log.logger));
     server = createServer(app).listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -222,13 +262,19 @@ describe("readers' flags with the comment-events queue down", () => {
   });
 
   it('a flag that reaches the threshold is answered 202, and the event that could not be queued is logged, not swallowed', async () => {
-    const res = await postJson(api, { site: 'flaggy', page: 'p', author: 'Reader', email: 'r@example.org', body: 'A published comment' }, { origin: api.origin });
+    const res = await postJson(
+      api,
+      { site: 'flaggy', page: 'p', author: 'Reader', email: 'r@example.org', body: 'A published comment' },
+      { origin: api.origin },
+    );
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     await waitForStored(db.pool, id);
 
     const flagged = await fetch(`${flagUrl}/api/comments/${id}/flag`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'abuse', key: 'k' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'abuse', key: 'k' }),
     });
     expect(flagged.status).toBe(202);
     const { rows } = await db.pool.query<{ status: string }>('select status from comments where id = $1', [id]);

@@ -35,7 +35,11 @@ const ids = (t: Thread): string[] => t.comments.map((c) => c.id);
 /** Posts a comment and waits until the worker stored it; "live" publishes it, "held" holds it. */
 async function stored(site: 'live' | 'held', page: string, extra: Record<string, unknown> = {}): Promise<string> {
   n += 1;
-  const res = await postJson(api, { site, page, author: `Reader ${n}`, email: `r${n}@example.org`, body: `Comment ${n}`, ...extra }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    { site, page, author: `Reader ${n}`, email: `r${n}@example.org`, body: `Comment ${n}`, ...extra },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await waitForStored(db.pool, id);
@@ -53,7 +57,10 @@ function revalidate(path: string, etag: string): Promise<number | undefined> {
 }
 
 async function threadVersion(page: string): Promise<number> {
-  const { rows } = await db.pool.query('select thread_version from pages where site_id = $1 and identifier = $2', ['live', page]);
+  const { rows } = await db.pool.query('select thread_version from pages where site_id = $1 and identifier = $2', [
+    'live',
+    page,
+  ]);
   return Number(rows[0].thread_version);
 }
 
@@ -92,9 +99,13 @@ describe('a cached thread page', () => {
     // Held by hand (the live site publishes everything), as a moderator's queue would have it.
     await db.pool.query(`update comments set status = 'pending' where id = $1`, [held]);
     expect(ids((await read('moderated')).thread)).toEqual([kept]);
-    expect((await moderator.post(`/admin/comments/${held}/status`, { action: 'approve' }, { json: true })).status).toBe(200);
+    expect((await moderator.post(`/admin/comments/${held}/status`, { action: 'approve' }, { json: true })).status).toBe(
+      200,
+    );
     expect(ids((await read('moderated')).thread)).toEqual([kept, held]);
-    expect((await moderator.post(`/admin/comments/${kept}/status`, { action: 'delete' }, { json: true })).status).toBe(200);
+    expect((await moderator.post(`/admin/comments/${kept}/status`, { action: 'delete' }, { json: true })).status).toBe(
+      200,
+    );
     const after = await read('moderated');
     expect(ids(after.thread)).toEqual([held]);
     expect(after.thread.total).toBe(1);
@@ -103,7 +114,9 @@ describe('a cached thread page', () => {
   it("shows a moderator's edit at once", async () => {
     const id = await stored('live', 'edited', { body: 'Teh typo' });
     expect((await read('edited')).thread.comments[0]?.html).toBe('<p>Teh typo</p>');
-    expect((await moderator.post(`/admin/comments/${id}/edit`, { body: 'The *fixed* text' }, { json: true })).status).toBe(200);
+    expect(
+      (await moderator.post(`/admin/comments/${id}/edit`, { body: 'The *fixed* text' }, { json: true })).status,
+    ).toBe(200);
     expect((await read('edited')).thread.comments[0]?.html).toBe('<p>The <em>fixed</em> text</p>');
   });
 
@@ -133,7 +146,9 @@ describe("the thread's version (pages.thread_version, kept by triggers)", () => 
     // A reader's flag, IP retention and a held comment arriving change nothing in the thread.
     await db.pool.query('update comments set flag_count = flag_count + 1 where id = $1', [id]);
     await db.pool.query(`update comments set ip = '10.0.0.0/24', user_agent = '' where id = $1`, [id]);
-    await stored('live', 'versioned', { body: 'Arrives held' }).then((held) => db.pool.query(`update comments set status = 'pending' where id = $1`, [held]));
+    await stored('live', 'versioned', { body: 'Arrives held' }).then((held) =>
+      db.pool.query(`update comments set status = 'pending' where id = $1`, [held]),
+    );
     const afterHeld = await threadVersion('versioned');
     // The held one was published by the worker first, then held: two visible changes, nothing else.
     expect(afterHeld).toBe(v0 + 2);
@@ -152,10 +167,15 @@ describe('cached counts', () => {
     expect(before.counts.counted).toBe(1);
     await stored('live', 'counted');
     const since = Date.now();
-    const counted = await waitFor('the count to move', async () => {
-      const now = (await (await fetch(url)).json()) as { counts: Record<string, number> };
-      return now.counts.counted === 2 ? Date.now() - since : undefined;
-    }, COUNTS_CACHE_MS * 5, 20);
+    const counted = await waitFor(
+      'the count to move',
+      async () => {
+        const now = (await (await fetch(url)).json()) as { counts: Record<string, number> };
+        return now.counts.counted === 2 ? Date.now() - since : undefined;
+      },
+      COUNTS_CACHE_MS * 5,
+      20,
+    );
     // The cache's second, plus a poll and a request on a busy test machine.
     expect(counted).toBeLessThanOrEqual(COUNTS_CACHE_MS + 500);
   });

@@ -25,7 +25,12 @@ async function get(query: string): Promise<{ status: number; bytes: number; body
 }
 
 /** Follows `moreReplies` with replies= pages to the end; every reply of the conversation, as received. */
-async function allReplies(page: string, root: Answer['comments'][number], shown: string[], limit: number): Promise<string[]> {
+async function allReplies(
+  page: string,
+  root: Answer['comments'][number],
+  shown: string[],
+  limit: number,
+): Promise<string[]> {
   const seen = [...shown];
   let cursor = root.moreReplies ?? null;
   while (cursor !== null) {
@@ -84,7 +89,12 @@ describe('replies are paged within a conversation', () => {
     for (const limit of [1, 7, 200]) {
       const first = await get('page=busy&order=newest&limit=1');
       const [root, ...shown] = first.body.comments;
-      const seen = await allReplies('busy', root!, shown.map((c) => c.id), limit);
+      const seen = await allReplies(
+        'busy',
+        root!,
+        shown.map((c) => c.id),
+        limit,
+      );
       expect(seen).toEqual(big.replies);
     }
   });
@@ -107,18 +117,35 @@ describe('replies are paged within a conversation', () => {
 
   it('a reply published after a replies page was read shows on the next read of it (the cache follows the version)', async () => {
     const first = await get('page=busy&order=newest&limit=1');
-    const all = await allReplies('busy', first.body.comments[0]!, first.body.comments.slice(1).map((c) => c.id), 200);
+    const all = await allReplies(
+      'busy',
+      first.body.comments[0]!,
+      first.body.comments.slice(1).map((c) => c.id),
+      200,
+    );
     expect(all).toHaveLength(REPLIES);
     const late = randomUUID();
     await seedThread(db.pool, 'long', 'busy', [{ id: late, parent: big.root, depth: 1, at: 10_000 }]);
     const again = await get('page=busy&order=newest&limit=1');
-    expect(await allReplies('busy', again.body.comments[0]!, again.body.comments.slice(1).map((c) => c.id), 200)).toEqual([...big.replies, late]);
+    expect(
+      await allReplies(
+        'busy',
+        again.body.comments[0]!,
+        again.body.comments.slice(1).map((c) => c.id),
+        200,
+      ),
+    ).toEqual([...big.replies, late]);
   });
 
   it('an answer stops at its byte budget with a cursor, in both orders, and paging still reaches every comment once', async () => {
     // 40 comments of ~100 KB each: 4 MB for limit=200 before; each answer now stays near the budget.
     const html = `<p>${'x'.repeat(100_000)}</p>`;
-    const roots = await seedThread(db.pool, 'long', 'heavy', Array.from({ length: 40 }, (_, i) => ({ html, at: i })));
+    const roots = await seedThread(
+      db.pool,
+      'long',
+      'heavy',
+      Array.from({ length: 40 }, (_, i) => ({ html, at: i })),
+    );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

@@ -10,7 +10,17 @@ import type { WebhookEventType } from '../../src/webhooks/comment-events.js';
 import { postWebhook } from '../../src/webhooks/deliver-webhook.js';
 import { newWebhookSecret, verifyWebhook } from '../../src/webhooks/webhook-signature.js';
 import { createWebhookProcessor } from '../../workers/webhook-processor.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, postJson, startApi, startWorker, waitFor, waitForStored, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  postJson,
+  startApi,
+  startWorker,
+  waitFor,
+  waitForStored,
+  type TestApi,
+} from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -42,23 +52,52 @@ function at(path: string): Received[] {
 let n = 0;
 async function comment(site: string, extra: Record<string, unknown> = {}): Promise<string> {
   n += 1;
-  const res = await postJson(api, {
-    site, page: 'post-1', pageUrl: `${api.origin}/post-1`, pageTitle: 'Post one', author: `Reader ${n}`, email: `secret-reader-${n}@example.org`,
-    body: `Webhook comment number ${n}`, ...extra,
-  }, { origin: api.origin });
+  const res = await postJson(
+    api,
+    {
+      site,
+      page: 'post-1',
+      pageUrl: `${api.origin}/post-1`,
+      pageTitle: 'Post one',
+      author: `Reader ${n}`,
+      email: `secret-reader-${n}@example.org`,
+      body: `Webhook comment number ${n}`,
+      ...extra,
+    },
+    { origin: api.origin },
+  );
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await waitForStored(db.pool, id);
   return id;
 }
 
-async function subscribe(site: string, path: string, events: WebhookEventType[]): Promise<{ id: number; secret: string }> {
-  const s = await insertSubscription(db.pool, { siteId: site, url: `${receiverUrl}${path}`, events, active: true, description: '' }, newWebhookSecret());
+async function subscribe(
+  site: string,
+  path: string,
+  events: WebhookEventType[],
+): Promise<{ id: number; secret: string }> {
+  const s = await insertSubscription(
+    db.pool,
+    { siteId: site, url: `${receiverUrl}${path}`, events, active: true, description: '' },
+    newWebhookSecret(),
+  );
   return { id: s.id, secret: s.secret };
 }
 
-async function attempts(subscriptionId: number): Promise<{ attempt: number; result: string; status_code: number | null; error: string | null; next_retry_at: Date | null; duration_ms: number }[]> {
-  const { rows } = await db.pool.query('select * from webhook_deliveries where subscription_id = $1 order by id', [subscriptionId]);
+async function attempts(subscriptionId: number): Promise<
+  {
+    attempt: number;
+    result: string;
+    status_code: number | null;
+    error: string | null;
+    next_retry_at: Date | null;
+    duration_ms: number;
+  }[]
+> {
+  const { rows } = await db.pool.query('select * from webhook_deliveries where subscription_id = $1 order by id', [
+    subscriptionId,
+  ]);
   return rows;
 }
 
@@ -92,8 +131,13 @@ beforeAll(async () => {
   await addModerator(db.pool, 'admin@example.org', 'admin');
   await addModerator(db.pool, 'mod@example.org', 'moderator', ['held']);
   worker = await startWorker({
-    pool: db.pool, prefix,
-    notifications: { allowPrivate: true, timeoutMs: 400, deliveryOptions: { attempts: 3, backoff: { type: 'exponential', delay: 250 } } },
+    pool: db.pool,
+    prefix,
+    notifications: {
+      allowPrivate: true,
+      timeoutMs: 400,
+      deliveryOptions: { attempts: 3, backoff: { type: 'exponential', delay: 250 } },
+    },
   });
 });
 
@@ -112,7 +156,12 @@ describe('subscribing and delivering', () => {
     const admin = new DashboardClient(api.url);
     await admin.signIn('admin@example.org');
     await admin.page('/admin/webhooks');
-    const res = await admin.post('/admin/webhooks', { site: 'news', url: `${receiverUrl}/news`, events: ['comment.created', 'comment.approved'], active: '1' });
+    const res = await admin.post('/admin/webhooks', {
+      site: 'news',
+      url: `${receiverUrl}/news`,
+      events: ['comment.created', 'comment.approved'],
+      active: '1',
+    });
     expect(res.status).toBe(303);
     const id = Number(/\/admin\/webhooks\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
     const sub = await loadSubscription(db.pool, id);
@@ -121,15 +170,30 @@ describe('subscribing and delivering', () => {
 
     const commentId = await comment('news');
     await waitFor('two deliveries', () => at('/news').length >= 2);
-    const deliveries = at('/news').map((r) => ({ ...r, json: JSON.parse(r.body) as { id: string; type: string; site: string; data: { comment: Record<string, unknown> } } }));
+    const deliveries = at('/news').map((r) => ({
+      ...r,
+      json: JSON.parse(r.body) as {
+        id: string;
+        type: string;
+        site: string;
+        data: { comment: Record<string, unknown> };
+      },
+    }));
     expect(deliveries.map((d) => d.json.type).sort()).toEqual(['comment.approved', 'comment.created']);
     for (const d of deliveries) {
-      expect(verifyWebhook(d.headers['reply-desk-signature'] as string, d.body, [sub!.secret], { nowSeconds: nowSeconds() })).toMatchObject({ ok: true });
+      expect(
+        verifyWebhook(d.headers['reply-desk-signature'] as string, d.body, [sub!.secret], { nowSeconds: nowSeconds() }),
+      ).toMatchObject({ ok: true });
       expect(d.headers['reply-desk-event-id']).toBe(d.json.id);
       expect(d.headers['reply-desk-event']).toBe(d.json.type);
       expect(d.headers['content-type']).toBe('application/json');
       expect(d.json.site).toBe('news');
-      expect(d.json.data.comment).toMatchObject({ id: commentId, status: 'approved', previousStatus: null, author: { name: expect.stringMatching(/^Reader/), website: null } });
+      expect(d.json.data.comment).toMatchObject({
+        id: commentId,
+        status: 'approved',
+        previousStatus: null,
+        author: { name: expect.stringMatching(/^Reader/), website: null },
+      });
       expect(d.json.data.comment.permalink).toBe(`${api.origin}/post-1#comment-${commentId}`);
       expect(d.body).not.toContain('secret-reader');
       expect(d.body).not.toContain('127.0.0.1"');
@@ -137,15 +201,29 @@ describe('subscribing and delivering', () => {
     }
     expect(new Set(deliveries.map((d) => d.json.id)).size).toBe(2);
     // The log row is written once the receiver has answered, a moment after it got the request.
-    await expect.poll(async () => (await attempts(id)).map((a) => [a.result, a.status_code])).toEqual([['delivered', 200], ['delivered', 200]]);
+    await expect
+      .poll(async () => (await attempts(id)).map((a) => [a.result, a.status_code]))
+      .toEqual([
+        ['delivered', 200],
+        ['delivered', 200],
+      ]);
   });
 
   it('a tampered body or an old timestamp fails the reference verifier', async () => {
     const d = at('/news')[0]!;
     const header = d.headers['reply-desk-signature'] as string;
-    const secret = (await loadSubscription(db.pool, (await db.pool.query('select id from webhook_subscriptions where site_id = $1', ['news'])).rows[0].id))!.secret;
-    expect(verifyWebhook(header, d.body.replace('Webhook', 'Hacked'), [secret], { nowSeconds: nowSeconds() })).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
-    expect(verifyWebhook(header, d.body, [secret], { nowSeconds: nowSeconds() + 3600 })).toEqual({ ok: false, reason: 'TOO_OLD' });
+    const secret = (await loadSubscription(
+      db.pool,
+      (await db.pool.query('select id from webhook_subscriptions where site_id = $1', ['news'])).rows[0].id,
+    ))!.secret;
+    expect(verifyWebhook(header, d.body.replace('Webhook', 'Hacked'), [secret], { nowSeconds: nowSeconds() })).toEqual({
+      ok: false,
+      reason: 'BAD_SIGNATURE',
+    });
+    expect(verifyWebhook(header, d.body, [secret], { nowSeconds: nowSeconds() + 3600 })).toEqual({
+      ok: false,
+      reason: 'TOO_OLD',
+    });
   });
 
   it('after two 500s the delivery is retried with growing delays and succeeds on the third attempt, the same event each time', async () => {
@@ -165,7 +243,11 @@ describe('subscribing and delivering', () => {
       const rows = await attempts(sub.id);
       return rows.length === 3 ? rows : undefined;
     });
-    expect(log.map((a) => [a.attempt, a.result, a.status_code])).toEqual([[1, 'retrying', 500], [2, 'retrying', 500], [3, 'delivered', 200]]);
+    expect(log.map((a) => [a.attempt, a.result, a.status_code])).toEqual([
+      [1, 'retrying', 500],
+      [2, 'retrying', 500],
+      [3, 'delivered', 200],
+    ]);
     expect(log[0]!.error).toBe('HTTP 500');
     expect(log[0]!.next_retry_at).toBeInstanceOf(Date);
     expect(log[2]!.next_retry_at).toBeNull();
@@ -175,10 +257,14 @@ describe('subscribing and delivering', () => {
     const sub = await subscribe('slow', '/slow', ['comment.approved']);
     script.set('/slow', ['hang', 'hang', 'hang']);
     await comment('slow');
-    const log = await waitFor('three timed-out attempts', async () => {
-      const rows = await attempts(sub.id);
-      return rows.length === 3 ? rows : undefined;
-    }, 15_000);
+    const log = await waitFor(
+      'three timed-out attempts',
+      async () => {
+        const rows = await attempts(sub.id);
+        return rows.length === 3 ? rows : undefined;
+      },
+      15_000,
+    );
     expect(log.map((a) => a.result)).toEqual(['retrying', 'retrying', 'failed']);
     for (const a of log) {
       expect(a.error).toBe('timed out after 400 ms');
@@ -217,7 +303,10 @@ describe('secret rotation', () => {
     const h2 = second.headers['reply-desk-signature'] as string;
     expect(h2.match(/v1=/g)).toHaveLength(1);
     expect(verifyWebhook(h2, second.body, [again.secret], { nowSeconds: nowSeconds() }).ok).toBe(true);
-    expect(verifyWebhook(h2, second.body, [rotated.secret, sub.secret], { nowSeconds: nowSeconds() })).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
+    expect(verifyWebhook(h2, second.body, [rotated.secret, sub.secret], { nowSeconds: nowSeconds() })).toEqual({
+      ok: false,
+      reason: 'BAD_SIGNATURE',
+    });
   });
 });
 
@@ -227,24 +316,33 @@ describe('status changes', () => {
     await subscribe('flagged', '/flagged', ['comment.held']);
     const heldId = await comment('held');
     await waitFor('the created event', () => at('/held').length >= 1);
-    expect(JSON.parse(at('/held')[0]!.body)).toMatchObject({ type: 'comment.created', data: { comment: { id: heldId, status: 'pending' } } });
+    expect(JSON.parse(at('/held')[0]!.body)).toMatchObject({
+      type: 'comment.created',
+      data: { comment: { id: heldId, status: 'pending' } },
+    });
 
     const mod = new DashboardClient(api.url);
     await mod.signIn('mod@example.org');
-    expect((await mod.post(`/admin/comments/${heldId}/status`, { action: 'approve' }, { json: true })).status).toBe(200);
+    expect((await mod.post(`/admin/comments/${heldId}/status`, { action: 'approve' }, { json: true })).status).toBe(
+      200,
+    );
     await waitFor('the approved event', () => at('/held').length >= 2);
     expect(JSON.parse(at('/held')[1]!.body)).toMatchObject({
-      type: 'comment.approved', data: { source: 'moderator', comment: { id: heldId, status: 'approved', previousStatus: 'pending' } },
+      type: 'comment.approved',
+      data: { source: 'moderator', comment: { id: heldId, status: 'approved', previousStatus: 'pending' } },
     });
 
     const flaggedId = await comment('flagged');
     const flag = await fetch(`${api.url}/api/comments/${flaggedId}/flag`, {
-      method: 'POST', headers: { 'content-type': 'application/json', origin: api.origin }, body: JSON.stringify({ reason: 'abuse', key: 'k' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: api.origin },
+      body: JSON.stringify({ reason: 'abuse', key: 'k' }),
     });
     expect(flag.status).toBe(202);
     await waitFor('the held event', () => at('/flagged').length >= 1);
     expect(JSON.parse(at('/flagged')[0]!.body)).toMatchObject({
-      type: 'comment.held', data: { source: 'readers', comment: { id: flaggedId, status: 'pending', previousStatus: 'approved' } },
+      type: 'comment.held',
+      data: { source: 'readers', comment: { id: flaggedId, status: 'pending', previousStatus: 'approved' } },
     });
   });
 });
@@ -255,13 +353,19 @@ describe('the dashboard', () => {
     await admin.signIn('admin@example.org');
     const list = await admin.page('/admin/webhooks');
     expect(list).toContain(`${receiverUrl}/flaky`);
-    const flaky = (await db.pool.query(`select id from webhook_subscriptions where site_id = 'flaky'`)).rows[0].id as number;
+    const flaky = (await db.pool.query(`select id from webhook_subscriptions where site_id = 'flaky'`)).rows[0]
+      .id as number;
     const page = await admin.page(`/admin/webhooks/${flaky}`);
     expect(page.match(/data-result="retrying"/g)).toHaveLength(2);
     expect(page).toContain('data-result="delivered"');
     expect(page).toContain('HTTP 500');
 
-    const bad = await admin.post('/admin/webhooks', { site: 'news', url: 'ftp://example.org/x', events: 'comment.created', active: '1' });
+    const bad = await admin.post('/admin/webhooks', {
+      site: 'news',
+      url: 'ftp://example.org/x',
+      events: 'comment.created',
+      active: '1',
+    });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('Only http:// and https:// URLs');
 
@@ -274,13 +378,21 @@ describe('the dashboard', () => {
     expect((await mod.get('/admin/webhooks')).status).toBe(403);
 
     // Every change an admin made in this file is in the audit log, by whom and to what, without a secret.
-    const { rows } = await db.pool.query<{ actor: string; site_id: string; detail: { op: string; webhook: number; url: string } }>(
-      `select actor, site_id, detail from moderation_events where action = 'webhook' order by id`);
+    const { rows } = await db.pool.query<{
+      actor: string;
+      site_id: string;
+      detail: { op: string; webhook: number; url: string };
+    }>(`select actor, site_id, detail from moderation_events where action = 'webhook' order by id`);
     expect(rows.map((r) => [r.detail.op, r.site_id, r.actor])).toEqual([
-      ['add', 'news', 'admin@example.org'], ['rotate', 'rot', 'admin@example.org'], ['rotate', 'rot', 'admin@example.org'], ['delete', 'flaky', 'admin@example.org'],
+      ['add', 'news', 'admin@example.org'],
+      ['rotate', 'rot', 'admin@example.org'],
+      ['rotate', 'rot', 'admin@example.org'],
+      ['delete', 'flaky', 'admin@example.org'],
     ]);
     expect(rows[3]!.detail).toMatchObject({ webhook: flaky, url: `${receiverUrl}/flaky` });
-    const secrets = (await db.pool.query<{ secret: string }>('select secret from webhook_subscriptions')).rows.map((r) => r.secret);
+    const secrets = (await db.pool.query<{ secret: string }>('select secret from webhook_subscriptions')).rows.map(
+      (r) => r.secret,
+    );
     for (const r of rows) for (const secret of secrets) expect(JSON.stringify(r.detail)).not.toContain(secret);
     const audit = await admin.page('/admin/audit?action=webhook');
     expect(audit.match(/Changed a webhook/g)?.length).toBeGreaterThanOrEqual(4);
@@ -302,10 +414,23 @@ describe('the SSRF guard (WEBHOOK_ALLOW_PRIVATE off)', () => {
 
   it('a delivery to a private target fails at once (no retries) and is logged as refused', async () => {
     const sub = await subscribe('news', '/ssrf', ['comment.approved']);
-    const processor = createWebhookProcessor({ db: db.pool, logger: createLogger('silent', 'test'), queue: {} as WebhookQueue, allowPrivate: false });
+    const processor = createWebhookProcessor({
+      db: db.pool,
+      logger: createLogger('silent', 'test'),
+      queue: {} as WebhookQueue,
+      allowPrivate: false,
+    });
     const job = {
-      name: 'deliver', attemptsMade: 0, opts: { attempts: 10 },
-      data: { subscriptionId: sub.id, eventId: '0190f0f0-0000-7000-8000-0000000000aa', eventType: 'comment.approved', commentId: '0190f0f0-0000-7000-8000-0000000000bb', body: '{}' },
+      name: 'deliver',
+      attemptsMade: 0,
+      opts: { attempts: 10 },
+      data: {
+        subscriptionId: sub.id,
+        eventId: '0190f0f0-0000-7000-8000-0000000000aa',
+        eventType: 'comment.approved',
+        commentId: '0190f0f0-0000-7000-8000-0000000000bb',
+        body: '{}',
+      },
     } as unknown as Job<WebhookJobData, unknown, WebhookJobName>;
     await expect(processor(job)).rejects.toBeInstanceOf(UnrecoverableError);
     const log = await attempts(sub.id);

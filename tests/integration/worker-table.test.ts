@@ -29,12 +29,16 @@ let db: TestDatabase;
 let connection: Redis;
 const prefix = newQueuePrefix();
 const logLines: { level: number; msg: string; jobId?: string }[] = [];
-const logger = pino({ level: 'info' }, new Writable({
-  write(chunk: Buffer, _enc, done) {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as (typeof logLines)[number]);
-    done();
-  },
-}));
+const logger = pino(
+  { level: 'info' },
+  new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        logLines.push(JSON.parse(line) as (typeof logLines)[number]);
+      done();
+    },
+  }),
+);
 const closers: (() => Promise<void> | void)[] = [];
 
 /** The table's dependencies, real ones, with mail and Akismet set up or not. */
@@ -46,12 +50,20 @@ function tableDeps(opts: { mail: boolean; akismet: boolean }): WorkerTableDeps {
   const akismet = opts.akismet ? createAkismetQueue(connection, prefix) : undefined;
   const mailer = opts.mail ? createSmtpMailer('smtp://127.0.0.1:9', 'Reply Desk <test@localhost>') : null;
   const recovery = createOutageRecovery({ db: db.pool, queue: submissions, logger });
-  closers.push(() => recovery.close(), () => mailer?.close());
+  closers.push(
+    () => recovery.close(),
+    () => mailer?.close(),
+  );
   for (const q of [events, training, submissions, email, akismet]) if (q) closers.push(() => q.close());
   return {
     config: {
-      WORKER_CONCURRENCY: 7, PUBLIC_URL: 'http://127.0.0.1:9', AKISMET_RECHECK_MS: 60_000, EMAIL_DIGEST_MINUTES: 10,
-      MAIL_LINK_HOURS: 48, WEBHOOK_ALLOW_PRIVATE: false, WEBHOOK_TIMEOUT_MS: 1000,
+      WORKER_CONCURRENCY: 7,
+      PUBLIC_URL: 'http://127.0.0.1:9',
+      AKISMET_RECHECK_MS: 60_000,
+      EMAIL_DIGEST_MINUTES: 10,
+      MAIL_LINK_HOURS: 48,
+      WEBHOOK_ALLOW_PRIVATE: false,
+      WEBHOOK_TIMEOUT_MS: 1000,
     },
     db: db.pool,
     writer: createCommentWriter(db.pool, 10),
@@ -59,7 +71,9 @@ function tableDeps(opts: { mail: boolean; akismet: boolean }): WorkerTableDeps {
     publish: createLivePublisher(connection, prefix),
     queues: { events, training, email, akismet },
     mailer,
-    akismet: opts.akismet ? createAkismetClient({ key: 'test-key', url: 'http://127.0.0.1:9/1.1', timeoutMs: 100, isTest: true }) : null,
+    akismet: opts.akismet
+      ? createAkismetClient({ key: 'test-key', url: 'http://127.0.0.1:9/1.1', timeoutMs: 100, isTest: true })
+      : null,
     recovery,
   };
 }
@@ -70,7 +84,8 @@ async function definedQueues(): Promise<string[]> {
   const names: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(mod)) if (/_QUEUE$/.test(key) && typeof value === 'string') names.push(value);
+    for (const [key, value] of Object.entries(mod))
+      if (/_QUEUE$/.test(key) && typeof value === 'string') names.push(value);
   }
   return names.sort();
 }
@@ -90,7 +105,17 @@ afterAll(async () => {
 describe('the worker table', () => {
   it('serves every queue src/queue/ defines, each once, when mail and Akismet are set up', async () => {
     const defined = await definedQueues();
-    expect(defined).toEqual(expect.arrayContaining(['submissions', 'moderation-bulk', 'spam-training', 'maintenance', 'email', 'webhooks', 'akismet']));
+    expect(defined).toEqual(
+      expect.arrayContaining([
+        'submissions',
+        'moderation-bulk',
+        'spam-training',
+        'maintenance',
+        'email',
+        'webhooks',
+        'akismet',
+      ]),
+    );
     const served = workerTable(tableDeps({ mail: true, akismet: true })).map((s) => s.queue);
     expect([...served].sort()).toEqual(defined);
     expect(new Set(served).size).toBe(served.length);
@@ -104,7 +129,13 @@ describe('the worker table', () => {
   it('the loop gives each worker its row: queue, concurrency, shared lock timing, its own options', async () => {
     const table = workerTable(tableDeps({ mail: true, akismet: true }));
     const watched: string[] = [];
-    const running = runWorkers(table, { connection, prefix, lockMs: 4321, logger, metrics: { watch: (w) => void watched.push(w.name) } });
+    const running = runWorkers(table, {
+      connection,
+      prefix,
+      lockMs: 4321,
+      logger,
+      metrics: { watch: (w) => void watched.push(w.name) },
+    });
     try {
       await running.ready();
       const byQueue = new Map(running.workers.map((w) => [w.name, w] as const));
@@ -120,8 +151,15 @@ describe('the worker table', () => {
       };
       for (const [queue, want] of Object.entries(expected)) {
         const w = byQueue.get(queue)!;
-        expect({ queue, concurrency: w.concurrency, maxStalledCount: w.opts.maxStalledCount }).toEqual({ queue, ...want });
-        expect({ lock: w.opts.lockDuration, stalled: w.opts.stalledInterval, prefix: w.opts.prefix }).toEqual({ lock: 4321, stalled: 4321, prefix });
+        expect({ queue, concurrency: w.concurrency, maxStalledCount: w.opts.maxStalledCount }).toEqual({
+          queue,
+          ...want,
+        });
+        expect({ lock: w.opts.lockDuration, stalled: w.opts.stalledInterval, prefix: w.opts.prefix }).toEqual({
+          lock: 4321,
+          stalled: 4321,
+          prefix,
+        });
         expect(w.isRunning()).toBe(true);
       }
       // The same four as before the table: the others were never counted.
@@ -132,16 +170,25 @@ describe('the worker table', () => {
     expect(running.workers.map((w: Worker) => w.isRunning())).toEqual(running.workers.map(() => false));
   });
 
-  it('the loop logs a failed attempt under the row\'s label and hands it to onFailed, unless the row logs its own', async () => {
+  it("the loop logs a failed attempt under the row's label and hands it to onFailed, unless the row logs its own", async () => {
     const noted: string[] = [];
     const failing = (queue: string, label: string, logFailures: boolean): WorkerSpec => ({
-      queue, label, concurrency: 1, logFailures, counted: false,
+      queue,
+      label,
+      concurrency: 1,
+      logFailures,
+      counted: false,
       processor: () => async () => {
         throw new Error(`${label} broke`);
       },
       onFailed: (err) => void noted.push(err.message),
     });
-    const running = runWorkers([failing('test-loud', 'loud', true), failing('test-quiet', 'quiet', false)], { connection, prefix, lockMs: 5000, logger });
+    const running = runWorkers([failing('test-loud', 'loud', true), failing('test-quiet', 'quiet', false)], {
+      connection,
+      prefix,
+      lockMs: 5000,
+      logger,
+    });
     const loud = new Queue('test-loud', { connection, prefix });
     const quiet = new Queue('test-quiet', { connection, prefix });
     try {
@@ -150,7 +197,9 @@ describe('the worker table', () => {
       await quiet.add('x', {}, { jobId: 'quiet-1' });
       await waitFor('both failures noted', () => noted.length === 2);
       expect(noted.sort()).toEqual(['loud broke', 'quiet broke']);
-      expect(logLines.filter((l) => /job failed$/.test(l.msg)).map((l) => [l.msg, l.jobId, l.level])).toEqual([['loud job failed', 'loud-1', 40]]);
+      expect(logLines.filter((l) => /job failed$/.test(l.msg)).map((l) => [l.msg, l.jobId, l.level])).toEqual([
+        ['loud job failed', 'loud-1', 40],
+      ]);
     } finally {
       await running.close();
       await loud.close();

@@ -7,7 +7,11 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 /** Creates a moderator account with TEST_PASSWORD; returns its id. */
 export async function addModerator(pool: Pool, email: string, role: Role, siteIds: string[] = []): Promise<number> {
   const { id } = await upsertModerator(pool, {
-    email, displayName: email.split('@')[0] ?? email, role, passwordHash: await hashPassword(TEST_PASSWORD), siteIds,
+    email,
+    displayName: email.split('@')[0] ?? email,
+    role,
+    passwordHash: await hashPassword(TEST_PASSWORD),
+    siteIds,
   });
   return id;
 }
@@ -39,7 +43,10 @@ export class DashboardClient {
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    const res = await fetch(`${this.baseUrl}${path}`, { redirect: 'manual', headers: { cookie: this.cookiesFor(path), ...headers } });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      redirect: 'manual',
+      headers: { cookie: this.cookiesFor(path), ...headers },
+    });
     this.remember(res);
     return res;
   }
@@ -53,7 +60,11 @@ export class DashboardClient {
     return text;
   }
 
-  async post(path: string, fields: Record<string, string | string[]>, opts: { json?: boolean; csrf?: boolean } = {}): Promise<Response> {
+  async post(
+    path: string,
+    fields: Record<string, string | string[]>,
+    opts: { json?: boolean; csrf?: boolean } = {},
+  ): Promise<Response> {
     const body = new URLSearchParams();
     if (opts.csrf !== false) body.set('_csrf', this.csrf);
     for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);

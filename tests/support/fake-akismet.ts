@@ -37,7 +37,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startFakeAkismet(): Promise<FakeAkismet> {
   const fake: FakeAkismet = {
-    url: '', validKey: AKISMET_TEST_KEY, mode: 'up', slowMs: 5000, calls: [],
+    url: '',
+    validKey: AKISMET_TEST_KEY,
+    mode: 'up',
+    slowMs: 5000,
+    calls: [],
     close: async () => {},
   };
   const timers = new Set<NodeJS.Timeout>();
@@ -64,17 +68,26 @@ export async function startFakeAkismet(): Promise<FakeAkismet> {
       }
       if (req.method !== 'POST') return answer(res, 405, 'POST only');
       if (params.api_key !== fake.validKey) {
-        return answer(res, 200, 'invalid', { 'X-akismet-debug-help': 'We were unable to parse your blog URI or API key' });
+        return answer(res, 200, 'invalid', {
+          'X-akismet-debug-help': 'We were unable to parse your blog URI or API key',
+        });
       }
       if (method === 'verify-key') return answer(res, 200, 'valid');
       for (const field of ['blog', 'user_ip']) {
-        if (!params[field]) return answer(res, 200, `Missing required field: ${field}.`, { 'X-akismet-debug-help': `Empty "${field}" value` });
+        if (!params[field])
+          return answer(res, 200, `Missing required field: ${field}.`, {
+            'X-akismet-debug-help': `Empty "${field}" value`,
+          });
       }
-      if (method === 'submit-spam' || method === 'submit-ham') return answer(res, 200, 'Thanks for making the web a better place.');
+      if (method === 'submit-spam' || method === 'submit-ham')
+        return answer(res, 200, 'Thanks for making the web a better place.');
       if (method !== 'comment-check') return answer(res, 404, 'unknown method');
       if (params.user_role === 'administrator') return answer(res, 200, 'false');
-      if ((params.comment_content ?? '').includes('akismet-discard-test')) return answer(res, 200, 'true', { 'X-akismet-pro-tip': 'discard' });
-      const spam = params.comment_author === 'viagra-test-123' || params.comment_author_email === 'akismet-guaranteed-spam@example.com';
+      if ((params.comment_content ?? '').includes('akismet-discard-test'))
+        return answer(res, 200, 'true', { 'X-akismet-pro-tip': 'discard' });
+      const spam =
+        params.comment_author === 'viagra-test-123' ||
+        params.comment_author_email === 'akismet-guaranteed-spam@example.com';
       return answer(res, 200, spam ? 'true' : 'false');
     })();
   });

@@ -15,15 +15,28 @@ export interface Posted {
 }
 
 /** A distinct comment (own author, email and text), so no duplicate or flood rule refuses it. */
-export function distinctComment(site: string, run: string, i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function distinctComment(
+  site: string,
+  run: string,
+  i: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
-    site, page: `page-${i % 5}`, author: `Reader ${run}-${i}`, email: `reader-${run}-${i}@example.org`,
-    body: `Comment ${i} of run ${run}, sent while things break.`, ...extra,
+    site,
+    page: `page-${i % 5}`,
+    author: `Reader ${run}-${i}`,
+    email: `reader-${run}-${i}@example.org`,
+    body: `Comment ${i} of run ${run}, sent while things break.`,
+    ...extra,
   };
 }
 
 /** Posts distinct comments from `clients` loops until stop(), pausing `pauseMs` after each. */
-export function startPosting(api: { url: string; origin: string }, site: string, opts: { clients: number; pauseMs: number; phase: () => string }): { stop(): Promise<Posted[]>; posted: Posted[] } {
+export function startPosting(
+  api: { url: string; origin: string },
+  site: string,
+  opts: { clients: number; pauseMs: number; phase: () => string },
+): { stop(): Promise<Posted[]>; posted: Posted[] } {
   const posted: Posted[] = [];
   const run = randomUUID().slice(0, 8);
   let n = 0;
@@ -36,7 +49,13 @@ export function startPosting(api: { url: string; origin: string }, site: string,
       try {
         const res = await postJson(api, distinctComment(site, run, i), { origin: api.origin });
         const json = (await res.json()) as { id?: string };
-        posted.push({ phase, status: res.status, id: res.status === 202 ? (json.id ?? null) : null, ms: Date.now() - started, retryAfter: res.headers.get('retry-after') });
+        posted.push({
+          phase,
+          status: res.status,
+          id: res.status === 202 ? (json.id ?? null) : null,
+          ms: Date.now() - started,
+          retryAfter: res.headers.get('retry-after'),
+        });
       } catch (err) {
         const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
         posted.push({ phase, status: 0, id: null, ms: Date.now() - started, retryAfter: null, error: code });
@@ -58,12 +77,17 @@ export function startPosting(api: { url: string; origin: string }, site: string,
 /** Rows per comment id of a site, with their status. */
 export async function readStored(pool: Pool, site: string): Promise<Map<string, { n: number; status: string }>> {
   const { rows } = await pool.query<{ id: string; n: number; status: string }>(
-    'select id, count(*)::int as n, min(status) as status from comments where site_id = $1 group by id', [site]);
+    'select id, count(*)::int as n, min(status) as status from comments where site_id = $1 group by id',
+    [site],
+  );
   return new Map(rows.map((r) => [r.id, { n: r.n, status: r.status }]));
 }
 
 /** Accepted, stored, duplicates and lost for a set of accepted ids. */
-export function tally(accepted: readonly string[], stored: Map<string, { n: number }>): { accepted: number; stored: number; duplicates: number; lost: string[]; unexpected: number } {
+export function tally(
+  accepted: readonly string[],
+  stored: Map<string, { n: number }>,
+): { accepted: number; stored: number; duplicates: number; lost: string[]; unexpected: number } {
   const acceptedSet = new Set(accepted);
   return {
     accepted: acceptedSet.size,
@@ -75,7 +99,12 @@ export function tally(accepted: readonly string[], stored: Map<string, { n: numb
 }
 
 /** Polls until every accepted id is stored (or the time is up); returns the rows and when it finished. */
-export async function waitAllStored(pool: Pool, site: string, accepted: readonly string[], timeoutMs: number): Promise<{ stored: Map<string, { n: number; status: string }>; at: number }> {
+export async function waitAllStored(
+  pool: Pool,
+  site: string,
+  accepted: readonly string[],
+  timeoutMs: number,
+): Promise<{ stored: Map<string, { n: number; status: string }>; at: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const stored = await readStored(pool, site).catch(() => new Map<string, { n: number; status: string }>());

@@ -34,7 +34,12 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -44,7 +49,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -65,7 +71,11 @@ export interface TestApi {
  * 127.0.0.1 at once, which is exactly what the limits and surge mode exist to stop.
  */
 export async function startApi(opts: {
-  pool: Pool; redisUrl?: string; prefix: string; enqueueTimeoutMs?: number; trustProxy?: string;
+  pool: Pool;
+  redisUrl?: string;
+  prefix: string;
+  enqueueTimeoutMs?: number;
+  trustProxy?: string;
   /** Rate limits and surge mode at intake, with these windows (defaults: production's). */
   flood?: Partial<FloodWindows>;
   /** Sign and check form tokens with this secret. */
@@ -80,23 +90,55 @@ export async function startApi(opts: {
   const training = createTrainingQueue(redis, opts.prefix);
   const events = createWebhookQueue(redis, opts.prefix);
   const sites = createSiteDirectory(opts.pool, { refreshMs: 60_000, missRefreshMs: 0 });
-  const liveFeed = createLiveFeed({ connect: () => createSubscriberRedis(opts.redisUrl ?? TEST_REDIS_URL), prefix: opts.prefix });
+  const liveFeed = createLiveFeed({
+    connect: () => createSubscriberRedis(opts.redisUrl ?? TEST_REDIS_URL),
+    prefix: opts.prefix,
+  });
   // Listen first: the app needs its own address as its public URL.
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = createApp({
-    db: opts.pool, redis, queue, training, events, sites, logger, publicUrl: url,
-    enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000, trustProxy: opts.trustProxy ?? '', demo: true,
+    db: opts.pool,
+    redis,
+    queue,
+    training,
+    events,
+    sites,
+    logger,
+    publicUrl: url,
+    enqueueTimeoutMs: opts.enqueueTimeoutMs ?? 2000,
+    trustProxy: opts.trustProxy ?? '',
+    demo: true,
     formTokens: opts.formTokenSecret === undefined ? undefined : createFormTokens(opts.formTokenSecret),
-    usedFormTokens: opts.formTokenSecret === undefined ? undefined : createUsedFormTokens({ redis, prefix: opts.prefix, logger }),
+    usedFormTokens:
+      opts.formTokenSecret === undefined ? undefined : createUsedFormTokens({ redis, prefix: opts.prefix, logger }),
     replyMail: opts.replyMail,
-    intakeGuard: opts.flood === undefined ? undefined : createIntakeGuard({
-      redis, prefix: opts.prefix, logger,
-      windows: { rateWindowMs: 60_000, surgeWindowMs: 60_000, surgeBaselineMs: 86_400_000, surgeCooldownMs: 600_000, ...opts.flood },
-    }),
-    dashboard: { redis, prefix: opts.prefix, sessionSecret: 'test-session-secret-at-least-32-characters', idleMinutes: 30, secureCookies: false, liveFeed, bulkQueue },
+    intakeGuard:
+      opts.flood === undefined
+        ? undefined
+        : createIntakeGuard({
+            redis,
+            prefix: opts.prefix,
+            logger,
+            windows: {
+              rateWindowMs: 60_000,
+              surgeWindowMs: 60_000,
+              surgeBaselineMs: 86_400_000,
+              surgeCooldownMs: 600_000,
+              ...opts.flood,
+            },
+          }),
+    dashboard: {
+      redis,
+      prefix: opts.prefix,
+      sessionSecret: 'test-session-secret-at-least-32-characters',
+      idleMinutes: 30,
+      secureCookies: false,
+      liveFeed,
+      bulkQueue,
+    },
   });
   server.on('request', app);
   return {
@@ -144,7 +186,12 @@ export interface NotificationOptions {
  * when it names an SMTP server; without, stored comments announce nothing (other tests stay fast).
  */
 export async function startWorker(opts: {
-  pool: Pool; redisUrl?: string; prefix: string; concurrency?: number; bulkChunkSize?: number; notifications?: NotificationOptions;
+  pool: Pool;
+  redisUrl?: string;
+  prefix: string;
+  concurrency?: number;
+  bulkChunkSize?: number;
+  notifications?: NotificationOptions;
   /** Ask Akismet (a fake server in tests) from the submission processor. */
   akismet?: SubmissionProcessorDeps['akismet'];
 }): Promise<{ close(): Promise<void> }> {
@@ -152,12 +199,35 @@ export async function startWorker(opts: {
   const writer = createCommentWriter(opts.pool, 100);
   const n = opts.notifications;
   const events = n ? createWebhookQueue(connection, opts.prefix) : undefined;
-  const worker = new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ db: opts.pool, writer, logger, publish: createLivePublisher(connection, opts.prefix), events, akismet: opts.akismet }), {
-    connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 16, lockDuration: 5000, stalledInterval: 5000,
-  });
-  const bulkWorker = new Worker(BULK_QUEUE, createBulkProcessor({ db: opts.pool, logger, chunkSize: opts.bulkChunkSize, events }), {
-    connection, prefix: opts.prefix, concurrency: 2, lockDuration: 5000, stalledInterval: 5000,
-  });
+  const worker = new Worker(
+    SUBMISSIONS_QUEUE,
+    createSubmissionProcessor({
+      db: opts.pool,
+      writer,
+      logger,
+      publish: createLivePublisher(connection, opts.prefix),
+      events,
+      akismet: opts.akismet,
+    }),
+    {
+      connection,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency ?? 16,
+      lockDuration: 5000,
+      stalledInterval: 5000,
+    },
+  );
+  const bulkWorker = new Worker(
+    BULK_QUEUE,
+    createBulkProcessor({ db: opts.pool, logger, chunkSize: opts.bulkChunkSize, events }),
+    {
+      connection,
+      prefix: opts.prefix,
+      concurrency: 2,
+      lockDuration: 5000,
+      stalledInterval: 5000,
+    },
+  );
   const extra: { waitUntilReady(): Promise<unknown>; close(): Promise<void> }[] = [];
   const queues: { close(): Promise<void> }[] = [];
   let mailer: Mailer | null = null;
@@ -169,14 +239,36 @@ export async function startWorker(opts: {
       emailQueue = createEmailQueue(connection, opts.prefix);
       queues.push(emailQueue);
       await scheduleDigests(emailQueue, n.digestSweepMs ?? 200);
-      extra.push(new Worker(EMAIL_QUEUE, createEmailProcessor({
-        db: opts.pool, logger, mailer, publicUrl: n.publicUrl ?? 'http://localhost', digestIntervalMs: n.digestIntervalMs, linkTtlSeconds: n.linkTtlSeconds,
-      }), { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 }));
+      extra.push(
+        new Worker(
+          EMAIL_QUEUE,
+          createEmailProcessor({
+            db: opts.pool,
+            logger,
+            mailer,
+            publicUrl: n.publicUrl ?? 'http://localhost',
+            digestIntervalMs: n.digestIntervalMs,
+            linkTtlSeconds: n.linkTtlSeconds,
+          }),
+          { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 },
+        ),
+      );
     }
-    extra.push(new Worker(WEBHOOK_QUEUE, createWebhookProcessor({
-      db: opts.pool, logger, queue: events, email: emailQueue, allowPrivate: n.allowPrivate ?? true, timeoutMs: n.timeoutMs ?? 1000,
-      deliveryOptions: n.deliveryOptions ?? { attempts: 3, backoff: { type: 'exponential', delay: 200 } },
-    }), { connection, prefix: opts.prefix, concurrency: 8, lockDuration: 5000, stalledInterval: 5000 }));
+    extra.push(
+      new Worker(
+        WEBHOOK_QUEUE,
+        createWebhookProcessor({
+          db: opts.pool,
+          logger,
+          queue: events,
+          email: emailQueue,
+          allowPrivate: n.allowPrivate ?? true,
+          timeoutMs: n.timeoutMs ?? 1000,
+          deliveryOptions: n.deliveryOptions ?? { attempts: 3, backoff: { type: 'exponential', delay: 200 } },
+        }),
+        { connection, prefix: opts.prefix, concurrency: 8, lockDuration: 5000, stalledInterval: 5000 },
+      ),
+    );
   }
   await Promise.all([worker.waitUntilReady(), bulkWorker.waitUntilReady(), ...extra.map((w) => w.waitUntilReady())]);
   return {
@@ -238,7 +330,12 @@ export async function deleteQueueKeys(prefix: string, redisUrl = TEST_REDIS_URL)
 }
 
 /** Creates a site whose origin is the test API, with settings over the defaults. */
-export async function addSite(pool: Pool, id: string, origins: string[], settings: SiteSettingsInput = {}): Promise<void> {
+export async function addSite(
+  pool: Pool,
+  id: string,
+  origins: string[],
+  settings: SiteSettingsInput = {},
+): Promise<void> {
   await insertSite(pool, { id, name: `Site ${id}`, allowedOrigins: origins, settings });
 }
 
@@ -252,9 +349,26 @@ export function postJson(api: { url: string }, body: unknown, headers: Record<st
 }
 
 /** Waits until the comment is stored and returns its row. */
-export async function waitForStored(pool: Pool, id: string, timeoutMs = 20_000): Promise<{ status: string; verdict: { reasons: { code: string; rule: string }[] }; body_html: string; depth: number; parent_id: string | null }> {
-  return waitFor(`comment ${id} to be stored`, async () => {
-    const { rows } = await pool.query('select status, verdict, body_html, depth, parent_id from comments where id = $1', [id]);
-    return rows[0];
-  }, timeoutMs);
+export async function waitForStored(
+  pool: Pool,
+  id: string,
+  timeoutMs = 20_000,
+): Promise<{
+  status: string;
+  verdict: { reasons: { code: string; rule: string }[] };
+  body_html: string;
+  depth: number;
+  parent_id: string | null;
+}> {
+  return waitFor(
+    `comment ${id} to be stored`,
+    async () => {
+      const { rows } = await pool.query(
+        'select status, verdict, body_html, depth, parent_id from comments where id = $1',
+        [id],
+      );
+      return rows[0];
+    },
+    timeoutMs,
+  );
 }

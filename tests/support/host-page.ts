@@ -26,7 +26,9 @@ export async function startHostSite(): Promise<HostSite> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...page.headers }).end(page.html);
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...page.headers })
+      .end(page.html);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

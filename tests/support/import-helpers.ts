@@ -6,7 +6,10 @@ import type { Pool } from '../../src/store/db.js';
 export const fixtureDir = join(projectRoot, 'tests/fixtures/import');
 
 /** Runs `reply-desk import …` in-process and returns its exit code and printed lines. */
-export async function importFile(pool: Pool, args: string[]): Promise<{ code: number; lines: string[]; progress: string[] }> {
+export async function importFile(
+  pool: Pool,
+  args: string[],
+): Promise<{ code: number; lines: string[]; progress: string[] }> {
   const lines: string[] = [];
   const progress: string[] = [];
   const code = await runImportCommand(pool, args, { print: (l) => lines.push(l), progress: (l) => progress.push(l) });
@@ -22,6 +25,9 @@ export async function countRows(pool: Pool, siteId: string): Promise<{ comments:
 }
 
 export async function statusCounts(pool: Pool, siteId: string): Promise<Record<string, number>> {
-  const { rows } = await pool.query<{ status: string; n: number }>('select status, count(*)::int as n from comments where site_id = $1 group by status', [siteId]);
+  const { rows } = await pool.query<{ status: string; n: number }>(
+    'select status, count(*)::int as n from comments where site_id = $1 group by status',
+    [siteId],
+  );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

@@ -17,7 +17,10 @@ export async function startPipeline(): Promise<TestPipeline> {
   const api = await startApi({ pool: db.pool, prefix });
   const worker = await startWorker({ pool: db.pool, prefix });
   return {
-    db, api, worker, prefix,
+    db,
+    api,
+    worker,
+    prefix,
     async close() {
       await worker.close();
       await api.close();

@@ -66,13 +66,27 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await findFreePort();
 
   const [initBin, initArgs] = command('initdb', [
-    '-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions',
+    '-D',
+    data,
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '-E',
+    'UTF8',
+    '--no-sync',
+    '--no-instructions',
   ]);
   await run(initBin, initArgs);
 
   const options = [
-    `-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c full_page_writes=off',
-    '-c max_connections=100', '-c shared_buffers=16MB',
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c fsync=off',
+    '-c full_page_writes=off',
+    '-c max_connections=100',
+    '-c shared_buffers=16MB',
   ].join(' ');
   const pgCtl = async (args: string[]): Promise<void> => {
     const [bin, all] = command('pg_ctl', ['-D', data, ...args]);

@@ -37,10 +37,23 @@ export async function startPrivateRedis(opts: PrivateRedisOptions = {}): Promise
   const dir = await mkdtemp(join(tmpdir(), 'rd-private-redis-'));
   const port = await findFreePort();
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--daemonize', 'no',
-    '--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', opts.appendfsync ?? 'always',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--appendonly',
+    opts.appendonly ? 'yes' : 'no',
+    '--appendfsync',
+    opts.appendfsync ?? 'always',
     // notice, not warning: the ready line is how start() knows the server answers.
-    '--loglevel', 'notice',
+    '--loglevel',
+    'notice',
   ];
   let child: ChildProcess | null = null;
 

@@ -63,11 +63,17 @@ describe('confirmation links', () => {
     const t = signMailToken(key, confirm);
     expect(readMailToken(key, t, now)).toEqual({ ok: true, token: confirm });
     expect(readMailToken(key, t, now + 60)).toEqual({ ok: false, reason: 'EXPIRED' });
-    expect(readMailToken(key, sign({ ...JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()), k: 'u' }), now)).toEqual({ ok: false, reason: 'MALFORMED' });
+    expect(
+      readMailToken(key, sign({ ...JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()), k: 'u' }), now),
+    ).toEqual({ ok: false, reason: 'MALFORMED' });
   });
 
   it('a site name with a line break cannot add a header to the confirmation mail', () => {
-    const mail = renderReplyConfirm({ siteName: 'Blog\r\nBcc: x@example.org', confirmUrl: 'https://rd.example/mail/confirm?token=t', linkDays: 7 });
+    const mail = renderReplyConfirm({
+      siteName: 'Blog\r\nBcc: x@example.org',
+      confirmUrl: 'https://rd.example/mail/confirm?token=t',
+      linkDays: 7,
+    });
     expect(mail.subject).toBe('Confirm reply notices from Blog Bcc: x@example.org');
     expect(mail.text).toContain('https://rd.example/mail/confirm?token=t');
   });

@@ -52,8 +52,9 @@ describe('HTML-to-text of imported comments is linear', () => {
   });
 
   it('still converts what the subset can say, with deep quotes read flat past five levels', () => {
-    expect(htmlToCommentText('<p>a <a href="https://x.example/">x <b>y</b></a> <i>i</i></p><pre>1 &lt; 2</pre>'))
-      .toBe('a [x y](https://x.example/) *i*\n\n```\n1 < 2\n```');
+    expect(htmlToCommentText('<p>a <a href="https://x.example/">x <b>y</b></a> <i>i</i></p><pre>1 &lt; 2</pre>')).toBe(
+      'a [x y](https://x.example/) *i*\n\n```\n1 < 2\n```',
+    );
     const deep = `${'<blockquote>'.repeat(50)}deep${'</blockquote>'.repeat(50)}`;
     expect(htmlToCommentText(deep)).toBe('> > > > > deep');
     expect(htmlToCommentText('<a href="https://x.example/">never closed')).toBe('[never closed](https://x.example/)');

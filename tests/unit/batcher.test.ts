@@ -36,7 +36,14 @@ describe('createBatcher', () => {
 
   it.each([
     [5, 2, [[1, 2], [3, 4], [5]]],
-    [4, 2, [[1, 2], [3, 4]]],
+    [
+      4,
+      2,
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ],
     [3, 1, [[1], [2], [3]]],
     [3, 3, [[1, 2, 3]]],
     [2, 100, [[1, 2]]],
@@ -134,11 +141,15 @@ describe('createBatcher', () => {
     const batches: number[][] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const batcher = createBatcher<number, number>(async (items) => {
-      batches.push([...items]);
-      if (batches.length === 1) await gate;
-      return items.map((n) => n * 2);
-    }, 10, { maxInFlight: 1 });
+    const batcher = createBatcher<number, number>(
+      async (items) => {
+        batches.push([...items]);
+        if (batches.length === 1) await gate;
+        return items.map((n) => n * 2);
+      },
+      10,
+      { maxInFlight: 1 },
+    );
     const first = batcher.add(1);
     await nextTurn();
     const later = [batcher.add(2), batcher.add(3)];
@@ -166,7 +177,10 @@ function pgError(code: string, message: string): Error {
 }
 
 /** A flush that fails its whole batch with `error(item)` when any item is poisoned, as one SQL statement does. */
-function poisonableFlush(isPoison: (n: number) => boolean, error: () => Error): { batches: number[][]; flush: (items: number[]) => Promise<number[]> } {
+function poisonableFlush(
+  isPoison: (n: number) => boolean,
+  error: () => Error,
+): { batches: number[][]; flush: (items: number[]) => Promise<number[]> } {
   const batches: number[][] = [];
   return {
     batches,
@@ -178,26 +192,50 @@ function poisonableFlush(isPoison: (n: number) => boolean, error: () => Error): 
   };
 }
 
-describe('createBatcher when a batch fails for one item\'s data', () => {
+describe("createBatcher when a batch fails for one item's data", () => {
   it.each([
     ['22021', 'invalid byte sequence for encoding "UTF8": 0x00'],
     ['22P02', 'invalid input syntax for type uuid'],
     ['23505', 'duplicate key value violates unique constraint'],
   ])('SQLSTATE %s: only the guilty item fails, every other item gets its result', async (code, message) => {
-    const { batches, flush } = poisonableFlush((n) => n === 6, () => pgError(code, message));
+    const { batches, flush } = poisonableFlush(
+      (n) => n === 6,
+      () => pgError(code, message),
+    );
     const batcher = createBatcher(flush, 100);
     const settled = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => batcher.add(i + 1)));
-    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as { code: string }).code)))
-      .toEqual([2, 4, 6, 8, 10, code, 14, 16, 18, 20]);
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as { code: string }).code))).toEqual([
+      2,
+      4,
+      6,
+      8,
+      10,
+      code,
+      14,
+      16,
+      18,
+      20,
+    ]);
     // Bisected, not retried row by row: 10 → 5+5 → (3+2) → (2+1) → (1+1): 7 flushes, not 11.
     expect(batches).toEqual([
-      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [6, 7, 8], [6, 7], [6], [7], [8], [9, 10],
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+      [6, 7, 8],
+      [6, 7],
+      [6],
+      [7],
+      [8],
+      [9, 10],
     ]);
   });
 
   it('several poisoned items among many each fail alone', async () => {
     const poisoned = new Set([3, 17, 18, 60]);
-    const { flush } = poisonableFlush((n) => poisoned.has(n), () => pgError('22021', 'NUL'));
+    const { flush } = poisonableFlush(
+      (n) => poisoned.has(n),
+      () => pgError('22021', 'NUL'),
+    );
     const batcher = createBatcher(flush, 100);
     const settled = await Promise.allSettled(Array.from({ length: 66 }, (_, i) => batcher.add(i + 1)));
     const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [i + 1] : []));
@@ -211,7 +249,10 @@ describe('createBatcher when a batch fails for one item\'s data', () => {
     ['57014', 'canceling statement due to statement timeout'],
     [undefined, 'Connection terminated unexpectedly'],
   ])('a transient error (SQLSTATE %s) fails the whole batch once, without splitting it', async (code, message) => {
-    const { batches, flush } = poisonableFlush(() => true, () => (code === undefined ? new Error(message) : pgError(code, message)));
+    const { batches, flush } = poisonableFlush(
+      () => true,
+      () => (code === undefined ? new Error(message) : pgError(code, message)),
+    );
     const batcher = createBatcher(flush, 100);
     const settled = await Promise.allSettled([1, 2, 3, 4].map((n) => batcher.add(n)));
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
@@ -219,24 +260,31 @@ describe('createBatcher when a batch fails for one item\'s data', () => {
   });
 
   it('a caller can say which errors are about the data (a Redis batch, say)', async () => {
-    const { batches, flush } = poisonableFlush((n) => n === 2, () => new Error('ERR value is not an integer'));
+    const { batches, flush } = poisonableFlush(
+      (n) => n === 2,
+      () => new Error('ERR value is not an integer'),
+    );
     const batcher = createBatcher(flush, 100, { splitOn: (err) => (err as Error).message.startsWith('ERR value') });
     const settled = await Promise.allSettled([1, 2, 3].map((n) => batcher.add(n)));
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(batches).toEqual([[1, 2, 3], [1, 2], [1], [2], [3]]);
   });
 
-  it('the halves are flushed one after the other in their batch\'s slot: with maxInFlight 1, never two flushes at once', async () => {
+  it("the halves are flushed one after the other in their batch's slot: with maxInFlight 1, never two flushes at once", async () => {
     let running = 0;
     let most = 0;
-    const batcher = createBatcher<number, number>(async (items) => {
-      running++;
-      most = Math.max(most, running);
-      await nextTurn();
-      running--;
-      if (items.includes(5)) throw pgError('22021', 'NUL');
-      return items;
-    }, 8, { maxInFlight: 1 });
+    const batcher = createBatcher<number, number>(
+      async (items) => {
+        running++;
+        most = Math.max(most, running);
+        await nextTurn();
+        running--;
+        if (items.includes(5)) throw pgError('22021', 'NUL');
+        return items;
+      },
+      8,
+      { maxInFlight: 1 },
+    );
     const settled = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => batcher.add(i + 1)));
     expect(settled.filter((s) => s.status === 'rejected')).toHaveLength(1);
     expect(most).toBe(1);

@@ -26,7 +26,14 @@ describe('findFieldErrors', () => {
   });
 
   it.each([
-    ['name and email required, both empty', requireBoth, [['author', 'REQUIRED'], ['email', 'REQUIRED']]],
+    [
+      'name and email required, both empty',
+      requireBoth,
+      [
+        ['author', 'REQUIRED'],
+        ['email', 'REQUIRED'],
+      ],
+    ],
     ['only the name required', { requireName: true, requireEmail: false }, [['author', 'REQUIRED']]],
     ['only the email required', { requireName: false, requireEmail: true }, [['email', 'REQUIRED']]],
     ['neither required', requireNone, []],
@@ -58,15 +65,27 @@ describe('findFieldErrors', () => {
       ['a name of 244 ASCII + one 2-byte é (246 bytes)', { author: `${'a'.repeat(244)}é` }, [['author', 'TOO_LONG']]],
       ['a name of 123 é (246 bytes, 123 characters)', { author: 'é'.repeat(123) }, [['author', 'TOO_LONG']]],
       ['a name of 241 ASCII + a 4-byte emoji (245 bytes)', { author: `${'a'.repeat(241)}😀` }, []],
-      ['a name of 242 ASCII + a 4-byte emoji (246 bytes)', { author: `${'a'.repeat(242)}😀` }, [['author', 'TOO_LONG']]],
+      [
+        'a name of 242 ASCII + a 4-byte emoji (246 bytes)',
+        { author: `${'a'.repeat(242)}😀` },
+        [['author', 'TOO_LONG']],
+      ],
       ['a 100-byte email', { email: emailOfBytes(100) }, []],
       ['a 101-byte email', { email: emailOfBytes(101) }, [['email', 'TOO_LONG']]],
-      ['a 60-character email of 2-byte letters (over 100 bytes)', { email: `${'é'.repeat(48)}@example.org` }, [['email', 'TOO_LONG']]],
+      [
+        'a 60-character email of 2-byte letters (over 100 bytes)',
+        { email: `${'é'.repeat(48)}@example.org` },
+        [['email', 'TOO_LONG']],
+      ],
       ['a 200-byte website', { url: urlOfBytes(200) }, []],
       ['a 201-byte website', { url: urlOfBytes(201) }, [['url', 'TOO_LONG']]],
       ['a 65,525-byte body', { body: 'a'.repeat(65_525) }, []],
       ['a 65,526-byte body', { body: 'a'.repeat(65_526) }, [['body', 'TOO_LONG']]],
-      ['a body of 65,523 ASCII + one 3-byte € (65,526 bytes)', { body: `${'a'.repeat(65_523)}€` }, [['body', 'TOO_LONG']]],
+      [
+        'a body of 65,523 ASCII + one 3-byte € (65,526 bytes)',
+        { body: `${'a'.repeat(65_523)}€` },
+        [['body', 'TOO_LONG']],
+      ],
       ['a body of 65,522 ASCII + one 3-byte € (65,525 bytes)', { body: `${'a'.repeat(65_522)}€` }, []],
       ['a 1000-byte page', { page: 'p'.repeat(1000) }, []],
       ['a 1001-byte page', { page: 'p'.repeat(1001) }, [['page', 'TOO_LONG']]],
@@ -83,13 +102,20 @@ describe('findFieldErrors', () => {
       },
     );
 
-    it.each(['ada', 'ada@', '@example.org', 'ada@example', 'ada lovelace@example.org', 'ada@@example.org',
-      'ada@example..org', 'ada@exa mple.org', 'ada@example.org\u0000', '<ada@example.org>'])(
-      'refuses %j as INVALID_EMAIL',
-      (email) => {
-        expect(errorsOf({ email })).toEqual([['email', 'INVALID_EMAIL']]);
-      },
-    );
+    it.each([
+      'ada',
+      'ada@',
+      '@example.org',
+      'ada@example',
+      'ada lovelace@example.org',
+      'ada@@example.org',
+      'ada@example..org',
+      'ada@exa mple.org',
+      'ada@example.org\u0000',
+      '<ada@example.org>',
+    ])('refuses %j as INVALID_EMAIL', (email) => {
+      expect(errorsOf({ email })).toEqual([['email', 'INVALID_EMAIL']]);
+    });
   });
 
   describe('website', () => {
@@ -98,10 +124,22 @@ describe('findFieldErrors', () => {
     });
 
     it.each([
-      'javascript:alert(1)', 'JavaScript:alert(1)', ' javascript:alert(1)', 'java\tscript:alert(1)',
-      'data:text/html,<script>alert(1)</script>', 'ftp://example.org', 'mailto:ada@example.org',
-      'vbscript:msgbox(1)', 'file:///etc/passwd', 'https://user:pass@example.org', 'https://user@example.org',
-      'https://:secret@example.org', 'example.org', '//example.org', 'https://', 'not a url',
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      ' javascript:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'ftp://example.org',
+      'mailto:ada@example.org',
+      'vbscript:msgbox(1)',
+      'file:///etc/passwd',
+      'https://user:pass@example.org',
+      'https://user@example.org',
+      'https://:secret@example.org',
+      'example.org',
+      '//example.org',
+      'https://',
+      'not a url',
     ])('refuses %j as INVALID_URL', (url) => {
       expect(errorsOf({ url })).toEqual([['url', 'INVALID_URL']]);
     });
@@ -154,7 +192,10 @@ describe('findFieldErrors', () => {
   });
 
   it('every error carries a message for the reader', () => {
-    const errors = findFieldErrors(cleanFields({ body: '', author: '', email: 'x', url: 'x', page: '', parentId: 'x' }), requireBoth);
+    const errors = findFieldErrors(
+      cleanFields({ body: '', author: '', email: 'x', url: 'x', page: '', parentId: 'x' }),
+      requireBoth,
+    );
     expect(errors).toHaveLength(6);
     for (const e of errors) expect(e.message).toMatch(/\S/);
   });

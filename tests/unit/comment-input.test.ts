@@ -15,20 +15,58 @@ function readError(body: unknown, source: 'json' | 'form'): AppError {
 }
 
 const emptyInput: CommentInput = {
-  site: 'blog', page: '', pageUrl: null, pageTitle: null, parentId: null, author: '', email: '', url: '', body: '',
-  key: null, honeypot: '', redirectTo: null, notifyReplies: false, formToken: '', lang: '',
+  site: 'blog',
+  page: '',
+  pageUrl: null,
+  pageTitle: null,
+  parentId: null,
+  author: '',
+  email: '',
+  url: '',
+  body: '',
+  key: null,
+  honeypot: '',
+  redirectTo: null,
+  notifyReplies: false,
+  formToken: '',
+  lang: '',
 };
 
 describe('readCommentInput from JSON', () => {
   it('reads every accepted field, trimming text and lower-casing the email', () => {
-    expect(readCommentInput({
-      site: ' blog ', page: ' posts/1 ', pageUrl: ' https://blog.example/posts/1 ', pageTitle: ' Post one ',
-      parent: ` ${PARENT_ID} `, author: ' Ada ', email: ' Ada@Example.ORG ', url: ' https://ada.example ',
-      body: '\n Hello \n', key: ' k-1 ', honeypot: ' ',
-    }, 'json')).toEqual({
-      site: 'blog', page: 'posts/1', pageUrl: 'https://blog.example/posts/1', pageTitle: 'Post one',
-      parentId: PARENT_ID, author: 'Ada', email: 'ada@example.org', url: 'https://ada.example', body: ' Hello',
-      key: 'k-1', honeypot: ' ', redirectTo: null, notifyReplies: false, formToken: '', lang: '',
+    expect(
+      readCommentInput(
+        {
+          site: ' blog ',
+          page: ' posts/1 ',
+          pageUrl: ' https://blog.example/posts/1 ',
+          pageTitle: ' Post one ',
+          parent: ` ${PARENT_ID} `,
+          author: ' Ada ',
+          email: ' Ada@Example.ORG ',
+          url: ' https://ada.example ',
+          body: '\n Hello \n',
+          key: ' k-1 ',
+          honeypot: ' ',
+        },
+        'json',
+      ),
+    ).toEqual({
+      site: 'blog',
+      page: 'posts/1',
+      pageUrl: 'https://blog.example/posts/1',
+      pageTitle: 'Post one',
+      parentId: PARENT_ID,
+      author: 'Ada',
+      email: 'ada@example.org',
+      url: 'https://ada.example',
+      body: ' Hello',
+      key: 'k-1',
+      honeypot: ' ',
+      redirectTo: null,
+      notifyReplies: false,
+      formToken: '',
+      lang: '',
     });
   });
 
@@ -45,11 +83,23 @@ describe('readCommentInput from JSON', () => {
   });
 
   it('ignores server-owned and unknown fields (no mass assignment)', () => {
-    const input = readCommentInput({
-      site: 'blog', body: 'hi', status: 'approved', id: PARENT_ID, ip: '127.0.0.1', siteId: 'other',
-      receivedAt: '2000-01-01T00:00:00Z', score: -100, parentId: PARENT_ID, redirectTo: 'https://evil.example',
-      __proto__: { status: 'approved' }, constructor: 'x',
-    }, 'json');
+    const input = readCommentInput(
+      {
+        site: 'blog',
+        body: 'hi',
+        status: 'approved',
+        id: PARENT_ID,
+        ip: '127.0.0.1',
+        siteId: 'other',
+        receivedAt: '2000-01-01T00:00:00Z',
+        score: -100,
+        parentId: PARENT_ID,
+        redirectTo: 'https://evil.example',
+        __proto__: { status: 'approved' },
+        constructor: 'x',
+      },
+      'json',
+    );
     expect(input).toEqual({ ...emptyInput, body: 'hi' });
     expect(Object.keys(input).sort()).toEqual(Object.keys(emptyInput).sort());
   });
@@ -101,14 +151,40 @@ describe('readCommentInput from JSON', () => {
 
 describe('readCommentInput from a WordPress form', () => {
   it('reads the WordPress field names', () => {
-    expect(readCommentInput({
-      site: 'blog', comment_post_ID: ' 42 ', comment_parent: PARENT_ID, author: ' Ada ', email: 'ADA@example.org',
-      url: 'https://ada.example', comment: ' Hello ', key: 'k', redirect_to: 'https://blog.example/p#c',
-      page_url: 'https://blog.example/p', page_title: 'P', reply_desk_hp: '',
-    }, 'form')).toEqual({
-      site: 'blog', page: '42', pageUrl: 'https://blog.example/p', pageTitle: 'P', parentId: PARENT_ID,
-      author: 'Ada', email: 'ada@example.org', url: 'https://ada.example', body: ' Hello', key: 'k',
-      honeypot: '', redirectTo: 'https://blog.example/p#c', notifyReplies: false, formToken: '', lang: '',
+    expect(
+      readCommentInput(
+        {
+          site: 'blog',
+          comment_post_ID: ' 42 ',
+          comment_parent: PARENT_ID,
+          author: ' Ada ',
+          email: 'ADA@example.org',
+          url: 'https://ada.example',
+          comment: ' Hello ',
+          key: 'k',
+          redirect_to: 'https://blog.example/p#c',
+          page_url: 'https://blog.example/p',
+          page_title: 'P',
+          reply_desk_hp: '',
+        },
+        'form',
+      ),
+    ).toEqual({
+      site: 'blog',
+      page: '42',
+      pageUrl: 'https://blog.example/p',
+      pageTitle: 'P',
+      parentId: PARENT_ID,
+      author: 'Ada',
+      email: 'ada@example.org',
+      url: 'https://ada.example',
+      body: ' Hello',
+      key: 'k',
+      honeypot: '',
+      redirectTo: 'https://blog.example/p#c',
+      notifyReplies: false,
+      formToken: '',
+      lang: '',
     });
   });
 
@@ -140,10 +216,22 @@ describe('readCommentInput from a WordPress form', () => {
   });
 
   it('ignores server-owned fields and JSON names (no mass assignment)', () => {
-    expect(readCommentInput({
-      site: 'blog', comment: 'hi', status: 'approved', comment_approved: '1', id: PARENT_ID, ip: '1.2.3.4',
-      body: 'other', parent: PARENT_ID, honeypot: 'x',
-    }, 'form')).toEqual({ ...emptyInput, body: 'hi' });
+    expect(
+      readCommentInput(
+        {
+          site: 'blog',
+          comment: 'hi',
+          status: 'approved',
+          comment_approved: '1',
+          id: PARENT_ID,
+          ip: '1.2.3.4',
+          body: 'other',
+          parent: PARENT_ID,
+          honeypot: 'x',
+        },
+        'form',
+      ),
+    ).toEqual({ ...emptyInput, body: 'hi' });
   });
 
   it.each([
@@ -166,7 +254,10 @@ describe('readCommentInput from a WordPress form', () => {
 
 describe('sameSiteUrl', () => {
   const site: Site = {
-    id: 'blog', name: 'Blog', allowedOrigins: ['https://blog.example', 'http://localhost:3000'], settings: toSiteSettings({}),
+    id: 'blog',
+    name: 'Blog',
+    allowedOrigins: ['https://blog.example', 'http://localhost:3000'],
+    settings: toSiteSettings({}),
   };
 
   it.each([

@@ -109,9 +109,20 @@ describe('loadConfig', () => {
   });
 
   it('several bad values give one ConfigError listing each', () => {
-    const error = configError({ PORT: 'abc', DATABASE_URL: 'mysql://db/x', REDIS_URL: 'http://r', LOG_LEVEL: 'loud', HOST: 'ok' });
+    const error = configError({
+      PORT: 'abc',
+      DATABASE_URL: 'mysql://db/x',
+      REDIS_URL: 'http://r',
+      LOG_LEVEL: 'loud',
+      HOST: 'ok',
+    });
     expect(error.name).toBe('ConfigError');
-    expect(error.problems.map((p) => p.split('=')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    expect(error.problems.map((p) => p.split('=')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'REDIS_URL',
+    ]);
     for (const key of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(error.message).toContain(key);
     expect(error.message).toMatch(/^Invalid configuration: /);
   });

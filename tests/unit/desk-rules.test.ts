@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { DeskCommentStatus, DeskTab } from '../../src/http-contract/desk-contract.js';
-import { arrivalOf, inTab, queueViewOf, stepIndex, tabOfStatus, toCommentEvent, toDeskTab, type Arrival } from '../../widget/desk/desk-rules.js';
+import {
+  arrivalOf,
+  inTab,
+  queueViewOf,
+  stepIndex,
+  tabOfStatus,
+  toCommentEvent,
+  toDeskTab,
+  type Arrival,
+} from '../../widget/desk/desk-rules.js';
 
 // The dashboard script's decisions (widget/desk/desk-rules.ts), as the one-file admin.js made them.
 

@@ -35,7 +35,10 @@ function readmeErrorTable(): string[] {
   const end = readme.indexOf('<!-- /error-codes -->');
   expect(start, 'README.md has an "<!-- error-codes: … -->" block').toBeGreaterThan(-1);
   expect(end).toBeGreaterThan(start);
-  return readme.slice(start, end).split('\n').filter((l) => l.startsWith('| `'));
+  return readme
+    .slice(start, end)
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
 }
 
 /** Whether `status` is one a code may answer with. */
@@ -48,7 +51,9 @@ describe('the README documents exactly the error catalogue', () => {
   it('its Error codes table lists every catalogue code, in order, with the same status and meaning', () => {
     const rows = readmeErrorTable();
     // On failure the message is the table to paste into README.md.
-    expect(rows.join('\n'), `README.md's Error codes table should read:\n${expectedRows().join('\n')}\n`).toBe(expectedRows().join('\n'));
+    expect(rows.join('\n'), `README.md's Error codes table should read:\n${expectedRows().join('\n')}\n`).toBe(
+      expectedRows().join('\n'),
+    );
   });
 
   it('its Error codes table names no code the catalogue lacks', () => {
@@ -61,8 +66,15 @@ describe('the README documents exactly the error catalogue', () => {
     let tables = 0;
     let inTable = false;
     for (const line of readme.split('\n')) {
-      if (/^\| status \| code \|/.test(line)) { inTable = true; tables++; continue; }
-      if (!line.startsWith('|')) { inTable = false; continue; }
+      if (/^\| status \| code \|/.test(line)) {
+        inTable = true;
+        tables++;
+        continue;
+      }
+      if (!line.startsWith('|')) {
+        inTable = false;
+        continue;
+      }
       if (!inTable) continue;
       const [, statusCellText, codeCell] = line.split('|').map((c) => c.trim());
       const status = Number(statusCellText);
@@ -84,11 +96,13 @@ describe('the README documents exactly the error catalogue', () => {
 
 describe('every catalogue code is used, and every code clients switch on is catalogued', () => {
   function sourceText(dir: string): string {
-    return readdirSync(dir).map((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return sourceText(path);
-      return path.endsWith('.ts') && !path.endsWith('error-catalogue.ts') ? readFileSync(path, 'utf8') : '';
-    }).join('\n');
+    return readdirSync(dir)
+      .map((name) => {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) return sourceText(path);
+        return path.endsWith('.ts') && !path.endsWith('error-catalogue.ts') ? readFileSync(path, 'utf8') : '';
+      })
+      .join('\n');
   }
 
   it('no catalogue code is dead: each is named somewhere in src/ outside the catalogue', () => {
@@ -96,7 +110,7 @@ describe('every catalogue code is used, and every code clients switch on is cata
     expect(codes.filter((code) => !src.includes(`'${code}'`))).toEqual([]);
   });
 
-  it('the widget\'s messages by code (REQUIRED_author, TOO_LONG, …) and its code checks are catalogue codes', () => {
+  it("the widget's messages by code (REQUIRED_author, TOO_LONG, …) and its code checks are catalogue codes", () => {
     const widgetCodes = new Set<string>();
     for (const messages of Object.values(languages)) {
       for (const key of Object.keys(messages.errors)) {
@@ -112,10 +126,26 @@ describe('every catalogue code is used, and every code clients switch on is cata
 
   it.each([
     ['an empty comment and name', { body: ' ', author: '', email: '', url: '', page: '', parentId: null }],
-    ['overlong fields', { body: 'x'.repeat(70_000), author: 'x'.repeat(300), email: `${'x'.repeat(100)}@example.org`, url: `https://${'x'.repeat(300)}`, page: 'p'.repeat(2000), parentId: null }],
-    ['bad email, website and parent', { body: 'hi', author: 'Ann', email: 'not-an-email', url: 'javascript:alert(1)', page: 'p', parentId: 'nope' }],
-    ['control characters', { body: 'a\u0000b', author: 'A\u0001', email: '', url: '', page: 'p\u0002', parentId: null }],
-  ])('a comment\'s field problems (%s) are catalogue codes that may be a 422', (_name, fields) => {
+    [
+      'overlong fields',
+      {
+        body: 'x'.repeat(70_000),
+        author: 'x'.repeat(300),
+        email: `${'x'.repeat(100)}@example.org`,
+        url: `https://${'x'.repeat(300)}`,
+        page: 'p'.repeat(2000),
+        parentId: null,
+      },
+    ],
+    [
+      'bad email, website and parent',
+      { body: 'hi', author: 'Ann', email: 'not-an-email', url: 'javascript:alert(1)', page: 'p', parentId: 'nope' },
+    ],
+    [
+      'control characters',
+      { body: 'a\u0000b', author: 'A\u0001', email: '', url: '', page: 'p\u0002', parentId: null },
+    ],
+  ])("a comment's field problems (%s) are catalogue codes that may be a 422", (_name, fields) => {
     const errors = findFieldErrors(fields, { requireName: true, requireEmail: true });
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) expect(isErrorCode(e.code) && allows(e.code, 422), e.code).toBe(true);
@@ -135,16 +165,30 @@ describe('every catalogue code is used, and every code clients switch on is cata
 });
 
 describe('AppError.of raises a catalogue code', () => {
-  it('with the catalogue\'s status and default message when the caller gives neither', () => {
+  it("with the catalogue's status and default message when the caller gives neither", () => {
     const e = AppError.of('SIGNED_OUT');
     expect(e).toBeInstanceOf(AppError);
-    expect(e).toMatchObject({ status: 401, code: 'SIGNED_OUT', message: 'Please sign in again.', field: undefined, fieldErrors: [], retryAfter: undefined });
+    expect(e).toMatchObject({
+      status: 401,
+      code: 'SIGNED_OUT',
+      message: 'Please sign in again.',
+      field: undefined,
+      fieldErrors: [],
+      retryAfter: undefined,
+    });
   });
 
-  it('with the caller\'s message, field, detail and Retry-After', () => {
+  it("with the caller's message, field, detail and Retry-After", () => {
     const cause = new Error('redis down');
     const e = AppError.of('QUEUE_UNAVAILABLE', { message: 'Not now.', field: 'x', detail: cause, retryAfter: 5 });
-    expect(e).toMatchObject({ status: 503, code: 'QUEUE_UNAVAILABLE', message: 'Not now.', field: 'x', detail: cause, retryAfter: 5 });
+    expect(e).toMatchObject({
+      status: 503,
+      code: 'QUEUE_UNAVAILABLE',
+      message: 'Not now.',
+      field: 'x',
+      detail: cause,
+      retryAfter: 5,
+    });
   });
 
   it('with the status the caller names for a code that has several', () => {

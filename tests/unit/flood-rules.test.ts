@@ -30,10 +30,20 @@ describe('formToken', () => {
   });
 
   it.each<[string, Token | null, boolean, string | null]>([
-    ['a missing token where the site requires one', { status: 'missing', renderedAt: null }, true, 'FORM_TOKEN_MISSING'],
+    [
+      'a missing token where the site requires one',
+      { status: 'missing', renderedAt: null },
+      true,
+      'FORM_TOKEN_MISSING',
+    ],
     ['a missing token where the site does not', { status: 'missing', renderedAt: null }, false, null],
     ['no token fact at all (spam eval) where the site requires one', null, true, null],
-    ['a replayed token (another comment used it)', { status: 'replayed', renderedAt: ago(60_000) }, false, 'FORM_TOKEN_REPLAYED'],
+    [
+      'a replayed token (another comment used it)',
+      { status: 'replayed', renderedAt: ago(60_000) },
+      false,
+      'FORM_TOKEN_REPLAYED',
+    ],
     ['a valid token where the site requires one', { status: 'valid', renderedAt: ago(60_000) }, true, null],
   ])('%s: held %s', (_s, token, requireFormToken, code) => {
     const r = formToken(baseContext({ formToken: token, settings: { requireFormToken } }));
@@ -42,10 +52,19 @@ describe('formToken', () => {
   });
 
   it('a missing or replayed token holds like a fast one: not for trusted authors nor on open sites', () => {
-    for (const token of [{ status: 'missing', renderedAt: null }, { status: 'replayed', renderedAt: ago(60_000) }] as Token[]) {
-      expect(checkComment(baseContext({ formToken: token, settings: { requireFormToken: true } })).status).toBe('pending');
-      expect(formToken(baseContext({ formToken: token, settings: { requireFormToken: true }, trusted: true }))).toBeNull();
-      expect(formToken(baseContext({ formToken: token, settings: { requireFormToken: true, moderation: 'open' } }))).toBeNull();
+    for (const token of [
+      { status: 'missing', renderedAt: null },
+      { status: 'replayed', renderedAt: ago(60_000) },
+    ] as Token[]) {
+      expect(checkComment(baseContext({ formToken: token, settings: { requireFormToken: true } })).status).toBe(
+        'pending',
+      );
+      expect(
+        formToken(baseContext({ formToken: token, settings: { requireFormToken: true }, trusted: true })),
+      ).toBeNull();
+      expect(
+        formToken(baseContext({ formToken: token, settings: { requireFormToken: true, moderation: 'open' } })),
+      ).toBeNull();
     }
   });
 
@@ -53,7 +72,9 @@ describe('formToken', () => {
     const fast: Token = { status: 'valid', renderedAt: ago(1000) };
     expect(formToken(baseContext({ formToken: fast, trusted: true }))).toBeNull();
     expect(formToken(baseContext({ formToken: fast, settings: { moderation: 'open' } }))).toBeNull();
-    expect(formToken(baseContext({ formToken: { status: 'forged', renderedAt: null }, trusted: true }))?.action).toBe('spam');
+    expect(formToken(baseContext({ formToken: { status: 'forged', renderedAt: null }, trusted: true }))?.action).toBe(
+      'spam',
+    );
   });
 });
 
@@ -91,7 +112,10 @@ describe('spamMemory', () => {
     ['forgotten after 30 days', { spamMemory: ipMemory(31), authorHasApproved: false }],
     ["the author's approved history outweighs it", { spamMemory: ipMemory(0), authorHasApproved: true }],
     ['a trusted author', { spamMemory: ipMemory(0), authorHasApproved: false, trusted: true }],
-    ['an open site (no holds)', { spamMemory: ipMemory(0), authorHasApproved: false, settings: { moderation: 'open' } }],
+    [
+      'an open site (no holds)',
+      { spamMemory: ipMemory(0), authorHasApproved: false, settings: { moderation: 'open' } },
+    ],
   ])('an IP marked spam says nothing when %s', (_s, over) => {
     expect(spamMemory(baseContext(over))).toBeNull();
     expect(checkComment(baseContext(over)).status).toBe('approved');
@@ -120,16 +144,31 @@ describe('akismetRule', () => {
   });
 
   it('an unavailable checker holds even on open sites and for trusted authors: it never publishes', () => {
-    expect(checkComment(baseContext({ akismet: { result: 'unavailable', detail: 'down' }, trusted: true, settings: { moderation: 'open' } })).status).toBe('pending');
+    expect(
+      checkComment(
+        baseContext({
+          akismet: { result: 'unavailable', detail: 'down' },
+          trusted: true,
+          settings: { moderation: 'open' },
+        }),
+      ).status,
+    ).toBe('pending');
   });
 
   it('a recheck replaces the unavailable hold and keeps the other reasons', () => {
     const held = checkComment(baseContext({ akismet: { result: 'unavailable', detail: 'down' }, linkCount: 2 }));
     expect(held.reasons.map((r) => r.code)).toEqual([AKISMET_UNAVAILABLE, 'TOO_MANY_LINKS']);
-    expect(recheckVerdict(held, { result: 'ham', detail: '' })).toMatchObject({ status: 'pending', reasons: [{ code: 'TOO_MANY_LINKS' }] });
+    expect(recheckVerdict(held, { result: 'ham', detail: '' })).toMatchObject({
+      status: 'pending',
+      reasons: [{ code: 'TOO_MANY_LINKS' }],
+    });
     expect(recheckVerdict(held, { result: 'spam', detail: '' }).status).toBe('spam');
     const onlyAkismet = checkComment(baseContext({ akismet: { result: 'unavailable', detail: 'down' } }));
-    expect(recheckVerdict(onlyAkismet, { result: 'ham', detail: '' })).toEqual({ status: 'approved', score: 0, reasons: [] });
+    expect(recheckVerdict(onlyAkismet, { result: 'ham', detail: '' })).toEqual({
+      status: 'approved',
+      score: 0,
+      reasons: [],
+    });
   });
 });
 

@@ -23,7 +23,9 @@ describe('form tokens', () => {
   it('a token whose payload was changed (an earlier render time) is forged', () => {
     const t = tokens.sign('news', 'post-1', rendered);
     const [, sig] = t.split('.');
-    const body = Buffer.from(JSON.stringify({ s: 'news', p: 'post-1', t: rendered.getTime() - 60_000 })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ s: 'news', p: 'post-1', t: rendered.getTime() - 60_000 })).toString(
+      'base64url',
+    );
     expect(tokens.verify(`${body}.${sig}`, 'news', 'post-1', later(1000)).status).toBe('forged');
   });
 
@@ -47,6 +49,9 @@ describe('form tokens', () => {
   it('a token older than a day is expired', () => {
     const t = tokens.sign('news', 'post-1', rendered);
     expect(tokens.verify(t, 'news', 'post-1', later(FORM_TOKEN_MAX_AGE_MS - 1)).status).toBe('valid');
-    expect(tokens.verify(t, 'news', 'post-1', later(FORM_TOKEN_MAX_AGE_MS + 1))).toEqual({ status: 'expired', renderedAt: rendered });
+    expect(tokens.verify(t, 'news', 'post-1', later(FORM_TOKEN_MAX_AGE_MS + 1))).toEqual({
+      status: 'expired',
+      renderedAt: rendered,
+    });
   });
 });

@@ -45,7 +45,10 @@ describe('manyLinks', () => {
     [40, 10],
   ])('%i link(s) with holdLinks %i holds the comment, scoring one per link', (linkCount, holdLinks) => {
     expect(manyLinks(baseContext({ linkCount, settings: { holdLinks } }))).toMatchObject({
-      rule: 'links', action: 'hold', code: 'TOO_MANY_LINKS', score: linkCount,
+      rule: 'links',
+      action: 'hold',
+      code: 'TOO_MANY_LINKS',
+      score: linkCount,
       message: `Contains ${linkCount} links (held at ${holdLinks}).`,
     });
   });

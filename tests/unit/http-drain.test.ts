@@ -14,7 +14,11 @@ afterEach(() => {
   }
 });
 
-async function serverHoldingResponses(): Promise<{ url: string; held: ServerResponse[]; inFlight: ReturnType<typeof trackInFlight> }> {
+async function serverHoldingResponses(): Promise<{
+  url: string;
+  held: ServerResponse[];
+  inFlight: ReturnType<typeof trackInFlight>;
+}> {
   const held: ServerResponse[] = [];
   const server = createServer((_req, res) => void held.push(res));
   servers.push(server);

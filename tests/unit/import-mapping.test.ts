@@ -1,22 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEntities, htmlToCommentText } from '../../src/import/html-to-text.js';
 import {
-  importedCommentId, isLinkback, toAuthorUrl, toDisqusStatus, toEmail, toIp, toIsoDate, toWordPressDate, toWordPressStatus,
+  importedCommentId,
+  isLinkback,
+  toAuthorUrl,
+  toDisqusStatus,
+  toEmail,
+  toIp,
+  toIsoDate,
+  toWordPressDate,
+  toWordPressStatus,
 } from '../../src/import/source-mapping.js';
 import { sniffXmlEncoding } from '../../src/import/xml-records.js';
 import { renderCommentHtml } from '../../src/domain/render-comment.js';
 
 describe('toWordPressStatus', () => {
   it.each([
-    ['1', 'approved'], ['0', 'pending'], ['spam', 'spam'], ['trash', 'deleted'], ['post-trashed', 'deleted'],
-    [' 1 ', 'approved'], ['SPAM', 'spam'], ['approve', 'approved'], ['hold', 'pending'], ['2', null], ['', null],
+    ['1', 'approved'],
+    ['0', 'pending'],
+    ['spam', 'spam'],
+    ['trash', 'deleted'],
+    ['post-trashed', 'deleted'],
+    [' 1 ', 'approved'],
+    ['SPAM', 'spam'],
+    ['approve', 'approved'],
+    ['hold', 'pending'],
+    ['2', null],
+    ['', null],
   ])('wp:comment_approved %j → %j', (value, expected) => {
     expect(toWordPressStatus(value)).toBe(expected);
   });
 });
 
 describe('toDisqusStatus', () => {
-  const f = (isDeleted: string | null, isSpam: string | null, isApproved: string | null = null) => ({ isDeleted, isSpam, isApproved });
+  const f = (isDeleted: string | null, isSpam: string | null, isApproved: string | null = null) => ({
+    isDeleted,
+    isSpam,
+    isApproved,
+  });
   it.each([
     ['a plain post', f('false', 'false'), 'approved'],
     ['a deleted post', f('true', 'false'), 'deleted'],
@@ -34,7 +55,13 @@ describe('toDisqusStatus', () => {
 describe('toWordPressDate', () => {
   it.each([
     ['the GMT date when set', '2024-01-03 12:00:00', '2024-01-03 13:00:00', '2024-01-03T12:00:00.000Z', false],
-    ['the local date read as UTC when GMT is zero', '0000-00-00 00:00:00', '2024-01-08 10:00:00', '2024-01-08T10:00:00.000Z', true],
+    [
+      'the local date read as UTC when GMT is zero',
+      '0000-00-00 00:00:00',
+      '2024-01-08 10:00:00',
+      '2024-01-08T10:00:00.000Z',
+      true,
+    ],
     ['the local date when GMT is missing', '', '2024-01-08 10:00:00', '2024-01-08T10:00:00.000Z', true],
     ['a leap day', '2024-02-29 23:59:59', '', '2024-02-29T23:59:59.000Z', false],
   ])('%s', (_s, gmt, local, iso, assumed) => {
@@ -68,22 +95,39 @@ describe('toIsoDate', () => {
 
 describe('small field rules', () => {
   it.each([
-    ['203.0.113.7', '203.0.113.7'], [' 2001:db8::1 ', '2001:db8::1'], ['[2001:db8::1]', '2001:db8::1'],
-    ['unknown', null], ['', null], ['203.0.113.7, 10.0.0.1', null], ['999.1.1.1', null],
+    ['203.0.113.7', '203.0.113.7'],
+    [' 2001:db8::1 ', '2001:db8::1'],
+    ['[2001:db8::1]', '2001:db8::1'],
+    ['unknown', null],
+    ['', null],
+    ['203.0.113.7, 10.0.0.1', null],
+    ['999.1.1.1', null],
   ])('toIp(%j) → %j', (v, expected) => expect(toIp(v)).toBe(expected));
 
   it.each([
-    ['https://ann.example', 'https://ann.example/'], ['ann.example', 'http://ann.example/'], ['javascript:alert(1)', ''],
-    ['http://', ''], ['', ''], ['ftp://files.example', ''], ['localhost', ''],
+    ['https://ann.example', 'https://ann.example/'],
+    ['ann.example', 'http://ann.example/'],
+    ['javascript:alert(1)', ''],
+    ['http://', ''],
+    ['', ''],
+    ['ftp://files.example', ''],
+    ['localhost', ''],
   ])('toAuthorUrl(%j) → %j', (v, expected) => expect(toAuthorUrl(v)).toBe(expected));
 
   it.each([
-    ['Ann@Example.org', 'ann@example.org'], [' bob@example.org ', 'bob@example.org'], ['not an email', ''], ['', ''],
+    ['Ann@Example.org', 'ann@example.org'],
+    [' bob@example.org ', 'bob@example.org'],
+    ['not an email', ''],
+    ['', ''],
   ])('toEmail(%j) → %j', (v, expected) => expect(toEmail(v)).toBe(expected));
 
-  it.each([['pingback', true], ['trackback', true], ['Pingback', true], ['comment', false], ['', false]])(
-    'isLinkback(%j) → %s', (v, expected) => expect(isLinkback(v)).toBe(expected),
-  );
+  it.each([
+    ['pingback', true],
+    ['trackback', true],
+    ['Pingback', true],
+    ['comment', false],
+    ['', false],
+  ])('isLinkback(%j) → %s', (v, expected) => expect(isLinkback(v)).toBe(expected));
 
   it('derives the same id for the same (site, source, id) and different ids otherwise', () => {
     const a = importedCommentId('blog', 'wordpress', '10/101');
@@ -109,7 +153,11 @@ describe('sniffXmlEncoding', () => {
 describe('htmlToCommentText', () => {
   it.each([
     ['paragraphs and breaks', '<p>One<br />two</p><p>Three</p>', 'One\ntwo\n\nThree'],
-    ['a link with text', 'see <a href="https://wordpress.org/" rel="nofollow">WordPress</a>', 'see [WordPress](https://wordpress.org/)'],
+    [
+      'a link with text',
+      'see <a href="https://wordpress.org/" rel="nofollow">WordPress</a>',
+      'see [WordPress](https://wordpress.org/)',
+    ],
     ['a link that is its own text', '<a href="https://x.example/">https://x.example/</a>', 'https://x.example/'],
     ['a javascript: link keeps only its text', '<a href="javascript:alert(1)">click</a>', 'click'],
     ['emphasis', '<strong>bold</strong> and <em>it</em> and <b>b</b>', '**bold** and *it* and **b**'],
@@ -125,7 +173,9 @@ describe('htmlToCommentText', () => {
   });
 
   it('whatever it gives renders to inert HTML', () => {
-    const html = renderCommentHtml(htmlToCommentText('<p>&lt;img src=x onerror=alert(1)&gt; <a href="https://a.example" onclick="x()">a</a></p>'));
+    const html = renderCommentHtml(
+      htmlToCommentText('<p>&lt;img src=x onerror=alert(1)&gt; <a href="https://a.example" onclick="x()">a</a></p>'),
+    );
     expect(html).not.toMatch(/<img|<[^>]*\son\w+=/);
     expect(html).toContain('&lt;img');
     expect(html).toContain('<a href="https://a.example" rel="nofollow ugc noopener">a</a>');

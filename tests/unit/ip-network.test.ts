@@ -33,22 +33,68 @@ describe('toBanValue for IPs', () => {
 });
 
 describe('toClientAddress', () => {
-  it.each<[string, { ip: string; forwarded: boolean; peerTrusted: boolean }, { ip: string; distinct: boolean; untrustedProxy: boolean }]>([
-    ['a reader connecting directly', { ip: '203.0.113.7', forwarded: false, peerTrusted: false }, { ip: '203.0.113.7', distinct: true, untrustedProxy: false }],
-    ['a reader as Node reports IPv4 on a dual-stack socket', { ip: '::ffff:203.0.113.7', forwarded: false, peerTrusted: false }, { ip: '203.0.113.7', distinct: true, untrustedProxy: false }],
-    ['a reader named by a trusted proxy', { ip: '198.51.100.4', forwarded: true, peerTrusted: true }, { ip: '198.51.100.4', distinct: true, untrustedProxy: false }],
-    ['loopback (a proxy on this host, untrusted)', { ip: '127.0.0.1', forwarded: true, peerTrusted: false }, { ip: '127.0.0.1', distinct: false, untrustedProxy: true }],
-    ['loopback without the header', { ip: '::ffff:127.0.0.1', forwarded: false, peerTrusted: false }, { ip: '127.0.0.1', distinct: false, untrustedProxy: false }],
-    ["Docker's bridge forwarding for readers", { ip: '172.17.0.1', forwarded: true, peerTrusted: false }, { ip: '172.17.0.1', distinct: false, untrustedProxy: true }],
-    ['an IPv6 ULA proxy', { ip: 'fd00::1', forwarded: true, peerTrusted: false }, { ip: 'fd00::1', distinct: false, untrustedProxy: true }],
+  it.each<
+    [
+      string,
+      { ip: string; forwarded: boolean; peerTrusted: boolean },
+      { ip: string; distinct: boolean; untrustedProxy: boolean },
+    ]
+  >([
+    [
+      'a reader connecting directly',
+      { ip: '203.0.113.7', forwarded: false, peerTrusted: false },
+      { ip: '203.0.113.7', distinct: true, untrustedProxy: false },
+    ],
+    [
+      'a reader as Node reports IPv4 on a dual-stack socket',
+      { ip: '::ffff:203.0.113.7', forwarded: false, peerTrusted: false },
+      { ip: '203.0.113.7', distinct: true, untrustedProxy: false },
+    ],
+    [
+      'a reader named by a trusted proxy',
+      { ip: '198.51.100.4', forwarded: true, peerTrusted: true },
+      { ip: '198.51.100.4', distinct: true, untrustedProxy: false },
+    ],
+    [
+      'loopback (a proxy on this host, untrusted)',
+      { ip: '127.0.0.1', forwarded: true, peerTrusted: false },
+      { ip: '127.0.0.1', distinct: false, untrustedProxy: true },
+    ],
+    [
+      'loopback without the header',
+      { ip: '::ffff:127.0.0.1', forwarded: false, peerTrusted: false },
+      { ip: '127.0.0.1', distinct: false, untrustedProxy: false },
+    ],
+    [
+      "Docker's bridge forwarding for readers",
+      { ip: '172.17.0.1', forwarded: true, peerTrusted: false },
+      { ip: '172.17.0.1', distinct: false, untrustedProxy: true },
+    ],
+    [
+      'an IPv6 ULA proxy',
+      { ip: 'fd00::1', forwarded: true, peerTrusted: false },
+      { ip: 'fd00::1', distinct: false, untrustedProxy: true },
+    ],
     // A public client cannot escape the per-IP rules by sending the header itself.
-    ['a public client that sends X-Forwarded-For itself', { ip: '203.0.113.9', forwarded: true, peerTrusted: false }, { ip: '203.0.113.9', distinct: true, untrustedProxy: true }],
-    ['an intranet reader without a proxy', { ip: '10.1.2.3', forwarded: false, peerTrusted: false }, { ip: '10.1.2.3', distinct: true, untrustedProxy: false }],
+    [
+      'a public client that sends X-Forwarded-For itself',
+      { ip: '203.0.113.9', forwarded: true, peerTrusted: false },
+      { ip: '203.0.113.9', distinct: true, untrustedProxy: true },
+    ],
+    [
+      'an intranet reader without a proxy',
+      { ip: '10.1.2.3', forwarded: false, peerTrusted: false },
+      { ip: '10.1.2.3', distinct: true, untrustedProxy: false },
+    ],
   ])('%s', (_s, q, expected) => {
     expect(toClientAddress(q)).toEqual(expected);
   });
 
   it('no address at all is not distinct', () => {
-    expect(toClientAddress({ ip: undefined, forwarded: false, peerTrusted: false })).toEqual({ ip: null, distinct: false, untrustedProxy: false });
+    expect(toClientAddress({ ip: undefined, forwarded: false, peerTrusted: false })).toEqual({
+      ip: null,
+      distinct: false,
+      untrustedProxy: false,
+    });
   });
 });

@@ -34,8 +34,16 @@ describe('closedPage', () => {
   it.each([
     ['an open page without comments', { closed: false, firstCommentAt: null }, 0],
     ['an open page, no close-after setting', { closed: false, firstCommentAt: ago(1000 * DAY_MS) }, 0],
-    ['a page 29 days after its first comment, closing after 30', { closed: false, firstCommentAt: ago(29 * DAY_MS) }, 30],
-    ['a page exactly 30 days after its first comment, closing after 30', { closed: false, firstCommentAt: ago(30 * DAY_MS) }, 30],
+    [
+      'a page 29 days after its first comment, closing after 30',
+      { closed: false, firstCommentAt: ago(29 * DAY_MS) },
+      30,
+    ],
+    [
+      'a page exactly 30 days after its first comment, closing after 30',
+      { closed: false, firstCommentAt: ago(30 * DAY_MS) },
+      30,
+    ],
     ['a page without comments, closing after 30', { closed: false, firstCommentAt: null }, 30],
   ])('%s is open', (_scenario, page, closeAfterDays) => {
     expect(closedPage(baseContext({ page: { id: 1, ...page }, settings: { closeAfterDays } }))).toBeNull();
@@ -44,11 +52,18 @@ describe('closedPage', () => {
   it.each([
     ['a page closed by hand', { closed: true, firstCommentAt: null }, 0],
     ['a page closed by hand within its window', { closed: true, firstCommentAt: ago(DAY_MS) }, 30],
-    ['a page 30 days and 1 ms after its first comment, closing after 30', { closed: false, firstCommentAt: ago(30 * DAY_MS + 1) }, 30],
+    [
+      'a page 30 days and 1 ms after its first comment, closing after 30',
+      { closed: false, firstCommentAt: ago(30 * DAY_MS + 1) },
+      30,
+    ],
     ['a page 2 days after its first comment, closing after 1', { closed: false, firstCommentAt: ago(2 * DAY_MS) }, 1],
   ])('%s is refused as THREAD_CLOSED', (_scenario, page, closeAfterDays) => {
     expect(closedPage(baseContext({ page: { id: 1, ...page }, settings: { closeAfterDays } }))).toMatchObject({
-      rule: 'closed-page', action: 'reject', code: 'THREAD_CLOSED', score: 0,
+      rule: 'closed-page',
+      action: 'reject',
+      code: 'THREAD_CLOSED',
+      score: 0,
     });
   });
 });
@@ -76,7 +91,11 @@ describe('parentRules', () => {
     ['a parent on another page that is also too deep', parent({ pageId: 2, depth: 9 }), 5, 'PARENT_NOT_FOUND'],
   ])('%s is refused as %s on the parent field', (_scenario, p, maxDepth, code) => {
     expect(parentRules(baseContext({ parent: p, settings: { maxDepth } }))).toMatchObject({
-      rule: 'parent', action: 'reject', code, field: 'parent', score: 0,
+      rule: 'parent',
+      action: 'reject',
+      code,
+      field: 'parent',
+      score: 0,
     });
   });
 });
@@ -108,7 +127,10 @@ describe('flood', () => {
     ['the last comment 59 s ago, window 60 s', ago(59_000), 60],
   ])('%s is refused as TOO_FAST', (_scenario, lastFromAuthorAt, floodSeconds) => {
     expect(flood(baseContext({ lastFromAuthorAt, settings: { floodSeconds } }))).toMatchObject({
-      rule: 'flood', action: 'reject', code: 'TOO_FAST', score: 0,
+      rule: 'flood',
+      action: 'reject',
+      code: 'TOO_FAST',
+      score: 0,
     });
   });
 });

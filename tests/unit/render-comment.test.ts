@@ -102,7 +102,12 @@ describe('renderCommentHtml: the Markdown subset', () => {
     ['an http link', '[x](http://example.org)', 'http://example.org', 'x'],
     ['a mailto link', '[mail me](mailto:ada@example.org)', 'mailto:ada@example.org', 'mail me'],
     ['an autolink', '<https://example.org>', 'https://example.org', 'https://example.org'],
-    ['a bare URL (linkify)', 'see https://example.org/x?a=1&b=2 now', 'https://example.org/x?a=1&b=2', 'https://example.org/x?a=1&b=2'],
+    [
+      'a bare URL (linkify)',
+      'see https://example.org/x?a=1&b=2 now',
+      'https://example.org/x?a=1&b=2',
+      'https://example.org/x?a=1&b=2',
+    ],
   ])('renders %s as a link with rel="nofollow ugc noopener"', (_scenario, text, href, label) => {
     const html = renderCommentHtml(text);
     const [a, ...rest] = links(html);
@@ -212,6 +217,8 @@ describe('the inertness checker itself', () => {
   });
 
   it('passes a safe link', () => {
-    expect(() => expectInert('<p><a href="https://ok.example/?a=1&amp;b=2" rel="nofollow ugc noopener">x</a></p>')).not.toThrow();
+    expect(() =>
+      expectInert('<p><a href="https://ok.example/?a=1&amp;b=2" rel="nofollow ugc noopener">x</a></p>'),
+    ).not.toThrow();
   });
 });

@@ -13,9 +13,24 @@ describe('toSameOriginPath', () => {
   });
 
   it.each([
-    '/\t/evil.test', '/\n/evil.test', '/\r/evil.test', '\t//evil.test', '//evil.test', '///evil.test', '/\\evil.test',
-    '/\\/evil.test', '\\\\evil.test', 'javascript:alert(1)', 'https://evil.test/', 'evil.test', '', ' /x', '/\u0000x', '/\u0085x',
-    '/x y', '/./\t/evil.test',
+    '/\t/evil.test',
+    '/\n/evil.test',
+    '/\r/evil.test',
+    '\t//evil.test',
+    '//evil.test',
+    '///evil.test',
+    '/\\evil.test',
+    '/\\/evil.test',
+    '\\\\evil.test',
+    'javascript:alert(1)',
+    'https://evil.test/',
+    'evil.test',
+    '',
+    ' /x',
+    '/\u0000x',
+    '/\u0085x',
+    '/x y',
+    '/./\t/evil.test',
   ])('refuses %j', (value) => {
     expect(toSameOriginPath(value)).toBeNull();
   });

@@ -7,9 +7,21 @@ const defaults = siteSettingsSchema.parse({});
 /** A complete, valid form as the browser posts it (checked boxes only). */
 function form(over: Record<string, string | undefined> = {}): Record<string, unknown> {
   const base: Record<string, string | undefined> = {
-    id: 'news', name: 'The News', origins: 'https://news.example', moderation: 'rules', holdWords: '', spamWords: '',
-    holdLinks: '2', closeAfterDays: '0', maxDepth: '5', floodSeconds: '15', flagThreshold: '3', ipRetentionDays: '30',
-    requireName: '1', requireEmail: '1', holdFirstTime: '1',
+    id: 'news',
+    name: 'The News',
+    origins: 'https://news.example',
+    moderation: 'rules',
+    holdWords: '',
+    spamWords: '',
+    holdLinks: '2',
+    closeAfterDays: '0',
+    maxDepth: '5',
+    floodSeconds: '15',
+    flagThreshold: '3',
+    ipRetentionDays: '30',
+    requireName: '1',
+    requireEmail: '1',
+    holdFirstTime: '1',
   };
   const merged = { ...base, ...over };
   return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
@@ -23,7 +35,11 @@ function errorsOf(fields: Record<string, unknown>, creating = false): Record<str
 describe('parseSiteForm', () => {
   it('turns a complete form into a site with normalised origins and word lists', () => {
     const r = parseSiteForm(
-      form({ origins: 'https://News.Example:443/\r\n\nhttp://localhost:8080/path\nhttps://news.example', holdWords: ' casino \nCasino\n\nloan', flagThreshold: '5' }),
+      form({
+        origins: 'https://News.Example:443/\r\n\nhttp://localhost:8080/path\nhttps://news.example',
+        holdWords: ' casino \nCasino\n\nloan',
+        flagThreshold: '5',
+      }),
       true,
     );
     expect(r.ok).toBe(true);
@@ -49,7 +65,11 @@ describe('parseSiteForm', () => {
     [{ moderation: 'whatever' }, 'moderation', 'Choose one of the options.'],
     [{ name: '   ' }, 'name', 'Give the site a name.'],
     [{ origins: 'news.example' }, 'origins', '"news.example" is not an http(s) origin such as https://example.org.'],
-    [{ origins: 'javascript:alert(1)' }, 'origins', '"javascript:alert(1)" is not an http(s) origin such as https://example.org.'],
+    [
+      { origins: 'javascript:alert(1)' },
+      'origins',
+      '"javascript:alert(1)" is not an http(s) origin such as https://example.org.',
+    ],
     [{ spamWords: `ok\n${'x'.repeat(201)}` }, 'spamWords', 'Line 2: at most 200 characters.'],
   ])('refuses %j with a message on %s', (over, field, message) => {
     expect(errorsOf(form(over))[field]).toBe(message);
@@ -84,15 +104,31 @@ describe('parseSiteForm', () => {
 
 describe('form values', () => {
   it('round-trips a stored site through the form unchanged', () => {
-    const site = { id: 'blog', name: 'Blog', allowedOrigins: ['https://blog.example'], settings: { ...defaults, holdWords: ['a', 'b c'], moderation: 'pre' as const, requireEmail: false } };
+    const site = {
+      id: 'blog',
+      name: 'Blog',
+      allowedOrigins: ['https://blog.example'],
+      settings: { ...defaults, holdWords: ['a', 'b c'], moderation: 'pre' as const, requireEmail: false },
+    };
     const fields: Record<string, unknown> = { ...toSiteFormValues(site) };
     for (const k of ['requireName', 'requireEmail', 'holdFirstTime']) fields[k] = fields[k] ? '1' : undefined;
     const r = parseSiteForm(fields, true);
-    expect(r.ok && r.site).toEqual({ id: 'blog', name: 'Blog', allowedOrigins: ['https://blog.example'], settings: site.settings });
+    expect(r.ok && r.site).toEqual({
+      id: 'blog',
+      name: 'Blog',
+      allowedOrigins: ['https://blog.example'],
+      settings: site.settings,
+    });
   });
 
   it('starts a new site at the defaults', () => {
-    expect(newSiteFormValues()).toMatchObject({ id: '', name: '', flagThreshold: '3', moderation: 'rules', requireName: true });
+    expect(newSiteFormValues()).toMatchObject({
+      id: '',
+      name: '',
+      flagThreshold: '3',
+      moderation: 'rules',
+      requireName: true,
+    });
   });
 
   it('splits lines on any line ending and drops blanks and repeats', () => {
@@ -104,7 +140,11 @@ describe('diffSites', () => {
   const before = { name: 'News', allowedOrigins: ['https://a.example'], settings: defaults };
 
   it('lists only the changed keys with their values before and after', () => {
-    const after = { ...before, allowedOrigins: ['https://a.example', 'https://b.example'], settings: { ...defaults, flagThreshold: 5 } };
+    const after = {
+      ...before,
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+      settings: { ...defaults, flagThreshold: 5 },
+    };
     expect(diffSites(before, after)).toEqual({
       before: { allowedOrigins: ['https://a.example'], flagThreshold: 3 },
       after: { allowedOrigins: ['https://a.example', 'https://b.example'], flagThreshold: 5 },
@@ -125,7 +165,9 @@ describe('diffSites', () => {
 describe('requireFormToken', () => {
   it('a new site starts with it on; a stored site shows what it has; the box decides on save', () => {
     expect(newSiteFormValues().requireFormToken).toBe(true);
-    expect(toSiteFormValues({ name: 'Old', allowedOrigins: [], settings: toSiteSettings({}) }).requireFormToken).toBe(false);
+    expect(toSiteFormValues({ name: 'Old', allowedOrigins: [], settings: toSiteSettings({}) }).requireFormToken).toBe(
+      false,
+    );
     const on = parseSiteForm(form({ id: 'new-site', requireFormToken: '1' }), true);
     expect(on.ok && on.site.settings.requireFormToken).toBe(true);
     const off = parseSiteForm(form({ id: 'new-site' }), true);

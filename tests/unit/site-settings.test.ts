@@ -37,7 +37,11 @@ describe('toSiteSettings', () => {
 
   it('keeps the given values and fills in the rest', () => {
     expect(toSiteSettings({ moderation: 'pre', maxDepth: 10, holdLinks: 0, holdFirstTime: false })).toEqual({
-      ...defaults, moderation: 'pre', maxDepth: 10, holdLinks: 0, holdFirstTime: false,
+      ...defaults,
+      moderation: 'pre',
+      maxDepth: 10,
+      holdLinks: 0,
+      holdFirstTime: false,
     });
   });
 
@@ -86,7 +90,11 @@ describe('toSiteSettings', () => {
     expect((error as ZodError).issues.map((i) => i.path[0]).sort()).toEqual(['holdLinks', 'maxDepth']);
   });
 
-  it.each([['a string', 'x'], ['a number', 3], ['a list', []]])('%s instead of an object is refused', (_s, raw) => {
+  it.each([
+    ['a string', 'x'],
+    ['a number', 3],
+    ['a list', []],
+  ])('%s instead of an object is refused', (_s, raw) => {
     expect(() => toSiteSettings(raw)).toThrow(ZodError);
   });
 });

@@ -19,7 +19,12 @@ function sourceFiles(dir: string): string[] {
 }
 
 function foldersUnder(dir: string): string[] {
-  return [dir, ...readdirSync(join(root, dir), { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => foldersUnder(join(dir, e.name)))];
+  return [
+    dir,
+    ...readdirSync(join(root, dir), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .flatMap((e) => foldersUnder(join(dir, e.name))),
+  ];
 }
 
 /** The repo-relative .ts files a source file imports by a relative path (type-only imports included: they bind the layers too). */
@@ -84,19 +89,26 @@ describe('source layout', () => {
   it('inside the desk, only its door (desk-door.ts) reaches into the moderator and admin sub-wings', () => {
     const wrong = sourceFiles(`${http}/desk`)
       .filter((f) => roomOf(f) === 'desk' && !f.endsWith('/desk-door.ts'))
-      .flatMap((file) => importsOf(file).filter((t) => roomOf(t)?.startsWith('desk/')).map((t) => `${file} → ${t}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((t) => roomOf(t)?.startsWith('desk/'))
+          .map((t) => `${file} → ${t}`),
+      );
     expect(wrong).toEqual([]);
   });
 
   it('the escaping template (src/html) stands below HTTP and mail: it imports neither', () => {
     const wrong = sourceFiles('src/html').flatMap((file) =>
-      importsOf(file).filter((t) => t.startsWith(`${http}/`) || t.startsWith('src/mail/')).map((t) => `${file} → ${t}`),
+      importsOf(file)
+        .filter((t) => t.startsWith(`${http}/`) || t.startsWith('src/mail/'))
+        .map((t) => `${file} → ${t}`),
     );
     expect(wrong).toEqual([]);
   });
 
   it('the HTTP layer opens no queue and no connection: the entry file (src/bin/api.ts, the harness) makes and closes them', () => {
-    const opens = /\bcreate\w*Queue\(|\bnew (?:Queue|Worker|Redis|IORedis|Pool)\b|\bcreate(?:Producer|Subscriber)Redis\(|\bcreatePool\(/;
+    const opens =
+      /\bcreate\w*Queue\(|\bnew (?:Queue|Worker|Redis|IORedis|Pool)\b|\bcreate(?:Producer|Subscriber)Redis\(|\bcreatePool\(/;
     const wrong = sourceFiles(http).filter((file) => opens.test(readFileSync(join(root, file), 'utf8')));
     expect(wrong).toEqual([]);
   });
@@ -105,14 +117,17 @@ describe('source layout', () => {
     // Code only: comments may name a guard to say where it is applied.
     const code = (f: string) => readFileSync(join(root, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     const uses = (name: string) =>
-      sourceFiles(`${http}/desk`).filter((f) => !f.endsWith('/moderator-session.ts') && new RegExp(`\\b${name}\\b`).test(code(f)));
+      sourceFiles(`${http}/desk`).filter(
+        (f) => !f.endsWith('/moderator-session.ts') && new RegExp(`\\b${name}\\b`).test(code(f)),
+      );
     expect(uses('requireModerator')).toEqual([`${http}/desk/desk-door.ts`]);
     expect(uses('requireModeratorApi')).toEqual([`${http}/desk/desk-door.ts`]);
     expect(uses('requireAdmin')).toEqual([`${http}/desk/admin/admin-door.ts`]);
   });
 
   it('the mail wing checks the signed token at its door only, and the public wing applies CORS at its door only', () => {
-    const calling = (pattern: RegExp) => sourceFiles(http).filter((f) => pattern.test(readFileSync(join(root, f), 'utf8')));
+    const calling = (pattern: RegExp) =>
+      sourceFiles(http).filter((f) => pattern.test(readFileSync(join(root, f), 'utf8')));
     expect(calling(/\breadMailToken\(/)).toEqual([`${http}/mail/mail-door.ts`]);
     expect(calling(/\bcors\(/)).toEqual([`${http}/public/public-door.ts`]);
   });
@@ -120,7 +135,11 @@ describe('source layout', () => {
   it('every path an admin route file answers lies under one the admin door guards (ADMIN_PATHS)', () => {
     const paths = sourceFiles(`${http}/desk/admin`)
       .filter((f) => !f.endsWith('/admin-door.ts'))
-      .flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/router\.(?:get|post|use|all)\(\s*'([^']*)'/g)].map((m) => m[1]!));
+      .flatMap((f) =>
+        [...readFileSync(join(root, f), 'utf8').matchAll(/router\.(?:get|post|use|all)\(\s*'([^']*)'/g)].map(
+          (m) => m[1]!,
+        ),
+      );
     expect(paths.length).toBeGreaterThan(10);
     const unguarded = paths.filter((p) => !ADMIN_PATHS.some((a) => p === a || p.startsWith(`${a}/`)));
     expect(unguarded).toEqual([]);
@@ -128,12 +147,16 @@ describe('source layout', () => {
 
   it('the small request readers copied across routes are defined once, in the kit', () => {
     const defines = /\bfunction (queryText|databaseDown|within)\b/;
-    const copies = [...sourceFiles('src'), ...sourceFiles('workers')].filter((f) => !f.startsWith(`${http}/kit/`) && defines.test(readFileSync(join(root, f), 'utf8')));
+    const copies = [...sourceFiles('src'), ...sourceFiles('workers')].filter(
+      (f) => !f.startsWith(`${http}/kit/`) && defines.test(readFileSync(join(root, f), 'utf8')),
+    );
     expect(copies).toEqual([]);
   });
 
   it('every route file lives in a wing, not in the kit or beside app.ts', () => {
-    const stray = sourceFiles(http).filter((f) => f.endsWith('-routes.ts') && (roomOf(f) === 'kit' || roomOf(f) === 'app'));
+    const stray = sourceFiles(http).filter(
+      (f) => f.endsWith('-routes.ts') && (roomOf(f) === 'kit' || roomOf(f) === 'app'),
+    );
     expect(stray).toEqual([]);
   });
 });

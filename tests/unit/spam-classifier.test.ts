@@ -8,24 +8,45 @@ import { createSpamModel, learnExample, viewOf, type SpamLabel, type SpamModel }
 import { baseContext } from './support/check-context.js';
 
 const spam = [
-  'check out my channel for guitar covers', 'please subscribe to my channel, sub back', 'free gift cards at http://gifts.xyz',
-  'sub to my channel for daily vlogs', 'check out my new video on my channel', 'earn $500 a day from home http://earn.top',
-  'free iphone giveaway, subscribe now', 'small youtuber, please check out my channel', 'get free followers at http://f.tk',
-  'check out my music channel please', 'subscribe to reach 1000 subs', 'win a free psn code http://codes.xyz',
+  'check out my channel for guitar covers',
+  'please subscribe to my channel, sub back',
+  'free gift cards at http://gifts.xyz',
+  'sub to my channel for daily vlogs',
+  'check out my new video on my channel',
+  'earn $500 a day from home http://earn.top',
+  'free iphone giveaway, subscribe now',
+  'small youtuber, please check out my channel',
+  'get free followers at http://f.tk',
+  'check out my music channel please',
+  'subscribe to reach 1000 subs',
+  'win a free psn code http://codes.xyz',
 ];
 const ham = [
-  'this song brings back so many memories', 'the guitar solo at 3:02 is incredible', 'who is still listening in 2024?',
-  'my dad used to play this in the car', 'the harmonies in the second verse are perfect', 'I cried at the ending',
-  'this was our wedding song', 'the drummer deserves more credit', 'her voice is unreal live',
-  'the lyrics hit different now that I am older', 'the chorus is stuck in my head', 'such a chill vibe for studying',
+  'this song brings back so many memories',
+  'the guitar solo at 3:02 is incredible',
+  'who is still listening in 2024?',
+  'my dad used to play this in the car',
+  'the harmonies in the second verse are perfect',
+  'I cried at the ending',
+  'this was our wedding song',
+  'the drummer deserves more credit',
+  'her voice is unreal live',
+  'the lyrics hit different now that I am older',
+  'the chorus is stuck in my head',
+  'such a chill vibe for studying',
 ];
-const labelled = [...spam.map((text) => ({ text, label: 'spam' as SpamLabel })), ...ham.map((text) => ({ text, label: 'ham' as SpamLabel }))];
+const labelled = [
+  ...spam.map((text) => ({ text, label: 'spam' as SpamLabel })),
+  ...ham.map((text) => ({ text, label: 'ham' as SpamLabel })),
+];
 const ids = (body: string): number[] => featurise({ body }).map((f) => f.id);
 
 describe('featurise', () => {
   it('reads normalised words, bigrams, character n-grams and structure, each once', () => {
     const names = featurise({ body: 'Check out my CHANNEL http://x.xyz check' }).map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(['w:check', 'b:check out', 't:check out my', 'c:cha', 's:links=1', 'u:x.xyz', 'u:.xyz']));
+    expect(names).toEqual(
+      expect.arrayContaining(['w:check', 'b:check out', 't:check out my', 'c:cha', 's:links=1', 'u:x.xyz', 'u:.xyz']),
+    );
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -36,7 +57,9 @@ describe('featurise', () => {
   });
 
   it('reads HTML as the text a reader sees: the anchor is one link, entities are decoded', () => {
-    const names = featurise({ body: 'don&#39;t miss <a href="http://spam.example/x">http://spam.example/x</a><br />now' }).map((f) => f.name);
+    const names = featurise({
+      body: 'don&#39;t miss <a href="http://spam.example/x">http://spam.example/x</a><br />now',
+    }).map((f) => f.name);
     expect(names).toEqual(expect.arrayContaining(['w:don', 'b:t miss', 's:links=1', 'u:spam.example', 'w:now']));
     expect(names).not.toContain('w:br');
     expect(names).not.toContain('w:39');
@@ -44,7 +67,10 @@ describe('featurise', () => {
 
   it('sees through look-alike letters, invisible characters and digits for letters', () => {
     // Structural features (digits, capitals, number shapes) read the raw text; the words and n-grams are the same.
-    const textual = (body: string) => featurise({ body }).filter((f) => !/^[sn]:/.test(f.name)).map((f) => f.name);
+    const textual = (body: string) =>
+      featurise({ body })
+        .filter((f) => !/^[sn]:/.test(f.name))
+        .map((f) => f.name);
     expect(textual('Ꮩiagra fr\u200Bee m0ney')).toEqual(textual('viagra free money'));
   });
 
@@ -65,7 +91,11 @@ describe('featurise', () => {
 
 describe('scoreSpam', () => {
   it('abstains untrained, and below the minimum examples per class', () => {
-    expect(scoreSpam(viewOf(createSpamModel()), { body: 'check out my channel' })).toEqual({ pSpam: 0.5, features: [], trained: false });
+    expect(scoreSpam(viewOf(createSpamModel()), { body: 'check out my channel' })).toEqual({
+      pSpam: 0.5,
+      features: [],
+      trained: false,
+    });
     const few = trainInMemory(labelled.slice(0, 3).concat(labelled.slice(-3)));
     expect(scoreSpam(viewOf(few), { body: 'check out my channel' }).trained).toBe(false);
   });
@@ -77,7 +107,9 @@ describe('scoreSpam', () => {
     expect(s.pSpam).toBeGreaterThan(classifierThresholds.hold);
     expect(s.features.map((f) => f.name)).toEqual(expect.arrayContaining([expect.stringMatching(/channel|check out/)]));
     expect(s.features.every((f) => f.weight > 0)).toBe(true);
-    expect(scoreSpam(view, { body: 'the guitar solo in the second verse brings back memories' }).pSpam).toBeLessThan(0.3);
+    expect(scoreSpam(view, { body: 'the guitar solo in the second verse brings back memories' }).pSpam).toBeLessThan(
+      0.3,
+    );
   });
 
   it('a decision changes later scores, and unlearning it restores them exactly', () => {
@@ -95,14 +127,20 @@ describe('scoreSpam', () => {
   it('a model with few decisions is more cautious than one with many that say the same', () => {
     const text = 'check out my channel for covers';
     const few = scoreSpam(viewOf(trainInMemory(labelled)), { body: text }).pSpam;
-    const many = scoreSpam(viewOf(trainInMemory(Array.from({ length: 20 }, () => labelled).flat())), { body: text }).pSpam;
+    const many = scoreSpam(viewOf(trainInMemory(Array.from({ length: 20 }, () => labelled).flat())), {
+      body: text,
+    }).pSpam;
     expect(many).toBeGreaterThan(few);
     expect(few).toBeGreaterThan(0.5);
   });
 
   it('keeps per-class feature totals, so long spam does not make the common words of short ham spammy', () => {
     const model = createSpamModel();
-    learnExample(model, ids('please subscribe to my channel and check out my videos, I upload every day, thanks a lot'), 'spam');
+    learnExample(
+      model,
+      ids('please subscribe to my channel and check out my videos, I upload every day, thanks a lot'),
+      'spam',
+    );
     expect(model.spamFeatures).toBe(model.spam.size);
     learnExample(model, ids('i love this song'), 'ham');
     expect(model.hamFeatures).toBe(model.ham.size);
@@ -116,7 +154,9 @@ describe('scoreSpam', () => {
     learnExample(shared, ids('zorbex crypto signals'), 'spam');
     const view = viewOf(site, shared);
     expect(view.spamDocs).toBe(13);
-    expect(scoreSpam(view, { body: 'zorbex crypto signals' }).pSpam).toBeGreaterThan(scoreSpam(viewOf(site), { body: 'zorbex crypto signals' }).pSpam);
+    expect(scoreSpam(view, { body: 'zorbex crypto signals' }).pSpam).toBeGreaterThan(
+      scoreSpam(viewOf(site), { body: 'zorbex crypto signals' }).pSpam,
+    );
   });
 });
 
@@ -125,7 +165,8 @@ function asStored(model: SpamModel): SpamModel {
   const stored = { ...model, spam: new Map(model.spam), ham: new Map(model.ham), examples: new Map() };
   let n = 0;
   for (const e of model.examples.values()) {
-    for (let i = 0; i < e.count; i++) stored.examples.set(`comment-${n++}`, { label: e.label, features: e.features, count: 1 });
+    for (let i = 0; i < e.count; i++)
+      stored.examples.set(`comment-${n++}`, { label: e.label, features: e.features, count: 1 });
   }
   return stored;
 }
@@ -141,7 +182,11 @@ describe('the layer', () => {
   });
 
   it('is the same for a model keyed by example (as stored) as for one keyed by content, repeats included', () => {
-    const memory = trainInMemory([...labelled, labelled[0] as (typeof labelled)[number], labelled[0] as (typeof labelled)[number]]);
+    const memory = trainInMemory([
+      ...labelled,
+      labelled[0] as (typeof labelled)[number],
+      labelled[0] as (typeof labelled)[number],
+    ]);
     expect([...memory.examples.values()].some((e) => e.count === 3)).toBe(true);
     const stored = asStored(memory);
     expect(stored.examples.size).toBe(labelled.length + 2);
@@ -180,7 +225,11 @@ describe('the layer', () => {
 });
 
 describe('spamClassifier rule', () => {
-  const score = (pSpam: number, trained = true) => ({ pSpam, trained, features: [{ name: "'check out'", weight: 2.3 }] });
+  const score = (pSpam: number, trained = true) => ({
+    pSpam,
+    trained,
+    features: [{ name: "'check out'", weight: 2.3 }],
+  });
   it.each<[string, Parameters<typeof baseContext>[0], string | null]>([
     ['no score', { spamScore: null }, null],
     ['an untrained model, however sure', { spamScore: score(0.999, false) }, null],
@@ -200,7 +249,15 @@ describe('toEvalMetrics', () => {
   it('computes the rates and MCC (checked by hand)', () => {
     // tp 2, fp 1, tn 2, fn 1: MCC = (2·2 − 1·1) / √(3·3·3·3) = 3/9
     expect(toEvalMetrics({ tp: 2, fp: 1, tn: 2, fn: 1 }, 0.1234)).toEqual({
-      tp: 2, fp: 1, tn: 2, fn: 1, spamCaught: 0.6667, blockedHam: 0.3333, accuracy: 0.6667, mcc: 0.3333, msPerComment: 0.123,
+      tp: 2,
+      fp: 1,
+      tn: 2,
+      fn: 1,
+      spamCaught: 0.6667,
+      blockedHam: 0.3333,
+      accuracy: 0.6667,
+      mcc: 0.3333,
+      msPerComment: 0.123,
     });
     // tp 45, fp 2, tn 48, fn 5: MCC = (45·48 − 2·5) / √(47·50·50·53) = 2150 / 2495.5 ≈ 0.8616
     expect(toEvalMetrics({ tp: 45, fp: 2, tn: 48, fn: 5 }, 0).mcc).toBe(0.8616);

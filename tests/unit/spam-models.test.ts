@@ -7,12 +7,18 @@ import { createSpamModels } from '../../src/spam/spam-models.js';
 import { toTrainingDelta, type TrainingExample } from '../../src/spam/spam-store.js';
 
 const texts: [string, SpamLabel][] = [
-  ['check out my channel for guitar covers', 'spam'], ['please subscribe to my channel, sub back', 'spam'],
-  ['free gift cards at http://gifts.xyz', 'spam'], ['sub to my channel for daily vlogs', 'spam'],
-  ['earn $500 a day from home http://earn.top', 'spam'], ['free iphone giveaway, subscribe now', 'spam'],
-  ['this song brings back so many memories', 'ham'], ['the guitar solo at 3:02 is incredible', 'ham'],
-  ['my dad used to play this in the car', 'ham'], ['the harmonies in the second verse are perfect', 'ham'],
-  ['this was our wedding song', 'ham'], ['the drummer deserves more credit', 'ham'],
+  ['check out my channel for guitar covers', 'spam'],
+  ['please subscribe to my channel, sub back', 'spam'],
+  ['free gift cards at http://gifts.xyz', 'spam'],
+  ['sub to my channel for daily vlogs', 'spam'],
+  ['earn $500 a day from home http://earn.top', 'spam'],
+  ['free iphone giveaway, subscribe now', 'spam'],
+  ['this song brings back so many memories', 'ham'],
+  ['the guitar solo at 3:02 is incredible', 'ham'],
+  ['my dad used to play this in the car', 'ham'],
+  ['the harmonies in the second verse are perfect', 'ham'],
+  ['this was our wedding song', 'ham'],
+  ['the drummer deserves more credit', 'ham'],
 ];
 const body = 'subscribe to my channel for covers';
 
@@ -32,7 +38,10 @@ function fakeStore() {
       return queries;
     },
     train(examples: TrainingExample[]) {
-      const d = toTrainingDelta(examples, [...rows].map(([example, r]) => ({ example, label: r.label, features: r.features })));
+      const d = toTrainingDelta(
+        examples,
+        [...rows].map(([example, r]) => ({ example, label: r.label, features: r.features })),
+      );
       version += 1;
       for (const [id, [s, h]] of d.features) {
         model.spam.set(id, (model.spam.get(id) ?? 0) + s);
@@ -60,14 +69,30 @@ function fakeStore() {
         if (name !== 'site') return { rows: [] };
         if (sql.includes('from spam_models m')) {
           const changed = [...featureVersions].filter(([, v]) => v > since);
-          const head = { version: String(version), spam_docs: model.spamDocs, ham_docs: model.hamDocs, spam_features: String(model.spamFeatures), ham_features: String(model.hamFeatures) };
-          const out = changed.length === 0
-            ? [{ ...head, feature: null, spam: null, ham: null }]
-            : changed.map(([id]) => ({ ...head, feature: id, spam: model.spam.get(id) ?? 0, ham: model.ham.get(id) ?? 0 }));
+          const head = {
+            version: String(version),
+            spam_docs: model.spamDocs,
+            ham_docs: model.hamDocs,
+            spam_features: String(model.spamFeatures),
+            ham_features: String(model.hamFeatures),
+          };
+          const out =
+            changed.length === 0
+              ? [{ ...head, feature: null, spam: null, ham: null }]
+              : changed.map(([id]) => ({
+                  ...head,
+                  feature: id,
+                  spam: model.spam.get(id) ?? 0,
+                  ham: model.ham.get(id) ?? 0,
+                }));
           return { rows: version === 0 ? [] : out };
         }
-        const learned = [...rows].filter(([, r]) => r.version > since && r.version <= until).map(([example, r]) => ({ example, label: r.label, features: r.features }));
-        const forgotten = [...removals].filter(([, v]) => v > since && v <= until).map(([example]) => ({ example, label: null, features: null }));
+        const learned = [...rows]
+          .filter(([, r]) => r.version > since && r.version <= until)
+          .map(([example, r]) => ({ example, label: r.label, features: r.features }));
+        const forgotten = [...removals]
+          .filter(([, v]) => v > since && v <= until)
+          .map(([example]) => ({ example, label: null, features: null }));
         return { rows: [...learned, ...forgotten] };
       },
     },
@@ -75,7 +100,11 @@ function fakeStore() {
 }
 
 const asExamples = (list: [string, SpamLabel][], from = 0): TrainingExample[] =>
-  list.map(([text, label], i) => ({ example: `c${from + i}`, label, features: featurise({ body: text }).map((f) => f.id) }));
+  list.map(([text, label], i) => ({
+    example: `c${from + i}`,
+    label,
+    features: featurise({ body: text }).map((f) => f.id),
+  }));
 
 describe('createSpamModels', () => {
   it('loads the examples with the counts and scores exactly as the same model trained in memory', async () => {
@@ -95,7 +124,9 @@ describe('createSpamModels', () => {
 
     store.train([{ ...(examples[0] as TrainingExample), label: null }]);
     const withoutFirst = trainInMemory(texts.slice(1).map(([text, label]) => ({ text, label })));
-    expect(scoreSpam(await models.viewFor('site'), { body }).pSpam).toBe(scoreSpam(viewOf(withoutFirst), { body }).pSpam);
+    expect(scoreSpam(await models.viewFor('site'), { body }).pSpam).toBe(
+      scoreSpam(viewOf(withoutFirst), { body }).pSpam,
+    );
 
     store.train([{ ...(examples[1] as TrainingExample), label: 'ham' }]);
     expect(scoreSpam(await models.viewFor('site'), { body }).pSpam).toBeLessThan(before);
@@ -135,7 +166,8 @@ describe('createSpamModels', () => {
     const later = layerFor(await models.viewFor('site'));
     expect(later).not.toBe(first);
     const memory = createSpamModel();
-    for (const e of [...examples, ...asExamples([['zorbex crypto signals join now', 'spam']], 100)]) learnExample(memory, e.features, e.label as SpamLabel);
+    for (const e of [...examples, ...asExamples([['zorbex crypto signals join now', 'spam']], 100)])
+      learnExample(memory, e.features, e.label as SpamLabel);
     expect(later).toEqual(layerFor(viewOf(memory)));
   });
 });

@@ -9,7 +9,11 @@ describe('toPlainText', () => {
     ['named entities', 'Tom &amp; Jerry &lt;3 &quot;hi&quot;', 'Tom & Jerry <3 "hi"'],
     ['an unknown entity, left alone', 'a &bogus; b', 'a &bogus; b'],
     ['a line break', 'one<br />two', 'one two'],
-    ['an anchor: its address, once', 'see <a href="https://x.example/p">https://x.example/p</a>!', 'see  https://x.example/p !'],
+    [
+      'an anchor: its address, once',
+      'see <a href="https://x.example/p">https://x.example/p</a>!',
+      'see  https://x.example/p !',
+    ],
     ['other tags', '<b>bold</b> and <span class="c">span</span>', ' bold  and  span '],
     ['escaped markup stays text', '&lt;b&gt;not bold&lt;/b&gt;', '<b>not bold</b>'],
     ['a lone less-than sign', '3 < 5 and 5 > 3', '3 < 5 and 5 > 3'],

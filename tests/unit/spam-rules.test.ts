@@ -10,9 +10,15 @@ describe('honeypot', () => {
     expect(honeypot(baseContext({ honeypot: value }))).toBeNull();
   });
 
-  it.each([['a word', 'http://spam.example'], ['one character', 'x']])('a honeypot holding %s is spam', (_s, value) => {
+  it.each([
+    ['a word', 'http://spam.example'],
+    ['one character', 'x'],
+  ])('a honeypot holding %s is spam', (_s, value) => {
     expect(honeypot(baseContext({ honeypot: value }))).toMatchObject({
-      rule: 'honeypot', action: 'spam', code: 'HONEYPOT', score: 10,
+      rule: 'honeypot',
+      action: 'spam',
+      code: 'HONEYPOT',
+      score: 10,
     });
   });
 });

@@ -13,21 +13,30 @@ describe('toTrainingDelta', () => {
   });
 
   it('leaves an example already learned with the same label alone', () => {
-    const d = toTrainingDelta([{ example: 'c1', label: 'ham', features: [9] }], [{ example: 'c1', label: 'ham', features: [1, 2] }]);
+    const d = toTrainingDelta(
+      [{ example: 'c1', label: 'ham', features: [9] }],
+      [{ example: 'c1', label: 'ham', features: [1, 2] }],
+    );
     expect(d.features.size).toBe(0);
     expect(d.upserts).toEqual([]);
     expect(d.result.unchanged).toBe(1);
   });
 
   it('relabels exactly: the stored features are unlearned, the current ones learned', () => {
-    const d = toTrainingDelta([{ example: 'c1', label: 'ham', features: [2, 3] }], [{ example: 'c1', label: 'spam', features: [1, 2] }]);
+    const d = toTrainingDelta(
+      [{ example: 'c1', label: 'ham', features: [2, 3] }],
+      [{ example: 'c1', label: 'spam', features: [1, 2] }],
+    );
     expect(counts(d)).toEqual({ 1: [-1, 0], 2: [-1, 1], 3: [0, 1] });
     expect(d).toMatchObject({ spamDocs: -1, hamDocs: 1, spamFeatures: -2, hamFeatures: 2 });
     expect(d.result.relabelled).toBe(1);
   });
 
   it('forgets an example: its stored features are unlearned and its row deleted', () => {
-    const d = toTrainingDelta([{ example: 'c1', label: null, features: [] }], [{ example: 'c1', label: 'ham', features: [4] }]);
+    const d = toTrainingDelta(
+      [{ example: 'c1', label: null, features: [] }],
+      [{ example: 'c1', label: 'ham', features: [4] }],
+    );
     expect(counts(d)).toEqual({ 4: [0, -1] });
     expect(d.deletes).toEqual(['c1']);
     expect(d.result.forgotten).toBe(1);
@@ -35,11 +44,17 @@ describe('toTrainingDelta', () => {
 
   it('takes the last word on an example within a batch, and drops features whose changes cancel out', () => {
     const d = toTrainingDelta(
-      [{ example: 'c1', label: 'spam', features: [1] }, { example: 'c1', label: 'ham', features: [1] }],
+      [
+        { example: 'c1', label: 'spam', features: [1] },
+        { example: 'c1', label: 'ham', features: [1] },
+      ],
       [{ example: 'c1', label: 'spam', features: [1] }],
     );
     expect(counts(d)).toEqual({ 1: [-1, 1] });
-    const cancelled = toTrainingDelta([{ example: 'c2', label: 'ham', features: [5] }], [{ example: 'c2', label: 'spam', features: [6] }]);
+    const cancelled = toTrainingDelta(
+      [{ example: 'c2', label: 'ham', features: [5] }],
+      [{ example: 'c2', label: 'spam', features: [6] }],
+    );
     expect(counts(cancelled)).toEqual({ 5: [0, 1], 6: [-1, 0] });
   });
 });

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { precomputeHeaders } from '../../src/http/kit/static-headers.js';
 
 /** The headers (names as written, in order, and values) a middleware leaves on a fresh response. */
-function headersAfter(middleware: RequestHandler): { names: string[]; values: Record<string, unknown>; nexted: boolean } {
+function headersAfter(middleware: RequestHandler): {
+  names: string[];
+  values: Record<string, unknown>;
+  nexted: boolean;
+} {
   const req = new IncomingMessage(new Socket());
   const res = new ServerResponse(req);
   res.setHeader('X-Powered-By', 'Express');
@@ -18,7 +22,10 @@ function headersAfter(middleware: RequestHandler): { names: string[]; values: Re
 }
 
 const policy = {
-  contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] } },
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] },
+  },
   crossOriginResourcePolicy: { policy: 'cross-origin' as const },
 };
 
@@ -34,9 +41,31 @@ describe('precomputeHeaders', () => {
   });
 
   it.each<[string, RequestHandler]>([
-    ['a CSP with a per-request nonce', helmet({ contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'script-src': [(_req, res) => `'nonce-${(res as { locals?: { nonce?: string } }).locals?.nonce}'`] } } }) as RequestHandler],
-    ['one that reads the request', (req, res, next) => { res.setHeader('Vary', req.get('origin') ?? ''); next(); }],
-    ['one that answers by itself', (_req, res) => { res.setHeader('X-A', '1'); }],
+    [
+      'a CSP with a per-request nonce',
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            'default-src': ["'none'"],
+            'script-src': [(_req, res) => `'nonce-${(res as { locals?: { nonce?: string } }).locals?.nonce}'`],
+          },
+        },
+      }) as RequestHandler,
+    ],
+    [
+      'one that reads the request',
+      (req, res, next) => {
+        res.setHeader('Vary', req.get('origin') ?? '');
+        next();
+      },
+    ],
+    [
+      'one that answers by itself',
+      (_req, res) => {
+        res.setHeader('X-A', '1');
+      },
+    ],
     ['one that passes an error on', (_req, _res, next) => next(new Error('no'))],
   ])('leaves %s unchanged', (_name, middleware) => {
     expect(precomputeHeaders(middleware)).toBe(middleware);

@@ -9,7 +9,8 @@ import { projectRoot } from '../../src/paths.js';
 const ONE_PLACE = 'src/moderation/status-changes.ts';
 
 /** Calls of the follow-ups themselves; their definitions (`function name(`) do not count. */
-const followUpCall = /(?<!function\s+)\b(enqueueTrainingForChanges|enqueueCommentEvents|toChangeEvents|toStoredEvents)\s*\(|(?<![\w.])publish\s*(\?\.)?\(/;
+const followUpCall =
+  /(?<!function\s+)\b(enqueueTrainingForChanges|enqueueCommentEvents|toChangeEvents|toStoredEvents)\s*\(|(?<![\w.])publish\s*(\?\.)?\(/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -24,11 +25,13 @@ describe('the after-status-change work', () => {
     const found: string[] = [];
     for (const file of [...sourceFiles(join(projectRoot, 'src')), ...sourceFiles(join(projectRoot, 'workers'))]) {
       const rel = relative(projectRoot, file).split('\\').join('/');
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        const code = line.trim();
-        if (code.startsWith('//') || code.startsWith('*') || code.startsWith('/*')) return;
-        if (followUpCall.test(line)) found.push(`${rel}:${i + 1}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const code = line.trim();
+          if (code.startsWith('//') || code.startsWith('*') || code.startsWith('/*')) return;
+          if (followUpCall.test(line)) found.push(`${rel}:${i + 1}`);
+        });
     }
     expect(found.length).toBeGreaterThan(0);
     expect(found.filter((f) => !f.startsWith(`${ONE_PLACE}:`))).toEqual([]);

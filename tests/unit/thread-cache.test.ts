@@ -51,14 +51,21 @@ describe('createThreadCache', () => {
 
   it('requests for the same key and version while a render runs share it', async () => {
     const { cache, render, renders } = setUp();
-    const all = await Promise.all([cache.get('k', 'v1', render('a')), cache.get('k', 'v1', render('b')), cache.get('k', 'v1', render('c'))]);
+    const all = await Promise.all([
+      cache.get('k', 'v1', render('a')),
+      cache.get('k', 'v1', render('b')),
+      cache.get('k', 'v1', render('c')),
+    ]);
     expect(all.map(text)).toEqual(['a', 'a', 'a']);
     expect(renders()).toBe(1);
   });
 
   it('a request that saw a newer version does not wait on a render of the older one', async () => {
     const { cache, render, renders } = setUp();
-    const [older, newer] = await Promise.all([cache.get('k', 'v1', render('old')), cache.get('k', 'v2', render('new'))]);
+    const [older, newer] = await Promise.all([
+      cache.get('k', 'v1', render('old')),
+      cache.get('k', 'v2', render('new')),
+    ]);
     expect([text(older), text(newer)]).toEqual(['old', 'new']);
     expect(renders()).toBe(2);
   });

@@ -40,10 +40,18 @@ describe('createThreadVersionReader', () => {
     const f = fakeDb({ 'a/p1': [1, 7, 3], 'b/p1': [2, 0, 1] });
     const read = createThreadVersionReader(f.db);
     const answers = await Promise.all([
-      read({ siteId: 'a', page: 'p1' }), read({ siteId: 'b', page: 'p1' }), read({ siteId: 'a', page: 'p1' }), read({ siteId: 'a', page: 'none' }),
+      read({ siteId: 'a', page: 'p1' }),
+      read({ siteId: 'b', page: 'p1' }),
+      read({ siteId: 'a', page: 'p1' }),
+      read({ siteId: 'a', page: 'none' }),
     ]);
     expect(f.calls).toEqual([{ sites: ['a', 'b', 'a'], pages: ['p1', 'p1', 'none'] }]);
-    expect(answers).toEqual([{ version: '1.7', approved: 3 }, { version: '2.0', approved: 1 }, { version: '1.7', approved: 3 }, null]);
+    expect(answers).toEqual([
+      { version: '1.7', approved: 3 },
+      { version: '2.0', approved: 1 },
+      { version: '1.7', approved: 3 },
+      null,
+    ]);
   });
 
   it('reads arriving while a query is out wait for it and go out together, after it', async () => {
@@ -59,6 +67,9 @@ describe('createThreadVersionReader', () => {
     expect(f.calls).toHaveLength(1);
     f.release();
     await Promise.all([first, ...later]);
-    expect(f.calls).toEqual([{ sites: ['a'], pages: ['p1'] }, { sites: ['a'], pages: ['p1'] }]);
+    expect(f.calls).toEqual([
+      { sites: ['a'], pages: ['p1'] },
+      { sites: ['a'], pages: ['p1'] },
+    ]);
   });
 });

@@ -2,7 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { toVerdict, type RuleAction, type RuleOutcome } from '../../src/moderation/verdict.js';
 
 const outcome = (action: RuleAction, score = 0, code = action.toUpperCase()): RuleOutcome => ({
-  rule: `rule-${code.toLowerCase()}`, action, code, message: `because ${code}`, score,
+  rule: `rule-${code.toLowerCase()}`,
+  action,
+  code,
+  message: `because ${code}`,
+  score,
 });
 
 describe('toVerdict', () => {

@@ -7,8 +7,14 @@ import { baseContext } from './support/check-context.js';
 
 // Issue 11, item 15 (WordPress ticket 37208's case, in Markdown): word lists match what a reader sees.
 const hidden = [
-  ['**half**way'], ['half*way*'], ['half`way`'], ['*h*alf**way**'], ['[half](https://x.example)way'],
-  ['half&#119;ay'], ['Going **half**way there.'], ['> **half**way\n> quoted'],
+  ['**half**way'],
+  ['half*way*'],
+  ['half`way`'],
+  ['*h*alf**way**'],
+  ['[half](https://x.example)way'],
+  ['half&#119;ay'],
+  ['Going **half**way there.'],
+  ['> **half**way\n> quoted'],
 ];
 
 describe('toVisibleText', () => {
@@ -19,7 +25,10 @@ describe('toVisibleText', () => {
     ['a [link text](https://example.org/page) here', 'a link text here'],
     ['two\nlines', 'two lines'],
     ['para one\n\npara two', 'para one para two'],
-    ['__half__way (no emphasis inside a word with underscores)', '__half__way (no emphasis inside a word with underscores)'],
+    [
+      '__half__way (no emphasis inside a word with underscores)',
+      '__half__way (no emphasis inside a word with underscores)',
+    ],
     ['    indented code\n', 'indented code'],
     ['2 * 3 * 4', '2 * 3 * 4'],
     ['snake_case_name', 'snake_case_name'],
@@ -31,11 +40,15 @@ describe('toVisibleText', () => {
 
 describe('word lists match the text a reader sees', () => {
   it.each(hidden)('hold word "halfway" in %j holds the comment', (body) => {
-    expect(holdWords(baseContext({ fields: { body }, settings: { holdWords: ['halfway'] } }))).toMatchObject({ code: 'HOLD_WORD' });
+    expect(holdWords(baseContext({ fields: { body }, settings: { holdWords: ['halfway'] } }))).toMatchObject({
+      code: 'HOLD_WORD',
+    });
   });
 
   it.each(hidden)('spam word "halfway" in %j marks it as spam', (body) => {
-    expect(spamWords(baseContext({ fields: { body }, settings: { spamWords: ['halfway'] } }))).toMatchObject({ code: 'SPAM_WORD' });
+    expect(spamWords(baseContext({ fields: { body }, settings: { spamWords: ['halfway'] } }))).toMatchObject({
+      code: 'SPAM_WORD',
+    });
   });
 
   it.each([
@@ -56,7 +69,9 @@ describe('word lists match the text a reader sees', () => {
 
   it('a 65 KB Markdown body within the markup budget is read in well under a second', () => {
     // Denser markup than this is past the budget and reads as written (below).
-    const body = ('**half**way `code` [link](https://example.org) _em_ ' + 'plain words of prose, '.repeat(60)).repeat(45).slice(0, 65_000);
+    const body = ('**half**way `code` [link](https://example.org) _em_ ' + 'plain words of prose, '.repeat(60))
+      .repeat(45)
+      .slice(0, 65_000);
     expect(markupCost(body)).toBeLessThanOrEqual(MARKUP_BUDGET);
     const started = performance.now();
     const word = findListedWordInComment({ body, author: '', email: '', url: '' }, ['halfway']);

@@ -15,7 +15,10 @@ describe('webhook signatures', () => {
   });
 
   it('a signature made now verifies', () => {
-    expect(verifyWebhook(signWebhook([secret], now, body), body, [secret], { nowSeconds: now + 10 })).toEqual({ ok: true, timestamp: now });
+    expect(verifyWebhook(signWebhook([secret], now, body), body, [secret], { nowSeconds: now + 10 })).toEqual({
+      ok: true,
+      timestamp: now,
+    });
   });
 
   it.each([
@@ -23,7 +26,13 @@ describe('webhook signatures', () => {
     ['another secret', signWebhook(['whsec_other'], now, body), body, now, 'BAD_SIGNATURE'],
     ['a timestamp older than five minutes (replay)', signWebhook([secret], now, body), body, now + 301, 'TOO_OLD'],
     ['a timestamp from the future', signWebhook([secret], now + 400, body), body, now, 'TOO_OLD'],
-    ['a changed timestamp', signWebhook([secret], now, body).replace(`t=${now}`, `t=${now + 1}`), body, now, 'BAD_SIGNATURE'],
+    [
+      'a changed timestamp',
+      signWebhook([secret], now, body).replace(`t=${now}`, `t=${now + 1}`),
+      body,
+      now,
+      'BAD_SIGNATURE',
+    ],
     ['no header', '', body, now, 'MALFORMED'],
     ['no v1', `t=${now}`, body, now, 'MALFORMED'],
     ['garbage', 'hello', body, now, 'MALFORMED'],
@@ -42,7 +51,9 @@ describe('webhook signatures', () => {
     const s = { secret: 'new', previousSecret: 'old', previousSecretExpiresAt: new Date(2_000) };
     expect(signingSecrets(s, new Date(1_000))).toEqual(['new', 'old']);
     expect(signingSecrets(s, new Date(2_000))).toEqual(['new']);
-    expect(signingSecrets({ secret: 'new', previousSecret: null, previousSecretExpiresAt: null }, new Date(0))).toEqual(['new']);
+    expect(signingSecrets({ secret: 'new', previousSecret: null, previousSecretExpiresAt: null }, new Date(0))).toEqual(
+      ['new'],
+    );
   });
 
   it('secrets are random and recognisable', () => {
@@ -53,8 +64,23 @@ describe('webhook signatures', () => {
 
 describe('the SSRF guard', () => {
   it.each([
-    '127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-    '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '224.0.0.1', 'not-an-ip',
+    '127.0.0.1',
+    '127.9.9.9',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '224.0.0.1',
+    'not-an-ip',
   ])('%s is private', (ip) => {
     expect(isPrivateAddress(ip)).toBe(true);
   });
@@ -92,13 +118,17 @@ describe('comment events', () => {
   });
 
   it('status changes announce approved, rejected, spam, and held only when a published comment goes back', () => {
-    const events = toChangeEvents([
-      { ...c, fromStatus: 'pending', toStatus: 'approved' },
-      { ...c, fromStatus: 'approved', toStatus: 'pending' },
-      { ...c, fromStatus: 'spam', toStatus: 'pending' },
-      { ...c, fromStatus: 'pending', toStatus: 'deleted' },
-      { ...c, fromStatus: 'pending', toStatus: 'spam' },
-    ], 'moderator', new Date());
+    const events = toChangeEvents(
+      [
+        { ...c, fromStatus: 'pending', toStatus: 'approved' },
+        { ...c, fromStatus: 'approved', toStatus: 'pending' },
+        { ...c, fromStatus: 'spam', toStatus: 'pending' },
+        { ...c, fromStatus: 'pending', toStatus: 'deleted' },
+        { ...c, fromStatus: 'pending', toStatus: 'spam' },
+      ],
+      'moderator',
+      new Date(),
+    );
     expect(events.map((e) => e.type)).toEqual(['comment.approved', 'comment.held', 'comment.spam']);
     expect(new Set(events.map((e) => e.id)).size).toBe(3);
   });

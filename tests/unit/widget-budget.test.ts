@@ -23,7 +23,9 @@ describe('the widget size budget', () => {
       const count = gz(manifest.count);
       // The CSS is in the bundle (a constructed stylesheet), so embed.js is all of it.
       expect(Object.keys(files).filter((f) => f.endsWith('.css'))).toEqual([]);
-      console.log(`widget sizes gzipped: embed.js ${embed} B (budget ${EMBED_BUDGET}), count.js ${count} B (budget ${COUNT_BUDGET})`);
+      console.log(
+        `widget sizes gzipped: embed.js ${embed} B (budget ${EMBED_BUDGET}), count.js ${count} B (budget ${COUNT_BUDGET})`,
+      );
       expect(embed).toBeGreaterThan(1000);
       expect(embed).toBeLessThanOrEqual(EMBED_BUDGET);
       expect(count).toBeLessThanOrEqual(COUNT_BUDGET);

@@ -5,10 +5,30 @@ import { relativeTime } from '../../widget/relative-time.js';
 
 describe('which thread a page shows', () => {
   it.each([
-    { dataPage: 'post-42', canonical: 'https://news.example/a', location: 'https://news.example/a?utm=x#c', expected: 'post-42' },
-    { dataPage: '  ', canonical: 'https://news.example/a', location: 'https://news.example/a?utm=x#c', expected: 'https://news.example/a' },
-    { dataPage: null, canonical: '/relative/path', location: 'https://news.example/a', expected: 'https://news.example/relative/path' },
-    { dataPage: undefined, canonical: null, location: 'https://news.example/a/b?utm_source=x#comments', expected: 'https://news.example/a/b' },
+    {
+      dataPage: 'post-42',
+      canonical: 'https://news.example/a',
+      location: 'https://news.example/a?utm=x#c',
+      expected: 'post-42',
+    },
+    {
+      dataPage: '  ',
+      canonical: 'https://news.example/a',
+      location: 'https://news.example/a?utm=x#c',
+      expected: 'https://news.example/a',
+    },
+    {
+      dataPage: null,
+      canonical: '/relative/path',
+      location: 'https://news.example/a',
+      expected: 'https://news.example/relative/path',
+    },
+    {
+      dataPage: undefined,
+      canonical: null,
+      location: 'https://news.example/a/b?utm_source=x#comments',
+      expected: 'https://news.example/a/b',
+    },
   ])('data-page $dataPage, canonical $canonical, address $location → $expected', ({ expected, ...input }) => {
     expect(pageIdentity(input)).toBe(expected);
   });

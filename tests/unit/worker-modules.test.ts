@@ -27,7 +27,9 @@ describe('worker modules', () => {
   const processors = tsFiles('workers').filter((p) => !ASSEMBLY.has(p.slice('workers/'.length)));
 
   it('finds the processors', () => {
-    expect(processors).toEqual(expect.arrayContaining(['workers/submission-processor.ts', 'workers/akismet-processor.ts']));
+    expect(processors).toEqual(
+      expect.arrayContaining(['workers/submission-processor.ts', 'workers/akismet-processor.ts']),
+    );
   });
 
   it.each(processors)('%s imports no other file of workers/', (path) => {

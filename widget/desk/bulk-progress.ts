@@ -22,7 +22,8 @@ export function wireBulkProgress(deps: { page: DeskPage; selection: Selection; s
     for (;;) {
       const res = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
       const state = (await res.json().catch(() => null)) as BulkProgressAnswer | null;
-      if (!res.ok || !state) throw new Error(errorMessageOf(state) ?? 'Lost track of the bulk action; reload to see where it stands.');
+      if (!res.ok || !state)
+        throw new Error(errorMessageOf(state) ?? 'Lost track of the bulk action; reload to see where it stands.');
       progress.max = Math.max(1, state.total);
       progress.value = Math.min(state.done, state.total);
       if (state.state !== 'queued' && state.state !== 'running') return;

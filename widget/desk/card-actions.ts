@@ -7,7 +7,13 @@ import { messageOf, type Say } from './status-line';
 import { tabOfStatus } from './desk-rules';
 import type { BumpCount } from './tab-counts';
 
-const done: Record<DeskCommentStatus, string> = { approved: 'Approved', rejected: 'Rejected', spam: 'Marked as spam', pending: 'Back in the queue', deleted: 'Deleted' };
+const done: Record<DeskCommentStatus, string> = {
+  approved: 'Approved',
+  rejected: 'Rejected',
+  spam: 'Marked as spam',
+  pending: 'Back in the queue',
+  deleted: 'Deleted',
+};
 
 export interface CardActions {
   /** Presses the current card's button for `key` (a, r, s), as a click would. */
@@ -19,7 +25,13 @@ export interface CardActions {
  * leaves the list, the counts move and the next card becomes current. The buttons stay real submit
  * buttons (without the script the form posts and the page reloads): we only take over the post.
  */
-export function createCardActions(deps: { page: DeskPage; cards: CurrentCard; bump: BumpCount; say: Say; removed: RemovedCards }): CardActions {
+export function createCardActions(deps: {
+  page: DeskPage;
+  cards: CurrentCard;
+  bump: BumpCount;
+  say: Say;
+  removed: RemovedCards;
+}): CardActions {
   const { page, cards, bump, say, removed } = deps;
 
   async function act(form: HTMLFormElement, button: HTMLElement | null): Promise<void> {
@@ -42,7 +54,7 @@ export function createCardActions(deps: { page: DeskPage; cards: CurrentCard; bu
       cards.showEmptyIfNeeded();
       if (next && hadFocus) cards.select(next);
       const who = card.querySelector('.rd-author b')?.textContent ?? 'the comment';
-      const what = data.changed === 0 ? 'Already changed by someone else' : done[data.status] ?? 'Done';
+      const what = data.changed === 0 ? 'Already changed by someone else' : (done[data.status] ?? 'Done');
       say(`${what}: ${who}. Press u to undo.`);
     } catch (err) {
       card.removeAttribute('aria-busy');

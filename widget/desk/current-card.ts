@@ -22,8 +22,10 @@ const CARD = 'article.rd-card';
 export function createCurrentCard(page: DeskPage, say: Say): CurrentCard {
   const { list } = page;
   const all = (): HTMLElement[] => [...list.querySelectorAll<HTMLElement>(CARD)];
-  const cardOf = (el: EventTarget | null): HTMLElement | null => (el instanceof Element ? el.closest<HTMLElement>(CARD) : null);
-  const current = (): HTMLElement | null => cardOf(document.activeElement) ?? list.querySelector<HTMLElement>(`${CARD}.rd-current`);
+  const cardOf = (el: EventTarget | null): HTMLElement | null =>
+    el instanceof Element ? el.closest<HTMLElement>(CARD) : null;
+  const current = (): HTMLElement | null =>
+    cardOf(document.activeElement) ?? list.querySelector<HTMLElement>(`${CARD}.rd-current`);
 
   function mark(card: HTMLElement | null): void {
     for (const c of list.querySelectorAll('.rd-current')) if (c !== card) c.classList.remove('rd-current');

@@ -12,7 +12,13 @@ export function stepIndex(at: number, delta: 1 | -1, count: number): number {
 }
 
 // Every tab once: a tab added to the contract and not here fails the type-check.
-const deskTabs = Object.keys({ pending: true, reported: true, spam: true, approved: true, rejected: true } satisfies Record<DeskTab, true>);
+const deskTabs = Object.keys({
+  pending: true,
+  reported: true,
+  spam: true,
+  approved: true,
+  rejected: true,
+} satisfies Record<DeskTab, true>);
 
 /** The list's `data-tab` as a tab; "pending", the queue's first, when it is missing or unknown. */
 export function toDeskTab(v: string | undefined): DeskTab {
@@ -20,7 +26,12 @@ export function toDeskTab(v: string | undefined): DeskTab {
 }
 
 /** The tab a comment in this status is counted in; deleted comments are in none. */
-export const tabOfStatus: Partial<Record<DeskCommentStatus, DeskTab>> = { pending: 'pending', approved: 'approved', rejected: 'rejected', spam: 'spam' };
+export const tabOfStatus: Partial<Record<DeskCommentStatus, DeskTab>> = {
+  pending: 'pending',
+  approved: 'approved',
+  rejected: 'rejected',
+  spam: 'spam',
+};
 
 /** Whether a comment in this status belongs in the tab's list ("reported" lists pending comments with flags). */
 export function inTab(tab: DeskTab, status: DeskCommentStatus): boolean {
@@ -75,5 +86,7 @@ export function toCommentEvent(data: string): DeskLiveEvents['comment'] | null {
   }
   if (typeof v !== 'object' || v === null) return null;
   const { id, siteId, status } = v as Record<string, unknown>;
-  return typeof id === 'string' && typeof siteId === 'string' && (status === 'pending' || status === 'spam') ? { id, siteId, status } : null;
+  return typeof id === 'string' && typeof siteId === 'string' && (status === 'pending' || status === 'spam')
+    ? { id, siteId, status }
+    : null;
 }

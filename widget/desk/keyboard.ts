@@ -16,7 +16,14 @@ export function isTyping(el: EventTarget | null): boolean {
  * u undoes, / searches, ? shows the keys, Esc closes the dialog or leaves the search box. Keys with
  * Ctrl, Cmd or Alt, and keys another handler took, are the browser's.
  */
-export function wireKeyboard(deps: { page: DeskPage; cards: CurrentCard; actions: CardActions; selection: Selection; keys: KeysDialog; undo: () => Promise<void> }): void {
+export function wireKeyboard(deps: {
+  page: DeskPage;
+  cards: CurrentCard;
+  actions: CardActions;
+  selection: Selection;
+  keys: KeysDialog;
+  undo: () => Promise<void>;
+}): void {
   const { page, cards, actions, selection, keys, undo } = deps;
   const { search } = page;
   const handlers = new Map<string, () => void>([
@@ -27,7 +34,13 @@ export function wireKeyboard(deps: { page: DeskPage; cards: CurrentCard; actions
     ['s', () => actions.actByKey('s')],
     ['x', () => selection.toggleCurrent()],
     ['u', () => void undo()],
-    ['/', () => { search?.focus(); search?.select(); }],
+    [
+      '/',
+      () => {
+        search?.focus();
+        search?.select();
+      },
+    ],
     ['?', () => keys.toggle()],
   ]);
 

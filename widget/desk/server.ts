@@ -2,7 +2,10 @@ import type { DeskErrorAnswer } from '../../src/http-contract/desk-contract.js';
 
 /** The server refused (status set) or could not be reached (no status); the message is for people. */
 export class DeskRequestError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -24,7 +27,11 @@ export async function send<T>(csrf: string, url: string, body: URLSearchParams):
     res = await fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrf },
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-CSRF-Token': csrf,
+      },
       body,
     });
   } catch {
@@ -32,7 +39,10 @@ export async function send<T>(csrf: string, url: string, body: URLSearchParams):
   }
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok || data === null) {
-    throw new DeskRequestError(errorMessageOf(data) ?? `Reply Desk answered ${res.status}. Reload the page and try again.`, res.status);
+    throw new DeskRequestError(
+      errorMessageOf(data) ?? `Reply Desk answered ${res.status}. Reload the page and try again.`,
+      res.status,
+    );
   }
   return data as T;
 }
@@ -41,6 +51,7 @@ export async function send<T>(csrf: string, url: string, body: URLSearchParams):
 export function formBody(form: HTMLFormElement, button?: HTMLElement | null): URLSearchParams {
   const body = new URLSearchParams();
   for (const [k, v] of new FormData(form)) if (typeof v === 'string') body.append(k, v);
-  if ((button instanceof HTMLButtonElement || button instanceof HTMLInputElement) && button.name) body.set(button.name, button.value);
+  if ((button instanceof HTMLButtonElement || button instanceof HTMLInputElement) && button.name)
+    body.set(button.name, button.value);
   return body;
 }

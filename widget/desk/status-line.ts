@@ -19,9 +19,12 @@ export function createStatusLine(): Say {
     status.dataset.shown = 'true';
     clearTimeout(timer);
     // Errors stay longer: they usually ask for something (reload, try again).
-    timer = window.setTimeout(() => {
-      status.dataset.shown = 'false';
-    }, kind === 'error' ? 9000 : 4000);
+    timer = window.setTimeout(
+      () => {
+        status.dataset.shown = 'false';
+      },
+      kind === 'error' ? 9000 : 4000,
+    );
   };
 }
 

@@ -14,7 +14,13 @@ const restoredText = (n: number): string => `Undone: ${n} comment${n === 1 ? '' 
  * the script). The cards come back where they were when this page took them out; otherwise the page
  * reloads with the server's view.
  */
-export function createUndo(deps: { page: DeskPage; cards: CurrentCard; bump: BumpCount; say: Say; removed: RemovedCards }): () => Promise<void> {
+export function createUndo(deps: {
+  page: DeskPage;
+  cards: CurrentCard;
+  bump: BumpCount;
+  say: Say;
+  removed: RemovedCards;
+}): () => Promise<void> {
   const { page, cards, bump, say, removed } = deps;
   return async () => {
     let data: UndoAnswer;

@@ -17,29 +17,59 @@ import { loadSubmissionStatus } from '../public/submission-status.js';
  * are a constructed stylesheet, which style-src does not govern.
  */
 export const DEMO_PAGE_CSP = [
-  "default-src 'none'", "script-src 'self'", "connect-src 'self'", "style-src 'self'", "img-src 'self' data:",
-  "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /** GET /: the demo article with its thread rendered on the server. */
-export function createDemoRoutes(deps: { db: Queryable; queue: SubmissionsQueue; sites: SiteDirectory; formTokens?: FormTokens; replyMail?: boolean }): Router {
+export function createDemoRoutes(deps: {
+  db: Queryable;
+  queue: SubmissionsQueue;
+  sites: SiteDirectory;
+  formTokens?: FormTokens;
+  replyMail?: boolean;
+}): Router {
   const { db, queue, sites } = deps;
   const router = Router();
   router.get('/', async (req: Request, res: Response) => {
     const site = await sites.get(DEMO_SITE_ID).catch(() => null);
     if (site === null) throw AppError.of('DEMO_UNAVAILABLE');
     // The demo thread is short; one page of 500 is the whole of it (the widget pages through long ones).
-    const { comments } = await listApprovedComments(db, { siteId: site.id, page: DEMO_PAGE_ID, after: null, limit: 500 });
+    const { comments } = await listApprovedComments(db, {
+      siteId: site.id,
+      page: DEMO_PAGE_ID,
+      after: null,
+      limit: 500,
+    });
     // Closed by hand or by age: the page shows why, and no form the worker would refuse.
     const [thread] = await loadThreadVersions(db, [{ siteId: site.id, page: DEMO_PAGE_ID }]);
     const closed = closureOf(thread ?? null, site.settings.closeAfterDays, new Date()).closed;
     const replyToId = typeof req.query.replytocom === 'string' ? req.query.replytocom : '';
     const replyTo: PublicComment | null = comments.find((c) => c.id === replyToId) ?? null;
-    const postedId = typeof req.query.rd_comment === 'string' && isUuid(req.query.rd_comment) ? req.query.rd_comment : null;
+    const postedId =
+      typeof req.query.rd_comment === 'string' && isUuid(req.query.rd_comment) ? req.query.rd_comment : null;
     const justPosted = postedId === null ? null : await loadSubmissionStatus(db, queue, postedId.toLowerCase());
     // The app's policy allows no script; this page runs one: the widget, from this origin only.
-    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': DEMO_PAGE_CSP }).type('html')
-      .send(renderDemoPage({ site, comments, replyTo, justPosted, formToken: deps.formTokens?.sign(site.id, DEMO_PAGE_ID, new Date()), replyMail: deps.replyMail ?? false, closed }));
+    res
+      .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': DEMO_PAGE_CSP })
+      .type('html')
+      .send(
+        renderDemoPage({
+          site,
+          comments,
+          replyTo,
+          justPosted,
+          formToken: deps.formTokens?.sign(site.id, DEMO_PAGE_ID, new Date()),
+          replyMail: deps.replyMail ?? false,
+          closed,
+        }),
+      );
   });
   return router;
 }

@@ -30,7 +30,11 @@ export function findControlCharacterField(values: unknown): string | null {
 }
 
 function refuse(field: string): AppError {
-  return AppError.of('INVALID_CHARACTERS', { status: 400, message: `“${field}” contains a control character (such as a NUL byte); remove it and try again.`, field });
+  return AppError.of('INVALID_CHARACTERS', {
+    status: 400,
+    message: `“${field}” contains a control character (such as a NUL byte); remove it and try again.`,
+    field,
+  });
 }
 
 /** Runs after the body parsers, before anything reads a value. */

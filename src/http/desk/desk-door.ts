@@ -86,16 +86,24 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   //    or from before a password change).
   router.use(
     createSessionMiddleware({
-      redis: deps.redis, prefix: deps.prefix, secret: deps.sessionSecret, idleMinutes: deps.idleMinutes, secure: deps.secureCookies,
+      redis: deps.redis,
+      prefix: deps.prefix,
+      secret: deps.sessionSecret,
+      idleMinutes: deps.idleMinutes,
+      secure: deps.secureCookies,
     }),
   );
   router.use(loadSignedInModerator(deps.db));
   // 4. CSRF on every signed-in POST (sign-in checks its own cookie token: there is no session yet).
   router.use(requireCsrf);
   // 5. Open to everyone: sign-in and sign-out, which must be reachable signed out.
-  router.use(createSignInRoutes({
-    db: deps.db, throttle: createSignInThrottle(deps.redis, deps.prefix), csrf: createSignInCsrf({ secret: deps.sessionSecret, secure: deps.secureCookies }),
-  }));
+  router.use(
+    createSignInRoutes({
+      db: deps.db,
+      throttle: createSignInThrottle(deps.redis, deps.prefix),
+      csrf: createSignInCsrf({ secret: deps.sessionSecret, secure: deps.secureCookies }),
+    }),
+  );
   // 6. The guard, once. admin.js's own fetches (the live stream and its cards) hear 401 when signed
   //    out, so the script can say "sign in again"; everything else, pages and forms, goes through
   //    requireModerator: a page visit is redirected to sign in, an API call (Accept: JSON) gets 401.
@@ -103,18 +111,30 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(requireModerator);
   // 7. The moderators' rooms. Paths are disjoint, so their order is free.
   router.use(createLiveRoutes({ db: deps.db, feed: deps.liveFeed }));
-  router.use(createModeratorRoutes({
-    db: deps.db, training: deps.training, logger: deps.logger, events: deps.events,
-    surge: createSurgeReader(deps.redis, deps.prefix),
-  }));
+  router.use(
+    createModeratorRoutes({
+      db: deps.db,
+      training: deps.training,
+      logger: deps.logger,
+      events: deps.events,
+      surge: createSurgeReader(deps.redis, deps.prefix),
+    }),
+  );
   router.use(createPageTitleRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
   // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).
-  router.use(createAdminDoor({
-    db: deps.db, logger: deps.logger, sites: deps.sites, submissionsQueue: deps.submissionsQueue,
-    queues: { redis: deps.redis, prefix: deps.prefix },
-    boardQueues: deps.boardQueues ?? [deps.submissionsQueue, deps.bulkQueue].filter((q): q is NonNullable<typeof q> => q !== undefined),
-  }));
+  router.use(
+    createAdminDoor({
+      db: deps.db,
+      logger: deps.logger,
+      sites: deps.sites,
+      submissionsQueue: deps.submissionsQueue,
+      queues: { redis: deps.redis, prefix: deps.prefix },
+      boardQueues:
+        deps.boardQueues ??
+        [deps.submissionsQueue, deps.bulkQueue].filter((q): q is NonNullable<typeof q> => q !== undefined),
+    }),
+  );
   return router;
 }

@@ -22,7 +22,9 @@ export function createDeskScriptRoute(deps: { logger: Logger; deskDir?: string }
       if (err.code !== 'ENOENT') return next(err);
       if (!warned) deps.logger.warn({ deskDir }, 'the dashboard script is not built: run npm run build');
       warned = true;
-      res.set('Cache-Control', 'no-store').type('text/javascript')
+      res
+        .set('Cache-Control', 'no-store')
+        .type('text/javascript')
         .send('console.warn("Reply Desk: the dashboard script is not built on this server (npm run build).");\n');
     });
   });

@@ -57,7 +57,8 @@ export function loadSignedInModerator(db: Queryable): RequestHandler {
     if (id !== undefined) {
       const moderator = await loadModerator(db, id);
       if (sessionSignsIn(moderator, req.session.generation)) res.locals.moderator = moderator;
-      else await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+      else
+        await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     }
     next();
   };

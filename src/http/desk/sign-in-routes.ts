@@ -32,8 +32,12 @@ export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle; c
       res.redirect(303, safeNext(req.query.next));
       return;
     }
-    res.set('Cache-Control', 'no-store').type('html')
-      .send(renderSignInPage({ csrfToken: csrf.tokenOf(req, res), next: safeNext(req.query.next), email: '', error: null }));
+    res
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(
+        renderSignInPage({ csrfToken: csrf.tokenOf(req, res), next: safeNext(req.query.next), email: '', error: null }),
+      );
   });
 
   router.post('/sign-in', async (req: Request, res: Response) => {
@@ -42,7 +46,11 @@ export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle; c
     const next = safeNext(field(req, 'next'));
     const ip = req.ip ?? 'unknown';
     const refuse = (status: number, error: string): void => {
-      res.status(status).set('Cache-Control', 'no-store').type('html').send(renderSignInPage({ csrfToken: csrf.tokenOf(req, res), next, email, error }));
+      res
+        .status(status)
+        .set('Cache-Control', 'no-store')
+        .type('html')
+        .send(renderSignInPage({ csrfToken: csrf.tokenOf(req, res), next, email, error }));
     };
     if (!csrf.isRequestValid(req)) {
       refuse(403, 'This form has expired or did not come from Reply Desk. Please sign in again.');
@@ -61,9 +69,10 @@ export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle; c
       return;
     }
     const credentials = email === '' ? null : await loadCredentials(db, email);
-    const ok = credentials && !credentials.moderator.disabled
-      ? await verifyPassword(credentials.passwordHash, password)
-      : await verifyAgainstDecoy(password);
+    const ok =
+      credentials && !credentials.moderator.disabled
+        ? await verifyPassword(credentials.passwordHash, password)
+        : await verifyAgainstDecoy(password);
     if (!ok || !credentials) {
       refuse(401, 'That email and password do not match an account.');
       return;

@@ -30,9 +30,18 @@ function verifyFormUtf8(req: unknown, res: unknown, buf: Buffer): void {
   }
 }
 
-export const parseJson: RequestHandler = express.json({ limit: MAX_JSON, inflate: false, strict: true, verify: verifyUtf8 });
+export const parseJson: RequestHandler = express.json({
+  limit: MAX_JSON,
+  inflate: false,
+  strict: true,
+  verify: verifyUtf8,
+});
 export const parseForm: RequestHandler = express.urlencoded({
-  limit: MAX_FORM, inflate: false, extended: false, parameterLimit: 100, verify: verifyFormUtf8,
+  limit: MAX_FORM,
+  inflate: false,
+  extended: false,
+  parameterLimit: 100,
+  verify: verifyFormUtf8,
 });
 
 /** Which parser a comment body needs, or the 415 it earns: JSON or a classic form post, UTF-8 only. */

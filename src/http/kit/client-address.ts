@@ -28,11 +28,14 @@ export function createClientAddressReader(logger: Logger): ClientAddressReader {
       warnedProxy = true;
       logger.warn(
         { peer },
-        'requests arrive through a proxy that is not trusted (X-Forwarded-For from an address TRUST_PROXY does not name): every reader looks like the proxy, so IP-based rules are off for its address; set TRUST_PROXY to the proxy\'s address',
+        "requests arrive through a proxy that is not trusted (X-Forwarded-For from an address TRUST_PROXY does not name): every reader looks like the proxy, so IP-based rules are off for its address; set TRUST_PROXY to the proxy's address",
       );
     } else if (address.ip !== null && !address.distinct && !address.untrustedProxy && !warnedLocal) {
       warnedLocal = true;
-      logger.warn({ peer }, 'requests come from a local address: IP-based rules are off for it; behind a proxy, set TRUST_PROXY');
+      logger.warn(
+        { peer },
+        'requests come from a local address: IP-based rules are off for it; behind a proxy, set TRUST_PROXY',
+      );
     }
     return address;
   };

@@ -43,8 +43,18 @@ function safeDecode(s: string): string | null {
 
 /** A value from the URL that can be text for Postgres: 400 with the field named when it cannot. */
 export function checkText(value: string, field: string, maxBytes = MAX_QUERY_VALUE_BYTES): string {
-  if (forbidden.test(value)) throw AppError.of('INVALID_CHARACTERS', { status: 400, message: `"${field}" contains characters that are not allowed.`, field });
-  if (byteLength(value) > maxBytes) throw AppError.of('TOO_LONG', { status: 400, message: `"${field}" is too long (at most ${maxBytes} bytes).`, field });
+  if (forbidden.test(value))
+    throw AppError.of('INVALID_CHARACTERS', {
+      status: 400,
+      message: `"${field}" contains characters that are not allowed.`,
+      field,
+    });
+  if (byteLength(value) > maxBytes)
+    throw AppError.of('TOO_LONG', {
+      status: 400,
+      message: `"${field}" is too long (at most ${maxBytes} bytes).`,
+      field,
+    });
   return value;
 }
 
@@ -52,14 +62,21 @@ export function checkText(value: string, field: string, maxBytes = MAX_QUERY_VAL
  * The one string a public read takes as `name`: never an array (`?page=a&page=b`) or an object
  * (`?page[x]=1`), text Postgres can store, within `maxBytes`. Null when absent and not required.
  */
-export function oneQueryString(req: Request, name: string, required: boolean, maxBytes = MAX_QUERY_VALUE_BYTES): string | null {
+export function oneQueryString(
+  req: Request,
+  name: string,
+  required: boolean,
+  maxBytes = MAX_QUERY_VALUE_BYTES,
+): string | null {
   const v = req.query[name];
   if (v === undefined || v === '') {
-    if (required) throw AppError.of('REQUIRED', { status: 400, message: `The query parameter "${name}" is missing.`, field: name });
+    if (required)
+      throw AppError.of('REQUIRED', { status: 400, message: `The query parameter "${name}" is missing.`, field: name });
     return null;
   }
   if (typeof v !== 'string') throw AppError.of('INVALID_TYPE', { message: `Give "${name}" once.`, field: name });
-  if (badlyEncoded(req, [name]) !== null) throw AppError.of('INVALID_ENCODING', { message: `"${name}" is not valid UTF-8.`, field: name });
+  if (badlyEncoded(req, [name]) !== null)
+    throw AppError.of('INVALID_ENCODING', { message: `"${name}" is not valid UTF-8.`, field: name });
   return checkText(v, name, maxBytes);
 }
 
@@ -77,7 +94,9 @@ export function queryText(req: Request, name: string): string | null {
 export function queryStrings(req: Request, name: string, maxBytes = MAX_QUERY_VALUE_BYTES): string[] {
   const raw = req.query[name];
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  if (list.some((v) => typeof v !== 'string')) throw AppError.of('INVALID_TYPE', { message: `Each "${name}" must be text.`, field: name });
-  if (badlyEncoded(req, [name]) !== null) throw AppError.of('INVALID_ENCODING', { message: `"${name}" is not valid UTF-8.`, field: name });
+  if (list.some((v) => typeof v !== 'string'))
+    throw AppError.of('INVALID_TYPE', { message: `Each "${name}" must be text.`, field: name });
+  if (badlyEncoded(req, [name]) !== null)
+    throw AppError.of('INVALID_ENCODING', { message: `"${name}" is not valid UTF-8.`, field: name });
   return (list as string[]).filter((v) => v !== '').map((v) => checkText(v, name, maxBytes));
 }

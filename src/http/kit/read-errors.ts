@@ -25,7 +25,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  * outage (or one the caller knows is). `what` names what the reader cannot have for a moment.
  */
 export function databaseDown(err: unknown, what = 'Comments'): AppError {
-  return AppError.of('DATABASE_UNAVAILABLE', { message: `${what} are briefly unavailable; please try again shortly.`, detail: err, retryAfter: 5 });
+  return AppError.of('DATABASE_UNAVAILABLE', {
+    message: `${what} are briefly unavailable; please try again shortly.`,
+    detail: err,
+    retryAfter: 5,
+  });
 }
 
 /**

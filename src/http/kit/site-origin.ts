@@ -11,6 +11,8 @@ import { AppError } from '../../errors.js';
 export function assertOriginAllowed(req: Request, site: Site, what: 'sent' | 'shown'): void {
   const origin = req.get('origin');
   if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
-    throw AppError.of('ORIGIN_NOT_ALLOWED', { message: `Comments for this site cannot be ${what} ${what === 'sent' ? 'from' : 'on'} this page.` });
+    throw AppError.of('ORIGIN_NOT_ALLOWED', {
+      message: `Comments for this site cannot be ${what} ${what === 'sent' ? 'from' : 'on'} this page.`,
+    });
   }
 }

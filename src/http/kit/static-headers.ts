@@ -19,7 +19,11 @@ function recordHeaderCalls(middleware: RequestHandler): HeaderCall[] | null {
   };
   // Anything read from the request, or any other use of the response, means the headers may depend on it.
   const req = new Proxy({}, { get: refuse, set: refuse, has: refuse });
-  const strictRes = new Proxy(res, { get: (target, key) => (key === 'setHeader' || key === 'removeHeader' ? target[key] : refuse()), set: refuse, has: refuse });
+  const strictRes = new Proxy(res, {
+    get: (target, key) => (key === 'setHeader' || key === 'removeHeader' ? target[key] : refuse()),
+    set: refuse,
+    has: refuse,
+  });
   let passed = false;
   try {
     middleware(req as never, strictRes as never, (err?: unknown) => {

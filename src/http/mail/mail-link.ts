@@ -7,7 +7,12 @@ import type { ReadTokenResult } from '../../mail/mail-tokens.js';
  * query's token wins over the form's ("List-Unsubscribe=One-Click" is its only field).
  */
 export function mailTokenOf(req: Request): unknown {
-  if (req.method === 'POST' && req.path.toLowerCase().replace(/\/$/, '') === '/mail/unsubscribe' && typeof req.query.token === 'string') return req.query.token;
+  if (
+    req.method === 'POST' &&
+    req.path.toLowerCase().replace(/\/$/, '') === '/mail/unsubscribe' &&
+    typeof req.query.token === 'string'
+  )
+    return req.query.token;
   const fromBody = (req.body as Record<string, unknown> | undefined)?.token;
   return fromBody ?? req.query.token;
 }

@@ -6,11 +6,22 @@ import type { TrainingQueue } from '../../queue/training-queue.js';
 import type { WebhookQueue } from '../../queue/webhook-queue.js';
 import type { Pool } from '../../store/db.js';
 import { confirmReplyMailAddress, spendMailActionNonce, unsubscribeReplies } from '../../store/mail-notices.js';
-import { changeStatus, inTransaction, loadCommentSites, statusAfter, type StatusChange } from '../../store/moderation-actions.js';
+import {
+  changeStatus,
+  inTransaction,
+  loadCommentSites,
+  statusAfter,
+  type StatusChange,
+} from '../../store/moderation-actions.js';
 import { loadModerator, type Moderator } from '../../store/moderators.js';
 import { mailLinkOf, mailTokenOf } from './mail-link.js';
 import { createStatusChanges } from '../../moderation/status-changes.js';
-import { renderConfirmAddress, renderMailMessage, renderModerateConfirm, renderUnsubscribeConfirm } from './mail-pages.js';
+import {
+  renderConfirmAddress,
+  renderMailMessage,
+  renderModerateConfirm,
+  renderUnsubscribeConfirm,
+} from './mail-pages.js';
 
 export interface MailRoutesDeps {
   db: Pool;
@@ -24,12 +35,27 @@ export interface MailRoutesDeps {
 type Answer = { status: number; title: string; message: string };
 
 const badLink: Record<'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED', Answer> = {
-  MALFORMED: { status: 400, title: 'This link is not valid', message: 'The link is incomplete or was changed. Open the queue to moderate.' },
-  BAD_SIGNATURE: { status: 400, title: 'This link is not valid', message: 'The link is incomplete or was changed. Open the queue to moderate.' },
-  EXPIRED: { status: 410, title: 'This link has expired', message: 'Links in notices work for a limited time. Open the queue to moderate.' },
+  MALFORMED: {
+    status: 400,
+    title: 'This link is not valid',
+    message: 'The link is incomplete or was changed. Open the queue to moderate.',
+  },
+  BAD_SIGNATURE: {
+    status: 400,
+    title: 'This link is not valid',
+    message: 'The link is incomplete or was changed. Open the queue to moderate.',
+  },
+  EXPIRED: {
+    status: 410,
+    title: 'This link has expired',
+    message: 'Links in notices work for a limited time. Open the queue to moderate.',
+  },
 };
 
-async function loadHeldComment(db: Pool, id: string): Promise<{ siteId: string; authorName: string; body: string; page: string; status: string } | null> {
+async function loadHeldComment(
+  db: Pool,
+  id: string,
+): Promise<{ siteId: string; authorName: string; body: string; page: string; status: string } | null> {
   const { rows } = await db.query<{ site_id: string; author_name: string; body: string; page: string; status: string }>(
     `select c.site_id, c.author_name, c.body, coalesce(p.title, p.url, p.identifier) as page, c.status
        from comments c join pages p on p.id = c.page_id where c.id = $1`,
@@ -39,7 +65,11 @@ async function loadHeldComment(db: Pool, id: string): Promise<{ siteId: string; 
   return r ? { siteId: r.site_id, authorName: r.author_name, body: r.body, page: r.page, status: r.status } : null;
 }
 
-const notAllowed: Answer = { status: 403, title: 'Not allowed', message: 'This account cannot moderate this comment any more.' };
+const notAllowed: Answer = {
+  status: 403,
+  title: 'Not allowed',
+  message: 'This account cannot moderate this comment any more.',
+};
 
 /**
  * The link's moderator may still act on the comment's site: the account exists, is not disabled, and
@@ -59,7 +89,10 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
   const { db, logger } = deps;
   const router = Router();
   const send = (res: Response, a: Answer, link = true): void => {
-    res.status(a.status).set('Cache-Control', 'no-store').type('html')
+    res
+      .status(a.status)
+      .set('Cache-Control', 'no-store')
+      .type('html')
       .send(renderMailMessage(a.title, a.message, link ? { href: '/admin', label: 'Open the queue' } : undefined));
   };
   const readModerate = (res: Response): ModerateToken | Answer => {
@@ -80,7 +113,10 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     const comment = await loadHeldComment(db, token.commentId);
     if (comment === null) return send(res, { status: 404, title: 'No such comment', message: 'The comment is gone.' });
     if (!mayModerate(moderator, comment.siteId)) return send(res, notAllowed);
-    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html')
+    res
+      .set('Cache-Control', 'no-store')
+      .set('Referrer-Policy', 'no-referrer')
+      .type('html')
       .send(renderModerateConfirm({ token: String(mailTokenOf(req)), action: token.action, comment }));
   });
 
@@ -94,12 +130,28 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
       const site = (await loadCommentSites(client, [token.commentId])).get(token.commentId);
       // A comment gone is answered below (nothing changes); one on a site no longer theirs is not theirs to decide.
       if (site !== undefined && !mayModerate(moderator, site)) return notAllowed;
-      if (!(await spendMailActionNonce(client, { nonce: token.nonce, moderatorId: moderator.id, commentId: token.commentId, action: token.action }))) {
-        return { status: 409, title: 'This link was used already', message: 'Each comment in a notice can be decided once from the mail.' };
+      if (
+        !(await spendMailActionNonce(client, {
+          nonce: token.nonce,
+          moderatorId: moderator.id,
+          commentId: token.commentId,
+          action: token.action,
+        }))
+      ) {
+        return {
+          status: 409,
+          title: 'This link was used already',
+          message: 'Each comment in a notice can be decided once from the mail.',
+        };
       }
       // Only a comment still waiting: if someone decided it since the mail went out, that decision stands.
       const changed = await changeStatus(client, {
-        ids: [token.commentId], action: token.action, toStatus, batchId: randomUUID(), onlyFrom: ['pending'], detail: { via: 'mail' },
+        ids: [token.commentId],
+        action: token.action,
+        toStatus,
+        batchId: randomUUID(),
+        onlyFrom: ['pending'],
+        detail: { via: 'mail' },
         actor: { id: moderator.id, label: moderator.email, siteIds: moderator.siteIds },
       });
       if (changed.length === 0) {
@@ -113,17 +165,29 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     });
     if (outcome === null) {
       const c = await loadHeldComment(db, token.commentId);
-      return send(res, { status: 409, title: 'Already decided', message: c ? `This comment is no longer waiting: it is ${c.status}.` : 'The comment is gone.' });
+      return send(res, {
+        status: 409,
+        title: 'Already decided',
+        message: c ? `This comment is no longer waiting: it is ${c.status}.` : 'The comment is gone.',
+      });
     }
     if (!Array.isArray(outcome)) return send(res, outcome);
     await after.changed(outcome, 'decision');
-    send(res, { status: 200, title: 'Done', message: `The comment is ${toStatus}. You can undo it from the dashboard.` });
+    send(res, {
+      status: 200,
+      title: 'Done',
+      message: `The comment is ${toStatus}. You can undo it from the dashboard.`,
+    });
   });
 
   router.get('/mail/unsubscribe', (req: Request, res: Response) => {
     const read = mailLinkOf(res);
     if (!read.ok || read.token.kind !== 'unsubscribe') return send(res, badLink.MALFORMED, false);
-    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(renderUnsubscribeConfirm(String(mailTokenOf(req))));
+    res
+      .set('Cache-Control', 'no-store')
+      .set('Referrer-Policy', 'no-referrer')
+      .type('html')
+      .send(renderUnsubscribeConfirm(String(mailTokenOf(req))));
   });
 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL in List-Unsubscribe (token in
@@ -132,30 +196,56 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     const read = mailLinkOf(res);
     if (!read.ok || read.token.kind !== 'unsubscribe') return send(res, badLink.MALFORMED, false);
     await unsubscribeReplies(db, read.token.commentId);
-    send(res, { status: 200, title: 'Unsubscribed', message: 'You will get no more mail about replies to this comment.' }, false);
+    send(
+      res,
+      { status: 200, title: 'Unsubscribed', message: 'You will get no more mail about replies to this comment.' },
+      false,
+    );
   });
 
   // Double opt-in. GET only shows the button (mail scanners open every link); POST confirms, and a
   // second POST of the same link answers the same (idempotent) until the link expires.
   const readConfirm = (res: Response): { siteId: string; nonce: string } | Answer => {
     const read = mailLinkOf(res);
-    if (!read.ok) return { ...badLink[read.reason], message: 'Reply notices start once an address is confirmed from a recent mail.' };
-    if (read.token.kind !== 'confirm') return { ...badLink.MALFORMED, message: 'Reply notices start once an address is confirmed from a recent mail.' };
+    if (!read.ok)
+      return {
+        ...badLink[read.reason],
+        message: 'Reply notices start once an address is confirmed from a recent mail.',
+      };
+    if (read.token.kind !== 'confirm')
+      return { ...badLink.MALFORMED, message: 'Reply notices start once an address is confirmed from a recent mail.' };
     return read.token;
   };
 
   router.get('/mail/confirm', async (req: Request, res: Response) => {
     const token = readConfirm(res);
     if ('status' in token) return send(res, token, false);
-    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(renderConfirmAddress(String(mailTokenOf(req))));
+    res
+      .set('Cache-Control', 'no-store')
+      .set('Referrer-Policy', 'no-referrer')
+      .type('html')
+      .send(renderConfirmAddress(String(mailTokenOf(req))));
   });
 
   router.post('/mail/confirm', async (req: Request, res: Response) => {
     const token = readConfirm(res);
     if ('status' in token) return send(res, token, false);
     const outcome = await confirmReplyMailAddress(db, token.siteId, token.nonce);
-    if (outcome === null) return send(res, { status: 404, title: 'Nothing to confirm', message: 'This address is no longer on record.' }, false);
-    send(res, { status: 200, title: 'Confirmed', message: 'You will get a mail when someone replies to the comments you asked about.' }, false);
+    if (outcome === null)
+      return send(
+        res,
+        { status: 404, title: 'Nothing to confirm', message: 'This address is no longer on record.' },
+        false,
+      );
+    send(
+      res,
+      {
+        status: 200,
+        title: 'Confirmed',
+        message: 'You will get a mail when someone replies to the comments you asked about.',
+      },
+      false,
+    );
   });
 
   return router;

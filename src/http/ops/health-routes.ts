@@ -11,11 +11,20 @@ export function createHealthRoutes(deps: { db: Queryable; redis: Redis }): Route
   });
   router.get('/readyz', async (_req, res) => {
     const [postgres, redis] = await Promise.all([
-      within(1000, deps.db.query('select 1')).then(() => 'ok', () => 'unavailable'),
-      within(1000, deps.redis.ping()).then(() => 'ok', () => 'unavailable'),
+      within(1000, deps.db.query('select 1')).then(
+        () => 'ok',
+        () => 'unavailable',
+      ),
+      within(1000, deps.redis.ping()).then(
+        () => 'ok',
+        () => 'unavailable',
+      ),
     ]);
     const ready = postgres === 'ok' && redis === 'ok';
-    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ok' : 'unavailable', postgres, redis });
+    res
+      .status(ready ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ready ? 'ok' : 'unavailable', postgres, redis });
   });
   return router;
 }

@@ -66,16 +66,29 @@ const formShape = z.object({
 // Where a field's problem is reported: under the API's name (a form's `comment` is `body`), as the
 // other field errors are, with words a reader understands.
 const fieldNames: Record<string, [field: string, label: string]> = {
-  site: ['site', 'The site'], page: ['page', 'The page identifier'], comment_post_ID: ['page', 'The page identifier'],
-  pageUrl: ['pageUrl', 'The page address'], page_url: ['pageUrl', 'The page address'],
-  pageTitle: ['pageTitle', 'The page title'], page_title: ['pageTitle', 'The page title'],
-  parent: ['parent', 'The comment you reply to'], comment_parent: ['parent', 'The comment you reply to'],
-  author: ['author', 'The name'], email: ['email', 'The email address'], url: ['url', 'The website'],
-  body: ['body', 'The comment'], comment: ['body', 'The comment'], key: ['key', 'The idempotency key'],
-  honeypot: ['honeypot', 'A hidden field'], reply_desk_hp: ['honeypot', 'A hidden field'],
-  formToken: ['formToken', 'The form token'], reply_desk_token: ['formToken', 'The form token'],
-  lang: ['lang', 'The language'], reply_desk_lang: ['lang', 'The language'],
-  redirect_to: ['redirectTo', 'The return address'], notify_replies: ['notifyReplies', 'The reply-notice choice'],
+  site: ['site', 'The site'],
+  page: ['page', 'The page identifier'],
+  comment_post_ID: ['page', 'The page identifier'],
+  pageUrl: ['pageUrl', 'The page address'],
+  page_url: ['pageUrl', 'The page address'],
+  pageTitle: ['pageTitle', 'The page title'],
+  page_title: ['pageTitle', 'The page title'],
+  parent: ['parent', 'The comment you reply to'],
+  comment_parent: ['parent', 'The comment you reply to'],
+  author: ['author', 'The name'],
+  email: ['email', 'The email address'],
+  url: ['url', 'The website'],
+  body: ['body', 'The comment'],
+  comment: ['body', 'The comment'],
+  key: ['key', 'The idempotency key'],
+  honeypot: ['honeypot', 'A hidden field'],
+  reply_desk_hp: ['honeypot', 'A hidden field'],
+  formToken: ['formToken', 'The form token'],
+  reply_desk_token: ['formToken', 'The form token'],
+  lang: ['lang', 'The language'],
+  reply_desk_lang: ['lang', 'The language'],
+  redirect_to: ['redirectTo', 'The return address'],
+  notify_replies: ['notifyReplies', 'The reply-notice choice'],
 };
 // C0 and C1 controls and DEL: Postgres refuses NUL in text outright (and the whole batch with it),
 // and the others have no business in a name, an address, a key or a title (a line break in a title
@@ -150,10 +163,21 @@ export function readCommentInput(body: unknown, source: 'json' | 'form'): Commen
     if (!parsed.success) throw shapeError(parsed.error, body);
     const b = parsed.data;
     return {
-      site: b.site.trim(), page: (b.page ?? '').trim(), pageUrl: orNull(b.pageUrl), pageTitle: orNull(b.pageTitle),
-      parentId: orNull(b.parent), author: (b.author ?? '').trim(), email: (b.email ?? '').trim().toLowerCase(),
-      url: toWebsite((b.url ?? '').trim()), body: toBodyText(b.body), key: orNull(b.key), honeypot: b.honeypot ?? '',
-      redirectTo: null, notifyReplies: b.notifyReplies === true, formToken: (b.formToken ?? '').trim(), lang: toLang(b.lang),
+      site: b.site.trim(),
+      page: (b.page ?? '').trim(),
+      pageUrl: orNull(b.pageUrl),
+      pageTitle: orNull(b.pageTitle),
+      parentId: orNull(b.parent),
+      author: (b.author ?? '').trim(),
+      email: (b.email ?? '').trim().toLowerCase(),
+      url: toWebsite((b.url ?? '').trim()),
+      body: toBodyText(b.body),
+      key: orNull(b.key),
+      honeypot: b.honeypot ?? '',
+      redirectTo: null,
+      notifyReplies: b.notifyReplies === true,
+      formToken: (b.formToken ?? '').trim(),
+      lang: toLang(b.lang),
     };
   }
   const parsed = formShape.safeParse(body);
@@ -161,11 +185,21 @@ export function readCommentInput(body: unknown, source: 'json' | 'form'): Commen
   const f = parsed.data;
   const parent = orNull(f.comment_parent);
   return {
-    site: f.site.trim(), page: (f.comment_post_ID ?? '').trim(), pageUrl: orNull(f.page_url), pageTitle: orNull(f.page_title),
-    parentId: parent === '0' ? null : parent, author: (f.author ?? '').trim(), email: (f.email ?? '').trim().toLowerCase(),
-    url: toWebsite((f.url ?? '').trim()), body: toBodyText(f.comment), key: orNull(f.key), honeypot: f.reply_desk_hp ?? '',
-    redirectTo: orNull(f.redirect_to), notifyReplies: orNull(f.notify_replies) !== null,
-    formToken: (f.reply_desk_token ?? '').trim(), lang: toLang(f.reply_desk_lang),
+    site: f.site.trim(),
+    page: (f.comment_post_ID ?? '').trim(),
+    pageUrl: orNull(f.page_url),
+    pageTitle: orNull(f.page_title),
+    parentId: parent === '0' ? null : parent,
+    author: (f.author ?? '').trim(),
+    email: (f.email ?? '').trim().toLowerCase(),
+    url: toWebsite((f.url ?? '').trim()),
+    body: toBodyText(f.comment),
+    key: orNull(f.key),
+    honeypot: f.reply_desk_hp ?? '',
+    redirectTo: orNull(f.redirect_to),
+    notifyReplies: orNull(f.notify_replies) !== null,
+    formToken: (f.reply_desk_token ?? '').trim(),
+    lang: toLang(f.reply_desk_lang),
   };
 }
 
@@ -173,10 +207,18 @@ export function readCommentInput(body: unknown, source: 'json' | 'form'): Commen
 export function findInputErrors(input: CommentInput, site: Site): FieldError[] {
   const errors = findFieldErrors(input, site.settings);
   if (input.key !== null && byteLength(input.key) > fieldLimits.key) {
-    errors.push({ field: 'key', code: 'TOO_LONG', message: `The idempotency key is too long (at most ${fieldLimits.key} bytes).` });
+    errors.push({
+      field: 'key',
+      code: 'TOO_LONG',
+      message: `The idempotency key is too long (at most ${fieldLimits.key} bytes).`,
+    });
   }
   if (input.pageTitle !== null && byteLength(input.pageTitle) > fieldLimits.pageTitle) {
-    errors.push({ field: 'pageTitle', code: 'TOO_LONG', message: `The page title is too long (at most ${fieldLimits.pageTitle} bytes).` });
+    errors.push({
+      field: 'pageTitle',
+      code: 'TOO_LONG',
+      message: `The page title is too long (at most ${fieldLimits.pageTitle} bytes).`,
+    });
   }
   if (byteLength(input.honeypot) > fieldLimits.honeypot) {
     errors.push({ field: 'honeypot', code: 'TOO_LONG', message: 'A hidden field is too long.' });

@@ -59,7 +59,10 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
   async function loadManifest(): Promise<WidgetManifest | null> {
     try {
       const parsed = JSON.parse(await readFile(join(widgetDir, 'manifest.json'), 'utf8')) as Partial<WidgetManifest>;
-      return typeof parsed.embed === 'string' && typeof parsed.count === 'string' && hashedName.test(parsed.embed) && hashedName.test(parsed.count)
+      return typeof parsed.embed === 'string' &&
+        typeof parsed.count === 'string' &&
+        hashedName.test(parsed.embed) &&
+        hashedName.test(parsed.count)
         ? { embed: parsed.embed, count: parsed.count }
         : null;
     } catch {
@@ -74,7 +77,9 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
       // the operator learns why from the log and the reader's console.
       if (!warned) deps.logger.warn({ widgetDir }, 'the widget is not built: run npm run build');
       warned = true;
-      res.set('Cache-Control', 'no-store').type('text/javascript')
+      res
+        .set('Cache-Control', 'no-store')
+        .type('text/javascript')
         .send('console.warn("Reply Desk: the comment widget is not built on this server (npm run build).");\n');
       return;
     }
@@ -86,16 +91,19 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
   router.get('/count.js', entry('count'));
 
   router.use('/widget', (req, res, next) => (hashedName.test(req.path.slice(1)) ? next() : next('router')));
-  router.use('/widget', express.static(widgetDir, {
-    immutable: true,
-    maxAge: '365d',
-    index: false,
-    setHeaders(res) {
-      // Scripts load without CORS; this lets a page that adds crossorigin (for Subresource Integrity) too.
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
-    },
-  }));
+  router.use(
+    '/widget',
+    express.static(widgetDir, {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      setHeaders(res) {
+        // Scripts load without CORS; this lets a page that adds crossorigin (for Subresource Integrity) too.
+        res.setHeader('Access-Control-Allow-Origin', '*');
+        res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+      },
+    }),
+  );
 
   router.get('/api/sites/:id/public', async (req: Request, res: Response) => {
     const id = checkText(String(req.params.id), 'site', 200);
@@ -124,7 +132,13 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
     }
     const formToken = page !== null && deps.formTokens ? deps.formTokens.sign(site.id, page, new Date()) : undefined;
     res.set('Cache-Control', page === null ? 'public, max-age=60' : 'no-store').json({
-      id: site.id, name: site.name, requireName, requireEmail, maxDepth, flagUrl: FLAG_URL_TEMPLATE, replyMail: deps.replyMail,
+      id: site.id,
+      name: site.name,
+      requireName,
+      requireEmail,
+      maxDepth,
+      flagUrl: FLAG_URL_TEMPLATE,
+      replyMail: deps.replyMail,
       ...(formToken === undefined ? {} : { formToken }),
       ...(closure === undefined ? {} : closureFields(closure)),
     });

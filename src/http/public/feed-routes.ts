@@ -63,10 +63,17 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
     try {
       if (pageIdentifier === null) {
         const comments = await listFeedComments(db, site.id, null);
-        sendFeed(req, res, renderAtomFeed({
-          selfUrl: `${base}/comments.atom`, title: `Comments on ${site.name}`, alternateUrl: site.allowedOrigins[0] ?? null,
-          fallbackUpdated: new Date(0), comments,
-        }));
+        sendFeed(
+          req,
+          res,
+          renderAtomFeed({
+            selfUrl: `${base}/comments.atom`,
+            title: `Comments on ${site.name}`,
+            alternateUrl: site.allowedOrigins[0] ?? null,
+            fallbackUpdated: new Date(0),
+            comments,
+          }),
+        );
         return;
       }
       const page = await loadFeedPage(db, site.id, pageIdentifier);
@@ -74,17 +81,31 @@ export function createFeedRoutes(deps: FeedRoutesDeps): Router {
       // reader can subscribe to a new article before its first comment. Same bytes every time, so
       // its ETag holds until the first comment is published.
       if (page === null) {
-        sendFeed(req, res, renderAtomFeed({
-          selfUrl: `${base}/pages/${encodeURIComponent(pageIdentifier)}.atom`, title: `Comments on ${pageIdentifier}`,
-          alternateUrl: null, fallbackUpdated: new Date(0), comments: [],
-        }));
+        sendFeed(
+          req,
+          res,
+          renderAtomFeed({
+            selfUrl: `${base}/pages/${encodeURIComponent(pageIdentifier)}.atom`,
+            title: `Comments on ${pageIdentifier}`,
+            alternateUrl: null,
+            fallbackUpdated: new Date(0),
+            comments: [],
+          }),
+        );
         return;
       }
       const comments = await listFeedComments(db, site.id, page.id);
-      sendFeed(req, res, renderAtomFeed({
-        selfUrl: `${base}/pages/${encodeURIComponent(page.identifier)}.atom`, title: `Comments on ${page.title ?? page.identifier}`,
-        alternateUrl: page.url, fallbackUpdated: page.createdAt, comments,
-      }));
+      sendFeed(
+        req,
+        res,
+        renderAtomFeed({
+          selfUrl: `${base}/pages/${encodeURIComponent(page.identifier)}.atom`,
+          title: `Comments on ${page.title ?? page.identifier}`,
+          alternateUrl: page.url,
+          fallbackUpdated: page.createdAt,
+          comments,
+        }),
+      );
     } catch (err) {
       throw toReadError(err, 'page');
     }

@@ -36,7 +36,9 @@ const MAX_KEY = 200;
  */
 export function toFlagNetwork(secret: string, ip: string | null): string {
   const keys = toRateKeys(ip);
-  return createHmac('sha256', secret).update(`network\n${keys?.net64 ?? keys?.ip ?? ''}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`network\n${keys?.net64 ?? keys?.ip ?? ''}`)
+    .digest('hex');
 }
 
 /**
@@ -74,53 +76,69 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
     return networkSecret;
   };
 
-  router.post('/api/comments/:id/flag', (req, _res, next) => {
-    if (req.is('application/json')) return next();
-    next(AppError.of('UNSUPPORTED_MEDIA_TYPE', { message: 'Send the flag as application/json.' }));
-  }, parseJson, async (req: Request, res: Response) => {
-    const input = readFlagInput(req.body);
-    const id = String(req.params.id).toLowerCase();
-    if (!isUuid(id)) throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
-    let comment;
-    let site: Site | null;
-    try {
-      comment = await loadFlaggable(db, id);
-      site = comment === null ? null : await sites.get(comment.siteId);
-    } catch (err) {
-      throw databaseDown(err, 'Flags');
-    }
-    if (comment === null || site === null) throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
-    // As for posting a comment: browsers always send Origin cross-origin, and only the comment's own
-    // site's pages may flag it.
-    const origin = req.get('origin');
-    if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
-      throw AppError.of('ORIGIN_NOT_ALLOWED', { message: 'Comments for this site cannot be flagged from this page.' });
-    }
-    const address = deps.clientAddress?.(req) ?? { ip: req.ip ?? null, distinct: true };
-    let result;
-    try {
-      const network = toFlagNetwork(await loadNetworkSecret(), address.ip);
-      result = await flagComment(db, {
-        id, reason: input.reason, reporter: toReporter(address.ip ?? '', input.key), network,
-        // A shared address (every reader behind an untrusted proxy) is one network already; limiting it
-        // would silence all of them together.
-        rateLimited: address.distinct, threshold: site.settings.flagThreshold,
-      });
-    } catch (err) {
-      throw databaseDown(err, 'Flags');
-    }
-    if (result.outcome === 'not_published') throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
-    if (result.outcome === 'rate_limited') {
-      const wait = result.retryAfterSeconds;
-      throw AppError.of('RATE_LIMITED', { message: `Too many flags from your network just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`, retryAfter: wait });
-    }
-    if (result.outcome === 'reported') {
-      // After the commit; the reader's flag stands whatever Redis says, so this never fails the request.
-      await after.changed([{ id, siteId: comment.siteId, fromStatus: 'approved', toStatus: 'pending' }], 'flags');
-    }
-    // The same answer for a first and a repeat flag: a reader cannot tell whether others flagged too.
-    res.status(202).set('Cache-Control', 'no-store').json({ flagged: true });
-  });
+  router.post(
+    '/api/comments/:id/flag',
+    (req, _res, next) => {
+      if (req.is('application/json')) return next();
+      next(AppError.of('UNSUPPORTED_MEDIA_TYPE', { message: 'Send the flag as application/json.' }));
+    },
+    parseJson,
+    async (req: Request, res: Response) => {
+      const input = readFlagInput(req.body);
+      const id = String(req.params.id).toLowerCase();
+      if (!isUuid(id)) throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
+      let comment;
+      let site: Site | null;
+      try {
+        comment = await loadFlaggable(db, id);
+        site = comment === null ? null : await sites.get(comment.siteId);
+      } catch (err) {
+        throw databaseDown(err, 'Flags');
+      }
+      if (comment === null || site === null)
+        throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
+      // As for posting a comment: browsers always send Origin cross-origin, and only the comment's own
+      // site's pages may flag it.
+      const origin = req.get('origin');
+      if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
+        throw AppError.of('ORIGIN_NOT_ALLOWED', {
+          message: 'Comments for this site cannot be flagged from this page.',
+        });
+      }
+      const address = deps.clientAddress?.(req) ?? { ip: req.ip ?? null, distinct: true };
+      let result;
+      try {
+        const network = toFlagNetwork(await loadNetworkSecret(), address.ip);
+        result = await flagComment(db, {
+          id,
+          reason: input.reason,
+          reporter: toReporter(address.ip ?? '', input.key),
+          network,
+          // A shared address (every reader behind an untrusted proxy) is one network already; limiting it
+          // would silence all of them together.
+          rateLimited: address.distinct,
+          threshold: site.settings.flagThreshold,
+        });
+      } catch (err) {
+        throw databaseDown(err, 'Flags');
+      }
+      if (result.outcome === 'not_published')
+        throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
+      if (result.outcome === 'rate_limited') {
+        const wait = result.retryAfterSeconds;
+        throw AppError.of('RATE_LIMITED', {
+          message: `Too many flags from your network just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+          retryAfter: wait,
+        });
+      }
+      if (result.outcome === 'reported') {
+        // After the commit; the reader's flag stands whatever Redis says, so this never fails the request.
+        await after.changed([{ id, siteId: comment.siteId, fromStatus: 'approved', toStatus: 'pending' }], 'flags');
+      }
+      // The same answer for a first and a repeat flag: a reader cannot tell whether others flagged too.
+      res.status(202).set('Cache-Control', 'no-store').json({ flagged: true });
+    },
+  );
 
   return router;
 }

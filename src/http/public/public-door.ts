@@ -50,9 +50,25 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
   // First: posting and reading comments is the hot path, and a router none of whose routes match
   // hands the request on only in the next turn of the event loop.
   router.use(createPublicRoutes(deps));
-  router.use(createFlagRoutes({ db: deps.db, sites: deps.sites, events: deps.events, logger: deps.logger, clientAddress: deps.clientAddress }));
+  router.use(
+    createFlagRoutes({
+      db: deps.db,
+      sites: deps.sites,
+      events: deps.events,
+      logger: deps.logger,
+      clientAddress: deps.clientAddress,
+    }),
+  );
   // The widget's scripts (embed.js, count.js) and the site settings its form follows.
-  router.use(createEmbedRoutes({ sites: deps.sites, db: deps.readDb ?? deps.db, logger: deps.logger, formTokens: deps.formTokens, replyMail: deps.replyMail }));
+  router.use(
+    createEmbedRoutes({
+      sites: deps.sites,
+      db: deps.readDb ?? deps.db,
+      logger: deps.logger,
+      formTokens: deps.formTokens,
+      replyMail: deps.replyMail,
+    }),
+  );
   router.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   return router;
 }

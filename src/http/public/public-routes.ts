@@ -10,14 +10,25 @@ import type { FormTokenCheck, FormTokens } from '../../flood/form-token.js';
 import type { UsedFormTokens } from '../../flood/used-form-tokens.js';
 import type { IntakeGuard, RateLimitName } from '../../flood/intake-guard.js';
 import { enqueueSubmission, type SubmissionsQueue } from '../../queue/submissions-queue.js';
-import { countApproved, listApprovedComments, listApprovedConversationsNewest, listApprovedReplies } from '../../store/comments.js';
+import {
+  countApproved,
+  listApprovedComments,
+  listApprovedConversationsNewest,
+  listApprovedReplies,
+} from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
 import { createThreadVersionReader } from '../../store/batched/thread-versions.js';
 import { parseCommentBody } from '../kit/body-parsers.js';
 import { oneQueryString, queryStrings } from '../kit/query-values.js';
 import { databaseDown, toReadError } from '../kit/read-errors.js';
 import { createClientAddressReader, type ClientAddressReader } from '../kit/client-address.js';
-import { findCharacterErrors, findInputErrors, readCommentInput, sameSiteUrl, type CommentInput } from './comment-input.js';
+import {
+  findCharacterErrors,
+  findInputErrors,
+  readCommentInput,
+  sameSiteUrl,
+  type CommentInput,
+} from './comment-input.js';
 import { renderJsonAnswer, sendRenderedAnswer } from './rendered-answer.js';
 import { toSameOriginPath } from '../kit/same-origin-path.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
@@ -46,7 +57,10 @@ export interface PublicRoutesDeps {
 }
 
 const rateLimitWords: Record<RateLimitName, string> = {
-  ip: 'from your address', net: 'from your network', email: 'from your email address', site: 'on this site',
+  ip: 'from your address',
+  net: 'from your network',
+  email: 'from your email address',
+  site: 'on this site',
 };
 
 const MAX_COUNT_PAGES = 100;
@@ -67,7 +81,9 @@ function formReturnUrl(input: CommentInput, req: Request, site: Site): string | 
   // A path on this service (the demo page), never one a browser reads as another site's (same-origin-path.ts).
   const path = toSameOriginPath(redirect);
   if (path !== null) return path;
-  return sameSiteUrl(redirect, site) ?? sameSiteUrl(req.get('referer') ?? null, site) ?? sameSiteUrl(input.pageUrl, site);
+  return (
+    sameSiteUrl(redirect, site) ?? sameSiteUrl(req.get('referer') ?? null, site) ?? sameSiteUrl(input.pageUrl, site)
+  );
 }
 
 function withCommentAnchor(url: string, id: string): string {
@@ -96,9 +112,15 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     // reaches Postgres fails the statement it is in.
     const characterErrors = findCharacterErrors(req.body, source);
     if (characterErrors.some((e) => e.field === 'site')) throw AppError.fields(characterErrors);
-    if (input.site === '') throw AppError.of('REQUIRED', { status: 400, message: 'The site is missing.', field: 'site' });
+    if (input.site === '')
+      throw AppError.of('REQUIRED', { status: 400, message: 'The site is missing.', field: 'site' });
     const site = await findSite(sites, input.site);
-    if (site === null) throw AppError.of('UNKNOWN_SITE', { status: 403, message: 'This site does not accept comments here.', field: 'site' });
+    if (site === null)
+      throw AppError.of('UNKNOWN_SITE', {
+        status: 403,
+        message: 'This site does not accept comments here.',
+        field: 'site',
+      });
     const returnUrl = source === 'form' ? formReturnUrl(input, req, site) : null;
     res.locals.backUrl = returnUrl;
     assertOriginAllowed(req, site, 'sent');
@@ -118,27 +140,60 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     let surge = false;
     if (deps.intakeGuard) {
       // An address shared by every reader (a proxy's, loopback) is not limited per IP: it would throttle them all together.
-      const decision = await deps.intakeGuard.admit({ siteId: site.id, ip: address.distinct ? ip : null, email: input.email, settings: site.settings });
+      const decision = await deps.intakeGuard.admit({
+        siteId: site.id,
+        ip: address.distinct ? ip : null,
+        email: input.email,
+        settings: site.settings,
+      });
       if (!decision.allowed) {
         const wait = decision.retryAfterSeconds;
-        throw AppError.of('RATE_LIMITED', { message: `Too many comments ${rateLimitWords[decision.limit]} just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`, retryAfter: wait });
+        throw AppError.of('RATE_LIMITED', {
+          message: `Too many comments ${rateLimitWords[decision.limit]} just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+          retryAfter: wait,
+        });
       }
       surge = decision.surge;
     }
     const id = mintCommentId(site.id, input.key);
-    let token: FormTokenCheck = deps.formTokens?.verify(input.formToken, site.id, input.page, received) ?? { status: 'missing', renderedAt: null };
+    let token: FormTokenCheck = deps.formTokens?.verify(input.formToken, site.id, input.page, received) ?? {
+      status: 'missing',
+      renderedAt: null,
+    };
     // Single use: a good token another comment already used is a replay (a harvested token). Claimed
     // only now, after the fields and limits passed, so a reader fixing a typo keeps their token.
     if (token.status === 'valid' && token.renderedAt !== null && deps.usedFormTokens) {
-      const first = await deps.usedFormTokens.claim({ token: input.formToken, commentId: id, renderedAt: token.renderedAt, now: received });
+      const first = await deps.usedFormTokens.claim({
+        token: input.formToken,
+        commentId: id,
+        renderedAt: token.renderedAt,
+        now: received,
+      });
       if (!first) token = { status: 'replayed', renderedAt: token.renderedAt };
     }
     const submission: Submission = {
-      id, siteId: site.id, page: input.page, pageUrl: sameSiteUrl(input.pageUrl, site), pageTitle: input.pageTitle,
-      parentId: input.parentId, author: input.author, email: input.email, url: input.url, body: input.body,
-      honeypot: input.honeypot, key: input.key, ip, ...(ip !== null && !address.distinct ? { ipShared: true } : {}), userAgent: (req.get('user-agent') ?? '').slice(0, 500),
-      referrer: (req.get('referer') ?? '').slice(0, 2000), receivedAt: received.toISOString(), source,
-      formToken: token.status, formRenderedAt: token.renderedAt?.toISOString() ?? null, surge, lang: input.lang,
+      id,
+      siteId: site.id,
+      page: input.page,
+      pageUrl: sameSiteUrl(input.pageUrl, site),
+      pageTitle: input.pageTitle,
+      parentId: input.parentId,
+      author: input.author,
+      email: input.email,
+      url: input.url,
+      body: input.body,
+      honeypot: input.honeypot,
+      key: input.key,
+      ip,
+      ...(ip !== null && !address.distinct ? { ipShared: true } : {}),
+      userAgent: (req.get('user-agent') ?? '').slice(0, 500),
+      referrer: (req.get('referer') ?? '').slice(0, 2000),
+      receivedAt: received.toISOString(),
+      source,
+      formToken: token.status,
+      formRenderedAt: token.renderedAt?.toISOString() ?? null,
+      surge,
+      lang: input.lang,
       // Without an email there is nobody to tell.
       ...(input.notifyReplies && input.email !== '' ? { notifyReplies: true } : {}),
     };
@@ -153,7 +208,12 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     }
     // The form's next comment needs a token of its own (tokens are single-use): a fresh one comes along.
     const next = deps.formTokens?.sign(site.id, input.page, new Date());
-    res.status(202).json({ id, status: 'queued', statusUrl: `${publicUrl}/api/comments/${id}`, ...(next === undefined ? {} : { formToken: next }) });
+    res.status(202).json({
+      id,
+      status: 'queued',
+      statusUrl: `${publicUrl}/api/comments/${id}`,
+      ...(next === undefined ? {} : { formToken: next }),
+    });
   });
 
   router.get('/api/comments/:id', async (req: Request, res: Response) => {
@@ -206,19 +266,25 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       let result: Awaited<ReturnType<typeof listApprovedComments>> = { comments: [], next: null };
       if (thread !== null) {
         try {
-          result = replies !== null
-            ? await listApprovedReplies(readDb, { siteId, page, root: replies.toLowerCase(), after, limit })
-            : order === 'newest'
-              ? await listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
-              : await listApprovedComments(readDb, { siteId, page, after, limit });
+          result =
+            replies !== null
+              ? await listApprovedReplies(readDb, { siteId, page, root: replies.toLowerCase(), after, limit })
+              : order === 'newest'
+                ? await listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
+                : await listApprovedComments(readDb, { siteId, page, after, limit });
         } catch (err) {
           throw toReadError(err);
         }
       }
       return renderJsonAnswer(req, {
         comments: result.comments.map((c) => ({
-          id: c.id, parent: c.parentId, depth: c.depth, author: c.author, website: c.website || null,
-          html: c.html, createdAt: c.createdAt.toISOString(),
+          id: c.id,
+          parent: c.parentId,
+          depth: c.depth,
+          author: c.author,
+          website: c.website || null,
+          html: c.html,
+          createdAt: c.createdAt.toISOString(),
           ...(c.moreReplies ? { moreReplies: encodeCursor(c.moreReplies) } : {}),
         })),
         nextCursor: result.next ? encodeCursor(result.next) : null,
@@ -234,8 +300,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   router.get('/api/counts', async (req: Request, res: Response) => {
     const siteId = oneQueryString(req, 'site', true) as string;
     const pages = queryStrings(req, 'page', fieldLimits.page);
-    if (pages.length === 0) throw AppError.of('REQUIRED', { status: 400, message: 'Name at least one page.', field: 'page' });
-    if (pages.length > MAX_COUNT_PAGES) throw AppError.of('TOO_MANY_PAGES', { message: `At most ${MAX_COUNT_PAGES} pages per request.`, field: 'page' });
+    if (pages.length === 0)
+      throw AppError.of('REQUIRED', { status: 400, message: 'Name at least one page.', field: 'page' });
+    if (pages.length > MAX_COUNT_PAGES)
+      throw AppError.of('TOO_MANY_PAGES', { message: `At most ${MAX_COUNT_PAGES} pages per request.`, field: 'page' });
     const site = await findSite(sites, siteId);
     if (site === null) throw AppError.of('UNKNOWN_SITE', { status: 404, field: 'site' });
     assertOriginAllowed(req, site, 'shown');

@@ -20,7 +20,11 @@ export interface SubmissionStatus {
  * spammer which rule caught them helps only the spammer. A job that failed for good is "held" too: it
  * waits in the failed set for a person, it is not lost.
  */
-export async function loadSubmissionStatus(db: Queryable, queue: SubmissionsQueue, id: string): Promise<SubmissionStatus | null> {
+export async function loadSubmissionStatus(
+  db: Queryable,
+  queue: SubmissionsQueue,
+  id: string,
+): Promise<SubmissionStatus | null> {
   const stored = await loadStoredOutcome(db, id);
   if (stored) {
     switch (stored.status) {
@@ -31,7 +35,9 @@ export async function loadSubmissionStatus(db: Queryable, queue: SubmissionsQueu
         return { id, status: 'held', page: stored.page, html: stored.html };
       case 'rejected':
         return {
-          id, status: 'rejected', page: stored.page,
+          id,
+          status: 'rejected',
+          page: stored.page,
           errors: stored.reasons
             .filter((r) => r.action === 'reject')
             .map((r) => ({ field: r.field ?? '', code: r.code, message: r.message })),

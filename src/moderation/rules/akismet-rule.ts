@@ -18,13 +18,19 @@ export function akismetRule(ctx: Pick<CheckContext, 'akismet'>): RuleOutcome | n
       return { rule: 'akismet', action: 'spam', code: 'AKISMET_SPAM', message: 'Akismet says this is spam.', score: 5 };
     case 'discard':
       return {
-        rule: 'akismet', action: 'reject', code: 'AKISMET_DISCARD',
-        message: 'Akismet says this is blatant spam that can be discarded unseen.', score: 10,
+        rule: 'akismet',
+        action: 'reject',
+        code: 'AKISMET_DISCARD',
+        message: 'Akismet says this is blatant spam that can be discarded unseen.',
+        score: 10,
       };
     case 'unavailable':
       return {
-        rule: 'akismet', action: 'hold', code: AKISMET_UNAVAILABLE,
-        message: `Akismet could not check this comment (${a.detail}); it is held and checked again later.`, score: 0,
+        rule: 'akismet',
+        action: 'hold',
+        code: AKISMET_UNAVAILABLE,
+        message: `Akismet could not check this comment (${a.detail}); it is held and checked again later.`,
+        score: 0,
       };
   }
 }

@@ -30,9 +30,21 @@ export function spamClassifier(ctx: Pick<CheckContext, 'spamScore' | 'trusted' |
   const pct = `${Math.floor(s.pSpam * 1000) / 10}%`;
   // The score counts like the other rules' (spam word 5, link hold 2), scaled by how sure the model is.
   if (s.pSpam >= classifierThresholds.spam) {
-    return { rule: 'classifier', action: 'spam', code: 'CLASSIFIED_SPAM', message: `The spam filter is ${pct} sure this is spam.${explain(ctx)}`, score: Math.round(s.pSpam * 500) / 100 };
+    return {
+      rule: 'classifier',
+      action: 'spam',
+      code: 'CLASSIFIED_SPAM',
+      message: `The spam filter is ${pct} sure this is spam.${explain(ctx)}`,
+      score: Math.round(s.pSpam * 500) / 100,
+    };
   }
   // A hold is a hold rule: a trusted author and an open site skip it, as they skip the others.
   if (ctx.trusted || ctx.settings.moderation === 'open') return null;
-  return { rule: 'classifier', action: 'hold', code: 'LIKELY_SPAM', message: `The spam filter thinks this may be spam (${pct}).${explain(ctx)}`, score: Math.round(s.pSpam * 300) / 100 };
+  return {
+    rule: 'classifier',
+    action: 'hold',
+    code: 'LIKELY_SPAM',
+    message: `The spam filter thinks this may be spam (${pct}).${explain(ctx)}`,
+    score: Math.round(s.pSpam * 300) / 100,
+  };
 }

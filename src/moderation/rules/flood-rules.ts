@@ -6,7 +6,8 @@ import type { CheckContext, RuleOutcome } from '../verdict.js';
  */
 
 /** Holds skip trusted authors and open sites, as every hold rule does (see check-comment.ts). */
-const exempt = (ctx: Pick<CheckContext, 'trusted' | 'settings'>): boolean => ctx.trusted || ctx.settings.moderation === 'open';
+const exempt = (ctx: Pick<CheckContext, 'trusted' | 'settings'>): boolean =>
+  ctx.trusted || ctx.settings.moderation === 'open';
 
 /**
  * The signed form token. A forged one (bad signature, not ours) is a bot: spam. One of ours that is
@@ -18,36 +19,68 @@ const exempt = (ctx: Pick<CheckContext, 'trusted' | 'settings'>): boolean => ctx
  * leaving the token out must not skip its checks); elsewhere it says nothing, for API clients and old
  * forms have none.
  */
-export function formToken(ctx: Pick<CheckContext, 'formToken' | 'receivedAt' | 'settings' | 'trusted'>): RuleOutcome | null {
+export function formToken(
+  ctx: Pick<CheckContext, 'formToken' | 'receivedAt' | 'settings' | 'trusted'>,
+): RuleOutcome | null {
   const t = ctx.formToken;
   if (!t) return null;
   if (t.status === 'missing') {
     if (!ctx.settings.requireFormToken || exempt(ctx)) return null;
     return {
-      rule: 'form-token', action: 'hold', code: 'FORM_TOKEN_MISSING',
-      message: 'Sent without the form token this site requires (not from its comment form).', score: 3,
+      rule: 'form-token',
+      action: 'hold',
+      code: 'FORM_TOKEN_MISSING',
+      message: 'Sent without the form token this site requires (not from its comment form).',
+      score: 3,
     };
   }
   if (t.status === 'forged') {
-    return { rule: 'form-token', action: 'spam', code: 'FORM_TOKEN_FORGED', message: 'The form token is forged: this form was not rendered here.', score: 8 };
+    return {
+      rule: 'form-token',
+      action: 'spam',
+      code: 'FORM_TOKEN_FORGED',
+      message: 'The form token is forged: this form was not rendered here.',
+      score: 8,
+    };
   }
   if (exempt(ctx)) return null;
   if (t.status === 'expired') {
-    return { rule: 'form-token', action: 'hold', code: 'FORM_TOKEN_EXPIRED', message: 'The form was rendered more than a day before it was sent.', score: 1 };
+    return {
+      rule: 'form-token',
+      action: 'hold',
+      code: 'FORM_TOKEN_EXPIRED',
+      message: 'The form was rendered more than a day before it was sent.',
+      score: 1,
+    };
   }
   if (t.status === 'replayed') {
-    return { rule: 'form-token', action: 'hold', code: 'FORM_TOKEN_REPLAYED', message: 'The form token was used for another comment already.', score: 3 };
+    return {
+      rule: 'form-token',
+      action: 'hold',
+      code: 'FORM_TOKEN_REPLAYED',
+      message: 'The form token was used for another comment already.',
+      score: 3,
+    };
   }
   if (t.status === 'mismatch') {
-    return { rule: 'form-token', action: 'hold', code: 'FORM_TOKEN_MISMATCH', message: "The form token belongs to another page or site.", score: 2 };
+    return {
+      rule: 'form-token',
+      action: 'hold',
+      code: 'FORM_TOKEN_MISMATCH',
+      message: 'The form token belongs to another page or site.',
+      score: 2,
+    };
   }
   const min = ctx.settings.formMinSeconds;
   if (min === 0 || t.renderedAt === null) return null;
   const ms = ctx.receivedAt.getTime() - t.renderedAt.getTime();
   if (ms >= min * 1000) return null;
   return {
-    rule: 'form-token', action: 'hold', code: 'FORM_TOO_FAST',
-    message: `Sent ${(Math.max(0, ms) / 1000).toFixed(1)} s after the form was shown (people take at least ${min} s).`, score: 3,
+    rule: 'form-token',
+    action: 'hold',
+    code: 'FORM_TOO_FAST',
+    message: `Sent ${(Math.max(0, ms) / 1000).toFixed(1)} s after the form was shown (people take at least ${min} s).`,
+    score: 3,
   };
 }
 
@@ -76,15 +109,20 @@ export function spamMemory(
     if (days > IP_MEMORY_DAYS) return null;
     const score = Math.round(4 * 0.5 ** (days / IP_MEMORY_HALF_LIFE_DAYS) * 100) / 100;
     return {
-      rule: 'spam-memory', action: 'hold', code: 'SPAM_MEMORY_IP',
+      rule: 'spam-memory',
+      action: 'hold',
+      code: 'SPAM_MEMORY_IP',
       message: `A moderator marked an earlier comment from this IP address (${m.value}) as spam ${Math.floor(days)} day${Math.floor(days) === 1 ? '' : 's'} ago; the address may be shared, so a person looks.`,
       score,
     };
   }
   const what = m.kind === 'domain' ? 'website domain' : 'email';
   return {
-    rule: 'spam-memory', action: 'spam', code: 'SPAM_MEMORY',
-    message: `A moderator marked an earlier comment from this ${what} (${m.value}) as spam.`, score: 8,
+    rule: 'spam-memory',
+    action: 'spam',
+    code: 'SPAM_MEMORY',
+    message: `A moderator marked an earlier comment from this ${what} (${m.value}) as spam.`,
+    score: 8,
   };
 }
 
@@ -96,7 +134,11 @@ export function spamMemory(
 export function surgeMode(ctx: Pick<CheckContext, 'surge' | 'trusted'>): RuleOutcome | null {
   if (!ctx.surge || ctx.trusted) return null;
   return {
-    rule: 'surge', action: 'hold', code: 'SURGE',
-    message: 'Surge mode: this site was receiving comments far faster than usual, so every new one waits for a moderator.', score: 0,
+    rule: 'surge',
+    action: 'hold',
+    code: 'SURGE',
+    message:
+      'Surge mode: this site was receiving comments far faster than usual, so every new one waits for a moderator.',
+    score: 0,
   };
 }

@@ -8,7 +8,13 @@ export function holdWords(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleO
   const { fields, settings } = ctx;
   const word = findListedWordInComment(fields, settings.holdWords);
   if (word === null) return null;
-  return { rule: 'hold-words', action: 'hold', code: 'HOLD_WORD', message: `Contains the watched word "${word}".`, score: 2 };
+  return {
+    rule: 'hold-words',
+    action: 'hold',
+    code: 'HOLD_WORD',
+    message: `Contains the watched word "${word}".`,
+    score: 2,
+  };
 }
 
 /** As many links as the site's threshold (WordPress holds at 2). */
@@ -16,8 +22,11 @@ export function manyLinks(ctx: Pick<CheckContext, 'linkCount' | 'settings'>): Ru
   const { linkCount, settings } = ctx;
   if (settings.holdLinks === 0 || linkCount < settings.holdLinks) return null;
   return {
-    rule: 'links', action: 'hold', code: 'TOO_MANY_LINKS',
-    message: `Contains ${linkCount} links (held at ${settings.holdLinks}).`, score: linkCount,
+    rule: 'links',
+    action: 'hold',
+    code: 'TOO_MANY_LINKS',
+    message: `Contains ${linkCount} links (held at ${settings.holdLinks}).`,
+    score: linkCount,
   };
 }
 
@@ -25,13 +34,22 @@ export function manyLinks(ctx: Pick<CheckContext, 'linkCount' | 'settings'>): Ru
 export function firstTimeAuthor(ctx: Pick<CheckContext, 'authorHasApproved' | 'settings'>): RuleOutcome | null {
   if (!ctx.settings.holdFirstTime || ctx.authorHasApproved) return null;
   return {
-    rule: 'first-time', action: 'hold', code: 'FIRST_COMMENT',
-    message: 'First comment from this author: held until one of theirs is approved.', score: 0.5,
+    rule: 'first-time',
+    action: 'hold',
+    code: 'FIRST_COMMENT',
+    message: 'First comment from this author: held until one of theirs is approved.',
+    score: 0.5,
   };
 }
 
 /** The site holds every comment for a moderator. */
 export function preModeration(ctx: Pick<CheckContext, 'settings'>): RuleOutcome | null {
   if (ctx.settings.moderation !== 'pre') return null;
-  return { rule: 'pre-moderation', action: 'hold', code: 'PRE_MODERATION', message: 'This site reviews every comment before it is published.', score: 0 };
+  return {
+    rule: 'pre-moderation',
+    action: 'hold',
+    code: 'PRE_MODERATION',
+    message: 'This site reviews every comment before it is published.',
+    score: 0,
+  };
 }

@@ -23,14 +23,25 @@ export function requiredFields(ctx: Pick<CheckContext, 'fields' | 'settings'>): 
 export function closedPage(ctx: Pick<CheckContext, 'page' | 'settings' | 'receivedAt'>): RuleOutcome | null {
   // The same rule readers are shown by (the thread API says `closed`), so no open form meets a refusal.
   if (!closureOf(ctx.page, ctx.settings.closeAfterDays, ctx.receivedAt).closed) return null;
-  return { rule: 'closed-page', action: 'reject', code: 'THREAD_CLOSED', message: 'Comments are closed on this page.', score: 0 };
+  return {
+    rule: 'closed-page',
+    action: 'reject',
+    code: 'THREAD_CLOSED',
+    message: 'Comments are closed on this page.',
+    score: 0,
+  };
 }
 
 /** A reply must answer an approved comment on the same page, within the site's depth. */
 export function parentRules(ctx: Pick<CheckContext, 'parent' | 'page' | 'settings'>): RuleOutcome | null {
   const { parent, page, settings } = ctx;
   const refuse = (code: string, message: string): RuleOutcome => ({
-    rule: 'parent', action: 'reject', code, message, score: 0, field: 'parent',
+    rule: 'parent',
+    action: 'reject',
+    code,
+    message,
+    score: 0,
+    field: 'parent',
   });
   if (parent === null) return null;
   if (parent === 'missing' || parent.pageId !== page.id) {
@@ -50,8 +61,11 @@ export function parentRules(ctx: Pick<CheckContext, 'parent' | 'page' | 'setting
 export function duplicate(ctx: Pick<CheckContext, 'duplicate'>): RuleOutcome | null {
   if (!ctx.duplicate) return null;
   return {
-    rule: 'duplicate', action: 'reject', code: 'DUPLICATE',
-    message: "Duplicate comment detected; it looks as though you've already said that!", score: 0,
+    rule: 'duplicate',
+    action: 'reject',
+    code: 'DUPLICATE',
+    message: "Duplicate comment detected; it looks as though you've already said that!",
+    score: 0,
   };
 }
 
@@ -60,5 +74,11 @@ export function flood(ctx: Pick<CheckContext, 'lastFromAuthorAt' | 'receivedAt' 
   const { lastFromAuthorAt, receivedAt, settings } = ctx;
   if (settings.floodSeconds === 0 || lastFromAuthorAt === null) return null;
   if (receivedAt.getTime() - lastFromAuthorAt.getTime() >= settings.floodSeconds * 1000) return null;
-  return { rule: 'flood', action: 'reject', code: 'TOO_FAST', message: 'You are posting comments too quickly. Slow down.', score: 0 };
+  return {
+    rule: 'flood',
+    action: 'reject',
+    code: 'TOO_FAST',
+    message: 'You are posting comments too quickly. Slow down.',
+    score: 0,
+  };
 }

@@ -32,7 +32,8 @@ export function createBatcher<T, R>(
     splitOn?: (err: unknown) => boolean;
   } = {},
 ): Batcher<T, R> {
-  if (!Number.isInteger(maxSize) || maxSize < 1) throw new RangeError(`batch size must be a whole number ≥ 1, got ${maxSize}`);
+  if (!Number.isInteger(maxSize) || maxSize < 1)
+    throw new RangeError(`batch size must be a whole number ≥ 1, got ${maxSize}`);
   const maxInFlight = opts.maxInFlight ?? Infinity;
   if (!(maxInFlight >= 1)) throw new RangeError(`maxInFlight must be ≥ 1, got ${maxInFlight}`);
   const splitOn = opts.splitOn ?? isDataError;

@@ -155,8 +155,10 @@ function toCheckFacts(q: FactsQuery, row: FactsRow): CheckFacts {
     authorHasApproved: row.author_has_approved,
     ban: row.ban_kind !== null && row.ban_value !== null ? { kind: row.ban_kind, value: row.ban_value } : null,
     trusted: row.trusted,
-    spamMemory: row.memory_kind !== null && row.memory_value !== null && row.memory_at !== null
-      ? { kind: row.memory_kind, value: row.memory_value, at: row.memory_at } : null,
+    spamMemory:
+      row.memory_kind !== null && row.memory_value !== null && row.memory_at !== null
+        ? { kind: row.memory_kind, value: row.memory_value, at: row.memory_at }
+        : null,
   };
 }
 
@@ -167,8 +169,18 @@ async function queryFacts(db: Queryable, qs: FactsQuery[]): Promise<Map<number, 
     name: 'load-check-facts',
     text: factsSql,
     values: [
-      col('siteId'), col('page'), col('pageUrl'), col('pageTitle'), col('id'), col('parentId'), col('contentHash'),
-      col('email'), col('ip'), col('receivedAt'), col('websiteHost'), col('distinctIp'),
+      col('siteId'),
+      col('page'),
+      col('pageUrl'),
+      col('pageTitle'),
+      col('id'),
+      col('parentId'),
+      col('contentHash'),
+      col('email'),
+      col('ip'),
+      col('receivedAt'),
+      col('websiteHost'),
+      col('distinctIp'),
     ],
   });
   return new Map(rows.map((r) => [Number(r.ord) - 1, r]));
@@ -184,7 +196,10 @@ export async function loadCheckFactsBatch(db: Queryable, qs: FactsQuery[]): Prom
   if (missing.length > 0) {
     // Another worker may have inserted a page after this statement's snapshot was taken: our insert
     // then does nothing and the select cannot see theirs yet. A new statement sees it.
-    const again = await queryFacts(db, missing.map((i) => qs[i]!));
+    const again = await queryFacts(
+      db,
+      missing.map((i) => qs[i]!),
+    );
     missing.forEach((i, j) => {
       const row = again.get(j);
       if (row) found.set(i, row);

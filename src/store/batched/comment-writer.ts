@@ -37,10 +37,24 @@ export interface CommentWriter {
 }
 
 const columns = [
-  ['id', 'uuid'], ['site_id', 'text'], ['page_id', 'bigint'], ['parent_id', 'uuid'], ['depth', 'smallint'],
-  ['author_name', 'text'], ['author_email', 'text'], ['author_url', 'text'], ['body', 'text'], ['body_html', 'text'],
-  ['status', 'text'], ['verdict', 'jsonb'], ['content_hash', 'bytea'], ['ip', 'inet'], ['user_agent', 'text'],
-  ['referrer', 'text'], ['idempotency_key', 'text'], ['received_at', 'timestamptz'],
+  ['id', 'uuid'],
+  ['site_id', 'text'],
+  ['page_id', 'bigint'],
+  ['parent_id', 'uuid'],
+  ['depth', 'smallint'],
+  ['author_name', 'text'],
+  ['author_email', 'text'],
+  ['author_url', 'text'],
+  ['body', 'text'],
+  ['body_html', 'text'],
+  ['status', 'text'],
+  ['verdict', 'jsonb'],
+  ['content_hash', 'bytea'],
+  ['ip', 'inet'],
+  ['user_agent', 'text'],
+  ['referrer', 'text'],
+  ['idempotency_key', 'text'],
+  ['received_at', 'timestamptz'],
 ] as const;
 
 // One statement per batch whatever its size (src/store/batched/unnest-insert.ts).
@@ -48,14 +62,32 @@ const insertSql = unnestInsertSql('comments', columns);
 
 function toParams(batch: NewComment[]): (string | null)[][] {
   return toColumnArrays(columns, batch, (c) => [
-      c.id, c.siteId, String(c.pageId), c.parentId, String(c.depth), c.authorName, c.authorEmail, c.authorUrl,
-      c.body, c.bodyHtml, c.verdict.status, JSON.stringify(c.verdict), c.contentHash.toString('hex'), c.ip,
-      c.userAgent, c.referrer, c.idempotencyKey, c.receivedAt.toISOString(),
+    c.id,
+    c.siteId,
+    String(c.pageId),
+    c.parentId,
+    String(c.depth),
+    c.authorName,
+    c.authorEmail,
+    c.authorUrl,
+    c.body,
+    c.bodyHtml,
+    c.verdict.status,
+    JSON.stringify(c.verdict),
+    c.contentHash.toString('hex'),
+    c.ip,
+    c.userAgent,
+    c.referrer,
+    c.idempotencyKey,
+    c.receivedAt.toISOString(),
   ]);
 }
 
 const duplicateReason = {
-  rule: 'duplicate', action: 'reject', code: 'DUPLICATE', score: 0,
+  rule: 'duplicate',
+  action: 'reject',
+  code: 'DUPLICATE',
+  score: 0,
   message: "Duplicate comment detected; it looks as though you've already said that!",
 } as const;
 
@@ -63,7 +95,11 @@ const duplicateReason = {
 export async function insertComments(db: Queryable, batch: NewComment[]): Promise<WriteResult[]> {
   if (batch.length === 0) return [];
   // Named: parsed and planned once per connection (the statement is the same for any batch size).
-  const { rows } = await db.query<{ id: string }>({ name: 'insert-comments', text: insertSql, values: toParams(batch) });
+  const { rows } = await db.query<{ id: string }>({
+    name: 'insert-comments',
+    text: insertSql,
+    values: toParams(batch),
+  });
   const inserted = new Set(rows.map((r) => r.id));
   const missing = batch.filter((c) => !inserted.has(c.id));
   const stored = new Map<string, CommentStatus>();
@@ -80,7 +116,11 @@ export async function insertComments(db: Queryable, batch: NewComment[]): Promis
       .filter((c) => !stored.has(c.id))
       .map((c) => ({
         ...c,
-        verdict: { status: 'rejected' as const, score: c.verdict.score, reasons: [duplicateReason, ...c.verdict.reasons] },
+        verdict: {
+          status: 'rejected' as const,
+          score: c.verdict.score,
+          reasons: [duplicateReason, ...c.verdict.reasons],
+        },
       }));
     if (duplicates.length > 0) {
       const again = await db.query<{ id: string }>(insertSql, toParams(duplicates));

@@ -23,7 +23,14 @@ export interface ThreadRef {
 
 /** Versions of many threads in one indexed read; null for a page nobody ever commented on (its thread is empty). */
 export async function loadThreadVersions(db: Queryable, refs: ThreadRef[]): Promise<(ThreadVersion | null)[]> {
-  const { rows } = await db.query<{ i: number; id: number; thread_version: number; approved_count: number; closed: boolean; first_comment_at: Date | null }>({
+  const { rows } = await db.query<{
+    i: number;
+    id: number;
+    thread_version: number;
+    approved_count: number;
+    closed: boolean;
+    first_comment_at: Date | null;
+  }>({
     // Named: asked on every thread read, cached or not.
     name: 'load-thread-versions',
     text: `select q.i, p.id, p.thread_version, p.approved_count, p.closed, p.first_comment_at
@@ -33,7 +40,12 @@ export async function loadThreadVersions(db: Queryable, refs: ThreadRef[]): Prom
   });
   const found: (ThreadVersion | null)[] = refs.map(() => null);
   for (const r of rows) {
-    found[r.i - 1] = { version: `${r.id}.${r.thread_version}`, approved: r.approved_count, closed: r.closed, firstCommentAt: r.first_comment_at };
+    found[r.i - 1] = {
+      version: `${r.id}.${r.thread_version}`,
+      approved: r.approved_count,
+      closed: r.closed,
+      firstCommentAt: r.first_comment_at,
+    };
   }
   return found;
 }
@@ -51,20 +63,24 @@ const MAX_BATCH = 200;
  * any of them.
  */
 export function createThreadVersionReader(db: Queryable): ReadThreadVersion {
-  const batcher = createBatcher<ThreadRef, ThreadVersion | null>(async (refs) => {
-    const index = new Map<string, number>();
-    const unique: ThreadRef[] = [];
-    const slots = refs.map((r) => {
-      const key = `${r.siteId}\n${r.page}`;
-      let i = index.get(key);
-      if (i === undefined) {
-        i = unique.push(r) - 1;
-        index.set(key, i);
-      }
-      return i;
-    });
-    const versions = await loadThreadVersions(db, unique);
-    return slots.map((i) => versions[i] ?? null);
-  }, MAX_BATCH, { maxInFlight: 1 });
+  const batcher = createBatcher<ThreadRef, ThreadVersion | null>(
+    async (refs) => {
+      const index = new Map<string, number>();
+      const unique: ThreadRef[] = [];
+      const slots = refs.map((r) => {
+        const key = `${r.siteId}\n${r.page}`;
+        let i = index.get(key);
+        if (i === undefined) {
+          i = unique.push(r) - 1;
+          index.set(key, i);
+        }
+        return i;
+      });
+      const versions = await loadThreadVersions(db, unique);
+      return slots.map((i) => versions[i] ?? null);
+    },
+    MAX_BATCH,
+    { maxInFlight: 1 },
+  );
   return (ref) => batcher.add(ref);
 }

@@ -18,7 +18,11 @@ returning id`;
 }
 
 /** Turns rows into one array per column, in `columns` order, as unnestInsertSql expects. */
-export function toColumnArrays<T>(columns: ColumnSpec, rows: readonly T[], valuesOf: (row: T) => (string | null)[]): (string | null)[][] {
+export function toColumnArrays<T>(
+  columns: ColumnSpec,
+  rows: readonly T[],
+  valuesOf: (row: T) => (string | null)[],
+): (string | null)[][] {
   const cols: (string | null)[][] = columns.map(() => []);
   for (const row of rows) {
     const values = valuesOf(row);

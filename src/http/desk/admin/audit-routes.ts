@@ -1,7 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../../domain/comment-fields.js';
 import { AppError } from '../../../errors.js';
-import { auditActions, listAuditActors, listAuditEvents, type AuditAction, type AuditCursor, type AuditFilter } from '../../../store/audit-log.js';
+import {
+  auditActions,
+  listAuditActors,
+  listAuditEvents,
+  type AuditAction,
+  type AuditCursor,
+  type AuditFilter,
+} from '../../../store/audit-log.js';
 import type { Queryable } from '../../../store/db.js';
 import { listSites } from '../../../store/sites.js';
 import { renderAuditPage, type AuditQuery } from './audit-page.js';
@@ -22,7 +29,9 @@ export function encodeAuditCursor(c: AuditCursor): string {
 }
 
 export function decodeAuditCursor(value: string): AuditCursor | null {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,18})$/.exec(Buffer.from(value, 'base64url').toString());
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,18})$/.exec(
+    Buffer.from(value, 'base64url').toString(),
+  );
   return m?.[1] && m[2] ? { at: m[1], id: Number(m[2]) } : null;
 }
 
@@ -36,7 +45,8 @@ function toDay(value: string, field: string): Date | null {
 
 /** Reads and checks the audit filter; bad ids and dates are the admin's typing, so they get a 400 naming the field. */
 export function readAuditFilter(q: AuditQuery): AuditFilter {
-  if (q.action !== '' && !auditActions.includes(q.action as AuditAction)) throw AppError.of('INVALID_ACTION', { field: 'action' });
+  if (q.action !== '' && !auditActions.includes(q.action as AuditAction))
+    throw AppError.of('INVALID_ACTION', { field: 'action' });
   if (q.comment !== '' && !isUuid(q.comment)) throw AppError.of('INVALID_COMMENT_ID', { field: 'comment' });
   if (q.batch !== '' && !isUuid(q.batch)) throw AppError.of('INVALID_BATCH_ID', { field: 'batch' });
   const to = toDay(q.to, 'to');
@@ -60,14 +70,24 @@ export function createAuditRoutes(deps: { db: Queryable }): Router {
   router.get('/audit', async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const query: AuditQuery = {
-      actor: filterText(req, 'actor'), action: filterText(req, 'action'), site: filterText(req, 'site'), comment: filterText(req, 'comment'),
-      batch: filterText(req, 'batch'), from: filterText(req, 'from'), to: filterText(req, 'to'),
+      actor: filterText(req, 'actor'),
+      action: filterText(req, 'action'),
+      site: filterText(req, 'site'),
+      comment: filterText(req, 'comment'),
+      batch: filterText(req, 'batch'),
+      from: filterText(req, 'from'),
+      to: filterText(req, 'to'),
     };
     const filter = readAuditFilter(query);
     const cursorParam = filterText(req, 'cursor');
     const cursor = cursorParam === '' ? null : decodeAuditCursor(cursorParam);
-    if (cursorParam !== '' && cursor === null) throw AppError.of('INVALID_CURSOR', { message: 'That page link is not valid.', field: 'cursor' });
-    const [page, sites, actors] = await Promise.all([listAuditEvents(db, filter, cursor, PAGE_SIZE), listSites(db), listAuditActors(db)]);
+    if (cursorParam !== '' && cursor === null)
+      throw AppError.of('INVALID_CURSOR', { message: 'That page link is not valid.', field: 'cursor' });
+    const [page, sites, actors] = await Promise.all([
+      listAuditEvents(db, filter, cursor, PAGE_SIZE),
+      listSites(db),
+      listAuditActors(db),
+    ]);
     res.type('html').send(
       renderAuditPage({
         ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'audit' },

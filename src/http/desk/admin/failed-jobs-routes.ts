@@ -18,7 +18,8 @@ const PAGE_SIZE = 100;
 /** Job ids are comment UUIDs, but a hand-added job can have any id: allow BullMQ's usual characters only. */
 function jobIdOf(req: Request): string {
   const id = req.params.id;
-  if (typeof id !== 'string' || !/^[A-Za-z0-9:._-]{1,200}$/.test(id)) throw AppError.of('NOT_FOUND', { message: 'There is no such job.' });
+  if (typeof id !== 'string' || !/^[A-Za-z0-9:._-]{1,200}$/.test(id))
+    throw AppError.of('NOT_FOUND', { message: 'There is no such job.' });
   return id;
 }
 
@@ -27,7 +28,9 @@ function str(v: unknown): string | null {
 }
 
 /** What the page shows of a job; the payload is untrusted (that may be why it failed). */
-export function toFailedJobView(job: Pick<Job, 'id' | 'data' | 'failedReason' | 'attemptsMade' | 'finishedOn'>): FailedJobView {
+export function toFailedJobView(
+  job: Pick<Job, 'id' | 'data' | 'failedReason' | 'attemptsMade' | 'finishedOn'>,
+): FailedJobView {
   const data = typeof job.data === 'object' && job.data !== null ? (job.data as Record<string, unknown>) : {};
   const body = str(data.body);
   let raw: string;
@@ -53,12 +56,16 @@ export function toFailedJobView(job: Pick<Job, 'id' | 'data' | 'failedReason' | 
 export function createFailedJobsRoutes(deps: { queue: SubmissionsQueue | undefined }): Router {
   const router = Router();
   const queueOrFail = (): SubmissionsQueue => {
-    if (deps.queue === undefined) throw AppError.of('QUEUE_UNAVAILABLE', { message: 'The queue is not available on this server.' });
+    if (deps.queue === undefined)
+      throw AppError.of('QUEUE_UNAVAILABLE', { message: 'The queue is not available on this server.' });
     return deps.queue;
   };
   const failedJob = async (req: Request): Promise<Job> => {
     const job = await queueOrFail().getJob(jobIdOf(req));
-    if (!job || !(await job.isFailed())) throw AppError.of('NOT_FOUND', { message: 'There is no such failed job (it may have been retried or discarded already).' });
+    if (!job || !(await job.isFailed()))
+      throw AppError.of('NOT_FOUND', {
+        message: 'There is no such failed job (it may have been retried or discarded already).',
+      });
     return job;
   };
 
@@ -66,10 +73,16 @@ export function createFailedJobsRoutes(deps: { queue: SubmissionsQueue | undefin
     const queue = queueOrFail();
     const [jobs, total] = await Promise.all([queue.getFailed(0, PAGE_SIZE - 1), queue.getFailedCount()]);
     const notice = typeof req.query.done === 'string' ? req.query.done : undefined;
-    res.type('html').send(renderFailedJobsPage(
-      { moderator: res.locals.moderator ?? null, csrfToken: csrfTokenOf(req), section: 'failed' },
-      jobs.filter((j): j is NonNullable<typeof j> => Boolean(j)).map(toFailedJobView), total, notice,
-    ));
+    res
+      .type('html')
+      .send(
+        renderFailedJobsPage(
+          { moderator: res.locals.moderator ?? null, csrfToken: csrfTokenOf(req), section: 'failed' },
+          jobs.filter((j): j is NonNullable<typeof j> => Boolean(j)).map(toFailedJobView),
+          total,
+          notice,
+        ),
+      );
   });
 
   router.post('/failed/:id/retry', async (req, res) => {

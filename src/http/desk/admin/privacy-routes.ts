@@ -27,16 +27,30 @@ export function createPrivacyRoutes(deps: PrivacyRoutesDeps): Router {
   const { db } = deps;
   const router = Router();
 
-  const page = async (req: Request, res: Response, status: number, extra: { values?: PrivacyFormValues; error?: string; preview?: { comments: number; trusted: number; bans: number } }) => {
-    res.status(status).type('html').send(renderPrivacyPage({
-      // The nav has no privacy entry; the page sits with the other admin pages.
-      ctx: { moderator: currentModerator(res), csrfToken: csrfTokenOf(req), section: 'sites' },
-      sites: await listSites(db),
-      values: extra.values ?? { email: '', site: '' },
-      notice: queryText(req, 'notice'),
-      error: extra.error ?? null,
-      preview: extra.preview ?? null,
-    }));
+  const page = async (
+    req: Request,
+    res: Response,
+    status: number,
+    extra: {
+      values?: PrivacyFormValues;
+      error?: string;
+      preview?: { comments: number; trusted: number; bans: number };
+    },
+  ) => {
+    res
+      .status(status)
+      .type('html')
+      .send(
+        renderPrivacyPage({
+          // The nav has no privacy entry; the page sits with the other admin pages.
+          ctx: { moderator: currentModerator(res), csrfToken: csrfTokenOf(req), section: 'sites' },
+          sites: await listSites(db),
+          values: extra.values ?? { email: '', site: '' },
+          notice: queryText(req, 'notice'),
+          error: extra.error ?? null,
+          preview: extra.preview ?? null,
+        }),
+      );
   };
 
   /** The form's email and site, checked; null (with the page answered 422) when they are not usable. */
@@ -77,7 +91,12 @@ export function createPrivacyRoutes(deps: PrivacyRoutesDeps): Router {
     const m = currentModerator(res);
     const done = await eraseCommenter(db, deps.queues ?? null, values.email, site, { id: m.id, label: m.email });
     const queued = describeQueuedErasure(done);
-    if (done.comments + done.trusted + done.bans === 0 && done.auditEventsRedacted === 0 && (done.queued?.removed ?? 0) === 0 && queued === null) {
+    if (
+      done.comments + done.trusted + done.bans === 0 &&
+      done.auditEventsRedacted === 0 &&
+      (done.queued?.removed ?? 0) === 0 &&
+      queued === null
+    ) {
       res.redirect(303, `/admin/privacy?notice=${encodeURIComponent('Nothing was stored for that email.')}`);
       return;
     }

@@ -29,7 +29,9 @@ export function createSiteSettingsRoutes(deps: SiteSettingsRoutesDeps): Router {
   // The database is the authority and the change is committed; a failed refresh only means intake
   // follows on its next timed refresh, so it is logged, not shown to the admin as a failed save.
   const refreshSites = async (): Promise<void> => {
-    await sites.refresh().catch((err: unknown) => logger.warn({ err }, 'site cache refresh after a settings change failed'));
+    await sites
+      .refresh()
+      .catch((err: unknown) => logger.warn({ err }, 'site cache refresh after a settings change failed'));
   };
 
   router.get('/sites', async (req: Request, res: Response) => {
@@ -51,19 +53,25 @@ export function createSiteSettingsRoutes(deps: SiteSettingsRoutesDeps): Router {
     if (form.ok) {
       if (await createSite(db, form.site, actorOf(m))) {
         await refreshSites();
-        res.redirect(303, `/admin/sites/${encodeURIComponent(form.site.id)}?notice=${encodeURIComponent('Site created.')}`);
+        res.redirect(
+          303,
+          `/admin/sites/${encodeURIComponent(form.site.id)}?notice=${encodeURIComponent('Site created.')}`,
+        );
         return;
       }
       errors = [{ field: 'id', code: 'SITE_EXISTS', message: 'A site with this id exists already.' }];
     }
-    res.status(422).type('html').send(
-      renderSitesPage({
-        ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'sites' },
-        sites: await listSites(db),
-        notice: null,
-        newSite: { values: form.values, errors },
-      }),
-    );
+    res
+      .status(422)
+      .type('html')
+      .send(
+        renderSitesPage({
+          ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'sites' },
+          sites: await listSites(db),
+          notice: null,
+          newSite: { values: form.values, errors },
+        }),
+      );
   });
 
   router.get('/sites/:id', async (req: Request, res: Response) => {
@@ -88,9 +96,18 @@ export function createSiteSettingsRoutes(deps: SiteSettingsRoutesDeps): Router {
     if (!current) throw AppError.of('NOT_FOUND', { message: 'No such site.' });
     const form = parseSiteForm(formFields(req), false, current.settings);
     if (!form.ok) {
-      res.status(422).type('html').send(
-        renderSitePage({ ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'sites' }, siteId: id, values: form.values, errors: form.errors, notice: null }),
-      );
+      res
+        .status(422)
+        .type('html')
+        .send(
+          renderSitePage({
+            ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'sites' },
+            siteId: id,
+            values: form.values,
+            errors: form.errors,
+            notice: null,
+          }),
+        );
       return;
     }
     const saved = await saveSite(db, id, form.site, actorOf(m));

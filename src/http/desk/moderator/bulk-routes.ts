@@ -5,12 +5,25 @@ import { isUuid } from '../../../domain/comment-fields.js';
 import { AppError } from '../../../errors.js';
 import type { BulkProgressAnswer, BulkStartAnswer } from '../../../http-contract/desk-contract.js';
 import {
-  enqueueBulkAction, enqueueBulkUndo, undoJobId,
-  type BulkActionData, type BulkJobData, type BulkJobName, type BulkProgress, type BulkQueue, type BulkResult, type BulkTarget,
+  enqueueBulkAction,
+  enqueueBulkUndo,
+  undoJobId,
+  type BulkActionData,
+  type BulkJobData,
+  type BulkJobName,
+  type BulkProgress,
+  type BulkQueue,
+  type BulkResult,
+  type BulkTarget,
 } from '../../../queue/bulk-queue.js';
 import { countBatchChanges, countBulkFilter, isBatchUndone, loadBulkSummary } from '../../../store/bulk-batches.js';
 import type { Pool } from '../../../store/db.js';
-import { loadBatchOwners, loadCommentSites, statusActions, type StatusAction } from '../../../store/moderation-actions.js';
+import {
+  loadBatchOwners,
+  loadCommentSites,
+  statusActions,
+  type StatusAction,
+} from '../../../store/moderation-actions.js';
 import { queueTabs, type QueueTab } from '../../../store/moderation-queue.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { renderBulkPage, type BulkState, type BulkView } from './bulk-page.js';
@@ -62,7 +75,9 @@ function toState(s: string): BulkState {
 function toProgress(p: unknown): BulkProgress | null {
   if (typeof p !== 'object' || p === null) return null;
   const { done, total, changed } = p as Record<string, unknown>;
-  return typeof done === 'number' && typeof total === 'number' ? { done, total, changed: typeof changed === 'number' ? changed : 0 } : null;
+  return typeof done === 'number' && typeof total === 'number'
+    ? { done, total, changed: typeof changed === 'number' ? changed : 0 }
+    : null;
 }
 
 function mayAccess(m: Moderator, ownerId: number | null): boolean {
@@ -87,7 +102,11 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     try {
       return await work();
     } catch (err) {
-      throw AppError.of('QUEUE_UNAVAILABLE', { message: 'Bulk actions are unavailable for a moment. Please try again.', detail: (err as Error).message, retryAfter: 5 });
+      throw AppError.of('QUEUE_UNAVAILABLE', {
+        message: 'Bulk actions are unavailable for a moment. Please try again.',
+        detail: (err as Error).message,
+        retryAfter: 5,
+      });
     }
   }
 
@@ -101,15 +120,27 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     const state = toState(await job.getState());
     const p = toProgress(job.progress);
     const base = {
-      jobId: job.id ?? '', state, done: p?.done ?? 0, total: p?.total ?? job.data.total ?? 0, changed: p?.changed ?? 0,
-      error: state === 'failed' ? job.failedReason || 'unknown error' : null, undone: false, undoJobId: null,
+      jobId: job.id ?? '',
+      state,
+      done: p?.done ?? 0,
+      total: p?.total ?? job.data.total ?? 0,
+      changed: p?.changed ?? 0,
+      error: state === 'failed' ? job.failedReason || 'unknown error' : null,
+      undone: false,
+      undoJobId: null,
     };
     if (job.name === 'undo') {
       const d = job.data as Extract<BulkJobData, { undoes: string }>;
       return { ...base, kind: 'undo', batchId: d.undoes, action: null, scope: null };
     }
     const d = job.data as BulkActionData;
-    const view: BulkView = { ...base, kind: 'bulk', batchId: d.batchId, action: d.action, scope: 'ids' in d.target ? 'selection' : 'filter' };
+    const view: BulkView = {
+      ...base,
+      kind: 'bulk',
+      batchId: d.batchId,
+      action: d.action,
+      scope: 'ids' in d.target ? 'selection' : 'filter',
+    };
     return state === 'completed' || state === 'failed' ? { ...view, ...(await undoStateOf(d.batchId)) } : view;
   }
 
@@ -117,12 +148,20 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
   async function viewOfSummary(m: Moderator, batchId: string): Promise<BulkView | null> {
     const s = await loadBulkSummary(db, batchId);
     if (s === null) return null;
-    if (!mayAccess(m, s.actorId)) throw AppError.of('NOT_YOURS', { message: 'This bulk action is someone else\'s.' });
+    if (!mayAccess(m, s.actorId)) throw AppError.of('NOT_YOURS', { message: "This bulk action is someone else's." });
     const changed = s.detail.count ?? 0;
     const action = statusActions.includes(s.detail.action as StatusAction) ? (s.detail.action as StatusAction) : null;
     return {
-      jobId: batchId, kind: 'bulk', state: s.detail.partial ? 'failed' : 'completed', done: s.detail.total ?? changed, total: s.detail.total ?? changed,
-      changed, batchId, action, scope: s.detail.scope === 'selection' ? 'selection' : 'filter', error: s.detail.partial ? 'stopped early' : null,
+      jobId: batchId,
+      kind: 'bulk',
+      state: s.detail.partial ? 'failed' : 'completed',
+      done: s.detail.total ?? changed,
+      total: s.detail.total ?? changed,
+      changed,
+      batchId,
+      action,
+      scope: s.detail.scope === 'selection' ? 'selection' : 'filter',
+      error: s.detail.partial ? 'stopped early' : null,
       ...(await undoStateOf(batchId)),
     };
   }
@@ -137,12 +176,20 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     if (scope === 'selection') {
       const ids = selectedIds(req);
       if (ids.length === 0) throw AppError.of('NOTHING_SELECTED', { field: 'ids' });
-      if (ids.length > MAX_SELECTION) throw AppError.of('TOO_MANY', { message: `Select at most ${MAX_SELECTION} comments, or act on the whole view.`, field: 'ids' });
+      if (ids.length > MAX_SELECTION)
+        throw AppError.of('TOO_MANY', {
+          message: `Select at most ${MAX_SELECTION} comments, or act on the whole view.`,
+          field: 'ids',
+        });
       const sites = await loadCommentSites(db, ids);
-      if (sites.size < ids.length) throw AppError.of('NOT_FOUND', { message: 'Some of the selected comments no longer exist.', field: 'ids' });
+      if (sites.size < ids.length)
+        throw AppError.of('NOT_FOUND', { message: 'Some of the selected comments no longer exist.', field: 'ids' });
       // All or nothing: one foreign id refuses the whole request rather than quietly doing the rest.
       if ([...sites.values()].some((s) => !m.siteIds.includes(s))) {
-        throw AppError.of('FORBIDDEN', { message: 'The selection includes comments on a site you do not moderate.', field: 'ids' });
+        throw AppError.of('FORBIDDEN', {
+          message: 'The selection includes comments on a site you do not moderate.',
+          field: 'ids',
+        });
       }
       target = { ids };
       total = ids.length;
@@ -155,14 +202,17 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
       if (site !== null && !m.siteIds.includes(site)) throw AppError.of('FORBIDDEN', { field: 'filter_site' });
       const filter = readQueueFilter((n) => text(req, `filter_${n}`), m.siteIds);
       const counted = await countBulkFilter(db, filter);
-      if (counted.total === 0) throw AppError.of('NOTHING_SELECTED', { message: 'There is nothing in this view to act on.' });
+      if (counted.total === 0)
+        throw AppError.of('NOTHING_SELECTED', { message: 'There is nothing in this view to act on.' });
       target = { filter, until: counted.until };
       total = counted.total;
     } else {
       throw AppError.of('INVALID_SCOPE', { field: 'scope' });
     }
     const batchId = randomUUID();
-    const jobId = await enqueue(() => enqueueBulkAction(bulkQueue, { batchId, action, actor: actorOf(m), target, total }));
+    const jobId = await enqueue(() =>
+      enqueueBulkAction(bulkQueue, { batchId, action, actor: actorOf(m), target, total }),
+    );
     if (wantsJson(req)) {
       res.status(202).json({ jobId, batchId, total } satisfies BulkStartAnswer);
       return;
@@ -178,12 +228,14 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     const job = (await bulkQueue.getJob(jobId)) as BulkJob | undefined;
     let view: BulkView | null;
     if (job) {
-      if (!mayAccess(m, job.data.actor.id)) throw AppError.of('NOT_YOURS', { message: 'This bulk action is someone else\'s.' });
+      if (!mayAccess(m, job.data.actor.id))
+        throw AppError.of('NOT_YOURS', { message: "This bulk action is someone else's." });
       view = await viewOfJob(job);
     } else {
       view = jobId === plain ? await viewOfSummary(m, plain) : null;
     }
-    if (view === null) throw AppError.of('NOT_FOUND', { message: 'No such bulk action (finished ones are kept for a day).' });
+    if (view === null)
+      throw AppError.of('NOT_FOUND', { message: 'No such bulk action (finished ones are kept for a day).' });
     if (wantsJson(req)) {
       res.json(view satisfies BulkProgressAnswer);
       return;
@@ -201,14 +253,16 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
       // or failed before it could write one, in which case its job says what was done.
       const job = (await bulkQueue.getJob(batchId)) as BulkJob | undefined;
       if (!job || job.name !== 'bulk') throw AppError.of('NOT_FOUND', { message: 'No such bulk action.' });
-      if (!mayAccess(m, job.data.actor.id)) throw AppError.of('NOT_YOURS', { message: 'Only its moderator or an admin can undo this bulk action.' });
+      if (!mayAccess(m, job.data.actor.id))
+        throw AppError.of('NOT_YOURS', { message: 'Only its moderator or an admin can undo this bulk action.' });
       if ((await job.getState()) !== 'failed') throw AppError.of('BULK_RUNNING');
     } else if (!mayAccess(m, summary.actorId)) {
       throw AppError.of('NOT_YOURS', { message: 'Only its moderator or an admin can undo this bulk action.' });
     } else {
       // Its own moderator, but taken off one of its sites since: not theirs to undo any more.
       const owners = await loadBatchOwners(db, batchId);
-      if (owners !== null && !mayUndoBatch(m, owners)) throw AppError.of('NOT_YOURS', { message: 'This bulk action touched a site you no longer moderate.' });
+      if (owners !== null && !mayUndoBatch(m, owners))
+        throw AppError.of('NOT_YOURS', { message: 'This bulk action touched a site you no longer moderate.' });
     }
     // Two clicks on Undo find the same job; after it has aged out, an undone batch stays undone. An
     // undo that gave up (Postgres away through all its retries) is tried again.

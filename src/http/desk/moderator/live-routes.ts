@@ -60,7 +60,8 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
     const stillSignedIn = (): Promise<boolean | null> =>
       new Promise((resolve) => {
         store.get(sessionId, (err, s) => {
-          if (err) resolve(null); // Redis away: no events arrive either; decide at the next one
+          if (err)
+            resolve(null); // Redis away: no events arrive either; decide at the next one
           else resolve(s?.moderatorId === moderator.id && s.generation === generation);
         });
       });
@@ -107,7 +108,8 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
     const card = isUuid(id) ? await loadQueueCard(db, id, m.siteIds) : null;
     // Only a card that still belongs in the asking tab: another moderator may have acted on it already.
     const tabStatus = tab === 'reported' ? 'pending' : tab;
-    if (card === null || card.status !== tabStatus) throw AppError.of('NOT_FOUND', { message: 'This comment is no longer in this queue.' });
+    if (card === null || card.status !== tabStatus)
+      throw AppError.of('NOT_FOUND', { message: 'This comment is no longer in this queue.' });
     res.type('html').send(renderCard(card, tab, csrfTokenOf(req)).value);
   });
 

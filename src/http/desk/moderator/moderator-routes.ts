@@ -7,13 +7,35 @@ import { AppError } from '../../../errors.js';
 import type { SurgeReader } from '../../../flood/surge-state.js';
 import type { TrainingQueue } from '../../../queue/training-queue.js';
 import type { WebhookQueue } from '../../../queue/webhook-queue.js';
-import { banAuthor, listBans, toBanValue, trustAuthor, unbanAuthor, type BanKind } from '../../../store/author-rules.js';
+import {
+  banAuthor,
+  listBans,
+  toBanValue,
+  trustAuthor,
+  unbanAuthor,
+  type BanKind,
+} from '../../../store/author-rules.js';
 import { editCommentBody } from '../../../store/comment-edits.js';
 import type { Pool } from '../../../store/db.js';
 import {
-  changeStatus, findLastUndoableBatch, inTransaction, loadBatchOwners, loadCommentSites, statusActions, statusAfter, undoBatch, type StatusAction,
+  changeStatus,
+  findLastUndoableBatch,
+  inTransaction,
+  loadBatchOwners,
+  loadCommentSites,
+  statusActions,
+  statusAfter,
+  undoBatch,
+  type StatusAction,
 } from '../../../store/moderation-actions.js';
-import { countTabs, countView, listQueue, queueTabs, type QueueFilter, type QueueTab } from '../../../store/moderation-queue.js';
+import {
+  countTabs,
+  countView,
+  listQueue,
+  queueTabs,
+  type QueueFilter,
+  type QueueTab,
+} from '../../../store/moderation-queue.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { listSites } from '../../../store/sites.js';
 import type { StatusChangeAnswer, UndoAnswer } from '../../../http-contract/desk-contract.js';
@@ -72,7 +94,13 @@ export function mayUndoBatch(m: Moderator, owners: { actorIds: (number | null)[]
 }
 
 /** The moderator's queue, single-comment actions, undo, edits, bans and trusted authors. */
-export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue; logger: Logger; events?: WebhookQueue; surge?: SurgeReader }): Router {
+export function createModeratorRoutes(deps: {
+  db: Pool;
+  training?: TrainingQueue;
+  logger: Logger;
+  events?: WebhookQueue;
+  surge?: SurgeReader;
+}): Router {
   const { db } = deps;
   // After the change has committed: learn, announce (src/moderation/status-changes.ts); never fails the request.
   const after = createStatusChanges({ logger: deps.logger, training: deps.training, events: deps.events });
@@ -93,19 +121,22 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
       // The surge banner is a hint: a Redis hiccup must not cost the moderator the queue.
       deps.surge?.list(m.siteIds).catch(() => []) ?? [],
     ]);
-    res.set('Cache-Control', 'no-store').type('html').send(
-      renderQueuePage({
-        ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'queue' },
-        filter,
-        counts,
-        viewCount: viewCount ?? counts[filter.tab],
-        cards: page.cards,
-        nextCursor: page.next ? encodeCursor(page.next) : null,
-        sites: sites.filter((s) => m.siteIds.includes(s.id)),
-        notice: queryText(req, 'notice'),
-        surges,
-      }),
-    );
+    res
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(
+        renderQueuePage({
+          ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'queue' },
+          filter,
+          counts,
+          viewCount: viewCount ?? counts[filter.tab],
+          cards: page.cards,
+          nextCursor: page.next ? encodeCursor(page.next) : null,
+          sites: sites.filter((s) => m.siteIds.includes(s.id)),
+          notice: queryText(req, 'notice'),
+          surges,
+        }),
+      );
   });
 
   router.post('/comments/:id/status', async (req: Request, res: Response) => {
@@ -116,9 +147,16 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     if (!isUuid(id)) throw AppError.of('NOT_FOUND', { message: 'No such comment.' });
     const site = (await loadCommentSites(db, [id])).get(id);
     if (site === undefined) throw AppError.of('NOT_FOUND', { message: 'No such comment.' });
-    if (!m.siteIds.includes(site)) throw AppError.of('FORBIDDEN', { message: 'This comment belongs to a site you do not moderate.' });
+    if (!m.siteIds.includes(site))
+      throw AppError.of('FORBIDDEN', { message: 'This comment belongs to a site you do not moderate.' });
     const batchId = randomUUID();
-    const changed = await changeStatus(db, { ids: [id], action, toStatus: statusAfter[action], actor: actorOf(m), batchId });
+    const changed = await changeStatus(db, {
+      ids: [id],
+      action,
+      toStatus: statusAfter[action],
+      actor: actorOf(m),
+      batchId,
+    });
     await after.changed(changed, 'decision');
     if (wantsJson(req)) {
       res.json({ id, status: statusAfter[action], changed: changed.length, batchId } satisfies StatusChangeAnswer);
@@ -131,8 +169,10 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const m = currentModerator(res);
     const id = String(req.params.id);
     const body = bodyText(req, 'body');
-    if (body === '') throw AppError.of('REQUIRED', { status: 422, message: 'The text cannot be empty.', field: 'body' });
-    if (byteLength(body) > fieldLimits.body) throw AppError.of('TOO_LONG', { status: 422, message: 'The text is too long.', field: 'body' });
+    if (body === '')
+      throw AppError.of('REQUIRED', { status: 422, message: 'The text cannot be empty.', field: 'body' });
+    if (byteLength(body) > fieldLimits.body)
+      throw AppError.of('TOO_LONG', { status: 422, message: 'The text is too long.', field: 'body' });
     if (!isUuid(id) || !(await editCommentBody(db, { id, body, actor: actorOf(m) }))) {
       throw AppError.of('NOT_FOUND', { message: 'No such comment on your sites.' });
     }
@@ -153,7 +193,10 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const { restored } = await undoBatch(db, batchId, actorOf(m));
     await after.changed(restored, 'decision');
     if (wantsJson(req)) {
-      res.json({ undone: batchId, restored: restored.map((r) => ({ id: r.id, status: r.toStatus })) } satisfies UndoAnswer);
+      res.json({
+        undone: batchId,
+        restored: restored.map((r) => ({ id: r.id, status: r.toStatus })),
+      } satisfies UndoAnswer);
       return;
     }
     res.redirect(303, backTo(req, `Undone: ${restored.length} comment${restored.length === 1 ? '' : 's'} restored.`));
@@ -162,9 +205,17 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
   router.get('/bans', async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const bans = await listBans(db, m.siteIds);
-    res.set('Cache-Control', 'no-store').type('html').send(
-      renderBansPage({ ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'bans' }, bans, siteIds: m.siteIds, notice: queryText(req, 'notice') }),
-    );
+    res
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(
+        renderBansPage({
+          ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'bans' },
+          bans,
+          siteIds: m.siteIds,
+          notice: queryText(req, 'notice'),
+        }),
+      );
   });
 
   router.post('/bans', async (req: Request, res: Response) => {
@@ -176,18 +227,48 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     // From a card: the value follows from the kind (email, its domain, or the IP); from the bans page: typed in.
     const typed = bodyText(req, 'value');
     const email = bodyText(req, 'email');
-    const raw = typed !== '' ? typed : kind === 'email' ? email : kind === 'domain' ? (email.split('@')[1] ?? '') : bodyText(req, 'ip');
+    const raw =
+      typed !== ''
+        ? typed
+        : kind === 'email'
+          ? email
+          : kind === 'domain'
+            ? (email.split('@')[1] ?? '')
+            : bodyText(req, 'ip');
     const value = toBanValue(kind, raw);
-    if (value === null) throw AppError.of('INVALID_VALUE', { status: 422, message: `That is not a valid ${kind === 'ip' ? 'IP address or range' : kind}.`, field: 'value' });
+    if (value === null)
+      throw AppError.of('INVALID_VALUE', {
+        status: 422,
+        message: `That is not a valid ${kind === 'ip' ? 'IP address or range' : kind}.`,
+        field: 'value',
+      });
     const result = await inTransaction(db, (client) =>
-      banAuthor(client, { siteId, kind, value, reason: bodyText(req, 'reason').slice(0, 500), rejectPending: bodyText(req, 'rejectPending') !== '', actor: actorOf(m) }),
+      banAuthor(client, {
+        siteId,
+        kind,
+        value,
+        reason: bodyText(req, 'reason').slice(0, 500),
+        rejectPending: bodyText(req, 'rejectPending') !== '',
+        actor: actorOf(m),
+      }),
     );
     await after.changed(result.rejected, 'ban');
     if (wantsJson(req)) {
-      res.json({ banned: `${kind}:${value}`, created: result.created, rejected: result.rejected.length, batchId: result.batchId });
+      res.json({
+        banned: `${kind}:${value}`,
+        created: result.created,
+        rejected: result.rejected.length,
+        batchId: result.batchId,
+      });
       return;
     }
-    res.redirect(303, backTo(req, `Banned ${kind} ${value}${result.rejected.length ? `; ${result.rejected.length} pending comment(s) rejected` : ''}.`));
+    res.redirect(
+      303,
+      backTo(
+        req,
+        `Banned ${kind} ${value}${result.rejected.length ? `; ${result.rejected.length} pending comment(s) rejected` : ''}.`,
+      ),
+    );
   });
 
   router.post('/bans/delete', async (req: Request, res: Response) => {
@@ -205,7 +286,8 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
     const siteId = bodyText(req, 'site');
     const email = bodyText(req, 'email');
     if (!m.siteIds.includes(siteId)) throw AppError.of('FORBIDDEN', { field: 'site' });
-    if (email === '') throw AppError.of('REQUIRED', { status: 422, message: 'Trust needs the author\'s email.', field: 'email' });
+    if (email === '')
+      throw AppError.of('REQUIRED', { status: 422, message: "Trust needs the author's email.", field: 'email' });
     const created = await trustAuthor(db, { siteId, email, actor: actorOf(m) });
     if (wantsJson(req)) res.json({ trusted: email, created });
     else res.redirect(303, backTo(req, `${email} is trusted on ${siteId}: their comments skip the hold rules.`));
@@ -215,4 +297,7 @@ export function createModeratorRoutes(deps: { db: Pool; training?: TrainingQueue
 }
 
 /** Body parsers for the dashboard: small forms and admin.js' JSON. */
-export const parseDashboardBody = [express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }), express.json({ limit: '256kb' })];
+export const parseDashboardBody = [
+  express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }),
+  express.json({ limit: '256kb' }),
+];

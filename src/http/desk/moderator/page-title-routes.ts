@@ -24,7 +24,11 @@ export function createPageTitleRoutes(deps: { db: Pool }): Router {
     const checked = checkPageTitle(bodyText(req, 'title'));
     if (!checked.ok) throw AppError.of(checked.code, { status: 422, message: checked.message, field: 'title' });
     const identifier = bodyText(req, 'page');
-    if (identifier === '' || identifier.length > 1000 || !(await setPageTitle(deps.db, { siteId, identifier, title: checked.title, actor: { id: m.id, label: m.email } }))) {
+    if (
+      identifier === '' ||
+      identifier.length > 1000 ||
+      !(await setPageTitle(deps.db, { siteId, identifier, title: checked.title, actor: { id: m.id, label: m.email } }))
+    ) {
       throw AppError.of('UNKNOWN_PAGE', { field: 'page' });
     }
     if (wantsJson(req)) res.json({ site: siteId, page: identifier, title: checked.title });
