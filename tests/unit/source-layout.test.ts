@@ -146,11 +146,15 @@ describe('source layout', () => {
   });
 
   it('the small request readers copied across routes are defined once, in the kit', () => {
-    const defines = /\bfunction (queryText|databaseDown|within)\b/;
-    const copies = [...sourceFiles('src'), ...sourceFiles('workers')].filter(
-      (f) => !f.startsWith(`${http}/kit/`) && defines.test(readFileSync(join(root, f), 'utf8')),
-    );
-    expect(copies).toEqual([]);
+    const notKit = (f: string) => !f.startsWith(`${http}/kit/`);
+    const defining = (files: string[], pattern: RegExp) =>
+      files.filter((f) => notKit(f) && pattern.test(readFileSync(join(root, f), 'utf8')));
+    // Query readers, the outage answer and the timeout, anywhere in the code…
+    expect(
+      defining([...sourceFiles('src'), ...sourceFiles('workers')], /\bfunction (queryText|databaseDown|within)\b/),
+    ).toEqual([]);
+    // …and body readers in the HTTP layer (kit/form-values.ts).
+    expect(defining(sourceFiles(http), /\bfunction (bodyText|field|formValue|formText)\b/)).toEqual([]);
   });
 
   it('every route file lives in a wing, not in the kit or beside app.ts', () => {

@@ -5,6 +5,7 @@ import type { SignInThrottle } from '../../auth/sign-in-throttle.js';
 import { AppError } from '../../errors.js';
 import type { Pool } from '../../store/db.js';
 import { loadCredentials, recordSignIn } from '../../store/moderators.js';
+import { rawFormText as field } from '../kit/form-values.js';
 import { toSameOriginPath } from '../kit/same-origin-path.js';
 import { renderSignInPage } from './sign-in-page.js';
 
@@ -12,11 +13,6 @@ import { renderSignInPage } from './sign-in-page.js';
 function safeNext(value: unknown): string {
   const path = typeof value === 'string' ? toSameOriginPath(value) : null;
   return path !== null && /^\/admin(\/|\?|#|$)/.test(path) ? path : '/admin';
-}
-
-function field(req: Request, name: string): string {
-  const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
 }
 
 /**

@@ -16,19 +16,11 @@ import { webhookEventTypes, type WebhookEventType } from '../../../webhooks/comm
 import { newWebhookSecret } from '../../../webhooks/webhook-signature.js';
 import { checkWebhookUrl } from '../../../webhooks/webhook-target.js';
 import { actorOf, csrfTokenOf, currentModerator } from '../moderator-session.js';
+import { formValue as field, formText as text } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
 import { renderWebhookPage, renderWebhooksPage, type WebhookFormValues } from './webhook-pages.js';
 
 const PAGE_SIZE = 50;
-
-function field(req: Request, name: string): unknown {
-  return (req.body as Record<string, unknown> | undefined)?.[name];
-}
-
-function text(req: Request, name: string): string {
-  const v = field(req, name);
-  return typeof v === 'string' ? v.trim() : '';
-}
 
 /** Reads the form (an allow-list of fields) and says what is wrong with it, if anything. */
 export function readWebhookForm(req: Request): { values: WebhookFormValues; error: string | null } {

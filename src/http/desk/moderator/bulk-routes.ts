@@ -28,6 +28,7 @@ import { queueTabs, type QueueTab } from '../../../store/moderation-queue.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { renderBulkPage, type BulkState, type BulkView } from './bulk-page.js';
 import { mayUndoBatch, readQueueFilter } from './moderator-routes.js';
+import { formValue as field, formText } from '../../kit/form-values.js';
 import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-session.js';
 
 /*
@@ -47,13 +48,9 @@ import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-
 /** Most comments one "selection" may name; a selection comes from one queue page of ticked cards. */
 const MAX_SELECTION = 1000;
 
-function field(req: Request, name: string): unknown {
-  return (req.body as Record<string, unknown> | undefined)?.[name];
-}
-
+/** Bulk fields read a blank or absent value as null. */
 function text(req: Request, name: string): string | null {
-  const v = field(req, name);
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+  return formText(req, name) || null;
 }
 
 /** Ticked ids: repeated form fields (`ids=…&ids=…`) or a JSON array. */

@@ -42,16 +42,12 @@ import type { StatusChangeAnswer, UndoAnswer } from '../../../http-contract/desk
 import { createStatusChanges } from '../../../moderation/status-changes.js';
 import { renderBansPage } from './bans-page.js';
 import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-session.js';
+import { formText as bodyText } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
 import { renderQueuePage } from './queue-page.js';
 import { decodeCursor, encodeCursor } from '../../kit/thread-cursor.js';
 
 const PAGE_SIZE = 25;
-
-function bodyText(req: Request, name: string): string {
-  const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.trim() : '';
-}
 
 /** Reads the queue filter from a query string; unknown values fall back to defaults. */
 export function readQueueFilter(get: (name: string) => string | null, siteIds: string[]): QueueFilter {

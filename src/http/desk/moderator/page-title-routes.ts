@@ -3,13 +3,9 @@ import { checkPageTitle } from '../../../domain/page-title.js';
 import { AppError } from '../../../errors.js';
 import type { Pool } from '../../../store/db.js';
 import { setPageTitle } from '../../../store/page-titles.js';
+import { rawFormText as bodyText } from '../../kit/form-values.js';
 import { currentModerator, wantsJson } from '../moderator-session.js';
 import { backTo } from './moderator-routes.js';
-
-function bodyText(req: Request, name: string): string {
-  const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-}
 
 /**
  * A moderator confirms (or corrects) a page's title from a queue card. Until then the title a
