@@ -41,15 +41,16 @@ export function markup(value: string): SafeHtml {
 /** A whole page with the shared stylesheet. */
 export function layout(title: string, body: SafeHtml, lang = 'en'): string {
   return html`<!doctype html>
-    <html lang="${lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <link rel="stylesheet" href="/assets/reply-desk.css" />
-      </head>
-      <body>
-        ${body}
-      </body>
-    </html> `.value;
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="stylesheet" href="/assets/reply-desk.css">
+</head>
+<body>
+${body}
+</body>
+</html>
+`.value;
 }

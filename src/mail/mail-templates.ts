@@ -69,38 +69,20 @@ export function renderHeldDigest(input: {
     '',
     `You get these because "Mail me about held comments" is on: ${input.settingsUrl}`,
   ].join('\n');
-  const htmlBody = html`<!doctype html>
-    <html>
-      <body style="font-family: sans-serif">
-        <p>Hello ${input.moderatorName},</p>
-        <p>${total === 1 ? 'A comment is waiting for moderation:' : `${total} comments are waiting for moderation:`}</p>
-        ${items.map(
-          (it) =>
-            html`<div style="border-left: 3px solid #ccc; padding-left: 8px; margin: 12px 0">
-              <p>
-                <strong>${excerpt(it.authorName, 100) || 'Anonymous'}</strong> on ${excerpt(it.page, 200)}
-                (${it.siteId})
-              </p>
-              <p style="white-space: pre-wrap">${excerpt(it.body)}</p>
-              <p>
-                <a href="${it.links.approve}">Approve</a> · <a href="${it.links.reject}">Reject</a> ·
-                <a href="${it.links.spam}">Spam</a>
-              </p>
-            </div>`,
-        )}
-        ${more > 0 ? html`<p>…and ${more} more in the queue.</p>` : ''}
-        <p>
-          Each link asks you to confirm and works once, for ${input.linkHours} hours, without signing in.
-          <a href="${input.queueUrl}">Open the queue</a>.
-        </p>
-        <p>
-          <small
-            >You get these because “Mail me about held comments” is on:
-            <a href="${input.settingsUrl}">your settings</a>.</small
-          >
-        </p>
-      </body>
-    </html>`.value;
+  const htmlBody = html`<!doctype html><html><body style="font-family: sans-serif">
+<p>Hello ${input.moderatorName},</p>
+<p>${total === 1 ? 'A comment is waiting for moderation:' : `${total} comments are waiting for moderation:`}</p>
+${items.map(
+  (it) => html`<div style="border-left: 3px solid #ccc; padding-left: 8px; margin: 12px 0">
+<p><strong>${excerpt(it.authorName, 100) || 'Anonymous'}</strong> on ${excerpt(it.page, 200)} (${it.siteId})</p>
+<p style="white-space: pre-wrap">${excerpt(it.body)}</p>
+<p><a href="${it.links.approve}">Approve</a> · <a href="${it.links.reject}">Reject</a> · <a href="${it.links.spam}">Spam</a></p>
+</div>`,
+)}
+${more > 0 ? html`<p>…and ${more} more in the queue.</p>` : ''}
+<p>Each link asks you to confirm and works once, for ${input.linkHours} hours, without signing in. <a href="${input.queueUrl}">Open the queue</a>.</p>
+<p><small>You get these because “Mail me about held comments” is on: <a href="${input.settingsUrl}">your settings</a>.</small></p>
+</body></html>`.value;
   return { subject, text, html: htmlBody };
 }
 
@@ -127,22 +109,13 @@ export function renderReplyNotice(input: {
     ...(input.commentUrl ? [`Read it: ${input.commentUrl}`, ''] : []),
     `You asked to hear about replies to this comment. Stop: ${input.unsubscribeUrl}`,
   ].join('\n');
-  const htmlBody = html`<!doctype html>
-    <html>
-      <body style="font-family: sans-serif">
-        <p>Hello ${excerpt(input.recipientName, 100) || 'there'},</p>
-        <p>${replier} replied to your comment on ${excerpt(input.page, 200)}:</p>
-        <blockquote style="white-space: pre-wrap; border-left: 3px solid #ccc; padding-left: 8px">
-          ${excerpt(input.replyText, 2000)}
-        </blockquote>
-        ${input.commentUrl ? html`<p><a href="${input.commentUrl}">Read it</a></p>` : ''}
-        <p>
-          <small
-            >You asked to hear about replies to this comment. <a href="${input.unsubscribeUrl}">Unsubscribe</a>.</small
-          >
-        </p>
-      </body>
-    </html>`.value;
+  const htmlBody = html`<!doctype html><html><body style="font-family: sans-serif">
+<p>Hello ${excerpt(input.recipientName, 100) || 'there'},</p>
+<p>${replier} replied to your comment on ${excerpt(input.page, 200)}:</p>
+<blockquote style="white-space: pre-wrap; border-left: 3px solid #ccc; padding-left: 8px">${excerpt(input.replyText, 2000)}</blockquote>
+${input.commentUrl ? html`<p><a href="${input.commentUrl}">Read it</a></p>` : ''}
+<p><small>You asked to hear about replies to this comment. <a href="${input.unsubscribeUrl}">Unsubscribe</a>.</small></p>
+</body></html>`.value;
   return { subject, text, html: htmlBody };
 }
 
@@ -164,24 +137,11 @@ export function renderReplyConfirm(input: { siteName: string; confirmUrl: string
     '',
     `If it was not you, ignore this mail: without confirmation nothing more is sent to this address from ${site}.`,
   ].join('\n');
-  const htmlBody = html`<!doctype html>
-    <html>
-      <body style="font-family: sans-serif">
-        <p>Hello,</p>
-        <p>
-          Someone, hopefully you, left a comment on ${site} with this address and asked to be mailed when people reply.
-        </p>
-        <p>
-          <a href="${input.confirmUrl}">Confirm this address</a> to get those mails (the link works for
-          ${input.linkDays} days).
-        </p>
-        <p>
-          <small
-            >If it was not you, ignore this mail: without confirmation nothing more is sent to this address from
-            ${site}.</small
-          >
-        </p>
-      </body>
-    </html>`.value;
+  const htmlBody = html`<!doctype html><html><body style="font-family: sans-serif">
+<p>Hello,</p>
+<p>Someone, hopefully you, left a comment on ${site} with this address and asked to be mailed when people reply.</p>
+<p><a href="${input.confirmUrl}">Confirm this address</a> to get those mails (the link works for ${input.linkDays} days).</p>
+<p><small>If it was not you, ignore this mail: without confirmation nothing more is sent to this address from ${site}.</small></p>
+</body></html>`.value;
   return { subject, text, html: htmlBody };
 }

@@ -12,34 +12,34 @@ export function renderDemoHostPage(apiUrl: string): string {
   const counter = (page: string, title: string) =>
     html`<li><a href="#">${title}</a> · <span data-reply-desk-count="${page}">…</span></li>`;
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>A customer's blog — Reply Desk embedded from another origin</title>
-      </head>
-      <body>
-        <main>
-          <article>
-            <h1>A customer's blog</h1>
-            <p>
-              This page is served from a different origin than the comment service (${apiUrl}). The thread below is the
-              demo article's, loaded by two lines of HTML:
-            </p>
-            <pre><code>&lt;div id="reply-desk"&gt;&lt;/div&gt;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>A customer's blog — Reply Desk embedded from another origin</title>
+</head>
+<body>
+<main>
+<article>
+<h1>A customer's blog</h1>
+<p>This page is served from a different origin than the comment service (${apiUrl}). The thread
+below is the demo article's, loaded by two lines of HTML:</p>
+<pre><code>&lt;div id="reply-desk"&gt;&lt;/div&gt;
 &lt;script src="${apiUrl}/embed.js" data-site="${DEMO_SITE_ID}" data-page="${DEMO_PAGE_ID}" async&gt;&lt;/script&gt;</code></pre>
-            <h2>More from this blog</h2>
-            <ul>
-              ${counter(DEMO_PAGE_ID, 'Hello from Reply Desk')} ${counter('second-post', 'A second post')}
-              ${counter('third-post', 'A third post')}
-            </ul>
-          </article>
-          <div id="reply-desk"></div>
-        </main>
-        <script src="${apiUrl}/embed.js" data-site="${DEMO_SITE_ID}" data-page="${DEMO_PAGE_ID}" async></script>
-        <script src="${apiUrl}/count.js" data-site="${DEMO_SITE_ID}" async></script>
-      </body>
-    </html> `.value;
+<h2>More from this blog</h2>
+<ul>
+${counter(DEMO_PAGE_ID, 'Hello from Reply Desk')}
+${counter('second-post', 'A second post')}
+${counter('third-post', 'A third post')}
+</ul>
+</article>
+<div id="reply-desk"></div>
+</main>
+<script src="${apiUrl}/embed.js" data-site="${DEMO_SITE_ID}" data-page="${DEMO_PAGE_ID}" async></script>
+<script src="${apiUrl}/count.js" data-site="${DEMO_SITE_ID}" async></script>
+</body>
+</html>
+`.value;
 }
 
 /** The host page's policy: scripts and API calls from the comment service only, no inline anything. */

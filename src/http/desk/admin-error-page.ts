@@ -7,17 +7,9 @@ export function renderAdminErrorPage(status: number, message: string, errors: Fi
   return renderAdminPage(
     status === 403 ? 'Not allowed' : 'Something went wrong',
     { moderator: null, csrfToken: '', section: 'queue' },
-    html`<section class="rd-error-page">
-      <h1>${status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something went wrong'}</h1>
-      <p role="alert">${message}</p>
-      ${
-        errors.length > 0
-          ? html`<ul>
-              ${errors.map((e) => html`<li>${e.message}</li>`)}
-            </ul>`
-          : ''
-      }
-      <p><a href="/admin">Back to the queue</a></p>
-    </section>`,
+    html`<section class="rd-error-page"><h1>${status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something went wrong'}</h1>
+<p role="alert">${message}</p>
+${errors.length > 0 ? html`<ul>${errors.map((e) => html`<li>${e.message}</li>`)}</ul>` : ''}
+<p><a href="/admin">Back to the queue</a></p></section>`,
   );
 }

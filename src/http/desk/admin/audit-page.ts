@@ -64,65 +64,34 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Each key with its before and after value. */
 function renderChanges(before: Record<string, unknown>, after: Record<string, unknown>): SafeHtml {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return html`<table class="rd-changes">
-    <thead>
-      <tr>
-        <th>Setting</th>
-        <th>Before</th>
-        <th>After</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${keys.map(
-        (k) =>
-          html`<tr>
-            <th scope="row">${k}</th>
-            <td><pre>${k in before ? formatValue(before[k]) : '—'}</pre></td>
-            <td><pre>${formatValue(after[k])}</pre></td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table class="rd-changes"><thead><tr><th>Setting</th><th>Before</th><th>After</th></tr></thead><tbody>${keys.map(
+    (k) =>
+      html`<tr><th scope="row">${k}</th><td><pre>${k in before ? formatValue(before[k]) : '—'}</pre></td><td><pre>${formatValue(after[k])}</pre></td></tr>`,
+  )}</tbody></table>`;
 }
 
 /** Any other detail, key by key. */
 function renderPairs(detail: Record<string, unknown>, skip: string[] = []): SafeHtml {
   const entries = Object.entries(detail).filter(([k]) => !skip.includes(k));
   if (entries.length === 0) return html``;
-  return html`<dl class="rd-detail">
-    ${entries.map(
-      ([k, v]) =>
-        html`<dt>${k}</dt>
-          <dd>${formatValue(v)}</dd>`,
-    )}
-  </dl>`;
+  return html`<dl class="rd-detail">${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${formatValue(v)}</dd>`)}</dl>`;
 }
 
 function renderDetail(e: AuditEvent): SafeHtml {
   const d = e.detail;
   switch (e.action) {
     case 'edit':
-      return html`<div class="rd-edit-diff">
-        <p><small>Before</small></p>
-        <pre class="rd-before">${formatValue(d.before)}</pre>
-        <p><small>After</small></p>
-        <pre class="rd-after">${formatValue(d.after)}</pre>
-      </div>`;
+      return html`<div class="rd-edit-diff"><p><small>Before</small></p><pre class="rd-before">${formatValue(d.before)}</pre>
+<p><small>After</small></p><pre class="rd-after">${formatValue(d.after)}</pre></div>`;
     case 'site_update':
       return html`${d.created === true ? html`<p>Created the site.</p>` : ''}${
         isRecord(d.before) && isRecord(d.after) ? renderChanges(d.before, d.after) : renderPairs(d)
       }`;
     case 'ban':
     case 'unban':
-      return html`<p>
-          <b>${formatValue(d.kind)}</b>
-          ${formatValue(d.value)}${typeof d.reason === 'string' && d.reason !== '' ? html` — ${d.reason}` : ''}
-        </p>
-        ${
-          e.batchChanges
-            ? html`<p>${e.batchChanges} pending comment${e.batchChanges === 1 ? '' : 's'} rejected.</p>`
-            : ''
-        }`;
+      return html`<p><b>${formatValue(d.kind)}</b> ${formatValue(d.value)}${typeof d.reason === 'string' && d.reason !== '' ? html` — ${d.reason}` : ''}</p>${
+        e.batchChanges ? html`<p>${e.batchChanges} pending comment${e.batchChanges === 1 ? '' : 's'} rejected.</p>` : ''
+      }`;
     case 'undo':
       return html`${typeof d.undoes === 'string' ? html`<p>Undoes <a href="${auditHref({ batch: d.undoes })}">batch ${d.undoes.slice(0, 8)}</a></p>` : ''}${renderPairs(d, ['undoes'])}`;
     case 'bulk':
@@ -144,31 +113,23 @@ function commentCell(e: AuditEvent): SafeHtml {
         : now.status;
   const short = e.commentId.slice(0, 8);
   return html`${
-      tab !== null
-        ? html`<a href="/admin?${new URLSearchParams({ tab, q: e.commentId }).toString()}" title="${e.commentId}"
-            ><code>${short}</code></a
-          >`
-        : html`<code title="${e.commentId}">${short}</code>`
-    } <br /><small
-      >now ${now === null ? 'gone' : (tab ?? now.status)} ·
-      <a href="${auditHref({ comment: e.commentId })}">history</a></small
-    >`;
+    tab !== null
+      ? html`<a href="/admin?${new URLSearchParams({ tab, q: e.commentId }).toString()}" title="${e.commentId}"><code>${short}</code></a>`
+      : html`<code title="${e.commentId}">${short}</code>`
+  }
+<br><small>now ${now === null ? 'gone' : (tab ?? now.status)} · <a href="${auditHref({ comment: e.commentId })}">history</a></small>`;
 }
 
 function renderRow(e: AuditEvent): SafeHtml {
   return html`<tr id="event-${e.id}" data-action="${e.action}">
-    <td>
-      <time datetime="${e.createdAt.toISOString()}">${e.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</time>
-    </td>
-    <td>${e.actor}</td>
-    <td>
-      ${actionLabels[e.action] ?? e.action}${e.batchId !== null ? html`<br /><small><a href="${auditHref({ batch: e.batchId })}">batch ${e.batchId.slice(0, 8)}</a></small>` : ''}
-    </td>
-    <td>${e.siteId ?? ''}</td>
-    <td>${commentCell(e)}</td>
-    <td>${e.fromStatus !== null || e.toStatus !== null ? html`${e.fromStatus ?? '—'} → ${e.toStatus ?? '—'}` : ''}</td>
-    <td>${renderDetail(e)}</td>
-  </tr>`;
+<td><time datetime="${e.createdAt.toISOString()}">${e.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</time></td>
+<td>${e.actor}</td>
+<td>${actionLabels[e.action] ?? e.action}${e.batchId !== null ? html`<br><small><a href="${auditHref({ batch: e.batchId })}">batch ${e.batchId.slice(0, 8)}</a></small>` : ''}</td>
+<td>${e.siteId ?? ''}</td>
+<td>${commentCell(e)}</td>
+<td>${e.fromStatus !== null || e.toStatus !== null ? html`${e.fromStatus ?? '—'} → ${e.toStatus ?? '—'}` : ''}</td>
+<td>${renderDetail(e)}</td>
+</tr>`;
 }
 
 /** The audit log: the filter form, one page of events newest first, and a link to the next page. */
@@ -186,65 +147,24 @@ export function renderAuditPage(input: {
     'Audit log',
     ctx,
     html`<h1>Audit log</h1>
-      <form class="rd-filters" method="get" action="/admin/audit" role="search">
-        <label
-          >Who
-          <input
-            name="actor"
-            value="${q.actor}"
-            list="rd-actors"
-            placeholder="moderator email, readers, cli"
-            autocomplete="off"
-        /></label>
-        <datalist id="rd-actors">${actors.map((a) => html`<option value="${a}"></option>`)}</datalist>
-        <label
-          >Action
-          <select name="action">
-            <option value="">any</option>
-            ${auditActions.map(
-              (a) =>
-                html`<option value="${a}" ${q.action === a ? html` selected` : ''}>${actionLabels[a] ?? a}</option>`,
-            )}
-          </select></label
-        >
-        <label
-          >Site
-          <select name="site">
-            <option value="">any</option>
-            ${sites.map((s) => html`<option value="${s}" ${q.site === s ? html` selected` : ''}>${s}</option>`)}
-          </select></label
-        >
-        <label>Comment id <input name="comment" value="${q.comment}" size="12" autocomplete="off" /></label>
-        <label>Batch id <input name="batch" value="${q.batch}" size="12" autocomplete="off" /></label>
-        <label>From <input type="date" name="from" value="${q.from}" /></label>
-        <label>To <input type="date" name="to" value="${q.to}" /></label>
-        <button type="submit">Filter</button>${filtered ? html` <a href="/admin/audit">Clear</a>` : ''}
-      </form>
-      ${q.batch !== '' ? html`<p class="rd-notice" role="status">Every change in batch <code>${q.batch}</code>.</p>` : ''}
-      <table class="rd-table rd-audit">
-        <thead>
-          <tr>
-            <th>When (UTC)</th>
-            <th>Who</th>
-            <th>What</th>
-            <th>Site</th>
-            <th>Comment</th>
-            <th>Status</th>
-            <th>Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            events.length === 0
-              ? html`<tr>
-                  <td colspan="7">Nothing recorded${filtered ? ' for this filter' : ' yet'}.</td>
-                </tr>`
-              : events.map(renderRow)
-          }
-        </tbody>
-      </table>
-      <nav class="rd-pager" aria-label="Pages">
-        ${nextCursor !== null ? html`<a href="${auditHref(q, nextCursor)}" rel="next">Older →</a>` : ''}
-      </nav>`,
+<form class="rd-filters" method="get" action="/admin/audit" role="search">
+<label>Who <input name="actor" value="${q.actor}" list="rd-actors" placeholder="moderator email, readers, cli" autocomplete="off"></label>
+<datalist id="rd-actors">${actors.map((a) => html`<option value="${a}">`)}</datalist>
+<label>Action <select name="action"><option value="">any</option>${auditActions.map(
+      (a) => html`<option value="${a}"${q.action === a ? html` selected` : ''}>${actionLabels[a] ?? a}</option>`,
+    )}</select></label>
+<label>Site <select name="site"><option value="">any</option>${sites.map(
+      (s) => html`<option value="${s}"${q.site === s ? html` selected` : ''}>${s}</option>`,
+    )}</select></label>
+<label>Comment id <input name="comment" value="${q.comment}" size="12" autocomplete="off"></label>
+<label>Batch id <input name="batch" value="${q.batch}" size="12" autocomplete="off"></label>
+<label>From <input type="date" name="from" value="${q.from}"></label>
+<label>To <input type="date" name="to" value="${q.to}"></label>
+<button type="submit">Filter</button>${filtered ? html` <a href="/admin/audit">Clear</a>` : ''}
+</form>
+${q.batch !== '' ? html`<p class="rd-notice" role="status">Every change in batch <code>${q.batch}</code>.</p>` : ''}
+<table class="rd-table rd-audit"><thead><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Site</th><th>Comment</th><th>Status</th><th>Detail</th></tr></thead>
+<tbody>${events.length === 0 ? html`<tr><td colspan="7">Nothing recorded${filtered ? ' for this filter' : ' yet'}.</td></tr>` : events.map(renderRow)}</tbody></table>
+<nav class="rd-pager" aria-label="Pages">${nextCursor !== null ? html`<a href="${auditHref(q, nextCursor)}" rel="next">Older →</a>` : ''}</nav>`,
   );
 }

@@ -27,103 +27,61 @@ function invalid(errors: FieldError[], field: string): SafeHtml {
 function renderSiteForm(csrfToken: string, siteId: string | null, v: SiteFormValues, errors: FieldError[]): SafeHtml {
   const creating = siteId === null;
   const number = (name: keyof SiteFormValues & string, label: string, help: string, min: number, max: number) =>
-    html`<div class="rd-field">
-      <label for="f-${name}">${label}</label>
-      <input
-        id="f-${name}"
-        name="${name}"
-        inputmode="numeric"
-        value="${String(v[name])}"
-        data-min="${min}"
-        data-max="${max}"
-        ${invalid(errors, name)}
-      />
-      <small>${help}</small>${fieldError(errors, name)}
-    </div>`;
+    html`<div class="rd-field"><label for="f-${name}">${label}</label>
+<input id="f-${name}" name="${name}" inputmode="numeric" value="${String(v[name])}" data-min="${min}" data-max="${max}"${invalid(errors, name)}>
+<small>${help}</small>${fieldError(errors, name)}</div>`;
   const checkbox = (name: 'requireName' | 'requireEmail' | 'holdFirstTime' | 'requireFormToken', label: string) =>
-    html`<div class="rd-field">
-      <label><input type="checkbox" name="${name}" value="1" ${v[name] ? html` checked` : ''} /> ${label}</label
-      >${fieldError(errors, name)}
-    </div>`;
+    html`<div class="rd-field"><label><input type="checkbox" name="${name}" value="1"${v[name] ? html` checked` : ''}> ${label}</label>${fieldError(errors, name)}</div>`;
   const lines = (name: 'origins' | 'holdWords' | 'spamWords', label: string, help: string) =>
-    html`<div class="rd-field">
-      <label for="f-${name}">${label}</label>
-      <textarea id="f-${name}" name="${name}" rows="5" ${invalid(errors, name)}>${v[name]}</textarea>
-      <small>${help}</small>${fieldError(errors, name)}
-    </div>`;
+    html`<div class="rd-field"><label for="f-${name}">${label}</label>
+<textarea id="f-${name}" name="${name}" rows="5"${invalid(errors, name)}>${v[name]}</textarea>
+<small>${help}</small>${fieldError(errors, name)}</div>`;
   return html`${errors.length > 0 ? html`<p class="rd-notice rd-notice-error" role="alert">Nothing was saved: please fix the ${errors.length === 1 ? 'field' : `${errors.length} fields`} marked below.</p>` : ''}
-    <form
-      class="rd-form"
-      method="post"
-      action="${creating ? '/admin/sites' : `/admin/sites/${encodeURIComponent(siteId)}`}"
-      novalidate
-    >
-      <input type="hidden" name="_csrf" value="${csrfToken}" />
-      ${
-        creating
-          ? html`<div class="rd-field">
-              <label for="f-id">Id</label><input id="f-id" name="id" value="${v.id}" required${invalid(errors, 'id')} />
-              <small
-                >Used in the embed code (data-site); lowercase letters, digits, - and _. It cannot be changed
-                later.</small
-              >${fieldError(errors, 'id')}
-            </div>`
-          : ''
-      }
-      <div class="rd-field">
-        <label for="f-name">Name</label
-        ><input
-          id="f-name"
-          name="name"
-          value="${v.name}"
-          required${invalid(errors, 'name')}
-        />${fieldError(errors, 'name')}
-      </div>
-      ${lines('origins', 'Allowed origins', 'One per line, like https://example.org. Pages on these origins may show threads and post comments.')}
-      <fieldset>
-        <legend>Comment form</legend>
-        ${checkbox('requireName', 'Require a name')} ${checkbox('requireEmail', 'Require an email (never shown)')}
-      </fieldset>
-      <fieldset>
-        <legend>Moderation</legend>
-        <div class="rd-field">
-          ${(['pre', 'rules', 'open'] as const).map(
-            (mode) =>
-              html`<label class="rd-radio"
-                ><input type="radio" name="moderation" value="${mode}" ${v.moderation === mode ? html` checked` : ''} />
-                ${moderationLabels[mode]}</label
-              >`,
-          )}${fieldError(errors, 'moderation')}
-        </div>
-        ${lines('holdWords', 'Hold words', 'One word or phrase per line; a comment containing one waits for a moderator.')}
-        ${lines('spamWords', 'Spam words', 'One word or phrase per line; a comment containing one goes to spam.')}
-        ${number('holdLinks', 'Hold at this many links', '0 turns the rule off.', 0, 100)}
-        ${checkbox('holdFirstTime', 'Hold a first-time commenter until one of their comments is approved')}
-        ${number('floodSeconds', 'Seconds between two comments from one author', '0 turns the rule off.', 0, 3600)}
-        ${number('flagThreshold', 'Readers’ flags that send a comment back to the queue', 'From 1 to 100 (3 is strict, 5 balanced).', 1, 100)}
-      </fieldset>
-      <fieldset>
-        <legend>Floods and bots</legend>
-        ${checkbox('requireFormToken', 'Hold comments sent without a form token (the widget and the no-JS form always send one; API clients do not)')}
-        ${number('formMinSeconds', 'Hold comments sent sooner than this many seconds after the form was shown', 'People read and type; bots post at once. 0 turns the rule off.', 0, 600)}
-        ${number('rateLimitIp', 'Comments per minute from one IP address', 'More are refused with “try again in N seconds”. 0: no limit.', 0, 100_000)}
-        ${number('rateLimitNet', 'Comments per minute from one IPv6 /64 network', '0: no limit.', 0, 100_000)}
-        ${number('rateLimitEmail', 'Comments per minute from one email address', '0: no limit.', 0, 100_000)}
-        ${number('rateLimitSite', 'Comments per minute for the whole site', '0: no limit.', 0, 1_000_000)}
-        ${number('surgeFactor', 'Surge mode: hold everything when the rate is this many times normal', 'It switches itself off when the rate falls. 0 turns it off.', 0, 1000)}
-        ${number('surgeMinimum', 'Surge mode: fewest comments in a minute that count as a surge', 'From 1.', 1, 1_000_000)}
-      </fieldset>
-      <fieldset>
-        <legend>Threads</legend>
-        ${number('closeAfterDays', 'Close a thread this many days after its first comment', '0 never closes.', 0, 36_500)}
-        ${number('maxDepth', 'Deepest reply level', 'From 1 (no replies) to 10.', 1, 10)}
-      </fieldset>
-      <fieldset>
-        <legend>Privacy</legend>
-        ${number('ipRetentionDays', 'Forget commenters’ IP addresses after this many days', 'Truncated to the network and the browser cleared; 0 keeps them.', 0, 36_500)}
-      </fieldset>
-      <p><button type="submit">${creating ? 'Create site' : 'Save changes'}</button></p>
-    </form>`;
+<form class="rd-form" method="post" action="${creating ? '/admin/sites' : `/admin/sites/${encodeURIComponent(siteId)}`}" novalidate>
+<input type="hidden" name="_csrf" value="${csrfToken}">
+${
+  creating
+    ? html`<div class="rd-field"><label for="f-id">Id</label><input id="f-id" name="id" value="${v.id}" required${invalid(errors, 'id')}>
+<small>Used in the embed code (data-site); lowercase letters, digits, - and _. It cannot be changed later.</small>${fieldError(errors, 'id')}</div>`
+    : ''
+}
+<div class="rd-field"><label for="f-name">Name</label><input id="f-name" name="name" value="${v.name}" required${invalid(errors, 'name')}>${fieldError(errors, 'name')}</div>
+${lines('origins', 'Allowed origins', 'One per line, like https://example.org. Pages on these origins may show threads and post comments.')}
+<fieldset><legend>Comment form</legend>
+${checkbox('requireName', 'Require a name')}
+${checkbox('requireEmail', 'Require an email (never shown)')}
+</fieldset>
+<fieldset><legend>Moderation</legend>
+<div class="rd-field">${(['pre', 'rules', 'open'] as const).map(
+    (mode) =>
+      html`<label class="rd-radio"><input type="radio" name="moderation" value="${mode}"${v.moderation === mode ? html` checked` : ''}> ${moderationLabels[mode]}</label>`,
+  )}${fieldError(errors, 'moderation')}</div>
+${lines('holdWords', 'Hold words', 'One word or phrase per line; a comment containing one waits for a moderator.')}
+${lines('spamWords', 'Spam words', 'One word or phrase per line; a comment containing one goes to spam.')}
+${number('holdLinks', 'Hold at this many links', '0 turns the rule off.', 0, 100)}
+${checkbox('holdFirstTime', 'Hold a first-time commenter until one of their comments is approved')}
+${number('floodSeconds', 'Seconds between two comments from one author', '0 turns the rule off.', 0, 3600)}
+${number('flagThreshold', 'Readers’ flags that send a comment back to the queue', 'From 1 to 100 (3 is strict, 5 balanced).', 1, 100)}
+</fieldset>
+<fieldset><legend>Floods and bots</legend>
+${checkbox('requireFormToken', 'Hold comments sent without a form token (the widget and the no-JS form always send one; API clients do not)')}
+${number('formMinSeconds', 'Hold comments sent sooner than this many seconds after the form was shown', 'People read and type; bots post at once. 0 turns the rule off.', 0, 600)}
+${number('rateLimitIp', 'Comments per minute from one IP address', 'More are refused with “try again in N seconds”. 0: no limit.', 0, 100_000)}
+${number('rateLimitNet', 'Comments per minute from one IPv6 /64 network', '0: no limit.', 0, 100_000)}
+${number('rateLimitEmail', 'Comments per minute from one email address', '0: no limit.', 0, 100_000)}
+${number('rateLimitSite', 'Comments per minute for the whole site', '0: no limit.', 0, 1_000_000)}
+${number('surgeFactor', 'Surge mode: hold everything when the rate is this many times normal', 'It switches itself off when the rate falls. 0 turns it off.', 0, 1000)}
+${number('surgeMinimum', 'Surge mode: fewest comments in a minute that count as a surge', 'From 1.', 1, 1_000_000)}
+</fieldset>
+<fieldset><legend>Threads</legend>
+${number('closeAfterDays', 'Close a thread this many days after its first comment', '0 never closes.', 0, 36_500)}
+${number('maxDepth', 'Deepest reply level', 'From 1 (no replies) to 10.', 1, 10)}
+</fieldset>
+<fieldset><legend>Privacy</legend>
+${number('ipRetentionDays', 'Forget commenters’ IP addresses after this many days', 'Truncated to the network and the browser cleared; 0 keeps them.', 0, 36_500)}
+</fieldset>
+<p><button type="submit">${creating ? 'Create site' : 'Save changes'}</button></p>
+</form>`;
 }
 
 /** One site's settings form; `errors` non-empty after a refused save (answered with 422). */
@@ -139,14 +97,10 @@ export function renderSitePage(input: {
     `Site ${siteId}`,
     ctx,
     html`<p><a href="/admin/sites">← Sites</a></p>
-      <h1>Site <code>${siteId}</code></h1>
-      ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
-      ${renderSiteForm(ctx.csrfToken, siteId, values, errors)}
-      <p>
-        <a href="/admin/audit?${new URLSearchParams({ site: siteId, action: 'site_update' }).toString()}"
-          >History of this site’s settings</a
-        >
-      </p>`,
+<h1>Site <code>${siteId}</code></h1>
+${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+${renderSiteForm(ctx.csrfToken, siteId, values, errors)}
+<p><a href="/admin/audit?${new URLSearchParams({ site: siteId, action: 'site_update' }).toString()}">History of this site’s settings</a></p>`,
   );
 }
 
@@ -165,41 +119,19 @@ export function renderSitesPage(input: {
     'Sites',
     ctx,
     html`<h1>Sites</h1>
-      ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
-      <table class="rd-table">
-        <thead>
-          <tr>
-            <th>Id</th>
-            <th>Name</th>
-            <th>Origins</th>
-            <th>Moderation</th>
-            <th>Flags to report</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            sites.length === 0
-              ? html`<tr>
-                  <td colspan="5">No sites yet.</td>
-                </tr>`
-              : sites.map(
-                  (s) =>
-                    html`<tr>
-                      <td><a href="/admin/sites/${encodeURIComponent(s.id)}">${s.id}</a></td>
-                      <td>${s.name}</td>
-                      <td>
-                        ${s.allowedOrigins.length ? s.allowedOrigins.map((o) => html`<div>${o}</div>`) : html`<i>none</i>`}
-                      </td>
-                      <td>${s.settings.moderation}</td>
-                      <td>${s.settings.flagThreshold}</td>
-                    </tr>`,
-                )
-          }
-        </tbody>
-      </table>
-      <details class="rd-new-site" ${newSite.errors.length > 0 ? html` open` : ''}>
-        <summary>Add a site</summary>
-        ${renderSiteForm(ctx.csrfToken, null, newSite.values, newSite.errors)}
-      </details>`,
+${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+<table class="rd-table"><thead><tr><th>Id</th><th>Name</th><th>Origins</th><th>Moderation</th><th>Flags to report</th></tr></thead>
+<tbody>${
+      sites.length === 0
+        ? html`<tr><td colspan="5">No sites yet.</td></tr>`
+        : sites.map(
+            (s) => html`<tr><td><a href="/admin/sites/${encodeURIComponent(s.id)}">${s.id}</a></td><td>${s.name}</td>
+<td>${s.allowedOrigins.length ? s.allowedOrigins.map((o) => html`<div>${o}</div>`) : html`<i>none</i>`}</td>
+<td>${s.settings.moderation}</td><td>${s.settings.flagThreshold}</td></tr>`,
+          )
+    }</tbody></table>
+<details class="rd-new-site"${newSite.errors.length > 0 ? html` open` : ''}><summary>Add a site</summary>
+${renderSiteForm(ctx.csrfToken, null, newSite.values, newSite.errors)}
+</details>`,
   );
 }

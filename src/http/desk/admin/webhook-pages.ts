@@ -33,50 +33,21 @@ function form(
   submit: string,
 ): SafeHtml {
   return html`<form class="rd-form" method="post" action="${action}">
-    <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
-    ${
-      sites
-        ? html`<div class="rd-field">
-            <label for="w-site">Site</label
-            ><select id="w-site" name="site">
-              ${sites.map((s) => html`<option value="${s.id}" ${s.id === v.siteId ? html` selected` : ''}>${s.name} (${s.id})</option>`)}
-            </select>
-          </div>`
-        : ''
-    }
-    <div class="rd-field">
-      <label for="w-url">URL</label
-      ><input
-        id="w-url"
-        name="url"
-        type="url"
-        required
-        value="${v.url}"
-        placeholder="https://example.org/hooks/reply-desk"
-      />
-      <small>http:// or https://; private and loopback addresses are refused unless WEBHOOK_ALLOW_PRIVATE is on.</small>
-    </div>
-    <fieldset>
-      <legend>Events</legend>
-      ${webhookEventTypes.map(
-        (e) =>
-          html`<div class="rd-field">
-            <label
-              ><input type="checkbox" name="events" value="${e}" ${v.events.includes(e) ? html` checked` : ''} />
-              <code>${e}</code> — ${eventHelp[e]}</label
-            >
-          </div>`,
-      )}
-    </fieldset>
-    <div class="rd-field">
-      <label for="w-desc">Description</label
-      ><input id="w-desc" name="description" maxlength="200" value="${v.description}" />
-    </div>
-    <div class="rd-field">
-      <label><input type="checkbox" name="active" value="1" ${v.active ? html` checked` : ''} /> Active</label>
-    </div>
-    <p><button type="submit">${submit}</button></p>
-  </form>`;
+<input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+${
+  sites
+    ? html`<div class="rd-field"><label for="w-site">Site</label><select id="w-site" name="site">${sites.map((s) => html`<option value="${s.id}"${s.id === v.siteId ? html` selected` : ''}>${s.name} (${s.id})</option>`)}</select></div>`
+    : ''
+}
+<div class="rd-field"><label for="w-url">URL</label><input id="w-url" name="url" type="url" required value="${v.url}" placeholder="https://example.org/hooks/reply-desk">
+<small>http:// or https://; private and loopback addresses are refused unless WEBHOOK_ALLOW_PRIVATE is on.</small></div>
+<fieldset><legend>Events</legend>
+${webhookEventTypes.map((e) => html`<div class="rd-field"><label><input type="checkbox" name="events" value="${e}"${v.events.includes(e) ? html` checked` : ''}> <code>${e}</code> — ${eventHelp[e]}</label></div>`)}
+</fieldset>
+<div class="rd-field"><label for="w-desc">Description</label><input id="w-desc" name="description" maxlength="200" value="${v.description}"></div>
+<div class="rd-field"><label><input type="checkbox" name="active" value="1"${v.active ? html` checked` : ''}> Active</label></div>
+<p><button type="submit">${submit}</button></p>
+</form>`;
 }
 
 export function renderWebhooksPage(input: {
@@ -92,45 +63,23 @@ export function renderWebhooksPage(input: {
     'Webhooks',
     ctx,
     html`<h1>Webhooks</h1>
-      <p>
-        Reply Desk POSTs a signed JSON event to each URL when comments are stored or change status. See the README,
-        “Webhooks and email”, for the payload and how to check the signature.
-      </p>
-      ${noticeOf(input.notice, input.error)}
-      ${
-        subscriptions.length === 0
-          ? html`<p>No subscriptions yet.</p>`
-          : html`<table class="rd-table">
-              <thead>
-                <tr>
-                  <th>Site</th>
-                  <th>URL</th>
-                  <th>Events</th>
-                  <th>State</th>
-                  <th>Last delivery</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${subscriptions.map(
-                  (s) =>
-                    html`<tr>
-                      <td>${s.siteId}</td>
-                      <td>
-                        <a href="/admin/webhooks/${String(s.id)}">${s.url}</a
-                        >${s.description ? html`<br /><small>${s.description}</small>` : ''}
-                      </td>
-                      <td>${s.events.join(', ')}</td>
-                      <td>${s.active ? 'active' : 'paused'}</td>
-                      <td>
-                        ${s.lastResult ? html`${s.lastResult} <small>${s.lastAt?.toISOString() ?? ''}</small>` : '—'}
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }
-      <h2>Add a subscription</h2>
-      ${form(ctx, '/admin/webhooks', input.sites, input.values, 'Add')}`,
+<p>Reply Desk POSTs a signed JSON event to each URL when comments are stored or change status. See the README,
+“Webhooks and email”, for the payload and how to check the signature.</p>
+${noticeOf(input.notice, input.error)}
+${
+  subscriptions.length === 0
+    ? html`<p>No subscriptions yet.</p>`
+    : html`<table class="rd-table"><thead><tr><th>Site</th><th>URL</th><th>Events</th><th>State</th><th>Last delivery</th></tr></thead><tbody>
+${subscriptions.map(
+  (
+    s,
+  ) => html`<tr><td>${s.siteId}</td><td><a href="/admin/webhooks/${String(s.id)}">${s.url}</a>${s.description ? html`<br><small>${s.description}</small>` : ''}</td>
+<td>${s.events.join(', ')}</td><td>${s.active ? 'active' : 'paused'}</td><td>${s.lastResult ? html`${s.lastResult} <small>${s.lastAt?.toISOString() ?? ''}</small>` : '—'}</td></tr>`,
+)}
+</tbody></table>`
+}
+<h2>Add a subscription</h2>
+${form(ctx, '/admin/webhooks', input.sites, input.values, 'Add')}`,
   );
 }
 
@@ -152,70 +101,41 @@ export function renderWebhookPage(input: {
     `Webhook ${String(s.id)}`,
     ctx,
     html`<h1>Webhook for ${s.siteId}</h1>
-      <p><a href="/admin/webhooks">All webhooks</a></p>
-      ${noticeOf(input.notice, input.error)} ${form(ctx, base, null, input.values, 'Save')}
-      <h2>Signing secret</h2>
-      <p>Receivers check <code>Reply-Desk-Signature</code> with this secret.</p>
-      <details>
-        <summary>Show the secret</summary>
-        <p><code class="rd-secret">${s.secret}</code></p>
-      </details>
-      ${
-        inGrace
-          ? html`<p>
-              The previous secret stays valid until ${s.previousSecretExpiresAt?.toISOString() ?? ''}: deliveries carry
-              a signature with each.
-            </p>`
-          : ''
-      }
-      <form class="rd-form" method="post" action="${base}/rotate">
-        <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
-        <div class="rd-field">
-          <label for="w-grace">Keep the old secret valid for (hours)</label>
-          <input id="w-grace" name="graceHours" inputmode="numeric" value="24" /><small
-            >0 to 168. Meanwhile every delivery is signed with both.</small
-          >
-        </div>
-        <p><button type="submit">Rotate the secret</button></p>
-      </form>
-      <form method="post" action="${base}/delete">
-        <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
-        <p><button type="submit">Delete this webhook</button> <small>Its delivery log goes with it.</small></p>
-      </form>
-      <h2>Deliveries</h2>
-      ${
-        attempts.length === 0
-          ? html`<p>No deliveries yet.</p>`
-          : html`<table class="rd-table rd-deliveries">
-                <thead>
-                  <tr>
-                    <th>When</th>
-                    <th>Event</th>
-                    <th>Attempt</th>
-                    <th>Result</th>
-                    <th>Status</th>
-                    <th>Duration</th>
-                    <th>Error</th>
-                    <th>Next retry</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${attempts.map(
-                    (a) =>
-                      html`<tr data-result="${a.result}">
-                        <td>${a.createdAt.toISOString()}</td>
-                        <td><code>${a.eventType}</code><br /><small>${a.eventId}</small></td>
-                        <td>${String(a.attempt)}</td>
-                        <td>${a.result}</td>
-                        <td>${a.statusCode === null ? '—' : String(a.statusCode)}</td>
-                        <td>${String(a.durationMs)} ms</td>
-                        <td>${a.error ?? ''}</td>
-                        <td>${a.nextRetryAt?.toISOString() ?? ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-              ${input.olderThan !== null ? html`<p><a href="${base}?before=${String(input.olderThan)}">Older deliveries</a></p>` : ''}`
-      }`,
+<p><a href="/admin/webhooks">All webhooks</a></p>
+${noticeOf(input.notice, input.error)}
+${form(ctx, base, null, input.values, 'Save')}
+<h2>Signing secret</h2>
+<p>Receivers check <code>Reply-Desk-Signature</code> with this secret.</p>
+<details><summary>Show the secret</summary><p><code class="rd-secret">${s.secret}</code></p></details>
+${
+  inGrace
+    ? html`<p>The previous secret stays valid until ${s.previousSecretExpiresAt?.toISOString() ?? ''}: deliveries carry a signature with each.</p>`
+    : ''
+}
+<form class="rd-form" method="post" action="${base}/rotate">
+<input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+<div class="rd-field"><label for="w-grace">Keep the old secret valid for (hours)</label>
+<input id="w-grace" name="graceHours" inputmode="numeric" value="24"><small>0 to 168. Meanwhile every delivery is signed with both.</small></div>
+<p><button type="submit">Rotate the secret</button></p>
+</form>
+<form method="post" action="${base}/delete">
+<input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+<p><button type="submit">Delete this webhook</button> <small>Its delivery log goes with it.</small></p>
+</form>
+<h2>Deliveries</h2>
+${
+  attempts.length === 0
+    ? html`<p>No deliveries yet.</p>`
+    : html`<table class="rd-table rd-deliveries"><thead><tr><th>When</th><th>Event</th><th>Attempt</th><th>Result</th><th>Status</th><th>Duration</th><th>Error</th><th>Next retry</th></tr></thead><tbody>
+${attempts.map(
+  (
+    a,
+  ) => html`<tr data-result="${a.result}"><td>${a.createdAt.toISOString()}</td><td><code>${a.eventType}</code><br><small>${a.eventId}</small></td>
+<td>${String(a.attempt)}</td><td>${a.result}</td><td>${a.statusCode === null ? '—' : String(a.statusCode)}</td><td>${String(a.durationMs)} ms</td>
+<td>${a.error ?? ''}</td><td>${a.nextRetryAt?.toISOString() ?? ''}</td></tr>`,
+)}
+</tbody></table>
+${input.olderThan !== null ? html`<p><a href="${base}?before=${String(input.olderThan)}">Older deliveries</a></p>` : ''}`
+}`,
   );
 }

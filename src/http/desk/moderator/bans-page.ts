@@ -14,69 +14,28 @@ export function renderBansPage(input: {
     'Bans',
     ctx,
     html`<h1>Bans</h1>
-      ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
-      <form class="rd-filters" method="post" action="/admin/bans">
-        <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
-        <label
-          >Site
-          <select name="site">
-            ${siteIds.map((s) => html`<option value="${s}">${s}</option>`)}
-          </select></label
-        >
-        <label
-          >Kind
-          <select name="kind">
-            <option value="email">Email</option>
-            <option value="ip">IP or range (CIDR)</option>
-            <option value="domain">Domain</option>
-          </select></label
-        >
-        <label
-          >Value <input name="value" required placeholder="spammer@example.com, 203.0.113.0/24, example.com"
-        /></label>
-        <label>Reason <input name="reason" maxlength="500" /></label>
-        <label><input type="checkbox" name="rejectPending" value="1" checked /> reject their pending comments</label>
-        <button type="submit">Ban</button>
-      </form>
-      <table class="rd-table">
-        <thead>
-          <tr>
-            <th>Site</th>
-            <th>Kind</th>
-            <th>Value</th>
-            <th>Reason</th>
-            <th>Since</th>
-            <th></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            bans.length === 0
-              ? html`<tr>
-                  <td colspan="6">No bans.</td>
-                </tr>`
-              : bans.map(
-                  (b) =>
-                    html`<tr>
-                      <td>${b.siteId}</td>
-                      <td>${b.kind}</td>
-                      <td>${b.value}</td>
-                      <td>${b.reason}</td>
-                      <td>${b.createdAt.toISOString().slice(0, 10)}</td>
-                      <td>
-                        <form method="post" action="/admin/bans/delete">
-                          <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
-                          <input type="hidden" name="site" value="${b.siteId}" /><input
-                            type="hidden"
-                            name="kind"
-                            value="${b.kind}"
-                          /><input type="hidden" name="value" value="${b.value}" /> <button type="submit">Lift</button>
-                        </form>
-                      </td>
-                    </tr>`,
-                )
-          }
-        </tbody>
-      </table>`,
+${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+<form class="rd-filters" method="post" action="/admin/bans">
+<input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+<label>Site <select name="site">${siteIds.map((s) => html`<option value="${s}">${s}</option>`)}</select></label>
+<label>Kind <select name="kind"><option value="email">Email</option><option value="ip">IP or range (CIDR)</option><option value="domain">Domain</option></select></label>
+<label>Value <input name="value" required placeholder="spammer@example.com, 203.0.113.0/24, example.com"></label>
+<label>Reason <input name="reason" maxlength="500"></label>
+<label><input type="checkbox" name="rejectPending" value="1" checked> reject their pending comments</label>
+<button type="submit">Ban</button>
+</form>
+<table class="rd-table"><thead><tr><th>Site</th><th>Kind</th><th>Value</th><th>Reason</th><th>Since</th><th></th></tr></thead>
+<tbody>${
+      bans.length === 0
+        ? html`<tr><td colspan="6">No bans.</td></tr>`
+        : bans.map(
+            (
+              b,
+            ) => html`<tr><td>${b.siteId}</td><td>${b.kind}</td><td>${b.value}</td><td>${b.reason}</td><td>${b.createdAt.toISOString().slice(0, 10)}</td>
+<td><form method="post" action="/admin/bans/delete"><input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+<input type="hidden" name="site" value="${b.siteId}"><input type="hidden" name="kind" value="${b.kind}"><input type="hidden" name="value" value="${b.value}">
+<button type="submit">Lift</button></form></td></tr>`,
+          )
+    }</tbody></table>`,
   );
 }

@@ -43,71 +43,49 @@ export function isRunning(v: BulkView): boolean {
 }
 
 function progressBlock(v: BulkView): SafeHtml {
-  return html`<progress max="${Math.max(v.total, 1)}" value="${Math.min(v.done, v.total)}" aria-label="Progress">
-      ${count(v.done)} of ${count(v.total)}
-    </progress>
-    <p class="rd-bulk-progress" role="status">
-      <span data-bulk="done">${count(v.done)}</span> of
-      <span data-bulk="total">${count(v.total)}</span> done${v.state === 'queued' ? ' (waiting for a worker)' : ''}…
-    </p>
-    <p class="rd-hint">This page refreshes every second until the work is done.</p>`;
+  return html`<progress max="${Math.max(v.total, 1)}" value="${Math.min(v.done, v.total)}" aria-label="Progress">${count(v.done)} of ${count(v.total)}</progress>
+<p class="rd-bulk-progress" role="status"><span data-bulk="done">${count(v.done)}</span> of <span data-bulk="total">${count(v.total)}</span> done${v.state === 'queued' ? ' (waiting for a worker)' : ''}…</p>
+<p class="rd-hint">This page refreshes every second until the work is done.</p>`;
 }
 
 function undoForm(v: BulkView, csrfToken: string): SafeHtml {
   if (v.undone) {
-    return html`<p class="rd-notice" role="status">
-      This bulk action has been
-      undone.${v.undoJobId ? html` <a href="/admin/bulk/${v.undoJobId}">See the undo</a>.` : ''}
-    </p>`;
+    return html`<p class="rd-notice" role="status">This bulk action has been undone.${v.undoJobId ? html` <a href="/admin/bulk/${v.undoJobId}">See the undo</a>.` : ''}</p>`;
   }
   if (v.undoJobId)
-    return html`<p class="rd-notice" role="status">
-      Undo in progress: <a href="/admin/bulk/${v.undoJobId}">follow it</a>.
-    </p>`;
+    return html`<p class="rd-notice" role="status">Undo in progress: <a href="/admin/bulk/${v.undoJobId}">follow it</a>.</p>`;
   return html`<form class="rd-bulk-undo" method="post" action="/admin/bulk/${v.batchId}/undo">
-    <input type="hidden" name="_csrf" value="${csrfToken}" />
-    <button type="submit">Undo</button>
-    <span class="rd-hint">puts every comment this changed back where it was, unless someone has changed it since</span>
-  </form>`;
+<input type="hidden" name="_csrf" value="${csrfToken}">
+<button type="submit">Undo</button> <span class="rd-hint">puts every comment this changed back where it was, unless someone has changed it since</span>
+</form>`;
 }
 
 function bulkBody(v: BulkView, csrfToken: string): SafeHtml {
   const verb = verbs[v.action ?? 'approve'];
   const what = v.scope === 'selection' ? 'selected' : 'in the view';
-  if (isRunning(v))
-    return html`<h1>${verb.doing} ${comments(v.total)} ${what}</h1>
-      ${progressBlock(v)}`;
+  if (isRunning(v)) return html`<h1>${verb.doing} ${comments(v.total)} ${what}</h1>${progressBlock(v)}`;
   const skipped = v.done - v.changed;
-  const summary = html`<p class="rd-bulk-result" role="status">
-    ${verb.done} <b data-bulk="changed">${comments(v.changed)}</b>${
-      skipped > 0 ? html`; ${count(skipped)} already had that status or had moved on and were left alone` : ''
-    }.
-  </p>`;
+  const summary = html`<p class="rd-bulk-result" role="status">${verb.done} <b data-bulk="changed">${comments(v.changed)}</b>${
+    skipped > 0 ? html`; ${count(skipped)} already had that status or had moved on and were left alone` : ''
+  }.</p>`;
   if (v.state === 'failed') {
     return html`<h1>${verb.doing} stopped</h1>
-      <p class="rd-error" role="alert">
-        The job stopped after ${count(v.done)} of ${count(v.total)}: ${v.error ?? 'unknown error'}.
-      </p>
-      ${summary}${v.changed > 0 ? undoForm(v, csrfToken) : ''}`;
+<p class="rd-error" role="alert">The job stopped after ${count(v.done)} of ${count(v.total)}: ${v.error ?? 'unknown error'}.</p>
+${summary}${v.changed > 0 ? undoForm(v, csrfToken) : ''}`;
   }
-  return html`<h1>${verb.done} ${comments(v.changed)}</h1>
-    ${summary}${v.changed > 0 ? undoForm(v, csrfToken) : ''}`;
+  return html`<h1>${verb.done} ${comments(v.changed)}</h1>${summary}${v.changed > 0 ? undoForm(v, csrfToken) : ''}`;
 }
 
 function undoBody(v: BulkView): SafeHtml {
-  if (isRunning(v))
-    return html`<h1>Undoing a bulk action on ${comments(v.total)}</h1>
-      ${progressBlock(v)}`;
+  if (isRunning(v)) return html`<h1>Undoing a bulk action on ${comments(v.total)}</h1>${progressBlock(v)}`;
   if (v.state === 'failed')
-    return html`<h1>Undo failed</h1>
-      <p class="rd-error" role="alert">${v.error ?? 'unknown error'}. Try again from the bulk action's page.</p>`;
+    return html`<h1>Undo failed</h1><p class="rd-error" role="alert">${v.error ?? 'unknown error'}. Try again from the bulk action's page.</p>`;
   const left = v.total - v.changed;
   return html`<h1>Undone</h1>
-    <p class="rd-bulk-result" role="status">
-      Restored <b data-bulk="changed">${comments(v.changed)}</b> to their status before the bulk
-      action${left > 0 ? html`; ${count(left)} had been changed by someone since and were left as they are` : ''}.
-    </p>
-    <p><a href="/admin/bulk/${v.batchId}">The bulk action</a></p>`;
+<p class="rd-bulk-result" role="status">Restored <b data-bulk="changed">${comments(v.changed)}</b> to their status before the bulk action${
+    left > 0 ? html`; ${count(left)} had been changed by someone since and were left as they are` : ''
+  }.</p>
+<p><a href="/admin/bulk/${v.batchId}">The bulk action</a></p>`;
 }
 
 /**
@@ -118,16 +96,10 @@ export function renderBulkPage(ctx: AdminPageContext, v: BulkView): string {
   const page = renderAdminPage(
     v.kind === 'undo' ? 'Undo bulk action' : 'Bulk action',
     ctx,
-    html`<section
-      class="rd-bulk-status"
-      data-kind="${v.kind}"
-      data-state="${v.state}"
-      data-job="${v.jobId}"
-      data-batch="${v.batchId}"
-    >
-      ${v.kind === 'undo' ? undoBody(v) : bulkBody(v, ctx.csrfToken)}
-      <p><a href="/admin">Back to the queue</a></p>
-    </section>`,
+    html`<section class="rd-bulk-status" data-kind="${v.kind}" data-state="${v.state}" data-job="${v.jobId}" data-batch="${v.batchId}">
+${v.kind === 'undo' ? undoBody(v) : bulkBody(v, ctx.csrfToken)}
+<p><a href="/admin">Back to the queue</a></p>
+</section>`,
   );
   // The shared frame has no slot for extra head elements; the refresh belongs in <head>.
   return isRunning(v) ? page.replace('</head>', '<meta http-equiv="refresh" content="1">\n</head>') : page;

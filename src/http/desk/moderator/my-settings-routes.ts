@@ -20,22 +20,14 @@ export function createMySettingsRoutes(deps: { db: Pool }): Router {
         'My settings',
         ctx,
         html`<h1>My settings</h1>
-          ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
-          <form class="rd-form" method="post" action="/admin/me">
-            <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
-            <div class="rd-field">
-              <label
-                ><input type="checkbox" name="notifyHeld" value="1" ${on ? html` checked` : ''} /> Mail me about held
-                comments</label
-              >
-              <small
-                >Sent to ${m.email}: the first within about a minute, then at most one digest every few minutes listing
-                all held since, with one-click approve, reject and spam links (they ask to confirm, work once, and
-                expire). Needs SMTP to be configured.</small
-              >
-            </div>
-            <p><button type="submit">Save</button></p>
-          </form>`,
+${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+<form class="rd-form" method="post" action="/admin/me">
+<input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+<div class="rd-field"><label><input type="checkbox" name="notifyHeld" value="1"${on ? html` checked` : ''}> Mail me about held comments</label>
+<small>Sent to ${m.email}: the first within about a minute, then at most one digest every few minutes listing all held since, with
+one-click approve, reject and spam links (they ask to confirm, work once, and expire). Needs SMTP to be configured.</small></div>
+<p><button type="submit">Save</button></p>
+</form>`,
       ),
     );
   });

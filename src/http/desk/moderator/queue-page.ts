@@ -91,15 +91,10 @@ export function filterQuery(f: QueueFilter, change: Partial<QueueFilter> & { cur
 
 function renderReasons(card: QueueCard): SafeHtml {
   if (card.verdict.reasons.length === 0) return html`<p class="rd-reasons rd-none">No rule objected.</p>`;
-  return html`<ul class="rd-reasons" aria-label="Why">
-    ${card.verdict.reasons.map(
-      (r) =>
-        html`<li class="rd-reason rd-${r.action}">
-          <b>${reasonLabels[r.code] ?? r.code}</b> ${r.message}
-          <span class="rd-score">${r.score > 0 ? `+${r.score}` : r.score}</span>
-        </li>`,
-    )}
-  </ul>`;
+  return html`<ul class="rd-reasons" aria-label="Why">${card.verdict.reasons.map(
+    (r) =>
+      html`<li class="rd-reason rd-${r.action}"><b>${reasonLabels[r.code] ?? r.code}</b> ${r.message} <span class="rd-score">${r.score > 0 ? `+${r.score}` : r.score}</span></li>`,
+  )}</ul>`;
 }
 
 /** One comment card: the text (sanitised HTML, inert), where it was posted, who wrote it, and why it waits. */
@@ -109,103 +104,49 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
   // the suggestion, marked, with a form to confirm or correct it (sql/0016).
   const pageLabel = card.page.title || card.page.identifier;
   const suggested = card.page.title === null && card.page.suggestedTitle ? card.page.suggestedTitle : null;
-  return html`<article
-    class="rd-card"
-    id="card-${card.id}"
-    data-id="${card.id}"
-    data-site="${card.siteId}"
-    tabindex="-1"
-    aria-label="Comment by ${card.author || 'Anonymous'}"
-  >
-    <header class="rd-card-head">
-      <label class="rd-select"
-        ><input type="checkbox" name="ids" value="${card.id}" form="rd-bulk" aria-label="Select"
-      /></label>
-      <span class="rd-author"
-        ><b>${card.author || 'Anonymous'}</b>${card.trusted ? html` <span class="rd-badge">trusted</span>` : ''}</span
-      >
-      <span class="rd-meta"
-        >${card.email || 'no email'} ·
-        ${card.ip ?? 'no IP'}${card.website ? html` · <a href="${card.website}" rel="nofollow ugc noopener noreferrer" target="_blank">${card.website}</a>` : ''}</span
-      >
-      <span class="rd-history" title="This author's comments on this site"
-        >${h.approved} approved · ${h.pending} pending · ${h.rejected} rejected · ${h.spam} spam</span
-      >
-    </header>
-    <p class="rd-where">
-      on <b>${card.siteId}</b> /
-      ${card.page.url ? html`<a href="${card.page.url}" target="_blank" rel="noopener noreferrer">${pageLabel}</a>` : pageLabel}${suggested !== null ? html` <span class="rd-suggested-title">(suggested title: “${suggested}”)</span>` : ''}
-      ·
-      <time datetime="${card.receivedAt.toISOString()}"
-        >${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
-      >${card.editedAt ? ' · edited' : ''}
-    </p>
-    ${
-      card.parent
-        ? html`<blockquote class="rd-parent">
-            <small>in reply to <b>${card.parent.author || 'Anonymous'}</b></small
-            >${markup(card.parent.html)}
-          </blockquote>`
-        : ''
-    }
-    <div class="rd-body">${markup(card.html)}</div>
-    ${renderReasons(card)}
-    ${card.flags.length ? html`<p class="rd-flags">Flagged: ${card.flags.map((f) => html`<span>${f.reason} ×${f.count}</span> `)}</p>` : ''}
-    <form class="rd-actions" method="post" action="/admin/comments/${card.id}/status">
-      <input type="hidden" name="_csrf" value="${csrfToken}" />
-      ${tabActions[tab].map((a) => html`<button type="submit" name="action" value="${a.action}" data-key="${a.key}" class="rd-act-${a.action}">${a.label} <kbd>${a.key}</kbd></button> `)}
-      <button type="submit" name="action" value="delete" class="rd-act-delete">Delete</button>
-    </form>
-    <details class="rd-more">
-      <summary>More</summary>
-      <form method="post" action="/admin/comments/${card.id}/edit" class="rd-edit">
-        <input type="hidden" name="_csrf" value="${csrfToken}" />
-        <label>Text<textarea name="body" rows="5" maxlength="65525">${card.body}</textarea></label>
-        <button type="submit">Save edit</button>
-      </form>
-      <form method="post" action="/admin/bans" class="rd-inline">
-        <input type="hidden" name="_csrf" value="${csrfToken}" /><input
-          type="hidden"
-          name="site"
-          value="${card.siteId}"
-        />
-        <select name="kind" aria-label="Ban what">
-          ${card.email ? html`<option value="email" data-value="${card.email}">email ${card.email}</option>` : ''}${card.ip ? html`<option value="ip">IP ${card.ip}</option>` : ''}${card.email ? html`<option value="domain">domain ${card.email.split('@')[1] ?? ''}</option>` : ''}
-        </select>
-        <input type="hidden" name="email" value="${card.email}" /><input
-          type="hidden"
-          name="ip"
-          value="${card.ip ?? ''}"
-        />
-        <label><input type="checkbox" name="rejectPending" value="1" checked /> reject their pending comments</label>
-        <button type="submit">Ban</button>
-      </form>
-      ${
-        card.email && !card.trusted
-          ? html`<form method="post" action="/admin/trusted" class="rd-inline">
-              <input type="hidden" name="_csrf" value="${csrfToken}" /><input
-                type="hidden"
-                name="site"
-                value="${card.siteId}"
-              /><input type="hidden" name="email" value="${card.email}" />
-              <button type="submit">Trust ${card.author || card.email}</button>
-            </form>`
-          : ''
-      }
-      <form method="post" action="/admin/pages/title" class="rd-inline rd-page-title">
-        <input type="hidden" name="_csrf" value="${csrfToken}" /><input
-          type="hidden"
-          name="site"
-          value="${card.siteId}"
-        /><input type="hidden" name="page" value="${card.page.identifier}" />
-        <label
-          >Page title <input name="title" value="${card.page.title ?? card.page.suggestedTitle ?? ''}" maxlength="500"
-        /></label>
-        <button type="submit">${card.page.title === null ? 'Confirm title' : 'Save title'}</button>
-      </form>
-      <p class="rd-ua">${card.userAgent}</p>
-    </details>
-  </article>`;
+  return html`<article class="rd-card" id="card-${card.id}" data-id="${card.id}" data-site="${card.siteId}" tabindex="-1" aria-label="Comment by ${card.author || 'Anonymous'}">
+<header class="rd-card-head">
+<label class="rd-select"><input type="checkbox" name="ids" value="${card.id}" form="rd-bulk" aria-label="Select"></label>
+<span class="rd-author"><b>${card.author || 'Anonymous'}</b>${card.trusted ? html` <span class="rd-badge">trusted</span>` : ''}</span>
+<span class="rd-meta">${card.email || 'no email'} · ${card.ip ?? 'no IP'}${card.website ? html` · <a href="${card.website}" rel="nofollow ugc noopener noreferrer" target="_blank">${card.website}</a>` : ''}</span>
+<span class="rd-history" title="This author's comments on this site">${h.approved} approved · ${h.pending} pending · ${h.rejected} rejected · ${h.spam} spam</span>
+</header>
+<p class="rd-where">on <b>${card.siteId}</b> / ${card.page.url ? html`<a href="${card.page.url}" target="_blank" rel="noopener noreferrer">${pageLabel}</a>` : pageLabel}${suggested !== null ? html` <span class="rd-suggested-title">(suggested title: “${suggested}”)</span>` : ''}
+· <time datetime="${card.receivedAt.toISOString()}">${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${card.editedAt ? ' · edited' : ''}</p>
+${card.parent ? html`<blockquote class="rd-parent"><small>in reply to <b>${card.parent.author || 'Anonymous'}</b></small>${markup(card.parent.html)}</blockquote>` : ''}
+<div class="rd-body">${markup(card.html)}</div>
+${renderReasons(card)}
+${card.flags.length ? html`<p class="rd-flags">Flagged: ${card.flags.map((f) => html`<span>${f.reason} ×${f.count}</span> `)}</p>` : ''}
+<form class="rd-actions" method="post" action="/admin/comments/${card.id}/status">
+<input type="hidden" name="_csrf" value="${csrfToken}">
+${tabActions[tab].map((a) => html`<button type="submit" name="action" value="${a.action}" data-key="${a.key}" class="rd-act-${a.action}">${a.label} <kbd>${a.key}</kbd></button> `)}
+<button type="submit" name="action" value="delete" class="rd-act-delete">Delete</button>
+</form>
+<details class="rd-more"><summary>More</summary>
+<form method="post" action="/admin/comments/${card.id}/edit" class="rd-edit">
+<input type="hidden" name="_csrf" value="${csrfToken}">
+<label>Text<textarea name="body" rows="5" maxlength="65525">${card.body}</textarea></label>
+<button type="submit">Save edit</button></form>
+<form method="post" action="/admin/bans" class="rd-inline">
+<input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="site" value="${card.siteId}">
+<select name="kind" aria-label="Ban what">${card.email ? html`<option value="email" data-value="${card.email}">email ${card.email}</option>` : ''}${card.ip ? html`<option value="ip">IP ${card.ip}</option>` : ''}${card.email ? html`<option value="domain">domain ${card.email.split('@')[1] ?? ''}</option>` : ''}</select>
+<input type="hidden" name="email" value="${card.email}"><input type="hidden" name="ip" value="${card.ip ?? ''}">
+<label><input type="checkbox" name="rejectPending" value="1" checked> reject their pending comments</label>
+<button type="submit">Ban</button></form>
+${
+  card.email && !card.trusted
+    ? html`<form method="post" action="/admin/trusted" class="rd-inline">
+<input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="site" value="${card.siteId}"><input type="hidden" name="email" value="${card.email}">
+<button type="submit">Trust ${card.author || card.email}</button></form>`
+    : ''
+}
+<form method="post" action="/admin/pages/title" class="rd-inline rd-page-title">
+<input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="site" value="${card.siteId}"><input type="hidden" name="page" value="${card.page.identifier}">
+<label>Page title <input name="title" value="${card.page.title ?? card.page.suggestedTitle ?? ''}" maxlength="500"></label>
+<button type="submit">${card.page.title === null ? 'Confirm title' : 'Save title'}</button></form>
+<p class="rd-ua">${card.userAgent}</p>
+</details>
+</article>`;
 }
 
 export interface QueuePageInput {
@@ -229,95 +170,46 @@ export function renderQueuePage(input: QueuePageInput): string {
   return renderAdminPage(
     `${tabLabels[f.tab]} (${formatCount(counts[f.tab])})`,
     ctx,
-    html`<nav class="rd-tabs" aria-label="Queues">
-        ${queueTabs.map(
-          (t) =>
-            html`<a href="/admin${filterQuery(f, { tab: t })}" ${t === f.tab ? html` aria-current="page"` : ''}
-              >${tabLabels[t]} <span class="rd-count" data-tab="${t}">${formatCount(counts[t])}</span></a
-            >`,
-        )}
-      </nav>
-      ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
-      ${surges.map(
-        (sg) =>
-          html`<p class="rd-notice rd-notice-error rd-surge" role="alert" data-site="${sg.siteId}">
-            <b>Surge mode on ${sites.find((x) => x.id === sg.siteId)?.name ?? sg.siteId}</b> since
-            ${sg.since.toISOString().slice(11, 16)} UTC: comments are arriving far faster than usual, so every new one
-            is held (reason “Surge mode”). It switches itself off once the rate falls, by
-            ${sg.endsBy.toISOString().slice(11, 16)} UTC at the earliest.
-          </p>`,
-      )}
-      <form class="rd-filters" method="get" action="/admin" role="search">
-        <input type="hidden" name="tab" value="${f.tab}" />
-        <label
-          >Site
-          <select name="site">
-            <option value="">All sites</option>
-            ${sites.map((s) => html`<option value="${s.id}" ${f.site === s.id ? markup(' selected') : ''}>${s.name}</option>`)}
-          </select></label
-        >
-        <label>Page <input name="page" value="${f.page ?? ''}" placeholder="identifier" /></label>
-        <label
-          >Reason
-          <select name="reason">
-            <option value="">Any</option>
-            ${Object.entries(reasonLabels).map(([code, label]) => html`<option value="${code}" ${f.reason === code ? markup(' selected') : ''}>${label}</option>`)}
-          </select></label
-        >
-        <label
-          >Search
-          <input id="rd-search" name="q" type="search" value="${f.q ?? ''}" placeholder="name, email, IP or text"
-        /></label>
-        <label
-          >Order
-          <select name="order">
-            <option value="oldest" ${f.order === 'oldest' ? markup(' selected') : ''}>Oldest first</option>
-            <option value="newest" ${f.order === 'newest' ? markup(' selected') : ''}>Newest first</option>
-          </select></label
-        >
-        <button type="submit">Filter</button>
-      </form>
-      <form id="rd-bulk" class="rd-bulk" method="post" action="/admin/bulk">
-        <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
-        ${(['tab', 'site', 'page', 'reason', 'q'] as const).map((k) => html`<input type="hidden" name="filter_${k}" value="${f[k] ?? ''}" />`)}
-        <label
-          >Bulk
-          <select name="action" aria-label="Bulk action">
-            ${tabActions[f.tab].map((a) => html`<option value="${a.action}">${a.label}</option>`)}
-            <option value="delete">Delete</option>
-          </select></label
-        >
-        <button type="submit" name="scope" value="selection">Apply to selected</button>
-        <button type="submit" name="scope" value="filter" class="rd-bulk-all">
-          Apply to all ${formatCount(viewCount)} in this view
-        </button>
-        <span class="rd-help-hint">Press <kbd>?</kbd> for keys</span>
-      </form>
-      <section id="rd-cards" class="rd-cards" aria-label="Comments" data-tab="${f.tab}">
-        ${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken))}
-      </section>
-      ${nextCursor ? html`<p class="rd-next"><a href="/admin${filterQuery(f, { cursor: nextCursor })}" rel="next">Next page →</a></p>` : ''}
-      <div id="rd-keys" class="rd-keys" hidden role="dialog" aria-label="Keyboard shortcuts">
-        <h2>Keys</h2>
-        <dl>
-          <dt><kbd>j</kbd> / <kbd>k</kbd></dt>
-          <dd>next / previous comment</dd>
-          <dt><kbd>a</kbd></dt>
-          <dd>approve (keep, not spam)</dd>
-          <dt><kbd>r</kbd></dt>
-          <dd>reject</dd>
-          <dt><kbd>s</kbd></dt>
-          <dd>spam</dd>
-          <dt><kbd>x</kbd></dt>
-          <dd>select for bulk</dd>
-          <dt><kbd>u</kbd></dt>
-          <dd>undo your last action</dd>
-          <dt><kbd>/</kbd></dt>
-          <dd>search</dd>
-          <dt><kbd>?</kbd></dt>
-          <dd>this list</dd>
-        </dl>
-        <button type="button" class="rd-keys-close">Close <kbd>Esc</kbd></button>
-      </div>`,
+    html`<nav class="rd-tabs" aria-label="Queues">${queueTabs.map(
+      (t) =>
+        html`<a href="/admin${filterQuery(f, { tab: t })}"${t === f.tab ? html` aria-current="page"` : ''}>${tabLabels[t]} <span class="rd-count" data-tab="${t}">${formatCount(counts[t])}</span></a>`,
+    )}</nav>
+${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+${surges.map(
+  (
+    sg,
+  ) => html`<p class="rd-notice rd-notice-error rd-surge" role="alert" data-site="${sg.siteId}"><b>Surge mode on ${sites.find((x) => x.id === sg.siteId)?.name ?? sg.siteId}</b>
+since ${sg.since.toISOString().slice(11, 16)} UTC: comments are arriving far faster than usual, so every new one is held (reason “Surge mode”).
+It switches itself off once the rate falls, by ${sg.endsBy.toISOString().slice(11, 16)} UTC at the earliest.</p>`,
+)}
+<form class="rd-filters" method="get" action="/admin" role="search">
+<input type="hidden" name="tab" value="${f.tab}">
+<label>Site <select name="site"><option value="">All sites</option>${sites.map((s) => html`<option value="${s.id}"${f.site === s.id ? markup(' selected') : ''}>${s.name}</option>`)}</select></label>
+<label>Page <input name="page" value="${f.page ?? ''}" placeholder="identifier"></label>
+<label>Reason <select name="reason"><option value="">Any</option>${Object.entries(reasonLabels).map(([code, label]) => html`<option value="${code}"${f.reason === code ? markup(' selected') : ''}>${label}</option>`)}</select></label>
+<label>Search <input id="rd-search" name="q" type="search" value="${f.q ?? ''}" placeholder="name, email, IP or text"></label>
+<label>Order <select name="order"><option value="oldest"${f.order === 'oldest' ? markup(' selected') : ''}>Oldest first</option><option value="newest"${f.order === 'newest' ? markup(' selected') : ''}>Newest first</option></select></label>
+<button type="submit">Filter</button>
+</form>
+<form id="rd-bulk" class="rd-bulk" method="post" action="/admin/bulk">
+<input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+${(['tab', 'site', 'page', 'reason', 'q'] as const).map((k) => html`<input type="hidden" name="filter_${k}" value="${f[k] ?? ''}">`)}
+<label>Bulk <select name="action" aria-label="Bulk action">${tabActions[f.tab].map((a) => html`<option value="${a.action}">${a.label}</option>`)}<option value="delete">Delete</option></select></label>
+<button type="submit" name="scope" value="selection">Apply to selected</button>
+<button type="submit" name="scope" value="filter" class="rd-bulk-all">Apply to all ${formatCount(viewCount)} in this view</button>
+<span class="rd-help-hint">Press <kbd>?</kbd> for keys</span>
+</form>
+<section id="rd-cards" class="rd-cards" aria-label="Comments" data-tab="${f.tab}">
+${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken))}
+</section>
+${nextCursor ? html`<p class="rd-next"><a href="/admin${filterQuery(f, { cursor: nextCursor })}" rel="next">Next page →</a></p>` : ''}
+<div id="rd-keys" class="rd-keys" hidden role="dialog" aria-label="Keyboard shortcuts">
+<h2>Keys</h2>
+<dl><dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous comment</dd>
+<dt><kbd>a</kbd></dt><dd>approve (keep, not spam)</dd><dt><kbd>r</kbd></dt><dd>reject</dd><dt><kbd>s</kbd></dt><dd>spam</dd>
+<dt><kbd>x</kbd></dt><dd>select for bulk</dd><dt><kbd>u</kbd></dt><dd>undo your last action</dd>
+<dt><kbd>/</kbd></dt><dd>search</dd><dt><kbd>?</kbd></dt><dd>this list</dd></dl>
+<button type="button" class="rd-keys-close">Close <kbd>Esc</kbd></button>
+</div>`,
   );
 }
