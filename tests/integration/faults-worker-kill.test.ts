@@ -231,6 +231,9 @@ describe('worker processes killed with SIGKILL while jobs run', () => {
       100,
     ).catch(() => undefined);
     const recoveredMs = Date.now() - lastKillAt;
+    // The queue's promise is about a live worker picking up a dead one's jobs once their locks expire;
+    // how long the machine takes to start a new worker process (seconds under load) is not part of it.
+    const sinceReadyMs = Date.now() - lastReadyAt;
     const audit = await auditSite(db.pool, site, accepted);
     const failed = await api.queue.getFailedCount();
     // Jobs BullMQ handed out again after a kill, and how many of those found their row already written
@@ -243,13 +246,13 @@ describe('worker processes killed with SIGKILL while jobs run', () => {
         `${kills.map((k) => k.storedAtKill).join(', ')}): accepted ${accepted.length}, stored ${audit.stored}, ` +
         `duplicates ${audit.duplicates}, lost ${audit.lost.length}, failed jobs ${failed}, statuses ${JSON.stringify(audit.byStatus)}, ` +
         `jobs re-run after a stall ${stalled.length} (of which found their row already stored ${foundStored}), ` +
-        `recovered ${seconds(recoveredMs)} s after the last kill (${seconds(Date.now() - lastReadyAt)} s after the last worker was ready)`,
+        `recovered ${seconds(recoveredMs)} s after the last kill (${seconds(sinceReadyMs)} s after the last worker was ready)`,
     );
     // Soft: slow recovery is reported, and the exactly-once checks below still run.
     expect
       .soft(
-        recoveredMs,
-        `a dead worker's jobs came back after ${seconds(recoveredMs)} s with WORKER_LOCK_MS=${LOCK_MS}`,
+        sinceReadyMs,
+        `a dead worker's jobs came back ${seconds(sinceReadyMs)} s after a live worker was ready (${seconds(recoveredMs)} s after the kill) with WORKER_LOCK_MS=${LOCK_MS}`,
       )
       .toBeLessThan(RECOVERY_BUDGET_MS);
     expectExactlyOnce(audit, accepted);
