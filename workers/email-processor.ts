@@ -118,20 +118,31 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
   }
 
   // Double opt-in: one mail per address owed a confirmation, each claimed in its own transaction with
-  // the send (a failed send rolls the claim back; the sweep then defers that address by a day).
+  // the send. A failed send still commits its claim, turned into a deferral (the attempt counts as the
+  // day's mail, the address stays owed one) in the same transaction: were the claim rolled back and the
+  // deferral written after, an overlapping sweep waiting on the row lock would claim and try again.
   async function sendConfirmation(c: { siteId: string; siteName: string; email: string }): Promise<boolean> {
     const k = await mailKey();
-    return inTransaction(db, async (client) => {
+    let refused: unknown = null;
+    const sent = await inTransaction(db, async (client) => {
       const nonce = await claimConfirmation(client, c.siteId, c.email);
       if (nonce === null) return false;
       const expiresAt = Math.floor(now().getTime() / 1000) + confirmTtlSeconds;
       const confirmUrl = `${publicUrl}/mail/confirm?token=${signMailToken(k, { kind: 'confirm', siteId: c.siteId, nonce, expiresAt })}`;
-      await mailer.send({
-        to: c.email,
-        ...renderReplyConfirm({ siteName: c.siteName, confirmUrl, linkDays: Math.round(confirmTtlSeconds / 86_400) }),
-      });
+      try {
+        await mailer.send({
+          to: c.email,
+          ...renderReplyConfirm({ siteName: c.siteName, confirmUrl, linkDays: Math.round(confirmTtlSeconds / 86_400) }),
+        });
+      } catch (err) {
+        await deferConfirmation(client, c.siteId, c.email);
+        refused = err;
+        return false;
+      }
       return true;
     });
+    if (refused !== null) throw refused;
+    return sent;
   }
 
   return async function processEmail(job: Job<EmailJobData, unknown, EmailJobName>): Promise<unknown> {
@@ -172,7 +183,6 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
             { siteId: c.siteId, err: (err as Error).message },
             'reply-mail confirmation not sent; tried again in a day',
           );
-          await deferConfirmation(db, c.siteId, c.email).catch(() => {});
           failure ??= err;
         }
       }
