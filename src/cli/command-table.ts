@@ -170,8 +170,32 @@ export const cliCommands: CliCommand[] = [
   moderatorRow(
     'add',
     `reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]${indent}create an account (or reset its password); the password (at least ${MIN_PASSWORD_LENGTH} characters) is read${indent}from a prompt, or from stdin when piped`,
+    { role: { type: 'string' }, name: { type: 'string' }, site: { type: 'string', multiple: true } },
   ),
   moderatorRow('list', `reply-desk moderator list${indent}list accounts (email, name, role, sites, disabled)`),
+  moderatorRow(
+    'disable',
+    `reply-desk moderator disable EMAIL${indent}sign the account out everywhere and stop its mail links; it cannot sign in`,
+  ),
+  moderatorRow('enable', `reply-desk moderator enable EMAIL${indent}let a disabled account sign in again`),
+  moderatorRow(
+    'remove',
+    `reply-desk moderator remove EMAIL --yes${indent}delete the account (the audit log keeps its email)`,
+    {
+      yes: { type: 'boolean' },
+    },
+  ),
+  moderatorRow(
+    'update',
+    `reply-desk moderator update EMAIL [--role admin|moderator] [--name NAME] [--site ID…] [--no-sites] [--password]${indent}change the role, name or sites (--site replaces the list); --password prompts for a new one.${indent}The last enabled admin cannot be disabled, removed or demoted`,
+    {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      site: { type: 'string', multiple: true },
+      'no-sites': { type: 'boolean' },
+      password: { type: 'boolean' },
+    },
+  ),
   pageRow(
     'title',
     `reply-desk page title SITE PAGE "Title"${indent}confirm a page's title (mails, feeds and webhooks show only confirmed titles)`,

@@ -5,7 +5,7 @@ export interface AdminPageContext {
   moderator: Moderator | null;
   csrfToken: string;
   /** Which nav entry is current. */
-  section: 'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me';
+  section: 'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me' | 'moderators';
 }
 
 /**
@@ -37,7 +37,8 @@ export function renderAdminPage(title: string, ctx: AdminPageContext, body: Safe
                       m.role === 'admin'
                         ? html` ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/sites', 'Sites', 'sites')}
                           ${link('/admin/failed', 'Failed jobs', 'failed')}
-                          ${link('/admin/webhooks', 'Webhooks', 'webhooks')}`
+                          ${link('/admin/webhooks', 'Webhooks', 'webhooks')}
+                          ${link('/admin/moderators', 'Moderators', 'moderators')}`
                         : ''
                     }
                     ${link('/admin/me', 'My settings', 'me')}
