@@ -1,180 +1,69 @@
-import { Redis } from 'ioredis';
-import { ConfigError, loadConfig } from '../config.js';
-import { runExportCommand } from '../cli/export-commands.js';
-import { runImportCommand } from '../cli/import-commands.js';
-import { runModeratorCommand } from '../cli/moderator-commands.js';
-import { runPageCommand } from '../cli/page-commands.js';
-import { runPrivacyCommand } from '../cli/privacy-commands.js';
-import { readPassword } from '../cli/read-password.js';
-import { runSiteCommand, UsageError } from '../cli/site-commands.js';
-import { runSpamEval, runSpamTrain } from '../cli/spam-commands.js';
-import { loadDotEnv } from './startup.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { cliCommands, type CliContext } from '../cli/command-table.js';
+import { formatUsage, resolveCommand } from '../cli/resolve-command.js';
+import { UsageError } from '../cli/site-commands.js';
+import { projectRoot } from '../paths.js';
 import { probePostgres } from '../service-checks.js';
-import { ensureDemoSite } from '../demo-site.js';
-import { createPool, type Pool } from '../store/db.js';
-import { prepareDatabase } from '../store/migrate.js';
+import { loadDotEnv } from './startup.js';
 
-/**
- * Operators' commands (imports, exports, erasure, seeding) may rightly run one statement for minutes,
- * so they have no statement timeout; the API's and workers' pools keep DB_STATEMENT_TIMEOUT_MS.
- */
-function cliPool(url: string, size: number): Pool {
-  return createPool(url, size, { statementTimeoutMs: 0 });
+// Entry file of the `reply-desk` command: the table (src/cli/command-table.ts) says what each command is.
+
+class EnvironmentProblem extends Error {}
+
+const context: CliContext = {
+  print: (line) => void process.stdout.write(`${line}\n`),
+  log: (line) => void process.stderr.write(`${line}\n`),
+  progress: (line) => void (process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : undefined),
+  // Read only when a handler asks: `--help`, `--version` and `spam eval` touch neither .env nor Postgres.
+  config: async (): Promise<Config> => {
+    loadDotEnv();
+    const config = loadConfig(process.env);
+    const problem = await probePostgres(config.DATABASE_URL);
+    if (problem) throw new EnvironmentProblem(problem);
+    return config;
+  },
+};
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-// Entry file of the `reply-desk` command.
-const usage = `usage: reply-desk <command>
-  migrate                                   create the database if missing, apply pending migrations, create the demo site (DEMO=true)
-  site list                                 list sites (id, name, origins, settings)
-  site add ID --name NAME --origin URL…     add a site; --settings '{"requireEmail":false}' to change settings
-  site update ID [--name] [--origin…] [--settings JSON]   change a site (settings are merged)
-  moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]
-                                            create an account (or reset its password); the password is read
-                                            from a prompt, or from stdin when piped
-  moderator list                            list accounts
-  page title SITE PAGE "Title"              confirm a page's title (mails, feeds and webhooks show only confirmed titles)
-  page suggestions SITE                     list pages whose title is only a submission's suggestion
-  import wordpress|disqus|json FILE --site ID [--dry-run]
-                                            import comments (WordPress WXR, Disqus XML, or our JSON export);
-                                            prints a report; running it again adds nothing
-  export --site ID [--format json|wxr] [--out FILE]
-                                            export a site's pages and comments (JSON by default, to stdout)
-  privacy export EMAIL [--site ID]          print everything stored about a commenter, as JSON
-  privacy erase EMAIL [--site ID] [--yes]   erase a commenter's data (without --yes: only say what)
-  spam eval [--train TRAIN.csv] --test TEST.csv [--json]
-                                            measure the spam filter on labelled CSV (text,label); no database
-  spam train FILE --site ID | --shared      seed a site's (or the shared) spam model from labelled CSV`;
-
 async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (command === undefined || command === 'help' || command === '--help') {
-    process.stdout.write(`${usage}\n`);
-    return command === undefined ? 2 : 0;
-  }
-  const print = (line: string): void => void process.stdout.write(`${line}\n`);
-  const progress = (line: string): void =>
-    void (process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : undefined);
-  // An offline measurement: it needs neither Postgres nor the environment.
-  if (command === 'spam' && args[0] === 'eval') {
-    await runSpamEval(args.slice(1), print, progress);
-    if (process.stderr.isTTY) process.stderr.write('\n');
+  const resolved = resolveCommand(cliCommands, argv);
+  if (resolved.kind === 'help') {
+    process.stdout.write(`${resolved.text}\n`);
     return 0;
   }
-  loadDotEnv();
-  const config = loadConfig(process.env);
-  const problem = await probePostgres(config.DATABASE_URL);
-  if (problem) {
-    process.stderr.write(`reply-desk: ${problem}\n`);
-    return 1;
-  }
-  if (command === 'migrate') {
-    const result = await prepareDatabase(config.DATABASE_URL);
-    if (result.created) process.stdout.write('created the database\n');
-    process.stdout.write(
-      result.applied.length === 0
-        ? 'database is up to date\n'
-        : `applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n`,
-    );
-    // docker compose runs the API without `npm start`, so the one-shot migrate also makes the demo site.
-    if (config.DEMO) {
-      const pool = cliPool(config.DATABASE_URL, 1);
-      try {
-        if (await ensureDemoSite(pool, config.PUBLIC_URL, config.PORT)) process.stdout.write('created the demo site\n');
-      } finally {
-        await pool.end();
-      }
-    }
+  if (resolved.kind === 'version') {
+    process.stdout.write(`reply-desk ${packageVersion()}\n`);
     return 0;
   }
-  if (command === 'site') {
-    const pool = cliPool(config.DATABASE_URL, 1);
-    try {
-      await runSiteCommand(pool, args, (line) => process.stdout.write(`${line}\n`));
-    } finally {
-      await pool.end();
-    }
-    return 0;
+  if (resolved.kind === 'usage-error') {
+    process.stderr.write(`reply-desk: ${resolved.text}\n`);
+    return 2;
   }
-  if (command === 'moderator') {
-    const pool = cliPool(config.DATABASE_URL, 1);
-    try {
-      await runModeratorCommand(
-        pool,
-        args,
-        (line) => process.stdout.write(`${line}\n`),
-        () => readPassword('Password: '),
-      );
-    } finally {
-      await pool.end();
+  try {
+    return await resolved.command.run(context, resolved.args);
+  } catch (err) {
+    // An unknown option or a missing value: the message, then this command's usage.
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(`${(err as Error).message}\n${formatUsage([resolved.command])}`);
     }
-    return 0;
+    throw err;
   }
-  if (command === 'page') {
-    const pool = cliPool(config.DATABASE_URL, 1);
-    try {
-      await runPageCommand(pool, args, print);
-    } finally {
-      await pool.end();
-    }
-    return 0;
-  }
-  if (command === 'spam' && args[0] === 'train') {
-    const pool = cliPool(config.DATABASE_URL, 1);
-    try {
-      await runSpamTrain(pool, args.slice(1), print, (line) => process.stderr.write(`${line}\n`));
-    } finally {
-      await pool.end();
-    }
-    return 0;
-  }
-  if (command === 'import' || command === 'export' || command === 'privacy') {
-    const pool = cliPool(config.DATABASE_URL, 2);
-    const print = (line: string) => process.stdout.write(`${line}\n`);
-    try {
-      if (command === 'import')
-        return await runImportCommand(pool, args, { print, progress: (line) => process.stderr.write(`${line}\n`) });
-      if (command === 'export')
-        return await runExportCommand(
-          pool,
-          args,
-          process.stdout,
-          (line) => process.stderr.write(`${line}\n`),
-          new Date(),
-        );
-      // Erasure reaches the queues' jobs too (they hold addresses); a short-lived connection of its own.
-      const redis =
-        args[0] === 'erase' && args.includes('--yes')
-          ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 })
-          : null;
-      redis?.on('error', () => {});
-      try {
-        return await runPrivacyCommand(
-          pool,
-          args,
-          print,
-          new Date(),
-          redis === null ? null : { redis, prefix: config.QUEUE_PREFIX },
-        );
-      } finally {
-        redis?.disconnect();
-      }
-    } finally {
-      await pool.end();
-    }
-  }
-  throw new UsageError(`unknown command "${command}"\n${usage}`);
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  if (
-    err instanceof UsageError ||
-    err instanceof ConfigError ||
-    (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-  ) {
-    process.stderr.write(`reply-desk: ${(err as Error).message}\n`);
+  if (err instanceof UsageError || err instanceof ConfigError) {
+    process.stderr.write(`reply-desk: ${err.message}\n`);
     process.exitCode = 2;
+  } else if (err instanceof EnvironmentProblem) {
+    process.stderr.write(`reply-desk: ${err.message}\n`);
+    process.exitCode = 1;
   } else if ((err as { code?: string }).code === '42P01') {
     process.stderr.write(`reply-desk: the database is not set up: run 'reply-desk migrate' first\n`);
     process.exitCode = 1;

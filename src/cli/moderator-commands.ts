@@ -1,17 +1,40 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
-import type { Queryable } from '../store/db.js';
 import { listModerators, upsertModerator, type Role } from '../store/moderators.js';
+import {
+  changeModeratorAccount,
+  findModeratorId,
+  removeModeratorAccount,
+  type AccountChange,
+  type AccountResult,
+} from '../store/moderator-accounts.js';
+import type { Pool } from '../store/db.js';
 import { listSites } from '../store/sites.js';
 import { UsageError } from './site-commands.js';
 
 const usage =
-  'usage: reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]  (password from a prompt or stdin) | moderator list';
+  'usage: reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]  (password from a prompt or stdin) | moderator list | moderator disable|enable EMAIL | moderator remove EMAIL --yes | moderator update EMAIL [--role R] [--name NAME] [--site ID…] [--no-sites] [--password]';
 
-/** `reply-desk moderator add|list`. `add` on an existing email resets its password, role and name. */
+const cli = { id: null, label: 'cli' };
+
+/** The problems the account store reports, as one line each. */
+function accountProblem(result: AccountResult, email: string): void {
+  if (result.ok) return;
+  if (result.problem === 'NO_SUCH_MODERATOR') throw new UsageError(`no account "${email}"`);
+  if (result.problem === 'NO_SUCH_SITE') throw new UsageError('no such site (see reply-desk site list)');
+  throw new UsageError(
+    `${email} is the last enabled admin: make another account an admin first (reply-desk moderator update EMAIL --role admin)`,
+  );
+}
+
+/**
+ * `reply-desk moderator add|list|disable|enable|remove|update`. `add` on an existing email resets its
+ * password, role and name; the others go through the account store's rules (the last admin stays) and
+ * are audited as 'cli'.
+ */
 export async function runModeratorCommand(
-  db: Queryable,
+  db: Pool,
   args: string[],
   print: (line: string) => void,
   readPassword: () => Promise<string>,
@@ -20,9 +43,12 @@ export async function runModeratorCommand(
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
-      role: { type: 'string', default: 'moderator' },
+      role: { type: 'string' },
       name: { type: 'string' },
       site: { type: 'string', multiple: true },
+      'no-sites': { type: 'boolean' },
+      password: { type: 'boolean' },
+      yes: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -36,14 +62,52 @@ export async function runModeratorCommand(
     return;
   }
   const email = positionals[0]?.trim().toLowerCase();
-  if (sub !== 'add' || email === undefined) throw new UsageError(usage);
+  if (email === undefined || positionals.length > 1) throw new UsageError(usage);
+  if (sub === 'disable' || sub === 'enable' || sub === 'remove' || sub === 'update') {
+    const id = await findModeratorId(db, email);
+    if (id === null) throw new UsageError(`no account "${email}"`);
+    if (sub === 'remove') {
+      if (values.yes !== true) throw new UsageError(`this deletes ${email}'s account; run again with --yes`);
+      accountProblem(await removeModeratorAccount(db, id, cli), email);
+      print(`removed ${email}; its sessions and mail links no longer work`);
+      return;
+    }
+    const change: AccountChange = {};
+    if (sub === 'disable' || sub === 'enable') change.disabled = sub === 'disable';
+    else {
+      if (values.role !== undefined) {
+        if (values.role !== 'admin' && values.role !== 'moderator')
+          throw new UsageError('--role must be admin or moderator');
+        change.role = values.role;
+      }
+      if (values.name !== undefined) change.displayName = values.name;
+      if (values['no-sites'] === true) change.siteIds = [];
+      else if (values.site !== undefined) change.siteIds = splitSites(values.site);
+      if (values.password === true) {
+        const password = await readPassword();
+        if (password.length < MIN_PASSWORD_LENGTH)
+          throw new UsageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+        change.passwordHash = await hashPassword(password);
+      }
+      if (Object.keys(change).length === 0) throw new UsageError(usage);
+    }
+    const result = await changeModeratorAccount(db, id, change, cli);
+    accountProblem(result, email);
+    const m = result.ok ? result.moderator : null;
+    print(
+      sub === 'disable'
+        ? `disabled ${email}; its sessions are signed out and its mail links stop working`
+        : sub === 'enable'
+          ? `enabled ${email}`
+          : `updated ${email}: ${m?.role} ${m?.role === 'admin' ? '(all sites)' : m?.siteIds.join(',') || '(no sites)'}${change.passwordHash || change.role ? '; its sessions are signed out' : ''}`,
+    );
+    return;
+  }
+  if (sub !== 'add') throw new UsageError(usage);
   if (!z.email().safeParse(email).success) throw new UsageError(`"${email}" is not an email address`);
-  const role = values.role as Role;
+  const role = (values.role ?? 'moderator') as Role;
   if (role !== 'admin' && role !== 'moderator') throw new UsageError('--role must be admin or moderator');
-  const siteIds = (values.site ?? [])
-    .flatMap((s) => s.split(','))
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const siteIds = splitSites(values.site ?? []);
   const known = new Set((await listSites(db)).map((s) => s.id));
   const unknown = siteIds.filter((s) => !known.has(s));
   if (unknown.length > 0) throw new UsageError(`no such site: ${unknown.join(', ')}`);
@@ -63,4 +127,11 @@ export async function runModeratorCommand(
   print(
     `${created ? 'created' : 'updated'} ${role} ${email}${siteIds.length ? ` for ${siteIds.join(', ')}` : ''}${created ? '' : '; its sessions are signed out'}`,
   );
+}
+
+function splitSites(values: string[]): string[] {
+  return values
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -27,6 +27,13 @@ export const auditActions = [
   'webhook',
   // sql/0016: a page's title confirmed or corrected.
   'page_title',
+  // sql/0022: accounts managed from the dashboard and the CLI, and a moderator's own password.
+  'account_update',
+  'account_disable',
+  'account_enable',
+  'account_remove',
+  'password_reset',
+  'password_change',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -5,7 +5,7 @@ export interface AdminPageContext {
   moderator: Moderator | null;
   csrfToken: string;
   /** Which nav entry is current. */
-  section: 'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me';
+  section: 'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me' | 'moderators';
 }
 
 /**
@@ -17,34 +17,41 @@ export function renderAdminPage(title: string, ctx: AdminPageContext, body: Safe
   const link = (href: string, label: string, section: AdminPageContext['section']) =>
     html`<a href="${href}"${ctx.section === section ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${ctx.csrfToken}">
-<title>${title} · Reply Desk</title>
-<link rel="stylesheet" href="/assets/admin.css">
-<script src="/assets/admin.js" defer></script>
-</head>
-<body>
-<header class="rd-top">
-<a class="rd-brand" href="/admin">Reply Desk</a>
-${
-  m
-    ? html`<nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')}${
-        m.role === 'admin'
-          ? html` ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/sites', 'Sites', 'sites')} ${link('/admin/failed', 'Failed jobs', 'failed')} ${link('/admin/webhooks', 'Webhooks', 'webhooks')}`
-          : ''
-      } ${link('/admin/me', 'My settings', 'me')}</nav>
-<form class="rd-signout" method="post" action="/admin/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrfToken}">
-<span class="rd-who">${m.displayName} <small>(${m.role})</small></span> <button type="submit">Sign out</button></form>`
-    : ''
-}
-</header>
-<main id="main">
-${body}
-</main>
-</body>
-</html>
-`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="csrf-token" content="${ctx.csrfToken}" />
+        <title>${title} · Reply Desk</title>
+        <link rel="stylesheet" href="/assets/admin.css" />
+        <script src="/assets/admin.js" defer></script>
+      </head>
+      <body>
+        <header class="rd-top">
+          <a class="rd-brand" href="/admin">Reply Desk</a>
+          ${
+            m
+              ? html`<nav aria-label="Dashboard">
+                    ${link('/admin', 'Queue', 'queue')}
+                    ${link('/admin/bans', 'Bans', 'bans')}${
+                      m.role === 'admin'
+                        ? html` ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/sites', 'Sites', 'sites')}
+                          ${link('/admin/failed', 'Failed jobs', 'failed')}
+                          ${link('/admin/webhooks', 'Webhooks', 'webhooks')}
+                          ${link('/admin/moderators', 'Moderators', 'moderators')}`
+                        : ''
+                    }
+                    ${link('/admin/me', 'My settings', 'me')}
+                  </nav>
+                  <form class="rd-signout" method="post" action="/admin/sign-out">
+                    <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
+                    <span class="rd-who">${m.displayName} <small>(${m.role})</small></span>
+                    <button type="submit">Sign out</button>
+                  </form>`
+              : ''
+          }
+        </header>
+        <main id="main">${body}</main>
+      </body>
+    </html> `.value;
 }

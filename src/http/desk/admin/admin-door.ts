@@ -8,6 +8,7 @@ import type { SiteDirectory } from '../../kit/site-directory.js';
 import { requireAdmin } from '../moderator-session.js';
 import { createAuditRoutes } from './audit-routes.js';
 import { createFailedJobsRoutes } from './failed-jobs-routes.js';
+import { createModeratorsRoutes } from './moderators-routes.js';
 import { createPrivacyRoutes } from './privacy-routes.js';
 import { createQueueBoard } from './queue-board.js';
 import { createSiteSettingsRoutes } from './site-settings-routes.js';
@@ -19,7 +20,7 @@ import { createWebhookRoutes } from './webhook-routes.js';
  * new admin page adds its path here. A signed-in moderator who is not an admin gets 403 ADMIN_ONLY on
  * all of them, also on a path below them that no route answers (it would otherwise be a 404).
  */
-export const ADMIN_PATHS = ['/audit', '/sites', '/privacy', '/webhooks', '/failed', '/queues'] as const;
+export const ADMIN_PATHS = ['/audit', '/sites', '/privacy', '/webhooks', '/failed', '/queues', '/moderators'] as const;
 
 export interface AdminDoorDeps {
   db: Pool;
@@ -44,5 +45,6 @@ export function createAdminDoor(deps: AdminDoorDeps): Router {
   router.use(createWebhookRoutes({ db: deps.db }));
   router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));
   router.use('/queues', createQueueBoard(deps.boardQueues));
+  router.use(createModeratorsRoutes({ db: deps.db }));
   return router;
 }

@@ -1,0 +1,11 @@
+-- Accounts without SQL (issue 13, item 6): admins disable, re-enable, remove and change moderators
+-- from the dashboard and the CLI, and a moderator changes their own password. Each is an audit event:
+--   account_update    role, name or sites changed (detail: before and after)
+--   account_disable   signed out everywhere, mail links stop working, cannot sign in
+--   account_enable    may sign in again (with the same password)
+--   account_remove    the account is deleted; past events keep the email it had in `actor`
+--   password_reset    an admin (or the CLI) set a new password: every session of the account ends
+--   password_change   the moderator changed their own password (current one required)
+-- Sessions end through moderators.session_generation (0018): the store bumps it on disable and on a
+-- role change, the 0018 trigger on a password change; removal leaves no row for a session to name.
+select add_audit_action('account_update', 'account_disable', 'account_enable', 'account_remove', 'password_reset', 'password_change');

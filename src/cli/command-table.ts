@@ -1,0 +1,254 @@
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { ensureDemoSite } from '../demo-site.js';
+import { createPool, type Pool } from '../store/db.js';
+import { prepareDatabase } from '../store/migrate.js';
+import { runExportCommand } from './export-commands.js';
+import { runImportCommand } from './import-commands.js';
+import { runModeratorCommand } from './moderator-commands.js';
+import { runPageCommand } from './page-commands.js';
+import { runPrivacyCommand } from './privacy-commands.js';
+import { readPassword } from './read-password.js';
+import { runSiteCommand } from './site-commands.js';
+import { runSpamEval, runSpamTrain } from './spam-commands.js';
+import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+
+/** What a command's handler may use: output, and the environment only when it asks for it. */
+export interface CliContext {
+  print(line: string): void;
+  /** One line to stderr. */
+  log(line: string): void;
+  /** A progress line, only on a terminal (it overwrites itself). */
+  progress(line: string): void;
+  /** Reads .env and the environment, and checks Postgres answers: only handlers that need them call it. */
+  config(): Promise<Config>;
+}
+
+/** Options as node:util parseArgs takes them. */
+export type CliOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+/**
+ * One row per command or subcommand: the words that name it, its usage (printed by `--help`, and with
+ * an unknown option), and its handler, which returns the exit code. `reply-desk X --help` prints the rows
+ * under X; nothing reads the environment or opens a connection before the handler runs, so `--help` on
+ * any row touches nothing. A new command is a new row here (and a line in README's CLI section).
+ */
+export interface CliCommand {
+  words: string[];
+  usage: string;
+  /**
+   * The options it takes (node:util parseArgs's form), checked before the handler runs so an unknown
+   * option prints this usage without touching the database. Left out, the handler checks its own args.
+   */
+  options?: CliOptions;
+  run(ctx: CliContext, args: string[]): Promise<number>;
+}
+
+/**
+ * Operators' commands (imports, exports, erasure, seeding) may rightly run one statement for minutes,
+ * so they have no statement timeout; the API's and workers' pools keep DB_STATEMENT_TIMEOUT_MS.
+ */
+async function withPool<T>(ctx: CliContext, size: number, fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
+  const config = await ctx.config();
+  const pool = createPool(config.DATABASE_URL, size, { statementTimeoutMs: 0 });
+  try {
+    return await fn(pool, config);
+  } finally {
+    await pool.end();
+  }
+}
+
+const passwordPrompt = (): Promise<string> => readPassword(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `);
+
+/** `moderator SUB …` rows all go to runModeratorCommand, which parses SUB's own options. */
+function moderatorRow(sub: string, usage: string, options: CliOptions = {}): CliCommand {
+  return {
+    words: ['moderator', sub],
+    usage,
+    options,
+    run: (ctx, args) =>
+      withPool(ctx, 1, async (pool) => {
+        await runModeratorCommand(pool, [sub, ...args], ctx.print, passwordPrompt);
+        return 0;
+      }),
+  };
+}
+
+const siteOptions: CliOptions = {
+  name: { type: 'string' },
+  origin: { type: 'string', multiple: true },
+  settings: { type: 'string' },
+};
+
+function siteRow(sub: string, usage: string): CliCommand {
+  return {
+    words: ['site', sub],
+    usage,
+    options: sub === 'list' ? {} : siteOptions,
+    run: (ctx, args) =>
+      withPool(ctx, 1, async (pool) => {
+        await runSiteCommand(pool, [sub, ...args], ctx.print);
+        return 0;
+      }),
+  };
+}
+
+function pageRow(sub: string, usage: string): CliCommand {
+  return {
+    words: ['page', sub],
+    usage,
+    run: (ctx, args) =>
+      withPool(ctx, 1, async (pool) => {
+        await runPageCommand(pool, [sub, ...args], ctx.print);
+        return 0;
+      }),
+  };
+}
+
+function privacyRow(sub: 'export' | 'erase', usage: string): CliCommand {
+  return {
+    words: ['privacy', sub],
+    usage,
+    options: sub === 'erase' ? { site: { type: 'string' }, yes: { type: 'boolean' } } : { site: { type: 'string' } },
+    run: (ctx, args) =>
+      withPool(ctx, 2, async (pool, config) => {
+        // Erasure reaches the queues' jobs too (they hold addresses); a short-lived connection of its own.
+        const redis =
+          sub === 'erase' && args.includes('--yes')
+            ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 })
+            : null;
+        redis?.on('error', () => {});
+        try {
+          return await runPrivacyCommand(
+            pool,
+            [sub, ...args],
+            ctx.print,
+            new Date(),
+            redis === null ? null : { redis, prefix: config.QUEUE_PREFIX },
+          );
+        } finally {
+          redis?.disconnect();
+        }
+      }),
+  };
+}
+
+const indent = '\n      ';
+
+export const cliCommands: CliCommand[] = [
+  {
+    words: ['migrate'],
+    options: {},
+    usage: `reply-desk migrate${indent}create the database if missing, apply pending migrations, create the demo site (DEMO=true)`,
+    run: async (ctx) => {
+      const config = await ctx.config();
+      const result = await prepareDatabase(config.DATABASE_URL);
+      if (result.created) ctx.print('created the database');
+      ctx.print(
+        result.applied.length === 0
+          ? 'database is up to date'
+          : `applied ${result.applied.length} migration(s): ${result.applied.join(', ')}`,
+      );
+      // docker compose runs the API without `npm start`, so the one-shot migrate also makes the demo site.
+      if (config.DEMO) {
+        await withPool(ctx, 1, async (pool) => {
+          if (await ensureDemoSite(pool, config.PUBLIC_URL, config.PORT)) ctx.print('created the demo site');
+        });
+      }
+      return 0;
+    },
+  },
+  siteRow('list', `reply-desk site list${indent}list sites (id, name, origins, settings)`),
+  siteRow(
+    'add',
+    `reply-desk site add ID --name NAME --origin URL [--origin URL…] [--settings JSON]${indent}add a site; --settings '{"requireEmail":false}' to change settings`,
+  ),
+  siteRow(
+    'update',
+    `reply-desk site update ID [--name NAME] [--origin URL…] [--settings JSON]${indent}change a site (settings are merged)`,
+  ),
+  moderatorRow(
+    'add',
+    `reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]${indent}create an account (or reset its password); the password (at least ${MIN_PASSWORD_LENGTH} characters) is read${indent}from a prompt, or from stdin when piped`,
+    { role: { type: 'string' }, name: { type: 'string' }, site: { type: 'string', multiple: true } },
+  ),
+  moderatorRow('list', `reply-desk moderator list${indent}list accounts (email, name, role, sites, disabled)`),
+  moderatorRow(
+    'disable',
+    `reply-desk moderator disable EMAIL${indent}sign the account out everywhere and stop its mail links; it cannot sign in`,
+  ),
+  moderatorRow('enable', `reply-desk moderator enable EMAIL${indent}let a disabled account sign in again`),
+  moderatorRow(
+    'remove',
+    `reply-desk moderator remove EMAIL --yes${indent}delete the account (the audit log keeps its email)`,
+    {
+      yes: { type: 'boolean' },
+    },
+  ),
+  moderatorRow(
+    'update',
+    `reply-desk moderator update EMAIL [--role admin|moderator] [--name NAME] [--site ID…] [--no-sites] [--password]${indent}change the role, name or sites (--site replaces the list); --password prompts for a new one.${indent}The last enabled admin cannot be disabled, removed or demoted`,
+    {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      site: { type: 'string', multiple: true },
+      'no-sites': { type: 'boolean' },
+      password: { type: 'boolean' },
+    },
+  ),
+  pageRow(
+    'title',
+    `reply-desk page title SITE PAGE "Title"${indent}confirm a page's title (mails, feeds and webhooks show only confirmed titles)`,
+  ),
+  pageRow(
+    'suggestions',
+    `reply-desk page suggestions SITE${indent}list pages whose title is only a submission's suggestion`,
+  ),
+  {
+    words: ['import'],
+    options: { site: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' } },
+    usage: `reply-desk import wordpress|disqus|json FILE --site ID [--dry-run] [--batch-size N]${indent}import comments (WordPress WXR, Disqus XML, or our JSON export); prints a report;${indent}running it again adds nothing`,
+    run: (ctx, args) =>
+      withPool(ctx, 2, (pool) => runImportCommand(pool, args, { print: ctx.print, progress: ctx.log })),
+  },
+  {
+    words: ['export'],
+    options: { site: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
+    usage: `reply-desk export --site ID [--format json|wxr] [--out FILE]${indent}export a site's pages and comments (JSON by default, to stdout)`,
+    run: (ctx, args) => withPool(ctx, 2, (pool) => runExportCommand(pool, args, process.stdout, ctx.log, new Date())),
+  },
+  privacyRow(
+    'export',
+    `reply-desk privacy export EMAIL [--site ID]${indent}print everything stored about a commenter, as JSON`,
+  ),
+  privacyRow(
+    'erase',
+    `reply-desk privacy erase EMAIL [--site ID] [--yes]${indent}erase a commenter's data (without --yes: only say what)`,
+  ),
+  {
+    words: ['spam', 'eval'],
+    options: {
+      train: { type: 'string' },
+      test: { type: 'string' },
+      json: { type: 'boolean' },
+      'classifier-only': { type: 'boolean' },
+    },
+    usage: `reply-desk spam eval [--train TRAIN.csv] --test TEST.csv [--json] [--classifier-only]${indent}measure the spam filter on labelled CSV (text,label); no database`,
+    // An offline measurement: it needs neither Postgres nor the environment.
+    run: async (ctx, args) => {
+      await runSpamEval(args, ctx.print, ctx.progress);
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      return 0;
+    },
+  },
+  {
+    words: ['spam', 'train'],
+    options: { site: { type: 'string' }, shared: { type: 'boolean' } },
+    usage: `reply-desk spam train FILE --site ID | --shared${indent}seed a site's (or the shared) spam model from labelled CSV`,
+    run: (ctx, args) =>
+      withPool(ctx, 1, async (pool) => {
+        await runSpamTrain(pool, args, ctx.print, ctx.log);
+        return 0;
+      }),
+  },
+];

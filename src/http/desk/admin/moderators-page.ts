@@ -1,0 +1,143 @@
+import type { Site } from '../../../domain/site-settings.js';
+import { MIN_PASSWORD_LENGTH } from '../../../auth/passwords.js';
+import type { Moderator } from '../../../store/moderators.js';
+import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
+import { html } from '../../../html/html.js';
+
+const sitesOf = (m: Moderator) => (m.role === 'admin' ? 'all sites' : m.siteIds.join(', ') || 'no sites');
+
+/** The Moderators page (admins): every account, with a link to manage each. */
+export function renderModeratorsPage(input: {
+  ctx: AdminPageContext;
+  moderators: Moderator[];
+  notice: string | null;
+}): string {
+  const { ctx, moderators, notice } = input;
+  return renderAdminPage(
+    'Moderators',
+    ctx,
+    html`<h1>Moderators</h1>
+      ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+      <p>
+        Admins manage sites and accounts and act on every site; moderators act on their sites only. New accounts are
+        made with <code>reply-desk moderator add EMAIL</code>.
+      </p>
+      <table class="rd-table">
+        <thead>
+          <tr>
+            <th scope="col">Email</th>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            <th scope="col">Sites</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${moderators.map(
+            (m) =>
+              html`<tr>
+                <td><a href="/admin/moderators/${String(m.id)}">${m.email}</a></td>
+                <td>${m.displayName}</td>
+                <td>${m.role}</td>
+                <td>${sitesOf(m)}</td>
+                <td>${m.disabled ? 'disabled' : 'enabled'}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`,
+  );
+}
+
+/** One account: its role, name and sites; a new password; disable or enable; remove. */
+export function renderModeratorPage(input: {
+  ctx: AdminPageContext;
+  account: Moderator;
+  sites: Site[];
+  notice: string | null;
+  error: string | null;
+}): string {
+  const { ctx, account: m, sites, notice, error } = input;
+  const base = `/admin/moderators/${String(m.id)}`;
+  const csrf = html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}" />`;
+  return renderAdminPage(
+    m.email,
+    ctx,
+    html`<p><a href="/admin/moderators">← Moderators</a></p>
+      <h1>${m.email}${m.disabled ? html` <small>(disabled)</small>` : ''}</h1>
+      ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+      ${error ? html`<p class="rd-notice rd-notice-error" role="alert">${error}</p>` : ''}
+      <form class="rd-form" method="post" action="${base}">
+        ${csrf}
+        <div class="rd-field">
+          <label for="m-name">Name</label>
+          <input id="m-name" name="displayName" required maxlength="100" value="${m.displayName}" />
+        </div>
+        <div class="rd-field">
+          <label for="m-role">Role</label
+          ><select id="m-role" name="role">
+            <option value="moderator" ${m.role === 'moderator' ? html` selected` : ''}>
+              moderator (their sites only)
+            </option>
+            <option value="admin" ${m.role === 'admin' ? html` selected` : ''}>
+              admin (every site, sites and accounts)
+            </option>
+          </select>
+        </div>
+        <fieldset class="rd-field">
+          <legend>Sites (for a moderator)</legend>
+          ${sites.map(
+            (s) =>
+              html`<label
+                ><input
+                  type="checkbox"
+                  name="sites"
+                  value="${s.id}"
+                  ${m.role === 'moderator' && m.siteIds.includes(s.id) ? html` checked` : ''}
+                />
+                ${s.name} (${s.id})</label
+              > `,
+          )}
+        </fieldset>
+        <p><button type="submit">Save</button></p>
+      </form>
+      <h2>New password</h2>
+      <form class="rd-form" method="post" action="${base}/password">
+        ${csrf}
+        <div class="rd-field">
+          <label for="m-password">New password (at least ${String(MIN_PASSWORD_LENGTH)} characters)</label>
+          <input
+            id="m-password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            required
+            minlength="${String(MIN_PASSWORD_LENGTH)}"
+          />
+          <small>Every session of this account is signed out; tell them the new password another way.</small>
+        </div>
+        <p><button type="submit">Set password</button></p>
+      </form>
+      <h2>${m.disabled ? 'Enable' : 'Disable'}</h2>
+      <form class="rd-form" method="post" action="${base}/${m.disabled ? 'enable' : 'disable'}">
+        ${csrf}
+        <p>
+          ${
+            m.disabled
+              ? 'They can sign in again with their password.'
+              : 'They are signed out at once, their mail links stop working, and they cannot sign in until enabled.'
+          }
+        </p>
+        <p><button type="submit">${m.disabled ? 'Enable account' : 'Disable account'}</button></p>
+      </form>
+      <h2>Remove</h2>
+      <form class="rd-form" method="post" action="${base}/remove">
+        ${csrf}
+        <div class="rd-field">
+          <label for="m-confirm">Type the email to confirm</label>
+          <input id="m-confirm" name="confirm" autocomplete="off" required />
+          <small>Deletes the account. The audit log keeps what they did, under their email.</small>
+        </div>
+        <p><button type="submit">Remove account</button></p>
+      </form>`,
+  );
+}
