@@ -4,6 +4,9 @@ import { runExportCommand } from '../cli/export-commands.js';
 import { runImportCommand } from '../cli/import-commands.js';
 import { runModeratorCommand } from '../cli/moderator-commands.js';
 import { runPageCommand } from '../cli/page-commands.js';
+import { runPageCloseCommand } from '../cli/page-close-commands.js';
+import { runAuthorCommand } from '../cli/author-commands.js';
+import { runSiteDeleteCommand } from '../cli/site-delete-command.js';
 import { runPrivacyCommand } from '../cli/privacy-commands.js';
 import { readPassword } from '../cli/read-password.js';
 import { runSiteCommand, UsageError } from '../cli/site-commands.js';
@@ -28,12 +31,16 @@ const usage = `usage: reply-desk <command>
   site list                                 list sites (id, name, origins, settings)
   site add ID --name NAME --origin URL…     add a site; --settings '{"requireEmail":false}' to change settings
   site update ID [--name] [--origin…] [--settings JSON]   change a site (settings are merged)
+  site delete ID --yes                      delete a site and all its comments, pages, webhooks… (cannot be undone)
   moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]
                                             create an account (or reset its password); the password is read
                                             from a prompt, or from stdin when piped
   moderator list                            list accounts
   page title SITE PAGE "Title"              confirm a page's title (mails, feeds and webhooks show only confirmed titles)
   page suggestions SITE                     list pages whose title is only a submission's suggestion
+  page close SITE PAGE | page open SITE PAGE   close a page's thread to new comments, or reopen it
+  author trust|untrust SITE EMAIL           trust an author (their comments skip the hold rules), or take it back
+  author trusted SITE                       list a site's trusted authors
   import wordpress|disqus|json FILE --site ID [--dry-run]
                                             import comments (WordPress WXR, Disqus XML, or our JSON export);
                                             prints a report; running it again adds nothing
@@ -89,7 +96,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'site') {
     const pool = cliPool(config.DATABASE_URL, 1);
     try {
-      await runSiteCommand(pool, args, (line) => process.stdout.write(`${line}\n`));
+      if (args[0] === 'delete') await runSiteDeleteCommand(pool, args.slice(1), print);
+      else await runSiteCommand(pool, args, (line) => process.stdout.write(`${line}\n`));
     } finally {
       await pool.end();
     }
@@ -112,7 +120,17 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'page') {
     const pool = cliPool(config.DATABASE_URL, 1);
     try {
-      await runPageCommand(pool, args, print);
+      if (args[0] === 'close' || args[0] === 'open') await runPageCloseCommand(pool, args, print);
+      else await runPageCommand(pool, args, print);
+    } finally {
+      await pool.end();
+    }
+    return 0;
+  }
+  if (command === 'author') {
+    const pool = cliPool(config.DATABASE_URL, 1);
+    try {
+      await runAuthorCommand(pool, args, print);
     } finally {
       await pool.end();
     }

@@ -10,6 +10,7 @@ import { createAuditRoutes } from './audit-routes.js';
 import { createFailedJobsRoutes } from './failed-jobs-routes.js';
 import { createPrivacyRoutes } from './privacy-routes.js';
 import { createQueueBoard } from './queue-board.js';
+import { createSiteDeleteRoutes } from './site-delete-routes.js';
 import { createSiteSettingsRoutes } from './site-settings-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
 
@@ -40,6 +41,7 @@ export function createAdminDoor(deps: AdminDoorDeps): Router {
   router.use([...ADMIN_PATHS], requireAdmin);
   router.use(createAuditRoutes({ db: deps.db }));
   router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
+  router.use(createSiteDeleteRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
   router.use(createPrivacyRoutes({ db: deps.db, queues: deps.queues }));
   router.use(createWebhookRoutes({ db: deps.db }));
   router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));

@@ -146,7 +146,8 @@ export function renderSitePage(input: {
         <a href="/admin/audit?${new URLSearchParams({ site: siteId, action: 'site_update' }).toString()}"
           >History of this site’s settings</a
         >
-      </p>`,
+      </p>
+      <p><a class="rd-danger" href="/admin/sites/${encodeURIComponent(siteId)}/delete">Delete this site…</a></p>`,
   );
 }
 

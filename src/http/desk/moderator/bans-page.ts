@@ -1,15 +1,17 @@
-import type { Ban } from '../../../store/author-rules.js';
+import type { Ban, TrustedAuthor } from '../../../store/author-rules.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
-import { html } from '../../../html/html.js';
+import { html, type SafeHtml } from '../../../html/html.js';
 
 /** Bans on the moderator's sites, a form to add one, and a button to lift each. */
 export function renderBansPage(input: {
   ctx: AdminPageContext;
   bans: Ban[];
+  /** Trusted authors of these sites, each with an Untrust button (left out: the section is not shown). */
+  trusted?: TrustedAuthor[];
   siteIds: string[];
   notice: string | null;
 }): string {
-  const { ctx, bans, siteIds, notice } = input;
+  const { ctx, bans, siteIds, notice, trusted } = input;
   return renderAdminPage(
     'Bans',
     ctx,
@@ -77,6 +79,48 @@ export function renderBansPage(input: {
                 )
           }
         </tbody>
-      </table>`,
+      </table>
+      ${trusted === undefined ? '' : renderTrusted(ctx.csrfToken, trusted)}`,
   );
+}
+
+/** Trusted authors (their comments skip the hold rules), each with the way back. */
+function renderTrusted(csrfToken: string, trusted: TrustedAuthor[]): SafeHtml {
+  return html`<h2 id="trusted">Trusted authors</h2>
+    <table class="rd-table rd-trusted">
+      <thead>
+        <tr>
+          <th>Site</th>
+          <th>Email</th>
+          <th>Since</th>
+          <th></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          trusted.length === 0
+            ? html`<tr>
+                <td colspan="4">No trusted authors. Trust one from a comment’s card (More).</td>
+              </tr>`
+            : trusted.map(
+                (t) =>
+                  html`<tr>
+                    <td>${t.siteId}</td>
+                    <td>${t.email}</td>
+                    <td>${t.createdAt.toISOString().slice(0, 10)}</td>
+                    <td>
+                      <form method="post" action="/admin/trusted/delete">
+                        <input type="hidden" name="_csrf" value="${csrfToken}" /><input
+                          type="hidden"
+                          name="site"
+                          value="${t.siteId}"
+                        /><input type="hidden" name="email" value="${t.email}" />
+                        <button type="submit">Untrust</button>
+                      </form>
+                    </td>
+                  </tr>`,
+              )
+        }
+      </tbody>
+    </table>`;
 }

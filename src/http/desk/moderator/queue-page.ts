@@ -135,6 +135,12 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
     <p class="rd-where">
       on <b>${card.siteId}</b> /
       ${card.page.url ? html`<a href="${card.page.url}" target="_blank" rel="noopener noreferrer">${pageLabel}</a>` : pageLabel}${suggested !== null ? html` <span class="rd-suggested-title">(suggested title: “${suggested}”)</span>` : ''}
+      ${card.page.closed ? html`<b class="rd-closed">(closed)</b>` : ''}
+      <a
+        class="rd-page-menu"
+        href="/admin/pages?${new URLSearchParams({ site: card.siteId, view: 'all', q: card.page.identifier }).toString()}"
+        >page</a
+      >
       ·
       <time datetime="${card.receivedAt.toISOString()}"
         >${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
@@ -190,8 +196,25 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
               /><input type="hidden" name="email" value="${card.email}" />
               <button type="submit">Trust ${card.author || card.email}</button>
             </form>`
-          : ''
+          : card.email
+            ? html`<form method="post" action="/admin/trusted/delete" class="rd-inline">
+                <input type="hidden" name="_csrf" value="${csrfToken}" /><input
+                  type="hidden"
+                  name="site"
+                  value="${card.siteId}"
+                /><input type="hidden" name="email" value="${card.email}" />
+                <button type="submit">Untrust ${card.author || card.email}</button>
+              </form>`
+            : ''
       }
+      <form method="post" action="/admin/pages/${card.page.closed ? 'open' : 'close'}" class="rd-inline rd-page-close">
+        <input type="hidden" name="_csrf" value="${csrfToken}" /><input
+          type="hidden"
+          name="site"
+          value="${card.siteId}"
+        /><input type="hidden" name="page" value="${card.page.identifier}" />
+        <button type="submit">${card.page.closed ? 'Reopen this page’s thread' : 'Close this page’s thread'}</button>
+      </form>
       <form method="post" action="/admin/pages/title" class="rd-inline rd-page-title">
         <input type="hidden" name="_csrf" value="${csrfToken}" /><input
           type="hidden"
