@@ -186,7 +186,11 @@ export const errorCatalogue = {
     message: 'There is nothing here.',
     meaning: 'no such comment, site, webhook, job, bulk action or address',
   },
-  UNKNOWN_PAGE: { status: 404, message: 'No such page.', meaning: 'a page title for a page the site does not have' },
+  UNKNOWN_PAGE: {
+    status: 404,
+    message: 'No such page.',
+    meaning: 'a page title, close or reopen for a page the site does not have',
+  },
   NOTHING_TO_UNDO: {
     status: 404,
     message: 'There is nothing to undo.',
@@ -271,6 +275,11 @@ export const errorCatalogue = {
     status: 422,
     message: 'The selection is too large; act on the whole view instead.',
     meaning: 'a bulk selection over its limit',
+  },
+  CONFIRMATION_MISMATCH: {
+    status: 422,
+    message: 'Type the site id exactly to confirm.',
+    meaning: 'a site deletion whose typed confirmation is not the site id',
   },
 
   // 429: too much, too soon.

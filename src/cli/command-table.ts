@@ -6,10 +6,13 @@ import { prepareDatabase } from '../store/migrate.js';
 import { runExportCommand } from './export-commands.js';
 import { runImportCommand } from './import-commands.js';
 import { runModeratorCommand } from './moderator-commands.js';
+import { runAuthorCommand } from './author-commands.js';
+import { runPageCloseCommand } from './page-close-commands.js';
 import { runPageCommand } from './page-commands.js';
 import { runPrivacyCommand } from './privacy-commands.js';
 import { readPassword } from './read-password.js';
 import { runSiteCommand } from './site-commands.js';
+import { runSiteDeleteCommand } from './site-delete-command.js';
 import { runSpamEval, runSpamTrain } from './spam-commands.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 
@@ -105,6 +108,25 @@ function pageRow(sub: string, usage: string): CliCommand {
   };
 }
 
+/** A row whose handler takes a pool of one connection and the words after the row's own. */
+function poolRow(
+  words: string[],
+  usage: string,
+  handler: (pool: Pool, args: string[], print: (line: string) => void) => Promise<void>,
+  options?: CliOptions,
+): CliCommand {
+  return {
+    words,
+    usage,
+    options,
+    run: (ctx, args) =>
+      withPool(ctx, 1, async (pool) => {
+        await handler(pool, args, ctx.print);
+        return 0;
+      }),
+  };
+}
+
 function privacyRow(sub: 'export' | 'erase', usage: string): CliCommand {
   return {
     words: ['privacy', sub],
@@ -167,6 +189,12 @@ export const cliCommands: CliCommand[] = [
     'update',
     `reply-desk site update ID [--name NAME] [--origin URL…] [--settings JSON]${indent}change a site (settings are merged)`,
   ),
+  poolRow(
+    ['site', 'delete'],
+    `reply-desk site delete ID --yes${indent}delete a site and all its comments, pages, webhooks… (cannot be undone; without --yes it says what would go)`,
+    runSiteDeleteCommand,
+    { yes: { type: 'boolean' } },
+  ),
   moderatorRow(
     'add',
     `reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]${indent}create an account (or reset its password); the password (at least ${MIN_PASSWORD_LENGTH} characters) is read${indent}from a prompt, or from stdin when piped`,
@@ -203,6 +231,31 @@ export const cliCommands: CliCommand[] = [
   pageRow(
     'suggestions',
     `reply-desk page suggestions SITE${indent}list pages whose title is only a submission's suggestion`,
+  ),
+  poolRow(
+    ['page', 'close'],
+    `reply-desk page close SITE PAGE${indent}close a page's thread to new comments`,
+    (pool, args, print) => runPageCloseCommand(pool, ['close', ...args], print),
+  ),
+  poolRow(
+    ['page', 'open'],
+    `reply-desk page open SITE PAGE${indent}reopen a closed page's thread`,
+    (pool, args, print) => runPageCloseCommand(pool, ['open', ...args], print),
+  ),
+  poolRow(
+    ['author', 'trust'],
+    `reply-desk author trust SITE EMAIL${indent}trust an author: their comments skip the hold rules`,
+    (pool, args, print) => runAuthorCommand(pool, ['trust', ...args], print),
+  ),
+  poolRow(
+    ['author', 'untrust'],
+    `reply-desk author untrust SITE EMAIL${indent}take an author's trust back`,
+    (pool, args, print) => runAuthorCommand(pool, ['untrust', ...args], print),
+  ),
+  poolRow(
+    ['author', 'trusted'],
+    `reply-desk author trusted SITE${indent}list a site's trusted authors`,
+    (pool, args, print) => runAuthorCommand(pool, ['trusted', ...args], print),
   ),
   {
     words: ['import'],

@@ -148,3 +148,18 @@ export async function listBans(db: Queryable, siteIds: string[]): Promise<Ban[]>
     createdAt: r.created_at,
   }));
 }
+
+export interface TrustedAuthor {
+  siteId: string;
+  email: string;
+  createdAt: Date;
+}
+
+/** The trusted authors of these sites, newest first (the dashboard's and the CLI's lists). */
+export async function listTrustedAuthors(db: Queryable, siteIds: string[]): Promise<TrustedAuthor[]> {
+  const { rows } = await db.query<{ site_id: string; email: string; created_at: Date }>(
+    'select site_id, email, created_at from trusted_authors where site_id = any($1::text[]) order by created_at desc limit 500',
+    [siteIds],
+  );
+  return rows.map((r) => ({ siteId: r.site_id, email: r.email, createdAt: r.created_at }));
+}

@@ -29,7 +29,13 @@ export interface QueueCard {
   id: string;
   siteId: string;
   /** `title` is confirmed; `suggestedTitle` is what the first submission said (sql/0016), shown marked as such. */
-  page: { identifier: string; title: string | null; suggestedTitle: string | null; url: string | null };
+  page: {
+    identifier: string;
+    title: string | null;
+    suggestedTitle: string | null;
+    url: string | null;
+    closed?: boolean;
+  };
   parent: { id: string; author: string; html: string } | null;
   author: string;
   email: string;
@@ -66,6 +72,7 @@ interface CardRow {
   title: string | null;
   suggested_title: string | null;
   url: string | null;
+  page_closed: boolean;
   parent_id: string | null;
   parent_author: string | null;
   parent_html: string | null;
@@ -113,6 +120,7 @@ select c.id, c.site_id, p.identifier, p.title, p.suggested_title, p.url, c.paren
        par.body_html as parent_html, c.author_name, c.author_email, c.author_url, host(c.ip) as ip, c.user_agent,
        c.body_html, c.body, c.status, c.verdict, c.received_at, c.edited_at,
        exists (select 1 from trusted_authors t where t.site_id = c.site_id and t.email = c.author_email and c.author_email <> '') as trusted
+       , p.closed as page_closed
   from comments c
   join pages p on p.id = c.page_id
   left join comments par on par.id = c.parent_id`;
@@ -129,7 +137,13 @@ async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
   return rows.map((r) => ({
     id: r.id,
     siteId: r.site_id,
-    page: { identifier: r.identifier, title: r.title, suggestedTitle: r.suggested_title, url: r.url },
+    page: {
+      identifier: r.identifier,
+      title: r.title,
+      suggestedTitle: r.suggested_title,
+      url: r.url,
+      closed: r.page_closed,
+    },
     parent:
       r.parent_id !== null && r.parent_author !== null
         ? { id: r.parent_id, author: r.parent_author, html: r.parent_html ?? '' }

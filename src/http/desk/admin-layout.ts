@@ -5,7 +5,8 @@ export interface AdminPageContext {
   moderator: Moderator | null;
   csrfToken: string;
   /** Which nav entry is current. */
-  section: 'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me' | 'moderators';
+  section:
+    'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me' | 'moderators' | 'pages';
 }
 
 /**
@@ -32,7 +33,7 @@ export function renderAdminPage(title: string, ctx: AdminPageContext, body: Safe
           ${
             m
               ? html`<nav aria-label="Dashboard">
-                    ${link('/admin', 'Queue', 'queue')}
+                    ${link('/admin', 'Queue', 'queue')} ${link('/admin/pages', 'Pages', 'pages')}
                     ${link('/admin/bans', 'Bans', 'bans')}${
                       m.role === 'admin'
                         ? html` ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/sites', 'Sites', 'sites')}

@@ -19,6 +19,7 @@ import { rejectControlCharacters } from './dashboard-input.js';
 import { createLiveRoutes, LIVE_PATHS } from './moderator/live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator/moderator-routes.js';
 import { createPageTitleRoutes } from './moderator/page-title-routes.js';
+import { createPageRoutes } from './moderator/page-routes.js';
 import { loadSignedInModerator, requireCsrf, requireModerator, requireModeratorApi } from './moderator-session.js';
 import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
@@ -121,6 +122,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
     }),
   );
   router.use(createPageTitleRoutes({ db: deps.db }));
+  router.use(createPageRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
   // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).

@@ -97,10 +97,15 @@ export function renderSitePage(input: {
     `Site ${siteId}`,
     ctx,
     html`<p><a href="/admin/sites">← Sites</a></p>
-<h1>Site <code>${siteId}</code></h1>
-${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
-${renderSiteForm(ctx.csrfToken, siteId, values, errors)}
-<p><a href="/admin/audit?${new URLSearchParams({ site: siteId, action: 'site_update' }).toString()}">History of this site’s settings</a></p>`,
+      <h1>Site <code>${siteId}</code></h1>
+      ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+      ${renderSiteForm(ctx.csrfToken, siteId, values, errors)}
+      <p>
+        <a href="/admin/audit?${new URLSearchParams({ site: siteId, action: 'site_update' }).toString()}"
+          >History of this site’s settings</a
+        >
+      </p>
+      <p><a class="rd-danger" href="/admin/sites/${encodeURIComponent(siteId)}/delete">Delete this site…</a></p>`,
   );
 }
 

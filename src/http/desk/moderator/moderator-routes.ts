@@ -10,9 +10,11 @@ import type { WebhookQueue } from '../../../queue/webhook-queue.js';
 import {
   banAuthor,
   listBans,
+  listTrustedAuthors,
   toBanValue,
   trustAuthor,
   unbanAuthor,
+  untrustAuthor,
   type BanKind,
 } from '../../../store/author-rules.js';
 import { editCommentBody } from '../../../store/comment-edits.js';
@@ -200,7 +202,7 @@ export function createModeratorRoutes(deps: {
 
   router.get('/bans', async (req: Request, res: Response) => {
     const m = currentModerator(res);
-    const bans = await listBans(db, m.siteIds);
+    const [bans, trusted] = await Promise.all([listBans(db, m.siteIds), listTrustedAuthors(db, m.siteIds)]);
     res
       .set('Cache-Control', 'no-store')
       .type('html')
@@ -208,6 +210,7 @@ export function createModeratorRoutes(deps: {
         renderBansPage({
           ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'bans' },
           bans,
+          trusted,
           siteIds: m.siteIds,
           notice: queryText(req, 'notice'),
         }),
@@ -287,6 +290,29 @@ export function createModeratorRoutes(deps: {
     const created = await trustAuthor(db, { siteId, email, actor: actorOf(m) });
     if (wantsJson(req)) res.json({ trusted: email, created });
     else res.redirect(303, backTo(req, `${email} is trusted on ${siteId}: their comments skip the hold rules.`));
+  });
+
+  // The way back from trust: their next comments meet the hold rules again; comments already
+  // published stay published (a moderator rejects those one by one, or bans the author).
+  router.post('/trusted/delete', async (req: Request, res: Response) => {
+    const m = currentModerator(res);
+    const siteId = bodyText(req, 'site');
+    const email = bodyText(req, 'email');
+    if (!m.siteIds.includes(siteId)) throw AppError.of('FORBIDDEN', { field: 'site' });
+    if (email === '')
+      throw AppError.of('REQUIRED', { status: 422, message: "Untrust needs the author's email.", field: 'email' });
+    const removed = await untrustAuthor(db, { siteId, email, actor: actorOf(m) });
+    if (wantsJson(req)) res.json({ untrusted: email, removed });
+    else
+      res.redirect(
+        303,
+        backTo(
+          req,
+          removed
+            ? `${email} is no longer trusted on ${siteId}: their next comments meet the hold rules.`
+            : `${email} was not trusted on ${siteId}.`,
+        ),
+      );
   });
 
   return router;

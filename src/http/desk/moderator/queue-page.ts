@@ -104,49 +104,126 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
   // the suggestion, marked, with a form to confirm or correct it (sql/0016).
   const pageLabel = card.page.title || card.page.identifier;
   const suggested = card.page.title === null && card.page.suggestedTitle ? card.page.suggestedTitle : null;
-  return html`<article class="rd-card" id="card-${card.id}" data-id="${card.id}" data-site="${card.siteId}" tabindex="-1" aria-label="Comment by ${card.author || 'Anonymous'}">
-<header class="rd-card-head">
-<label class="rd-select"><input type="checkbox" name="ids" value="${card.id}" form="rd-bulk" aria-label="Select"></label>
-<span class="rd-author"><b>${card.author || 'Anonymous'}</b>${card.trusted ? html` <span class="rd-badge">trusted</span>` : ''}</span>
-<span class="rd-meta">${card.email || 'no email'} · ${card.ip ?? 'no IP'}${card.website ? html` · <a href="${card.website}" rel="nofollow ugc noopener noreferrer" target="_blank">${card.website}</a>` : ''}</span>
-<span class="rd-history" title="This author's comments on this site">${h.approved} approved · ${h.pending} pending · ${h.rejected} rejected · ${h.spam} spam</span>
-</header>
-<p class="rd-where">on <b>${card.siteId}</b> / ${card.page.url ? html`<a href="${card.page.url}" target="_blank" rel="noopener noreferrer">${pageLabel}</a>` : pageLabel}${suggested !== null ? html` <span class="rd-suggested-title">(suggested title: “${suggested}”)</span>` : ''}
-· <time datetime="${card.receivedAt.toISOString()}">${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${card.editedAt ? ' · edited' : ''}</p>
-${card.parent ? html`<blockquote class="rd-parent"><small>in reply to <b>${card.parent.author || 'Anonymous'}</b></small>${markup(card.parent.html)}</blockquote>` : ''}
-<div class="rd-body">${markup(card.html)}</div>
-${renderReasons(card)}
-${card.flags.length ? html`<p class="rd-flags">Flagged: ${card.flags.map((f) => html`<span>${f.reason} ×${f.count}</span> `)}</p>` : ''}
-<form class="rd-actions" method="post" action="/admin/comments/${card.id}/status">
-<input type="hidden" name="_csrf" value="${csrfToken}">
-${tabActions[tab].map((a) => html`<button type="submit" name="action" value="${a.action}" data-key="${a.key}" class="rd-act-${a.action}">${a.label} <kbd>${a.key}</kbd></button> `)}
-<button type="submit" name="action" value="delete" class="rd-act-delete">Delete</button>
-</form>
-<details class="rd-more"><summary>More</summary>
-<form method="post" action="/admin/comments/${card.id}/edit" class="rd-edit">
-<input type="hidden" name="_csrf" value="${csrfToken}">
-<label>Text<textarea name="body" rows="5" maxlength="65525">${card.body}</textarea></label>
-<button type="submit">Save edit</button></form>
-<form method="post" action="/admin/bans" class="rd-inline">
-<input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="site" value="${card.siteId}">
-<select name="kind" aria-label="Ban what">${card.email ? html`<option value="email" data-value="${card.email}">email ${card.email}</option>` : ''}${card.ip ? html`<option value="ip">IP ${card.ip}</option>` : ''}${card.email ? html`<option value="domain">domain ${card.email.split('@')[1] ?? ''}</option>` : ''}</select>
-<input type="hidden" name="email" value="${card.email}"><input type="hidden" name="ip" value="${card.ip ?? ''}">
-<label><input type="checkbox" name="rejectPending" value="1" checked> reject their pending comments</label>
-<button type="submit">Ban</button></form>
-${
-  card.email && !card.trusted
-    ? html`<form method="post" action="/admin/trusted" class="rd-inline">
-<input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="site" value="${card.siteId}"><input type="hidden" name="email" value="${card.email}">
-<button type="submit">Trust ${card.author || card.email}</button></form>`
-    : ''
-}
-<form method="post" action="/admin/pages/title" class="rd-inline rd-page-title">
-<input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="site" value="${card.siteId}"><input type="hidden" name="page" value="${card.page.identifier}">
-<label>Page title <input name="title" value="${card.page.title ?? card.page.suggestedTitle ?? ''}" maxlength="500"></label>
-<button type="submit">${card.page.title === null ? 'Confirm title' : 'Save title'}</button></form>
-<p class="rd-ua">${card.userAgent}</p>
-</details>
-</article>`;
+  return html`<article
+    class="rd-card"
+    id="card-${card.id}"
+    data-id="${card.id}"
+    data-site="${card.siteId}"
+    tabindex="-1"
+    aria-label="Comment by ${card.author || 'Anonymous'}"
+  >
+    <header class="rd-card-head">
+      <label class="rd-select"
+        ><input type="checkbox" name="ids" value="${card.id}" form="rd-bulk" aria-label="Select"
+      /></label>
+      <span class="rd-author"
+        ><b>${card.author || 'Anonymous'}</b>${card.trusted ? html` <span class="rd-badge">trusted</span>` : ''}</span
+      >
+      <span class="rd-meta"
+        >${card.email || 'no email'} ·
+        ${card.ip ?? 'no IP'}${card.website ? html` · <a href="${card.website}" rel="nofollow ugc noopener noreferrer" target="_blank">${card.website}</a>` : ''}</span
+      >
+      <span class="rd-history" title="This author's comments on this site"
+        >${h.approved} approved · ${h.pending} pending · ${h.rejected} rejected · ${h.spam} spam</span
+      >
+    </header>
+    <p class="rd-where">
+      on <b>${card.siteId}</b> /
+      ${card.page.url ? html`<a href="${card.page.url}" target="_blank" rel="noopener noreferrer">${pageLabel}</a>` : pageLabel}${suggested !== null ? html` <span class="rd-suggested-title">(suggested title: “${suggested}”)</span>` : ''}
+      ${card.page.closed ? html`<b class="rd-closed">(closed)</b>` : ''}
+      <a
+        class="rd-page-menu"
+        href="/admin/pages?${new URLSearchParams({ site: card.siteId, view: 'all', q: card.page.identifier }).toString()}"
+        >page</a
+      >
+      ·
+      <time datetime="${card.receivedAt.toISOString()}"
+        >${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
+      >${card.editedAt ? ' · edited' : ''}
+    </p>
+    ${
+      card.parent
+        ? html`<blockquote class="rd-parent">
+            <small>in reply to <b>${card.parent.author || 'Anonymous'}</b></small
+            >${markup(card.parent.html)}
+          </blockquote>`
+        : ''
+    }
+    <div class="rd-body">${markup(card.html)}</div>
+    ${renderReasons(card)}
+    ${card.flags.length ? html`<p class="rd-flags">Flagged: ${card.flags.map((f) => html`<span>${f.reason} ×${f.count}</span> `)}</p>` : ''}
+    <form class="rd-actions" method="post" action="/admin/comments/${card.id}/status">
+      <input type="hidden" name="_csrf" value="${csrfToken}" />
+      ${tabActions[tab].map((a) => html`<button type="submit" name="action" value="${a.action}" data-key="${a.key}" class="rd-act-${a.action}">${a.label} <kbd>${a.key}</kbd></button> `)}
+      <button type="submit" name="action" value="delete" class="rd-act-delete">Delete</button>
+    </form>
+    <details class="rd-more">
+      <summary>More</summary>
+      <form method="post" action="/admin/comments/${card.id}/edit" class="rd-edit">
+        <input type="hidden" name="_csrf" value="${csrfToken}" />
+        <label>Text<textarea name="body" rows="5" maxlength="65525">${card.body}</textarea></label>
+        <button type="submit">Save edit</button>
+      </form>
+      <form method="post" action="/admin/bans" class="rd-inline">
+        <input type="hidden" name="_csrf" value="${csrfToken}" /><input
+          type="hidden"
+          name="site"
+          value="${card.siteId}"
+        />
+        <select name="kind" aria-label="Ban what">
+          ${card.email ? html`<option value="email" data-value="${card.email}">email ${card.email}</option>` : ''}${card.ip ? html`<option value="ip">IP ${card.ip}</option>` : ''}${card.email ? html`<option value="domain">domain ${card.email.split('@')[1] ?? ''}</option>` : ''}
+        </select>
+        <input type="hidden" name="email" value="${card.email}" /><input
+          type="hidden"
+          name="ip"
+          value="${card.ip ?? ''}"
+        />
+        <label><input type="checkbox" name="rejectPending" value="1" checked /> reject their pending comments</label>
+        <button type="submit">Ban</button>
+      </form>
+      ${
+        card.email && !card.trusted
+          ? html`<form method="post" action="/admin/trusted" class="rd-inline">
+              <input type="hidden" name="_csrf" value="${csrfToken}" /><input
+                type="hidden"
+                name="site"
+                value="${card.siteId}"
+              /><input type="hidden" name="email" value="${card.email}" />
+              <button type="submit">Trust ${card.author || card.email}</button>
+            </form>`
+          : card.email
+            ? html`<form method="post" action="/admin/trusted/delete" class="rd-inline">
+                <input type="hidden" name="_csrf" value="${csrfToken}" /><input
+                  type="hidden"
+                  name="site"
+                  value="${card.siteId}"
+                /><input type="hidden" name="email" value="${card.email}" />
+                <button type="submit">Untrust ${card.author || card.email}</button>
+              </form>`
+            : ''
+      }
+      <form method="post" action="/admin/pages/${card.page.closed ? 'open' : 'close'}" class="rd-inline rd-page-close">
+        <input type="hidden" name="_csrf" value="${csrfToken}" /><input
+          type="hidden"
+          name="site"
+          value="${card.siteId}"
+        /><input type="hidden" name="page" value="${card.page.identifier}" />
+        <button type="submit">${card.page.closed ? 'Reopen this page’s thread' : 'Close this page’s thread'}</button>
+      </form>
+      <form method="post" action="/admin/pages/title" class="rd-inline rd-page-title">
+        <input type="hidden" name="_csrf" value="${csrfToken}" /><input
+          type="hidden"
+          name="site"
+          value="${card.siteId}"
+        /><input type="hidden" name="page" value="${card.page.identifier}" />
+        <label
+          >Page title <input name="title" value="${card.page.title ?? card.page.suggestedTitle ?? ''}" maxlength="500"
+        /></label>
+        <button type="submit">${card.page.title === null ? 'Confirm title' : 'Save title'}</button>
+      </form>
+      <p class="rd-ua">${card.userAgent}</p>
+    </details>
+  </article>`;
 }
 
 export interface QueuePageInput {
