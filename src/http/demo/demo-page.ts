@@ -4,6 +4,7 @@ import type { PublicComment } from '../../store/comments.js';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD } from '../public/comment-input.js';
 import { html, layout, markup, type SafeHtml } from '../../html/html.js';
 import type { SubmissionStatus } from '../public/submission-status.js';
+import { formatCommentDate, threadHeading } from './thread-words.js';
 
 export const DEMO_SITE_ID = 'demo';
 export const DEMO_PAGE_ID = 'demo-article';
@@ -36,7 +37,7 @@ function renderComment(node: ThreadNode, maxDepth: number, closed: boolean): Saf
       <footer class="comment-meta">
         <b class="fn">${author}</b> <span class="says">says:</span>
         <a class="comment-time" href="#comment-${c.id}"
-          ><time datetime="${c.createdAt.toISOString()}">${c.createdAt.toUTCString()}</time></a
+          ><time datetime="${c.createdAt.toISOString()}">${formatCommentDate(c.createdAt)}</time></a
         >
       </footer>
       <div class="comment-content">${markup(c.html)}</div>
@@ -64,8 +65,12 @@ function renderNotice(status: SubmissionStatus | null): SafeHtml {
         Thanks! Your comment was received and is being checked. Reload this page in a moment to see it.
       </p>`;
     case 'held':
+      // The preview reads as the comment will in the thread: the name it goes under, then the text.
       return html`<div class="rd-notice" role="status">
         <p><em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em></p>
+        <footer class="comment-meta">
+          <b class="fn">${status.author || 'Anonymous'}</b> <span class="says">says:</span>
+        </footer>
         <div class="comment-content">${markup(status.html ?? '')}</div>
       </div>`;
     case 'rejected':
@@ -130,7 +135,7 @@ export function renderDemoPage({
       <div id="reply-desk">
         <section id="comments" class="comments-area" aria-labelledby="comments-title">
           <h2 id="comments-title">
-            ${count === 0 ? 'No responses yet' : `${count} ${count === 1 ? 'Response' : 'Responses'}`}
+            ${threadHeading(count, justPosted?.status === 'queued' || justPosted?.status === 'held')}
           </h2>
           ${renderNotice(justPosted)}
           <ol class="comment-list">
