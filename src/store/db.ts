@@ -57,5 +57,11 @@ export function createPool(databaseUrl: string, max: number, timeouts: PoolTimeo
  * No statement timeout applies to it (it runs only LISTEN); keepalive notices a dead peer.
  */
 export function createDedicatedClient(databaseUrl: string, applicationName: string): pg.Client {
-  return new pg.Client({ connectionString: databaseUrl, application_name: applicationName, keepAlive: true });
+  return new pg.Client({
+    connectionString: databaseUrl,
+    application_name: applicationName,
+    keepAlive: true,
+    // A stalled network must not leave the connect pending for ever: it fails, and the owner retries.
+    connectionTimeoutMillis: 5000,
+  });
 }

@@ -129,7 +129,17 @@ export function createSiteDirectory(db: Queryable, opts: SiteDirectoryOptions): 
       if (retry) clearTimeout(retry);
       const client = listener;
       listener = null;
-      await client?.end().catch(() => {});
+      if (!client) return;
+      // A stop must not wait on a stalled Postgres to say goodbye: a second, then the socket just goes.
+      let giveUp: NodeJS.Timeout | undefined;
+      await Promise.race([
+        client.end().catch(() => {}),
+        new Promise<void>((resolve) => {
+          giveUp = setTimeout(resolve, 1000);
+          giveUp.unref();
+        }),
+      ]);
+      clearTimeout(giveUp);
     },
   };
 }
