@@ -228,7 +228,10 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     const error = toApiError(r.body);
     if (r.status === 422 && error) {
       showErrors(error.errors);
-    } else if (r.status === 429 || r.status === 503) {
+    } else if (r.status === 429) {
+      // Over a rate limit: the reader, not the service, is too fast; Retry-After says for how long.
+      showMessage(t.tooQuickly(r.retryAfter));
+    } else if (r.status === 503) {
       showMessage(r.retryAfter ? t.retryIn(r.retryAfter) : t.retrySoon);
     } else if (r.status === 0) {
       showMessage(t.offline);

@@ -7,6 +7,8 @@
 export interface Messages {
   /** Heading over the thread: n approved comments. */
   count: (n: number) => string;
+  /** The heading instead of "No comments yet" when the reader's own comment waits below it. */
+  title: string;
   loading: string;
   loadFailed: string;
   notAllowed: string;
@@ -48,6 +50,8 @@ export interface Messages {
   fixFields: string;
   retryIn: (seconds: number) => string;
   retrySoon: string;
+  /** A 429: this reader sent too many comments; `seconds` from Retry-After when it came. */
+  tooQuickly: (seconds: number | null) => string;
   offline: string;
   failed: string;
   /** Field error messages by code; "REQUIRED_<field>" for a missing field. */
@@ -56,6 +60,7 @@ export interface Messages {
 
 const en: Messages = {
   count: (n) => (n === 0 ? 'No comments yet' : n === 1 ? '1 Comment' : `${n} Comments`),
+  title: 'Comments',
   loading: 'Loading comments…',
   loadFailed: 'The comments could not be loaded.',
   notAllowed: 'Comments are not enabled for this address.',
@@ -95,6 +100,8 @@ const en: Messages = {
   fixFields: 'Please correct the marked fields.',
   retryIn: (s) => `The comment service is busy. Your text is kept; please try again in ${s} seconds.`,
   retrySoon: 'The comment service is busy. Your text is kept; please try again in a moment.',
+  tooQuickly: (s) =>
+    `You are posting comments too quickly. Your text is kept; please try again in ${s === null ? 'a minute' : s === 1 ? '1 second' : `${s} seconds`}.`,
   offline: 'The comment service could not be reached. Your text is kept; please try again.',
   failed: 'Something went wrong. Your text is kept; please try again.',
   errors: {
@@ -110,6 +117,7 @@ const en: Messages = {
 
 const de: Messages = {
   count: (n) => (n === 0 ? 'Noch keine Kommentare' : n === 1 ? '1 Kommentar' : `${n} Kommentare`),
+  title: 'Kommentare',
   loading: 'Kommentare werden geladen…',
   loadFailed: 'Die Kommentare konnten nicht geladen werden.',
   notAllowed: 'Kommentare sind für diese Adresse nicht freigeschaltet.',
@@ -150,6 +158,8 @@ const de: Messages = {
   retryIn: (s) =>
     `Der Kommentardienst ist ausgelastet. Dein Text bleibt erhalten; bitte versuche es in ${s} Sekunden erneut.`,
   retrySoon: 'Der Kommentardienst ist ausgelastet. Dein Text bleibt erhalten; bitte versuche es gleich erneut.',
+  tooQuickly: (s) =>
+    `Du schreibst zu schnell hintereinander. Dein Text bleibt erhalten; bitte versuche es in ${s === null ? 'einer Minute' : s === 1 ? '1 Sekunde' : `${s} Sekunden`} erneut.`,
   offline: 'Der Kommentardienst ist nicht erreichbar. Dein Text bleibt erhalten; bitte versuche es erneut.',
   failed: 'Etwas ist schiefgegangen. Dein Text bleibt erhalten; bitte versuche es erneut.',
   errors: {

@@ -47,7 +47,11 @@ export function createOwnComments(ctx: WidgetContext, thread: Thread, form: Repl
     (e) => typeof e?.id === 'string' && Date.now() - Date.parse(e.sentAt) < KEEP_MS,
   );
 
-  const persist = (): void => writeStored('local', key, entries.length ? entries.slice(-KEEP_COUNT) : null);
+  const persist = (): void => {
+    writeStored('local', key, entries.length ? entries.slice(-KEEP_COUNT) : null);
+    // The heading must not say "No comments yet" right above the reader's own comment on its way.
+    thread.ownWaiting(entries.some((e) => views.has(e.id) && (e.status === 'queued' || e.status === 'held')));
+  };
 
   function render(entry: OwnComment): CommentView {
     const view = renderComment(ctx, {
@@ -138,9 +142,9 @@ export function createOwnComments(ctx: WidgetContext, thread: Thread, form: Repl
     add(sent) {
       const entry: OwnComment = { ...sent, status: 'queued', html: null, errors: [], sentAt: new Date().toISOString() };
       entries = entries.filter((e) => e.id !== sent.id).concat(entry);
-      persist();
       views.get(sent.id)?.li.remove();
       const view = render(entry);
+      persist();
       view.article.focus();
       ctx.announce(`${t.sent} ${t.checking}`);
       poll(entry, Date.now());
@@ -151,6 +155,7 @@ export function createOwnComments(ctx: WidgetContext, thread: Thread, form: Repl
         render(entry);
         poll(entry, Date.now());
       }
+      persist();
     },
     shown(id) {
       if (!views.has(id)) return;

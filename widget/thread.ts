@@ -19,6 +19,8 @@ export interface Thread {
   listFor(parent: string | null, fallback: HTMLOListElement): HTMLOListElement;
   /** One more approved comment on the page (the reader's own, once published). */
   counted(): void;
+  /** Whether the reader's own comment waits on screen (checked or held): then no "No comments yet". */
+  ownWaiting(waiting: boolean): void;
   /** The page takes no more comments (the API said so): no form, no Reply buttons. */
   closed(): boolean;
   /** Scrolls to and highlights #comment-<id> from the host page's address, loading pages to find it. */
@@ -42,6 +44,7 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   let total = 0;
   let busy = false;
   let closed = false;
+  let own = false;
 
   const heading = h('h2', { class: 'rd-title', id: 'rd-title' });
   const list = h('ol', { class: 'rd-list', 'aria-labelledby': 'rd-title' });
@@ -62,7 +65,7 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
 
   const setTotal = (n: number): void => {
     total = n;
-    heading.textContent = t.count(n);
+    heading.textContent = n === 0 && own ? t.title : t.count(n);
     sort.hidden = n < 2;
   };
 
@@ -191,6 +194,10 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     goToHash,
     listFor: (parent, fallback) => (parent && views.get(parent)?.replies()) || fallback,
     counted: () => setTotal(total + 1),
+    ownWaiting: (waiting) => {
+      own = waiting;
+      setTotal(total);
+    },
     closed: () => closed,
   };
 }

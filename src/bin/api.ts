@@ -11,7 +11,7 @@ import { createWebhookQueue } from '../queue/webhook-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createProducerRedis } from '../redis.js';
-import { createPool } from '../store/db.js';
+import { createDedicatedClient, createPool } from '../store/db.js';
 import { loadOrCreateSecret } from '../store/secrets.js';
 import { createFormTokens } from '../flood/form-token.js';
 import { createUsedFormTokens } from '../flood/used-form-tokens.js';
@@ -42,7 +42,13 @@ const eventsQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
 for (const q of [...queues, eventsQueue])
   q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
 const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
-const sites = createSiteDirectory(pool, { refreshMs: 5000, missRefreshMs: 1000 });
+// Site changes arrive within a second by LISTEN/NOTIFY (sql/0024); the 5 s refresh is the net under it.
+const sites = createSiteDirectory(pool, {
+  refreshMs: 5000,
+  missRefreshMs: 1000,
+  listenClient: () => createDedicatedClient(config.DATABASE_URL, 'reply-desk site changes'),
+  onListenError: (err) => logger.warn({ err: err.message }, 'site changes connection lost; reconnecting in 1 s'),
+});
 try {
   await sites.refresh();
 } catch (err) {
@@ -141,7 +147,7 @@ async function shutdown(signal: string): Promise<void> {
   step = 'closing connections';
   server.closeAllConnections();
   await serverClosed;
-  sites.close();
+  await sites.close();
   step = 'closing the queues';
   await queue.close();
   await bulkQueue.close();

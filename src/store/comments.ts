@@ -210,6 +210,8 @@ export interface StoredOutcome {
   status: CommentStatus;
   html: string;
   page: string;
+  /** The name the author gave ('' for none): their own preview shows it, as the thread will. */
+  author: string;
   reasons: RuleOutcome[];
 }
 
@@ -219,15 +221,23 @@ export async function loadStoredOutcome(db: Queryable, id: string): Promise<Stor
     status: CommentStatus;
     body_html: string;
     identifier: string;
+    author_name: string;
     verdict: { reasons?: RuleOutcome[] };
   }>(
-    `select c.id, c.status, c.body_html, p.identifier, c.verdict
+    `select c.id, c.status, c.body_html, p.identifier, c.author_name, c.verdict
        from comments c join pages p on p.id = c.page_id where c.id = $1`,
     [id],
   );
   const r = rows[0];
   if (!r) return null;
-  return { id: r.id, status: r.status, html: r.body_html, page: r.identifier, reasons: r.verdict.reasons ?? [] };
+  return {
+    id: r.id,
+    status: r.status,
+    html: r.body_html,
+    page: r.identifier,
+    author: r.author_name,
+    reasons: r.verdict.reasons ?? [],
+  };
 }
 
 /** Approved counts of many pages of a site; pages never commented on count 0. */

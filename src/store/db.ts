@@ -50,3 +50,18 @@ export function createPool(databaseUrl: string, max: number, timeouts: PoolTimeo
   });
   return pool;
 }
+
+/**
+ * One connection of its own, outside any pool, for LISTEN: a pooled connection is handed to other
+ * queries and closed when idle, and either loses the subscription. Nothing connects until `connect()`.
+ * No statement timeout applies to it (it runs only LISTEN); keepalive notices a dead peer.
+ */
+export function createDedicatedClient(databaseUrl: string, applicationName: string): pg.Client {
+  return new pg.Client({
+    connectionString: databaseUrl,
+    application_name: applicationName,
+    keepAlive: true,
+    // A stalled network must not leave the connect pending for ever: it fails, and the owner retries.
+    connectionTimeoutMillis: 5000,
+  });
+}

@@ -101,7 +101,8 @@ export async function submitReplyForm(
   page: Page,
   c: { author: string; email: string; url?: string; body: string },
 ): Promise<{ status: number; location: string | null }> {
-  await page.getByLabel('Comment').fill(c.body);
+  // The form's own box: the thread's section is labelled by its heading ("No comments yet" has "comment" in it).
+  await page.getByRole('textbox', { name: 'Comment' }).fill(c.body);
   await page.getByLabel('Name').fill(c.author);
   await page.getByLabel('Email').fill(c.email);
   if (c.url !== undefined) await page.getByLabel('Website').fill(c.url);

@@ -42,15 +42,19 @@ describe('the demo page when first-time commenters are held', () => {
         await expect.poll(() => notice.innerText()).toContain('Your comment is awaiting moderation.');
         // The author sees their own words in the notice, rendered like a published comment.
         expect(await notice.locator('.comment-content').innerText()).toBe('My very first comment here.');
+        // Issue 13, item 10: under the name it will be published under, as in the thread.
+        expect(await notice.locator('.comment-meta .fn').innerText()).toBe('New Reader');
 
         expect(await page.locator(`#comment-${id}`).count()).toBe(0);
         expect(await page.locator('ol.comment-list > li').count()).toBe(0);
-        expect(await page.locator('#comments-title').innerText()).toBe('No responses yet');
+        // Not "No comments yet" right above the reader's own comment; the widget's words (thread-words.ts).
+        expect(await page.locator('#comments-title').innerText()).toBe('Comments');
 
         // A stranger's view (no rd_comment in the URL) shows no trace of it.
         await page.goto(`${env.api.url}/`);
         expect(await page.locator('.rd-notice').count()).toBe(0);
         expect(await page.locator('body').innerText()).not.toContain('My very first comment here.');
+        expect(await page.locator('#comments-title').innerText()).toBe('No comments yet');
       } finally {
         await context.close();
       }

@@ -76,7 +76,15 @@ describe('the demo page without JavaScript', () => {
       await expect.poll(() => comment.locator('.fn').innerText()).toBe('Ada Lovelace');
       expect(await comment.locator('.fn a').getAttribute('href')).toBe('https://ada.example/');
       expect(await comment.locator('.comment-content em').innerText()).toBe('engine');
-      expect(await page.locator('#comments-title').innerText()).toBe('1 Response');
+      // Issue 13, item 10: the widget's heading, and a date a person reads ("3 December 2026 at 14:05 UTC").
+      expect(await page.locator('#comments-title').innerText()).toBe('1 Comment');
+      const time = comment.locator('time').first();
+      const datetime = (await time.getAttribute('datetime')) ?? '';
+      expect(datetime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      const at = new Date(datetime);
+      const month = at.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+      const hhmm = at.toISOString().slice(11, 16);
+      expect(await time.innerText()).toBe(`${at.getUTCDate()} ${month} ${at.getUTCFullYear()} at ${hhmm} UTC`);
     },
     E2E_TIMEOUT_MS,
   );

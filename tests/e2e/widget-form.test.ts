@@ -225,7 +225,7 @@ describe('the reply form in the widget', () => {
         const alert = v.widget.getByRole('alert');
         await expect
           .poll(() => alert.innerText())
-          .toBe('The comment service is busy. Your text is kept; please try again in 12 seconds.');
+          .toBe('You are posting comments too quickly. Your text is kept; please try again in 12 seconds.');
         await submit.click();
         await expect
           .poll(() => alert.innerText())

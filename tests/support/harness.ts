@@ -16,7 +16,7 @@ import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../.
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
 import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
-import type { Pool } from '../../src/store/db.js';
+import { createDedicatedClient, type Pool } from '../../src/store/db.js';
 import { insertSite } from '../../src/store/sites.js';
 import { createBulkProcessor } from '../../workers/bulk-processor.js';
 import { createEmailProcessor } from '../../workers/email-processor.js';
@@ -82,6 +82,8 @@ export async function startApi(opts: {
   formTokenSecret?: string;
   /** Forms offer reply notifications (as when SMTP_URL is set). */
   replyMail?: boolean;
+  /** The site directory LISTENs for site changes (as src/bin/api.ts does); off, tests call `sites.refresh()`. */
+  siteChanges?: { reconnectMs?: number };
 }): Promise<TestApi> {
   const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const queue = createSubmissionsQueue(redis, opts.prefix);
@@ -89,7 +91,14 @@ export async function startApi(opts: {
   // As src/bin/api.ts: the entry makes every queue the app uses, and closes them.
   const training = createTrainingQueue(redis, opts.prefix);
   const events = createWebhookQueue(redis, opts.prefix);
-  const sites = createSiteDirectory(opts.pool, { refreshMs: 60_000, missRefreshMs: 0 });
+  const sites = createSiteDirectory(opts.pool, {
+    refreshMs: 60_000,
+    missRefreshMs: 0,
+    listenClient: opts.siteChanges
+      ? () => createDedicatedClient(opts.pool.options.connectionString ?? '', 'reply-desk site changes')
+      : undefined,
+    reconnectMs: opts.siteChanges?.reconnectMs,
+  });
   const liveFeed = createLiveFeed({
     connect: () => createSubscriberRedis(opts.redisUrl ?? TEST_REDIS_URL),
     prefix: opts.prefix,
@@ -151,7 +160,7 @@ export async function startApi(opts: {
     async close() {
       server.closeAllConnections();
       server.close();
-      sites.close();
+      await sites.close();
       await liveFeed.close();
       await queue.close().catch(() => {});
       await bulkQueue.close().catch(() => {});

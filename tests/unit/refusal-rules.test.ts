@@ -133,4 +133,14 @@ describe('flood', () => {
       score: 0,
     });
   });
+
+  // Issue 13, item 10: the reader learns when the window ends, not only that they were too fast.
+  it.each([
+    ['3 s into a 15 s window', ago(3000), 15, 'please try again in 12 seconds.'],
+    ['14.5 s into a 15 s window (rounded up)', ago(14_500), 15, 'please try again in 1 second.'],
+    ['at once, window 60 s', ago(0), 60, 'please try again in 60 seconds.'],
+  ])('%s says when to try again', (_scenario, lastFromAuthorAt, floodSeconds, tail) => {
+    const outcome = flood(baseContext({ lastFromAuthorAt, settings: { floodSeconds } }));
+    expect(outcome?.message).toBe(`You are posting comments too quickly; ${tail}`);
+  });
 });

@@ -4,6 +4,7 @@ import type { PublicComment } from '../../store/comments.js';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD } from '../public/comment-input.js';
 import { html, layout, markup, type SafeHtml } from '../../html/html.js';
 import type { SubmissionStatus } from '../public/submission-status.js';
+import { formatCommentDate, threadHeading } from './thread-words.js';
 
 export const DEMO_SITE_ID = 'demo';
 export const DEMO_PAGE_ID = 'demo-article';
@@ -32,14 +33,24 @@ function renderComment(node: ThreadNode, maxDepth: number, closed: boolean): Saf
     : html`${name}`;
   const canReply = !closed && c.depth + 2 <= maxDepth;
   return html`<li class="comment depth-${c.depth + 1}" id="comment-${c.id}">
-<article>
-<footer class="comment-meta"><b class="fn">${author}</b> <span class="says">says:</span>
-<a class="comment-time" href="#comment-${c.id}"><time datetime="${c.createdAt.toISOString()}">${c.createdAt.toUTCString()}</time></a></footer>
-<div class="comment-content">${markup(c.html)}</div>
-${canReply ? html`<a class="comment-reply-link" href="?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a>` : ''}
-</article>
-${node.replies.length ? html`<ol class="children">${node.replies.map((r) => renderComment(r, maxDepth, closed))}</ol>` : ''}
-</li>`;
+    <article>
+      <footer class="comment-meta">
+        <b class="fn">${author}</b> <span class="says">says:</span>
+        <a class="comment-time" href="#comment-${c.id}"
+          ><time datetime="${c.createdAt.toISOString()}">${formatCommentDate(c.createdAt)}</time></a
+        >
+      </footer>
+      <div class="comment-content">${markup(c.html)}</div>
+      ${canReply ? html`<a class="comment-reply-link" href="?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a>` : ''}
+    </article>
+    ${
+      node.replies.length
+        ? html`<ol class="children">
+            ${node.replies.map((r) => renderComment(r, maxDepth, closed))}
+          </ol>`
+        : ''
+    }
+  </li>`;
 }
 
 function renderNotice(status: SubmissionStatus | null): SafeHtml {
@@ -50,8 +61,14 @@ function renderNotice(status: SubmissionStatus | null): SafeHtml {
     case 'queued':
       return html`<p class="rd-notice" role="status">Thanks! Your comment was received and is being checked. Reload this page in a moment to see it.</p>`;
     case 'held':
-      return html`<div class="rd-notice" role="status"><p><em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em></p>
-<div class="comment-content">${markup(status.html ?? '')}</div></div>`;
+      // The preview reads as the comment will in the thread: the name it goes under, then the text.
+      return html`<div class="rd-notice" role="status">
+        <p><em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em></p>
+        <footer class="comment-meta">
+          <b class="fn">${status.author || 'Anonymous'}</b> <span class="says">says:</span>
+        </footer>
+        <div class="comment-content">${markup(status.html ?? '')}</div>
+      </div>`;
     case 'rejected':
       return html`<div class="rd-notice rd-notice-error" role="alert"><p>Your comment could not be published:</p>
 <ul>${(status.errors ?? []).map((e) => html`<li>${e.message}</li>`)}</ul></div>`;
@@ -92,44 +109,82 @@ export function renderDemoPage({
   return layout(
     'Hello from Reply Desk — a demo article',
     html`<main class="rd-demo">
-<article class="post">
-<h1>Hello from Reply Desk</h1>
-<p>This is a demo article. Replies go through the same pipeline as on any site: the form below posts to
-<code>/api/comments</code>, a worker checks the reply, and approved replies appear in the thread.</p>
-${
-  site.settings.holdFirstTime
-    ? html`<p>First-time commenters are held until a moderator approves one of their comments; to see replies
-appear at once, run <code>npx reply-desk site update demo --settings '{"holdFirstTime":false}'</code>.</p>`
-    : ''
-}
-</article>
-<div id="reply-desk">
-<section id="comments" class="comments-area" aria-labelledby="comments-title">
-<h2 id="comments-title">${count === 0 ? 'No responses yet' : `${count} ${count === 1 ? 'Response' : 'Responses'}`}</h2>
-${renderNotice(justPosted)}
-<ol class="comment-list">${toThread(comments).map((n) => renderComment(n, maxDepth, closed))}</ol>
-${
-  closed
-    ? html`<p id="respond" class="comments-closed no-comments">Comments are closed.</p>`
-    : html`<div id="respond" class="comment-respond">
-<h3 id="reply-title" class="comment-reply-title">${replyTo ? html`Leave a Reply to ${replyTo.author || 'Anonymous'} <small><a rel="nofollow" id="cancel-comment-reply-link" href="/#respond">Cancel reply</a></small>` : 'Leave a Reply'}</h3>
-<form action="/api/comments" method="post" id="commentform" class="comment-form">
-<p class="comment-notes"><span id="email-notes">Your email address will not be published.</span> <span class="required-field-message">Required fields are marked ${star}</span></p>
-<p class="comment-form-comment"><label for="comment">Comment ${star}</label>
-<textarea id="comment" name="comment" cols="45" rows="8" maxlength="65525" required></textarea></p>
-<p class="comment-form-author"><label for="author">Name${requireName ? html` ${star}` : ''}</label>
-<input id="author" name="author" type="text" size="30" maxlength="245" autocomplete="name"${requireName ? markup(' required') : ''}></p>
-<p class="comment-form-email"><label for="email">Email${requireEmail ? html` ${star}` : ''}</label>
-<input id="email" name="email" type="email" size="30" maxlength="100" aria-describedby="email-notes" autocomplete="email"${requireEmail ? markup(' required') : ''}></p>
-<p class="comment-form-url"><label for="url">Website</label>
-<input id="url" name="url" type="url" size="30" maxlength="200" autocomplete="url"></p>
-${
-  replyMail
-    ? markup(`<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
+      <article class="post">
+        <h1>Hello from Reply Desk</h1>
+        <p>
+          This is a demo article. Replies go through the same pipeline as on any site: the form below posts to
+          <code>/api/comments</code>, a worker checks the reply, and approved replies appear in the thread.
+        </p>
+        ${
+          site.settings.holdFirstTime
+            ? html`<p>
+                First-time commenters are held until a moderator approves one of their comments; to see replies appear
+                at once, run <code>npx reply-desk site update demo --settings '{"holdFirstTime":false}'</code>.
+              </p>`
+            : ''
+        }
+      </article>
+      <div id="reply-desk">
+        <section id="comments" class="comments-area" aria-labelledby="comments-title">
+          <h2 id="comments-title">
+            ${threadHeading(count, justPosted?.status === 'queued' || justPosted?.status === 'held')}
+          </h2>
+          ${renderNotice(justPosted)}
+          <ol class="comment-list">
+            ${toThread(comments).map((n) => renderComment(n, maxDepth, closed))}
+          </ol>
+          ${
+            closed
+              ? html`<p id="respond" class="comments-closed no-comments">Comments are closed.</p>`
+              : html`<div id="respond" class="comment-respond">
+                  <h3 id="reply-title" class="comment-reply-title">
+                    ${replyTo ? html`Leave a Reply to ${replyTo.author || 'Anonymous'} <small><a rel="nofollow" id="cancel-comment-reply-link" href="/#respond">Cancel reply</a></small>` : 'Leave a Reply'}
+                  </h3>
+                  <form action="/api/comments" method="post" id="commentform" class="comment-form">
+                    <p class="comment-notes">
+                      <span id="email-notes">Your email address will not be published.</span>
+                      <span class="required-field-message">Required fields are marked ${star}</span>
+                    </p>
+                    <p class="comment-form-comment">
+                      <label for="comment">Comment ${star}</label>
+                      <textarea id="comment" name="comment" cols="45" rows="8" maxlength="65525" required></textarea>
+                    </p>
+                    <p class="comment-form-author">
+                      <label for="author">Name${requireName ? html` ${star}` : ''}</label>
+                      <input
+                        id="author"
+                        name="author"
+                        type="text"
+                        size="30"
+                        maxlength="245"
+                        autocomplete="name"
+                        ${requireName ? markup(' required') : ''}
+                      />
+                    </p>
+                    <p class="comment-form-email">
+                      <label for="email">Email${requireEmail ? html` ${star}` : ''}</label>
+                      <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        size="30"
+                        maxlength="100"
+                        aria-describedby="email-notes"
+                        autocomplete="email"
+                        ${requireEmail ? markup(' required') : ''}
+                      />
+                    </p>
+                    <p class="comment-form-url">
+                      <label for="url">Website</label>
+                      <input id="url" name="url" type="url" size="30" maxlength="200" autocomplete="url" />
+                    </p>
+                    ${
+                      replyMail
+                        ? markup(`<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
 <label for="notify_replies">Notify me of replies by mail.</label></p>
 `)
-    : ''
-}<p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
+                        : ''
+                    }<p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
 <input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off"></p>
 <p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment">
 <input type="hidden" name="site" value="${site.id}">
@@ -141,7 +196,7 @@ ${
 ${formToken ? html`<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${formToken}">` : ''}</p>
 </form>
 </div>`
-}
+          }
 </section>
 </div>
 <script src="/embed.js" data-site="${site.id}" data-page="${DEMO_PAGE_ID}" async></script>

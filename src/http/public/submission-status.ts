@@ -11,6 +11,8 @@ export interface SubmissionStatus {
   page?: string;
   /** The rendered comment, so the author sees it in place while it waits. */
   html?: string;
+  /** The name the author gave ('' for none), shown over that preview. */
+  author?: string;
   /** Why it was refused, per field where there is one. */
   errors?: FieldError[];
 }
@@ -29,10 +31,10 @@ export async function loadSubmissionStatus(
   if (stored) {
     switch (stored.status) {
       case 'approved':
-        return { id, status: 'published', page: stored.page, html: stored.html };
+        return { id, status: 'published', page: stored.page, html: stored.html, author: stored.author };
       case 'pending':
       case 'spam':
-        return { id, status: 'held', page: stored.page, html: stored.html };
+        return { id, status: 'held', page: stored.page, html: stored.html, author: stored.author };
       case 'rejected':
         return {
           id,

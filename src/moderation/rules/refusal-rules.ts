@@ -73,12 +73,15 @@ export function duplicate(ctx: Pick<CheckContext, 'duplicate'>): RuleOutcome | n
 export function flood(ctx: Pick<CheckContext, 'lastFromAuthorAt' | 'receivedAt' | 'settings'>): RuleOutcome | null {
   const { lastFromAuthorAt, receivedAt, settings } = ctx;
   if (settings.floodSeconds === 0 || lastFromAuthorAt === null) return null;
-  if (receivedAt.getTime() - lastFromAuthorAt.getTime() >= settings.floodSeconds * 1000) return null;
+  const waitMs = lastFromAuthorAt.getTime() + settings.floodSeconds * 1000 - receivedAt.getTime();
+  if (waitMs <= 0) return null;
+  // Say when the window ends for this author (rounded up: trying at that second passes), not just "slow down".
+  const wait = Math.ceil(waitMs / 1000);
   return {
     rule: 'flood',
     action: 'reject',
     code: 'TOO_FAST',
-    message: 'You are posting comments too quickly. Slow down.',
+    message: `You are posting comments too quickly; please try again in ${wait} second${wait === 1 ? '' : 's'}.`,
     score: 0,
   };
 }
