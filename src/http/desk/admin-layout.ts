@@ -5,7 +5,18 @@ export interface AdminPageContext {
   moderator: Moderator | null;
   csrfToken: string;
   /** Which nav entry is current. */
-  section: 'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me';
+  section:
+    | 'queue'
+    | 'audit'
+    | 'sites'
+    | 'bans'
+    | 'sign-in'
+    | 'bulk'
+    | 'failed'
+    | 'webhooks'
+    | 'me'
+    // Privacy requests had no entry and borrowed "Sites"; the queue board is not our page, so never current.
+    | 'privacy';
 }
 
 /**
@@ -36,8 +47,10 @@ export function renderAdminPage(title: string, ctx: AdminPageContext, body: Safe
                     ${link('/admin/bans', 'Bans', 'bans')}${
                       m.role === 'admin'
                         ? html` ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/sites', 'Sites', 'sites')}
-                          ${link('/admin/failed', 'Failed jobs', 'failed')}
-                          ${link('/admin/webhooks', 'Webhooks', 'webhooks')}`
+                            ${link('/admin/failed', 'Failed jobs', 'failed')}
+                            ${link('/admin/webhooks', 'Webhooks', 'webhooks')}
+                            ${link('/admin/privacy', 'Privacy', 'privacy')}
+                            <a href="/admin/queues">Queue board</a>`
                         : ''
                     }
                     ${link('/admin/me', 'My settings', 'me')}

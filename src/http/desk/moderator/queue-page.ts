@@ -1,4 +1,5 @@
-import type { Site } from '../../../domain/site-settings.js';
+import type { Site, SiteSettings } from '../../../domain/site-settings.js';
+import { measureOf } from '../../../moderation/reason-measure.js';
 import type { SurgeState } from '../../../flood/surge-state.js';
 import {
   COUNT_CAP,
@@ -43,6 +44,8 @@ export const reasonLabels: Record<string, string> = {
   AKISMET_SPAM: 'Akismet spam',
   AKISMET_DISCARD: 'Akismet discard',
   AKISMET_UNAVAILABLE: 'Akismet unavailable',
+  LIKELY_SPAM: 'Spam filter',
+  CLASSIFIED_SPAM: 'Spam filter',
 };
 
 /** Which actions make sense on a card in each tab (the current status's own action is left out). */
@@ -89,21 +92,64 @@ export function filterQuery(f: QueueFilter, change: Partial<QueueFilter> & { cur
   return `?${params.toString()}`;
 }
 
-function renderReasons(card: QueueCard): SafeHtml {
+/**
+ * A held first comment whose author has had one approved since (on another card, or elsewhere): the
+ * reason no longer holds, and the label says so. widget/desk/first-comment.ts writes the same words
+ * in place when the moderator approves the author's comment on this page.
+ */
+function firstCommentOutgrown(card: QueueCard): string | null {
+  const n = card.history.approved;
+  if (card.status !== 'pending' || n === 0) return null;
+  return `Held as a first comment; this author has ${n} approved comment${n === 1 ? '' : 's'} here now.`;
+}
+
+function renderReasons(card: QueueCard, settings: Pick<SiteSettings, 'holdLinks'> | null): SafeHtml {
   if (card.verdict.reasons.length === 0) return html`<p class="rd-reasons rd-none">No rule objected.</p>`;
   return html`<ul class="rd-reasons" aria-label="Why">
-    ${card.verdict.reasons.map(
-      (r) =>
-        html`<li class="rd-reason rd-${r.action}">
-          <b>${reasonLabels[r.code] ?? r.code}</b> ${r.message}
-          <span class="rd-score">${r.score > 0 ? `+${r.score}` : r.score}</span>
-        </li>`,
-    )}
+    ${card.verdict.reasons.map((r) => {
+      const outgrown = r.code === 'FIRST_COMMENT' ? firstCommentOutgrown(card) : null;
+      const measure = measureOf(r, settings);
+      return html`<li class="rd-reason rd-${r.action}${outgrown !== null ? ' rd-outgrown' : ''}" data-code="${r.code}">
+        <b>${outgrown !== null ? 'No longer a first comment' : (reasonLabels[r.code] ?? r.code)}</b>
+        <span class="rd-reason-text">${outgrown ?? r.message}</span>
+        ${measure !== '' ? html`<span class="rd-score">${measure}</span>` : ''}
+      </li>`;
+    })}
   </ul>`;
 }
 
+const decidedVerbs: Partial<Record<QueueTab, string>> = {
+  spam: 'Marked spam',
+  approved: 'Published',
+  rejected: 'Rejected',
+};
+
+/** Spam, Approved, Rejected: who decided (a moderator, or the rules and which) and when, in UTC. */
+function renderDecided(card: QueueCard, tab: QueueTab): SafeHtml {
+  const verb = decidedVerbs[tab];
+  if (verb === undefined) return html``;
+  const at = card.decided?.at ?? card.checkedAt;
+  const rules = [...new Set(card.verdict.reasons.map((r) => reasonLabels[r.code] ?? r.code))];
+  const by =
+    card.decided !== null
+      ? html`by <b class="rd-decider">${card.decided.by}</b>`
+      : html`by
+          <b class="rd-decider">the rules</b>${rules.length > 0 ? ` (${rules.join(', ')})` : ': no rule objected'}`;
+  return html`<p class="rd-decided">
+    ${verb} ${by} ·
+    <time datetime="${at.toISOString()}" title="${at.toISOString()}"
+      >${at.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
+    >
+  </p>`;
+}
+
 /** One comment card: the text (sanitised HTML, inert), where it was posted, who wrote it, and why it waits. */
-export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): SafeHtml {
+export function renderCard(
+  card: QueueCard,
+  tab: QueueTab,
+  csrfToken: string,
+  settings: Pick<SiteSettings, 'holdLinks'> | null = null,
+): SafeHtml {
   const h = card.history;
   // A title nobody confirmed is the first submitter's suggestion: the card shows the page's key and
   // the suggestion, marked, with a form to confirm or correct it (sql/0016).
@@ -114,6 +160,7 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
     id="card-${card.id}"
     data-id="${card.id}"
     data-site="${card.siteId}"
+    data-email="${card.email}"
     tabindex="-1"
     aria-label="Comment by ${card.author || 'Anonymous'}"
   >
@@ -149,7 +196,7 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
         : ''
     }
     <div class="rd-body">${markup(card.html)}</div>
-    ${renderReasons(card)}
+    ${renderDecided(card, tab)} ${renderReasons(card, settings)}
     ${card.flags.length ? html`<p class="rd-flags">Flagged: ${card.flags.map((f) => html`<span>${f.reason} ×${f.count}</span> `)}</p>` : ''}
     <form class="rd-actions" method="post" action="/admin/comments/${card.id}/status">
       <input type="hidden" name="_csrf" value="${csrfToken}" />
@@ -289,12 +336,16 @@ export function renderQueuePage(input: QueuePageInput): string {
         >
         <button type="submit" name="scope" value="selection">Apply to selected</button>
         <button type="submit" name="scope" value="filter" class="rd-bulk-all">
-          Apply to all ${formatCount(viewCount)} in this view
+          Apply to all
+          <span class="rd-view-count" ${viewCount <= COUNT_CAP ? html` data-count="${String(viewCount)}"` : ''}
+            >${formatCount(viewCount)}</span
+          >
+          in this view
         </button>
         <span class="rd-help-hint">Press <kbd>?</kbd> for keys</span>
       </form>
       <section id="rd-cards" class="rd-cards" aria-label="Comments" data-tab="${f.tab}">
-        ${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken))}
+        ${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken, sites.find((x) => x.id === c.siteId)?.settings ?? null))}
       </section>
       ${nextCursor ? html`<p class="rd-next"><a href="/admin${filterQuery(f, { cursor: nextCursor })}" rel="next">Next page →</a></p>` : ''}
       <div id="rd-keys" class="rd-keys" hidden role="dialog" aria-label="Keyboard shortcuts">
