@@ -151,12 +151,12 @@ function commentCell(e: AuditEvent): SafeHtml {
           <span class="rd-audit-excerpt">“${about.excerpt}”</span>`
       : html`<code>${e.commentId.slice(0, 8)}</code>`;
   return html`${
-      tab !== null
-        ? html`<a href="/admin?${new URLSearchParams({ tab, q: e.commentId }).toString()}" title="${e.commentId}"
+    tab !== null
+      ? html`<a href="/admin?${new URLSearchParams({ tab, q: e.commentId }).toString()}" title="${e.commentId}"
             >${label}</a
           >`
-        : html`<span title="${e.commentId}">${label}</span>`
-    } <br /><small
+      : html`<span title="${e.commentId}">${label}</span>`
+  } <br /><small
       >now ${now === null ? 'gone' : (tab ?? now.status)} ·
       <a href="${auditHref({ comment: e.commentId })}">history</a></small
     >`;
@@ -174,7 +174,8 @@ function whenCell(at: Date, zone: string | null): SafeHtml {
  * as a card; a blank cell (no site, no comment, no status change) is left out of that card.
  */
 function cell(label: string, body: SafeHtml | string, blank = false): SafeHtml {
-  return html`<td data-label="${label}" ${blank ? html` class="rd-blank"` : ''}>${body}</td>`;
+  // One wrapper, so the phone's two-column grid (label, value) sees one value however many nodes it has.
+  return html`<td data-label="${label}" ${blank ? html` class="rd-blank"` : ''}><div>${body}</div></td>`;
 }
 
 function renderRow(e: AuditEvent, zone: string | null): SafeHtml {
