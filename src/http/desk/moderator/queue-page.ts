@@ -10,6 +10,7 @@ import {
 } from '../../../store/moderation-queue.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, markup, type SafeHtml } from '../../../html/html.js';
+import { formatUtc } from '../desk-time-zone.js';
 
 const tabLabels: Record<QueueTab, string> = {
   pending: 'Pending',
@@ -129,7 +130,9 @@ function renderDecided(card: QueueCard, tab: QueueTab): SafeHtml {
   const verb = decidedVerbs[tab];
   if (verb === undefined) return html``;
   const at = card.decided?.at ?? card.checkedAt;
-  const rules = [...new Set(card.verdict.reasons.map((r) => reasonLabels[r.code] ?? r.code))];
+  // The rules that made this decision (a spam word marks spam; a first-comment hold beside it did not).
+  const deciding = card.verdict.reasons.filter((r) => r.action === (tab === 'rejected' ? 'reject' : tab));
+  const rules = [...new Set(deciding.map((r) => reasonLabels[r.code] ?? r.code))];
   const by =
     card.decided !== null
       ? html`by <b class="rd-decider">${card.decided.by}</b>`
@@ -137,7 +140,7 @@ function renderDecided(card: QueueCard, tab: QueueTab): SafeHtml {
           <b class="rd-decider">the rules</b>${rules.length > 0 ? ` (${rules.join(', ')})` : ': no rule objected'}`;
   return html`<p class="rd-decided">
     ${verb} ${by} ·
-    <time datetime="${at.toISOString()}" title="${at.toISOString()}"
+    <time datetime="${at.toISOString()}" title="${formatUtc(at)}"
       >${at.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
     >
   </p>`;
