@@ -158,6 +158,11 @@ describe("the desk's pages (issue 13)", () => {
           hourCycle: 'h23',
         }).format(new Date(iso));
         expect(await time.innerText()).toContain(local);
+        // The page wraps long reader text anywhere; the log's cells keep words whole ("appr-oved" was cut).
+        const wraps = await page.evaluate<string[]>(
+          `[...document.querySelectorAll('.rd-audit td')].map((td) => getComputedStyle(td).overflowWrap)`,
+        );
+        expect(new Set(wraps)).toEqual(new Set(['normal']));
         await page.screenshot({ path: join(artifacts, 'dashboard-s-audit-desktop.png'), fullPage: true });
       } finally {
         await close();
