@@ -151,12 +151,12 @@ function commentCell(e: AuditEvent): SafeHtml {
           <span class="rd-audit-excerpt">“${about.excerpt}”</span>`
       : html`<code>${e.commentId.slice(0, 8)}</code>`;
   return html`${
-    tab !== null
-      ? html`<a href="/admin?${new URLSearchParams({ tab, q: e.commentId }).toString()}" title="${e.commentId}"
+      tab !== null
+        ? html`<a href="/admin?${new URLSearchParams({ tab, q: e.commentId }).toString()}" title="${e.commentId}"
             >${label}</a
           >`
-      : html`<span title="${e.commentId}">${label}</span>`
-  } <br /><small
+        : html`<span title="${e.commentId}">${label}</span>`
+    } <br /><small
       >now ${now === null ? 'gone' : (tab ?? now.status)} ·
       <a href="${auditHref({ comment: e.commentId })}">history</a></small
     >`;
