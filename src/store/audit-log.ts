@@ -74,6 +74,8 @@ export interface AuditEvent {
   createdAt: Date;
   /** The comment's status now, for the link into the queue (null when there is no comment). */
   commentNow: { status: string; reported: boolean } | null;
+  /** Who wrote the comment and how it begins, as it reads now (an 8-character id tells an admin nothing). */
+  commentAbout: { author: string; excerpt: string } | null;
   /** For a batch's summary row (bulk, ban): how many comments the batch changed. */
   batchChanges: number | null;
 }
@@ -93,7 +95,12 @@ interface EventRow {
   cursor_at: string;
   comment_status: string | null;
   comment_reported: boolean | null;
+  comment_author: string | null;
+  comment_excerpt: string | null;
 }
+
+/** Characters of the comment read for the excerpt; the page cuts it at a word (toExcerpt). */
+const EXCERPT_READ = 200;
 
 /** Rounds of "find the summarised batches on this page, then read it again without their rows". */
 const MAX_COLLAPSE_ROUNDS = 4;
@@ -158,7 +165,8 @@ export async function listAuditEvents(
     ({ rows } = await db.query<EventRow>(
       `select e.id, e.actor_id, e.actor, e.action, e.site_id, e.comment_id, e.from_status, e.to_status, e.batch_id, e.detail, e.created_at,
               to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
-              c.status as comment_status, c.reported_at is not null as comment_reported
+              c.status as comment_status, c.reported_at is not null as comment_reported,
+              c.author_name as comment_author, left(c.body, ${EXCERPT_READ}) as comment_excerpt
          from moderation_events e
          left join comments c on c.id = e.comment_id
         ${parts.length > 0 ? `where ${parts.join(' and ')}` : ''}
@@ -194,10 +202,23 @@ export async function listAuditEvents(
       createdAt: r.created_at,
       commentNow:
         r.comment_status !== null ? { status: r.comment_status, reported: r.comment_reported === true } : null,
+      commentAbout:
+        r.comment_status !== null
+          ? { author: r.comment_author ?? '', excerpt: toExcerpt(r.comment_excerpt ?? '') }
+          : null,
       batchChanges: r.comment_id === null && r.batch_id !== null ? (hidden.get(r.batch_id) ?? null) : null,
     })),
     next: rows.length > limit && last ? { at: last.cursor_at, id: last.id } : null,
   };
+}
+
+/** The start of a comment on one line, cut at a word boundary with an ellipsis past `max` characters. */
+export function toExcerpt(body: string, max = 80): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** The actors the log knows, for the filter's suggestions (moderators' emails and the pipeline's names). */

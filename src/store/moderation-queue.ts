@@ -52,6 +52,14 @@ export interface QueueCard {
   /** The author's comments on this site by status (by email; by name when there is no email). */
   history: Record<'approved' | 'pending' | 'spam' | 'rejected', number>;
   trusted: boolean;
+  /**
+   * Who put the comment in its status and when: the moderator (their name, else the actor as recorded:
+   * 'cli', 'readers', 'akismet'…) of the last event that did, or null when no one did since the rules
+   * decided it (at `checkedAt`).
+   */
+  decided: { by: string; at: Date } | null;
+  /** When the rules' verdict was stored (the row's creation). */
+  checkedAt: Date;
 }
 
 function tabCondition(tab: QueueTab): string {
@@ -87,6 +95,7 @@ interface CardRow {
   verdict: { score?: number; reasons?: RuleOutcome[] };
   received_at: Date;
   edited_at: Date | null;
+  created_at: Date;
   trusted: boolean;
 }
 
@@ -118,7 +127,7 @@ export function queueWhere(f: QueueFilter, firstParam = 1): { sql: string; param
 const cardSelect = `
 select c.id, c.site_id, p.identifier, p.title, p.suggested_title, p.url, c.parent_id, par.author_name as parent_author,
        par.body_html as parent_html, c.author_name, c.author_email, c.author_url, host(c.ip) as ip, c.user_agent,
-       c.body_html, c.body, c.status, c.verdict, c.received_at, c.edited_at,
+       c.body_html, c.body, c.status, c.verdict, c.received_at, c.edited_at, c.created_at,
        exists (select 1 from trusted_authors t where t.site_id = c.site_id and t.email = c.author_email and c.author_email <> '') as trusted
        , p.closed as page_closed
   from comments c
@@ -127,12 +136,11 @@ select c.id, c.site_id, p.identifier, p.title, p.suggested_title, p.url, c.paren
 
 /** Turns rows into cards, loading the authors' histories and the flags in two more queries. */
 async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
-  const [history, flags] = await Promise.all([
+  const ids = rows.map((r) => r.id);
+  const [history, flags, decisions] = await Promise.all([
     loadHistory(db, rows),
-    loadFlags(
-      db,
-      rows.map((r) => r.id),
-    ),
+    loadFlags(db, ids),
+    loadDecisions(db, ids),
   ]);
   return rows.map((r) => ({
     id: r.id,
@@ -162,7 +170,35 @@ async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
     flags: flags.get(r.id) ?? [],
     history: history.get(historyKey(r)) ?? { approved: 0, pending: 0, spam: 0, rejected: 0 },
     trusted: r.trusted,
+    decided: decisionOf(decisions.get(r.id), r.status),
+    checkedAt: r.created_at,
   }));
+}
+
+interface DecisionRow {
+  comment_id: string;
+  to_status: string;
+  by: string;
+  created_at: Date;
+}
+
+/** The last status change of each comment (an edit records none: its to_status is the same status). */
+async function loadDecisions(db: Queryable, ids: string[]): Promise<Map<string, DecisionRow>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<DecisionRow>(
+    `select distinct on (e.comment_id) e.comment_id, e.to_status, coalesce(nullif(m.display_name, ''), e.actor) as by, e.created_at
+       from moderation_events e
+       left join moderators m on m.id = e.actor_id
+      where e.comment_id = any($1::uuid[]) and e.to_status is not null and e.from_status is distinct from e.to_status
+      order by e.comment_id, e.created_at desc, e.id desc`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.comment_id, r]));
+}
+
+/** The last change counts only if it left the comment where it is; otherwise the rules' verdict stands. */
+function decisionOf(row: DecisionRow | undefined, status: CommentStatus): QueueCard['decided'] {
+  return row !== undefined && row.to_status === status ? { by: row.by, at: row.created_at } : null;
 }
 
 /**

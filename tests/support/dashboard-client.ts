@@ -55,6 +55,7 @@ export class DashboardClient {
   async page(path: string): Promise<string> {
     const res = await this.get(path);
     const text = await res.text();
+    // " />" or ">": the layout is formatted by Prettier, which closes void tags.
     const token = /<meta name="csrf-token" content="([^"]*)"\s*\/?>/.exec(text)?.[1];
     if (token) this.csrf = token;
     return text;

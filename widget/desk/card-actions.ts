@@ -5,6 +5,7 @@ import type { RemovedCards } from './removed-cards';
 import { formBody, send } from './server';
 import { messageOf, type Say } from './status-line';
 import { tabOfStatus } from './desk-rules';
+import { markAuthorApproved } from './first-comment';
 import type { BumpCount } from './tab-counts';
 
 const done: Record<DeskCommentStatus, string> = {
@@ -52,6 +53,7 @@ export function createCardActions(deps: {
       const to = tabOfStatus[data.status];
       if (to) bump(to, +1);
       cards.showEmptyIfNeeded();
+      if (data.status === 'approved' && data.changed > 0) markAuthorApproved(page.list, card);
       if (next && hadFocus) cards.select(next);
       const who = card.querySelector('.rd-author b')?.textContent ?? 'the comment';
       const what = data.changed === 0 ? 'Already changed by someone else' : (done[data.status] ?? 'Done');

@@ -90,3 +90,11 @@ export function toCommentEvent(data: string): DeskLiveEvents['comment'] | null {
     ? { id, siteId, status }
     : null;
 }
+
+/**
+ * The N of "Apply to all N in this view": the comments surely in it, with "+" once a new comment arrived
+ * that a narrowed view (page, reason, search) may or may not hold: the script cannot tell, the server can.
+ */
+export function viewCountText(known: number, unsure: boolean): string {
+  return `${known.toLocaleString('en')}${unsure ? '+' : ''}`;
+}

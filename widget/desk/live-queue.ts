@@ -25,7 +25,8 @@ export function wireLiveQueue(deps: { page: DeskPage; cards: CurrentCard; bump: 
       case 'count-other-tab':
         return bump(event.status, +1);
       case 'count-and-say':
-        bump(page.tab, +1);
+        // On another page of the whole tab it is in the view; in a narrowed view perhaps.
+        bump(page.tab, +1, view.narrowed ? 'maybe' : 'in-view');
         return say('A new comment is waiting. Reload to see it.');
       case 'insert':
         break;

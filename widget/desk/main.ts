@@ -22,7 +22,10 @@ import { createSelection } from './selection';
 import { createStatusLine } from './status-line';
 import { createTabCounts } from './tab-counts';
 import { createUndo } from './undo';
+import { shareTimeZone } from './time-zone';
 
+// Every desk page, before anything else: the audit log shows times in this zone (time-zone.ts).
+shareTimeZone();
 const page = findDeskPage();
 // Sign-in, bans, audit…: plain pages, nothing to do.
 if (page) {

@@ -6,7 +6,19 @@ export interface AdminPageContext {
   csrfToken: string;
   /** Which nav entry is current. */
   section:
-    'queue' | 'audit' | 'sites' | 'bans' | 'sign-in' | 'bulk' | 'failed' | 'webhooks' | 'me' | 'moderators' | 'pages';
+    | 'queue'
+    | 'audit'
+    | 'sites'
+    | 'bans'
+    | 'sign-in'
+    | 'bulk'
+    | 'failed'
+    | 'webhooks'
+    | 'me'
+    | 'moderators'
+    | 'pages'
+    // Privacy requests had no entry and borrowed "Sites"; the queue board is not our page, so never current.
+    | 'privacy';
 }
 
 /**
@@ -39,7 +51,9 @@ export function renderAdminPage(title: string, ctx: AdminPageContext, body: Safe
                         ? html` ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/sites', 'Sites', 'sites')}
                           ${link('/admin/failed', 'Failed jobs', 'failed')}
                           ${link('/admin/webhooks', 'Webhooks', 'webhooks')}
-                          ${link('/admin/moderators', 'Moderators', 'moderators')}`
+                          ${link('/admin/moderators', 'Moderators', 'moderators')}
+                          ${link('/admin/privacy', 'Privacy', 'privacy')}
+                          <a href="/admin/queues">Queue board</a>`
                         : ''
                     }
                     ${link('/admin/me', 'My settings', 'me')}

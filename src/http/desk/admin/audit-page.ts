@@ -1,6 +1,7 @@
 import { auditActions, type AuditEvent } from '../../../store/audit-log.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, type SafeHtml } from '../../../html/html.js';
+import { formatInZone, formatUtc } from '../desk-time-zone.js';
 
 /** The audit log's filter as the form and the links carry it (dates as YYYY-MM-DD, as typed). */
 export interface AuditQuery {
@@ -111,25 +112,54 @@ function commentCell(e: AuditEvent): SafeHtml {
       : now.status === 'pending' && now.reported
         ? 'reported'
         : now.status;
-  const short = e.commentId.slice(0, 8);
+  // Who wrote it and how it begins; the id stays on hover. An erased or purged comment has only its id.
+  const about = e.commentAbout;
+  const label =
+    about !== null
+      ? html`<b class="rd-audit-author">${about.author || 'Anonymous'}</b>
+          <span class="rd-audit-excerpt">“${about.excerpt}”</span>`
+      : html`<code>${e.commentId.slice(0, 8)}</code>`;
   return html`${
     tab !== null
-      ? html`<a href="/admin?${new URLSearchParams({ tab, q: e.commentId }).toString()}" title="${e.commentId}"><code>${short}</code></a>`
-      : html`<code title="${e.commentId}">${short}</code>`
-  }
-<br><small>now ${now === null ? 'gone' : (tab ?? now.status)} · <a href="${auditHref({ comment: e.commentId })}">history</a></small>`;
+      ? html`<a href="/admin?${new URLSearchParams({ tab, q: e.commentId }).toString()}" title="${e.commentId}"
+            >${label}</a
+          >`
+      : html`<span title="${e.commentId}">${label}</span>`
+  } <br /><small
+      >now ${now === null ? 'gone' : (tab ?? now.status)} ·
+      <a href="${auditHref({ comment: e.commentId })}">history</a></small
+    >`;
 }
 
-function renderRow(e: AuditEvent): SafeHtml {
+/** The instant in the moderator's zone (UTC without one), with the UTC instant on hover. */
+function whenCell(at: Date, zone: string | null): SafeHtml {
+  return html`<time datetime="${at.toISOString()}" title="${formatUtc(at)}"
+    >${zone === null ? formatUtc(at).slice(0, 19) : formatInZone(at, zone)}</time
+  >`;
+}
+
+/**
+ * One cell. data-label is the column's name, shown beside the value when a phone lays each row out
+ * as a card; a blank cell (no site, no comment, no status change) is left out of that card.
+ */
+function cell(label: string, body: SafeHtml | string, blank = false): SafeHtml {
+  // One wrapper, so the phone's two-column grid (label, value) sees one value however many nodes it has.
+  return html`<td data-label="${label}" ${blank ? html` class="rd-blank"` : ''}><div>${body}</div></td>`;
+}
+
+function renderRow(e: AuditEvent, zone: string | null): SafeHtml {
+  const moved = e.fromStatus !== null || e.toStatus !== null;
+  const detail = renderDetail(e);
   return html`<tr id="event-${e.id}" data-action="${e.action}">
-<td><time datetime="${e.createdAt.toISOString()}">${e.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</time></td>
-<td>${e.actor}</td>
-<td>${actionLabels[e.action] ?? e.action}${e.batchId !== null ? html`<br><small><a href="${auditHref({ batch: e.batchId })}">batch ${e.batchId.slice(0, 8)}</a></small>` : ''}</td>
-<td>${e.siteId ?? ''}</td>
-<td>${commentCell(e)}</td>
-<td>${e.fromStatus !== null || e.toStatus !== null ? html`${e.fromStatus ?? '—'} → ${e.toStatus ?? '—'}` : ''}</td>
-<td>${renderDetail(e)}</td>
-</tr>`;
+    ${cell('When', whenCell(e.createdAt, zone))} ${cell('Who', e.actor)}
+    ${cell(
+      'What',
+      html`${actionLabels[e.action] ?? e.action}${e.batchId !== null ? html`<br /><small><a href="${auditHref({ batch: e.batchId })}">batch ${e.batchId.slice(0, 8)}</a></small>` : ''}`,
+    )}
+    ${cell('Site', e.siteId ?? '', e.siteId === null)} ${cell('Comment', commentCell(e), e.commentId === null)}
+    ${cell('Status', moved ? `${e.fromStatus ?? '—'} → ${e.toStatus ?? '—'}` : '', !moved)}
+    ${cell('Detail', detail, detail.value.trim() === '')}
+  </tr>`;
 }
 
 /** The audit log: the filter form, one page of events newest first, and a link to the next page. */
@@ -140,31 +170,83 @@ export function renderAuditPage(input: {
   nextCursor: string | null;
   sites: string[];
   actors: string[];
+  /** The moderator's time zone (desk-time-zone.ts); null: UTC, and the page says why. */
+  zone: string | null;
 }): string {
-  const { ctx, query: q, events, nextCursor, sites, actors } = input;
+  const { ctx, query: q, events, nextCursor, sites, actors, zone } = input;
   const filtered = Object.values(q).some((v) => v !== '');
   return renderAdminPage(
     'Audit log',
     ctx,
     html`<h1>Audit log</h1>
-<form class="rd-filters" method="get" action="/admin/audit" role="search">
-<label>Who <input name="actor" value="${q.actor}" list="rd-actors" placeholder="moderator email, readers, cli" autocomplete="off"></label>
-<datalist id="rd-actors">${actors.map((a) => html`<option value="${a}">`)}</datalist>
-<label>Action <select name="action"><option value="">any</option>${auditActions.map(
-      (a) => html`<option value="${a}"${q.action === a ? html` selected` : ''}>${actionLabels[a] ?? a}</option>`,
-    )}</select></label>
-<label>Site <select name="site"><option value="">any</option>${sites.map(
-      (s) => html`<option value="${s}"${q.site === s ? html` selected` : ''}>${s}</option>`,
-    )}</select></label>
-<label>Comment id <input name="comment" value="${q.comment}" size="12" autocomplete="off"></label>
-<label>Batch id <input name="batch" value="${q.batch}" size="12" autocomplete="off"></label>
-<label>From <input type="date" name="from" value="${q.from}"></label>
-<label>To <input type="date" name="to" value="${q.to}"></label>
-<button type="submit">Filter</button>${filtered ? html` <a href="/admin/audit">Clear</a>` : ''}
-</form>
-${q.batch !== '' ? html`<p class="rd-notice" role="status">Every change in batch <code>${q.batch}</code>.</p>` : ''}
-<table class="rd-table rd-audit"><thead><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Site</th><th>Comment</th><th>Status</th><th>Detail</th></tr></thead>
-<tbody>${events.length === 0 ? html`<tr><td colspan="7">Nothing recorded${filtered ? ' for this filter' : ' yet'}.</td></tr>` : events.map(renderRow)}</tbody></table>
-<nav class="rd-pager" aria-label="Pages">${nextCursor !== null ? html`<a href="${auditHref(q, nextCursor)}" rel="next">Older →</a>` : ''}</nav>`,
+      <form class="rd-filters" method="get" action="/admin/audit" role="search">
+        <label
+          >Who
+          <input
+            name="actor"
+            value="${q.actor}"
+            list="rd-actors"
+            placeholder="moderator email, readers, cli"
+            autocomplete="off"
+        /></label>
+        <datalist id="rd-actors">${actors.map((a) => html`<option value="${a}"></option>`)}</datalist>
+        <label
+          >Action
+          <select name="action">
+            <option value="">any</option>
+            ${auditActions.map(
+              (a) =>
+                html`<option value="${a}" ${q.action === a ? html` selected` : ''}>${actionLabels[a] ?? a}</option>`,
+            )}
+          </select></label
+        >
+        <label
+          >Site
+          <select name="site">
+            <option value="">any</option>
+            ${sites.map((s) => html`<option value="${s}" ${q.site === s ? html` selected` : ''}>${s}</option>`)}
+          </select></label
+        >
+        <label>Comment id <input name="comment" value="${q.comment}" size="12" autocomplete="off" /></label>
+        <label>Batch id <input name="batch" value="${q.batch}" size="12" autocomplete="off" /></label>
+        <label>From <input type="date" name="from" value="${q.from}" /></label>
+        <label>To <input type="date" name="to" value="${q.to}" /></label>
+        <button type="submit">Filter</button>${filtered ? html` <a href="/admin/audit">Clear</a>` : ''}
+      </form>
+      ${q.batch !== '' ? html`<p class="rd-notice" role="status">Every change in batch <code>${q.batch}</code>.</p>` : ''}
+      <p class="rd-zone-note" data-zone="${zone ?? 'UTC'}">
+        ${
+          zone === null
+            ? html`Times are in UTC: the dashboard learns your time zone from your browser once its script has run.`
+            : html`Times are in your browser’s time zone, ${zone}; hold the pointer on a time to see it in UTC.`
+        }
+      </p>
+      <div class="rd-audit-scroll">
+        <table class="rd-table rd-audit">
+          <thead>
+            <tr>
+              <th>When (${zone ?? 'UTC'})</th>
+              <th>Who</th>
+              <th>What</th>
+              <th>Site</th>
+              <th>Comment</th>
+              <th>Status</th>
+              <th>Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              events.length === 0
+                ? html`<tr>
+                    <td colspan="7">Nothing recorded${filtered ? ' for this filter' : ' yet'}.</td>
+                  </tr>`
+                : events.map((e) => renderRow(e, zone))
+            }
+          </tbody>
+        </table>
+      </div>
+      <nav class="rd-pager" aria-label="Pages">
+        ${nextCursor !== null ? html`<a href="${auditHref(q, nextCursor)}" rel="next">Older →</a>` : ''}
+      </nav>`,
   );
 }

@@ -14,6 +14,7 @@ import { listSites } from '../../../store/sites.js';
 import { renderAuditPage, type AuditQuery } from './audit-page.js';
 import { csrfTokenOf, currentModerator } from '../moderator-session.js';
 import { queryText } from '../../kit/query-values.js';
+import { timeZoneOfCookies } from '../desk-time-zone.js';
 
 const PAGE_SIZE = 50;
 const DAY_MS = 86_400_000;
@@ -96,6 +97,7 @@ export function createAuditRoutes(deps: { db: Queryable }): Router {
         nextCursor: page.next ? encodeAuditCursor(page.next) : null,
         sites: sites.map((s) => s.id),
         actors,
+        zone: timeZoneOfCookies(req.get('cookie')),
       }),
     );
   });

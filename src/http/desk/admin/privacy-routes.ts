@@ -43,7 +43,7 @@ export function createPrivacyRoutes(deps: PrivacyRoutesDeps): Router {
       .send(
         renderPrivacyPage({
           // The nav has no privacy entry; the page sits with the other admin pages.
-          ctx: { moderator: currentModerator(res), csrfToken: csrfTokenOf(req), section: 'sites' },
+          ctx: { moderator: currentModerator(res), csrfToken: csrfTokenOf(req), section: 'privacy' },
           sites: await listSites(db),
           values: extra.values ?? { email: '', site: '' },
           notice: queryText(req, 'notice'),

@@ -5,6 +5,7 @@ import type { LiveCommentEvent, LiveFeed } from '../../../queue/live-events.js';
 import type { Queryable } from '../../../store/db.js';
 import { loadQueueCard, queueTabs, type QueueTab } from '../../../store/moderation-queue.js';
 import { loadModerator, type Moderator } from '../../../store/moderators.js';
+import { loadSite } from '../../../store/sites.js';
 import { csrfTokenOf, sessionSignsIn } from '../moderator-session.js';
 import type { DeskLiveEventName, DeskLiveEvents } from '../../../http-contract/desk-contract.js';
 import { renderCard } from './queue-page.js';
@@ -110,7 +111,8 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
     const tabStatus = tab === 'reported' ? 'pending' : tab;
     if (card === null || card.status !== tabStatus)
       throw AppError.of('NOT_FOUND', { message: 'This comment is no longer in this queue.' });
-    res.type('html').send(renderCard(card, tab, csrfTokenOf(req)).value);
+    const site = await loadSite(db, card.siteId);
+    res.type('html').send(renderCard(card, tab, csrfTokenOf(req), site?.settings ?? null).value);
   });
 
   return router;

@@ -1,4 +1,5 @@
-import type { Site } from '../../../domain/site-settings.js';
+import type { Site, SiteSettings } from '../../../domain/site-settings.js';
+import { measureOf } from '../../../moderation/reason-measure.js';
 import type { SurgeState } from '../../../flood/surge-state.js';
 import {
   COUNT_CAP,
@@ -9,6 +10,7 @@ import {
 } from '../../../store/moderation-queue.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, markup, type SafeHtml } from '../../../html/html.js';
+import { formatUtc } from '../desk-time-zone.js';
 
 const tabLabels: Record<QueueTab, string> = {
   pending: 'Pending',
@@ -43,6 +45,8 @@ export const reasonLabels: Record<string, string> = {
   AKISMET_SPAM: 'Akismet spam',
   AKISMET_DISCARD: 'Akismet discard',
   AKISMET_UNAVAILABLE: 'Akismet unavailable',
+  LIKELY_SPAM: 'Spam filter',
+  CLASSIFIED_SPAM: 'Spam filter',
 };
 
 /** Which actions make sense on a card in each tab (the current status's own action is left out). */
@@ -89,16 +93,66 @@ export function filterQuery(f: QueueFilter, change: Partial<QueueFilter> & { cur
   return `?${params.toString()}`;
 }
 
-function renderReasons(card: QueueCard): SafeHtml {
+/**
+ * A held first comment whose author has had one approved since (on another card, or elsewhere): the
+ * reason no longer holds, and the label says so. widget/desk/first-comment.ts writes the same words
+ * in place when the moderator approves the author's comment on this page.
+ */
+function firstCommentOutgrown(card: QueueCard): string | null {
+  const n = card.history.approved;
+  if (card.status !== 'pending' || n === 0) return null;
+  return `Held as a first comment; this author has ${n} approved comment${n === 1 ? '' : 's'} here now.`;
+}
+
+function renderReasons(card: QueueCard, settings: Pick<SiteSettings, 'holdLinks'> | null): SafeHtml {
   if (card.verdict.reasons.length === 0) return html`<p class="rd-reasons rd-none">No rule objected.</p>`;
-  return html`<ul class="rd-reasons" aria-label="Why">${card.verdict.reasons.map(
-    (r) =>
-      html`<li class="rd-reason rd-${r.action}"><b>${reasonLabels[r.code] ?? r.code}</b> ${r.message} <span class="rd-score">${r.score > 0 ? `+${r.score}` : r.score}</span></li>`,
-  )}</ul>`;
+  return html`<ul class="rd-reasons" aria-label="Why">
+    ${card.verdict.reasons.map((r) => {
+      const outgrown = r.code === 'FIRST_COMMENT' ? firstCommentOutgrown(card) : null;
+      const measure = measureOf(r, settings);
+      return html`<li class="rd-reason rd-${r.action}${outgrown !== null ? ' rd-outgrown' : ''}" data-code="${r.code}">
+        <b>${outgrown !== null ? 'No longer a first comment' : (reasonLabels[r.code] ?? r.code)}</b>
+        <span class="rd-reason-text">${outgrown ?? r.message}</span>
+        ${measure !== '' ? html`<span class="rd-score">${measure}</span>` : ''}
+      </li>`;
+    })}
+  </ul>`;
+}
+
+const decidedVerbs: Partial<Record<QueueTab, string>> = {
+  spam: 'Marked spam',
+  approved: 'Published',
+  rejected: 'Rejected',
+};
+
+/** Spam, Approved, Rejected: who decided (a moderator, or the rules and which) and when, in UTC. */
+function renderDecided(card: QueueCard, tab: QueueTab): SafeHtml {
+  const verb = decidedVerbs[tab];
+  if (verb === undefined) return html``;
+  const at = card.decided?.at ?? card.checkedAt;
+  // The rules that made this decision (a spam word marks spam; a first-comment hold beside it did not).
+  const deciding = card.verdict.reasons.filter((r) => r.action === (tab === 'rejected' ? 'reject' : tab));
+  const rules = [...new Set(deciding.map((r) => reasonLabels[r.code] ?? r.code))];
+  const by =
+    card.decided !== null
+      ? html`by <b class="rd-decider">${card.decided.by}</b>`
+      : html`by
+          <b class="rd-decider">the rules</b>${rules.length > 0 ? ` (${rules.join(', ')})` : ': no rule objected'}`;
+  return html`<p class="rd-decided">
+    ${verb} ${by} ·
+    <time datetime="${at.toISOString()}" title="${formatUtc(at)}"
+      >${at.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
+    >
+  </p>`;
 }
 
 /** One comment card: the text (sanitised HTML, inert), where it was posted, who wrote it, and why it waits. */
-export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): SafeHtml {
+export function renderCard(
+  card: QueueCard,
+  tab: QueueTab,
+  csrfToken: string,
+  settings: Pick<SiteSettings, 'holdLinks'> | null = null,
+): SafeHtml {
   const h = card.history;
   // A title nobody confirmed is the first submitter's suggestion: the card shows the page's key and
   // the suggestion, marked, with a form to confirm or correct it (sql/0016).
@@ -109,6 +163,7 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
     id="card-${card.id}"
     data-id="${card.id}"
     data-site="${card.siteId}"
+    data-email="${card.email}"
     tabindex="-1"
     aria-label="Comment by ${card.author || 'Anonymous'}"
   >
@@ -150,7 +205,7 @@ export function renderCard(card: QueueCard, tab: QueueTab, csrfToken: string): S
         : ''
     }
     <div class="rd-body">${markup(card.html)}</div>
-    ${renderReasons(card)}
+    ${renderDecided(card, tab)} ${renderReasons(card, settings)}
     ${card.flags.length ? html`<p class="rd-flags">Flagged: ${card.flags.map((f) => html`<span>${f.reason} ×${f.count}</span> `)}</p>` : ''}
     <form class="rd-actions" method="post" action="/admin/comments/${card.id}/status">
       <input type="hidden" name="_csrf" value="${csrfToken}" />
@@ -247,46 +302,99 @@ export function renderQueuePage(input: QueuePageInput): string {
   return renderAdminPage(
     `${tabLabels[f.tab]} (${formatCount(counts[f.tab])})`,
     ctx,
-    html`<nav class="rd-tabs" aria-label="Queues">${queueTabs.map(
-      (t) =>
-        html`<a href="/admin${filterQuery(f, { tab: t })}"${t === f.tab ? html` aria-current="page"` : ''}>${tabLabels[t]} <span class="rd-count" data-tab="${t}">${formatCount(counts[t])}</span></a>`,
-    )}</nav>
-${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
-${surges.map(
-  (
-    sg,
-  ) => html`<p class="rd-notice rd-notice-error rd-surge" role="alert" data-site="${sg.siteId}"><b>Surge mode on ${sites.find((x) => x.id === sg.siteId)?.name ?? sg.siteId}</b>
-since ${sg.since.toISOString().slice(11, 16)} UTC: comments are arriving far faster than usual, so every new one is held (reason “Surge mode”).
-It switches itself off once the rate falls, by ${sg.endsBy.toISOString().slice(11, 16)} UTC at the earliest.</p>`,
-)}
-<form class="rd-filters" method="get" action="/admin" role="search">
-<input type="hidden" name="tab" value="${f.tab}">
-<label>Site <select name="site"><option value="">All sites</option>${sites.map((s) => html`<option value="${s.id}"${f.site === s.id ? markup(' selected') : ''}>${s.name}</option>`)}</select></label>
-<label>Page <input name="page" value="${f.page ?? ''}" placeholder="identifier"></label>
-<label>Reason <select name="reason"><option value="">Any</option>${Object.entries(reasonLabels).map(([code, label]) => html`<option value="${code}"${f.reason === code ? markup(' selected') : ''}>${label}</option>`)}</select></label>
-<label>Search <input id="rd-search" name="q" type="search" value="${f.q ?? ''}" placeholder="name, email, IP or text"></label>
-<label>Order <select name="order"><option value="oldest"${f.order === 'oldest' ? markup(' selected') : ''}>Oldest first</option><option value="newest"${f.order === 'newest' ? markup(' selected') : ''}>Newest first</option></select></label>
-<button type="submit">Filter</button>
-</form>
-<form id="rd-bulk" class="rd-bulk" method="post" action="/admin/bulk">
-<input type="hidden" name="_csrf" value="${ctx.csrfToken}">
-${(['tab', 'site', 'page', 'reason', 'q'] as const).map((k) => html`<input type="hidden" name="filter_${k}" value="${f[k] ?? ''}">`)}
-<label>Bulk <select name="action" aria-label="Bulk action">${tabActions[f.tab].map((a) => html`<option value="${a.action}">${a.label}</option>`)}<option value="delete">Delete</option></select></label>
-<button type="submit" name="scope" value="selection">Apply to selected</button>
-<button type="submit" name="scope" value="filter" class="rd-bulk-all">Apply to all ${formatCount(viewCount)} in this view</button>
-<span class="rd-help-hint">Press <kbd>?</kbd> for keys</span>
-</form>
-<section id="rd-cards" class="rd-cards" aria-label="Comments" data-tab="${f.tab}">
-${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken))}
-</section>
-${nextCursor ? html`<p class="rd-next"><a href="/admin${filterQuery(f, { cursor: nextCursor })}" rel="next">Next page →</a></p>` : ''}
-<div id="rd-keys" class="rd-keys" hidden role="dialog" aria-label="Keyboard shortcuts">
-<h2>Keys</h2>
-<dl><dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous comment</dd>
-<dt><kbd>a</kbd></dt><dd>approve (keep, not spam)</dd><dt><kbd>r</kbd></dt><dd>reject</dd><dt><kbd>s</kbd></dt><dd>spam</dd>
-<dt><kbd>x</kbd></dt><dd>select for bulk</dd><dt><kbd>u</kbd></dt><dd>undo your last action</dd>
-<dt><kbd>/</kbd></dt><dd>search</dd><dt><kbd>?</kbd></dt><dd>this list</dd></dl>
-<button type="button" class="rd-keys-close">Close <kbd>Esc</kbd></button>
-</div>`,
+    html`<nav class="rd-tabs" aria-label="Queues">
+        ${queueTabs.map(
+          (t) =>
+            html`<a href="/admin${filterQuery(f, { tab: t })}" ${t === f.tab ? html` aria-current="page"` : ''}
+              >${tabLabels[t]} <span class="rd-count" data-tab="${t}">${formatCount(counts[t])}</span></a
+            >`,
+        )}
+      </nav>
+      ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+      ${surges.map(
+        (sg) =>
+          html`<p class="rd-notice rd-notice-error rd-surge" role="alert" data-site="${sg.siteId}">
+            <b>Surge mode on ${sites.find((x) => x.id === sg.siteId)?.name ?? sg.siteId}</b> since
+            ${sg.since.toISOString().slice(11, 16)} UTC: comments are arriving far faster than usual, so every new one
+            is held (reason “Surge mode”). It switches itself off once the rate falls, by
+            ${sg.endsBy.toISOString().slice(11, 16)} UTC at the earliest.
+          </p>`,
+      )}
+      <form class="rd-filters" method="get" action="/admin" role="search">
+        <input type="hidden" name="tab" value="${f.tab}" />
+        <label
+          >Site
+          <select name="site">
+            <option value="">All sites</option>
+            ${sites.map((s) => html`<option value="${s.id}" ${f.site === s.id ? markup(' selected') : ''}>${s.name}</option>`)}
+          </select></label
+        >
+        <label>Page <input name="page" value="${f.page ?? ''}" placeholder="identifier" /></label>
+        <label
+          >Reason
+          <select name="reason">
+            <option value="">Any</option>
+            ${Object.entries(reasonLabels).map(([code, label]) => html`<option value="${code}" ${f.reason === code ? markup(' selected') : ''}>${label}</option>`)}
+          </select></label
+        >
+        <label
+          >Search
+          <input id="rd-search" name="q" type="search" value="${f.q ?? ''}" placeholder="name, email, IP or text"
+        /></label>
+        <label
+          >Order
+          <select name="order">
+            <option value="oldest" ${f.order === 'oldest' ? markup(' selected') : ''}>Oldest first</option>
+            <option value="newest" ${f.order === 'newest' ? markup(' selected') : ''}>Newest first</option>
+          </select></label
+        >
+        <button type="submit">Filter</button>
+      </form>
+      <form id="rd-bulk" class="rd-bulk" method="post" action="/admin/bulk">
+        <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
+        ${(['tab', 'site', 'page', 'reason', 'q'] as const).map((k) => html`<input type="hidden" name="filter_${k}" value="${f[k] ?? ''}" />`)}
+        <label
+          >Bulk
+          <select name="action" aria-label="Bulk action">
+            ${tabActions[f.tab].map((a) => html`<option value="${a.action}">${a.label}</option>`)}
+            <option value="delete">Delete</option>
+          </select></label
+        >
+        <button type="submit" name="scope" value="selection">Apply to selected</button>
+        <button type="submit" name="scope" value="filter" class="rd-bulk-all">
+          Apply to all
+          <span class="rd-view-count" ${viewCount <= COUNT_CAP ? html` data-count="${String(viewCount)}"` : ''}
+            >${formatCount(viewCount)}</span
+          >
+          in this view
+        </button>
+        <span class="rd-help-hint">Press <kbd>?</kbd> for keys</span>
+      </form>
+      <section id="rd-cards" class="rd-cards" aria-label="Comments" data-tab="${f.tab}">
+        ${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken, sites.find((x) => x.id === c.siteId)?.settings ?? null))}
+      </section>
+      ${nextCursor ? html`<p class="rd-next"><a href="/admin${filterQuery(f, { cursor: nextCursor })}" rel="next">Next page →</a></p>` : ''}
+      <div id="rd-keys" class="rd-keys" hidden role="dialog" aria-label="Keyboard shortcuts">
+        <h2>Keys</h2>
+        <dl>
+          <dt><kbd>j</kbd> / <kbd>k</kbd></dt>
+          <dd>next / previous comment</dd>
+          <dt><kbd>a</kbd></dt>
+          <dd>approve (keep, not spam)</dd>
+          <dt><kbd>r</kbd></dt>
+          <dd>reject</dd>
+          <dt><kbd>s</kbd></dt>
+          <dd>spam</dd>
+          <dt><kbd>x</kbd></dt>
+          <dd>select for bulk</dd>
+          <dt><kbd>u</kbd></dt>
+          <dd>undo your last action</dd>
+          <dt><kbd>/</kbd></dt>
+          <dd>search</dd>
+          <dt><kbd>?</kbd></dt>
+          <dd>this list</dd>
+        </dl>
+        <button type="button" class="rd-keys-close">Close <kbd>Esc</kbd></button>
+      </div>`,
   );
 }
