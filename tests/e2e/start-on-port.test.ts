@@ -68,8 +68,12 @@ describe('npm start with PORT and no PUBLIC_URL', () => {
     });
     expect(build.status, build.stderr + build.stdout).toBe(0);
     db = await createTestDatabase();
-    // start.js makes the demo site itself, as on a fresh database.
+    // As left by an earlier plain `npm start` on :3000; this start must add what PORT needs.
     await db.pool.query(`delete from sites where id = 'demo'`);
+    await db.pool.query(
+      `insert into sites (id, name, allowed_origins, settings)
+       values ('demo', 'Reply Desk demo', array['http://localhost:3000', 'http://localhost:3001'], '{}')`,
+    );
     browser = await launchBrowser();
   }, 180_000);
 
