@@ -3,6 +3,8 @@
 #   docker run --rm -p 3000:3000 -e DATABASE_URL=… -e REDIS_URL=… reply-desk            # API
 #   docker run --rm -e DATABASE_URL=… -e REDIS_URL=… reply-desk node dist/workers/main.js # worker
 #   docker run --rm -e DATABASE_URL=… reply-desk node dist/src/bin/cli.js migrate        # migrations
+#   docker run --rm -p 3001:3001 -e DATABASE_URL=… -e REDIS_URL=… reply-desk node dist/src/bin/demo-host.js 3001
+#                                                          # the cross-origin demo page
 # docker-compose.yml runs all of them together with Postgres and Redis.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -23,7 +25,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY workers ./workers
 COPY widget ./widget
-COPY scripts/build-widget.mjs ./scripts/
+COPY scripts/build.mjs scripts/build-widget.mjs ./scripts/
 RUN npm run build
 
 # ---- deps: production dependencies only (built in parallel with the stage above) ----
@@ -51,6 +53,7 @@ COPY sql ./sql
 COPY public ./public
 COPY --from=build /app/dist ./dist
 USER node
+# The API's default PORT; the demo-host service publishes its own (docker-compose.yml).
 EXPOSE 3000
 # /healthz answers as soon as the API listens. Slim images have no curl, so Node's fetch does the check.
 # (The worker and migrate containers have no HTTP server: docker-compose.yml disables this for them.)

@@ -12,6 +12,8 @@ export declare function buildWidget(options?: { outdir?: string }): Promise<{
   outdir: string;
   manifest: WidgetManifest;
   files: Record<string, Uint8Array>;
+  /** Every file esbuild bundled, relative to the project root. */
+  inputs: string[];
 }>;
 
 export declare const defaultDeskDir: string;
@@ -21,4 +23,6 @@ export declare function buildDesk(options?: { outdir?: string }): Promise<{
   outdir: string;
   path: string;
   contents: Uint8Array;
+  /** Every file esbuild bundled, relative to the project root. */
+  inputs: string[];
 }>;

@@ -13,11 +13,16 @@
  * serves as /assets/admin.js (cached for an hour, as the dashboard's stylesheet is): one stable name,
  * since only our own pages load it.
  *
- *   node scripts/build-widget.mjs [--outdir DIR]
+ * Run as a command it skips both builds when nothing they read has changed since the last one: the
+ * files esbuild bundled last time (from its metafile), this script and package-lock.json are hashed
+ * into dist/.widget-inputs.json, and an unchanged hash with the outputs still in place means the
+ * outputs are what a build would make. `npm start` then spends no time here. --force always builds.
+ *
+ *   node scripts/build-widget.mjs [--outdir DIR] [--force]
  */
 import { build, transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultWidgetDir = join(root, 'dist', 'widget');
 export const defaultDeskDir = join(root, 'dist', 'desk');
+const inputsFile = join(root, 'dist', '.widget-inputs.json');
 const KEEP_OLD_MS = 24 * 60 * 60 * 1000;
 // Browsers of the last few years: optional chaining, adoptedStyleSheets, Intl.RelativeTimeFormat.
 const BROWSERS = ['es2020', 'chrome90', 'firefox90', 'safari15'];
@@ -32,7 +38,7 @@ const BROWSERS = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 /**
  * Builds both scripts into `outdir` and returns the manifest and the built files' bytes.
  * @param {{ outdir?: string }} [options]
- * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string }, files: Record<string, Uint8Array> }>}
+ * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string }, files: Record<string, Uint8Array>, inputs: string[] }>}
  */
 export async function buildWidget(options = {}) {
   const outdir = options.outdir ?? defaultWidgetDir;
@@ -69,13 +75,13 @@ export async function buildWidget(options = {}) {
   // The manifest last: it must never name a file that is not in place yet.
   await writeAtomically(join(outdir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   await pruneOldBuilds(outdir, new Set([...Object.keys(files), 'manifest.json']));
-  return { outdir, manifest, files };
+  return { outdir, manifest, files, inputs: Object.keys(result.metafile.inputs) };
 }
 
 /**
  * Builds the desk script into `outdir` (dist/desk/admin.js) and returns its path and bytes.
  * @param {{ outdir?: string }} [options]
- * @returns {Promise<{ outdir: string, path: string, contents: Uint8Array }>}
+ * @returns {Promise<{ outdir: string, path: string, contents: Uint8Array, inputs: string[] }>}
  */
 export async function buildDesk(options = {}) {
   const outdir = options.outdir ?? defaultDeskDir;
@@ -88,6 +94,7 @@ export async function buildDesk(options = {}) {
     target: BROWSERS,
     outfile: 'out/admin.js',
     write: false,
+    metafile: true,
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'warning',
@@ -98,7 +105,7 @@ export async function buildDesk(options = {}) {
   await mkdir(outdir, { recursive: true });
   const path = join(outdir, 'admin.js');
   await writeAtomically(path, file.contents);
-  return { outdir, path, contents: file.contents };
+  return { outdir, path, contents: file.contents, inputs: Object.keys(result.metafile.inputs) };
 }
 
 /** `import css from './styles.css'` gives the stylesheet's text, minified (it is adopted at run time). */
@@ -132,11 +139,58 @@ async function pruneOldBuilds(outdir, keep) {
   }
 }
 
+/**
+ * One hash over every file in `inputs` (paths relative to the project root), this script and the
+ * lockfile (esbuild's version decides the bytes too). A missing file hashes as missing, so a deleted
+ * input changes the hash.
+ * @param {string[]} inputs
+ */
+async function hashInputs(inputs) {
+  const hash = createHash('sha256');
+  const self = fileURLToPath(import.meta.url);
+  for (const path of [
+    ...new Set([...inputs.map((p) => join(root, p)), self, join(root, 'package-lock.json')]),
+  ].sort()) {
+    const bytes = await readFile(path).catch(() => null);
+    hash.update(`${path}\0${bytes ? createHash('sha256').update(bytes).digest('hex') : 'missing'}\0`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * True when the last build's outputs are in `outdir` and dist/desk/ and nothing they were built from
+ * has changed since. Any doubt (no record, unreadable record, another outdir) means "build".
+ * @param {string} outdir
+ */
+async function upToDate(outdir) {
+  const record = await readFile(inputsFile, 'utf8')
+    .then((text) => JSON.parse(text))
+    .catch(() => null);
+  if (!record || record.outdir !== outdir || !Array.isArray(record.inputs)) return false;
+  const manifest = await readFile(join(outdir, 'manifest.json'), 'utf8')
+    .then((text) => JSON.parse(text))
+    .catch(() => null);
+  const outputs = manifest
+    ? [join(outdir, manifest.embed), join(outdir, manifest.count), join(defaultDeskDir, 'admin.js')]
+    : [];
+  for (const path of outputs) if (!(await stat(path).catch(() => null))) return false;
+  return outputs.length > 0 && record.hash === (await hashInputs(record.inputs));
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--outdir');
-  const { outdir, manifest } = await buildWidget(i > 0 ? { outdir: resolve(process.argv[i + 1]) } : {});
-  process.stdout.write(`build-widget: ${manifest.embed}, ${manifest.count} → ${outdir}\n`);
-  // --outdir names the widget's folder; the desk script always goes to dist/desk/, where the API looks.
-  const desk = await buildDesk();
-  process.stdout.write(`build-widget: admin.js (the desk) → ${desk.outdir}\n`);
+  const widgetDir = i > 0 ? resolve(process.argv[i + 1]) : defaultWidgetDir;
+  if (!process.argv.includes('--force') && (await upToDate(widgetDir))) {
+    process.stdout.write(`build-widget: up to date (${widgetDir}, ${defaultDeskDir}); --force rebuilds\n`);
+  } else {
+    const { outdir, manifest, inputs } = await buildWidget({ outdir: widgetDir });
+    process.stdout.write(`build-widget: ${manifest.embed}, ${manifest.count} → ${outdir}\n`);
+    // --outdir names the widget's folder; the desk script always goes to dist/desk/, where the API looks.
+    const desk = await buildDesk();
+    process.stdout.write(`build-widget: admin.js (the desk) → ${desk.outdir}\n`);
+    // Recorded after both builds are in place, so an interrupted build is redone next time.
+    const all = [...new Set([...inputs, ...desk.inputs])].sort();
+    await mkdir(dirname(inputsFile), { recursive: true });
+    await writeAtomically(inputsFile, JSON.stringify({ outdir, hash: await hashInputs(all), inputs: all }) + '\n');
+  }
 }

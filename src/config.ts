@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Every environment variable Reply Desk reads, validated once at start-up. Entry files call
  * {@link loadConfig}; nothing else reads `process.env`. `.env.example` documents the same keys.
  */
-const configSchema = z.object({
+const configShape = z.object({
   /**
    * Postgres connection string. The database is created by `npm start` / `reply-desk migrate` if missing.
    * @defaultValue postgres://postgres@127.0.0.1:5432/reply_desk
@@ -32,13 +32,14 @@ const configSchema = z.object({
   /** Interface the API listens on. @defaultValue 0.0.0.0 */
   HOST: z.string().min(1).default('0.0.0.0'),
   /**
-   * The address readers use to reach this service. Used for absolute `statusUrl`s and as the demo
-   * site's allowed origin. @defaultValue http://localhost:3000
+   * The address readers use to reach this service. Used for absolute `statusUrl`s, the demo pages'
+   * script addresses and the demo site's allowed origins. Unset, it follows PORT, so `PORT=4100` alone
+   * gives a working demo. @defaultValue http://localhost:$PORT
    */
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-    .default('http://localhost:3000')
-    .transform((u) => u.replace(/\/+$/, '')),
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** pino log level. @defaultValue info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix of every BullMQ key in Redis; lets several installs (or test runs) share one Redis. @defaultValue reply-desk */
@@ -162,6 +163,12 @@ const configSchema = z.object({
   SURGE_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 });
 
+// PUBLIC_URL's default depends on PORT, so it is filled in once the keys are read.
+const configSchema = configShape.transform((c) => ({ ...c, PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` }));
+
+/** Every key Reply Desk reads, in schema order (docker-compose.yml and .env.example must pass each one). */
+export const configKeys: readonly string[] = Object.keys(configShape.shape);
+
 export type Config = z.output<typeof configSchema>;
 
 /** Thrown when the environment does not describe a runnable service; the message lists every problem. */
@@ -175,7 +182,7 @@ export class ConfigError extends Error {
 /** Reads every setting from `env`; empty strings count as unset so `.env` files can leave keys blank. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const input: Record<string, string> = {};
-  for (const key of Object.keys(configSchema.shape)) {
+  for (const key of configKeys) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
@@ -189,4 +196,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   return parsed.data;
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Settings that are valid but almost certainly not meant, one line each. Today: a PUBLIC_URL on this
+ * machine whose port is not PORT, so the demo pages would load their scripts from a port nothing
+ * listens on (the usual cause is a PORT changed in the shell while `.env` keeps an old PUBLIC_URL).
+ * Behind a proxy on the same machine this is deliberate, hence a warning and not an error.
+ */
+export function configWarnings(config: Pick<Config, 'PORT' | 'PUBLIC_URL'>): string[] {
+  if (config.PORT === 0) return [];
+  const url = new URL(config.PUBLIC_URL);
+  if (!LOCAL_HOSTS.has(url.hostname)) return [];
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (port === config.PORT) return [];
+  return [
+    `PUBLIC_URL=${config.PUBLIC_URL} is on this machine but on port ${port}, while the API listens on PORT=${config.PORT}: ` +
+      `links and the demo pages' scripts point at port ${port}. Unset PUBLIC_URL (it then follows PORT) unless a proxy listens there.`,
+  ];
 }

@@ -48,14 +48,19 @@ export async function probeRedis(redisUrl: string): Promise<string | null> {
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  redis.on('error', () => {});
+  // connect() rejects with ioredis's own "Connection is closed." once it gives up; the socket's error
+  // (ECONNREFUSED, ENOTFOUND, ETIMEDOUT …) arrives first as an 'error' event and is what a person can act on.
+  let socketError: unknown = null;
+  redis.on('error', (err) => {
+    socketError ??= err;
+  });
   try {
     await redis.connect();
     await redis.ping();
     return null;
   } catch (err) {
     return (
-      `Redis is not reachable at ${hostOf(redisUrl)} (REDIS_URL): ${reasonOf(err)}. ` +
+      `Redis is not reachable at ${hostOf(redisUrl)} (REDIS_URL): ${reasonOf(socketError ?? err)}. ` +
       `Start it with 'redis-server --daemonize yes --appendonly yes' or 'docker compose up -d redis', or set REDIS_URL.`
     );
   } finally {
@@ -63,11 +68,48 @@ export async function probeRedis(redisUrl: string): Promise<string | null> {
   }
 }
 
+/** The two Redis settings the queue's durability depends on, as `CONFIG GET` reports them. */
+export interface RedisDurability {
+  maxmemoryPolicy: string;
+  appendonly: string;
+}
+
+/** `redis-cli` with the address of `redisUrl` (no flags for the default 127.0.0.1:6379). */
+function redisCli(redisUrl: string): string {
+  const u = new URL(redisUrl);
+  const host = u.hostname || '127.0.0.1';
+  const port = u.port || '6379';
+  if ((host === '127.0.0.1' || host === 'localhost') && port === '6379') return 'redis-cli';
+  return `redis-cli -h ${host} -p ${port}`;
+}
+
 /**
- * Redis settings that put accepted comments at risk: an eviction policy other than noeviction lets
+ * Redis settings that put accepted comments at risk, one line each: what is set, what it can cost, and
+ * the one command that fixes it on the running Redis. An eviction policy other than noeviction lets
  * Redis drop queued jobs under memory pressure; without the append-only file a Redis restart loses
- * every job not yet processed. Returns one warning line per risk (none when CONFIG is not allowed, as
- * on some managed services).
+ * every job not yet processed.
+ */
+export function durabilityWarnings(settings: RedisDurability, redisUrl: string): string[] {
+  const cli = redisCli(redisUrl);
+  const warnings: string[] = [];
+  if (settings.maxmemoryPolicy !== 'noeviction') {
+    warnings.push(
+      `Redis maxmemory-policy is ${settings.maxmemoryPolicy}: when Redis is full it may evict queued comments readers were told are accepted. ` +
+        `Fix: ${cli} config set maxmemory-policy noeviction`,
+    );
+  }
+  if (settings.appendonly !== 'yes') {
+    warnings.push(
+      `Redis runs without its append-only file: a Redis restart loses comments accepted but not yet checked. ` +
+        `Fix: ${cli} config set appendonly yes (and appendonly yes in redis.conf to keep it)`,
+    );
+  }
+  return warnings;
+}
+
+/**
+ * Reads the settings {@link durabilityWarnings} judges from a running Redis. Returns no warnings when
+ * CONFIG is not allowed (as on some managed services) or Redis does not answer (the probe says so).
  */
 export async function checkRedisDurability(redisUrl: string): Promise<string[]> {
   const redis = new Redis(redisUrl, {
@@ -79,20 +121,9 @@ export async function checkRedisDurability(redisUrl: string): Promise<string[]> 
   redis.on('error', () => {});
   try {
     await redis.connect();
-    const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
-    const [, aof] = (await redis.config('GET', 'appendonly')) as [string, string];
-    const warnings: string[] = [];
-    if (policy !== 'noeviction') {
-      warnings.push(
-        `Redis maxmemory-policy is "${policy}": under memory pressure Redis may evict queued comments. Set maxmemory-policy noeviction.`,
-      );
-    }
-    if (aof !== 'yes') {
-      warnings.push(
-        'Redis runs without the append-only file: comments queued but not yet checked are lost if Redis restarts. Set appendonly yes (and appendfsync always for no loss at all).',
-      );
-    }
-    return warnings;
+    const [, maxmemoryPolicy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
+    const [, appendonly] = (await redis.config('GET', 'appendonly')) as [string, string];
+    return durabilityWarnings({ maxmemoryPolicy, appendonly }, redisUrl);
   } catch {
     return [];
   } finally {

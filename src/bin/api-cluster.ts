@@ -2,14 +2,14 @@ import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../logger.js';
-import { exitOnStartupProblem } from './startup.js';
+import { CHECKED_BY_PARENT, exitOnStartupProblem } from './startup.js';
 
 // Entry file of a multi-process API: API_WORKERS copies of the API entry (api.js) share one port,
 // node:cluster handing each new connection to the next process in turn, so one machine's cores all take
 // comments and serve threads. This primary serves nothing itself: it starts the processes, restarts one
 // that dies, and on SIGTERM/SIGINT passes the signal on and waits for every process to finish its
 // requests in flight (their own graceful shutdown).
-const config = await exitOnStartupProblem('api-cluster', { durabilityWarnings: false });
+const config = await exitOnStartupProblem('api-cluster');
 const logger = createLogger(config.LOG_LEVEL, 'api-cluster');
 
 // Same extension as this file: api.js when built, api.ts when run through tsx (the bench does).
@@ -20,7 +20,7 @@ let stopping = false;
 let ready = 0;
 
 function startOne(): void {
-  const worker: Worker = cluster.fork();
+  const worker: Worker = cluster.fork({ [CHECKED_BY_PARENT]: 'api-cluster' });
   worker.on('message', (m) => {
     if (m !== 'ready') return;
     ready += 1;

@@ -5,12 +5,12 @@ import { startDemoHostServer } from '../http/demo/demo-host-page.js';
 import { demoHostPort, demoHostUrl, ensureDemoSite } from '../demo-site.js';
 import { createPool } from '../store/db.js';
 import { prepareDatabase } from '../store/migrate.js';
-import { exitOnStartupProblem } from './startup.js';
+import { CHECKED_BY_PARENT, exitOnStartupProblem } from './startup.js';
 
 // `npm start`: create and migrate the database, create the demo site, then run the API and one worker
 // as child processes, restarting either if it dies, until SIGTERM/SIGINT stops both gracefully.
-// The API and worker it starts warn about Redis durability themselves.
-const config = await exitOnStartupProblem('start', { durabilityWarnings: false });
+// It prints the start-up warnings once; the API and worker it starts leave them to it.
+const config = await exitOnStartupProblem('start');
 const logger = createLogger(config.LOG_LEVEL, 'start');
 
 const prepared = await prepareDatabase(config.DATABASE_URL);
@@ -26,17 +26,13 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function run(name: string, entry: string): void {
-  const child = fork(fileURLToPath(new URL(entry, import.meta.url)), { stdio: 'inherit' });
+  const child = fork(fileURLToPath(new URL(entry, import.meta.url)), {
+    stdio: 'inherit',
+    env: { ...process.env, [CHECKED_BY_PARENT]: 'start' },
+  });
   children.set(name, child);
   child.on('message', (m) => {
-    if (m === 'ready' && name === 'api') {
-      const embedded = hostPage
-        ? `, ${demoHostUrl(config.PUBLIC_URL, config.PORT)}/ for it embedded on another origin`
-        : '';
-      process.stdout.write(
-        `\nReply Desk is running: open ${config.PUBLIC_URL}/ for the demo article${embedded} (Ctrl+C stops it)\n\n`,
-      );
-    }
+    if (m === 'ready' && name === 'api') process.stdout.write(`\n${runningLine()}\n\n`);
   });
   child.on('exit', (code, signal) => {
     children.delete(name);
@@ -65,6 +61,15 @@ const hostPage =
 
 run('api', './api.js');
 run('worker', '../../workers/main.js');
+
+/** The addresses to open, as this process serves them (PUBLIC_URL follows PORT unless it is set). */
+function runningLine(): string {
+  const where = config.DEMO
+    ? `open ${config.PUBLIC_URL}/ for the demo article` +
+      (hostPage ? `, ${demoHostUrl(config.PUBLIC_URL, config.PORT)}/ for it embedded on another origin` : '')
+    : `the API is at ${config.PUBLIC_URL}/`;
+  return `Reply Desk is running: ${where}, ${config.PUBLIC_URL}/admin for the moderators' desk (Ctrl+C stops it)`;
+}
 
 function stop(signal: NodeJS.Signals): void {
   if (stopping) return;

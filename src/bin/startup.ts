@@ -1,17 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, configWarnings, loadConfig, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
 import { checkRedisDurability, probePostgres, probeRedis } from '../service-checks.js';
+
+/**
+ * Set by a supervising process (start, api-cluster) in its children's environment: the parent has
+ * already printed the start-up warnings. Internal, not a setting.
+ */
+export const CHECKED_BY_PARENT = 'REPLY_DESK_CHECKED_BY';
 
 /**
  * Start-up of every process: read the configuration and check that Postgres and Redis answer. On any
  * problem print one clear line per problem to stderr and exit 1: no stack traces for a newcomer.
  */
-export async function exitOnStartupProblem(
-  processName: string,
-  opts: { durabilityWarnings?: boolean } = {},
-): Promise<Config> {
+export async function exitOnStartupProblem(processName: string): Promise<Config> {
   loadDotEnv();
   let config: Config;
   try {
@@ -30,17 +33,11 @@ export async function exitOnStartupProblem(
     for (const p of problems) process.stderr.write(`reply-desk ${processName}: ${p}\n`);
     process.exit(1);
   }
-  if (opts.durabilityWarnings !== false) {
-    // Loud on purpose: one quiet line among JSON logs is how a lossy Redis goes unnoticed for months.
-    const warnings = await checkRedisDurability(config.REDIS_URL);
-    if (warnings.length > 0) {
-      const rule = '!'.repeat(100);
-      process.stderr.write(
-        `${rule}\nreply-desk ${processName}: WARNING: this Redis can lose comments readers were told are accepted:\n` +
-          warnings.map((w) => `reply-desk ${processName}: WARNING: ${w}\n`).join('') +
-          `${rule}\n`,
-      );
-    }
+  // A process that `npm start` or the API cluster started leaves the warnings to its parent, which
+  // prints them once, instead of once per process (see CHECKED_BY_PARENT).
+  if (process.env[CHECKED_BY_PARENT] === undefined) {
+    const warnings = [...configWarnings(config), ...(await checkRedisDurability(config.REDIS_URL))];
+    for (const w of warnings) process.stderr.write(`reply-desk ${processName}: WARNING: ${w}\n`);
   }
   return config;
 }

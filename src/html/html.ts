@@ -47,6 +47,7 @@ export function layout(title: string, body: SafeHtml, lang = 'en'): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <link rel="stylesheet" href="/assets/reply-desk.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 ${body}

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, configKeys, configWarnings, loadConfig } from '../../src/config.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -125,5 +125,52 @@ describe('loadConfig', () => {
     ]);
     for (const key of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(error.message).toContain(key);
     expect(error.message).toMatch(/^Invalid configuration: /);
+  });
+});
+
+describe('PUBLIC_URL follows PORT', () => {
+  it('PORT without PUBLIC_URL gives http://localhost:$PORT, so the demo pages load scripts from the port served', () => {
+    expect(loadConfig({ PORT: '4100' })).toMatchObject({ PORT: 4100, PUBLIC_URL: 'http://localhost:4100' });
+  });
+
+  it('an explicit PUBLIC_URL wins over PORT', () => {
+    expect(loadConfig({ PORT: '4100', PUBLIC_URL: 'https://comments.example/' })).toMatchObject({
+      PORT: 4100,
+      PUBLIC_URL: 'https://comments.example',
+    });
+  });
+
+  it('configKeys lists every setting, the optional ones included', () => {
+    for (const key of ['PUBLIC_URL', 'SMTP_URL', 'AKISMET_KEY', 'METRICS_TOKEN', 'SESSION_SECRET', 'DATABASE_READ_URL'])
+      expect(configKeys).toContain(key);
+  });
+});
+
+describe('configWarnings', () => {
+  it.each([
+    ['http://localhost:3000', 4100],
+    ['http://127.0.0.1:3000', 4100],
+    ['http://[::1]:3000', 4100],
+    ['http://localhost', 3000],
+  ])('PUBLIC_URL=%s with PORT=%i gets one line naming both ports', (url, port) => {
+    const warnings = configWarnings(loadConfig({ PUBLIC_URL: url, PORT: String(port) }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`PORT=${port}`);
+    expect(warnings[0]).toContain(`PUBLIC_URL=${url}`);
+    expect(warnings[0]).not.toContain('\n');
+  });
+
+  it.each([
+    [{}],
+    [{ PORT: '4100' }],
+    [{ PORT: '4100', PUBLIC_URL: 'http://localhost:4100' }],
+    [{ PORT: '80', PUBLIC_URL: 'http://localhost' }],
+    [{ PORT: '443', PUBLIC_URL: 'https://localhost/' }],
+    // Another host: a proxy or a real domain in front, so its port says nothing about PORT.
+    [{ PORT: '4100', PUBLIC_URL: 'https://comments.example' }],
+    [{ PORT: '4100', PUBLIC_URL: 'http://comments.example:3000' }],
+    [{ PORT: '0' }],
+  ])('%j gets none', (env) => {
+    expect(configWarnings(loadConfig(env))).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ export function renderDemoHostPage(apiUrl: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>A customer's blog — Reply Desk embedded from another origin</title>
+<link rel="icon" href="${apiUrl}/assets/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <main>
@@ -42,10 +43,12 @@ ${counter('third-post', 'A third post')}
 `.value;
 }
 
-/** The host page's policy: scripts and API calls from the comment service only, no inline anything. */
+/** The host page's policy: scripts, API calls and the icon from the comment service only, no inline anything. */
 export function demoHostCsp(apiUrl: string): string {
   const api = new URL(apiUrl).origin;
-  return [`default-src 'none'`, `script-src ${api}`, `connect-src ${api}`, `base-uri 'none'`].join('; ');
+  return [`default-src 'none'`, `script-src ${api}`, `connect-src ${api}`, `img-src ${api}`, `base-uri 'none'`].join(
+    '; ',
+  );
 }
 
 /** Serves the host page at `/` on its own port until closed. */

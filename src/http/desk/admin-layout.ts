@@ -37,6 +37,7 @@ export function renderAdminPage(title: string, ctx: AdminPageContext, body: Safe
         <meta name="csrf-token" content="${ctx.csrfToken}" />
         <title>${title} · Reply Desk</title>
         <link rel="stylesheet" href="/assets/admin.css" />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <script src="/assets/admin.js" defer></script>
       </head>
       <body>
