@@ -26,7 +26,6 @@ import { createWebhookProcessor } from './webhook-processor.js';
  * Any queue's processor. Each is typed against its own queue's file (payload, result, job names);
  * a row only hands it to BullMQ, whose Worker takes the same `any` defaults.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProcessor = Processor<any, any, any>;
 
 /**
