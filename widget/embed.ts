@@ -40,7 +40,6 @@ function adoptStyles(root: ShadowRoot): void {
 
 async function mount(script: HTMLScriptElement): Promise<void> {
   const data = script.dataset;
-  const site = data.site ?? '';
   const host =
     document.querySelector(data.target || '#reply-desk') ?? script.insertAdjacentElement('afterend', h('div'));
   if (!host || host.shadowRoot) return;
@@ -48,7 +47,7 @@ async function mount(script: HTMLScriptElement): Promise<void> {
   adoptStyles(root);
 
   const lang = pickLanguage(data.lang, document.documentElement.lang);
-  const t = languages[lang] ?? (languages.en as NonNullable<typeof languages.en>);
+  const t = languages[lang] ?? languages.en!;
   const live = h('p', { class: 'rd-sr', role: 'status', 'aria-live': 'polite' });
   const body = h('div', { class: 'rd-body-wrap' }, h('p', { class: 'rd-loading' }, t.loading));
   const theme = data.theme === 'dark' || data.theme === 'light' ? ` rd-${data.theme}` : '';
@@ -66,7 +65,7 @@ async function start(
 ): Promise<void> {
   const data = script.dataset;
   const site = data.site ?? '';
-  const t = languages[lang] ?? (languages.en as NonNullable<typeof languages.en>);
+  const t = languages[lang] ?? languages.en!;
   const api = createApi(new URL('.', script.src).href, site);
   const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
   const page = pageIdentity({ dataPage: data.page, canonical, location: location.href });

@@ -15,7 +15,7 @@ import { countBatchChanges, countFilterUntil, listFilterChunk, recordBulkSummary
 import type { Pool, Queryable } from '../src/store/db.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
 import type { TrainingQueue } from '../src/queue/training-queue.js';
-import type { WebhookQueue } from '../src/queue/webhook-queue.js';
+import type { CommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import { changeStatus, statusActions, statusAfter, undoBatch } from '../src/store/moderation-actions.js';
 import type { QueueTab } from '../src/store/moderation-queue.js';
 
@@ -25,7 +25,7 @@ export interface BulkProcessorDeps {
   /** Teaches the spam filter from every changed comment (as single actions do); left out, nothing is learned. */
   training?: TrainingQueue;
   /** Announces every changed comment (webhooks, reply mails), as single actions do; left out, nothing is announced. */
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   /** Comments per statement; each chunk commits on its own. @defaultValue 500 */
   chunkSize?: number;
 }

@@ -6,7 +6,7 @@ import { createSubmissionsQueue, SUBMISSIONS_QUEUE } from '../src/queue/submissi
 import { createWorkerMetrics, startMetricsServer } from '../src/metrics/worker-metrics.js';
 import { createTrainingQueue } from '../src/queue/training-queue.js';
 import { createEmailQueue, scheduleDigests } from '../src/queue/email-queue.js';
-import { createWebhookQueue } from '../src/queue/webhook-queue.js';
+import { createCommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import { createSmtpMailer } from '../src/mail/mailer.js';
 import { createWorkerRedis } from '../src/redis.js';
 import { createCommentWriter } from '../src/store/batched/comment-writer.js';
@@ -43,7 +43,7 @@ function opened<Q extends { on(event: 'error', listener: (err: Error) => void): 
   return queue;
 }
 // Comment events (webhooks, and mail notices when SMTP_URL is set): stored comments and bulk changes announce here.
-const webhookQueue = opened(createWebhookQueue(connection, config.QUEUE_PREFIX), 'webhook');
+const eventsQueue = opened(createCommentEventsQueue(connection, config.QUEUE_PREFIX), 'webhook');
 // Moderators' decisions, for the spam classifier (the bulk worker adds to it).
 const trainingQueue = opened(createTrainingQueue(connection, config.QUEUE_PREFIX), 'training');
 // The outage recovery promotes delayed submissions (workers/outage-recovery.ts).
@@ -82,7 +82,7 @@ const workers = runWorkers(
     mailer,
     akismet,
     recovery,
-    queues: { events: webhookQueue, training: trainingQueue, email: emailQueue, akismet: akismetQueue },
+    queues: { events: eventsQueue, training: trainingQueue, email: emailQueue, akismet: akismetQueue },
   }),
   { connection, prefix: config.QUEUE_PREFIX, lockMs: config.WORKER_LOCK_MS, logger, metrics },
 );

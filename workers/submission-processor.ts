@@ -16,7 +16,7 @@ import { blogOf } from '../src/akismet/akismet-blog.js';
 import type { CheckContext, CommentStatus } from '../src/moderation/verdict.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import type { SubmitResult } from '../src/queue/submissions-queue.js';
-import type { WebhookQueue } from '../src/queue/webhook-queue.js';
+import type { CommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import { insertReplySubscription } from '../src/store/mail-notices.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
 import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
@@ -35,7 +35,7 @@ export interface SubmissionProcessorDeps {
   /** The spam classifier's models; left out, the processor keeps its own copy, refreshed from `db`. */
   spamModels?: SpamModels;
   /** Comment events (webhooks, mail notices); left out, stored comments announce nothing. */
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   /** Akismet (AKISMET_KEY); left out, it is never asked. */
   akismet?: {
     client: AkismetClient;

@@ -6,10 +6,10 @@ import {
   deliveryJobOptions,
   retryDelayMs,
   type WebhookDeliveryJob,
-  type WebhookJobData,
-  type WebhookJobName,
-  type WebhookQueue,
-} from '../src/queue/webhook-queue.js';
+  type CommentEventsJobData,
+  type CommentEventsJobName,
+  type CommentEventsQueue,
+} from '../src/queue/comment-events-queue.js';
 import type { Queryable } from '../src/store/db.js';
 import { insertDeliveryAttempt, listSubscribers, loadSubscription, loadWebhookComment } from '../src/store/webhooks.js';
 import { webhookEventTypes, type CommentEvent } from '../src/webhooks/comment-events.js';
@@ -21,7 +21,7 @@ export interface WebhookProcessorDeps {
   db: Queryable;
   logger: Logger;
   /** Where `deliver` jobs go: the queue this processor serves. */
-  queue: WebhookQueue;
+  queue: CommentEventsQueue;
   /** The mail queue; left out (SMTP off), events are not handed to mail. */
   email?: EmailQueue;
   /** Deliveries to private and loopback addresses (tests, or an intranet install). @defaultValue false */
@@ -81,7 +81,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   }
 
   async function deliver(
-    job: Job<WebhookJobData, unknown, WebhookJobName>,
+    job: Job<CommentEventsJobData, unknown, CommentEventsJobName>,
     d: WebhookDeliveryJob,
   ): Promise<{ statusCode: number | null }> {
     const sub = await loadSubscription(db, d.subscriptionId);
@@ -129,7 +129,9 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     throw new Error(outcome.error ?? 'delivery failed');
   }
 
-  return async function processWebhookJob(job: Job<WebhookJobData, unknown, WebhookJobName>): Promise<unknown> {
+  return async function processWebhookJob(
+    job: Job<CommentEventsJobData, unknown, CommentEventsJobName>,
+  ): Promise<unknown> {
     if (job.name === 'event') {
       if (!isCommentEvent(job.data)) throw new UnrecoverableError('invalid comment event payload');
       return fanOut(job.data);

@@ -10,7 +10,7 @@ import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import { MAINTENANCE_QUEUE } from '../src/queue/maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
 import { TRAINING_QUEUE, type TrainingQueue } from '../src/queue/training-queue.js';
-import { WEBHOOK_QUEUE, type WebhookQueue } from '../src/queue/webhook-queue.js';
+import { COMMENT_EVENTS_QUEUE, type CommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import type { CommentWriter } from '../src/store/batched/comment-writer.js';
 import type { Pool } from '../src/store/db.js';
 import { createAkismetProcessor } from './akismet-processor.js';
@@ -26,7 +26,6 @@ import { createWebhookProcessor } from './webhook-processor.js';
  * Any queue's processor. Each is typed against its own queue's file (payload, result, job names);
  * a row only hands it to BullMQ, whose Worker takes the same `any` defaults.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProcessor = Processor<any, any, any>;
 
 /**
@@ -73,7 +72,7 @@ export interface WorkerTableDeps {
   logger: Logger;
   publish: PublishLiveEvent;
   /** Queues the processors add jobs to (comment events, training, mail, Akismet). */
-  queues: { events: WebhookQueue; training: TrainingQueue; email?: EmailQueue; akismet?: AkismetQueue };
+  queues: { events: CommentEventsQueue; training: TrainingQueue; email?: EmailQueue; akismet?: AkismetQueue };
   /** Mail (SMTP_URL): without it there is no email worker. */
   mailer: Mailer | null;
   /** Akismet (AKISMET_KEY): without it there is no Akismet worker and nobody asks Akismet. */
@@ -171,7 +170,7 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
   table.push({
     // Comment events: fan-out and deliveries. Deliveries wait on receivers (up to WEBHOOK_TIMEOUT_MS
     // each), so many run at once; a slow receiver must not hold up the others.
-    queue: WEBHOOK_QUEUE,
+    queue: COMMENT_EVENTS_QUEUE,
     label: 'webhook',
     processor: () =>
       createWebhookProcessor({

@@ -7,7 +7,7 @@ import { createApiMetrics } from '../metrics/api-metrics.js';
 import { createBulkQueue } from '../queue/bulk-queue.js';
 import { createMaintenanceQueue } from '../queue/maintenance-queue.js';
 import { createTrainingQueue } from '../queue/training-queue.js';
-import { createWebhookQueue } from '../queue/webhook-queue.js';
+import { createCommentEventsQueue } from '../queue/comment-events-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createProducerRedis } from '../redis.js';
@@ -37,7 +37,7 @@ const trainingQueue = createTrainingQueue(redis, config.QUEUE_PREFIX);
 const maintenanceQueue = createMaintenanceQueue(redis, config.QUEUE_PREFIX);
 const queues = [queue, bulkQueue, trainingQueue, maintenanceQueue];
 // Comment events (webhooks, reply mails) from the desk, mail links and readers' flags.
-const eventsQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
+const eventsQueue = createCommentEventsQueue(redis, config.QUEUE_PREFIX);
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
 for (const q of [...queues, eventsQueue])
   q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));

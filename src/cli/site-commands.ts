@@ -30,7 +30,7 @@ function parseSettings(value: string | undefined): SiteSettingsInput | undefined
   try {
     const parsed: unknown = JSON.parse(value);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as SiteSettingsInput;
+    return parsed;
   } catch {
     throw new UsageError(`--settings must be a JSON object, e.g. '{"requireEmail":false}'`);
   }

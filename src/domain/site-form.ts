@@ -250,7 +250,7 @@ export function parseSiteForm(
       errors.push({
         field,
         code: 'INVALID_SETTING',
-        message: issueMessage(issue as Parameters<typeof issueMessage>[0]),
+        message: issueMessage(issue),
       });
     }
   }

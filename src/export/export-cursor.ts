@@ -19,7 +19,7 @@ export async function* streamSnapshot<T>(
       for (;;) {
         const { rows } = await client.query<T & object>(`fetch ${fetchSize} from export_rows_${i}`);
         if (rows.length === 0) break;
-        yield { tag: q.tag, rows: rows as T[] };
+        yield { tag: q.tag, rows };
       }
       await client.query(`close export_rows_${i}`);
     }

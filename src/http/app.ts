@@ -10,7 +10,7 @@ import type { IntakeGuard } from '../flood/intake-guard.js';
 import type { UsedFormTokens } from '../flood/used-form-tokens.js';
 import type { SubmissionsQueue } from '../queue/submissions-queue.js';
 import type { TrainingQueue } from '../queue/training-queue.js';
-import type { WebhookQueue } from '../queue/webhook-queue.js';
+import type { CommentEventsQueue } from '../queue/comment-events-queue.js';
 import type { Pool, Queryable } from '../store/db.js';
 import { createClientAddressReader } from './kit/client-address.js';
 import { createDeskDoor, type DashboardDeps } from './desk/desk-door.js';
@@ -36,7 +36,7 @@ export interface AppDeps {
    */
   training?: TrainingQueue;
   /** Comment events (webhooks, reply mails) from the desk, mail links and readers' flags; left out, none are announced. */
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   sites: SiteDirectory;
   logger: Logger;
   publicUrl: string;

@@ -129,10 +129,10 @@ export async function* readXmlRecords<T>(
   let depth = 0;
   parser.on('opentag', (t) => {
     depth += 1;
-    handler.open(toTag(t as SaxesTagNS), depth);
+    handler.open(toTag(t), depth);
   });
   parser.on('closetag', (t) => {
-    handler.close(toTag(t as SaxesTagNS), depth);
+    handler.close(toTag(t), depth);
     depth -= 1;
   });
   parser.on('text', (t) => handler.text(t));

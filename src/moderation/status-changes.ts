@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { PublishLiveEvent } from '../queue/live-events.js';
 import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
-import { enqueueCommentEvents, type WebhookQueue } from '../queue/webhook-queue.js';
+import { enqueueCommentEvents, type CommentEventsQueue } from '../queue/comment-events-queue.js';
 import type { StatusChange } from '../store/moderation-actions.js';
 import { toChangeEvents, toStoredEvents, type CommentEvent } from '../webhooks/comment-events.js';
 import type { CommentStatus } from './verdict.js';
@@ -47,7 +47,7 @@ export interface StatusChangesDeps {
   /** The spam-training queue; left out, nothing is learned. */
   training?: TrainingQueue;
   /** The comment-events queue; left out, nothing is announced. */
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   /** The live channel to open dashboards; left out, nobody is told. */
   publish?: PublishLiveEvent;
   /** The events' time. @defaultValue () => new Date() */

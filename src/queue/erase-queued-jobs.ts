@@ -6,7 +6,7 @@ import { EMAIL_QUEUE } from './email-queue.js';
 import { MAINTENANCE_QUEUE } from './maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from './submissions-queue.js';
 import { TRAINING_QUEUE } from './training-queue.js';
-import { WEBHOOK_QUEUE } from './webhook-queue.js';
+import { COMMENT_EVENTS_QUEUE } from './comment-events-queue.js';
 
 /*
  * Erasure in Redis. Postgres is not the only place an address lives: a submission job carries the
@@ -23,7 +23,7 @@ const QUEUES = [
   SUBMISSIONS_QUEUE,
   EMAIL_QUEUE,
   BULK_QUEUE,
-  WEBHOOK_QUEUE,
+  COMMENT_EVENTS_QUEUE,
   AKISMET_QUEUE,
   TRAINING_QUEUE,
   MAINTENANCE_QUEUE,

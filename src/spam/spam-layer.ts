@@ -238,7 +238,7 @@ export function trainSpamLayer(view: SpamModelView, options: LayerOptions): Spam
           if (keep[j] === 0) continue;
           const gj = g * scale + options.layerL2 * (w[j] as number);
           g2[j] = (g2[j] as number) + gj * gj;
-          w[j] = (w[j] as number) - (rate * gj) / Math.sqrt(g2[j] as number);
+          w[j] = (w[j] as number) - (rate * gj) / Math.sqrt(g2[j]);
         }
         const gu = g * u;
         nbG2 += gu * gu;

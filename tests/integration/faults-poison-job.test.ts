@@ -74,7 +74,7 @@ describe('poison jobs', () => {
   it('fail at once into a dead-letter list admins can see, retry and discard, without blocking the comments behind them', async () => {
     // Hand-added, as a bug or a bad deploy would: a payload that is not a submission (with markup, to
     // prove the page escapes it), and a valid one for a site that does not exist yet.
-    const garbage = await api.queue.add(
+    await api.queue.add(
       'submit',
       { hello: '<script>alert(1)</script>', email: 'poison@example.org' } as unknown as Submission,
       { jobId: 'poison-garbage' },

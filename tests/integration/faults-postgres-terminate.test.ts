@@ -87,7 +87,7 @@ describe('Postgres connections terminated mid-load', () => {
     await reader;
 
     const accepted = posted.flatMap((p) => (p.id === null ? [] : [p.id]));
-    const { stored, at } = await waitAllStored(observer as unknown as Pool, site, accepted, 30_000);
+    const { stored, at } = await waitAllStored(observer, site, accepted, 30_000);
     const t = tally(accepted, stored);
     const after = await fetch(`${api.url}/api/comments?site=${site}&page=page-1&limit=20`, {
       headers: { origin: api.origin },

@@ -190,7 +190,7 @@ describe('erasing a commenter reaches the audit log and the queues', () => {
         { origin: api.origin },
       );
       posted[site] = ((await res.json()) as { id: string }).id;
-      await waitForStored(db.pool, posted[site]!);
+      await waitForStored(db.pool, posted[site]);
     }
     const lines: string[] = [];
     const code = await runPrivacyCommand(

@@ -19,7 +19,7 @@ import {
   type LiveFeed,
 } from '../../src/queue/live-events.js';
 import { createTrainingQueue, type TrainingQueue } from '../../src/queue/training-queue.js';
-import { createWebhookQueue, type WebhookQueue } from '../../src/queue/webhook-queue.js';
+import { createCommentEventsQueue, type CommentEventsQueue } from '../../src/queue/comment-events-queue.js';
 import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
 import type { StatusChange } from '../../src/store/moderation-actions.js';
 import type { CommentEvent } from '../../src/webhooks/comment-events.js';
@@ -45,9 +45,9 @@ const prefix = newQueuePrefix();
 let redis: Redis;
 let dead: Redis;
 let training: TrainingQueue;
-let events: WebhookQueue;
+let events: CommentEventsQueue;
 let deadTraining: TrainingQueue;
-let deadEvents: WebhookQueue;
+let deadEvents: CommentEventsQueue;
 let feed: LiveFeed;
 const heard: LiveCommentEvent[] = [];
 
@@ -77,7 +77,7 @@ async function trainingJobsFor(queue: TrainingQueue, id: string): Promise<number
   return (await queue.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.data.commentId === id).length;
 }
 
-async function eventsFor(queue: WebhookQueue, id: string): Promise<CommentEvent[]> {
+async function eventsFor(queue: CommentEventsQueue, id: string): Promise<CommentEvent[]> {
   const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
   return jobs.map((j) => j.data).filter((d): d is CommentEvent => 'type' in d && d.commentId === id);
 }
@@ -85,12 +85,12 @@ async function eventsFor(queue: WebhookQueue, id: string): Promise<CommentEvent[
 beforeAll(async () => {
   redis = createWorkerRedis(TEST_REDIS_URL);
   training = createTrainingQueue(redis, prefix);
-  events = createWebhookQueue(redis, prefix);
+  events = createCommentEventsQueue(redis, prefix);
   // The API's kind of connection (no offline queue), cut once the queues are ready: every command on
   // it then fails at once, as while Redis is away.
   dead = createProducerRedis(TEST_REDIS_URL);
   deadTraining = createTrainingQueue(dead, prefix);
-  deadEvents = createWebhookQueue(dead, prefix);
+  deadEvents = createCommentEventsQueue(dead, prefix);
   for (const q of [deadTraining, deadEvents]) q.on('error', () => {});
   await Promise.all([deadTraining.waitUntilReady(), deadEvents.waitUntilReady()]);
   dead.disconnect();

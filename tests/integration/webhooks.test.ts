@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import type { WebhookJobData, WebhookJobName, WebhookQueue } from '../../src/queue/webhook-queue.js';
+import type {
+  CommentEventsJobData,
+  CommentEventsJobName,
+  CommentEventsQueue,
+} from '../../src/queue/comment-events-queue.js';
 import { insertSubscription, loadSubscription } from '../../src/store/webhooks.js';
 import type { WebhookEventType } from '../../src/webhooks/comment-events.js';
 import { postWebhook } from '../../src/webhooks/deliver-webhook.js';
@@ -417,7 +421,7 @@ describe('the SSRF guard (WEBHOOK_ALLOW_PRIVATE off)', () => {
     const processor = createWebhookProcessor({
       db: db.pool,
       logger: createLogger('silent', 'test'),
-      queue: {} as WebhookQueue,
+      queue: {} as CommentEventsQueue,
       allowPrivate: false,
     });
     const job = {
@@ -431,7 +435,7 @@ describe('the SSRF guard (WEBHOOK_ALLOW_PRIVATE off)', () => {
         commentId: '0190f0f0-0000-7000-8000-0000000000bb',
         body: '{}',
       },
-    } as unknown as Job<WebhookJobData, unknown, WebhookJobName>;
+    } as unknown as Job<CommentEventsJobData, unknown, CommentEventsJobName>;
     await expect(processor(job)).rejects.toBeInstanceOf(UnrecoverableError);
     const log = await attempts(sub.id);
     expect(log.map((a) => a.result)).toEqual(['failed']);

@@ -14,7 +14,7 @@ import { createEmailQueue } from '../../src/queue/email-queue.js';
 import { createLivePublisher } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createTrainingQueue } from '../../src/queue/training-queue.js';
-import { createWebhookQueue } from '../../src/queue/webhook-queue.js';
+import { createCommentEventsQueue } from '../../src/queue/comment-events-queue.js';
 import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import { createOutageRecovery } from '../../workers/outage-recovery.js';
 import { runWorkers } from '../../workers/run-workers.js';
@@ -43,7 +43,7 @@ const closers: (() => Promise<void> | void)[] = [];
 
 /** The table's dependencies, real ones, with mail and Akismet set up or not. */
 function tableDeps(opts: { mail: boolean; akismet: boolean }): WorkerTableDeps {
-  const events = createWebhookQueue(connection, prefix);
+  const events = createCommentEventsQueue(connection, prefix);
   const training = createTrainingQueue(connection, prefix);
   const submissions = createSubmissionsQueue(connection, prefix);
   const email = opts.mail ? createEmailQueue(connection, prefix) : undefined;

@@ -24,7 +24,7 @@ import { createWebhookProcessor } from '../../workers/webhook-processor.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/mailer.js';
 import { createEmailQueue, EMAIL_QUEUE, scheduleDigests, type EmailQueue } from '../../src/queue/email-queue.js';
 import { createTrainingQueue } from '../../src/queue/training-queue.js';
-import { createWebhookQueue, WEBHOOK_QUEUE } from '../../src/queue/webhook-queue.js';
+import { createCommentEventsQueue, COMMENT_EVENTS_QUEUE } from '../../src/queue/comment-events-queue.js';
 import { createSubmissionProcessor, type SubmissionProcessorDeps } from '../../workers/submission-processor.js';
 import { createFormTokens } from '../../src/flood/form-token.js';
 import { createUsedFormTokens } from '../../src/flood/used-form-tokens.js';
@@ -90,7 +90,7 @@ export async function startApi(opts: {
   const bulkQueue = createBulkQueue(redis, opts.prefix);
   // As src/bin/api.ts: the entry makes every queue the app uses, and closes them.
   const training = createTrainingQueue(redis, opts.prefix);
-  const events = createWebhookQueue(redis, opts.prefix);
+  const events = createCommentEventsQueue(redis, opts.prefix);
   const sites = createSiteDirectory(opts.pool, {
     refreshMs: 60_000,
     missRefreshMs: 0,
@@ -207,7 +207,7 @@ export async function startWorker(opts: {
   const connection = createWorkerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const writer = createCommentWriter(opts.pool, 100);
   const n = opts.notifications;
-  const events = n ? createWebhookQueue(connection, opts.prefix) : undefined;
+  const events = n ? createCommentEventsQueue(connection, opts.prefix) : undefined;
   const worker = new Worker(
     SUBMISSIONS_QUEUE,
     createSubmissionProcessor({
@@ -265,7 +265,7 @@ export async function startWorker(opts: {
     }
     extra.push(
       new Worker(
-        WEBHOOK_QUEUE,
+        COMMENT_EVENTS_QUEUE,
         createWebhookProcessor({
           db: opts.pool,
           logger,

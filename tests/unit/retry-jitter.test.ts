@@ -5,7 +5,7 @@ import { bulkJobOptions } from '../../src/queue/bulk-queue.js';
 import { emailJobOptions } from '../../src/queue/email-queue.js';
 import { submitJobOptions } from '../../src/queue/submissions-queue.js';
 import { trainingJobOptions } from '../../src/queue/training-queue.js';
-import { eventJobOptions } from '../../src/queue/webhook-queue.js';
+import { eventJobOptions } from '../../src/queue/comment-events-queue.js';
 
 // Jobs that fail together (a batch Postgres refused, a moment of outage) must not all come back at
 // the same instant: the delays BullMQ itself computes from our options must be spread out.

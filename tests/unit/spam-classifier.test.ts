@@ -4,7 +4,7 @@ import { toEvalMetrics, trainInMemory } from '../../src/spam/evaluate.js';
 import { charGramsStart, featurise, hashFeature } from '../../src/spam/features.js';
 import { defaultClassifierOptions, layerFor, scoreSpam } from '../../src/spam/score-spam.js';
 import { trainSpamLayer } from '../../src/spam/spam-layer.js';
-import { createSpamModel, learnExample, viewOf, type SpamLabel, type SpamModel } from '../../src/spam/spam-model.js';
+import { createSpamModel, learnExample, viewOf, type SpamModel } from '../../src/spam/spam-model.js';
 import { baseContext } from './support/check-context.js';
 
 const spam = [
@@ -36,8 +36,8 @@ const ham = [
   'such a chill vibe for studying',
 ];
 const labelled = [
-  ...spam.map((text) => ({ text, label: 'spam' as SpamLabel })),
-  ...ham.map((text) => ({ text, label: 'ham' as SpamLabel })),
+  ...spam.map((text) => ({ text, label: 'spam' as const })),
+  ...ham.map((text) => ({ text, label: 'ham' as const })),
 ];
 const ids = (body: string): number[] => featurise({ body }).map((f) => f.id);
 

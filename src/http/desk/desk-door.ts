@@ -11,7 +11,7 @@ import type { LiveFeed } from '../../queue/live-events.js';
 import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { createSurgeReader } from '../../flood/surge-state.js';
 import type { TrainingQueue } from '../../queue/training-queue.js';
-import type { WebhookQueue } from '../../queue/webhook-queue.js';
+import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import type { Pool } from '../../store/db.js';
 import { createAdminDoor } from './admin/admin-door.js';
 import { createBulkRoutes } from './moderator/bulk-routes.js';
@@ -47,7 +47,7 @@ export interface DashboardDeps {
   /** Moderators' decisions train the spam classifier through this queue; left out, they do not. */
   training?: TrainingQueue;
   /** Moderators' decisions are announced (webhooks, reply mails) through this queue; left out, they are not. */
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   /** Queues the admins' BullMQ board (/admin/queues) shows; left out, the submissions and bulk queues. */
   boardQueues?: readonly Queue[];
 }

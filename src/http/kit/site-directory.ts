@@ -74,7 +74,9 @@ export function createSiteDirectory(db: Queryable, opts: SiteDirectoryOptions): 
     else void refresh().catch(() => {});
   };
 
-  const timer = setInterval(() => refresh().catch(() => {}), opts.refreshMs);
+  // Fire and forget, and quiet on failure: while Postgres is away this fails every few seconds, the copy
+  // already loaded keeps serving intake, and /readyz is where an outage shows.
+  const timer = setInterval(() => void refresh().catch(() => {}), opts.refreshMs);
   timer.unref();
 
   let closed = false;

@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { ModerateToken } from '../../mail/mail-tokens.js';
 import type { TrainingQueue } from '../../queue/training-queue.js';
-import type { WebhookQueue } from '../../queue/webhook-queue.js';
+import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import type { Pool } from '../../store/db.js';
 import { confirmReplyMailAddress, spendMailActionNonce, unsubscribeReplies } from '../../store/mail-notices.js';
 import {
@@ -26,7 +26,7 @@ import {
 export interface MailRoutesDeps {
   db: Pool;
   /** Comment events for what a mail link changed (webhooks, reply mails). */
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   /** Teaches the spam classifier, as a decision in the dashboard does. */
   training?: TrainingQueue;
   logger: Logger;

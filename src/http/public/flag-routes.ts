@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../domain/comment-fields.js';
 import type { Site } from '../../domain/site-settings.js';
 import { AppError } from '../../errors.js';
-import type { WebhookQueue } from '../../queue/webhook-queue.js';
+import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import type { Pool } from '../../store/db.js';
 import { loadOrCreateSecret } from '../../store/secrets.js';
 import { flagComment, flagReasons, loadFlaggable, type FlagReason } from '../../store/flags.js';
@@ -19,7 +19,7 @@ export interface FlagRoutesDeps {
   db: Pool;
   sites: SiteDirectory;
   /** Comment events: a comment the flags sent back to the queue is announced (comment.held); left out, nothing is. */
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   /** Where a comment event that could not be queued is logged. */
   logger: Logger;
   /** Reads the reader's address (src/http/kit/client-address.ts); left out, Express' req.ip as it is, taken as distinct. */

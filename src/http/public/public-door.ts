@@ -1,6 +1,6 @@
 import cors from 'cors';
 import { Router } from 'express';
-import type { WebhookQueue } from '../../queue/webhook-queue.js';
+import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import type { Pool } from '../../store/db.js';
 import type { ClientAddressReader } from '../kit/client-address.js';
 import { createEmbedRoutes } from './embed-routes.js';
@@ -13,7 +13,7 @@ export interface PublicDoorDeps extends PublicRoutesDeps {
   /** One reader of readers' addresses for every route, so its "proxy not trusted" warning is said once. */
   clientAddress: ClientAddressReader;
   /** Comment events: a comment readers' flags sent back to the queue is announced; left out, nothing is. */
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   /** Whether forms offer reply notifications by mail (SMTP is configured). */
   replyMail: boolean;
 }

@@ -6,7 +6,7 @@ import { byteLength, fieldLimits } from '../../../domain/field-limits.js';
 import { AppError } from '../../../errors.js';
 import type { SurgeReader } from '../../../flood/surge-state.js';
 import type { TrainingQueue } from '../../../queue/training-queue.js';
-import type { WebhookQueue } from '../../../queue/webhook-queue.js';
+import type { CommentEventsQueue } from '../../../queue/comment-events-queue.js';
 import {
   banAuthor,
   listBans,
@@ -96,7 +96,7 @@ export function createModeratorRoutes(deps: {
   db: Pool;
   training?: TrainingQueue;
   logger: Logger;
-  events?: WebhookQueue;
+  events?: CommentEventsQueue;
   surge?: SurgeReader;
 }): Router {
   const { db } = deps;

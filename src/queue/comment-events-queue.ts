@@ -8,8 +8,13 @@ import { RETRY_JITTER } from './retry-jitter.js';
  * links) queues an `event` job; a worker fans it out to one `deliver` job per matching webhook
  * subscription, and hands it to the email queue when mail is on (held notices, reply notices). The
  * producers need only Redis: no lookups, nothing to know about subscriptions or SMTP.
+ *
+ * The Redis name keeps its first spelling, `webhooks`, on purpose: it is data in production (waiting
+ * and delayed jobs, failed ones in the dead-letter list, the bull-board and metrics labels), and a new
+ * name would strand whatever an upgrade finds queued under the old one. The code's names say what it
+ * carries; tests/unit/comment-events-queue.test.ts holds the Redis name still.
  */
-export const WEBHOOK_QUEUE = 'webhooks';
+export const COMMENT_EVENTS_QUEUE = 'webhooks';
 
 /** One attempt series to one subscription. The body is fixed at fan-out, so every retry sends the same bytes. */
 export interface WebhookDeliveryJob {
@@ -20,9 +25,9 @@ export interface WebhookDeliveryJob {
   body: string;
 }
 
-export type WebhookJobName = 'event' | 'deliver';
-export type WebhookJobData = CommentEvent | WebhookDeliveryJob;
-export type WebhookQueue = Queue<WebhookJobData, unknown, WebhookJobName>;
+export type CommentEventsJobName = 'event' | 'deliver';
+export type CommentEventsJobData = CommentEvent | WebhookDeliveryJob;
+export type CommentEventsQueue = Queue<CommentEventsJobData, unknown, CommentEventsJobName>;
 
 /**
  * Fan-out jobs only touch Postgres and Redis: retried briefly. Finished ones stay a day, so an event
@@ -46,8 +51,8 @@ export const deliveryJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-export function createWebhookQueue(connection: Redis, prefix: string): WebhookQueue {
-  return new Queue<WebhookJobData, unknown, WebhookJobName>(WEBHOOK_QUEUE, {
+export function createCommentEventsQueue(connection: Redis, prefix: string): CommentEventsQueue {
+  return new Queue<CommentEventsJobData, unknown, CommentEventsJobName>(COMMENT_EVENTS_QUEUE, {
     connection,
     prefix,
     defaultJobOptions: eventJobOptions,
@@ -68,7 +73,7 @@ export function deliveryJobId(eventId: string, subscriptionId: number): string {
 }
 
 /** Queues comment events; call after the change committed. Each event's id is its job id. */
-export async function enqueueCommentEvents(queue: WebhookQueue, events: readonly CommentEvent[]): Promise<void> {
+export async function enqueueCommentEvents(queue: CommentEventsQueue, events: readonly CommentEvent[]): Promise<void> {
   if (events.length === 0) return;
   await queue.addBulk(events.map((e) => ({ name: 'event' as const, data: e, opts: { jobId: e.id } })));
 }
