@@ -1,5 +1,5 @@
 import type { Pool } from '../store/db.js';
-import { setPageClosed } from '../store/page-closure.js';
+import { setPageClosed } from '../store/pages/page-closure.js';
 import { UsageError } from './site-commands.js';
 
 export const pageCloseUsage = 'usage: reply-desk page close SITE PAGE | page open SITE PAGE';

@@ -1,6 +1,6 @@
 import { checkPageTitle } from '../domain/page-title.js';
 import type { Pool } from '../store/db.js';
-import { listSuggestedTitles, setPageTitle } from '../store/page-titles.js';
+import { listSuggestedTitles, setPageTitle } from '../store/pages/page-titles.js';
 import { UsageError } from './site-commands.js';
 
 const pageUsage = 'usage: reply-desk page title SITE PAGE "Title" | page suggestions SITE';

@@ -30,10 +30,7 @@ export function createMySettingsRoutes(deps: { db: Pool }): Router {
             <form class="rd-form" method="post" action="/admin/me">
               <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
               <div class="rd-field">
-                <label
-                  ><input type="checkbox" name="notifyHeld" value="1" ${on ? html` checked` : ''} /> Mail me about held
-                  comments</label
-                >
+                <label><input type="checkbox" name="notifyHeld" value="1"${on ? html` checked` : ''} /> Mail me about held comments</label>
                 <small
                   >Sent to ${m.email}: the first within about a minute, then at most one digest every few minutes
                   listing all held since, with one-click approve, reject and spam links (they ask to confirm, work once,

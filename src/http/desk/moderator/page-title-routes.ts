@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { checkPageTitle } from '../../../domain/page-title.js';
 import { AppError } from '../../../errors.js';
 import type { Pool } from '../../../store/db.js';
-import { setPageTitle } from '../../../store/page-titles.js';
+import { setPageTitle } from '../../../store/pages/page-titles.js';
 import { rawFormText as bodyText } from '../../kit/form-values.js';
 import { currentModerator, wantsJson } from '../moderator-session.js';
 import { backTo } from './moderator-routes.js';

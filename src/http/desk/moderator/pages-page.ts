@@ -1,4 +1,4 @@
-import type { PageListItem, PageListView } from '../../../store/page-closure.js';
+import type { PageListItem, PageListView } from '../../../store/pages/page-closure.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html } from '../../../html/html.js';
 

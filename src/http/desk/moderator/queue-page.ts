@@ -158,15 +158,7 @@ export function renderCard(
   // the suggestion, marked, with a form to confirm or correct it (sql/0016).
   const pageLabel = card.page.title || card.page.identifier;
   const suggested = card.page.title === null && card.page.suggestedTitle ? card.page.suggestedTitle : null;
-  return html`<article
-    class="rd-card"
-    id="card-${card.id}"
-    data-id="${card.id}"
-    data-site="${card.siteId}"
-    data-email="${card.email}"
-    tabindex="-1"
-    aria-label="Comment by ${card.author || 'Anonymous'}"
-  >
+  return html`<article class="rd-card" id="card-${card.id}" data-id="${card.id}" data-site="${card.siteId}" data-email="${card.email}" tabindex="-1" aria-label="Comment by ${card.author || 'Anonymous'}">
     <header class="rd-card-head">
       <label class="rd-select"
         ><input type="checkbox" name="ids" value="${card.id}" form="rd-bulk" aria-label="Select"

@@ -1,5 +1,5 @@
-import type { Pool, Queryable } from './db.js';
-import { inTransaction } from './moderation-actions.js';
+import type { Pool, Queryable } from '../db.js';
+import { inTransaction } from '../moderation-actions.js';
 
 /** Who closes or reopens a thread, as the audit log records it: a moderator, or the command line. */
 export interface PageActor {
