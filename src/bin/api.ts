@@ -16,7 +16,7 @@ import { loadOrCreateSecret } from '../store/secrets.js';
 import { createFormTokens } from '../flood/form-token.js';
 import { createUsedFormTokens } from '../flood/used-form-tokens.js';
 import { createIntakeGuard } from '../flood/intake-guard.js';
-import { exitOnStartupProblem } from './startup.js';
+import { EXIT_CONFIG, exitOnStartupProblem } from './startup.js';
 
 // Entry file of the API process: reads the environment, connects, listens, and stops on SIGTERM.
 const config = await exitOnStartupProblem('api');
@@ -113,7 +113,21 @@ const app = createApp({
   metrics,
 });
 const server = app.listen(config.PORT, config.HOST);
-await once(server, 'listening');
+try {
+  await once(server, 'listening');
+} catch (err) {
+  // A taken or forbidden port is a setting to change, not a crash to restart: one line, and the exit
+  // code the supervisor (start.ts) reads as "do not restart".
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EADDRINUSE'
+      ? 'is already in use (another Reply Desk, or another program)'
+      : `cannot be opened (${code ?? String(err)})`;
+  process.stderr.write(
+    `reply-desk api: port ${config.PORT} on ${config.HOST} ${why}. Stop what listens there, or start with another PORT (e.g. PORT=${config.PORT + 100}).\n`,
+  );
+  process.exit(EXIT_CONFIG);
+}
 logger.info({ port: config.PORT, host: config.HOST, publicUrl: config.PUBLIC_URL }, 'api listening');
 if (process.send) process.send('ready');
 

@@ -5,7 +5,7 @@ import { startDemoHostServer } from '../http/demo/demo-host-page.js';
 import { demoHostPort, demoHostUrl, ensureDemoSite } from '../demo-site.js';
 import { createPool } from '../store/db.js';
 import { prepareDatabase } from '../store/migrate.js';
-import { CHECKED_BY_PARENT, exitOnStartupProblem } from './startup.js';
+import { CHECKED_BY_PARENT, EXIT_CONFIG, exitOnStartupProblem } from './startup.js';
 
 // `npm start`: create and migrate the database, create the demo site, then run the API and one worker
 // as child processes, restarting either if it dies, until SIGTERM/SIGINT stops both gracefully.
@@ -37,7 +37,15 @@ function run(name: string, entry: string): void {
   child.on('exit', (code, signal) => {
     children.delete(name);
     if (stopping) {
-      if (children.size === 0) process.exit(0);
+      if (children.size === 0) process.exit();
+      return;
+    }
+    if (code === EXIT_CONFIG) {
+      // It said why in one line; restarting would only say it again every second.
+      stopping = true;
+      for (const other of children.values()) other.kill('SIGTERM');
+      if (children.size === 0) process.exit(1);
+      process.exitCode = 1;
       return;
     }
     logger.error({ process: name, code, signal }, `${name} exited; restarting in 1 s`);

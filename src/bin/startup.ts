@@ -14,6 +14,9 @@ export const CHECKED_BY_PARENT = 'REPLY_DESK_CHECKED_BY';
  * Start-up of every process: read the configuration and check that Postgres and Redis answer. On any
  * problem print one clear line per problem to stderr and exit 1: no stack traces for a newcomer.
  */
+/** Exit code of a process that cannot run as configured (sysexits' EX_CONFIG): a supervisor does not restart it. */
+export const EXIT_CONFIG = 78;
+
 export async function exitOnStartupProblem(processName: string): Promise<Config> {
   loadDotEnv();
   let config: Config;
