@@ -52,6 +52,8 @@ export interface CommenterData {
   trustedOn: { site: string; since: Date }[];
   bans: { site: string; kind: string; value: string; reason: string; since: Date }[];
   moderatorAccount: { displayName: string; role: string; createdAt: Date; lastSignInAt: Date | null } | null;
+  /** Per site: the address's double opt-in for reply mails (asked, confirmation mailed, confirmed). */
+  replyMailAddresses: { site: string; since: Date; confirmationSentAt: Date | null; confirmedAt: Date | null }[];
   notes: string[];
 }
 
@@ -95,6 +97,11 @@ export async function exportCommenterData(
       where kind = 'email' and value = $1 and ($2::text is null or site_id = $2) order by site_id`,
     [e, siteId],
   );
+  const replyMail = await db.query<CommenterData['replyMailAddresses'][number]>(
+    `select site_id as site, created_at as since, confirm_sent_at as "confirmationSentAt", confirmed_at as "confirmedAt"
+       from reply_mail_addresses where email = $1 and ($2::text is null or site_id = $2) order by site_id`,
+    [e, siteId],
+  );
   const moderator = await db.query<NonNullable<CommenterData['moderatorAccount']>>(
     `select display_name as "displayName", role, created_at as "createdAt", last_sign_in_at as "lastSignInAt" from moderators where email = $1`,
     [e],
@@ -110,6 +117,7 @@ export async function exportCommenterData(
     trustedOn: trusted.rows,
     bans: bans.rows,
     moderatorAccount: moderator.rows[0] ?? null,
+    replyMailAddresses: replyMail.rows,
     notes: NOTES,
   };
 }

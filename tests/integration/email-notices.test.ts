@@ -3,7 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMailKey, signMailToken } from '../../src/mail/mail-tokens.js';
-import { eraseCommenterData } from '../../src/store/privacy.js';
+import { eraseCommenterData, exportCommenterData } from '../../src/store/privacy.js';
 import {
   addSite,
   deleteQueueKeys,
@@ -537,6 +537,14 @@ describe("a confirmation the recipient's server refuses", () => {
 });
 
 describe('erasure and the opt-in record', () => {
+  it('the commenter’s data export lists the opt-in record of each site', async () => {
+    const data = await exportCommenterData(db.pool, 'Victim@example.org', null, new Date());
+    expect(data.replyMailAddresses).toHaveLength(1);
+    // Confirmed on the 'open' site by the confirmation-link test above.
+    expect(data.replyMailAddresses[0]).toMatchObject({ site: 'open', confirmedAt: expect.any(Date) });
+    expect(data.replyMailAddresses[0]?.since).toBeInstanceOf(Date);
+  });
+
   it('erasing a commenter’s data removes their confirmed address too', async () => {
     const rows = () => db.pool.query(`select site_id from reply_mail_addresses where email = 'victim@example.org'`);
     expect((await rows()).rowCount).toBe(1);
