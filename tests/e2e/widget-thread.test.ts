@@ -98,7 +98,7 @@ describe('the widget on a page of another origin', () => {
           'Email *',
           'Website',
           'Save my name, email, and website in this browser for the next time I comment.',
-          'Notify me of replies by mail.',
+          'Notify me of replies by mail (the first time, we send a link to confirm).',
         ]);
         expect(await form.getByLabel('Save my name').isChecked()).toBe(false);
         // The API serves a flag endpoint, so each comment has a Report button.

@@ -181,7 +181,7 @@ export function renderDemoPage({
                     ${
                       replyMail
                         ? markup(`<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
-<label for="notify_replies">Notify me of replies by mail.</label></p>
+<label for="notify_replies">Notify me of replies by mail (the first time, we send a link to confirm).</label></p>
 `)
                         : ''
                     }<p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
