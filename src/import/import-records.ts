@@ -1,3 +1,4 @@
+import { LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../domain/forbidden-characters.js';
 import type { CommentStatus, Verdict } from '../moderation/verdict.js';
 
 /** Where the records come from; part of every derived comment id. */
@@ -49,3 +50,32 @@ export type ImportRecord =
   | { kind: 'comment'; comment: ImportComment }
   | { kind: 'skip'; sourceId: string; reason: string }
   | { kind: 'note'; sourceId: string; note: string };
+
+/**
+ * The first field of an imported comment that holds text no stored comment may hold (a NUL, another
+ * control character, broken Unicode), or null. Checked before the row joins a batch: Postgres would
+ * refuse the whole statement, and with it every comment of the import.
+ */
+export function findUnstorableField(c: ImportComment): keyof ImportComment | null {
+  if (TEXT_FORBIDDEN.test(c.body)) return 'body';
+  for (const field of [
+    'sourceId',
+    'pageSourceId',
+    'parentSourceId',
+    'authorName',
+    'authorEmail',
+    'authorUrl',
+    'userAgent',
+    'referrer',
+    'idempotencyKey',
+  ] as const) {
+    const value = c[field];
+    if (value !== null && LINE_FORBIDDEN.test(value)) return field;
+  }
+  return null;
+}
+
+/** The same for a page: its identifiers, URL or title. */
+export function hasUnstorablePageText(p: ImportPage): boolean {
+  return [p.sourceId, ...p.identifiers, p.url ?? '', p.title ?? ''].some((v) => LINE_FORBIDDEN.test(v));
+}

@@ -2,7 +2,14 @@ import { contentHash } from '../domain/content-hash.js';
 import { renderCommentHtml } from '../domain/render-comment.js';
 import type { CommentStatus, RuleAction, Verdict } from '../moderation/verdict.js';
 import type { Pool } from '../store/db.js';
-import type { ImportPage, ImportRecord, ImportSource } from './import-records.js';
+import {
+  findUnstorableField,
+  hasUnstorablePageText,
+  type ImportPage,
+  type ImportRecord,
+  type ImportSource,
+} from './import-records.js';
+import { LINE_FORBIDDEN } from '../domain/forbidden-characters.js';
 import {
   addLinks,
   createLinkTable,
@@ -15,6 +22,12 @@ import {
 } from './import-store.js';
 import type { XmlProblems } from './xml-records.js';
 import { importedCommentId } from './source-mapping.js';
+
+// An example id in the report may itself be the bad value: shown with '?' for what cannot be printed or stored.
+const unprintable = new RegExp(LINE_FORBIDDEN.source, 'gu');
+function printable(id: string): string {
+  return id.replace(unprintable, '?').slice(0, 80);
+}
 
 /** Reasons counted with a few examples each (source ids), for the report. */
 export type Tally = Map<string, { count: number; examples: string[] }>;
@@ -202,6 +215,15 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
     let nextProgress = progressEvery;
     for await (const record of opts.records) {
       if (record.kind === 'page') {
+        // Its comments are then skipped as having no page: a page is not stored with text Postgres refuses.
+        if (hasUnstorablePageText(record.page)) {
+          count(
+            report.notes,
+            'a page with a control character or broken Unicode was left out',
+            printable(record.page.sourceId),
+          );
+          continue;
+        }
         if (!resolved.has(record.page.sourceId)) described.set(record.page.sourceId, record.page);
         if (opts.createAllPages) await pageOf(record.page.sourceId);
         continue;
@@ -216,6 +238,11 @@ export async function runImport(pool: Pool, opts: RunImportOptions): Promise<Imp
         continue;
       }
       const c = record.comment;
+      const unstorable = findUnstorableField(c);
+      if (unstorable !== null) {
+        count(report.skipped, `a control character or broken Unicode in its ${unstorable}`, printable(c.sourceId));
+        continue;
+      }
       const page = await pageOf(c.pageSourceId);
       if (page === null) {
         count(

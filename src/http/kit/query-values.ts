@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { LINE_FORBIDDEN } from '../../domain/forbidden-characters.js';
 import { byteLength } from '../../domain/field-limits.js';
 import { AppError } from '../../errors.js';
 
@@ -7,9 +8,6 @@ import { AppError } from '../../errors.js';
  * NUL in text outright, and a refused value in a read that shares its statement with other readers'
  * (src/store/batched/thread-versions.ts) would fail them all; a 400 naming the field here costs nobody else.
  */
-
-// C0 and C1 controls (NUL included) and unpaired surrogates: nothing a page id, site id or cursor holds.
-const forbidden = /[\u0000-\u001f\u007f-\u009f]|[\uD800-\uDFFF]/u;
 
 /** The longest query value any public read takes (a page identifier: fieldLimits.page is 1000). */
 export const MAX_QUERY_VALUE_BYTES = 2000;
@@ -43,7 +41,7 @@ function safeDecode(s: string): string | null {
 
 /** A value from the URL that can be text for Postgres: 400 with the field named when it cannot. */
 export function checkText(value: string, field: string, maxBytes = MAX_QUERY_VALUE_BYTES): string {
-  if (forbidden.test(value))
+  if (LINE_FORBIDDEN.test(value))
     throw AppError.of('INVALID_CHARACTERS', {
       status: 400,
       message: `"${field}" contains characters that are not allowed.`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../../domain/forbidden-characters.js';
 import { AppError, type FieldError } from '../../errors.js';
 import { findFieldErrors, toWebsite, type CommentFields } from '../../domain/comment-fields.js';
 import { byteLength, fieldLimits } from '../../domain/field-limits.js';
@@ -90,13 +91,6 @@ const fieldNames: Record<string, [field: string, label: string]> = {
   redirect_to: ['redirectTo', 'The return address'],
   notify_replies: ['notifyReplies', 'The reply-notice choice'],
 };
-// C0 and C1 controls and DEL: Postgres refuses NUL in text outright (and the whole batch with it),
-// and the others have no business in a name, an address, a key or a title (a line break in a title
-// would reach mail headers). With the u flag, [\uD800-\uDFFF] matches only unpaired surrogates,
-// which are not Unicode text (JSON can spell them: "\ud800").
-const lineForbidden = /[\u0000-\u001f\u007f-\u009f]|[\uD800-\uDFFF]/u;
-// The comment itself may hold tabs and line breaks.
-const textForbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\uD800-\uDFFF]/u;
 
 /**
  * Every accepted string field of a body (JSON or form) that holds control characters or broken
@@ -112,7 +106,7 @@ export function findCharacterErrors(body: unknown, source: 'json' | 'form'): Fie
     const value: unknown = Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
     if (typeof value !== 'string') continue;
     const [field, label] = fieldNames[name] ?? [name, `The field "${name}"`];
-    if ((field === 'body' ? textForbidden : lineForbidden).test(value)) {
+    if ((field === 'body' ? TEXT_FORBIDDEN : LINE_FORBIDDEN).test(value)) {
       errors.push({ field, code: 'INVALID_CHARACTERS', message: `${label} contains characters that are not allowed.` });
     }
   }
