@@ -149,6 +149,42 @@ export const errorCatalogue = {
 
   // 401 / 403: who is asking.
   SIGNED_OUT: { status: 401, message: 'Please sign in again.', meaning: 'a dashboard request without a live session' },
+  SSO_INVALID: {
+    status: 401,
+    message: 'The sign-in token from this site could not be verified.',
+    meaning:
+      "an SSO token not signed HS256 with the site's SSO secret, or missing `sub`, `name` or `exp`, or `exp` over 7 days ahead",
+  },
+  SSO_EXPIRED: {
+    status: 401,
+    message: 'The sign-in token from this site has expired.',
+    meaning: 'an SSO token past its `exp`',
+  },
+  SIGN_IN_REQUIRED: {
+    status: 401,
+    message: 'Please sign in to comment on this site.',
+    meaning: 'a comment without a reader token on a site that takes no guests (`guests: false`)',
+  },
+  READER_SIGNED_OUT: {
+    status: 401,
+    message: 'You have been signed out. Please sign in again.',
+    meaning: "a reader token that is unknown, expired, revoked (sign out, erase) or another site's",
+  },
+  SIGN_IN_METHOD_OFF: {
+    status: 403,
+    message: 'This way of signing in is not offered on this site.',
+    meaning: "a sign-in by a method the site does not offer (settings' `signInMethods`) or has not configured",
+  },
+  EDIT_WINDOW_CLOSED: {
+    status: 403,
+    message: 'This comment can no longer be changed.',
+    meaning: "an edit or delete of one's own comment after the site's `editWindowMinutes`",
+  },
+  NOT_YOUR_COMMENT: {
+    status: 403,
+    message: 'Only its author can change this comment.',
+    meaning: "an edit or delete without the author's reader token or the comment's `editKey`",
+  },
   CSRF_INVALID: {
     status: 403,
     message: 'This form has expired or did not come from Reply Desk. Reload the page and try again.',

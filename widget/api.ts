@@ -40,11 +40,17 @@ export function toApiError(body: unknown): ApiError | null {
 
 function toComment(v: unknown): ApiComment | null {
   if (!isObject(v) || typeof v.id !== 'string' || typeof v.html !== 'string') return null;
+  // `author` is {name, verified, staff?, avatar?}; a plain string is an older server's.
+  const a = isObject(v.author) ? v.author : { name: v.author };
   return {
     id: v.id,
     parent: typeof v.parent === 'string' ? v.parent : null,
     depth: typeof v.depth === 'number' ? v.depth : 0,
-    author: text(v.author),
+    author: text(a.name),
+    verified: a.verified === true,
+    staff: a.staff === true,
+    avatar: typeof a.avatar === 'string' && a.avatar.startsWith('https://') ? a.avatar : null,
+    editedAt: typeof v.editedAt === 'string' ? v.editedAt : null,
     website: typeof v.website === 'string' ? v.website : null,
     html: v.html,
     createdAt: text(v.createdAt),

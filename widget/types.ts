@@ -9,7 +9,16 @@ export interface ApiComment {
   parent: string | null;
   /** 0 for a top-level comment. */
   depth: number;
+  /** The author's name (the API's `author.name`). */
   author: string;
+  /** Written by a signed-in reader: the name is their verified identity's (`author.verified`). */
+  verified?: boolean;
+  /** A moderator of the site (`author.staff`). */
+  staff?: boolean;
+  /** The author's avatar URL (`author.avatar`), https only. */
+  avatar?: string | null;
+  /** When its text was changed after it was written; shown as "edited". */
+  editedAt?: string | null;
   website: string | null;
   /** Sanitised on the server; the only form of the reader's text the widget ever shows. */
   html: string;

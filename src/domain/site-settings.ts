@@ -73,6 +73,30 @@ export const siteSettingsSchema = z.object({
   surgeFactor: z.number().int().min(0).max(1000).default(10),
   /** Fewest comments in the surge window (a minute) that can count as a surge. @defaultValue 30 */
   surgeMinimum: z.number().int().min(1).max(1_000_000).default(30),
+  /*
+   * Readers with an identity (issue 14, docs in README "Readers and sign-in").
+   */
+  /**
+   * Guests (a typed name and email, as WordPress) may comment. Off: a comment without a reader token is
+   * refused with 401 SIGN_IN_REQUIRED and the widget offers only sign-in. @defaultValue true
+   */
+  guests: z.boolean().default(true),
+  /**
+   * The sign-in methods the widget offers, each only once it is set up: `sso` (the site has an SSO
+   * secret), `email` (SMTP is configured), `oidc` (the site has OpenID providers). @defaultValue ['sso', 'email', 'oidc']
+   */
+  signInMethods: z
+    .array(z.enum(['sso', 'email', 'oidc']))
+    .max(3)
+    .transform((m) => [...new Set(m)])
+    .default(['sso', 'email', 'oidc']),
+  /** Minutes in which an author may edit or delete their own comment; 0 turns editing off. @defaultValue 15 */
+  editWindowMinutes: z.number().int().min(0).max(10_080).default(15),
+  /**
+   * What erasing a reader's account does to their comments: `anonymize` keeps them, shown as by
+   * "deleted user"; `remove` deletes them. @defaultValue anonymize
+   */
+  readerErasure: z.enum(['anonymize', 'remove']).default('anonymize'),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -43,6 +43,19 @@ export const submissionSchema = z.object({
   surge: z.boolean().optional(),
   /** The page's language as the widget or form knew it ('' unknown), for Akismet's blog_lang. */
   lang: z.string().max(35).optional(),
+  /**
+   * The signed-in reader who wrote it (issue 14), as intake found them from the bearer token: `author`,
+   * `email` and `url` above are then theirs, not typed. Left out: a guest. Trust is not carried here:
+   * the worker reads it fresh (a ban or trust given meanwhile counts).
+   */
+  reader: z
+    .object({
+      id: z.number().int().positive(),
+      /** Shown as "Staff" (src/readers/reader-store.ts: a moderator of the site with the badge on). */
+      staff: z.boolean(),
+      avatar: z.string().max(2000),
+    })
+    .optional(),
 });
 
 export type Submission = z.output<typeof submissionSchema>;

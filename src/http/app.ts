@@ -20,6 +20,8 @@ import { createErrorHandler, notFound } from './error-handler.js';
 import { createMailDoor } from './mail/mail-door.js';
 import { createHealthRoutes } from './ops/health-routes.js';
 import { createPublicDoor } from './public/public-door.js';
+import { createReadersDoor } from './readers/readers-door.js';
+import type { EmailQueue } from '../queue/email-queue.js';
 import type { SiteDirectory } from './kit/site-directory.js';
 import { precomputeHeaders } from './kit/static-headers.js';
 
@@ -56,6 +58,11 @@ export interface AppDeps {
    * a box whose mail never comes is a promise broken.
    */
   replyMail?: boolean;
+  /**
+   * Mail jobs the API queues itself (readers' sign-in links); left out, email sign-in is not offered.
+   * Only set when SMTP_URL is: a link whose mail never comes is a promise broken.
+   */
+  emailQueue?: EmailQueue;
   /** The moderators' dashboard at /admin; left out, there is none. */
   dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events'>;
   /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */
@@ -109,6 +116,17 @@ export function createApp(deps: AppDeps): Express {
   // One reader of readers' addresses for every route, so its "proxy not trusted" warning is said once.
   const clientAddress = createClientAddressReader(deps.logger);
   app.use(createPublicDoor({ ...deps, clientAddress, replyMail: deps.replyMail ?? false }));
+  // Readers' sign-in and accounts (/api/readers/…, /readers/… pages): no session, the bearer token decides.
+  app.use(
+    createReadersDoor({
+      db: deps.db,
+      sites: deps.sites,
+      logger: deps.logger,
+      publicUrl: deps.publicUrl,
+      clientAddress,
+      emailQueue: deps.emailQueue,
+    }),
+  );
   if (deps.metrics) app.use(deps.metrics.routes);
   app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
   // Links in notice mails (one-click moderation, unsubscribe): no session, the signed token decides.

@@ -7,9 +7,17 @@ export interface PublicComment {
   parentId: string | null;
   depth: number;
   author: string;
+  /** Written by a signed-in reader (issue 14): the name is their verified identity's, not typed. */
+  authorVerified: boolean;
+  /** The reader is a moderator of the site who shows the Staff badge. */
+  authorStaff: boolean;
+  /** The reader's avatar URL ('' for none). */
+  authorAvatar: string;
   website: string;
   html: string;
   createdAt: Date;
+  /** Set when its author (or a moderator) changed the text after it was written. */
+  editedAt: Date | null;
   /** In a newest-first page, on a conversation's root: where the replies not shown yet start. */
   moreReplies?: ThreadCursor;
 }
@@ -37,10 +45,15 @@ export async function listApprovedComments(
     author_url: string;
     body_html: string;
     received_at: Date;
+    author_verified: boolean;
+    author_staff: boolean;
+    author_avatar: string;
+    edited_at: Date | null;
   }>({
     // Named: the hottest read, planned once per connection.
     name: 'list-approved-comments',
-    text: `select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at
+    text: `select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
+            c.author_verified, c.author_staff, c.author_avatar, c.edited_at
        from comments c
       where c.page_id = (select p.id from pages p where p.site_id = $1 and p.identifier = $2)
         and c.status = 'approved'
@@ -60,6 +73,10 @@ type PublicCommentRow = {
   author_url: string;
   body_html: string;
   received_at: Date;
+  author_verified: boolean;
+  author_staff: boolean;
+  author_avatar: string;
+  edited_at: Date | null;
 };
 
 /** Replies shown under each conversation of a newest-first page; the rest come from listApprovedReplies. */
@@ -124,7 +141,8 @@ export async function listApprovedConversationsNewest(
               case when id = top then 0 else row_number() over (partition by root, id = top order by received_at, id) end as n
          from tree
      )
-     select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at, k.root, k.n::int as n
+     select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
+            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, k.root, k.n::int as n
        from ranked k join comments c on c.id = k.id
       where k.n <= $2 + 1
       order by k.root, k.n`,
@@ -168,7 +186,8 @@ export async function listApprovedReplies(
          from tree t
          join comments c on c.parent_id = t.id and c.status = 'approved'
      )
-     select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at
+     select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
+            c.author_verified, c.author_staff, c.author_avatar, c.edited_at
        from tree t join comments c on c.id = t.id
       where (t.received_at, t.id) > (coalesce($4::timestamptz, '-infinity'), coalesce($5::uuid, '00000000-0000-0000-0000-000000000000'))
       order by t.received_at, t.id
@@ -198,9 +217,13 @@ function toPublicComment(r: PublicCommentRow): PublicComment {
     parentId: r.parent_id,
     depth: r.depth,
     author: r.author_name,
+    authorVerified: r.author_verified,
+    authorStaff: r.author_staff,
+    authorAvatar: r.author_avatar,
     website: r.author_url,
     html: r.body_html,
     createdAt: r.received_at,
+    editedAt: r.edited_at,
   };
 }
 

@@ -93,7 +93,7 @@ describe('a valid reply', () => {
     expect(thread.comments[0]).toMatchObject({
       id,
       parent: null,
-      author: 'Ann',
+      author: { name: 'Ann', verified: false },
       website: 'https://ann.example',
       html: '<p>Hello <em>world</em></p>',
     });

@@ -24,6 +24,10 @@ const defaults = {
   rateLimitSite: 600,
   surgeFactor: 10,
   surgeMinimum: 30,
+  guests: true,
+  signInMethods: ['sso', 'email', 'oidc'],
+  editWindowMinutes: 15,
+  readerErasure: 'anonymize',
 };
 
 describe('toSiteSettings', () => {

@@ -37,7 +37,7 @@ function importsOf(file: string): string[] {
 
 /**
  * Which room of the HTTP layer a file stands in: 'app' (src/http itself: app.ts, error-handler.ts),
- * 'kit', a wing ('public', 'mail', 'demo', 'ops', 'desk'), or a desk sub-wing ('desk/moderator',
+ * 'kit', a wing ('public', 'readers', 'mail', 'demo', 'ops', 'desk'), or a desk sub-wing ('desk/moderator',
  * 'desk/admin'); undefined outside src/http.
  */
 function roomOf(file: string): string | undefined {
@@ -54,9 +54,10 @@ function roomOf(file: string): string | undefined {
  * (one set of rules for both forms), so it may read public's; no other wing reads another's.
  */
 const mayImport: Record<string, readonly string[]> = {
-  app: ['kit', 'public', 'mail', 'desk', 'demo', 'ops'],
+  app: ['kit', 'public', 'readers', 'mail', 'desk', 'demo', 'ops'],
   kit: [],
   public: ['kit'],
+  readers: ['kit'],
   mail: ['kit'],
   ops: ['kit'],
   demo: ['kit', 'public'],

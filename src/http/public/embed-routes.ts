@@ -7,6 +7,7 @@ import type { FormTokens } from '../../flood/form-token.js';
 import { fieldLimits } from '../../domain/field-limits.js';
 import { closureFields, closureOf, type ThreadClosure } from '../../domain/thread-closure.js';
 import type { Queryable } from '../../store/db.js';
+import { loadSignInMethods, type SignInMethods } from '../../readers/sign-in-methods.js';
 import { loadThreadVersions } from '../../store/batched/thread-versions.js';
 import { projectRoot } from '../../paths.js';
 import { checkText, oneQueryString } from '../kit/query-values.js';
@@ -130,6 +131,15 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
         throw toReadError(err, 'page');
       }
     }
+    // Which sign-in buttons the widget shows (issue 14): asked for in the settings and set up.
+    let signIn: SignInMethods | undefined;
+    if (deps.db) {
+      try {
+        signIn = await loadSignInMethods(deps.db, site, deps.replyMail);
+      } catch (err) {
+        throw toReadError(err);
+      }
+    }
     const formToken = page !== null && deps.formTokens ? deps.formTokens.sign(site.id, page, new Date()) : undefined;
     res.set('Cache-Control', page === null ? 'public, max-age=60' : 'no-store').json({
       id: site.id,
@@ -139,6 +149,9 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
       maxDepth,
       flagUrl: FLAG_URL_TEMPLATE,
       replyMail: deps.replyMail,
+      guests: site.settings.guests,
+      editWindowMinutes: site.settings.editWindowMinutes,
+      ...(signIn === undefined ? {} : { signIn }),
       ...(formToken === undefined ? {} : { formToken }),
       ...(closure === undefined ? {} : closureFields(closure)),
     });

@@ -40,8 +40,10 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
     '/api',
     cors({
       origin: (origin, cb) => cb(null, origin !== undefined && deps.sites.isKnownOrigin(origin)),
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['Content-Type'],
+      // PATCH and DELETE: a reader edits or deletes their own comment, signs out, erases their account.
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      // Authorization: a signed-in reader's bearer token (src/http/kit/reader-auth.ts); no cookies.
+      allowedHeaders: ['Content-Type', 'Authorization'],
       // The widget reads Retry-After on a 429/503 to tell the reader when to try again.
       exposedHeaders: ['Retry-After'],
       maxAge: 600,

@@ -5,6 +5,7 @@ import { fieldLimits } from '../../domain/field-limits.js';
 import { closureFields, closureOf } from '../../domain/thread-closure.js';
 import { mintCommentId, type Submission } from '../../domain/submission.js';
 import type { Site } from '../../domain/site-settings.js';
+import { createEditKeys, type EditKeys } from '../../readers/edit-keys.js';
 import { AppError } from '../../errors.js';
 import type { FormTokenCheck, FormTokens } from '../../flood/form-token.js';
 import type { UsedFormTokens } from '../../flood/used-form-tokens.js';
@@ -54,6 +55,8 @@ export interface PublicRoutesDeps {
   usedFormTokens?: UsedFormTokens;
   /** Reads the reader's address (src/http/kit/client-address.ts); left out, one of this router's own. */
   clientAddress?: ClientAddressReader;
+  /** Mints guests' edit keys (src/readers/edit-keys.ts); left out, one of this router's own over `db`. */
+  editKeys?: EditKeys;
 }
 
 const rateLimitWords: Record<RateLimitName, string> = {
@@ -103,6 +106,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const threadAnswers = createThreadCache();
   const readThreadVersion = createThreadVersionReader(readDb);
   const countAnswers = createThreadCache({ ttlMs: COUNTS_CACHE_MS, maxBytes: 4 * 1024 * 1024 });
+  const editKeys = deps.editKeys ?? createEditKeys(db);
   const router = Router();
 
   router.post('/api/comments', parseCommentBody, async (req: Request, res: Response) => {
@@ -208,11 +212,22 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     }
     // The form's next comment needs a token of its own (tokens are single-use): a fresh one comes along.
     const next = deps.formTokens?.sign(site.id, input.page, new Date());
+    // A guest's key to edit or delete this comment in the edit window (src/readers/edit-keys.ts).
+    let editKey: string | undefined;
+    if (site.settings.editWindowMinutes > 0) {
+      try {
+        editKey = await editKeys.mint(id);
+      } catch (err) {
+        // The comment is queued: a reader who cannot edit it must not be told it failed.
+        deps.logger.warn({ err, commentId: id }, 'no edit key for this comment (app_secrets unreadable)');
+      }
+    }
     res.status(202).json({
       id,
       status: 'queued',
       statusUrl: `${publicUrl}/api/comments/${id}`,
       ...(next === undefined ? {} : { formToken: next }),
+      ...(editKey === undefined ? {} : { editKey }),
     });
   });
 
@@ -281,10 +296,17 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
           id: c.id,
           parent: c.parentId,
           depth: c.depth,
-          author: c.author,
+          // Never an email, never the reader's id or identity (issue 14): what the thread shows of its author.
+          author: {
+            name: c.author,
+            verified: c.authorVerified,
+            ...(c.authorStaff ? { staff: true } : {}),
+            ...(c.authorAvatar ? { avatar: c.authorAvatar } : {}),
+          },
           website: c.website || null,
           html: c.html,
           createdAt: c.createdAt.toISOString(),
+          ...(c.editedAt ? { editedAt: c.editedAt.toISOString() } : {}),
           ...(c.moreReplies ? { moreReplies: encodeCursor(c.moreReplies) } : {}),
         })),
         nextCursor: result.next ? encodeCursor(result.next) : null,
