@@ -215,6 +215,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       referrer: s.referrer,
       idempotencyKey: s.key,
       receivedAt,
+      reader: s.reader ?? null,
     });
     logger.debug(
       { commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) },

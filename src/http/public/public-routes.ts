@@ -35,6 +35,8 @@ import { toSameOriginPath } from '../kit/same-origin-path.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 import { assertOriginAllowed } from '../kit/site-origin.js';
 import { loadSubmissionStatus } from './submission-status.js';
+import { readReader } from '../kit/reader-auth.js';
+import { findReaderInputErrors, IDENTITY_FIELDS, withReaderIdentity } from './reader-author.js';
 import { createThreadCache } from './thread-cache.js';
 import { decodeCursor, encodeCursor } from '../kit/thread-cursor.js';
 
@@ -111,27 +113,48 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
 
   router.post('/api/comments', parseCommentBody, async (req: Request, res: Response) => {
     const source = req.is('application/x-www-form-urlencoded') ? 'form' : 'json';
-    const input = readCommentInput(req.body, source);
+    const typedInput = readCommentInput(req.body, source);
     // Control characters and broken Unicode in any field (issue 11): refused here, since one NUL that
     // reaches Postgres fails the statement it is in.
-    const characterErrors = findCharacterErrors(req.body, source);
-    if (characterErrors.some((e) => e.field === 'site')) throw AppError.fields(characterErrors);
-    if (input.site === '')
+    const typedCharacterErrors = findCharacterErrors(req.body, source);
+    if (typedCharacterErrors.some((e) => e.field === 'site')) throw AppError.fields(typedCharacterErrors);
+    if (typedInput.site === '')
       throw AppError.of('REQUIRED', { status: 400, message: 'The site is missing.', field: 'site' });
-    const site = await findSite(sites, input.site);
+    const site = await findSite(sites, typedInput.site);
     if (site === null)
       throw AppError.of('UNKNOWN_SITE', {
         status: 403,
         message: 'This site does not accept comments here.',
         field: 'site',
       });
-    const returnUrl = source === 'form' ? formReturnUrl(input, req, site) : null;
+    const returnUrl = source === 'form' ? formReturnUrl(typedInput, req, site) : null;
     res.locals.backUrl = returnUrl;
     assertOriginAllowed(req, site, 'sent');
 
+    // Who writes (issue 14): a bearer token signs a reader in, and one that signs nobody in on this
+    // site is 401 READER_SIGNED_OUT, never a silent guest. Without one, a guest, where the site takes them.
+    const reader = await readReader(db, req, site.id);
+    if (reader === null && !site.settings.guests) {
+      // The form post's page says how to get signed in: the form itself cannot sign anyone in.
+      throw AppError.of(
+        'SIGN_IN_REQUIRED',
+        source === 'form'
+          ? {
+              message:
+                'This site takes comments from signed-in readers only. Please sign in with the comment box on the page (it needs JavaScript) and post again.',
+            }
+          : {},
+      );
+    }
+    // A reader's name, email and website are their identity's: what the request typed there is ignored,
+    // its characters included.
+    const input = reader === null ? typedInput : withReaderIdentity(typedInput, reader);
+    const characterErrors =
+      reader === null ? typedCharacterErrors : typedCharacterErrors.filter((e) => !IDENTITY_FIELDS.has(e.field ?? ''));
+
     // A field's own check speaks first (a CRLF in an email is INVALID_EMAIL, as it always was); the
     // character check covers every field that has none.
-    const fieldErrors = findInputErrors(input, site);
+    const fieldErrors = reader === null ? findInputErrors(input, site) : findReaderInputErrors(input, site);
     const errors = [...fieldErrors, ...characterErrors.filter((c) => !fieldErrors.some((e) => e.field === c.field))];
     if (errors.length > 0) throw AppError.fields(errors);
 
@@ -147,13 +170,18 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       const decision = await deps.intakeGuard.admit({
         siteId: site.id,
         ip: address.distinct ? ip : null,
-        email: input.email,
+        // A reader is limited per identity, not per email: an email may be theirs and a guest's, and a
+        // reader may have none. The guard hashes the key (never in Redis as typed), and no address has
+        // this form, so a guest typing a reader's email shares no counter with them.
+        email: reader === null ? input.email : `reader:${reader.id}`,
         settings: site.settings,
       });
       if (!decision.allowed) {
         const wait = decision.retryAfterSeconds;
+        const from =
+          reader !== null && decision.limit === 'email' ? 'from your account' : rateLimitWords[decision.limit];
         throw AppError.of('RATE_LIMITED', {
-          message: `Too many comments ${rateLimitWords[decision.limit]} just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+          message: `Too many comments ${from} just now; please try again in ${wait} second${wait === 1 ? '' : 's'}.`,
           retryAfter: wait,
         });
       }
@@ -200,6 +228,8 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       lang: input.lang,
       // Without an email there is nobody to tell.
       ...(input.notifyReplies && input.email !== '' ? { notifyReplies: true } : {}),
+      // Who the reader is; their trust, bans and approvals the worker reads fresh (a ban given meanwhile counts).
+      ...(reader === null ? {} : { reader: { id: reader.id, staff: reader.staff, avatar: reader.avatar } }),
     };
     try {
       await enqueueSubmission(queue, submission, enqueueTimeoutMs);
@@ -212,9 +242,10 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     }
     // The form's next comment needs a token of its own (tokens are single-use): a fresh one comes along.
     const next = deps.formTokens?.sign(site.id, input.page, new Date());
-    // A guest's key to edit or delete this comment in the edit window (src/readers/edit-keys.ts).
+    // A guest's key to edit or delete this comment in the edit window (src/readers/edit-keys.ts); a
+    // reader's key is their token.
     let editKey: string | undefined;
-    if (site.settings.editWindowMinutes > 0) {
+    if (reader === null && site.settings.editWindowMinutes > 0) {
       try {
         editKey = await editKeys.mint(id);
       } catch (err) {

@@ -22,6 +22,11 @@ export interface NewComment {
   referrer: string;
   idempotencyKey: string | null;
   receivedAt: Date;
+  /**
+   * The signed-in reader who wrote it (issue 14), with what the thread shows of them (a thread page
+   * reads no other table); left out, a guest: unverified, no badge, no avatar.
+   */
+  reader?: { id: number; staff: boolean; avatar: string } | null;
 }
 
 /** What happened to one comment: its stored status, and whether an earlier attempt had stored it. */
@@ -55,6 +60,10 @@ const columns = [
   ['referrer', 'text'],
   ['idempotency_key', 'text'],
   ['received_at', 'timestamptz'],
+  ['reader_id', 'bigint'],
+  ['author_verified', 'boolean'],
+  ['author_staff', 'boolean'],
+  ['author_avatar', 'text'],
 ] as const;
 
 // One statement per batch whatever its size (src/store/batched/unnest-insert.ts).
@@ -80,6 +89,11 @@ function toParams(batch: NewComment[]): (string | null)[][] {
     c.referrer,
     c.idempotencyKey,
     c.receivedAt.toISOString(),
+    c.reader ? String(c.reader.id) : null,
+    // Verified: a reader's identity was vouched for by a sign-in; a guest's name is only typed.
+    c.reader ? 'true' : 'false',
+    c.reader?.staff ? 'true' : 'false',
+    c.reader?.avatar ?? '',
   ]);
 }
 
