@@ -40,8 +40,11 @@ export type SsoVerification =
 
 const invalid = (message: string): SsoVerification => ({ ok: false, code: 'SSO_INVALID', message });
 
-// A name as the comment form takes it: no controls, no bidi overrides, no invisible characters.
-function cleanName(value: unknown): string | null {
+/**
+ * A reader's name as the comment form takes it (no controls, no bidi overrides, no invisible
+ * characters), trimmed, 1 to 100 characters; null when it is none. Also for a name a reader picks.
+ */
+export function cleanReaderName(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const name = value.trim();
   if (name === '' || [...name].length > SSO_MAX_NAME_LENGTH) return null;
@@ -115,7 +118,7 @@ export async function verifySsoToken(
   const sub = payload.sub;
   if (typeof sub !== 'string' || sub === '' || sub.length > SSO_MAX_SUB_LENGTH || /[\u0000-\u001f\u007f]/.test(sub))
     return invalid('The token has no usable "sub" (the user id, at most 255 characters).');
-  const name = cleanName(payload.name);
+  const name = cleanReaderName(payload.name);
   if (name === null) return invalid('The token has no usable "name" (1 to 100 characters, no control characters).');
   return {
     ok: true,
