@@ -277,6 +277,11 @@ export const errorCatalogue = {
     message: 'The website must be an http:// or https:// address.',
     meaning: "a comment's website is not an http(s) address",
   },
+  NAME_FROM_PROVIDER: {
+    status: 422,
+    message: 'Your name comes from the account you signed in with; change it there.',
+    meaning: "a signed-in reader's new `name` when their name comes from the host site's SSO or an OpenID provider",
+  },
   INVALID_PARENT: {
     status: 422,
     message: 'The comment you are replying to does not exist.',

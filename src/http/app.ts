@@ -125,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
       publicUrl: deps.publicUrl,
       clientAddress,
       emailQueue: deps.emailQueue,
+      queues: { redis: deps.redis, prefix: deps.queue.opts.prefix ?? 'bull' },
     }),
   );
   if (deps.metrics) app.use(deps.metrics.routes);

@@ -99,8 +99,23 @@ export async function eraseQueuedJobs(
   email: string,
   siteId: string | null,
 ): Promise<QueuedJobErasure> {
-  const find = needles(email);
+  return eraseQueuedJobsMentioning(redis, prefix, needles(email), siteId);
+}
+
+/**
+ * As {@link eraseQueuedJobs}, for jobs that mention any of `given` (lower case, as they appear in the
+ * job's JSON): a signed-in reader's erasure looks for their address and their reader id.
+ */
+export async function eraseQueuedJobsMentioning(
+  redis: Redis,
+  prefix: string,
+  given: string[],
+  siteId: string | null,
+): Promise<QueuedJobErasure> {
+  // An empty needle is in every job: erasing "everything that mentions nothing" would empty the queues.
+  const find = given.filter((n) => n.length >= 3);
   const result: QueuedJobErasure = { removed: 0, inProgress: 0, streamEntries: 0 };
+  if (find.length === 0) return result;
   // BullMQ waits for a connection forever; an erasure must say at once that Redis is away instead.
   let timer: NodeJS.Timeout | undefined;
   try {

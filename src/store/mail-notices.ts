@@ -86,13 +86,24 @@ export async function confirmReplyMailAddress(
   return r === undefined ? null : r.already ? 'already' : 'confirmed';
 }
 
-/** One-click unsubscribe; true when the comment had an opt-in (already unsubscribed counts). */
+/**
+ * One-click unsubscribe; true when the comment had an opt-in (already unsubscribed counts). A signed-in
+ * reader's comment is muted instead (sql/0026), the same switch as in their "my comments".
+ */
 export async function unsubscribeReplies(db: Queryable, commentId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    'update reply_subscriptions set unsubscribed_at = coalesce(unsubscribed_at, now()) where comment_id = $1',
+  const { rows } = await db.query<{ done: boolean }>(
+    `with sub as (
+       update reply_subscriptions set unsubscribed_at = coalesce(unsubscribed_at, now()) where comment_id = $1
+       returning 1
+     ), mute as (
+       insert into reader_reply_mutes (comment_id) select id from comments where id = $1 and reader_id is not null
+       on conflict (comment_id) do update set created_at = reader_reply_mutes.created_at
+       returning 1
+     )
+     select exists (select 1 from sub) or exists (select 1 from mute) as done`,
     [commentId],
   );
-  return rowCount === 1;
+  return rows[0]?.done === true;
 }
 
 /** Whether a comment's author still wants reply notices. */
@@ -134,14 +145,25 @@ export async function loadReplyNotice(db: Queryable, replyId: string): Promise<R
     url: string | null;
   }>(
     `select r.id as reply_id, r.author_name as reply_author, r.body as reply_text, p.id as parent_id,
-            p.author_name as recipient_name, p.author_email as recipient_email, pg.title, pg.identifier, pg.url
+            coalesce(rd.name, p.author_name) as recipient_name, coalesce(rd.email, p.author_email) as recipient_email,
+            pg.title, pg.identifier, pg.url
        from comments r
        join comments p on p.id = r.parent_id
-       join reply_subscriptions s on s.comment_id = p.id and s.unsubscribed_at is null
-       join reply_mail_addresses a on a.site_id = p.site_id and a.email = lower(p.author_email) and a.confirmed_at is not null
+       left join readers rd on rd.id = p.reader_id
        join pages pg on pg.id = r.page_id
       where r.id = $1 and r.status = 'approved' and p.status not in ('deleted', 'spam')
-        and p.author_email <> '' and lower(p.author_email) <> lower(r.author_email)`,
+        and case when rd.id is not null then
+              -- A signed-in reader (issue 14): their address is verified, so no confirmation step; their
+              -- global switch and the comment's own (sql/0026) decide, and their own replies tell nobody.
+              rd.email <> '' and rd.notify_replies
+              and not exists (select 1 from reader_reply_mutes m where m.comment_id = p.id)
+              and r.reader_id is distinct from rd.id and lower(r.author_email) <> rd.email
+            else
+              p.author_email <> '' and lower(p.author_email) <> lower(r.author_email)
+              and exists (select 1 from reply_subscriptions s where s.comment_id = p.id and s.unsubscribed_at is null)
+              and exists (select 1 from reply_mail_addresses a
+                           where a.site_id = p.site_id and a.email = lower(p.author_email) and a.confirmed_at is not null)
+            end`,
     [replyId],
   );
   const r = rows[0];
