@@ -7,7 +7,8 @@ import { changeStatus } from '../../src/store/moderation-actions.js';
 import { listCommentEdits } from '../../src/store/comment-edits.js';
 import { toEditId, type EditJob } from '../../src/queue/edits-queue.js';
 import { createEditProcessor } from '../../workers/edit-processor.js';
-import { addSite, postJson, waitFor, waitForStored } from '../support/harness.js';
+import { createLiveFeed, createSubscriberRedis } from '../../src/queue/live-events.js';
+import { addSite, postJson, TEST_REDIS_URL, waitFor, waitForStored } from '../support/harness.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';
 
 // Issue 14, item 9: an author edits or deletes their own comment within the site's edit window, with
@@ -75,10 +76,10 @@ async function thread(): Promise<{ id: string; html: string; editedAt?: string }
   return ((await res.json()) as { comments: { id: string; html: string; editedAt?: string }[] }).comments;
 }
 
-/** A signed-in reader of the site, and their token; `owns` makes them the author of a guest-posted comment. */
-async function reader(name: string): Promise<{ id: number; token: string }> {
+/** A signed-in reader of the site, and their token (`own` makes them the author of a comment). */
+async function reader(name: string, siteId = SITE): Promise<{ id: number; token: string }> {
   const r = await upsertReader(p.db.pool, {
-    siteId: SITE,
+    siteId,
     via: 'sso',
     identity: `sso:${name}`,
     name,
@@ -105,6 +106,7 @@ beforeAll(async () => {
     holdWords: ['casino'],
     editWindowMinutes: 15,
   });
+  await addSite(p.db.pool, 'spammy', [p.api.origin], { holdFirstTime: false, floodSeconds: 0, spamWords: ['pills'] });
   await addSite(p.db.pool, 'noedit', [p.api.origin], { holdFirstTime: false, floodSeconds: 0, editWindowMinutes: 0 });
 }, 60_000);
 
@@ -193,7 +195,8 @@ describe('a guest edits their comment with its edit key', () => {
     await p.db.pool.query(`update comments set received_at = now() - interval '14 minutes' where id = $1`, [d.id]);
     expect((await patch(d.id, { body: 'In time', editKey: d.editKey })).status).toBe(202);
 
-    // A site with editing off (editWindowMinutes 0) answers no edit key at all; a forged one is refused.
+    // A site with editing off (editWindowMinutes 0) answers no edit key at all, and its authors, even
+    // signed in and at once, are told editing is off.
     const res = await postJson(
       p.api,
       { site: 'noedit', page: 'x', author: 'G', email: 'g@example.org', body: 'Fixed text' },
@@ -202,8 +205,14 @@ describe('a guest edits their comment with its edit key', () => {
     const { id, editKey } = (await res.json()) as { id: string; editKey?: string };
     expect(editKey).toBeUndefined();
     await waitForStored(p.db.pool, id);
-    const stranger = await patch(id, { body: 'x', editKey: 'A'.repeat(43) });
-    expect(stranger.status).toBe(403);
+    const me = await reader('fixed', 'noedit');
+    await own(id, me.id);
+    const off = await patch(id, { body: 'x' }, { authorization: `Bearer ${me.token}` });
+    expect(off.status).toBe(403);
+    expect(((await off.json()) as { error: { code: string; message: string } }).error).toEqual({
+      code: 'EDIT_WINDOW_CLOSED',
+      message: 'Comments cannot be changed on this site.',
+    });
   });
 
   it('the new text is checked as a new comment’s: empty, too long or with a NUL is 422 and nothing is queued', async () => {
@@ -311,6 +320,82 @@ describe('an edit goes through the checks again', () => {
     expect(rows[0]).toEqual({ body: 'Keep me as I am', edited_at: null });
     expect(await listCommentEdits(p.db.pool, c.id)).toEqual([]);
     expect(other.id).not.toBe(c.id);
+  });
+});
+
+describe('held, spam and refused comments', () => {
+  it('a held comment edited to clean text stays held (only a moderator publishes it), with the new text', async () => {
+    const c = await post('Come to the casino');
+    expect((await waitForStored(p.db.pool, c.id)).status).toBe('pending');
+    const { editId } = (await (await patch(c.id, { body: 'Come to the library', editKey: c.editKey })).json()) as {
+      editId: string;
+    };
+    const s = await waitForEdit(c.id, editId);
+    expect(s).toMatchObject({ status: 'held', edit: { status: 'applied' } });
+    expect(s.html).toContain('library');
+    const { rows } = await p.db.pool.query('select status, verdict from comments where id = $1', [c.id]);
+    expect(rows[0].status).toBe('pending');
+    // It still waits for the reason it was held for.
+    expect((rows[0].verdict as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toContain('HOLD_WORD');
+  });
+
+  it('a spam comment stays spam through an edit and a delete, and its author is told "held" as ever', async () => {
+    const c = await post('Cheap pills here', 'spammy');
+    expect((await waitForStored(p.db.pool, c.id)).status).toBe('spam');
+    const res = await patch(c.id, { body: 'A perfectly normal remark', editKey: c.editKey });
+    expect(res.status).toBe(202);
+    const { editId } = (await res.json()) as { editId: string };
+    expect((await waitForEdit(c.id, editId)).edit).toEqual({ id: editId, status: 'held' });
+    expect((await del(c.id, { 'x-edit-key': c.editKey })).status).toBe(204);
+    const { rows } = await p.db.pool.query('select status from comments where id = $1', [c.id]);
+    expect(rows[0].status).toBe('spam');
+  });
+
+  it('a rejected comment is 409 COMMENT_NOT_EDITABLE', async () => {
+    const c = await post('To be rejected');
+    await changeStatus(p.db.pool, {
+      ids: [c.id],
+      action: 'reject',
+      toStatus: 'rejected',
+      actor: cli,
+      batchId: crypto.randomUUID(),
+    });
+    const res = await patch(c.id, { body: 'Rewritten', editKey: c.editKey });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('COMMENT_NOT_EDITABLE');
+  });
+
+  it('open dashboards hear of a published comment an edit sent back to the queue', async () => {
+    const feed = createLiveFeed({ connect: () => createSubscriberRedis(TEST_REDIS_URL), prefix: p.prefix });
+    const heard: { id: string; status: string }[] = [];
+    const stop = feed.listen((e) => heard.push(e));
+    try {
+      await feed.ready();
+      const c = await post('Calm words');
+      await patch(c.id, { body: 'casino casino', editKey: c.editKey });
+      await waitFor('the live event', () => heard.find((e) => e.id === c.id));
+      expect(heard.filter((e) => e.id === c.id)).toEqual([{ id: c.id, siteId: SITE, status: 'pending' }]);
+    } finally {
+      stop();
+      await feed.close();
+    }
+  });
+});
+
+describe('CORS', () => {
+  it('a preflight from the site allows PATCH, DELETE and the X-Edit-Key header', async () => {
+    const res = await fetch(`${p.api.url}/api/comments/00000000-0000-4000-8000-000000000000`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: p.api.origin,
+        'access-control-request-method': 'DELETE',
+        'access-control-request-headers': 'x-edit-key',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toContain('DELETE');
+    expect(res.headers.get('access-control-allow-methods')).toContain('PATCH');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-edit-key');
   });
 });
 
