@@ -10,6 +10,7 @@ import { editCheckRules, toEditOutcome } from '../src/moderation/edit-check.js';
 import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
 import type { CheckContext } from '../src/moderation/verdict.js';
+import { enqueueAkismetRecheck, type AkismetQueue } from '../src/queue/akismet-queue.js';
 import { editJobSchema, type EditJob, type EditResult } from '../src/queue/edits-queue.js';
 import type { CommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
@@ -29,10 +30,18 @@ export interface EditProcessorDeps {
   /** The spam classifier's models; left out, the processor keeps its own copy, refreshed from `db`. */
   spamModels?: SpamModels;
   /**
-   * Akismet (AKISMET_KEY); left out, it is never asked. An edit that Akismet cannot check is held (as a
-   * new comment is) and waits for a moderator: no recheck is queued for an edit.
+   * Akismet (AKISMET_KEY); left out, it is never asked. An edit Akismet cannot check is held and
+   * rechecked later, as a new comment is (workers/akismet-processor.ts reads the comment's current text).
    */
-  akismet?: { client: AkismetClient; publicUrl: string };
+  akismet?: {
+    client: AkismetClient;
+    /** Where rechecks of comments held while Akismet could not answer are queued. */
+    queue: AkismetQueue;
+    /** The first recheck's delay (AKISMET_RECHECK_MS). */
+    recheckDelayMs: number;
+    /** Akismet's `blog` when the page's URL is unknown (PUBLIC_URL). */
+    publicUrl: string;
+  };
 }
 
 function parseEditJob(data: unknown): EditJob {
@@ -112,6 +121,10 @@ export function createEditProcessor(deps: EditProcessorDeps) {
         date: requestedAt,
         lang: '',
       });
+      // Queued before the edit is stored, as for a new comment: a crash in between cannot leave a
+      // comment held for an answer nobody asks for (the recheck skips a comment no longer held for it).
+      if (akismet.result === 'unavailable')
+        await enqueueAkismetRecheck(deps.akismet.queue, e.commentId, deps.akismet.recheckDelayMs);
       verdict = checkComment({ ...context, akismet }, editCheckRules);
     }
     const stored = await storeAuthorEdit(db, {

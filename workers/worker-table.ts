@@ -129,7 +129,7 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
           logger,
           publish: deps.publish,
           events: queues.events,
-          akismet: akismet ? { client: akismet.client, publicUrl: akismet.publicUrl } : undefined,
+          akismet,
         }),
       concurrency: 4,
       // As for submissions: an author's edit is not given up because its worker was killed twice.

@@ -273,15 +273,6 @@ export type StoredEdit =
   /** The comment is gone, deleted or rejected meanwhile: nothing to edit. */
   | { result: 'gone' };
 
-/** The hold reason that tells moderators a published comment came back because its author changed it. */
-export const AUTHOR_EDIT_HELD: RuleOutcome = {
-  rule: 'author-edit',
-  action: 'hold',
-  code: 'AUTHOR_EDIT',
-  message: 'Its author changed this published comment; the new text waits for a moderator for the reasons below.',
-  score: 0,
-};
-
 /**
  * Stores one author's edit in one transaction, under the comment's row lock: the new text (unless a
  * rule refused it), the status the verdict leads to, the history row (comment_edits, which also makes
@@ -331,13 +322,10 @@ export async function storeAuthorEdit(pool: Pool, e: AuthorEdit): Promise<Stored
       return await done({ result: 'stored', outcome, from: row.status, to: row.status });
     }
     // The verdict moderators read on the card: the edit's reasons; a comment held before keeps its
-    // own reasons too (it still waits for them), and a published one the edit sent back says so.
+    // own reasons too (it still waits for them). That it was edited, and by whom, is the history's
+    // (comment_edits, the audit log): a reason here would be a hold no recheck could ever lift.
     const reasons =
-      row.status === 'pending'
-        ? [...(row.verdict.reasons ?? []), ...e.verdict.reasons]
-        : row.status === 'approved' && status === 'pending'
-          ? [AUTHOR_EDIT_HELD, ...e.verdict.reasons]
-          : e.verdict.reasons;
+      row.status === 'pending' ? [...(row.verdict.reasons ?? []), ...e.verdict.reasons] : e.verdict.reasons;
     // Once each: a comment edited twice while held lists a hold word once.
     const unique = reasons.filter(
       (r, i) => reasons.findIndex((o) => o.code === r.code && o.message === r.message) === i,

@@ -255,7 +255,7 @@ export async function startWorker(opts: {
         logger,
         publish: createLivePublisher(connection, opts.prefix),
         events,
-        akismet: opts.akismet ? { client: opts.akismet.client, publicUrl: opts.akismet.publicUrl } : undefined,
+        akismet: opts.akismet,
       }),
       { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 },
     ),
