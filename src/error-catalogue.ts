@@ -237,6 +237,11 @@ export const errorCatalogue = {
     message: 'This bulk action is still running; undo it when it is done.',
     meaning: 'an undo of a bulk action that has not finished',
   },
+  COMMENT_NOT_EDITABLE: {
+    status: 409,
+    message: 'This comment cannot be changed.',
+    meaning: "an edit or delete of one's own comment that was refused, or is still being checked (with `Retry-After`)",
+  },
   ALREADY_UNDONE: {
     status: 409,
     message: 'This bulk action has already been undone.',

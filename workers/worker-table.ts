@@ -5,6 +5,7 @@ import type { Config } from '../src/config.js';
 import type { Mailer } from '../src/mail/mailer.js';
 import { AKISMET_QUEUE, type AkismetQueue } from '../src/queue/akismet-queue.js';
 import { BULK_QUEUE } from '../src/queue/bulk-queue.js';
+import { EDITS_QUEUE } from '../src/queue/edits-queue.js';
 import { EMAIL_QUEUE, type EmailQueue } from '../src/queue/email-queue.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import { MAINTENANCE_QUEUE } from '../src/queue/maintenance-queue.js';
@@ -15,6 +16,7 @@ import type { CommentWriter } from '../src/store/batched/comment-writer.js';
 import type { Pool } from '../src/store/db.js';
 import { createAkismetProcessor } from './akismet-processor.js';
 import { createBulkProcessor } from './bulk-processor.js';
+import { createEditProcessor } from './edit-processor.js';
 import { createEmailProcessor } from './email-processor.js';
 import { createMaintenanceProcessor } from './maintenance-processor.js';
 import type { OutageRecovery } from './outage-recovery.js';
@@ -115,6 +117,25 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
       // (workers/outage-recovery.ts): recovery in about a second instead of up to half the outage.
       onFailed: (err) => deps.recovery.noteFailure(err),
       counted: true,
+    },
+    {
+      // Authors' edits of their own comments: the submission checks again, one short transaction each;
+      // rare next to new comments, so a few at a time.
+      queue: EDITS_QUEUE,
+      label: 'edit',
+      processor: () =>
+        createEditProcessor({
+          db,
+          logger,
+          publish: deps.publish,
+          events: queues.events,
+          akismet,
+        }),
+      concurrency: 4,
+      // As for submissions: an author's edit is not given up because its worker was killed twice.
+      options: { maxStalledCount: 10 },
+      logFailures: true,
+      counted: false,
     },
     {
       // Moderators' bulk actions and undos: few and long, so two at a time. A job cut off by a kill or a

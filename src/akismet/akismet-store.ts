@@ -103,7 +103,8 @@ export async function applyRecheck(
     `with target as (
        select id, site_id, status from comments c
         where id = $1 and status = 'pending'
-          and not exists (select 1 from moderation_events e where e.comment_id = c.id and e.actor <> 'akismet')
+          -- A person's decision stands; an author's own edit (actor 'reader') is not a moderator's.
+          and not exists (select 1 from moderation_events e where e.comment_id = c.id and e.actor not in ('akismet', 'reader'))
         for update
      ), changed as (
        update comments c set status = $2, verdict = $3::jsonb, updated_at = now()

@@ -10,6 +10,7 @@ import { createTrainingQueue } from '../queue/training-queue.js';
 import { createCommentEventsQueue } from '../queue/comment-events-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
+import { createEditsQueue } from '../queue/edits-queue.js';
 import { createProducerRedis } from '../redis.js';
 import { createDedicatedClient, createPool } from '../store/db.js';
 import { loadOrCreateSecret } from '../store/secrets.js';
@@ -38,8 +39,10 @@ const maintenanceQueue = createMaintenanceQueue(redis, config.QUEUE_PREFIX);
 const queues = [queue, bulkQueue, trainingQueue, maintenanceQueue];
 // Comment events (webhooks, reply mails) from the desk, mail links and readers' flags.
 const eventsQueue = createCommentEventsQueue(redis, config.QUEUE_PREFIX);
+// Authors' edits of their own comments (PATCH /api/comments/:id), checked by the edit worker.
+const editsQueue = createEditsQueue(redis, config.QUEUE_PREFIX);
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
-for (const q of [...queues, eventsQueue])
+for (const q of [...queues, eventsQueue, editsQueue])
   q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
 const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
 // Site changes arrive within a second by LISTEN/NOTIFY (sql/0024); the 5 s refresh is the net under it.
@@ -90,6 +93,7 @@ const app = createApp({
   queue,
   training: trainingQueue,
   events: eventsQueue,
+  edits: editsQueue,
   sites,
   logger,
   publicUrl: config.PUBLIC_URL,
@@ -168,6 +172,7 @@ async function shutdown(signal: string): Promise<void> {
   await trainingQueue.close();
   await maintenanceQueue.close();
   await eventsQueue.close();
+  await editsQueue.close();
   redis.disconnect();
   step = 'closing the Postgres pool';
   await pool.end();

@@ -22,6 +22,7 @@ import { createHealthRoutes } from './ops/health-routes.js';
 import { createPublicDoor } from './public/public-door.js';
 import { createReadersDoor } from './readers/readers-door.js';
 import type { EmailQueue } from '../queue/email-queue.js';
+import type { EditsQueue } from '../queue/edits-queue.js';
 import type { SiteDirectory } from './kit/site-directory.js';
 import { precomputeHeaders } from './kit/static-headers.js';
 
@@ -63,6 +64,11 @@ export interface AppDeps {
    * Only set when SMTP_URL is: a link whose mail never comes is a promise broken.
    */
   emailQueue?: EmailQueue;
+  /**
+   * Authors' edits of their own comments, checked by the edit worker (src/queue/edits-queue.ts); left
+   * out, PATCH /api/comments/:id answers 503. The entry file makes it and closes it.
+   */
+  edits?: EditsQueue;
   /** The moderators' dashboard at /admin; left out, there is none. */
   dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events'>;
   /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */

@@ -25,15 +25,24 @@ export type ChangeCause =
   /** A ban that rejected the author's pending comments. */
   | 'ban'
   /** Readers' flags reached the site's threshold and sent a published comment back to the queue. */
-  | 'flags';
+  | 'flags'
+  /** The comment's author edited it (held, or marked spam by the checks again) or deleted it (issue 14). */
+  | 'author';
 
-/** What each cause sets off: whether the spam filter learns from it, and who the events name as its source. */
-export const followUps: Record<ChangeCause, { learn: boolean; source: CommentEvent['source'] }> = {
+/**
+ * What each cause sets off: whether the spam filter learns from it, who the events name as its source,
+ * and whether open dashboards are told of comments it put in a queue (`live`; moderators' own changes
+ * need no telling, they made them).
+ */
+export const followUps: Record<ChangeCause, { learn: boolean; source: CommentEvent['source']; live?: boolean }> = {
   decision: { learn: true, source: 'moderator' },
   // The rejected comments were pending, never learned from, and a ban says who, not what: nothing to learn.
   ban: { learn: false, source: 'moderator' },
   // Readers are not moderators: their flags hold a comment for a person, and teach the filter nothing.
   flags: { learn: false, source: 'readers' },
+  // The checks, not a person, decided: nothing to learn. A published comment whose edit is held waits
+  // in the queue like a new held one, so dashboards hear of it as of one.
+  author: { learn: false, source: 'readers', live: true },
 };
 
 /** Which newly stored comments are news for open dashboards: those that wait in one of their queues. */
@@ -80,9 +89,9 @@ export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
   return {
     async changed(changes, cause) {
       if (changes.length === 0) return;
-      const { learn, source } = followUps[cause];
+      const { learn, source, live } = followUps[cause];
       const fields = { comments: changes.length, cause };
-      const { training, events } = deps;
+      const { training, events, publish } = deps;
       await Promise.all([
         learn && training
           ? attempt('spam training not queued', fields, () => enqueueTrainingForChanges(training, changes))
@@ -92,6 +101,16 @@ export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
               enqueueCommentEvents(events, toChangeEvents(changes, source, now())),
             )
           : undefined,
+        ...(live && publish
+          ? changes.map((c) => {
+              const status = c.toStatus;
+              return isLiveNews(status)
+                ? attempt('live queue event not published', fields, () =>
+                    publish({ id: c.id, siteId: c.siteId, status }),
+                  )
+                : undefined;
+            })
+          : []),
       ]);
     },
     async stored(c, opts = {}) {

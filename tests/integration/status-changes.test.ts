@@ -141,7 +141,7 @@ describe('after a status change', () => {
   );
 
   it('every cause has its follow-ups written down', () => {
-    expect(Object.keys(followUps).sort()).toEqual(['ban', 'decision', 'flags']);
+    expect(Object.keys(followUps).sort()).toEqual(['author', 'ban', 'decision', 'flags']);
   });
 
   it('no changes queue nothing', async () => {

@@ -114,6 +114,7 @@ describe('the worker table', () => {
         'email',
         'webhooks',
         'akismet',
+        'edits',
       ]),
     );
     const served = workerTable(tableDeps({ mail: true, akismet: true })).map((s) => s.queue);
@@ -148,6 +149,7 @@ describe('the worker table', () => {
         email: { concurrency: 4, maxStalledCount: 1 },
         webhooks: { concurrency: 16, maxStalledCount: 1 },
         akismet: { concurrency: 4, maxStalledCount: 1 },
+        edits: { concurrency: 4, maxStalledCount: 10 },
       };
       for (const [queue, want] of Object.entries(expected)) {
         const w = byQueue.get(queue)!;

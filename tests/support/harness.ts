@@ -26,6 +26,8 @@ import { createEmailQueue, EMAIL_QUEUE, scheduleDigests, type EmailQueue } from 
 import { createTrainingQueue } from '../../src/queue/training-queue.js';
 import { createCommentEventsQueue, COMMENT_EVENTS_QUEUE } from '../../src/queue/comment-events-queue.js';
 import { createSubmissionProcessor, type SubmissionProcessorDeps } from '../../workers/submission-processor.js';
+import { createEditsQueue, EDITS_QUEUE, type EditsQueue } from '../../src/queue/edits-queue.js';
+import { createEditProcessor } from '../../workers/edit-processor.js';
 import { createFormTokens } from '../../src/flood/form-token.js';
 import { createUsedFormTokens } from '../../src/flood/used-form-tokens.js';
 import { createIntakeGuard, type FloodWindows } from '../../src/flood/intake-guard.js';
@@ -61,6 +63,8 @@ export interface TestApi {
   origin: string;
   queue: SubmissionsQueue;
   bulkQueue: BulkQueue;
+  /** Authors' edits (PATCH /api/comments/:id). */
+  edits: EditsQueue;
   sites: SiteDirectory;
   redis: Redis;
   close(): Promise<void>;
@@ -91,6 +95,7 @@ export async function startApi(opts: {
   // As src/bin/api.ts: the entry makes every queue the app uses, and closes them.
   const training = createTrainingQueue(redis, opts.prefix);
   const events = createCommentEventsQueue(redis, opts.prefix);
+  const edits = createEditsQueue(redis, opts.prefix);
   const sites = createSiteDirectory(opts.pool, {
     refreshMs: 60_000,
     missRefreshMs: 0,
@@ -114,6 +119,7 @@ export async function startApi(opts: {
     queue,
     training,
     events,
+    edits,
     sites,
     logger,
     publicUrl: url,
@@ -155,6 +161,7 @@ export async function startApi(opts: {
     origin: url,
     queue,
     bulkQueue,
+    edits,
     sites,
     redis,
     async close() {
@@ -166,6 +173,7 @@ export async function startApi(opts: {
       await bulkQueue.close().catch(() => {});
       await training.close().catch(() => {});
       await events.close().catch(() => {});
+      await edits.close().catch(() => {});
       redis.disconnect();
     },
   };
@@ -238,6 +246,20 @@ export async function startWorker(opts: {
     },
   );
   const extra: { waitUntilReady(): Promise<unknown>; close(): Promise<void> }[] = [];
+  // Authors' edits of their own comments, as the worker table's row.
+  extra.push(
+    new Worker(
+      EDITS_QUEUE,
+      createEditProcessor({
+        db: opts.pool,
+        logger,
+        publish: createLivePublisher(connection, opts.prefix),
+        events,
+        akismet: opts.akismet,
+      }),
+      { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 },
+    ),
+  );
   const queues: { close(): Promise<void> }[] = [];
   let mailer: Mailer | null = null;
   if (n && events) {

@@ -6,6 +6,8 @@ import type { ClientAddressReader } from '../kit/client-address.js';
 import { createEmbedRoutes } from './embed-routes.js';
 import { createFeedRoutes } from './feed-routes.js';
 import { createFlagRoutes } from './flag-routes.js';
+import { createOwnCommentRoutes, EDIT_KEY_HEADER } from './own-comment-routes.js';
+import type { EditsQueue } from '../../queue/edits-queue.js';
 import { createPublicRoutes, type PublicRoutesDeps } from './public-routes.js';
 
 export interface PublicDoorDeps extends PublicRoutesDeps {
@@ -16,6 +18,8 @@ export interface PublicDoorDeps extends PublicRoutesDeps {
   events?: CommentEventsQueue;
   /** Whether forms offer reply notifications by mail (SMTP is configured). */
   replyMail: boolean;
+  /** Authors' edits of their own comments (src/queue/edits-queue.ts); left out, PATCH answers 503. */
+  edits?: EditsQueue;
 }
 
 /**
@@ -43,7 +47,8 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       // PATCH and DELETE: a reader edits or deletes their own comment, signs out, erases their account.
       methods: ['GET', 'POST', 'PATCH', 'DELETE'],
       // Authorization: a signed-in reader's bearer token (src/http/kit/reader-auth.ts); no cookies.
-      allowedHeaders: ['Content-Type', 'Authorization'],
+      // X-Edit-Key: a guest's key to delete their own comment (own-comment-routes.ts).
+      allowedHeaders: ['Content-Type', 'Authorization', EDIT_KEY_HEADER],
       // The widget reads Retry-After on a 429/503 to tell the reader when to try again.
       exposedHeaders: ['Retry-After'],
       maxAge: 600,
@@ -59,6 +64,20 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       events: deps.events,
       logger: deps.logger,
       clientAddress: deps.clientAddress,
+    }),
+  );
+  // Authors editing or deleting their own comment (issue 14): PATCH and DELETE /api/comments/:id.
+  router.use(
+    createOwnCommentRoutes({
+      db: deps.db,
+      sites: deps.sites,
+      logger: deps.logger,
+      publicUrl: deps.publicUrl,
+      edits: deps.edits,
+      queue: deps.queue,
+      enqueueTimeoutMs: deps.enqueueTimeoutMs,
+      editKeys: deps.editKeys,
+      events: deps.events,
     }),
   );
   // The widget's scripts (embed.js, count.js) and the site settings its form follows.

@@ -2,6 +2,7 @@ import type { FieldError } from '../../errors.js';
 import { loadQueuedState, type SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { loadStoredOutcome } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
+import { loadEditState, type LastAuthorEdit } from '../../store/own-comments.js';
 
 /** What the author of a submission may learn about it. Never another commenter's email or IP. */
 export interface SubmissionStatus {
@@ -15,6 +16,38 @@ export interface SubmissionStatus {
   author?: string;
   /** Why it was refused, per field where there is one. */
   errors?: FieldError[];
+  /** When its text was last changed (by its author, or a moderator); left out: never. */
+  editedAt?: string;
+  /**
+   * The author's last edit (PATCH /api/comments/:id): its `id` is the 202's `editId`, so a widget
+   * waiting for its edit polls until they match. applied: the new text stands (`html` shows it);
+   * held: it stands, and the comment waits for a moderator; refused: nothing changed, `errors` says why.
+   */
+  edit?: { id: string; status: 'applied' | 'held' | 'refused'; errors?: FieldError[] };
+}
+
+/** Refusals as the author reads them: field, code, message; never which spam rule caught what. */
+function toRefusals(
+  reasons: readonly { action: string; field?: string; code: string; message: string }[],
+): FieldError[] {
+  return reasons
+    .filter((r) => r.action === 'reject')
+    .map((r) => ({ field: r.field ?? '', code: r.code, message: r.message }));
+}
+
+/** The edit as the author may learn of it: spam is "held", as it is for a new comment. */
+function toEditAnswer(e: LastAuthorEdit): NonNullable<SubmissionStatus['edit']> {
+  if (e.outcome === 'refused') return { id: e.editId, status: 'refused', errors: toRefusals(e.reasons) };
+  return { id: e.editId, status: e.outcome === 'applied' ? 'applied' : 'held' };
+}
+
+/** editedAt and edit, for a comment that has them. */
+async function loadEditFields(db: Queryable, id: string): Promise<Pick<SubmissionStatus, 'editedAt' | 'edit'>> {
+  const { editedAt, lastEdit } = await loadEditState(db, id);
+  return {
+    ...(editedAt ? { editedAt: editedAt.toISOString() } : {}),
+    ...(lastEdit ? { edit: toEditAnswer(lastEdit) } : {}),
+  };
 }
 
 /**
@@ -31,19 +64,26 @@ export async function loadSubmissionStatus(
   if (stored) {
     switch (stored.status) {
       case 'approved':
-        return { id, status: 'published', page: stored.page, html: stored.html, author: stored.author };
-      case 'pending':
-      case 'spam':
-        return { id, status: 'held', page: stored.page, html: stored.html, author: stored.author };
-      case 'rejected':
         return {
           id,
-          status: 'rejected',
+          status: 'published',
           page: stored.page,
-          errors: stored.reasons
-            .filter((r) => r.action === 'reject')
-            .map((r) => ({ field: r.field ?? '', code: r.code, message: r.message })),
+          html: stored.html,
+          author: stored.author,
+          ...(await loadEditFields(db, id)),
         };
+      case 'pending':
+      case 'spam':
+        return {
+          id,
+          status: 'held',
+          page: stored.page,
+          html: stored.html,
+          author: stored.author,
+          ...(await loadEditFields(db, id)),
+        };
+      case 'rejected':
+        return { id, status: 'rejected', page: stored.page, errors: toRefusals(stored.reasons) };
     }
   }
   const queued = await loadQueuedState(queue, id);
