@@ -365,6 +365,20 @@ describe('held, spam and refused comments', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('COMMENT_NOT_EDITABLE');
   });
 
+  it('a comment not checked yet is 409 COMMENT_NOT_EDITABLE with Retry-After, not 404', async () => {
+    // A submission job the worker will not take for a minute: the comment is queued, not stored.
+    const id = crypto.randomUUID();
+    const job = await p.api.queue.add('submit', {} as never, { jobId: id, delay: 60_000 });
+    try {
+      const res = await patch(id, { body: 'Too soon', editKey: 'A'.repeat(43) });
+      expect(res.status).toBe(409);
+      expect(res.headers.get('retry-after')).toBe('2');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('COMMENT_NOT_EDITABLE');
+    } finally {
+      await job.remove();
+    }
+  });
+
   it('open dashboards hear of a published comment an edit sent back to the queue', async () => {
     const feed = createLiveFeed({ connect: () => createSubscriberRedis(TEST_REDIS_URL), prefix: p.prefix });
     const heard: { id: string; status: string }[] = [];
