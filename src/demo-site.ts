@@ -3,6 +3,7 @@ import { newSiteSettings } from './domain/site-form.js';
 import { toOrigin } from './domain/site-settings.js';
 import type { Queryable } from './store/db.js';
 import { insertSite, loadSite, updateSite } from './store/sites.js';
+import { generateSsoSecret, getSsoSecret } from './readers/sso-secrets.js';
 
 /** The port of the demo "customer" page `npm start` serves next to the API (src/http/demo/demo-host-page.ts). */
 export function demoHostPort(port: number): number {
@@ -57,4 +58,19 @@ export async function allowDemoOrigins(db: Queryable, origins: string[]): Promis
   const missing = origins.filter((o) => !site.allowedOrigins.includes(o));
   if (missing.length > 0) await updateSite(db, DEMO_SITE_ID, { allowedOrigins: [...site.allowedOrigins, ...missing] });
   return missing;
+}
+
+/**
+ * The demo site's SSO secret, made on first use: the demo host page signs its "subscribers'" tokens
+ * with it, as a newsroom's article template would (README "Host-site SSO"). Null without a demo site.
+ */
+export async function ensureDemoSsoSecret(db: Queryable): Promise<string | null> {
+  if (!(await loadSite(db, DEMO_SITE_ID))) return null;
+  // Two processes starting at once (npm start's and a demo-host) agree on the first one's secret; an
+  // admin's rotated secret stays (the host page reads whatever is current on every start).
+  await db.query('insert into site_sso_secrets (site_id, secret) values ($1, $2) on conflict (site_id) do nothing', [
+    DEMO_SITE_ID,
+    generateSsoSecret(),
+  ]);
+  return getSsoSecret(db, DEMO_SITE_ID);
 }

@@ -1,6 +1,6 @@
 import { createLogger } from '../logger.js';
 import { startDemoHostServer } from '../http/demo/demo-host-page.js';
-import { allowDemoOrigins, demoHostPort, demoHostUrl } from '../demo-site.js';
+import { allowDemoOrigins, demoHostPort, demoHostUrl, ensureDemoSsoSecret } from '../demo-site.js';
 import { createPool } from '../store/db.js';
 import { exitOnStartupProblem } from './startup.js';
 
@@ -20,10 +20,11 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
 const origin = demoHostUrl(config.PUBLIC_URL, config.PORT, port);
 const pool = createPool(config.DATABASE_URL, 1);
 const added = await allowDemoOrigins(pool, [origin]);
+const ssoSecret = await ensureDemoSsoSecret(pool);
 await pool.end();
 if (added.length > 0) logger.info({ origins: added }, 'the demo site now allows this page');
 
-const server = await startDemoHostServer({ port, host: config.HOST, apiUrl: config.PUBLIC_URL });
+const server = await startDemoHostServer({ port, host: config.HOST, apiUrl: config.PUBLIC_URL, ssoSecret });
 process.stdout.write(`Reply Desk demo host page: open ${origin}/ (the widget from ${config.PUBLIC_URL})\n`);
 
 function stop(): void {

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../logger.js';
 import { startDemoHostServer } from '../http/demo/demo-host-page.js';
-import { demoHostPort, demoHostUrl, ensureDemoSite } from '../demo-site.js';
+import { demoHostPort, demoHostUrl, ensureDemoSite, ensureDemoSsoSecret } from '../demo-site.js';
 import { createPool } from '../store/db.js';
 import { prepareDatabase } from '../store/migrate.js';
 import { CHECKED_BY_PARENT, EXIT_CONFIG, exitOnStartupProblem } from './startup.js';
@@ -16,9 +16,12 @@ const logger = createLogger(config.LOG_LEVEL, 'start');
 const prepared = await prepareDatabase(config.DATABASE_URL);
 if (prepared.created) logger.info('created the database');
 if (prepared.applied.length > 0) logger.info({ applied: prepared.applied }, 'applied migrations');
+// The demo host page signs its subscribers' SSO tokens with the demo site's secret (made here on first start).
+let demoSsoSecret: string | null = null;
 if (config.DEMO) {
   const pool = createPool(config.DATABASE_URL, 1);
   if (await ensureDemoSite(pool, config.PUBLIC_URL, config.PORT)) logger.info('created the demo site');
+  demoSsoSecret = await ensureDemoSsoSecret(pool);
   await pool.end();
 }
 
@@ -61,6 +64,7 @@ const hostPage =
         port: demoHostPort(config.PORT),
         host: config.HOST,
         apiUrl: config.PUBLIC_URL,
+        ssoSecret: demoSsoSecret,
       }).catch((err: Error) => {
         logger.warn({ err: err.message }, 'the demo host page could not start');
         return null;
