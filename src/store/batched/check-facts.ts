@@ -79,7 +79,7 @@ interface FactsRow {
   reader_staff: boolean;
 }
 
-// One round trip for every submission a worker is checking at this moment: upsert their pages (a thread
+// One round trip (exported for the plan test) for every submission a worker is checking at this moment: upsert their pages (a thread
 // starts with its first submission) and read every fact the rules need, one row per submission (`ord`
 // is its place in the arrays). A page row comes from the insert or, when it existed, from the table.
 //
@@ -89,7 +89,7 @@ interface FactsRow {
 // approvals, and a reader none of a guest's. Trust only ever comes with a verified identity: a guest is
 // never trusted, whatever they type. Each key's subquery is gated on the kind of author (`i.reader_id is
 // [not] null`, a one-time filter), so only one of them runs.
-const factsSql = `
+export const checkFactsSql = `
 with input as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::bytea[],
                        $8::text[], $9::inet[], $10::timestamptz[], $11::text[], $13::bigint[])
@@ -221,7 +221,7 @@ async function queryFacts(db: Queryable, qs: FactsQuery[]): Promise<Map<number, 
   // A named (prepared) statement: each connection parses and plans this long query once, not per call.
   const { rows } = await db.query<FactsRow & { ord: number }>({
     name: 'load-check-facts',
-    text: factsSql,
+    text: checkFactsSql,
     values: [
       col('siteId'),
       col('page'),
