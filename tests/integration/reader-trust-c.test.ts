@@ -252,6 +252,15 @@ describe('a signed-in reader is judged by their own history', () => {
       await api.sites.refresh();
     }
   });
+
+  it('a website the identity gives that no comment may link (not http(s), too long) is left out, not refused', async () => {
+    for (const url of ['javascript:alert(1)', `https://example.org/${'a'.repeat(300)}`]) {
+      const { token } = await ssoSignIn('news', { sub: `u-url-${url.length}`, name: 'Linker', url });
+      const res = await post('news', { url: 'https://typed.example/' }, { token });
+      expect(res.status).toBe('pending');
+      expect(res.row).toMatchObject({ author_name: 'Linker', author_url: '' });
+    }
+  });
 });
 
 describe('trust only comes with a verified identity', () => {
