@@ -79,8 +79,8 @@ interface FactsRow {
   reader_staff: boolean;
 }
 
-// One round trip (exported for the plan test) for every submission a worker is checking at this moment: upsert their pages (a thread
-// starts with its first submission) and read every fact the rules need, one row per submission (`ord`
+// One round trip for every submission a worker is checking at this moment (exported for the plan test,
+// tests/integration/check-facts-plan-c.test.ts): upsert their pages (a thread starts with its first submission) and read every fact the rules need, one row per submission (`ord`
 // is its place in the arrays). A page row comes from the insert or, when it existed, from the table.
 //
 // Whose history (issue 14): a signed-in reader's is their own comments (`reader_id`, on
