@@ -79,9 +79,10 @@ interface FactsRow {
   reader_staff: boolean;
 }
 
-// One round trip for every submission a worker is checking at this moment (exported for the plan test,
-// tests/integration/check-facts-plan-c.test.ts): upsert their pages (a thread starts with its first submission) and read every fact the rules need, one row per submission (`ord`
+// One round trip for every submission a worker is checking at this moment: upsert their pages (a thread
+// starts with its first submission) and read every fact the rules need, one row per submission (`ord`
 // is its place in the arrays). A page row comes from the insert or, when it existed, from the table.
+// Exported for tests/integration/check-facts-plan-c.test.ts, which checks its plan stays on indexes.
 //
 // Whose history (issue 14): a signed-in reader's is their own comments (`reader_id`, on
 // comments_reader_idx); a guest's is the guest comments (`reader_id is null`) with the email they typed,
