@@ -138,6 +138,8 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       contentHash: hash,
       receivedAt,
       websiteHost: websiteHost(s.url),
+      // The reader's history, bans and trust are theirs, not their email's (issue 14).
+      readerId: s.reader?.id ?? null,
     });
     if (facts === null) throw new UnrecoverableError(`site ${s.siteId} no longer exists`);
     if (facts.storedStatus !== null) {
@@ -150,6 +152,10 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       return { status: facts.storedStatus, alreadyStored: true };
     }
 
+    // A reader erased after intake (DELETE /api/readers/me): their comment goes with them, and storing it
+    // as a guest's would keep what they asked to be rid of.
+    if (facts.reader !== null && !facts.reader.found)
+      throw new UnrecoverableError(`reader ${s.reader?.id} of site ${s.siteId} no longer exists`);
     const spamScore = scoreSpam(await spamModels.viewFor(s.siteId), { body: s.body, url: s.url });
     const context: CheckContext = {
       fields,
@@ -168,6 +174,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       formToken: { status: s.formToken ?? 'missing', renderedAt: s.formRenderedAt ? new Date(s.formRenderedAt) : null },
       surge: s.surge === true,
       spamMemory: facts.spamMemory,
+      reader: s.reader ? { id: s.reader.id } : null,
     };
     let verdict = checkComment(context);
     // A second opinion only where the rule says one is wanted (asksAkismet, src/moderation/rules/akismet-rule.ts).
@@ -215,7 +222,8 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       referrer: s.referrer,
       idempotencyKey: s.key,
       receivedAt,
-      reader: s.reader ?? null,
+      // The badge as it is now (a moderator may have turned it off since intake), the avatar as intake had it.
+      reader: s.reader ? { id: s.reader.id, staff: facts.reader?.staff ?? false, avatar: s.reader.avatar } : null,
     });
     logger.debug(
       { commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) },

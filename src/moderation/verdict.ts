@@ -49,14 +49,25 @@ export interface CheckContext {
   parent: ParentFacts | 'missing' | null;
   /** A live comment with the same content fingerprint exists. */
   duplicate: boolean;
-  /** When the same email or IP last had a comment accepted on this site, before this one. */
+  /**
+   * When the same author or IP last had a comment accepted on this site, before this one. The author is
+   * the signed-in reader (their own comments) or, for a guest, the email among guests' comments only.
+   */
   lastFromAuthorAt: Date | null;
-  /** The author (by email) has at least one approved comment on this site. */
+  /** The author (the reader; for a guest, the email among guests' comments) has an approved comment on this site. */
   authorHasApproved: boolean;
-  /** The site's ban that matches this comment's email, IP or domain, if any. */
-  ban: { kind: 'email' | 'ip' | 'domain'; value: string } | null;
-  /** A moderator marked this author (by email) as trusted on this site: hold rules do not apply. */
+  /** The site's ban that matches this comment's reader, email, IP or domain, if any. */
+  ban: { kind: 'email' | 'ip' | 'domain' | 'reader'; value: string } | null;
+  /**
+   * The author is trusted on this site: hold rules do not apply. Only a verified identity is (a reader a
+   * moderator trusts, whose verified email is a trusted author's, or who is a moderator); never a guest.
+   */
   trusted: boolean;
+  /**
+   * The signed-in reader who wrote it (issue 14): name, email and website are their identity's, not
+   * typed. Null or left out: a guest.
+   */
+  reader?: { id: number } | null;
   linkCount: number;
   /** The local spam classifier's score of the text, computed by the worker before the rules; null: not scored. */
   spamScore: SpamScore | null;
@@ -71,10 +82,10 @@ export interface CheckContext {
   /** The site was in surge mode when intake took the comment. */
   surge?: boolean;
   /**
-   * An email, IP or website domain of this comment that a moderator marked as spam on this site
-   * before, and when that decision was learned (an IP's memory fades: src/moderation/rules/flood-rules.ts).
+   * The reader (for a guest: the email), IP or website domain of this comment that a moderator marked as
+   * spam on this site before, and when that decision was learned (an IP's memory fades: src/moderation/rules/flood-rules.ts).
    */
-  spamMemory?: { kind: 'email' | 'ip' | 'domain'; value: string; at?: Date } | null;
+  spamMemory?: { kind: 'email' | 'ip' | 'domain' | 'reader'; value: string; at?: Date } | null;
   /** Akismet's answer, when it was asked (AKISMET_KEY set and no local rule had decided already). */
   akismet?: { result: 'ham' | 'spam' | 'discard' | 'unavailable'; detail: string } | null;
 }

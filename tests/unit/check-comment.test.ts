@@ -196,6 +196,39 @@ describe('checkComment', () => {
     ]);
   });
 
+  describe('identity (issue 14)', () => {
+    const reader = { id: 7 };
+    const firstTimer = { authorHasApproved: false, linkCount: 3, settings: { holdFirstTime: true } } as const;
+
+    it("a trusted reader's comment skips the holds; the same facts for an untrusted author are held", () => {
+      expect(checkComment(baseContext({ ...firstTimer, reader, trusted: true })).status).toBe('approved');
+      expect(codes(baseContext({ ...firstTimer, reader }))).toEqual(['TOO_MANY_LINKS', 'FIRST_COMMENT']);
+      // A guest is never trusted (the facts say so: check-facts.ts), whatever email they typed.
+      expect(codes(baseContext({ ...firstTimer, reader: null, trusted: false }))).toEqual([
+        'TOO_MANY_LINKS',
+        'FIRST_COMMENT',
+      ]);
+    });
+
+    it('a banned reader is spam even when trusted: trust skips holds, never a ban', () => {
+      const verdict = checkComment(baseContext({ reader, trusted: true, ban: { kind: 'reader', value: '7' } }));
+      expect(verdict.status).toBe('spam');
+      expect(verdict.reasons.map((r) => r.code)).toEqual(['BANNED']);
+    });
+
+    it("a reader's own remembered spam is spam from any address", () => {
+      const verdict = checkComment(baseContext({ reader, spamMemory: { kind: 'reader', value: '7' } }));
+      expect(verdict.status).toBe('spam');
+      expect(verdict.reasons.map((r) => r.code)).toEqual(['SPAM_MEMORY']);
+    });
+
+    it('a reader without an email is approved where guests must give one', () => {
+      const ctx = baseContext({ reader, fields: { email: '' }, settings: { requireEmail: true } });
+      expect(checkComment(ctx).status).toBe('approved');
+      expect(codes({ ...ctx, reader: null })).toEqual(['REQUIRED']);
+    });
+  });
+
   it('the default list holds refusals, then spam, then the classifier, then hold rules', () => {
     expect(checkRules.map((r) => r.name)).toEqual([
       'requiredFields',

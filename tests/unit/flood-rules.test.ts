@@ -82,6 +82,8 @@ describe('spamMemory', () => {
   it.each([
     [{ kind: 'email', value: 'bot@spam.example' }, 'email (bot@spam.example)'],
     [{ kind: 'domain', value: 'pills.example' }, 'website domain (pills.example)'],
+    // A signed-in reader's own earlier spam (issue 14): the identity, from whatever address.
+    [{ kind: 'reader', value: '42' }, 'signed-in reader (reader 42)'],
   ] as const)('remembers %j as spam', (memory, words) => {
     const r = spamMemory(baseContext({ spamMemory: memory }));
     expect(r).toMatchObject({ rule: 'spam-memory', action: 'spam', code: 'SPAM_MEMORY' });

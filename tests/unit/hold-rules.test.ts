@@ -67,6 +67,22 @@ describe('firstTimeAuthor', () => {
   });
 });
 
+describe('firstTimeAuthor, whose history (issue 14)', () => {
+  it("names a signed-in reader's first comment as theirs, a guest's as the email typed", () => {
+    const settings = { holdFirstTime: true };
+    const reader = firstTimeAuthor(baseContext({ authorHasApproved: false, settings, reader: { id: 7 } }));
+    expect(reader).toMatchObject({ code: 'FIRST_COMMENT', action: 'hold' });
+    expect(reader?.message).toMatch(/signed-in reader/);
+    const guest = firstTimeAuthor(baseContext({ authorHasApproved: false, settings, reader: null }));
+    expect(guest).toMatchObject({ code: 'FIRST_COMMENT', action: 'hold' });
+    expect(guest?.message).toMatch(/guest/);
+  });
+
+  it('an approved history lets a reader through as it lets a guest', () => {
+    expect(firstTimeAuthor(baseContext({ settings: { holdFirstTime: true }, reader: { id: 7 } }))).toBeNull();
+  });
+});
+
 describe('preModeration', () => {
   it.each([
     ['rules', null],

@@ -30,6 +30,32 @@ describe('requiredFields', () => {
   });
 });
 
+describe('requiredFields for a signed-in reader (issue 14)', () => {
+  const reader = { id: 7 };
+
+  it('the identity stands for a required name and email: a reader without an email is not refused', () => {
+    const settings = { requireName: true, requireEmail: true };
+    expect(requiredFields(baseContext({ settings, reader, fields: { email: '' } }))).toEqual([]);
+    // A guest without one is, under the same settings.
+    expect(requiredFields(baseContext({ settings, fields: { email: '' } })).map((o) => o.field)).toEqual(['email']);
+  });
+
+  it("the identity's name, email and website are not checked as typed fields; what the reader typed is", () => {
+    const identity = { author: 'A'.repeat(300), email: `${'x'.repeat(120)}@example.org`, url: 'ftp://old.example/' };
+    expect(requiredFields(baseContext({ reader, fields: identity }))).toEqual([]);
+    expect(requiredFields(baseContext({ fields: identity })).map((o) => o.field)).toEqual(['author', 'email', 'url']);
+    expect(
+      requiredFields(baseContext({ reader, fields: { ...identity, body: '', page: '' } })).map((o) => [
+        o.field,
+        o.code,
+      ]),
+    ).toEqual([
+      ['body', 'REQUIRED'],
+      ['page', 'REQUIRED'],
+    ]);
+  });
+});
+
 describe('closedPage', () => {
   it.each([
     ['an open page without comments', { closed: false, firstCommentAt: null }, 0],

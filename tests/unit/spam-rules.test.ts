@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { honeypot, spamWords } from '../../src/moderation/rules/spam-rules.js';
+import { bannedAuthor, honeypot, spamWords } from '../../src/moderation/rules/spam-rules.js';
 import { baseContext } from './support/check-context.js';
 
 describe('honeypot', () => {
@@ -49,5 +49,25 @@ describe('spamWords', () => {
 
   it('hold words do not count as spam words', () => {
     expect(spamWords(baseContext({ fields: { body: 'casino' }, settings: { holdWords: ['casino'] } }))).toBeNull();
+  });
+});
+
+describe('bannedAuthor', () => {
+  it.each([
+    [{ kind: 'reader', value: '42' }, 'This signed-in reader is banned (reader 42).'],
+    [{ kind: 'email', value: 'troll@example.org' }, "The author's email is banned (troll@example.org)."],
+    [{ kind: 'ip', value: '203.0.113.0/24' }, "The author's ip is banned (203.0.113.0/24)."],
+  ] as const)('a %j ban marks the comment as spam, naming it', (ban, message) => {
+    expect(bannedAuthor(baseContext({ ban }))).toEqual({
+      rule: 'ban',
+      action: 'spam',
+      code: 'BANNED',
+      message,
+      score: 10,
+    });
+  });
+
+  it('no ban, no outcome', () => {
+    expect(bannedAuthor(baseContext())).toBeNull();
   });
 });

@@ -91,8 +91,8 @@ export const IP_MEMORY_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 /**
- * A moderator of this site marked an earlier comment with the same email, IP or website domain as
- * spam. An email or domain is spam, like a ban, but learned: undoing that decision forgets it. An IP
+ * A moderator of this site marked an earlier comment of the same reader (for a guest: the same email
+ * among guests' comments), IP or website domain as spam. A reader, an email or a domain is spam, like a ban, but learned: undoing that decision forgets it. An IP
  * is weaker evidence: a school, an office, a mobile carrier's NAT or a proxy puts many readers behind
  * one address, so it holds (never spams) with a weight that halves weekly and is gone after 30 days,
  * and it says nothing at all about an author who already has an approved comment here, nor (as every
@@ -116,12 +116,14 @@ export function spamMemory(
       score,
     };
   }
-  const what = m.kind === 'domain' ? 'website domain' : 'email';
   return {
     rule: 'spam-memory',
     action: 'spam',
     code: 'SPAM_MEMORY',
-    message: `A moderator marked an earlier comment from this ${what} (${m.value}) as spam.`,
+    message:
+      m.kind === 'reader'
+        ? `A moderator marked an earlier comment of this signed-in reader (reader ${m.value}) as spam.`
+        : `A moderator marked an earlier comment from this ${m.kind === 'domain' ? 'website domain' : 'email'} (${m.value}) as spam.`,
     score: 8,
   };
 }

@@ -30,14 +30,21 @@ export function manyLinks(ctx: Pick<CheckContext, 'linkCount' | 'settings'>): Ru
   };
 }
 
-/** Nobody has approved a comment by this email on this site yet. */
-export function firstTimeAuthor(ctx: Pick<CheckContext, 'authorHasApproved' | 'settings'>): RuleOutcome | null {
+/**
+ * Nobody has approved a comment by this author on this site yet: the signed-in reader's own comments,
+ * or for a guest the guest comments with that email (a guest typing a reader's address is a first-timer).
+ */
+export function firstTimeAuthor(
+  ctx: Pick<CheckContext, 'authorHasApproved' | 'settings' | 'reader'>,
+): RuleOutcome | null {
   if (!ctx.settings.holdFirstTime || ctx.authorHasApproved) return null;
   return {
     rule: 'first-time',
     action: 'hold',
     code: 'FIRST_COMMENT',
-    message: 'First comment from this author: held until one of theirs is approved.',
+    message: ctx.reader
+      ? 'First comment from this signed-in reader: held until one of theirs is approved.'
+      : 'First comment from this guest (by the email typed): held until one of theirs is approved.',
     score: 0.5,
   };
 }

@@ -7,9 +7,20 @@ import type { CheckContext, RuleOutcome } from '../verdict.js';
  * closed thread, a reply to nothing, a repeat). Their messages are shown to the reader.
  */
 
-/** Required fields and limits under the site's settings at check time (they may have changed since intake). */
-export function requiredFields(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleOutcome[] {
-  return findFieldErrors(ctx.fields, ctx.settings).map((e) => ({
+/**
+ * Required fields and limits under the site's settings at check time (they may have changed since
+ * intake). A reader's name, email and website are their identity's, vouched for by the sign-in and
+ * not typed: not checked as typed fields, and the identity stands for a required name and email (a
+ * reader without an email is welcome where guests must give one), as at intake (src/http/public/reader-author.ts).
+ */
+export function requiredFields(ctx: Pick<CheckContext, 'fields' | 'settings' | 'reader'>): RuleOutcome[] {
+  const errors = ctx.reader
+    ? findFieldErrors(
+        { ...ctx.fields, author: '', email: '', url: '' },
+        { ...ctx.settings, requireName: false, requireEmail: false },
+      )
+    : findFieldErrors(ctx.fields, ctx.settings);
+  return errors.map((e) => ({
     rule: 'required-fields',
     action: 'reject',
     code: e.code,
@@ -69,7 +80,7 @@ export function duplicate(ctx: Pick<CheckContext, 'duplicate'>): RuleOutcome | n
   };
 }
 
-/** A second comment from the same email or IP within the site's flood window. */
+/** A second comment from the same author (the reader; a guest's email) or IP within the site's flood window. */
 export function flood(ctx: Pick<CheckContext, 'lastFromAuthorAt' | 'receivedAt' | 'settings'>): RuleOutcome | null {
   const { lastFromAuthorAt, receivedAt, settings } = ctx;
   if (settings.floodSeconds === 0 || lastFromAuthorAt === null) return null;

@@ -29,14 +29,20 @@ export function spamWords(ctx: Pick<CheckContext, 'fields' | 'settings'>): RuleO
   };
 }
 
-/** The site banned this author's email, IP (or range) or domain. Spam, not a refusal: a banned author is not told. */
+/**
+ * The site banned this signed-in reader, or the author's email, IP (or range) or domain. Spam, not a
+ * refusal: a banned author is not told.
+ */
 export function bannedAuthor(ctx: Pick<CheckContext, 'ban'>): RuleOutcome | null {
   if (ctx.ban === null) return null;
   return {
     rule: 'ban',
     action: 'spam',
     code: 'BANNED',
-    message: `The author's ${ctx.ban.kind} is banned (${ctx.ban.value}).`,
+    message:
+      ctx.ban.kind === 'reader'
+        ? `This signed-in reader is banned (reader ${ctx.ban.value}).`
+        : `The author's ${ctx.ban.kind} is banned (${ctx.ban.value}).`,
     score: 10,
   };
 }
