@@ -112,7 +112,11 @@ interface OwnComment {
   notifyReplies: boolean;
 }
 
-async function myComments(r: SignedIn, site: string, query = ''): Promise<{ comments: OwnComment[]; nextCursor: string | null }> {
+async function myComments(
+  r: SignedIn,
+  site: string,
+  query = '',
+): Promise<{ comments: OwnComment[]; nextCursor: string | null }> {
   const res = await call('GET', `/api/readers/me/comments?site=${site}${query}`, r.token);
   expect(res.status).toBe(200);
   expect(res.headers.get('cache-control')).toBe('no-store');
@@ -138,7 +142,8 @@ beforeAll(async () => {
   const open = { holdFirstTime: false, floodSeconds: 0, holdLinks: 0 };
   await addSite(db.pool, 'keep', [api.origin], { ...open, readerErasure: 'anonymize' });
   await addSite(db.pool, 'wipe', [api.origin], { ...open, readerErasure: 'remove' });
-  for (const site of ['keep', 'wipe']) await setSsoSecret(db.pool, { siteId: site, secret: SECRET, actorId: null, actor: 'test' });
+  for (const site of ['keep', 'wipe'])
+    await setSsoSecret(db.pool, { siteId: site, secret: SECRET, actorId: null, actor: 'test' });
   worker = await startWorker({
     pool: db.pool,
     prefix,
@@ -254,7 +259,10 @@ describe('reply mails for a signed-in reader', () => {
     const muted = await comment('keep', { reader: me, body: 'Muted one' });
     const loud = await comment('keep', { reader: me, body: 'Loud one' });
 
-    const off = await call('PATCH', `/api/readers/me/comments/${muted}`, me.token, { site: 'keep', notifyReplies: false });
+    const off = await call('PATCH', `/api/readers/me/comments/${muted}`, me.token, {
+      site: 'keep',
+      notifyReplies: false,
+    });
     expect(off.status).toBe(200);
     expect(await off.json()).toEqual({ id: muted, notifyReplies: false });
     // Not theirs, not a comment, not a boolean.
@@ -263,7 +271,9 @@ describe('reply mails for a signed-in reader', () => {
       notifyReplies: true,
     });
     expect(foreign.status).toBe(404);
-    expect((await call('PATCH', '/api/readers/me/comments/xyz', me.token, { site: 'keep', notifyReplies: true })).status).toBe(404);
+    expect(
+      (await call('PATCH', '/api/readers/me/comments/xyz', me.token, { site: 'keep', notifyReplies: true })).status,
+    ).toBe(404);
     expect((await call('PATCH', `/api/readers/me/comments/${loud}`, me.token, { site: 'keep' })).status).toBe(400);
 
     await comment('keep', { parent: muted, body: 'Reply to the muted one' });
@@ -274,7 +284,8 @@ describe('reply mails for a signed-in reader', () => {
 
     // Back on: the muted comment mails again.
     expect(
-      (await call('PATCH', `/api/readers/me/comments/${muted}`, me.token, { site: 'keep', notifyReplies: true })).status,
+      (await call('PATCH', `/api/readers/me/comments/${muted}`, me.token, { site: 'keep', notifyReplies: true }))
+        .status,
     ).toBe(200);
     await comment('keep', { parent: muted, body: 'Second reply to the once muted one' });
     await waitFor('the unmuted reply mail', () => mailsTo(me.email).length >= 2, 15_000);
@@ -308,7 +319,12 @@ describe('GET /api/readers/me/export', () => {
       comments: { body: string; status: string; page: string; receivedAt: string }[];
       sessions: { createdAt: string; lastUsedAt: string; userAgent: string }[];
     };
-    expect(data.profile).toMatchObject({ id: me.id, email: 'exporter@example.org', via: 'sso', name: 'Reader exporter' });
+    expect(data.profile).toMatchObject({
+      id: me.id,
+      email: 'exporter@example.org',
+      via: 'sso',
+      name: 'Reader exporter',
+    });
     expect(data.comments.map((c) => [c.body, c.status])).toEqual([
       ['Exported text one', 'held'],
       ['Exported text two', 'published'],
@@ -324,11 +340,11 @@ describe('DELETE /api/readers/me (erase)', () => {
     const me = await signIn('keep', 'eraser', { avatar: 'https://img.example/e.png' });
     const other = await signIn('keep', 'eraser');
     const kept = await comment('keep', { reader: me, page: 'erase-keep', body: 'Words that stay' });
-    await db.pool.query(`update comments set author_staff = true, author_avatar = 'https://img.example/e.png' where id = $1`, [kept]);
     await db.pool.query(
-      `insert into reader_reply_mutes (comment_id) values ($1)`,
+      `update comments set author_staff = true, author_avatar = 'https://img.example/e.png' where id = $1`,
       [kept],
     );
+    await db.pool.query(`insert into reader_reply_mutes (comment_id) values ($1)`, [kept]);
     const res = await call('DELETE', '/api/readers/me?site=keep', me.token);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ erased: true, comments: 1, mode: 'anonymize' });
@@ -406,9 +422,19 @@ describe('DELETE /api/readers/me (erase)', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ erased: true, comments: 1, mode: 'remove' });
     const row = (
-      await db.pool.query('select status, body, body_html, author_name, author_email, reader_id from comments where id = $1', [gone])
+      await db.pool.query(
+        'select status, body, body_html, author_name, author_email, reader_id from comments where id = $1',
+        [gone],
+      )
     ).rows[0];
-    expect(row).toEqual({ status: 'deleted', body: '', body_html: '', author_name: '', author_email: '', reader_id: null });
+    expect(row).toEqual({
+      status: 'deleted',
+      body: '',
+      body_html: '',
+      author_name: '',
+      author_email: '',
+      reader_id: null,
+    });
     expect((await db.pool.query('select status, body from comments where id = $1', [reply])).rows[0]).toEqual({
       status: 'approved',
       body: 'A reply that stays',

@@ -4,7 +4,14 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 import { setSsoSecret } from '../../src/readers/sso-secrets.js';
-import { addSite, deleteQueueKeys, newQueuePrefix, startApi, TEST_REDIS_URL, type TestApi } from '../support/harness.js';
+import {
+  addSite,
+  deleteQueueKeys,
+  newQueuePrefix,
+  startApi,
+  TEST_REDIS_URL,
+  type TestApi,
+} from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 // Host-site SSO through the real API (issue 14): the host's HS256 token for a reader session, the
@@ -18,7 +25,14 @@ const BLOG_SECRET = 'blog-secret-blog-secret-blog-secret-0002';
 
 async function ssoToken(secret: string, claims: JWTPayload = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub: 'user-1', name: 'Ada Reader', email: 'Ada@Example.org', exp: now + 3600, iat: now, ...claims })
+  return new SignJWT({
+    sub: 'user-1',
+    name: 'Ada Reader',
+    email: 'Ada@Example.org',
+    exp: now + 3600,
+    iat: now,
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .sign(new TextEncoder().encode(secret));
 }
@@ -71,7 +85,7 @@ afterAll(async () => {
 });
 
 describe('POST /api/readers/session (host-site SSO)', () => {
-  it("a good token signs the reader in: 200 {token, expiresAt, reader}, and GET /api/readers/me names them", async () => {
+  it('a good token signs the reader in: 200 {token, expiresAt, reader}, and GET /api/readers/me names them', async () => {
     const res = await signIn('news', await ssoToken(NEWS_SECRET, { avatar: 'https://img.example/ada.png' }));
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -142,7 +156,7 @@ describe('POST /api/readers/session (host-site SSO)', () => {
     }
   });
 
-  it("a page of another origin cannot sign in to the site: 403 ORIGIN_NOT_ALLOWED", async () => {
+  it('a page of another origin cannot sign in to the site: 403 ORIGIN_NOT_ALLOWED', async () => {
     const res = await signIn('elsewhere', await ssoToken(NEWS_SECRET));
     expect(res.status).toBe(403);
     expect((await errorOf(res)).code).toBe('ORIGIN_NOT_ALLOWED');
@@ -179,7 +193,7 @@ describe('reader sessions', () => {
     return ((await res.json()) as { token: string }).token;
   }
 
-  it("a token of site news used on site blog is 401 READER_SIGNED_OUT (sessions are bound to a site)", async () => {
+  it('a token of site news used on site blog is 401 READER_SIGNED_OUT (sessions are bound to a site)', async () => {
     const token = await session('news', NEWS_SECRET, 'bound');
     const res = await call('GET', '/api/readers/me?site=blog', { token });
     expect(res.status).toBe(401);
@@ -188,7 +202,11 @@ describe('reader sessions', () => {
   });
 
   it('no token, a made-up token or a malformed header: 401 READER_SIGNED_OUT', async () => {
-    for (const headers of [{}, { authorization: 'Bearer rdr_' + 'A'.repeat(43) }, { authorization: 'Basic abc' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer rdr_' + 'A'.repeat(43) },
+      { authorization: 'Basic abc' },
+    ]) {
       const res = await fetch(`${api.url}/api/readers/me?site=news`, { headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect((await errorOf(res)).code).toBe('READER_SIGNED_OUT');
@@ -263,7 +281,13 @@ describe('reply-desk site update --sso-secret', () => {
       const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/bin/cli.ts'), ...args], {
         cwd: projectRoot,
         // The most talkative logs: whatever the CLI logs is checked for the secret too.
-        env: { ...process.env, LOG_LEVEL: 'trace', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix },
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'trace',
+          DATABASE_URL: db.url,
+          REDIS_URL: TEST_REDIS_URL,
+          QUEUE_PREFIX: prefix,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -299,7 +323,9 @@ describe('reply-desk site update --sso-secret', () => {
       expect(r.out).not.toContain(secret);
       expect(r.err).not.toContain(secret);
     }
-    const events = await db.pool.query(`select detail::text as d from moderation_events where site_id = 'cli-site' and action = 'sso_secret_set'`);
+    const events = await db.pool.query(
+      `select detail::text as d from moderation_events where site_id = 'cli-site' and action = 'sso_secret_set'`,
+    );
     expect(events.rows.map((r) => r.d)).toEqual(['{"removed": false}']);
   });
 
