@@ -76,6 +76,7 @@ beforeAll(async () => {
     ['elsewhere', NEWS_SECRET],
   ] as const)
     await setSsoSecret(db.pool, { siteId: site, secret, actorId: null, actor: 'test' });
+  await api.sites.refresh();
 });
 
 afterAll(async () => {
@@ -187,6 +188,23 @@ describe('POST /api/readers/session (host-site SSO)', () => {
 });
 
 describe('reader sessions', () => {
+  it('a host page may send the token cross-origin: the preflight allows DELETE, PATCH and Authorization', async () => {
+    for (const method of ['DELETE', 'PATCH']) {
+      const res = await fetch(`${api.url}/api/readers/me?site=news`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: api.origin,
+          'access-control-request-method': method,
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
+      expect(res.status, method).toBeLessThan(300);
+      expect(res.headers.get('access-control-allow-origin')).toBe(api.origin);
+      expect(res.headers.get('access-control-allow-methods')).toContain(method);
+      expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    }
+  });
+
   async function session(site: string, secret: string, sub: string): Promise<string> {
     const res = await signIn(site, await ssoToken(secret, { sub }));
     expect(res.status).toBe(200);
