@@ -4,6 +4,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setSsoSecret } from '../../src/readers/sso-secrets.js';
+import { insertReplySubscription } from '../../src/store/mail-notices.js';
 import {
   addSite,
   deleteQueueKeys,
@@ -251,6 +252,19 @@ describe('reply mails for a signed-in reader', () => {
     await comment('keep', { parent, body: 'Too late for mail' });
     await new Promise((r) => setTimeout(r, 1500));
     expect(mailsTo(me.email)).toHaveLength(1);
+  });
+
+  it("a reader's opt-in queues no confirmation mail (their address is verified); a guest's still does", async () => {
+    const me = await signIn('keep', 'opted-in');
+    const mine = await comment('keep', { reader: me });
+    const guest = await comment('keep', { email: 'opting-guest@example.org' });
+    await insertReplySubscription(db.pool, { commentId: mine, siteId: 'keep', email: me.email });
+    await insertReplySubscription(db.pool, { commentId: guest, siteId: 'keep', email: 'opting-guest@example.org' });
+    const owed = await db.pool.query<{ email: string }>(
+      `select email from reply_mail_addresses where site_id = 'keep' and email = any($1) order by email`,
+      [[me.email, 'opting-guest@example.org']],
+    );
+    expect(owed.rows.map((r) => r.email)).toEqual(['opting-guest@example.org']);
   });
 
   it('PATCH /api/readers/me/comments/:id switches one comment; the global switch stops them all', async () => {
