@@ -190,7 +190,10 @@ export const cliCommands: CliCommand[] = [
     'update',
     `reply-desk site update ID [--name NAME] [--origin URL…] [--settings JSON] [--sso-secret SECRET|generate|none]${indent}change a site (settings are merged); --sso-secret sets the key the host site signs readers' SSO${indent}tokens with (at least 32 characters; generate prints a new one once; none turns SSO off)`,
   ),
-  siteRow('show', `reply-desk site show ID${indent}one site (id, name, origins, settings) and whether it has an SSO secret (never the secret)`),
+  siteRow(
+    'show',
+    `reply-desk site show ID${indent}one site (id, name, origins, settings) and whether it has an SSO secret (never the secret)`,
+  ),
   poolRow(
     ['site', 'delete'],
     `reply-desk site delete ID --yes${indent}delete a site and all its comments, pages, webhooks… (cannot be undone; without --yes it says what would go)`,

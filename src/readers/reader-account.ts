@@ -118,7 +118,7 @@ export async function setCommentReplyMails(
   return rows.length === 1;
 }
 
-/** Changes what a reader may change about themselves; the reader as it now stands. */
+/** Changes what a reader may change about themselves (a field left out stays as it is). */
 export async function updateReaderSettings(
   db: Queryable,
   readerId: number,

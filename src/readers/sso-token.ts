@@ -35,8 +35,7 @@ export interface SsoIdentity {
 }
 
 export type SsoVerification =
-  | { ok: true; identity: SsoIdentity }
-  | { ok: false; code: 'SSO_INVALID' | 'SSO_EXPIRED'; message: string };
+  { ok: true; identity: SsoIdentity } | { ok: false; code: 'SSO_INVALID' | 'SSO_EXPIRED'; message: string };
 
 const invalid = (message: string): SsoVerification => ({ ok: false, code: 'SSO_INVALID', message });
 

@@ -3,7 +3,8 @@ import type { Queryable } from './db.js';
 
 /**
  * Records a commenter's opt-in to reply notices for their comment, and, unless their address is
- * confirmed for the site already, that it is owed a confirmation mail (sql/0016). Idempotent: a
+ * confirmed for the site already (or the comment is a signed-in reader's, whose address whoever signed
+ * them in verified), that it is owed a confirmation mail (sql/0016). Called once the comment is stored. Idempotent: a
  * retried job adds nothing, and the mail sweep paces confirmations whatever is asked here.
  */
 export async function insertReplySubscription(
@@ -12,7 +13,10 @@ export async function insertReplySubscription(
 ): Promise<void> {
   await db.query(
     `with sub as (insert into reply_subscriptions (comment_id) values ($1) on conflict (comment_id) do nothing)
-     insert into reply_mail_addresses as a (site_id, email, nonce, wanted_at) values ($2, lower($3), $4, now())
+     insert into reply_mail_addresses as a (site_id, email, nonce, wanted_at)
+     select $2, lower($3), $4, now()
+      -- A signed-in reader's address is verified already: no confirmation mail (loadReplyNotice).
+      where not exists (select 1 from comments c where c.id = $1 and c.reader_id is not null)
      on conflict (site_id, email) do update set wanted_at = coalesce(a.wanted_at, now()) where a.confirmed_at is null`,
     [s.commentId, s.siteId, s.email, randomBytes(18).toString('base64url')],
   );

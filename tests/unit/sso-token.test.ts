@@ -12,7 +12,9 @@ const nowS = Math.floor(NOW.getTime() / 1000);
 const key = (s: string) => new TextEncoder().encode(s);
 
 async function sign(claims: JWTPayload, opts: { secret?: string; alg?: string } = {}): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT' }).sign(key(opts.secret ?? SECRET));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT' })
+    .sign(key(opts.secret ?? SECRET));
 }
 
 const good = (extra: JWTPayload = {}): JWTPayload => ({

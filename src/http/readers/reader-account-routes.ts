@@ -173,8 +173,7 @@ export function createReaderAccountRoutes(deps: ReadersDoorDeps): Router {
     if (rawName !== undefined) {
       // A name vouched for by the host or a provider is theirs to change: taking another here would
       // let a reader sign as somebody their newsroom does not know them as.
-      if (reader.via !== 'email')
-        throw AppError.of('NAME_FROM_PROVIDER', { field: 'name' });
+      if (reader.via !== 'email') throw AppError.of('NAME_FROM_PROVIDER', { field: 'name' });
       if (typeof rawName !== 'string')
         throw AppError.of('INVALID_TYPE', { message: '"name" must be text.', field: 'name' });
       const clean = cleanReaderName(rawName);
@@ -184,7 +183,11 @@ export function createReaderAccountRoutes(deps: ReadersDoorDeps): Router {
             ? { field: 'name', code: 'REQUIRED', message: 'Please fill in your name.' }
             : [...rawName.trim()].length > 100
               ? { field: 'name', code: 'TOO_LONG', message: 'The name is too long (at most 100 characters).' }
-              : { field: 'name', code: 'INVALID_CHARACTERS', message: 'The name contains characters that are not allowed.' },
+              : {
+                  field: 'name',
+                  code: 'INVALID_CHARACTERS',
+                  message: 'The name contains characters that are not allowed.',
+                },
         ]);
       name = clean;
     }
