@@ -345,7 +345,8 @@ describe('reply-desk site update --sso-secret', () => {
       `select detail::text as d from moderation_events where site_id = 'cli-site' and action = 'sso_secret_set'`,
     );
     expect(events.rows.map((r) => r.d)).toEqual(['{"removed": false}']);
-  });
+    // Each CLI run starts a TypeScript process (a few seconds on a loaded machine).
+  }, 120_000);
 
   it('a typed secret must have 32 characters; none removes it, and SSO is off', async () => {
     const short = await cli('site', 'update', 'cli-site', '--sso-secret', 'too-short');
@@ -362,5 +363,6 @@ describe('reply-desk site update --sso-secret', () => {
     const res = await signIn('cli-site', await ssoToken(typed));
     expect(res.status).toBe(403);
     expect((await errorOf(res)).code).toBe('SIGN_IN_METHOD_OFF');
-  });
+    // Each CLI run starts a TypeScript process (a few seconds on a loaded machine).
+  }, 120_000);
 });
