@@ -8,6 +8,7 @@ import { createBulkQueue } from '../queue/bulk-queue.js';
 import { createMaintenanceQueue } from '../queue/maintenance-queue.js';
 import { createTrainingQueue } from '../queue/training-queue.js';
 import { createCommentEventsQueue } from '../queue/comment-events-queue.js';
+import { createEmailQueue } from '../queue/email-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createProducerRedis } from '../redis.js';
@@ -38,8 +39,10 @@ const maintenanceQueue = createMaintenanceQueue(redis, config.QUEUE_PREFIX);
 const queues = [queue, bulkQueue, trainingQueue, maintenanceQueue];
 // Comment events (webhooks, reply mails) from the desk, mail links and readers' flags.
 const eventsQueue = createCommentEventsQueue(redis, config.QUEUE_PREFIX);
+// Readers' sign-in links go out through the workers' mail queue; without SMTP_URL email sign-in is off.
+const emailQueue = config.SMTP_URL === undefined ? undefined : createEmailQueue(redis, config.QUEUE_PREFIX);
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
-for (const q of [...queues, eventsQueue])
+for (const q of [...queues, eventsQueue, ...(emailQueue ? [emailQueue] : [])])
   q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
 const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
 // Site changes arrive within a second by LISTEN/NOTIFY (sql/0024); the 5 s refresh is the net under it.
@@ -100,6 +103,7 @@ const app = createApp({
   usedFormTokens,
   intakeGuard,
   replyMail: config.SMTP_URL !== undefined,
+  emailQueue,
   dashboard: {
     redis,
     prefix: config.QUEUE_PREFIX,
@@ -168,6 +172,7 @@ async function shutdown(signal: string): Promise<void> {
   await trainingQueue.close();
   await maintenanceQueue.close();
   await eventsQueue.close();
+  await emailQueue?.close();
   redis.disconnect();
   step = 'closing the Postgres pool';
   await pool.end();
