@@ -28,8 +28,7 @@ const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 const newSecret = (): string => randomBytes(32).toString('base64url');
 
 export type RequestOutcome =
-  | { ok: true; id: string; request: string; expiresAt: Date }
-  | { ok: false; retryAfter: number };
+  { ok: true; id: string; request: string; expiresAt: Date } | { ok: false; retryAfter: number };
 
 /**
  * Records a sign-in request, unless the address or network is over its limits (then how many seconds
@@ -110,7 +109,8 @@ export async function mintSignInLink(
   });
 }
 
-export type LinkState = { ok: true; siteId: string; siteName: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+export type LinkState =
+  { ok: true; siteId: string; siteName: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 
 /** What a link token stands for, without spending it (the confirm page's GET). */
 export async function inspectSignInLink(db: Queryable, token: string): Promise<LinkState> {
@@ -128,8 +128,7 @@ export async function inspectSignInLink(db: Queryable, token: string): Promise<L
 }
 
 export type ConfirmOutcome =
-  | { ok: true; siteName: string; reader: Reader }
-  | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+  { ok: true; siteName: string; reader: Reader } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 
 /**
  * Spends a link: the reader `email:<address>` is found or made (the address is verified: they opened

@@ -104,7 +104,11 @@ export function createEmailSignInRoutes(deps: ReadersDoorDeps): Router {
     try {
       await emailQueue.add('sign-in', { signInId: outcome.id }, { jobId: `sign-in-${outcome.id}` });
     } catch (err) {
-      throw AppError.of('QUEUE_UNAVAILABLE', { message: 'We cannot send mail this moment.', detail: err, retryAfter: 5 });
+      throw AppError.of('QUEUE_UNAVAILABLE', {
+        message: 'We cannot send mail this moment.',
+        detail: err,
+        retryAfter: 5,
+      });
     }
     // The same answer for every well-formed address: nobody learns whether it is a known reader's.
     res.status(202).set('Cache-Control', 'no-store').json({ request: outcome.request, expiresAt: outcome.expiresAt });
@@ -139,9 +143,15 @@ export function createEmailSignInRoutes(deps: ReadersDoorDeps): Router {
   const gone = (res: Response, state: Exclude<LinkState, { ok: true }>): void => {
     const [title, message] =
       state.reason === 'used'
-        ? ['Link already used', 'This sign-in link was already used. Ask for a new one from the comments if you need to.']
+        ? [
+            'Link already used',
+            'This sign-in link was already used. Ask for a new one from the comments if you need to.',
+          ]
         : state.reason === 'expired'
-          ? ['Link expired', 'This sign-in link has expired (links work for 15 minutes). Ask for a new one from the comments.']
+          ? [
+              'Link expired',
+              'This sign-in link has expired (links work for 15 minutes). Ask for a new one from the comments.',
+            ]
           : ['Link not valid', 'This sign-in link is not valid. Ask for a new one from the comments.'];
     res.status(410).type('html').send(renderSignInMessage(title, message));
   };

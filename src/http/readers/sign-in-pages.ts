@@ -49,7 +49,12 @@ export const HAND_OFF_CSP =
  * host page's origin, one of the site's, stored when the flow started) and closes. The data sits in a
  * JSON script element, which the browser never runs; `<` is escaped so no value can close the element.
  */
-export function renderHandOff(q: { targetOrigin: string; message: Record<string, unknown>; title: string; text: string }): string {
+export function renderHandOff(q: {
+  targetOrigin: string;
+  message: Record<string, unknown>;
+  title: string;
+  text: string;
+}): string {
   const data = JSON.stringify({ targetOrigin: q.targetOrigin, message: q.message })
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
