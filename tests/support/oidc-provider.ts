@@ -86,7 +86,10 @@ export async function startOidcProvider(opts: {
   const provider = new Provider(issuer, configuration);
   // Its own warnings (development keys, in-memory adapter) are expected here.
   provider.on('server_error', () => {});
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req, res) => {
+    void handle(req, res);
+  });
 
   async function signIn(authorizationUrl: string | URL, login: string): Promise<URL> {
     const jar = new Map<string, string>();
