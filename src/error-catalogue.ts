@@ -247,6 +247,11 @@ export const errorCatalogue = {
     message: 'This bulk action has already been undone.',
     meaning: 'a second undo of a bulk action',
   },
+  SIGN_IN_EXPIRED: {
+    status: 410,
+    message: 'This sign-in has expired or was already used; please start again.',
+    meaning: 'an email sign-in poll whose link expired unconfirmed, or whose session was already handed out',
+  },
 
   // 413 / 415: the body as a whole.
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.', meaning: 'a body over 512 KB' },

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Mailer } from '../src/mail/mailer.js';
 import { renderHeldDigest, renderReplyConfirm, renderReplyNotice } from '../src/mail/mail-templates.js';
 import { loadMailKey, newNonce, signMailToken } from '../src/mail/mail-tokens.js';
-import type { EmailJobData, EmailJobName, HeldJob, ReplyJob } from '../src/queue/email-queue.js';
+import type { EmailJobData, EmailJobName, HeldJob, ReplyJob, SignInJob } from '../src/queue/email-queue.js';
 import type { Pool } from '../src/store/db.js';
 import {
   claimConfirmation,
@@ -18,6 +18,7 @@ import {
   takeUnsentNotices,
 } from '../src/store/mail-notices.js';
 import { inTransaction } from '../src/store/moderation-actions.js';
+import { sendSignInMail } from './sign-in-mail.js';
 
 export interface EmailProcessorDeps {
   db: Pool;
@@ -190,6 +191,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       if (failure !== null) throw failure;
       return { digests: due.length, comments, confirmations };
     }
+    if (job.name === 'sign-in') return sendSignInMail({ db, mailer, publicUrl }, job.data as Partial<SignInJob>);
     throw new UnrecoverableError(`unknown email job ${job.name}`);
   };
 }

@@ -8,6 +8,7 @@ import { createBulkQueue } from '../queue/bulk-queue.js';
 import { createMaintenanceQueue } from '../queue/maintenance-queue.js';
 import { createTrainingQueue } from '../queue/training-queue.js';
 import { createCommentEventsQueue } from '../queue/comment-events-queue.js';
+import { createEmailQueue } from '../queue/email-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createEditsQueue } from '../queue/edits-queue.js';
@@ -41,8 +42,10 @@ const queues = [queue, bulkQueue, trainingQueue, maintenanceQueue];
 const eventsQueue = createCommentEventsQueue(redis, config.QUEUE_PREFIX);
 // Authors' edits of their own comments (PATCH /api/comments/:id), checked by the edit worker.
 const editsQueue = createEditsQueue(redis, config.QUEUE_PREFIX);
+// Readers' sign-in links go out through the workers' mail queue; without SMTP_URL email sign-in is off.
+const emailQueue = config.SMTP_URL === undefined ? undefined : createEmailQueue(redis, config.QUEUE_PREFIX);
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
-for (const q of [...queues, eventsQueue, editsQueue])
+for (const q of [...queues, eventsQueue, editsQueue, ...(emailQueue ? [emailQueue] : [])])
   q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
 const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
 // Site changes arrive within a second by LISTEN/NOTIFY (sql/0024); the 5 s refresh is the net under it.
@@ -104,6 +107,7 @@ const app = createApp({
   usedFormTokens,
   intakeGuard,
   replyMail: config.SMTP_URL !== undefined,
+  emailQueue,
   dashboard: {
     redis,
     prefix: config.QUEUE_PREFIX,
@@ -173,6 +177,7 @@ async function shutdown(signal: string): Promise<void> {
   await maintenanceQueue.close();
   await eventsQueue.close();
   await editsQueue.close();
+  await emailQueue?.close();
   redis.disconnect();
   step = 'closing the Postgres pool';
   await pool.end();

@@ -11,6 +11,7 @@ import { runPageCloseCommand } from './page-close-commands.js';
 import { runPageCommand } from './page-commands.js';
 import { runPrivacyCommand } from './privacy-commands.js';
 import { readPassword } from './read-password.js';
+import { oidcAddOptions, runOidcCommand } from './oidc-commands.js';
 import { runSiteCommand } from './site-commands.js';
 import { runSiteDeleteCommand } from './site-delete-command.js';
 import { runSpamEval, runSpamTrain } from './spam-commands.js';
@@ -199,6 +200,24 @@ export const cliCommands: CliCommand[] = [
     `reply-desk site delete ID --yes${indent}delete a site and all its comments, pages, webhooks… (cannot be undone; without --yes it says what would go)`,
     runSiteDeleteCommand,
     { yes: { type: 'boolean' } },
+  ),
+  poolRow(
+    ['site', 'oidc', 'add'],
+    `reply-desk site oidc add ID --provider P --name N --issuer URL --client-id X [--client-secret Y]${indent}add (or change) an OpenID Connect sign-in provider of a site; redirect URI: PUBLIC_URL/readers/oidc/callback`,
+    (pool, args, print) => runOidcCommand(pool, ['add', ...args], print),
+    oidcAddOptions,
+  ),
+  poolRow(
+    ['site', 'oidc', 'remove'],
+    `reply-desk site oidc remove ID --provider P${indent}remove a site's OpenID Connect provider`,
+    (pool, args, print) => runOidcCommand(pool, ['remove', ...args], print),
+    { provider: { type: 'string' } },
+  ),
+  poolRow(
+    ['site', 'oidc', 'list'],
+    `reply-desk site oidc list ID${indent}list a site's OpenID Connect providers (never their secrets)`,
+    (pool, args, print) => runOidcCommand(pool, ['list', ...args], print),
+    {},
   ),
   moderatorRow(
     'add',

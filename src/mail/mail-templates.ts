@@ -145,3 +145,30 @@ export function renderReplyConfirm(input: { siteName: string; confirmUrl: string
 </body></html>`.value;
   return { subject, text, html: htmlBody };
 }
+
+/**
+ * The email sign-in link (issue 14). The name the reader typed is not in it: anyone may type any name
+ * with anyone's address, and the mail must not carry their words to that address. The site's name is
+ * the admin's, flattened for the subject.
+ */
+export function renderSignInLink(input: { siteName: string; signInUrl: string; linkMinutes: number }): RenderedMail {
+  const site = excerpt(input.siteName, 100);
+  const subject = `Sign in to comment on ${toHeaderText(site, 80)}`;
+  const text = [
+    'Hello,',
+    '',
+    `Someone, hopefully you, asked to sign in to the comments of ${site} with this address.`,
+    '',
+    `To sign in, open this link (it works once, for ${input.linkMinutes} minutes):`,
+    input.signInUrl,
+    '',
+    'If it was not you, ignore this mail: nobody is signed in until the link is opened and confirmed.',
+  ].join('\n');
+  const htmlBody = html`<!doctype html><html><body style="font-family: sans-serif">
+<p>Hello,</p>
+<p>Someone, hopefully you, asked to sign in to the comments of ${site} with this address.</p>
+<p><a href="${input.signInUrl}">Sign in</a> (the link works once, for ${input.linkMinutes} minutes).</p>
+<p><small>If it was not you, ignore this mail: nobody is signed in until the link is opened and confirmed.</small></p>
+</body></html>`.value;
+  return { subject, text, html: htmlBody };
+}

@@ -24,8 +24,14 @@ export interface ReplyJob {
 /** Sends every digest that is due, and every reply-mail confirmation an address is owed. */
 export type DigestJob = Record<string, never>;
 
-export type EmailJobName = 'held' | 'reply' | 'digest';
-export type EmailJobData = HeldJob | ReplyJob | DigestJob;
+/** A reader asked to sign in by email (src/readers/email-sign-in.ts): mail them the link. */
+export interface SignInJob {
+  /** The request's row id; the link's token is minted as the mail is sent, so it is in no queue. */
+  signInId: string;
+}
+
+export type EmailJobName = 'held' | 'reply' | 'digest' | 'sign-in';
+export type EmailJobData = HeldJob | ReplyJob | DigestJob | SignInJob;
 export type EmailQueue = Queue<EmailJobData, unknown, EmailJobName>;
 
 /** How often digests are looked at. @defaultValue 30 s — the first held comment is mailed within about that. */

@@ -86,6 +86,11 @@ export async function startApi(opts: {
   formTokenSecret?: string;
   /** Forms offer reply notifications (as when SMTP_URL is set). */
   replyMail?: boolean;
+  /**
+   * Give the app the mail queue (as src/bin/api.ts does when SMTP_URL is set), so email sign-in is
+   * offered; a worker started with the same prefix and `notifications.smtpUrl` sends its mails.
+   */
+  emailQueue?: boolean;
   /** The site directory LISTENs for site changes (as src/bin/api.ts does); off, tests call `sites.refresh()`. */
   siteChanges?: { reconnectMs?: number };
 }): Promise<TestApi> {
@@ -96,6 +101,7 @@ export async function startApi(opts: {
   const training = createTrainingQueue(redis, opts.prefix);
   const events = createCommentEventsQueue(redis, opts.prefix);
   const edits = createEditsQueue(redis, opts.prefix);
+  const emailQueue = opts.emailQueue ? createEmailQueue(redis, opts.prefix) : undefined;
   const sites = createSiteDirectory(opts.pool, {
     refreshMs: 60_000,
     missRefreshMs: 0,
@@ -130,6 +136,7 @@ export async function startApi(opts: {
     usedFormTokens:
       opts.formTokenSecret === undefined ? undefined : createUsedFormTokens({ redis, prefix: opts.prefix, logger }),
     replyMail: opts.replyMail,
+    emailQueue,
     intakeGuard:
       opts.flood === undefined
         ? undefined
@@ -174,6 +181,7 @@ export async function startApi(opts: {
       await training.close().catch(() => {});
       await events.close().catch(() => {});
       await edits.close().catch(() => {});
+      await emailQueue?.close().catch(() => {});
       redis.disconnect();
     },
   };

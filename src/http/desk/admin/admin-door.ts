@@ -12,6 +12,7 @@ import { createModeratorsRoutes } from './moderators-routes.js';
 import { createPrivacyRoutes } from './privacy-routes.js';
 import { createQueueBoard } from './queue-board.js';
 import { createSiteDeleteRoutes } from './site-delete-routes.js';
+import { createSignInSettingsRoutes } from './sign-in-routes.js';
 import { createSiteSettingsRoutes } from './site-settings-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
 
@@ -42,6 +43,7 @@ export function createAdminDoor(deps: AdminDoorDeps): Router {
   router.use([...ADMIN_PATHS], requireAdmin);
   router.use(createAuditRoutes({ db: deps.db }));
   router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
+  router.use(createSignInSettingsRoutes({ db: deps.db }));
   router.use(createSiteDeleteRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
   router.use(createPrivacyRoutes({ db: deps.db, queues: deps.queues }));
   router.use(createWebhookRoutes({ db: deps.db }));

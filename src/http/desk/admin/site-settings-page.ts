@@ -105,6 +105,11 @@ export function renderSitePage(input: {
           >History of this site’s settings</a
         >
       </p>
+      <p>
+        <a href="/admin/sites/${encodeURIComponent(siteId)}/sign-in"
+          >Sign-in: the SSO secret and OpenID Connect providers</a
+        >
+      </p>
       <p><a class="rd-danger" href="/admin/sites/${encodeURIComponent(siteId)}/delete">Delete this site…</a></p>`,
   );
 }

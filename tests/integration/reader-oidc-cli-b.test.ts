@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOidcCommand } from '../../src/cli/oidc-commands.js';
+import { UsageError } from '../../src/cli/site-commands.js';
+import { addSite } from '../support/harness.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+// `reply-desk site oidc add|remove|list`: against a real database; secrets are never printed.
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await addSite(db.pool, 'news', ['https://news.example']);
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function run(args: string[]): Promise<string[]> {
+  const out: string[] = [];
+  await runOidcCommand(db.pool, args, (l) => out.push(l));
+  return out;
+}
+
+describe('site oidc commands', () => {
+  it('adds, changes, lists and removes a provider without ever printing its secret', async () => {
+    const secret = 'cli-secret-0123456789abcdef';
+    const added = await run([
+      'add',
+      'news',
+      '--provider',
+      'kc',
+      '--name',
+      'Keycloak',
+      '--issuer',
+      'https://id.example/realms/news/',
+      '--client-id',
+      'reply-desk',
+      '--client-secret',
+      secret,
+    ]);
+    expect(added.join('\n')).toContain('/readers/oidc/callback');
+    expect(await run(['list', 'news'])).toEqual([
+      'kc\tKeycloak\thttps://id.example/realms/news\treply-desk\tsecret set',
+    ]);
+    // Changed without --client-secret: the stored one is kept.
+    await run([
+      'add',
+      'news',
+      '--provider',
+      'kc',
+      '--name',
+      'KC',
+      '--issuer',
+      'https://id.example/realms/news',
+      '--client-id',
+      'rd2',
+    ]);
+    const row = await db.pool.query(`select name, client_id, client_secret from reader_oidc_providers where id = 'kc'`);
+    expect(row.rows[0]).toEqual({ name: 'KC', client_id: 'rd2', client_secret: secret });
+    expect((await run(['list', 'news'])).join('\n')).not.toContain(secret);
+    expect(await run(['remove', 'news', '--provider', 'kc'])).toEqual(['removed provider kc of news']);
+    expect(await run(['list', 'news'])).toEqual([]);
+  });
+
+  it('refuses bad input as a usage error', async () => {
+    await expect(run(['add', 'nope', '--provider', 'a'])).rejects.toThrow(UsageError);
+    await expect(run(['add', 'news', '--provider', 'Bad!'])).rejects.toThrow(/--provider/);
+    await expect(
+      run(['add', 'news', '--provider', 'x', '--name', 'X', '--issuer', 'http://id.example', '--client-id', 'c']),
+    ).rejects.toThrow(/--issuer/);
+    await expect(run(['remove', 'news', '--provider', 'absent'])).rejects.toThrow(/no provider/);
+  });
+});
