@@ -7,7 +7,7 @@
   var data;
   try {
     data = JSON.parse(el.textContent || '');
-  } catch (e) {
+  } catch {
     return;
   }
   if (!data || typeof data.targetOrigin !== 'string' || !window.opener) return;

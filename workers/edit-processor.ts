@@ -97,7 +97,7 @@ export function createEditProcessor(deps: EditProcessorDeps) {
       // spam memory (which reads this) is not loaded for edits.
       authorHasApproved: true,
       // A reader ban is the readers' own kind; the rule only names it in its message.
-      ban: facts.ban as CheckContext['ban'],
+      ban: facts.ban,
       trusted: facts.trusted,
       linkCount: countLinks(e.body),
       spamScore: scoreSpam(await spamModels.viewFor(facts.siteId), { body: e.body, url: facts.url }),

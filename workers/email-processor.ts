@@ -18,7 +18,7 @@ import {
   takeUnsentNotices,
 } from '../src/store/mail-notices.js';
 import { inTransaction } from '../src/store/moderation-actions.js';
-import { sendSignInMail } from './sign-in-mail.js';
+import { sendSignInMail } from '../src/mail/sign-in-mail.js';
 
 export interface EmailProcessorDeps {
   db: Pool;

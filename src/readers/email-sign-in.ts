@@ -8,7 +8,7 @@ import { findReader, upsertReader, type Reader } from './reader-store.js';
  * Email sign-in (issue 14): a link mailed to the address signs the reader in, with no password. Three
  * secrets, each known to one party and kept here only as sha256 (sql/0027 reader_email_sign_ins):
  * - `request`: the browser that asked keeps it and polls with it. Only that browser gets the session.
- * - the link token: minted by the mail worker (workers/sign-in-mail.ts) as it sends the mail, so it is
+ * - the link token: minted by the mail worker (src/mail/sign-in-mail.ts) as it sends the mail, so it is
  *   in the mail and nowhere else (not in Redis, not in the table).
  * - the session token: created when the asking browser polls after the link was confirmed, and handed
  *   out once. Until then the row holds only a claim (confirmed_at, reader_id), never a usable token.

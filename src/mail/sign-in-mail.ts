@@ -1,9 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
-import type { Mailer } from '../src/mail/mailer.js';
-import { renderSignInLink } from '../src/mail/mail-templates.js';
-import type { SignInJob } from '../src/queue/email-queue.js';
-import { EMAIL_LINK_MINUTES, mintSignInLink } from '../src/readers/email-sign-in.js';
-import type { Pool } from '../src/store/db.js';
+import type { Mailer } from './mailer.js';
+import { renderSignInLink } from './mail-templates.js';
+import type { SignInJob } from '../queue/email-queue.js';
+import { EMAIL_LINK_MINUTES, mintSignInLink } from '../readers/email-sign-in.js';
+import type { Pool } from '../store/db.js';
 
 /**
  * The `sign-in` mail job (issue 14, src/readers/email-sign-in.ts): mints the link's token and mails it
