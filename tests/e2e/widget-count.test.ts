@@ -86,6 +86,9 @@ describe('serving the widget', () => {
       maxDepth: 5,
       flagUrl: 'api/comments/{id}/flag',
       replyMail: false,
+      guests: true,
+      editWindowMinutes: 15,
+      signIn: { sso: false, email: false, providers: [] },
     });
     const foreign = await fetch(`${env.api.url}/api/sites/${SITE}/public`, {
       headers: { origin: 'https://evil.example' },
