@@ -94,6 +94,16 @@ export async function findAuthorEditTo(db: Queryable, commentId: string, body: s
   return rows[0]?.edit_id ?? null;
 }
 
+/** How many of the author's edits of a comment were taken (applied, held or spam; refused ones changed nothing). */
+export async function countAuthorEdits(db: Queryable, commentId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from comment_edits
+      where comment_id = $1 and by_author and edit_id is not null and outcome <> 'refused'`,
+    [commentId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** What the edit worker's checks read about a comment and its author. */
 export interface EditFacts {
   siteId: string;

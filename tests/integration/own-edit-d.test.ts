@@ -7,6 +7,7 @@ import { changeStatus } from '../../src/store/moderation-actions.js';
 import { listCommentEdits } from '../../src/store/comment-edits.js';
 import { toEditId, type EditJob } from '../../src/queue/edits-queue.js';
 import { createEditProcessor } from '../../workers/edit-processor.js';
+import { MAX_AUTHOR_EDITS } from '../../src/http/public/own-comment-routes.js';
 import { createLiveFeed, createSubscriberRedis } from '../../src/queue/live-events.js';
 import { addSite, postJson, TEST_REDIS_URL, waitFor, waitForStored } from '../support/harness.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';
@@ -465,6 +466,23 @@ describe('idempotency', () => {
     expect(again.status).toBe(202);
     expect(((await again.json()) as { editId: string }).editId).toBe(ea);
     expect(await listCommentEdits(p.db.pool, c.id)).toHaveLength(1);
+  });
+
+  it(`an author may change one comment ${MAX_AUTHOR_EDITS} times; the next change is 429 RATE_LIMITED and queues nothing`, async () => {
+    const c = await post('Edit me often');
+    for (let i = 1; i <= MAX_AUTHOR_EDITS; i += 1) {
+      const res = await patch(c.id, { body: `Edit number ${i}`, editKey: c.editKey });
+      expect(res.status).toBe(202);
+      await waitForEdit(c.id, ((await res.json()) as { editId: string }).editId);
+    }
+    const over = await patch(c.id, { body: 'One edit too many', editKey: c.editKey });
+    expect(over.status).toBe(429);
+    expect(((await over.json()) as { error: { code: string; field: string } }).error).toMatchObject({
+      code: 'RATE_LIMITED',
+      field: 'body',
+    });
+    expect(await listCommentEdits(p.db.pool, c.id)).toHaveLength(MAX_AUTHOR_EDITS);
+    expect((await status(c.id)).html).toContain(`Edit number ${MAX_AUTHOR_EDITS}`);
   });
 
   it('an edit job run again after its commit (a killed worker’s job coming back) stores one edit', async () => {

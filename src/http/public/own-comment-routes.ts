@@ -11,7 +11,13 @@ import { enqueueEdit, toEditId, type EditsQueue } from '../../queue/edits-queue.
 import { loadQueuedState, type SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { createEditKeys, type EditKeys } from '../../readers/edit-keys.js';
 import type { Queryable } from '../../store/db.js';
-import { deleteOwnComment, findAuthorEditTo, loadOwnComment, type OwnComment } from '../../store/own-comments.js';
+import {
+  countAuthorEdits,
+  deleteOwnComment,
+  findAuthorEditTo,
+  loadOwnComment,
+  type OwnComment,
+} from '../../store/own-comments.js';
 import { parseJson } from '../kit/body-parsers.js';
 import { databaseDown } from '../kit/read-errors.js';
 import { readBearer, readReader } from '../kit/reader-auth.js';
@@ -38,6 +44,12 @@ export interface OwnCommentRoutesDeps {
 
 /** The header a guest's edit key comes in on DELETE (a DELETE has no body a browser reliably sends). */
 export const EDIT_KEY_HEADER = 'X-Edit-Key';
+
+/**
+ * How many times an author may change one comment. The edit window bounds edits in time; this bounds
+ * the work one comment can cause (every edit is checked again by a worker) and keeps its history short.
+ */
+export const MAX_AUTHOR_EDITS = 10;
 
 /** An edit key is 43 base64url characters (src/readers/edit-keys.ts); anything much longer is not one. */
 const MAX_KEY = 200;
@@ -178,6 +190,17 @@ export function createOwnCommentRoutes(deps: OwnCommentRoutesDeps): Router {
       res.status(200).json({ id: comment.id, status: 'unchanged', statusUrl });
       return;
     }
+    let taken: number;
+    try {
+      taken = await countAuthorEdits(db, comment.id);
+    } catch (err) {
+      throw databaseDown(err);
+    }
+    if (taken >= MAX_AUTHOR_EDITS)
+      throw AppError.of('RATE_LIMITED', {
+        message: `This comment was changed ${MAX_AUTHOR_EDITS} times already and cannot be changed again.`,
+        field: 'body',
+      });
     if (!deps.edits)
       throw AppError.of('QUEUE_UNAVAILABLE', { message: 'Edits cannot be taken this moment.', retryAfter: 5 });
     // Derived from the text it replaces and the new one: the same edit sent twice is one job.
