@@ -10,6 +10,9 @@ import type { Queryable } from '../store/db.js';
 import { loadSite } from '../store/sites.js';
 import { UsageError } from './site-commands.js';
 
+/** The CLI's changes are audited as the other CLI commands' are: no moderator, actor `cli`. */
+const CLI_ACTOR = { actorId: null, actor: 'cli' };
+
 /** The options of `site oidc add` (and `remove`'s --provider). */
 export const oidcAddOptions = {
   provider: { type: 'string' },
@@ -48,7 +51,7 @@ export async function runOidcCommand(db: Queryable, args: string[], print: (line
   if (!PROVIDER_ID.test(provider))
     throw new UsageError('--provider: 1-40 lowercase letters, digits and dashes, e.g. --provider google');
   if (sub === 'remove') {
-    if (!(await removeOidcProvider(db, id, provider)))
+    if (!(await removeOidcProvider(db, id, provider, CLI_ACTOR)))
       throw new UsageError(`site "${id}" has no provider "${provider}"`);
     print(`removed provider ${provider} of ${id}`);
     return;
@@ -63,6 +66,6 @@ export async function runOidcCommand(db: Queryable, args: string[], print: (line
   };
   const problem = checkOidcProvider(p);
   if (problem !== null) throw new UsageError(`--${problem.field}: ${problem.message}`);
-  await saveOidcProvider(db, { siteId: id, ...p, clientSecret: values['client-secret'] ?? null });
+  await saveOidcProvider(db, { siteId: id, ...p, clientSecret: values['client-secret'] ?? null }, CLI_ACTOR);
   print(`saved provider ${provider} of ${id}; its redirect URI is <PUBLIC_URL>/readers/oidc/callback`);
 }

@@ -102,24 +102,57 @@ export function checkOidcProvider(p: {
   return null;
 }
 
-/** Adds or replaces a provider (keeping its secret when `clientSecret` is null). */
+/** Who changed a provider, for the audit log (a moderator, or the CLI with a null id). */
+export interface ProviderActor {
+  actorId: number | null;
+  actor: string;
+}
+
+/**
+ * Adds or replaces a provider (keeping its secret when `clientSecret` is null), with an audit event in
+ * the same statement that names the provider and whether the secret changed, never the secret.
+ */
 export async function saveOidcProvider(
   db: Queryable,
   p: { siteId: string; id: string; name: string; issuer: string; clientId: string; clientSecret: string | null },
+  by: ProviderActor,
 ): Promise<void> {
   await db.query(
-    `insert into reader_oidc_providers (site_id, id, name, issuer, client_id, client_secret)
-     values ($1, $2, $3, $4, $5, coalesce($6, ''))
-     on conflict (site_id, id) do update set name = excluded.name, issuer = excluded.issuer,
-       client_id = excluded.client_id,
-       client_secret = coalesce($6, reader_oidc_providers.client_secret)`,
-    [p.siteId, p.id, p.name.trim(), p.issuer, p.clientId, p.clientSecret],
+    `with saved as (
+       insert into reader_oidc_providers (site_id, id, name, issuer, client_id, client_secret)
+       values ($1, $2, $3, $4, $5, coalesce($6, ''))
+       on conflict (site_id, id) do update set name = excluded.name, issuer = excluded.issuer,
+         client_id = excluded.client_id,
+         client_secret = coalesce($6, reader_oidc_providers.client_secret)
+       returning id
+     )
+     insert into moderation_events (actor_id, actor, action, site_id, detail)
+     select $7, $8, 'oidc_provider_set', $1,
+            jsonb_build_object('provider', $2::text, 'name', $3::text, 'issuer', $4::text, 'clientId', $5::text,
+                               'secretChanged', $6::text is not null)
+       from saved`,
+    [p.siteId, p.id, p.name.trim(), p.issuer, p.clientId, p.clientSecret, by.actorId, by.actor],
   );
 }
 
-export async function removeOidcProvider(db: Queryable, siteId: string, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('delete from reader_oidc_providers where site_id = $1 and id = $2', [siteId, id]);
-  return (rowCount ?? 0) > 0;
+/** Removes a provider (audited); false when the site has none of that id. */
+export async function removeOidcProvider(
+  db: Queryable,
+  siteId: string,
+  id: string,
+  by: ProviderActor,
+): Promise<boolean> {
+  const { rows } = await db.query<{ removed: boolean }>(
+    `with removed as (
+       delete from reader_oidc_providers where site_id = $1 and id = $2 returning id, issuer
+     ), audited as (
+       insert into moderation_events (actor_id, actor, action, site_id, detail)
+       select $3, $4, 'oidc_provider_remove', $1, jsonb_build_object('provider', id, 'issuer', issuer) from removed
+     )
+     select exists (select 1 from removed) as removed`,
+    [siteId, id, by.actorId, by.actor],
+  );
+  return rows[0]?.removed ?? false;
 }
 
 /** http:// is allowed only for issuers on this machine (the tests' local provider, a developer's Keycloak). */

@@ -1,6 +1,6 @@
 import type { Queryable } from './db.js';
 
-/** Every action the audit log records (the check on moderation_events.action, as sql/0005, 0009, 0011 and 0014 leave it). */
+/** Every action the audit log records: the check on moderation_events.action, as the migrations leave it (a test compares them). */
 export const auditActions = [
   'approve',
   'reject',
@@ -34,6 +34,14 @@ export const auditActions = [
   'account_remove',
   'password_reset',
   'password_change',
+  // sql/0023: a page closed or opened, a site deleted.
+  'page_close',
+  'page_open',
+  'site_delete',
+  // sql/0025 and 0028: who can sign in as a reader (the SSO secret, OpenID Connect providers).
+  'sso_secret_set',
+  'oidc_provider_set',
+  'oidc_provider_remove',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditActions } from '../../src/store/audit-log.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 // sql/0021: add_audit_action() is how a migration lets the audit log take a new action. It must build
@@ -110,5 +111,13 @@ describe('add_audit_action (sql/0021)', () => {
     const before = await actionCheck();
     await expect(db.pool.query(sql)).rejects.toMatchObject({ code: '22023' });
     expect(await actionCheck()).toEqual(before);
+  });
+
+  it('the audit page offers exactly the actions the migrated database takes', async () => {
+    const { def } = await actionCheck();
+    // The earlier tests in this file add test_action_* themselves.
+    const taken = [...def.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).filter((a) => !a?.startsWith('test_action'));
+    expect(taken.length).toBeGreaterThan(20);
+    expect([...new Set(taken)].sort()).toEqual([...auditActions].sort());
   });
 });

@@ -54,23 +54,31 @@ beforeAll(async () => {
   });
   await addSite(db.pool, 'news', [ORIGIN]);
   await addSite(db.pool, 'nooidc', [ORIGIN], { signInMethods: ['sso'] });
-  await saveOidcProvider(db.pool, {
-    siteId: 'news',
-    id: 'idp',
-    name: 'Newsroom ID',
-    issuer: idp.issuer,
-    clientId: idp.clientId,
-    clientSecret: idp.clientSecret,
-  });
-  await saveOidcProvider(db.pool, {
-    siteId: 'news',
-    id: 'down',
-    name: 'Down ID',
-    // Nothing listens on port 1.
-    issuer: 'http://127.0.0.1:1',
-    clientId: 'x',
-    clientSecret: 'y',
-  });
+  await saveOidcProvider(
+    db.pool,
+    {
+      siteId: 'news',
+      id: 'idp',
+      name: 'Newsroom ID',
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+    },
+    { actorId: null, actor: 'test' },
+  );
+  await saveOidcProvider(
+    db.pool,
+    {
+      siteId: 'news',
+      id: 'down',
+      name: 'Down ID',
+      // Nothing listens on port 1.
+      issuer: 'http://127.0.0.1:1',
+      clientId: 'x',
+      clientSecret: 'y',
+    },
+    { actorId: null, actor: 'test' },
+  );
 });
 
 afterAll(async () => {

@@ -61,6 +61,18 @@ describe('site oidc commands', () => {
     expect((await run(['list', 'news'])).join('\n')).not.toContain(secret);
     expect(await run(['remove', 'news', '--provider', 'kc'])).toEqual(['removed provider kc of news']);
     expect(await run(['list', 'news'])).toEqual([]);
+    const audit = await db.pool.query<{ actor: string; action: string; detail: Record<string, unknown> }>(
+      `select actor, action, detail from moderation_events
+        where site_id = 'news' and action in ('oidc_provider_set', 'oidc_provider_remove') order by id`,
+    );
+    expect(
+      audit.rows.map((r) => [r.actor, r.action, r.detail.clientId ?? null, r.detail.secretChanged ?? null]),
+    ).toEqual([
+      ['cli', 'oidc_provider_set', 'reply-desk', true],
+      ['cli', 'oidc_provider_set', 'rd2', false],
+      ['cli', 'oidc_provider_remove', null, null],
+    ]);
+    expect(JSON.stringify(audit.rows)).not.toContain(secret);
   });
 
   it('refuses bad input as a usage error', async () => {

@@ -136,5 +136,19 @@ describe('the sign-in settings page', () => {
     page = await admin.page(PAGE);
     expect(page).toContain('No providers yet.');
     expect((await admin.post(`${PAGE}/providers/kc/delete`, {})).status).toBe(404);
+
+    // Every change is audited by the admin who made it, without the secret.
+    const audit = await db.pool.query<{ actor: string; action: string; detail: Record<string, unknown> }>(
+      `select actor, action, detail from moderation_events
+        where site_id = 'paper' and action in ('oidc_provider_set', 'oidc_provider_remove') order by id`,
+    );
+    expect(audit.rows.map((r) => [r.action, r.detail.provider, r.detail.secretChanged])).toEqual([
+      ['oidc_provider_set', 'kc', true],
+      ['oidc_provider_set', 'kc', false],
+      ['oidc_provider_remove', 'kc', undefined],
+    ]);
+    expect(new Set(audit.rows.map((r) => r.actor)).size).toBe(1);
+    expect(audit.rows[0]?.actor).toMatch(/@/);
+    expect(JSON.stringify(audit.rows)).not.toContain(secret);
   });
 });

@@ -97,19 +97,29 @@ export function createSignInSettingsRoutes(deps: { db: Pool; publicUrl?: string 
     const secret = rawFormText(req, 'clientSecret').trim();
     const problem = checkOidcProvider({ id: values.provider, ...values, clientSecret: secret });
     if (problem !== null) return page(req, res, site, values, problem.message, 422);
-    await saveOidcProvider(db, {
-      siteId: site.id,
-      id: values.provider,
-      ...values,
-      clientSecret: secret === '' ? null : secret,
-    });
+    await saveOidcProvider(
+      db,
+      {
+        siteId: site.id,
+        id: values.provider,
+        ...values,
+        clientSecret: secret === '' ? null : secret,
+      },
+      { actorId: currentModerator(res).id, actor: currentModerator(res).email },
+    );
     res.redirect(303, `${pathOf(site.id)}?notice=${encodeURIComponent(`Provider ${values.provider} saved.`)}`);
   });
 
   router.post('/sites/:id/sign-in/providers/:provider/delete', async (req: Request, res: Response) => {
     const site = await siteOf(req);
     const provider = String(req.params.provider);
-    if (!PROVIDER_ID.test(provider) || !(await removeOidcProvider(db, site.id, provider)))
+    if (
+      !PROVIDER_ID.test(provider) ||
+      !(await removeOidcProvider(db, site.id, provider, {
+        actorId: currentModerator(res).id,
+        actor: currentModerator(res).email,
+      }))
+    )
       throw AppError.of('NOT_FOUND', { message: 'No such provider.' });
     res.redirect(303, `${pathOf(site.id)}?notice=${encodeURIComponent(`Provider ${provider} removed.`)}`);
   });
