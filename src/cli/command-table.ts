@@ -203,7 +203,7 @@ export const cliCommands: CliCommand[] = [
   ),
   poolRow(
     ['site', 'oidc', 'add'],
-    `reply-desk site oidc add ID --provider P --name N --issuer URL --client-id X [--client-secret Y]${indent}add (or change) an OpenID Connect sign-in provider of a site; redirect URI: PUBLIC_URL/readers/oidc/callback`,
+    `reply-desk site oidc add ID --provider P --name N --issuer URL --client-id X [--client-secret Y|-]${indent}add (or change) an OpenID Connect sign-in provider of a site (--client-secret - reads it from a prompt or stdin);${indent}redirect URI: PUBLIC_URL/readers/oidc/callback`,
     (pool, args, print) => runOidcCommand(pool, ['add', ...args], print),
     oidcAddOptions,
   ),

@@ -8,6 +8,7 @@ import {
 } from '../readers/oidc-client.js';
 import type { Queryable } from '../store/db.js';
 import { loadSite } from '../store/sites.js';
+import { readPassword } from './read-password.js';
 import { UsageError } from './site-commands.js';
 
 /** The CLI's changes are audited as the other CLI commands' are: no moderator, actor `cli`. */
@@ -33,7 +34,13 @@ async function siteId(db: Queryable, id: string | undefined): Promise<string> {
  * with an existing --provider changes it; the client secret is never printed (list says only whether
  * one is set).
  */
-export async function runOidcCommand(db: Queryable, args: string[], print: (line: string) => void): Promise<void> {
+export async function runOidcCommand(
+  db: Queryable,
+  args: string[],
+  print: (line: string) => void,
+  // `--client-secret -`: the secret from a prompt or stdin, so it is not in shell history or `ps`.
+  readSecret: () => Promise<string> = () => readPassword('Client secret: '),
+): Promise<void> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -57,15 +64,16 @@ export async function runOidcCommand(db: Queryable, args: string[], print: (line
     return;
   }
   if (sub !== 'add') throw new UsageError('usage: reply-desk site oidc add|remove|list ID …');
+  const given = values['client-secret'] === '-' ? await readSecret() : values['client-secret'];
   const p = {
     id: provider,
     name: values.name ?? '',
     issuer: (values.issuer ?? '').replace(/\/+$/, ''),
     clientId: values['client-id'] ?? '',
-    clientSecret: values['client-secret'] ?? '',
+    clientSecret: given ?? '',
   };
   const problem = checkOidcProvider(p);
   if (problem !== null) throw new UsageError(`--${problem.field}: ${problem.message}`);
-  await saveOidcProvider(db, { siteId: id, ...p, clientSecret: values['client-secret'] ?? null }, CLI_ACTOR);
+  await saveOidcProvider(db, { siteId: id, ...p, clientSecret: given ?? null }, CLI_ACTOR);
   print(`saved provider ${provider} of ${id}; its redirect URI is <PUBLIC_URL>/readers/oidc/callback`);
 }

@@ -16,9 +16,14 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function run(args: string[]): Promise<string[]> {
+async function run(args: string[], typed = 'not asked'): Promise<string[]> {
   const out: string[] = [];
-  await runOidcCommand(db.pool, args, (l) => out.push(l));
+  await runOidcCommand(
+    db.pool,
+    args,
+    (l) => out.push(l),
+    () => Promise.resolve(typed),
+  );
   return out;
 }
 
@@ -73,6 +78,28 @@ describe('site oidc commands', () => {
       ['cli', 'oidc_provider_remove', null, null],
     ]);
     expect(JSON.stringify(audit.rows)).not.toContain(secret);
+  });
+
+  it('--client-secret - takes the secret from the prompt (or stdin), not from the command line', async () => {
+    await run(
+      [
+        'add',
+        'news',
+        '--provider',
+        'typed',
+        '--name',
+        'T',
+        '--issuer',
+        'https://id.example',
+        '--client-id',
+        'c',
+        '--client-secret',
+        '-',
+      ],
+      'typed-secret-0123456789',
+    );
+    const row = await db.pool.query(`select client_secret from reader_oidc_providers where id = 'typed'`);
+    expect(row.rows[0]).toEqual({ client_secret: 'typed-secret-0123456789' });
   });
 
   it('refuses bad input as a usage error', async () => {
