@@ -1,4 +1,5 @@
 import type { ParsedMail } from 'mailparser';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findReaderBySession } from '../../src/readers/reader-sessions.js';
 import {
@@ -250,5 +251,28 @@ describe('email sign-in', () => {
       return r.status === 202 ? r : undefined;
     });
     expect(await res.json()).toEqual({ status: 'pending' });
+  });
+
+  it('a link opened while Postgres is away gets a readable page with Retry-After, not JSON', async () => {
+    // A pool on a port where nothing listens: every query fails as in an outage.
+    const deadPool = new pg.Pool({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      connectionTimeoutMillis: 500,
+    });
+    deadPool.on('error', () => {});
+    const down = await startApi({ pool: deadPool, prefix: newQueuePrefix() });
+    try {
+      const res = await fetch(`${down.url}/readers/email/confirm?t=${'a'.repeat(43)}`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const page = await res.text();
+      expect(page).toContain('briefly unavailable');
+      expect(page).not.toContain('DATABASE_UNAVAILABLE');
+    } finally {
+      await down.close();
+      await deadPool.end();
+    }
   });
 });

@@ -168,7 +168,19 @@ export function createEmailSignInRoutes(deps: ReadersDoorDeps): Router {
     try {
       state = await inspectSignInLink(db, t);
     } catch (err) {
-      throw databaseDown(err, 'Sign-ins');
+      // A person opened a link from their mail: they get a page, not the API's JSON.
+      const down = databaseDown(err, 'Sign-ins');
+      deps.logger.warn({ code: down.code, err: (err as Error).message }, 'email sign-in link: database unavailable');
+      return res
+        .status(down.status)
+        .set('Retry-After', String(down.retryAfter ?? 5))
+        .type('html')
+        .send(
+          renderSignInMessage(
+            'Try again in a moment',
+            'Signing in is briefly unavailable; please open the link again shortly.',
+          ),
+        );
     }
     if (!state.ok) return gone(res, state);
     res.type('html').send(renderEmailConfirm({ token: t, siteName: state.siteName }));
