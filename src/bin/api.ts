@@ -37,15 +37,24 @@ const bulkQueue = createBulkQueue(redis, config.QUEUE_PREFIX);
 const trainingQueue = createTrainingQueue(redis, config.QUEUE_PREFIX);
 // Read only here: its depth for /metrics and the admins' queue board.
 const maintenanceQueue = createMaintenanceQueue(redis, config.QUEUE_PREFIX);
-const queues = [queue, bulkQueue, trainingQueue, maintenanceQueue];
 // Comment events (webhooks, reply mails) from the desk, mail links and readers' flags.
 const eventsQueue = createCommentEventsQueue(redis, config.QUEUE_PREFIX);
 // Authors' edits of their own comments (PATCH /api/comments/:id), checked by the edit worker.
 const editsQueue = createEditsQueue(redis, config.QUEUE_PREFIX);
 // Readers' sign-in links go out through the workers' mail queue; without SMTP_URL email sign-in is off.
 const emailQueue = config.SMTP_URL === undefined ? undefined : createEmailQueue(redis, config.QUEUE_PREFIX);
+// Every queue the API opens is on /metrics and the admins' queue board: a stuck edit or sign-in mail shows there.
+const queues = [
+  queue,
+  bulkQueue,
+  trainingQueue,
+  maintenanceQueue,
+  eventsQueue,
+  editsQueue,
+  ...(emailQueue ? [emailQueue] : []),
+];
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
-for (const q of [...queues, eventsQueue, editsQueue, ...(emailQueue ? [emailQueue] : [])])
+for (const q of queues)
   q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
 const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
 // Site changes arrive within a second by LISTEN/NOTIFY (sql/0024); the 5 s refresh is the net under it.

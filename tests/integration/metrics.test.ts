@@ -111,6 +111,9 @@ describe('metrics', () => {
     expect(text).not.toContain(ids[0]);
     expect(text).toMatch(/reply_desk_queue_jobs\{queue="submissions",state="completed"\} 5/);
     expect(text).toMatch(/reply_desk_queue_jobs\{queue="moderation-bulk",state="waiting"\} 0/);
+    // Every queue the API opens is watched, the authors' edits and the comment events too.
+    expect(text).toMatch(/reply_desk_queue_jobs\{queue="edits",state="waiting"\} 0/);
+    expect(text).toMatch(/reply_desk_queue_jobs\{queue="webhooks",state="failed"\} 0/);
     expect(text).toMatch(/reply_desk_queue_oldest_waiting_seconds\{queue="submissions"\} 0/);
     expect(text).toMatch(/reply_desk_queue_metrics_up 1/);
     expect(text).toMatch(/reply_desk_db_pool_connections\{state="total"\} \d+/);
