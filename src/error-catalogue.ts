@@ -75,8 +75,13 @@ export const errorCatalogue = {
   },
   INVALID_ORDER: {
     status: 400,
-    message: 'order must be oldest or newest.',
-    meaning: "a thread's `order` is not `oldest` or `newest`",
+    message: 'sort must be top, newest or oldest.',
+    meaning: "a thread's `sort` is not `top`, `newest` or `oldest` (or its older `order` not `oldest` or `newest`)",
+  },
+  INVALID_VOTE: {
+    status: 400,
+    message: 'value must be 1 (up), -1 (down) or 0 (take the vote back).',
+    meaning: "a vote's `value` is not 1, -1 or 0",
   },
   INVALID_REPLIES: {
     status: 400,
@@ -163,7 +168,8 @@ export const errorCatalogue = {
   SIGN_IN_REQUIRED: {
     status: 401,
     message: 'Please sign in to comment on this site.',
-    meaning: 'a comment without a reader token on a site that takes no guests (`guests: false`)',
+    meaning:
+      'a comment without a reader token on a site that takes no guests (`guests: false`), or a vote where guests may not vote (`guestVotes: false`)',
   },
   READER_SIGNED_OUT: {
     status: 401,
@@ -179,6 +185,16 @@ export const errorCatalogue = {
     status: 403,
     message: 'This comment can no longer be changed.',
     meaning: "an edit or delete of one's own comment after the site's `editWindowMinutes`",
+  },
+  VOTES_OFF: {
+    status: 403,
+    message: 'Voting is off on this site.',
+    meaning: 'a vote on a site whose `votes` is `off`, or a down vote where it is `up`',
+  },
+  OWN_COMMENT: {
+    status: 403,
+    message: 'You cannot vote on your own comment.',
+    meaning: "a vote on a comment by the same reader (or, for a guest, sent from the comment's own network)",
   },
   NOT_YOUR_COMMENT: {
     status: 403,
@@ -241,6 +257,11 @@ export const errorCatalogue = {
     status: 409,
     message: 'This comment cannot be changed.',
     meaning: "an edit or delete of one's own comment that was refused, or is still being checked (with `Retry-After`)",
+  },
+  ALREADY_VOTED: {
+    status: 409,
+    message: 'Someone on your network has already voted on this comment.',
+    meaning: "a guest's vote from a network that already voted on the comment with another browser key",
   },
   ALREADY_UNDONE: {
     status: 409,
@@ -315,7 +336,7 @@ export const errorCatalogue = {
   INVALID_KEY: {
     status: 422,
     message: 'The browser key is not valid.',
-    meaning: "a flag's browser `key` is malformed",
+    meaning: "a flag's or a guest vote's browser `key` is malformed or missing",
   },
   NOTHING_SELECTED: {
     status: 422,

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/** The orders a thread can be read in (GET /api/comments?sort=…). */
+export const threadSorts = ['oldest', 'newest', 'top'] as const;
+export type ThreadSort = (typeof threadSorts)[number];
+export const isThreadSort = (v: string): v is ThreadSort => (threadSorts as readonly string[]).includes(v);
+
 const wordList = z.array(z.string().trim().min(1).max(200)).max(5000).default([]);
 
 /**
@@ -97,6 +102,18 @@ export const siteSettingsSchema = z.object({
    * "deleted user"; `remove` deletes them. @defaultValue anonymize
    */
   readerErasure: z.enum(['anonymize', 'remove']).default('anonymize'),
+  /*
+   * The conversation (issue 15, docs in README "Votes and sorting").
+   */
+  /** Readers' votes on published comments: `up` only, `updown` (up and down), or `off`. @defaultValue up */
+  votes: z.enum(['up', 'updown', 'off']).default('up'),
+  /**
+   * Guests may vote without signing in, counted once per browser key and once per network (IPv4
+   * address or IPv6 /64) per comment. Off: voting needs a reader token. @defaultValue false
+   */
+  guestVotes: z.boolean().default(false),
+  /** The thread's order when a reader has not chosen one: `oldest`, `newest` or `top`. @defaultValue oldest */
+  defaultSort: z.enum(threadSorts).default('oldest'),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -158,6 +158,8 @@ export interface ReaderExport {
     replyMails: boolean;
     edits: { at: Date; bodyBefore: string; bodyAfter: string }[];
   }[];
+  /** Votes on comments (issue 15): which comment, up (1) or down (-1), when. */
+  votes: { comment: string; page: string; value: 1 | -1; at: Date }[];
   /** Signed-in browsers: when, and with which browser; never the token (only its hash is kept anyway). */
   sessions: { createdAt: Date; lastUsedAt: Date; expiresAt: Date; userAgent: string }[];
   notes: string[];
@@ -197,6 +199,12 @@ export async function exportReaderData(db: Queryable, reader: Reader, now: Date)
        from reader_sessions where reader_id = $1 and expires_at > now() order by created_at`,
     [reader.id],
   );
+  const votes = await db.query<ReaderExport['votes'][number]>(
+    `select v.comment_id as comment, p.identifier as page, v.value, v.voted_at as at
+       from comment_votes v join comments c on c.id = v.comment_id join pages p on p.id = c.page_id
+      where v.voter = $1 and v.value <> 0 order by v.voted_at`,
+    [`r:${reader.id}`],
+  );
   return {
     generatedAt: now.toISOString(),
     site: reader.siteId,
@@ -226,6 +234,7 @@ export async function exportReaderData(db: Queryable, reader: Reader, now: Date)
         .filter((e) => e.comment_id === c.id)
         .map((e) => ({ at: e.at, bodyBefore: e.body_before, bodyAfter: e.body_after })),
     })),
+    votes: votes.rows,
     sessions: sessions.rows,
     notes: EXPORT_NOTES,
   };
@@ -282,6 +291,13 @@ export async function eraseReader(pool: Pool, reader: Reader, mode: ReaderErasur
       `update moderation_events set detail = '{"redacted": "privacy_erase"}'::jsonb
         where comment_id = any($1::uuid[]) and action = 'edit'`,
       [ids],
+    );
+    // Their votes stay counted (the counts on the comments are the sum of the rows), but as nobody's:
+    // the voter and network that tied them together go.
+    await client.query(
+      `update comment_votes set voter = 'x:' || md5(random()::text || comment_id::text), reader_id = null, network = ''
+        where voter = $1`,
+      [`r:${reader.id}`],
     );
     const sessions = await client.query('delete from reader_sessions where reader_id = $1', [reader.id]);
     await client.query('delete from readers where id = $1', [reader.id]);

@@ -18,14 +18,18 @@ export interface PublicComment {
   createdAt: Date;
   /** Set when its author (or a moderator) changed the text after it was written. */
   editedAt: Date | null;
+  /** Readers' votes (issue 15), kept on the row by src/store/votes.ts. */
+  up: number;
+  down: number;
   /** In a newest-first page, on a conversation's root: where the replies not shown yet start. */
   moreReplies?: ThreadCursor;
 }
 
-/** Where a thread page starts: after this (received_at, id). */
+/** Where a thread page starts: after this (received_at, id); for "top", after this (score, received_at, id). */
 export interface ThreadCursor {
   receivedAt: Date;
   id: string;
+  score?: number;
 }
 
 export async function listApprovedComments(
@@ -49,11 +53,13 @@ export async function listApprovedComments(
     author_staff: boolean;
     author_avatar: string;
     edited_at: Date | null;
+    votes_up: number;
+    votes_down: number;
   }>({
     // Named: the hottest read, planned once per connection.
     name: 'list-approved-comments',
     text: `select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
-            c.author_verified, c.author_staff, c.author_avatar, c.edited_at
+            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down
        from comments c
       where c.page_id = (select p.id from pages p where p.site_id = $1 and p.identifier = $2)
         and c.status = 'approved'
@@ -77,6 +83,8 @@ type PublicCommentRow = {
   author_staff: boolean;
   author_avatar: string;
   edited_at: Date | null;
+  votes_up: number;
+  votes_down: number;
 };
 
 /** Replies shown under each conversation of a newest-first page; the rest come from listApprovedReplies. */
@@ -110,8 +118,8 @@ export async function listApprovedConversationsNewest(
   q: { siteId: string; page: string; before: ThreadCursor | null; limit: number },
 ): Promise<{ comments: PublicComment[]; next: ThreadCursor | null }> {
   // Backwards on the same index as listApprovedComments, and for the same reason written the same way.
-  const { rows: roots } = await db.query<{ id: string; received_at: Date }>(
-    `select c.id, c.received_at
+  const { rows: roots } = await db.query<{ id: string; received_at: Date; top_score: number }>(
+    `select c.id, c.received_at, c.top_score
        from comments c
       where c.page_id = (select p.id from pages p where p.site_id = $1 and p.identifier = $2)
         and c.status = 'approved'
@@ -122,7 +130,46 @@ export async function listApprovedConversationsNewest(
       limit $5`,
     [q.siteId, q.page, q.before?.receivedAt ?? null, q.before?.id ?? null, q.limit + 1],
   );
-  const page = roots.slice(0, q.limit);
+  return withReplies(db, roots, q.limit, false);
+}
+
+/**
+ * "Top" (issue 15): conversations by their root's vote score (src/domain/vote-score.ts, stored as
+ * top_score), highest first, ties newest first, each with its first replies in the order written, as
+ * in {@link listApprovedConversationsNewest}. The cursor is the last root's (score, received_at, id)
+ * *as that page was read*: the next page continues below that point of the ranking as it stands then.
+ * Votes that move a conversation across the cursor between two pages can show it twice (the widget
+ * keeps the first) or not at all until a reload, as on any live ranking (Reddit, Hacker News).
+ */
+export async function listApprovedConversationsTop(
+  db: Queryable,
+  q: { siteId: string; page: string; before: ThreadCursor | null; limit: number },
+): Promise<{ comments: PublicComment[]; next: ThreadCursor | null }> {
+  // On comments_page_top_idx (sql/0035), backwards, the cursor as an index condition.
+  const { rows: roots } = await db.query<{ id: string; received_at: Date; top_score: number }>(
+    `select c.id, c.received_at, c.top_score
+       from comments c
+      where c.page_id = (select p.id from pages p where p.site_id = $1 and p.identifier = $2)
+        and c.status = 'approved'
+        and (c.top_score, c.received_at, c.id) < (coalesce($3::float8, 'infinity'), coalesce($4::timestamptz, 'infinity'),
+                                                  coalesce($5::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+        and (c.parent_id is null
+             or not exists (select 1 from comments pc where pc.id = c.parent_id and pc.status = 'approved'))
+      order by c.top_score desc, c.received_at desc, c.id desc
+      limit $6`,
+    [q.siteId, q.page, q.before?.score ?? null, q.before?.receivedAt ?? null, q.before?.id ?? null, q.limit + 1],
+  );
+  return withReplies(db, roots, q.limit, true);
+}
+
+/** A page of conversation roots (fetched: limit + 1) with their first replies, cut to the answer's budget. */
+async function withReplies(
+  db: Queryable,
+  roots: { id: string; received_at: Date; top_score: number }[],
+  limit: number,
+  scored: boolean,
+): Promise<{ comments: PublicComment[]; next: ThreadCursor | null }> {
+  const page = roots.slice(0, limit);
   if (page.length === 0) return { comments: [], next: null };
   // Walk down from the page's roots only (comments_parent_idx), carrying ids and times alone: a
   // conversation of thousands of replies costs its index walk, and only the replies shown (one more
@@ -142,7 +189,7 @@ export async function listApprovedConversationsNewest(
          from tree
      )
      select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
-            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, k.root, k.n::int as n
+            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down, k.root, k.n::int as n
        from ranked k join comments c on c.id = k.id
       where k.n <= $2 + 1
       order by k.root, k.n`,
@@ -161,7 +208,10 @@ export async function listApprovedConversationsNewest(
   const last = page[kept - 1];
   return {
     comments: conversations.slice(0, kept).flat(),
-    next: (kept < page.length || roots.length > q.limit) && last ? { receivedAt: last.received_at, id: last.id } : null,
+    next:
+      (kept < page.length || roots.length > limit) && last
+        ? { receivedAt: last.received_at, id: last.id, ...(scored ? { score: last.top_score } : {}) }
+        : null,
   };
 }
 
@@ -187,7 +237,7 @@ export async function listApprovedReplies(
          join comments c on c.parent_id = t.id and c.status = 'approved'
      )
      select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
-            c.author_verified, c.author_staff, c.author_avatar, c.edited_at
+            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down
        from tree t join comments c on c.id = t.id
       where (t.received_at, t.id) > (coalesce($4::timestamptz, '-infinity'), coalesce($5::uuid, '00000000-0000-0000-0000-000000000000'))
       order by t.received_at, t.id
@@ -224,6 +274,8 @@ function toPublicComment(r: PublicCommentRow): PublicComment {
     html: r.body_html,
     createdAt: r.received_at,
     editedAt: r.edited_at,
+    up: r.votes_up,
+    down: r.votes_down,
   };
 }
 

@@ -88,6 +88,9 @@ describe('serving the widget', () => {
       replyMail: false,
       guests: true,
       editWindowMinutes: 15,
+      votes: 'up',
+      guestVotes: false,
+      defaultSort: 'oldest',
       signIn: { sso: false, email: false, providers: [] },
     });
     const foreign = await fetch(`${env.api.url}/api/sites/${SITE}/public`, {

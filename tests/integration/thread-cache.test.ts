@@ -128,12 +128,12 @@ describe('a cached thread page', () => {
     expect(ids((await read('paged', `&limit=1&cursor=${cursor}`)).thread)).toEqual([b]);
     await db.pool.query(`update comments set status = 'rejected' where id = $1`, [b]);
     const second = await read('paged', `&limit=1&cursor=${cursor}`);
-    expect(second.thread).toEqual({ comments: [], nextCursor: null, closed: false });
+    expect(second.thread).toEqual({ comments: [], nextCursor: null, closed: false, sort: 'oldest' });
     expect(ids((await read('paged', '&limit=1&order=newest')).thread)).toEqual([a]);
   });
 
   it('shows the first comment on a page that had none, cached while empty', async () => {
-    expect((await read('was-empty')).thread).toEqual({ comments: [], nextCursor: null, total: 0, closed: false });
+    expect((await read('was-empty')).thread).toEqual({ comments: [], nextCursor: null, total: 0, closed: false, sort: 'oldest' });
     const id = await stored('live', 'was-empty');
     expect(ids((await read('was-empty')).thread)).toEqual([id]);
   });

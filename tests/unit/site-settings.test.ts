@@ -28,6 +28,9 @@ const defaults = {
   signInMethods: ['sso', 'email', 'oidc'],
   editWindowMinutes: 15,
   readerErasure: 'anonymize',
+  votes: 'up',
+  guestVotes: false,
+  defaultSort: 'oldest',
 };
 
 describe('toSiteSettings', () => {

@@ -151,6 +151,10 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
       replyMail: deps.replyMail,
       guests: site.settings.guests,
       editWindowMinutes: site.settings.editWindowMinutes,
+      // The conversation (issue 15): whether and how readers vote, and the thread's default order.
+      votes: site.settings.votes,
+      guestVotes: site.settings.guestVotes,
+      defaultSort: site.settings.defaultSort,
       ...(signIn === undefined ? {} : { signIn }),
       ...(formToken === undefined ? {} : { formToken }),
       ...(closure === undefined ? {} : closureFields(closure)),

@@ -1,15 +1,14 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../domain/comment-fields.js';
 import type { Site } from '../../domain/site-settings.js';
 import { AppError } from '../../errors.js';
 import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import type { Pool } from '../../store/db.js';
-import { loadOrCreateSecret } from '../../store/secrets.js';
 import { flagComment, flagReasons, loadFlaggable, type FlagReason } from '../../store/flags.js';
-import { toRateKeys } from '../../flood/ip-network.js';
 import { parseJson } from '../kit/body-parsers.js';
 import type { ClientAddressReader } from '../kit/client-address.js';
+import { createNetworkKeys } from '../kit/network-key.js';
 import { databaseDown } from '../kit/read-errors.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 import type { Logger } from 'pino';
@@ -28,18 +27,6 @@ export interface FlagRoutesDeps {
 
 /** The widget's browser key is a random token; anything longer is not one. */
 const MAX_KEY = 200;
-
-/**
- * The network a flag counts for, without keeping the address: an HMAC, under a secret of this
- * install, of the IPv4 address or the IPv6 /64 (a plain hash of an IPv4 address is undone by trying
- * all 2^32). A reader can choose their browser key, not their network.
- */
-export function toFlagNetwork(secret: string, ip: string | null): string {
-  const keys = toRateKeys(ip);
-  return createHmac('sha256', secret)
-    .update(`network\n${keys?.net64 ?? keys?.ip ?? ''}`)
-    .digest('hex');
-}
 
 /**
  * Who flagged, without keeping who they are: a hash of the IP and the widget's browser key. One flag
@@ -66,15 +53,7 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
   const { db, sites } = deps;
   const router = Router();
   const after = createStatusChanges({ logger: deps.logger, events: deps.events });
-  // Kept in Postgres (app_secrets), so every API process counts a network alike; read on the first flag.
-  let networkSecret: Promise<string> | null = null;
-  const loadNetworkSecret = (): Promise<string> => {
-    networkSecret ??= loadOrCreateSecret(db, 'flag-network').catch((err: unknown) => {
-      networkSecret = null;
-      throw err;
-    });
-    return networkSecret;
-  };
+  const networkOf = createNetworkKeys(db);
 
   router.post(
     '/api/comments/:id/flag',
@@ -108,7 +87,7 @@ export function createFlagRoutes(deps: FlagRoutesDeps): Router {
       const address = deps.clientAddress?.(req) ?? { ip: req.ip ?? null, distinct: true };
       let result;
       try {
-        const network = toFlagNetwork(await loadNetworkSecret(), address.ip);
+        const network = await networkOf(address.ip);
         result = await flagComment(db, {
           id,
           reason: input.reason,

@@ -9,6 +9,7 @@ import { createFlagRoutes } from './flag-routes.js';
 import { createOwnCommentRoutes, EDIT_KEY_HEADER } from './own-comment-routes.js';
 import type { EditsQueue } from '../../queue/edits-queue.js';
 import { createPublicRoutes, type PublicRoutesDeps } from './public-routes.js';
+import { createVoteRoutes } from './vote-routes.js';
 
 export interface PublicDoorDeps extends PublicRoutesDeps {
   db: Pool;
@@ -45,7 +46,8 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
     cors({
       origin: (origin, cb) => cb(null, origin !== undefined && deps.sites.isKnownOrigin(origin)),
       // PATCH and DELETE: a reader edits or deletes their own comment, signs out, erases their account.
-      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      // PUT: a vote (PUT /api/comments/:id/vote).
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       // Authorization: a signed-in reader's bearer token (src/http/kit/reader-auth.ts); no cookies.
       // X-Edit-Key: a guest's key to delete their own comment (own-comment-routes.ts).
       allowedHeaders: ['Content-Type', 'Authorization', EDIT_KEY_HEADER],
@@ -66,6 +68,8 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       clientAddress: deps.clientAddress,
     }),
   );
+  // Readers' votes (issue 15): PUT /api/comments/:id/vote, GET /api/readers/me/votes.
+  router.use(createVoteRoutes({ db: deps.db, sites: deps.sites, clientAddress: deps.clientAddress }));
   // Authors editing or deleting their own comment (issue 14): PATCH and DELETE /api/comments/:id.
   router.use(
     createOwnCommentRoutes({

@@ -4,7 +4,7 @@ import { isUuid } from '../../domain/comment-fields.js';
 import { fieldLimits } from '../../domain/field-limits.js';
 import { closureFields, closureOf } from '../../domain/thread-closure.js';
 import { mintCommentId, type Submission } from '../../domain/submission.js';
-import type { Site } from '../../domain/site-settings.js';
+import { isThreadSort, type Site, type ThreadSort } from '../../domain/site-settings.js';
 import { createEditKeys, type EditKeys } from '../../readers/edit-keys.js';
 import { AppError } from '../../errors.js';
 import type { FormTokenCheck, FormTokens } from '../../flood/form-token.js';
@@ -15,6 +15,7 @@ import {
   countApproved,
   listApprovedComments,
   listApprovedConversationsNewest,
+  listApprovedConversationsTop,
   listApprovedReplies,
 } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
@@ -284,8 +285,12 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
       throw AppError.of('INVALID_LIMIT', { field: 'limit' });
     }
-    const order = oneQueryString(req, 'order', false, 10) ?? 'oldest';
-    if (order !== 'oldest' && order !== 'newest') throw AppError.of('INVALID_ORDER', { field: 'order' });
+    // sort=top|newest|oldest (issue 15); the older order=oldest|newest keeps working; neither: the site's default.
+    const sortParam = oneQueryString(req, 'sort', false, 10);
+    const orderParam = oneQueryString(req, 'order', false, 10);
+    if (sortParam !== null && !isThreadSort(sortParam)) throw AppError.of('INVALID_ORDER', { field: 'sort' });
+    if (orderParam !== null && orderParam !== 'oldest' && orderParam !== 'newest')
+      throw AppError.of('INVALID_ORDER', { field: 'order' });
     // replies=<root id>: the rest of one conversation, after a newest-first page's `moreReplies` cursor.
     const replies = oneQueryString(req, 'replies', false, 36);
     if (replies !== null && !isUuid(replies)) throw AppError.of('INVALID_REPLIES', { field: 'replies' });
@@ -294,6 +299,11 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     const site = await findSite(sites, siteId);
     if (site === null) throw AppError.of('UNKNOWN_SITE', { status: 404, field: 'site' });
     assertOriginAllowed(req, site, 'shown');
+    const order: ThreadSort = sortParam ?? orderParam ?? site.settings.defaultSort;
+    // A "top" cursor carries the score it stopped at; one from another order is not a place in this one.
+    if (after !== null && replies === null && (after.score !== undefined) !== (order === 'top'))
+      throw AppError.of('INVALID_CURSOR', { field: 'cursor' });
+    const showVotes = site.settings.votes !== 'off';
     // The version first, then the comments: a cached page is then never older than the version it is
     // kept under, and a request that reads a newer version renders afresh (src/http/public/thread-cache.ts).
     let thread;
@@ -306,7 +316,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     // is kept under, so a page that closes is never answered from an entry rendered while it was open.
     const closure = closureOf(thread, site.settings.closeAfterDays, new Date());
     const version = `${thread?.version ?? 'none'}${closure.closed ? `.closed-${closure.reason}` : ''}`;
-    const key = JSON.stringify(['thread', siteId, page, order, limit, cursorParam, replies]);
+    const key = JSON.stringify(['thread', siteId, page, order, limit, cursorParam, replies, showVotes]);
     const answer = await threadAnswers.get(key, version, async () => {
       // No page row: nobody ever commented there, and the thread is empty without asking.
       let result: Awaited<ReturnType<typeof listApprovedComments>> = { comments: [], next: null };
@@ -317,7 +327,9 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
               ? await listApprovedReplies(readDb, { siteId, page, root: replies.toLowerCase(), after, limit })
               : order === 'newest'
                 ? await listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
-                : await listApprovedComments(readDb, { siteId, page, after, limit });
+                : order === 'top'
+                  ? await listApprovedConversationsTop(readDb, { siteId, page, before: after, limit })
+                  : await listApprovedComments(readDb, { siteId, page, after, limit });
         } catch (err) {
           throw toReadError(err);
         }
@@ -338,9 +350,13 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
           html: c.html,
           createdAt: c.createdAt.toISOString(),
           ...(c.editedAt ? { editedAt: c.editedAt.toISOString() } : {}),
+          // Vote counts (issue 15) while the site counts votes; a reader's own marks come from elsewhere.
+          ...(showVotes ? { up: c.up, down: c.down } : {}),
           ...(c.moreReplies ? { moreReplies: encodeCursor(c.moreReplies) } : {}),
         })),
         nextCursor: result.next ? encodeCursor(result.next) : null,
+        // The order this answer is in: the site's default when the request named none.
+        sort: order,
         // The heading's "12 Comments" comes with the first page (the count is kept on the page row).
         ...(cursorParam === null && replies === null ? { total: thread?.approved ?? 0 } : {}),
         ...closureFields(closure),
