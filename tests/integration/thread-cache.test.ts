@@ -133,7 +133,13 @@ describe('a cached thread page', () => {
   });
 
   it('shows the first comment on a page that had none, cached while empty', async () => {
-    expect((await read('was-empty')).thread).toEqual({ comments: [], nextCursor: null, total: 0, closed: false, sort: 'oldest' });
+    expect((await read('was-empty')).thread).toEqual({
+      comments: [],
+      nextCursor: null,
+      total: 0,
+      closed: false,
+      sort: 'oldest',
+    });
     const id = await stored('live', 'was-empty');
     expect(ids((await read('was-empty')).thread)).toEqual([id]);
   });
