@@ -263,6 +263,11 @@ export const errorCatalogue = {
     message: 'Someone on your network has already voted on this comment.',
     meaning: "a guest's vote from a network that already voted on the comment with another browser key",
   },
+  NOT_PUBLISHED: {
+    status: 409,
+    message: "Only a published comment can be an editors' pick.",
+    meaning: 'featuring a comment that is held, refused or removed',
+  },
   ALREADY_UNDONE: {
     status: 409,
     message: 'This bulk action has already been undone.',

@@ -7,6 +7,7 @@ import { runExportCommand } from './export-commands.js';
 import { runImportCommand } from './import-commands.js';
 import { runModeratorCommand } from './moderator-commands.js';
 import { runAuthorCommand } from './author-commands.js';
+import { runCommentFeatureCommand } from './comment-commands.js';
 import { runPageCloseCommand } from './page-close-commands.js';
 import { runPageCommand } from './page-commands.js';
 import { runPrivacyCommand } from './privacy-commands.js';
@@ -265,6 +266,16 @@ export const cliCommands: CliCommand[] = [
     ['page', 'open'],
     `reply-desk page open SITE PAGE${indent}reopen a closed page's thread`,
     (pool, args, print) => runPageCloseCommand(pool, ['open', ...args], print),
+  ),
+  poolRow(
+    ['comment', 'feature'],
+    `reply-desk comment feature ID${indent}make a published comment an editors' pick (the strip above the thread)`,
+    (pool, args, print) => runCommentFeatureCommand(pool, ['feature', ...args], print),
+  ),
+  poolRow(
+    ['comment', 'unfeature'],
+    `reply-desk comment unfeature ID${indent}take a comment out of the editors' picks`,
+    (pool, args, print) => runCommentFeatureCommand(pool, ['unfeature', ...args], print),
   ),
   poolRow(
     ['author', 'trust'],

@@ -42,6 +42,9 @@ export const auditActions = [
   'sso_secret_set',
   'oidc_provider_set',
   'oidc_provider_remove',
+  // sql/0036: editors' picks.
+  'feature',
+  'unfeature',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

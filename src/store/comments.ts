@@ -18,9 +18,11 @@ export interface PublicComment {
   createdAt: Date;
   /** Set when its author (or a moderator) changed the text after it was written. */
   editedAt: Date | null;
-  /** Readers' votes (issue 15), kept on the row by src/store/votes.ts. */
+  /** Readers' votes (issue 15), kept on the row by src/store/conversation/votes.ts. */
   up: number;
   down: number;
+  /** When a moderator made it an editors' pick (issue 15); null when it is not one. */
+  featuredAt: Date | null;
   /** In a newest-first page, on a conversation's root: where the replies not shown yet start. */
   moreReplies?: ThreadCursor;
 }
@@ -31,6 +33,10 @@ export interface ThreadCursor {
   id: string;
   score?: number;
 }
+
+/** What every public list reads of a comment: one list, so the thread, "top" and the picks agree. */
+const PUBLIC_COLUMNS = `c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
+            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down, c.featured_at`;
 
 export async function listApprovedComments(
   db: Queryable,
@@ -55,11 +61,11 @@ export async function listApprovedComments(
     edited_at: Date | null;
     votes_up: number;
     votes_down: number;
+    featured_at: Date | null;
   }>({
     // Named: the hottest read, planned once per connection.
     name: 'list-approved-comments',
-    text: `select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
-            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down
+    text: `select ${PUBLIC_COLUMNS}
        from comments c
       where c.page_id = (select p.id from pages p where p.site_id = $1 and p.identifier = $2)
         and c.status = 'approved'
@@ -85,6 +91,7 @@ type PublicCommentRow = {
   edited_at: Date | null;
   votes_up: number;
   votes_down: number;
+  featured_at: Date | null;
 };
 
 /** Replies shown under each conversation of a newest-first page; the rest come from listApprovedReplies. */
@@ -188,8 +195,7 @@ async function withReplies(
               case when id = top then 0 else row_number() over (partition by root, id = top order by received_at, id) end as n
          from tree
      )
-     select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
-            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down, k.root, k.n::int as n
+     select ${PUBLIC_COLUMNS}, k.root, k.n::int as n
        from ranked k join comments c on c.id = k.id
       where k.n <= $2 + 1
       order by k.root, k.n`,
@@ -236,8 +242,7 @@ export async function listApprovedReplies(
          from tree t
          join comments c on c.parent_id = t.id and c.status = 'approved'
      )
-     select c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
-            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down
+     select ${PUBLIC_COLUMNS}
        from tree t join comments c on c.id = t.id
       where (t.received_at, t.id) > (coalesce($4::timestamptz, '-infinity'), coalesce($5::uuid, '00000000-0000-0000-0000-000000000000'))
       order by t.received_at, t.id
@@ -245,6 +250,28 @@ export async function listApprovedReplies(
     [q.siteId, q.page, q.root, q.after?.receivedAt ?? null, q.after?.id ?? null, q.limit + 1],
   );
   return toBoundedPage(rows, q.limit);
+}
+
+/**
+ * A page's editors' picks (issue 15): its published featured comments, the latest pick first, on
+ * comments_page_featured_idx (sql/0036). A pick that was removed later is not listed (only approved
+ * comments are), and is again if the removal is undone. No cursor: a strip holds a handful.
+ */
+export async function listFeaturedComments(
+  db: Queryable,
+  q: { siteId: string; page: string; limit: number },
+): Promise<{ comments: PublicComment[]; next: ThreadCursor | null }> {
+  const { rows } = await db.query<PublicCommentRow>(
+    `select ${PUBLIC_COLUMNS}
+       from comments c
+      where c.page_id = (select p.id from pages p where p.site_id = $1 and p.identifier = $2)
+        and c.status = 'approved' and c.featured_at is not null
+      order by c.featured_at desc, c.id desc
+      limit $3`,
+    [q.siteId, q.page, q.limit],
+  );
+  const kept = fitting(rows.map((r) => Buffer.byteLength(r.body_html)));
+  return { comments: rows.slice(0, kept).map(toPublicComment), next: null };
 }
 
 /** A keyset page of `limit` (fetched: limit + 1) cut to the answer's budget, with the cursor to go on. */
@@ -276,6 +303,7 @@ function toPublicComment(r: PublicCommentRow): PublicComment {
     editedAt: r.edited_at,
     up: r.votes_up,
     down: r.votes_down,
+    featuredAt: r.featured_at,
   };
 }
 

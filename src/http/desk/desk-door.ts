@@ -15,6 +15,7 @@ import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import type { Pool } from '../../store/db.js';
 import { createAdminDoor } from './admin/admin-door.js';
 import { createBulkRoutes } from './moderator/bulk-routes.js';
+import { createFeatureRoutes } from './moderator/feature-routes.js';
 import { rejectControlCharacters } from './dashboard-input.js';
 import { createLiveRoutes, LIVE_PATHS } from './moderator/live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator/moderator-routes.js';
@@ -121,6 +122,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
       surge: createSurgeReader(deps.redis, deps.prefix),
     }),
   );
+  router.use(createFeatureRoutes({ db: deps.db }));
   router.use(createPageTitleRoutes({ db: deps.db }));
   router.use(createPageRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));

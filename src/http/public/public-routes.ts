@@ -17,6 +17,7 @@ import {
   listApprovedConversationsNewest,
   listApprovedConversationsTop,
   listApprovedReplies,
+  listFeaturedComments,
 } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
 import { createThreadVersionReader } from '../../store/batched/thread-versions.js';
@@ -70,6 +71,8 @@ const rateLimitWords: Record<RateLimitName, string> = {
 };
 
 const MAX_COUNT_PAGES = 100;
+/** Editors' picks one answer lists at most: a strip, not a second thread. */
+const MAX_FEATURED = 20;
 /** How long one process answers /api/counts from memory: a new comment is counted within this. */
 export const COUNTS_CACHE_MS = 1000;
 
@@ -294,6 +297,16 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     // replies=<root id>: the rest of one conversation, after a newest-first page's `moreReplies` cursor.
     const replies = oneQueryString(req, 'replies', false, 36);
     if (replies !== null && !isUuid(replies)) throw AppError.of('INVALID_REPLIES', { field: 'replies' });
+    // featured=1: the page's editors' picks (issue 15), for the widget's strip above the thread.
+    const featuredParam = oneQueryString(req, 'featured', false, 5);
+    if (featuredParam !== null && featuredParam !== '1' && featuredParam !== '0')
+      throw AppError.of('INVALID_TYPE', { message: 'featured is 1 or 0.', field: 'featured' });
+    const featured = featuredParam === '1';
+    if (featured && (replies !== null || cursorParam !== null))
+      throw AppError.of('INVALID_TYPE', {
+        message: "The editors' picks come in one page: no cursor or replies.",
+        field: 'featured',
+      });
     const after = cursorParam === null ? null : decodeCursor(cursorParam);
     if (cursorParam !== null && after === null) throw AppError.of('INVALID_CURSOR', { field: 'cursor' });
     const site = await findSite(sites, siteId);
@@ -316,14 +329,15 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     // is kept under, so a page that closes is never answered from an entry rendered while it was open.
     const closure = closureOf(thread, site.settings.closeAfterDays, new Date());
     const version = `${thread?.version ?? 'none'}${closure.closed ? `.closed-${closure.reason}` : ''}`;
-    const key = JSON.stringify(['thread', siteId, page, order, limit, cursorParam, replies, showVotes]);
+    const key = JSON.stringify(['thread', siteId, page, order, limit, cursorParam, replies, showVotes, featured]);
     const answer = await threadAnswers.get(key, version, async () => {
       // No page row: nobody ever commented there, and the thread is empty without asking.
       let result: Awaited<ReturnType<typeof listApprovedComments>> = { comments: [], next: null };
       if (thread !== null) {
         try {
-          result =
-            replies !== null
+          result = featured
+            ? await listFeaturedComments(readDb, { siteId, page, limit: Math.min(limit, MAX_FEATURED) })
+            : replies !== null
               ? await listApprovedReplies(readDb, { siteId, page, root: replies.toLowerCase(), after, limit })
               : order === 'newest'
                 ? await listApprovedConversationsNewest(readDb, { siteId, page, before: after, limit })
@@ -352,13 +366,14 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
           ...(c.editedAt ? { editedAt: c.editedAt.toISOString() } : {}),
           // Vote counts (issue 15) while the site counts votes; a reader's own marks come from elsewhere.
           ...(showVotes ? { up: c.up, down: c.down } : {}),
+          ...(c.featuredAt ? { featured: true, featuredAt: c.featuredAt.toISOString() } : {}),
           ...(c.moreReplies ? { moreReplies: encodeCursor(c.moreReplies) } : {}),
         })),
         nextCursor: result.next ? encodeCursor(result.next) : null,
         // The order this answer is in: the site's default when the request named none.
         sort: order,
         // The heading's "12 Comments" comes with the first page (the count is kept on the page row).
-        ...(cursorParam === null && replies === null ? { total: thread?.approved ?? 0 } : {}),
+        ...(cursorParam === null && replies === null && !featured ? { total: thread?.approved ?? 0 } : {}),
         ...closureFields(closure),
       });
     });
