@@ -360,6 +360,11 @@ export const errorCatalogue = {
   },
 
   // 429: too much, too soon.
+  TOO_MANY_STREAMS: {
+    status: 429,
+    message: 'Too many live threads are open from your network; close some tabs and reload.',
+    meaning: 'a live thread (`GET /api/live`) past the cap per network (IPv4 address or IPv6 /64)',
+  },
   RATE_LIMITED: {
     status: 429,
     message: 'Too many requests just now; please try again shortly.',
@@ -396,7 +401,8 @@ export const errorCatalogue = {
   LIVE_UNAVAILABLE: {
     status: 503,
     message: 'Live updates are not available.',
-    meaning: 'this API runs without live updates',
+    meaning:
+      'this API runs without live updates, has as many open live threads as it takes, or cannot reach Redis for them; with `Retry-After` when it is busy',
   },
   DEMO_UNAVAILABLE: {
     status: 503,

@@ -14,6 +14,7 @@ import type {
 import { countBatchChanges, countFilterUntil, listFilterChunk, recordBulkSummary } from '../src/store/bulk-batches.js';
 import type { Pool, Queryable } from '../src/store/db.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
+import type { AnnounceThread } from '../src/queue/live-threads.js';
 import type { TrainingQueue } from '../src/queue/training-queue.js';
 import type { CommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import { changeStatus, statusActions, statusAfter, undoBatch } from '../src/store/moderation-actions.js';
@@ -26,6 +27,8 @@ export interface BulkProcessorDeps {
   training?: TrainingQueue;
   /** Announces every changed comment (webhooks, reply mails), as single actions do; left out, nothing is announced. */
   events?: CommentEventsQueue;
+  /** Readers' live threads: comments this publishes or takes down; left out, nobody is told. */
+  thread?: AnnounceThread;
   /** Comments per statement; each chunk commits on its own. @defaultValue 500 */
   chunkSize?: number;
 }
@@ -84,7 +87,7 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
   const { db, logger } = deps;
   // Learning and announcing follow each committed chunk (src/moderation/status-changes.ts); a Redis
   // hiccup there is logged and must not fail (and so redo) the bulk.
-  const after = createStatusChanges({ logger, training: deps.training, events: deps.events });
+  const after = createStatusChanges({ logger, training: deps.training, events: deps.events, thread: deps.thread });
   const chunkSize = deps.chunkSize ?? 500;
 
   async function runAction(job: Job<BulkJobData, BulkResult, BulkJobName>, d: BulkActionData): Promise<BulkResult> {

@@ -9,6 +9,7 @@ import { checkComment } from '../src/moderation/check-comment.js';
 import { editCheckRules, toEditOutcome } from '../src/moderation/edit-check.js';
 import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
+import type { AnnounceThread } from '../src/queue/live-threads.js';
 import type { CheckContext } from '../src/moderation/verdict.js';
 import { enqueueAkismetRecheck, type AkismetQueue } from '../src/queue/akismet-queue.js';
 import { editJobSchema, type EditJob, type EditResult } from '../src/queue/edits-queue.js';
@@ -27,6 +28,8 @@ export interface EditProcessorDeps {
   publish?: PublishLiveEvent;
   /** Comment events (webhooks: `comment.held`, `comment.spam`); left out, nothing is announced. */
   events?: CommentEventsQueue;
+  /** Readers' live threads: comments this publishes or takes down; left out, nobody is told. */
+  thread?: AnnounceThread;
   /** The spam classifier's models; left out, the processor keeps its own copy, refreshed from `db`. */
   spamModels?: SpamModels;
   /**
@@ -60,7 +63,7 @@ function parseEditJob(data: unknown): EditJob {
  */
 export function createEditProcessor(deps: EditProcessorDeps) {
   const { db, logger } = deps;
-  const after = createStatusChanges({ logger, events: deps.events, publish: deps.publish });
+  const after = createStatusChanges({ logger, events: deps.events, publish: deps.publish, thread: deps.thread });
   const spamModels = deps.spamModels ?? createSpamModels(db);
 
   async function checkAndStore(e: EditJob): Promise<EditResult> {

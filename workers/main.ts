@@ -1,5 +1,6 @@
 import { exitOnStartupProblem } from '../src/bin/startup.js';
 import { createLogger } from '../src/logger.js';
+import { createThreadAnnouncer } from '../src/queue/live-threads.js';
 import { createLivePublisher } from '../src/queue/live-events.js';
 import { createMaintenanceQueue, scheduleMaintenance } from '../src/queue/maintenance-queue.js';
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
@@ -30,6 +31,8 @@ const connection = createWorkerRedis(config.REDIS_URL);
 
 // PUBLISH is a plain command, safe on BullMQ's shared connection (its blocking reads use their own).
 const publish = createLivePublisher(connection, config.QUEUE_PREFIX);
+// Readers' live threads hear of comments published and taken down on the same connection (a script call).
+const thread = createThreadAnnouncer(connection, config.QUEUE_PREFIX);
 
 // The queues this process adds jobs to (or schedules on): each logs its connection errors (an 'error'
 // event nobody listens to would end the process) and is closed on shutdown, after the workers.
@@ -79,6 +82,7 @@ const workers = runWorkers(
     writer,
     logger,
     publish,
+    thread,
     mailer,
     akismet,
     recovery,

@@ -11,6 +11,7 @@ import { saveAkismetCheck } from '../src/akismet/akismet-store.js';
 import { checkComment } from '../src/moderation/check-comment.js';
 import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
+import type { AnnounceThread } from '../src/queue/live-threads.js';
 import { enqueueAkismetRecheck, type AkismetQueue } from '../src/queue/akismet-queue.js';
 import { blogOf } from '../src/akismet/akismet-blog.js';
 import type { CheckContext, CommentStatus } from '../src/moderation/verdict.js';
@@ -36,6 +37,8 @@ export interface SubmissionProcessorDeps {
   spamModels?: SpamModels;
   /** Comment events (webhooks, mail notices); left out, stored comments announce nothing. */
   events?: CommentEventsQueue;
+  /** Readers' live threads: comments this publishes or takes down; left out, nobody is told. */
+  thread?: AnnounceThread;
   /** Akismet (AKISMET_KEY); left out, it is never asked. */
   akismet?: {
     client: AkismetClient;
@@ -77,7 +80,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
   // Comment events and the live event (src/moderation/status-changes.ts): after the commit, not
   // awaited and never failing the job; the event is a hint, the row is the truth, and a job must not
   // wait on (or retry for) a Redis hiccup once its comment is safely stored.
-  const after = createStatusChanges({ logger, events: deps.events, publish: deps.publish });
+  const after = createStatusChanges({ logger, events: deps.events, publish: deps.publish, thread: deps.thread });
   // The reader's opt-in to reply mails is data, not a hint: awaited, and redone by a retried job.
   const keepReplyOptIn = async (s: Submission, status: CommentStatus): Promise<void> => {
     if (s.notifyReplies === true && s.email !== '' && (status === 'approved' || status === 'pending')) {

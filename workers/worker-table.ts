@@ -7,6 +7,7 @@ import { AKISMET_QUEUE, type AkismetQueue } from '../src/queue/akismet-queue.js'
 import { BULK_QUEUE } from '../src/queue/bulk-queue.js';
 import { EDITS_QUEUE } from '../src/queue/edits-queue.js';
 import { EMAIL_QUEUE, type EmailQueue } from '../src/queue/email-queue.js';
+import type { AnnounceThread } from '../src/queue/live-threads.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import { MAINTENANCE_QUEUE } from '../src/queue/maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
@@ -73,6 +74,8 @@ export interface WorkerTableDeps {
   writer: CommentWriter;
   logger: Logger;
   publish: PublishLiveEvent;
+  /** Readers' live threads (src/queue/live-threads.ts): what the workers publish or take down. */
+  thread?: AnnounceThread;
   /** Queues the processors add jobs to (comment events, training, mail, Akismet). */
   queues: { events: CommentEventsQueue; training: TrainingQueue; email?: EmailQueue; akismet?: AkismetQueue };
   /** Mail (SMTP_URL): without it there is no email worker. */
@@ -105,6 +108,7 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
           writer: deps.writer,
           logger,
           publish: deps.publish,
+          thread: deps.thread,
           events: queues.events,
           akismet,
         }),
@@ -128,6 +132,7 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
           db,
           logger,
           publish: deps.publish,
+          thread: deps.thread,
           events: queues.events,
           akismet,
         }),
@@ -142,7 +147,8 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
       // shutdown timeout comes back after the lock expires and resumes from its last committed chunk.
       queue: BULK_QUEUE,
       label: 'bulk',
-      processor: () => createBulkProcessor({ db, logger, training: queues.training, events: queues.events }),
+      processor: () =>
+        createBulkProcessor({ db, logger, training: queues.training, events: queues.events, thread: deps.thread }),
       concurrency: 2,
       // As for submissions: a moderator's batch is not given up because its worker was killed twice.
       options: { maxStalledCount: 10 },

@@ -10,6 +10,7 @@ import { createTrainingQueue } from '../queue/training-queue.js';
 import { createCommentEventsQueue } from '../queue/comment-events-queue.js';
 import { createEmailQueue } from '../queue/email-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
+import { createThreadAnnouncer, createThreadFeed } from '../queue/live-threads.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createEditsQueue } from '../queue/edits-queue.js';
 import { createProducerRedis } from '../redis.js';
@@ -82,6 +83,18 @@ const liveFeed = createLiveFeed({
   prefix: config.QUEUE_PREFIX,
   onError: (err) => logger.warn({ err: err.message }, 'live queue subscription problem'),
 });
+// Readers' live threads (GET /api/live): a second subscriber, also opened when a reader first listens;
+// announcements (votes, moderators' decisions, flags, authors' deletes) go out on the producer connection.
+const liveThreads = {
+  announce: createThreadAnnouncer(redis, config.QUEUE_PREFIX),
+  feed: createThreadFeed({
+    connect: () => createSubscriberRedis(config.REDIS_URL),
+    prefix: config.QUEUE_PREFIX,
+    onError: (err) => logger.warn({ err: err.message }, 'live threads subscription problem'),
+  }),
+  redis,
+  prefix: config.QUEUE_PREFIX,
+};
 const sessionSecret = config.SESSION_SECRET ?? (await loadOrCreateSecret(pool, 'session'));
 // Form tokens are signed with a secret kept in Postgres, so every API process checks every other's.
 const formTokens = createFormTokens(await loadOrCreateSecret(pool, 'form-token'));
@@ -128,6 +141,7 @@ const app = createApp({
     boardQueues: queues,
   },
   metrics,
+  liveThreads,
 });
 const server = app.listen(config.PORT, config.HOST);
 try {
@@ -171,6 +185,7 @@ async function shutdown(signal: string): Promise<void> {
   // Open live streams never finish by themselves: closing the feed ends them (browsers reconnect elsewhere).
   step = 'ending live queue streams';
   await liveFeed.close();
+  await liveThreads.feed.close();
   step = 'finishing in-flight requests';
   await inFlight.drained();
   // Nothing is being answered: what is left are keep-alive sockets between requests, closed here

@@ -11,6 +11,7 @@ import type { UsedFormTokens } from '../flood/used-form-tokens.js';
 import type { SubmissionsQueue } from '../queue/submissions-queue.js';
 import type { TrainingQueue } from '../queue/training-queue.js';
 import type { CommentEventsQueue } from '../queue/comment-events-queue.js';
+import type { LiveThreads } from '../queue/live-threads.js';
 import type { Pool, Queryable } from '../store/db.js';
 import { createClientAddressReader } from './kit/client-address.js';
 import { createDeskDoor, type DashboardDeps } from './desk/desk-door.js';
@@ -70,9 +71,14 @@ export interface AppDeps {
    */
   edits?: EditsQueue;
   /** The moderators' dashboard at /admin; left out, there is none. */
-  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events'>;
+  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events' | 'thread'>;
   /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */
   metrics?: ApiMetrics;
+  /**
+   * Readers' live threads (GET /api/live), and the announcer every change readers see goes through
+   * (src/queue/live-threads.ts); left out, /api/live answers 503 and nothing is announced.
+   */
+  liveThreads?: LiveThreads;
 }
 
 function toTrustProxy(value: string): boolean | string | string[] {
@@ -138,7 +144,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHealthRoutes({ db: deps.db, redis: deps.redis }));
   // Links in notice mails (one-click moderation, unsubscribe): no session, the signed token decides.
   if (deps.dashboard) {
-    app.use(createMailDoor({ db: deps.db, events: deps.events, training: deps.training, logger: deps.logger }));
+    app.use(
+      createMailDoor({
+        db: deps.db,
+        events: deps.events,
+        training: deps.training,
+        logger: deps.logger,
+        thread: deps.liveThreads?.announce,
+      }),
+    );
   }
   app.use(createDeskScriptRoute({ logger: deps.logger })); // /assets/admin.js, built from widget/desk/
   app.use('/assets', express.static(join(projectRoot, 'public'), { maxAge: '1h', index: false }));
@@ -153,6 +167,7 @@ export function createApp(deps: AppDeps): Express {
         submissionsQueue: deps.queue,
         training: deps.training,
         events: deps.events,
+        thread: deps.liveThreads?.announce,
       }),
     );
   if (deps.demo) app.use(createDemoRoutes(deps));

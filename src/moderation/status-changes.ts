@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { PublishLiveEvent } from '../queue/live-events.js';
+import type { AnnounceThread, ThreadSignal } from '../queue/live-threads.js';
 import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
 import { enqueueCommentEvents, type CommentEventsQueue } from '../queue/comment-events-queue.js';
 import type { StatusChange } from '../store/moderation-actions.js';
@@ -9,9 +10,10 @@ import type { CommentStatus } from './verdict.js';
 /*
  * What follows a comment's status change, in one place (Coral's stacks/helpers/publishChanges.ts):
  * learn from it (the spam-training queue), announce it (the comment-events queue: webhooks, reply
- * mails) and tell open dashboards (the live channel). The audit row is not here on purpose: it is
- * written by changeStatus in the same transaction as the status (src/store/moderation-actions.ts), so
- * it can never be missing; everything here runs after the commit.
+ * mails), tell open dashboards (the live channel) and readers watching the thread (live threads).
+ * The audit row is not here on purpose: it is written by changeStatus in the same transaction as the
+ * status (src/store/moderation-actions.ts), so it can never be missing; everything here runs after
+ * the commit.
  *
  * Every follow-up is best effort: the change has committed and stands whatever Redis says, so a
  * failure costs one training example or one announcement, is logged, and never fails the request or
@@ -45,6 +47,21 @@ export const followUps: Record<ChangeCause, { learn: boolean; source: CommentEve
   author: { learn: false, source: 'readers', live: true },
 };
 
+/**
+ * What a status change means for readers watching the thread: a comment that became public is news
+ * (`comment`), one that stopped being public is gone (`removed`); any other change they never saw.
+ */
+export function toThreadSignals(changes: readonly StatusChange[]): ThreadSignal[] {
+  const signals: ThreadSignal[] = [];
+  for (const c of changes) {
+    if (c.toStatus === 'approved' && c.fromStatus !== 'approved')
+      signals.push({ type: 'comment', site: c.siteId, id: c.id });
+    else if (c.fromStatus === 'approved' && c.toStatus !== 'approved')
+      signals.push({ type: 'removed', site: c.siteId, id: c.id });
+  }
+  return signals;
+}
+
 /** Which newly stored comments are news for open dashboards: those that wait in one of their queues. */
 export function isLiveNews(status: CommentStatus): status is 'pending' | 'spam' {
   return status === 'pending' || status === 'spam';
@@ -59,6 +76,8 @@ export interface StatusChangesDeps {
   events?: CommentEventsQueue;
   /** The live channel to open dashboards; left out, nobody is told. */
   publish?: PublishLiveEvent;
+  /** Readers' live threads (src/queue/live-threads.ts): comments published and taken down; left out, none. */
+  thread?: AnnounceThread;
   /** The events' time. @defaultValue () => new Date() */
   now?: () => Date;
 }
@@ -91,8 +110,12 @@ export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
       if (changes.length === 0) return;
       const { learn, source, live } = followUps[cause];
       const fields = { comments: changes.length, cause };
-      const { training, events, publish } = deps;
+      const { training, events, publish, thread } = deps;
+      const signals = thread ? toThreadSignals(changes) : [];
       await Promise.all([
+        thread && signals.length > 0
+          ? attempt('live thread event not published', fields, () => thread(signals))
+          : undefined,
         learn && training
           ? attempt('spam training not queued', fields, () => enqueueTrainingForChanges(training, changes))
           : undefined,
@@ -115,9 +138,15 @@ export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
     },
     async stored(c, opts = {}) {
       const fields = { commentId: c.id };
-      const { events, publish } = deps;
+      const { events, publish, thread } = deps;
       const live = isLiveNews(c.status) ? c.status : null;
       await Promise.all([
+        // Readers dedupe by comment id, so a retried run may announce a published comment again.
+        thread && c.status === 'approved'
+          ? attempt('live thread event not published', fields, () =>
+              thread([{ type: 'comment', site: c.siteId, id: c.id }]),
+            )
+          : undefined,
         events
           ? attempt('comment events not queued', fields, () => enqueueCommentEvents(events, toStoredEvents(c, now())))
           : undefined,

@@ -47,17 +47,8 @@ export function toLiveCommentEvent(message: string): LiveCommentEvent | null {
   return { id, siteId, status };
 }
 
-/** One process's subscription to the channel, shared by all of its open streams. */
-export interface LiveFeed {
-  /**
-   * Adds a listener (the first one opens the connection); returns the function that removes it.
-   * `onClose` runs when the feed closes (shutdown), so open streams can end instead of holding it up.
-   */
-  listen(listener: (event: LiveCommentEvent) => void, onClose?: () => void): () => void;
-  /** Resolves once the channel is subscribed, so events published from then on arrive. */
-  ready(): Promise<void>;
-  close(): Promise<void>;
-}
+/** One process's subscription to the desk's channel, shared by all of its open streams. */
+export type LiveFeed = ChannelFeed<LiveCommentEvent>;
 
 /**
  * A subscriber connection for the feed: it waits for Redis rather than failing commands (a stream may
@@ -78,9 +69,34 @@ export function createLiveFeed(opts: {
   prefix: string;
   onError?: (err: Error) => void;
 }): LiveFeed {
-  const channel = liveChannel(opts.prefix);
-  const listeners = new Set<(event: LiveCommentEvent) => void>();
-  const closers = new Map<(event: LiveCommentEvent) => void, () => void>();
+  return createChannelFeed({ ...opts, channel: liveChannel(opts.prefix), parse: toLiveCommentEvent });
+}
+
+/** A feed of one pub/sub channel's messages, parsed; what the desk's live queue and readers' live threads share. */
+export interface ChannelFeed<T> {
+  /**
+   * Adds a listener (the first one opens the connection); returns the function that removes it.
+   * `onClose` runs when the feed closes (shutdown), so open streams can end instead of holding it up.
+   */
+  listen(listener: (event: T) => void, onClose?: () => void): () => void;
+  /** Resolves once the channel is subscribed, so events published from then on arrive. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One lazily opened subscriber connection on `channel`, fanned out to listeners; a message `parse`
+ * turns into null (malformed) is dropped, and a listener that throws is reported and skipped.
+ */
+export function createChannelFeed<T>(opts: {
+  connect: () => Redis;
+  channel: string;
+  parse: (message: string) => T | null;
+  onError?: (err: Error) => void;
+}): ChannelFeed<T> {
+  const { channel } = opts;
+  const listeners = new Set<(event: T) => void>();
+  const closers = new Map<(event: T) => void, () => void>();
   let redis: Redis | null = null;
   let subscribed: Promise<void> | null = null;
   let closed = false;
@@ -90,7 +106,7 @@ export function createLiveFeed(opts: {
     const conn = opts.connect();
     conn.on('message', (ch: string, message: string) => {
       if (ch !== channel) return;
-      const event = toLiveCommentEvent(message);
+      const event = opts.parse(message);
       if (event === null) return;
       for (const l of [...listeners]) {
         try {

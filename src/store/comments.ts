@@ -274,6 +274,25 @@ export async function listFeaturedComments(
   return { comments: rows.slice(0, kept).map(toPublicComment), next: null };
 }
 
+/** A comment as readers would see it, wherever it is now: for live threads (src/http/public/live-routes.ts). */
+export interface LiveComment extends PublicComment {
+  siteId: string;
+  page: string;
+  status: CommentStatus;
+}
+
+/** The given comments (those that still exist), with their page and status, in one query. */
+export async function loadLiveComments(db: Queryable, ids: string[]): Promise<LiveComment[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<PublicCommentRow & { site_id: string; identifier: string; status: CommentStatus }>(
+    `select ${PUBLIC_COLUMNS}, c.site_id, p.identifier, c.status
+       from comments c join pages p on p.id = c.page_id
+      where c.id = any($1::uuid[])`,
+    [ids],
+  );
+  return rows.map((r) => ({ ...toPublicComment(r), siteId: r.site_id, page: r.identifier, status: r.status }));
+}
+
 /** A keyset page of `limit` (fetched: limit + 1) cut to the answer's budget, with the cursor to go on. */
 function toBoundedPage(
   rows: PublicCommentRow[],

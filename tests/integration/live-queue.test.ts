@@ -3,6 +3,7 @@ import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { addSite, postJson, waitFor, waitForStored, type TestApi } from '../support/harness.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';
 import type { TestDatabase } from '../support/test-db.js';
+import { readEvents } from '../support/sse-reader.js';
 
 // The live queue over HTTP: GET /admin/live relays the worker's pub/sub events to signed-in moderators,
 // each stream filtered to the moderator's sites; GET /admin/cards/:id renders the card to insert.
@@ -20,41 +21,6 @@ async function held(site: string): Promise<string> {
   );
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
-}
-
-interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/** Reads a text/event-stream response into a list of events as they arrive. */
-function readEvents(res: Response): { events: SseEvent[]; comments: string[]; stop(): Promise<void> } {
-  const events: SseEvent[] = [];
-  const comments: string[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    for (;;) {
-      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) comments.push(line.slice(1).trim());
-          else if (line.startsWith('event: ')) event = line.slice(7);
-          else if (line.startsWith('data: ')) data.push(line.slice(6));
-        }
-        if (data.length > 0) events.push({ event, data: data.join('\n') });
-      }
-    }
-  })();
-  return { events, comments, stop: () => reader.cancel().catch(() => {}) };
 }
 
 beforeAll(async () => {

@@ -459,13 +459,16 @@ describe('a site without guests, and tokens that sign nobody in', () => {
     const [shown] = (JSON.parse(text) as { comments: Record<string, unknown>[] }).comments;
     expect(shown?.author).toEqual({ name: 'Private Person', verified: true });
     expect(Object.values(shown ?? {})).not.toContain(String(reader.id));
+    // The vote counts (issue 15) are the comment's, not its author's.
     expect(Object.keys(shown ?? {}).sort()).toEqual([
       'author',
       'createdAt',
       'depth',
+      'down',
       'html',
       'id',
       'parent',
+      'up',
       'website',
     ]);
   });

@@ -12,6 +12,7 @@ import type { SiteSettingsInput } from '../../src/domain/site-settings.js';
 import { createLogger } from '../../src/logger.js';
 import { projectRoot } from '../../src/paths.js';
 import { BULK_QUEUE, createBulkQueue, type BulkQueue } from '../../src/queue/bulk-queue.js';
+import { createThreadAnnouncer, createThreadFeed } from '../../src/queue/live-threads.js';
 import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
@@ -93,6 +94,8 @@ export async function startApi(opts: {
   emailQueue?: boolean;
   /** The site directory LISTENs for site changes (as src/bin/api.ts does); off, tests call `sites.refresh()`. */
   siteChanges?: { reconnectMs?: number };
+  /** Live threads' heartbeat and closure check. @defaultValue 20 s, as in production */
+  liveHeartbeatMs?: number;
 }): Promise<TestApi> {
   const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const queue = createSubmissionsQueue(redis, opts.prefix);
@@ -114,6 +117,17 @@ export async function startApi(opts: {
     connect: () => createSubscriberRedis(opts.redisUrl ?? TEST_REDIS_URL),
     prefix: opts.prefix,
   });
+  // Readers' live threads, as src/bin/api.ts; the heartbeat (and closure check) quicker for tests.
+  const liveThreads = {
+    announce: createThreadAnnouncer(redis, opts.prefix),
+    feed: createThreadFeed({
+      connect: () => createSubscriberRedis(opts.redisUrl ?? TEST_REDIS_URL),
+      prefix: opts.prefix,
+    }),
+    redis,
+    prefix: opts.prefix,
+    heartbeatMs: opts.liveHeartbeatMs ?? 20_000,
+  };
   // Listen first: the app needs its own address as its public URL.
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
@@ -161,6 +175,7 @@ export async function startApi(opts: {
       liveFeed,
       bulkQueue,
     },
+    liveThreads,
   });
   server.on('request', app);
   return {
@@ -176,6 +191,7 @@ export async function startApi(opts: {
       server.close();
       await sites.close();
       await liveFeed.close();
+      await liveThreads.feed.close();
       await queue.close().catch(() => {});
       await bulkQueue.close().catch(() => {});
       await training.close().catch(() => {});
@@ -224,6 +240,8 @@ export async function startWorker(opts: {
   const writer = createCommentWriter(opts.pool, 100);
   const n = opts.notifications;
   const events = n ? createCommentEventsQueue(connection, opts.prefix) : undefined;
+  // Readers' live threads, as workers/main.ts: one script call per announcement, on the same connection.
+  const thread = createThreadAnnouncer(connection, opts.prefix);
   const worker = new Worker(
     SUBMISSIONS_QUEUE,
     createSubmissionProcessor({
@@ -232,6 +250,7 @@ export async function startWorker(opts: {
       logger,
       publish: createLivePublisher(connection, opts.prefix),
       events,
+      thread,
       akismet: opts.akismet,
     }),
     {
@@ -244,7 +263,7 @@ export async function startWorker(opts: {
   );
   const bulkWorker = new Worker(
     BULK_QUEUE,
-    createBulkProcessor({ db: opts.pool, logger, chunkSize: opts.bulkChunkSize, events }),
+    createBulkProcessor({ db: opts.pool, logger, chunkSize: opts.bulkChunkSize, events, thread }),
     {
       connection,
       prefix: opts.prefix,
@@ -263,6 +282,7 @@ export async function startWorker(opts: {
         logger,
         publish: createLivePublisher(connection, opts.prefix),
         events,
+        thread,
         akismet: opts.akismet,
       }),
       { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 },

@@ -12,6 +12,7 @@ import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { createSurgeReader } from '../../flood/surge-state.js';
 import type { TrainingQueue } from '../../queue/training-queue.js';
 import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
+import type { AnnounceThread } from '../../queue/live-threads.js';
 import type { Pool } from '../../store/db.js';
 import { createAdminDoor } from './admin/admin-door.js';
 import { createBulkRoutes } from './moderator/bulk-routes.js';
@@ -49,6 +50,8 @@ export interface DashboardDeps {
   training?: TrainingQueue;
   /** Moderators' decisions are announced (webhooks, reply mails) through this queue; left out, they are not. */
   events?: CommentEventsQueue;
+  /** Readers' live threads hear of moderators' decisions through this; left out, they do not. */
+  thread?: AnnounceThread;
   /** Queues the admins' BullMQ board (/admin/queues) shows; left out, the submissions and bulk queues. */
   boardQueues?: readonly Queue[];
 }
@@ -119,6 +122,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
       training: deps.training,
       logger: deps.logger,
       events: deps.events,
+      thread: deps.thread,
       surge: createSurgeReader(deps.redis, deps.prefix),
     }),
   );

@@ -16,6 +16,7 @@ import {
 import { loadModerator, type Moderator } from '../../store/moderators.js';
 import { mailLinkOf, mailTokenOf } from './mail-link.js';
 import { createStatusChanges } from '../../moderation/status-changes.js';
+import type { AnnounceThread } from '../../queue/live-threads.js';
 import {
   renderConfirmAddress,
   renderMailMessage,
@@ -27,6 +28,8 @@ export interface MailRoutesDeps {
   db: Pool;
   /** Comment events for what a mail link changed (webhooks, reply mails). */
   events?: CommentEventsQueue;
+  /** Readers' live threads: what a mail link publishes or takes down; left out, nobody is told. */
+  thread?: AnnounceThread;
   /** Teaches the spam classifier, as a decision in the dashboard does. */
   training?: TrainingQueue;
   logger: Logger;
@@ -102,7 +105,7 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     return read.token;
   };
   // A decision from a mail link is followed as one from the dashboard (src/moderation/status-changes.ts).
-  const after = createStatusChanges({ logger, events: deps.events, training: deps.training });
+  const after = createStatusChanges({ logger, events: deps.events, training: deps.training, thread: deps.thread });
 
   router.get('/mail/moderate', async (req: Request, res: Response) => {
     const token = readModerate(res);

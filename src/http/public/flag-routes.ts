@@ -13,12 +13,15 @@ import { databaseDown } from '../kit/read-errors.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 import type { Logger } from 'pino';
 import { createStatusChanges } from '../../moderation/status-changes.js';
+import type { AnnounceThread } from '../../queue/live-threads.js';
 
 export interface FlagRoutesDeps {
   db: Pool;
   sites: SiteDirectory;
   /** Comment events: a comment the flags sent back to the queue is announced (comment.held); left out, nothing is. */
   events?: CommentEventsQueue;
+  /** Readers' live threads: a comment flags take down leaves them; left out, nobody is told. */
+  thread?: AnnounceThread;
   /** Where a comment event that could not be queued is logged. */
   logger: Logger;
   /** Reads the reader's address (src/http/kit/client-address.ts); left out, Express' req.ip as it is, taken as distinct. */
@@ -52,7 +55,7 @@ export function readFlagInput(body: unknown): { reason: FlagReason; key: string 
 export function createFlagRoutes(deps: FlagRoutesDeps): Router {
   const { db, sites } = deps;
   const router = Router();
-  const after = createStatusChanges({ logger: deps.logger, events: deps.events });
+  const after = createStatusChanges({ logger: deps.logger, events: deps.events, thread: deps.thread });
   const networkOf = createNetworkKeys(db);
 
   router.post(

@@ -6,6 +6,7 @@ import type { Site } from '../../domain/site-settings.js';
 import { AppError, type FieldError } from '../../errors.js';
 import { isEditWindowOpen } from '../../moderation/edit-check.js';
 import { createStatusChanges } from '../../moderation/status-changes.js';
+import type { AnnounceThread } from '../../queue/live-threads.js';
 import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import { enqueueEdit, toEditId, type EditsQueue } from '../../queue/edits-queue.js';
 import { loadQueuedState, type SubmissionsQueue } from '../../queue/submissions-queue.js';
@@ -40,6 +41,8 @@ export interface OwnCommentRoutesDeps {
   editKeys?: EditKeys;
   /** Comment events: a deleted held comment leaves the queue (announced for dashboards' sake); left out, nothing is. */
   events?: CommentEventsQueue;
+  /** Readers' live threads: a comment its author deletes leaves them; left out, nobody is told. */
+  thread?: AnnounceThread;
 }
 
 /** The header a guest's edit key comes in on DELETE (a DELETE has no body a browser reliably sends). */
@@ -91,7 +94,7 @@ const requireJson: RequestHandler = (req, _res, next) => {
 export function createOwnCommentRoutes(deps: OwnCommentRoutesDeps): Router {
   const { db, sites, publicUrl } = deps;
   const editKeys = deps.editKeys ?? createEditKeys(db);
-  const after = createStatusChanges({ logger: deps.logger, events: deps.events });
+  const after = createStatusChanges({ logger: deps.logger, events: deps.events, thread: deps.thread });
   const router = Router();
 
   /** The comment and its site, or 404; a comment not checked yet is 409 (the author may try again in a moment). */

@@ -10,6 +10,8 @@ import { createOwnCommentRoutes, EDIT_KEY_HEADER } from './own-comment-routes.js
 import type { EditsQueue } from '../../queue/edits-queue.js';
 import { createPublicRoutes, type PublicRoutesDeps } from './public-routes.js';
 import { createVoteRoutes } from './vote-routes.js';
+import { createLiveThreadRoutes } from './live-routes.js';
+import type { LiveThreads } from '../../queue/live-threads.js';
 
 export interface PublicDoorDeps extends PublicRoutesDeps {
   db: Pool;
@@ -21,6 +23,8 @@ export interface PublicDoorDeps extends PublicRoutesDeps {
   replyMail: boolean;
   /** Authors' edits of their own comments (src/queue/edits-queue.ts); left out, PATCH answers 503. */
   edits?: EditsQueue;
+  /** Readers' live threads (GET /api/live, and what flags, votes and authors change); left out, none. */
+  liveThreads?: LiveThreads;
 }
 
 /**
@@ -64,12 +68,34 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       db: deps.db,
       sites: deps.sites,
       events: deps.events,
+      thread: deps.liveThreads?.announce,
       logger: deps.logger,
       clientAddress: deps.clientAddress,
     }),
   );
   // Readers' votes (issue 15): PUT /api/comments/:id/vote, GET /api/readers/me/votes.
-  router.use(createVoteRoutes({ db: deps.db, sites: deps.sites, clientAddress: deps.clientAddress }));
+  router.use(
+    createVoteRoutes({
+      db: deps.db,
+      sites: deps.sites,
+      clientAddress: deps.clientAddress,
+      thread: deps.liveThreads?.announce,
+    }),
+  );
+  router.use(
+    createLiveThreadRoutes({
+      db: deps.db,
+      sites: deps.sites,
+      logger: deps.logger,
+      clientAddress: deps.clientAddress,
+      live: deps.liveThreads && {
+        feed: deps.liveThreads.feed,
+        redis: deps.liveThreads.redis,
+        prefix: deps.liveThreads.prefix,
+      },
+      heartbeatMs: deps.liveThreads?.heartbeatMs,
+    }),
+  );
   // Authors editing or deleting their own comment (issue 14): PATCH and DELETE /api/comments/:id.
   router.use(
     createOwnCommentRoutes({
@@ -82,6 +108,7 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       enqueueTimeoutMs: deps.enqueueTimeoutMs,
       editKeys: deps.editKeys,
       events: deps.events,
+      thread: deps.liveThreads?.announce,
     }),
   );
   // The widget's scripts (embed.js, count.js) and the site settings its form follows.

@@ -40,6 +40,7 @@ import { loadSubmissionStatus } from './submission-status.js';
 import { readReader } from '../kit/reader-auth.js';
 import { findReaderInputErrors, IDENTITY_FIELDS, withReaderIdentity } from './reader-author.js';
 import { createThreadCache } from './thread-cache.js';
+import { toThreadItem } from './thread-item.js';
 import { decodeCursor, encodeCursor } from '../kit/thread-cursor.js';
 
 export interface PublicRoutesDeps {
@@ -349,26 +350,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
         }
       }
       return renderJsonAnswer(req, {
-        comments: result.comments.map((c) => ({
-          id: c.id,
-          parent: c.parentId,
-          depth: c.depth,
-          // Never an email, never the reader's id or identity (issue 14): what the thread shows of its author.
-          author: {
-            name: c.author,
-            verified: c.authorVerified,
-            ...(c.authorStaff ? { staff: true } : {}),
-            ...(c.authorAvatar ? { avatar: c.authorAvatar } : {}),
-          },
-          website: c.website || null,
-          html: c.html,
-          createdAt: c.createdAt.toISOString(),
-          ...(c.editedAt ? { editedAt: c.editedAt.toISOString() } : {}),
-          // Vote counts (issue 15) while the site counts votes; a reader's own marks come from elsewhere.
-          ...(showVotes ? { up: c.up, down: c.down } : {}),
-          ...(c.featuredAt ? { featured: true, featuredAt: c.featuredAt.toISOString() } : {}),
-          ...(c.moreReplies ? { moreReplies: encodeCursor(c.moreReplies) } : {}),
-        })),
+        comments: result.comments.map((c) => toThreadItem(c, showVotes)),
         nextCursor: result.next ? encodeCursor(result.next) : null,
         // The order this answer is in: the site's default when the request named none.
         sort: order,

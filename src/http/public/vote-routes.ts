@@ -12,6 +12,7 @@ import { createNetworkKeys } from '../kit/network-key.js';
 import { oneQueryString } from '../kit/query-values.js';
 import { databaseDown } from '../kit/read-errors.js';
 import { readReader, requireReader } from '../kit/reader-auth.js';
+import type { AnnounceThread } from '../../queue/live-threads.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 import { assertOriginAllowed } from '../kit/site-origin.js';
 
@@ -20,6 +21,8 @@ export interface VoteRoutesDeps {
   sites: SiteDirectory;
   /** Reads the reader's address (src/http/kit/client-address.ts); left out, Express' req.ip. */
   clientAddress?: ClientAddressReader;
+  /** Readers' live threads get the new counts; left out, they see them on their next read. */
+  thread?: AnnounceThread;
 }
 
 /** The widget's browser key is a random token: at least 16 characters, at most 200. */
@@ -118,6 +121,10 @@ export function createVoteRoutes(deps: VoteRoutesDeps): Router {
       }
       // Removed between the read above and the vote's lock.
       if (result.outcome !== 'voted') throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
+      // Best effort: the counts are on the row, and every reader sees them on their next read anyway.
+      void deps
+        .thread?.([{ type: 'vote', site: comment.siteId, id, page: comment.page, up: result.up, down: result.down }])
+        .catch(() => {});
       res.set('Cache-Control', 'no-store').json({ up: result.up, down: result.down, mine: result.mine });
     },
   );

@@ -10,16 +10,31 @@ export interface Votable {
   readerId: number | null;
   /** The address it was sent from (maybe truncated by IP retention): a guest's own network. */
   ip: string | null;
+  /** Its page's identifier: where live threads send the new counts. */
+  page: string;
 }
 
 export async function loadVotable(db: Queryable, id: string): Promise<Votable | null> {
-  const { rows } = await db.query<{ site_id: string; status: string; reader_id: string | null; ip: string | null }>(
-    'select site_id, status, reader_id, host(ip) as ip from comments where id = $1',
+  const { rows } = await db.query<{
+    site_id: string;
+    status: string;
+    reader_id: string | null;
+    ip: string | null;
+    identifier: string;
+  }>(
+    `select c.site_id, c.status, c.reader_id, host(c.ip) as ip, p.identifier
+       from comments c join pages p on p.id = c.page_id where c.id = $1`,
     [id],
   );
   const r = rows[0];
   return r
-    ? { siteId: r.site_id, status: r.status, readerId: r.reader_id === null ? null : Number(r.reader_id), ip: r.ip }
+    ? {
+        siteId: r.site_id,
+        status: r.status,
+        readerId: r.reader_id === null ? null : Number(r.reader_id),
+        ip: r.ip,
+        page: r.identifier,
+      }
     : null;
 }
 

@@ -1,3 +1,4 @@
+import { startEventStream } from '../../kit/event-stream.js';
 import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../../domain/comment-fields.js';
 import { AppError } from '../../../errors.js';
@@ -35,16 +36,7 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
   router.get(LIVE_PATHS[0], async (req: Request, res: Response) => {
     if (!feed) throw AppError.of('LIVE_UNAVAILABLE');
     let moderator = res.locals.moderator as Moderator;
-    res.status(200).set({
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      // nginx and friends would otherwise buffer the stream into silence.
-      'X-Accel-Buffering': 'no',
-    });
-    res.flushHeaders();
-    // Browsers reconnect by themselves; after a restart, spread them over a few seconds.
-    res.write(`retry: ${3000 + Math.floor(Math.random() * 4000)}\n\n`);
+    startEventStream(res);
 
     let open = true;
     const end = (): void => {

@@ -42,6 +42,7 @@ import type { Moderator } from '../../../store/moderators.js';
 import { listSites } from '../../../store/sites.js';
 import type { StatusChangeAnswer, UndoAnswer } from '../../../http-contract/desk-contract.js';
 import { createStatusChanges } from '../../../moderation/status-changes.js';
+import type { AnnounceThread } from '../../../queue/live-threads.js';
 import { renderBansPage } from './bans-page.js';
 import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-session.js';
 import { formText as bodyText } from '../../kit/form-values.js';
@@ -97,11 +98,18 @@ export function createModeratorRoutes(deps: {
   training?: TrainingQueue;
   logger: Logger;
   events?: CommentEventsQueue;
+  /** Readers' live threads: what moderators publish or take down; left out, nobody is told. */
+  thread?: AnnounceThread;
   surge?: SurgeReader;
 }): Router {
   const { db } = deps;
   // After the change has committed: learn, announce (src/moderation/status-changes.ts); never fails the request.
-  const after = createStatusChanges({ logger: deps.logger, training: deps.training, events: deps.events });
+  const after = createStatusChanges({
+    logger: deps.logger,
+    training: deps.training,
+    events: deps.events,
+    thread: deps.thread,
+  });
   const router = Router();
 
   router.get('/', async (req: Request, res: Response) => {
