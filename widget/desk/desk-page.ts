@@ -12,7 +12,7 @@ import { toDeskTab } from './desk-rules';
  *   form#rd-bulk button[name=scope]           the bulk form: "selection" or the whole "filter"
  *   .rd-count[data-tab]                       a tab's count in the tab bar
  *   .rd-view-count[data-count]                the N of "Apply to all N in this view" (absent when capped)
- *   article.rd-card[data-email][data-site]    whose comment it is, for the first-comment label
+ *   article.rd-card[data-author][data-site]   whose comment it is, for the first-comment label
  *   .rd-reason[data-code] .rd-reason-text     one reason on a card, and its words
  *   [data-zone]                               the zone a page's times are in (the audit log)
  *   #rd-search, #rd-keys, .rd-help-hint       the search box, the keys dialog and its hint
