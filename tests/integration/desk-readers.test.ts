@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReaderSession } from '../../src/readers/reader-sessions.js';
+import { upsertReader, type Reader, type VerifiedIdentity } from '../../src/readers/reader-store.js';
+import { addSite, postJson, waitForStored, type TestApi } from '../support/harness.js';
+import { addModerator, DashboardClient } from '../support/dashboard-client.js';
+import { startPipeline, type TestPipeline } from '../support/pipeline.js';
+import type { TestDatabase } from '../support/test-db.js';
+
+/*
+ * Issue 14, items 7 and 8, the desk's side: cards say who wrote a comment (a verified reader or a
+ * guest), a moderator bans or trusts a reader from their card, turns their Staff badge off and on, and
+ * replies from a card as staff. Over HTTP with a real session and CSRF tokens, Postgres and a worker.
+ */
+let db: TestDatabase;
+let api: TestApi;
+let pipeline: TestPipeline;
+let mod: DashboardClient;
+let n = 0;
+
+beforeAll(async () => {
+  pipeline = await startPipeline();
+  ({ db, api } = pipeline);
+  // No flood window, no link holds: who wrote it is what these tests are about.
+  await addSite(db.pool, 'news', [api.origin], { holdFirstTime: true, floodSeconds: 0, holdLinks: 0 });
+  await addSite(db.pool, 'blog', [api.origin], { holdFirstTime: true, floodSeconds: 0, holdLinks: 0 });
+  await api.sites.refresh();
+  await addModerator(db.pool, 'mod@example.org', 'moderator', ['news']);
+  await addModerator(db.pool, 'blogger@example.org', 'moderator', ['blog']);
+  mod = new DashboardClient(api.url);
+  await mod.signIn('mod@example.org');
+});
+
+afterAll(async () => {
+  await pipeline?.close();
+});
+
+/** A reader signed in as a sign-in method would leave them: the reader row and a session token. */
+async function signIn(v: Partial<VerifiedIdentity> & { identity: string }): Promise<{ reader: Reader; token: string }> {
+  const reader = await upsertReader(db.pool, { siteId: 'news', via: 'sso', name: 'Reader', email: '', ...v });
+  const { token } = await createReaderSession(db.pool, reader.id);
+  return { reader, token };
+}
+
+/** Posts a comment (a guest's unless a token is given) from its own address and waits for the worker. */
+async function post(
+  over: Record<string, unknown> = {},
+  token?: string,
+): Promise<{ id: string; status: string; codes: string[] }> {
+  n += 1;
+  const res = await postJson(
+    api,
+    { site: 'news', page: 'story', author: 'Guest', email: `guest${n}@example.org`, body: `Comment ${n}.`, ...over },
+    { origin: api.origin, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  );
+  const answer = (await res.json()) as { id: string };
+  expect(res.status, JSON.stringify(answer)).toBe(202);
+  const stored = await waitForStored(db.pool, answer.id);
+  return { id: answer.id, status: stored.status, codes: stored.verdict.reasons.map((r) => r.code) };
+}
+
+/** One card's HTML as the queue renders it (found by its id in the search box). */
+async function card(id: string, tab = 'pending', client = mod): Promise<string> {
+  const page = await client.page(`/admin?tab=${tab}&q=${id}`);
+  const start = page.indexOf(`<article class="rd-card" id="card-${id}"`);
+  expect(start, `card ${id} on the ${tab} tab`).toBeGreaterThan(-1);
+  return page.slice(start, page.indexOf('</article>', start));
+}
+
+async function events(action: string): Promise<{ actor: string; site_id: string; detail: unknown }[]> {
+  const { rows } = await db.pool.query(
+    'select actor, site_id, detail from moderation_events where action = $1 order by id',
+    [action],
+  );
+  return rows;
+}
+
+describe('cards say who wrote a comment', () => {
+  it('a verified reader says how; a guest is a guest, whatever email they type', async () => {
+    const { reader, token } = await signIn({ identity: 'sso:u-ada', name: 'Ada Reader', email: 'ada@example.org' });
+    const mine = await post({ body: 'Signed in and waiting.' }, token);
+    const typed = await post({ author: 'Ada Reader', email: 'ada@example.org', body: 'Typed her address.' });
+    const verified = await card(mine.id);
+    expect(verified).toContain('Verified via SSO');
+    expect(verified).toContain(`data-author="reader:${reader.id}"`);
+    expect(verified).not.toContain('>Guest<');
+    const guest = await card(typed.id);
+    expect(guest).toContain('>Guest</span>');
+    expect(guest).not.toContain('Verified via');
+    expect(guest).toContain('data-author="guest:ada@example.org"');
+
+    // Email sign-in and an OpenID provider by name.
+    await db.pool.query(
+      `insert into reader_oidc_providers (site_id, id, name, issuer, client_id) values ('news', 'newsroom', 'Newsroom ID', 'https://id.example.org', 'c')`,
+    );
+    const byMail = await signIn({ via: 'email', identity: 'email:mail@example.org', email: 'mail@example.org' });
+    const byOidc = await signIn({ via: 'oidc', identity: 'oidc:newsroom:42', name: 'Oidc Reader' });
+    expect(await card((await post({}, byMail.token)).id)).toContain('Verified via email');
+    expect(await card((await post({}, byOidc.token)).id)).toContain('Verified via Newsroom ID');
+  });
+
+  it("history counts the reader's own comments and the guest email's guest comments, never both", async () => {
+    const { token } = await signIn({ identity: 'sso:u-hist', name: 'Hal', email: 'hal@example.org' });
+    const first = await post({}, token);
+    await post({}, token);
+    // Two guests typing Hal's address: the reader's history must not count them, nor they his.
+    const guest = await post({ author: 'Hal', email: 'hal@example.org' });
+    await post({ author: 'Hal', email: 'hal@example.org' });
+    await post({ author: 'Hal', email: 'hal@example.org' });
+    expect(await card(first.id)).toContain('0 approved · 2 pending · 0 rejected · 0 spam');
+    expect(await card(guest.id)).toContain('0 approved · 3 pending · 0 rejected · 0 spam');
+  });
+
+  it('an edited comment says so and keeps its earlier versions, escaped', async () => {
+    const c = await post({ body: 'First <b>draft</b> & more.' });
+    const res = await mod.post(`/admin/comments/${c.id}/edit`, { body: 'Second text.' }, { json: true });
+    expect(res.status).toBe(200);
+    await mod.post(`/admin/comments/${c.id}/edit`, { body: 'Third text.' }, { json: true });
+    const html = await card(c.id);
+    expect(html).toContain('<span class="rd-edited">edited</span>');
+    expect(html).toContain('Earlier versions (2)');
+    const first = html.indexOf('First &lt;b&gt;draft&lt;/b&gt; &amp; more.');
+    expect(first).toBeGreaterThan(-1);
+    expect(html.indexOf('Second text.', html.indexOf('rd-earlier'))).toBeGreaterThan(first);
+    expect(html).not.toContain('<b>draft</b>');
+    // An unedited card has neither.
+    const plain = await card((await post()).id);
+    expect(plain).not.toContain('rd-edited');
+    expect(plain).not.toContain('Earlier versions');
+  });
+});
+
+describe('banning and trusting a reader from the card', () => {
+  it("a banned reader's next comment is spam whatever email they give; the ban is listed by name and lifted", async () => {
+    const { reader, token } = await signIn({
+      identity: 'sso:u-troll',
+      name: 'Troll Reader',
+      email: 'troll@example.org',
+    });
+    const held = await post({}, token);
+    const html = await card(held.id);
+    expect(html).toContain('Ban reader Troll Reader');
+    expect(html).toContain('name="kind" value="reader"');
+
+    const ban = await mod.post(
+      '/admin/bans',
+      { site: 'news', kind: 'reader', reader: String(reader.id), rejectPending: '1' },
+      { json: true },
+    );
+    expect(ban.status).toBe(200);
+    const answer = (await ban.json()) as { banned: string; rejected: number; batchId: string };
+    expect(answer).toMatchObject({ banned: `reader:${reader.id}`, rejected: 1 });
+    expect((await db.pool.query('select status from comments where id = $1', [held.id])).rows[0].status).toBe(
+      'rejected',
+    );
+    expect((await events('ban')).at(-1)).toMatchObject({
+      actor: 'mod@example.org',
+      detail: { kind: 'reader', value: String(reader.id), name: 'Troll Reader' },
+    });
+
+    // The host gives them another address: still banned, as a reader.
+    const again = await upsertReader(db.pool, {
+      siteId: 'news',
+      via: 'sso',
+      identity: 'sso:u-troll',
+      name: 'Troll Reader',
+      email: 'fresh@example.org',
+    });
+    expect(again.id).toBe(reader.id);
+    const next = await post({ body: 'Back again.' }, token);
+    expect(next.status).toBe('spam');
+    expect(next.codes).toContain('BANNED');
+
+    const bans = await mod.page('/admin/bans');
+    expect(bans).toContain('<b class="rd-ban-reader">Troll Reader</b>');
+
+    // Undo brings the rejected comment back; lifting the ban lets the reader's comments be checked again.
+    const undo = await mod.post('/admin/undo', { batch: answer.batchId }, { json: true });
+    expect(await undo.json()).toMatchObject({ restored: [{ id: held.id, status: 'pending' }] });
+    const lift = await mod.post(
+      '/admin/bans/delete',
+      { site: 'news', kind: 'reader', value: String(reader.id) },
+      { json: true },
+    );
+    expect(lift.status).toBe(200);
+    const after = await post({ body: 'Behaving now.' }, token);
+    expect(after.codes).not.toContain('BANNED');
+  });
+
+  it('refuses a reader ban of a reader of another site, or of nobody', async () => {
+    const other = await upsertReader(db.pool, {
+      siteId: 'blog',
+      via: 'sso',
+      identity: 'sso:b-1',
+      name: 'Blog Reader',
+      email: '',
+    });
+    for (const value of [String(other.id), '999999', 'abc']) {
+      const res = await mod.post('/admin/bans', { site: 'news', kind: 'reader', reader: value }, { json: true });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_VALUE');
+    }
+    expect(
+      (await db.pool.query(`select 1 from bans where kind = 'reader' and value = $1`, [String(other.id)])).rowCount,
+    ).toBe(0);
+  });
+
+  it('a trusted reader skips a hold word; untrusted, they are held again; both audited', async () => {
+    await db.pool.query(`update sites set settings = settings || '{"holdWords": ["sponsored"]}' where id = 'news'`);
+    try {
+      const { reader, token } = await signIn({ identity: 'sso:u-col', name: 'Col Umnist' });
+      const held = await post({ body: 'A sponsored word.' }, token);
+      expect(held.status).toBe('pending');
+      expect(await card(held.id)).toContain(`action="/admin/readers/${reader.id}/trust"`);
+
+      const trust = await mod.post(`/admin/readers/${reader.id}/trust`, {}, { json: true });
+      expect(await trust.json()).toEqual({ reader: String(reader.id), trusted: true, changed: true });
+      expect((await db.pool.query('select trusted from readers where id = $1', [reader.id])).rows[0].trusted).toBe(
+        true,
+      );
+      const published = await post({ body: 'Another sponsored word.' }, token);
+      expect(published.status).toBe('approved');
+      expect(published.codes).toEqual([]);
+      const html = await card(held.id);
+      expect(html).toContain('<span class="rd-badge">trusted</span>');
+      expect(html).toContain(`action="/admin/readers/${reader.id}/untrust"`);
+      expect(await mod.page('/admin/bans')).toContain('Col Umnist <small>reader');
+
+      // Trusting twice changes nothing and records nothing.
+      expect(await (await mod.post(`/admin/readers/${reader.id}/trust`, {}, { json: true })).json()).toMatchObject({
+        changed: false,
+      });
+      const untrust = await mod.post(`/admin/readers/${reader.id}/untrust`, {}, { json: true });
+      expect(await untrust.json()).toMatchObject({ trusted: false, changed: true });
+      expect((await post({ body: 'A sponsored word again.' }, token)).status).toBe('pending');
+      expect(await events('reader_trust')).toEqual([
+        { actor: 'mod@example.org', site_id: 'news', detail: { reader: String(reader.id), name: 'Col Umnist' } },
+      ]);
+      expect(await events('reader_untrust')).toHaveLength(1);
+    } finally {
+      await db.pool.query(`update sites set settings = settings - 'holdWords' where id = 'news'`);
+    }
+  });
+
+  it("a moderator cannot trust another site's reader, and trust needs the CSRF token", async () => {
+    const other = await upsertReader(db.pool, {
+      siteId: 'blog',
+      via: 'sso',
+      identity: 'sso:b-2',
+      name: 'Blog Two',
+      email: '',
+    });
+    expect((await mod.post(`/admin/readers/${other.id}/trust`, {}, { json: true })).status).toBe(403);
+    expect((await mod.post('/admin/readers/999999/trust', {}, { json: true })).status).toBe(404);
+    const { reader } = await signIn({ identity: 'sso:u-csrf', name: 'No Token' });
+    const forged = await mod.post(`/admin/readers/${reader.id}/trust`, {}, { json: true, csrf: false });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('CSRF_INVALID');
+    expect((await db.pool.query('select trusted from readers where id = $1', [reader.id])).rows[0].trusted).toBe(false);
+  });
+});
