@@ -258,3 +258,69 @@ describe('banning and trusting a reader from the card', () => {
     expect((await db.pool.query('select trusted from readers where id = $1', [reader.id])).rows[0].trusted).toBe(false);
   });
 });
+
+async function thread(page = 'story'): Promise<{ id: string; author: Record<string, unknown> }[]> {
+  const res = await fetch(`${api.url}/api/comments?site=news&page=${page}&limit=200`, {
+    headers: { origin: api.origin },
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { comments: { id: string; author: Record<string, unknown> }[] }).comments;
+}
+
+async function threadVersion(page = 'story'): Promise<number> {
+  const { rows } = await db.pool.query(`select thread_version from pages where site_id = 'news' and identifier = $1`, [
+    page,
+  ]);
+  return Number(rows[0].thread_version);
+}
+
+describe("the moderator's Staff badge", () => {
+  it('turning it off and on changes author_staff on their comments, and the (cached) thread with it', async () => {
+    // The moderator signed in as a reader with their own address: trusted, and staff.
+    const { token } = await signIn({ identity: 'sso:u-mod', name: 'The Moderator', email: 'mod@example.org' });
+    const c = await post({ page: 'staff-story', body: 'A word from the desk.' }, token);
+    expect(c.status).toBe('approved');
+    expect((await thread('staff-story')).find((x) => x.id === c.id)?.author).toEqual({
+      name: 'The Moderator',
+      verified: true,
+      staff: true,
+    });
+    expect(await mod.page('/admin/me')).toMatch(/name="staffBadge" value="1"\s+checked/);
+    const before = await threadVersion('staff-story');
+
+    const off = await mod.post('/admin/me', { notifyHeld: '1' });
+    expect(off.status).toBe(303);
+    expect(decodeURIComponent(off.headers.get('location') ?? '')).toContain('Your Staff badge is off.');
+    expect(
+      (await db.pool.query('select staff_badge from moderators where email = $1', ['mod@example.org'])).rows[0],
+    ).toEqual({ staff_badge: false });
+    expect((await db.pool.query('select author_staff from comments where id = $1', [c.id])).rows[0]).toEqual({
+      author_staff: false,
+    });
+    expect(await threadVersion('staff-story')).toBeGreaterThan(before);
+    expect((await thread('staff-story')).find((x) => x.id === c.id)?.author).toEqual({
+      name: 'The Moderator',
+      verified: true,
+    });
+    expect(await mod.page('/admin/me')).not.toMatch(/name="staffBadge" value="1"\s+checked/);
+    // Held-comment mails were left as the form said.
+    expect(
+      (await db.pool.query('select notify_held from moderators where email = $1', ['mod@example.org'])).rows[0],
+    ).toEqual({ notify_held: true });
+
+    await mod.post('/admin/me', { notifyHeld: '1', staffBadge: '1' });
+    expect((await thread('staff-story')).find((x) => x.id === c.id)?.author).toMatchObject({ staff: true });
+  });
+
+  it("leaves other people's comments alone, and a guest typing the moderator's address is never staff", async () => {
+    const guest = await post({ page: 'staff-story', author: 'Fake Mod', email: 'mod@example.org' });
+    const { token } = await signIn({ identity: 'sso:u-other', name: 'Other', email: 'other@example.org' });
+    await db.pool.query(`update readers set trusted = true where identity = 'sso:u-other'`);
+    const other = await post({ page: 'staff-story' }, token);
+    await mod.post('/admin/me', { staffBadge: '1' });
+    const { rows } = await db.pool.query('select id, author_staff from comments where id = any($1::uuid[])', [
+      [guest.id, other.id],
+    ]);
+    expect(rows.map((r) => r.author_staff)).toEqual([false, false]);
+  });
+});
