@@ -259,6 +259,12 @@ export const errorCatalogue = {
     message: 'This comment cannot be changed.',
     meaning: "an edit or delete of one's own comment that was refused, or is still being checked (with `Retry-After`)",
   },
+  NOT_REPLYABLE: {
+    status: 409,
+    message: 'This comment takes no reply.',
+    meaning:
+      "a moderator's reply from the desk to a comment that is not published, on a closed page, too deep, or the same reply again",
+  },
   ALREADY_VOTED: {
     status: 409,
     message: 'Someone on your network has already voted on this comment.',

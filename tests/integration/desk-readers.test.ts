@@ -324,3 +324,159 @@ describe("the moderator's Staff badge", () => {
     expect(rows.map((r) => r.author_staff)).toEqual([false, false]);
   });
 });
+
+/** A guest's comment on `page`, approved by the moderator: something to reply to. */
+async function published(page: string): Promise<string> {
+  const c = await post({ page, body: `Published on ${page} (${n}).` });
+  const res = await mod.post(`/admin/comments/${c.id}/status`, { action: 'approve' }, { json: true });
+  expect(res.status).toBe(200);
+  return c.id;
+}
+
+/** admin.js's reply call: JSON with the CSRF token in its header. */
+async function reply(
+  id: string,
+  body: unknown,
+  opts: { client?: DashboardClient; csrf?: boolean } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const client = opts.client ?? mod;
+  const res = await fetch(`${api.url}/admin/api/comments/${id}/reply`, {
+    method: 'POST',
+    headers: {
+      cookie: client.cookie,
+      accept: 'application/json',
+      'content-type': 'application/json',
+      ...(opts.csrf === false ? {} : { 'x-csrf-token': client.csrf }),
+    },
+    body: JSON.stringify({ body }),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const codeOf = (r: { json: Record<string, unknown> }): unknown => (r.json.error as { code?: string } | undefined)?.code;
+
+describe('replying from the card as staff', () => {
+  it('publishes at once as the moderator’s email reader, with the Staff badge, in the public thread', async () => {
+    const parent = await published('reply-story');
+    expect(await card(parent, 'approved')).toContain(`action="/admin/api/comments/${parent}/reply"`);
+    const versionBefore = await threadVersion('reply-story');
+    // The thread is read (and cached) before the reply: the reply must show on the next read anyway.
+    expect((await thread('reply-story')).map((c) => c.id)).toEqual([parent]);
+
+    const res = await reply(parent, 'Thanks, **fixed** now. <script>alert(1)</script>');
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    expect(res.json).toMatchObject({
+      parent,
+      status: 'approved',
+      author: { name: 'mod', verified: true, staff: true },
+    });
+    const id = String(res.json.id);
+    expect(await threadVersion('reply-story')).toBeGreaterThan(versionBefore);
+    const shown = (await thread('reply-story')).find((c) => c.id === id) as Record<string, unknown> | undefined;
+    expect(shown).toMatchObject({ parent, depth: 1, author: { name: 'mod', verified: true, staff: true } });
+    expect(String(shown?.html)).toContain('<strong>fixed</strong>');
+    expect(String(shown?.html)).not.toContain('<script>');
+
+    const { rows } = await db.pool.query(
+      `select r.via, r.identity, r.name, r.email, c.status, c.author_verified, c.author_staff, c.verdict
+         from comments c join readers r on r.id = c.reader_id where c.id = $1`,
+      [id],
+    );
+    expect(rows[0]).toEqual({
+      via: 'email',
+      identity: 'email:mod@example.org',
+      name: 'mod',
+      email: 'mod@example.org',
+      status: 'approved',
+      author_verified: true,
+      author_staff: true,
+      verdict: { status: 'approved', score: 0, reasons: [] },
+    });
+
+    // The same reply again is refused; another reply reuses the same reader.
+    expect(codeOf(await reply(parent, 'Thanks, **fixed** now. <script>alert(1)</script>'))).toBe('NOT_REPLYABLE');
+    const second = await reply(parent, 'One more thing.');
+    expect(second.status).toBe(201);
+    expect((await db.pool.query(`select 1 from readers where identity = 'email:mod@example.org'`)).rowCount).toBe(1);
+  });
+
+  it('with the badge off the reply is verified but not staff', async () => {
+    const parent = await published('reply-nobadge');
+    await mod.post('/admin/me', {});
+    try {
+      const res = await reply(parent, 'Speaking for myself.');
+      expect(res.status).toBe(201);
+      expect(res.json.author).toEqual({ name: 'mod', verified: true });
+      expect((await thread('reply-nobadge')).find((c) => c.id === res.json.id)?.author).toEqual({
+        name: 'mod',
+        verified: true,
+      });
+    } finally {
+      await mod.post('/admin/me', { staffBadge: '1' });
+    }
+  });
+
+  it('refuses a comment that is not published, or on a closed page, with 409 NOT_REPLYABLE', async () => {
+    const pending = await post({ page: 'reply-refused' });
+    expect(pending.status).toBe('pending');
+    const held = await reply(pending.id, 'Too early.');
+    expect(held.status).toBe(409);
+    expect(held.json).toEqual({
+      error: { code: 'NOT_REPLYABLE', message: 'Only a published comment takes a reply.' },
+    });
+    // No Reply form on a card that takes none.
+    expect(await card(pending.id)).not.toContain('/reply"');
+
+    const parent = await published('reply-closed');
+    const close = await mod.post('/admin/pages/close', { site: 'news', page: 'reply-closed' }, { json: true });
+    expect(close.status).toBe(200);
+    const closed = await reply(parent, 'Too late.');
+    expect(closed.status).toBe(409);
+    expect(codeOf(closed)).toBe('NOT_REPLYABLE');
+    expect(await card(parent, 'approved')).not.toContain('/reply"');
+    expect(
+      (await db.pool.query(`select 1 from comments where parent_id = any($1::uuid[])`, [[pending.id, parent]]))
+        .rowCount,
+    ).toBe(0);
+  });
+
+  it('needs the CSRF token and a session, and a moderator of another site gets 403', async () => {
+    const parent = await published('reply-guarded');
+    const forged = await reply(parent, 'No token.', { csrf: false });
+    expect(forged.status).toBe(403);
+    expect(codeOf(forged)).toBe('CSRF_INVALID');
+
+    const anon = new DashboardClient(api.url);
+    const signedOut = await reply(parent, 'Who am I?', { client: anon, csrf: false });
+    expect(signedOut.status).toBe(401);
+    expect(codeOf(signedOut)).toBe('SIGNED_OUT');
+
+    const blogger = new DashboardClient(api.url);
+    await blogger.signIn('blogger@example.org');
+    const foreign = await reply(parent, 'Not my site.', { client: blogger });
+    expect(foreign.status).toBe(403);
+    expect(codeOf(foreign)).toBe('FORBIDDEN');
+
+    expect((await reply('00000000-0000-4000-8000-000000000000', 'Nobody.')).status).toBe(404);
+    expect((await reply('not-a-uuid', 'Nobody.')).status).toBe(404);
+    const empty = await reply(parent, '   ');
+    expect(empty.status).toBe(422);
+    expect(codeOf(empty)).toBe('REQUIRED');
+    const wrongType = await reply(parent, { html: '<b>x</b>' });
+    expect(wrongType.status).toBe(422);
+    expect((await db.pool.query('select 1 from comments where parent_id = $1', [parent])).rowCount).toBe(0);
+  });
+
+  it('works without the script: the card’s form posts and comes back to the queue', async () => {
+    const parent = await published('reply-form');
+    const res = await mod.post(`/admin/api/comments/${parent}/reply`, { body: 'From the plain form.' });
+    expect(res.status).toBe(303);
+    expect(new URL(res.headers.get('location') ?? '', api.url).searchParams.get('notice')).toBe(
+      'Reply published as mod.',
+    );
+    expect((await thread('reply-form')).map((c) => (c as { html?: string }).html)).toEqual([
+      expect.any(String),
+      '<p>From the plain form.</p>',
+    ]);
+  });
+});

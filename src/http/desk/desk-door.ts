@@ -126,7 +126,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(createPageRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
-  router.use(createReaderRoutes({ db: deps.db }));
+  router.use(createReaderRoutes({ db: deps.db, logger: deps.logger, events: deps.events }));
   // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).
   router.use(
     createAdminDoor({
