@@ -8,6 +8,7 @@ import { toDeskTab } from './desk-rules';
  *   #rd-cards[data-tab]                       the list of cards, and which tab it shows
  *   article.rd-card#card-<id>[data-id]        one comment; `.rd-author b` is its author's name
  *   form.rd-actions button[data-key]          its actions, a real form that posts without us
+ *   details.rd-reply-box form.rd-reply        its Reply (published comments on open pages only)
  *   input[name=ids][form=rd-bulk]             its bulk-selection box
  *   form#rd-bulk button[name=scope]           the bulk form: "selection" or the whole "filter"
  *   .rd-count[data-tab]                       a tab's count in the tab bar

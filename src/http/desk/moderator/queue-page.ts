@@ -294,6 +294,7 @@ export function renderCard(
         <label>Text<textarea name="body" rows="5" maxlength="65525">${card.body}</textarea></label>
         <button type="submit">Save edit</button>
       </form>
+      ${card.reader !== null ? renderReaderRules(card, card.reader, csrfToken) : ''}
       <form method="post" action="/admin/bans" class="rd-inline">
         <input type="hidden" name="_csrf" value="${csrfToken}" /><input
           type="hidden"
@@ -313,7 +314,7 @@ export function renderCard(
       </form>
       ${
         card.reader !== null
-          ? renderReaderRules(card, card.reader, csrfToken)
+          ? ''
           : card.email && !card.trusted
             ? html`<form method="post" action="/admin/trusted" class="rd-inline">
               <input type="hidden" name="_csrf" value="${csrfToken}" /><input
