@@ -12,8 +12,9 @@ export function toBanValue(kind: BanKind, raw: string): string | null {
   const v = raw.trim().toLowerCase();
   switch (kind) {
     case 'reader':
-      // readers.id is a bigint; that it is a reader of the ban's site is the route's to check.
-      return /^[1-9][0-9]{0,17}$/.test(v) ? v : null;
+      // readers.id is a bigint; 15 digits stay exact as a JS number. Whether it is a reader of the
+      // ban's site is the route's to check.
+      return /^[1-9][0-9]{0,14}$/.test(v) ? v : null;
     case 'email':
       return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) && v.length <= 254 ? v : null;
     case 'domain': {

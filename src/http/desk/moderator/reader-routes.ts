@@ -53,8 +53,8 @@ export function createReaderRoutes(deps: { db: Pool; logger: Logger; events?: Co
   const setTrust = (trusted: boolean) => async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const id = String(req.params.id);
-    // A reader of another site answers as one that is not there would not: 403, as for a comment.
-    const found = /^[1-9][0-9]{0,17}$/.test(id) ? await findDeskReader(db, Number(id)) : null;
+    // No such reader is a 404; a reader of a site the moderator does not moderate a 403, as for a comment.
+    const found = /^[1-9][0-9]{0,14}$/.test(id) ? await findDeskReader(db, Number(id)) : null;
     if (found === null) throw AppError.of('NOT_FOUND', { message: 'No such reader.' });
     if (!m.siteIds.includes(found.siteId))
       throw AppError.of('FORBIDDEN', { message: 'This reader belongs to a site you do not moderate.' });
