@@ -66,7 +66,8 @@ export const errorCatalogue = {
   INVALID_VALUE: {
     status: [400, 422],
     message: 'The request holds a value that cannot be read.',
-    meaning: "400: Postgres refused a value of a public read; 422: a ban's value is not an email, IP (range) or domain",
+    meaning:
+      "400: Postgres refused a value of a public read; 422: a ban's value is not an email, IP (range), domain or a reader of the site",
   },
   INVALID_LIMIT: {
     status: 400,
@@ -258,6 +259,12 @@ export const errorCatalogue = {
     message: 'This comment cannot be changed.',
     meaning: "an edit or delete of one's own comment that was refused, or is still being checked (with `Retry-After`)",
   },
+  NOT_REPLYABLE: {
+    status: 409,
+    message: 'This comment takes no reply.',
+    meaning:
+      "a moderator's reply from the desk to a comment that is not published, on a closed page, too deep, or the same reply again",
+  },
   ALREADY_VOTED: {
     status: 409,
     message: 'Someone on your network has already voted on this comment.',
@@ -330,8 +337,8 @@ export const errorCatalogue = {
   },
   INVALID_KIND: {
     status: 422,
-    message: 'Ban an email, an IP or a domain.',
-    meaning: 'a ban that is not of an email, an IP or a domain',
+    message: 'Ban an email, an IP, a domain or a signed-in reader.',
+    meaning: 'a ban that is not of an email, an IP, a domain or a signed-in reader',
   },
   INVALID_REASON: {
     status: 422,

@@ -38,6 +38,16 @@ export interface StatusChangeAnswer {
   batchId: string;
 }
 
+/** `POST /admin/api/comments/:id/reply` (field `body`), 201: the moderator's reply, published as their reader. */
+export interface StaffReplyAnswer {
+  id: string;
+  /** The comment replied to. */
+  parent: string;
+  status: 'approved';
+  /** As the thread shows the reply's author: `staff` while the moderator's Staff badge is on. */
+  author: { name: string; verified: true; staff?: true };
+}
+
 /** `POST /admin/undo` (optional field `batch`; without it, this moderator's last undoable batch). */
 export interface UndoAnswer {
   /** The batch undone. */

@@ -42,6 +42,9 @@ export const auditActions = [
   'sso_secret_set',
   'oidc_provider_set',
   'oidc_provider_remove',
+  // sql/0030: a moderator trusts a signed-in reader, or stops.
+  'reader_trust',
+  'reader_untrust',
   // sql/0036: editors' picks.
   'feature',
   'unfeature',

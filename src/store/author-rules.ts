@@ -4,12 +4,17 @@ import { toCanonicalIp } from '../flood/ip-network.js';
 import { changeStatus, type Actor, type StatusChange } from './moderation-actions.js';
 import type { Queryable } from './db.js';
 
-export type BanKind = 'email' | 'ip' | 'domain';
+/** What a ban holds: an email, an IP (or range), a domain, or a signed-in reader (their id, sql/0025). */
+export type BanKind = 'email' | 'ip' | 'domain' | 'reader';
 
-/** A ban's value in its stored form, or null when it is not a valid email, IP/CIDR or domain. */
+/** A ban's value in its stored form, or null when it is not a valid email, IP/CIDR, domain or reader id. */
 export function toBanValue(kind: BanKind, raw: string): string | null {
   const v = raw.trim().toLowerCase();
   switch (kind) {
+    case 'reader':
+      // readers.id is a bigint; 15 digits stay exact as a JS number. Whether it is a reader of the
+      // ban's site is the route's to check.
+      return /^[1-9][0-9]{0,14}$/.test(v) ? v : null;
     case 'email':
       return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) && v.length <= 254 ? v : null;
     case 'domain': {
@@ -34,12 +39,21 @@ export function toBanValue(kind: BanKind, raw: string): string | null {
 }
 
 /**
- * Bans an email, IP (or range) or domain on a site, and optionally rejects that author's pending
- * comments in the same batch (so one undo brings them back). The worker marks later comments as spam.
+ * Bans an email, IP (or range), domain or reader on a site, and optionally rejects that author's
+ * pending comments in the same batch (so one undo brings them back). The worker marks later comments
+ * as spam. `readerName` (a reader ban) goes into the audit entry, which outlives an erased reader.
  */
 export async function banAuthor(
   db: Queryable,
-  q: { siteId: string; kind: BanKind; value: string; reason: string; rejectPending: boolean; actor: Actor },
+  q: {
+    siteId: string;
+    kind: BanKind;
+    value: string;
+    reason: string;
+    rejectPending: boolean;
+    actor: Actor;
+    readerName?: string;
+  },
 ): Promise<{ created: boolean; batchId: string; rejected: StatusChange[] }> {
   const batchId = randomUUID();
   const { rowCount } = await db.query(
@@ -49,7 +63,18 @@ export async function banAuthor(
   );
   await db.query(
     `insert into moderation_events (actor_id, actor, action, site_id, batch_id, detail) values ($1, $2, 'ban', $3, $4, $5)`,
-    [q.actor.id, q.actor.label, q.siteId, batchId, JSON.stringify({ kind: q.kind, value: q.value, reason: q.reason })],
+    [
+      q.actor.id,
+      q.actor.label,
+      q.siteId,
+      batchId,
+      JSON.stringify({
+        kind: q.kind,
+        value: q.value,
+        reason: q.reason,
+        ...(q.readerName !== undefined ? { name: q.readerName } : {}),
+      }),
+    ],
   );
   let rejected: StatusChange[] = [];
   if (q.rejectPending) {
@@ -58,6 +83,7 @@ export async function banAuthor(
       email: 'author_email = $2',
       ip: 'ip <<= $2::inet',
       domain: "(split_part(author_email, '@', 2) = $2 or split_part(author_email, '@', 2) like '%.' || $2)",
+      reader: 'reader_id = $2::bigint',
     }[q.kind];
     const { rows } = await db.query<{ id: string }>(
       `select id from comments where site_id = $1 and status = 'pending' and ${match}`,
@@ -133,11 +159,23 @@ export interface Ban {
   value: string;
   reason: string;
   createdAt: Date;
+  /** A reader ban's reader as they are called now; null for other kinds, or a reader since erased. */
+  readerName: string | null;
 }
 
 export async function listBans(db: Queryable, siteIds: string[]): Promise<Ban[]> {
-  const { rows } = await db.query<{ site_id: string; kind: BanKind; value: string; reason: string; created_at: Date }>(
-    'select site_id, kind, value, reason, created_at from bans where site_id = any($1::text[]) order by created_at desc limit 500',
+  const { rows } = await db.query<{
+    site_id: string;
+    kind: BanKind;
+    value: string;
+    reason: string;
+    created_at: Date;
+    reader_name: string | null;
+  }>(
+    `select b.site_id, b.kind, b.value, b.reason, b.created_at, r.name as reader_name
+       from bans b
+       left join readers r on b.kind = 'reader' and r.site_id = b.site_id and r.id::text = b.value
+      where b.site_id = any($1::text[]) order by b.created_at desc limit 500`,
     [siteIds],
   );
   return rows.map((r) => ({
@@ -146,6 +184,7 @@ export async function listBans(db: Queryable, siteIds: string[]): Promise<Ban[]>
     value: r.value,
     reason: r.reason,
     createdAt: r.created_at,
+    readerName: r.reader_name,
   }));
 }
 

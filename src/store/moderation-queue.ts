@@ -1,5 +1,6 @@
 import { isUuid } from '../domain/comment-fields.js';
 import type { CommentStatus, RuleOutcome } from '../moderation/verdict.js';
+import type { SignInVia } from '../readers/reader-store.js';
 import type { Queryable } from './db.js';
 
 /** The dashboard's tabs. `reported`: readers flagged it back into the queue. */
@@ -49,9 +50,24 @@ export interface QueueCard {
   receivedAt: Date;
   editedAt: Date | null;
   flags: { reason: string; count: number }[];
-  /** The author's comments on this site by status (by email; by name when there is no email). */
+  /**
+   * The author's comments on this site by status: a reader's own comments (by `reader_id`), a guest's
+   * guest comments with the email typed; never the two mixed, as the worker counts them
+   * (src/store/batched/check-facts.ts). A guest without an email has no history.
+   */
   history: Record<'approved' | 'pending' | 'spam' | 'rejected', number>;
+  /** A reader: readers.trusted or a trusted_authors row with their verified email; a guest: a row with the typed email. */
   trusted: boolean;
+  /**
+   * The signed-in reader who wrote it (sql/0025), null for a guest. `provider` is the OpenID provider's
+   * name for `via: 'oidc'`; `trusted` is the reader's own flag (the desk's Trust reader); `staff` is the
+   * badge the thread shows on this comment (comments.author_staff).
+   */
+  reader: { id: number; via: SignInVia; provider: string | null; trusted: boolean; staff: boolean } | null;
+  /** Shown as verified although no reader is left (the reader was erased since). */
+  verified: boolean;
+  /** The comment's earlier texts, oldest first (comment_edits; refused author edits changed nothing). */
+  edits: { bodyBefore: string; byAuthor: boolean; at: Date }[];
   /**
    * Who put the comment in its status and when: the moderator (their name, else the actor as recorded:
    * 'cli', 'readers', 'akismet'…) of the last event that did, or null when no one did since the rules
@@ -97,6 +113,12 @@ interface CardRow {
   edited_at: Date | null;
   created_at: Date;
   trusted: boolean;
+  reader_id: string | null;
+  author_verified: boolean;
+  author_staff: boolean;
+  reader_via: SignInVia | null;
+  reader_provider: string | null;
+  reader_trusted: boolean | null;
 }
 
 /** Builds the WHERE clause and parameters for a filter; shared by the page and by bulk actions. */
@@ -128,19 +150,32 @@ const cardSelect = `
 select c.id, c.site_id, p.identifier, p.title, p.suggested_title, p.url, c.parent_id, par.author_name as parent_author,
        par.body_html as parent_html, c.author_name, c.author_email, c.author_url, host(c.ip) as ip, c.user_agent,
        c.body_html, c.body, c.status, c.verdict, c.received_at, c.edited_at, c.created_at,
-       exists (select 1 from trusted_authors t where t.site_id = c.site_id and t.email = c.author_email and c.author_email <> '') as trusted
-       , p.closed as page_closed
+       -- A reader's trust is theirs or their verified email's; a guest's card keeps showing the row of the
+       -- typed email (it applies when that person signs in: the worker never trusts a guest).
+       (rd.trusted is true
+        or exists (select 1 from trusted_authors t
+                    where t.site_id = c.site_id and c.author_email <> ''
+                      and t.email = case when rd.id is null then c.author_email else rd.email end)) as trusted,
+       p.closed as page_closed, c.reader_id, c.author_verified, c.author_staff,
+       rd.via as reader_via, rd.trusted as reader_trusted, op.name as reader_provider
   from comments c
   join pages p on p.id = c.page_id
-  left join comments par on par.id = c.parent_id`;
+  left join comments par on par.id = c.parent_id
+  left join readers rd on rd.id = c.reader_id
+  left join reader_oidc_providers op
+    on rd.via = 'oidc' and op.site_id = rd.site_id and op.id = split_part(rd.identity, ':', 2)`;
 
 /** Turns rows into cards, loading the authors' histories and the flags in two more queries. */
 async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
   const ids = rows.map((r) => r.id);
-  const [history, flags, decisions] = await Promise.all([
+  const [history, flags, decisions, edits] = await Promise.all([
     loadHistory(db, rows),
     loadFlags(db, ids),
     loadDecisions(db, ids),
+    loadEdits(
+      db,
+      rows.filter((r) => r.edited_at !== null).map((r) => r.id),
+    ),
   ]);
   return rows.map((r) => ({
     id: r.id,
@@ -170,6 +205,18 @@ async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
     flags: flags.get(r.id) ?? [],
     history: history.get(historyKey(r)) ?? { approved: 0, pending: 0, spam: 0, rejected: 0 },
     trusted: r.trusted,
+    reader:
+      r.reader_id !== null && r.reader_via !== null
+        ? {
+            id: Number(r.reader_id),
+            via: r.reader_via,
+            provider: r.reader_provider,
+            trusted: r.reader_trusted === true,
+            staff: r.author_staff,
+          }
+        : null,
+    verified: r.author_verified,
+    edits: edits.get(r.id) ?? [],
     decided: decisionOf(decisions.get(r.id), r.status),
     checkedAt: r.created_at,
   }));
@@ -252,35 +299,68 @@ export async function loadQueueCard(db: Queryable, id: string, siteIds: string[]
   return (await toCards(db, rows))[0] ?? null;
 }
 
-function historyKey(r: { site_id: string; author_email: string; author_name: string }): string {
-  return `${r.site_id}\n${r.author_email || `name:${r.author_name}`}`;
+/** Whose history a card shows: the reader's own, or a guest's by the typed email (src/store/batched/check-facts.ts). */
+function historyKey(r: { site_id: string; author_email: string; reader_id: string | null }): string {
+  return r.reader_id !== null ? `reader:${r.reader_id}` : `guest:${r.site_id}\n${r.author_email}`;
 }
 
-async function loadHistory(db: Queryable, rows: CardRow[]): Promise<Map<string, QueueCard['history']>> {
-  const withEmail = rows.filter((r) => r.author_email !== '');
-  if (withEmail.length === 0) return new Map();
-  const { rows: counts } = await db.query<{
-    site_id: string;
-    author_email: string;
-    approved: number;
-    pending: number;
-    spam: number;
-    rejected: number;
-  }>(
-    `select c.site_id, c.author_email,
-            count(*) filter (where status = 'approved')::int as approved,
+type HistoryCounts = QueueCard['history'];
+
+async function loadHistory(db: Queryable, rows: CardRow[]): Promise<Map<string, HistoryCounts>> {
+  const readerIds = [...new Set(rows.flatMap((r) => (r.reader_id !== null ? [r.reader_id] : [])))];
+  const guests = rows.filter((r) => r.reader_id === null && r.author_email !== '');
+  const counts = `count(*) filter (where status = 'approved')::int as approved,
             count(*) filter (where status = 'pending')::int as pending,
             count(*) filter (where status = 'spam')::int as spam,
-            count(*) filter (where status = 'rejected')::int as rejected
-       from comments c
-       join (select distinct unnest($1::text[]) as site_id, unnest($2::text[]) as author_email) a
-         on a.site_id = c.site_id and a.author_email = c.author_email
-      group by c.site_id, c.author_email`,
-    [withEmail.map((r) => r.site_id), withEmail.map((r) => r.author_email)],
+            count(*) filter (where status = 'rejected')::int as rejected`;
+  const [byReader, byGuest] = await Promise.all([
+    readerIds.length === 0
+      ? { rows: [] }
+      : db.query<HistoryCounts & { reader_id: string }>(
+          `select reader_id, ${counts} from comments where reader_id = any($1::bigint[]) group by reader_id`,
+          [readerIds],
+        ),
+    guests.length === 0
+      ? { rows: [] }
+      : db.query<HistoryCounts & { site_id: string; author_email: string }>(
+          `select c.site_id, c.author_email, ${counts}
+             from comments c
+             join (select distinct unnest($1::text[]) as site_id, unnest($2::text[]) as author_email) a
+               on a.site_id = c.site_id and a.author_email = c.author_email
+            where c.reader_id is null
+            group by c.site_id, c.author_email`,
+          [guests.map((r) => r.site_id), guests.map((r) => r.author_email)],
+        ),
+  ]);
+  const pick = (c: HistoryCounts): HistoryCounts => ({
+    approved: c.approved,
+    pending: c.pending,
+    spam: c.spam,
+    rejected: c.rejected,
+  });
+  return new Map([
+    ...byReader.rows.map(
+      (c) => [historyKey({ site_id: '', author_email: '', reader_id: String(c.reader_id) }), pick(c)] as const,
+    ),
+    ...byGuest.rows.map((c) => [historyKey({ ...c, reader_id: null }), pick(c)] as const),
+  ]);
+}
+
+/** The earlier texts of edited comments, oldest first; an author's edit a rule refused changed nothing. */
+async function loadEdits(db: Queryable, ids: string[]): Promise<Map<string, QueueCard['edits']>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ comment_id: string; body_before: string; by_author: boolean; created_at: Date }>(
+    `select comment_id, body_before, by_author, created_at from comment_edits
+      where comment_id = any($1::uuid[]) and outcome <> 'refused' order by comment_id, id`,
+    [ids],
   );
-  return new Map(
-    counts.map((c) => [historyKey({ site_id: c.site_id, author_email: c.author_email, author_name: '' }), c]),
-  );
+  const map = new Map<string, QueueCard['edits']>();
+  for (const r of rows)
+    map.set(r.comment_id, [
+      ...(map.get(r.comment_id) ?? []),
+      { bodyBefore: r.body_before, byAuthor: r.by_author, at: r.created_at },
+    ]);
+  return map;
 }
 
 async function loadFlags(db: Queryable, ids: string[]): Promise<Map<string, { reason: string; count: number }[]>> {

@@ -8,11 +8,12 @@ import { toDeskTab } from './desk-rules';
  *   #rd-cards[data-tab]                       the list of cards, and which tab it shows
  *   article.rd-card#card-<id>[data-id]        one comment; `.rd-author b` is its author's name
  *   form.rd-actions button[data-key]          its actions, a real form that posts without us
+ *   details.rd-reply-box form.rd-reply        its Reply (published comments on open pages only)
  *   input[name=ids][form=rd-bulk]             its bulk-selection box
  *   form#rd-bulk button[name=scope]           the bulk form: "selection" or the whole "filter"
  *   .rd-count[data-tab]                       a tab's count in the tab bar
  *   .rd-view-count[data-count]                the N of "Apply to all N in this view" (absent when capped)
- *   article.rd-card[data-email][data-site]    whose comment it is, for the first-comment label
+ *   article.rd-card[data-author][data-site]   whose comment it is, for the first-comment label
  *   .rd-reason[data-code] .rd-reason-text     one reason on a card, and its words
  *   [data-zone]                               the zone a page's times are in (the audit log)
  *   #rd-search, #rd-keys, .rd-help-hint       the search box, the keys dialog and its hint

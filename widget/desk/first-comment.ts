@@ -4,12 +4,13 @@
  * the server's (src/http/desk/moderator/queue-page.ts firstCommentOutgrown), which a reload shows.
  */
 export function markAuthorApproved(list: HTMLElement, approved: HTMLElement): void {
-  const email = approved.dataset.email ?? '';
+  // "reader:<id>" or "guest:<email>" (a reader's history is theirs, a guest's the typed email's; the
+  // two never mix, as on the server). Without either the server cannot tell one author from another.
+  const author = approved.dataset.author ?? '';
   const site = approved.dataset.site ?? '';
-  // Without an email the server cannot tell one author from another either.
-  if (email === '') return;
+  if (author === '') return;
   for (const card of list.querySelectorAll<HTMLElement>('article.rd-card')) {
-    if (card === approved || card.dataset.email !== email || card.dataset.site !== site) continue;
+    if (card === approved || card.dataset.author !== author || card.dataset.site !== site) continue;
     // "0 approved · 2 pending · …": the approved one moves over (the server counts the same on reload).
     const history = card.querySelector('.rd-history');
     const m = /^(\d+) approved · (\d+) pending/.exec(history?.textContent?.trim() ?? '');

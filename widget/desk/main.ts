@@ -11,6 +11,7 @@
  * added in, the same as when this was one file.
  */
 import { createCardActions } from './card-actions';
+import { wireCardReply } from './card-reply';
 import { createCurrentCard } from './current-card';
 import { findDeskPage } from './desk-page';
 import { wireBulkProgress } from './bulk-progress';
@@ -34,6 +35,7 @@ if (page) {
   const bump = createTabCounts(page.tab);
   const removed: RemovedCards = new Map();
   const actions = createCardActions({ page, cards, bump, say, removed });
+  wireCardReply({ page, say });
   const undo = createUndo({ page, cards, bump, say, removed });
   const selection = createSelection({ page, cards, say });
   wireBulkProgress({ page, selection, say });

@@ -24,6 +24,7 @@ import { createPageTitleRoutes } from './moderator/page-title-routes.js';
 import { createPageRoutes } from './moderator/page-routes.js';
 import { loadSignedInModerator, requireCsrf, requireModerator, requireModeratorApi } from './moderator-session.js';
 import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
+import { createReaderRoutes } from './moderator/reader-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 
@@ -131,6 +132,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(createPageRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
+  router.use(createReaderRoutes({ db: deps.db, logger: deps.logger, events: deps.events }));
   // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).
   router.use(
     createAdminDoor({

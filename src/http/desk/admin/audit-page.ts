@@ -26,6 +26,8 @@ const actionLabels: Record<string, string> = {
   unban: 'Lifted a ban',
   trust: 'Trusted',
   untrust: 'Stopped trusting',
+  reader_trust: 'Trusted a reader',
+  reader_untrust: 'Stopped trusting a reader',
   site_update: 'Changed site',
   bulk: 'Bulk action',
   undo: 'Undid',
@@ -88,9 +90,12 @@ function renderDetail(e: AuditEvent): SafeHtml {
       return html`${d.created === true ? html`<p>Created the site.</p>` : ''}${
         isRecord(d.before) && isRecord(d.after) ? renderChanges(d.before, d.after) : renderPairs(d)
       }`;
+    case 'reader_trust':
+    case 'reader_untrust':
+      return html`<p><b>reader</b> ${formatValue(d.name)} (${formatValue(d.reader)})</p>`;
     case 'ban':
     case 'unban':
-      return html`<p><b>${formatValue(d.kind)}</b> ${formatValue(d.value)}${typeof d.reason === 'string' && d.reason !== '' ? html` — ${d.reason}` : ''}</p>${
+      return html`<p><b>${formatValue(d.kind)}</b> ${typeof d.name === 'string' ? `${d.name} (${formatValue(d.value)})` : formatValue(d.value)}${typeof d.reason === 'string' && d.reason !== '' ? html` — ${d.reason}` : ''}</p>${
         e.batchChanges ? html`<p>${e.batchChanges} pending comment${e.batchChanges === 1 ? '' : 's'} rejected.</p>` : ''
       }`;
     case 'undo':

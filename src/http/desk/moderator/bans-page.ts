@@ -1,4 +1,5 @@
 import type { Ban, TrustedAuthor } from '../../../store/author-rules.js';
+import type { DeskReader } from '../../../store/readers/reader-trust.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, type SafeHtml } from '../../../html/html.js';
 
@@ -8,10 +9,12 @@ export function renderBansPage(input: {
   bans: Ban[];
   /** Trusted authors of these sites, each with an Untrust button (left out: the section is not shown). */
   trusted?: TrustedAuthor[];
+  /** Trusted signed-in readers, each with an Untrust button (left out: not shown). */
+  trustedReaders?: DeskReader[];
   siteIds: string[];
   notice: string | null;
 }): string {
-  const { ctx, bans, siteIds, notice, trusted } = input;
+  const { ctx, bans, siteIds, notice, trusted, trustedReaders } = input;
   return renderAdminPage(
     'Bans',
     ctx,
@@ -31,6 +34,7 @@ export function renderBansPage(input: {
             <option value="email">Email</option>
             <option value="ip">IP or range (CIDR)</option>
             <option value="domain">Domain</option>
+            <option value="reader">Signed-in reader (id)</option>
           </select></label
         >
         <label
@@ -62,7 +66,9 @@ export function renderBansPage(input: {
                     html`<tr>
                       <td>${b.siteId}</td>
                       <td>${b.kind}</td>
-                      <td>${b.value}</td>
+                      <td>
+                        ${b.kind === 'reader' ? html`<b class="rd-ban-reader">${b.readerName ?? '(erased reader)'}</b> <small>reader ${b.value}</small>` : b.value}
+                      </td>
                       <td>${b.reason}</td>
                       <td>${b.createdAt.toISOString().slice(0, 10)}</td>
                       <td>
@@ -80,7 +86,8 @@ export function renderBansPage(input: {
           }
         </tbody>
       </table>
-      ${trusted === undefined ? '' : renderTrusted(ctx.csrfToken, trusted)}`,
+      ${trusted === undefined ? '' : renderTrusted(ctx.csrfToken, trusted)}
+      ${trustedReaders === undefined ? '' : renderTrustedReaders(ctx.csrfToken, trustedReaders)}`,
   );
 }
 
@@ -115,6 +122,41 @@ function renderTrusted(csrfToken: string, trusted: TrustedAuthor[]): SafeHtml {
                           name="site"
                           value="${t.siteId}"
                         /><input type="hidden" name="email" value="${t.email}" />
+                        <button type="submit">Untrust</button>
+                      </form>
+                    </td>
+                  </tr>`,
+              )
+        }
+      </tbody>
+    </table>`;
+}
+
+/** Trusted signed-in readers (readers.trusted), each with the way back. */
+function renderTrustedReaders(csrfToken: string, readers: DeskReader[]): SafeHtml {
+  return html`<h2 id="trusted-readers">Trusted readers</h2>
+    <table class="rd-table rd-trusted-readers">
+      <thead>
+        <tr>
+          <th>Site</th>
+          <th>Reader</th>
+          <th></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          readers.length === 0
+            ? html`<tr>
+                <td colspan="3">No trusted readers. Trust one from their comment’s card (More).</td>
+              </tr>`
+            : readers.map(
+                (r) =>
+                  html`<tr>
+                    <td>${r.siteId}</td>
+                    <td>${r.name} <small>reader ${String(r.id)}</small></td>
+                    <td>
+                      <form method="post" action="/admin/readers/${String(r.id)}/untrust">
+                        <input type="hidden" name="_csrf" value="${csrfToken}" />
                         <button type="submit">Untrust</button>
                       </form>
                     </td>

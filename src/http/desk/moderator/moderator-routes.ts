@@ -18,6 +18,7 @@ import {
   type BanKind,
 } from '../../../store/author-rules.js';
 import { editCommentBody } from '../../../store/comment-edits.js';
+import { findDeskReader, listTrustedReaders } from '../../../store/readers/reader-trust.js';
 import type { Pool } from '../../../store/db.js';
 import {
   changeStatus,
@@ -210,7 +211,11 @@ export function createModeratorRoutes(deps: {
 
   router.get('/bans', async (req: Request, res: Response) => {
     const m = currentModerator(res);
-    const [bans, trusted] = await Promise.all([listBans(db, m.siteIds), listTrustedAuthors(db, m.siteIds)]);
+    const [bans, trusted, trustedReaders] = await Promise.all([
+      listBans(db, m.siteIds),
+      listTrustedAuthors(db, m.siteIds),
+      listTrustedReaders(db, m.siteIds),
+    ]);
     res
       .set('Cache-Control', 'no-store')
       .type('html')
@@ -219,6 +224,7 @@ export function createModeratorRoutes(deps: {
           ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'bans' },
           bans,
           trusted,
+          trustedReaders,
           siteIds: m.siteIds,
           notice: queryText(req, 'notice'),
         }),
@@ -230,25 +236,28 @@ export function createModeratorRoutes(deps: {
     const siteId = bodyText(req, 'site');
     const kind = bodyText(req, 'kind') as BanKind;
     if (!m.siteIds.includes(siteId)) throw AppError.of('FORBIDDEN', { field: 'site' });
-    if (!['email', 'ip', 'domain'].includes(kind)) throw AppError.of('INVALID_KIND', { field: 'kind' });
-    // From a card: the value follows from the kind (email, its domain, or the IP); from the bans page: typed in.
+    if (!['email', 'ip', 'domain', 'reader'].includes(kind)) throw AppError.of('INVALID_KIND', { field: 'kind' });
+    // From a card: the value follows from the kind (email, its domain, the IP, or the reader's id); from
+    // the bans page: typed in.
     const typed = bodyText(req, 'value');
     const email = bodyText(req, 'email');
-    const raw =
-      typed !== ''
-        ? typed
-        : kind === 'email'
-          ? email
-          : kind === 'domain'
-            ? (email.split('@')[1] ?? '')
-            : bodyText(req, 'ip');
-    const value = toBanValue(kind, raw);
+    const fromCard = {
+      email,
+      domain: email.split('@')[1] ?? '',
+      ip: bodyText(req, 'ip'),
+      reader: bodyText(req, 'reader'),
+    };
+    const value = toBanValue(kind, typed !== '' ? typed : fromCard[kind]);
     if (value === null)
       throw AppError.of('INVALID_VALUE', {
         status: 422,
-        message: `That is not a valid ${kind === 'ip' ? 'IP address or range' : kind}.`,
+        message: `That is not a valid ${kind === 'ip' ? 'IP address or range' : kind === 'reader' ? 'reader id' : kind}.`,
         field: 'value',
       });
+    // A reader ban names a reader of that site: an id of another site's reader would ban nobody here.
+    const reader = kind === 'reader' ? await findDeskReader(db, Number(value)) : null;
+    if (kind === 'reader' && reader?.siteId !== siteId)
+      throw AppError.of('INVALID_VALUE', { status: 422, message: 'No such reader on this site.', field: 'value' });
     const result = await inTransaction(db, (client) =>
       banAuthor(client, {
         siteId,
@@ -257,6 +266,7 @@ export function createModeratorRoutes(deps: {
         reason: bodyText(req, 'reason').slice(0, 500),
         rejectPending: bodyText(req, 'rejectPending') !== '',
         actor: actorOf(m),
+        ...(reader !== null ? { readerName: reader.name } : {}),
       }),
     );
     await after.changed(result.rejected, 'ban');
@@ -273,7 +283,7 @@ export function createModeratorRoutes(deps: {
       303,
       backTo(
         req,
-        `Banned ${kind} ${value}${result.rejected.length ? `; ${result.rejected.length} pending comment(s) rejected` : ''}.`,
+        `Banned ${reader !== null ? `reader ${reader.name}` : `${kind} ${value}`}${result.rejected.length ? `; ${result.rejected.length} pending comment(s) rejected` : ''}.`,
       ),
     );
   });

@@ -5,17 +5,22 @@ import { changeOwnPassword } from '../../../store/moderator-accounts.js';
 import { loadCredentials, type Moderator } from '../../../store/moderators.js';
 import { rawFormText } from '../../kit/form-values.js';
 import { loadNotifyHeld, saveNotifyHeld } from '../../../store/mail-notices.js';
+import { loadStaffBadge, saveStaffBadge } from '../../../store/readers/staff-badge.js';
 import { renderAdminPage } from '../admin-layout.js';
 import { html } from '../../../html/html.js';
 import { csrfTokenOf, currentModerator } from '../moderator-session.js';
 
-/** "My settings" at /admin/me: what a moderator chooses for themselves (for now, held-comment mails). */
+/**
+ * "My settings" at /admin/me: what a moderator chooses for themselves: held-comment mails, and the
+ * Staff badge on their comments as a reader. Neither is audited (they concern only the moderator's
+ * own mail and name); the password change is.
+ */
 export function createMySettingsRoutes(deps: { db: Pool }): Router {
   const { db } = deps;
   const router = Router();
 
   const show = async (req: Request, res: Response, m: Moderator, status: number, error: string | null) => {
-    const on = await loadNotifyHeld(db, m.id);
+    const [on, staff] = await Promise.all([loadNotifyHeld(db, m.id), loadStaffBadge(db, m.id)]);
     const notice = status === 200 && typeof req.query.notice === 'string' ? req.query.notice : null;
     const ctx = { moderator: m, csrfToken: csrfTokenOf(req), section: 'me' as const };
     res
@@ -35,6 +40,17 @@ export function createMySettingsRoutes(deps: { db: Pool }): Router {
                   >Sent to ${m.email}: the first within about a minute, then at most one digest every few minutes
                   listing all held since, with one-click approve, reject and spam links (they ask to confirm, work once,
                   and expire). Needs SMTP to be configured.</small
+                >
+              </div>
+              <div class="rd-field">
+                <label
+                  ><input type="checkbox" name="staffBadge" value="1"${staff ? html` checked` : ''} /> Show the Staff badge
+                  on my comments</label
+                >
+                <small
+                  >When you comment as a reader signed in with ${m.email} (and when you reply from a card), threads on the
+                  sites you moderate show “Staff” by your name. Turning it off or on changes your comments already
+                  published too. Your comments skip the holds either way.</small
                 >
               </div>
               <p><button type="submit">Save</button></p>
@@ -85,14 +101,18 @@ export function createMySettingsRoutes(deps: { db: Pool }): Router {
     );
   });
 
+  // The form sends both boxes; an unchecked box is not sent, so each missing one means off.
   router.post('/me', async (req: Request, res: Response) => {
     const m = currentModerator(res);
-    const on = (req.body as Record<string, unknown> | undefined)?.notifyHeld !== undefined;
+    const body = req.body as Record<string, unknown> | undefined;
+    const on = body?.notifyHeld !== undefined;
+    const staff = body?.staffBadge !== undefined;
     await saveNotifyHeld(db, m.id, on);
-    res.redirect(
-      303,
-      `/admin/me?notice=${encodeURIComponent(on ? 'Held-comment mails are on.' : 'Held-comment mails are off.')}`,
-    );
+    await saveStaffBadge(db, m.id, staff);
+    const notice = `${on ? 'Held-comment mails are on.' : 'Held-comment mails are off.'} ${
+      staff ? 'Your Staff badge is on.' : 'Your Staff badge is off.'
+    }`;
+    res.redirect(303, `/admin/me?notice=${encodeURIComponent(notice)}`);
   });
 
   return router;

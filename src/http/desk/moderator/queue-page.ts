@@ -146,6 +146,85 @@ function renderDecided(card: QueueCard, tab: QueueTab): SafeHtml {
   </p>`;
 }
 
+const viaLabels: Record<'sso' | 'email' | 'oidc', string> = { sso: 'SSO', email: 'email', oidc: 'OpenID Connect' };
+
+/**
+ * Whose comment this is, for the script's first-comment labels (widget/desk/first-comment.ts): the
+ * reader, or the guest's typed email; the same split as the card's history, so the two never disagree.
+ */
+function authorKey(card: QueueCard): string {
+  if (card.reader !== null) return `reader:${card.reader.id}`;
+  return card.email !== '' ? `guest:${card.email}` : '';
+}
+
+/** "Verified via SSO / email / <provider>" (and Staff) for a signed-in reader; "Guest" for typed details. */
+function renderIdentity(card: QueueCard): SafeHtml {
+  const r = card.reader;
+  if (r === null) {
+    // A reader erased since: the comment stays marked verified in the thread, with nobody left to act on.
+    return card.verified
+      ? html`<span class="rd-identity rd-verified">Verified reader (erased)</span>`
+      : html`<span class="rd-identity rd-guest" title="Name and email typed, not verified">Guest</span>`;
+  }
+  const via = r.via === 'oidc' ? (r.provider ?? viaLabels.oidc) : viaLabels[r.via];
+  return html`<span class="rd-identity rd-verified" data-reader="${String(r.id)}">Verified via ${via}</span>${
+    r.staff ? html` <span class="rd-badge rd-staff">Staff</span>` : ''
+  }`;
+}
+
+/** The texts an edited comment had before, oldest first, each with who replaced it and when. */
+function renderEarlierVersions(card: QueueCard): SafeHtml {
+  if (card.edits.length === 0) return html``;
+  return html`<details class="rd-earlier">
+    <summary>Earlier versions (${String(card.edits.length)})</summary>
+    <ol>
+      ${card.edits.map(
+        (e) =>
+          html`<li>
+            <pre class="rd-earlier-body">${e.bodyBefore}</pre>
+            <small
+              >replaced by ${e.byAuthor ? 'the author' : 'a moderator'} ·
+              <time datetime="${e.at.toISOString()}">${e.at.toISOString().replace('T', ' ').slice(0, 16)} UTC</time></small
+            >
+          </li>`,
+      )}
+    </ol>
+  </details>`;
+}
+
+/** Reply as the moderator's own reader (POST /admin/api/comments/:id/reply): a published comment on an open page. */
+function renderReply(card: QueueCard, csrfToken: string): SafeHtml {
+  if (card.status !== 'approved' || card.page.closed) return html``;
+  return html`<details class="rd-reply-box">
+    <summary>Reply</summary>
+    <form class="rd-reply" method="post" action="/admin/api/comments/${card.id}/reply">
+      <input type="hidden" name="_csrf" value="${csrfToken}" />
+      <label>Your reply<textarea name="body" rows="3" maxlength="65525" required></textarea></label>
+      <button type="submit">Publish reply</button>
+      <small>Published at once under your name, as staff when your Staff badge is on (My settings).</small>
+    </form>
+  </details>`;
+}
+
+/**
+ * Ban and trust for a signed-in reader: their identity (bans kind 'reader', readers.trusted), whatever
+ * email or network they post from. A guest's card keeps the email forms: typed details are all there is.
+ */
+function renderReaderRules(card: QueueCard, reader: NonNullable<QueueCard['reader']>, csrfToken: string): SafeHtml {
+  const name = card.author || `reader ${reader.id}`;
+  const trust = reader.trusted ? 'untrust' : 'trust';
+  return html`<form method="post" action="/admin/bans" class="rd-inline rd-reader-ban">
+      <input type="hidden" name="_csrf" value="${csrfToken}" /><input type="hidden" name="site" value="${card.siteId}" />
+      <input type="hidden" name="kind" value="reader" /><input type="hidden" name="reader" value="${String(reader.id)}" />
+      <label><input type="checkbox" name="rejectPending" value="1" checked /> reject their pending comments</label>
+      <button type="submit" class="rd-act-ban-reader">Ban reader ${name}</button>
+    </form>
+    <form method="post" action="/admin/readers/${String(reader.id)}/${trust}" class="rd-inline rd-reader-trust">
+      <input type="hidden" name="_csrf" value="${csrfToken}" />
+      <button type="submit" class="rd-act-${trust}-reader">${reader.trusted ? 'Untrust' : 'Trust'} reader ${name}</button>
+    </form>`;
+}
+
 /** One comment card: the text (sanitised HTML, inert), where it was posted, who wrote it, and why it waits. */
 export function renderCard(
   card: QueueCard,
@@ -158,19 +237,21 @@ export function renderCard(
   // the suggestion, marked, with a form to confirm or correct it (sql/0016).
   const pageLabel = card.page.title || card.page.identifier;
   const suggested = card.page.title === null && card.page.suggestedTitle ? card.page.suggestedTitle : null;
-  return html`<article class="rd-card" id="card-${card.id}" data-id="${card.id}" data-site="${card.siteId}" data-email="${card.email}" tabindex="-1" aria-label="Comment by ${card.author || 'Anonymous'}">
+  return html`<article class="rd-card" id="card-${card.id}" data-id="${card.id}" data-site="${card.siteId}" data-email="${card.email}" data-author="${authorKey(card)}" tabindex="-1" aria-label="Comment by ${card.author || 'Anonymous'}">
     <header class="rd-card-head">
       <label class="rd-select"
         ><input type="checkbox" name="ids" value="${card.id}" form="rd-bulk" aria-label="Select"
       /></label>
       <span class="rd-author"
-        ><b>${card.author || 'Anonymous'}</b>${card.trusted ? html` <span class="rd-badge">trusted</span>` : ''}</span
+        ><b>${card.author || 'Anonymous'}</b> ${renderIdentity(card)}${card.trusted ? html` <span class="rd-badge">trusted</span>` : ''}</span
       >
       <span class="rd-meta"
         >${card.email || 'no email'} ·
         ${card.ip ?? 'no IP'}${card.website ? html` · <a href="${card.website}" rel="nofollow ugc noopener noreferrer" target="_blank">${card.website}</a>` : ''}</span
       >
-      <span class="rd-history" title="This author's comments on this site"
+      <span
+        class="rd-history"
+        title="${card.reader !== null ? "This reader's comments on this site" : "This guest email's guest comments on this site"}"
         >${h.approved} approved · ${h.pending} pending · ${h.rejected} rejected · ${h.spam} spam</span
       >
     </header>
@@ -186,7 +267,7 @@ export function renderCard(
       ·
       <time datetime="${card.receivedAt.toISOString()}"
         >${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
-      >${card.editedAt ? ' · edited' : ''}
+      >${card.editedAt ? html` · <span class="rd-edited">edited</span>` : ''}
     </p>
     ${
       card.parent
@@ -197,6 +278,7 @@ export function renderCard(
         : ''
     }
     <div class="rd-body">${markup(card.html)}</div>
+    ${renderEarlierVersions(card)}
     ${renderDecided(card, tab)} ${renderReasons(card, settings)}
     ${card.flags.length ? html`<p class="rd-flags">Flagged: ${card.flags.map((f) => html`<span>${f.reason} ×${f.count}</span> `)}</p>` : ''}
     <form class="rd-actions" method="post" action="/admin/comments/${card.id}/status">
@@ -204,6 +286,7 @@ export function renderCard(
       ${tabActions[tab].map((a) => html`<button type="submit" name="action" value="${a.action}" data-key="${a.key}" class="rd-act-${a.action}">${a.label} <kbd>${a.key}</kbd></button> `)}
       <button type="submit" name="action" value="delete" class="rd-act-delete">Delete</button>
     </form>
+    ${renderReply(card, csrfToken)}
     <details class="rd-more">
       <summary>More</summary>
       <form method="post" action="/admin/comments/${card.id}/edit" class="rd-edit">
@@ -211,6 +294,7 @@ export function renderCard(
         <label>Text<textarea name="body" rows="5" maxlength="65525">${card.body}</textarea></label>
         <button type="submit">Save edit</button>
       </form>
+      ${card.reader !== null ? renderReaderRules(card, card.reader, csrfToken) : ''}
       <form method="post" action="/admin/bans" class="rd-inline">
         <input type="hidden" name="_csrf" value="${csrfToken}" /><input
           type="hidden"
@@ -229,8 +313,10 @@ export function renderCard(
         <button type="submit">Ban</button>
       </form>
       ${
-        card.email && !card.trusted
-          ? html`<form method="post" action="/admin/trusted" class="rd-inline">
+        card.reader !== null
+          ? ''
+          : card.email && !card.trusted
+            ? html`<form method="post" action="/admin/trusted" class="rd-inline">
               <input type="hidden" name="_csrf" value="${csrfToken}" /><input
                 type="hidden"
                 name="site"
@@ -238,8 +324,8 @@ export function renderCard(
               /><input type="hidden" name="email" value="${card.email}" />
               <button type="submit">Trust ${card.author || card.email}</button>
             </form>`
-          : card.email
-            ? html`<form method="post" action="/admin/trusted/delete" class="rd-inline">
+            : card.email
+              ? html`<form method="post" action="/admin/trusted/delete" class="rd-inline">
                 <input type="hidden" name="_csrf" value="${csrfToken}" /><input
                   type="hidden"
                   name="site"
@@ -247,7 +333,7 @@ export function renderCard(
                 /><input type="hidden" name="email" value="${card.email}" />
                 <button type="submit">Untrust ${card.author || card.email}</button>
               </form>`
-            : ''
+              : ''
       }
       <form method="post" action="/admin/pages/${card.page.closed ? 'open' : 'close'}" class="rd-inline rd-page-close">
         <input type="hidden" name="_csrf" value="${csrfToken}" /><input
