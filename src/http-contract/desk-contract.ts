@@ -48,6 +48,15 @@ export interface StaffReplyAnswer {
   author: { name: string; verified: true; staff?: true };
 }
 
+/** `POST /admin/comments/:id/feature` and `/unfeature`: an editors' pick made or taken out (issue 15). */
+export interface FeatureAnswer {
+  id: string;
+  featured: boolean;
+  featuredAt: string | null;
+  /** False when the comment already was (or was not) a pick: nothing was recorded. */
+  changed: boolean;
+}
+
 /** `POST /admin/undo` (optional field `batch`; without it, this moderator's last undoable batch). */
 export interface UndoAnswer {
   /** The batch undone. */

@@ -49,6 +49,8 @@ export interface QueueCard {
   verdict: { score: number; reasons: RuleOutcome[] };
   receivedAt: Date;
   editedAt: Date | null;
+  /** When it was made an editors' pick (issue 15); null when it is not one. */
+  featuredAt: Date | null;
   flags: { reason: string; count: number }[];
   /**
    * The author's comments on this site by status: a reader's own comments (by `reader_id`), a guest's
@@ -111,6 +113,7 @@ interface CardRow {
   verdict: { score?: number; reasons?: RuleOutcome[] };
   received_at: Date;
   edited_at: Date | null;
+  featured_at: Date | null;
   created_at: Date;
   trusted: boolean;
   reader_id: string | null;
@@ -149,7 +152,7 @@ export function queueWhere(f: QueueFilter, firstParam = 1): { sql: string; param
 const cardSelect = `
 select c.id, c.site_id, p.identifier, p.title, p.suggested_title, p.url, c.parent_id, par.author_name as parent_author,
        par.body_html as parent_html, c.author_name, c.author_email, c.author_url, host(c.ip) as ip, c.user_agent,
-       c.body_html, c.body, c.status, c.verdict, c.received_at, c.edited_at, c.created_at,
+       c.body_html, c.body, c.status, c.verdict, c.received_at, c.edited_at, c.featured_at, c.created_at,
        -- A reader's trust is theirs or their verified email's; a guest's card keeps showing the row of the
        -- typed email (it applies when that person signs in: the worker never trusts a guest).
        (rd.trusted is true
@@ -202,6 +205,7 @@ async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
     verdict: { score: r.verdict.score ?? 0, reasons: r.verdict.reasons ?? [] },
     receivedAt: r.received_at,
     editedAt: r.edited_at,
+    featuredAt: r.featured_at,
     flags: flags.get(r.id) ?? [],
     history: history.get(historyKey(r)) ?? { approved: 0, pending: 0, spam: 0, rejected: 0 },
     trusted: r.trusted,

@@ -75,7 +75,9 @@ export function createCardActions(deps: {
     actByKey(key) {
       const card = cards.current();
       if (!card) return say('Pick a comment first: press j.');
-      const button = card.querySelector<HTMLButtonElement>(`.rd-actions button[data-key="${key}"]`);
+      const button = card.querySelector<HTMLButtonElement>(
+        `.rd-actions button[data-key="${key}"], .rd-feature button[data-key="${key}"]`,
+      );
       if (!button) return say(`No "${key}" action in this queue.`);
       button.form?.requestSubmit(button);
     },

@@ -12,7 +12,7 @@ export function isTyping(el: EventTarget | null): boolean {
 }
 
 /**
- * The desk's keys (the dialog lists them: src/http/desk/moderator/queue-page.ts): j/k move, a/r/s act, x ticks,
+ * The desk's keys (the dialog lists them: src/http/desk/moderator/queue-page.ts): j/k move, a/r/s act, f features, x ticks,
  * u undoes, / searches, ? shows the keys, Esc closes the dialog or leaves the search box. Keys with
  * Ctrl, Cmd or Alt, and keys another handler took, are the browser's.
  */
@@ -32,6 +32,7 @@ export function wireKeyboard(deps: {
     ['a', () => actions.actByKey('a')],
     ['r', () => actions.actByKey('r')],
     ['s', () => actions.actByKey('s')],
+    ['f', () => actions.actByKey('f')],
     ['x', () => selection.toggleCurrent()],
     ['u', () => void undo()],
     [

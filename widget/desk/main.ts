@@ -11,6 +11,7 @@
  * added in, the same as when this was one file.
  */
 import { createCardActions } from './card-actions';
+import { wireCardFeature } from './card-feature';
 import { wireCardReply } from './card-reply';
 import { createCurrentCard } from './current-card';
 import { findDeskPage } from './desk-page';
@@ -36,6 +37,7 @@ if (page) {
   const removed: RemovedCards = new Map();
   const actions = createCardActions({ page, cards, bump, say, removed });
   wireCardReply({ page, say });
+  wireCardFeature({ page, say });
   const undo = createUndo({ page, cards, bump, say, removed });
   const selection = createSelection({ page, cards, say });
   wireBulkProgress({ page, selection, say });

@@ -28,6 +28,8 @@ const actionLabels: Record<string, string> = {
   untrust: 'Stopped trusting',
   reader_trust: 'Trusted a reader',
   reader_untrust: 'Stopped trusting a reader',
+  feature: 'Made an editors’ pick',
+  unfeature: 'Took out of the editors’ picks',
   site_update: 'Changed site',
   bulk: 'Bulk action',
   undo: 'Undid',

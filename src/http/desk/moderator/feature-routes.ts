@@ -6,15 +6,7 @@ import type { Pool } from '../../../store/db.js';
 import { loadCommentSites } from '../../../store/moderation-actions.js';
 import { actorOf, currentModerator, wantsJson } from '../moderator-session.js';
 import { backTo } from './moderator-routes.js';
-
-/** What POST /admin/comments/:id/feature and /unfeature answer to the desk's script. */
-export interface FeatureAnswer {
-  id: string;
-  featured: boolean;
-  featuredAt: string | null;
-  /** False when the comment already was (or was not) a pick: nothing was recorded. */
-  changed: boolean;
-}
+import type { FeatureAnswer } from '../../../http-contract/desk-contract.js';
 
 /**
  * Editors' picks (issue 15): a moderator features a published comment of a site they moderate, or

@@ -192,6 +192,19 @@ function renderEarlierVersions(card: QueueCard): SafeHtml {
   </details>`;
 }
 
+/**
+ * Editors' picks (issue 15): a published comment is featured or taken out of the picks (key f). A pick
+ * whose comment was removed keeps the button to take it out, so the mark does not linger.
+ */
+function renderFeature(card: QueueCard, csrfToken: string): SafeHtml {
+  const featured = card.featuredAt !== null;
+  if (card.status !== 'approved' && !featured) return html``;
+  return html`<form class="rd-feature" method="post" action="/admin/comments/${card.id}/${featured ? 'unfeature' : 'feature'}">
+    <input type="hidden" name="_csrf" value="${csrfToken}" />
+    <button type="submit" data-key="f" aria-pressed="${featured ? 'true' : 'false'}">${featured ? 'Unfeature' : 'Feature'} <kbd>f</kbd></button>
+  </form>`;
+}
+
 /** Reply as the moderator's own reader (POST /admin/api/comments/:id/reply): a published comment on an open page. */
 function renderReply(card: QueueCard, csrfToken: string): SafeHtml {
   if (card.status !== 'approved' || card.page.closed) return html``;
@@ -267,7 +280,7 @@ export function renderCard(
       ·
       <time datetime="${card.receivedAt.toISOString()}"
         >${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
-      >${card.editedAt ? html` · <span class="rd-edited">edited</span>` : ''}
+      >${card.editedAt ? html` · <span class="rd-edited">edited</span>` : ''}${card.featuredAt ? html` · <span class="rd-badge rd-featured">Editors’ pick</span>` : ''}
     </p>
     ${
       card.parent
@@ -286,7 +299,7 @@ export function renderCard(
       ${tabActions[tab].map((a) => html`<button type="submit" name="action" value="${a.action}" data-key="${a.key}" class="rd-act-${a.action}">${a.label} <kbd>${a.key}</kbd></button> `)}
       <button type="submit" name="action" value="delete" class="rd-act-delete">Delete</button>
     </form>
-    ${renderReply(card, csrfToken)}
+    ${renderFeature(card, csrfToken)} ${renderReply(card, csrfToken)}
     <details class="rd-more">
       <summary>More</summary>
       <form method="post" action="/admin/comments/${card.id}/edit" class="rd-edit">
@@ -463,6 +476,8 @@ export function renderQueuePage(input: QueuePageInput): string {
           <dd>reject</dd>
           <dt><kbd>s</kbd></dt>
           <dd>spam</dd>
+          <dt><kbd>f</kbd></dt>
+          <dd>feature as an editors’ pick, or take it out (published comments)</dd>
           <dt><kbd>x</kbd></dt>
           <dd>select for bulk</dd>
           <dt><kbd>u</kbd></dt>
