@@ -165,9 +165,6 @@ export function createApi(base: string, site: string, session: Session) {
       if (!b || (s !== 'queued' && s !== 'published' && s !== 'held' && s !== 'rejected')) return null;
       return { status: s, html: typeof b.html === 'string' ? b.html : null, errors: toFieldErrors(b.errors) };
     },
-
-    /** POST /api/comments/:id/flag: `key` is this browser's random key (one flag per reader). */
-    flag: (url: string, reason: string, key: string): Promise<ApiResult> => send('POST', url, { reason, key }),
   };
 }
 

@@ -132,7 +132,7 @@ async function start(
           ),
         );
       }
-      if (flagUrl) view.actions.append(flagButton(ctx, view.comment.id, flagUrl));
+      if (flagUrl) view.actions.append(flagButton(ctx, view.comment.id, flagUrl, load));
       decorate(view);
     },
     shown: (id) => own.shown(id),

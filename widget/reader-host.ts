@@ -1,7 +1,7 @@
 /*
- * The seam between embed.js and the signed-in reader's part of the widget (widget/reader/), a second
- * bundle that embed.js imports only when somebody needs it: a signed-in reader, an author who may still
- * edit, a click on a sign-in button. A guest reading a thread never downloads it, which keeps embed.js
+ * The seam between embed.js and the reader's part of the widget (widget/reader/), a second bundle that
+ * embed.js imports only when somebody needs it: a signed-in reader, an author who may still edit, a
+ * press on a sign-in or Report button. A guest reading a thread never downloads it, which keeps embed.js
  * within its size budget. Everything the part needs is handed over here; it keeps no state of embed.js'
  * modules (its copies of the small helpers are its own).
  */
@@ -36,6 +36,8 @@ export interface ReaderPart {
   decorate(view: CommentView): void;
   /** A comment was sent from this browser (its 202): kept for editing. */
   sent(c: SentComment): void;
+  /** The first press on a comment's Report button (flag.ts): shows the reasons in `box`. */
+  flag(box: HTMLElement, commentId: string, flagUrl: string): void;
 }
 
 /** Set by scripts/build-widget.mjs: the reader part's content-hashed file name. */

@@ -26,12 +26,13 @@ export function createEmailSignIn(
 ): EmailSignIn {
   const { ctx, choices } = host;
   const { api } = ctx;
+  // Made on the first "Sign in with email": until then nobody needs it (nor a second form in the widget).
+  const box = h('form', { class: 'rd-form rd-email-sign-in', novalidate: true, hidden: true });
   const field = (label: string, type: string, autocomplete: string, max: number): HTMLInputElement => {
     const input = h('input', { type, autocomplete, maxlength: max, required: true });
     box.append(h('p', { class: 'rd-field' }, h('label', null, label, input)));
     return input;
   };
-  const box = h('form', { class: 'rd-form rd-email-sign-in', novalidate: true, hidden: true });
   const email = field(rt.emailAddress, 'email', 'email', 100);
   const name = field(rt.yourName, 'text', 'name', 100);
   const send = h('button', { type: 'submit', class: 'rd-submit' }, rt.sendLink);
@@ -39,7 +40,6 @@ export function createEmailSignIn(
   box.append(h('p', { class: 'rd-submit-row' }, send, ' ', cancel));
   const waiting = h('p', { class: 'rd-note', role: 'status', hidden: true });
   const stop = h('button', { type: 'button', class: 'rd-link', onclick: () => close() }, rt.cancel);
-  choices.append(box, waiting);
   /** Bumped by every open and close: a poll of an earlier request stops by itself. */
   let round = 0;
 
@@ -96,6 +96,7 @@ export function createEmailSignIn(
   return {
     open() {
       close();
+      if (!box.isConnected) choices.append(box, waiting);
       box.hidden = false;
       email.focus();
     },

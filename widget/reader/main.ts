@@ -12,6 +12,7 @@ import { rememberSent } from '../sent-comments';
 import { createAccountPanel } from './account';
 import { createEdits } from './edits';
 import { createEmailSignIn } from './email-sign-in';
+import { openFlagReasons } from './flag';
 import { toSession } from './narrow';
 import css from './reader.css';
 
@@ -120,6 +121,7 @@ export function startReader(host: ReaderHost): ReaderPart {
       say(w ? null : rt.popupBlocked);
     },
     decorate: (view) => edits.decorate(view),
+    flag: (box, id, url) => openFlagReasons(ctx, box, id, url),
     sent(c) {
       rememberSent(ctx.site, ctx.info.editWindowMinutes, c.id, { key: c.editKey, body: c.body, at: Date.now() });
       const view = host.pending.get(c.id);
