@@ -51,7 +51,8 @@ export function createEdits(host: ReaderHost, rt: ReaderMessages): Edits {
     const sent: SentRecord | undefined = sentComments(site, minutes)[id];
     const signedIn = api.session.get() !== null;
     const own = signedIn ? mine.has(id) || (sent !== undefined && !sent.key) : sent?.key !== undefined;
-    const left = Date.parse(view.comment.createdAt) + minutes * 60_000 - Date.now();
+    // From when it was sent: the thread's time, and this browser's own record of sending it.
+    const left = Math.min(Date.parse(view.comment.createdAt), sent?.at ?? Infinity) + minutes * 60_000 - Date.now();
     if (!own || !(left > 0) || !view.li.isConnected) return;
     const box = h(
       'span',
