@@ -59,7 +59,8 @@ export async function startReaderEnv(
   const db = await createTestDatabase();
   const prefix = newQueuePrefix();
   const sink = o.mail ? await startSmtpSink() : null;
-  const api = await startApi({ pool: db.pool, prefix, emailQueue: !!o.mail });
+  // replyMail: the API says mail is set up (as SMTP_URL does), which is what offers email sign-in.
+  const api = await startApi({ pool: db.pool, prefix, emailQueue: !!o.mail, replyMail: !!o.mail });
   const worker = await startWorker({
     pool: db.pool,
     prefix,
