@@ -199,7 +199,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stdout.write(`build-widget: up to date (${widgetDir}, ${defaultDeskDir}); --force rebuilds\n`);
   } else {
     const { outdir, manifest, inputs } = await buildWidget({ outdir: widgetDir });
-    process.stdout.write(`build-widget: ${manifest.embed}, ${manifest.count} → ${outdir}\n`);
+    process.stdout.write(`build-widget: ${manifest.embed}, ${manifest.reader}, ${manifest.count} → ${outdir}\n`);
     // --outdir names the widget's folder; the desk script always goes to dist/desk/, where the API looks.
     const desk = await buildDesk();
     process.stdout.write(`build-widget: admin.js (the desk) → ${desk.outdir}\n`);
