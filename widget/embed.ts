@@ -27,14 +27,15 @@ import { readStored } from './storage';
 import { createThread, PAGE_SIZE } from './thread';
 import css from './styles.css';
 
-/** Loads the reader's part once the widget is up: what ReplyDesk.signIn and signOut wait for. */
+/** Resolves, once the widget is up, to what loads the reader's part: ReplyDesk.signIn and signOut wait for it. */
 let ready: (load: () => Promise<ReaderPart | null>) => void;
-const part = new Promise<() => Promise<ReaderPart | null>>((resolve) => (ready = resolve)).then((load) => load());
+const mounted = new Promise<() => Promise<ReaderPart | null>>((resolve) => (ready = resolve));
+const part = (): Promise<ReaderPart | null> => mounted.then((load) => load());
 
 /** The page's handle on the widget: `ReplyDesk.signIn({ sso: token })`, `ReplyDesk.signOut()`. */
 (window as unknown as { ReplyDesk: unknown }).ReplyDesk = {
-  signIn: (o: { sso: string }) => part.then((p) => p?.sso(o.sso)),
-  signOut: () => part.then((p) => p?.signOut()),
+  signIn: (o: { sso: string }) => part().then((p) => p?.sso(o.sso)),
+  signOut: () => part().then((p) => p?.signOut()),
 };
 
 function findScript(): HTMLScriptElement | null {

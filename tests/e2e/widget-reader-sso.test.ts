@@ -68,6 +68,24 @@ describe('the reader signed in by the host site (SSO) in the widget', () => {
   );
 
   it(
+    'a guest reading a thread downloads embed.js only, not the reader’s part',
+    async () => {
+      const context = await env.browser.newContext();
+      const scripts: string[] = [];
+      context.on('request', (r) => {
+        if (r.url().includes('/widget/')) scripts.push(new URL(r.url()).pathname);
+      });
+      const v = await visit(env, serveArticle(env, '/plain'), context);
+      await expect.poll(() => widget(v).locator('form.rd-form').count()).toBe(1);
+      expect(scripts.some((p) => p.startsWith('/widget/embed.'))).toBe(true);
+      expect(scripts.filter((p) => p.startsWith('/widget/reader.'))).toEqual([]);
+      expect(v.requests.filter((r) => r.url.pathname.startsWith('/api/readers'))).toEqual([]);
+      await context.close();
+    },
+    READER_TIMEOUT_MS,
+  );
+
+  it(
     'data-sso-token signs the reader in: "Commenting as", a Bearer on the post, the comment stored with their reader id',
     async () => {
       const url = serveArticle(env, '/sso', { sso: await ssoToken('u-1', 'Ada Reader', 'ada@example.org') });
