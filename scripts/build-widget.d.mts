@@ -6,6 +6,8 @@ export interface WidgetManifest {
   embed: string;
   /** File name of the comment-count script. */
   count: string;
+  /** File name of the reader's part (an ES module embed.js imports on demand), e.g. `reader.5HQ2M7RB.js`. */
+  reader: string;
 }
 
 export declare function buildWidget(options?: { outdir?: string }): Promise<{

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /*
- * Builds the browser side: widget/embed.ts → embed.<hash>.js (the widget, its CSS inlined) and
- * widget/count.ts → count.<hash>.js, minified by esbuild into dist/widget/ with a manifest.json that
- * names the current files. The API redirects /embed.js and /count.js to the names in the manifest, so
+ * Builds the browser side: widget/embed.ts → embed.<hash>.js (the widget, its CSS inlined),
+ * widget/reader/main.ts → reader.<hash>.js (what only signed-in readers and authors editing need, an ES
+ * module embed.js imports on demand) and widget/count.ts → count.<hash>.js, minified by esbuild into
+ * dist/widget/ with a manifest.json that names the current files. The API redirects /embed.js and /count.js to the names in the manifest, so
  * the hashed files can be cached for a year while a new build reaches readers within minutes.
  *
  * Content-hashed names make concurrent builds harmless (the same source gives the same bytes), and each
@@ -33,21 +34,19 @@ export const defaultDeskDir = join(root, 'dist', 'desk');
 const inputsFile = join(root, 'dist', '.widget-inputs.json');
 const KEEP_OLD_MS = 24 * 60 * 60 * 1000;
 // Browsers of the last few years: optional chaining, adoptedStyleSheets, Intl.RelativeTimeFormat.
-const BROWSERS = ['es2020', 'chrome90', 'firefox90', 'safari15'];
+const BROWSERS = ['es2020', 'chrome91', 'firefox90', 'safari15'];
 
 /**
  * Builds both scripts into `outdir` and returns the manifest and the built files' bytes.
  * @param {{ outdir?: string }} [options]
- * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string }, files: Record<string, Uint8Array>, inputs: string[] }>}
+ * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string, reader: string }, files: Record<string, Uint8Array>, inputs: string[] }>}
  */
 export async function buildWidget(options = {}) {
   const outdir = options.outdir ?? defaultWidgetDir;
-  const result = await build({
+  const common = {
     absWorkingDir: root,
-    entryPoints: { embed: 'widget/embed.ts', count: 'widget/count.ts' },
     bundle: true,
     minify: true,
-    format: 'iife',
     target: BROWSERS,
     plugins: [minifiedCssText],
     entryNames: '[name].[hash]',
@@ -57,25 +56,39 @@ export async function buildWidget(options = {}) {
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'warning',
+  };
+  // The reader's part first: embed.js carries its file name (so embed.js' hash changes with it). It is
+  // an ES module, as import() loads; embed.js stays a classic script, as pages embed it.
+  const reader = await build({ ...common, entryPoints: { reader: 'widget/reader/main.ts' }, format: 'esm' });
+  const [readerFile] = reader.outputFiles;
+  if (!readerFile || reader.outputFiles.length !== 1) throw new Error('build-widget: esbuild did not emit reader');
+  const result = await build({
+    ...common,
+    entryPoints: { embed: 'widget/embed.ts', count: 'widget/count.ts' },
+    format: 'iife',
+    define: { READER_CHUNK: JSON.stringify(basename(readerFile.path)) },
   });
   await mkdir(outdir, { recursive: true });
   /** @type {Record<string, string>} */
   const names = {};
   /** @type {Record<string, Uint8Array>} */
   const files = {};
-  for (const file of result.outputFiles) {
+  // The reader's part before embed.js: no embed.js may name a file that is not in place yet.
+  for (const file of [readerFile, ...result.outputFiles]) {
     const name = basename(file.path);
     const entry = name.split('.')[0];
     names[entry] = name;
     files[name] = file.contents;
     await writeAtomically(join(outdir, name), file.contents);
   }
-  if (!names.embed || !names.count) throw new Error('build-widget: esbuild did not emit embed and count');
-  const manifest = { embed: names.embed, count: names.count };
+  if (!names.embed || !names.count || !names.reader)
+    throw new Error('build-widget: esbuild did not emit embed, count and reader');
+  const manifest = { embed: names.embed, count: names.count, reader: names.reader };
   // The manifest last: it must never name a file that is not in place yet.
   await writeAtomically(join(outdir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   await pruneOldBuilds(outdir, new Set([...Object.keys(files), 'manifest.json']));
-  return { outdir, manifest, files, inputs: Object.keys(result.metafile.inputs) };
+  const inputs = [...new Set([...Object.keys(reader.metafile.inputs), ...Object.keys(result.metafile.inputs)])];
+  return { outdir, manifest, files, inputs };
 }
 
 /**
@@ -171,7 +184,9 @@ async function upToDate(outdir) {
     .then((text) => JSON.parse(text))
     .catch(() => null);
   const outputs = manifest
-    ? [join(outdir, manifest.embed), join(outdir, manifest.count), join(defaultDeskDir, 'admin.js')]
+    ? [manifest.embed, manifest.count, manifest.reader]
+        .map((name) => join(outdir, String(name)))
+        .concat(join(defaultDeskDir, 'admin.js'))
     : [];
   for (const path of outputs) if (!(await stat(path).catch(() => null))) return false;
   return outputs.length > 0 && record.hash === (await hashInputs(record.inputs));
@@ -184,7 +199,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stdout.write(`build-widget: up to date (${widgetDir}, ${defaultDeskDir}); --force rebuilds\n`);
   } else {
     const { outdir, manifest, inputs } = await buildWidget({ outdir: widgetDir });
-    process.stdout.write(`build-widget: ${manifest.embed}, ${manifest.count} → ${outdir}\n`);
+    process.stdout.write(`build-widget: ${manifest.embed}, ${manifest.reader}, ${manifest.count} → ${outdir}\n`);
     // --outdir names the widget's folder; the desk script always goes to dist/desk/, where the API looks.
     const desk = await buildDesk();
     process.stdout.write(`build-widget: admin.js (the desk) → ${desk.outdir}\n`);

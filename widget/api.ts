@@ -1,3 +1,4 @@
+import type { Session } from './session';
 import type { ApiComment, FieldError, Order, SiteInfo, SubmissionStatus, ThreadPage } from './types';
 
 /** What a request came to: the parsed body (narrowed by the caller) or a transport failure. */
@@ -58,14 +59,25 @@ function toComment(v: unknown): ApiComment | null {
   };
 }
 
-/** A thin client for the public API under `base` (the URL embed.js was loaded from, ending in /). */
-export function createApi(base: string, site: string) {
-  async function call(path: string, init?: RequestInit): Promise<ApiResult> {
+/**
+ * A thin client for the public API under `base` (the URL embed.js was loaded from, ending in /). With a
+ * signed-in reader in `session`, every call to the API carries their token, and an answer saying the
+ * token signs nobody in (401 READER_SIGNED_OUT: signed out elsewhere, expired, erased) forgets it.
+ */
+export function createApi(base: string, site: string, session: Session) {
+  async function call(path: string, init: RequestInit = {}): Promise<ApiResult> {
+    const url = path.startsWith('http') ? path : base + path;
+    // The token goes with writes and the readers' API, all of them relative paths of our own API; the
+    // thread's reads go without, so they need no CORS preflight and stay the same for everybody.
+    const s = init.method || path.startsWith('api/readers') ? session.get() : null;
+    const headers = new Headers(init.headers);
+    if (s && !path.startsWith('http')) headers.set('authorization', `Bearer ${s.token}`);
     try {
       // credentials: omit — the widget needs no cookie, and the API's CORS does not allow them.
-      const res = await fetch(path.startsWith('http') ? path : base + path, { credentials: 'omit', ...init });
+      const res = await fetch(url, { credentials: 'omit', ...init, headers });
       const retry = Number(res.headers.get('retry-after'));
       const body: unknown = await res.json().catch(() => null);
+      if (s && res.status === 401 && toApiError(body)?.code === 'READER_SIGNED_OUT') session.set(null);
       return { status: res.status, body, retryAfter: retry > 0 ? retry : null };
     } catch {
       return { status: 0, body: null, retryAfter: null };
@@ -78,13 +90,22 @@ export function createApi(base: string, site: string) {
       .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
       .join('&');
 
+  /** A JSON request (POST, PATCH) to the API. */
+  const send = (method: string, path: string, body: unknown): Promise<ApiResult> =>
+    call(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
   return {
     base,
+    site,
+    session,
+    call,
+    send,
 
     /** The form's settings, and a signed form token for `page` (its render time is now). */
     async siteInfo(page: string): Promise<ApiResult & { info: SiteInfo | null }> {
       const r = await call(`api/sites/${encodeURIComponent(site)}/public?${q({ page })}`);
       const b = r.status === 200 && isObject(r.body) ? r.body : null;
+      const signIn = isObject(b?.signIn) ? b.signIn : {};
       const info = b && {
         requireName: b.requireName !== false,
         requireEmail: b.requireEmail !== false,
@@ -93,6 +114,15 @@ export function createApi(base: string, site: string) {
         formToken: text(b.formToken),
         replyMail: b.replyMail === true,
         closed: b.closed === true,
+        guests: b.guests !== false,
+        editWindowMinutes: typeof b.editWindowMinutes === 'number' ? b.editWindowMinutes : 0,
+        signIn: {
+          sso: signIn.sso === true,
+          email: signIn.email === true,
+          providers: list(signIn.providers)
+            .filter(isObject)
+            .map((p) => ({ id: text(p.id), name: text(p.name) })),
+        },
       };
       return { ...r, info };
     },
@@ -125,11 +155,7 @@ export function createApi(base: string, site: string) {
 
     /** POST /api/comments; the caller reads 202's `id` and `statusUrl` or the error. */
     submit: (payload: Record<string, string | boolean | null>): Promise<ApiResult> =>
-      call('api/comments', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-      }),
+      send('POST', 'api/comments', payload),
 
     async status(url: string): Promise<SubmissionStatus | null> {
       const r = await call(url, { cache: 'no-store' });
@@ -139,14 +165,6 @@ export function createApi(base: string, site: string) {
       if (!b || (s !== 'queued' && s !== 'published' && s !== 'held' && s !== 'rejected')) return null;
       return { status: s, html: typeof b.html === 'string' ? b.html : null, errors: toFieldErrors(b.errors) };
     },
-
-    /** POST /api/comments/:id/flag: `key` is this browser's random key (one flag per reader). */
-    flag: (url: string, reason: string, key: string): Promise<ApiResult> =>
-      call(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ reason, key }),
-      }),
   };
 }
 

@@ -50,6 +50,7 @@ export function renderComment(ctx: WidgetContext, c: ApiComment): CommentView {
       author,
       ' ',
       h('a', { class: 'rd-time', href: `${ctx.pageUrl}#comment-${c.id}` }, timeElement(ctx, c.createdAt)),
+      c.editedAt && h('span', { class: 'rd-edited' }, ' · ', ctx.t.edited),
     ),
     note,
     body,

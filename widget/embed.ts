@@ -5,9 +5,12 @@
  * and gets the thread and the "Leave a Reply" form, in a shadow root so the page's CSS and ours never
  * meet. Options on the script tag: data-page (thread id; else the canonical URL, else the address),
  * data-lang (else the page's lang), data-theme ("light" | "dark"; else the reader's colour scheme),
- * data-target (a selector for the container; else #reply-desk).
+ * data-target (a selector for the container; else #reply-desk); for the host's own sign-in (SSO),
+ * data-sso-token, data-sso-login and data-sso-logout. `ReplyDesk.signIn({ sso })` and
+ * `ReplyDesk.signOut()` let a page that signs its user in or out without a reload tell the widget.
  */
 import { createApi } from './api';
+import type { CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h } from './dom';
 import { flagButton } from './flag';
@@ -16,8 +19,24 @@ import { languages, pickLanguage } from './i18n';
 import { createOwnComments } from './own-comments';
 import { pageIdentity, pageUrlOf } from './page-identity';
 import { relativeTime } from './relative-time';
+import { loadReader, type ReaderHost, type ReaderPart } from './reader-host';
+import { SENT_KEY } from './sent-comments';
+import { createSession } from './session';
+import { createSignInChoices } from './sign-in';
+import { readStored } from './storage';
 import { createThread, PAGE_SIZE } from './thread';
 import css from './styles.css';
+
+/** Resolves, once the widget is up, to what loads the reader's part: ReplyDesk.signIn and signOut wait for it. */
+let ready: (load: () => Promise<ReaderPart | null>) => void;
+const mounted = new Promise<() => Promise<ReaderPart | null>>((resolve) => (ready = resolve));
+const part = (): Promise<ReaderPart | null> => mounted.then((load) => load());
+
+/** The page's handle on the widget: `ReplyDesk.signIn({ sso: token })`, `ReplyDesk.signOut()`. */
+(window as unknown as { ReplyDesk: unknown }).ReplyDesk = {
+  signIn: (o: { sso: string }) => part().then((p) => p?.sso(o.sso)),
+  signOut: () => part().then((p) => p?.signOut()),
+};
 
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -66,7 +85,7 @@ async function start(
   const data = script.dataset;
   const site = data.site ?? '';
   const t = languages[lang] ?? languages.en!;
-  const api = createApi(new URL('.', script.src).href, site);
+  const api = createApi(new URL('.', script.src).href, site, createSession(site));
   const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
   const page = pageIdentity({ dataPage: data.page, canonical, location: location.href });
   // Both at once: the thread does not wait for the settings.
@@ -114,13 +133,34 @@ async function start(
           ),
         );
       }
-      if (flagUrl) view.actions.append(flagButton(ctx, view.comment.id, flagUrl));
+      if (flagUrl) view.actions.append(flagButton(ctx, view.comment.id, flagUrl, load));
+      decorate(view);
     },
     shown: (id) => own.shown(id),
     reloaded: () => own.replace(),
   });
-  const form = createReplyForm(ctx, (sent) => own.add(sent));
-  const own = createOwnComments(ctx, thread, form);
+  let loaded: Promise<ReaderPart | null> | undefined;
+  const load = (): Promise<ReaderPart | null> => (loaded = loadReader(host));
+  const decorate = (view: CommentView): void => void loaded?.then((p) => p?.decorate(view));
+  const form = createReplyForm(ctx, (sent) => {
+    own.add(sent);
+    // The author may edit it now: that lives in the reader's part, which keeps the sent text and key.
+    if (ctx.info.editWindowMinutes > 0) void load().then((p) => p?.sent(sent));
+  });
+  const own = createOwnComments(ctx, thread, form, decorate);
+  const host: ReaderHost = {
+    ctx,
+    form,
+    thread,
+    pending: own.views,
+    data,
+    choices: createSignInChoices(ctx, data.ssoLogin, load),
+  };
+  api.session.on(() => {
+    form.update(host.choices);
+    if (api.session.get()) void load();
+  });
+  form.update(host.choices);
   thread.show(first.page);
   own.restore();
   // A closed page (by hand or after the site's days) shows why instead of a form the worker would refuse.
@@ -130,6 +170,10 @@ async function start(
     own.el,
     closed ? h('p', { class: 'rd-closed', role: 'status' }, t.closed) : h('div', { class: 'rd-form-home' }, form.el),
   );
+  // The reader's part is needed now for a signed-in reader, a host page that signs its user in, and an
+  // author who may still edit a comment sent from this browser; for nobody else.
+  if (data.ssoToken || api.session.get() || readStored('local', SENT_KEY + site)) void load();
+  ready(load);
 
   addEventListener('hashchange', () => void thread.goToHash());
   void thread.goToHash();

@@ -13,6 +13,8 @@ export interface SentComment {
   author: string;
   website: string;
   body: string;
+  /** A guest's key to edit or delete it (the 202's `editKey`). */
+  editKey?: string;
 }
 
 export interface ReplyForm {
@@ -23,6 +25,13 @@ export interface ReplyForm {
   cancelReply(): void;
   /** Fills the text box (a refused comment, to edit and send again). */
   edit(body: string, parent: CommentView | null): void;
+  /** The signed-in reader's line ("Commenting as …", filled by the reader's part). */
+  who: HTMLElement;
+  /**
+   * Shows the form for the session as it is now: signed in, "Commenting as" instead of name, email and
+   * website; signed out on a site without guests, only `choices` (the sign-in buttons).
+   */
+  update(choices: HTMLElement): void;
 }
 
 /** The name, email and website a reader chose to keep (WordPress' comment cookies, in localStorage). */
@@ -97,7 +106,25 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     h('p', { class: 'rd-submit-row' }, submit),
   );
   inputs.email.setAttribute('aria-describedby', 'rd-email-notes');
+  const who = h('p', { class: 'rd-who' });
+  form.prepend(who);
   const el = h('div', { class: 'rd-respond' }, h('div', { class: 'rd-form-head' }, title, cancel), form);
+
+  function update(choices: HTMLElement): void {
+    const reader = api.session.get()?.reader;
+    // Filled by the reader's part ("Commenting as …", My account, Sign out), which a signed-in reader has.
+    who.hidden = !reader;
+    // Name, email, website and "save my details" are a guest's; a signed-in reader's come from their identity.
+    for (const p of Array.from(
+      form.querySelectorAll<HTMLElement>('.rd-notes,.rd-field-author,.rd-field-email,.rd-field-url,.rd-save'),
+    ))
+      p.hidden = !!reader;
+    // Without guests, a signed-out reader sees only how to sign in.
+    form.hidden = !reader && !info.guests;
+    choices.hidden = !!reader;
+    el.append(choices);
+    setTitle();
+  }
 
   let parent: CommentView | null = null;
   let busy = false;
@@ -143,7 +170,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
 
   function setTitle(): void {
     const name = parent ? parent.comment.author || t.anonymous : null;
-    title.textContent = name === null ? t.leaveReply : t.leaveReplyTo(name);
+    title.textContent = form.hidden ? t.signInToComment : name === null ? t.leaveReply : t.leaveReplyTo(name);
     cancel.hidden = parent === null;
   }
 
@@ -165,6 +192,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
   async function send(e: Event): Promise<void> {
     e.preventDefault();
     if (busy) return;
+    const reader = api.session.get()?.reader;
     const payload: Record<string, string | null> = {
       site: ctx.site,
       page: ctx.page,
@@ -172,9 +200,10 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
       pageTitle: document.title.slice(0, 200) || null,
       parent: parent?.comment.id ?? null,
       body: inputs.body.value,
-      author: inputs.author.value,
-      email: inputs.email.value,
-      url: inputs.url.value,
+      // Signed in, the API takes the name from the identity and ignores these; the name is for our preview.
+      author: reader ? reader.name : inputs.author.value,
+      email: reader ? '' : inputs.email.value,
+      url: reader ? '' : inputs.url.value,
     };
     const fingerprint = JSON.stringify(payload);
     if (attempt?.fingerprint !== fingerprint) attempt = { fingerprint, key: randomId() };
@@ -189,26 +218,26 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
       formToken: info.formToken || null,
       honeypot: trap.value,
       lang: ctx.lang,
-      notifyReplies: info.replyMail && notify.checked,
+      notifyReplies: !reader && info.replyMail && notify.checked,
     });
     busy = false;
     submit.disabled = false;
     form.removeAttribute('aria-busy');
     const ok =
       r.status === 202 && typeof r.body === 'object' && r.body !== null
-        ? (r.body as { id?: unknown; statusUrl?: unknown })
+        ? (r.body as { id?: unknown; statusUrl?: unknown; formToken?: unknown; editKey?: unknown })
         : null;
     if (ok && typeof ok.id === 'string') {
       // A token is good for one comment: the next one from this form goes with the fresh token the 202 brought.
-      const next = (ok as { formToken?: unknown }).formToken;
-      if (typeof next === 'string') info.formToken = next;
+      if (typeof ok.formToken === 'string') info.formToken = ok.formToken;
       showErrors([]);
       attempt = null;
-      writeStored(
-        'local',
-        IDENTITY_KEY,
-        save.checked ? { author: payload.author, email: payload.email, url: payload.url } : null,
-      );
+      if (!reader)
+        writeStored(
+          'local',
+          IDENTITY_KEY,
+          save.checked ? { author: payload.author, email: payload.email, url: payload.url } : null,
+        );
       writeStored('session', draftKey, null);
       inputs.body.value = '';
       const statusUrl =
@@ -222,6 +251,7 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
         author: payload.author ?? '',
         website: payload.url ?? '',
         body: payload.body ?? '',
+        editKey: typeof ok.editKey === 'string' ? ok.editKey : undefined,
       });
       return;
     }
@@ -235,6 +265,9 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
       showMessage(r.retryAfter ? t.retryIn(r.retryAfter) : t.retrySoon);
     } else if (r.status === 0) {
       showMessage(t.offline);
+    } else if (r.status === 401) {
+      // Signed out meanwhile (elsewhere, or the session ended): the form now offers signing in again.
+      showMessage(t.signedOut);
     } else {
       showMessage(error?.code === 'ORIGIN_NOT_ALLOWED' ? t.notAllowed : error?.message || t.failed);
     }
@@ -244,6 +277,8 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
 
   return {
     el,
+    who,
+    update,
     replyTo,
     cancelReply,
     edit(body, to) {

@@ -54,6 +54,16 @@ export interface Messages {
   tooQuickly: (seconds: number | null) => string;
   offline: string;
   failed: string;
+  /** A comment whose text its author changed. */
+  edited: string;
+  /** The host's own sign-in page (data-sso-login). */
+  signIn: string;
+  signInEmail: string;
+  signInWith: (provider: string) => string;
+  /** Over the sign-in choices where the site takes no guests. */
+  signInToComment: string;
+  /** A 401 on posting: the session ended meanwhile. */
+  signedOut: string;
   /** Field error messages by code; "REQUIRED_<field>" for a missing field. */
   errors: Record<string, string>;
 }
@@ -104,6 +114,12 @@ const en: Messages = {
     `You are posting comments too quickly. Your text is kept; please try again in ${s === null ? 'a minute' : s === 1 ? '1 second' : `${s} seconds`}.`,
   offline: 'The comment service could not be reached. Your text is kept; please try again.',
   failed: 'Something went wrong. Your text is kept; please try again.',
+  edited: 'edited',
+  signIn: 'Sign in',
+  signInEmail: 'Sign in with email',
+  signInWith: (p) => `Sign in with ${p}`,
+  signInToComment: 'Sign in to comment',
+  signedOut: 'You were signed out; please sign in again.',
   errors: {
     REQUIRED_body: 'Please type your comment.',
     REQUIRED_author: 'Please enter your name.',
@@ -162,6 +178,12 @@ const de: Messages = {
     `Du schreibst zu schnell hintereinander. Dein Text bleibt erhalten; bitte versuche es in ${s === null ? 'einer Minute' : s === 1 ? '1 Sekunde' : `${s} Sekunden`} erneut.`,
   offline: 'Der Kommentardienst ist nicht erreichbar. Dein Text bleibt erhalten; bitte versuche es erneut.',
   failed: 'Etwas ist schiefgegangen. Dein Text bleibt erhalten; bitte versuche es erneut.',
+  edited: 'bearbeitet',
+  signIn: 'Anmelden',
+  signInEmail: 'Mit E-Mail anmelden',
+  signInWith: (p) => `Mit ${p} anmelden`,
+  signInToComment: 'Melde dich an, um zu kommentieren',
+  signedOut: 'Du wurdest abgemeldet; bitte melde dich erneut an.',
   errors: {
     REQUIRED_body: 'Bitte schreibe einen Kommentar.',
     REQUIRED_author: 'Bitte gib deinen Namen ein.',
@@ -184,3 +206,150 @@ export function pickLanguage(...candidates: (string | null | undefined)[]): stri
   }
   return 'en';
 }
+
+/**
+ * The words of the reader's part (widget/reader/: sign-in forms, the account panel, editing), apart
+ * from `Messages` so that embed.js does not carry them: only the reader's part imports these.
+ */
+export interface ReaderMessages {
+  /** "Commenting as <name>" over the form. */
+  commentingAs: string;
+  verified: string;
+  myAccount: string;
+  signOut: string;
+  signOutEverywhere: string;
+  /** The email sign-in form. */
+  emailAddress: string;
+  yourName: string;
+  sendLink: string;
+  /** After the link went out: `address` is what the reader typed. */
+  checkMail: (address: string) => string;
+  linkExpired: string;
+  popupBlocked: string;
+  signInFailed: string;
+  cancel: string;
+  edit: string;
+  delete: string;
+  save: string;
+  confirmDelete: string;
+  deleted: string;
+  saving: string;
+  editHeld: string;
+  /** Why the API refused an edit or delete, by error code. */
+  errors: Record<string, string>;
+  myComments: string;
+  noComments: string;
+  loadMore: string;
+  /** Status of a comment in "my comments", by the API's status. */
+  status: Record<'published' | 'held' | 'rejected' | 'deleted', string>;
+  replyMails: string;
+  replyMailsOne: string;
+  download: string;
+  erase: string;
+  confirmErase: string;
+  erased: string;
+  failed: string;
+}
+
+const readerEn: ReaderMessages = {
+  commentingAs: 'Commenting as',
+  verified: 'Verified',
+  myAccount: 'My account',
+  signOut: 'Sign out',
+  signOutEverywhere: 'Sign out everywhere',
+  emailAddress: 'Email',
+  yourName: 'Name',
+  sendLink: 'Send me a sign-in link',
+  checkMail: (a) => `Check your mail: we sent a link to ${a}. Open it to sign in; this page notices by itself.`,
+  linkExpired: 'The sign-in link expired. Please ask for a new one.',
+  popupBlocked: 'The sign-in window was blocked. Please allow pop-ups for this page and try again.',
+  signInFailed: 'Signing in did not work.',
+  cancel: 'Cancel',
+  edit: 'Edit',
+  delete: 'Delete',
+  save: 'Save',
+  confirmDelete: 'Delete this comment for good?',
+  deleted: 'You deleted this comment.',
+  saving: 'Saving…',
+  editHeld: 'Your edit is awaiting moderation.',
+  errors: {
+    EDIT_WINDOW_CLOSED: 'The time to change this comment has passed.',
+    NOT_YOUR_COMMENT: 'Only its author can change this comment.',
+    COMMENT_NOT_EDITABLE: 'This comment is still being checked (or was refused); please try again in a moment.',
+    NOT_FOUND: 'This comment is gone.',
+    RATE_LIMITED: 'Please wait a moment before you try again.',
+    REQUIRED: 'Please type your comment.',
+    TOO_LONG: 'This is too long.',
+    INVALID_EMAIL: 'Please enter a valid email address.',
+    SIGN_IN_METHOD_OFF: 'This way of signing in is not offered here.',
+    READER_SIGNED_OUT: 'You were signed out.',
+  },
+  myComments: 'My comments',
+  noComments: 'You have not commented yet.',
+  loadMore: 'Show more',
+  status: { published: 'published', held: 'awaiting moderation', rejected: 'not published', deleted: 'deleted' },
+  replyMails: 'Email me when someone replies to my comments',
+  replyMailsOne: 'Reply mails',
+  download: 'Download my data',
+  erase: 'Erase my account',
+  confirmErase: 'Erase your account? Your sessions end and your name goes from your comments. This cannot be undone.',
+  erased: 'Your account was erased.',
+  failed: 'Something went wrong; please try again.',
+};
+
+const readerDe: ReaderMessages = {
+  commentingAs: 'Du kommentierst als',
+  verified: 'Verifiziert',
+  myAccount: 'Mein Konto',
+  signOut: 'Abmelden',
+  signOutEverywhere: 'Überall abmelden',
+  emailAddress: 'E-Mail',
+  yourName: 'Name',
+  sendLink: 'Anmeldelink senden',
+  checkMail: (a) =>
+    `Schau in dein Postfach: Wir haben einen Link an ${a} gesendet. Öffne ihn, um dich anzumelden; diese Seite bemerkt es von selbst.`,
+  linkExpired: 'Der Anmeldelink ist abgelaufen. Bitte fordere einen neuen an.',
+  popupBlocked: 'Das Anmeldefenster wurde blockiert. Bitte erlaube Pop-ups für diese Seite und versuche es erneut.',
+  signInFailed: 'Die Anmeldung hat nicht geklappt.',
+  cancel: 'Abbrechen',
+  edit: 'Bearbeiten',
+  delete: 'Löschen',
+  save: 'Speichern',
+  confirmDelete: 'Diesen Kommentar endgültig löschen?',
+  deleted: 'Du hast diesen Kommentar gelöscht.',
+  saving: 'Wird gespeichert…',
+  editHeld: 'Deine Änderung wartet auf Freischaltung.',
+  errors: {
+    EDIT_WINDOW_CLOSED: 'Die Zeit, diesen Kommentar zu ändern, ist abgelaufen.',
+    NOT_YOUR_COMMENT: 'Nur wer ihn geschrieben hat, kann diesen Kommentar ändern.',
+    COMMENT_NOT_EDITABLE:
+      'Dieser Kommentar wird noch geprüft (oder wurde abgelehnt); bitte versuche es gleich noch einmal.',
+    NOT_FOUND: 'Dieser Kommentar ist nicht mehr da.',
+    RATE_LIMITED: 'Bitte warte einen Moment, bevor du es erneut versuchst.',
+    REQUIRED: 'Bitte schreibe einen Kommentar.',
+    TOO_LONG: 'Das ist zu lang.',
+    INVALID_EMAIL: 'Bitte gib eine gültige E-Mail-Adresse ein.',
+    SIGN_IN_METHOD_OFF: 'Diese Art der Anmeldung wird hier nicht angeboten.',
+    READER_SIGNED_OUT: 'Du wurdest abgemeldet.',
+  },
+  myComments: 'Meine Kommentare',
+  noComments: 'Du hast noch nicht kommentiert.',
+  loadMore: 'Mehr anzeigen',
+  status: {
+    published: 'veröffentlicht',
+    held: 'wartet auf Freischaltung',
+    rejected: 'nicht veröffentlicht',
+    deleted: 'gelöscht',
+  },
+  replyMails: 'Mich per E-Mail benachrichtigen, wenn jemand auf meine Kommentare antwortet',
+  replyMailsOne: 'Antwort-Mails',
+  download: 'Meine Daten herunterladen',
+  erase: 'Mein Konto löschen',
+  confirmErase:
+    'Dein Konto löschen? Deine Sitzungen enden und dein Name verschwindet von deinen Kommentaren. Das lässt sich nicht rückgängig machen.',
+  erased: 'Dein Konto wurde gelöscht.',
+  failed: 'Etwas ist schiefgegangen; bitte versuche es erneut.',
+};
+
+/** The reader's part's words, by the same language keys as `languages`. */
+export const readerLanguages: Record<string, ReaderMessages> = { en: readerEn, de: readerDe };

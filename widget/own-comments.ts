@@ -29,6 +29,8 @@ const KEEP_COUNT = 20;
 export interface OwnComments {
   /** The list for the reader's own top-level comments, at the end of the thread. */
   el: HTMLOListElement;
+  /** Those on screen, by id. */
+  views: Map<string, CommentView>;
   add(sent: SentComment): void;
   /** Shows the stored ones (after a reload) and checks their status again. */
   restore(): void;
@@ -38,7 +40,13 @@ export interface OwnComments {
   replace(): void;
 }
 
-export function createOwnComments(ctx: WidgetContext, thread: Thread, form: ReplyForm): OwnComments {
+/** `shown` is told of every comment put on screen (the reader's part adds Edit and Delete to it). */
+export function createOwnComments(
+  ctx: WidgetContext,
+  thread: Thread,
+  form: ReplyForm,
+  shown: (view: CommentView) => void,
+): OwnComments {
   const { t, api } = ctx;
   const key = storageKey(ctx, 'mine');
   const el = h('ol', { class: 'rd-list rd-mine' });
@@ -71,6 +79,7 @@ export function createOwnComments(ctx: WidgetContext, thread: Thread, form: Repl
     views.set(entry.id, view);
     thread.listFor(entry.parent, el).append(view.li);
     update(entry, view);
+    shown(view);
     return view;
   }
 
@@ -139,6 +148,7 @@ export function createOwnComments(ctx: WidgetContext, thread: Thread, form: Repl
 
   return {
     el,
+    views,
     add(sent) {
       const entry: OwnComment = { ...sent, status: 'queued', html: null, errors: [], sentAt: new Date().toISOString() };
       entries = entries.filter((e) => e.id !== sent.id).concat(entry);

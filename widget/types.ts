@@ -50,6 +50,12 @@ export interface SiteInfo {
   replyMail: boolean;
   /** The page takes no more comments. */
   closed: boolean;
+  /** Guests may comment; false: only signed-in readers (the form shows only the sign-in choices). */
+  guests: boolean;
+  /** How long an author may edit or delete their own comment; 0: not at all. */
+  editWindowMinutes: number;
+  /** The sign-in methods the site offers and has set up. */
+  signIn: { sso: boolean; email: boolean; providers: { id: string; name: string }[] };
 }
 
 /** One field problem from a 422 (or a rejected submission). */

@@ -1,0 +1,58 @@
+/*
+ * The seam between embed.js and the reader's part of the widget (widget/reader/), a second bundle that
+ * embed.js imports only when somebody needs it: a signed-in reader, an author who may still edit, a
+ * press on a sign-in or Report button. A guest reading a thread never downloads it, which keeps embed.js
+ * within its size budget. Everything the part needs is handed over here; it keeps no state of embed.js'
+ * modules (its copies of the small helpers are its own).
+ */
+import type { CommentView } from './comment-view';
+import type { WidgetContext } from './context';
+import type { ReplyForm, SentComment } from './form';
+import type { Thread } from './thread';
+
+/** What embed.js gives the reader's part. */
+export interface ReaderHost {
+  ctx: WidgetContext;
+  form: ReplyForm;
+  thread: Thread;
+  /** The reader's own comments not public yet (own-comments.ts), by id. */
+  pending: Map<string, CommentView>;
+  /** The sign-in choices (sign-in.ts); the email sign-in form opens in here. */
+  choices: HTMLElement;
+  /** The script tag's data-: `ssoToken`, and `ssoLogin` / `ssoLogout`, the host's own sign-in and sign-out pages. */
+  data: DOMStringMap;
+}
+
+/** What the reader's part does for embed.js. */
+export interface ReaderPart {
+  /** Trades the host's SSO token for a reader session; false when the API refused it. */
+  sso(token: string): Promise<boolean>;
+  signOut(everywhere?: boolean): Promise<void>;
+  /** Opens the email sign-in form in the choices. */
+  email(): void;
+  /** Waits for the OpenID Connect popup's hand-off (null: the browser blocked the popup). */
+  popup(w: Window | null): void;
+  /** Adds Edit and Delete to a comment that is the reader's own, while they may still change it. */
+  decorate(view: CommentView): void;
+  /** A comment was sent from this browser (its 202): kept for editing. */
+  sent(c: SentComment): void;
+  /** The first press on a comment's Report button (flag.ts): shows the reasons in `box`. */
+  flag(box: HTMLElement, commentId: string, flagUrl: string): void;
+}
+
+/** Set by scripts/build-widget.mjs: the reader part's content-hashed file name. */
+declare const READER_CHUNK: string;
+
+let part: Promise<ReaderPart | null> | undefined;
+
+/** Loads the reader's part once (null, and tried again next time, when it could not be loaded). */
+export function loadReader(host: ReaderHost): Promise<ReaderPart | null> {
+  part ??= (import(`${host.ctx.api.base}widget/${READER_CHUNK}`) as Promise<typeof import('./reader/main')>).then(
+    (m) => m.startReader(host),
+    () => {
+      part = undefined;
+      return null;
+    },
+  );
+  return part;
+}
