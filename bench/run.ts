@@ -11,13 +11,14 @@ import { freePort, readRss, sampleRss, spawnNode, stopAllChildren, type Child } 
 import { submission } from './lib/fixtures.js';
 import { formatTable, percentile, progress, ratio, round } from './lib/stats.js';
 import { loadComments, type LoadResult } from './load-comments.js';
+import { benchLiveThreads } from './live-threads.js';
 
 /*
  * npm run bench: every figure beside a baseline measured in the same run, on the same machine.
  * Starts its own database (reply_desk_bench_<pid>) and queue prefix (bench-<pid>), runs the real API
  * and worker entry files as child processes, and removes all of it at the end, on failure and on Ctrl+C.
  * Knobs (environment): BENCH_COMMENTS (10,000,000; 0 skips the read path), BENCH_ONLY
- * (intake,pipeline,e2e,read), BENCH_PIPELINE_JOBS (100,000), BENCH_INTAKE_SECONDS (15 per target, in
+ * (intake,pipeline,e2e,read,live), BENCH_LIVE_STREAMS (5,000 idle readers' live threads), BENCH_PIPELINE_JOBS (100,000), BENCH_INTAKE_SECONDS (15 per target, in
  * BENCH_INTAKE_ROUNDS rounds: 3), BENCH_E2E_SECONDS (30), BENCH_PROFILE=1 (--cpu-prof for API and workers), ADMIN_DATABASE_URL, REDIS_URL.
  */
 
@@ -25,7 +26,9 @@ const env = process.env;
 const ADMIN_URL = env.ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const COMMENTS = Number(env.BENCH_COMMENTS ?? 10_000_000);
-const ONLY = new Set((env.BENCH_ONLY ?? 'intake,pipeline,e2e,read').split(','));
+const ONLY = new Set((env.BENCH_ONLY ?? 'intake,pipeline,e2e,read,live').split(','));
+const LIVE_STREAMS = Number(env.BENCH_LIVE_STREAMS ?? 5000);
+const LIVE_ROUNDS = Number(env.BENCH_LIVE_ROUNDS ?? 10);
 const PIPELINE_JOBS = Number(env.BENCH_PIPELINE_JOBS ?? 100_000);
 const INTAKE_SECONDS = Number(env.BENCH_INTAKE_SECONDS ?? 15);
 const INTAKE_ROUNDS = Number(env.BENCH_INTAKE_ROUNDS ?? 3);
@@ -250,6 +253,8 @@ async function main(): Promise<void> {
 
   await prepareDatabase(dbUrl);
   const db = new pg.Client({ connectionString: dbUrl });
+  // Cleanup drops the database with (force), which ends this connection: not a second failure to report.
+  db.on('error', () => {});
   await db.connect();
   // Auto-approving sites (no first-time hold, no flood window) for intake and end to end; the pipeline
   // site also has word lists so the spam and hold rules do real work on some comments. End to end and
@@ -616,6 +621,26 @@ async function main(): Promise<void> {
     const first = await httpLoad('thread first page', { url: base, connections: 10, seconds: READ_SECONDS });
     const deep = await httpLoad('thread deep page', { url: deepUrl, connections: 10, seconds: READ_SECONDS });
     const counts = await httpLoad('counts, 50 pages', { url: countsUrl, connections: 10, seconds: READ_SECONDS });
+    // sort=top (issue 15): a page of 30 conversations by vote score, with their counts, beside oldest's
+    // first page of 30. The big thread's comments get votes first, so the score index has real spread.
+    await db.query(
+      `update comments set votes_up = (random() * 40)::int, votes_down = (random() * 5)::int,
+              top_score = random()
+        where page_id = (select id from pages where site_id = $1 and identifier = $2)`,
+      [load.site, load.bigThreadPage],
+    );
+    const base30 = `${api.url}/api/comments?site=${load.site}&page=${load.bigThreadPage}&limit=30`;
+    await httpLoad('warm-up top', { url: `${base30}&sort=top`, connections: 10, seconds: 2 });
+    const oldest30 = await httpLoad('thread first page of 30, oldest', {
+      url: `${base30}&sort=oldest`,
+      connections: 10,
+      seconds: READ_SECONDS,
+    });
+    const top30 = await httpLoad('thread first page of 30, top', {
+      url: `${base30}&sort=top`,
+      connections: 10,
+      seconds: READ_SECONDS,
+    });
     // The API keeps rendered pages until the thread's version moves (src/http/public/thread-cache.ts), so the
     // figures above are mostly answers from memory. A thread on a breaking story changes all the time:
     // here 20 times a second, each change making the next read of every page of it render afresh.
@@ -638,7 +663,14 @@ async function main(): Promise<void> {
       changing = false;
     });
     await changes;
-    results.read = { bare: bareR, first, deep, counts, hot, deepPage: pagesWalked + 1 };
+    results.read = { bare: bareR, first, deep, counts, hot, oldest30, top30, deepPage: pagesWalked + 1 };
+    rows.push([
+      'read page of 30, sort=top: p99',
+      `${top30.p99} ms`,
+      `${oldest30.p99} ms (sort=oldest)`,
+      ratio(top30.p99, oldest30.p99),
+      '≤ 1.5×',
+    ]);
     for (const [label, r] of [
       ['thread first page', first],
       [`thread deep page (page ${pagesWalked + 1})`, deep],
@@ -650,6 +682,37 @@ async function main(): Promise<void> {
         [`  p50 / p99`, `${r.p50} / ${r.p99} ms`, `${bareR.p50} / ${bareR.p99} ms`, '', 'p99 ≤ 10 ms'],
       );
     }
+  }
+
+  if (ONLY.has('live') && LIVE_STREAMS > 0) {
+    progress(`live threads: ${LIVE_STREAMS} idle readers on one API process, ${LIVE_ROUNDS} published comments`);
+    const live = await benchLiveThreads({
+      apiUrl: api.url,
+      apiPid: api.child.pid,
+      db,
+      redisUrl: REDIS_URL,
+      prefix,
+      site: 'bench-e2e',
+      streams: LIVE_STREAMS,
+      rounds: LIVE_ROUNDS,
+    });
+    results.live = live;
+    rows.push(
+      [
+        `live: ${live.streams} idle streams, memory each`,
+        `${live.kbPerStream} KB`,
+        '',
+        '',
+        `opened in ${live.connectSeconds} s`,
+      ],
+      [
+        '  one comment to all: p50 / p99',
+        `${live.fanOutMs.p50} / ${live.fanOutMs.p99} ms`,
+        `${live.redisPubSubMs.p50} / ${live.redisPubSubMs.p99} ms (Redis pub/sub, 1 subscriber)`,
+        '',
+        'p99 ≤ 1 s',
+      ],
+    );
   }
 
   apiMem.push(readRss(api.child.pid)?.peakMb ?? NaN);
