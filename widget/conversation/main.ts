@@ -38,7 +38,7 @@ export function startConversation(ctx: WidgetContext, thread: Thread): void {
   }
   const settings = conversationSettings(ctx.info);
   const votes = settings.votes === 'off' ? null : createVotes(ctx, ct, settings);
-  const picks = createPicks(ctx, ct);
+  const picks = createPicks(ctx, ct, thread.el);
 
   // Every comment the thread puts on screen (a page, a reload in another order, a live insert) gets
   // its badges and votes: watched here, so embed.js needs no hook for it.
@@ -65,7 +65,6 @@ export function startConversation(ctx: WidgetContext, thread: Thread): void {
 
   const sort = createSort(ct, settings.sort, (o) => thread.sortBy(o));
   thread.el.querySelector('.rd-head')?.append(sort.el);
-  thread.el.prepend(picks.el);
   void picks.load().then(() => {
     // The marks go on the comments already on screen once the picks are known.
     for (const view of thread.views.values()) if (picks.has(view.comment.id)) badges.pick(view, ct);

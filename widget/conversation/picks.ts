@@ -18,13 +18,13 @@ export function excerpt(html: string, max = EXCERPT_CHARS): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** The "Editors' picks" strip above the thread (hidden while there are none) and which ids are picks. */
-export function createPicks(ctx: WidgetContext, ct: ConversationMessages) {
+/** The "Editors' picks" strip at the top of `home` (there only while there are picks) and which ids are picks. */
+export function createPicks(ctx: WidgetContext, ct: ConversationMessages, home: HTMLElement) {
   const ids = new Set<string>();
   const list = h('ul', { class: 'rd-picks-list' });
   const el = h(
     'aside',
-    { class: 'rd-picks', 'aria-labelledby': 'rd-picks-title', hidden: true },
+    { class: 'rd-picks', 'aria-labelledby': 'rd-picks-title' },
     h('h3', { class: 'rd-picks-title', id: 'rd-picks-title' }, ct.picks),
     list,
   );
@@ -53,8 +53,10 @@ export function createPicks(ctx: WidgetContext, ct: ConversationMessages) {
         ),
       );
     }
-    el.hidden = ids.size === 0;
+    // Out of the page while there are none: no empty heading for screen readers to land on.
+    if (ids.size === 0) el.remove();
+    else if (!el.isConnected) home.prepend(el);
   }
 
-  return { el, load, has: (id: string) => ids.has(id) };
+  return { load, has: (id: string) => ids.has(id) };
 }
