@@ -77,8 +77,13 @@ export function startLive(
     if (typeof id !== 'string') return;
     waiting.delete(id);
     refresh();
-    thread.views.get(id)?.li.remove();
+    const view = thread.views.get(id);
+    // Its author deleting it here already said so in its place (reader/edits.ts): that stays.
+    if (!view || !view.article.querySelector('.rd-body')) return;
     thread.views.delete(id);
+    // Its replies stay, standing alone, as the thread lists them after a removal.
+    if (view.li.querySelector('.rd-replies > li')) view.article.remove();
+    else view.li.remove();
   });
   source.addEventListener('closed', close);
   source.addEventListener('ready', (e) => {
