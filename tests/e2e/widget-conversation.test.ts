@@ -100,6 +100,8 @@ describe('the conversation in the widget', () => {
           .poll(() => v.requests.some((u) => u.pathname === '/api/comments' && u.searchParams.get('featured') === '1'))
           .toBe(true);
         expect(await v.widget.locator('aside.rd-picks').count()).toBe(0);
+        // One comment: nothing to order.
+        expect(await v.widget.locator('.rd-sort').isHidden()).toBe(true);
       } finally {
         await v.context.close();
       }

@@ -39,6 +39,8 @@ export function startConversation(ctx: WidgetContext, thread: Thread): void {
   const settings = conversationSettings(ctx.info);
   const votes = settings.votes === 'off' ? null : createVotes(ctx, ct, settings);
   const picks = createPicks(ctx, ct, thread.el);
+  const sort = createSort(ct, settings.sort, (o) => thread.sortBy(o));
+  thread.el.querySelector('.rd-head')?.append(sort.el);
 
   // Every comment the thread puts on screen (a page, a reload in another order, a live insert) gets
   // its badges and votes: watched here, so embed.js needs no hook for it.
@@ -57,14 +59,21 @@ export function startConversation(ctx: WidgetContext, thread: Thread): void {
       if (view && view.li === li) decorate(view);
     }
   };
-  new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(scan))).observe(thread.el, {
+  // As before the selector moved here: no choice of order over fewer than two comments (but kept
+  // while a reload in another order empties the thread for a moment).
+  const fit = (): void => {
+    if (!sort.busy()) sort.el.hidden = thread.views.size < 2;
+  };
+  new MutationObserver((records) => {
+    records.forEach((r) => r.addedNodes.forEach(scan));
+    fit();
+  }).observe(thread.el, {
     childList: true,
     subtree: true,
   });
   scan(thread.el);
+  fit();
 
-  const sort = createSort(ct, settings.sort, (o) => thread.sortBy(o));
-  thread.el.querySelector('.rd-head')?.append(sort.el);
   void picks.load().then(() => {
     // The marks go on the comments already on screen once the picks are known.
     for (const view of thread.views.values()) if (picks.has(view.comment.id)) badges.pick(view, ct);

@@ -20,5 +20,5 @@ export function createSort(ct: ConversationMessages, initial: Order, change: (o:
     busy = false;
   }
   const el = h('div', { class: 'rd-sort', role: 'group', 'aria-label': ct.sortLabel }, ...buttons);
-  return { el, value: () => value };
+  return { el, value: () => value, busy: () => busy };
 }
