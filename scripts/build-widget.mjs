@@ -2,7 +2,8 @@
 /*
  * Builds the browser side: widget/embed.ts → embed.<hash>.js (the widget, its CSS inlined),
  * widget/reader/main.ts → reader.<hash>.js (what only signed-in readers and authors editing need, an ES
- * module embed.js imports on demand) and widget/count.ts → count.<hash>.js, minified by esbuild into
+ * module embed.js imports on demand), widget/conversation/main.ts → conversation.<hash>.js (badges, editors'
+ * picks, votes, the sort selector and live updates, imported once the thread is on screen) and widget/count.ts → count.<hash>.js, minified by esbuild into
  * dist/widget/ with a manifest.json that names the current files. The API redirects /embed.js and /count.js to the names in the manifest, so
  * the hashed files can be cached for a year while a new build reaches readers within minutes.
  *
@@ -39,7 +40,7 @@ const BROWSERS = ['es2020', 'chrome91', 'firefox90', 'safari15'];
 /**
  * Builds both scripts into `outdir` and returns the manifest and the built files' bytes.
  * @param {{ outdir?: string }} [options]
- * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string, reader: string }, files: Record<string, Uint8Array>, inputs: string[] }>}
+ * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string, reader: string, conversation: string }, files: Record<string, Uint8Array>, inputs: string[] }>}
  */
 export async function buildWidget(options = {}) {
   const outdir = options.outdir ?? defaultWidgetDir;
@@ -62,11 +63,23 @@ export async function buildWidget(options = {}) {
   const reader = await build({ ...common, entryPoints: { reader: 'widget/reader/main.ts' }, format: 'esm' });
   const [readerFile] = reader.outputFiles;
   if (!readerFile || reader.outputFiles.length !== 1) throw new Error('build-widget: esbuild did not emit reader');
+  // The conversation's part (badges, picks, votes, sort, live), which embed.js imports once the thread is up.
+  const conversation = await build({
+    ...common,
+    entryPoints: { conversation: 'widget/conversation/main.ts' },
+    format: 'esm',
+  });
+  const [conversationFile] = conversation.outputFiles;
+  if (!conversationFile || conversation.outputFiles.length !== 1)
+    throw new Error('build-widget: esbuild did not emit conversation');
   const result = await build({
     ...common,
     entryPoints: { embed: 'widget/embed.ts', count: 'widget/count.ts' },
     format: 'iife',
-    define: { READER_CHUNK: JSON.stringify(basename(readerFile.path)) },
+    define: {
+      READER_CHUNK: JSON.stringify(basename(readerFile.path)),
+      CONVERSATION_CHUNK: JSON.stringify(basename(conversationFile.path)),
+    },
   });
   await mkdir(outdir, { recursive: true });
   /** @type {Record<string, string>} */
@@ -74,20 +87,26 @@ export async function buildWidget(options = {}) {
   /** @type {Record<string, Uint8Array>} */
   const files = {};
   // The reader's part before embed.js: no embed.js may name a file that is not in place yet.
-  for (const file of [readerFile, ...result.outputFiles]) {
+  for (const file of [readerFile, conversationFile, ...result.outputFiles]) {
     const name = basename(file.path);
     const entry = name.split('.')[0];
     names[entry] = name;
     files[name] = file.contents;
     await writeAtomically(join(outdir, name), file.contents);
   }
-  if (!names.embed || !names.count || !names.reader)
-    throw new Error('build-widget: esbuild did not emit embed, count and reader');
-  const manifest = { embed: names.embed, count: names.count, reader: names.reader };
+  if (!names.embed || !names.count || !names.reader || !names.conversation)
+    throw new Error('build-widget: esbuild did not emit embed, count, reader and conversation');
+  const manifest = { embed: names.embed, count: names.count, reader: names.reader, conversation: names.conversation };
   // The manifest last: it must never name a file that is not in place yet.
   await writeAtomically(join(outdir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   await pruneOldBuilds(outdir, new Set([...Object.keys(files), 'manifest.json']));
-  const inputs = [...new Set([...Object.keys(reader.metafile.inputs), ...Object.keys(result.metafile.inputs)])];
+  const inputs = [
+    ...new Set([
+      ...Object.keys(reader.metafile.inputs),
+      ...Object.keys(conversation.metafile.inputs),
+      ...Object.keys(result.metafile.inputs),
+    ]),
+  ];
   return { outdir, manifest, files, inputs };
 }
 
@@ -184,7 +203,7 @@ async function upToDate(outdir) {
     .then((text) => JSON.parse(text))
     .catch(() => null);
   const outputs = manifest
-    ? [manifest.embed, manifest.count, manifest.reader]
+    ? [manifest.embed, manifest.count, manifest.reader, manifest.conversation]
         .map((name) => join(outdir, String(name)))
         .concat(join(defaultDeskDir, 'admin.js'))
     : [];

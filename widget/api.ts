@@ -39,11 +39,13 @@ export function toApiError(body: unknown): ApiError | null {
   return { code: text(e.code), message: text(e.message), errors };
 }
 
-function toComment(v: unknown): ApiComment | null {
+export function toComment(v: unknown): ApiComment | null {
   if (!isObject(v) || typeof v.id !== 'string' || typeof v.html !== 'string') return null;
   // `author` is {name, verified, staff?, avatar?}; a plain string is an older server's.
   const a = isObject(v.author) ? v.author : { name: v.author };
+  // The rest (up, down, featured) is the conversation part's, which narrows it itself.
   return {
+    ...v,
     id: v.id,
     parent: typeof v.parent === 'string' ? v.parent : null,
     depth: typeof v.depth === 'number' ? v.depth : 0,
@@ -106,7 +108,9 @@ export function createApi(base: string, site: string, session: Session) {
       const r = await call(`api/sites/${encodeURIComponent(site)}/public?${q({ page })}`);
       const b = r.status === 200 && isObject(r.body) ? r.body : null;
       const signIn = isObject(b?.signIn) ? b.signIn : {};
+      // votes, guestVotes, defaultSort: read (and narrowed) by the conversation part.
       const info = b && {
+        ...b,
         requireName: b.requireName !== false,
         requireEmail: b.requireEmail !== false,
         maxDepth: typeof b.maxDepth === 'number' ? b.maxDepth : 5,
@@ -130,13 +134,13 @@ export function createApi(base: string, site: string, session: Session) {
     /** A page of the thread; with `replies` (a root's id), the next replies of that conversation. */
     async thread(
       page: string,
-      order: Order,
+      order: Order | null,
       cursor: string | null,
       limit: number,
       replies: string | null = null,
     ): Promise<ApiResult & { page: ThreadPage | null }> {
       const r = await call(
-        `api/comments?${q({ site, page, order: order === 'newest' && replies === null ? order : null, replies, cursor, limit })}`,
+        `api/comments?${q({ site, page, sort: replies === null ? order : null, replies, cursor, limit })}`,
       );
       if (r.status !== 200 || !isObject(r.body)) return { ...r, page: null };
       const b = r.body;

@@ -27,6 +27,9 @@ import { readStored } from './storage';
 import { createThread, PAGE_SIZE } from './thread';
 import css from './styles.css';
 
+/** Set by scripts/build-widget.mjs: the conversation part's content-hashed file name. */
+declare const CONVERSATION_CHUNK: string;
+
 /** Resolves, once the widget is up, to what loads the reader's part: ReplyDesk.signIn and signOut wait for it. */
 let ready: (load: () => Promise<ReaderPart | null>) => void;
 const mounted = new Promise<() => Promise<ReaderPart | null>>((resolve) => (ready = resolve));
@@ -89,7 +92,7 @@ async function start(
   const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
   const page = pageIdentity({ dataPage: data.page, canonical, location: location.href });
   // Both at once: the thread does not wait for the settings.
-  const [siteInfo, first] = await Promise.all([api.siteInfo(page), api.thread(page, 'oldest', null, PAGE_SIZE)]);
+  const [siteInfo, first] = await Promise.all([api.siteInfo(page), api.thread(page, null, null, PAGE_SIZE)]);
 
   if (!siteInfo.info || !first.page) {
     const refused = siteInfo.status === 403 || first.status === 403;
@@ -174,6 +177,11 @@ async function start(
   // author who may still edit a comment sent from this browser; for nobody else.
   if (data.ssoToken || api.session.get() || readStored('local', SENT_KEY + site)) void load();
   ready(load);
+  // The conversation's part (badges, picks, votes, sort, live updates), once the thread is on screen.
+  import(`${api.base}widget/${CONVERSATION_CHUNK}`).then(
+    (m: typeof import('./conversation/main')) => m.startConversation(ctx, thread),
+    () => {},
+  );
 
   addEventListener('hashchange', () => void thread.goToHash());
   void thread.goToHash();

@@ -18,9 +18,6 @@ export interface Messages {
   loadMoreReplies: string;
   /** In place of the form on a closed page. */
   closed: string;
-  sortLabel: string;
-  oldest: string;
-  newest: string;
   anonymous: string;
   reply: string;
   replyTo: (name: string) => string;
@@ -78,9 +75,6 @@ const en: Messages = {
   loadMore: 'Load more comments',
   loadMoreReplies: 'Load more replies',
   closed: 'Comments are closed.',
-  sortLabel: 'Sort comments',
-  oldest: 'Oldest',
-  newest: 'Newest',
   anonymous: 'Anonymous',
   reply: 'Reply',
   replyTo: (name) => `Reply to ${name}`,
@@ -141,9 +135,6 @@ const de: Messages = {
   loadMore: 'Weitere Kommentare laden',
   loadMoreReplies: 'Weitere Antworten laden',
   closed: 'Die Kommentarfunktion ist geschlossen.',
-  sortLabel: 'Kommentare sortieren',
-  oldest: 'Älteste',
-  newest: 'Neueste',
   anonymous: 'Anonym',
   reply: 'Antworten',
   replyTo: (name) => `${name} antworten`,
@@ -353,3 +344,74 @@ const readerDe: ReaderMessages = {
 
 /** The reader's part's words, by the same language keys as `languages`. */
 export const readerLanguages: Record<string, ReaderMessages> = { en: readerEn, de: readerDe };
+
+/**
+ * The words of the conversation part (widget/conversation/: badges, editors' picks, votes, the sort
+ * selector, live updates), apart from `Messages` so that embed.js does not carry them.
+ */
+export interface ConversationMessages {
+  verified: string;
+  staff: string;
+  /** The mark on a featured comment. */
+  pick: string;
+  /** Heading of the strip of editors' picks above the thread. */
+  picks: string;
+  sortLabel: string;
+  oldest: string;
+  newest: string;
+  top: string;
+  voteUp: string;
+  voteDown: string;
+  /** The button over the thread while new comments wait: n of them. */
+  newComments: (n: number) => string;
+  /** Why a vote did not count, by error code ("" for any other failure). */
+  voteErrors: Record<string, string>;
+}
+
+/** "1 new comment" / "3 new comments": the language's plural rules, not a test for n === 1. */
+const plural = (lang: string, n: number, forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }) =>
+  (forms[new Intl.PluralRules(lang).select(n)] ?? forms.other).replace('#', String(n));
+
+const conversationEn: ConversationMessages = {
+  verified: 'Verified',
+  staff: 'Staff',
+  pick: 'Editors’ pick',
+  picks: 'Editors’ picks',
+  sortLabel: 'Sort comments',
+  oldest: 'Oldest',
+  newest: 'Newest',
+  top: 'Top',
+  voteUp: 'Vote up',
+  voteDown: 'Vote down',
+  newComments: (n) => plural('en', n, { one: '# new comment', other: '# new comments' }),
+  voteErrors: {
+    OWN_COMMENT: 'You can’t vote on your own comment.',
+    SIGN_IN_REQUIRED: 'Sign in to vote.',
+    RATE_LIMITED: 'Too many votes at once; please try again in a minute.',
+    ALREADY_VOTED: 'Someone on your network has voted on this comment already.',
+    '': 'Your vote could not be saved; please try again.',
+  },
+};
+
+const conversationDe: ConversationMessages = {
+  verified: 'Verifiziert',
+  staff: 'Team',
+  pick: 'Empfehlung der Redaktion',
+  picks: 'Empfehlungen der Redaktion',
+  sortLabel: 'Kommentare sortieren',
+  oldest: 'Älteste',
+  newest: 'Neueste',
+  top: 'Beste',
+  voteUp: 'Positiv bewerten',
+  voteDown: 'Negativ bewerten',
+  newComments: (n) => plural('de', n, { one: '# neuer Kommentar', other: '# neue Kommentare' }),
+  voteErrors: {
+    OWN_COMMENT: 'Den eigenen Kommentar kannst du nicht bewerten.',
+    SIGN_IN_REQUIRED: 'Melde dich an, um abzustimmen.',
+    RATE_LIMITED: 'Zu viele Bewertungen auf einmal; bitte versuche es in einer Minute erneut.',
+    ALREADY_VOTED: 'Aus deinem Netzwerk wurde dieser Kommentar schon bewertet.',
+    '': 'Deine Bewertung konnte nicht gespeichert werden; bitte versuche es erneut.',
+  },
+};
+
+export const conversationLanguages: Record<string, ConversationMessages> = { en: conversationEn, de: conversationDe };

@@ -15,6 +15,10 @@ export interface Thread {
   views: Map<string, CommentView>;
   /** Shows a first page that was fetched already (in parallel with the site's settings). */
   show(page: ThreadPage): void;
+  /** Puts one comment from the API on screen (null: it is there already). */
+  add(c: ApiComment): CommentView | null;
+  /** Fetches the thread again from its start in another order (null: the site's default). */
+  sortBy(o: Order | null): Promise<void>;
   /** Where the reader's own comment goes: under its parent when that is on screen, else `fallback`. */
   listFor(parent: string | null, fallback: HTMLOListElement): HTMLOListElement;
   /** One more approved comment on the page (the reader's own, once published). */
@@ -39,7 +43,8 @@ export interface ThreadHooks {
 export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   const { t, api } = ctx;
   const views = new Map<string, CommentView>();
-  let order: Order = 'oldest';
+  // null: the site's default order (the API's `defaultSort`), until the reader picks one.
+  let order: Order | null = null;
   let cursor: string | null = null;
   let total = 0;
   let busy = false;
@@ -54,19 +59,9 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     { class: 'rd-more', type: 'button', hidden: true, onclick: () => void loadMore() },
     t.loadMore,
   );
-  const sortButtons = (['oldest', 'newest'] as const).map((o) =>
-    h(
-      'button',
-      { type: 'button', 'aria-pressed': String(o === order), onclick: () => void sortBy(o) },
-      o === 'oldest' ? t.oldest : t.newest,
-    ),
-  );
-  const sort = h('div', { class: 'rd-sort', role: 'group', 'aria-label': t.sortLabel }, ...sortButtons);
-
   const setTotal = (n: number): void => {
     total = n;
     heading.textContent = n === 0 && own ? t.title : t.count(n);
-    sort.hidden = n < 2;
   };
 
   function add(c: ApiComment): CommentView | null {
@@ -151,10 +146,10 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     if (added && more.hidden) added[0]?.article.focus();
   }
 
-  async function sortBy(o: Order): Promise<void> {
-    if (o === order || busy) return;
+  /** Fetches the thread again in `o` (the conversation part's sort selector, and its live `reset`). */
+  async function sortBy(o: Order | null): Promise<void> {
+    if (busy) return;
     order = o;
-    sortButtons.forEach((b, i) => b.setAttribute('aria-pressed', String((i === 0) === (o === 'oldest'))));
     // Everything is fetched again in the new order; the reader's own pending replies hung under the
     // old elements, so their owner (own-comments.ts) puts them back under the new ones.
     views.clear();
@@ -181,7 +176,7 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   const el = h(
     'section',
     { class: 'rd-thread', 'aria-labelledby': 'rd-title' },
-    h('div', { class: 'rd-head' }, heading, sort),
+    h('div', { class: 'rd-head' }, heading),
     list,
     error,
     more,
@@ -191,6 +186,8 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     el,
     views,
     show,
+    add,
+    sortBy,
     goToHash,
     listFor: (parent, fallback) => (parent && views.get(parent)?.replies()) || fallback,
     counted: () => setTotal(total + 1),

@@ -25,6 +25,10 @@ export interface ApiComment {
   createdAt: string;
   /** Newest first, on a conversation's root: the cursor its other replies load from (null: all are here). */
   moreReplies?: string | null;
+  /** With votes on (not narrowed in api.ts: the conversation part reads them). */
+  up?: unknown;
+  down?: unknown;
+  featured?: unknown;
 }
 
 /** One page of a thread. */
@@ -56,6 +60,10 @@ export interface SiteInfo {
   editWindowMinutes: number;
   /** The sign-in methods the site offers and has set up. */
   signIn: { sso: boolean; email: boolean; providers: { id: string; name: string }[] };
+  /** The conversation's settings, as the API sent them (the conversation part narrows them). */
+  votes?: unknown;
+  guestVotes?: unknown;
+  defaultSort?: unknown;
 }
 
 /** One field problem from a 422 (or a rejected submission). */
@@ -72,5 +80,5 @@ export interface SubmissionStatus {
   errors: FieldError[];
 }
 
-/** The thread's order: oldest first (conversation) or newest conversations first. */
-export type Order = 'oldest' | 'newest';
+/** The thread's order: oldest first (conversation), newest conversations first, or by their root's votes. */
+export type Order = 'oldest' | 'newest' | 'top';

@@ -42,8 +42,8 @@ interface WidgetManifest {
   count: string;
 }
 
-/** The built files: the two entries, and the reader's part embed.js imports on demand (widget/reader/). */
-const hashedName = /^(embed|count|reader)\.[A-Z0-9]+\.js$/;
+/** The built files: the two entries, and the parts embed.js imports (widget/reader/, widget/conversation/). */
+const hashedName = /^(embed|count|reader|conversation)\.[A-Z0-9]+\.js$/;
 /** How long browsers may keep /embed.js's redirect: a new build reaches readers within this. */
 const ENTRY_MAX_AGE_S = 300;
 
