@@ -15,17 +15,25 @@ import { E2E_TIMEOUT_MS } from './demo-env.js';
 // demo needs must follow the port: the start line, the cross-origin page on p+1 and the origin its
 // scripts load from, and the demo site's allowed origins.
 
-/** A port p with p+1 free too (the demo host page's), found by binding both for a moment. */
+/**
+ * A port p with p+1 free too (the demo host page's), found by binding both for a moment. Taken below
+ * Linux's ephemeral range (32768–60999): the start binds them a few seconds later, and in between the
+ * other test files running beside this one bind ephemeral ports (listen(0)) all the time — one of them
+ * once took p+1 from under it (EADDRINUSE in CI).
+ */
 async function freePortPair(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const a = createServer().listen(0, '0.0.0.0');
-    await once(a, 'listening');
-    const port = (a.address() as { port: number }).port;
-    const b = createServer().listen(port + 1, '0.0.0.0');
-    const ok = await Promise.race([once(b, 'listening').then(() => true), once(b, 'error').then(() => false)]);
-    a.close();
-    b.close();
-    if (ok && port < 65535) return port;
+  for (let i = 0; i < 50; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const bound: ReturnType<typeof createServer>[] = [];
+    let ok = true;
+    for (const p of [port, port + 1]) {
+      const s = createServer().listen(p, '0.0.0.0');
+      const listening = await Promise.race([once(s, 'listening').then(() => true), once(s, 'error').then(() => false)]);
+      if (listening) bound.push(s);
+      else ok = false;
+    }
+    await Promise.all(bound.map((s) => new Promise((r) => s.close(r))));
+    if (ok) return port;
   }
   throw new Error('no two free ports in a row');
 }
