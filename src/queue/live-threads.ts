@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { isUuid } from '../domain/comment-fields.js';
 import { createChannelFeed, type ChannelFeed } from './live-events.js';
 
 /*
@@ -115,7 +116,8 @@ export function toThreadSignal(json: string): ThreadSignal | null {
   if (typeof v !== 'object' || v === null) return null;
   const { type, site, id, page, up, down } = v as Record<string, unknown>;
   if (typeof type !== 'string' || !(threadSignalTypes as readonly string[]).includes(type)) return null;
-  if (typeof site !== 'string' || typeof id !== 'string') return null;
+  // A comment id, or the relay's one query for a whole batch of signals would fail on it (uuid[]).
+  if (typeof site !== 'string' || typeof id !== 'string' || !isUuid(id)) return null;
   if (page !== undefined && typeof page !== 'string') return null;
   if (up !== undefined && (!Number.isInteger(up) || !Number.isInteger(down))) return null;
   return {

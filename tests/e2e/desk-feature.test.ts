@@ -1,6 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addModerator, TEST_PASSWORD } from '../support/dashboard-client.js';
+import { addModerator } from '../support/dashboard-client.js';
+import { openDesk } from './desk-browser.js';
 import { waitFor } from '../support/harness.js';
 import { seedThread } from '../support/seed-thread.js';
 import { DEMO_PAGE, DEMO_SITE, E2E_TIMEOUT_MS, startDemoEnv, type DemoEnv } from './demo-env.js';
@@ -23,18 +23,6 @@ afterAll(async () => {
   await env?.close();
 }, E2E_TIMEOUT_MS);
 
-async function openDesk(path: string): Promise<{ page: Page; close(): Promise<void> }> {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${env.api.url}${path}`);
-  await page.waitForURL(/\/admin\/sign-in/);
-  await page.getByLabel('Email').fill(MODERATOR);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${env.api.url}${path}`);
-  return { page, close: () => context.close() };
-}
-
 async function picks(): Promise<string[]> {
   const res = await fetch(`${env.api.url}/api/comments?site=${DEMO_SITE}&page=${DEMO_PAGE}&featured=1`, {
     headers: { origin: env.api.origin },
@@ -49,7 +37,7 @@ describe("editors' picks on the desk", () => {
       const [id] = await seedThread(env.db.pool, DEMO_SITE, DEMO_PAGE, [
         { at: 0, body: 'A pick', html: '<p>A pick</p>' },
       ]);
-      const { page, close } = await openDesk('/admin?tab=approved');
+      const { page, close } = await openDesk(env, MODERATOR, '/admin?tab=approved');
       try {
         const card = page.locator(`article.rd-card[data-id="${id}"]`);
         await card.click();

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 import { createReaderSession } from '../../src/readers/reader-sessions.js';
 import { upsertReader } from '../../src/readers/reader-store.js';
-import { addModerator, TEST_PASSWORD } from '../support/dashboard-client.js';
+import { addModerator } from '../support/dashboard-client.js';
+import { openDesk } from './desk-browser.js';
 import { postJson, waitForStored } from '../support/harness.js';
 import { DEMO_PAGE, DEMO_SITE, E2E_TIMEOUT_MS, startDemoEnv, type DemoEnv } from './demo-env.js';
 
@@ -30,18 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 }, E2E_TIMEOUT_MS);
-
-async function openDesk(path: string): Promise<{ page: Page; close(): Promise<void> }> {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${env.api.url}${path}`);
-  await page.waitForURL(/\/admin\/sign-in/);
-  await page.getByLabel('Email').fill(MODERATOR);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${env.api.url}${path}`);
-  return { page, close: () => context.close() };
-}
 
 /** A comment by a signed-in SSO reader (their token) or a guest, stored by the worker. */
 async function post(body: string, token?: string): Promise<{ id: string; status: string }> {
@@ -73,7 +61,7 @@ describe("a reader's card", () => {
       expect(first.status).toBe('pending');
       const guest = await post('A guest says hello.');
 
-      const { page, close } = await openDesk('/admin?tab=pending');
+      const { page, close } = await openDesk(env, MODERATOR, '/admin?tab=pending');
       try {
         const card = page.locator(`article.rd-card[data-id="${first.id}"]`);
         expect(await card.locator('.rd-identity').innerText()).toBe('Verified via SSO');
@@ -105,7 +93,7 @@ describe("a reader's card", () => {
     async () => {
       const parent = await post('Is this article up to date?');
       await env.db.pool.query(`update comments set status = 'approved' where id = $1`, [parent.id]);
-      const { page, close } = await openDesk('/admin?tab=approved');
+      const { page, close } = await openDesk(env, MODERATOR, '/admin?tab=approved');
       try {
         const card = page.locator(`article.rd-card[data-id="${parent.id}"]`);
         await card.locator('details.rd-reply-box > summary').click();

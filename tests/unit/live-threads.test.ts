@@ -16,12 +16,14 @@ describe('thread log ids', () => {
   });
 });
 
+const C = '0190a5c4-3b1e-7c2d-8e4f-1a2b3c4d5e6f';
+
 describe('announcements off the channel', () => {
   it('are read when well formed, dropped (null) when not', () => {
-    expect(toThreadSignal('{"type":"vote","site":"s","id":"c","page":"p","up":2,"down":1}')).toEqual({
+    expect(toThreadSignal(`{"type":"vote","site":"s","id":"${C}","page":"p","up":2,"down":1}`)).toEqual({
       type: 'vote',
       site: 's',
-      id: 'c',
+      id: C,
       page: 'p',
       up: 2,
       down: 1,
@@ -32,17 +34,19 @@ describe('announcements off the channel', () => {
       '[]',
       '{"type":"x","site":"s","id":"c"}',
       '{"type":"comment","site":1,"id":"c"}',
-      '{"type":"vote","site":"s","id":"c","up":1.5,"down":0}',
+      `{"type":"vote","site":"s","id":"${C}","up":1.5,"down":0}`,
+      // Not a comment id: one such signal must not fail the relay's query for the whole batch.
+      '{"type":"removed","site":"s","id":"c"}',
     ])
       expect(toThreadSignal(bad)).toBeNull();
-    expect(toLoggedThreadSignal('5-0 {"type":"removed","site":"s","id":"c"}')).toEqual({
+    expect(toLoggedThreadSignal(`5-0 {"type":"removed","site":"s","id":"${C}"}`)).toEqual({
       seq: '5-0',
       type: 'removed',
       site: 's',
-      id: 'c',
+      id: C,
     });
-    expect(toLoggedThreadSignal('{"type":"removed","site":"s","id":"c"}')).toBeNull();
-    expect(toLoggedThreadSignal('x-0 {"type":"removed","site":"s","id":"c"}')).toBeNull();
+    expect(toLoggedThreadSignal(`{"type":"removed","site":"s","id":"${C}"}`)).toBeNull();
+    expect(toLoggedThreadSignal(`x-0 {"type":"removed","site":"s","id":"${C}"}`)).toBeNull();
   });
 });
 

@@ -1,19 +1,11 @@
 import { startEventStream } from '../kit/event-stream.js';
 import { Router, type Request, type Response } from 'express';
-import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { fieldLimits } from '../../domain/field-limits.js';
 import type { Site } from '../../domain/site-settings.js';
 import { AppError } from '../../errors.js';
 import { toRateKeys } from '../../flood/ip-network.js';
-import type { ChannelFeed } from '../../queue/live-events.js';
-import {
-  compareSeq,
-  isThreadSeq,
-  readThreadLog,
-  threadLogHead,
-  type LoggedThreadSignal,
-} from '../../queue/live-threads.js';
+import { compareSeq, isThreadSeq, readThreadLog, threadLogHead, type LiveThreads } from '../../queue/live-threads.js';
 import type { Queryable } from '../../store/db.js';
 import type { ClientAddressReader } from '../kit/client-address.js';
 import { oneQueryString } from '../kit/query-values.js';
@@ -22,22 +14,13 @@ import type { SiteDirectory } from '../kit/site-directory.js';
 import { assertOriginAllowed } from '../kit/site-origin.js';
 import { createLiveThreadHub, sseChunk, type LiveStream, type LiveThreadEvent } from './live-thread-hub.js';
 
-/** What a live thread needs: the thread channel's feed, and Redis for the log a reconnecting stream replays. */
-export interface LiveThreadsDeps {
-  feed: ChannelFeed<LoggedThreadSignal>;
-  redis: Redis | Cluster;
-  prefix: string;
-}
-
 export interface LiveThreadRoutesDeps {
   db: Queryable;
   sites: SiteDirectory;
   logger: Logger;
   clientAddress: ClientAddressReader;
-  /** Left out, GET /api/live answers 503 LIVE_UNAVAILABLE. */
-  live?: LiveThreadsDeps;
-  /** @defaultValue 20 s */
-  heartbeatMs?: number;
+  /** The channel's feed and Redis for the log a reconnecting stream replays; left out, 503 LIVE_UNAVAILABLE. */
+  live?: LiveThreads;
   /** Open live threads per network (an IPv4 address or an IPv6 /64). @defaultValue 10 */
   maxPerNetwork?: number;
   /** Open live threads per API process. @defaultValue 20,000 */
@@ -65,7 +48,7 @@ export function createLiveThreadRoutes(deps: LiveThreadRoutesDeps): Router {
         sites: deps.sites,
         feed: live.feed,
         logger: deps.logger,
-        heartbeatMs: deps.heartbeatMs ?? 20_000,
+        heartbeatMs: live.heartbeatMs ?? 20_000,
       })
     : null;
   const perNetwork = new Map<string, number>();

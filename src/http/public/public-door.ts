@@ -88,12 +88,7 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       sites: deps.sites,
       logger: deps.logger,
       clientAddress: deps.clientAddress,
-      live: deps.liveThreads && {
-        feed: deps.liveThreads.feed,
-        redis: deps.liveThreads.redis,
-        prefix: deps.liveThreads.prefix,
-      },
-      heartbeatMs: deps.liveThreads?.heartbeatMs,
+      live: deps.liveThreads,
     }),
   );
   // Authors editing or deleting their own comment (issue 14): PATCH and DELETE /api/comments/:id.
