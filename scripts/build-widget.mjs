@@ -29,6 +29,7 @@
  */
 import { build, transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -242,8 +243,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (!process.argv.includes('--force') && (await upToDate(widgetDir))) {
     process.stdout.write(`build-widget: up to date (${widgetDir}, ${defaultDeskDir}); --force rebuilds\n`);
   } else {
-    const { outdir, manifest, inputs } = await buildWidget({ outdir: widgetDir });
+    const { outdir, manifest, inputs, files, plainThread } = await buildWidget({ outdir: widgetDir });
     process.stdout.write(`build-widget: ${manifest.files.join(', ')} → ${outdir}\n`);
+    const sizes = plainThread.map((name) => `${name} ${gzipSync(files[name], { level: 9 }).length}`);
+    process.stdout.write(`build-widget: a plain thread loads, gzipped: ${sizes.join(' + ')} B\n`);
     // --outdir names the widget's folder; the desk script always goes to dist/desk/, where the API looks.
     const desk = await buildDesk();
     process.stdout.write(`build-widget: admin.js (the desk) → ${desk.outdir}\n`);
