@@ -13,7 +13,7 @@ import type { WidgetContext } from './context';
 import { h } from './dom';
 import { flagButton } from './flag';
 import { createReplyForm } from './form';
-import { languages, pickLanguage } from './i18n';
+import { directionOf, loadMessages, pickLanguage, type Messages } from './i18n';
 import { createOwnComments } from './own-comments';
 import { pageIdentity, pageUrlOf } from './page-identity';
 import { relativeTime } from './relative-time';
@@ -56,12 +56,17 @@ async function mount(script: HTMLScriptElement): Promise<void> {
   adoptStyles(root);
 
   const lang = pickLanguage(data.lang, document.documentElement.lang);
-  const t = languages[lang] ?? languages.en!;
+  // The words load beside the thread (English at once, another language from its own file): nothing is
+  // written before they are in, so a German reader never sees a flash of English.
+  const words = loadMessages(lang);
   const live = h('p', { class: 'rd-sr', role: 'status', 'aria-live': 'polite' });
-  const body = h('div', { class: 'rd-body-wrap' }, h('p', { class: 'rd-loading' }, t.loading));
+  const body = h('div', { class: 'rd-body-wrap' });
   const theme = data.theme === 'dark' || data.theme === 'light' ? ` rd-${data.theme}` : '';
-  root.append(h('div', { class: `rd${theme}`, lang }, live, body));
-  await start(script, root, body, live, lang);
+  root.append(h('div', { class: `rd${theme}`, lang, dir: directionOf(lang) }, live, body));
+  void words.then((t) => {
+    if (!body.firstChild) body.append(h('p', { class: 'rd-loading' }, t.loading));
+  });
+  await start(script, root, body, live, lang, words);
 }
 
 /** Fetches the site's settings and the first page, then builds the thread and the form. */
@@ -71,21 +76,21 @@ async function start(
   body: HTMLElement,
   live: HTMLElement,
   lang: string,
+  words: Promise<Messages>,
 ): Promise<void> {
   const data = script.dataset;
   const site = data.site ?? '';
-  const t = languages[lang] ?? languages.en!;
   const api = createApi(new URL('.', script.src).href, site, createSession(site));
   const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
   const page = pageIdentity({ dataPage: data.page, canonical, location: location.href });
-  // Both at once: the thread does not wait for the settings.
-  const [siteInfo, first] = await Promise.all([api.siteInfo(page), api.thread(page, null, null, PAGE_SIZE)]);
+  // All at once: the thread waits for neither the settings nor the words.
+  const [siteInfo, first, t] = await Promise.all([api.siteInfo(page), api.thread(page, null, null, PAGE_SIZE), words]);
 
   if (!siteInfo.info || !first.page) {
     const refused = siteInfo.status === 403 || first.status === 403;
     const retry = (): void => {
       body.replaceChildren(h('p', { class: 'rd-loading' }, t.loading));
-      void start(script, root, body, live, lang);
+      void start(script, root, body, live, lang, words);
     };
     body.replaceChildren(h('p', { class: 'rd-error', role: 'alert' }, refused ? t.notAllowed : t.loadFailed));
     if (!refused) body.append(h('button', { type: 'button', class: 'rd-more', onclick: retry }, t.retry));
@@ -166,7 +171,7 @@ async function start(
   ready(load);
   // The conversation's part (badges, picks, votes, sort, live updates), once the thread is on screen.
   import('./conversation/main').then(
-    (m) => m.startConversation(ctx, thread),
+    (m) => void m.startConversation(ctx, thread),
     () => {},
   );
 

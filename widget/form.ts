@@ -2,6 +2,7 @@ import { toApiError } from './api';
 import type { CommentView } from './comment-view';
 import { storageKey, type WidgetContext } from './context';
 import { h, randomId } from './dom';
+import { plural } from './plural';
 import { readStored, writeStored } from './storage';
 import type { FieldError } from './types';
 
@@ -260,9 +261,9 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
       showErrors(error.errors);
     } else if (r.status === 429) {
       // Over a rate limit: the reader, not the service, is too fast; Retry-After says for how long.
-      showMessage(t.tooQuickly(r.retryAfter));
+      showMessage(r.retryAfter === null ? t.tooQuicklyMinute : plural(ctx.lang, r.retryAfter, t.tooQuickly));
     } else if (r.status === 503) {
-      showMessage(r.retryAfter ? t.retryIn(r.retryAfter) : t.retrySoon);
+      showMessage(r.retryAfter ? plural(ctx.lang, r.retryAfter, t.retryIn) : t.retrySoon);
     } else if (r.status === 0) {
       showMessage(t.offline);
     } else if (r.status === 401) {

@@ -1,12 +1,19 @@
 /*
- * The widget's words. English is the fallback for every key; a language is chosen by the script's
- * data-lang, else the host page's <html lang>, matched on the primary subtag ("de-AT" → de).
+ * The widget's words. English lives here, in embed.js, and is the fallback; every other language is a
+ * file of its own (widget/lang/<code>.ts) that embed.js imports on demand, so a reader downloads the
+ * words of one language at most. A language is chosen by the script's data-lang, else the host page's
+ * <html lang>, matched on the primary subtag ("de-AT" → de). The conversation part and the reader's
+ * part keep their words the same way (conversation/words.ts, reader/words.ts).
  * Pure: no DOM, so the unit tests can check every language has every key.
  */
+import { loadWords, type WordsModule } from './load-words.js';
+import type { PluralForms } from './plural.js';
 
 export interface Messages {
-  /** Heading over the thread: n approved comments. */
-  count: (n: number) => string;
+  /** Heading over the thread: n (at least 1) approved comments. */
+  count: PluralForms;
+  /** Heading over a thread without comments. */
+  noComments: string;
   /** The heading instead of "No comments yet" when the reader's own comment waits below it. */
   title: string;
   loading: string;
@@ -45,10 +52,13 @@ export interface Messages {
   rejected: string;
   editAgain: string;
   fixFields: string;
-  retryIn: (seconds: number) => string;
+  /** A 503 with Retry-After: `#` seconds. */
+  retryIn: PluralForms;
   retrySoon: string;
   /** A 429: this reader sent too many comments; `seconds` from Retry-After when it came. */
-  tooQuickly: (seconds: number | null) => string;
+  tooQuickly: PluralForms;
+  /** A 429 without Retry-After. */
+  tooQuicklyMinute: string;
   offline: string;
   failed: string;
   /** A comment whose text its author changed. */
@@ -65,8 +75,9 @@ export interface Messages {
   errors: Record<string, string>;
 }
 
-const en: Messages = {
-  count: (n) => (n === 0 ? 'No comments yet' : n === 1 ? '1 Comment' : `${n} Comments`),
+export const en: Messages = {
+  count: { one: '# Comment', other: '# Comments' },
+  noComments: 'No comments yet',
   title: 'Comments',
   loading: 'Loading comments…',
   loadFailed: 'The comments could not be loaded.',
@@ -102,10 +113,16 @@ const en: Messages = {
   rejected: 'Your comment could not be published:',
   editAgain: 'Edit and send again',
   fixFields: 'Please correct the marked fields.',
-  retryIn: (s) => `The comment service is busy. Your text is kept; please try again in ${s} seconds.`,
+  retryIn: {
+    one: 'The comment service is busy. Your text is kept; please try again in # second.',
+    other: 'The comment service is busy. Your text is kept; please try again in # seconds.',
+  },
   retrySoon: 'The comment service is busy. Your text is kept; please try again in a moment.',
-  tooQuickly: (s) =>
-    `You are posting comments too quickly. Your text is kept; please try again in ${s === null ? 'a minute' : s === 1 ? '1 second' : `${s} seconds`}.`,
+  tooQuickly: {
+    one: 'You are posting comments too quickly. Your text is kept; please try again in # second.',
+    other: 'You are posting comments too quickly. Your text is kept; please try again in # seconds.',
+  },
+  tooQuicklyMinute: 'You are posting comments too quickly. Your text is kept; please try again in a minute.',
   offline: 'The comment service could not be reached. Your text is kept; please try again.',
   failed: 'Something went wrong. Your text is kept; please try again.',
   edited: 'edited',
@@ -125,293 +142,37 @@ const en: Messages = {
   },
 };
 
-const de: Messages = {
-  count: (n) => (n === 0 ? 'Noch keine Kommentare' : n === 1 ? '1 Kommentar' : `${n} Kommentare`),
-  title: 'Kommentare',
-  loading: 'Kommentare werden geladen…',
-  loadFailed: 'Die Kommentare konnten nicht geladen werden.',
-  notAllowed: 'Kommentare sind für diese Adresse nicht freigeschaltet.',
-  retry: 'Erneut versuchen',
-  loadMore: 'Weitere Kommentare laden',
-  loadMoreReplies: 'Weitere Antworten laden',
-  closed: 'Die Kommentarfunktion ist geschlossen.',
-  anonymous: 'Anonym',
-  reply: 'Antworten',
-  replyTo: (name) => `${name} antworten`,
-  flag: 'Melden',
-  flagReasons: ['Spam', 'Beleidigend', 'Themenfremd', 'Sonstiges'],
-  flagged: 'Gemeldet. Danke!',
-  cancel: 'Abbrechen',
-  leaveReply: 'Schreibe einen Kommentar',
-  leaveReplyTo: (name) => `Antworte ${name}`,
-  cancelReply: 'Antworten abbrechen',
-  notes: 'Deine E-Mail-Adresse wird nicht veröffentlicht.',
-  requiredNote: 'Erforderliche Felder sind mit * markiert.',
-  comment: 'Kommentar',
-  name: 'Name',
-  email: 'E-Mail',
-  website: 'Website',
-  save: 'Meinen Namen, meine E-Mail-Adresse und meine Website in diesem Browser für die nächste Kommentierung speichern.',
-  notify: 'Bei Antworten per E-Mail benachrichtigen (beim ersten Mal senden wir einen Link zur Bestätigung).',
-  post: 'Kommentar abschicken',
-  sending: 'Dein Kommentar wird gesendet…',
-  awaiting: 'Dein Kommentar wartet auf Freischaltung.',
-  checking: 'Dein Kommentar ist angekommen und wird geprüft.',
-  published: 'Dein Kommentar ist veröffentlicht.',
-  sent: 'Danke! Dein Kommentar wurde gesendet.',
-  rejected: 'Dein Kommentar konnte nicht veröffentlicht werden:',
-  editAgain: 'Bearbeiten und erneut senden',
-  fixFields: 'Bitte korrigiere die markierten Felder.',
-  retryIn: (s) =>
-    `Der Kommentardienst ist ausgelastet. Dein Text bleibt erhalten; bitte versuche es in ${s} Sekunden erneut.`,
-  retrySoon: 'Der Kommentardienst ist ausgelastet. Dein Text bleibt erhalten; bitte versuche es gleich erneut.',
-  tooQuickly: (s) =>
-    `Du schreibst zu schnell hintereinander. Dein Text bleibt erhalten; bitte versuche es in ${s === null ? 'einer Minute' : s === 1 ? '1 Sekunde' : `${s} Sekunden`} erneut.`,
-  offline: 'Der Kommentardienst ist nicht erreichbar. Dein Text bleibt erhalten; bitte versuche es erneut.',
-  failed: 'Etwas ist schiefgegangen. Dein Text bleibt erhalten; bitte versuche es erneut.',
-  edited: 'bearbeitet',
-  signIn: 'Anmelden',
-  signInEmail: 'Mit E-Mail anmelden',
-  signInWith: (p) => `Mit ${p} anmelden`,
-  signInToComment: 'Melde dich an, um zu kommentieren',
-  signedOut: 'Du wurdest abgemeldet; bitte melde dich erneut an.',
-  errors: {
-    REQUIRED_body: 'Bitte schreibe einen Kommentar.',
-    REQUIRED_author: 'Bitte gib deinen Namen ein.',
-    REQUIRED_email: 'Bitte gib deine E-Mail-Adresse ein.',
-    INVALID_EMAIL: 'Bitte gib eine gültige E-Mail-Adresse ein.',
-    INVALID_URL: 'Bitte gib eine Webadresse ein, die mit http:// oder https:// beginnt.',
-    TOO_LONG: 'Das ist zu lang.',
-    INVALID_CHARACTERS: 'Das enthält unzulässige Zeichen.',
-  },
-};
+/** The languages the widget speaks, by primary language subtag (README lists them; tests hold every one complete). */
+export const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'pl', 'tr', 'ru', 'ja', 'ar'] as const;
 
-/** Every language the widget speaks, by primary language subtag. */
-export const languages: Record<string, Messages> = { en, de };
+/** Languages written right to left: the widget's root gets dir="rtl" and its CSS mirrors (logical properties). */
+const RIGHT_TO_LEFT = new Set(['ar']);
+
+export const directionOf = (lang: string): 'rtl' | 'ltr' => (RIGHT_TO_LEFT.has(lang) ? 'rtl' : 'ltr');
 
 /** The language to use: data-lang first, then the page's lang, then English. */
 export function pickLanguage(...candidates: (string | null | undefined)[]): string {
   for (const c of candidates) {
     const primary = (c ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-    if (primary in languages) return primary;
+    if ((LANGUAGES as readonly string[]).includes(primary)) return primary;
   }
   return 'en';
 }
 
-/**
- * The words of the reader's part (widget/reader/: sign-in forms, the account panel, editing), apart
- * from `Messages` so that embed.js does not carry them: only the reader's part imports these.
- */
-export interface ReaderMessages {
-  /** "Commenting as <name>" over the form. */
-  commentingAs: string;
-  verified: string;
-  myAccount: string;
-  signOut: string;
-  signOutEverywhere: string;
-  /** The email sign-in form. */
-  emailAddress: string;
-  yourName: string;
-  sendLink: string;
-  /** After the link went out: `address` is what the reader typed. */
-  checkMail: (address: string) => string;
-  linkExpired: string;
-  popupBlocked: string;
-  signInFailed: string;
-  cancel: string;
-  edit: string;
-  delete: string;
-  save: string;
-  confirmDelete: string;
-  deleted: string;
-  saving: string;
-  editHeld: string;
-  /** Why the API refused an edit or delete, by error code. */
-  errors: Record<string, string>;
-  myComments: string;
-  noComments: string;
-  loadMore: string;
-  /** Status of a comment in "my comments", by the API's status. */
-  status: Record<'published' | 'held' | 'rejected' | 'deleted', string>;
-  replyMails: string;
-  replyMailsOne: string;
-  download: string;
-  erase: string;
-  confirmErase: string;
-  erased: string;
-  failed: string;
-}
-
-const readerEn: ReaderMessages = {
-  commentingAs: 'Commenting as',
-  verified: 'Verified',
-  myAccount: 'My account',
-  signOut: 'Sign out',
-  signOutEverywhere: 'Sign out everywhere',
-  emailAddress: 'Email',
-  yourName: 'Name',
-  sendLink: 'Send me a sign-in link',
-  checkMail: (a) => `Check your mail: we sent a link to ${a}. Open it to sign in; this page notices by itself.`,
-  linkExpired: 'The sign-in link expired. Please ask for a new one.',
-  popupBlocked: 'The sign-in window was blocked. Please allow pop-ups for this page and try again.',
-  signInFailed: 'Signing in did not work.',
-  cancel: 'Cancel',
-  edit: 'Edit',
-  delete: 'Delete',
-  save: 'Save',
-  confirmDelete: 'Delete this comment for good?',
-  deleted: 'You deleted this comment.',
-  saving: 'Saving…',
-  editHeld: 'Your edit is awaiting moderation.',
-  errors: {
-    EDIT_WINDOW_CLOSED: 'The time to change this comment has passed.',
-    NOT_YOUR_COMMENT: 'Only its author can change this comment.',
-    COMMENT_NOT_EDITABLE: 'This comment is still being checked (or was refused); please try again in a moment.',
-    NOT_FOUND: 'This comment is gone.',
-    RATE_LIMITED: 'Please wait a moment before you try again.',
-    REQUIRED: 'Please type your comment.',
-    TOO_LONG: 'This is too long.',
-    INVALID_EMAIL: 'Please enter a valid email address.',
-    SIGN_IN_METHOD_OFF: 'This way of signing in is not offered here.',
-    READER_SIGNED_OUT: 'You were signed out.',
-  },
-  myComments: 'My comments',
-  noComments: 'You have not commented yet.',
-  loadMore: 'Show more',
-  status: { published: 'published', held: 'awaiting moderation', rejected: 'not published', deleted: 'deleted' },
-  replyMails: 'Email me when someone replies to my comments',
-  replyMailsOne: 'Reply mails',
-  download: 'Download my data',
-  erase: 'Erase my account',
-  confirmErase: 'Erase your account? Your sessions end and your name goes from your comments. This cannot be undone.',
-  erased: 'Your account was erased.',
-  failed: 'Something went wrong; please try again.',
+/* One import() per language, written out so that the bundler makes each a chunk of its own. */
+const loaders: Record<string, () => Promise<WordsModule<Messages>>> = {
+  de: () => import('./lang/de.js'),
+  fr: () => import('./lang/fr.js'),
+  es: () => import('./lang/es.js'),
+  it: () => import('./lang/it.js'),
+  pt: () => import('./lang/pt.js'),
+  nl: () => import('./lang/nl.js'),
+  pl: () => import('./lang/pl.js'),
+  tr: () => import('./lang/tr.js'),
+  ru: () => import('./lang/ru.js'),
+  ja: () => import('./lang/ja.js'),
+  ar: () => import('./lang/ar.js'),
 };
 
-const readerDe: ReaderMessages = {
-  commentingAs: 'Du kommentierst als',
-  verified: 'Verifiziert',
-  myAccount: 'Mein Konto',
-  signOut: 'Abmelden',
-  signOutEverywhere: 'Überall abmelden',
-  emailAddress: 'E-Mail',
-  yourName: 'Name',
-  sendLink: 'Anmeldelink senden',
-  checkMail: (a) =>
-    `Schau in dein Postfach: Wir haben einen Link an ${a} gesendet. Öffne ihn, um dich anzumelden; diese Seite bemerkt es von selbst.`,
-  linkExpired: 'Der Anmeldelink ist abgelaufen. Bitte fordere einen neuen an.',
-  popupBlocked: 'Das Anmeldefenster wurde blockiert. Bitte erlaube Pop-ups für diese Seite und versuche es erneut.',
-  signInFailed: 'Die Anmeldung hat nicht geklappt.',
-  cancel: 'Abbrechen',
-  edit: 'Bearbeiten',
-  delete: 'Löschen',
-  save: 'Speichern',
-  confirmDelete: 'Diesen Kommentar endgültig löschen?',
-  deleted: 'Du hast diesen Kommentar gelöscht.',
-  saving: 'Wird gespeichert…',
-  editHeld: 'Deine Änderung wartet auf Freischaltung.',
-  errors: {
-    EDIT_WINDOW_CLOSED: 'Die Zeit, diesen Kommentar zu ändern, ist abgelaufen.',
-    NOT_YOUR_COMMENT: 'Nur wer ihn geschrieben hat, kann diesen Kommentar ändern.',
-    COMMENT_NOT_EDITABLE:
-      'Dieser Kommentar wird noch geprüft (oder wurde abgelehnt); bitte versuche es gleich noch einmal.',
-    NOT_FOUND: 'Dieser Kommentar ist nicht mehr da.',
-    RATE_LIMITED: 'Bitte warte einen Moment, bevor du es erneut versuchst.',
-    REQUIRED: 'Bitte schreibe einen Kommentar.',
-    TOO_LONG: 'Das ist zu lang.',
-    INVALID_EMAIL: 'Bitte gib eine gültige E-Mail-Adresse ein.',
-    SIGN_IN_METHOD_OFF: 'Diese Art der Anmeldung wird hier nicht angeboten.',
-    READER_SIGNED_OUT: 'Du wurdest abgemeldet.',
-  },
-  myComments: 'Meine Kommentare',
-  noComments: 'Du hast noch nicht kommentiert.',
-  loadMore: 'Mehr anzeigen',
-  status: {
-    published: 'veröffentlicht',
-    held: 'wartet auf Freischaltung',
-    rejected: 'nicht veröffentlicht',
-    deleted: 'gelöscht',
-  },
-  replyMails: 'Mich per E-Mail benachrichtigen, wenn jemand auf meine Kommentare antwortet',
-  replyMailsOne: 'Antwort-Mails',
-  download: 'Meine Daten herunterladen',
-  erase: 'Mein Konto löschen',
-  confirmErase:
-    'Dein Konto löschen? Deine Sitzungen enden und dein Name verschwindet von deinen Kommentaren. Das lässt sich nicht rückgängig machen.',
-  erased: 'Dein Konto wurde gelöscht.',
-  failed: 'Etwas ist schiefgegangen; bitte versuche es erneut.',
-};
-
-/** The reader's part's words, by the same language keys as `languages`. */
-export const readerLanguages: Record<string, ReaderMessages> = { en: readerEn, de: readerDe };
-
-/**
- * The words of the conversation part (widget/conversation/: badges, editors' picks, votes, the sort
- * selector, live updates), apart from `Messages` so that embed.js does not carry them.
- */
-export interface ConversationMessages {
-  verified: string;
-  staff: string;
-  /** The mark on a featured comment. */
-  pick: string;
-  /** Heading of the strip of editors' picks above the thread. */
-  picks: string;
-  sortLabel: string;
-  oldest: string;
-  newest: string;
-  top: string;
-  voteUp: string;
-  voteDown: string;
-  /** The button over the thread while new comments wait: n of them. */
-  newComments: (n: number) => string;
-  /** Why a vote did not count, by error code ("" for any other failure). */
-  voteErrors: Record<string, string>;
-}
-
-/** "1 new comment" / "3 new comments": the language's plural rules, not a test for n === 1. */
-const plural = (lang: string, n: number, forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }) =>
-  (forms[new Intl.PluralRules(lang).select(n)] ?? forms.other).replace('#', String(n));
-
-const conversationEn: ConversationMessages = {
-  verified: 'Verified',
-  staff: 'Staff',
-  pick: 'Editors’ pick',
-  picks: 'Editors’ picks',
-  sortLabel: 'Sort comments',
-  oldest: 'Oldest',
-  newest: 'Newest',
-  top: 'Top',
-  voteUp: 'Vote up',
-  voteDown: 'Vote down',
-  newComments: (n) => plural('en', n, { one: '# new comment', other: '# new comments' }),
-  voteErrors: {
-    OWN_COMMENT: 'You can’t vote on your own comment.',
-    SIGN_IN_REQUIRED: 'Sign in to vote.',
-    RATE_LIMITED: 'Too many votes at once; please try again in a minute.',
-    ALREADY_VOTED: 'Someone on your network has voted on this comment already.',
-    '': 'Your vote could not be saved; please try again.',
-  },
-};
-
-const conversationDe: ConversationMessages = {
-  verified: 'Verifiziert',
-  staff: 'Team',
-  pick: 'Empfehlung der Redaktion',
-  picks: 'Empfehlungen der Redaktion',
-  sortLabel: 'Kommentare sortieren',
-  oldest: 'Älteste',
-  newest: 'Neueste',
-  top: 'Beste',
-  voteUp: 'Positiv bewerten',
-  voteDown: 'Negativ bewerten',
-  newComments: (n) => plural('de', n, { one: '# neuer Kommentar', other: '# neue Kommentare' }),
-  voteErrors: {
-    OWN_COMMENT: 'Den eigenen Kommentar kannst du nicht bewerten.',
-    SIGN_IN_REQUIRED: 'Melde dich an, um abzustimmen.',
-    RATE_LIMITED: 'Zu viele Bewertungen auf einmal; bitte versuche es in einer Minute erneut.',
-    ALREADY_VOTED: 'Aus deinem Netzwerk wurde dieser Kommentar schon bewertet.',
-    '': 'Deine Bewertung konnte nicht gespeichert werden; bitte versuche es erneut.',
-  },
-};
-
-export const conversationLanguages: Record<string, ConversationMessages> = { en: conversationEn, de: conversationDe };
+/** embed.js' words in `lang` (English when the language's file does not load). */
+export const loadMessages = (lang: string): Promise<Messages> => loadWords(lang, en, loaders);

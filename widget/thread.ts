@@ -1,6 +1,7 @@
 import { canReplyTo, renderComment, type CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h } from './dom';
+import { plural } from './plural';
 import type { ApiComment, Order, ThreadPage } from './types';
 
 /** Comments per request: a thread of thousands arrives (and is rendered) a page at a time. */
@@ -61,7 +62,7 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   );
   const setTotal = (n: number): void => {
     total = n;
-    heading.textContent = n === 0 && own ? t.title : t.count(n);
+    heading.textContent = n > 0 ? plural(ctx.lang, n, t.count) : own ? t.title : t.noComments;
   };
 
   function add(c: ApiComment): CommentView | null {

@@ -112,6 +112,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
         page: notice.page,
         commentUrl: notice.pageUrl === null ? null : `${notice.pageUrl.split('#')[0]}#comment-${notice.replyId}`,
         unsubscribeUrl,
+        lang: notice.lang,
       });
       await mailer.send({ to: notice.recipientEmail, ...mail, unsubscribeUrl });
       return true;
@@ -122,7 +123,12 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
   // the send. A failed send still commits its claim, turned into a deferral (the attempt counts as the
   // day's mail, the address stays owed one) in the same transaction: were the claim rolled back and the
   // deferral written after, an overlapping sweep waiting on the row lock would claim and try again.
-  async function sendConfirmation(c: { siteId: string; siteName: string; email: string }): Promise<boolean> {
+  async function sendConfirmation(c: {
+    siteId: string;
+    siteName: string;
+    email: string;
+    lang: string;
+  }): Promise<boolean> {
     const k = await mailKey();
     let refused: unknown = null;
     const sent = await inTransaction(db, async (client) => {
@@ -133,7 +139,12 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
       try {
         await mailer.send({
           to: c.email,
-          ...renderReplyConfirm({ siteName: c.siteName, confirmUrl, linkDays: Math.round(confirmTtlSeconds / 86_400) }),
+          ...renderReplyConfirm({
+            siteName: c.siteName,
+            confirmUrl,
+            linkDays: Math.round(confirmTtlSeconds / 86_400),
+            lang: c.lang,
+          }),
         });
       } catch (err) {
         await deferConfirmation(client, c.siteId, c.email);

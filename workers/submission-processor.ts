@@ -1,3 +1,4 @@
+import { toReaderLanguage } from '../src/i18n/reader-language.js';
 import { isIP } from 'node:net';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
@@ -84,7 +85,12 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
   // The reader's opt-in to reply mails is data, not a hint: awaited, and redone by a retried job.
   const keepReplyOptIn = async (s: Submission, status: CommentStatus): Promise<void> => {
     if (s.notifyReplies === true && s.email !== '' && (status === 'approved' || status === 'pending')) {
-      await insertReplySubscription(db, { commentId: s.id, siteId: s.siteId, email: s.email });
+      await insertReplySubscription(db, {
+        commentId: s.id,
+        siteId: s.siteId,
+        email: s.email,
+        lang: toReaderLanguage(s.lang) ?? '',
+      });
     }
   };
   // On by default: every processor scores with the stored models (untrained ones abstain).
@@ -227,6 +233,8 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       receivedAt,
       // The badge as it is now (a moderator may have turned it off since intake), the avatar as intake had it.
       reader: s.reader ? { id: s.reader.id, staff: facts.reader?.staff ?? false, avatar: s.reader.avatar } : null,
+      // Mails about this comment (replies to it) go in the language its author wrote in.
+      lang: toReaderLanguage(s.lang) ?? '',
     });
     logger.debug(
       { commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) },

@@ -38,10 +38,10 @@ export function markup(value: string): SafeHtml {
   return new SafeHtml(value);
 }
 
-/** A whole page with the shared stylesheet. */
-export function layout(title: string, body: SafeHtml, lang = 'en'): string {
+/** A whole page with the shared stylesheet; `dir` "rtl" for a language written right to left. */
+export function layout(title: string, body: SafeHtml, lang = 'en', dir: 'ltr' | 'rtl' = 'ltr'): string {
   return html`<!doctype html>
-<html lang="${lang}">
+<html lang="${lang}"${dir === 'rtl' ? markup(' dir="rtl"') : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

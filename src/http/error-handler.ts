@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { toBodyParserAppError } from './kit/body-parsers.js';
 import { renderAdminErrorPage } from './desk/admin-error-page.js';
 import { renderFormErrorPage } from './public/form-error-page.js';
+import { pickReaderLanguage } from '../i18n/reader-language.js';
 
 /** A classic form post gets an HTML page back, never JSON. */
 function wantsHtml(req: Request): boolean {
@@ -54,7 +55,13 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (!admin && wantsHtml(req)) {
       const back = typeof res.locals.backUrl === 'string' ? res.locals.backUrl : null;
-      res.type('html').send(renderFormErrorPage(appError.message, appError.fieldErrors, back));
+      // The form's hidden reply_desk_lang (a body that could not be read has none), else Accept-Language.
+      const body: unknown = req.body;
+      const formLang =
+        typeof body === 'object' && body !== null ? (body as Record<string, unknown>).reply_desk_lang : null;
+      const lang = pickReaderLanguage({ lang: formLang, acceptLanguage: req.get('accept-language') });
+      res.set('Content-Language', lang);
+      res.type('html').send(renderFormErrorPage(appError, back, lang));
       return;
     }
     const body: { code: string; message: string; field?: string; errors?: unknown } = {

@@ -1,10 +1,14 @@
-import { html } from '../html/html.js';
+import { html, markup, type SafeHtml } from '../html/html.js';
+import { plural } from '../i18n/plural.js';
+import { directionOf, toReaderLanguage } from '../i18n/reader-language.js';
+import { wordsFor } from '../i18n/reader-words.js';
 import { toHeaderText } from './mailer.js';
 
 /*
  * Mail templates: plain text first, a simple HTML part built with the escaping `html` template, so
  * reader text (names, comments, page titles) is only ever text. Readers' addresses never appear: a
- * reply notice names the replier, never their email.
+ * reply notice names the replier, never their email. Reader mails speak the reader's language
+ * (src/i18n/reader-words.ts); the moderators' digest stays English, as the desk does.
  */
 
 export interface RenderedMail {
@@ -86,6 +90,14 @@ ${more > 0 ? html`<p>…and ${more} more in the queue.</p>` : ''}
   return { subject, text, html: htmlBody };
 }
 
+/** The opening tag of a reader mail's HTML part: its language, and dir="rtl" for Arabic. */
+function mailHtmlOpen(lang: string): SafeHtml {
+  return html`<!doctype html><html lang="${lang}"${directionOf(lang) === 'rtl' ? markup(' dir="rtl"') : ''}><body style="font-family: sans-serif">`;
+}
+
+/** A reader mail's language: one of ours, else English ('' is what rows written before sql/0037 hold). */
+const mailLanguage = (lang: string | undefined): string => toReaderLanguage(lang) ?? 'en';
+
 export function renderReplyNotice(input: {
   recipientName: string;
   replyAuthor: string;
@@ -93,28 +105,37 @@ export function renderReplyNotice(input: {
   page: string;
   commentUrl: string | null;
   unsubscribeUrl: string;
+  /** The language the recipient wrote their comment in. @defaultValue English */
+  lang?: string;
 }): RenderedMail {
-  const replier = excerpt(input.replyAuthor, 100) || 'Someone';
-  const subject = `${toHeaderText(replier, 60)} replied to your comment on ${toHeaderText(input.page, 80)}`;
+  const lang = mailLanguage(input.lang);
+  const w = wordsFor(lang).mail;
+  const replier = excerpt(input.replyAuthor, 100) || w.someone;
+  const recipient = excerpt(input.recipientName, 100);
+  const hello = recipient ? w.hello(recipient) : w.helloThere;
+  const subject = w.replySubject(toHeaderText(replier, 60), toHeaderText(input.page, 80));
+  const replied = w.replied(replier, excerpt(input.page, 200));
+  // Physical sides: mail clients know little of logical CSS properties. The quote's bar is on the start side.
+  const side = directionOf(lang) === 'rtl' ? 'right' : 'left';
   const text = [
-    `Hello ${excerpt(input.recipientName, 100) || 'there'},`,
+    hello,
     '',
-    `${replier} replied to your comment on ${excerpt(input.page, 200)}:`,
+    replied,
     '',
     excerpt(input.replyText, 2000)
       .split('\n')
       .map((l) => `> ${l}`)
       .join('\n'),
     '',
-    ...(input.commentUrl ? [`Read it: ${input.commentUrl}`, ''] : []),
-    `You asked to hear about replies to this comment. Stop: ${input.unsubscribeUrl}`,
+    ...(input.commentUrl ? [`${w.readIt}: ${input.commentUrl}`, ''] : []),
+    `${w.replyWhy} ${w.stop}: ${input.unsubscribeUrl}`,
   ].join('\n');
-  const htmlBody = html`<!doctype html><html><body style="font-family: sans-serif">
-<p>Hello ${excerpt(input.recipientName, 100) || 'there'},</p>
-<p>${replier} replied to your comment on ${excerpt(input.page, 200)}:</p>
-<blockquote style="white-space: pre-wrap; border-left: 3px solid #ccc; padding-left: 8px">${excerpt(input.replyText, 2000)}</blockquote>
-${input.commentUrl ? html`<p><a href="${input.commentUrl}">Read it</a></p>` : ''}
-<p><small>You asked to hear about replies to this comment. <a href="${input.unsubscribeUrl}">Unsubscribe</a>.</small></p>
+  const htmlBody = html`${mailHtmlOpen(lang)}
+<p>${hello}</p>
+<p>${replied}</p>
+<blockquote style="white-space: pre-wrap; border-${side}: 3px solid #ccc; padding-${side}: 8px">${excerpt(input.replyText, 2000)}</blockquote>
+${input.commentUrl ? html`<p><a href="${input.commentUrl}">${w.readIt}</a></p>` : ''}
+<p><small>${w.replyWhy} <a href="${input.unsubscribeUrl}">${w.unsubscribe}</a>.</small></p>
 </body></html>`.value;
   return { subject, text, html: htmlBody };
 }
@@ -122,26 +143,35 @@ ${input.commentUrl ? html`<p><a href="${input.commentUrl}">Read it</a></p>` : ''
 /**
  * The one mail an unconfirmed address gets (double opt-in). Anyone can type any address into a form,
  * so it carries nothing a reader wrote: no comment, no name, no page title, only the site's name (set
- * by its admin) and the link. Ignoring it is the way to say no.
+ * by its admin) and the link. Ignoring it is the way to say no. In the language of the comment that
+ * asked for it.
  */
-export function renderReplyConfirm(input: { siteName: string; confirmUrl: string; linkDays: number }): RenderedMail {
+export function renderReplyConfirm(input: {
+  siteName: string;
+  confirmUrl: string;
+  linkDays: number;
+  /** @defaultValue English */
+  lang?: string;
+}): RenderedMail {
+  const lang = mailLanguage(input.lang);
+  const w = wordsFor(lang).mail;
   const site = excerpt(input.siteName, 100);
-  const subject = `Confirm reply notices from ${toHeaderText(site, 80)}`;
+  const subject = w.confirmSubject(toHeaderText(site, 80));
   const text = [
-    'Hello,',
+    w.helloAnyone,
     '',
-    `Someone, hopefully you, left a comment on ${site} with this address and asked to be mailed when people reply.`,
+    w.confirmIntro(site),
     '',
-    `To get those mails, confirm this address (the link works for ${input.linkDays} days):`,
+    plural(lang, input.linkDays, w.confirmPrompt),
     input.confirmUrl,
     '',
-    `If it was not you, ignore this mail: without confirmation nothing more is sent to this address from ${site}.`,
+    w.confirmIgnore(site),
   ].join('\n');
-  const htmlBody = html`<!doctype html><html><body style="font-family: sans-serif">
-<p>Hello,</p>
-<p>Someone, hopefully you, left a comment on ${site} with this address and asked to be mailed when people reply.</p>
-<p><a href="${input.confirmUrl}">Confirm this address</a> to get those mails (the link works for ${input.linkDays} days).</p>
-<p><small>If it was not you, ignore this mail: without confirmation nothing more is sent to this address from ${site}.</small></p>
+  const htmlBody = html`${mailHtmlOpen(lang)}
+<p>${w.helloAnyone}</p>
+<p>${w.confirmIntro(site)}</p>
+<p><a href="${input.confirmUrl}">${w.confirmLink}</a> ${plural(lang, input.linkDays, w.confirmAfterLink)}</p>
+<p><small>${w.confirmIgnore(site)}</small></p>
 </body></html>`.value;
   return { subject, text, html: htmlBody };
 }
@@ -149,26 +179,34 @@ export function renderReplyConfirm(input: { siteName: string; confirmUrl: string
 /**
  * The email sign-in link (issue 14). The name the reader typed is not in it: anyone may type any name
  * with anyone's address, and the mail must not carry their words to that address. The site's name is
- * the admin's, flattened for the subject.
+ * the admin's, flattened for the subject. In the widget's language when the reader asked.
  */
-export function renderSignInLink(input: { siteName: string; signInUrl: string; linkMinutes: number }): RenderedMail {
+export function renderSignInLink(input: {
+  siteName: string;
+  signInUrl: string;
+  linkMinutes: number;
+  /** @defaultValue English */
+  lang?: string;
+}): RenderedMail {
+  const lang = mailLanguage(input.lang);
+  const w = wordsFor(lang).mail;
   const site = excerpt(input.siteName, 100);
-  const subject = `Sign in to comment on ${toHeaderText(site, 80)}`;
+  const subject = w.signInSubject(toHeaderText(site, 80));
   const text = [
-    'Hello,',
+    w.helloAnyone,
     '',
-    `Someone, hopefully you, asked to sign in to the comments of ${site} with this address.`,
+    w.signInIntro(site),
     '',
-    `To sign in, open this link (it works once, for ${input.linkMinutes} minutes):`,
+    plural(lang, input.linkMinutes, w.signInPrompt),
     input.signInUrl,
     '',
-    'If it was not you, ignore this mail: nobody is signed in until the link is opened and confirmed.',
+    w.signInIgnore,
   ].join('\n');
-  const htmlBody = html`<!doctype html><html><body style="font-family: sans-serif">
-<p>Hello,</p>
-<p>Someone, hopefully you, asked to sign in to the comments of ${site} with this address.</p>
-<p><a href="${input.signInUrl}">Sign in</a> (the link works once, for ${input.linkMinutes} minutes).</p>
-<p><small>If it was not you, ignore this mail: nobody is signed in until the link is opened and confirmed.</small></p>
+  const htmlBody = html`${mailHtmlOpen(lang)}
+<p>${w.helloAnyone}</p>
+<p>${w.signInIntro(site)}</p>
+<p><a href="${input.signInUrl}">${w.signInLink}</a> ${plural(lang, input.linkMinutes, w.signInAfterLink)}</p>
+<p><small>${w.signInIgnore}</small></p>
 </body></html>`.value;
   return { subject, text, html: htmlBody };
 }

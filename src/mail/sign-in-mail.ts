@@ -20,7 +20,7 @@ export async function sendSignInMail(
     const signInUrl = `${deps.publicUrl}/readers/email/confirm?t=${token}`;
     await deps.mailer.send({
       to: mail.email,
-      ...renderSignInLink({ siteName: mail.siteName, signInUrl, linkMinutes: EMAIL_LINK_MINUTES }),
+      ...renderSignInLink({ siteName: mail.siteName, signInUrl, linkMinutes: EMAIL_LINK_MINUTES, lang: mail.lang }),
     });
   });
   return { sent };

@@ -37,7 +37,7 @@ export type RequestOutcome =
  */
 export async function requestEmailSignIn(
   db: Pool,
-  q: { siteId: string; email: string; name: string; network: string },
+  q: { siteId: string; email: string; name: string; network: string; lang?: string },
 ): Promise<RequestOutcome> {
   const email = q.email.toLowerCase();
   const request = newSecret();
@@ -69,9 +69,9 @@ export async function requestEmailSignIn(
     // A day of rows is what the limits need; older ones go as new ones come (no sweeper to run).
     await client.query(`delete from reader_email_sign_ins where created_at < now() - interval '1 day'`);
     const ins = await client.query<{ id: string; expires_at: Date }>(
-      `insert into reader_email_sign_ins (site_id, email, name, network, request_hash, expires_at)
-       values ($1, $2, $3, $4, $5, now() + make_interval(mins => $6)) returning id, expires_at`,
-      [q.siteId, email, q.name, q.network, sha256(request), EMAIL_LINK_MINUTES],
+      `insert into reader_email_sign_ins (site_id, email, name, network, request_hash, expires_at, lang)
+       values ($1, $2, $3, $4, $5, now() + make_interval(mins => $6), $7) returning id, expires_at`,
+      [q.siteId, email, q.name, q.network, sha256(request), EMAIL_LINK_MINUTES, q.lang ?? ''],
     );
     return { ok: true, id: String(ins.rows[0]!.id), request, expiresAt: ins.rows[0]!.expires_at };
   });
@@ -82,6 +82,8 @@ export interface SignInMail {
   email: string;
   siteName: string;
   expiresAt: Date;
+  /** The widget's language when the reader asked ('' English). */
+  lang: string;
 }
 
 /**
@@ -95,8 +97,8 @@ export async function mintSignInLink(
   send: (mail: SignInMail, linkToken: string) => Promise<void>,
 ): Promise<boolean> {
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query<{ email: string; site_name: string; expires_at: Date }>(
-      `select r.email, s.name as site_name, r.expires_at from reader_email_sign_ins r join sites s on s.id = r.site_id
+    const { rows } = await client.query<{ email: string; site_name: string; expires_at: Date; lang: string }>(
+      `select r.email, s.name as site_name, r.expires_at, r.lang from reader_email_sign_ins r join sites s on s.id = r.site_id
         where r.id = $1 and r.confirmed_at is null and r.expires_at > now() for update of r`,
       [id],
     );
@@ -104,7 +106,7 @@ export async function mintSignInLink(
     if (!row) return false;
     const token = newSecret();
     await client.query('update reader_email_sign_ins set link_hash = $2 where id = $1', [id, sha256(token)]);
-    await send({ email: row.email, siteName: row.site_name, expiresAt: row.expires_at }, token);
+    await send({ email: row.email, siteName: row.site_name, expiresAt: row.expires_at, lang: row.lang }, token);
     return true;
   });
 }

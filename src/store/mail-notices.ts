@@ -9,16 +9,18 @@ import type { Queryable } from './db.js';
  */
 export async function insertReplySubscription(
   db: Queryable,
-  s: { commentId: string; siteId: string; email: string },
+  s: { commentId: string; siteId: string; email: string; lang?: string },
 ): Promise<void> {
+  // The confirmation goes in the language of the latest comment that asked for it (sql/0037).
   await db.query(
     `with sub as (insert into reply_subscriptions (comment_id) values ($1) on conflict (comment_id) do nothing)
-     insert into reply_mail_addresses as a (site_id, email, nonce, wanted_at)
-     select $2, lower($3), $4, now()
+     insert into reply_mail_addresses as a (site_id, email, nonce, wanted_at, lang)
+     select $2, lower($3), $4, now(), $5
       -- A signed-in reader's address is verified already: no confirmation mail (loadReplyNotice).
       where not exists (select 1 from comments c where c.id = $1 and c.reader_id is not null)
-     on conflict (site_id, email) do update set wanted_at = coalesce(a.wanted_at, now()) where a.confirmed_at is null`,
-    [s.commentId, s.siteId, s.email, randomBytes(18).toString('base64url')],
+     on conflict (site_id, email) do update set wanted_at = coalesce(a.wanted_at, now()), lang = excluded.lang
+      where a.confirmed_at is null`,
+    [s.commentId, s.siteId, s.email, randomBytes(18).toString('base64url'), s.lang ?? ''],
   );
 }
 
@@ -30,18 +32,20 @@ export interface DueConfirmation {
   siteId: string;
   siteName: string;
   email: string;
+  /** The language to write in ('' English). */
+  lang: string;
 }
 
 /** Addresses owed a confirmation mail now (not confirmed, and none mailed in the last interval). */
 export async function listDueConfirmations(db: Queryable, limit = 100): Promise<DueConfirmation[]> {
-  const { rows } = await db.query<{ site_id: string; site_name: string; email: string }>(
-    `select a.site_id, s.name as site_name, a.email from reply_mail_addresses a join sites s on s.id = a.site_id
+  const { rows } = await db.query<{ site_id: string; site_name: string; email: string; lang: string }>(
+    `select a.site_id, s.name as site_name, a.email, a.lang from reply_mail_addresses a join sites s on s.id = a.site_id
       where a.wanted_at is not null and a.confirmed_at is null
         and (a.confirm_sent_at is null or a.confirm_sent_at <= now() - make_interval(hours => $1))
       order by a.wanted_at limit $2`,
     [CONFIRMATION_INTERVAL_HOURS, limit],
   );
-  return rows.map((r) => ({ siteId: r.site_id, siteName: r.site_name, email: r.email }));
+  return rows.map((r) => ({ siteId: r.site_id, siteName: r.site_name, email: r.email, lang: r.lang }));
 }
 
 /**
@@ -129,6 +133,8 @@ export interface ReplyNotice {
   recipientEmail: string;
   page: string;
   pageUrl: string | null;
+  /** The language the recipient wrote their comment in ('' English). */
+  lang: string;
 }
 
 /**
@@ -147,8 +153,9 @@ export async function loadReplyNotice(db: Queryable, replyId: string): Promise<R
     title: string | null;
     identifier: string;
     url: string | null;
+    lang: string;
   }>(
-    `select r.id as reply_id, r.author_name as reply_author, r.body as reply_text, p.id as parent_id,
+    `select r.id as reply_id, r.author_name as reply_author, r.body as reply_text, p.id as parent_id, p.lang,
             coalesce(rd.name, p.author_name) as recipient_name, coalesce(rd.email, p.author_email) as recipient_email,
             pg.title, pg.identifier, pg.url
        from comments r
@@ -182,6 +189,7 @@ export async function loadReplyNotice(db: Queryable, replyId: string): Promise<R
     recipientEmail: r.recipient_email,
     page: r.title ?? r.url ?? r.identifier,
     pageUrl: r.url,
+    lang: r.lang,
   };
 }
 

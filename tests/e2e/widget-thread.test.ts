@@ -276,7 +276,8 @@ describe('the widget on a page of another origin', () => {
       const v = await openPage(env, serveHostPage(env, '/long', { page }));
       try {
         const items = v.widget.locator('ol.rd-list[aria-labelledby] > li');
-        await expect.poll(() => v.widget.locator('h2').innerText()).toBe('2000 Comments');
+        // The count is written as the language writes numbers (Intl.NumberFormat): 2,000 in English.
+        await expect.poll(() => v.widget.locator('h2').innerText()).toBe('2,000 Comments');
         expect(await items.count()).toBe(30);
         // The thread's pages (the conversation part's request for the editors' picks is not one).
         const threadRequests = (): URL[] =>

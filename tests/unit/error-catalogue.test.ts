@@ -5,7 +5,8 @@ import { findFieldErrors } from '../../src/domain/comment-fields.js';
 import { checkPageTitle } from '../../src/domain/page-title.js';
 import { errorCatalogue, isErrorCode, statusesOf, type ErrorCode, type ErrorEntry } from '../../src/error-catalogue.js';
 import { AppError } from '../../src/errors.js';
-import { languages } from '../../widget/i18n.js';
+import { en as readerPageWords } from '../../src/i18n/reader-words.js';
+import { en } from '../../widget/i18n.js';
 
 /*
  * The catalogue is the one list of the API's error codes; the README's "Error codes" table is its copy
@@ -110,9 +111,10 @@ describe('every catalogue code is used, and every code clients switch on is cata
     expect(codes.filter((code) => !src.includes(`'${code}'`))).toEqual([]);
   });
 
-  it("the widget's messages by code (REQUIRED_author, TOO_LONG, …) and its code checks are catalogue codes", () => {
+  it("the widget's and the no-JS pages' messages by code (REQUIRED_author, TOO_LONG, …) and the widget's code checks are catalogue codes", () => {
     const widgetCodes = new Set<string>();
-    for (const messages of Object.values(languages)) {
+    // Every language has English's keys (tests/unit/translations.test.ts).
+    for (const messages of [en, readerPageWords.page]) {
       for (const key of Object.keys(messages.errors)) {
         // "REQUIRED_author" is REQUIRED for the author field.
         widgetCodes.add(isErrorCode(key) ? key : key.replace(/_[a-z][A-Za-z]*$/, ''));

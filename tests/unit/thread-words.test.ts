@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCommentDate, threadHeading } from '../../src/http/demo/thread-words.js';
-import { languages } from '../../widget/i18n.js';
+import { en } from '../../widget/i18n.js';
+import { plural } from '../../widget/plural.js';
 
 /*
  * Issue 13, item 10: the page without JavaScript and the widget say the same thing over the thread,
@@ -8,12 +9,12 @@ import { languages } from '../../widget/i18n.js';
  */
 describe('the no-JS thread speaks as the widget does', () => {
   it.each([0, 1, 2, 17])('the heading over %i approved comments is the widget’s English one', (n) => {
-    expect(threadHeading(n, false)).toBe(languages.en?.count(n));
+    expect(threadHeading(n, false)).toBe(n === 0 ? en.noComments : plural('en', n, en.count));
   });
 
   it('with the reader’s own comment waiting below and none approved, both say "Comments", not "No comments yet"', () => {
     expect(threadHeading(0, true)).toBe('Comments');
-    expect(languages.en?.title).toBe('Comments');
+    expect(en.title).toBe('Comments');
     // Once comments are approved the count is true whatever waits below it.
     expect(threadHeading(3, true)).toBe('3 Comments');
   });
@@ -26,5 +27,25 @@ describe('formatCommentDate', () => {
     ['2026-06-30T23:59:59.999Z', '30 June 2026 at 23:59 UTC'],
   ])('%s reads as "%s"', (iso, text) => {
     expect(formatCommentDate(new Date(iso))).toBe(text);
+  });
+});
+
+describe('the no-JS thread in other languages', () => {
+  it.each([
+    ['fr', 2, '2 commentaires'],
+    ['pl', 2, '2 komentarze'],
+    ['pl', 5, '5 komentarzy'],
+    ['pl', 22, '22 komentarze'],
+    ['ru', 21, '21 комментарий'],
+    ['ru', 3, '3 комментария'],
+    ['ar', 2, 'تعليقان'],
+    ['ja', 7, 'コメント 7件'],
+  ])('in %s, %i approved comments read "%s"', (lang, n, text) => {
+    expect(threadHeading(n, false, lang)).toBe(text);
+  });
+
+  it('dates are written as the language writes them, in UTC', () => {
+    expect(formatCommentDate(new Date('2026-12-03T14:05:09Z'), 'fr')).toBe('3 décembre 2026 à 14:05 UTC');
+    expect(formatCommentDate(new Date('2026-12-03T14:05:09Z'), 'de')).toBe('3. Dezember 2026 um 14:05 UTC');
   });
 });

@@ -1,6 +1,6 @@
 import type { CommentView } from '../comment-view';
 import { h } from '../dom';
-import type { ConversationMessages } from '../i18n';
+import type { ConversationMessages } from './words';
 
 /** Verified and Staff after the author's name, and the Editors' pick mark, on one comment. */
 export function badges(view: CommentView, ct: ConversationMessages, featured: boolean): void {

@@ -1,7 +1,8 @@
 import { toComment } from '../api';
 import type { WidgetContext } from '../context';
 import { h } from '../dom';
-import type { ConversationMessages } from '../i18n';
+import { plural } from '../plural';
+import type { ConversationMessages } from './words';
 import type { Thread } from '../thread';
 import type { ApiComment } from '../types';
 import type { Votes } from './votes';
@@ -33,7 +34,7 @@ export function startLive(
 
   const refresh = (): void => {
     for (const id of waiting.keys()) if (thread.views.has(id)) waiting.delete(id);
-    button.textContent = ct.newComments(waiting.size);
+    button.textContent = plural(ctx.lang, waiting.size, ct.newComments);
     button.hidden = waiting.size === 0;
   };
 
@@ -66,7 +67,7 @@ export function startLive(
     if (!c || thread.views.has(c.id)) return;
     waiting.set(c.id, c);
     refresh();
-    ctx.announce(ct.newComments(waiting.size));
+    ctx.announce(plural(ctx.lang, waiting.size, ct.newComments));
   });
   source.addEventListener('vote', (e) => {
     const d = parse(e);

@@ -6,7 +6,6 @@
 import type { CommentView } from '../comment-view';
 import type { WidgetContext } from '../context';
 import { h } from '../dom';
-import { conversationLanguages } from '../i18n';
 import type { Thread } from '../thread';
 import type { Order } from '../types';
 import { badges } from './badges';
@@ -14,6 +13,7 @@ import { startLive } from './live';
 import { createPicks } from './picks';
 import { createSort } from './sort';
 import { createVotes } from './votes';
+import { loadConversationMessages } from './words';
 import css from './conversation.css';
 
 /** Reads the conversation's settings from the site's public answer (api.ts passes them on unread). */
@@ -27,8 +27,9 @@ export function conversationSettings(info: WidgetContext['info']): {
   return { votes, guestVotes: info.guestVotes === true, sort };
 }
 
-export function startConversation(ctx: WidgetContext, thread: Thread): void {
-  const ct = conversationLanguages[ctx.lang] ?? conversationLanguages.en!;
+/** Starts the conversation's extras once their words are in (English, or the reader's language from its own file). */
+export async function startConversation(ctx: WidgetContext, thread: Thread): Promise<void> {
+  const ct = await loadConversationMessages(ctx.lang);
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);

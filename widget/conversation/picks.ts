@@ -1,6 +1,6 @@
 import type { WidgetContext } from '../context';
 import { h } from '../dom';
-import type { ConversationMessages } from '../i18n';
+import type { ConversationMessages } from './words';
 import { toSafeFragment } from '../safe-html';
 
 /** How much of a pick's text the strip shows. */

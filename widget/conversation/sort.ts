@@ -1,5 +1,5 @@
 import { h } from '../dom';
-import type { ConversationMessages } from '../i18n';
+import type { ConversationMessages } from './words';
 import type { Order } from '../types';
 
 const orders: Order[] = ['oldest', 'newest', 'top'];

@@ -2,7 +2,7 @@ import { toApiError } from '../api';
 import type { CommentView } from '../comment-view';
 import { storageKey, type WidgetContext } from '../context';
 import { h, randomId } from '../dom';
-import type { ConversationMessages } from '../i18n';
+import type { ConversationMessages } from './words';
 import { readStored, writeStored } from '../storage';
 import type { Thread } from '../thread';
 

@@ -6,7 +6,7 @@
  */
 import { isObject } from './narrow';
 import { h } from '../dom';
-import type { ReaderMessages } from '../i18n';
+import type { ReaderMessages } from './words';
 import type { ReaderHost } from '../reader-host';
 import { toSafeFragment } from '../safe-html';
 import { timeElement } from '../comment-view';

@@ -8,7 +8,7 @@
 import { toApiError, type ApiResult } from '../api';
 import type { CommentView } from '../comment-view';
 import { h } from '../dom';
-import type { ReaderMessages } from '../i18n';
+import type { ReaderMessages } from './words';
 import type { ReaderHost } from '../reader-host';
 import { toSafeFragment } from '../safe-html';
 import { rememberSent, sentComments, type SentRecord } from '../sent-comments';

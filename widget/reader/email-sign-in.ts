@@ -6,7 +6,7 @@
  */
 import { toApiError } from '../api';
 import { h } from '../dom';
-import type { ReaderMessages } from '../i18n';
+import type { ReaderMessages } from './words';
 import type { ReaderHost } from '../reader-host';
 import { isObject, toSession } from './narrow';
 
@@ -76,21 +76,23 @@ export function createEmailSignIn(
     send.disabled = true;
     say(null);
     const mine = round;
-    void api.send('POST', 'api/readers/email', { site: ctx.site, email: email.value, name: name.value }).then((r) => {
-      send.disabled = false;
-      if (mine !== round) return;
-      const b = isObject(r.body) ? r.body : {};
-      if (r.status !== 202 || typeof b.request !== 'string') {
-        const error = toApiError(r.body);
-        return say((error && rt.errors[error.code]) || error?.message || rt.failed);
-      }
-      box.hidden = true;
-      waiting.hidden = false;
-      waiting.textContent = rt.checkMail(email.value);
-      waiting.append(' ', stop);
-      const until = Math.min(Date.now() + GIVE_UP_MS, Date.parse(String(b.expiresAt)) || Infinity);
-      void poll(b.request, mine, until);
-    });
+    void api
+      .send('POST', 'api/readers/email', { site: ctx.site, email: email.value, name: name.value, lang: ctx.lang })
+      .then((r) => {
+        send.disabled = false;
+        if (mine !== round) return;
+        const b = isObject(r.body) ? r.body : {};
+        if (r.status !== 202 || typeof b.request !== 'string') {
+          const error = toApiError(r.body);
+          return say((error && rt.errors[error.code]) || error?.message || rt.failed);
+        }
+        box.hidden = true;
+        waiting.hidden = false;
+        waiting.textContent = rt.checkMail(email.value);
+        waiting.append(' ', stop);
+        const until = Math.min(Date.now() + GIVE_UP_MS, Date.parse(String(b.expiresAt)) || Infinity);
+        void poll(b.request, mine, until);
+      });
   });
 
   return {

@@ -6,7 +6,6 @@
  */
 import { toApiError } from '../api';
 import { h } from '../dom';
-import { readerLanguages } from '../i18n';
 import type { ReaderHost, ReaderPart } from '../reader-host';
 import { rememberSent } from '../sent-comments';
 import { createAccountPanel } from './account';
@@ -14,6 +13,7 @@ import { createEdits } from './edits';
 import { createEmailSignIn } from './email-sign-in';
 import { openFlagReasons } from './flag';
 import { toSession } from './narrow';
+import { loadReaderMessages } from './words';
 import css from './reader.css';
 
 /** The `sub` of a host's SSO token, read without checking it (the API checks it): "is this still the same user?". */
@@ -27,11 +27,12 @@ function subOf(token: string): string | undefined {
   }
 }
 
-export function startReader(host: ReaderHost): ReaderPart {
+/** Starts the reader's part once its words are in (English, or the reader's language from its own file). */
+export async function startReader(host: ReaderHost): Promise<ReaderPart> {
   const { ctx, form, choices, data } = host;
   const { api } = ctx;
   const { session } = api;
-  const rt = readerLanguages[ctx.lang] ?? readerLanguages.en!;
+  const rt = await loadReaderMessages(ctx.lang);
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);

@@ -4,6 +4,8 @@ import type { PublicComment } from '../../store/comments.js';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD } from '../public/comment-input.js';
 import { html, layout, markup, type SafeHtml } from '../../html/html.js';
 import type { SubmissionStatus } from '../public/submission-status.js';
+import { directionOf } from '../../i18n/reader-language.js';
+import { wordsFor, type PageWords } from '../../i18n/reader-words.js';
 import { formatCommentDate, threadHeading } from './thread-words.js';
 
 export const DEMO_SITE_ID = 'demo';
@@ -25,9 +27,15 @@ export function toThread(comments: PublicComment[]): ThreadNode[] {
   return roots;
 }
 
-function renderComment(node: ThreadNode, maxDepth: number, closed: boolean): SafeHtml {
+/** "Thanks! [Your comment] is published.": the words in brackets become the link. */
+function withLink(text: string, href: string): SafeHtml {
+  const [before = '', inside = '', after = ''] = text.split(/\[|\]/);
+  return html`${before}<a href="${href}">${inside}</a>${after}`;
+}
+
+function renderComment(node: ThreadNode, maxDepth: number, closed: boolean, w: PageWords, lang: string): SafeHtml {
   const c = node.comment;
-  const name = c.author || 'Anonymous';
+  const name = c.author || w.anonymous;
   const author = c.website
     ? html`<a class="url" href="${c.website}" rel="nofollow ugc noopener">${name}</a>`
     : html`${name}`;
@@ -35,42 +43,42 @@ function renderComment(node: ThreadNode, maxDepth: number, closed: boolean): Saf
   return html`<li class="comment depth-${c.depth + 1}" id="comment-${c.id}">
     <article>
       <footer class="comment-meta">
-        <b class="fn">${author}</b> <span class="says">says:</span>
+        <b class="fn">${author}</b> <span class="says">${w.says}</span>
         <a class="comment-time" href="#comment-${c.id}"
-          ><time datetime="${c.createdAt.toISOString()}">${formatCommentDate(c.createdAt)}</time></a
+          ><time datetime="${c.createdAt.toISOString()}">${formatCommentDate(c.createdAt, lang)}</time></a
         >
       </footer>
       <div class="comment-content">${markup(c.html)}</div>
-      ${canReply ? html`<a class="comment-reply-link" href="?replytocom=${c.id}#respond" aria-label="Reply to ${name}">Reply</a>` : ''}
+      ${canReply ? html`<a class="comment-reply-link" href="?replytocom=${c.id}${lang === 'en' ? '' : `&lang=${lang}`}#respond" aria-label="${w.replyTo(name)}">${w.reply}</a>` : ''}
     </article>
     ${
       node.replies.length
         ? html`<ol class="children">
-            ${node.replies.map((r) => renderComment(r, maxDepth, closed))}
+            ${node.replies.map((r) => renderComment(r, maxDepth, closed, w, lang))}
           </ol>`
         : ''
     }
   </li>`;
 }
 
-function renderNotice(status: SubmissionStatus | null): SafeHtml {
+function renderNotice(status: SubmissionStatus | null, w: PageWords): SafeHtml {
   if (status === null) return html``;
   switch (status.status) {
     case 'published':
-      return html`<p class="rd-notice" role="status">Thanks! <a href="#comment-${status.id}">Your comment</a> is published.</p>`;
+      return html`<p class="rd-notice" role="status">${withLink(w.published, `#comment-${status.id}`)}</p>`;
     case 'queued':
-      return html`<p class="rd-notice" role="status">Thanks! Your comment was received and is being checked. Reload this page in a moment to see it.</p>`;
+      return html`<p class="rd-notice" role="status">${w.queued}</p>`;
     case 'held':
       // The preview reads as the comment will in the thread: the name it goes under, then the text.
       return html`<div class="rd-notice" role="status">
-        <p><em class="comment-awaiting-moderation">Your comment is awaiting moderation.</em></p>
+        <p><em class="comment-awaiting-moderation">${w.awaiting}</em></p>
         <footer class="comment-meta">
-          <b class="fn">${status.author || 'Anonymous'}</b> <span class="says">says:</span>
+          <b class="fn">${status.author || w.anonymous}</b> <span class="says">${w.says}</span>
         </footer>
         <div class="comment-content">${markup(status.html ?? '')}</div>
       </div>`;
     case 'rejected':
-      return html`<div class="rd-notice rd-notice-error" role="alert"><p>Your comment could not be published:</p>
+      return html`<div class="rd-notice rd-notice-error" role="alert"><p>${w.rejected}</p>
 <ul>${(status.errors ?? []).map((e) => html`<li>${e.message}</li>`)}</ul></div>`;
   }
 }
@@ -86,6 +94,8 @@ export interface DemoPageInput {
   replyMail?: boolean;
   /** The page takes no more comments: "Comments are closed." instead of the form. @defaultValue false */
   closed?: boolean;
+  /** The reader's language (src/i18n/reader-language.ts) for the thread and form. @defaultValue 'en' */
+  lang?: string;
 }
 
 /**
@@ -102,14 +112,19 @@ export function renderDemoPage({
   formToken,
   replyMail = false,
   closed = false,
+  lang = 'en',
 }: DemoPageInput): string {
   const { requireName, requireEmail, maxDepth } = site.settings;
+  const w = wordsFor(lang).page;
   const star = html`<span class="required" aria-hidden="true">*</span>`;
+  const [starBefore = '', starAfter = ''] = w.requiredNote.split('*');
   const count = comments.length;
+  // The page is in the reader's language (embed.js reads <html lang> too, so the widget agrees); the
+  // demo article itself is English and says so.
   return layout(
     'Hello from Reply Desk — a demo article',
     html`<main class="rd-demo">
-      <article class="post">
+      <article class="post" lang="en" dir="ltr">
         <h1>Hello from Reply Desk</h1>
         <p>
           This is a demo article. Replies go through the same pipeline as on any site: the form below posts to
@@ -127,30 +142,30 @@ export function renderDemoPage({
       <div id="reply-desk">
         <section id="comments" class="comments-area" aria-labelledby="comments-title">
           <h2 id="comments-title">
-            ${threadHeading(count, justPosted?.status === 'queued' || justPosted?.status === 'held')}
+            ${threadHeading(count, justPosted?.status === 'queued' || justPosted?.status === 'held', lang)}
           </h2>
-          ${renderNotice(justPosted)}
+          ${renderNotice(justPosted, w)}
           <ol class="comment-list">
-            ${toThread(comments).map((n) => renderComment(n, maxDepth, closed))}
+            ${toThread(comments).map((n) => renderComment(n, maxDepth, closed, w, lang))}
           </ol>
           ${
             closed
-              ? html`<p id="respond" class="comments-closed no-comments">Comments are closed.</p>`
+              ? html`<p id="respond" class="comments-closed no-comments">${w.closed}</p>`
               : html`<div id="respond" class="comment-respond">
                   <h3 id="reply-title" class="comment-reply-title">
-                    ${replyTo ? html`Leave a Reply to ${replyTo.author || 'Anonymous'} <small><a rel="nofollow" id="cancel-comment-reply-link" href="/#respond">Cancel reply</a></small>` : 'Leave a Reply'}
+                    ${replyTo ? html`${w.leaveReplyTo(replyTo.author || w.anonymous)} <small><a rel="nofollow" id="cancel-comment-reply-link" href="/${lang === 'en' ? '' : `?lang=${lang}`}#respond">${w.cancelReply}</a></small>` : w.leaveReply}
                   </h3>
                   <form action="/api/comments" method="post" id="commentform" class="comment-form">
                     <p class="comment-notes">
-                      <span id="email-notes">Your email address will not be published.</span>
-                      <span class="required-field-message">Required fields are marked ${star}</span>
+                      <span id="email-notes">${w.notes}</span>
+                      <span class="required-field-message">${starBefore.trimEnd()} ${star}${starAfter}</span>
                     </p>
                     <p class="comment-form-comment">
-                      <label for="comment">Comment ${star}</label>
+                      <label for="comment">${w.comment} ${star}</label>
                       <textarea id="comment" name="comment" cols="45" rows="8" maxlength="65525" required></textarea>
                     </p>
                     <p class="comment-form-author">
-                      <label for="author">Name${requireName ? html` ${star}` : ''}</label>
+                      <label for="author">${w.name}${requireName ? html` ${star}` : ''}</label>
                       <input
                         id="author"
                         name="author"
@@ -162,7 +177,7 @@ export function renderDemoPage({
                       />
                     </p>
                     <p class="comment-form-email">
-                      <label for="email">Email${requireEmail ? html` ${star}` : ''}</label>
+                      <label for="email">${w.email}${requireEmail ? html` ${star}` : ''}</label>
                       <input
                         id="email"
                         name="email"
@@ -175,24 +190,24 @@ export function renderDemoPage({
                       />
                     </p>
                     <p class="comment-form-url">
-                      <label for="url">Website</label>
+                      <label for="url">${w.website}</label>
                       <input id="url" name="url" type="url" size="30" maxlength="200" autocomplete="url" />
                     </p>
                     ${
                       replyMail
-                        ? markup(`<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
-<label for="notify_replies">Notify me of replies by mail (the first time, we send a link to confirm).</label></p>
-`)
+                        ? html`<p class="comment-form-notify"><input id="notify_replies" name="notify_replies" type="checkbox" value="1">
+<label for="notify_replies">${w.notify}</label></p>
+`
                         : ''
-                    }<p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this field empty</label>
+                    }<p class="rd-hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">${w.honeypot}</label>
 <input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off"></p>
-<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment">
+<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="${w.post}">
 <input type="hidden" name="site" value="${site.id}">
 <input type="hidden" name="comment_post_ID" value="${DEMO_PAGE_ID}">
 <input type="hidden" name="comment_parent" id="comment_parent" value="${replyTo?.id ?? '0'}">
-<input type="hidden" name="redirect_to" value="/">
+<input type="hidden" name="redirect_to" value="/${lang === 'en' ? '' : `?lang=${lang}`}">
 <input type="hidden" name="key" value="${randomUUID()}">
-<input type="hidden" name="reply_desk_lang" value="en">
+<input type="hidden" name="reply_desk_lang" value="${lang}">
 ${formToken ? html`<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${formToken}">` : ''}</p>
 </form>
 </div>`
@@ -201,5 +216,7 @@ ${formToken ? html`<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${form
 </div>
 <script src="/embed.js" data-site="${site.id}" data-page="${DEMO_PAGE_ID}" async></script>
 </main>`,
+    lang,
+    directionOf(lang),
   );
 }

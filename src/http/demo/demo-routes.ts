@@ -10,6 +10,7 @@ import { closureOf } from '../../domain/thread-closure.js';
 import { DEMO_PAGE_ID, DEMO_SITE_ID, renderDemoPage } from './demo-page.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 import { loadSubmissionStatus } from '../public/submission-status.js';
+import { pickReaderLanguage } from '../../i18n/reader-language.js';
 
 /**
  * The demo page's Content-Security-Policy: the app's strict one plus embed.js and its API calls, all
@@ -55,9 +56,11 @@ export function createDemoRoutes(deps: {
     const postedId =
       typeof req.query.rd_comment === 'string' && isUuid(req.query.rd_comment) ? req.query.rd_comment : null;
     const justPosted = postedId === null ? null : await loadSubmissionStatus(db, queue, postedId.toLowerCase());
+    // ?lang= (kept by the form's links and its return address) over the browser's Accept-Language.
+    const lang = pickReaderLanguage({ lang: req.query.lang, acceptLanguage: req.get('accept-language') });
     // The app's policy allows no script; this page runs one: the widget, from this origin only.
     res
-      .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': DEMO_PAGE_CSP })
+      .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': DEMO_PAGE_CSP, Vary: 'Accept-Language' })
       .type('html')
       .send(
         renderDemoPage({
@@ -68,6 +71,7 @@ export function createDemoRoutes(deps: {
           formToken: deps.formTokens?.sign(site.id, DEMO_PAGE_ID, new Date()),
           replyMail: deps.replyMail ?? false,
           closed,
+          lang,
         }),
       );
   });

@@ -1,23 +1,47 @@
 import type { FieldError } from '../../errors.js';
 import { html, layout } from '../../html/html.js';
+import { plural } from '../../i18n/plural.js';
+import { directionOf } from '../../i18n/reader-language.js';
+import { wordsFor, type PageWords } from '../../i18n/reader-words.js';
+
+/** What went wrong, in the reader's language where we have the words; else the API's English message. */
+function say(w: PageWords, lang: string, e: { code: string; field?: string | undefined; message: string }): string {
+  // English keeps the API's own messages: they name the field and limit ("The name is too long").
+  if (lang === 'en') return e.message;
+  return w.errors[`${e.code}_${e.field ?? ''}`] ?? w.errors[e.code] ?? e.message;
+}
+
+/** The refused post, as the error handler knows it. */
+export interface FormFailure {
+  code: string;
+  field?: string | undefined;
+  message: string;
+  fieldErrors: FieldError[];
+  retryAfter?: number | undefined;
+}
 
 /**
  * The page a no-JavaScript reader sees when the form post is refused, in the spirit of WordPress'
- * "Comment Submission Failure": what went wrong, and a way back to the comment they wrote.
+ * "Comment Submission Failure": what went wrong, and a way back to the comment they wrote, in the
+ * reader's language (the form's hidden lang field, else Accept-Language).
  */
-export function renderFormErrorPage(message: string, errors: FieldError[], backUrl: string | null): string {
-  const list = errors.length > 1 ? html`<ul>${errors.map((e) => html`<li>${e.message}</li>`)}</ul>` : html``;
+export function renderFormErrorPage(failure: FormFailure, backUrl: string | null, lang = 'en'): string {
+  const w = wordsFor(lang).page;
+  const message =
+    failure.code === 'RATE_LIMITED' && failure.retryAfter !== undefined && lang !== 'en'
+      ? plural(lang, failure.retryAfter, w.rateLimited)
+      : say(w, lang, failure);
+  const errors = failure.fieldErrors;
+  const list = errors.length > 1 ? html`<ul>${errors.map((e) => html`<li>${say(w, lang, e)}</li>`)}</ul>` : html``;
   return layout(
-    'Comment Submission Failure',
+    w.errorTitle,
     html`<main class="rd-error-page">
-<h1>Comment Submission Failure</h1>
-<p role="alert"><strong>Error:</strong> ${message}</p>
+<h1>${w.errorTitle}</h1>
+<p role="alert"><strong>${w.errorLabel}</strong> ${message}</p>
 ${list}
-${
-  backUrl === null
-    ? html`<p>Use your browser's Back button to return to your comment.</p>`
-    : html`<p><a href="${backUrl}">« Back</a> (your browser's Back button keeps what you typed)</p>`
-}
+${backUrl === null ? html`<p>${w.useBack}</p>` : html`<p><a href="${backUrl}">${w.back}</a> ${w.backKeeps}</p>`}
 </main>`,
+    lang,
+    directionOf(lang),
   );
 }

@@ -1,3 +1,4 @@
+import { pickReaderLanguage } from '../../i18n/reader-language.js';
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -90,7 +91,12 @@ export function createEmailSignInRoutes(deps: ReadersDoorDeps): Router {
         : '';
     let outcome;
     try {
-      outcome = await requestEmailSignIn(db, { siteId: site.id, email, name, network });
+      // The mail goes in the widget's language (its `lang`), else the browser's.
+      const lang = pickReaderLanguage({
+        lang: bodyString(req, 'lang', false),
+        acceptLanguage: req.get('accept-language'),
+      });
+      outcome = await requestEmailSignIn(db, { siteId: site.id, email, name, network, lang });
     } catch (err) {
       throw databaseDown(err, 'Sign-ins');
     }

@@ -27,6 +27,8 @@ export interface NewComment {
    * reads no other table); left out, a guest: unverified, no badge, no avatar.
    */
   reader?: { id: number; staff: boolean; avatar: string } | null;
+  /** The language it was written in (src/i18n/reader-language.ts), for mails about it; '' unknown. @defaultValue '' */
+  lang?: string;
 }
 
 /** What happened to one comment: its stored status, and whether an earlier attempt had stored it. */
@@ -64,6 +66,7 @@ const columns = [
   ['author_verified', 'boolean'],
   ['author_staff', 'boolean'],
   ['author_avatar', 'text'],
+  ['lang', 'text'],
 ] as const;
 
 // One statement per batch whatever its size (src/store/batched/unnest-insert.ts).
@@ -94,6 +97,7 @@ function toParams(batch: NewComment[]): (string | null)[][] {
     c.reader ? 'true' : 'false',
     c.reader?.staff ? 'true' : 'false',
     c.reader?.avatar ?? '',
+    c.lang ?? '',
   ]);
 }
 

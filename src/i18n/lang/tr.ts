@@ -1,0 +1,91 @@
+/* Readers' pages and mails in Turkish. */
+import type { ReaderWords } from '../reader-words-shape.js';
+
+export const words: ReaderWords = {
+  page: {
+    count: { one: '# yorum', other: '# yorum' },
+    noComments: 'Henüz yorum yok',
+    title: 'Yorumlar',
+    anonymous: 'Anonim',
+    says: 'diyor ki:',
+    reply: 'Yanıtla',
+    replyTo: (name) => `${name} adlı kişiyi yanıtla`,
+    published: 'Teşekkürler! [Yorumunuz] yayınlandı.',
+    queued: 'Teşekkürler! Yorumunuz alındı ve kontrol ediliyor. Görmek için bu sayfayı birazdan yenileyin.',
+    awaiting: 'Yorumunuz onay bekliyor.',
+    rejected: 'Yorumunuz yayınlanamadı:',
+    leaveReply: 'Bir yorum yazın',
+    leaveReplyTo: (name) => `${name} adlı kişiye yanıt yazın`,
+    cancelReply: 'Yanıtı iptal et',
+    notes: 'E-posta adresiniz yayınlanmayacak.',
+    requiredNote: 'Zorunlu alanlar * ile işaretlenmiştir',
+    comment: 'Yorum',
+    name: 'Ad',
+    email: 'E-posta',
+    website: 'Web sitesi',
+    notify: 'Yanıtları bana e-postayla bildir (ilk seferde onay için bir bağlantı göndeririz).',
+    honeypot: 'Bu alanı boş bırakın',
+    post: 'Yorumu gönder',
+    closed: 'Yorumlar kapatıldı.',
+    errorTitle: 'Yorum gönderilemedi',
+    errorLabel: 'Hata:',
+    back: '« Geri',
+    backKeeps: '(tarayıcınızın Geri düğmesi yazdıklarınızı korur)',
+    useBack: 'Yorumunuza dönmek için tarayıcınızın Geri düğmesini kullanın.',
+    errors: {
+      REQUIRED_body: 'Lütfen yorumunuzu yazın.',
+      REQUIRED_author: 'Lütfen adınızı girin.',
+      REQUIRED_email: 'Lütfen e-posta adresinizi girin.',
+      INVALID_EMAIL: 'Lütfen geçerli bir e-posta adresi girin.',
+      INVALID_URL: 'Web sitesi http:// veya https:// ile başlayan bir adres olmalıdır.',
+      TOO_LONG: 'Bu çok uzun.',
+      INVALID_CHARACTERS: 'Bu metin izin verilmeyen karakterler içeriyor.',
+      QUEUE_UNAVAILABLE: 'Yorum hizmeti şu anda yoğun. Lütfen geri dönüp biraz sonra tekrar deneyin.',
+      SIGN_IN_REQUIRED:
+        'Bu sitede yalnızca giriş yapmış okurlar yorum yapabilir. Lütfen sayfadaki yorum kutusundan giriş yapın (JavaScript gerekir) ve yeniden gönderin.',
+    },
+    rateLimited: {
+      one: 'Şu anda çok fazla yorum geliyor; lütfen # saniye sonra tekrar deneyin.',
+      other: 'Şu anda çok fazla yorum geliyor; lütfen # saniye sonra tekrar deneyin.',
+    },
+  },
+  mail: {
+    hello: (name) => `Merhaba ${name},`,
+    helloAnyone: 'Merhaba,',
+    helloThere: 'Merhaba,',
+    someone: 'Birisi',
+    replySubject: (replier, page) => `${replier}, ${page} sayfasındaki yorumunuzu yanıtladı`,
+    replied: (replier, page) => `${replier}, ${page} sayfasındaki yorumunuzu yanıtladı:`,
+    readIt: 'Yanıtı okuyun',
+    replyWhy: 'Bu yoruma gelen yanıtlardan haberdar olmak istediniz.',
+    stop: 'Bildirimleri durdur',
+    unsubscribe: 'Abonelikten çık',
+    confirmSubject: (site) => `${site} yanıt bildirimlerini onaylayın`,
+    confirmIntro: (site) =>
+      `Birisi, umarız sizsiniz, ${site} sitesine bu adresle yorum bıraktı ve yanıt geldiğinde e-posta almak istedi.`,
+    confirmPrompt: {
+      one: 'Bu e-postaları almak için bu adresi onaylayın (bağlantı # gün geçerlidir):',
+      other: 'Bu e-postaları almak için bu adresi onaylayın (bağlantı # gün geçerlidir):',
+    },
+    confirmLink: 'Bu adresi onaylayın',
+    confirmAfterLink: {
+      one: '— böylece bu e-postaları alırsınız (bağlantı # gün geçerlidir).',
+      other: '— böylece bu e-postaları alırsınız (bağlantı # gün geçerlidir).',
+    },
+    confirmIgnore: (site) =>
+      `Siz değilseniz bu e-postayı dikkate almayın: onay olmadan ${site} bu adrese başka bir şey göndermez.`,
+    signInSubject: (site) => `${site} sitesinde yorum yapmak için giriş yapın`,
+    signInIntro: (site) => `Birisi, umarız sizsiniz, bu adresle ${site} yorumlarına giriş yapmak istedi.`,
+    signInPrompt: {
+      one: 'Giriş yapmak için bu bağlantıyı açın (bir kez, # dakika boyunca geçerlidir):',
+      other: 'Giriş yapmak için bu bağlantıyı açın (bir kez, # dakika boyunca geçerlidir):',
+    },
+    signInLink: 'Giriş yap',
+    signInAfterLink: {
+      one: '(bağlantı bir kez, # dakika boyunca geçerlidir).',
+      other: '(bağlantı bir kez, # dakika boyunca geçerlidir).',
+    },
+    signInIgnore:
+      'Siz değilseniz bu e-postayı dikkate almayın: bağlantı açılıp onaylanmadıkça kimse giriş yapmış olmaz.',
+  },
+};

@@ -1,0 +1,56 @@
+/* The reader's part's words in German (Du-Form). */
+import type { ReaderMessages } from '../words.js';
+
+export const words: ReaderMessages = {
+  commentingAs: 'Du kommentierst als',
+  verified: 'Verifiziert',
+  myAccount: 'Mein Konto',
+  signOut: 'Abmelden',
+  signOutEverywhere: 'Überall abmelden',
+  emailAddress: 'E-Mail',
+  yourName: 'Name',
+  sendLink: 'Anmeldelink senden',
+  checkMail: (a) =>
+    `Schau in dein Postfach: Wir haben einen Link an ${a} gesendet. Öffne ihn, um dich anzumelden; diese Seite bemerkt es von selbst.`,
+  linkExpired: 'Der Anmeldelink ist abgelaufen. Bitte fordere einen neuen an.',
+  popupBlocked: 'Das Anmeldefenster wurde blockiert. Bitte erlaube Pop-ups für diese Seite und versuche es erneut.',
+  signInFailed: 'Die Anmeldung hat nicht geklappt.',
+  cancel: 'Abbrechen',
+  edit: 'Bearbeiten',
+  delete: 'Löschen',
+  save: 'Speichern',
+  confirmDelete: 'Diesen Kommentar endgültig löschen?',
+  deleted: 'Du hast diesen Kommentar gelöscht.',
+  saving: 'Wird gespeichert…',
+  editHeld: 'Deine Änderung wartet auf Freischaltung.',
+  errors: {
+    EDIT_WINDOW_CLOSED: 'Die Zeit, diesen Kommentar zu ändern, ist abgelaufen.',
+    NOT_YOUR_COMMENT: 'Nur wer ihn geschrieben hat, kann diesen Kommentar ändern.',
+    COMMENT_NOT_EDITABLE:
+      'Dieser Kommentar wird noch geprüft (oder wurde abgelehnt); bitte versuche es gleich noch einmal.',
+    NOT_FOUND: 'Dieser Kommentar ist nicht mehr da.',
+    RATE_LIMITED: 'Bitte warte einen Moment, bevor du es erneut versuchst.',
+    REQUIRED: 'Bitte schreibe einen Kommentar.',
+    TOO_LONG: 'Das ist zu lang.',
+    INVALID_EMAIL: 'Bitte gib eine gültige E-Mail-Adresse ein.',
+    SIGN_IN_METHOD_OFF: 'Diese Art der Anmeldung wird hier nicht angeboten.',
+    READER_SIGNED_OUT: 'Du wurdest abgemeldet.',
+  },
+  myComments: 'Meine Kommentare',
+  noComments: 'Du hast noch nicht kommentiert.',
+  loadMore: 'Mehr anzeigen',
+  status: {
+    published: 'veröffentlicht',
+    held: 'wartet auf Freischaltung',
+    rejected: 'nicht veröffentlicht',
+    deleted: 'gelöscht',
+  },
+  replyMails: 'Mich per E-Mail benachrichtigen, wenn jemand auf meine Kommentare antwortet',
+  replyMailsOne: 'Antwort-Mails',
+  download: 'Meine Daten herunterladen',
+  erase: 'Mein Konto löschen',
+  confirmErase:
+    'Dein Konto löschen? Deine Sitzungen enden und dein Name verschwindet von deinen Kommentaren. Das lässt sich nicht rückgängig machen.',
+  erased: 'Dein Konto wurde gelöscht.',
+  failed: 'Etwas ist schiefgegangen; bitte versuche es erneut.',
+};

@@ -1,0 +1,51 @@
+/* The reader's part's words in Spanish. */
+import type { ReaderMessages } from '../words.js';
+
+export const words: ReaderMessages = {
+  commentingAs: 'Comentas como',
+  verified: 'Verificado',
+  myAccount: 'Mi cuenta',
+  signOut: 'Cerrar sesión',
+  signOutEverywhere: 'Cerrar sesión en todas partes',
+  emailAddress: 'Correo electrónico',
+  yourName: 'Nombre',
+  sendLink: 'Enviarme un enlace de acceso',
+  checkMail: (a) =>
+    `Revisa tu correo: hemos enviado un enlace a ${a}. Ábrelo para iniciar sesión; esta página lo detectará sola.`,
+  linkExpired: 'El enlace de acceso ha caducado. Pide uno nuevo.',
+  popupBlocked:
+    'Se ha bloqueado la ventana de inicio de sesión. Permite las ventanas emergentes en esta página y vuelve a intentarlo.',
+  signInFailed: 'No se ha podido iniciar sesión.',
+  cancel: 'Cancelar',
+  edit: 'Editar',
+  delete: 'Eliminar',
+  save: 'Guardar',
+  confirmDelete: '¿Eliminar este comentario para siempre?',
+  deleted: 'Has eliminado este comentario.',
+  saving: 'Guardando…',
+  editHeld: 'Tu cambio está pendiente de moderación.',
+  errors: {
+    EDIT_WINDOW_CLOSED: 'Ya ha pasado el plazo para cambiar este comentario.',
+    NOT_YOUR_COMMENT: 'Solo su autor puede cambiar este comentario.',
+    COMMENT_NOT_EDITABLE: 'Este comentario aún se está revisando (o fue rechazado); vuelve a intentarlo en un momento.',
+    NOT_FOUND: 'Este comentario ya no existe.',
+    RATE_LIMITED: 'Espera un momento antes de volver a intentarlo.',
+    REQUIRED: 'Escribe tu comentario.',
+    TOO_LONG: 'Es demasiado largo.',
+    INVALID_EMAIL: 'Escribe una dirección de correo electrónico válida.',
+    SIGN_IN_METHOD_OFF: 'Esta forma de iniciar sesión no está disponible aquí.',
+    READER_SIGNED_OUT: 'Se ha cerrado tu sesión.',
+  },
+  myComments: 'Mis comentarios',
+  noComments: 'Todavía no has comentado.',
+  loadMore: 'Mostrar más',
+  status: { published: 'publicado', held: 'pendiente de moderación', rejected: 'no publicado', deleted: 'eliminado' },
+  replyMails: 'Avisarme por correo cuando alguien responda a mis comentarios',
+  replyMailsOne: 'Correos de respuestas',
+  download: 'Descargar mis datos',
+  erase: 'Borrar mi cuenta',
+  confirmErase:
+    '¿Borrar tu cuenta? Tus sesiones terminarán y tu nombre desaparecerá de tus comentarios. No se puede deshacer.',
+  erased: 'Tu cuenta se ha borrado.',
+  failed: 'Algo ha salido mal; vuelve a intentarlo.',
+};

@@ -1,0 +1,51 @@
+/* The reader's part's words in French. */
+import type { ReaderMessages } from '../words.js';
+
+export const words: ReaderMessages = {
+  commentingAs: 'Vous commentez en tant que',
+  verified: 'Vérifié',
+  myAccount: 'Mon compte',
+  signOut: 'Se déconnecter',
+  signOutEverywhere: 'Se déconnecter partout',
+  emailAddress: 'E-mail',
+  yourName: 'Nom',
+  sendLink: 'M’envoyer un lien de connexion',
+  checkMail: (a) =>
+    `Consultez votre messagerie : nous avons envoyé un lien à ${a}. Ouvrez-le pour vous connecter ; cette page le remarquera d’elle-même.`,
+  linkExpired: 'Le lien de connexion a expiré. Veuillez en demander un nouveau.',
+  popupBlocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres pop-up pour cette page et réessayez.',
+  signInFailed: 'La connexion a échoué.',
+  cancel: 'Annuler',
+  edit: 'Modifier',
+  delete: 'Supprimer',
+  save: 'Enregistrer',
+  confirmDelete: 'Supprimer définitivement ce commentaire ?',
+  deleted: 'Vous avez supprimé ce commentaire.',
+  saving: 'Enregistrement…',
+  editHeld: 'Votre modification est en attente de modération.',
+  errors: {
+    EDIT_WINDOW_CLOSED: 'Le délai pour modifier ce commentaire est dépassé.',
+    NOT_YOUR_COMMENT: 'Seul son auteur peut modifier ce commentaire.',
+    COMMENT_NOT_EDITABLE:
+      'Ce commentaire est encore en cours de vérification (ou a été refusé) ; réessayez dans un instant.',
+    NOT_FOUND: 'Ce commentaire n’existe plus.',
+    RATE_LIMITED: 'Veuillez patienter un instant avant de réessayer.',
+    REQUIRED: 'Veuillez saisir votre commentaire.',
+    TOO_LONG: 'C’est trop long.',
+    INVALID_EMAIL: 'Veuillez saisir une adresse e-mail valide.',
+    SIGN_IN_METHOD_OFF: 'Ce mode de connexion n’est pas proposé ici.',
+    READER_SIGNED_OUT: 'Vous avez été déconnecté.',
+  },
+  myComments: 'Mes commentaires',
+  noComments: 'Vous n’avez encore rien commenté.',
+  loadMore: 'Afficher plus',
+  status: { published: 'publié', held: 'en attente de modération', rejected: 'non publié', deleted: 'supprimé' },
+  replyMails: 'M’avertir par e-mail quand quelqu’un répond à mes commentaires',
+  replyMailsOne: 'E-mails de réponse',
+  download: 'Télécharger mes données',
+  erase: 'Supprimer mon compte',
+  confirmErase:
+    'Supprimer votre compte ? Vos sessions prennent fin et votre nom disparaît de vos commentaires. Cette action est irréversible.',
+  erased: 'Votre compte a été supprimé.',
+  failed: 'Une erreur s’est produite ; veuillez réessayer.',
+};

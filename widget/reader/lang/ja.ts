@@ -1,0 +1,51 @@
+/* The reader's part's words in Japanese. */
+import type { ReaderMessages } from '../words.js';
+
+export const words: ReaderMessages = {
+  commentingAs: 'コメント投稿者:',
+  verified: '認証済み',
+  myAccount: 'マイアカウント',
+  signOut: 'ログアウト',
+  signOutEverywhere: 'すべての端末からログアウト',
+  emailAddress: 'メール',
+  yourName: '名前',
+  sendLink: 'ログイン用のリンクを送る',
+  checkMail: (a) =>
+    `メールを確認してください。${a} にリンクを送りました。リンクを開くとログインできます。このページは自動的に切り替わります。`,
+  linkExpired: 'ログイン用のリンクの有効期限が切れました。新しいリンクをご請求ください。',
+  popupBlocked: 'ログイン画面がブロックされました。このページのポップアップを許可して、もう一度お試しください。',
+  signInFailed: 'ログインできませんでした。',
+  cancel: 'キャンセル',
+  edit: '編集',
+  delete: '削除',
+  save: '保存',
+  confirmDelete: 'このコメントを完全に削除しますか？',
+  deleted: 'このコメントを削除しました。',
+  saving: '保存しています…',
+  editHeld: '編集内容は承認待ちです。',
+  errors: {
+    EDIT_WINDOW_CLOSED: 'このコメントを変更できる期間は過ぎました。',
+    NOT_YOUR_COMMENT: 'このコメントを変更できるのは投稿者だけです。',
+    COMMENT_NOT_EDITABLE:
+      'このコメントはまだ確認中です（または却下されました）。しばらくしてからもう一度お試しください。',
+    NOT_FOUND: 'このコメントはもうありません。',
+    RATE_LIMITED: '少し待ってからもう一度お試しください。',
+    REQUIRED: 'コメントを入力してください。',
+    TOO_LONG: '長すぎます。',
+    INVALID_EMAIL: '正しいメールアドレスを入力してください。',
+    SIGN_IN_METHOD_OFF: 'このログイン方法はここでは利用できません。',
+    READER_SIGNED_OUT: 'ログアウトされました。',
+  },
+  myComments: '自分のコメント',
+  noComments: 'まだコメントしていません。',
+  loadMore: 'もっと見る',
+  status: { published: '公開済み', held: '承認待ち', rejected: '非公開', deleted: '削除済み' },
+  replyMails: '自分のコメントに返信があったらメールで知らせる',
+  replyMailsOne: '返信メール',
+  download: '自分のデータをダウンロード',
+  erase: 'アカウントを削除',
+  confirmErase:
+    'アカウントを削除しますか？ すべてのセッションが終了し、コメントから名前が消えます。元に戻すことはできません。',
+  erased: 'アカウントを削除しました。',
+  failed: '問題が発生しました。もう一度お試しください。',
+};

@@ -1,0 +1,51 @@
+/* The reader's part's words in Portuguese. */
+import type { ReaderMessages } from '../words.js';
+
+export const words: ReaderMessages = {
+  commentingAs: 'A comentar como',
+  verified: 'Verificado',
+  myAccount: 'A minha conta',
+  signOut: 'Terminar sessão',
+  signOutEverywhere: 'Terminar sessão em todo o lado',
+  emailAddress: 'Email',
+  yourName: 'Nome',
+  sendLink: 'Enviar-me um link de acesso',
+  checkMail: (a) =>
+    `Veja o seu email: enviámos um link para ${a}. Abra-o para iniciar sessão; esta página dá conta sozinha.`,
+  linkExpired: 'O link de acesso expirou. Peça um novo.',
+  popupBlocked: 'A janela de início de sessão foi bloqueada. Permita pop-ups nesta página e tente novamente.',
+  signInFailed: 'Não foi possível iniciar sessão.',
+  cancel: 'Cancelar',
+  edit: 'Editar',
+  delete: 'Eliminar',
+  save: 'Guardar',
+  confirmDelete: 'Eliminar este comentário de vez?',
+  deleted: 'Eliminou este comentário.',
+  saving: 'A guardar…',
+  editHeld: 'A sua alteração aguarda moderação.',
+  errors: {
+    EDIT_WINDOW_CLOSED: 'Já passou o prazo para alterar este comentário.',
+    NOT_YOUR_COMMENT: 'Só o autor pode alterar este comentário.',
+    COMMENT_NOT_EDITABLE:
+      'Este comentário ainda está a ser verificado (ou foi recusado); tente novamente daqui a pouco.',
+    NOT_FOUND: 'Este comentário já não existe.',
+    RATE_LIMITED: 'Aguarde um momento antes de tentar novamente.',
+    REQUIRED: 'Escreva o seu comentário.',
+    TOO_LONG: 'É demasiado longo.',
+    INVALID_EMAIL: 'Indique um endereço de email válido.',
+    SIGN_IN_METHOD_OFF: 'Esta forma de iniciar sessão não está disponível aqui.',
+    READER_SIGNED_OUT: 'A sua sessão terminou.',
+  },
+  myComments: 'Os meus comentários',
+  noComments: 'Ainda não comentou.',
+  loadMore: 'Mostrar mais',
+  status: { published: 'publicado', held: 'a aguardar moderação', rejected: 'não publicado', deleted: 'eliminado' },
+  replyMails: 'Avisar-me por email quando alguém responder aos meus comentários',
+  replyMailsOne: 'Emails de respostas',
+  download: 'Descarregar os meus dados',
+  erase: 'Apagar a minha conta',
+  confirmErase:
+    'Apagar a sua conta? As suas sessões terminam e o seu nome desaparece dos seus comentários. Não é possível anular.',
+  erased: 'A sua conta foi apagada.',
+  failed: 'Algo correu mal; tente novamente.',
+};
