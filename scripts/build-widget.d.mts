@@ -8,8 +8,6 @@ export interface WidgetManifest {
   count: string;
   /** File name of the reader's part (an ES module embed.js imports on demand), e.g. `reader.5HQ2M7RB.js`. */
   reader: string;
-  /** File name of the conversation part (badges, picks, votes, sort, live), e.g. `conversation.7JD2K4QA.js`. */
-  conversation: string;
   /** Every file of the build: these, the widget module, the shared chunks and the on-demand ones. */
   files: string[];
 }

@@ -2,9 +2,9 @@
 /*
  * Builds the browser side, minified by esbuild into dist/widget/:
  * - widget/loader.ts → embed.<hash>.js, the classic script pages embed, which imports the widget module;
- * - widget/embed.ts → widget.<hash>.js (the thread and the form, its CSS inlined), widget/conversation/main.ts
- *   → conversation.<hash>.js (badges, editors' picks, votes, the sort selector and live updates, imported once
- *   the thread is on screen) and widget/reader/main.ts → reader.<hash>.js (what only signed-in readers and
+ * - widget/embed.ts → widget.<hash>.js (the thread, the form and the conversation — badges, editors' picks,
+ *   votes, the sort selector and live updates — with their CSS inlined) and widget/reader/main.ts →
+ *   reader.<hash>.js (what only signed-in readers and
  *   authors editing need), ES modules built with code splitting: shared.<hash>.js chunks hold what several use,
  *   and every other dynamic import() (languages, the preview) is a file of its own, loaded on demand;
  * - widget/count.ts → count.<hash>.js;
@@ -46,7 +46,7 @@ const BROWSERS = ['es2020', 'chrome91', 'firefox90', 'safari15'];
 /**
  * Builds both scripts into `outdir` and returns the manifest and the built files' bytes.
  * @param {{ outdir?: string }} [options]
- * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string, reader: string, conversation: string, files: string[] }, files: Record<string, Uint8Array>, inputs: string[], plainThread: string[] }>}
+ * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string, reader: string, files: string[] }, files: Record<string, Uint8Array>, inputs: string[], plainThread: string[] }>}
  */
 export async function buildWidget(options = {}) {
   const outdir = options.outdir ?? defaultWidgetDir;
@@ -72,7 +72,6 @@ export async function buildWidget(options = {}) {
     entryPoints: {
       widget: 'widget/embed.ts',
       reader: 'widget/reader/main.ts',
-      conversation: 'widget/conversation/main.ts',
     },
     format: 'esm',
     splitting: true,
@@ -100,13 +99,12 @@ export async function buildWidget(options = {}) {
     files[name] = file.contents;
     await writeAtomically(join(outdir, name), file.contents);
   }
-  if (!names.embed || !names.count || !names.reader || !names.conversation)
-    throw new Error('build-widget: esbuild did not emit embed, count, reader and conversation');
+  if (!names.embed || !names.count || !names.reader || !names.widget)
+    throw new Error('build-widget: esbuild did not emit embed, count, widget and reader');
   const manifest = {
     embed: names.embed,
     count: names.count,
     reader: names.reader,
-    conversation: names.conversation,
     // Every file of this build (the chunks too), so a later run can tell that all are still in place.
     files: Object.keys(files).sort(),
   };
@@ -114,7 +112,7 @@ export async function buildWidget(options = {}) {
   await writeAtomically(join(outdir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   await pruneOldBuilds(outdir, new Set([...Object.keys(files), 'manifest.json']));
   const inputs = [...new Set([...Object.keys(modules.metafile.inputs), ...Object.keys(entries.metafile.inputs)])];
-  /** What a guest reading a plain thread downloads: embed.js, then the widget, the conversation and their static imports. */
+  /** What a guest reading a plain thread downloads: embed.js, then the widget and its static imports. */
   const plainThread = [names.embed, ...plain];
   return { outdir, manifest, files, inputs, plainThread };
 }
@@ -150,8 +148,7 @@ export async function buildDesk(options = {}) {
 }
 
 /**
- * The files a plain thread loads, by name, the widget module first: the widget and the conversation part
- * (which the widget imports as soon as the thread is up) with every file they import statically.
+ * The files a plain thread loads, by name, the widget module first, then every file it imports statically.
  * Dynamic imports (the reader's part, languages, the preview) are left out: only some readers load them.
  * @param {import('esbuild').Metafile} metafile
  */
@@ -164,7 +161,6 @@ function plainThreadFiles(metafile) {
     for (const i of metafile.outputs[out].imports) if (i.kind === 'import-statement') visit(i.path);
   };
   visit(byEntry('widget/embed.ts'));
-  visit(byEntry('widget/conversation/main.ts'));
   return [...seen].map((o) => basename(o));
 }
 

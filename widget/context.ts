@@ -18,7 +18,3 @@ export interface WidgetContext {
   /** Says something in the polite live region, for screen readers. */
   announce(text: string): void;
 }
-
-/** localStorage/sessionStorage key of this site and page. */
-export const storageKey = (ctx: Pick<WidgetContext, 'site' | 'page'>, what: string): string =>
-  `reply-desk:${what}:${ctx.site}:${ctx.page}`;

@@ -1,9 +1,9 @@
 import { toApiError } from './api';
 import type { CommentView } from './comment-view';
-import { storageKey, type WidgetContext } from './context';
+import type { WidgetContext } from './context';
 import { h, randomId } from './dom';
 import { plural } from './plural';
-import { readStored, writeStored } from './storage';
+import { readStored, storageKey, writeStored } from './storage';
 import type { FieldError } from './types';
 
 /** What a 202 gave back, with what the reader sent (shown in place while it waits). */

@@ -1,8 +1,8 @@
 import { renderComment, type CommentView } from './comment-view';
-import { storageKey, type WidgetContext } from './context';
+import type { WidgetContext } from './context';
 import { h } from './dom';
 import type { ReplyForm, SentComment } from './form';
-import { readStored, writeStored } from './storage';
+import { readStored, storageKey, writeStored } from './storage';
 import type { Thread } from './thread';
 import type { FieldError, SubmissionStatus } from './types';
 

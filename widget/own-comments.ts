@@ -1,9 +1,9 @@
 import type { CommentView } from './comment-view';
-import { storageKey, type WidgetContext } from './context';
+import type { WidgetContext } from './context';
 import { h } from './dom';
 import type { ReplyForm, SentComment } from './form';
 import type { OwnCommentsPart } from './own-comments-part';
-import { readStored } from './storage';
+import { readStored, storageKey } from './storage';
 import type { Thread } from './thread';
 
 /**

@@ -20,3 +20,7 @@ export function writeStored(area: 'local' | 'session', key: string, value: unkno
     // Nothing to do: the draft or the saved details live only as long as this page.
   }
 }
+
+/** localStorage/sessionStorage key of this site and page. */
+export const storageKey = (ctx: { site: string; page: string }, what: string): string =>
+  `reply-desk:${what}:${ctx.site}:${ctx.page}`;

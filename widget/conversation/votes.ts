@@ -1,9 +1,9 @@
 import { toApiError } from '../api';
 import type { CommentView } from '../comment-view';
-import { storageKey, type WidgetContext } from '../context';
+import type { WidgetContext } from '../context';
 import { h, randomId } from '../dom';
 import type { ConversationMessages } from './words';
-import { readStored, writeStored } from '../storage';
+import { readStored, storageKey, writeStored } from '../storage';
 import type { Thread } from '../thread';
 
 /** A guest's browser key, one per browser for every site (the API counts a guest once per key and network). */
