@@ -12,6 +12,8 @@ import { createPublicRoutes, type PublicRoutesDeps } from './public-routes.js';
 import { createVoteRoutes } from './vote-routes.js';
 import { createLiveThreadRoutes } from './live-routes.js';
 import type { LiveThreads } from '../../queue/live-threads.js';
+import type { PreviewThrottle } from '../../flood/preview-throttle.js';
+import { createPreviewRoutes } from './preview-routes.js';
 
 export interface PublicDoorDeps extends PublicRoutesDeps {
   db: Pool;
@@ -25,6 +27,8 @@ export interface PublicDoorDeps extends PublicRoutesDeps {
   edits?: EditsQueue;
   /** Readers' live threads (GET /api/live, and what flags, votes and authors change); left out, none. */
   liveThreads?: LiveThreads;
+  /** Markdown previews per network (POST /api/preview); left out, none are counted. */
+  previewThrottle?: PreviewThrottle;
 }
 
 /**
@@ -90,6 +94,10 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       clientAddress: deps.clientAddress,
       live: deps.liveThreads,
     }),
+  );
+  // The form's Markdown preview (issue 15): POST /api/preview, rendered as the worker will publish it.
+  router.use(
+    createPreviewRoutes({ sites: deps.sites, clientAddress: deps.clientAddress, throttle: deps.previewThrottle }),
   );
   // Authors editing or deleting their own comment (issue 14): PATCH and DELETE /api/comments/:id.
   router.use(
