@@ -2,7 +2,7 @@
 export declare const defaultWidgetDir: string;
 
 export interface WidgetManifest {
-  /** File name of the widget bundle, e.g. `embed.3F2K1XQZ.js`. */
+  /** File name of embed.js, the classic script that imports the widget module, e.g. `embed.3F2K1XQZ.js`. */
   embed: string;
   /** File name of the comment-count script. */
   count: string;
@@ -10,6 +10,8 @@ export interface WidgetManifest {
   reader: string;
   /** File name of the conversation part (badges, picks, votes, sort, live), e.g. `conversation.7JD2K4QA.js`. */
   conversation: string;
+  /** Every file of the build: these, the widget module, the shared chunks and the on-demand ones. */
+  files: string[];
 }
 
 export declare function buildWidget(options?: { outdir?: string }): Promise<{
@@ -18,6 +20,8 @@ export declare function buildWidget(options?: { outdir?: string }): Promise<{
   files: Record<string, Uint8Array>;
   /** Every file esbuild bundled, relative to the project root. */
   inputs: string[];
+  /** What a guest reading a plain thread downloads, embed.js first. */
+  plainThread: string[];
 }>;
 
 export declare const defaultDeskDir: string;

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 /*
- * Builds the browser side: widget/embed.ts → embed.<hash>.js (the widget, its CSS inlined),
- * widget/reader/main.ts → reader.<hash>.js (what only signed-in readers and authors editing need, an ES
- * module embed.js imports on demand), widget/conversation/main.ts → conversation.<hash>.js (badges, editors'
- * picks, votes, the sort selector and live updates, imported once the thread is on screen) and widget/count.ts → count.<hash>.js, minified by esbuild into
- * dist/widget/ with a manifest.json that names the current files. The API redirects /embed.js and /count.js to the names in the manifest, so
- * the hashed files can be cached for a year while a new build reaches readers within minutes.
+ * Builds the browser side, minified by esbuild into dist/widget/:
+ * - widget/loader.ts → embed.<hash>.js, the classic script pages embed, which imports the widget module;
+ * - widget/embed.ts → widget.<hash>.js (the thread and the form, its CSS inlined), widget/conversation/main.ts
+ *   → conversation.<hash>.js (badges, editors' picks, votes, the sort selector and live updates, imported once
+ *   the thread is on screen) and widget/reader/main.ts → reader.<hash>.js (what only signed-in readers and
+ *   authors editing need), ES modules built with code splitting: shared.<hash>.js chunks hold what several use,
+ *   and every other dynamic import() (languages, the preview) is a file of its own, loaded on demand;
+ * - widget/count.ts → count.<hash>.js;
+ * and a manifest.json that names the current entries. The API redirects /embed.js and /count.js to the
+ * names in the manifest, so the hashed files can be cached for a year while a new build reaches readers
+ * within minutes.
  *
  * Content-hashed names make concurrent builds harmless (the same source gives the same bytes), and each
  * file is written to a temporary name and renamed into place, so a server never reads half a file.
@@ -40,7 +45,7 @@ const BROWSERS = ['es2020', 'chrome91', 'firefox90', 'safari15'];
 /**
  * Builds both scripts into `outdir` and returns the manifest and the built files' bytes.
  * @param {{ outdir?: string }} [options]
- * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string, reader: string, conversation: string }, files: Record<string, Uint8Array>, inputs: string[] }>}
+ * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string, reader: string, conversation: string, files: string[] }, files: Record<string, Uint8Array>, inputs: string[], plainThread: string[] }>}
  */
 export async function buildWidget(options = {}) {
   const outdir = options.outdir ?? defaultWidgetDir;
@@ -58,56 +63,59 @@ export async function buildWidget(options = {}) {
     charset: 'utf8',
     logLevel: 'warning',
   };
-  // The reader's part first: embed.js carries its file name (so embed.js' hash changes with it). It is
-  // an ES module, as import() loads; embed.js stays a classic script, as pages embed it.
-  const reader = await build({ ...common, entryPoints: { reader: 'widget/reader/main.ts' }, format: 'esm' });
-  const [readerFile] = reader.outputFiles;
-  if (!readerFile || reader.outputFiles.length !== 1) throw new Error('build-widget: esbuild did not emit reader');
-  // The conversation's part (badges, picks, votes, sort, live), which embed.js imports once the thread is up.
-  const conversation = await build({
+  // The widget and every part it imports on demand, in one build with code splitting: each dynamic
+  // import() becomes its own content-hashed file, and code two of them use lands once in a shared chunk.
+  // They are ES modules (import() loads them); the entries pages embed stay classic scripts.
+  const modules = await build({
     ...common,
-    entryPoints: { conversation: 'widget/conversation/main.ts' },
-    format: 'esm',
-  });
-  const [conversationFile] = conversation.outputFiles;
-  if (!conversationFile || conversation.outputFiles.length !== 1)
-    throw new Error('build-widget: esbuild did not emit conversation');
-  const result = await build({
-    ...common,
-    entryPoints: { embed: 'widget/embed.ts', count: 'widget/count.ts' },
-    format: 'iife',
-    define: {
-      READER_CHUNK: JSON.stringify(basename(readerFile.path)),
-      CONVERSATION_CHUNK: JSON.stringify(basename(conversationFile.path)),
+    entryPoints: {
+      widget: 'widget/embed.ts',
+      reader: 'widget/reader/main.ts',
+      conversation: 'widget/conversation/main.ts',
     },
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'shared.[hash]',
+  });
+  const plain = plainThreadFiles(modules.metafile);
+  const widgetFile = plain[0];
+  if (!widgetFile) throw new Error('build-widget: esbuild did not emit the widget module');
+  // embed.js preloads all a plain thread needs but the module it imports itself.
+  const entries = await build({
+    ...common,
+    entryPoints: { embed: 'widget/loader.ts', count: 'widget/count.ts' },
+    format: 'iife',
+    define: { WIDGET_CHUNK: JSON.stringify(widgetFile), PRELOAD_CHUNKS: JSON.stringify(plain.slice(1)) },
   });
   await mkdir(outdir, { recursive: true });
   /** @type {Record<string, string>} */
   const names = {};
   /** @type {Record<string, Uint8Array>} */
   const files = {};
-  // The reader's part before embed.js: no embed.js may name a file that is not in place yet.
-  for (const file of [readerFile, conversationFile, ...result.outputFiles]) {
+  // The modules before embed.js: no embed.js may name a file that is not in place yet.
+  for (const file of [...modules.outputFiles, ...entries.outputFiles]) {
     const name = basename(file.path);
-    const entry = name.split('.')[0];
-    names[entry] = name;
+    names[name.split('.')[0]] = name;
     files[name] = file.contents;
     await writeAtomically(join(outdir, name), file.contents);
   }
   if (!names.embed || !names.count || !names.reader || !names.conversation)
     throw new Error('build-widget: esbuild did not emit embed, count, reader and conversation');
-  const manifest = { embed: names.embed, count: names.count, reader: names.reader, conversation: names.conversation };
+  const manifest = {
+    embed: names.embed,
+    count: names.count,
+    reader: names.reader,
+    conversation: names.conversation,
+    // Every file of this build (the chunks too), so a later run can tell that all are still in place.
+    files: Object.keys(files).sort(),
+  };
   // The manifest last: it must never name a file that is not in place yet.
   await writeAtomically(join(outdir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   await pruneOldBuilds(outdir, new Set([...Object.keys(files), 'manifest.json']));
-  const inputs = [
-    ...new Set([
-      ...Object.keys(reader.metafile.inputs),
-      ...Object.keys(conversation.metafile.inputs),
-      ...Object.keys(result.metafile.inputs),
-    ]),
-  ];
-  return { outdir, manifest, files, inputs };
+  const inputs = [...new Set([...Object.keys(modules.metafile.inputs), ...Object.keys(entries.metafile.inputs)])];
+  /** What a guest reading a plain thread downloads: embed.js, then the widget, the conversation and their static imports. */
+  const plainThread = [names.embed, ...plain];
+  return { outdir, manifest, files, inputs, plainThread };
 }
 
 /**
@@ -138,6 +146,25 @@ export async function buildDesk(options = {}) {
   const path = join(outdir, 'admin.js');
   await writeAtomically(path, file.contents);
   return { outdir, path, contents: file.contents, inputs: Object.keys(result.metafile.inputs) };
+}
+
+/**
+ * The files a plain thread loads, by name, the widget module first: the widget and the conversation part
+ * (which the widget imports as soon as the thread is up) with every file they import statically.
+ * Dynamic imports (the reader's part, languages, the preview) are left out: only some readers load them.
+ * @param {import('esbuild').Metafile} metafile
+ */
+function plainThreadFiles(metafile) {
+  const byEntry = (entry) => Object.keys(metafile.outputs).find((o) => metafile.outputs[o].entryPoint === entry);
+  const seen = new Set();
+  const visit = (out) => {
+    if (!out || seen.has(out)) return;
+    seen.add(out);
+    for (const i of metafile.outputs[out].imports) if (i.kind === 'import-statement') visit(i.path);
+  };
+  visit(byEntry('widget/embed.ts'));
+  visit(byEntry('widget/conversation/main.ts'));
+  return [...seen].map((o) => basename(o));
 }
 
 /** `import css from './styles.css'` gives the stylesheet's text, minified (it is adopted at run time). */
@@ -202,10 +229,8 @@ async function upToDate(outdir) {
   const manifest = await readFile(join(outdir, 'manifest.json'), 'utf8')
     .then((text) => JSON.parse(text))
     .catch(() => null);
-  const outputs = manifest
-    ? [manifest.embed, manifest.count, manifest.reader, manifest.conversation]
-        .map((name) => join(outdir, String(name)))
-        .concat(join(defaultDeskDir, 'admin.js'))
+  const outputs = Array.isArray(manifest?.files)
+    ? manifest.files.map((name) => join(outdir, String(name))).concat(join(defaultDeskDir, 'admin.js'))
     : [];
   for (const path of outputs) if (!(await stat(path).catch(() => null))) return false;
   return outputs.length > 0 && record.hash === (await hashInputs(record.inputs));
@@ -218,7 +243,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stdout.write(`build-widget: up to date (${widgetDir}, ${defaultDeskDir}); --force rebuilds\n`);
   } else {
     const { outdir, manifest, inputs } = await buildWidget({ outdir: widgetDir });
-    process.stdout.write(`build-widget: ${manifest.embed}, ${manifest.reader}, ${manifest.count} → ${outdir}\n`);
+    process.stdout.write(`build-widget: ${manifest.files.join(', ')} → ${outdir}\n`);
     // --outdir names the widget's folder; the desk script always goes to dist/desk/, where the API looks.
     const desk = await buildDesk();
     process.stdout.write(`build-widget: admin.js (the desk) → ${desk.outdir}\n`);

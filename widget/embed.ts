@@ -1,12 +1,10 @@
 /*
- * embed.js: the Reply Desk widget. A page adds
- *   <div id="reply-desk"></div>
- *   <script src="https://comments.example.org/embed.js" data-site="news" async></script>
- * and gets the thread and the "Leave a Reply" form, in a shadow root so the page's CSS and ours never
- * meet. Options on the script tag: data-page (thread id; else the canonical URL, else the address),
- * data-lang (else the page's lang), data-theme ("light" | "dark"; else the reader's colour scheme),
- * data-target (a selector for the container; else #reply-desk); for the host's own sign-in (SSO),
- * data-sso-token, data-sso-login and data-sso-logout. `ReplyDesk.signIn({ sso })` and
+ * The Reply Desk widget, an ES module that embed.js (widget/loader.ts) imports and boots with its own
+ * <script> tag: the page gets the thread and the "Leave a Reply" form, in a shadow root so the page's
+ * CSS and ours never meet. Options on the script tag: data-page (thread id; else the canonical URL, else
+ * the address), data-lang (else the page's lang), data-theme ("light" | "dark"; else the reader's colour
+ * scheme), data-target (a selector for the container; else #reply-desk); for the host's own sign-in
+ * (SSO), data-sso-token, data-sso-login and data-sso-logout. `ReplyDesk.signIn({ sso })` and
  * `ReplyDesk.signOut()` let a page that signs its user in or out without a reload tell the widget.
  */
 import { createApi } from './api';
@@ -27,26 +25,15 @@ import { readStored } from './storage';
 import { createThread, PAGE_SIZE } from './thread';
 import css from './styles.css';
 
-/** Set by scripts/build-widget.mjs: the conversation part's content-hashed file name. */
-declare const CONVERSATION_CHUNK: string;
-
 /** Resolves, once the widget is up, to what loads the reader's part: ReplyDesk.signIn and signOut wait for it. */
 let ready: (load: () => Promise<ReaderPart | null>) => void;
 const mounted = new Promise<() => Promise<ReaderPart | null>>((resolve) => (ready = resolve));
 const part = (): Promise<ReaderPart | null> => mounted.then((load) => load());
 
-/** The page's handle on the widget: `ReplyDesk.signIn({ sso: token })`, `ReplyDesk.signOut()`. */
-(window as unknown as { ReplyDesk: unknown }).ReplyDesk = {
-  signIn: (o: { sso: string }) => part().then((p) => p?.sso(o.sso)),
-  signOut: () => part().then((p) => p?.signOut()),
-};
-
-function findScript(): HTMLScriptElement | null {
-  const current = document.currentScript;
-  if (current instanceof HTMLScriptElement) return current;
-  // Some loaders run scripts in ways that leave currentScript empty.
-  return document.querySelector<HTMLScriptElement>('script[data-site][src*="embed"]');
-}
+/** `ReplyDesk.signIn({ sso: token })`, for a page that signs its user in without a reload. */
+export const signIn = (o: { sso: string }): Promise<boolean | undefined> => part().then((p) => p?.sso(o.sso));
+/** `ReplyDesk.signOut()`. */
+export const signOut = (): Promise<void> => part().then((p) => p?.signOut());
 
 function adoptStyles(root: ShadowRoot): void {
   // A constructed stylesheet is not inline CSS, so a host page whose CSP forbids inline styles still
@@ -178,8 +165,8 @@ async function start(
   if (data.ssoToken || api.session.get() || readStored('local', SENT_KEY + site)) void load();
   ready(load);
   // The conversation's part (badges, picks, votes, sort, live updates), once the thread is on screen.
-  import(`${api.base}widget/${CONVERSATION_CHUNK}`).then(
-    (m: typeof import('./conversation/main')) => m.startConversation(ctx, thread),
+  import('./conversation/main').then(
+    (m) => m.startConversation(ctx, thread),
     () => {},
   );
 
@@ -192,11 +179,10 @@ async function start(
   }, 60_000);
 }
 
-function boot(script: HTMLScriptElement | null): Promise<void> {
+/** Mounts the widget of the embedding <script> tag (loader.ts found it) once the document is parsed. */
+export function boot(script: HTMLScriptElement | null): Promise<void> {
   if (!script) return Promise.resolve();
   return document.readyState === 'loading'
     ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => void mount(script).then(resolve)))
     : mount(script);
 }
-
-void boot(findScript());

@@ -2,8 +2,8 @@
  * The seam between embed.js and the reader's part of the widget (widget/reader/), a second bundle that
  * embed.js imports only when somebody needs it: a signed-in reader, an author who may still edit, a
  * press on a sign-in or Report button. A guest reading a thread never downloads it, which keeps embed.js
- * within its size budget. Everything the part needs is handed over here; it keeps no state of embed.js'
- * modules (its copies of the small helpers are its own).
+ * within its size budget. Everything the part needs is handed over here; the small helpers both use come
+ * from a shared chunk (scripts/build-widget.mjs), so the part carries no copies of them.
  */
 import type { CommentView } from './comment-view';
 import type { WidgetContext } from './context';
@@ -40,14 +40,11 @@ export interface ReaderPart {
   flag(box: HTMLElement, commentId: string, flagUrl: string): void;
 }
 
-/** Set by scripts/build-widget.mjs: the reader part's content-hashed file name. */
-declare const READER_CHUNK: string;
-
 let part: Promise<ReaderPart | null> | undefined;
 
 /** Loads the reader's part once (null, and tried again next time, when it could not be loaded). */
 export function loadReader(host: ReaderHost): Promise<ReaderPart | null> {
-  part ??= (import(`${host.ctx.api.base}widget/${READER_CHUNK}`) as Promise<typeof import('./reader/main')>).then(
+  part ??= import('./reader/main').then(
     (m) => m.startReader(host),
     () => {
       part = undefined;

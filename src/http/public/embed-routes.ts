@@ -43,7 +43,7 @@ interface WidgetManifest {
 }
 
 /** The built files: the two entries, and the parts embed.js imports (widget/reader/, widget/conversation/). */
-const hashedName = /^(embed|count|reader|conversation)\.[A-Z0-9]+\.js$/;
+const hashedName = /^[a-z][a-z0-9-]*\.[A-Z0-9]+\.js$/;
 /** How long browsers may keep /embed.js's redirect: a new build reaches readers within this. */
 const ENTRY_MAX_AGE_S = 300;
 

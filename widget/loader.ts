@@ -1,0 +1,51 @@
+/*
+ * embed.js: the stable script a page embeds. A page adds
+ *   <div id="reply-desk"></div>
+ *   <script src="https://comments.example.org/embed.js" data-site="news" async></script>
+ * This classic script is only the door: it notes its own <script> tag (document.currentScript exists only
+ * while a classic script runs), asks for every file a plain thread needs at once (modulepreload, so the
+ * shared chunks do not wait for the module that imports them), and imports the widget, an ES module
+ * (widget/embed.ts). The widget and its parts share code through content-hashed chunks instead of each
+ * carrying its own copy, and what only some readers need (the reader's part, languages, the preview) is
+ * fetched when they need it.
+ */
+
+/** Set by scripts/build-widget.mjs: the widget module's file name and the files it and the conversation import at once. */
+declare const WIDGET_CHUNK: string;
+declare const PRELOAD_CHUNKS: string[];
+
+type Widget = typeof import('./embed');
+
+function findScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  // Some loaders run scripts in ways that leave currentScript empty.
+  return document.querySelector<HTMLScriptElement>('script[data-site][src*="embed"]');
+}
+
+const script = findScript();
+// The files sit in widget/ beside /embed.js (which redirects to widget/embed.<hash>.js); src is the
+// address the page wrote, so a page that names the hashed file itself is already in widget/.
+const src = new URL(script?.src || location.href);
+const dir = new URL(/\/widget\/[^/]*$/.test(src.pathname) ? '.' : 'widget/', src).href;
+for (const name of PRELOAD_CHUNKS) {
+  const link = document.createElement('link');
+  link.rel = 'modulepreload';
+  link.href = dir + name;
+  document.head.append(link);
+}
+const widget: Promise<Widget | null> = import(dir + WIDGET_CHUNK).then(
+  (m: Widget) => m,
+  () => null,
+);
+
+/** The page's handle on the widget: `ReplyDesk.signIn({ sso: token })`, `ReplyDesk.signOut()`. */
+(window as unknown as { ReplyDesk: unknown }).ReplyDesk = {
+  signIn: (o: { sso: string }) => widget.then((m) => m?.signIn(o)),
+  signOut: () => widget.then((m) => m?.signOut()),
+};
+
+void widget.then((m) => m?.boot(script));
+
+// A module to the type checker (its names are its own); esbuild wraps it as a classic script.
+export {};
