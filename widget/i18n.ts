@@ -37,6 +37,9 @@ export interface Messages {
   save: string;
   notify: string;
   post: string;
+  /** The form's Write / Preview toggle (the preview itself is widget/preview.ts, loaded on demand). */
+  write: string;
+  preview: string;
   sending: string;
   awaiting: string;
   checking: string;
@@ -94,6 +97,8 @@ const en: Messages = {
   save: 'Save my name, email, and website in this browser for the next time I comment.',
   notify: 'Notify me of replies by mail (the first time, we send a link to confirm).',
   post: 'Post Comment',
+  write: 'Write',
+  preview: 'Preview',
   sending: 'Sending your comment…',
   awaiting: 'Your comment is awaiting moderation.',
   checking: 'Your comment was received and is being checked.',
@@ -154,6 +159,8 @@ const de: Messages = {
   save: 'Meinen Namen, meine E-Mail-Adresse und meine Website in diesem Browser für die nächste Kommentierung speichern.',
   notify: 'Bei Antworten per E-Mail benachrichtigen (beim ersten Mal senden wir einen Link zur Bestätigung).',
   post: 'Kommentar abschicken',
+  write: 'Schreiben',
+  preview: 'Vorschau',
   sending: 'Dein Kommentar wird gesendet…',
   awaiting: 'Dein Kommentar wartet auf Freischaltung.',
   checking: 'Dein Kommentar ist angekommen und wird geprüft.',
