@@ -8,6 +8,7 @@
  * `ReplyDesk.signOut()` let a page that signs its user in or out without a reload tell the widget.
  */
 import { createApi } from './api';
+import { emitHostEvent } from './host-events';
 import type { CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h } from './dom';
@@ -134,6 +135,7 @@ async function start(
   const decorate = (view: CommentView): void => void loaded?.then((p) => p?.decorate(view));
   const form = createReplyForm(ctx, (sent) => {
     own.add(sent);
+    emitHostEvent(root.host, 'posted', { id: sent.id, status: 'queued' });
     // The author may edit it now: that lives in the reader's part, which keeps the sent text and key.
     if (ctx.info.editWindowMinutes > 0) void load().then((p) => p?.sent(sent));
   });

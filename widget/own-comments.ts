@@ -1,3 +1,4 @@
+import { emitHostEvent } from './host-events';
 import { renderComment, type CommentView } from './comment-view';
 import { storageKey, type WidgetContext } from './context';
 import { h } from './dom';
@@ -127,6 +128,7 @@ export function createOwnComments(
     if (s.status === 'published') {
       // Public now: it stays on screen, but a reload will find it in the thread.
       thread.counted();
+      emitHostEvent(ctx.root.host, 'published', { id: entry.id });
       entries = entries.filter((e) => e.id !== entry.id);
     }
     persist();
