@@ -375,7 +375,7 @@ export const errorCatalogue = {
   RATE_LIMITED: {
     status: 429,
     message: 'Too many requests just now; please try again shortly.',
-    meaning: 'over a comment or flag rate limit; `Retry-After` says when to try again',
+    meaning: 'over a comment, flag, vote or preview rate limit; `Retry-After` says when to try again',
   },
 
   // 500 / 503: our side.

@@ -52,7 +52,8 @@ export function toComment(v: unknown): ApiComment | null {
     author: text(a.name),
     verified: a.verified === true,
     staff: a.staff === true,
-    avatar: typeof a.avatar === 'string' && a.avatar.startsWith('https://') ? a.avatar : null,
+    // An image address only (our identicons are on the API's own origin, http in development).
+    avatar: typeof a.avatar === 'string' && /^https?:\/\//.test(a.avatar) ? a.avatar : null,
     editedAt: typeof v.editedAt === 'string' ? v.editedAt : null,
     website: typeof v.website === 'string' ? v.website : null,
     html: v.html,

@@ -9,6 +9,7 @@
  */
 import { createApi } from './api';
 import { startConversation } from './conversation/main';
+import { emitHostEvent } from './host-events';
 import type { CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h } from './dom';
@@ -140,6 +141,7 @@ async function start(
   const decorate = (view: CommentView): void => void loaded?.then((p) => p?.decorate(view));
   const form = createReplyForm(ctx, (sent) => {
     own.add(sent);
+    emitHostEvent(root.host, 'posted', { id: sent.id, status: 'queued' });
     // The author may edit it now: that lives in the reader's part, which keeps the sent text and key.
     if (ctx.info.editWindowMinutes > 0) void load().then((p) => p?.sent(sent));
   });

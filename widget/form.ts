@@ -3,6 +3,7 @@ import type { CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h, randomId } from './dom';
 import { plural } from './plural';
+import { toSafeFragment } from './safe-html';
 import { readStored, storageKey, writeStored } from './storage';
 import type { FieldError } from './types';
 
@@ -86,6 +87,22 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
   const save = h('input', { type: 'checkbox', id: 'rd-f-save' });
   const notify = h('input', { type: 'checkbox', id: 'rd-f-notify' });
   const submit = h('button', { type: 'submit', class: 'rd-submit' }, t.post);
+  // Write / Preview: the preview's code (widget/preview.ts) is fetched on the first press only.
+  const pane = h('div', { class: 'rd-preview', hidden: true, 'aria-live': 'polite' });
+  const writeTab = h('button', { type: 'button', class: 'rd-link', 'aria-pressed': 'true' }, t.write);
+  const previewTab = h('button', { type: 'button', class: 'rd-link', 'aria-pressed': 'false' }, t.preview);
+  const tabs = h('p', { class: 'rd-tabs' }, writeTab, ' ', previewTab);
+  const parts = () => ({
+    text: inputs.body as HTMLTextAreaElement,
+    write: writeTab,
+    preview: previewTab,
+    pane,
+    lib: { h, toApiError, toSafeFragment },
+  });
+  previewTab.addEventListener('click', () => void import('./preview').then((m) => m.showPreview(ctx, parts())));
+  writeTab.addEventListener('click', () => {
+    if (!pane.hidden) void import('./preview').then((m) => m.showWrite(parts()));
+  });
   const message = h('p', { class: 'rd-form-message', role: 'alert', hidden: true });
   // The honeypot: a field no person sees or reaches (off-screen, out of the tab order, hidden from
   // screen readers, never autofilled) and bots that fill every input do. Sent as `honeypot`.
@@ -96,7 +113,9 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     'form',
     { class: 'rd-form', novalidate: true, 'aria-labelledby': 'rd-form-title' },
     h('p', { class: 'rd-notes' }, h('span', { id: 'rd-email-notes' }, t.notes), ' ', t.requiredNote),
+    tabs,
     field('body', t.comment, true, h('textarea', { rows: 6, maxlength: 65525 })),
+    pane,
     field('author', t.name, info.requireName, input('text', 245, 'name')),
     field('email', t.email, info.requireEmail, input('email', 100, 'email')),
     field('url', t.website, false, input('url', 200, 'url')),
@@ -241,6 +260,11 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
         );
       writeStored('session', draftKey, null);
       inputs.body.value = '';
+      // Sent from the preview: the next comment starts in the text box again.
+      pane.hidden = true;
+      inputs.body.hidden = false;
+      writeTab.setAttribute('aria-pressed', 'true');
+      previewTab.setAttribute('aria-pressed', 'false');
       const statusUrl =
         typeof ok.statusUrl === 'string' && ok.statusUrl.startsWith(api.base) ? ok.statusUrl : `api/comments/${ok.id}`;
       const sentParent = payload.parent ?? null;

@@ -44,6 +44,9 @@ export interface Messages {
   save: string;
   notify: string;
   post: string;
+  /** The form's Write / Preview toggle (the preview itself is widget/preview.ts, loaded on demand). */
+  write: string;
+  preview: string;
   sending: string;
   awaiting: string;
   checking: string;
@@ -105,6 +108,8 @@ export const en: Messages = {
   save: 'Save my name, email, and website in this browser for the next time I comment.',
   notify: 'Notify me of replies by mail (the first time, we send a link to confirm).',
   post: 'Post Comment',
+  write: 'Write',
+  preview: 'Preview',
   sending: 'Sending your comment…',
   awaiting: 'Your comment is awaiting moderation.',
   checking: 'Your comment was received and is being checked.',

@@ -23,21 +23,35 @@ function findScript(): HTMLScriptElement | null {
   return document.querySelector<HTMLScriptElement>('script[data-site][src*="embed"]');
 }
 
+import { whenNearViewport } from './near-viewport';
+
 const script = findScript();
 // The files sit in widget/ beside /embed.js (which redirects to widget/embed.<hash>.js); src is the
 // address the page wrote, so a page that names the hashed file itself is already in widget/.
 const src = new URL(script?.src || location.href);
 const dir = new URL(/\/widget\/[^/]*$/.test(src.pathname) ? '.' : 'widget/', src).href;
-for (const name of PRELOAD_CHUNKS) {
-  const link = document.createElement('link');
-  link.rel = 'modulepreload';
-  link.href = dir + name;
-  document.head.append(link);
+/**
+ * data-loading="lazy": nothing is fetched (no script, no API call) until the container comes within
+ * 800 px of the viewport. Without a container laid out yet to watch, the widget mounts as usual.
+ */
+async function nearEnough(): Promise<void> {
+  if (script?.dataset.loading !== 'lazy') return;
+  if (document.readyState === 'loading') await new Promise((r) => document.addEventListener('DOMContentLoaded', r));
+  const container = document.querySelector(script.dataset.target || '#reply-desk');
+  if (container) await whenNearViewport(container);
 }
-const widget: Promise<Widget | null> = import(dir + WIDGET_CHUNK).then(
-  (m: Widget) => m,
-  () => null,
-);
+const widget: Promise<Widget | null> = nearEnough().then(() => {
+  for (const name of PRELOAD_CHUNKS) {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = dir + name;
+    document.head.append(link);
+  }
+  return import(dir + WIDGET_CHUNK).then(
+    (m: Widget) => m,
+    () => null,
+  );
+});
 
 /** The page's handle on the widget: `ReplyDesk.signIn({ sso: token })`, `ReplyDesk.signOut()`. */
 (window as unknown as { ReplyDesk: unknown }).ReplyDesk = {

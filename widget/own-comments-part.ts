@@ -1,6 +1,7 @@
 import { renderComment, type CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h } from './dom';
+import { emitHostEvent } from './host-events';
 import type { ReplyForm, SentComment } from './form';
 import { readStored, storageKey, writeStored } from './storage';
 import type { Thread } from './thread';
@@ -127,6 +128,7 @@ export function startOwnComments(
     if (s.status === 'published') {
       // Public now: it stays on screen, but a reload will find it in the thread.
       thread.counted();
+      emitHostEvent(ctx.root.host, 'published', { id: entry.id });
       entries = entries.filter((e) => e.id !== entry.id);
     }
     persist();

@@ -1,6 +1,7 @@
 import { canReplyTo, renderComment, type CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h } from './dom';
+import { emitHostEvent } from './host-events';
 import { plural } from './plural';
 import type { ApiComment, Order, ThreadPage } from './types';
 
@@ -51,6 +52,7 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   let busy = false;
   let closed = false;
   let own = false;
+  let shown = false;
 
   const heading = h('h2', { class: 'rd-title', id: 'rd-title' });
   const list = h('ol', { class: 'rd-list', 'aria-labelledby': 'rd-title' });
@@ -60,7 +62,13 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     { class: 'rd-more', type: 'button', hidden: true, onclick: () => void loadMore() },
     t.loadMore,
   );
+  // The host page hears the count once it is known (the first page) and on every change after.
+  let told = -1;
   const setTotal = (n: number): void => {
+    if (shown && n !== told) {
+      told = n;
+      emitHostEvent(ctx.root.host, 'count', { count: n });
+    }
     total = n;
     heading.textContent = n > 0 ? plural(ctx.lang, n, t.count) : own ? t.title : t.noComments;
   };
@@ -113,6 +121,7 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
   }
 
   function show(page: ThreadPage): void {
+    shown = true;
     closed ||= page.closed;
     if (page.total !== null) setTotal(page.total);
     page.comments.forEach(add);

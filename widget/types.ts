@@ -15,7 +15,7 @@ export interface ApiComment {
   verified?: boolean;
   /** A moderator of the site (`author.staff`). */
   staff?: boolean;
-  /** The author's avatar URL (`author.avatar`), https only. */
+  /** The author's avatar URL (`author.avatar`), http(s) only. */
   avatar?: string | null;
   /** When its text was changed after it was written; shown as "edited". */
   editedAt?: string | null;

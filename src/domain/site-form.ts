@@ -32,7 +32,7 @@ export const numberFields = [
   'surgeMinimum',
 ] as const;
 /** The settings edited as checkboxes. */
-export const booleanFields = ['requireName', 'requireEmail', 'holdFirstTime', 'requireFormToken'] as const;
+export const booleanFields = ['requireName', 'requireEmail', 'holdFirstTime', 'requireFormToken', 'gravatar'] as const;
 /** The settings edited as one entry per line. */
 export const listFields = ['holdWords', 'spamWords'] as const;
 
@@ -92,6 +92,7 @@ export function toSiteFormValues(
     requireEmail: s.requireEmail,
     holdFirstTime: s.holdFirstTime,
     requireFormToken: s.requireFormToken,
+    gravatar: s.gravatar,
   };
 }
 
@@ -157,6 +158,7 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     requireEmail: checked(fields, 'requireEmail'),
     holdFirstTime: checked(fields, 'holdFirstTime'),
     requireFormToken: checked(fields, 'requireFormToken'),
+    gravatar: checked(fields, 'gravatar'),
   };
 }
 

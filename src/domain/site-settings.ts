@@ -112,6 +112,13 @@ export const siteSettingsSchema = z.object({
    * address or IPv6 /64) per comment. Off: voting needs a reader token. @defaultValue false
    */
   guestVotes: z.boolean().default(false),
+  /**
+   * Authors with an email get their Gravatar picture (the reader's browser asks gravatar.com, with a
+   * SHA-256 of the email). Off: an identicon this service draws, named so that it reveals no email,
+   * and no third party is asked. A reader's own picture (SSO, OpenID) comes first either way.
+   * @defaultValue false
+   */
+  gravatar: z.boolean().default(false),
   /** The thread's order when a reader has not chosen one: `oldest`, `newest` or `top`. @defaultValue oldest */
   defaultSort: z.enum(threadSorts).default('oldest'),
 });

@@ -7,6 +7,7 @@ import { projectRoot } from '../paths.js';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { FormTokens } from '../flood/form-token.js';
 import type { IntakeGuard } from '../flood/intake-guard.js';
+import { createPreviewThrottle } from '../flood/preview-throttle.js';
 import type { UsedFormTokens } from '../flood/used-form-tokens.js';
 import type { SubmissionsQueue } from '../queue/submissions-queue.js';
 import type { TrainingQueue } from '../queue/training-queue.js';
@@ -127,7 +128,9 @@ export function createApp(deps: AppDeps): Express {
   // in the next turn of the event loop (setImmediate): a post must not pay such turns for the others.
   // One reader of readers' addresses for every route, so its "proxy not trusted" warning is said once.
   const clientAddress = createClientAddressReader(deps.logger);
-  app.use(createPublicDoor({ ...deps, clientAddress, replyMail: deps.replyMail ?? false }));
+  // Previews are counted on the producer connection, under the queues' prefix (as sign-in tries are).
+  const previewThrottle = createPreviewThrottle(deps.redis, deps.queue.opts.prefix ?? 'bull');
+  app.use(createPublicDoor({ ...deps, clientAddress, replyMail: deps.replyMail ?? false, previewThrottle }));
   // Readers' sign-in and accounts (/api/readers/…, /readers/… pages): no session, the bearer token decides.
   app.use(
     createReadersDoor({

@@ -13,6 +13,12 @@ export interface PublicComment {
   authorStaff: boolean;
   /** The reader's avatar URL ('' for none). */
   authorAvatar: string;
+  /**
+   * Who the identicon is drawn for (src/domain/avatar-url.ts): the signed-in reader, else the email.
+   * Never sent as they are: the thread item carries only the avatar URL made of them.
+   */
+  readerId: number | null;
+  authorEmail: string;
   website: string;
   html: string;
   createdAt: Date;
@@ -36,7 +42,8 @@ export interface ThreadCursor {
 
 /** What every public list reads of a comment: one list, so the thread, "top" and the picks agree. */
 const PUBLIC_COLUMNS = `c.id, c.parent_id, c.depth, c.author_name, c.author_url, c.body_html, c.received_at,
-            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down, c.featured_at`;
+            c.author_verified, c.author_staff, c.author_avatar, c.edited_at, c.votes_up, c.votes_down, c.featured_at,
+            c.reader_id, c.author_email`;
 
 export async function listApprovedComments(
   db: Queryable,
@@ -58,6 +65,8 @@ export async function listApprovedComments(
     author_verified: boolean;
     author_staff: boolean;
     author_avatar: string;
+    reader_id: number | null;
+    author_email: string;
     edited_at: Date | null;
     votes_up: number;
     votes_down: number;
@@ -88,6 +97,8 @@ type PublicCommentRow = {
   author_verified: boolean;
   author_staff: boolean;
   author_avatar: string;
+  reader_id: number | null;
+  author_email: string;
   edited_at: Date | null;
   votes_up: number;
   votes_down: number;
@@ -316,6 +327,8 @@ function toPublicComment(r: PublicCommentRow): PublicComment {
     authorVerified: r.author_verified,
     authorStaff: r.author_staff,
     authorAvatar: r.author_avatar,
+    readerId: r.reader_id,
+    authorEmail: r.author_email,
     website: r.author_url,
     html: r.body_html,
     createdAt: r.received_at,

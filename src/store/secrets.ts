@@ -15,3 +15,18 @@ export async function loadOrCreateSecret(db: Queryable, name: string): Promise<s
   if (value === undefined) throw new Error(`secret ${name} vanished`);
   return value;
 }
+
+/**
+ * A secret read once, on first use (nothing connects at import time); a failed read is tried again on
+ * the next call rather than remembered.
+ */
+export function createSecretLoader(db: Queryable, name: string): () => Promise<string> {
+  let secret: Promise<string> | null = null;
+  return () => {
+    secret ??= loadOrCreateSecret(db, name).catch((err: unknown) => {
+      secret = null;
+      throw err;
+    });
+    return secret;
+  };
+}

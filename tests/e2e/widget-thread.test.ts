@@ -211,8 +211,9 @@ describe('the widget on a page of another origin', () => {
         const found = await v.widget.evaluate((root) => {
           const all = [...root.querySelectorAll('*')];
           return {
-            tags: [...new Set(all.map((e) => e.tagName))].filter((t) =>
-              ['SCRIPT', 'IMG', 'SVG', 'IFRAME'].includes(t.toUpperCase()),
+            // The authors' avatars are the widget's own <img> (the API's URL, never reader markup).
+            tags: [...new Set(all.filter((e) => !e.matches('.rd-meta > img.rd-avatar')).map((e) => e.tagName))].filter(
+              (t) => ['SCRIPT', 'IMG', 'SVG', 'IFRAME'].includes(t.toUpperCase()),
             ),
             handlers: all.flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name)),
             hrefs: [...root.querySelectorAll('a[href]')].map(

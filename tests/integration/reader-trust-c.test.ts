@@ -310,7 +310,12 @@ describe('trust only comes with a verified identity', () => {
     expect(staff.status).toBe('approved');
     expect(staff.row).toMatchObject({ author_staff: true, author_verified: true });
     const shown = (await thread('news')).find((c) => c.id === staff.id);
-    expect(shown?.author).toEqual({ name: 'The Editor', verified: true, staff: true });
+    expect(shown?.author).toEqual({
+      name: 'The Editor',
+      verified: true,
+      staff: true,
+      avatar: expect.stringMatching(/\/avatars\/[0-9a-f]{32}\.svg$/),
+    });
 
     // With the badge off the moderator is still trusted, no longer shown as staff.
     await db.pool.query(`update moderators set staff_badge = false where email = 'editor@example.org'`);
@@ -457,7 +462,12 @@ describe('a site without guests, and tokens that sign nobody in', () => {
     expect(text).not.toContain('private@example.org');
     expect(text).not.toContain('u-secret-sub');
     const [shown] = (JSON.parse(text) as { comments: Record<string, unknown>[] }).comments;
-    expect(shown?.author).toEqual({ name: 'Private Person', verified: true });
+    // The identicon's URL is an HMAC: neither the email nor the reader's id is in it.
+    expect(shown?.author).toEqual({
+      name: 'Private Person',
+      verified: true,
+      avatar: expect.stringMatching(/\/avatars\/[0-9a-f]{32}\.svg$/),
+    });
     expect(Object.values(shown ?? {})).not.toContain(String(reader.id));
     // The vote counts (issue 15) are the comment's, not its author's.
     expect(Object.keys(shown ?? {}).sort()).toEqual([

@@ -90,5 +90,6 @@ const HOST_STYLE_NONCE = 'host-page-style';
  * the page's own (by nonce), so the widget must style itself without inline CSS.
  */
 export function hostPageCsp(apiUrl: string): string {
-  return `default-src 'none'; script-src ${apiUrl}; connect-src ${apiUrl}; style-src 'nonce-${HOST_STYLE_NONCE}'; base-uri 'none'`;
+  // img-src: the authors' avatars (identicons) come from the comment service, as README tells sites.
+  return `default-src 'none'; script-src ${apiUrl}; connect-src ${apiUrl}; img-src ${apiUrl}; style-src 'nonce-${HOST_STYLE_NONCE}'; base-uri 'none'`;
 }

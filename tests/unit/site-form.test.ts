@@ -174,3 +174,13 @@ describe('requireFormToken', () => {
     expect(off.ok && off.site.settings.requireFormToken).toBe(false);
   });
 });
+
+describe('gravatar', () => {
+  it('is off for a new and a stored site, and the box turns it on (and, unchecked, off again)', () => {
+    expect(newSiteFormValues().gravatar).toBe(false);
+    const on = parseSiteForm(form({ gravatar: '1' }), false);
+    expect(on.ok && on.site.settings.gravatar).toBe(true);
+    const off = parseSiteForm(form(), false, { gravatar: true });
+    expect(off.ok && off.site.settings.gravatar).toBe(false);
+  });
+});

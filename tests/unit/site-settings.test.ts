@@ -30,6 +30,7 @@ const defaults = {
   readerErasure: 'anonymize',
   votes: 'up',
   guestVotes: false,
+  gravatar: false,
   defaultSort: 'oldest',
 };
 

@@ -1,4 +1,5 @@
 import type { CommentView } from '../comment-view';
+import { avatarImage } from '../avatar';
 import { h } from '../dom';
 import type { ConversationMessages } from './words';
 
@@ -10,6 +11,8 @@ export function badges(view: CommentView, ct: ConversationMessages, featured: bo
     .filter((m): m is string => typeof m === 'string')
     .map((m) => h('span', { class: 'rd-badge' }, m));
   author?.after(...marks.flatMap((m) => [' ', m]));
+  const avatar = avatarImage(c);
+  if (avatar) author?.before(avatar);
   if (featured || c.featured === true) badges.pick(view, ct);
 }
 

@@ -31,6 +31,8 @@ export const words: Messages = {
   save: 'Meinen Namen, meine E-Mail-Adresse und meine Website in diesem Browser für die nächste Kommentierung speichern.',
   notify: 'Bei Antworten per E-Mail benachrichtigen (beim ersten Mal senden wir einen Link zur Bestätigung).',
   post: 'Kommentar abschicken',
+  write: 'Schreiben',
+  preview: 'Vorschau',
   sending: 'Dein Kommentar wird gesendet…',
   awaiting: 'Dein Kommentar wartet auf Freischaltung.',
   checking: 'Dein Kommentar ist angekommen und wird geprüft.',

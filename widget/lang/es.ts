@@ -31,6 +31,8 @@ export const words: Messages = {
   save: 'Guardar mi nombre, correo electrónico y web en este navegador para la próxima vez que comente.',
   notify: 'Avisarme de las respuestas por correo (la primera vez enviamos un enlace para confirmarlo).',
   post: 'Publicar el comentario',
+  write: 'Escribir',
+  preview: 'Vista previa',
   sending: 'Enviando tu comentario…',
   awaiting: 'Tu comentario está pendiente de moderación.',
   checking: 'Hemos recibido tu comentario y lo estamos revisando.',

@@ -31,6 +31,8 @@ export const words: Messages = {
   save: 'Enregistrer mon nom, mon e-mail et mon site dans ce navigateur pour mon prochain commentaire.',
   notify: 'M’avertir des réponses par e-mail (la première fois, nous envoyons un lien de confirmation).',
   post: 'Publier le commentaire',
+  write: 'Écrire',
+  preview: 'Aperçu',
   sending: 'Envoi de votre commentaire…',
   awaiting: 'Votre commentaire est en attente de modération.',
   checking: 'Votre commentaire a bien été reçu et est en cours de vérification.',

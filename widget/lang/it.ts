@@ -31,6 +31,8 @@ export const words: Messages = {
   save: 'Salva il mio nome, email e sito web in questo browser per la prossima volta che commento.',
   notify: 'Avvisami delle risposte via email (la prima volta inviamo un link di conferma).',
   post: 'Invia commento',
+  write: 'Scrivi',
+  preview: 'Anteprima',
   sending: 'Invio del commento in corso…',
   awaiting: 'Il tuo commento è in attesa di moderazione.',
   checking: 'Il tuo commento è stato ricevuto ed è in fase di verifica.',

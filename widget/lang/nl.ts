@@ -31,6 +31,8 @@ export const words: Messages = {
   save: 'Mijn naam, e-mailadres en website in deze browser opslaan voor de volgende keer dat ik reageer.',
   notify: 'Stuur me een e-mail bij antwoorden (de eerste keer sturen we een bevestigingslink).',
   post: 'Reactie plaatsen',
+  write: 'Schrijven',
+  preview: 'Voorbeeld',
   sending: 'Je reactie wordt verstuurd…',
   awaiting: 'Je reactie wacht op goedkeuring.',
   checking: 'Je reactie is ontvangen en wordt gecontroleerd.',

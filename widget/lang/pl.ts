@@ -31,6 +31,8 @@ export const words: Messages = {
   save: 'Zapisz moje dane (imię, e-mail i stronę) w tej przeglądarce na potrzeby kolejnych komentarzy.',
   notify: 'Powiadamiaj mnie e-mailem o odpowiedziach (za pierwszym razem wyślemy link potwierdzający).',
   post: 'Opublikuj komentarz',
+  write: 'Pisz',
+  preview: 'Podgląd',
   sending: 'Wysyłanie komentarza…',
   awaiting: 'Twój komentarz oczekuje na moderację.',
   checking: 'Twój komentarz dotarł i jest sprawdzany.',

@@ -31,6 +31,8 @@ export const words: Messages = {
   save: 'Guardar o meu nome, email e site neste navegador para a próxima vez que comentar.',
   notify: 'Avisar-me de respostas por email (da primeira vez enviamos um link para confirmar).',
   post: 'Publicar comentário',
+  write: 'Escrever',
+  preview: 'Pré-visualizar',
   sending: 'A enviar o seu comentário…',
   awaiting: 'O seu comentário aguarda moderação.',
   checking: 'O seu comentário foi recebido e está a ser verificado.',

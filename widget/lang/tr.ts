@@ -31,6 +31,8 @@ export const words: Messages = {
   save: 'Bir dahaki yorumum için adımı, e-posta adresimi ve web sitemi bu tarayıcıya kaydet.',
   notify: 'Yanıtları bana e-postayla bildir (ilk seferde onay için bir bağlantı göndeririz).',
   post: 'Yorumu gönder',
+  write: 'Yaz',
+  preview: 'Önizleme',
   sending: 'Yorumunuz gönderiliyor…',
   awaiting: 'Yorumunuz onay bekliyor.',
   checking: 'Yorumunuz alındı ve kontrol ediliyor.',

@@ -21,6 +21,10 @@ export interface LiveThreadRoutesDeps {
   clientAddress: ClientAddressReader;
   /** The channel's feed and Redis for the log a reconnecting stream replays; left out, 503 LIVE_UNAVAILABLE. */
   live?: LiveThreads;
+  /** Where this service answers: the avatar URLs of the comments streamed. */
+  publicUrl: string;
+  /** The avatars' HMAC key (src/domain/avatar-url.ts). */
+  avatarSecret: () => Promise<string>;
   /** Open live threads per network (an IPv4 address or an IPv6 /64). @defaultValue 10 */
   maxPerNetwork?: number;
   /** Open live threads per API process. @defaultValue 20,000 */
@@ -49,6 +53,8 @@ export function createLiveThreadRoutes(deps: LiveThreadRoutesDeps): Router {
         feed: live.feed,
         logger: deps.logger,
         heartbeatMs: live.heartbeatMs ?? 20_000,
+        publicUrl: deps.publicUrl,
+        avatarSecret: deps.avatarSecret,
       })
     : null;
   const perNetwork = new Map<string, number>();

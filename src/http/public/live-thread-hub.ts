@@ -72,6 +72,9 @@ export function createLiveThreadHub(deps: {
   feed: ChannelFeed<LoggedThreadSignal>;
   logger: Logger;
   heartbeatMs: number;
+  /** Where this service answers (avatar URLs) and the avatars' HMAC key (src/domain/avatar-url.ts). */
+  publicUrl: string;
+  avatarSecret: () => Promise<string>;
 }): LiveThreadHub {
   const { db, sites, feed, logger } = deps;
   const bySite = new Map<string, Set<LiveStream>>();
@@ -83,6 +86,7 @@ export function createLiveThreadHub(deps: {
   async function resolve(signals: readonly LoggedThreadSignal[]): Promise<Routed[]> {
     const ids = [...new Set(signals.filter((s) => s.type !== 'vote' || s.page === undefined).map((s) => s.id))];
     const rows = new Map<string, LiveComment>((await loadLiveComments(db, ids)).map((c) => [c.id, c]));
+    const secret = rows.size > 0 ? await deps.avatarSecret() : '';
     const out: Routed[] = [];
     for (const s of signals) {
       const site = await sites.get(s.site).catch(() => null);
@@ -95,7 +99,14 @@ export function createLiveThreadHub(deps: {
         out.push({
           site: s.site,
           page: row.page,
-          event: { seq: s.seq, name: 'comment', data: toThreadItem(row, showVotes) },
+          event: {
+            seq: s.seq,
+            name: 'comment',
+            data: toThreadItem(row, {
+              showVotes,
+              avatar: { gravatar: site.settings.gravatar, publicUrl: deps.publicUrl, secret },
+            }),
+          },
         });
       } else if (s.type === 'removed') {
         // Erased since: its page is unknown, so every stream of the site hears it (an id they lack is ignored).

@@ -12,6 +12,11 @@ import { createPublicRoutes, type PublicRoutesDeps } from './public-routes.js';
 import { createVoteRoutes } from './vote-routes.js';
 import { createLiveThreadRoutes } from './live-routes.js';
 import type { LiveThreads } from '../../queue/live-threads.js';
+import type { PreviewThrottle } from '../../flood/preview-throttle.js';
+import { createPreviewRoutes } from './preview-routes.js';
+import { createAvatarRoutes } from './avatar-routes.js';
+import { AVATAR_SECRET } from '../../domain/avatar-url.js';
+import { createSecretLoader } from '../../store/secrets.js';
 
 export interface PublicDoorDeps extends PublicRoutesDeps {
   db: Pool;
@@ -25,6 +30,8 @@ export interface PublicDoorDeps extends PublicRoutesDeps {
   edits?: EditsQueue;
   /** Readers' live threads (GET /api/live, and what flags, votes and authors change); left out, none. */
   liveThreads?: LiveThreads;
+  /** Markdown previews per network (POST /api/preview); left out, none are counted. */
+  previewThrottle?: PreviewThrottle;
 }
 
 /**
@@ -62,7 +69,9 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
   );
   // First: posting and reading comments is the hot path, and a router none of whose routes match
   // hands the request on only in the next turn of the event loop.
-  router.use(createPublicRoutes(deps));
+  // One avatar key for the thread and the live thread, read from app_secrets once (src/domain/avatar-url.ts).
+  const avatarSecret = deps.avatarSecret ?? createSecretLoader(deps.db, AVATAR_SECRET);
+  router.use(createPublicRoutes({ ...deps, avatarSecret }));
   router.use(
     createFlagRoutes({
       db: deps.db,
@@ -89,7 +98,13 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       logger: deps.logger,
       clientAddress: deps.clientAddress,
       live: deps.liveThreads,
+      publicUrl: deps.publicUrl,
+      avatarSecret,
     }),
+  );
+  // The form's Markdown preview (issue 15): POST /api/preview, rendered as the worker will publish it.
+  router.use(
+    createPreviewRoutes({ sites: deps.sites, clientAddress: deps.clientAddress, throttle: deps.previewThrottle }),
   );
   // Authors editing or deleting their own comment (issue 14): PATCH and DELETE /api/comments/:id.
   router.use(
@@ -116,6 +131,8 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
       replyMail: deps.replyMail,
     }),
   );
+  // The identicons the thread's avatars name (GET /avatars/<hash>.svg).
+  router.use(createAvatarRoutes());
   router.use(createFeedRoutes({ db: deps.db, sites: deps.sites, publicUrl: deps.publicUrl }));
   return router;
 }

@@ -20,6 +20,8 @@ import {
   listFeaturedComments,
 } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
+import { createSecretLoader } from '../../store/secrets.js';
+import { AVATAR_SECRET } from '../../domain/avatar-url.js';
 import { createThreadVersionReader } from '../../store/batched/thread-versions.js';
 import { parseCommentBody } from '../kit/body-parsers.js';
 import { oneQueryString, queryStrings } from '../kit/query-values.js';
@@ -62,6 +64,8 @@ export interface PublicRoutesDeps {
   clientAddress?: ClientAddressReader;
   /** Mints guests' edit keys (src/readers/edit-keys.ts); left out, one of this router's own over `db`. */
   editKeys?: EditKeys;
+  /** The avatars' HMAC key (src/domain/avatar-url.ts); left out, one of this router's own over `db`. */
+  avatarSecret?: () => Promise<string>;
 }
 
 const rateLimitWords: Record<RateLimitName, string> = {
@@ -114,6 +118,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const readThreadVersion = createThreadVersionReader(readDb);
   const countAnswers = createThreadCache({ ttlMs: COUNTS_CACHE_MS, maxBytes: 4 * 1024 * 1024 });
   const editKeys = deps.editKeys ?? createEditKeys(db);
+  const avatarSecret = deps.avatarSecret ?? createSecretLoader(db, AVATAR_SECRET);
   const router = Router();
 
   router.post('/api/comments', parseCommentBody, async (req: Request, res: Response) => {
@@ -318,6 +323,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (after !== null && replies === null && (after.score !== undefined) !== (order === 'top'))
       throw AppError.of('INVALID_CURSOR', { field: 'cursor' });
     const showVotes = site.settings.votes !== 'off';
+    const gravatar = site.settings.gravatar;
     // The version first, then the comments: a cached page is then never older than the version it is
     // kept under, and a request that reads a newer version renders afresh (src/http/public/thread-cache.ts).
     let thread;
@@ -330,7 +336,18 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     // is kept under, so a page that closes is never answered from an entry rendered while it was open.
     const closure = closureOf(thread, site.settings.closeAfterDays, new Date());
     const version = `${thread?.version ?? 'none'}${closure.closed ? `.closed-${closure.reason}` : ''}`;
-    const key = JSON.stringify(['thread', siteId, page, order, limit, cursorParam, replies, showVotes, featured]);
+    const key = JSON.stringify([
+      'thread',
+      siteId,
+      page,
+      order,
+      limit,
+      cursorParam,
+      replies,
+      showVotes,
+      featured,
+      gravatar,
+    ]);
     const answer = await threadAnswers.get(key, version, async () => {
       // No page row: nobody ever commented there, and the thread is empty without asking.
       let result: Awaited<ReturnType<typeof listApprovedComments>> = { comments: [], next: null };
@@ -349,8 +366,15 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
           throw toReadError(err);
         }
       }
+      let secret = '';
+      try {
+        if (result.comments.length > 0) secret = await avatarSecret();
+      } catch (err) {
+        throw databaseDown(err);
+      }
+      const avatar = { gravatar, publicUrl, secret };
       return renderJsonAnswer(req, {
-        comments: result.comments.map((c) => toThreadItem(c, showVotes)),
+        comments: result.comments.map((c) => toThreadItem(c, { showVotes, avatar })),
         nextCursor: result.next ? encodeCursor(result.next) : null,
         // The order this answer is in: the site's default when the request named none.
         sort: order,

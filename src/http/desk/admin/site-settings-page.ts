@@ -1,4 +1,4 @@
-import type { SiteFormValues } from '../../../domain/site-form.js';
+import type { booleanFields, SiteFormValues } from '../../../domain/site-form.js';
 import type { Site } from '../../../domain/site-settings.js';
 import type { FieldError } from '../../../errors.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
@@ -30,7 +30,7 @@ function renderSiteForm(csrfToken: string, siteId: string | null, v: SiteFormVal
     html`<div class="rd-field"><label for="f-${name}">${label}</label>
 <input id="f-${name}" name="${name}" inputmode="numeric" value="${String(v[name])}" data-min="${min}" data-max="${max}"${invalid(errors, name)}>
 <small>${help}</small>${fieldError(errors, name)}</div>`;
-  const checkbox = (name: 'requireName' | 'requireEmail' | 'holdFirstTime' | 'requireFormToken', label: string) =>
+  const checkbox = (name: (typeof booleanFields)[number], label: string) =>
     html`<div class="rd-field"><label><input type="checkbox" name="${name}" value="1"${v[name] ? html` checked` : ''}> ${label}</label>${fieldError(errors, name)}</div>`;
   const lines = (name: 'origins' | 'holdWords' | 'spamWords', label: string, help: string) =>
     html`<div class="rd-field"><label for="f-${name}">${label}</label>
@@ -76,6 +76,7 @@ ${number('surgeMinimum', 'Surge mode: fewest comments in a minute that count as 
 <fieldset><legend>Threads</legend>
 ${number('closeAfterDays', 'Close a thread this many days after its first comment', '0 never closes.', 0, 36_500)}
 ${number('maxDepth', 'Deepest reply level', 'From 1 (no replies) to 10.', 1, 10)}
+${checkbox('gravatar', 'Show Gravatar pictures for authors with an email (readers’ browsers then ask gravatar.com; off: an identicon drawn here, no third party asked)')}
 </fieldset>
 <fieldset><legend>Privacy</legend>
 ${number('ipRetentionDays', 'Forget commenters’ IP addresses after this many days', 'Truncated to the network and the browser cleared; 0 keeps them.', 0, 36_500)}
