@@ -15,6 +15,8 @@ export interface WidgetContext {
   info: SiteInfo;
   /** The shadow root everything lives in (ids are looked up here, not in the host document). */
   root: ShadowRoot;
+  /** Aborted when the widget is unmounted (ReplyDesk.unmount / setPage): live streams, timers and listeners end. */
+  signal: AbortSignal;
   /** Says something in the polite live region, for screen readers. */
   announce(text: string): void;
 }

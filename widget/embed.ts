@@ -6,6 +6,9 @@
  * scheme), data-target (a selector for the container; else #reply-desk); for the host's own sign-in
  * (SSO), data-sso-token, data-sso-login and data-sso-logout. `ReplyDesk.signIn({ sso })` and
  * `ReplyDesk.signOut()` let a page that signs its user in or out without a reload tell the widget.
+ * A single-page app mounts it itself: `ReplyDesk.mount(el, {site, page, …})`, `ReplyDesk.setPage(el,
+ * page, url)` on a route change, `ReplyDesk.unmount(el)`; each mount's live stream, timers and
+ * listeners end with it (one AbortSignal, ctx.signal).
  */
 import { createApi } from './api';
 import { startConversation } from './conversation/main';
@@ -27,10 +30,30 @@ import { readStored } from './storage';
 import { createThread, PAGE_SIZE } from './thread';
 import css from './styles.css';
 
-/** Resolves, once the widget is up, to what loads the reader's part: ReplyDesk.signIn and signOut wait for it. */
+/** Resolves, once a widget is up, to what loads the reader's part: ReplyDesk.signIn and signOut wait for it. */
 let ready: (load: () => Promise<ReaderPart | null>) => void;
 const mounted = new Promise<() => Promise<ReaderPart | null>>((resolve) => (ready = resolve));
-const part = (): Promise<ReaderPart | null> => mounted.then((load) => load());
+/** The newest mount's loader (a single-page app's setPage replaces the widget it was first given). */
+let latest: (() => Promise<ReaderPart | null>) | undefined;
+const part = (): Promise<ReaderPart | null> => mounted.then((first) => (latest ?? first)());
+
+/** What a mount reads: the script tag's data- (boot) or a single-page app's options (mount). */
+export interface MountOptions {
+  site?: string;
+  page?: string;
+  /** The page's address for permalinks (a single-page app's route); else the document's. */
+  url?: string;
+  lang?: string;
+  theme?: string;
+  ssoToken?: string;
+  ssoLogin?: string;
+  ssoLogout?: string;
+}
+
+/** Each mounted container's options and what ends it. */
+const mounts = new WeakMap<Element, { options: MountOptions; base: string; stop: AbortController }>();
+/** The shadow roots this widget made: another script's shadow root on the container is not ours to fill. */
+const ours = new WeakSet<ShadowRoot>();
 
 /** `ReplyDesk.signIn({ sso: token })`, for a page that signs its user in without a reload. */
 export const signIn = (o: { sso: string }): Promise<boolean | undefined> => part().then((p) => p?.sso(o.sso));
@@ -49,14 +72,47 @@ function adoptStyles(root: ShadowRoot): void {
   }
 }
 
-async function mount(script: HTMLScriptElement): Promise<void> {
-  const data = script.dataset;
-  const host =
-    document.querySelector(data.target || '#reply-desk') ?? script.insertAdjacentElement('afterend', h('div'));
-  if (!host || host.shadowRoot) return;
-  const root = host.attachShadow({ mode: 'open' });
-  adoptStyles(root);
+/**
+ * `ReplyDesk.mount(el, options)`: the widget in `el` (a container already holding one is left as it
+ * is). `base` is the API's address, ending in / (the loader knows it from its own script tag).
+ */
+export function mount(host: Element, data: MountOptions, base: string): Promise<void> {
+  let root = host.shadowRoot;
+  if (mounts.has(host) || (root && !ours.has(root))) return Promise.resolve();
+  const stop = new AbortController();
+  mounts.set(host, { options: data, base, stop });
+  if (!root) {
+    root = host.attachShadow({ mode: 'open' });
+    ours.add(root);
+    adoptStyles(root);
+  }
+  return show(host, root, data, base, stop.signal);
+}
 
+/** `ReplyDesk.unmount(el)`: the widget goes, with its live stream, timers and listeners. */
+export function unmount(host: Element): void {
+  const m = mounts.get(host);
+  if (!m) return;
+  m.stop.abort();
+  mounts.delete(host);
+  host.shadowRoot?.querySelector('.rd')?.remove();
+}
+
+/** `ReplyDesk.setPage(el, page, url)`: the same widget shows another page's thread (a route change). */
+export function setPage(host: Element, page: string, url?: string): Promise<void> {
+  const m = mounts.get(host);
+  if (!m) return Promise.resolve();
+  unmount(host);
+  return mount(host, { ...m.options, page, url }, m.base);
+}
+
+async function show(
+  host: Element,
+  root: ShadowRoot,
+  data: MountOptions,
+  base: string,
+  signal: AbortSignal,
+): Promise<void> {
   const lang = pickLanguage(data.lang, document.documentElement.lang);
   // The words load beside the thread (English at once, another language from its own file): nothing is
   // written before they are in, so a German reader never sees a flash of English.
@@ -68,23 +124,25 @@ async function mount(script: HTMLScriptElement): Promise<void> {
   void words.then((t) => {
     if (!body.firstChild) body.append(h('p', { class: 'rd-loading' }, t.loading));
   });
-  await start(script, root, body, live, lang, words);
+  await start(data, base, root, body, live, lang, words, signal);
 }
 
 /** Fetches the site's settings and the first page, then builds the thread and the form. */
 async function start(
-  script: HTMLScriptElement,
+  data: MountOptions,
+  base: string,
   root: ShadowRoot,
   body: HTMLElement,
   live: HTMLElement,
   lang: string,
   words: Promise<Messages>,
+  signal: AbortSignal,
 ): Promise<void> {
-  const data = script.dataset;
   const site = data.site ?? '';
-  const api = createApi(new URL('.', script.src).href, site, createSession(site));
-  const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
-  const page = pageIdentity({ dataPage: data.page, canonical, location: location.href });
+  const api = createApi(base, site, createSession(site));
+  // A single-page app's own page id and route; else the canonical URL, else the address.
+  const canonical = data.url ?? document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
+  const page = pageIdentity({ dataPage: data.page, canonical, location: data.url ?? location.href });
   // All at once: the thread waits for neither the settings nor the words.
   const [siteInfo, first, t] = await Promise.all([api.siteInfo(page), api.thread(page, null, null, PAGE_SIZE), words]);
 
@@ -92,7 +150,7 @@ async function start(
     const refused = siteInfo.status === 403 || first.status === 403;
     const retry = (): void => {
       body.replaceChildren(h('p', { class: 'rd-loading' }, t.loading));
-      void start(script, root, body, live, lang, words);
+      void start(data, base, root, body, live, lang, words, signal);
     };
     body.replaceChildren(h('p', { class: 'rd-error', role: 'alert' }, refused ? t.notAllowed : t.loadFailed));
     if (!refused) body.append(h('button', { type: 'button', class: 'rd-more', onclick: retry }, t.retry));
@@ -103,11 +161,12 @@ async function start(
     api,
     site,
     page,
-    pageUrl: pageUrlOf(location.href),
+    pageUrl: pageUrlOf(data.url ?? location.href),
     lang,
     t,
     info: siteInfo.info,
     root,
+    signal,
     announce: (text) => {
       live.textContent = text;
     },
@@ -172,24 +231,27 @@ async function start(
   // author who may still edit a comment sent from this browser; for nobody else.
   if (data.ssoToken || api.session.get() || readStored('local', SENT_KEY + site)) void load();
   ready(load);
+  latest = load;
   // The conversation (badges, picks, votes, sort, live updates), once the thread is on screen. Every
   // plain thread has it, so it is in this module, not a file of its own: one file fewer to fetch, and
   // gzip sees it beside the code it shares.
   void startConversation(ctx, thread);
 
-  addEventListener('hashchange', () => void thread.goToHash());
+  addEventListener('hashchange', () => void thread.goToHash(), { signal });
   void thread.goToHash();
   // "3 minutes ago" keeps true while the page stays open.
-  setInterval(() => {
+  const clock = setInterval(() => {
     for (const time of Array.from(root.querySelectorAll('time')))
       time.textContent = relativeTime(time.dateTime, Date.now(), lang);
   }, 60_000);
+  signal.addEventListener('abort', () => clearInterval(clock));
 }
 
 /** Mounts the widget of the embedding <script> tag (loader.ts found it) once the document is parsed. */
-export function boot(script: HTMLScriptElement | null): Promise<void> {
-  if (!script) return Promise.resolve();
-  return document.readyState === 'loading'
-    ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => void mount(script).then(resolve)))
-    : mount(script);
+export async function boot(script: HTMLScriptElement, base: string): Promise<void> {
+  if (document.readyState === 'loading') await new Promise((r) => document.addEventListener('DOMContentLoaded', r));
+  const data = script.dataset;
+  const host =
+    document.querySelector(data.target || '#reply-desk') ?? script.insertAdjacentElement('afterend', h('div'));
+  if (host) await mount(host, { ...data }, base);
 }

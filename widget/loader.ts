@@ -15,6 +15,7 @@ declare const WIDGET_CHUNK: string;
 declare const PRELOAD_CHUNKS: string[];
 
 type Widget = typeof import('./embed');
+type MountOptions = import('./embed').MountOptions;
 
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -29,7 +30,10 @@ const script = findScript();
 // The files sit in widget/ beside /embed.js (which redirects to widget/embed.<hash>.js); src is the
 // address the page wrote, so a page that names the hashed file itself is already in widget/.
 const src = new URL(script?.src || location.href);
-const dir = new URL(/\/widget\/[^/]*$/.test(src.pathname) ? '.' : 'widget/', src).href;
+const inWidgetDir = /\/widget\/[^/]*$/.test(src.pathname);
+const dir = new URL(inWidgetDir ? '.' : 'widget/', src).href;
+/** The API's address, ending in /. */
+const api = new URL(inWidgetDir ? '..' : '.', src).href;
 /**
  * data-loading="lazy": nothing is fetched (no script, no API call) until the container comes within
  * 800 px of the viewport. Without a container laid out yet to watch, the widget mounts as usual.
@@ -53,13 +57,22 @@ const widget: Promise<Widget | null> = nearEnough().then(() => {
   );
 });
 
-/** The page's handle on the widget: `ReplyDesk.signIn({ sso: token })`, `ReplyDesk.signOut()`. */
+/**
+ * The page's handle on the widget: `ReplyDesk.signIn({ sso: token })`, `ReplyDesk.signOut()`, and for a
+ * single-page app `ReplyDesk.mount(el, {site, page, url, lang, theme, ssoToken, ssoLogin, ssoLogout})`,
+ * `ReplyDesk.setPage(el, page, url)` and `ReplyDesk.unmount(el)`. Each returns a promise, as the widget
+ * module may still be on its way.
+ */
 (window as unknown as { ReplyDesk: unknown }).ReplyDesk = {
   signIn: (o: { sso: string }) => widget.then((m) => m?.signIn(o)),
   signOut: () => widget.then((m) => m?.signOut()),
+  mount: (el: Element, o: MountOptions) => widget.then((m) => m?.mount(el, { ...o }, api)),
+  setPage: (el: Element, page: string, url?: string) => widget.then((m) => m?.setPage(el, page, url)),
+  unmount: (el: Element) => widget.then((m) => m?.unmount(el)),
 };
 
-void widget.then((m) => m?.boot(script));
+// A script tag with data-site mounts its widget; one without is a single-page app's, which calls mount.
+if (script?.dataset.site !== undefined) void widget.then((m) => m?.boot(script, api));
 
 // A module to the type checker (its names are its own); esbuild wraps it as a classic script.
 export {};

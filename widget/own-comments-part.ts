@@ -138,6 +138,8 @@ export function startOwnComments(
     const delay = POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)] ?? 15_000;
     setTimeout(
       () => {
+        // An unmounted widget (a single-page app left the page) stops asking.
+        if (ctx.signal.aborted) return;
         void api.status(entry.statusUrl).then((s) => {
           if (s) apply(entry, s);
           const done = entry.status === 'published' || entry.status === 'rejected' || !views.has(entry.id);

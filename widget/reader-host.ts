@@ -20,7 +20,7 @@ export interface ReaderHost {
   /** The sign-in choices (sign-in.ts); the email sign-in form opens in here. */
   choices: HTMLElement;
   /** The script tag's data-: `ssoToken`, and `ssoLogin` / `ssoLogout`, the host's own sign-in and sign-out pages. */
-  data: DOMStringMap;
+  data: { ssoToken?: string; ssoLogin?: string; ssoLogout?: string };
 }
 
 /** What the reader's part does for embed.js. */
@@ -40,16 +40,19 @@ export interface ReaderPart {
   flag(box: HTMLElement, commentId: string, flagUrl: string): void;
 }
 
-let part: Promise<ReaderPart | null> | undefined;
+/** Per mounted widget: a single-page app's setPage makes a new one, with its own thread and form. */
+const parts = new WeakMap<ReaderHost, Promise<ReaderPart | null>>();
 
-/** Loads the reader's part once (null, and tried again next time, when it could not be loaded). */
+/** Loads the reader's part once per widget (null, and tried again next time, when it could not be loaded). */
 export function loadReader(host: ReaderHost): Promise<ReaderPart | null> {
+  let part = parts.get(host);
   part ??= import('./reader/main').then(
     (m) => m.startReader(host),
     () => {
-      part = undefined;
+      parts.delete(host);
       return null;
     },
   );
+  parts.set(host, part);
   return part;
 }

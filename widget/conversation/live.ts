@@ -61,7 +61,9 @@ export function startLive(
   }
 
   const q = `site=${encodeURIComponent(ctx.site)}&page=${encodeURIComponent(ctx.page)}`;
+  if (ctx.signal.aborted) return;
   const source = new EventSource(`${ctx.api.base}api/live?${q}`);
+  ctx.signal.addEventListener('abort', () => source.close());
   source.addEventListener('comment', (e) => {
     const c = toComment(parse(e));
     if (!c || thread.views.has(c.id)) return;

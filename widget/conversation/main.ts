@@ -65,13 +65,12 @@ export async function startConversation(ctx: WidgetContext, thread: Thread): Pro
   const fit = (): void => {
     if (!sort.busy()) sort.el.hidden = thread.views.size < 2;
   };
-  new MutationObserver((records) => {
+  const watch = new MutationObserver((records) => {
     records.forEach((r) => r.addedNodes.forEach(scan));
     fit();
-  }).observe(thread.el, {
-    childList: true,
-    subtree: true,
   });
+  watch.observe(thread.el, { childList: true, subtree: true });
+  ctx.signal.addEventListener('abort', () => watch.disconnect());
   scan(thread.el);
   fit();
 
