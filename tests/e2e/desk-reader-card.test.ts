@@ -113,7 +113,13 @@ describe("a reader's card", () => {
           comments: { parent: string | null; author: unknown; html: string }[];
         };
         const reply = comments.find((c) => c.parent === parent.id);
-        expect(reply?.author).toEqual({ name: 'lead', verified: true, staff: true });
+        // The avatar is our own identicon (issue 15), unless the site turns on Gravatar.
+        expect(reply?.author).toEqual({
+          name: 'lead',
+          verified: true,
+          staff: true,
+          avatar: expect.stringMatching(/\/avatars\/[0-9a-f]{32}\.svg$/),
+        });
         expect(reply?.html).not.toContain('<img');
       } finally {
         await close();

@@ -6,6 +6,9 @@ import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';
 import type { TestDatabase } from '../support/test-db.js';
 
+/** Every author carries an avatar now (issue 15): our own identicon, unless the site turns on Gravatar. */
+const AVATAR = /\/avatars\/[0-9a-f]{32}\.svg$/;
+
 /*
  * Issue 14, items 7 and 8, the desk's side: cards say who wrote a comment (a verified reader or a
  * guest), a moderator bans or trusts a reader from their card, turns their Staff badge off and on, and
@@ -284,6 +287,7 @@ describe("the moderator's Staff badge", () => {
       name: 'The Moderator',
       verified: true,
       staff: true,
+      avatar: expect.stringMatching(AVATAR),
     });
     expect(await mod.page('/admin/me')).toMatch(/name="staffBadge" value="1"\s+checked/);
     const before = await threadVersion('staff-story');
@@ -301,6 +305,7 @@ describe("the moderator's Staff badge", () => {
     expect((await thread('staff-story')).find((x) => x.id === c.id)?.author).toEqual({
       name: 'The Moderator',
       verified: true,
+      avatar: expect.stringMatching(AVATAR),
     });
     expect(await mod.page('/admin/me')).not.toMatch(/name="staffBadge" value="1"\s+checked/);
     // Held-comment mails were left as the form said.
@@ -410,6 +415,7 @@ describe('replying from the card as staff', () => {
       expect((await thread('reply-nobadge')).find((c) => c.id === res.json.id)?.author).toEqual({
         name: 'mod',
         verified: true,
+        avatar: expect.stringMatching(AVATAR),
       });
     } finally {
       await mod.post('/admin/me', { staffBadge: '1' });
