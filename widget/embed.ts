@@ -23,7 +23,7 @@ import { createOwnComments } from './own-comments';
 import { pageIdentity, pageUrlOf } from './page-identity';
 import { relativeTime } from './relative-time';
 import { loadReader, type ReaderHost, type ReaderPart } from './reader-host';
-import { SENT_KEY } from './sent-comments';
+import { rememberSent, SENT_KEY } from './sent-comments';
 import { createSession } from './session';
 import { createSignInChoices } from './sign-in';
 import { readStored } from './storage';
@@ -201,8 +201,12 @@ async function start(
   const form = createReplyForm(ctx, (sent) => {
     own.add(sent);
     emitHostEvent(root.host, 'posted', { id: sent.id, status: 'queued' });
-    // The author may edit it now: that lives in the reader's part, which keeps the sent text and key.
-    if (ctx.info.editWindowMinutes > 0) void load().then((p) => p?.sent(sent));
+    // The author may edit it now. The key and text are kept at once, not when the reader's part has
+    // loaded: a guest who reloads before then must not lose their only proof of authorship.
+    if (ctx.info.editWindowMinutes > 0) {
+      rememberSent(site, ctx.info.editWindowMinutes, sent.id, { key: sent.editKey, body: sent.body, at: Date.now() });
+      void load().then((p) => p?.sent(sent));
+    }
   });
   const own = createOwnComments(ctx, thread, form, decorate);
   const host: ReaderHost = {

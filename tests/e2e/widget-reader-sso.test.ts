@@ -303,4 +303,24 @@ describe('editing and deleting one’s own comment in place', () => {
     },
     READER_TIMEOUT_MS,
   );
+
+  it(
+    'a guest’s edit key is kept the moment the 202 arrives, even when the reader’s part never loaded before a reload',
+    async () => {
+      const url = serveArticle(env, '/guest-edit-early');
+      const v = await visit(env, url);
+      // The reader's part cannot load on this first view (a slow or failed chunk).
+      await v.context.route('**/widget/reader.*', (r) => r.abort());
+      await form(v).getByRole('textbox', { name: 'Name', exact: true }).fill('Quick Guest');
+      await form(v).getByRole('textbox', { name: 'Email', exact: true }).fill('quick@example.org');
+      const id = await post(v, 'Reloaded at once');
+      await approved(id);
+      await v.context.unroute('**/widget/reader.*');
+      await v.page.reload();
+      const li = widget(v).locator(`li#comment-${id}`);
+      await li.getByRole('button', { name: 'Edit', exact: true }).waitFor();
+      await v.context.close();
+    },
+    READER_TIMEOUT_MS,
+  );
 });
