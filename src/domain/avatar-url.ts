@@ -5,9 +5,10 @@ import { createHash, createHmac } from 'node:crypto';
  * `picture`) comes first. Otherwise an identicon we draw ourselves (src/domain/identicon.ts), named by
  * an HMAC under a secret only the service knows: the URL tells nothing of the email or reader behind
  * it (a plain hash of an email is reversed by hashing a list of addresses), and no third party is
- * asked. Where the site turns `gravatar` on, an author with an email gets Gravatar's picture instead,
- * the reader's browser asking gravatar.com (Gravatar's documented SHA-256 form, its own identicon
- * when the address has none).
+ * asked. Where the site turns `gravatar` on, a signed-in reader with an email gets Gravatar's picture
+ * instead, the reader's browser asking gravatar.com (Gravatar's documented SHA-256 form, its own
+ * identicon when the address has none). Only a signed-in reader: their email comes from their verified
+ * identity, while a guest's is typed, and a guest typing a columnist's address must not wear her face.
  */
 
 /** The app_secrets row the identicons' HMAC key is kept in: every API process names them alike. */
@@ -50,7 +51,7 @@ export function toAvatarHash(author: Pick<AvatarAuthor, 'readerId' | 'email' | '
 /** The avatar URL the thread carries for an author. */
 export function toAvatarUrl(author: AvatarAuthor, opts: AvatarOptions): string {
   if (author.avatar !== '') return author.avatar;
-  if (opts.gravatar && author.email !== '') {
+  if (opts.gravatar && author.readerId !== null && author.email !== '') {
     const digest = createHash('sha256').update(author.email.trim().toLowerCase()).digest('hex');
     return `https://www.gravatar.com/avatar/${digest}?d=identicon&s=64`;
   }

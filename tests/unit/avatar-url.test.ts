@@ -13,6 +13,15 @@ describe('toAvatarUrl', () => {
     expect(toAvatarUrl(author, { ...opts, gravatar })).toBe('https://idp.example/a.png');
   });
 
+  it('is Gravatar’s only for a signed-in reader (a verified email), never for a guest’s typed one', () => {
+    const on = { ...opts, gravatar: true };
+    expect(toAvatarUrl({ ...guest, readerId: 42 }, on)).toMatch(
+      /^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{64}\?/,
+    );
+    expect(toAvatarUrl(guest, on)).toBe(`https://comments.example/avatars/${toAvatarHash(guest, opts.secret)}.svg`);
+    expect(toAvatarUrl({ ...guest, readerId: 42 }, opts)).not.toContain('gravatar');
+  });
+
   it('names a signed-in reader by their id: a new name or email keeps the picture', () => {
     const reader = { ...guest, readerId: 42 };
     expect(toAvatarHash({ ...reader, name: 'Other', email: 'other@example.org' }, opts.secret)).toBe(

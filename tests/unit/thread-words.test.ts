@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatCommentDate, threadHeading } from '../../src/http/demo/thread-words.js';
-import { en } from '../../widget/i18n.js';
+import { plural as serverPlural } from '../../src/i18n/plural.js';
+import { readerWords } from '../../src/i18n/reader-words.js';
+import { en, type Messages } from '../../widget/i18n.js';
 import { plural } from '../../widget/plural.js';
 
 /*
@@ -47,5 +49,24 @@ describe('the no-JS thread in other languages', () => {
   it('dates are written as the language writes them, in UTC', () => {
     expect(formatCommentDate(new Date('2026-12-03T14:05:09Z'), 'fr')).toBe('3 décembre 2026 à 14:05 UTC');
     expect(formatCommentDate(new Date('2026-12-03T14:05:09Z'), 'de')).toBe('3. Dezember 2026 um 14:05 UTC');
+  });
+});
+
+/*
+ * The server keeps its own copy of the words the widget also shows (src/i18n/lang/ vs widget/lang/:
+ * one is compiled for Node, the other bundled for browsers). This holds the copies together in every
+ * language, so a translator who changes one cannot leave the page without JavaScript saying another.
+ */
+describe('the no-JS page and the widget share their words in every language', () => {
+  const SHARED = ['count', 'noComments', 'title', 'anonymous', 'leaveReply', 'notes', 'requiredNote'] as const;
+  const SHARED_FIELDS = ['comment', 'name', 'email', 'website', 'post', 'closed'] as const;
+  it.each(Object.keys(readerWords))('%s', async (lang) => {
+    const widget: Messages =
+      lang === 'en' ? en : ((await import(`../../widget/lang/${lang}.ts`)) as { words: Messages }).words;
+    const page = readerWords[lang as keyof typeof readerWords].page;
+    for (const key of [...SHARED, ...SHARED_FIELDS]) expect([key, page[key]]).toEqual([key, widget[key]]);
+    // The server's copy of widget/plural.ts picks the same forms.
+    for (const n of [0, 1, 2, 5, 11, 21, 1000])
+      expect(serverPlural(lang, n, page.count)).toBe(plural(lang, n, widget.count));
   });
 });

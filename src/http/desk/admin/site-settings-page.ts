@@ -76,7 +76,7 @@ ${number('surgeMinimum', 'Surge mode: fewest comments in a minute that count as 
 <fieldset><legend>Threads</legend>
 ${number('closeAfterDays', 'Close a thread this many days after its first comment', '0 never closes.', 0, 36_500)}
 ${number('maxDepth', 'Deepest reply level', 'From 1 (no replies) to 10.', 1, 10)}
-${checkbox('gravatar', 'Show Gravatar pictures for authors with an email (readers’ browsers then ask gravatar.com; off: an identicon drawn here, no third party asked)')}
+${checkbox('gravatar', 'Show Gravatar pictures for signed-in readers, whose email is verified (never guests; readers’ browsers then ask gravatar.com; off: an identicon drawn here, no third party asked)')}
 </fieldset>
 <fieldset><legend>Privacy</legend>
 ${number('ipRetentionDays', 'Forget commenters’ IP addresses after this many days', 'Truncated to the network and the browser cleared; 0 keeps them.', 0, 36_500)}
