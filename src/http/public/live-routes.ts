@@ -154,7 +154,9 @@ export function createLiveThreadRoutes(deps: LiveThreadRoutesDeps): Router {
     hub.caughtUp(stream);
     if (compareSeq(stream.lastSeq, floor) < 0) stream.lastSeq = floor;
     res.write(sseChunk({ seq: stream.lastSeq, name: 'ready', data: { closed: closed.closed } }));
-    if (closed.closed) {
+    // The hub's closure check may have told this stream already while it was being set up (it is
+    // listening from the start): `closed` goes once either way.
+    if (closed.closed && !stream.closedSent) {
       stream.closedSent = true;
       res.write(sseChunk({ seq: null, name: 'closed', data: { reason: closed.reason } }));
     }
