@@ -48,6 +48,9 @@ export const auditActions = [
   // sql/0036: editors' picks.
   'feature',
   'unfeature',
+  // sql/0048: chat targets (Slack, Teams, Mattermost) changed; a brigade detected on one page.
+  'chat_target',
+  'page_surge',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
