@@ -19,7 +19,7 @@ import type { CheckContext, CommentStatus } from '../src/moderation/verdict.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import type { SubmitResult } from '../src/queue/submissions-queue.js';
 import type { CommentEventsQueue } from '../src/queue/comment-events-queue.js';
-import { enqueueDeskNotice, type DeskNoticesQueue } from '../src/queue/desk-notices-queue.js';
+import { enqueueDeskNotice, pageSurgeNoticeId, type DeskNoticesQueue } from '../src/queue/desk-notices-queue.js';
 import type { PageSurgeTracker, PageSurgeVerdict } from '../src/flood/page-surge-tracker.js';
 import { insertReplySubscription } from '../src/store/mail-notices.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
@@ -284,7 +284,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     if (brigade?.started && brigade.since !== null && deps.pageSurge?.notices) {
       await enqueueDeskNotice(deps.pageSurge.notices, {
         kind: 'page-surge',
-        id: `surge-${s.siteId}-${facts.page.id}-${brigade.since}`,
+        id: pageSurgeNoticeId(s.siteId, facts.page.id, brigade.since),
         siteId: s.siteId,
         pageId: facts.page.id,
         commentId: s.id,

@@ -102,8 +102,8 @@ export function scorePageSurge(c: PageSurgeCounts, t: PageSurgeThresholds): Page
 /** The signals in a moderator's words, e.g. "rate 8× its normal, 90 % first-time authors". */
 export function describeSignals(signals: readonly PageSurgeSignal[]): string {
   const words: Record<PageSurgeSignalName, (v: number) => string> = {
-    rate: (v) => `rate ${v}× its normal`,
-    'site-share': (v) => `${v}× the whole site's normal rate`,
+    rate: (v) => `rate ${Math.round(v * 10) / 10}× its normal`,
+    'site-share': (v) => `${Math.round(v * 10) / 10}× the whole site's normal rate`,
     'first-time': (v) => `${Math.round(v * 100)} % first-time authors`,
     duplicates: (v) => `${Math.round(v * 100)} % near-duplicate texts from other addresses`,
     flags: (v) => `${v} flag${v === 1 ? '' : 's'}`,

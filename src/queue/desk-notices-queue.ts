@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { v5 as uuidv5 } from 'uuid';
 import type { PageSurgeSignal } from '../flood/page-surge-score.js';
 import { RETRY_JITTER } from './retry-jitter.js';
 
@@ -91,6 +92,18 @@ export function createDeskNoticesQueue(connection: Redis, prefix: string): DeskN
     prefix,
     defaultJobOptions: noticeJobOptions,
   });
+}
+
+// Fixed namespace for brigade notices' ids; see pageSurgeNoticeId.
+const SURGE_NAMESPACE = '9a4e2b71-6c3d-4f8a-b5e0-2d7c1a9f3b64';
+
+/**
+ * A brigade's notice id: a uuid (webhook receivers dedupe on it, the delivery log stores it as one)
+ * derived from the page and when the brigade began, so the one comment that starts it, retried, queues
+ * the same notice.
+ */
+export function pageSurgeNoticeId(siteId: string, pageId: number, since: number): string {
+  return uuidv5(`${siteId}\n${pageId}\n${since}`, SURGE_NAMESPACE);
 }
 
 /** Held notices for one site within this long are one job: a flood of held comments is one fan-out. */
