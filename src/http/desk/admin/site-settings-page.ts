@@ -113,6 +113,11 @@ export function renderSitePage(input: {
           >Sign-in: the SSO secret and OpenID Connect providers</a
         >
       </p>
+      <p>
+        <a href="/admin/sites/${encodeURIComponent(siteId)}/chat"
+          >Chat notifications: Slack, Microsoft Teams, Mattermost</a
+        >
+      </p>
       <p><a class="rd-danger" href="/admin/sites/${encodeURIComponent(siteId)}/delete">Delete this site…</a></p>`,
   );
 }
