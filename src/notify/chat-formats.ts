@@ -33,8 +33,12 @@ export interface ChatNotice {
 /** Slack's mrkdwn: only &, < and > are control characters (they make links and mentions). */
 const slackEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Markdown (Mattermost, Teams' TextBlock): backslash the characters that start markup. */
-const markdownEscape = (s: string): string => s.replace(/([\\`*_{}[\]()#+\-.!|<>~@])/g, '\\$1');
+/**
+ * Markdown (Mattermost, Teams' TextBlock): backslash the characters that make emphasis, code, links and
+ * HTML; and break `@` with a zero-width space, since Mattermost turns `@channel` or `@all` in a
+ * webhook's post into a mention no backslash stops.
+ */
+const markdownEscape = (s: string): string => s.replace(/([\\`*_[\]<>~|])/g, '\\$1').replace(/@/g, '@\u200b');
 
 /** A link target inside mrkdwn or Markdown: spaces, brackets and pipes (which would end it early) percent-encoded. */
 const safeUrl = (u: string): string =>
