@@ -181,8 +181,9 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
         siteId: s.siteId,
         pageId: facts.page.id,
         firstTime: !facts.authorHasApproved,
-        // "The same text from different addresses": a distinct IP, else who the author is.
-        address: distinctIp ?? (s.reader ? `reader:${s.reader.id}` : `email:${s.email.toLowerCase()}`),
+        // "The same text from different addresses": only an IP that tells readers apart counts; a shared
+        // one (an untrusted proxy's, loopback) says nothing about who sent what, as for every IP rule.
+        address: distinctIp,
         body: s.body,
         thresholds: { minimum: facts.settings.pageSurgeMinimum, threshold: facts.settings.pageSurgeScore },
       });

@@ -33,8 +33,8 @@ export interface PageSurgeObservation {
   pageId: number;
   /** The author has no approved comment on the site (the first-time hold's fact). */
   firstTime: boolean;
-  /** Who sent it, for "the same text from different addresses": the distinct IP, else the email. */
-  address: string;
+  /** Where it came from, for "the same text from different addresses": a distinct IP; null, texts are not compared. */
+  address: string | null;
   body: string;
   thresholds: PageSurgeThresholds;
 }
@@ -152,7 +152,7 @@ export function createPageSurgeTracker(deps: PageSurgeTrackerDeps): PageSurgeTra
       windows.windowMs,
       windows.baselineMs,
       o.firstTime ? '1' : '0',
-      fingerprint === null ? '' : hashed(o.address),
+      fingerprint === null || o.address === null ? '' : hashed(o.address),
     );
     const n = (i: number): number => Number(out[i] ?? 0);
     const counts = { recent: n(0), pageNormal: n(1), siteNormal: n(2), firstTime: n(3), duplicates: n(4), flags: 0 };
