@@ -7,6 +7,7 @@ import { renderPageSurgeMail } from '../src/notify/page-surge-mail.js';
 import {
   deliveryJobId,
   deliveryJobOptions,
+  retryDelayMs,
   type CommentEventsQueue,
   type WebhookDeliveryJob,
 } from '../src/queue/comment-events-queue.js';
@@ -22,7 +23,6 @@ import {
   type PageSurgeNotice,
   type SurgeMailJob,
 } from '../src/queue/desk-notices-queue.js';
-import { retryDelayMs } from '../src/queue/comment-events-queue.js';
 import type { Queryable } from '../src/store/db.js';
 import {
   claimHeldNotice,

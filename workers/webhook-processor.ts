@@ -63,7 +63,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     // Mail first: it is the cheaper of the two to redo, and both are idempotent on a retry.
     if (deps.email) await enqueueEmailForEvent(deps.email, event);
     if (deps.notices && event.type === 'comment.created' && event.status === 'pending')
-      await enqueueDeskNotice(deps.notices, { kind: 'held-waiting', siteId: event.siteId });
+      await enqueueDeskNotice(deps.notices, { kind: 'held-waiting', siteId: event.siteId, commentId: event.commentId });
     const subscribers = await listSubscribers(db, event.siteId, event.type);
     if (subscribers.length === 0) return { deliveries: 0 };
     const comment = await loadWebhookComment(db, event.commentId);

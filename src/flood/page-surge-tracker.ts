@@ -130,8 +130,13 @@ export function pageSurgeKeys(prefix: string, siteId: string, pageId: number) {
     text: (fingerprint: string) => `${page}:text:${fingerprint}`,
     flag: `${page}:on`,
     siteRates: `${prefix}:brigade:${siteId}:rates`,
-    active: `${prefix}:brigade:${siteId}:pages`,
+    active: pageSurgeListKey(prefix, siteId),
   };
+}
+
+/** A site's list of pages under a brigade (a sorted set: page id → when it ends, ms). */
+export function pageSurgeListKey(prefix: string, siteId: string): string {
+  return `${prefix}:brigade:${siteId}:pages`;
 }
 
 export function createPageSurgeTracker(deps: PageSurgeTrackerDeps): PageSurgeTracker {
@@ -210,7 +215,7 @@ export async function listActivePageSurges(
   if (siteIds.length === 0) return [];
   const listed = redis.pipeline();
   for (const id of siteIds) {
-    const key = pageSurgeKeys(prefix, id, 0).active;
+    const key = pageSurgeListKey(prefix, id);
     listed.zremrangebyscore(key, '-inf', now.getTime()).zrangebyscore(key, now.getTime(), '+inf', 'WITHSCORES');
   }
   const results = (await listed.exec()) ?? [];

@@ -31,6 +31,8 @@ export interface PageSurgeNotice {
 export interface HeldWaitingNotice {
   kind: 'held-waiting';
   siteId: string;
+  /** The held comment that calls for it (its job id: a re-run fan-out of its event queues it once). */
+  commentId?: string;
   /** Only this target (a paced notice's delayed run); left out, every target of the site that wants `held`. */
   targetId?: number;
 }
@@ -106,12 +108,17 @@ export function pageSurgeNoticeId(siteId: string, pageId: number, since: number)
   return uuidv5(`${siteId}\n${pageId}\n${since}`, SURGE_NAMESPACE);
 }
 
-/** Held notices for one site within this long are one job: a flood of held comments is one fan-out. */
-const HELD_BUCKET_MS = 5000;
-
-/** Queues a notice; its id (or, for held comments, the site and a 5-second bucket) is the job id. */
-export async function enqueueDeskNotice(queue: DeskNoticesQueue, notice: DeskNotice, now = Date.now()): Promise<void> {
+/**
+ * Queues a notice; its id is the job id (a held comment's: its comment id). Held comments are not
+ * merged into one job per moment: a job id already used by a finished job would drop the newer
+ * comment's notice, and the pacing (per chat target, in the processor) is what keeps posts few.
+ */
+export async function enqueueDeskNotice(queue: DeskNoticesQueue, notice: DeskNotice): Promise<void> {
   const jobId =
-    notice.kind === 'held-waiting' ? `held-${notice.siteId}-${Math.floor(now / HELD_BUCKET_MS)}` : notice.id;
-  await queue.add('notice', notice, { jobId });
+    notice.kind === 'held-waiting' ? `held-${notice.commentId ?? `${notice.siteId}-${Date.now()}`}` : notice.id;
+  await queue.add('notice', notice, {
+    jobId,
+    // Held notices are many and alike: kept an hour, not a day.
+    ...(notice.kind === 'held-waiting' ? { removeOnComplete: { age: 3600, count: 10_000 } } : {}),
+  });
 }

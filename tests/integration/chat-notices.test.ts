@@ -221,11 +221,15 @@ describe('chat targets', () => {
     await heldComment();
     await heldComment();
     await heldComment();
-    await sleep(1000);
+    // One delayed run per target (three comments, one run each), due when its interval (1 minute) ends.
+    const delayed = await waitFor('the delayed runs', async () => {
+      const jobs = await workers.notices.getDelayed();
+      return jobs.length >= 3 ? jobs : undefined;
+    });
+    await sleep(500);
+    expect((await workers.notices.getDelayed()).map((j) => j.id).sort()).toEqual(delayed.map((j) => j.id).sort());
+    expect(new Set(delayed.map((j) => (j.data as { targetId?: number }).targetId)).size).toBe(3);
     expect(receiver.bodies('/slack')).toHaveLength(1);
-    // One delayed run per target, due when its interval (1 minute) ends.
-    const delayed = await workers.notices.getDelayed();
-    expect(delayed.map((j) => j.data).filter((d) => 'kind' in d && d.kind === 'held-waiting')).toHaveLength(3);
     // The minute passes (moved back in the database) and the runs come due.
     await db.pool.query(`update chat_targets set held_notified_at = held_notified_at - interval '2 minutes'`);
     await db.pool.query(`update comments set received_at = received_at - interval '2 minutes'`);
