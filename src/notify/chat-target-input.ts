@@ -33,7 +33,8 @@ export function readChatTargetInput(
       problem: { field: 'events', message: 'Choose what to post: held, surge and/or appeal.' },
     };
   const minutesRaw = raw.heldEveryMinutes ?? 15;
-  const minutes = typeof minutesRaw === 'string' && minutesRaw.trim() !== '' ? Number(minutesRaw) : minutesRaw;
+  // A form's digits, or a JSON number; '1e3' or ' 15 ' from a form is not an interval.
+  const minutes = typeof minutesRaw === 'string' && /^\d{1,4}$/.test(minutesRaw) ? Number(minutesRaw) : minutesRaw;
   if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > 1440)
     return {
       ok: false,

@@ -133,6 +133,23 @@ describe('chat targets', () => {
     expect((await api_('DELETE', `/admin/api/sites/${SITE}/chat-targets/${extra.id}`)).status).toBe(204);
     expect((await api_('DELETE', `/admin/api/sites/${SITE}/chat-targets/${extra.id}`)).status).toBe(404);
 
+    // Odd bodies are 422s with the field, never a 500; an odd id is a 404.
+    for (const [odd, field] of [
+      [{ service: ['slack'], url: `${receiver.url}/x`, events: 'held' }, 'service'],
+      [{ service: 'slack', url: 5, events: 'held' }, 'url'],
+      [{ service: 'slack', url: `${receiver.url}/x`, events: { held: true } }, 'events'],
+      [{ service: 'slack', url: `${receiver.url}/x`, events: 'held', heldEveryMinutes: '1e3' }, 'heldEveryMinutes'],
+      [['slack'], 'service'],
+    ] as const) {
+      const res = await api_('POST', `/admin/api/sites/${SITE}/chat-targets`, odd);
+      expect({ status: res.status, body: await res.json() }).toMatchObject({
+        status: 422,
+        body: { error: { code: 'INVALID_CHAT_TARGET', field } },
+      });
+    }
+    expect((await api_('DELETE', `/admin/api/sites/${SITE}/chat-targets/abc`)).status).toBe(404);
+    expect((await api_('GET', `/admin/api/sites/no-such-site/chat-targets`)).status).toBe(404);
+
     const listed = (await (await api_('GET', `/admin/api/sites/${SITE}/chat-targets`)).json()) as {
       targets: { service: string }[];
     };
