@@ -21,6 +21,7 @@ import { createReplyForm } from './form';
 import { directionOf, loadMessages, pickLanguage, type Messages } from './i18n';
 import { createOwnComments } from './own-comments';
 import { pageIdentity, pageUrlOf } from './page-identity';
+export { setPartFiles } from './parts';
 import { relativeTime } from './relative-time';
 import { loadReader, type ReaderHost, type ReaderPart } from './reader-host';
 import { rememberSent, SENT_KEY } from './sent-comments';

@@ -3,7 +3,7 @@ import type { CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h, randomId } from './dom';
 import { plural } from './plural';
-import { toSafeFragment } from './safe-html';
+import { loadPart } from './parts';
 import { readStored, storageKey, writeStored } from './storage';
 import type { FieldError } from './types';
 
@@ -97,11 +97,11 @@ export function createReplyForm(ctx: WidgetContext, onSent: (c: SentComment) => 
     write: writeTab,
     preview: previewTab,
     pane,
-    lib: { h, toApiError, toSafeFragment },
   });
-  previewTab.addEventListener('click', () => void import('./preview').then((m) => m.showPreview(ctx, parts())));
+  const preview = () => loadPart<typeof import('./preview')>('preview');
+  previewTab.addEventListener('click', () => void preview().then((m) => m.showPreview(ctx, parts())));
   writeTab.addEventListener('click', () => {
-    if (!pane.hidden) void import('./preview').then((m) => m.showWrite(parts()));
+    if (!pane.hidden) void preview().then((m) => m.showWrite(parts()));
   });
   const message = h('p', { class: 'rd-form-message', role: 'alert', hidden: true });
   // The honeypot: a field no person sees or reaches (off-screen, out of the tab order, hidden from
