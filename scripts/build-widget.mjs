@@ -46,12 +46,13 @@ const BROWSERS = ['es2020', 'chrome91', 'firefox90', 'safari15'];
 
 /**
  * The parts only some readers need (widget/parts.ts names them), each an ES module of its own: the
- * reader's part, the reader's own comments waiting for moderation, the Markdown preview.
+ * reader's part, the reader's own comments waiting for moderation, the Markdown preview, the form's code.
  */
 const PARTS = {
   reader: 'widget/reader/main.ts',
   'own-comments': 'widget/own-comments-part.ts',
   preview: 'widget/preview.ts',
+  form: 'widget/form-part.ts',
 };
 const WIDGET_ENTRY = 'reply-desk-widget-entry';
 

@@ -158,10 +158,6 @@ export function createApi(base: string, site: string, session: Session) {
       };
     },
 
-    /** POST /api/comments; the caller reads 202's `id` and `statusUrl` or the error. */
-    submit: (payload: Record<string, string | boolean | null>): Promise<ApiResult> =>
-      send('POST', 'api/comments', payload),
-
     async status(url: string): Promise<SubmissionStatus | null> {
       const r = await call(url, { cache: 'no-store' });
       if (r.status === 404) return { status: 'rejected', html: null, errors: [] };

@@ -5,7 +5,7 @@
  */
 import type { CommentView } from '../comment-view';
 import type { WidgetContext } from '../context';
-import { h } from '../dom';
+import { adoptStyles } from '../dom';
 import type { Thread } from '../thread';
 import type { Order } from '../types';
 import { badges } from './badges';
@@ -30,13 +30,7 @@ export function conversationSettings(info: WidgetContext['info']): {
 /** Starts the conversation's extras once their words are in (English, or the reader's language from its own file). */
 export async function startConversation(ctx: WidgetContext, thread: Thread): Promise<void> {
   const ct = await loadConversationMessages(ctx.lang);
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
-  } catch {
-    ctx.root.append(h('style', null, css));
-  }
+  adoptStyles(ctx.root, css);
   const settings = conversationSettings(ctx.info);
   const votes = settings.votes === 'off' ? null : createVotes(ctx, ct, settings);
   const picks = createPicks(ctx, ct, thread.el);
