@@ -46,13 +46,15 @@ const BROWSERS = ['es2020', 'chrome91', 'firefox90', 'safari15'];
 
 /**
  * The parts only some readers need (widget/parts.ts names them), each an ES module of its own: the
- * reader's part, the reader's own comments waiting for moderation, the Markdown preview, the form's code.
+ * reader's part, the reader's own comments waiting for moderation, the Markdown preview, the form's code,
+ * the conversation's extras (the editors' picks strip, sending a vote, the live stream's events).
  */
 const PARTS = {
   reader: 'widget/reader/main.ts',
   'own-comments': 'widget/own-comments-part.ts',
   preview: 'widget/preview.ts',
   form: 'widget/form-part.ts',
+  extras: 'widget/conversation/extras.ts',
 };
 const WIDGET_ENTRY = 'reply-desk-widget-entry';
 

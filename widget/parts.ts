@@ -7,7 +7,7 @@
  */
 
 /** A part by the name scripts/build-widget.mjs gives it (its PARTS list). */
-export type PartName = 'reader' | 'own-comments' | 'preview' | 'form';
+export type PartName = 'reader' | 'own-comments' | 'preview' | 'form' | 'extras';
 
 let files: Partial<Record<PartName, string>> = {};
 

@@ -1,7 +1,8 @@
 /*
- * The conversation part of the widget: a third bundle (conversation.<hash>.js) embed.js imports once
- * the thread is on screen, so a reader who only reads gets the thread first and these extras after. It
- * adds the authors' badges, the editors' picks, votes, the sort selector and the live updates.
+ * The conversation, started once the thread is on screen: the authors' badges, the editors' picks,
+ * votes, the sort selector and the live updates. It is in the widget module, as every thread has it;
+ * what only some need (the picks strip, sending a vote, the live stream's events) is in extras.ts,
+ * fetched on demand.
  */
 import type { CommentView } from '../comment-view';
 import type { WidgetContext } from '../context';
