@@ -12,6 +12,7 @@ import type { PreviewParts } from './preview';
 import { readStored, writeStored } from './storage';
 import type { FieldError } from './types';
 import css from './form-part.css';
+import { withMore } from './more-words';
 
 /** What form.ts calls once the part is in. */
 export interface FormPart {
@@ -35,7 +36,8 @@ type Field = (typeof FIELDS)[number];
 
 export function startFormPart(host: FormHost, signedIn: boolean): FormPart {
   const { ctx, form, text, submit } = host;
-  const { t, info, api } = ctx;
+  const { info, api } = ctx;
+  const t = withMore(ctx.t);
   adoptStyles(ctx.root, css);
   const inputs: Record<Field, HTMLInputElement | HTMLTextAreaElement> = {
     body: text,

@@ -6,6 +6,7 @@ import type { ReplyForm, SentComment } from './form';
 import { readStored, storageKey, writeStored } from './storage';
 import type { Thread } from './thread';
 import type { FieldError, SubmissionStatus } from './types';
+import { withMore } from './more-words';
 
 /**
  * The reader's own comments that are not public yet. Each shows in place (under its parent, or at the
@@ -50,7 +51,8 @@ export function startOwnComments(
   el: HTMLOListElement,
   views: Map<string, CommentView>,
 ): OwnCommentsPart {
-  const { t, api } = ctx;
+  const { api } = ctx;
+  const t = withMore(ctx.t);
   const key = storageKey(ctx, 'mine');
   let entries: OwnComment[] = (readStored<OwnComment[]>('local', key) ?? []).filter(
     (e) => typeof e?.id === 'string' && Date.now() - Date.parse(e.sentAt) < KEEP_MS,

@@ -9,6 +9,7 @@ import type { WidgetContext } from './context';
 import { h } from './dom';
 import { plural } from './plural';
 import { toSafeFragment } from './safe-html';
+import { withMore } from './more-words';
 
 /** What the form hands over: its text box, the two tab buttons and where the preview goes. */
 export interface PreviewParts {
@@ -20,7 +21,7 @@ export interface PreviewParts {
 
 /** Shows the server's rendering of the text in `pane` (and hides the text box), or says why not. */
 export async function showPreview(ctx: WidgetContext, p: PreviewParts): Promise<void> {
-  const { t } = ctx;
+  const t = withMore(ctx.t);
   select(p, true);
   p.pane.setAttribute('aria-busy', 'true');
   p.pane.replaceChildren(h('p', { class: 'rd-loading' }, t.loading));

@@ -2,9 +2,9 @@
  * embed.js' words in Arabic (Modern Standard Arabic), written right to left: the widget's root gets
  * dir="rtl". Counts take six forms (CLDR's zero, one, two, few, many, other).
  */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: {
     zero: 'لا تعليقات',
     one: 'تعليق واحد',

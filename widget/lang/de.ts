@@ -1,7 +1,7 @@
 /* embed.js' words in German (Du-Form, as German comment sections address readers). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# Kommentar', other: '# Kommentare' },
   noComments: 'Noch keine Kommentare',
   title: 'Kommentare',

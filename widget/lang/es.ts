@@ -1,7 +1,7 @@
 /* embed.js' words in Spanish (tú, as most Spanish comment sections address readers). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# comentario', other: '# comentarios' },
   noComments: 'Todavía no hay comentarios',
   title: 'Comentarios',

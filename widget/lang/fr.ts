@@ -1,7 +1,7 @@
 /* embed.js' words in French (vous, as French comment sections address readers). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# commentaire', other: '# commentaires' },
   noComments: 'Aucun commentaire pour l’instant',
   title: 'Commentaires',

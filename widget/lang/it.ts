@@ -1,7 +1,7 @@
 /* embed.js' words in Italian. */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# commento', other: '# commenti' },
   noComments: 'Ancora nessun commento',
   title: 'Commenti',

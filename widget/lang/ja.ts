@@ -1,7 +1,7 @@
 /* embed.js' words in Japanese (polite です/ます; no plural forms, so one `other` each). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { other: 'コメント #件' },
   noComments: 'まだコメントはありません',
   title: 'コメント',

@@ -1,7 +1,7 @@
 /* embed.js' words in Dutch (je, as Dutch comment sections address readers). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# reactie', other: '# reacties' },
   noComments: 'Nog geen reacties',
   title: 'Reacties',

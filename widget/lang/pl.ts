@@ -1,7 +1,7 @@
 /* embed.js' words in Polish: counts take three forms (1 komentarz, 2 komentarze, 5 komentarzy). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# komentarz', few: '# komentarze', many: '# komentarzy', other: '# komentarza' },
   noComments: 'Nie ma jeszcze komentarzy',
   title: 'Komentarze',

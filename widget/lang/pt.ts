@@ -1,7 +1,7 @@
 /* embed.js' words in Portuguese (neutral between Portugal and Brazil where the two differ little). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# comentário', other: '# comentários' },
   noComments: 'Ainda não há comentários',
   title: 'Comentários',

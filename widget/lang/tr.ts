@@ -1,7 +1,7 @@
 /* embed.js' words in Turkish (a count takes the singular noun: "5 yorum"). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# yorum', other: '# yorum' },
   noComments: 'Henüz yorum yok',
   title: 'Yorumlar',
