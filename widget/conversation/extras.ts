@@ -3,9 +3,9 @@
  * picks strip (a page with picks), sending a vote (the first press) and the live stream's events (the
  * first one after it is open). The rest of the conversation is in the widget module (main.ts).
  */
-import { toApiError, toComment } from '../api';
+import { isObject, toApiError, toComment } from '../api';
 import type { WidgetContext } from '../context';
-import { h, randomId } from '../dom';
+import { adoptStyles, h, randomId } from '../dom';
 import { plural } from '../plural';
 import { toSafeFragment } from '../safe-html';
 import { readStored, writeStored } from '../storage';
@@ -13,12 +13,18 @@ import type { ApiComment } from '../types';
 import type { LiveHost } from './live';
 import type { VoteHost } from './votes';
 import type { ConversationMessages } from './words';
+import css from './extras.css';
+
+/** The shadow roots that have this part's styles (one widget may show picks, a vote and live events). */
+const styled = new WeakSet<ShadowRoot>();
+function style(root: ShadowRoot): void {
+  if (styled.has(root)) return;
+  styled.add(root);
+  adoptStyles(root, css);
+}
 
 /** How much of a pick's text the strip shows. */
 const EXCERPT_CHARS = 140;
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The text of the server's sanitised HTML, shortened at a word: the strip shows no markup. */
 export function excerpt(html: string, max = EXCERPT_CHARS): string {
@@ -58,6 +64,7 @@ export function showPicks(
   }
   // Out of the page while there are none: no empty heading for screen readers to land on.
   if (ids.size === 0) return;
+  style(ctx.root);
   home.prepend(
     h(
       'aside',
@@ -105,6 +112,7 @@ export async function vote(v: VoteHost, id: string, pressed: 1 | -1): Promise<vo
     return;
   }
   const code = toApiError(r.body)?.code ?? '';
+  style(v.ctx.root);
   b.message.textContent = v.ct.voteErrors[code] ?? v.ct.voteErrors['']!;
   b.message.hidden = false;
 }
@@ -126,6 +134,7 @@ const parse = (e: Event): Record<string, unknown> | null => {
  */
 export function startLiveEvents(l: LiveHost): (e: Event) => void {
   const { ctx, ct, thread, opts } = l;
+  style(ctx.root);
   const waiting = new Map<string, ApiComment>();
   const button = h('button', { type: 'button', class: 'rd-more rd-new', hidden: true, onclick: () => insert() });
   thread.el.querySelector('.rd-head')?.after(button);

@@ -15,6 +15,7 @@ import { openFlagReasons } from './flag';
 import { toSession } from './narrow';
 import { loadReaderMessages } from './words';
 import formCss from '../form-part.css';
+import notesCss from '../notes.css';
 import css from './reader.css';
 
 /** The `sub` of a host's SSO token, read without checking it (the API checks it): "is this still the same user?". */
@@ -34,8 +35,9 @@ export async function startReader(host: ReaderHost): Promise<ReaderPart> {
   const { api } = ctx;
   const { session } = api;
   const rt = await loadReaderMessages(ctx.lang);
-  // The form part's styles too: the email sign-in and account panels use its fields and messages.
-  adoptStyles(ctx.root, formCss + css);
+  // The form part's and the notes' styles too: the email sign-in and account panels use its fields and
+  // messages, an edit or deletion says so in a note.
+  adoptStyles(ctx.root, formCss + notesCss + css);
 
   /** What went wrong with signing in, said under the choices (only ever as text). */
   const problem = h('p', { class: 'rd-form-message', role: 'alert', hidden: true });
