@@ -8,6 +8,7 @@
  * Pure: no DOM, so the unit tests can check every language has every key.
  */
 import { loadWords, type WordsModule } from './load-words.js';
+import type { ConversationMessages } from './conversation/words.js';
 import type { PluralForms } from './plural.js';
 
 export interface Messages {
@@ -141,8 +142,13 @@ export function pickLanguage(...candidates: (string | null | undefined)[]): stri
   return 'en';
 }
 
+/** A language's file: the widget's words, and the conversation's (conversation/lang/, re-exported). */
+export interface LanguageFile extends WordsModule<AllMessages> {
+  conversation: ConversationMessages;
+}
+
 /* One import() per language, written out so that the bundler makes each a chunk of its own. */
-const loaders: Record<string, () => Promise<WordsModule<AllMessages>>> = {
+export const languageFiles: Record<string, () => Promise<LanguageFile>> = {
   de: () => import('./lang/de.js'),
   fr: () => import('./lang/fr.js'),
   es: () => import('./lang/es.js'),
@@ -157,4 +163,4 @@ const loaders: Record<string, () => Promise<WordsModule<AllMessages>>> = {
 };
 
 /** embed.js' words in `lang` (English when the language's file does not load). */
-export const loadMessages = (lang: string): Promise<Messages> => loadWords(lang, en, loaders);
+export const loadMessages = (lang: string): Promise<Messages> => loadWords(lang, en, languageFiles);

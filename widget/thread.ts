@@ -2,13 +2,12 @@ import { canReplyTo, renderComment, type CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h } from './dom';
 import { emitHostEvent } from './host-events';
+import { loadPart } from './parts';
 import { plural } from './plural';
 import type { ApiComment, Order, ThreadPage } from './types';
 
 /** Comments per request: a thread of thousands arrives (and is rendered) a page at a time. */
 export const PAGE_SIZE = 30;
-/** Replies per "Load more replies" request under a conversation (newest first shows its first few). */
-export const REPLIES_PAGE_SIZE = 50;
 /** How many pages a permalink to a comment not loaded yet may pull in to find it. */
 const MAX_PAGES_FOR_PERMALINK = 10;
 
@@ -31,6 +30,18 @@ export interface Thread {
   closed(): boolean;
   /** Scrolls to and highlights #comment-<id> from the host page's address, loading pages to find it. */
   goToHash(): Promise<void>;
+}
+
+/** What loading a conversation's further replies (conversation/extras.ts) works on. */
+export interface RepliesHost {
+  ctx: WidgetContext;
+  view: CommentView;
+  /** Where the next page of its replies starts; null once all are in. */
+  cursor: string | null;
+  loading: boolean;
+  order(): Order | null;
+  add(c: ApiComment): CommentView | null;
+  error: HTMLElement;
 }
 
 export interface ThreadHooks {
@@ -87,37 +98,26 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     return view;
   }
 
-  /** Under a conversation that came with only its first replies: loads the rest, a page per press. */
+  /**
+   * Under a conversation that came with only its first replies: loads the rest, a page per press (the
+   * code that does is in the conversation's extras, fetched on the first press).
+   */
   function moreRepliesButton(view: CommentView, from: string): void {
-    let replyCursor: string | null = from;
-    let loading = false;
+    const host: RepliesHost = { ctx, view, cursor: from, loading: false, order: () => order, add, error };
     const button = h(
       'button',
-      { class: 'rd-more rd-more-replies', type: 'button', onclick: () => void load() },
+      {
+        class: 'rd-more rd-more-replies',
+        type: 'button',
+        onclick: () =>
+          void loadPart<typeof import('./conversation/extras')>('extras').then(
+            (m) => m.moreReplies(host, button),
+            () => {},
+          ),
+      },
       t.loadMoreReplies,
     );
     view.li.append(button);
-    async function load(): Promise<void> {
-      if (loading || replyCursor === null) return;
-      loading = true;
-      button.setAttribute('aria-busy', 'true');
-      error.hidden = true;
-      const r = await api.thread(ctx.page, order, replyCursor, REPLIES_PAGE_SIZE, view.comment.id);
-      loading = false;
-      button.removeAttribute('aria-busy');
-      if (!r.page) {
-        error.textContent = t.loadFailed;
-        error.hidden = false;
-        return;
-      }
-      const added = r.page.comments.map(add).filter((v): v is CommentView => v !== null);
-      replyCursor = r.page.nextCursor;
-      if (replyCursor === null) {
-        button.remove();
-        // Keep keyboard focus in the conversation once the button is gone.
-        added[0]?.article.focus();
-      }
-    }
   }
 
   function show(page: ThreadPage): void {

@@ -9,7 +9,9 @@ import { adoptStyles, h, randomId } from '../dom';
 import { plural } from '../plural';
 import { toSafeFragment } from '../safe-html';
 import { readStored, writeStored } from '../storage';
+import type { RepliesHost } from '../thread';
 import type { ApiComment } from '../types';
+import type { CommentView } from '../comment-view';
 import type { LiveHost } from './live';
 import type { VoteHost } from './votes';
 import type { ConversationMessages } from './words';
@@ -202,4 +204,31 @@ export function startLiveEvents(l: LiveHost): (e: Event) => void {
     },
   };
   return (e) => on[e.type]?.(parse(e));
+}
+
+/** Replies per "Load more replies" request under a conversation (newest first shows its first few). */
+export const REPLIES_PAGE_SIZE = 50;
+
+/** The next page of a conversation's replies, on a press of its `button` (gone once all are in). */
+export async function moreReplies(r: RepliesHost, button: HTMLElement): Promise<void> {
+  const { ctx, view, error } = r;
+  if (r.loading || r.cursor === null) return;
+  r.loading = true;
+  button.setAttribute('aria-busy', 'true');
+  error.hidden = true;
+  const answer = await ctx.api.thread(ctx.page, r.order(), r.cursor, REPLIES_PAGE_SIZE, view.comment.id);
+  r.loading = false;
+  button.removeAttribute('aria-busy');
+  if (!answer.page) {
+    error.textContent = ctx.t.loadFailed;
+    error.hidden = false;
+    return;
+  }
+  const added = answer.page.comments.map(r.add).filter((v): v is CommentView => v !== null);
+  r.cursor = answer.page.nextCursor;
+  if (r.cursor === null) {
+    button.remove();
+    // Keep keyboard focus in the conversation once the button is gone.
+    added[0]?.article.focus();
+  }
 }

@@ -87,3 +87,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: 'يحتوي هذا النص على أحرف غير مسموح بها.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/ar.js';

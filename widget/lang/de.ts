@@ -70,3 +70,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: 'Das enthält unzulässige Zeichen.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/de.js';

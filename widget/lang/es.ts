@@ -71,3 +71,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: 'Contiene caracteres no permitidos.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/es.js';

@@ -69,3 +69,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: 'Contiene caratteri non consentiti.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/it.js';

@@ -67,3 +67,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: '使用できない文字が含まれています。',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/ja.js';

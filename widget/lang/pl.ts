@@ -73,3 +73,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: 'Tekst zawiera niedozwolone znaki.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/pl.js';

@@ -72,3 +72,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: 'Contém caracteres que não são permitidos.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/pt.js';

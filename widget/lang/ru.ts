@@ -73,3 +73,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: 'Текст содержит недопустимые символы.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/ru.js';

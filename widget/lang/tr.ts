@@ -69,3 +69,6 @@ export const words: AllMessages = {
     INVALID_CHARACTERS: 'Bu metin izin verilmeyen karakterler içeriyor.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/tr.js';
