@@ -8,8 +8,6 @@ import type { ApiComment, Order, ThreadPage } from './types';
 
 /** Comments per request: a thread of thousands arrives (and is rendered) a page at a time. */
 export const PAGE_SIZE = 30;
-/** How many pages a permalink to a comment not loaded yet may pull in to find it. */
-const MAX_PAGES_FOR_PERMALINK = 10;
 
 export interface Thread {
   el: HTMLElement;
@@ -42,6 +40,15 @@ export interface RepliesHost {
   order(): Order | null;
   add(c: ApiComment): CommentView | null;
   error: HTMLElement;
+}
+
+/** What going to a permalink (conversation/extras.ts) works on. */
+export interface PermalinkHost {
+  ctx: WidgetContext;
+  views: Map<string, CommentView>;
+  /** Loads the next page of the thread (null: it failed). */
+  more(): Promise<CommentView[] | null>;
+  hasMore(): boolean;
 }
 
 export interface ThreadHooks {
@@ -169,18 +176,11 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     hooks.reloaded();
   }
 
+  /** A permalink's code is in the conversation's extras, fetched only for an address that is one. */
   async function goToHash(): Promise<void> {
-    const id = /^#comment-([0-9a-f-]{36})$/i.exec(location.hash)?.[1]?.toLowerCase();
-    if (!id) return;
-    for (let i = 0; !views.has(id) && cursor !== null && i < MAX_PAGES_FOR_PERMALINK; i++) {
-      if ((await fetchPage()) === null) return;
-    }
-    const target = ctx.root.getElementById(`comment-${id}`);
-    if (!target) return;
-    ctx.root.querySelector('.rd-target')?.classList.remove('rd-target');
-    target.classList.add('rd-target');
-    target.scrollIntoView({ block: 'center' });
-    target.querySelector('article')?.focus({ preventScroll: true });
+    if (!location.hash.startsWith('#comment-')) return;
+    const m = await loadPart<typeof import('./conversation/extras')>('extras').catch(() => null);
+    await m?.goToHash({ ctx, views, more: fetchPage, hasMore: () => cursor !== null });
   }
 
   const el = h(

@@ -9,7 +9,7 @@ import { adoptStyles, h, randomId } from '../dom';
 import { plural } from '../plural';
 import { toSafeFragment } from '../safe-html';
 import { readStored, writeStored } from '../storage';
-import type { RepliesHost } from '../thread';
+import type { PermalinkHost, RepliesHost } from '../thread';
 import type { ApiComment } from '../types';
 import type { CommentView } from '../comment-view';
 import type { LiveHost } from './live';
@@ -231,4 +231,24 @@ export async function moreReplies(r: RepliesHost, button: HTMLElement): Promise<
     // Keep keyboard focus in the conversation once the button is gone.
     added[0]?.article.focus();
   }
+}
+
+/** How many pages a permalink to a comment not loaded yet may pull in to find it. */
+const MAX_PAGES_FOR_PERMALINK = 10;
+
+/** Scrolls to and highlights #comment-<id> from the host page's address, loading pages to find it. */
+export async function goToHash(p: PermalinkHost): Promise<void> {
+  const id = /^#comment-([0-9a-f-]{36})$/i.exec(location.hash)?.[1]?.toLowerCase();
+  if (!id) return;
+  for (let i = 0; !p.views.has(id) && p.hasMore() && i < MAX_PAGES_FOR_PERMALINK; i++) {
+    if ((await p.more()) === null) return;
+  }
+  const { root } = p.ctx;
+  const target = root.getElementById(`comment-${id}`);
+  if (!target) return;
+  style(root);
+  root.querySelector('.rd-target')?.classList.remove('rd-target');
+  target.classList.add('rd-target');
+  target.scrollIntoView({ block: 'center' });
+  target.querySelector('article')?.focus({ preventScroll: true });
 }
