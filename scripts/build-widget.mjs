@@ -3,10 +3,11 @@
  * Builds the browser side, minified by esbuild into dist/widget/:
  * - widget/loader.ts → embed.<hash>.js, the classic script pages embed, which imports the widget module;
  * - widget/embed.ts → widget.<hash>.js (the thread, the form and the conversation — badges, editors' picks,
- *   votes, the sort selector and live updates — with their CSS inlined) and widget/reader/main.ts →
- *   reader.<hash>.js (what only signed-in readers and
- *   authors editing need), ES modules built with code splitting: shared.<hash>.js chunks hold what several use,
- *   and every other dynamic import() (languages, the preview) is a file of its own, loaded on demand;
+ *   votes, the sort selector and live updates — with their CSS inlined), all a plain thread loads;
+ * - the parts only some readers need (PARTS: widget/reader/main.ts → reader.<hash>.js, what only
+ *   signed-in readers and authors editing need; the reader's own waiting comments; the preview), ES
+ *   modules that import what they share with the widget from widget.<hash>.js itself, and shared.<hash>.js
+ *   chunks for what several parts use and for each language (a dynamic import() each, loaded on demand);
  * - widget/count.ts → count.<hash>.js;
  * and a manifest.json that names the current entries. The API redirects /embed.js and /count.js to the
  * names in the manifest, so the hashed files can be cached for a year while a new build reaches readers
@@ -32,7 +33,7 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,7 +45,28 @@ const KEEP_OLD_MS = 24 * 60 * 60 * 1000;
 const BROWSERS = ['es2020', 'chrome91', 'firefox90', 'safari15'];
 
 /**
+ * The parts only some readers need (widget/parts.ts names them), each an ES module of its own: the
+ * reader's part, the reader's own comments waiting for moderation, the Markdown preview, the form's code,
+ * the conversation's extras (the editors' picks strip, sending a vote, the live stream's events).
+ */
+const PARTS = {
+  reader: 'widget/reader/main.ts',
+  'own-comments': 'widget/own-comments-part.ts',
+  preview: 'widget/preview.ts',
+  form: 'widget/form-part.ts',
+  extras: 'widget/conversation/extras.ts',
+};
+const WIDGET_ENTRY = 'reply-desk-widget-entry';
+
+/**
  * Builds both scripts into `outdir` and returns the manifest and the built files' bytes.
+ *
+ * A plain thread loads embed.js and one widget module; the parts import what they share with it from
+ * that very file (esbuild's own code splitting would cut the shared code into several chunks, each a
+ * request and a gzip stream of its own, as the set of parts using each piece differs). So it is built
+ * in steps: the widget alone, to learn which source files are in it; the parts, to learn which of those
+ * they import; the widget again, exporting those under short aliases ($0, $1, …); the parts again, with
+ * each such import turned into an import of the widget's file; and embed.js, which names them all.
  * @param {{ outdir?: string }} [options]
  * @returns {Promise<{ outdir: string, manifest: { embed: string, count: string, reader: string, files: string[] }, files: Record<string, Uint8Array>, inputs: string[], plainThread: string[] }>}
  */
@@ -55,7 +77,6 @@ export async function buildWidget(options = {}) {
     bundle: true,
     minify: true,
     target: BROWSERS,
-    plugins: [minifiedCssText],
     entryNames: '[name].[hash]',
     outdir: 'out',
     write: false,
@@ -64,36 +85,46 @@ export async function buildWidget(options = {}) {
     charset: 'utf8',
     logLevel: 'warning',
   };
-  // The widget and every part it imports on demand, in one build with code splitting: each dynamic
-  // import() becomes its own content-hashed file, and code two of them use lands once in a shared chunk.
-  // They are ES modules (import() loads them); the entries pages embed stay classic scripts.
-  const modules = await build({
-    ...common,
-    entryPoints: {
-      widget: 'widget/embed.ts',
-      reader: 'widget/reader/main.ts',
-    },
-    format: 'esm',
-    splitting: true,
-    chunkNames: 'shared.[hash]',
+  // ES modules (import() loads them) with code splitting, so that each language is a file of its own.
+  const modules = { ...common, format: 'esm', splitting: true, chunkNames: 'shared.[hash]' };
+  const alone = await build({ ...modules, plugins: [minifiedCssText], entryPoints: { widget: 'widget/embed.ts' } });
+  const inWidget = new Set(Object.keys(alone.metafile.inputs));
+  /** Source files of the widget that the parts import, found while building them. */
+  const shared = new Set();
+  await build({ ...modules, plugins: [minifiedCssText, sharedWithWidget(inWidget, shared, null)], entryPoints: PARTS });
+  const aliases = await exportAliases([...shared].sort());
+  const widgetBuild = await build({
+    ...modules,
+    plugins: [minifiedCssText, widgetEntry(aliases)],
+    entryPoints: { widget: WIDGET_ENTRY },
   });
-  const plain = plainThreadFiles(modules.metafile);
-  const widgetFile = plain[0];
+  const widgetFile = widgetBuild.outputFiles.find((f) => /^widget\.[^/]*\.js$/.test(basename(f.path)));
   if (!widgetFile) throw new Error('build-widget: esbuild did not emit the widget module');
-  // embed.js preloads all a plain thread needs but the module it imports itself.
+  const widgetName = basename(widgetFile.path);
+  const partsBuild = await build({
+    ...modules,
+    plugins: [minifiedCssText, sharedWithWidget(inWidget, aliases, widgetName)],
+    entryPoints: PARTS,
+  });
+  /** @type {Record<string, string>} */
+  const partFiles = {};
+  for (const [out, meta] of Object.entries(partsBuild.metafile.outputs)) {
+    const part = Object.keys(PARTS).find((name) => PARTS[name] === meta.entryPoint);
+    if (part) partFiles[part] = basename(out);
+  }
   const entries = await build({
     ...common,
     entryPoints: { embed: 'widget/loader.ts', count: 'widget/count.ts' },
     format: 'iife',
-    define: { WIDGET_CHUNK: JSON.stringify(widgetFile), PRELOAD_CHUNKS: JSON.stringify(plain.slice(1)) },
+    define: { WIDGET_CHUNK: JSON.stringify(widgetName), PART_FILES: JSON.stringify(partFiles) },
   });
   await mkdir(outdir, { recursive: true });
   /** @type {Record<string, string>} */
   const names = {};
   /** @type {Record<string, Uint8Array>} */
   const files = {};
-  // The modules before embed.js: no embed.js may name a file that is not in place yet.
-  for (const file of [...modules.outputFiles, ...entries.outputFiles]) {
+  // The parts, then the widget module, then embed.js: no file may name one that is not in place yet.
+  for (const file of [...partsBuild.outputFiles, ...widgetBuild.outputFiles, ...entries.outputFiles]) {
     const name = basename(file.path);
     names[name.split('.')[0]] = name;
     files[name] = file.contents;
@@ -111,10 +142,107 @@ export async function buildWidget(options = {}) {
   // The manifest last: it must never name a file that is not in place yet.
   await writeAtomically(join(outdir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   await pruneOldBuilds(outdir, new Set([...Object.keys(files), 'manifest.json']));
-  const inputs = [...new Set([...Object.keys(modules.metafile.inputs), ...Object.keys(entries.metafile.inputs)])];
+  const inputs = [
+    ...new Set(
+      [widgetBuild, partsBuild, entries].flatMap((r) => Object.keys(r.metafile.inputs)).filter((p) => !p.includes(':')),
+    ),
+  ];
   /** What a guest reading a plain thread downloads: embed.js, then the widget and its static imports. */
-  const plainThread = [names.embed, ...plain];
+  const plainThread = [names.embed, ...plainThreadFiles(widgetBuild.metafile)];
   return { outdir, manifest, files, inputs, plainThread };
+}
+
+/**
+ * Exports of the parts' imports from the widget, under short aliases: file → [name, alias][].
+ * The order is the files' and names' sorted order, so the same sources give the same bytes.
+ * @param {string[]} paths source files relative to the project root
+ * @returns {Promise<Map<string, [string, string][]>>}
+ */
+async function exportAliases(paths) {
+  /** @type {Map<string, [string, string][]>} */
+  const aliases = new Map();
+  if (paths.length === 0) return aliases;
+  const r = await build({
+    absWorkingDir: root,
+    entryPoints: paths,
+    bundle: false,
+    format: 'esm',
+    outdir: 'out',
+    write: false,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  let n = 0;
+  const byPath = new Map(Object.values(r.metafile.outputs).map((o) => [o.entryPoint, o.exports]));
+  for (const path of paths)
+    aliases.set(
+      path,
+      [...(byPath.get(path) ?? [])].sort().map((name) => [name, `$${(n++).toString(36)}`]),
+    );
+  return aliases;
+}
+
+/**
+ * The widget module's entry: widget/embed.ts' exports, and the parts' imports under their aliases.
+ * @param {Map<string, [string, string][]>} aliases
+ */
+function widgetEntry(aliases) {
+  return {
+    name: 'widget-entry',
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${WIDGET_ENTRY}$`) }, () => ({ path: WIDGET_ENTRY, namespace: 'rd' }));
+      b.onLoad({ filter: /.*/, namespace: 'rd' }, () => ({
+        resolveDir: root,
+        loader: 'js',
+        contents: [
+          `export * from ${JSON.stringify('./widget/embed.ts')};`,
+          ...[...aliases].map(
+            ([path, names]) =>
+              `export { ${names.map(([name, alias]) => `${name} as ${alias}`).join(', ')} } from ${JSON.stringify(`./${path}`)};`,
+          ),
+        ].join('\n'),
+      }));
+    },
+  };
+}
+
+/**
+ * In the parts' build: an import of a source file that is in the widget module (`inWidget`) becomes,
+ * once the widget's file name is known, an import of its aliases from that file; before (`widgetName`
+ * null), it is left out of the bundle and noted in `found`.
+ * @param {Set<string>} inWidget
+ * @param {Set<string> | Map<string, [string, string][]>} found
+ * @param {string | null} widgetName
+ */
+function sharedWithWidget(inWidget, found, widgetName) {
+  const again = Symbol('resolving');
+  return {
+    name: 'shared-with-widget',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, async (args) => {
+        if (args.pluginData === again) return undefined;
+        if (args.namespace === 'rd-shared') return { path: args.path, external: true };
+        const r = await b.resolve(args.path, {
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          pluginData: again,
+        });
+        const path = relative(root, r.path).split(sep).join('/');
+        if (r.errors.length > 0 || !inWidget.has(path)) return undefined;
+        if (widgetName === null) {
+          /** @type {Set<string>} */ (found).add(path);
+          return { path, external: true };
+        }
+        return { path, namespace: 'rd-shared' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'rd-shared' }, (args) => {
+        const names = /** @type {Map<string, [string, string][]>} */ (found).get(args.path) ?? [];
+        const list = names.map(([name, alias]) => `${alias} as ${name}`).join(', ');
+        return { contents: `export { ${list} } from ${JSON.stringify(`./${widgetName}`)};`, loader: 'js' };
+      });
+    },
+  };
 }
 
 /**
@@ -160,7 +288,7 @@ function plainThreadFiles(metafile) {
     seen.add(out);
     for (const i of metafile.outputs[out].imports) if (i.kind === 'import-statement') visit(i.path);
   };
-  visit(byEntry('widget/embed.ts'));
+  visit(byEntry(`rd:${WIDGET_ENTRY}`));
   return [...seen].map((o) => basename(o));
 }
 

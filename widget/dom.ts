@@ -24,6 +24,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/**
+ * Adds a stylesheet to the widget's shadow root. A constructed stylesheet is not inline CSS, so a host
+ * page whose CSP forbids inline styles still styles the widget; older browsers get a <style> element.
+ */
+export function adoptStyles(root: ShadowRoot, css: string): void {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } catch {
+    root.append(h('style', null, css));
+  }
+}
+
 /** A random id: for idempotency keys, element ids and the reader's flag key. */
 export function randomId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();

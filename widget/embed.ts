@@ -15,12 +15,13 @@ import { startConversation } from './conversation/main';
 import { emitHostEvent } from './host-events';
 import type { CommentView } from './comment-view';
 import type { WidgetContext } from './context';
-import { h } from './dom';
+import { adoptStyles, h } from './dom';
 import { flagButton } from './flag';
 import { createReplyForm } from './form';
 import { directionOf, loadMessages, pickLanguage, type Messages } from './i18n';
 import { createOwnComments } from './own-comments';
 import { pageIdentity, pageUrlOf } from './page-identity';
+export { setPartFiles } from './parts';
 import { relativeTime } from './relative-time';
 import { loadReader, type ReaderHost, type ReaderPart } from './reader-host';
 import { rememberSent, SENT_KEY } from './sent-comments';
@@ -60,18 +61,6 @@ export const signIn = (o: { sso: string }): Promise<boolean | undefined> => part
 /** `ReplyDesk.signOut()`. */
 export const signOut = (): Promise<void> => part().then((p) => p?.signOut());
 
-function adoptStyles(root: ShadowRoot): void {
-  // A constructed stylesheet is not inline CSS, so a host page whose CSP forbids inline styles still
-  // styles the widget; older browsers get a <style> element.
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    root.adoptedStyleSheets = [sheet];
-  } catch {
-    root.append(h('style', null, css));
-  }
-}
-
 /**
  * `ReplyDesk.mount(el, options)`: the widget in `el` (a container already holding one is left as it
  * is). `base` is the API's address, ending in / (the loader knows it from its own script tag).
@@ -84,7 +73,7 @@ export function mount(host: Element, data: MountOptions, base: string): Promise<
   if (!root) {
     root = host.attachShadow({ mode: 'open' });
     ours.add(root);
-    adoptStyles(root);
+    adoptStyles(root, css);
   }
   return show(host, root, data, base, stop.signal);
 }

@@ -1,5 +1,6 @@
 /*
- * The widget's words. English lives here, in embed.js, and is the fallback; every other language is a
+ * The widget's words. English lives here, in the widget module, and is the fallback (the words only
+ * its on-demand parts say are in more-words.ts); every other language is a
  * file of its own (widget/lang/<code>.ts) that embed.js imports on demand, so a reader downloads the
  * words of one language at most. A language is chosen by the script's data-lang, else the host page's
  * <html lang>, matched on the primary subtag ("de-AT" → de). The conversation part and the reader's
@@ -7,6 +8,7 @@
  * Pure: no DOM, so the unit tests can check every language has every key.
  */
 import { loadWords, type WordsModule } from './load-words.js';
+import type { ConversationMessages } from './conversation/words.js';
 import type { PluralForms } from './plural.js';
 
 export interface Messages {
@@ -29,9 +31,6 @@ export interface Messages {
   reply: string;
   replyTo: (name: string) => string;
   flag: string;
-  flagReasons: [spam: string, abuse: string, offTopic: string, other: string];
-  flagged: string;
-  cancel: string;
   leaveReply: string;
   leaveReplyTo: (name: string) => string;
   cancelReply: string;
@@ -41,12 +40,31 @@ export interface Messages {
   name: string;
   email: string;
   website: string;
-  save: string;
-  notify: string;
   post: string;
   /** The form's Write / Preview toggle (the preview itself is widget/preview.ts, loaded on demand). */
   write: string;
   preview: string;
+  /** A comment whose text its author changed. */
+  edited: string;
+  /** The host's own sign-in page (data-sso-login). */
+  signIn: string;
+  signInEmail: string;
+  signInWith: (provider: string) => string;
+  /** Over the sign-in choices where the site takes no guests. */
+  signInToComment: string;
+}
+
+/**
+ * The words only the on-demand parts say (the form's part, the reader's own waiting comments, the
+ * preview, the Report reasons). English's are in more-words.ts, out of the widget module; every other
+ * language has them in its file with the rest (`AllMessages`).
+ */
+export interface MoreMessages {
+  flagReasons: [spam: string, abuse: string, offTopic: string, other: string];
+  flagged: string;
+  cancel: string;
+  save: string;
+  notify: string;
   sending: string;
   awaiting: string;
   checking: string;
@@ -64,19 +82,14 @@ export interface Messages {
   tooQuicklyMinute: string;
   offline: string;
   failed: string;
-  /** A comment whose text its author changed. */
-  edited: string;
-  /** The host's own sign-in page (data-sso-login). */
-  signIn: string;
-  signInEmail: string;
-  signInWith: (provider: string) => string;
-  /** Over the sign-in choices where the site takes no guests. */
-  signInToComment: string;
   /** A 401 on posting: the session ended meanwhile. */
   signedOut: string;
   /** Field error messages by code; "REQUIRED_<field>" for a missing field. */
   errors: Record<string, string>;
 }
+
+/** What a language file holds. */
+export type AllMessages = Messages & MoreMessages;
 
 export const en: Messages = {
   count: { one: '# Comment', other: '# Comments' },
@@ -93,9 +106,6 @@ export const en: Messages = {
   reply: 'Reply',
   replyTo: (name) => `Reply to ${name}`,
   flag: 'Report',
-  flagReasons: ['Spam', 'Abusive', 'Off topic', 'Other'],
-  flagged: 'Reported. Thank you.',
-  cancel: 'Cancel',
   leaveReply: 'Leave a Reply',
   leaveReplyTo: (name) => `Leave a Reply to ${name}`,
   cancelReply: 'Cancel reply',
@@ -105,46 +115,14 @@ export const en: Messages = {
   name: 'Name',
   email: 'Email',
   website: 'Website',
-  save: 'Save my name, email, and website in this browser for the next time I comment.',
-  notify: 'Notify me of replies by mail (the first time, we send a link to confirm).',
   post: 'Post Comment',
   write: 'Write',
   preview: 'Preview',
-  sending: 'Sending your comment…',
-  awaiting: 'Your comment is awaiting moderation.',
-  checking: 'Your comment was received and is being checked.',
-  published: 'Your comment is published.',
-  sent: 'Thanks! Your comment was sent.',
-  rejected: 'Your comment could not be published:',
-  editAgain: 'Edit and send again',
-  fixFields: 'Please correct the marked fields.',
-  retryIn: {
-    one: 'The comment service is busy. Your text is kept; please try again in # second.',
-    other: 'The comment service is busy. Your text is kept; please try again in # seconds.',
-  },
-  retrySoon: 'The comment service is busy. Your text is kept; please try again in a moment.',
-  tooQuickly: {
-    one: 'You are posting comments too quickly. Your text is kept; please try again in # second.',
-    other: 'You are posting comments too quickly. Your text is kept; please try again in # seconds.',
-  },
-  tooQuicklyMinute: 'You are posting comments too quickly. Your text is kept; please try again in a minute.',
-  offline: 'The comment service could not be reached. Your text is kept; please try again.',
-  failed: 'Something went wrong. Your text is kept; please try again.',
   edited: 'edited',
   signIn: 'Sign in',
   signInEmail: 'Sign in with email',
   signInWith: (p) => `Sign in with ${p}`,
   signInToComment: 'Sign in to comment',
-  signedOut: 'You were signed out; please sign in again.',
-  errors: {
-    REQUIRED_body: 'Please type your comment.',
-    REQUIRED_author: 'Please enter your name.',
-    REQUIRED_email: 'Please enter your email address.',
-    INVALID_EMAIL: 'Please enter a valid email address.',
-    INVALID_URL: 'Please enter a web address starting with http:// or https://.',
-    TOO_LONG: 'This is too long.',
-    INVALID_CHARACTERS: 'This contains characters that are not allowed.',
-  },
 };
 
 /** The languages the widget speaks, by primary language subtag (README lists them; tests hold every one complete). */
@@ -164,8 +142,13 @@ export function pickLanguage(...candidates: (string | null | undefined)[]): stri
   return 'en';
 }
 
+/** A language's file: the widget's words, and the conversation's (conversation/lang/, re-exported). */
+export interface LanguageFile extends WordsModule<AllMessages> {
+  conversation: ConversationMessages;
+}
+
 /* One import() per language, written out so that the bundler makes each a chunk of its own. */
-const loaders: Record<string, () => Promise<WordsModule<Messages>>> = {
+export const languageFiles: Record<string, () => Promise<LanguageFile>> = {
   de: () => import('./lang/de.js'),
   fr: () => import('./lang/fr.js'),
   es: () => import('./lang/es.js'),
@@ -180,4 +163,4 @@ const loaders: Record<string, () => Promise<WordsModule<Messages>>> = {
 };
 
 /** embed.js' words in `lang` (English when the language's file does not load). */
-export const loadMessages = (lang: string): Promise<Messages> => loadWords(lang, en, loaders);
+export const loadMessages = (lang: string): Promise<Messages> => loadWords(lang, en, languageFiles);

@@ -3,16 +3,15 @@
  *   <div id="reply-desk"></div>
  *   <script src="https://comments.example.org/embed.js" data-site="news" async></script>
  * This classic script is only the door: it notes its own <script> tag (document.currentScript exists only
- * while a classic script runs), asks for every file a plain thread needs at once (modulepreload, so the
- * shared chunks do not wait for the module that imports them), and imports the widget, an ES module
- * (widget/embed.ts). The widget and its parts share code through content-hashed chunks instead of each
- * carrying its own copy, and what only some readers need (the reader's part, languages, the preview) is
- * fetched when they need it.
+ * while a classic script runs) and imports the widget, an ES module (widget/embed.ts), which is all a
+ * plain thread needs. What only some readers need (the reader's part, the form's code, the preview,
+ * languages) is fetched when they need it, from files that import what they share from the widget
+ * module itself; their names are handed to the widget from here (widget/parts.ts).
  */
 
-/** Set by scripts/build-widget.mjs: the widget module's file name and the files it and the conversation import at once. */
+/** Set by scripts/build-widget.mjs: the widget module's file name and the on-demand parts' names. */
 declare const WIDGET_CHUNK: string;
-declare const PRELOAD_CHUNKS: string[];
+declare const PART_FILES: Record<string, string>;
 
 type Widget = typeof import('./embed');
 type MountOptions = import('./embed').MountOptions;
@@ -44,18 +43,12 @@ async function nearEnough(): Promise<void> {
   const container = document.querySelector(script.dataset.target || '#reply-desk');
   if (container) await whenNearViewport(container);
 }
-const widget: Promise<Widget | null> = nearEnough().then(() => {
-  for (const name of PRELOAD_CHUNKS) {
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.href = dir + name;
-    document.head.append(link);
-  }
-  return import(dir + WIDGET_CHUNK).then(
-    (m: Widget) => m,
+const widget: Promise<Widget | null> = nearEnough().then(() =>
+  import(dir + WIDGET_CHUNK).then(
+    (m: Widget) => (m.setPartFiles(PART_FILES), m),
     () => null,
-  );
-});
+  ),
+);
 
 /**
  * The page's handle on the widget: `ReplyDesk.signIn({ sso: token })`, `ReplyDesk.signOut()`, and for a

@@ -1,11 +1,14 @@
+import { isObject, text, toFieldErrors, type Api } from './api';
 import { renderComment, type CommentView } from './comment-view';
 import type { WidgetContext } from './context';
-import { h } from './dom';
+import { adoptStyles, h } from './dom';
 import { emitHostEvent } from './host-events';
 import type { ReplyForm, SentComment } from './form';
 import { readStored, storageKey, writeStored } from './storage';
 import type { Thread } from './thread';
 import type { FieldError, SubmissionStatus } from './types';
+import { withMore } from './more-words';
+import css from './notes.css';
 
 /**
  * The reader's own comments that are not public yet. Each shows in place (under its parent, or at the
@@ -26,6 +29,16 @@ const POLL_DELAYS_MS = [1000, 1000, 2000, 2000, 3000, 5000, 5000, 10_000, 15_000
 /** Kept at most this long, and at most this many per page. */
 const KEEP_MS = 30 * 86_400_000;
 const KEEP_COUNT = 20;
+
+/** A comment's status URL, read (a 404: refused and gone); null when the answer says nothing usable. */
+async function statusOf(api: Api, url: string): Promise<SubmissionStatus | null> {
+  const r = await api.call(url, { cache: 'no-store' });
+  if (r.status === 404) return { status: 'rejected', html: null, errors: [] };
+  const b = isObject(r.body) ? r.body : null;
+  const s = b && text(b.status);
+  if (!b || (s !== 'queued' && s !== 'published' && s !== 'held' && s !== 'rejected')) return null;
+  return { status: s, html: typeof b.html === 'string' ? b.html : null, errors: toFieldErrors(b.errors) };
+}
 
 /** What own-comments.ts forwards to once this part is loaded. */
 export interface OwnCommentsPart {
@@ -50,7 +63,9 @@ export function startOwnComments(
   el: HTMLOListElement,
   views: Map<string, CommentView>,
 ): OwnCommentsPart {
-  const { t, api } = ctx;
+  const { api } = ctx;
+  const t = withMore(ctx.t);
+  adoptStyles(ctx.root, css);
   const key = storageKey(ctx, 'mine');
   let entries: OwnComment[] = (readStored<OwnComment[]>('local', key) ?? []).filter(
     (e) => typeof e?.id === 'string' && Date.now() - Date.parse(e.sentAt) < KEEP_MS,
@@ -140,7 +155,7 @@ export function startOwnComments(
       () => {
         // An unmounted widget (a single-page app left the page) stops asking.
         if (ctx.signal.aborted) return;
-        void api.status(entry.statusUrl).then((s) => {
+        void statusOf(api, entry.statusUrl).then((s) => {
           if (s) apply(entry, s);
           const done = entry.status === 'published' || entry.status === 'rejected' || !views.has(entry.id);
           if (!done && Date.now() - startedAt < POLL_FOR_MS) poll(entry, startedAt, attempt + 1);

@@ -3,6 +3,7 @@ import type { WidgetContext } from './context';
 import { h } from './dom';
 import type { ReplyForm, SentComment } from './form';
 import type { OwnCommentsPart } from './own-comments-part';
+import { loadPart } from './parts';
 import { readStored, storageKey } from './storage';
 import type { Thread } from './thread';
 
@@ -37,7 +38,7 @@ export function createOwnComments(
   const views = new Map<string, CommentView>();
   let part: Promise<OwnCommentsPart> | undefined;
   const load = (): Promise<OwnCommentsPart> =>
-    (part ??= import('./own-comments-part').then(
+    (part ??= loadPart<typeof import('./own-comments-part')>('own-comments').then(
       (m) => m.startOwnComments(ctx, thread, form, shown, el, views),
       (err: unknown) => {
         // Tried again on the next use (a flaky network), not given up for the page's life.

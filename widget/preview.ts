@@ -4,11 +4,12 @@
  * (POST /api/preview, the very renderer the worker publishes with), and its answer joins the page only
  * through safe-html.ts, as every comment does: the second wall holds even against a tampered answer.
  */
-import type { toApiError } from './api';
+import { toApiError } from './api';
 import type { WidgetContext } from './context';
-import type { h } from './dom';
+import { h } from './dom';
 import { plural } from './plural';
-import type { toSafeFragment } from './safe-html';
+import { toSafeFragment } from './safe-html';
+import { withMore } from './more-words';
 
 /** What the form hands over: its text box, the two tab buttons and where the preview goes. */
 export interface PreviewParts {
@@ -16,17 +17,11 @@ export interface PreviewParts {
   write: HTMLButtonElement;
   preview: HTMLButtonElement;
   pane: HTMLElement;
-  /*
-   * The helpers it shares with the widget, handed over rather than imported: an import would make
-   * esbuild cut the widget's shared chunk in two (bytes every plain thread pays) for this chunk's sake.
-   */
-  lib: { h: typeof h; toApiError: typeof toApiError; toSafeFragment: typeof toSafeFragment };
 }
 
 /** Shows the server's rendering of the text in `pane` (and hides the text box), or says why not. */
 export async function showPreview(ctx: WidgetContext, p: PreviewParts): Promise<void> {
-  const { t } = ctx;
-  const { h, toApiError, toSafeFragment } = p.lib;
+  const t = withMore(ctx.t);
   select(p, true);
   p.pane.setAttribute('aria-busy', 'true');
   p.pane.replaceChildren(h('p', { class: 'rd-loading' }, t.loading));

@@ -8,6 +8,7 @@
 import type { CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import type { ReplyForm, SentComment } from './form';
+import { loadPart } from './parts';
 import type { Thread } from './thread';
 
 /** What embed.js gives the reader's part. */
@@ -46,7 +47,7 @@ const parts = new WeakMap<ReaderHost, Promise<ReaderPart | null>>();
 /** Loads the reader's part once per widget (null, and tried again next time, when it could not be loaded). */
 export function loadReader(host: ReaderHost): Promise<ReaderPart | null> {
   let part = parts.get(host);
-  part ??= import('./reader/main').then(
+  part ??= loadPart<typeof import('./reader/main')>('reader').then(
     (m) => m.startReader(host),
     () => {
       parts.delete(host);

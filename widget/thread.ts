@@ -2,15 +2,12 @@ import { canReplyTo, renderComment, type CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { h } from './dom';
 import { emitHostEvent } from './host-events';
+import { loadPart } from './parts';
 import { plural } from './plural';
 import type { ApiComment, Order, ThreadPage } from './types';
 
 /** Comments per request: a thread of thousands arrives (and is rendered) a page at a time. */
 export const PAGE_SIZE = 30;
-/** Replies per "Load more replies" request under a conversation (newest first shows its first few). */
-export const REPLIES_PAGE_SIZE = 50;
-/** How many pages a permalink to a comment not loaded yet may pull in to find it. */
-const MAX_PAGES_FOR_PERMALINK = 10;
 
 export interface Thread {
   el: HTMLElement;
@@ -31,6 +28,27 @@ export interface Thread {
   closed(): boolean;
   /** Scrolls to and highlights #comment-<id> from the host page's address, loading pages to find it. */
   goToHash(): Promise<void>;
+}
+
+/** What loading a conversation's further replies (conversation/extras.ts) works on. */
+export interface RepliesHost {
+  ctx: WidgetContext;
+  view: CommentView;
+  /** Where the next page of its replies starts; null once all are in. */
+  cursor: string | null;
+  loading: boolean;
+  order(): Order | null;
+  add(c: ApiComment): CommentView | null;
+  error: HTMLElement;
+}
+
+/** What going to a permalink (conversation/extras.ts) works on. */
+export interface PermalinkHost {
+  ctx: WidgetContext;
+  views: Map<string, CommentView>;
+  /** Loads the next page of the thread (null: it failed). */
+  more(): Promise<CommentView[] | null>;
+  hasMore(): boolean;
 }
 
 export interface ThreadHooks {
@@ -87,37 +105,26 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     return view;
   }
 
-  /** Under a conversation that came with only its first replies: loads the rest, a page per press. */
+  /**
+   * Under a conversation that came with only its first replies: loads the rest, a page per press (the
+   * code that does is in the conversation's extras, fetched on the first press).
+   */
   function moreRepliesButton(view: CommentView, from: string): void {
-    let replyCursor: string | null = from;
-    let loading = false;
+    const host: RepliesHost = { ctx, view, cursor: from, loading: false, order: () => order, add, error };
     const button = h(
       'button',
-      { class: 'rd-more rd-more-replies', type: 'button', onclick: () => void load() },
+      {
+        class: 'rd-more rd-more-replies',
+        type: 'button',
+        onclick: () =>
+          void loadPart<typeof import('./conversation/extras')>('extras').then(
+            (m) => m.moreReplies(host, button),
+            () => {},
+          ),
+      },
       t.loadMoreReplies,
     );
     view.li.append(button);
-    async function load(): Promise<void> {
-      if (loading || replyCursor === null) return;
-      loading = true;
-      button.setAttribute('aria-busy', 'true');
-      error.hidden = true;
-      const r = await api.thread(ctx.page, order, replyCursor, REPLIES_PAGE_SIZE, view.comment.id);
-      loading = false;
-      button.removeAttribute('aria-busy');
-      if (!r.page) {
-        error.textContent = t.loadFailed;
-        error.hidden = false;
-        return;
-      }
-      const added = r.page.comments.map(add).filter((v): v is CommentView => v !== null);
-      replyCursor = r.page.nextCursor;
-      if (replyCursor === null) {
-        button.remove();
-        // Keep keyboard focus in the conversation once the button is gone.
-        added[0]?.article.focus();
-      }
-    }
   }
 
   function show(page: ThreadPage): void {
@@ -169,18 +176,11 @@ export function createThread(ctx: WidgetContext, hooks: ThreadHooks): Thread {
     hooks.reloaded();
   }
 
+  /** A permalink's code is in the conversation's extras, fetched only for an address that is one. */
   async function goToHash(): Promise<void> {
-    const id = /^#comment-([0-9a-f-]{36})$/i.exec(location.hash)?.[1]?.toLowerCase();
-    if (!id) return;
-    for (let i = 0; !views.has(id) && cursor !== null && i < MAX_PAGES_FOR_PERMALINK; i++) {
-      if ((await fetchPage()) === null) return;
-    }
-    const target = ctx.root.getElementById(`comment-${id}`);
-    if (!target) return;
-    ctx.root.querySelector('.rd-target')?.classList.remove('rd-target');
-    target.classList.add('rd-target');
-    target.scrollIntoView({ block: 'center' });
-    target.querySelector('article')?.focus({ preventScroll: true });
+    if (!location.hash.startsWith('#comment-')) return;
+    const m = await loadPart<typeof import('./conversation/extras')>('extras').catch(() => null);
+    await m?.goToHash({ ctx, views, more: fetchPage, hasMore: () => cursor !== null });
   }
 
   const el = h(

@@ -122,7 +122,8 @@ describe('the conversation in the widget', () => {
         expect(await up.getAttribute('aria-pressed')).toBe('false');
         expect(await down.innerText()).toBe('▼ 0');
         await up.click();
-        await expect.poll(() => up.innerText()).toBe('▲ 1');
+        // The first press also fetches the code that sends votes (widget/conversation/extras.ts).
+        await expect.poll(() => up.innerText(), { timeout: 10_000 }).toBe('▲ 1');
         expect(await up.getAttribute('aria-pressed')).toBe('true');
         const { rows } = await env.db.pool.query<{ votes_up: number }>('select votes_up from comments where id = $1', [
           a,
@@ -134,7 +135,7 @@ describe('the conversation in the widget', () => {
         expect(await up.getAttribute('aria-pressed')).toBe('true');
 
         await up.click();
-        await expect.poll(() => up.innerText()).toBe('▲ 0');
+        await expect.poll(() => up.innerText(), { timeout: 10_000 }).toBe('▲ 0');
         expect(await up.getAttribute('aria-pressed')).toBe('false');
         expect(v.errors).toEqual([]);
       } finally {
@@ -156,7 +157,9 @@ describe('the conversation in the widget', () => {
         await expect.poll(() => up.innerText()).toBe('▲ 1');
         await up.click();
         const message = commentIn(v, a!).locator('.rd-vote-message');
-        await expect.poll(() => message.innerText()).toBe('Someone on your network has voted on this comment already.');
+        await expect
+          .poll(() => message.innerText(), { timeout: 10_000 })
+          .toBe('Someone on your network has voted on this comment already.');
         expect(await up.getAttribute('aria-pressed')).toBe('false');
       } finally {
         await v.context.close();

@@ -185,13 +185,23 @@ export async function seedThread(pool: Pool, page: string, count: number): Promi
   );
 }
 
-/** Fills the widget's form by its labels, as a reader would. */
+/**
+ * Turns to the form as a reader does (focus in its text box) and waits for its part: name, email,
+ * website and the rest load then (widget/form.ts), not with the thread.
+ */
+export async function turnToForm(v: Visit): Promise<void> {
+  await v.widget.locator('form').getByRole('textbox', { name: 'Comment', exact: true }).focus();
+  await v.widget.locator('form input[name="homepage"]').waitFor({ state: 'attached' });
+}
+
+/** Fills the widget's form by its labels, as a reader would (the comment first: that loads the rest). */
 export async function fillForm(
   v: Visit,
   c: { body?: string; author?: string; email?: string; url?: string },
 ): Promise<void> {
   const form = v.widget.locator('form');
   if (c.body !== undefined) await form.getByRole('textbox', { name: 'Comment', exact: true }).fill(c.body);
+  if (c.author !== undefined || c.email !== undefined || c.url !== undefined) await turnToForm(v);
   if (c.author !== undefined) await form.getByRole('textbox', { name: 'Name', exact: true }).fill(c.author);
   if (c.email !== undefined) await form.getByRole('textbox', { name: 'Email', exact: true }).fill(c.email);
   if (c.url !== undefined) await form.getByRole('textbox', { name: 'Website', exact: true }).fill(c.url);

@@ -10,6 +10,7 @@ import {
   openPage,
   publishComment,
   serveHostPage,
+  turnToForm,
   startWidgetEnv,
   type Visit,
   type WidgetEnv,
@@ -250,6 +251,7 @@ describe('the reply form in the widget', () => {
       const url = serveHostPage(env, '/remember');
       const v = await openPage(env, url);
       try {
+        await turnToForm(v);
         const save = v.widget.getByRole('checkbox', { name: /Save my name/ });
         expect(await save.isChecked()).toBe(false);
         // This server has no mail set up, so the form does not offer reply notifications.
@@ -279,6 +281,9 @@ describe('the reply form in the widget', () => {
       const stranger = await openPage(env, url);
       try {
         await expect.poll(() => stranger.widget.locator('h2').count()).toBe(1);
+        // Nothing saved in this browser: the fields come only when the stranger turns to the form, empty.
+        expect(await stranger.widget.locator('form input[name="homepage"]').count()).toBe(0);
+        await turnToForm(stranger);
         expect(await stranger.widget.getByRole('textbox', { name: 'Name', exact: true }).inputValue()).toBe('');
       } finally {
         await stranger.context.close();

@@ -4,6 +4,7 @@ import {
   WIDGET_TIMEOUT_MS,
   fillForm,
   openPage,
+  turnToForm,
   serveHostPage,
   startWidgetEnv,
   type Visit,
@@ -42,6 +43,8 @@ describe('the honeypot in the widget form', () => {
     async () => {
       const v = await openPage(env, serveHostPage(env, '/honeypot-person'));
       try {
+        // The form's fields, the trap among them, come when a reader turns to the form.
+        await turnToForm(v);
         const trap = v.widget.locator('form input[name="homepage"]');
         await expect.poll(() => trap.count(), { timeout: 15_000 }).toBe(1);
         expect(await trap.getAttribute('tabindex')).toBe('-1');
@@ -78,6 +81,7 @@ describe('the honeypot in the widget form', () => {
       const v = await openPage(env, serveHostPage(env, '/honeypot-bot'));
       try {
         const form = v.widget.locator('form');
+        await turnToForm(v);
         await expect.poll(() => form.locator('input[name="homepage"]').count(), { timeout: 15_000 }).toBe(1);
         await fillForm(v, { body: 'Cheap pills here.', author: 'Bot', email: 'bot@example.org' });
         await form.locator('input[name="homepage"]').fill('https://pills.example/', { force: true });

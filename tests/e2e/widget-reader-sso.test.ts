@@ -134,7 +134,9 @@ describe('the reader signed in by the host site (SSO) in the widget', () => {
       await expect
         .poll(() => widget(v).getByRole('link', { name: 'Sign in' }).getAttribute('href'))
         .toBe(`${env.hostOrigin}/login`);
-      expect(await form(v).getByRole('textbox', { name: 'Name', exact: true }).isVisible()).toBe(true);
+      // A guest's fields come when the reader turns to the form (widget/form.ts).
+      await form(v).getByRole('textbox', { name: 'Comment', exact: true }).focus();
+      await expect.poll(() => form(v).getByRole('textbox', { name: 'Name', exact: true }).isVisible()).toBe(true);
       const token = await ssoToken('u-2', 'Bea Single');
       expect(
         await v.page.evaluate((t) => (globalThis as unknown as PageGlobals).ReplyDesk.signIn({ sso: t }), token),
@@ -261,6 +263,8 @@ describe('editing and deleting one’s own comment in place', () => {
     async () => {
       const url = serveArticle(env, '/guest-edit');
       const v = await visit(env, url);
+      // Turned to the form: a guest's fields load then (widget/form.ts).
+      await form(v).getByRole('textbox', { name: 'Comment', exact: true }).focus();
       await form(v).getByRole('textbox', { name: 'Name', exact: true }).fill('Gus Guest');
       await form(v).getByRole('textbox', { name: 'Email', exact: true }).fill('gus@example.org');
       const id = await post(v, 'A guest wrote this');
@@ -311,6 +315,8 @@ describe('editing and deleting one’s own comment in place', () => {
       const v = await visit(env, url);
       // The reader's part cannot load on this first view (a slow or failed chunk).
       await v.context.route('**/widget/reader.*', (r) => r.abort());
+      // Turned to the form: a guest's fields load then (widget/form.ts).
+      await form(v).getByRole('textbox', { name: 'Comment', exact: true }).focus();
       await form(v).getByRole('textbox', { name: 'Name', exact: true }).fill('Quick Guest');
       await form(v).getByRole('textbox', { name: 'Email', exact: true }).fill('quick@example.org');
       const id = await post(v, 'Reloaded at once');

@@ -10,6 +10,7 @@ import {
   publishComment,
   seedThread,
   serveHostPage,
+  turnToForm,
   startWidgetEnv,
   type Visit,
   type WidgetEnv,
@@ -92,6 +93,9 @@ describe('the widget on a page of another origin', () => {
         expect(await form.locator('.rd-notes').innerText()).toBe(
           'Your email address will not be published. Required fields are marked *',
         );
+        // The rest of the form comes when the reader turns to it.
+        expect((await form.locator('label').allInnerTexts()).map((l) => l.trim())).toEqual(['Comment *']);
+        await turnToForm(v);
         expect((await form.locator('label').allInnerTexts()).map((l) => l.trim())).toEqual([
           'Comment *',
           'Name *',

@@ -6,7 +6,7 @@ import { checkPageTitle } from '../../src/domain/page-title.js';
 import { errorCatalogue, isErrorCode, statusesOf, type ErrorCode, type ErrorEntry } from '../../src/error-catalogue.js';
 import { AppError } from '../../src/errors.js';
 import { en as readerPageWords } from '../../src/i18n/reader-words.js';
-import { en } from '../../widget/i18n.js';
+import { enMore } from '../../widget/more-words.js';
 
 /*
  * The catalogue is the one list of the API's error codes; the README's "Error codes" table is its copy
@@ -114,7 +114,7 @@ describe('every catalogue code is used, and every code clients switch on is cata
   it("the widget's and the no-JS pages' messages by code (REQUIRED_author, TOO_LONG, …) and the widget's code checks are catalogue codes", () => {
     const widgetCodes = new Set<string>();
     // Every language has English's keys (tests/unit/translations.test.ts).
-    for (const messages of [en, readerPageWords.page]) {
+    for (const messages of [enMore, readerPageWords.page]) {
       for (const key of Object.keys(messages.errors)) {
         // "REQUIRED_author" is REQUIRED for the author field.
         widgetCodes.add(isErrorCode(key) ? key : key.replace(/_[a-z][A-Za-z]*$/, ''));

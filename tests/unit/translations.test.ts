@@ -6,6 +6,7 @@ import { READER_LANGUAGES } from '../../src/i18n/reader-language.js';
 import { plural as serverPlural } from '../../src/i18n/plural.js';
 import { en as conversationEn, loadConversationMessages } from '../../widget/conversation/words.js';
 import { en, LANGUAGES, loadMessages } from '../../widget/i18n.js';
+import { enMore, withMore } from '../../widget/more-words.js';
 import { plural } from '../../widget/plural.js';
 import { en as readerEn, loadReaderMessages } from '../../widget/reader/words.js';
 
@@ -77,7 +78,8 @@ describe('the widget speaks twelve languages', () => {
   });
 
   it.each([
-    ["embed.js' words", loadMessages, en],
+    // English's words for the on-demand parts only are a file of their own (more-words.ts).
+    ["embed.js' words", (lang: string) => loadMessages(lang).then(withMore), { ...en, ...enMore }],
     ["the conversation part's words", loadConversationMessages, conversationEn],
     ["the reader part's words", loadReaderMessages, readerEn],
   ] as [string, (lang: string) => Promise<unknown>, unknown][])(
@@ -87,7 +89,7 @@ describe('the widget speaks twelve languages', () => {
       for (const [lang, words] of all) {
         // Each language file loaded, not English standing in for a file that failed.
         if (lang !== 'en') expect(words, lang).not.toBe(english);
-        expect(shape(words), lang).toEqual(shape(english));
+        expect(shape(words).sort(), lang).toEqual(shape(english).sort());
         checkTexts(lang, words, plural);
       }
     },
@@ -182,6 +184,7 @@ describe('no word is unused', () => {
 
   it.each([
     ["embed.js' words", en, widget],
+    ["the words embed.js' on-demand parts say", enMore, widget],
     ["the conversation part's words", conversationEn, widget],
     ["the reader part's words", readerEn, widget],
     ["the no-JS pages' words", readerWords.en.page, src],
@@ -193,7 +196,7 @@ describe('no word is unused', () => {
   });
 
   it.each([
-    ["embed.js' field errors", en.errors],
+    ["embed.js' field errors", enMore.errors],
     ["the reader part's errors", readerEn.errors],
     ["the conversation part's vote errors", conversationEn.voteErrors],
     ["the no-JS error page's messages", readerWords.en.page.errors],

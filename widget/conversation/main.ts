@@ -1,11 +1,12 @@
 /*
- * The conversation part of the widget: a third bundle (conversation.<hash>.js) embed.js imports once
- * the thread is on screen, so a reader who only reads gets the thread first and these extras after. It
- * adds the authors' badges, the editors' picks, votes, the sort selector and the live updates.
+ * The conversation, started once the thread is on screen: the authors' badges, the editors' picks,
+ * votes, the sort selector and the live updates. It is in the widget module, as every thread has it;
+ * what only some need (the picks strip, sending a vote, the live stream's events) is in extras.ts,
+ * fetched on demand.
  */
 import type { CommentView } from '../comment-view';
 import type { WidgetContext } from '../context';
-import { h } from '../dom';
+import { adoptStyles } from '../dom';
 import type { Thread } from '../thread';
 import type { Order } from '../types';
 import { badges } from './badges';
@@ -30,13 +31,7 @@ export function conversationSettings(info: WidgetContext['info']): {
 /** Starts the conversation's extras once their words are in (English, or the reader's language from its own file). */
 export async function startConversation(ctx: WidgetContext, thread: Thread): Promise<void> {
   const ct = await loadConversationMessages(ctx.lang);
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
-  } catch {
-    ctx.root.append(h('style', null, css));
-  }
+  adoptStyles(ctx.root, css);
   const settings = conversationSettings(ctx.info);
   const votes = settings.votes === 'off' ? null : createVotes(ctx, ct, settings);
   const picks = createPicks(ctx, ct, thread.el);

@@ -1,16 +1,24 @@
-import { toApiError } from '../api';
 import type { CommentView } from '../comment-view';
 import type { WidgetContext } from '../context';
-import { h, randomId } from '../dom';
+import { h } from '../dom';
+import { loadPart } from '../parts';
 import type { ConversationMessages } from './words';
-import { readStored, storageKey, writeStored } from '../storage';
+import { readStored, storageKey } from '../storage';
 import type { Thread } from '../thread';
-
-/** A guest's browser key, one per browser for every site (the API counts a guest once per key and network). */
-const KEY = 'reply-desk:vote-key';
 
 type Mark = 1 | -1 | 0;
 const count = (v: unknown): number => (typeof v === 'number' && v >= 0 ? v : 0);
+
+/** What sending a vote (extras.ts) works on. */
+export interface VoteHost {
+  ctx: WidgetContext;
+  ct: ConversationMessages;
+  on: Map<string, Buttons>;
+  mine: Map<string, Mark>;
+  guestMarksKey: string;
+  paint(id: string): void;
+  count(v: unknown): number;
+}
 
 interface Buttons {
   up: HTMLButtonElement;
@@ -31,15 +39,6 @@ export function createVotes(
   const guestMarksKey = storageKey(ctx, 'votes');
   const mine = new Map<string, Mark>(Object.entries(readStored<Record<string, Mark>>('local', guestMarksKey) ?? {}));
 
-  function guestKey(): string {
-    let key = readStored<string>('local', KEY);
-    if (typeof key !== 'string' || key.length < 16) {
-      key = randomId();
-      writeStored('local', KEY, key);
-    }
-    return key;
-  }
-
   function paint(id: string): void {
     const b = on.get(id);
     if (!b) return;
@@ -54,40 +53,21 @@ export function createVotes(
     }
   }
 
-  async function vote(id: string, pressed: 1 | -1): Promise<void> {
-    const b = on.get(id);
-    if (!b || b.up.getAttribute('aria-busy')) return;
-    const signedIn = api.session.get() !== null;
-    const value: Mark = mine.get(id) === pressed ? 0 : pressed;
-    b.message.hidden = true;
-    b.up.setAttribute('aria-busy', 'true');
-    const r = await api.send('PUT', `api/comments/${encodeURIComponent(id)}/vote`, {
-      value,
-      ...(signedIn ? {} : { key: guestKey() }),
-    });
-    b.up.removeAttribute('aria-busy');
-    const body = r.body as { up?: unknown; down?: unknown; mine?: unknown } | null;
-    if (r.status === 200 && body) {
-      b.counts = { up: count(body.up), down: count(body.down) };
-      const m = body.mine === 1 || body.mine === -1 ? body.mine : 0;
-      if (m === 0) mine.delete(id);
-      else mine.set(id, m);
-      if (!signedIn) writeStored('local', guestMarksKey, Object.fromEntries(mine));
-      paint(id);
-      return;
-    }
-    const code = toApiError(r.body)?.code ?? '';
-    b.message.textContent = ct.voteErrors[code] ?? ct.voteErrors['']!;
-    b.message.hidden = false;
-  }
+  // Sending a vote is in the conversation's extras, fetched on the first press.
+  const host: VoteHost = { ctx, ct, on, mine, guestMarksKey, paint, count };
+  const vote = (id: string, pressed: 1 | -1): void =>
+    void loadPart<typeof import('./extras')>('extras').then(
+      (m) => m.vote(host, id, pressed),
+      () => {},
+    );
 
   function decorate(view: CommentView): void {
     const id = view.comment.id;
     if (on.has(id) && on.get(id)!.up.isConnected) return;
-    const up = h('button', { type: 'button', class: 'rd-vote rd-vote-up', onclick: () => void vote(id, 1) });
+    const up = h('button', { type: 'button', class: 'rd-vote rd-vote-up', onclick: () => vote(id, 1) });
     const down =
       settings.votes === 'updown'
-        ? h('button', { type: 'button', class: 'rd-vote rd-vote-down', onclick: () => void vote(id, -1) })
+        ? h('button', { type: 'button', class: 'rd-vote rd-vote-down', onclick: () => vote(id, -1) })
         : null;
     const message = h('span', { class: 'rd-vote-message', role: 'alert', hidden: true });
     on.set(id, { up, down, message, counts: { up: count(view.comment.up), down: count(view.comment.down) } });

@@ -1,4 +1,5 @@
-/* The conversation part's words: English here, the others in ./lang/, as widget/i18n.ts does for embed.js. */
+/* The conversation part's words: English here, the others in ./lang/, loaded with the widget's (widget/i18n.ts). */
+import { languageFiles } from '../i18n.js';
 import { loadWords, type WordsModule } from '../load-words.js';
 import type { PluralForms } from '../plural.js';
 
@@ -46,20 +47,10 @@ export const en: ConversationMessages = {
   },
 };
 
-/* One import() per language, written out so that the bundler makes each a chunk of its own. */
-const loaders: Record<string, () => Promise<WordsModule<ConversationMessages>>> = {
-  de: () => import('./lang/de.js'),
-  fr: () => import('./lang/fr.js'),
-  es: () => import('./lang/es.js'),
-  it: () => import('./lang/it.js'),
-  pt: () => import('./lang/pt.js'),
-  nl: () => import('./lang/nl.js'),
-  pl: () => import('./lang/pl.js'),
-  tr: () => import('./lang/tr.js'),
-  ru: () => import('./lang/ru.js'),
-  ja: () => import('./lang/ja.js'),
-  ar: () => import('./lang/ar.js'),
-};
+/* Each language's file of the widget's words brings the conversation's too (i18n.ts): one file per language. */
+const loaders: Record<string, () => Promise<WordsModule<ConversationMessages>>> = Object.fromEntries(
+  Object.entries(languageFiles).map(([lang, load]) => [lang, () => load().then((m) => ({ words: m.conversation }))]),
+);
 
 /** The conversation part's words in `lang` (English when the language's file does not load). */
 export const loadConversationMessages = (lang: string): Promise<ConversationMessages> => loadWords(lang, en, loaders);

@@ -2,9 +2,9 @@
  * embed.js' words in Arabic (Modern Standard Arabic), written right to left: the widget's root gets
  * dir="rtl". Counts take six forms (CLDR's zero, one, two, few, many, other).
  */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: {
     zero: 'لا تعليقات',
     one: 'تعليق واحد',
@@ -87,3 +87,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'يحتوي هذا النص على أحرف غير مسموح بها.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/ar.js';

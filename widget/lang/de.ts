@@ -1,7 +1,7 @@
 /* embed.js' words in German (Du-Form, as German comment sections address readers). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# Kommentar', other: '# Kommentare' },
   noComments: 'Noch keine Kommentare',
   title: 'Kommentare',
@@ -70,3 +70,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Das enthält unzulässige Zeichen.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/de.js';

@@ -1,7 +1,7 @@
 /* embed.js' words in Spanish (tú, as most Spanish comment sections address readers). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# comentario', other: '# comentarios' },
   noComments: 'Todavía no hay comentarios',
   title: 'Comentarios',
@@ -71,3 +71,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Contiene caracteres no permitidos.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/es.js';

@@ -1,7 +1,7 @@
 /* embed.js' words in French (vous, as French comment sections address readers). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# commentaire', other: '# commentaires' },
   noComments: 'Aucun commentaire pour l’instant',
   title: 'Commentaires',
@@ -70,3 +70,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Ce texte contient des caractères non autorisés.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/fr.js';

@@ -1,7 +1,7 @@
 /* embed.js' words in Italian. */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# commento', other: '# commenti' },
   noComments: 'Ancora nessun commento',
   title: 'Commenti',
@@ -69,3 +69,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Contiene caratteri non consentiti.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/it.js';

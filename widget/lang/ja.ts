@@ -1,7 +1,7 @@
 /* embed.js' words in Japanese (polite です/ます; no plural forms, so one `other` each). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { other: 'コメント #件' },
   noComments: 'まだコメントはありません',
   title: 'コメント',
@@ -67,3 +67,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: '使用できない文字が含まれています。',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/ja.js';

@@ -1,7 +1,7 @@
 /* embed.js' words in Dutch (je, as Dutch comment sections address readers). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# reactie', other: '# reacties' },
   noComments: 'Nog geen reacties',
   title: 'Reacties',
@@ -70,3 +70,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Dit bevat tekens die niet zijn toegestaan.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/nl.js';

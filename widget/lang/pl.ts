@@ -1,7 +1,7 @@
 /* embed.js' words in Polish: counts take three forms (1 komentarz, 2 komentarze, 5 komentarzy). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# komentarz', few: '# komentarze', many: '# komentarzy', other: '# komentarza' },
   noComments: 'Nie ma jeszcze komentarzy',
   title: 'Komentarze',
@@ -73,3 +73,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Tekst zawiera niedozwolone znaki.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/pl.js';

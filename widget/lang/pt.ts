@@ -1,7 +1,7 @@
 /* embed.js' words in Portuguese (neutral between Portugal and Brazil where the two differ little). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# comentário', other: '# comentários' },
   noComments: 'Ainda não há comentários',
   title: 'Comentários',
@@ -72,3 +72,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Contém caracteres que não são permitidos.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/pt.js';

@@ -1,7 +1,7 @@
 /* embed.js' words in Russian: counts take one/few/many forms (1 комментарий, 2 комментария, 5 комментариев). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# комментарий', few: '# комментария', many: '# комментариев', other: '# комментария' },
   noComments: 'Комментариев пока нет',
   title: 'Комментарии',
@@ -73,3 +73,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Текст содержит недопустимые символы.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/ru.js';

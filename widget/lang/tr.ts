@@ -1,7 +1,7 @@
 /* embed.js' words in Turkish (a count takes the singular noun: "5 yorum"). */
-import type { Messages } from '../i18n.js';
+import type { AllMessages } from '../i18n.js';
 
-export const words: Messages = {
+export const words: AllMessages = {
   count: { one: '# yorum', other: '# yorum' },
   noComments: 'Henüz yorum yok',
   title: 'Yorumlar',
@@ -69,3 +69,6 @@ export const words: Messages = {
     INVALID_CHARACTERS: 'Bu metin izin verilmeyen karakterler içeriyor.',
   },
 };
+
+/** The conversation's words in this language come in the same file: one request for both. */
+export { words as conversation } from '../conversation/lang/tr.js';

@@ -1,6 +1,7 @@
 import type { WidgetContext } from '../context';
 import { h, randomId } from '../dom';
 import { readStored, writeStored } from '../storage';
+import { withMore } from '../more-words';
 
 const READER_KEY = 'reply-desk:reader';
 /** The API's reason codes, in the order of the Messages' flagReasons. */
@@ -21,7 +22,7 @@ function readerKey(): string {
  * this on the first press): they open at once, and the button toggles them from then on.
  */
 export function openFlagReasons(ctx: WidgetContext, box: HTMLElement, commentId: string, flagUrl: string): void {
-  const { t } = ctx;
+  const t = withMore(ctx.t);
   const open = box.querySelector('button')!;
   const choices = h(
     'span',

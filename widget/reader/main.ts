@@ -5,7 +5,7 @@
  * their own comments in place.
  */
 import { toApiError } from '../api';
-import { h } from '../dom';
+import { adoptStyles, h } from '../dom';
 import type { ReaderHost, ReaderPart } from '../reader-host';
 import { rememberSent } from '../sent-comments';
 import { createAccountPanel } from './account';
@@ -14,6 +14,8 @@ import { createEmailSignIn } from './email-sign-in';
 import { openFlagReasons } from './flag';
 import { toSession } from './narrow';
 import { loadReaderMessages } from './words';
+import formCss from '../form-part.css';
+import notesCss from '../notes.css';
 import css from './reader.css';
 
 /** The `sub` of a host's SSO token, read without checking it (the API checks it): "is this still the same user?". */
@@ -33,13 +35,9 @@ export async function startReader(host: ReaderHost): Promise<ReaderPart> {
   const { api } = ctx;
   const { session } = api;
   const rt = await loadReaderMessages(ctx.lang);
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
-  } catch {
-    ctx.root.append(h('style', null, css));
-  }
+  // The form part's and the notes' styles too: the email sign-in and account panels use its fields and
+  // messages, an edit or deletion says so in a note.
+  adoptStyles(ctx.root, formCss + notesCss + css);
 
   /** What went wrong with signing in, said under the choices (only ever as text). */
   const problem = h('p', { class: 'rd-form-message', role: 'alert', hidden: true });
