@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { isSiteRole, type SiteRole } from '../auth/site-roles.js';
 import { listModerators, upsertModerator, type Role } from '../store/moderators.js';
 import {
   changeModeratorAccount,
@@ -14,7 +15,7 @@ import { listSites } from '../store/sites.js';
 import { UsageError } from './site-commands.js';
 
 const usage =
-  'usage: reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]  (password from a prompt or stdin) | moderator list | moderator disable|enable EMAIL | moderator remove EMAIL --yes | moderator update EMAIL [--role R] [--name NAME] [--site ID…] [--no-sites] [--password]';
+  'usage: reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID[:viewer|moderator|admin]…]  (password from a prompt or stdin) | moderator list | moderator disable|enable EMAIL | moderator remove EMAIL --yes | moderator update EMAIL [--role R] [--name NAME] [--site ID[:ROLE]…] [--no-sites] [--password]';
 
 const cli = { id: null, label: 'cli' };
 
@@ -56,7 +57,7 @@ export async function runModeratorCommand(
   if (sub === 'list') {
     for (const m of await listModerators(db)) {
       print(
-        `${m.email}\t${m.displayName}\t${m.role}\t${m.role === 'admin' ? '(all sites)' : m.siteIds.join(',') || '(no sites)'}${m.disabled ? '\tdisabled' : ''}`,
+        `${m.email}\t${m.displayName}\t${m.role}\t${sitesText(m)}${m.twoFactor ? '\t2fa' : ''}${m.disabled ? '\tdisabled' : ''}`,
       );
     }
     return;
@@ -81,8 +82,8 @@ export async function runModeratorCommand(
         change.role = values.role;
       }
       if (values.name !== undefined) change.displayName = values.name;
-      if (values['no-sites'] === true) change.siteIds = [];
-      else if (values.site !== undefined) change.siteIds = splitSites(values.site);
+      if (values['no-sites'] === true) change.siteRoles = {};
+      else if (values.site !== undefined) change.siteRoles = parseSiteRoles(values.site);
       if (values.password === true) {
         const password = await readPassword();
         if (password.length < MIN_PASSWORD_LENGTH)
@@ -99,7 +100,7 @@ export async function runModeratorCommand(
         ? `disabled ${email}; its sessions are signed out and its mail links stop working`
         : sub === 'enable'
           ? `enabled ${email}`
-          : `updated ${email}: ${m?.role} ${m?.role === 'admin' ? '(all sites)' : m?.siteIds.join(',') || '(no sites)'}${change.passwordHash || change.role ? '; its sessions are signed out' : ''}`,
+          : `updated ${email}: ${m?.role} ${m ? sitesText(m) : ''}${change.passwordHash || change.role ? '; its sessions are signed out' : ''}`,
     );
     return;
   }
@@ -107,7 +108,8 @@ export async function runModeratorCommand(
   if (!z.email().safeParse(email).success) throw new UsageError(`"${email}" is not an email address`);
   const role = (values.role ?? 'moderator') as Role;
   if (role !== 'admin' && role !== 'moderator') throw new UsageError('--role must be admin or moderator');
-  const siteIds = splitSites(values.site ?? []);
+  const siteRoles = parseSiteRoles(values.site ?? []);
+  const siteIds = Object.keys(siteRoles);
   const known = new Set((await listSites(db)).map((s) => s.id));
   const unknown = siteIds.filter((s) => !known.has(s));
   if (unknown.length > 0) throw new UsageError(`no such site: ${unknown.join(', ')}`);
@@ -122,6 +124,7 @@ export async function runModeratorCommand(
     role,
     passwordHash: await hashPassword(password),
     siteIds,
+    siteRoles,
   });
   // An existing account's new password moves its session generation on (sql/0018): say what that means.
   print(
@@ -129,9 +132,24 @@ export async function runModeratorCommand(
   );
 }
 
-function splitSites(values: string[]): string[] {
-  return values
+/** `--site news --site blog:viewer,shop:admin`: each site with its role (sql/0041), `moderator` when none is given. */
+function parseSiteRoles(values: string[]): Record<string, SiteRole> {
+  const roles: Record<string, SiteRole> = {};
+  for (const one of values
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
-    .filter(Boolean);
+    .filter(Boolean)) {
+    const [site = '', role = 'moderator', extra] = one.split(':').map((p) => p.trim());
+    if (!isSiteRole(role) || site === '' || extra !== undefined)
+      throw new UsageError(`--site takes ID or ID:viewer|moderator|admin, not "${one}"`);
+    roles[site] = role;
+  }
+  return roles;
+}
+
+/** A non-admin's sites with their roles, as `list` and `update` print them (`news,blog:viewer`: no role is moderator). */
+function sitesText(m: { role: string; siteIds: string[]; siteRoles: Record<string, SiteRole> }): string {
+  if (m.role === 'admin') return '(all sites)';
+  const role = (s: string) => m.siteRoles[s] ?? 'moderator';
+  return m.siteIds.map((s) => (role(s) === 'moderator' ? s : `${s}:${role(s)}`)).join(',') || '(no sites)';
 }

@@ -48,6 +48,15 @@ export const auditActions = [
   // sql/0036: editors' picks.
   'feature',
   'unfeature',
+  // sql/0042 and 0043: two-factor sign-in, sessions ended by their account, invites.
+  'two_factor_enable',
+  'two_factor_disable',
+  'recovery_codes_new',
+  'recovery_code_use',
+  'sessions_end',
+  'session_end',
+  'account_invite',
+  'invite_accept',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -62,6 +71,8 @@ export interface AuditFilter {
   from: Date | null;
   /** Events before this instant. */
   before: Date | null;
+  /** Only events of these sites (a viewer's or site admin's log, sql/0041); left out, every event. */
+  sites?: readonly string[];
 }
 
 /**
@@ -132,6 +143,7 @@ function filterWhere(f: AuditFilter, params: unknown[]): string[] {
   if (f.batch !== null) parts.push(`e.batch_id = ${p(f.batch)}::uuid`);
   if (f.from !== null) parts.push(`e.created_at >= ${p(f.from)}`);
   if (f.before !== null) parts.push(`e.created_at < ${p(f.before)}`);
+  if (f.sites !== undefined) parts.push(`e.site_id = any(${p(f.sites)}::text[])`);
   return parts;
 }
 

@@ -41,6 +41,14 @@ const actionLabels: Record<string, string> = {
   recheck: 'Rechecked with Akismet',
   webhook: 'Changed a webhook',
   page_title: 'Set a page title',
+  two_factor_enable: 'Turned on two-factor sign-in',
+  two_factor_disable: 'Turned off two-factor sign-in',
+  recovery_codes_new: 'Made new recovery codes',
+  recovery_code_use: 'Signed in with a recovery code',
+  sessions_end: 'Signed out everywhere else',
+  session_end: 'Ended one of their sessions',
+  account_invite: 'Invited someone',
+  invite_accept: 'Joined by invite',
 };
 
 /** The audit page's URL for a query (empty fields left out), optionally with a cursor. */

@@ -3,8 +3,12 @@ import { MIN_PASSWORD_LENGTH } from '../../../auth/passwords.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html } from '../../../html/html.js';
+import { renderRoleFields } from './accounts/site-roles-form.js';
 
-const sitesOf = (m: Moderator) => (m.role === 'admin' ? 'all sites' : m.siteIds.join(', ') || 'no sites');
+const sitesOf = (m: Moderator) =>
+  m.role === 'admin'
+    ? 'all sites'
+    : m.siteIds.map((s) => `${s} (${m.siteRoles[s] ?? 'moderator'})`).join(', ') || 'no sites';
 
 /** The Moderators page (admins): every account, with a link to manage each. */
 export function renderModeratorsPage(input: {
@@ -19,8 +23,9 @@ export function renderModeratorsPage(input: {
     html`<h1>Moderators</h1>
       ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
       <p>
-        Admins manage sites and accounts and act on every site; moderators act on their sites only. New accounts are
-        made with <code>reply-desk moderator add EMAIL</code>.
+        Admins manage sites and accounts and act on every site; everyone else has a role on each of their sites:
+        viewer (reads only), moderator, or site admin. <a href="/admin/moderators/invite">Invite someone by mail</a>,
+        or make an account with <code>reply-desk moderator add EMAIL</code>.
       </p>
       <table class="rd-table">
         <thead>
@@ -29,6 +34,7 @@ export function renderModeratorsPage(input: {
             <th scope="col">Name</th>
             <th scope="col">Role</th>
             <th scope="col">Sites</th>
+            <th scope="col">Two-factor</th>
             <th scope="col">Status</th>
           </tr>
         </thead>
@@ -40,6 +46,7 @@ export function renderModeratorsPage(input: {
                 <td>${m.displayName}</td>
                 <td>${m.role}</td>
                 <td>${sitesOf(m)}</td>
+                <td>${m.twoFactor ? 'on' : 'off'}</td>
                 <td>${m.disabled ? 'disabled' : 'enabled'}</td>
               </tr>`,
           )}
@@ -68,36 +75,13 @@ export function renderModeratorPage(input: {
       ${error ? html`<p class="rd-notice rd-notice-error" role="alert">${error}</p>` : ''}
       <form class="rd-form" method="post" action="${base}">
         ${csrf}
-        <div class="rd-field">
-          <label for="m-name">Name</label>
-          <input id="m-name" name="displayName" required maxlength="100" value="${m.displayName}" />
-        </div>
-        <div class="rd-field">
-          <label for="m-role">Role</label
-          ><select id="m-role" name="role">
-            <option value="moderator" ${m.role === 'moderator' ? html` selected` : ''}>
-              moderator (their sites only)
-            </option>
-            <option value="admin" ${m.role === 'admin' ? html` selected` : ''}>
-              admin (every site, sites and accounts)
-            </option>
-          </select>
-        </div>
-        <fieldset class="rd-field">
-          <legend>Sites (for a moderator)</legend>
-          ${sites.map(
-            (s) =>
-              html`<label
-                ><input
-                  type="checkbox"
-                  name="sites"
-                  value="${s.id}"
-                  ${m.role === 'moderator' && m.siteIds.includes(s.id) ? html` checked` : ''}
-                />
-                ${s.name} (${s.id})</label
-              > `,
-          )}
-        </fieldset>
+        ${renderRoleFields({
+          idPrefix: 'm',
+          displayName: m.displayName,
+          role: m.role,
+          sites,
+          siteRoles: m.role === 'moderator' ? m.siteRoles : {},
+        })}
         <p><button type="submit">Save</button></p>
       </form>
       <h2>New password</h2>
@@ -117,6 +101,16 @@ export function renderModeratorPage(input: {
         </div>
         <p><button type="submit">Set password</button></p>
       </form>
+      <h2>Two-factor sign-in</h2>
+      ${
+        m.twoFactor
+          ? html`<form class="rd-form" method="post" action="${base}/two-factor/reset">
+              ${csrf}
+              <p>On. Reset it when they lost their phone and their recovery codes: they sign in with the password alone and enrol again (at once, where a site of theirs requires it).</p>
+              <p><button type="submit">Reset two-factor</button></p>
+            </form>`
+          : html`<p>Off.</p>`
+      }
       <h2>${m.disabled ? 'Enable' : 'Disable'}</h2>
       <form class="rd-form" method="post" action="${base}/${m.disabled ? 'enable' : 'disable'}">
         ${csrf}
