@@ -50,12 +50,13 @@ export function createTwoFactorSignInRoutes(deps: {
   const { db, throttle, csrf } = deps;
   const router = Router();
 
-  /** The pending account, while the claim is fresh and the account still signs in under that generation. */
+  /** The pending account, while the claim is fresh, the account still signs in under that generation and has two-factor. */
   const pendingOf = async (req: Request) => {
     const p = req.session.pendingTwoFactor;
     if (!p || Date.now() - p.at > TWO_FACTOR_PENDING_MS) return null;
     const m = await loadModerator(db, p.moderatorId);
-    return sessionSignsIn(m, p.generation) ? { m, next: p.next } : null;
+    // Two-factor reset by an admin meanwhile: there is no code to ask for; the password step starts again.
+    return sessionSignsIn(m, p.generation) && m.twoFactor ? { m, next: p.next } : null;
   };
 
   router.get('/sign-in/code', async (req: Request, res: Response) => {
