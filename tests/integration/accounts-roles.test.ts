@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSiteFormValues } from '../../src/domain/site-form.js';
+import { loadMailKey, signMailToken } from '../../src/mail/mail-tokens.js';
+import { queueHeldNotices } from '../../src/store/mail-notices.js';
 import { loadSite } from '../../src/store/sites.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { addSite, deleteQueueKeys, newQueuePrefix, startApi, type TestApi } from '../support/harness.js';
@@ -211,5 +213,33 @@ describe('roles differ per site', () => {
     // The page shows the roles it saved.
     const page = await a.page(`/admin/moderators/${id}`);
     expect(page).toMatch(/name="role_blog"[\s\S]*?<option value="viewer"\s+selected/);
+  });
+});
+
+describe("a viewer's mail", () => {
+  it('holds no held-comment notices for them, and a moderation link made for them neither shows nor acts', async () => {
+    await db.pool.query(
+      `update moderators set notify_held = true where email in ('legal@example.org', 'newsmod@example.org')`,
+    );
+    const [fresh] = await insertHeldComments(db.pool, 'news', 'mail-story', 1);
+    // Only the news moderator hears of it (and no admin asked for mail).
+    expect(await queueHeldNotices(db.pool, fresh!, 'news')).toBe(1);
+    const { rows } = await db.pool.query<{ id: string }>(`select id from moderators where email = 'legal@example.org'`);
+    const token = signMailToken(await loadMailKey(db.pool), {
+      kind: 'moderate',
+      commentId: fresh!,
+      action: 'approve',
+      moderatorId: Number(rows[0]!.id),
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      nonce: 'viewer-nonce',
+    });
+    expect((await fetch(`${api.url}/mail/moderate?token=${encodeURIComponent(token)}`)).status).toBe(403);
+    const post = await fetch(`${api.url}/mail/moderate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(post.status).toBe(403);
+    expect(await statusOf(fresh!)).toBe('pending');
   });
 });
