@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { weakPasswordReason } from '../auth/password-rules.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 import { isSiteRole, type SiteRole } from '../auth/site-roles.js';
 import { listModerators, upsertModerator, type Role } from '../store/moderators.js';
@@ -10,12 +11,13 @@ import {
   type AccountChange,
   type AccountResult,
 } from '../store/moderator-accounts.js';
+import { removeTwoFactor } from '../store/accounts/two-factor.js';
 import type { Pool } from '../store/db.js';
 import { listSites } from '../store/sites.js';
 import { UsageError } from './site-commands.js';
 
 const usage =
-  'usage: reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID[:viewer|moderator|admin]…]  (password from a prompt or stdin) | moderator list | moderator disable|enable EMAIL | moderator remove EMAIL --yes | moderator update EMAIL [--role R] [--name NAME] [--site ID[:ROLE]…] [--no-sites] [--password]';
+  'usage: reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID[:viewer|moderator|admin]…]  (password from a prompt or stdin) | moderator list | moderator disable|enable|reset-two-factor EMAIL | moderator remove EMAIL --yes | moderator update EMAIL [--role R] [--name NAME] [--site ID[:ROLE]…] [--no-sites] [--password]';
 
 const cli = { id: null, label: 'cli' };
 
@@ -64,9 +66,17 @@ export async function runModeratorCommand(
   }
   const email = positionals[0]?.trim().toLowerCase();
   if (email === undefined || positionals.length > 1) throw new UsageError(usage);
-  if (sub === 'disable' || sub === 'enable' || sub === 'remove' || sub === 'update') {
+  if (sub === 'disable' || sub === 'enable' || sub === 'remove' || sub === 'update' || sub === 'reset-two-factor') {
     const id = await findModeratorId(db, email);
     if (id === null) throw new UsageError(`no account "${email}"`);
+    if (sub === 'reset-two-factor') {
+      // The way back in for an admin who lost both phone and recovery codes (no other admin to reset it).
+      const reset = await removeTwoFactor(db, id, email, cli);
+      print(
+        reset ? `two-factor sign-in of ${email} is off; it signs in with its password` : `${email} had no two-factor`,
+      );
+      return;
+    }
     if (sub === 'remove') {
       if (values.yes !== true) throw new UsageError(`this deletes ${email}'s account; run again with --yes`);
       accountProblem(await removeModeratorAccount(db, id, cli), email);
@@ -88,6 +98,7 @@ export async function runModeratorCommand(
         const password = await readPassword();
         if (password.length < MIN_PASSWORD_LENGTH)
           throw new UsageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+        refuseWeak(password, email);
         change.passwordHash = await hashPassword(password);
       }
       if (Object.keys(change).length === 0) throw new UsageError(usage);
@@ -118,6 +129,7 @@ export async function runModeratorCommand(
   const password = await readPassword();
   if (password.length < MIN_PASSWORD_LENGTH)
     throw new UsageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  refuseWeak(password, email, values.name);
   const { created } = await upsertModerator(db, {
     email,
     displayName: values.name ?? email.split('@')[0] ?? email,
@@ -130,6 +142,12 @@ export async function runModeratorCommand(
   print(
     `${created ? 'created' : 'updated'} ${role} ${email}${siteIds.length ? ` for ${siteIds.join(', ')}` : ''}${created ? '' : '; its sessions are signed out'}`,
   );
+}
+
+/** The dashboard's password rule (src/auth/password-rules.ts), as a usage error in lower case. */
+function refuseWeak(password: string, email: string, name?: string): void {
+  const reason = weakPasswordReason(password, { email, ...(name === undefined ? {} : { name }) });
+  if (reason !== null) throw new UsageError(reason.charAt(0).toLowerCase() + reason.slice(1).replace(/\.$/, ''));
 }
 
 /** `--site news --site blog:viewer,shop:admin`: each site with its role (sql/0041), `moderator` when none is given. */
