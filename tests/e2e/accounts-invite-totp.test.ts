@@ -6,6 +6,7 @@ import { launchBrowser } from '../support/browser.js';
 import { addModerator, TEST_PASSWORD } from '../support/dashboard-client.js';
 import { addSite, deleteQueueKeys, newQueuePrefix, startApi, startWorker, type TestApi } from '../support/harness.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { insertHeldComments } from '../support/held-comments.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { E2E_TIMEOUT_MS } from './demo-env.js';
 
@@ -123,6 +124,32 @@ describe('invite → set password → two-factor sign-in', () => {
         `select action from moderation_events where actor = 'night@example.org' order by id`,
       );
       expect(rows.map((r) => r.action)).toEqual(['invite_accept', 'two_factor_enable']);
+      expect(pageErrors).toEqual([]);
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    'a viewer sees the queue without buttons, and the keys act on nothing (no script error)',
+    async () => {
+      await addSite(db.pool, 'legal', [api.origin]);
+      const [id] = await insertHeldComments(db.pool, 'legal', 'story', 2);
+      await addModerator(db.pool, 'counsel@example.org', 'moderator', ['legal'], { legal: 'viewer' });
+      const page = await newPage();
+      await page.goto(`${api.url}/admin/sign-in`);
+      await page.getByLabel('Email').fill('counsel@example.org');
+      await page.getByLabel('Password').fill(TEST_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${api.url}/admin`);
+      await page.getByText('Held comment 1').waitFor();
+      expect(await page.getByRole('button', { name: /Approve/ }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Apply to/ }).count()).toBe(0);
+      expect(await page.locator('.rd-who').textContent()).toContain('(viewer)');
+      await page.keyboard.press('j');
+      await page.keyboard.press('a');
+      await page.waitForTimeout(500);
+      const { rows } = await db.pool.query<{ status: string }>('select status from comments where id = $1', [id]);
+      expect(rows[0]!.status).toBe('pending');
       expect(pageErrors).toEqual([]);
     },
     E2E_TIMEOUT_MS,
