@@ -45,10 +45,10 @@ select m.id, m.email, m.display_name, m.role, m.disabled, m.session_generation,
        case when m.role = 'admin' then (select jsonb_object_agg(id, 'admin') from sites)
             else (select jsonb_object_agg(site_id, ms.role) from moderator_sites ms where ms.moderator_id = m.id) end as site_roles,
        exists (select 1 from moderator_two_factor t where t.moderator_id = m.id and t.confirmed_at is not null) as two_factor,
-       exists (select 1 from sites s
-                where s.settings -> 'requireTwoFactor' = 'true'::jsonb
-                  and (m.role = 'admin' or exists (select 1 from moderator_sites ms
-                                                    where ms.moderator_id = m.id and ms.site_id = s.id))) as two_factor_required
+       case when m.role = 'admin' then exists (select 1 from sites s where s.settings -> 'requireTwoFactor' = 'true'::jsonb)
+            else exists (select 1 from moderator_sites ms join sites s on s.id = ms.site_id
+                          where ms.moderator_id = m.id and s.settings -> 'requireTwoFactor' = 'true'::jsonb) end
+         as two_factor_required
   from moderators m`;
 
 function toModerator(r: ModeratorRow): Moderator {
