@@ -14,6 +14,13 @@ import { sessionKeyPrefix } from './session.js';
  * set; the set only lets the list name them and lets one be ended alone.
  */
 
+/**
+ * How long the set of an account's session ids outlives its last sign-in. A session used for longer
+ * without a new sign-in drops out of the list (never out of "sign out everywhere", which does not
+ * need the list). @defaultValue 30 days
+ */
+const LIST_SECONDS = 30 * 86_400;
+
 export interface SessionInfo {
   /** A short hash of the session id: names it in the list and in the "end this session" form. */
   handle: string;
@@ -74,7 +81,8 @@ export function createSessionList(redis: Redis, prefix: string): SessionList {
 
   return {
     async add(moderatorId, sid) {
-      await redis.sadd(setKey(moderatorId), sid);
+      // Renewed at each sign-in: an account that signs in no more leaves no set behind for long.
+      await redis.multi().sadd(setKey(moderatorId), sid).expire(setKey(moderatorId), LIST_SECONDS).exec();
     },
     async list(moderatorId, generation, currentSid) {
       return (await read(moderatorId))
