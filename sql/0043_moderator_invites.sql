@@ -24,5 +24,5 @@ create table moderator_invites (
 create index moderator_invites_email_idx on moderator_invites (email);
 
 -- Audit: account_invite (who invited whom, with what role), invite_accept (the account was created
--- from the link; the actor is the new account).
-select add_audit_action('account_invite', 'invite_accept');
+-- from the link; the actor is the new account), invite_revoke (an admin took an open invite back).
+select add_audit_action('account_invite', 'invite_accept', 'invite_revoke');

@@ -57,6 +57,7 @@ export const auditActions = [
   'session_end',
   'account_invite',
   'invite_accept',
+  'invite_revoke',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -162,6 +162,29 @@ describe('inviting a moderator', () => {
     expect(await account('twice@example.org')).toEqual({ role: 'moderator', sites: { news: 'viewer' } });
   });
 
+  it('lists open invites on the Moderators page; taking one back ends its link, audited', async () => {
+    expect((await invite('maybe@example.org', { role_news: 'viewer' })).status).toBe(303);
+    const link = linkIn(await sink.waitForMail('maybe@example.org'));
+    const page = await admin.page('/admin/moderators');
+    const row = /<tr>\s*<td>maybe@example\.org<\/td>[\s\S]*?<\/tr>/.exec(page)?.[0];
+    expect(row).toContain('news (viewer)');
+    expect(row).toContain('admin@example.org');
+    expect(page).not.toMatch(/<td>night@example\.org<\/td>\s*<td>news/); // used invites are not open
+    const id = /\/admin\/moderators\/invites\/(\d+)\/revoke/.exec(row!)![1]!;
+    expect((await admin.post(`/admin/moderators/invites/${id}/revoke`, {})).status).toBe(303);
+    expect(await admin.page('/admin/moderators')).not.toContain('<td>maybe@example.org</td>');
+    expect((await accept(link, GOOD)).res.status).toBe(410);
+    expect(await account('maybe@example.org')).toBeNull();
+    const { rows } = await db.pool.query<{ actor: string }>(
+      `select actor from moderation_events where action = 'invite_revoke' and detail ->> 'email' = 'maybe@example.org'`,
+    );
+    expect(rows).toEqual([{ actor: 'admin@example.org' }]);
+    // Taking it back twice changes nothing more.
+    expect(
+      decodeURIComponent((await admin.post(`/admin/moderators/invites/${id}/revoke`, {})).headers.get('location')!),
+    ).toContain('no longer open');
+  });
+
   it('refuses an address that has an account, a made-up link, and invites without mail set up', async () => {
     const exists = await invite('admin@example.org');
     expect(exists.status).toBe(422);

@@ -21,6 +21,7 @@ export async function recordAccountEvent(
     | 'session_end'
     | 'account_invite'
     | 'invite_accept'
+    | 'invite_revoke'
   >,
   detail: Record<string, unknown>,
 ): Promise<void> {

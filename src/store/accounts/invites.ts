@@ -171,3 +171,64 @@ export async function acceptInvite(pool: Pool, token: string, passwordHash: stri
     return { ok: true, moderatorId };
   });
 }
+
+/** An invite still waiting to be used, as the Moderators page lists it. */
+export interface OpenInvite {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  siteRoles: Record<string, SiteRole>;
+  invitedBy: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  /** The mail has gone out (its link's token was minted). */
+  mailed: boolean;
+}
+
+/** Invites neither used, replaced, taken back nor expired, newest first. */
+export async function listOpenInvites(db: Queryable): Promise<OpenInvite[]> {
+  const { rows } = await db.query<{
+    id: string;
+    email: string;
+    display_name: string;
+    role: Role;
+    site_roles: Record<string, SiteRole>;
+    invited_by: string | null;
+    created_at: Date;
+    expires_at: Date;
+    mailed: boolean;
+  }>(
+    `select i.id, i.email, i.display_name, i.role, i.site_roles, m.email as invited_by, i.created_at, i.expires_at,
+            i.token_hash is not null as mailed
+       from moderator_invites i left join moderators m on m.id = i.invited_by
+      where i.accepted_at is null and i.revoked_at is null and i.expires_at > now()
+      order by i.created_at desc, i.id desc`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    email: r.email,
+    displayName: r.display_name,
+    role: r.role,
+    siteRoles: r.site_roles,
+    invitedBy: r.invited_by,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    mailed: r.mailed,
+  }));
+}
+
+/** Takes an open invite back (its link stops working), audited; false when it was no longer open. */
+export async function revokeInvite(pool: Pool, id: string, actor: AccountEventActor): Promise<boolean> {
+  if (!/^[0-9]{1,19}$/.test(id)) return false;
+  return inTransaction(pool, async (c) => {
+    const { rows } = await c.query<{ email: string }>(
+      `update moderator_invites set revoked_at = now()
+        where id = $1 and accepted_at is null and revoked_at is null and expires_at > now() returning email`,
+      [id],
+    );
+    if (!rows[0]) return false;
+    await recordAccountEvent(c, actor, 'invite_revoke', { email: rows[0].email });
+    return true;
+  });
+}

@@ -49,6 +49,7 @@ const actionLabels: Record<string, string> = {
   session_end: 'Ended one of their sessions',
   account_invite: 'Invited someone',
   invite_accept: 'Joined by invite',
+  invite_revoke: 'Took back an invite',
 };
 
 /** The audit page's URL for a query (empty fields left out), optionally with a cursor. */

@@ -1,5 +1,6 @@
 import type { Site } from '../../../domain/site-settings.js';
 import { MIN_PASSWORD_LENGTH } from '../../../auth/passwords.js';
+import type { OpenInvite } from '../../../store/accounts/invites.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html } from '../../../html/html.js';
@@ -15,8 +16,10 @@ export function renderModeratorsPage(input: {
   ctx: AdminPageContext;
   moderators: Moderator[];
   notice: string | null;
+  /** Invites not yet used (src/store/accounts/invites.ts). */
+  invites?: OpenInvite[];
 }): string {
-  const { ctx, moderators, notice } = input;
+  const { ctx, moderators, notice, invites = [] } = input;
   return renderAdminPage(
     'Moderators',
     ctx,
@@ -51,8 +54,46 @@ export function renderModeratorsPage(input: {
               </tr>`,
           )}
         </tbody>
-      </table>`,
+      </table>
+      ${invites.length === 0 ? '' : renderOpenInvites(invites, ctx.csrfToken)}`,
   );
+}
+
+function renderOpenInvites(invites: OpenInvite[], csrfToken: string) {
+  return html`<h2>Open invites</h2>
+    <table class="rd-table rd-invites">
+      <thead>
+        <tr>
+          <th scope="col">Email</th>
+          <th scope="col">Role</th>
+          <th scope="col">Invited by</th>
+          <th scope="col">Link works until</th>
+          <th scope="col"></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${invites.map(
+          (i) =>
+            html`<tr>
+              <td>${i.email}</td>
+              <td>${
+                i.role === 'admin'
+                  ? 'admin'
+                  : Object.entries(i.siteRoles)
+                      .map(([s, r]) => `${s} (${r})`)
+                      .join(', ')
+              }</td>
+              <td>${i.invitedBy ?? '—'}</td>
+              <td>${i.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${i.mailed ? '' : ' (mail not sent yet)'}</td>
+              <td>
+                <form method="post" action="/admin/moderators/invites/${i.id}/revoke">
+                  <input type="hidden" name="_csrf" value="${csrfToken}" /><button type="submit">Take back</button>
+                </form>
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
 }
 
 /** One account: its role, name and sites; a new password; disable or enable; remove. */

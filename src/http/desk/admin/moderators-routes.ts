@@ -9,6 +9,7 @@ import {
   type AccountChange,
   type AccountResult,
 } from '../../../store/moderator-accounts.js';
+import { listOpenInvites } from '../../../store/accounts/invites.js';
 import { listModerators, loadModerator } from '../../../store/moderators.js';
 import { listSites } from '../../../store/sites.js';
 import { formText, rawFormText } from '../../kit/form-values.js';
@@ -71,6 +72,7 @@ export function createModeratorsRoutes(deps: { db: Pool }): Router {
         ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'moderators' },
         moderators: await listModerators(db),
         notice: queryText(req, 'notice'),
+        invites: await listOpenInvites(db),
       }),
     );
   });

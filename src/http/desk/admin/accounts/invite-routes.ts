@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SiteRole } from '../../../../auth/site-roles.js';
 import { html } from '../../../../html/html.js';
 import type { EmailQueue } from '../../../../queue/email-queue.js';
-import { createInvite, INVITE_HOURS } from '../../../../store/accounts/invites.js';
+import { createInvite, INVITE_HOURS, revokeInvite } from '../../../../store/accounts/invites.js';
 import type { Pool } from '../../../../store/db.js';
 import { listSites } from '../../../../store/sites.js';
 import { formText } from '../../../kit/form-values.js';
@@ -106,6 +106,13 @@ export function createInviteRoutes(deps: { db: Pool; emailQueue?: EmailQueue }):
       303,
       `/admin/moderators?notice=${encodeURIComponent(`Invite sent to ${form.email}; the link works for ${String(INVITE_HOURS)} hours.`)}`,
     );
+  });
+
+  router.post('/moderators/invites/:id/revoke', async (req: Request, res: Response) => {
+    const m = currentModerator(res);
+    const revoked = await revokeInvite(db, String(req.params.id), { id: m.id, label: m.email });
+    const notice = revoked ? 'Invite taken back: its link no longer works.' : 'That invite was no longer open.';
+    res.redirect(303, `/admin/moderators?notice=${encodeURIComponent(notice)}`);
   });
 
   return router;
