@@ -173,6 +173,9 @@ describe('roles differ per site', () => {
     const other = await e.post('/admin/sites/blog', await formFor('blog', { flagThreshold: '7' }), { json: true });
     expect(await errorOf(other)).toMatchObject({ status: 403, code: 'ADMIN_ONLY' });
     expect((await loadSite(db.pool, 'blog'))!.settings.flagThreshold).toBe(3);
+    // Their site's sign-in page too (the readers' sign-in methods), not another's.
+    expect((await e.get('/admin/sites/news/sign-in')).status).toBe(200);
+    expect((await e.get('/admin/sites/blog/sign-in', { accept: 'application/json' })).status).toBe(403);
     for (const path of ['/admin/sites', '/admin/sites/news/delete', '/admin/moderators', '/admin/webhooks'])
       expect((await e.get(path, { accept: 'application/json' })).status).toBe(403);
     // A moderator of news (not its admin) is refused the settings.
