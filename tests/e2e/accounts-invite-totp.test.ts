@@ -5,6 +5,7 @@ import { buildDesk } from '../../scripts/build-widget.mjs';
 import { launchBrowser } from '../support/browser.js';
 import { addModerator, TEST_PASSWORD } from '../support/dashboard-client.js';
 import { addSite, deleteQueueKeys, newQueuePrefix, startApi, startWorker, type TestApi } from '../support/harness.js';
+import { invitePathIn } from '../support/invite-link.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { insertHeldComments } from '../support/held-comments.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
@@ -75,15 +76,11 @@ describe('invite → set password → two-factor sign-in', () => {
       // The site asks two-factor of its people from now on (set here so the admin need not enrol first).
       await db.pool.query(`update sites set settings = settings || '{"requireTwoFactor": true}' where id = 'news'`);
 
-      const mail = await sink.waitForMail('night@example.org');
-      const link = /(http:\/\/127\.0\.0\.1:\d+\/admin\/sign-in\/invite\?t=[A-Za-z0-9_-]{43})/.exec(
-        mail.text ?? '',
-      )?.[1];
-      expect(link).toBeDefined();
+      const link = `${api.url}${await invitePathIn(db.pool, await sink.waitForMail('night@example.org'))}`;
 
       // The invitee opens it, chooses a password, and is sent straight to two-factor.
       const night = await newPage();
-      await night.goto(link!);
+      await night.goto(link);
       await night.getByRole('heading', { name: 'Welcome to Reply Desk, Night Desk' }).waitFor();
       await night.getByLabel(/^Password/).fill(PASSWORD);
       await night.getByLabel('The same password again').fill(PASSWORD);

@@ -2,6 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { addSite, deleteQueueKeys, newQueuePrefix, startApi, startWorker, type TestApi } from '../support/harness.js';
+import { invitePathIn } from '../support/invite-link.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -18,11 +19,7 @@ const prefix = newQueuePrefix();
 const otherPrefix = newQueuePrefix();
 const GOOD = 'lantern orchard vessel quiet';
 
-function linkIn(mail: ParsedMail): string {
-  const m = /http:\/\/127\.0\.0\.1:\d+(\/admin\/sign-in\/invite\?t=[A-Za-z0-9_-]{43})/.exec(mail.text ?? '');
-  if (!m) throw new Error(`no invite link in: ${mail.text}`);
-  return m[1]!;
-}
+const linkIn = (mail: ParsedMail): Promise<string> => invitePathIn(db.pool, mail);
 
 async function invite(email: string, fields: Record<string, string | string[]> = {}): Promise<Response> {
   await admin.page('/admin/moderators/invite');
@@ -85,7 +82,7 @@ describe('inviting a moderator', () => {
     const mail = await sink.waitForMail('night@example.org');
     expect(mail.subject).toContain('invited');
     expect(mail.text).toContain('admin invited you to moderate comments on Reply Desk as night@example.org');
-    const link = linkIn(mail);
+    const link = await linkIn(mail);
     expect(await account('night@example.org')).toBeNull(); // no account until the link is used
 
     const first = new DashboardClient(api.url);
@@ -140,7 +137,7 @@ describe('inviting a moderator', () => {
 
   it('an expired link is refused with a readable page, and creates nothing', async () => {
     expect((await invite('late@example.org')).status).toBe(303);
-    const link = linkIn(await sink.waitForMail('late@example.org'));
+    const link = await linkIn(await sink.waitForMail('late@example.org'));
     await db.pool.query(`update moderator_invites set expires_at = now() - interval '1 second' where email = $1`, [
       'late@example.org',
     ]);
@@ -154,9 +151,9 @@ describe('inviting a moderator', () => {
 
   it('a new invite to the same address replaces the older link', async () => {
     expect((await invite('twice@example.org')).status).toBe(303);
-    const older = linkIn(await sink.waitForMail('twice@example.org'));
+    const older = await linkIn(await sink.waitForMail('twice@example.org'));
     expect((await invite('twice@example.org', { role_news: 'viewer' })).status).toBe(303);
-    const newer = linkIn(await sink.waitForMail('twice@example.org', { count: 2 }));
+    const newer = await linkIn(await sink.waitForMail('twice@example.org', { count: 2 }));
     expect((await accept(older, GOOD)).res.status).toBe(410);
     expect((await accept(newer, GOOD)).res.status).toBe(303);
     expect(await account('twice@example.org')).toEqual({ role: 'moderator', sites: { news: 'viewer' } });
@@ -164,7 +161,7 @@ describe('inviting a moderator', () => {
 
   it('lists open invites on the Moderators page; taking one back ends its link, audited', async () => {
     expect((await invite('maybe@example.org', { role_news: 'viewer' })).status).toBe(303);
-    const link = linkIn(await sink.waitForMail('maybe@example.org'));
+    const link = await linkIn(await sink.waitForMail('maybe@example.org'));
     const page = await admin.page('/admin/moderators');
     const row = /<tr>\s*<td>maybe@example\.org<\/td>[\s\S]*?<\/tr>/.exec(page)?.[0];
     expect(row).toContain('news (viewer)');
