@@ -217,6 +217,18 @@ export const errorCatalogue = {
     message: 'You do not moderate this site.',
     meaning: 'the comment, selection or site belongs to a site the moderator does not moderate',
   },
+  VIEWER_READ_ONLY: {
+    status: 403,
+    message: 'You are a viewer here: you can read the queue and the audit log, but not act.',
+    meaning:
+      'a viewer (read-only role, sql/0041) tried an action on a site where that is their role, or on any site when it is their only one',
+  },
+  TWO_FACTOR_REQUIRED: {
+    status: 403,
+    message: 'A site of yours requires two-factor sign-in: set it up under My settings → Two-factor first.',
+    meaning:
+      'an account without two-factor sign-in, on a site with `requireTwoFactor`, asked for anything but enrolling (or tried to turn it off)',
+  },
   NOT_YOURS: {
     status: 403,
     message: 'Only its moderator or an admin can undo this action.',

@@ -8,7 +8,22 @@ declare module 'express-session' {
     moderatorId?: number;
     /** The moderator's session generation at sign-in; a password change moves it on (sql/0018). */
     generation?: number;
+    /** When this session signed in (ms), for the account's list of sessions. */
+    signedInAt?: number;
+    /** The browser and address it signed in from, for that list (never shown to anyone else). */
+    userAgent?: string;
+    ip?: string;
+    /**
+     * The password was right and the account has two-factor: the code is still to come (within
+     * TWO_FACTOR_PENDING_MS). Not signed in until then: `moderatorId` stays unset.
+     */
+    pendingTwoFactor?: { moderatorId: number; generation: number; at: number; next: string };
   }
+}
+
+/** The key prefix connect-redis stores sessions under; the list of one's sessions reads the same keys. */
+export function sessionKeyPrefix(prefix: string): string {
+  return `${prefix}:session:`;
 }
 
 export const SESSION_COOKIE = 'rd_session';
@@ -30,7 +45,7 @@ export function createSessionMiddleware(opts: {
 }): RequestHandler {
   return session({
     name: SESSION_COOKIE,
-    store: new RedisStore({ client: opts.redis, prefix: `${opts.prefix}:session:`, ttl: opts.idleMinutes * 60 }),
+    store: new RedisStore({ client: opts.redis, prefix: sessionKeyPrefix(opts.prefix), ttl: opts.idleMinutes * 60 }),
     secret: opts.secret,
     resave: false,
     saveUninitialized: false,

@@ -223,7 +223,7 @@ export const cliCommands: CliCommand[] = [
   ),
   moderatorRow(
     'add',
-    `reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]${indent}create an account (or reset its password); the password (at least ${MIN_PASSWORD_LENGTH} characters) is read${indent}from a prompt, or from stdin when piped`,
+    `reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID[:ROLE]…]${indent}create an account (or reset its password); the password (at least ${MIN_PASSWORD_LENGTH} characters) is read${indent}from a prompt, or from stdin when piped. ROLE on a site: viewer, moderator (the default) or admin`,
     { role: { type: 'string' }, name: { type: 'string' }, site: { type: 'string', multiple: true } },
   ),
   moderatorRow('list', `reply-desk moderator list${indent}list accounts (email, name, role, sites, disabled)`),
@@ -233,6 +233,10 @@ export const cliCommands: CliCommand[] = [
   ),
   moderatorRow('enable', `reply-desk moderator enable EMAIL${indent}let a disabled account sign in again`),
   moderatorRow(
+    'reset-two-factor',
+    `reply-desk moderator reset-two-factor EMAIL${indent}turn off the account's two-factor sign-in (a lost phone and lost recovery codes);${indent}it signs in with its password and, where a site requires it, enrols again`,
+  ),
+  moderatorRow(
     'remove',
     `reply-desk moderator remove EMAIL --yes${indent}delete the account (the audit log keeps its email)`,
     {
@@ -241,7 +245,7 @@ export const cliCommands: CliCommand[] = [
   ),
   moderatorRow(
     'update',
-    `reply-desk moderator update EMAIL [--role admin|moderator] [--name NAME] [--site ID…] [--no-sites] [--password]${indent}change the role, name or sites (--site replaces the list); --password prompts for a new one.${indent}The last enabled admin cannot be disabled, removed or demoted`,
+    `reply-desk moderator update EMAIL [--role admin|moderator] [--name NAME] [--site ID[:ROLE]…] [--no-sites] [--password]${indent}change the role, name or sites and their roles (--site replaces the list); --password prompts for a new one.${indent}The last enabled admin cannot be disabled, removed or demoted`,
     {
       role: { type: 'string' },
       name: { type: 'string' },

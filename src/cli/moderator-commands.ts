@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { weakPasswordReason } from '../auth/password-rules.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { isSiteRole, type SiteRole } from '../auth/site-roles.js';
 import { listModerators, upsertModerator, type Role } from '../store/moderators.js';
 import {
   changeModeratorAccount,
@@ -9,12 +11,13 @@ import {
   type AccountChange,
   type AccountResult,
 } from '../store/moderator-accounts.js';
+import { removeTwoFactor } from '../store/accounts/two-factor.js';
 import type { Pool } from '../store/db.js';
 import { listSites } from '../store/sites.js';
 import { UsageError } from './site-commands.js';
 
 const usage =
-  'usage: reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID…]  (password from a prompt or stdin) | moderator list | moderator disable|enable EMAIL | moderator remove EMAIL --yes | moderator update EMAIL [--role R] [--name NAME] [--site ID…] [--no-sites] [--password]';
+  'usage: reply-desk moderator add EMAIL [--role admin|moderator] [--name NAME] [--site ID[:viewer|moderator|admin]…]  (password from a prompt or stdin) | moderator list | moderator disable|enable|reset-two-factor EMAIL | moderator remove EMAIL --yes | moderator update EMAIL [--role R] [--name NAME] [--site ID[:ROLE]…] [--no-sites] [--password]';
 
 const cli = { id: null, label: 'cli' };
 
@@ -56,16 +59,24 @@ export async function runModeratorCommand(
   if (sub === 'list') {
     for (const m of await listModerators(db)) {
       print(
-        `${m.email}\t${m.displayName}\t${m.role}\t${m.role === 'admin' ? '(all sites)' : m.siteIds.join(',') || '(no sites)'}${m.disabled ? '\tdisabled' : ''}`,
+        `${m.email}\t${m.displayName}\t${m.role}\t${sitesText(m)}${m.twoFactor ? '\t2fa' : ''}${m.disabled ? '\tdisabled' : ''}`,
       );
     }
     return;
   }
   const email = positionals[0]?.trim().toLowerCase();
   if (email === undefined || positionals.length > 1) throw new UsageError(usage);
-  if (sub === 'disable' || sub === 'enable' || sub === 'remove' || sub === 'update') {
+  if (sub === 'disable' || sub === 'enable' || sub === 'remove' || sub === 'update' || sub === 'reset-two-factor') {
     const id = await findModeratorId(db, email);
     if (id === null) throw new UsageError(`no account "${email}"`);
+    if (sub === 'reset-two-factor') {
+      // The way back in for an admin who lost both phone and recovery codes (no other admin to reset it).
+      const reset = await removeTwoFactor(db, id, email, cli);
+      print(
+        reset ? `two-factor sign-in of ${email} is off; it signs in with its password` : `${email} had no two-factor`,
+      );
+      return;
+    }
     if (sub === 'remove') {
       if (values.yes !== true) throw new UsageError(`this deletes ${email}'s account; run again with --yes`);
       accountProblem(await removeModeratorAccount(db, id, cli), email);
@@ -81,12 +92,13 @@ export async function runModeratorCommand(
         change.role = values.role;
       }
       if (values.name !== undefined) change.displayName = values.name;
-      if (values['no-sites'] === true) change.siteIds = [];
-      else if (values.site !== undefined) change.siteIds = splitSites(values.site);
+      if (values['no-sites'] === true) change.siteRoles = {};
+      else if (values.site !== undefined) change.siteRoles = parseSiteRoles(values.site);
       if (values.password === true) {
         const password = await readPassword();
         if (password.length < MIN_PASSWORD_LENGTH)
           throw new UsageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+        refuseWeak(password, email);
         change.passwordHash = await hashPassword(password);
       }
       if (Object.keys(change).length === 0) throw new UsageError(usage);
@@ -99,7 +111,7 @@ export async function runModeratorCommand(
         ? `disabled ${email}; its sessions are signed out and its mail links stop working`
         : sub === 'enable'
           ? `enabled ${email}`
-          : `updated ${email}: ${m?.role} ${m?.role === 'admin' ? '(all sites)' : m?.siteIds.join(',') || '(no sites)'}${change.passwordHash || change.role ? '; its sessions are signed out' : ''}`,
+          : `updated ${email}: ${m?.role} ${m ? sitesText(m) : ''}${change.passwordHash || change.role ? '; its sessions are signed out' : ''}`,
     );
     return;
   }
@@ -107,7 +119,8 @@ export async function runModeratorCommand(
   if (!z.email().safeParse(email).success) throw new UsageError(`"${email}" is not an email address`);
   const role = (values.role ?? 'moderator') as Role;
   if (role !== 'admin' && role !== 'moderator') throw new UsageError('--role must be admin or moderator');
-  const siteIds = splitSites(values.site ?? []);
+  const siteRoles = parseSiteRoles(values.site ?? []);
+  const siteIds = Object.keys(siteRoles);
   const known = new Set((await listSites(db)).map((s) => s.id));
   const unknown = siteIds.filter((s) => !known.has(s));
   if (unknown.length > 0) throw new UsageError(`no such site: ${unknown.join(', ')}`);
@@ -116,12 +129,14 @@ export async function runModeratorCommand(
   const password = await readPassword();
   if (password.length < MIN_PASSWORD_LENGTH)
     throw new UsageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  refuseWeak(password, email, values.name);
   const { created } = await upsertModerator(db, {
     email,
     displayName: values.name ?? email.split('@')[0] ?? email,
     role,
     passwordHash: await hashPassword(password),
     siteIds,
+    siteRoles,
   });
   // An existing account's new password moves its session generation on (sql/0018): say what that means.
   print(
@@ -129,9 +144,30 @@ export async function runModeratorCommand(
   );
 }
 
-function splitSites(values: string[]): string[] {
-  return values
+/** The dashboard's password rule (src/auth/password-rules.ts), as a usage error in lower case. */
+function refuseWeak(password: string, email: string, name?: string): void {
+  const reason = weakPasswordReason(password, { email, ...(name === undefined ? {} : { name }) });
+  if (reason !== null) throw new UsageError(reason.charAt(0).toLowerCase() + reason.slice(1).replace(/\.$/, ''));
+}
+
+/** `--site news --site blog:viewer,shop:admin`: each site with its role (sql/0041), `moderator` when none is given. */
+function parseSiteRoles(values: string[]): Record<string, SiteRole> {
+  const roles: Record<string, SiteRole> = {};
+  for (const one of values
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
-    .filter(Boolean);
+    .filter(Boolean)) {
+    const [site = '', role = 'moderator', extra] = one.split(':').map((p) => p.trim());
+    if (!isSiteRole(role) || site === '' || extra !== undefined)
+      throw new UsageError(`--site takes ID or ID:viewer|moderator|admin, not "${one}"`);
+    roles[site] = role;
+  }
+  return roles;
+}
+
+/** A non-admin's sites with their roles, as `list` and `update` print them (`news,blog:viewer`: no role is moderator). */
+function sitesText(m: { role: string; siteIds: string[]; siteRoles: Record<string, SiteRole> }): string {
+  if (m.role === 'admin') return '(all sites)';
+  const role = (s: string) => m.siteRoles[s] ?? 'moderator';
+  return m.siteIds.map((s) => (role(s) === 'moderator' ? s : `${s}:${role(s)}`)).join(',') || '(no sites)';
 }

@@ -34,7 +34,14 @@ export const numberFields = [
   'pageSurgeMinimum',
 ] as const;
 /** The settings edited as checkboxes. */
-export const booleanFields = ['requireName', 'requireEmail', 'holdFirstTime', 'requireFormToken', 'gravatar'] as const;
+export const booleanFields = [
+  'requireName',
+  'requireEmail',
+  'holdFirstTime',
+  'requireFormToken',
+  'gravatar',
+  'requireTwoFactor',
+] as const;
 /** The settings edited as one entry per line. */
 export const listFields = ['holdWords', 'spamWords'] as const;
 
@@ -97,6 +104,7 @@ export function toSiteFormValues(
     holdFirstTime: s.holdFirstTime,
     requireFormToken: s.requireFormToken,
     gravatar: s.gravatar,
+    requireTwoFactor: s.requireTwoFactor,
   };
 }
 
@@ -165,6 +173,7 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     holdFirstTime: checked(fields, 'holdFirstTime'),
     requireFormToken: checked(fields, 'requireFormToken'),
     gravatar: checked(fields, 'gravatar'),
+    requireTwoFactor: checked(fields, 'requireTwoFactor'),
   };
 }
 

@@ -130,6 +130,12 @@ export const siteSettingsSchema = z.object({
   gravatar: z.boolean().default(false),
   /** The thread's order when a reader has not chosen one: `oldest`, `newest` or `top`. @defaultValue oldest */
   defaultSort: z.enum(threadSorts).default('oldest'),
+  /**
+   * Everyone with a role on this site (and every admin) must sign in to the desk with a TOTP code after
+   * the password: an account without two-factor is sent to set it up before it can do anything else,
+   * and cannot turn it off (sql/0042). @defaultValue false
+   */
+  requireTwoFactor: z.boolean().default(false),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

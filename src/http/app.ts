@@ -72,7 +72,10 @@ export interface AppDeps {
    */
   edits?: EditsQueue;
   /** The moderators' dashboard at /admin; left out, there is none. */
-  dashboard?: Omit<DashboardDeps, 'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events' | 'thread'>;
+  dashboard?: Omit<
+    DashboardDeps,
+    'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events' | 'thread' | 'emailQueue'
+  >;
   /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */
   metrics?: ApiMetrics;
   /**
@@ -171,6 +174,7 @@ export function createApp(deps: AppDeps): Express {
         training: deps.training,
         events: deps.events,
         thread: deps.liveThreads?.announce,
+        emailQueue: deps.emailQueue,
       }),
     );
   if (deps.demo) app.use(createDemoRoutes(deps));

@@ -30,8 +30,14 @@ export interface SignInJob {
   signInId: string;
 }
 
-export type EmailJobName = 'held' | 'reply' | 'digest' | 'sign-in';
-export type EmailJobData = HeldJob | ReplyJob | DigestJob | SignInJob;
+/** An admin invited someone to the desk (src/store/accounts/invites.ts): mail them the link. */
+export interface InviteJob {
+  /** The invite's row id; the link's token is minted as the mail is sent, so it is in no queue. */
+  inviteId: string;
+}
+
+export type EmailJobName = 'held' | 'reply' | 'digest' | 'sign-in' | 'invite';
+export type EmailJobData = HeldJob | ReplyJob | DigestJob | SignInJob | InviteJob;
 export type EmailQueue = Queue<EmailJobData, unknown, EmailJobName>;
 
 /** How often digests are looked at. @defaultValue 30 s — the first held comment is mailed within about that. */

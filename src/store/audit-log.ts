@@ -48,6 +48,16 @@ export const auditActions = [
   // sql/0036: editors' picks.
   'feature',
   'unfeature',
+  // sql/0042 and 0043: two-factor sign-in, sessions ended by their account, invites.
+  'two_factor_enable',
+  'two_factor_disable',
+  'recovery_codes_new',
+  'recovery_code_use',
+  'sessions_end',
+  'session_end',
+  'account_invite',
+  'invite_accept',
+  'invite_revoke',
   // sql/0048: chat targets (Slack, Teams, Mattermost) changed; a brigade detected on one page.
   'chat_target',
   'page_surge',
@@ -65,6 +75,8 @@ export interface AuditFilter {
   from: Date | null;
   /** Events before this instant. */
   before: Date | null;
+  /** Only events of these sites (a viewer's or site admin's log, sql/0041); left out, every event. */
+  sites?: readonly string[];
 }
 
 /**
@@ -135,6 +147,7 @@ function filterWhere(f: AuditFilter, params: unknown[]): string[] {
   if (f.batch !== null) parts.push(`e.batch_id = ${p(f.batch)}::uuid`);
   if (f.from !== null) parts.push(`e.created_at >= ${p(f.from)}`);
   if (f.before !== null) parts.push(`e.created_at < ${p(f.before)}`);
+  if (f.sites !== undefined) parts.push(`e.site_id = any(${p(f.sites)}::text[])`);
   return parts;
 }
 

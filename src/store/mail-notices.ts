@@ -204,14 +204,15 @@ export async function claimReplyNotice(db: Queryable, replyId: string): Promise<
 
 /**
  * Queues a held comment for the next digest of every moderator who asked for notices and may act on
- * its site (admins: every site). Idempotent. Returns how many moderators will hear of it.
+ * its site (admins: every site; a viewer acts nowhere, sql/0041, so gets no action links). Idempotent. Returns how many moderators will hear of it.
  */
 export async function queueHeldNotices(db: Queryable, commentId: string, siteId: string): Promise<number> {
   const { rowCount } = await db.query(
     `insert into held_notices (moderator_id, comment_id)
      select m.id, $1 from moderators m
       where m.notify_held and not m.disabled
-        and (m.role = 'admin' or exists (select 1 from moderator_sites ms where ms.moderator_id = m.id and ms.site_id = $2))
+        and (m.role = 'admin' or exists (select 1 from moderator_sites ms
+                                          where ms.moderator_id = m.id and ms.site_id = $2 and ms.role <> 'viewer'))
      on conflict do nothing`,
     [commentId, siteId],
   );
@@ -278,7 +279,7 @@ export async function takeUnsentNotices(
     site_ids: string[];
   }>(
     `select display_name, email, notify_held, disabled,
-            case when role = 'admin' then array(select id from sites) else array(select site_id from moderator_sites where moderator_id = m.id) end as site_ids
+            case when role = 'admin' then array(select id from sites) else array(select site_id from moderator_sites where moderator_id = m.id and role <> 'viewer') end as site_ids
        from moderators m where id = $1`,
     [moderatorId],
   );

@@ -1,6 +1,6 @@
 import { changeEndsSessions, lastAdminProblem } from '../domain/account-rules.js';
 import type { Pool, PoolClient } from './db.js';
-import { loadModerator, type Moderator, type Role } from './moderators.js';
+import { loadModerator, type Moderator, type Role, type SiteRole } from './moderators.js';
 
 /** Who made the change, as the audit log records it (`id` null for the CLI). */
 export interface AccountActor {
@@ -8,11 +8,12 @@ export interface AccountActor {
   label: string;
 }
 
-/** An admin's change to an account; left-out fields stay as they are. `siteIds` replaces the list. */
+/** An admin's change to an account; left-out fields stay as they are. `siteRoles` replaces the list. */
 export interface AccountChange {
   role?: Role;
   displayName?: string;
-  siteIds?: string[];
+  /** The sites of a non-admin and its role on each (sql/0041); replaces what it had. */
+  siteRoles?: Record<string, SiteRole>;
   disabled?: boolean;
   /** A new password's hash (an admin's reset): the 0018 trigger ends the account's sessions. */
   passwordHash?: string;
@@ -79,11 +80,10 @@ export async function changeModeratorAccount(
     };
     const problem = lastAdminProblem(target, rule, enabledAdminIds);
     if (problem) return { ok: false, problem };
-    if (change.siteIds !== undefined) {
-      const { rows } = await c.query<{ id: string }>('select id from sites where id = any($1::text[])', [
-        change.siteIds,
-      ]);
-      if (rows.length !== new Set(change.siteIds).size) return { ok: false, problem: 'NO_SUCH_SITE' };
+    const siteIds = change.siteRoles === undefined ? undefined : Object.keys(change.siteRoles);
+    if (siteIds !== undefined) {
+      const { rows } = await c.query<{ id: string }>('select id from sites where id = any($1::text[])', [siteIds]);
+      if (rows.length !== siteIds.length) return { ok: false, problem: 'NO_SUCH_SITE' };
     }
     await c.query(
       `update moderators set role = coalesce($2, role), display_name = coalesce($3, display_name),
@@ -99,12 +99,12 @@ export async function changeModeratorAccount(
         changeEndsSessions(target, rule) ? 1 : 0,
       ],
     );
-    if (change.siteIds !== undefined) {
+    if (change.siteRoles !== undefined) {
       await c.query('delete from moderator_sites where moderator_id = $1', [id]);
-      await c.query(`insert into moderator_sites (moderator_id, site_id) select $1, unnest($2::text[])`, [
-        id,
-        [...new Set(change.siteIds)],
-      ]);
+      await c.query(
+        `insert into moderator_sites (moderator_id, site_id, role) select $1, key, value from jsonb_each_text($2::jsonb)`,
+        [id, JSON.stringify(change.siteRoles)],
+      );
     }
     const after = (await loadModerator(c, id))!;
     const who = { email: target.email };
@@ -114,12 +114,25 @@ export async function changeModeratorAccount(
     const changed: Record<string, { from: unknown; to: unknown }> = {};
     if (after.role !== target.role) changed.role = { from: target.role, to: after.role };
     if (after.displayName !== target.displayName) changed.name = { from: target.displayName, to: after.displayName };
-    // An admin's site list is every site: only a moderator's own list is a change worth recording.
+    // An admin's site list is every site: only a moderator's own list is a change worth recording, and
+    // its roles (sql/0041) when one of them is not plain `moderator`.
     if (after.role === 'moderator' && after.siteIds.join(',') !== target.siteIds.join(','))
       changed.sites = { from: target.role === 'admin' ? 'all' : target.siteIds, to: after.siteIds };
+    const rolesBefore = target.role === 'admin' ? '' : rolesText(target);
+    if (
+      after.role === 'moderator' &&
+      rolesText(after) !== rolesBefore &&
+      /:(viewer|admin)/.test(rolesBefore + rolesText(after))
+    )
+      changed.roles = { from: target.role === 'admin' ? 'all' : target.siteRoles, to: after.siteRoles };
     if (Object.keys(changed).length > 0) await audit(c, actor, 'account_update', { ...who, ...changed });
     return { ok: true, moderator: after };
   });
+}
+
+/** A site list with its roles as one comparable string ("a:viewer,b:moderator"). */
+function rolesText(m: Moderator): string {
+  return m.siteIds.map((s) => `${s}:${m.siteRoles[s] ?? ''}`).join(',');
 }
 
 /** Deletes an account (its sessions then name no one; its past audit events keep its email). */

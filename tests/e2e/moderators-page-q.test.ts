@@ -55,11 +55,11 @@ describe('the Moderators page', () => {
 
       await admin.getByRole('link', { name: 'helper@example.org' }).click();
       await admin.getByLabel('Name').fill('Helper Two');
-      await admin.getByLabel(/demo/).uncheck();
+      await admin.getByRole('checkbox', { name: /demo/ }).uncheck();
       await admin.getByRole('button', { name: 'Save' }).click();
       await admin.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
       expect(await admin.getByLabel('Name').inputValue()).toBe('Helper Two');
-      expect(await admin.getByLabel(/demo/).isChecked()).toBe(false);
+      expect(await admin.getByRole('checkbox', { name: /demo/ }).isChecked()).toBe(false);
 
       await admin.getByRole('button', { name: 'Disable account' }).click();
       await admin.getByRole('status').filter({ hasText: 'Disabled' }).waitFor();

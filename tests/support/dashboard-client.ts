@@ -1,17 +1,24 @@
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { Pool } from '../../src/store/db.js';
-import { upsertModerator, type Role } from '../../src/store/moderators.js';
+import { upsertModerator, type Role, type SiteRole } from '../../src/store/moderators.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-/** Creates a moderator account with TEST_PASSWORD; returns its id. */
-export async function addModerator(pool: Pool, email: string, role: Role, siteIds: string[] = []): Promise<number> {
+/** Creates a moderator account with TEST_PASSWORD (and a role per site, `moderator` unless named); returns its id. */
+export async function addModerator(
+  pool: Pool,
+  email: string,
+  role: Role,
+  siteIds: string[] = [],
+  siteRoles: Record<string, SiteRole> = {},
+): Promise<number> {
   const { id } = await upsertModerator(pool, {
     email,
     displayName: email.split('@')[0] ?? email,
     role,
     passwordHash: await hashPassword(TEST_PASSWORD),
     siteIds,
+    siteRoles,
   });
   return id;
 }

@@ -34,6 +34,7 @@ const defaults = {
   guestVotes: false,
   gravatar: false,
   defaultSort: 'oldest',
+  requireTwoFactor: false,
 };
 
 describe('toSiteSettings', () => {

@@ -1,5 +1,6 @@
 import type { Moderator } from '../../store/moderators.js';
 import { html, type SafeHtml } from '../../html/html.js';
+import { actsNowhere, withoutActions } from './read-only-view.js';
 
 export interface AdminPageContext {
   moderator: Moderator | null;
@@ -25,8 +26,10 @@ export interface AdminPageContext {
  * The dashboard's page frame: nav, the signed-in moderator, a sign-out button, and the CSRF token for
  * admin.js. Scripts load from 'self' only (the dashboard's CSP); the page works without them too.
  */
-export function renderAdminPage(title: string, ctx: AdminPageContext, body: SafeHtml): string {
+export function renderAdminPage(title: string, ctx: AdminPageContext, page: SafeHtml): string {
   const m = ctx.moderator;
+  // A viewer everywhere sees no action's button (read-only-view.ts); their own settings keep theirs.
+  const body = m !== null && ctx.section !== 'me' && actsNowhere(m) ? withoutActions(page) : page;
   const link = (href: string, label: string, section: AdminPageContext['section']) =>
     html`<a href="${href}"${ctx.section === section ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<!doctype html>
@@ -61,7 +64,7 @@ export function renderAdminPage(title: string, ctx: AdminPageContext, body: Safe
                   </nav>
                   <form class="rd-signout" method="post" action="/admin/sign-out">
                     <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
-                    <span class="rd-who">${m.displayName} <small>(${m.role})</small></span>
+                    <span class="rd-who">${m.displayName} <small>(${actsNowhere(m) ? 'viewer' : m.role})</small></span>
                     <button type="submit">Sign out</button>
                   </form>`
               : ''

@@ -23,7 +23,21 @@ import { createLiveRoutes, LIVE_PATHS } from './moderator/live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator/moderator-routes.js';
 import { createPageTitleRoutes } from './moderator/page-title-routes.js';
 import { createPageRoutes } from './moderator/page-routes.js';
-import { loadSignedInModerator, requireCsrf, requireModerator, requireModeratorApi } from './moderator-session.js';
+import {
+  limitToActingSites,
+  loadSignedInModerator,
+  requireCsrf,
+  requireModerator,
+  requireModeratorApi,
+  requireTwoFactorEnrolment,
+} from './moderator-session.js';
+import { createSessionList } from '../../auth/session-list.js';
+import type { EmailQueue } from '../../queue/email-queue.js';
+import { createSecretLoader } from '../../store/secrets.js';
+import { createInviteAcceptRoutes } from './invite-accept-routes.js';
+import { createSessionRoutes } from './moderator/session-routes.js';
+import { createTwoFactorRoutes } from './moderator/two-factor-routes.js';
+import { createTwoFactorSignInRoutes } from './two-factor-sign-in-routes.js';
 import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
 import { createReaderRoutes } from './moderator/reader-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
@@ -56,6 +70,8 @@ export interface DashboardDeps {
   thread?: AnnounceThread;
   /** Queues the admins' BullMQ board (/admin/queues) shows; left out, the submissions and bulk queues. */
   boardQueues?: readonly Queue[];
+  /** Invites' mails (set when SMTP_URL is); left out, admins cannot invite by mail. */
+  emailQueue?: EmailQueue;
 }
 
 /**
@@ -103,19 +119,30 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(loadSignedInModerator(deps.db));
   // 4. CSRF on every signed-in POST (sign-in checks its own cookie token: there is no session yet).
   router.use(requireCsrf);
-  // 5. Open to everyone: sign-in and sign-out, which must be reachable signed out.
-  router.use(
-    createSignInRoutes({
-      db: deps.db,
-      throttle: createSignInThrottle(deps.redis, deps.prefix),
-      csrf: createSignInCsrf({ secret: deps.sessionSecret, secure: deps.secureCookies }),
-    }),
-  );
+  // 5. Open to everyone: sign-in (its password step, its code step for two-factor accounts, and an
+  //    invite's set-password form) and sign-out, which must be reachable signed out. All three forms
+  //    live under /admin/sign-in, where the sign-in form's CSRF cookie goes.
+  const signIn = {
+    db: deps.db,
+    throttle: createSignInThrottle(deps.redis, deps.prefix),
+    csrf: createSignInCsrf({ secret: deps.sessionSecret, secure: deps.secureCookies }),
+    sessions: createSessionList(deps.redis, deps.prefix),
+  };
+  // The key TOTP secrets are sealed under (src/auth/two-factor-secret.ts), read on first use.
+  const twoFactorKey = createSecretLoader(deps.db, 'two-factor-key');
+  router.use(createSignInRoutes(signIn));
+  router.use(createTwoFactorSignInRoutes({ ...signIn, twoFactorKey }));
+  router.use(createInviteAcceptRoutes(signIn));
   // 6. The guard, once. admin.js's own fetches (the live stream and its cards) hear 401 when signed
   //    out, so the script can say "sign in again"; everything else, pages and forms, goes through
   //    requireModerator: a page visit is redirected to sign in, an API call (Accept: JSON) gets 401.
   router.get([...LIVE_PATHS], requireModeratorApi);
   router.use(requireModerator);
+  // 6b. Where a site requires two-factor, an account without it may only enrol (and sign out) first;
+  //     then every request that changes something sees only the sites where its role may act (a
+  //     viewer acts nowhere: 403 VIEWER_READ_ONLY), so the routes' site checks refuse the rest.
+  router.use(requireTwoFactorEnrolment);
+  router.use(limitToActingSites);
   // 7. The moderators' rooms. Paths are disjoint, so their order is free.
   router.use(createLiveRoutes({ db: deps.db, feed: deps.liveFeed }));
   router.use(
@@ -134,6 +161,8 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(createPageRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
+  router.use(createTwoFactorRoutes({ db: deps.db, twoFactorKey }));
+  router.use(createSessionRoutes({ db: deps.db, sessions: signIn.sessions }));
   router.use(createReaderRoutes({ db: deps.db, logger: deps.logger, events: deps.events }));
   // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).
   router.use(
@@ -143,6 +172,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
       sites: deps.sites,
       submissionsQueue: deps.submissionsQueue,
       queues: { redis: deps.redis, prefix: deps.prefix },
+      emailQueue: deps.emailQueue,
       boardQueues:
         deps.boardQueues ??
         [deps.submissionsQueue, deps.bulkQueue].filter((q): q is NonNullable<typeof q> => q !== undefined),

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import type { Queryable } from '../../store/db.js';
 import type { Actor } from '../../store/moderation-actions.js';
 import { loadModerator, type Moderator } from '../../store/moderators.js';
+import { hasRole, roleOn, sitesWithRole, type SiteRole } from '../../auth/site-roles.js';
 
 /*
  * Who is signed in, and the CSRF rule for the dashboard. Every state-changing request carries the
@@ -85,11 +86,77 @@ export const requireModeratorApi: RequestHandler = (_req, res, next) => {
   next(AppError.of('SIGNED_OUT'));
 };
 
+/**
+ * Admins only, unless the admin door granted this request to a role below (`res.locals.grantedByRole`:
+ * a site admin on their own site's settings, a viewer or site admin reading their sites' audit log).
+ */
 export const requireAdmin: RequestHandler = (_req, res, next) => {
   const m = res.locals.moderator as Moderator | null;
-  if (m?.role === 'admin') return next();
+  if (m?.role === 'admin' || (m && res.locals.grantedByRole === true)) return next();
   next(AppError.of('ADMIN_ONLY'));
 };
+
+/** The sites whose audit log the account reads: every site for an admin, else those it is a viewer or site admin of. */
+export function auditSitesOf(m: Moderator): string[] {
+  return m.siteIds.filter((s) => {
+    const role = roleOn(m, s);
+    return role === 'viewer' || role === 'admin';
+  });
+}
+
+/**
+ * One's own account (My settings, two-factor, sessions, sign-out): open whatever one's roles are, and
+ * while enrolment is required (a viewer changes their own password; a new account sets up two-factor).
+ */
+const OWN_ACCOUNT_PATHS = /^\/(?:me(?:\/.*)?|sign-out)$/;
+const ENROLMENT_PATHS = /^\/(?:me\/two-factor(?:\/.*)?|sign-out)$/;
+
+/**
+ * Every request that changes something sees only the sites where the account may act (moderator or
+ * site admin, sql/0041): the routes' own "is this one of your sites" checks then refuse a viewer's
+ * site with 403 FORBIDDEN, in one place rather than in each route. An account that is a viewer
+ * everywhere hears 403 VIEWER_READ_ONLY before any route, except on its own account's paths.
+ */
+export const limitToActingSites: RequestHandler = (req, res, next) => {
+  if (req.method === 'GET' || req.method === 'HEAD' || OWN_ACCOUNT_PATHS.test(req.path)) return next();
+  const m = currentModerator(res);
+  const acting = sitesWithRole(m, m.siteIds, 'moderator');
+  if (acting.length === 0) return next(AppError.of('VIEWER_READ_ONLY'));
+  res.locals.moderator = { ...m, siteIds: acting } satisfies Moderator;
+  next();
+};
+
+/**
+ * A site of the account requires two-factor sign-in (`requireTwoFactor`) and it has none: until it
+ * enrols, a page visit is sent to the enrolment page and anything else is 403 TWO_FACTOR_REQUIRED.
+ * Checked on every request (the moderator is loaded per request), so turning the setting on reaches
+ * accounts already signed in at their next click.
+ */
+export const requireTwoFactorEnrolment: RequestHandler = (req, res, next) => {
+  const m = currentModerator(res);
+  if (!m.twoFactorRequired || m.twoFactor || ENROLMENT_PATHS.test(req.path)) return next();
+  if (req.method === 'GET' && !wantsJson(req)) {
+    res.redirect(303, '/admin/me/two-factor');
+    return;
+  }
+  next(AppError.of('TWO_FACTOR_REQUIRED'));
+};
+
+/**
+ * The role check for a route that acts on one site: the signed-in account, if its role on `siteId` is
+ * `need` or above; else 403 — VIEWER_READ_ONLY for a viewer there, ADMIN_ONLY when a site admin was
+ * needed, FORBIDDEN for a site that is not theirs. Routes call it with the site of what they change:
+ * `const m = requireRole(res, comment.siteId, 'moderator')`.
+ */
+export function requireRole(res: Response, siteId: string, need: SiteRole): Moderator {
+  const m = currentModerator(res);
+  if (hasRole(m, siteId, need)) return m;
+  const role = roleOn(m, siteId);
+  if (role === 'viewer') throw AppError.of('VIEWER_READ_ONLY', { field: 'site' });
+  if (role !== null && need === 'admin')
+    throw AppError.of('ADMIN_ONLY', { message: 'Only this site’s admins can do this.' });
+  throw AppError.of('FORBIDDEN', { field: 'site' });
+}
 
 /** The signed-in moderator (requireModerator ran before). */
 export function currentModerator(res: Response): Moderator {

@@ -23,7 +23,7 @@ ${input.error ? html`<p class="rd-error" role="alert">${input.error}</p>` : ''}
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form>
-<p class="rd-hint">No account yet? An admin creates one with <code>npx reply-desk moderator add EMAIL</code>.</p>
+<p class="rd-hint">No account yet? An admin invites you by mail (Moderators → Invite), or creates one with <code>npx reply-desk moderator add EMAIL</code>.</p>
 </section>`,
   );
 }

@@ -4,13 +4,15 @@ import type { SignInCsrf } from '../../auth/sign-in-csrf.js';
 import type { SignInThrottle } from '../../auth/sign-in-throttle.js';
 import { AppError } from '../../errors.js';
 import type { Pool } from '../../store/db.js';
-import { loadCredentials, recordSignIn } from '../../store/moderators.js';
+import type { SessionList } from '../../auth/session-list.js';
+import { loadCredentials } from '../../store/moderators.js';
 import { rawFormText as field } from '../kit/form-values.js';
 import { toSameOriginPath } from '../kit/same-origin-path.js';
 import { renderSignInPage } from './sign-in-page.js';
+import { completeSignIn, regenerateSession, saveSession } from './sign-in-session.js';
 
 /** Only dashboard paths: `next` must never send a moderator off to another site after signing in. */
-function safeNext(value: unknown): string {
+export function safeNext(value: unknown): string {
   const path = typeof value === 'string' ? toSameOriginPath(value) : null;
   return path !== null && /^\/admin(\/|\?|#|$)/.test(path) ? path : '/admin';
 }
@@ -19,7 +21,12 @@ function safeNext(value: unknown): string {
  * Sign-in and sign-out. A session is stored only at sign-in, under a regenerated id (no session
  * fixation); the form's CSRF token lives in a signed cookie until then (src/auth/sign-in-csrf.ts).
  */
-export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle; csrf: SignInCsrf }): Router {
+export function createSignInRoutes(deps: {
+  db: Pool;
+  throttle: SignInThrottle;
+  csrf: SignInCsrf;
+  sessions: SessionList;
+}): Router {
   const { db, throttle, csrf } = deps;
   const router = Router();
 
@@ -74,11 +81,17 @@ export function createSignInRoutes(deps: { db: Pool; throttle: SignInThrottle; c
       return;
     }
     await throttle.recordSuccess(email, ip);
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-    req.session.moderatorId = credentials.moderator.id;
-    req.session.generation = credentials.moderator.sessionGeneration;
-    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
-    await recordSignIn(db, credentials.moderator.id);
+    const m = credentials.moderator;
+    if (m.twoFactor) {
+      // The password was right; the code is still to come (two-factor-sign-in-routes.ts). The session
+      // names the account only as pending, so nothing behind the guard opens to it.
+      await regenerateSession(req);
+      req.session.pendingTwoFactor = { moderatorId: m.id, generation: m.sessionGeneration, at: Date.now(), next };
+      await saveSession(req);
+      res.redirect(303, '/admin/sign-in/code');
+      return;
+    }
+    await completeSignIn(req, deps, m);
     res.redirect(303, next);
   });
 

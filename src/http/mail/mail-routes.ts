@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hasRole, sitesWithRole } from '../../auth/site-roles.js';
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { ModerateToken } from '../../mail/mail-tokens.js';
@@ -76,10 +77,11 @@ const notAllowed: Answer = {
 
 /**
  * The link's moderator may still act on the comment's site: the account exists, is not disabled, and
- * still moderates that site. A link outlives all three (it was mailed earlier), so each is asked anew.
+ * still moderates that site (a role there that acts: not a viewer, sql/0041). A link outlives all
+ * three (it was mailed earlier), so each is asked anew.
  */
 function mayModerate(moderator: Moderator | null, siteId: string | undefined): moderator is Moderator {
-  return moderator !== null && !moderator.disabled && siteId !== undefined && moderator.siteIds.includes(siteId);
+  return moderator !== null && !moderator.disabled && siteId !== undefined && hasRole(moderator, siteId, 'moderator');
 }
 
 /**
@@ -155,7 +157,11 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
         batchId: randomUUID(),
         onlyFrom: ['pending'],
         detail: { via: 'mail' },
-        actor: { id: moderator.id, label: moderator.email, siteIds: moderator.siteIds },
+        actor: {
+          id: moderator.id,
+          label: moderator.email,
+          siteIds: sitesWithRole(moderator, moderator.siteIds, 'moderator'),
+        },
       });
       if (changed.length === 0) {
         // Throwing would roll back the nonce too; the link stays usable only if nothing changed, which is right.

@@ -5,7 +5,12 @@ import type { Logger } from 'pino';
 import type { SubmissionsQueue } from '../../../queue/submissions-queue.js';
 import type { Pool } from '../../../store/db.js';
 import type { SiteDirectory } from '../../kit/site-directory.js';
-import { requireAdmin } from '../moderator-session.js';
+import type { RequestHandler } from 'express';
+import { hasRole } from '../../../auth/site-roles.js';
+import type { EmailQueue } from '../../../queue/email-queue.js';
+import { auditSitesOf, currentModerator, requireAdmin } from '../moderator-session.js';
+import { createInviteRoutes } from './accounts/invite-routes.js';
+import { createTwoFactorResetRoutes } from './accounts/two-factor-reset-routes.js';
 import { createAuditRoutes } from './audit-routes.js';
 import { createFailedJobsRoutes } from './failed-jobs-routes.js';
 import { createModeratorsRoutes } from './moderators-routes.js';
@@ -45,11 +50,32 @@ export interface AdminDoorDeps {
   boardQueues: readonly Queue[];
   /** The queues' Redis and prefix: erasure removes a commenter's queued jobs too (privacy-routes.ts). */
   queues: { redis: Redis; prefix: string };
+  /** Invites' mails go through this queue; left out (no SMTP_URL), the invite page says mail is not set up. */
+  emailQueue?: EmailQueue;
 }
+
+/**
+ * Pages a role below admin may open (sql/0041): a site admin its own site's settings and sign-in; a
+ * viewer or site admin the audit log (which then shows only their sites' events, audit-routes.ts).
+ * Site creation, deletion and the list of sites stay with admins.
+ */
+const SITE_ADMIN_PATHS = ['/sites/:id', '/sites/:id/sign-in', '/sites/:id/sign-in/*rest'];
+
+const grantSiteAdmin: RequestHandler = (req, res, next) => {
+  if (hasRole(currentModerator(res), String(req.params.id), 'admin')) res.locals.grantedByRole = true;
+  next();
+};
+
+const grantAuditReader: RequestHandler = (_req, res, next) => {
+  if (auditSitesOf(currentModerator(res)).length > 0) res.locals.grantedByRole = true;
+  next();
+};
 
 /** Mounted by the desk's door behind its session, CSRF and requireModerator (desk-door.ts). */
 export function createAdminDoor(deps: AdminDoorDeps): Router {
   const router = Router();
+  router.all(SITE_ADMIN_PATHS, grantSiteAdmin);
+  router.get('/audit', grantAuditReader);
   router.use([...ADMIN_PATHS], requireAdmin);
   router.use(createAuditRoutes({ db: deps.db }));
   router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
@@ -60,6 +86,9 @@ export function createAdminDoor(deps: AdminDoorDeps): Router {
   router.use(createChatTargetRoutes({ db: deps.db }));
   router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));
   router.use('/queues', createQueueBoard(deps.boardQueues));
+  // Before the accounts' own routes: /moderators/invite is not an account id.
+  router.use(createInviteRoutes({ db: deps.db, emailQueue: deps.emailQueue }));
+  router.use(createTwoFactorResetRoutes({ db: deps.db }));
   router.use(createModeratorsRoutes({ db: deps.db }));
   return router;
 }

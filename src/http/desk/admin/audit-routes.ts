@@ -12,7 +12,7 @@ import {
 import type { Queryable } from '../../../store/db.js';
 import { listSites } from '../../../store/sites.js';
 import { renderAuditPage, type AuditQuery } from './audit-page.js';
-import { csrfTokenOf, currentModerator } from '../moderator-session.js';
+import { auditSitesOf, csrfTokenOf, currentModerator } from '../moderator-session.js';
 import { queryText } from '../../kit/query-values.js';
 import { timeZoneOfCookies } from '../desk-time-zone.js';
 
@@ -63,7 +63,10 @@ export function readAuditFilter(q: AuditQuery): AuditFilter {
   };
 }
 
-/** The audit log at /admin/audit: admins only (it shows every site's moderators at work). */
+/**
+ * The audit log at /admin/audit: admins read every event; viewers and site admins (sql/0041) the events
+ * of their sites only (the admin door lets them in; moderators, as before roles, not).
+ */
 export function createAuditRoutes(deps: { db: Queryable }): Router {
   const { db } = deps;
   const router = Router();
@@ -79,7 +82,9 @@ export function createAuditRoutes(deps: { db: Queryable }): Router {
       from: filterText(req, 'from'),
       to: filterText(req, 'to'),
     };
-    const filter = readAuditFilter(query);
+    // Admins read every event; a viewer or site admin only their sites' (never account events, which have no site).
+    const own = m.role === 'admin' ? null : auditSitesOf(m);
+    const filter = { ...readAuditFilter(query), ...(own === null ? {} : { sites: own }) };
     const cursorParam = filterText(req, 'cursor');
     const cursor = cursorParam === '' ? null : decodeAuditCursor(cursorParam);
     if (cursorParam !== '' && cursor === null)
@@ -95,7 +100,7 @@ export function createAuditRoutes(deps: { db: Queryable }): Router {
         query,
         events: page.events,
         nextCursor: page.next ? encodeAuditCursor(page.next) : null,
-        sites: sites.map((s) => s.id),
+        sites: sites.map((s) => s.id).filter((s) => own === null || own.includes(s)),
         actors,
         zone: timeZoneOfCookies(req.get('cookie')),
       }),

@@ -1,26 +1,34 @@
 import type { Site } from '../../../domain/site-settings.js';
 import { MIN_PASSWORD_LENGTH } from '../../../auth/passwords.js';
+import type { OpenInvite } from '../../../store/accounts/invites.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html } from '../../../html/html.js';
+import { renderRoleFields } from './accounts/site-roles-form.js';
 
-const sitesOf = (m: Moderator) => (m.role === 'admin' ? 'all sites' : m.siteIds.join(', ') || 'no sites');
+const sitesOf = (m: Moderator) =>
+  m.role === 'admin'
+    ? 'all sites'
+    : m.siteIds.map((s) => `${s} (${m.siteRoles[s] ?? 'moderator'})`).join(', ') || 'no sites';
 
 /** The Moderators page (admins): every account, with a link to manage each. */
 export function renderModeratorsPage(input: {
   ctx: AdminPageContext;
   moderators: Moderator[];
   notice: string | null;
+  /** Invites not yet used (src/store/accounts/invites.ts). */
+  invites?: OpenInvite[];
 }): string {
-  const { ctx, moderators, notice } = input;
+  const { ctx, moderators, notice, invites = [] } = input;
   return renderAdminPage(
     'Moderators',
     ctx,
     html`<h1>Moderators</h1>
       ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
       <p>
-        Admins manage sites and accounts and act on every site; moderators act on their sites only. New accounts are
-        made with <code>reply-desk moderator add EMAIL</code>.
+        Admins manage sites and accounts and act on every site; everyone else has a role on each of their sites:
+        viewer (reads only), moderator, or site admin. <a href="/admin/moderators/invite">Invite someone by mail</a>,
+        or make an account with <code>reply-desk moderator add EMAIL</code>.
       </p>
       <table class="rd-table">
         <thead>
@@ -29,6 +37,7 @@ export function renderModeratorsPage(input: {
             <th scope="col">Name</th>
             <th scope="col">Role</th>
             <th scope="col">Sites</th>
+            <th scope="col">Two-factor</th>
             <th scope="col">Status</th>
           </tr>
         </thead>
@@ -40,12 +49,51 @@ export function renderModeratorsPage(input: {
                 <td>${m.displayName}</td>
                 <td>${m.role}</td>
                 <td>${sitesOf(m)}</td>
+                <td>${m.twoFactor ? 'on' : 'off'}</td>
                 <td>${m.disabled ? 'disabled' : 'enabled'}</td>
               </tr>`,
           )}
         </tbody>
-      </table>`,
+      </table>
+      ${invites.length === 0 ? '' : renderOpenInvites(invites, ctx.csrfToken)}`,
   );
+}
+
+function renderOpenInvites(invites: OpenInvite[], csrfToken: string) {
+  return html`<h2>Open invites</h2>
+    <table class="rd-table rd-invites">
+      <thead>
+        <tr>
+          <th scope="col">Email</th>
+          <th scope="col">Role</th>
+          <th scope="col">Invited by</th>
+          <th scope="col">Link works until</th>
+          <th scope="col"></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${invites.map(
+          (i) =>
+            html`<tr>
+              <td>${i.email}</td>
+              <td>${
+                i.role === 'admin'
+                  ? 'admin'
+                  : Object.entries(i.siteRoles)
+                      .map(([s, r]) => `${s} (${r})`)
+                      .join(', ')
+              }</td>
+              <td>${i.invitedBy ?? '—'}</td>
+              <td>${i.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${i.mailed ? '' : ' (mail not sent yet)'}</td>
+              <td>
+                <form method="post" action="/admin/moderators/invites/${i.id}/revoke">
+                  <input type="hidden" name="_csrf" value="${csrfToken}" /><button type="submit">Take back</button>
+                </form>
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
 }
 
 /** One account: its role, name and sites; a new password; disable or enable; remove. */
@@ -68,36 +116,13 @@ export function renderModeratorPage(input: {
       ${error ? html`<p class="rd-notice rd-notice-error" role="alert">${error}</p>` : ''}
       <form class="rd-form" method="post" action="${base}">
         ${csrf}
-        <div class="rd-field">
-          <label for="m-name">Name</label>
-          <input id="m-name" name="displayName" required maxlength="100" value="${m.displayName}" />
-        </div>
-        <div class="rd-field">
-          <label for="m-role">Role</label
-          ><select id="m-role" name="role">
-            <option value="moderator" ${m.role === 'moderator' ? html` selected` : ''}>
-              moderator (their sites only)
-            </option>
-            <option value="admin" ${m.role === 'admin' ? html` selected` : ''}>
-              admin (every site, sites and accounts)
-            </option>
-          </select>
-        </div>
-        <fieldset class="rd-field">
-          <legend>Sites (for a moderator)</legend>
-          ${sites.map(
-            (s) =>
-              html`<label
-                ><input
-                  type="checkbox"
-                  name="sites"
-                  value="${s.id}"
-                  ${m.role === 'moderator' && m.siteIds.includes(s.id) ? html` checked` : ''}
-                />
-                ${s.name} (${s.id})</label
-              > `,
-          )}
-        </fieldset>
+        ${renderRoleFields({
+          idPrefix: 'm',
+          displayName: m.displayName,
+          role: m.role,
+          sites,
+          siteRoles: m.role === 'moderator' ? m.siteRoles : {},
+        })}
         <p><button type="submit">Save</button></p>
       </form>
       <h2>New password</h2>
@@ -117,6 +142,16 @@ export function renderModeratorPage(input: {
         </div>
         <p><button type="submit">Set password</button></p>
       </form>
+      <h2>Two-factor sign-in</h2>
+      ${
+        m.twoFactor
+          ? html`<form class="rd-form" method="post" action="${base}/two-factor/reset">
+              ${csrf}
+              <p>On. Reset it when they lost their phone and their recovery codes: they sign in with the password alone and enrol again (at once, where a site of theirs requires it).</p>
+              <p><button type="submit">Reset two-factor</button></p>
+            </form>`
+          : html`<p>Off.</p>`
+      }
       <h2>${m.disabled ? 'Enable' : 'Disable'}</h2>
       <form class="rd-form" method="post" action="${base}/${m.disabled ? 'enable' : 'disable'}">
         ${csrf}

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { weakPasswordReason } from '../../../auth/password-rules.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../../../auth/passwords.js';
 import { AppError } from '../../../errors.js';
 import type { Pool } from '../../../store/db.js';
@@ -8,11 +9,13 @@ import {
   type AccountChange,
   type AccountResult,
 } from '../../../store/moderator-accounts.js';
+import { listOpenInvites } from '../../../store/accounts/invites.js';
 import { listModerators, loadModerator } from '../../../store/moderators.js';
 import { listSites } from '../../../store/sites.js';
-import { formText, formValue, rawFormText } from '../../kit/form-values.js';
+import { formText, rawFormText } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
 import { csrfTokenOf, currentModerator } from '../moderator-session.js';
+import { formSiteRoles } from './accounts/site-roles-form.js';
 import { renderModeratorPage, renderModeratorsPage } from './moderators-page.js';
 
 const problemText: Record<Exclude<AccountResult, { ok: true }>['problem'], string> = {
@@ -21,13 +24,6 @@ const problemText: Record<Exclude<AccountResult, { ok: true }>['problem'], strin
   NO_SUCH_SITE: 'One of the sites no longer exists.',
   NO_SUCH_MODERATOR: 'No such account.',
 };
-
-/** The checked site ids of the form (none, one, or several `sites` fields). */
-function formSites(req: Request): string[] {
-  const v = formValue(req, 'sites');
-  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return list.filter((s): s is string => typeof s === 'string');
-}
 
 /**
  * Accounts at /admin/moderators (admins: the door applies requireAdmin). Every change goes through the
@@ -76,6 +72,7 @@ export function createModeratorsRoutes(deps: { db: Pool }): Router {
         ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'moderators' },
         moderators: await listModerators(db),
         notice: queryText(req, 'notice'),
+        invites: await listOpenInvites(db),
       }),
     );
   });
@@ -89,14 +86,17 @@ export function createModeratorsRoutes(deps: { db: Pool }): Router {
     if (displayName.length < 1 || displayName.length > 100)
       return showAccount(req, res, 422, 'The name must be 1 to 100 characters.');
     // An admin acts on every site: their own list is kept empty, so a later demotion starts from none.
-    const siteIds = role === 'admin' ? [] : formSites(req);
-    await apply(req, res, { role, displayName, siteIds }, 'Saved.');
+    const siteRoles = role === 'admin' ? {} : formSiteRoles(req);
+    await apply(req, res, { role, displayName, siteRoles }, 'Saved.');
   });
 
   router.post('/moderators/:id/password', async (req: Request, res: Response) => {
     const password = rawFormText(req, 'password');
     if (password.length < MIN_PASSWORD_LENGTH)
       return showAccount(req, res, 422, `The password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    const account = await accountOf(req);
+    const weak = weakPasswordReason(password, { email: account.email, name: account.displayName });
+    if (weak) return showAccount(req, res, 422, weak);
     await apply(
       req,
       res,

@@ -80,6 +80,9 @@ ${number('closeAfterDays', 'Close a thread this many days after its first commen
 ${number('maxDepth', 'Deepest reply level', 'From 1 (no replies) to 10.', 1, 10)}
 ${checkbox('gravatar', 'Show Gravatar pictures for signed-in readers, whose email is verified (never guests; readers’ browsers then ask gravatar.com; off: an identicon drawn here, no third party asked)')}
 </fieldset>
+<fieldset><legend>Desk</legend>
+${checkbox('requireTwoFactor', 'Require two-factor sign-in (a code from an authenticator app) from everyone with a role on this site and from every admin; those without it set it up at their next click')}
+</fieldset>
 <fieldset><legend>Privacy</legend>
 ${number('ipRetentionDays', 'Forget commenters’ IP addresses after this many days', 'Truncated to the network and the browser cleared; 0 keeps them.', 0, 36_500)}
 </fieldset>

@@ -10,6 +10,7 @@ import { loadSite } from '../../../store/sites.js';
 import { csrfTokenOf, sessionSignsIn } from '../moderator-session.js';
 import type { DeskLiveEventName, DeskLiveEvents } from '../../../http-contract/desk-contract.js';
 import { renderCard } from './queue-page.js';
+import { asRoleAllows } from '../read-only-view.js';
 
 /** How often an idle stream sends a comment line, so proxies and browsers keep it open. */
 export const HEARTBEAT_MS = 20_000;
@@ -104,7 +105,9 @@ export function createLiveRoutes(deps: { db: Queryable; feed: LiveFeed | undefin
     if (card === null || card.status !== tabStatus)
       throw AppError.of('NOT_FOUND', { message: 'This comment is no longer in this queue.' });
     const site = await loadSite(db, card.siteId);
-    res.type('html').send(renderCard(card, tab, csrfTokenOf(req), site?.settings ?? null).value);
+    res
+      .type('html')
+      .send(asRoleAllows(m, card.siteId, renderCard(card, tab, csrfTokenOf(req), site?.settings ?? null)).value);
   });
 
   return router;

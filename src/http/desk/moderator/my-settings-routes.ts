@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { weakPasswordReason } from '../../../auth/password-rules.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../../auth/passwords.js';
 import type { Pool } from '../../../store/db.js';
 import { changeOwnPassword } from '../../../store/moderator-accounts.js';
@@ -55,6 +56,13 @@ export function createMySettingsRoutes(deps: { db: Pool }): Router {
               </div>
               <p><button type="submit">Save</button></p>
             </form>
+            <h2>Sign-in</h2>
+            <p>
+              <a href="/admin/me/two-factor">Two-factor sign-in</a>: ${m.twoFactor ? 'on' : 'off'}${
+                m.twoFactorRequired ? ' (a site of yours requires it)' : ''
+              }.
+              <a href="/admin/me/sessions">My sessions</a>: where you are signed in, and sign out everywhere else.
+            </p>
             <h2>Change my password</h2>
             ${error ? html`<p class="rd-notice rd-notice-error" role="alert">${error}</p>` : ''}
             <form class="rd-form" method="post" action="/admin/me/password">
@@ -92,6 +100,8 @@ export function createMySettingsRoutes(deps: { db: Pool }): Router {
       return show(req, res, m, 422, 'That is not your current password.');
     if (password.length < MIN_PASSWORD_LENGTH)
       return show(req, res, m, 422, `The new password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    const weak = weakPasswordReason(password, { email: m.email, name: m.displayName });
+    if (weak) return show(req, res, m, 422, weak);
     // The new generation ends every other session; this one moves to it and stays signed in.
     req.session.generation = await changeOwnPassword(db, m.id, await hashPassword(password), m.email);
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));

@@ -8,6 +8,7 @@ import {
   type QueueFilter,
   type QueueTab,
 } from '../../../store/moderation-queue.js';
+import { asRoleAllows } from '../read-only-view.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, markup, type SafeHtml } from '../../../html/html.js';
 import { formatUtc } from '../desk-time-zone.js';
@@ -485,7 +486,7 @@ export function renderQueuePage(input: QueuePageInput): string {
         <span class="rd-help-hint">Press <kbd>?</kbd> for keys</span>
       </form>
       <section id="rd-cards" class="rd-cards" aria-label="Comments" data-tab="${f.tab}">
-        ${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => renderCard(c, f.tab, ctx.csrfToken, sites.find((x) => x.id === c.siteId)?.settings ?? null))}
+        ${cards.length === 0 ? html`<p class="rd-empty">Nothing here: this queue is clear.</p>` : cards.map((c) => asRoleAllows(ctx.moderator, c.siteId, renderCard(c, f.tab, ctx.csrfToken, sites.find((x) => x.id === c.siteId)?.settings ?? null)))}
       </section>
       ${nextCursor ? html`<p class="rd-next"><a href="/admin${filterQuery(f, { cursor: nextCursor })}" rel="next">Next page →</a></p>` : ''}
       <div id="rd-keys" class="rd-keys" hidden role="dialog" aria-label="Keyboard shortcuts">
