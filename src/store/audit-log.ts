@@ -48,6 +48,15 @@ export const auditActions = [
   // sql/0036: editors' picks.
   'feature',
   'unfeature',
+  // sql/0044: commenter profiles (notes, warnings, suspensions); sql/0045: appeals of reasoned decisions.
+  'note_add',
+  'note_remove',
+  'warn',
+  'suspend',
+  'unsuspend',
+  'appeal_open',
+  'appeal_reinstate',
+  'appeal_uphold',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

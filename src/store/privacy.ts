@@ -54,6 +54,22 @@ export interface CommenterData {
   moderatorAccount: { displayName: string; role: string; createdAt: Date; lastSignInAt: Date | null } | null;
   /** Per site: the address's double opt-in for reply mails (asked, confirmation mailed, confirmed). */
   replyMailAddresses: { site: string; since: Date; confirmationSentAt: Date | null; confirmedAt: Date | null }[];
+  /** Moderators' reasoned decisions on their comments (issue 16): what they were told, and when it was mailed. */
+  decisions: {
+    comment: string;
+    action: string;
+    reason: string;
+    rule: string;
+    note: string;
+    decidedAt: Date;
+    statementSentAt: Date | null;
+  }[];
+  /** Their appeals of those decisions, and the outcomes. */
+  appeals: { comment: string; statement: string; status: string; openedAt: Date; decidedAt: Date | null; outcomeNote: string }[];
+  /** Warnings moderators gave them (as a guest with this email, or as a reader with it verified). */
+  warnings: { site: string; message: string; createdAt: Date; seenAt: Date | null }[];
+  /** Suspensions, running or past. */
+  suspensions: { site: string; reason: string; startsAt: Date; endsAt: Date; liftedAt: Date | null }[];
   notes: string[];
 }
 
@@ -106,6 +122,40 @@ export async function exportCommenterData(
     `select display_name as "displayName", role, created_at as "createdAt", last_sign_in_at as "lastSignInAt" from moderators where email = $1`,
     [e],
   );
+  const ids = comments.rows.map((c) => c.id);
+  // The profiles' records key on the author (src/domain/decisions/author-key.ts): the guest's email, and
+  // the readers whose verified email this is.
+  const authorKeys = await db.query<{ key: string }>(
+    `select 'guest:' || $1::text as key
+     union select 'reader:' || id from readers where email = $1 and ($2::text is null or site_id = $2)`,
+    [e, siteId],
+  );
+  const keys = authorKeys.rows.map((r) => r.key);
+  const [decisions, appeals, warnings, suspensions] = await Promise.all([
+    db.query<CommenterData['decisions'][number]>(
+      `select comment_id as comment, action, reason_label as reason, rule, note, decided_at as "decidedAt",
+              statement_sent_at as "statementSentAt"
+         from comment_decisions where comment_id = any($1::uuid[]) order by decided_at, id`,
+      [ids],
+    ),
+    db.query<CommenterData['appeals'][number]>(
+      `select comment_id as comment, statement, status, opened_at as "openedAt", decided_at as "decidedAt",
+              outcome_note as "outcomeNote"
+         from appeals where comment_id = any($1::uuid[]) order by opened_at, id`,
+      [ids],
+    ),
+    db.query<CommenterData['warnings'][number]>(
+      `select site_id as site, message, created_at as "createdAt", seen_at as "seenAt" from author_warnings
+        where author_key = any($1::text[]) and ($2::text is null or site_id = $2) order by created_at, id`,
+      [keys, siteId],
+    ),
+    db.query<CommenterData['suspensions'][number]>(
+      `select site_id as site, reason, starts_at as "startsAt", ends_at as "endsAt", lifted_at as "liftedAt"
+         from author_suspensions where author_key = any($1::text[]) and ($2::text is null or site_id = $2)
+        order by starts_at, id`,
+      [keys, siteId],
+    ),
+  ]);
   return {
     email: e,
     site: siteId,
@@ -118,6 +168,10 @@ export async function exportCommenterData(
     bans: bans.rows,
     moderatorAccount: moderator.rows[0] ?? null,
     replyMailAddresses: replyMail.rows,
+    decisions: decisions.rows,
+    appeals: appeals.rows,
+    warnings: warnings.rows,
+    suspensions: suspensions.rows,
     notes: NOTES,
   };
 }
@@ -183,6 +237,19 @@ export async function eraseCommenterData(
     await client.query('delete from comment_edits where comment_id = any($1::uuid[])', [ids]);
     // No address is left to mail; the opt-in goes with it.
     await client.query('delete from reply_subscriptions where comment_id = any($1::uuid[])', [ids]);
+    // What the commenter wrote in an appeal goes with their comment; the decisions' reasons stay (the
+    // moderators' words, about a tombstone). What the desk kept about the guest by this address goes too.
+    await client.query(`update appeals set statement = '' where comment_id = any($1::uuid[])`, [ids]);
+    await client.query(
+      `update moderation_events set detail = '{"redacted": "privacy_erase"}'::jsonb
+        where comment_id = any($1::uuid[]) and action = 'appeal_open'`,
+      [ids],
+    );
+    for (const table of ['author_notes', 'author_warnings', 'author_suspensions'])
+      await client.query(`delete from ${table} where author_key = 'guest:' || $1::text and ($2::text is null or site_id = $2)`, [
+        e,
+        siteId,
+      ]);
     // …and so does the address's confirmation for reply mails (sql/0016), which holds the address itself.
     await client.query('delete from reply_mail_addresses where email = $1 and ($2::text is null or site_id = $2)', [
       e,

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ZodError } from 'zod';
+import { defaultDecisionReasons } from '../../src/domain/decisions/decision-reasons.js';
 import { siteIdPattern, toOrigin, toSiteSettings } from '../../src/domain/site-settings.js';
 
 const defaults = {
@@ -32,6 +33,7 @@ const defaults = {
   guestVotes: false,
   gravatar: false,
   defaultSort: 'oldest',
+  decisionReasons: defaultDecisionReasons,
 };
 
 describe('toSiteSettings', () => {

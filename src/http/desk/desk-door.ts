@@ -25,6 +25,9 @@ import { createPageRoutes } from './moderator/page-routes.js';
 import { loadSignedInModerator, requireCsrf, requireModerator, requireModeratorApi } from './moderator-session.js';
 import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
 import { createReaderRoutes } from './moderator/reader-routes.js';
+import { createAppealRoutes } from './moderator/profiles/appeal-routes.js';
+import { createProfileRoutes } from './moderator/profiles/profile-routes.js';
+import type { SuspensionLookup } from '../../store/authors/author-suspensions.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 
@@ -53,6 +56,8 @@ export interface DashboardDeps {
   events?: CommentEventsQueue;
   /** Readers' live threads hear of moderators' decisions through this; left out, they do not. */
   thread?: AnnounceThread;
+  /** Intake's cache of running suspensions, told when the desk suspends or lifts (issue 16); left out, none. */
+  suspensions?: SuspensionLookup;
   /** Queues the admins' BullMQ board (/admin/queues) shows; left out, the submissions and bulk queues. */
   boardQueues?: readonly Queue[];
 }
@@ -133,6 +138,16 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
   router.use(createReaderRoutes({ db: deps.db, logger: deps.logger, events: deps.events }));
+  router.use(createProfileRoutes({ db: deps.db, suspensions: deps.suspensions }));
+  router.use(
+    createAppealRoutes({
+      db: deps.db,
+      logger: deps.logger,
+      training: deps.training,
+      events: deps.events,
+      thread: deps.thread,
+    }),
+  );
   // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).
   router.use(
     createAdminDoor({

@@ -50,6 +50,10 @@ import { formText as bodyText } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
 import { renderQueuePage } from './queue-page.js';
 import { decodeCursor, encodeCursor } from '../../kit/thread-cursor.js';
+import { isReasonedAction } from '../../../domain/decisions/decision-reasons.js';
+import { decideWithReason } from '../../../store/authors/comment-decisions.js';
+import { countOpenAppeals } from '../../../store/authors/appeals.js';
+import { readDecisionReason } from './profiles/decision-input.js';
 
 const PAGE_SIZE = 25;
 
@@ -120,13 +124,14 @@ export function createModeratorRoutes(deps: {
     const cursor = cursorParam === null ? null : decodeCursor(cursorParam);
     // The tab counts already narrow by site; a page, reason or search narrows further.
     const narrowed = filter.page !== null || filter.reason !== null || filter.q !== null;
-    const [counts, page, sites, viewCount, surges] = await Promise.all([
+    const [counts, page, sites, viewCount, surges, appeals] = await Promise.all([
       countTabs(db, m.siteIds, filter.site),
       listQueue(db, filter, cursor, PAGE_SIZE),
       listSites(db),
       narrowed ? countView(db, filter) : null,
       // The surge banner is a hint: a Redis hiccup must not cost the moderator the queue.
       deps.surge?.list(m.siteIds).catch(() => []) ?? [],
+      countOpenAppeals(db, m.siteIds),
     ]);
     res
       .set('Cache-Control', 'no-store')
@@ -142,6 +147,7 @@ export function createModeratorRoutes(deps: {
           sites: sites.filter((s) => m.siteIds.includes(s.id)),
           notice: queryText(req, 'notice'),
           surges,
+          appeals,
         }),
       );
   });
@@ -157,13 +163,12 @@ export function createModeratorRoutes(deps: {
     if (!m.siteIds.includes(site))
       throw AppError.of('FORBIDDEN', { message: 'This comment belongs to a site you do not moderate.' });
     const batchId = randomUUID();
-    const changed = await changeStatus(db, {
-      ids: [id],
-      action,
-      toStatus: statusAfter[action],
-      actor: actorOf(m),
-      batchId,
-    });
+    // A reject or spam may carry a reason from the site's list for the commenter (issue 16, item 5).
+    const reason = isReasonedAction(action) ? await readDecisionReason(db, req, site) : null;
+    const changed =
+      reason !== null && isReasonedAction(action)
+        ? await decideWithReason(db, { commentId: id, action, ...reason, actor: actorOf(m), batchId })
+        : await changeStatus(db, { ids: [id], action, toStatus: statusAfter[action], actor: actorOf(m), batchId });
     await after.changed(changed, 'decision');
     if (wantsJson(req)) {
       res.json({ id, status: statusAfter[action], changed: changed.length, batchId } satisfies StatusChangeAnswer);
