@@ -364,7 +364,8 @@ export const errorCatalogue = {
   UNKNOWN_DECISION_REASON: {
     status: 422,
     message: "Pick a reason from the site's list.",
-    meaning: "a reject or spam whose `reason` is not a code of the site's `decisionReasons`, or a `note` without a reason",
+    meaning:
+      "a reject or spam whose `reason` is not a code of the site's `decisionReasons`, or a `note` without a reason",
   },
   INVALID_KEY: {
     status: 422,

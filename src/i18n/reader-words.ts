@@ -117,10 +117,12 @@ export const en: ReaderWords = {
     statementRule: 'The rule it breaks:',
     statementNote: 'The moderator’s note:',
     statementByPerson: 'This was decided by a person, not by an automatic filter.',
-    statementAppeal: 'If you think this is a mistake, you can appeal within six months: a moderator who did not make this decision will look at it again.',
+    statementAppeal:
+      'If you think this is a mistake, you can appeal within six months: a moderator who did not make this decision will look at it again.',
     statementAppealLink: 'Appeal this decision',
     appealTitle: 'Appeal a removal',
-    appealExplain: 'Tell the moderators why your comment should be published. A moderator who did not make the first decision will decide.',
+    appealExplain:
+      'Tell the moderators why your comment should be published. A moderator who did not make the first decision will decide.',
     appealLabel: 'Why should it be published? (optional)',
     appealSend: 'Send my appeal',
     appealOpened: 'Thank you: your appeal was received. Another moderator will decide it.',

@@ -65,7 +65,14 @@ export interface CommenterData {
     statementSentAt: Date | null;
   }[];
   /** Their appeals of those decisions, and the outcomes. */
-  appeals: { comment: string; statement: string; status: string; openedAt: Date; decidedAt: Date | null; outcomeNote: string }[];
+  appeals: {
+    comment: string;
+    statement: string;
+    status: string;
+    openedAt: Date;
+    decidedAt: Date | null;
+    outcomeNote: string;
+  }[];
   /** Warnings moderators gave them (as a guest with this email, or as a reader with it verified). */
   warnings: { site: string; message: string; createdAt: Date; seenAt: Date | null }[];
   /** Suspensions, running or past. */
@@ -246,10 +253,10 @@ export async function eraseCommenterData(
       [ids],
     );
     for (const table of ['author_notes', 'author_warnings', 'author_suspensions'])
-      await client.query(`delete from ${table} where author_key = 'guest:' || $1::text and ($2::text is null or site_id = $2)`, [
-        e,
-        siteId,
-      ]);
+      await client.query(
+        `delete from ${table} where author_key = 'guest:' || $1::text and ($2::text is null or site_id = $2)`,
+        [e, siteId],
+      );
     // …and so does the address's confirmation for reply mails (sql/0016), which holds the address itself.
     await client.query('delete from reply_mail_addresses where email = $1 and ($2::text is null or site_id = $2)', [
       e,

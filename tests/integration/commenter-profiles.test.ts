@@ -31,7 +31,6 @@ let smtp: SmtpSink;
 let first: DashboardClient;
 let second: DashboardClient;
 let other: DashboardClient;
-let firstId: number;
 const prefix = newQueuePrefix();
 let n = 0;
 
@@ -43,7 +42,7 @@ beforeAll(async () => {
   await addSite(db.pool, 'news', [api.origin], { floodSeconds: 0, holdLinks: 0 });
   await addSite(db.pool, 'blog', [api.origin], { floodSeconds: 0, holdLinks: 0 });
   await api.sites.refresh();
-  firstId = await addModerator(db.pool, 'first@example.org', 'moderator', ['news']);
+  await addModerator(db.pool, 'first@example.org', 'moderator', ['news']);
   await addModerator(db.pool, 'second@example.org', 'moderator', ['news']);
   await addModerator(db.pool, 'blogger@example.org', 'moderator', ['blog']);
   first = new DashboardClient(api.url);

@@ -16,15 +16,27 @@ export interface DecisionReason {
 
 /** Every site's list until its admin sets one. */
 export const defaultDecisionReasons: DecisionReason[] = [
-  { code: 'abusive', label: 'Abusive or hateful', rule: 'Community rules: no personal attacks, threats or hate speech.' },
+  {
+    code: 'abusive',
+    label: 'Abusive or hateful',
+    rule: 'Community rules: no personal attacks, threats or hate speech.',
+  },
   { code: 'off_topic', label: 'Off-topic', rule: 'Community rules: stay on the subject of the article.' },
-  { code: 'spam', label: 'Spam or advertising', rule: 'Community rules: no advertising, repeated posts or link farming.' },
+  {
+    code: 'spam',
+    label: 'Spam or advertising',
+    rule: 'Community rules: no advertising, repeated posts or link farming.',
+  },
   {
     code: 'personal_data',
     label: 'Personal data',
     rule: "Community rules: do not publish other people's private details.",
   },
-  { code: 'legal', label: 'Unlawful content', rule: 'The law: content that is illegal to publish (for example defamation).' },
+  {
+    code: 'legal',
+    label: 'Unlawful content',
+    rule: 'The law: content that is illegal to publish (for example defamation).',
+  },
 ];
 
 /** The actions that carry a reason. */

@@ -16,7 +16,12 @@ import { mailLinkOf, mailTokenOf } from './mail-link.js';
  * the rule, the note) and a form, in the commenter's language; POST opens the appeal, once per
  * decision, for the queue's Appeals tab. The signed token is the whole authority (the mail door read it).
  */
-export function createAppealLinkRoutes(deps: { db: Pool; logger: Logger; publicUrl?: string; onAppealOpened?: OnAppealOpened }): Router {
+export function createAppealLinkRoutes(deps: {
+  db: Pool;
+  logger: Logger;
+  publicUrl?: string;
+  onAppealOpened?: OnAppealOpened;
+}): Router {
   const { db } = deps;
   const router = Router();
 
@@ -25,7 +30,12 @@ export function createAppealLinkRoutes(deps: { db: Pool; logger: Logger; publicU
     return read.ok && read.token.kind === 'appeal' ? read.token : null;
   };
 
-  function page(status: number, res: Response, ctx: AppealContext | null, body: (w: ReturnType<typeof wordsFor>['mail']) => ReturnType<typeof html>): void {
+  function page(
+    status: number,
+    res: Response,
+    ctx: AppealContext | null,
+    body: (w: ReturnType<typeof wordsFor>['mail']) => ReturnType<typeof html>,
+  ): void {
     const lang = toReaderLanguage(ctx?.lang) ?? 'en';
     const w = wordsFor(lang).mail;
     const rtl = directionOf(lang) === 'rtl';
@@ -43,7 +53,10 @@ export function createAppealLinkRoutes(deps: { db: Pool; logger: Logger; publicU
   }
 
   /** The decision as its commenter reads it. */
-  const decisionOf = (ctx: AppealContext, w: ReturnType<typeof wordsFor>['mail']) => html`<p>${w.statementIntro(ctx.siteName, ctx.page)}</p>
+  const decisionOf = (
+    ctx: AppealContext,
+    w: ReturnType<typeof wordsFor>['mail'],
+  ) => html`<p>${w.statementIntro(ctx.siteName, ctx.page)}</p>
     <blockquote class="rd-mail-comment" style="white-space: pre-wrap">${ctx.body}</blockquote>
     <p class="rd-appeal-reason"><b>${w.statementWhy}</b> ${ctx.decision.reason.label}</p>
     ${ctx.decision.reason.rule !== '' ? html`<p><b>${w.statementRule}</b> ${ctx.decision.reason.rule}</p>` : ''}
@@ -55,23 +68,28 @@ export function createAppealLinkRoutes(deps: { db: Pool; logger: Logger; publicU
     return ctx !== null && ctx.decision.commentId === token.commentId ? ctx : null;
   }
 
-  const invalid = (res: Response) =>
-    page(400, res, null, () => html`<p>This link is not valid, or has expired.</p>`);
+  const invalid = (res: Response) => page(400, res, null, () => html`<p>This link is not valid, or has expired.</p>`);
 
   router.get('/mail/appeal', async (req: Request, res: Response) => {
     const token = readAppeal(res);
     if (token === null) return invalid(res);
     const ctx = await contextOf(token);
     if (ctx === null) return invalid(res);
-    if (ctx.decision.appeal !== null) return page(200, res, ctx, (w) => html`${decisionOf(ctx, w)}<p class="rd-appeal-state">${w.appealAlready}</p>`);
+    if (ctx.decision.appeal !== null)
+      return page(200, res, ctx, (w) => html`${decisionOf(ctx, w)}<p class="rd-appeal-state">${w.appealAlready}</p>`);
     if (!ctx.standing) return page(409, res, ctx, (w) => html`<p class="rd-appeal-state">${w.appealGone}</p>`);
-    page(200, res, ctx, (w) => html`${decisionOf(ctx, w)}
+    page(
+      200,
+      res,
+      ctx,
+      (w) => html`${decisionOf(ctx, w)}
       <p>${w.appealExplain}</p>
       <form method="post" action="/mail/appeal">
         <input type="hidden" name="token" value="${String(mailTokenOf(req))}" />
         <label>${w.appealLabel}<br /><textarea name="statement" rows="5" maxlength="2000"></textarea></label>
         <p><button type="submit">${w.appealSend}</button></p>
-      </form>`);
+      </form>`,
+    );
   });
 
   router.post('/mail/appeal', async (req: Request, res: Response) => {
@@ -79,11 +97,17 @@ export function createAppealLinkRoutes(deps: { db: Pool; logger: Logger; publicU
     if (token === null) return invalid(res);
     const ctx = await contextOf(token);
     if (ctx === null) return invalid(res);
-    if (!ctx.standing && ctx.decision.appeal === null) return page(409, res, ctx, (w) => html`<p class="rd-appeal-state">${w.appealGone}</p>`);
+    if (!ctx.standing && ctx.decision.appeal === null)
+      return page(409, res, ctx, (w) => html`<p class="rd-appeal-state">${w.appealGone}</p>`);
     const raw = (req.body as Record<string, unknown> | undefined)?.statement;
     const statement = typeof raw === 'string' ? raw.trim().slice(0, 2000) : '';
     const opened = await inTransaction(db, (client) =>
-      openAppeal(client, { decisionId: ctx.decision.id, commentId: ctx.decision.commentId, siteId: ctx.decision.siteId, statement }),
+      openAppeal(client, {
+        decisionId: ctx.decision.id,
+        commentId: ctx.decision.commentId,
+        siteId: ctx.decision.siteId,
+        statement,
+      }),
     );
     if (opened.created && deps.onAppealOpened) {
       await deps
@@ -97,7 +121,12 @@ export function createAppealLinkRoutes(deps: { db: Pool; logger: Logger; publicU
         })
         .catch((err: unknown) => deps.logger.warn({ err, appealId: opened.id }, 'appeal-opened notice not sent'));
     }
-    page(opened.created ? 201 : 200, res, ctx, (w) => html`<p class="rd-appeal-state">${opened.created ? w.appealOpened : w.appealAlready}</p>`);
+    page(
+      opened.created ? 201 : 200,
+      res,
+      ctx,
+      (w) => html`<p class="rd-appeal-state">${opened.created ? w.appealOpened : w.appealAlready}</p>`,
+    );
   });
 
   return router;

@@ -109,7 +109,9 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
     createPreviewRoutes({ sites: deps.sites, clientAddress: deps.clientAddress, throttle: deps.previewThrottle }),
   );
   // Moderators' warnings to their reader (issue 16): POST /api/warnings, POST /api/warnings/:id/seen.
-  router.use(createWarningRoutes({ db: deps.db, sites: deps.sites, editKeys: deps.editKeys ?? createEditKeys(deps.db) }));
+  router.use(
+    createWarningRoutes({ db: deps.db, sites: deps.sites, editKeys: deps.editKeys ?? createEditKeys(deps.db) }),
+  );
   // Authors editing or deleting their own comment (issue 14): PATCH and DELETE /api/comments/:id.
   router.use(
     createOwnCommentRoutes({

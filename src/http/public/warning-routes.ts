@@ -6,15 +6,11 @@ import type { EditKeys } from '../../readers/edit-keys.js';
 import { listUnseenWarnings, loadCommentAuthor, markWarningSeen } from '../../store/authors/author-warnings.js';
 import type { Queryable } from '../../store/db.js';
 import { parseJson } from '../kit/body-parsers.js';
+import { formText } from '../kit/form-values.js';
 import { databaseDown } from '../kit/read-errors.js';
 import { readReader } from '../kit/reader-auth.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 import { assertOriginAllowed } from '../kit/site-origin.js';
-
-function field(req: Request, name: string): string {
-  const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-}
 
 /**
  * Moderators' warnings, as their reader sees them (issue 16, item 4): POST /api/warnings lists the
@@ -29,7 +25,7 @@ export function createWarningRoutes(deps: { db: Queryable; sites: SiteDirectory;
   const router = Router();
 
   async function authorOf(req: Request): Promise<{ siteId: string; authorKey: string }> {
-    const siteId = field(req, 'site');
+    const siteId = formText(req, 'site');
     if (siteId === '') throw AppError.of('REQUIRED', { status: 400, message: 'The site is missing.', field: 'site' });
     let site;
     try {
@@ -41,8 +37,8 @@ export function createWarningRoutes(deps: { db: Queryable; sites: SiteDirectory;
     assertOriginAllowed(req, site, 'sent');
     const reader = await readReader(db, req, site.id);
     if (reader !== null) return { siteId: site.id, authorKey: toAuthorKey({ kind: 'reader', readerId: reader.id }) };
-    const comment = field(req, 'comment').toLowerCase();
-    const key = field(req, 'key');
+    const comment = formText(req, 'comment').toLowerCase();
+    const key = formText(req, 'key');
     const found = isUuid(comment) && key !== '' ? await loadCommentAuthor(db, comment) : null;
     const author = found !== null && found.siteId === site.id ? authorOfComment(found) : null;
     if (author === null || !(await deps.editKeys.check(comment, key))) throw AppError.of('NOT_YOUR_COMMENT');
@@ -60,7 +56,8 @@ export function createWarningRoutes(deps: { db: Queryable; sites: SiteDirectory;
   router.post('/api/warnings/:id/seen', parseJson, async (req: Request, res: Response) => {
     const { siteId, authorKey } = await authorOf(req);
     const id = Number(req.params.id);
-    const seen = Number.isSafeInteger(id) && id > 0 && (await markWarningSeen(db, { siteId, authorKey, id, now: new Date() }));
+    const seen =
+      Number.isSafeInteger(id) && id > 0 && (await markWarningSeen(db, { siteId, authorKey, id, now: new Date() }));
     if (!seen) throw AppError.of('NOT_FOUND', { message: 'No such warning of yours.', field: 'id' });
     res.set('Cache-Control', 'no-store').json({ id: String(id), seen: true });
   });

@@ -95,10 +95,12 @@ export const words: ReaderWords = {
     statementRule: 'La norma que incumple:',
     statementNote: 'La nota del moderador:',
     statementByPerson: 'Lo ha decidido una persona, no un filtro automático.',
-    statementAppeal: 'Si crees que es un error, puedes recurrir en un plazo de seis meses: un moderador que no tomó esta decisión la revisará.',
+    statementAppeal:
+      'Si crees que es un error, puedes recurrir en un plazo de seis meses: un moderador que no tomó esta decisión la revisará.',
     statementAppealLink: 'Recurrir esta decisión',
     appealTitle: 'Recurrir una retirada',
-    appealExplain: 'Explica a los moderadores por qué tu comentario debería publicarse. Decidirá un moderador que no tomó la primera decisión.',
+    appealExplain:
+      'Explica a los moderadores por qué tu comentario debería publicarse. Decidirá un moderador que no tomó la primera decisión.',
     appealLabel: '¿Por qué debería publicarse? (opcional)',
     appealSend: 'Enviar mi recurso',
     appealOpened: 'Gracias: hemos recibido tu recurso. Otro moderador lo decidirá.',

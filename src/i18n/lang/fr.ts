@@ -96,10 +96,12 @@ export const words: ReaderWords = {
     statementRule: 'La règle qu’il enfreint :',
     statementNote: 'La note du modérateur :',
     statementByPerson: 'Cette décision a été prise par une personne, pas par un filtre automatique.',
-    statementAppeal: 'Si vous pensez qu’il s’agit d’une erreur, vous pouvez faire appel dans les six mois : un modérateur qui n’a pas pris cette décision la réexaminera.',
+    statementAppeal:
+      'Si vous pensez qu’il s’agit d’une erreur, vous pouvez faire appel dans les six mois : un modérateur qui n’a pas pris cette décision la réexaminera.',
     statementAppealLink: 'Faire appel de cette décision',
     appealTitle: 'Faire appel d’un retrait',
-    appealExplain: 'Dites aux modérateurs pourquoi votre commentaire devrait être publié. Un modérateur qui n’a pas pris la première décision tranchera.',
+    appealExplain:
+      'Dites aux modérateurs pourquoi votre commentaire devrait être publié. Un modérateur qui n’a pas pris la première décision tranchera.',
     appealLabel: 'Pourquoi devrait-il être publié ? (facultatif)',
     appealSend: 'Envoyer mon appel',
     appealOpened: 'Merci : votre appel a bien été reçu. Un autre modérateur va le trancher.',

@@ -95,10 +95,12 @@ export const words: ReaderWords = {
     statementRule: 'La regola che viola:',
     statementNote: 'La nota del moderatore:',
     statementByPerson: 'Lo ha deciso una persona, non un filtro automatico.',
-    statementAppeal: 'Se pensi che sia un errore, puoi presentare ricorso entro sei mesi: un moderatore che non ha preso questa decisione la riesaminerà.',
+    statementAppeal:
+      'Se pensi che sia un errore, puoi presentare ricorso entro sei mesi: un moderatore che non ha preso questa decisione la riesaminerà.',
     statementAppealLink: 'Presenta ricorso',
     appealTitle: 'Ricorso contro una rimozione',
-    appealExplain: 'Spiega ai moderatori perché il tuo commento dovrebbe essere pubblicato. Deciderà un moderatore che non ha preso la prima decisione.',
+    appealExplain:
+      'Spiega ai moderatori perché il tuo commento dovrebbe essere pubblicato. Deciderà un moderatore che non ha preso la prima decisione.',
     appealLabel: 'Perché dovrebbe essere pubblicato? (facoltativo)',
     appealSend: 'Invia il ricorso',
     appealOpened: 'Grazie: il tuo ricorso è stato ricevuto. Lo deciderà un altro moderatore.',

@@ -95,10 +95,12 @@ export const words: ReaderWords = {
     statementRule: 'De regel die ze overtreedt:',
     statementNote: 'De notitie van de moderator:',
     statementByPerson: 'Dit is door een mens besloten, niet door een automatisch filter.',
-    statementAppeal: 'Denk je dat dit een vergissing is, dan kun je binnen zes maanden bezwaar maken: een moderator die dit besluit niet nam, bekijkt het opnieuw.',
+    statementAppeal:
+      'Denk je dat dit een vergissing is, dan kun je binnen zes maanden bezwaar maken: een moderator die dit besluit niet nam, bekijkt het opnieuw.',
     statementAppealLink: 'Bezwaar maken',
     appealTitle: 'Bezwaar tegen een verwijdering',
-    appealExplain: 'Vertel de moderators waarom je reactie gepubliceerd moet worden. Een moderator die het eerste besluit niet nam, beslist.',
+    appealExplain:
+      'Vertel de moderators waarom je reactie gepubliceerd moet worden. Een moderator die het eerste besluit niet nam, beslist.',
     appealLabel: 'Waarom moet ze gepubliceerd worden? (optioneel)',
     appealSend: 'Bezwaar versturen',
     appealOpened: 'Bedankt: je bezwaar is ontvangen. Een andere moderator beslist erover.',

@@ -105,10 +105,12 @@ export const words: ReaderWords = {
     statementRule: 'Zasada, którą narusza:',
     statementNote: 'Uwaga moderatora:',
     statementByPerson: 'Decyzję podjął człowiek, nie automatyczny filtr.',
-    statementAppeal: 'Jeśli uważasz, że to pomyłka, możesz się odwołać w ciągu sześciu miesięcy: moderator, który nie podjął tej decyzji, rozpatrzy ją ponownie.',
+    statementAppeal:
+      'Jeśli uważasz, że to pomyłka, możesz się odwołać w ciągu sześciu miesięcy: moderator, który nie podjął tej decyzji, rozpatrzy ją ponownie.',
     statementAppealLink: 'Odwołaj się od decyzji',
     appealTitle: 'Odwołanie od usunięcia',
-    appealExplain: 'Napisz moderatorom, dlaczego Twój komentarz powinien zostać opublikowany. Rozstrzygnie moderator, który nie podjął pierwszej decyzji.',
+    appealExplain:
+      'Napisz moderatorom, dlaczego Twój komentarz powinien zostać opublikowany. Rozstrzygnie moderator, który nie podjął pierwszej decyzji.',
     appealLabel: 'Dlaczego powinien zostać opublikowany? (opcjonalnie)',
     appealSend: 'Wyślij odwołanie',
     appealOpened: 'Dziękujemy: otrzymaliśmy Twoje odwołanie. Rozstrzygnie je inny moderator.',

@@ -96,10 +96,12 @@ export const words: ReaderWords = {
     statementRule: 'A regra que infringe:',
     statementNote: 'A nota do moderador:',
     statementByPerson: 'Isto foi decidido por uma pessoa, não por um filtro automático.',
-    statementAppeal: 'Se acha que é um erro, pode recorrer no prazo de seis meses: um moderador que não tomou esta decisão vai analisá-la de novo.',
+    statementAppeal:
+      'Se acha que é um erro, pode recorrer no prazo de seis meses: um moderador que não tomou esta decisão vai analisá-la de novo.',
     statementAppealLink: 'Recorrer desta decisão',
     appealTitle: 'Recorrer de uma remoção',
-    appealExplain: 'Diga aos moderadores porque é que o seu comentário deve ser publicado. Decidirá um moderador que não tomou a primeira decisão.',
+    appealExplain:
+      'Diga aos moderadores porque é que o seu comentário deve ser publicado. Decidirá um moderador que não tomou a primeira decisão.',
     appealLabel: 'Porque deve ser publicado? (opcional)',
     appealSend: 'Enviar o recurso',
     appealOpened: 'Obrigado: o seu recurso foi recebido. Outro moderador vai decidi-lo.',

@@ -94,10 +94,12 @@ export const words: ReaderWords = {
     statementRule: 'İhlal ettiği kural:',
     statementNote: 'Moderatörün notu:',
     statementByPerson: 'Bu karar otomatik bir filtre tarafından değil, bir kişi tarafından verildi.',
-    statementAppeal: 'Bunun bir hata olduğunu düşünüyorsanız altı ay içinde itiraz edebilirsiniz: bu kararı vermemiş bir moderatör yeniden inceleyecek.',
+    statementAppeal:
+      'Bunun bir hata olduğunu düşünüyorsanız altı ay içinde itiraz edebilirsiniz: bu kararı vermemiş bir moderatör yeniden inceleyecek.',
     statementAppealLink: 'Bu karara itiraz et',
     appealTitle: 'Kaldırmaya itiraz',
-    appealExplain: 'Moderatörlere yorumunuzun neden yayımlanması gerektiğini anlatın. İlk kararı vermemiş bir moderatör karar verecek.',
+    appealExplain:
+      'Moderatörlere yorumunuzun neden yayımlanması gerektiğini anlatın. İlk kararı vermemiş bir moderatör karar verecek.',
     appealLabel: 'Neden yayımlanmalı? (isteğe bağlı)',
     appealSend: 'İtirazımı gönder',
     appealOpened: 'Teşekkürler: itirazınız alındı. Başka bir moderatör karar verecek.',

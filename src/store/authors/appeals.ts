@@ -24,7 +24,16 @@ export interface Appeal {
     decidedByName: string;
     decidedAt: Date;
   };
-  comment: { author: string; body: string; html: string; status: string; page: string; pageUrl: string | null; readerId: number | null; email: string };
+  comment: {
+    author: string;
+    body: string;
+    html: string;
+    status: string;
+    page: string;
+    pageUrl: string | null;
+    readerId: number | null;
+    email: string;
+  };
 }
 
 /**
@@ -146,19 +155,19 @@ export async function countOpenAppeals(db: Queryable, siteIds: string[]): Promis
 
 /** One appeal, locked for deciding when `forUpdate`. */
 export async function loadAppeal(db: Queryable, id: number, forUpdate = false): Promise<Appeal | null> {
-  const { rows } = await db.query<AppealRow>(
-    `${appealSelect} where a.id = $1${forUpdate ? ' for update of a' : ''}`,
-    [id],
-  );
+  const { rows } = await db.query<AppealRow>(`${appealSelect} where a.id = $1${forUpdate ? ' for update of a' : ''}`, [
+    id,
+  ]);
   return rows[0] ? toAppeal(rows[0]) : null;
 }
 
 /** The appeals about these comments (the profile, the privacy export). */
 export async function listAppealsOf(db: Queryable, commentIds: string[]): Promise<Appeal[]> {
   if (commentIds.length === 0) return [];
-  const { rows } = await db.query<AppealRow>(`${appealSelect} where a.comment_id = any($1::uuid[]) order by a.opened_at`, [
-    commentIds,
-  ]);
+  const { rows } = await db.query<AppealRow>(
+    `${appealSelect} where a.comment_id = any($1::uuid[]) order by a.opened_at`,
+    [commentIds],
+  );
   return rows.map(toAppeal);
 }
 

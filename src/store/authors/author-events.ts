@@ -10,7 +10,15 @@ export async function recordAuthorEvent(
   db: Queryable,
   e: {
     actor: Pick<Actor, 'id' | 'label'>;
-    action: 'note_add' | 'note_remove' | 'warn' | 'suspend' | 'unsuspend' | 'appeal_open' | 'appeal_reinstate' | 'appeal_uphold';
+    action:
+      | 'note_add'
+      | 'note_remove'
+      | 'warn'
+      | 'suspend'
+      | 'unsuspend'
+      | 'appeal_open'
+      | 'appeal_reinstate'
+      | 'appeal_uphold';
     siteId: string;
     commentId?: string | null;
     detail: Record<string, unknown>;

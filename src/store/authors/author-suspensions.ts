@@ -43,7 +43,12 @@ export async function liftSuspensions(
     [q.siteId, q.authorKey, q.now, q.actor.label],
   );
   if (rowCount)
-    await recordAuthorEvent(db, { actor: q.actor, action: 'unsuspend', siteId: q.siteId, detail: { author: q.authorKey } });
+    await recordAuthorEvent(db, {
+      actor: q.actor,
+      action: 'unsuspend',
+      siteId: q.siteId,
+      detail: { author: q.authorKey },
+    });
   return rowCount ?? 0;
 }
 
@@ -99,7 +104,10 @@ export interface SuspensionLookup {
  * `ttlMs`. The end is compared with the clock on every call, so a suspension ends on time whatever the cache holds.
  * `ttlMs` @defaultValue 2000; `waitMs`, the longest a post waits for the list, @defaultValue 300.
  */
-export function createSuspensionLookup(db: Queryable, opts: { ttlMs?: number; waitMs?: number; onError?: (err: unknown) => void } = {}): SuspensionLookup {
+export function createSuspensionLookup(
+  db: Queryable,
+  opts: { ttlMs?: number; waitMs?: number; onError?: (err: unknown) => void } = {},
+): SuspensionLookup {
   const ttlMs = opts.ttlMs ?? 2000;
   const waitMs = opts.waitMs ?? 300;
   const cache = new Map<string, { at: number; ends: Promise<Map<string, Date>> }>();

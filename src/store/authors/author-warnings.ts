@@ -82,5 +82,7 @@ export async function loadCommentAuthor(
     [commentId],
   );
   const r = rows[0];
-  return r ? { siteId: r.site_id, readerId: r.reader_id === null ? null : Number(r.reader_id), email: r.author_email } : null;
+  return r
+    ? { siteId: r.site_id, readerId: r.reader_id === null ? null : Number(r.reader_id), email: r.author_email }
+    : null;
 }

@@ -92,7 +92,12 @@ function toDecision(r: DecisionRow): CommentDecision {
     statementSentAt: r.statement_sent_at,
     appeal:
       r.appeal_id !== null && r.appeal_status !== null && r.appeal_opened_at !== null
-        ? { id: Number(r.appeal_id), status: r.appeal_status, openedAt: r.appeal_opened_at, decidedAt: r.appeal_decided_at }
+        ? {
+            id: Number(r.appeal_id),
+            status: r.appeal_status,
+            openedAt: r.appeal_opened_at,
+            decidedAt: r.appeal_decided_at,
+          }
         : null,
   };
 }

@@ -143,7 +143,8 @@ export async function loadCommenterProfile(
   ]);
   const reasonOf = new Map<string, { label: string; note: string }>();
   // Newest first per comment: the first seen is the latest.
-  for (const d of decisions) if (!reasonOf.has(d.commentId)) reasonOf.set(d.commentId, { label: d.reason.label, note: d.note });
+  for (const d of decisions)
+    if (!reasonOf.has(d.commentId)) reasonOf.set(d.commentId, { label: d.reason.label, note: d.note });
   const running = suspensions.filter((s) => s.liftedAt === null && s.endsAt > now);
   return {
     siteId,

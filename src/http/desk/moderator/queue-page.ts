@@ -259,7 +259,8 @@ function renderDecisionReason(reasons: readonly DecisionReason[]): SafeHtml {
 
 /** The author's profile (issue 16), with the marker of moderators' notes about them. */
 function renderProfileLink(card: QueueCard): SafeHtml {
-  const key = card.reader !== null ? `reader:${card.reader.id}` : card.email !== '' ? `guest:${card.email.toLowerCase()}` : '';
+  const key =
+    card.reader !== null ? `reader:${card.reader.id}` : card.email !== '' ? `guest:${card.email.toLowerCase()}` : '';
   if (key === '') return html``;
   const href = `/admin/profile?${new URLSearchParams({ site: card.siteId, author: key }).toString()}`;
   return html` <a class="rd-profile-link" href="${href}">profile</a>${

@@ -46,7 +46,8 @@ export function createAppealRoutes(
     const m = currentModerator(res);
     const id = Number(req.params.id);
     const outcome = formText(req, 'outcome');
-    if (!isAppealOutcome(outcome)) throw AppError.of('INVALID_ACTION', { message: 'Reinstate or uphold.', field: 'outcome' });
+    if (!isAppealOutcome(outcome))
+      throw AppError.of('INVALID_ACTION', { message: 'Reinstate or uphold.', field: 'outcome' });
     const note = formText(req, 'note').slice(0, 1000);
     const actor = actorOf(m);
     const changed = await inTransaction(db, async (client): Promise<StatusChange[]> => {
@@ -55,7 +56,8 @@ export function createAppealRoutes(
       if (!m.siteIds.includes(appeal.siteId)) throw AppError.of('FORBIDDEN');
       const why = whyNotAppealDecider(m.id, { status: appeal.status, decidedBy: appeal.decision.decidedBy });
       if (why !== null) throw AppError.of(why);
-      if (!(await closeAppeal(client, { appeal, outcome, note, actor, now: new Date() }))) throw AppError.of('APPEAL_DECIDED');
+      if (!(await closeAppeal(client, { appeal, outcome, note, actor, now: new Date() })))
+        throw AppError.of('APPEAL_DECIDED');
       if (outcome === 'uphold') return [];
       return changeStatus(client, {
         ids: [appeal.commentId],

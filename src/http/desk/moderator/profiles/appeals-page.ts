@@ -42,7 +42,11 @@ function renderAppeal(a: Appeal, m: Moderator, csrf: string) {
 }
 
 /** The queue's Appeals tab: open appeals, oldest first. */
-export function renderAppealsPage(input: { ctx: AdminPageContext & { moderator: Moderator }; appeals: Appeal[]; notice: string | null }): string {
+export function renderAppealsPage(input: {
+  ctx: AdminPageContext & { moderator: Moderator };
+  appeals: Appeal[];
+  notice: string | null;
+}): string {
   const { ctx, appeals, notice } = input;
   return renderAdminPage(
     `Appeals (${String(appeals.length)})`,

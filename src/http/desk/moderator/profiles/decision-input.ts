@@ -19,7 +19,10 @@ export async function readDecisionReason(
   const note = formText(req, 'note');
   if (code === '') {
     if (note !== '')
-      throw AppError.of('UNKNOWN_DECISION_REASON', { message: 'A note goes with a reason: pick one.', field: 'reason' });
+      throw AppError.of('UNKNOWN_DECISION_REASON', {
+        message: 'A note goes with a reason: pick one.',
+        field: 'reason',
+      });
     return null;
   }
   const site = await loadSite(db, siteId);

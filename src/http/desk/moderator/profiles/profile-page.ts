@@ -119,7 +119,11 @@ function renderComments(p: CommenterProfile): SafeHtml {
 }
 
 /** One author's page: who they are, every comment on the site with its decider, flags, bans, notes, warnings, suspensions, and the actions. */
-export function renderProfilePage(input: { ctx: AdminPageContext; profile: CommenterProfile; notice: string | null }): string {
+export function renderProfilePage(input: {
+  ctx: AdminPageContext;
+  profile: CommenterProfile;
+  notice: string | null;
+}): string {
   const { ctx, profile: p, notice } = input;
   const name = p.names[0] ?? 'Anonymous';
   const c = p.counts;

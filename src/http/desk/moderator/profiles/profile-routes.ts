@@ -41,19 +41,23 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
       res.json(profile);
       return;
     }
-    res
-      .type('html')
-      .send(
-        renderProfilePage({
-          ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'queue' },
-          profile,
-          notice: queryText(req, 'notice'),
-        }),
-      );
+    res.type('html').send(
+      renderProfilePage({
+        ctx: { moderator: m, csrfToken: csrfTokenOf(req), section: 'queue' },
+        profile,
+        notice: queryText(req, 'notice'),
+      }),
+    );
   });
 
   /** After a change: JSON for the script, else back to the profile with a notice. */
-  const answer = (req: Request, res: Response, at: { siteId: string; authorKey: string }, json: object, notice: string) => {
+  const answer = (
+    req: Request,
+    res: Response,
+    at: { siteId: string; authorKey: string },
+    json: object,
+    notice: string,
+  ) => {
     if (wantsJson(req)) res.json(json);
     else res.redirect(303, `${profileHref(at.siteId, at.authorKey)}&${new URLSearchParams({ notice }).toString()}`);
   };
@@ -63,7 +67,8 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
     const at = readAuthor(m, formText(req, 'site'), formText(req, 'author'));
     const body = formText(req, 'body');
     if (body === '') throw AppError.of('REQUIRED', { status: 422, message: 'Write the note first.', field: 'body' });
-    if (body.length > 2000) throw AppError.of('TOO_LONG', { status: 422, message: 'A note is at most 2,000 characters.', field: 'body' });
+    if (body.length > 2000)
+      throw AppError.of('TOO_LONG', { status: 422, message: 'A note is at most 2,000 characters.', field: 'body' });
     const id = await inTransaction(db, (client) => addAuthorNote(client, { ...at, body, actor: actorOf(m) }));
     answer(req, res, at, { id, author: at.authorKey }, 'Note added.');
   });
@@ -87,7 +92,11 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
     if (message === '')
       throw AppError.of('REQUIRED', { status: 422, message: 'Write the warning first.', field: 'message' });
     if (message.length > 1000)
-      throw AppError.of('TOO_LONG', { status: 422, message: 'A warning is at most 1,000 characters.', field: 'message' });
+      throw AppError.of('TOO_LONG', {
+        status: 422,
+        message: 'A warning is at most 1,000 characters.',
+        field: 'message',
+      });
     const id = await inTransaction(db, (client) => warnAuthor(client, { ...at, message, actor: actorOf(m) }));
     answer(req, res, at, { id, author: at.authorKey }, 'Warning saved: the reader sees it on their next visit.');
   });
@@ -120,7 +129,9 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
   router.post('/profile/unsuspend', async (req: Request, res: Response) => {
     const m = currentModerator(res);
     const at = readAuthor(m, formText(req, 'site'), formText(req, 'author'));
-    const lifted = await inTransaction(db, (client) => liftSuspensions(client, { ...at, now: new Date(), actor: actorOf(m) }));
+    const lifted = await inTransaction(db, (client) =>
+      liftSuspensions(client, { ...at, now: new Date(), actor: actorOf(m) }),
+    );
     deps.suspensions?.forget(at.siteId);
     answer(req, res, at, { lifted }, lifted > 0 ? 'Suspension lifted.' : 'There was no suspension to lift.');
   });
