@@ -1,5 +1,5 @@
 import type { Session } from './session';
-import type { ApiComment, FieldError, Order, SiteInfo, SubmissionStatus, ThreadPage } from './types';
+import type { ApiComment, FieldError, Order, SiteInfo, ThreadPage } from './types';
 
 /** What a request came to: the parsed body (narrowed by the caller) or a transport failure. */
 export interface ApiResult {
@@ -23,7 +23,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-function toFieldErrors(v: unknown): FieldError[] {
+/** Field errors from an answer's list (the status of one's own comment reads them too: own-comments-part.ts). */
+export function toFieldErrors(v: unknown): FieldError[] {
   return list(v)
     .filter(isObject)
     .map((e) => ({ field: text(e.field), code: text(e.code), message: text(e.message) }));
@@ -161,15 +162,6 @@ export function createApi(base: string, site: string, session: Session) {
     /** POST /api/comments; the caller reads 202's `id` and `statusUrl` or the error. */
     submit: (payload: Record<string, string | boolean | null>): Promise<ApiResult> =>
       send('POST', 'api/comments', payload),
-
-    async status(url: string): Promise<SubmissionStatus | null> {
-      const r = await call(url, { cache: 'no-store' });
-      if (r.status === 404) return { status: 'rejected', html: null, errors: [] };
-      const b = isObject(r.body) ? r.body : null;
-      const s = b && text(b.status);
-      if (!b || (s !== 'queued' && s !== 'published' && s !== 'held' && s !== 'rejected')) return null;
-      return { status: s, html: typeof b.html === 'string' ? b.html : null, errors: toFieldErrors(b.errors) };
-    },
   };
 }
 
