@@ -99,7 +99,7 @@ function renderNotes(p: CommenterProfile, csrf: string): SafeHtml {
 
 function renderComments(p: CommenterProfile): SafeHtml {
   if (p.comments.length === 0) return html`<p>No comments.</p>`;
-  return html`<table class="rd-profile-comments">
+  return html`<table class="rd-table rd-profile-comments">
     <thead>
       <tr><th scope="col">When</th><th scope="col">Page</th><th scope="col">Comment</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Flags</th></tr>
     </thead>
@@ -109,8 +109,8 @@ function renderComments(p: CommenterProfile): SafeHtml {
           <td>${stamp(c.receivedAt)}</td>
           <td>${c.page.url ? html`<a href="${c.page.url}" rel="noopener noreferrer" target="_blank">${c.page.title ?? c.page.identifier}</a>` : (c.page.title ?? c.page.identifier)}</td>
           <td><a href="/admin?${new URLSearchParams({ tab: c.status === 'approved' || c.status === 'spam' || c.status === 'rejected' ? c.status : 'pending', q: c.id }).toString()}">${c.body.length > 140 ? `${c.body.slice(0, 139)}…` : c.body}</a></td>
-          <td class="rd-status">${c.status}${c.reason ? html`<br /><small class="rd-given-reason">${c.reason.label}${c.reason.note ? ` — ${c.reason.note}` : ''}</small>` : ''}${c.appeal ? html`<br /><small>appeal: ${c.appeal.status}</small>` : ''}</td>
-          <td class="rd-decider">${c.decided ? html`${c.decided.by} · ${stamp(c.decided.at)}` : 'the rules'}</td>
+          <td class="rd-profile-status">${c.status}${c.reason ? html`<br /><small class="rd-given-reason">${c.reason.label}${c.reason.note ? ` — ${c.reason.note}` : ''}</small>` : ''}${c.appeal ? html`<br /><small>appeal: ${c.appeal.status}</small>` : ''}</td>
+          <td class="rd-profile-decider">${c.decided ? html`${c.decided.by} · ${stamp(c.decided.at)}` : 'the rules'}</td>
           <td>${c.flags > 0 ? String(c.flags) : ''}</td>
         </tr>`,
       )}
