@@ -564,6 +564,20 @@ describe('reasons that reach the commenter, and appeals', () => {
     ).toBeUndefined();
   });
 
+  it('a reasoned reject undone and rejected again without a reason no longer tells the old reason', async () => {
+    const c = await post({ email: 'undone@example.org' });
+    const first_ = await decide(first, c.id, 'reject', { reason: 'legal' });
+    const status = async () =>
+      (await (await fetch(`${api.url}/api/comments/${c.id}`)).json()) as Record<string, unknown>;
+    expect(await status()).toMatchObject({ decision: { reason: 'legal' } });
+    expect((await first.post('/admin/undo', { batch: String(first_.body.batchId) }, { json: true })).status).toBe(200);
+    expect(await status()).toMatchObject({ status: 'held' });
+    await decide(first, c.id, 'reject');
+    const after = await status();
+    expect(after.status).toBe('rejected');
+    expect(after.decision).toBeUndefined();
+  });
+
   it('the privacy export holds the reasons, appeals, warnings and suspensions', async () => {
     const email = 'exported@example.org';
     const c = await post({ email });

@@ -103,8 +103,9 @@ function toDecision(r: DecisionRow): CommentDecision {
 }
 
 /**
- * The decision that stands for a comment: its latest reasoned one, if the comment is still in the
- * status that decision put it in (a reject undone or reinstated since no longer stands).
+ * The decision that stands for a comment: its latest reasoned one, if the comment is still where that
+ * decision put it and nothing changed its status since (a reject undone or reinstated since, or
+ * undone and rejected again without a reason, no longer stands).
  */
 export async function loadStandingDecision(db: Queryable, commentId: string): Promise<CommentDecision | null> {
   const { rows } = await db.query<DecisionRow>(
@@ -112,6 +113,11 @@ export async function loadStandingDecision(db: Queryable, commentId: string): Pr
       join comments c on c.id = d.comment_id
      where d.comment_id = $1
        and c.status = case d.action when 'reject' then 'rejected' else 'spam' end
+       -- …and no status change since (an undo and a plain reject after it is a decision without a reason).
+       and d.batch_id is not distinct from (
+         select e.batch_id from moderation_events e
+          where e.comment_id = d.comment_id and e.to_status is not null and e.from_status is distinct from e.to_status
+          order by e.id desc limit 1)
      order by d.id desc limit 1`,
     [commentId],
   );
@@ -244,7 +250,7 @@ export async function loadAppealContext(db: Queryable, decisionId: number): Prom
   if (r === undefined) return null;
   return {
     decision,
-    standing: r.status === (decision.action === 'reject' ? 'rejected' : 'spam'),
+    standing: (await loadStandingDecision(db, decision.commentId))?.id === decision.id,
     body: r.body,
     page: r.page,
     siteName: r.site_name,
