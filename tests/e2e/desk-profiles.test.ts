@@ -82,6 +82,60 @@ describe('the commenter profile in the browser', () => {
   );
 
   it(
+    'a warning is shown to the reader once in the widget on their next visit, then marked seen',
+    async () => {
+      const url = serveHostPage(env, '/warned');
+      const reader = await openPage(env, url);
+      try {
+        await fillForm(reader, { body: 'Something heated.', author: 'Heated', email: 'heated@example.com' });
+        const answer = reader.page.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url().endsWith('/api/comments') && r.status() === 202,
+        );
+        await reader.widget.getByRole('button', { name: 'Post Comment' }).click();
+        const id = ((await (await answer).json()) as { id: string }).id;
+        await waitForStored(env.db.pool, id);
+        const { page, close } = await openDesk(
+          env,
+          MODERATOR,
+          `/admin/profile?${new URLSearchParams({ site: 'demo', author: 'guest:heated@example.com' }).toString()}`,
+        );
+        try {
+          await page.locator('form.rd-profile-warn textarea').fill('Please cool it down.');
+          await page.getByRole('button', { name: 'Warn' }).click();
+          await page.locator('.rd-notice').getByText('Warning saved').waitFor();
+        } finally {
+          await close();
+        }
+        await reader.page.reload();
+        const box = reader.widget.locator('.rd-warning');
+        await box.waitFor();
+        expect(await box.locator('strong').innerText()).toBe('A message from the moderators');
+        expect(await box.locator('p').innerText()).toBe('Please cool it down.');
+        const seen = reader.page.waitForResponse(
+          (r) => /\/api\/warnings\/\d+\/seen$/.test(r.url()) && r.status() === 200,
+        );
+        await box.getByRole('button', { name: 'Understood' }).click();
+        await seen;
+        expect(await box.count()).toBe(0);
+        const row = await env.db.pool.query('select seen_at from author_warnings where author_key = $1', [
+          'guest:heated@example.com',
+        ]);
+        expect(row.rows[0].seen_at).not.toBeNull();
+        // The next visit shows nothing: it was shown once.
+        const asked = reader.page.waitForResponse((r) => r.url().endsWith('/api/warnings'));
+        await reader.page.reload();
+        await asked;
+        await reader.widget.locator('form').waitFor();
+        expect(await reader.widget.locator('.rd-warning').count()).toBe(0);
+        expect(reader.errors).toEqual([]);
+      } finally {
+        await reader.context.close();
+      }
+    },
+    WIDGET_TIMEOUT_MS,
+  );
+
+  it(
     'a reject with a reason picked on the card reaches the reader’s own page',
     async () => {
       const url = serveHostPage(env, '/story');

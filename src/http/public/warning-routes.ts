@@ -24,7 +24,7 @@ export function createWarningRoutes(deps: { db: Queryable; sites: SiteDirectory;
   const { db } = deps;
   const router = Router();
 
-  async function authorOf(req: Request): Promise<{ siteId: string; authorKey: string }> {
+  async function authorOf(req: Request): Promise<{ siteId: string; authorKey: string } | null> {
     const siteId = formText(req, 'site');
     if (siteId === '') throw AppError.of('REQUIRED', { status: 400, message: 'The site is missing.', field: 'site' });
     let site;
@@ -39,25 +39,32 @@ export function createWarningRoutes(deps: { db: Queryable; sites: SiteDirectory;
     if (reader !== null) return { siteId: site.id, authorKey: toAuthorKey({ kind: 'reader', readerId: reader.id }) };
     const comment = formText(req, 'comment').toLowerCase();
     const key = formText(req, 'key');
-    const found = isUuid(comment) && key !== '' ? await loadCommentAuthor(db, comment) : null;
-    const author = found !== null && found.siteId === site.id ? authorOfComment(found) : null;
-    if (author === null || !(await deps.editKeys.check(comment, key))) throw AppError.of('NOT_YOUR_COMMENT');
+    // The key first: it proves the comment's id is theirs whether or not the worker has stored it yet.
+    if (!isUuid(comment) || key === '' || !(await deps.editKeys.check(comment, key)))
+      throw AppError.of('NOT_YOUR_COMMENT');
+    const found = await loadCommentAuthor(db, comment);
+    if (found === null) return null; // still queued (the widget asks as the comment is sent): nothing to say yet
+    const author = found.siteId === site.id ? authorOfComment(found) : null;
+    if (author === null) throw AppError.of('NOT_YOUR_COMMENT');
     return { siteId: site.id, authorKey: toAuthorKey(author) };
   }
 
   router.post('/api/warnings', parseJson, async (req: Request, res: Response) => {
-    const { siteId, authorKey } = await authorOf(req);
-    const warnings = await listUnseenWarnings(db, siteId, authorKey);
+    const who = await authorOf(req);
+    const warnings = who === null ? [] : await listUnseenWarnings(db, who.siteId, who.authorKey);
     res.set('Cache-Control', 'no-store').json({
       warnings: warnings.map((w) => ({ id: String(w.id), message: w.message, createdAt: w.createdAt.toISOString() })),
     });
   });
 
   router.post('/api/warnings/:id/seen', parseJson, async (req: Request, res: Response) => {
-    const { siteId, authorKey } = await authorOf(req);
+    const who = await authorOf(req);
     const id = Number(req.params.id);
     const seen =
-      Number.isSafeInteger(id) && id > 0 && (await markWarningSeen(db, { siteId, authorKey, id, now: new Date() }));
+      who !== null &&
+      Number.isSafeInteger(id) &&
+      id > 0 &&
+      (await markWarningSeen(db, { ...who, id, now: new Date() }));
     if (!seen) throw AppError.of('NOT_FOUND', { message: 'No such warning of yours.', field: 'id' });
     res.set('Cache-Control', 'no-store').json({ id: String(id), seen: true });
   });
