@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, Queryable } from './db.js';
+import { loadAuthorRecords, type AuthorRecords } from './authors/author-records.js';
 
 /*
  * A commenter's data by email: everything we hold (export), its erasure, and the retention job that
@@ -43,8 +44,11 @@ export interface CommenterComment {
   edits: { at: Date; bodyBefore: string; bodyAfter: string }[];
 }
 
-/** Everything stored about one email address (the JSON a commenter receives). */
-export interface CommenterData {
+/**
+ * Everything stored about one email address (the JSON a commenter receives); with issue 16's records
+ * (decisions, appeals, warnings, suspensions: src/store/authors/author-records.ts).
+ */
+export interface CommenterData extends AuthorRecords {
   email: string;
   site: string | null;
   generatedAt: string;
@@ -54,29 +58,6 @@ export interface CommenterData {
   moderatorAccount: { displayName: string; role: string; createdAt: Date; lastSignInAt: Date | null } | null;
   /** Per site: the address's double opt-in for reply mails (asked, confirmation mailed, confirmed). */
   replyMailAddresses: { site: string; since: Date; confirmationSentAt: Date | null; confirmedAt: Date | null }[];
-  /** Moderators' reasoned decisions on their comments (issue 16): what they were told, and when it was mailed. */
-  decisions: {
-    comment: string;
-    action: string;
-    reason: string;
-    rule: string;
-    note: string;
-    decidedAt: Date;
-    statementSentAt: Date | null;
-  }[];
-  /** Their appeals of those decisions, and the outcomes. */
-  appeals: {
-    comment: string;
-    statement: string;
-    status: string;
-    openedAt: Date;
-    decidedAt: Date | null;
-    outcomeNote: string;
-  }[];
-  /** Warnings moderators gave them (as a guest with this email, or as a reader with it verified). */
-  warnings: { site: string; message: string; createdAt: Date; seenAt: Date | null }[];
-  /** Suspensions, running or past. */
-  suspensions: { site: string; reason: string; startsAt: Date; endsAt: Date; liftedAt: Date | null }[];
   notes: string[];
 }
 
@@ -138,31 +119,7 @@ export async function exportCommenterData(
     [e, siteId],
   );
   const keys = authorKeys.rows.map((r) => r.key);
-  const [decisions, appeals, warnings, suspensions] = await Promise.all([
-    db.query<CommenterData['decisions'][number]>(
-      `select comment_id as comment, action, reason_label as reason, rule, note, decided_at as "decidedAt",
-              statement_sent_at as "statementSentAt"
-         from comment_decisions where comment_id = any($1::uuid[]) order by decided_at, id`,
-      [ids],
-    ),
-    db.query<CommenterData['appeals'][number]>(
-      `select comment_id as comment, statement, status, opened_at as "openedAt", decided_at as "decidedAt",
-              outcome_note as "outcomeNote"
-         from appeals where comment_id = any($1::uuid[]) order by opened_at, id`,
-      [ids],
-    ),
-    db.query<CommenterData['warnings'][number]>(
-      `select site_id as site, message, created_at as "createdAt", seen_at as "seenAt" from author_warnings
-        where author_key = any($1::text[]) and ($2::text is null or site_id = $2) order by created_at, id`,
-      [keys, siteId],
-    ),
-    db.query<CommenterData['suspensions'][number]>(
-      `select site_id as site, reason, starts_at as "startsAt", ends_at as "endsAt", lifted_at as "liftedAt"
-         from author_suspensions where author_key = any($1::text[]) and ($2::text is null or site_id = $2)
-        order by starts_at, id`,
-      [keys, siteId],
-    ),
-  ]);
+  const records = await loadAuthorRecords(db, { commentIds: ids, authorKeys: keys, siteId });
   return {
     email: e,
     site: siteId,
@@ -175,10 +132,7 @@ export async function exportCommenterData(
     bans: bans.rows,
     moderatorAccount: moderator.rows[0] ?? null,
     replyMailAddresses: replyMail.rows,
-    decisions: decisions.rows,
-    appeals: appeals.rows,
-    warnings: warnings.rows,
-    suspensions: suspensions.rows,
+    ...records,
     notes: NOTES,
   };
 }

@@ -78,6 +78,12 @@ async function post(
   return { id: answer.id, status: stored.status, editKey: answer.editKey };
 }
 
+/** A signed-in SSO reader of news, as a sign-in would leave them: the row and a session token. */
+async function signIn(identity: string, name: string, email: string) {
+  const reader = await upsertReader(db.pool, { siteId: 'news', via: 'sso', identity, name, email });
+  return { reader, token: (await createReaderSession(db.pool, reader.id)).token };
+}
+
 async function decide(client: DashboardClient, id: string, action: string, extra: Record<string, string> = {}) {
   const res = await client.post(`/admin/comments/${id}/status`, { action, ...extra }, { json: true });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -217,14 +223,7 @@ describe('the commenter profile', () => {
 
 describe('warnings', () => {
   it('a signed-in reader is shown a warning once, then it is marked seen', async () => {
-    const reader = await upsertReader(db.pool, {
-      siteId: 'news',
-      via: 'sso',
-      identity: 'sso:warned',
-      name: 'Warned',
-      email: 'warned@example.org',
-    });
-    const { token } = await createReaderSession(db.pool, reader.id);
+    const { reader, token } = await signIn('sso:warned', 'Warned', 'warned@example.org');
     await post({ body: 'I am signed in.' }, token);
     const res = await first.post(
       '/admin/profile/warn',
@@ -248,6 +247,35 @@ describe('warnings', () => {
     expect(await auditOf('warn')).toMatchObject([
       { actor: 'first@example.org', detail: { author: `reader:${reader.id}`, message: 'Please keep it civil.' } },
     ]);
+  });
+
+  it('a reader’s own export lists their warnings and suspensions; erasing the account removes them', async () => {
+    const { reader, token } = await signIn('sso:exporter', 'Exporter', '');
+    await post({ body: 'Mine.' }, token);
+    const author = `reader:${reader.id}`;
+    await first.post('/admin/profile/warn', { site: 'news', author, message: 'Careful.' }, { json: true });
+    await first.post(
+      '/admin/profile/suspend',
+      { site: 'news', author, amount: '1', unit: 'hours', reason: 'Cool-off' },
+      { json: true },
+    );
+    await first.post('/admin/profile/notes', { site: 'news', author, body: 'Private.' }, { json: true });
+    const headers = { origin: api.origin, authorization: `Bearer ${token}` };
+    const exported = (await (await fetch(`${api.url}/api/readers/me/export?site=news`, { headers })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(exported.warnings).toMatchObject([{ message: 'Careful.' }]);
+    expect(exported.suspensions).toMatchObject([{ reason: 'Cool-off' }]);
+    expect(JSON.stringify(exported)).not.toContain('Private.');
+    // A suspended reader is refused too, by identity.
+    const refused = await postJson(api, { site: 'news', page: 'story-a', body: 'Still here.' }, headers);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('SUSPENDED');
+    expect((await fetch(`${api.url}/api/readers/me?site=news`, { method: 'DELETE', headers })).status).toBe(200);
+    for (const table of ['author_notes', 'author_warnings', 'author_suspensions']) {
+      const { rows } = await db.pool.query(`select count(*)::int as n from ${table} where author_key = $1`, [author]);
+      expect(rows[0].n, table).toBe(0);
+    }
   });
 
   it('a guest proves who they are with a comment’s edit key, never with a typed email', async () => {
@@ -354,7 +382,7 @@ describe('suspensions', () => {
       500,
     );
     expect(accepted.status).toBe(202);
-    expect(await auditOf('suspend')).toMatchObject([
+    expect((await auditOf('suspend')).filter((e) => e.detail.author === `guest:${email}`)).toMatchObject([
       { actor: 'first@example.org', detail: { author: `guest:${email}`, until, reason: 'Flooding the thread' } },
     ]);
   });
@@ -409,14 +437,7 @@ describe('suspensions', () => {
 
 describe('trust from the profile', () => {
   it('a trusted reader’s next comments skip the first-time hold (a guest’s typed email never does)', async () => {
-    const reader = await upsertReader(db.pool, {
-      siteId: 'news',
-      via: 'sso',
-      identity: 'sso:newcomer',
-      name: 'Newcomer',
-      email: 'newcomer@example.org',
-    });
-    const { token } = await createReaderSession(db.pool, reader.id);
+    const { reader, token } = await signIn('sso:newcomer', 'Newcomer', 'newcomer@example.org');
     expect((await post({ body: 'My first.' }, token)).status).toBe('pending');
     const page = await first.page(
       `/admin/profile?${new URLSearchParams({ site: 'news', author: `reader:${reader.id}` }).toString()}`,
