@@ -182,3 +182,15 @@ export async function loadCommenterProfile(
     suspendedUntil: running.length > 0 ? new Date(Math.max(...running.map((s) => s.endsAt.getTime()))) : null,
   };
 }
+
+/** Whether the author is someone on the site: a reader of it, or a guest with a comment there under that email. */
+export async function isAuthorOnSite(db: Queryable, siteId: string, author: AuthorRef): Promise<boolean> {
+  const { rows } =
+    author.kind === 'reader'
+      ? await db.query('select 1 from readers where id = $1 and site_id = $2', [author.readerId, siteId])
+      : await db.query(
+          'select 1 from comments where site_id = $1 and reader_id is null and author_email = $2 limit 1',
+          [siteId, author.email],
+        );
+  return rows.length > 0;
+}

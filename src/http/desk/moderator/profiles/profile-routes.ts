@@ -5,7 +5,7 @@ import { AppError } from '../../../../errors.js';
 import { addAuthorNote, removeAuthorNote } from '../../../../store/authors/author-notes.js';
 import { liftSuspensions, suspendAuthor, type SuspensionLookup } from '../../../../store/authors/author-suspensions.js';
 import { warnAuthor } from '../../../../store/authors/author-warnings.js';
-import { loadCommenterProfile } from '../../../../store/authors/commenter-profile.js';
+import { isAuthorOnSite, loadCommenterProfile } from '../../../../store/authors/commenter-profile.js';
 import type { Pool } from '../../../../store/db.js';
 import { inTransaction } from '../../../../store/moderation-actions.js';
 import type { Moderator } from '../../../../store/moderators.js';
@@ -50,6 +50,14 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
     );
   });
 
+  /** The author a change names, who must be someone on the site (no notes about nobody). */
+  async function authorToChange(req: Request, m: Moderator): Promise<{ siteId: string; authorKey: string }> {
+    const at = readAuthor(m, formText(req, 'site'), formText(req, 'author'));
+    if (!(await isAuthorOnSite(db, at.siteId, parseAuthorKey(at.authorKey)!)))
+      throw AppError.of('NOT_FOUND', { message: 'No such author on this site.', field: 'author' });
+    return at;
+  }
+
   /** After a change: JSON for the script, else back to the profile with a notice. */
   const answer = (
     req: Request,
@@ -64,7 +72,7 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
 
   router.post('/profile/notes', async (req: Request, res: Response) => {
     const m = currentModerator(res);
-    const at = readAuthor(m, formText(req, 'site'), formText(req, 'author'));
+    const at = await authorToChange(req, m);
     const body = formText(req, 'body');
     if (body === '') throw AppError.of('REQUIRED', { status: 422, message: 'Write the note first.', field: 'body' });
     if (body.length > 2000)
@@ -75,7 +83,7 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
 
   router.post('/profile/notes/delete', async (req: Request, res: Response) => {
     const m = currentModerator(res);
-    const at = readAuthor(m, formText(req, 'site'), formText(req, 'author'));
+    const at = await authorToChange(req, m);
     const id = Number(formText(req, 'id'));
     const removed =
       Number.isSafeInteger(id) && id > 0
@@ -87,7 +95,7 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
 
   router.post('/profile/warn', async (req: Request, res: Response) => {
     const m = currentModerator(res);
-    const at = readAuthor(m, formText(req, 'site'), formText(req, 'author'));
+    const at = await authorToChange(req, m);
     const message = formText(req, 'message');
     if (message === '')
       throw AppError.of('REQUIRED', { status: 422, message: 'Write the warning first.', field: 'message' });
@@ -103,7 +111,7 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
 
   router.post('/profile/suspend', async (req: Request, res: Response) => {
     const m = currentModerator(res);
-    const at = readAuthor(m, formText(req, 'site'), formText(req, 'author'));
+    const at = await authorToChange(req, m);
     const now = new Date();
     const endsAt = suspensionEnd(formText(req, 'amount'), formText(req, 'unit'), now);
     if (endsAt === null)
@@ -128,7 +136,7 @@ export function createProfileRoutes(deps: { db: Pool; suspensions?: SuspensionLo
 
   router.post('/profile/unsuspend', async (req: Request, res: Response) => {
     const m = currentModerator(res);
-    const at = readAuthor(m, formText(req, 'site'), formText(req, 'author'));
+    const at = await authorToChange(req, m);
     const lifted = await inTransaction(db, (client) =>
       liftSuspensions(client, { ...at, now: new Date(), actor: actorOf(m) }),
     );
