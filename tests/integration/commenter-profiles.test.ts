@@ -180,6 +180,11 @@ describe('the commenter profile', () => {
     expect((await profile(other, 'guest:regular@example.org')).status).toBe(403);
     expect((await profile(first, 'guest:nobody@example.org')).status).toBe(404);
     expect((await profile(first, 'not-a-key')).status).toBe(404);
+    const note = (client: DashboardClient, author: string, site = 'news') =>
+      client.post('/admin/profile/notes', { site, author, body: 'x' }, { json: true });
+    expect((await note(first, 'guest:nobody@example.org')).status).toBe(404);
+    expect((await note(first, 'reader:999999')).status).toBe(404);
+    expect((await note(other, 'guest:regular@example.org')).status).toBe(403);
   });
 
   it('a note is audited when added and removed, and marks every card of that author in the queue', async () => {
