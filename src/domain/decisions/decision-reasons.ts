@@ -35,7 +35,7 @@ export const defaultDecisionReasons: DecisionReason[] = [
   {
     code: 'legal',
     label: 'Unlawful content',
-    rule: 'The law: content that is illegal to publish (for example defamation).',
+    rule: 'The law: content that may not lawfully be published, such as defamation.',
   },
 ];
 
