@@ -260,7 +260,15 @@ async function main(): Promise<void> {
   // site also has word lists so the spam and hold rules do real work on some comments. End to end and
   // the pipeline have the intake rate limits and surge mode off: they are one IP sending thousands of
   // comments a second, which is what those exist to refuse.
-  const noLimits = { rateLimitIp: 0, rateLimitNet: 0, rateLimitEmail: 0, rateLimitSite: 0, surgeFactor: 0 };
+  // Brigade detection too (pageSurgeScore 0): a bench is thousands of first-timers on a few pages.
+  const noLimits = {
+    rateLimitIp: 0,
+    rateLimitNet: 0,
+    rateLimitEmail: 0,
+    rateLimitSite: 0,
+    surgeFactor: 0,
+    pageSurgeScore: 0,
+  };
   const fast = JSON.stringify({ holdFirstTime: false, floodSeconds: 0, ...noLimits });
   // The intake site counts every submission as an install with the default limits does (per IP, per
   // /64, per email, per site, and surge detection), only with limits no bench run reaches; the API
@@ -275,6 +283,7 @@ async function main(): Promise<void> {
     rateLimitSite: 1_000_000,
     surgeFactor: 10,
     surgeMinimum: 1_000_000,
+    pageSurgeScore: 0,
   });
   await db.query(
     `insert into sites (id, name, allowed_origins, settings) values

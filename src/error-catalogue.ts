@@ -351,6 +351,12 @@ export const errorCatalogue = {
     message: 'A page title is one line of text, without control characters.',
     meaning: 'a page title with a line break or a control character',
   },
+  INVALID_CHAT_TARGET: {
+    status: 422,
+    message: 'This chat target cannot be saved.',
+    meaning:
+      "a chat target's `service` (slack, teams, mattermost), `url` (http or https), `events` (held, surge, appeal) or `heldEveryMinutes` (1–1440) is not one the service takes, `field` naming it",
+  },
   INVALID_KIND: {
     status: 422,
     message: 'Ban an email, an IP, a domain or a signed-in reader.',

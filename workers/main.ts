@@ -8,6 +8,9 @@ import { createWorkerMetrics, startMetricsServer } from '../src/metrics/worker-m
 import { createTrainingQueue } from '../src/queue/training-queue.js';
 import { createEmailQueue, scheduleDigests } from '../src/queue/email-queue.js';
 import { createCommentEventsQueue } from '../src/queue/comment-events-queue.js';
+import { createDeskNoticesQueue } from '../src/queue/desk-notices-queue.js';
+import { createPageSurgeTracker } from '../src/flood/page-surge-tracker.js';
+import { countRecentPageFlags } from '../src/store/notify/desk-notice-facts.js';
 import { createSmtpMailer } from '../src/mail/mailer.js';
 import { createWorkerRedis } from '../src/redis.js';
 import { createCommentWriter } from '../src/store/batched/comment-writer.js';
@@ -74,6 +77,21 @@ const akismet = config.AKISMET_KEY
   : null;
 const akismetQueue = akismet ? opened(createAkismetQueue(connection, config.QUEUE_PREFIX), 'Akismet') : undefined;
 
+// Desk notices (issue 16): brigades, held comments waiting and appeals, to mail, chat targets and webhooks.
+const noticesQueue = opened(createDeskNoticesQueue(connection, config.QUEUE_PREFIX), 'desk notices');
+// Brigades on one story, counted in Redis on the worker connection with intake's surge windows.
+const pageSurge = createPageSurgeTracker({
+  redis: connection,
+  prefix: config.QUEUE_PREFIX,
+  logger,
+  windows: {
+    windowMs: config.SURGE_WINDOW_SECONDS * 1000,
+    baselineMs: config.SURGE_BASELINE_SECONDS * 1000,
+    cooldownMs: config.SURGE_COOLDOWN_SECONDS * 1000,
+  },
+  countFlags: (pageId, since) => countRecentPageFlags(pool, pageId, since),
+});
+
 const recovery = createOutageRecovery({ db: pool, queue: submissionsQueue, logger });
 const workers = runWorkers(
   workerTable({
@@ -86,7 +104,14 @@ const workers = runWorkers(
     mailer,
     akismet,
     recovery,
-    queues: { events: eventsQueue, training: trainingQueue, email: emailQueue, akismet: akismetQueue },
+    pageSurge,
+    queues: {
+      events: eventsQueue,
+      training: trainingQueue,
+      email: emailQueue,
+      akismet: akismetQueue,
+      notices: noticesQueue,
+    },
   }),
   { connection, prefix: config.QUEUE_PREFIX, lockMs: config.WORKER_LOCK_MS, logger, metrics },
 );

@@ -19,6 +19,8 @@ import type { CheckContext, CommentStatus } from '../src/moderation/verdict.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import type { SubmitResult } from '../src/queue/submissions-queue.js';
 import type { CommentEventsQueue } from '../src/queue/comment-events-queue.js';
+import { enqueueDeskNotice, pageSurgeNoticeId, type DeskNoticesQueue } from '../src/queue/desk-notices-queue.js';
+import type { PageSurgeTracker, PageSurgeVerdict } from '../src/flood/page-surge-tracker.js';
 import { insertReplySubscription } from '../src/store/mail-notices.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
 import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
@@ -40,6 +42,12 @@ export interface SubmissionProcessorDeps {
   events?: CommentEventsQueue;
   /** Readers' live threads: comments this publishes or takes down; left out, nobody is told. */
   thread?: AnnounceThread;
+  /**
+   * Brigades on one story (src/flood/page-surge-tracker.ts): each comment is counted on its page, and a
+   * page under a brigade holds its new comments (PAGE_SURGE); the comment that starts one queues the
+   * desk notice (mail, chat, `page.surge` webhook). Left out, no page is ever under one.
+   */
+  pageSurge?: { tracker: PageSurgeTracker; notices?: DeskNoticesQueue };
   /** Akismet (AKISMET_KEY); left out, it is never asked. */
   akismet?: {
     client: AkismetClient;
@@ -166,6 +174,20 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     if (facts.reader !== null && !facts.reader.found)
       throw new UnrecoverableError(`reader ${s.reader?.id} of site ${s.siteId} no longer exists`);
     const spamScore = scoreSpam(await spamModels.viewFor(s.siteId), { body: s.body, url: s.url });
+    // Counted once the author's history is known (a first-timer?), and only for comments not stored yet.
+    let brigade: PageSurgeVerdict | null = null;
+    if (deps.pageSurge && facts.settings.pageSurgeScore > 0) {
+      brigade = await deps.pageSurge.tracker.observe({
+        siteId: s.siteId,
+        pageId: facts.page.id,
+        firstTime: !facts.authorHasApproved,
+        // "The same text from different addresses": only an IP that tells readers apart counts; a shared
+        // one (an untrusted proxy's, loopback) says nothing about who sent what, as for every IP rule.
+        address: distinctIp,
+        body: s.body,
+        thresholds: { minimum: facts.settings.pageSurgeMinimum, threshold: facts.settings.pageSurgeScore },
+      });
+    }
     const context: CheckContext = {
       fields,
       honeypot: s.honeypot,
@@ -184,6 +206,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       surge: s.surge === true,
       spamMemory: facts.spamMemory,
       reader: s.reader ? { id: s.reader.id } : null,
+      pageSurge: brigade?.active ? { score: brigade.score, signals: brigade.signals } : null,
     };
     let verdict = checkComment(context);
     // A second opinion only where the rule says one is wanted (asksAkismet, src/moderation/rules/akismet-rule.ts).
@@ -255,6 +278,23 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     if (!result.alreadyStored) {
       await keepReplyOptIn(s, result.status);
       void after.stored({ id: s.id, siteId: s.siteId, status: result.status });
+    }
+    // After the write, so the notice counts this comment among the page's held ones. Exactly one
+    // comment starts a brigade (the flag is set with NX), so its notice is queued once; a failure to
+    // queue it is logged, not retried: the page is held either way, and the desk shows the banner.
+    if (brigade?.started && brigade.since !== null && deps.pageSurge?.notices) {
+      await enqueueDeskNotice(deps.pageSurge.notices, {
+        kind: 'page-surge',
+        id: pageSurgeNoticeId(s.siteId, facts.page.id, brigade.since),
+        siteId: s.siteId,
+        pageId: facts.page.id,
+        commentId: s.id,
+        since: new Date(brigade.since).toISOString(),
+        score: brigade.score,
+        signals: brigade.signals,
+      }).catch((err: unknown) =>
+        logger.warn({ err, siteId: s.siteId, pageId: facts.page.id }, 'brigade notice not queued'),
+      );
     }
     return { status: result.status, alreadyStored: result.alreadyStored };
   }

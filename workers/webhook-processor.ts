@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { enqueueEmailForEvent, type EmailQueue } from '../src/queue/email-queue.js';
+import { enqueueDeskNotice, type DeskNoticesQueue } from '../src/queue/desk-notices-queue.js';
 import {
   deliveryJobId,
   deliveryJobOptions,
@@ -24,6 +25,8 @@ export interface WebhookProcessorDeps {
   queue: CommentEventsQueue;
   /** The mail queue; left out (SMTP off), events are not handed to mail. */
   email?: EmailQueue;
+  /** Desk notices (chat targets' "held comments waiting"); left out, held comments are not told to chats. */
+  notices?: DeskNoticesQueue;
   /** Deliveries to private and loopback addresses (tests, or an intranet install). @defaultValue false */
   allowPrivate?: boolean;
   /** One attempt's limit. @defaultValue 5000 */
@@ -59,6 +62,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   async function fanOut(event: CommentEvent): Promise<{ deliveries: number }> {
     // Mail first: it is the cheaper of the two to redo, and both are idempotent on a retry.
     if (deps.email) await enqueueEmailForEvent(deps.email, event);
+    if (deps.notices && event.type === 'comment.created' && event.status === 'pending')
+      await enqueueDeskNotice(deps.notices, { kind: 'held-waiting', siteId: event.siteId, commentId: event.commentId });
     const subscribers = await listSubscribers(db, event.siteId, event.type);
     if (subscribers.length === 0) return { deliveries: 0 };
     const comment = await loadWebhookComment(db, event.commentId);

@@ -13,6 +13,8 @@ import { MAINTENANCE_QUEUE } from '../src/queue/maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
 import { TRAINING_QUEUE, type TrainingQueue } from '../src/queue/training-queue.js';
 import { COMMENT_EVENTS_QUEUE, type CommentEventsQueue } from '../src/queue/comment-events-queue.js';
+import { DESK_NOTICES_QUEUE, type DeskNoticesQueue } from '../src/queue/desk-notices-queue.js';
+import type { PageSurgeTracker } from '../src/flood/page-surge-tracker.js';
 import type { CommentWriter } from '../src/store/batched/comment-writer.js';
 import type { Pool } from '../src/store/db.js';
 import { createAkismetProcessor } from './akismet-processor.js';
@@ -24,6 +26,7 @@ import type { OutageRecovery } from './outage-recovery.js';
 import { createSubmissionProcessor } from './submission-processor.js';
 import { createTrainingProcessor } from './training-processor.js';
 import { createWebhookProcessor } from './webhook-processor.js';
+import { createDeskNoticeProcessor } from './desk-notice-processor.js';
 
 /**
  * Any queue's processor. Each is typed against its own queue's file (payload, result, job names);
@@ -76,8 +79,16 @@ export interface WorkerTableDeps {
   publish: PublishLiveEvent;
   /** Readers' live threads (src/queue/live-threads.ts): what the workers publish or take down. */
   thread?: AnnounceThread;
-  /** Queues the processors add jobs to (comment events, training, mail, Akismet). */
-  queues: { events: CommentEventsQueue; training: TrainingQueue; email?: EmailQueue; akismet?: AkismetQueue };
+  /** Queues the processors add jobs to (comment events, training, mail, Akismet, desk notices). */
+  queues: {
+    events: CommentEventsQueue;
+    training: TrainingQueue;
+    email?: EmailQueue;
+    akismet?: AkismetQueue;
+    notices: DeskNoticesQueue;
+  };
+  /** Brigades on one story (src/flood/page-surge-tracker.ts); left out, none is detected. */
+  pageSurge?: PageSurgeTracker;
   /** Mail (SMTP_URL): without it there is no email worker. */
   mailer: Mailer | null;
   /** Akismet (AKISMET_KEY): without it there is no Akismet worker and nobody asks Akismet. */
@@ -111,6 +122,7 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
           thread: deps.thread,
           events: queues.events,
           akismet,
+          pageSurge: deps.pageSurge ? { tracker: deps.pageSurge, notices: queues.notices } : undefined,
         }),
       concurrency: config.WORKER_CONCURRENCY,
       // A killed worker's jobs come back after the lock expires; being killed twice is no reason to give a
@@ -205,12 +217,34 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
         logger,
         queue: queues.events,
         email: queues.email,
+        notices: queues.notices,
         allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       }),
     concurrency: 16,
     // A receiver that is down fails deliveries by the hundred; the processor logs each one with its
     // subscription and attempt ('webhook delivery failed'), so a second line per failure adds nothing.
+    logFailures: false,
+    counted: false,
+  });
+  table.push({
+    // Desk notices (issue 16): brigades, held comments waiting, appeals; fan-outs and chat posts, which
+    // wait on Slack, Teams or Mattermost (up to WEBHOOK_TIMEOUT_MS each), so several at once.
+    queue: DESK_NOTICES_QUEUE,
+    label: 'desk notice',
+    processor: () =>
+      createDeskNoticeProcessor({
+        db,
+        logger,
+        queue: queues.notices,
+        events: queues.events,
+        mailer,
+        publicUrl: config.PUBLIC_URL,
+        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      }),
+    concurrency: 8,
+    // The processor logs each failed chat post with its target and attempt ('chat notice failed').
     logFailures: false,
     counted: false,
   });

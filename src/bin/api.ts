@@ -13,6 +13,8 @@ import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createThreadAnnouncer, createThreadFeed } from '../queue/live-threads.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createEditsQueue } from '../queue/edits-queue.js';
+import { notifyAppealOpened } from '../notify/appeal-opened.js';
+import { createDeskNoticesQueue } from '../queue/desk-notices-queue.js';
 import { createProducerRedis } from '../redis.js';
 import { createDedicatedClient, createPool } from '../store/db.js';
 import { loadOrCreateSecret } from '../store/secrets.js';
@@ -42,6 +44,9 @@ const maintenanceQueue = createMaintenanceQueue(redis, config.QUEUE_PREFIX);
 const eventsQueue = createCommentEventsQueue(redis, config.QUEUE_PREFIX);
 // Authors' edits of their own comments (PATCH /api/comments/:id), checked by the edit worker.
 const editsQueue = createEditsQueue(redis, config.QUEUE_PREFIX);
+// Desk notices (brigades, held comments and appeals to mail, chats and webhooks): read here for
+// /metrics and the queue board; notifyAppealOpened (src/notify/appeal-opened.ts) queues on it.
+const noticesQueue = createDeskNoticesQueue(redis, config.QUEUE_PREFIX);
 // Readers' sign-in links go out through the workers' mail queue; without SMTP_URL email sign-in is off.
 const emailQueue = config.SMTP_URL === undefined ? undefined : createEmailQueue(redis, config.QUEUE_PREFIX);
 // Every queue the API opens is on /metrics and the admins' queue board: a stuck edit or sign-in mail shows there.
@@ -52,6 +57,7 @@ const queues = [
   maintenanceQueue,
   eventsQueue,
   editsQueue,
+  noticesQueue,
   ...(emailQueue ? [emailQueue] : []),
 ];
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
@@ -142,6 +148,14 @@ const app = createApp({
   },
   metrics,
   liveThreads,
+  // Each new appeal (issue 16, item 5) is told to the site's chat targets that want it (item 7).
+  onAppealOpened: (a) =>
+    notifyAppealOpened(noticesQueue, {
+      siteId: a.siteId,
+      appealId: String(a.appealId),
+      commentId: a.commentId,
+      deskPath: '/admin/appeals',
+    }),
 });
 const server = app.listen(config.PORT, config.HOST);
 try {
@@ -201,6 +215,7 @@ async function shutdown(signal: string): Promise<void> {
   await maintenanceQueue.close();
   await eventsQueue.close();
   await editsQueue.close();
+  await noticesQueue.close();
   await emailQueue?.close();
   redis.disconnect();
   step = 'closing the Postgres pool';

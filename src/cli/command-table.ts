@@ -9,6 +9,7 @@ import { runModeratorCommand } from './moderator-commands.js';
 import { runAuthorCommand } from './author-commands.js';
 import { runCommentFeatureCommand } from './comment-commands.js';
 import { runPageCloseCommand } from './page-close-commands.js';
+import { chatAddOptions, runChatCommand } from './chat-commands.js';
 import { runPageCommand } from './page-commands.js';
 import { runPrivacyCommand } from './privacy-commands.js';
 import { readPassword } from './read-password.js';
@@ -266,6 +267,22 @@ export const cliCommands: CliCommand[] = [
     ['page', 'open'],
     `reply-desk page open SITE PAGE${indent}reopen a closed page's thread`,
     (pool, args, print) => runPageCloseCommand(pool, ['open', ...args], print),
+  ),
+  poolRow(
+    ['chat', 'list'],
+    `reply-desk chat list SITE${indent}list a site's chat targets (Slack, Teams, Mattermost) with their last post`,
+    (pool, args, print) => runChatCommand(pool, ['list', ...args], print),
+  ),
+  poolRow(
+    ['chat', 'add'],
+    `reply-desk chat add SITE slack|teams|mattermost URL [--events held,surge,appeal] [--held-minutes N] [--note TEXT]${indent}post desk notices to a channel's incoming webhook (held comments at most every N minutes, default 15)`,
+    (pool, args, print) => runChatCommand(pool, ['add', ...args], print),
+    chatAddOptions,
+  ),
+  poolRow(
+    ['chat', 'remove'],
+    `reply-desk chat remove SITE ID${indent}stop posting to a chat target`,
+    (pool, args, print) => runChatCommand(pool, ['remove', ...args], print),
   ),
   poolRow(
     ['comment', 'feature'],

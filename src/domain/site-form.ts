@@ -30,6 +30,8 @@ export const numberFields = [
   'rateLimitSite',
   'surgeFactor',
   'surgeMinimum',
+  'pageSurgeScore',
+  'pageSurgeMinimum',
 ] as const;
 /** The settings edited as checkboxes. */
 export const booleanFields = ['requireName', 'requireEmail', 'holdFirstTime', 'requireFormToken', 'gravatar'] as const;
@@ -88,6 +90,8 @@ export function toSiteFormValues(
     rateLimitSite: String(s.rateLimitSite),
     surgeFactor: String(s.surgeFactor),
     surgeMinimum: String(s.surgeMinimum),
+    pageSurgeScore: String(s.pageSurgeScore),
+    pageSurgeMinimum: String(s.pageSurgeMinimum),
     requireName: s.requireName,
     requireEmail: s.requireEmail,
     holdFirstTime: s.holdFirstTime,
@@ -154,6 +158,8 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     rateLimitSite: text(fields, 'rateLimitSite'),
     surgeFactor: text(fields, 'surgeFactor'),
     surgeMinimum: text(fields, 'surgeMinimum'),
+    pageSurgeScore: text(fields, 'pageSurgeScore'),
+    pageSurgeMinimum: text(fields, 'pageSurgeMinimum'),
     requireName: checked(fields, 'requireName'),
     requireEmail: checked(fields, 'requireEmail'),
     holdFirstTime: checked(fields, 'holdFirstTime'),

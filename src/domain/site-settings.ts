@@ -79,6 +79,15 @@ export const siteSettingsSchema = z.object({
   surgeFactor: z.number().int().min(0).max(1000).default(10),
   /** Fewest comments in the surge window (a minute) that can count as a surge. @defaultValue 30 */
   surgeMinimum: z.number().int().min(1).max(1_000_000).default(30),
+  /**
+   * Brigades on one story (issue 16): a page whose score (src/flood/page-surge-score.ts: the rate's jump
+   * over the page's and the site's normal, first-time authors, near-duplicate texts from other
+   * addresses, flags; at most 9) reaches this is pre-moderated on its own until it calms down. 0 turns
+   * the detector off. @defaultValue 5
+   */
+  pageSurgeScore: z.number().int().min(0).max(9).default(5),
+  /** Fewest comments on one page in the surge window (a minute) before the brigade score counts. @defaultValue 20 */
+  pageSurgeMinimum: z.number().int().min(1).max(1_000_000).default(20),
   /*
    * Readers with an identity (issue 14, docs in README "Readers and sign-in").
    */

@@ -3,7 +3,7 @@ import { holdWords, firstTimeAuthor, manyLinks, preModeration } from './rules/ho
 import { bannedAuthor, honeypot, spamWords } from './rules/spam-rules.js';
 import { spamClassifier } from './rules/classifier-rule.js';
 import { akismetRule } from './rules/akismet-rule.js';
-import { formToken, spamMemory, surgeMode } from './rules/flood-rules.js';
+import { formToken, pageSurge, spamMemory, surgeMode } from './rules/flood-rules.js';
 import { toVerdict, type CheckContext, type CheckRule, type RuleOutcome, type Verdict } from './verdict.js';
 
 /**
@@ -48,6 +48,8 @@ export const checkRules: readonly CheckRule[] = [
   // Surge mode says nothing about this comment, only about the site's traffic: listed last. It skips
   // trusted authors but not open sites (see the rule).
   surgeMode,
+  // A brigade on this comment's page (issue 16): like surge mode, about the traffic, for one page.
+  pageSurge,
 ];
 
 /** Runs the rules over one comment's facts. Pure. */

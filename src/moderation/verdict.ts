@@ -1,6 +1,7 @@
 import type { CommentFields } from '../domain/comment-fields.js';
 import type { SiteSettings } from '../domain/site-settings.js';
 import type { SpamScore } from '../spam/score-spam.js';
+import type { PageSurgeSignal } from '../flood/page-surge-score.js';
 
 /** A checked comment's state; `deleted` is only ever set by a moderator. */
 export type CommentStatus = 'approved' | 'pending' | 'spam' | 'rejected' | 'deleted';
@@ -81,6 +82,11 @@ export interface CheckContext {
   } | null;
   /** The site was in surge mode when intake took the comment. */
   surge?: boolean;
+  /**
+   * The comment's page is under a brigade (src/flood/page-surge-tracker.ts): what scored. Left out or
+   * null: it is not (or nothing counts, as in spam eval).
+   */
+  pageSurge?: { score: number; signals: PageSurgeSignal[] } | null;
   /**
    * The reader (for a guest: the email), IP or website domain of this comment that a moderator marked as
    * spam on this site before, and when that decision was learned (an IP's memory fades: src/moderation/rules/flood-rules.ts).

@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { CommentEvent } from '../webhooks/comment-events.js';
+import type { CommentEvent, SubscribableEventType } from '../webhooks/comment-events.js';
 import { RETRY_JITTER } from './retry-jitter.js';
 
 /**
@@ -20,7 +20,7 @@ export const COMMENT_EVENTS_QUEUE = 'webhooks';
 export interface WebhookDeliveryJob {
   subscriptionId: number;
   eventId: string;
-  eventType: CommentEvent['type'];
+  eventType: SubscribableEventType;
   commentId: string;
   body: string;
 }

@@ -57,6 +57,9 @@ export const auditActions = [
   'appeal_open',
   'appeal_reinstate',
   'appeal_uphold',
+  // sql/0048: chat targets (Slack, Teams, Mattermost) changed; a brigade detected on one page.
+  'chat_target',
+  'page_surge',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,5 +1,5 @@
 import type { CommentStatus } from '../moderation/verdict.js';
-import type { WebhookEventType } from '../webhooks/comment-events.js';
+import type { SubscribableEventType } from '../webhooks/comment-events.js';
 import type { Queryable } from './db.js';
 
 /** A site's webhook subscription. The secrets never leave the store except to sign and to show admins. */
@@ -7,7 +7,7 @@ export interface WebhookSubscription {
   id: number;
   siteId: string;
   url: string;
-  events: WebhookEventType[];
+  events: SubscribableEventType[];
   active: boolean;
   description: string;
   secret: string;
@@ -21,7 +21,7 @@ interface SubscriptionRow {
   id: number;
   site_id: string;
   url: string;
-  events: WebhookEventType[];
+  events: SubscribableEventType[];
   active: boolean;
   description: string;
   secret: string;
@@ -51,7 +51,7 @@ function toSubscription(r: SubscriptionRow): WebhookSubscription {
 export interface SubscriptionFields {
   siteId: string;
   url: string;
-  events: WebhookEventType[];
+  events: SubscribableEventType[];
   active: boolean;
   description: string;
 }
@@ -172,7 +172,7 @@ export async function listSubscriptions(
 }
 
 /** The active subscriptions of a site that want `type` (the fan-out's one query per event). */
-export async function listSubscribers(db: Queryable, siteId: string, type: WebhookEventType): Promise<number[]> {
+export async function listSubscribers(db: Queryable, siteId: string, type: SubscribableEventType): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(
     'select id from webhook_subscriptions where site_id = $1 and active and $2 = any(events) order by id',
     [siteId, type],

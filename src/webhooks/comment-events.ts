@@ -18,6 +18,14 @@ export const webhookEventTypes = [
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
+/**
+ * What a subscription may ask for: the comment events, and `page.surge` (issue 16: a brigade began on
+ * one page, src/webhooks/page-surge-payload.ts), which is about a page, not a comment, and comes from
+ * the desk-notices queue.
+ */
+export const subscribableEventTypes = [...webhookEventTypes, 'page.surge'] as const;
+export type SubscribableEventType = (typeof subscribableEventTypes)[number];
+
 /** One event, as queued. The payload is built from the comment's row when the event is fanned out. */
 export interface CommentEvent {
   /** Unique per event; receivers dedupe on it (retries of one delivery carry the same id). */

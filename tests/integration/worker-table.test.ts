@@ -15,6 +15,7 @@ import { createLivePublisher } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createTrainingQueue } from '../../src/queue/training-queue.js';
 import { createCommentEventsQueue } from '../../src/queue/comment-events-queue.js';
+import { createDeskNoticesQueue } from '../../src/queue/desk-notices-queue.js';
 import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import { createOutageRecovery } from '../../workers/outage-recovery.js';
 import { runWorkers } from '../../workers/run-workers.js';
@@ -54,7 +55,8 @@ function tableDeps(opts: { mail: boolean; akismet: boolean }): WorkerTableDeps {
     () => recovery.close(),
     () => mailer?.close(),
   );
-  for (const q of [events, training, submissions, email, akismet]) if (q) closers.push(() => q.close());
+  const notices = createDeskNoticesQueue(connection, prefix);
+  for (const q of [events, training, submissions, email, akismet, notices]) if (q) closers.push(() => q.close());
   return {
     config: {
       WORKER_CONCURRENCY: 7,
@@ -69,7 +71,7 @@ function tableDeps(opts: { mail: boolean; akismet: boolean }): WorkerTableDeps {
     writer: createCommentWriter(db.pool, 10),
     logger,
     publish: createLivePublisher(connection, prefix),
-    queues: { events, training, email, akismet },
+    queues: { events, training, email, akismet, notices },
     mailer,
     akismet: opts.akismet
       ? createAkismetClient({ key: 'test-key', url: 'http://127.0.0.1:9/1.1', timeoutMs: 100, isTest: true })
@@ -115,6 +117,7 @@ describe('the worker table', () => {
         'webhooks',
         'akismet',
         'edits',
+        'desk-notices',
       ]),
     );
     const served = workerTable(tableDeps({ mail: true, akismet: true })).map((s) => s.queue);
@@ -150,6 +153,7 @@ describe('the worker table', () => {
         webhooks: { concurrency: 16, maxStalledCount: 1 },
         akismet: { concurrency: 4, maxStalledCount: 1 },
         edits: { concurrency: 4, maxStalledCount: 10 },
+        'desk-notices': { concurrency: 8, maxStalledCount: 1 },
       };
       for (const [queue, want] of Object.entries(expected)) {
         const w = byQueue.get(queue)!;

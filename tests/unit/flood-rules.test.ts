@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toRateKeys } from '../../src/flood/ip-network.js';
 import { checkComment } from '../../src/moderation/check-comment.js';
 import { AKISMET_UNAVAILABLE, akismetRule, recheckVerdict } from '../../src/moderation/rules/akismet-rule.js';
-import { formToken, spamMemory, surgeMode } from '../../src/moderation/rules/flood-rules.js';
+import { formToken, pageSurge, spamMemory, surgeMode } from '../../src/moderation/rules/flood-rules.js';
 import type { CheckContext } from '../../src/moderation/verdict.js';
 import { baseContext, RECEIVED_AT } from './support/check-context.js';
 
@@ -185,5 +185,23 @@ describe('toRateKeys', () => {
     [null, null],
   ])('%s counts as %j', (ip, expected) => {
     expect(toRateKeys(ip)).toEqual(expected);
+  });
+});
+
+describe('pageSurge', () => {
+  const brigade = {
+    score: 7.5,
+    signals: [
+      { name: 'duplicates' as const, value: 0.9, points: 3 },
+      { name: 'first-time' as const, value: 1, points: 2 },
+    ],
+  };
+  it('holds a comment on a page under a brigade, on open sites too, saying what scored; not trusted authors', () => {
+    const outcome = pageSurge(baseContext({ pageSurge: brigade }));
+    expect(outcome).toMatchObject({ action: 'hold', code: 'PAGE_SURGE', rule: 'page-surge' });
+    expect(outcome?.message).toContain('90 % near-duplicate texts from other addresses, 100 % first-time authors');
+    expect(checkComment(baseContext({ pageSurge: brigade, settings: { moderation: 'open' } })).status).toBe('pending');
+    expect(pageSurge(baseContext({ pageSurge: brigade, trusted: true }))).toBeNull();
+    expect(pageSurge(baseContext({ pageSurge: null }))).toBeNull();
   });
 });

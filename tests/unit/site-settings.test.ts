@@ -25,6 +25,8 @@ const defaults = {
   rateLimitSite: 600,
   surgeFactor: 10,
   surgeMinimum: 30,
+  pageSurgeScore: 5,
+  pageSurgeMinimum: 20,
   guests: true,
   signInMethods: ['sso', 'email', 'oidc'],
   editWindowMinutes: 15,

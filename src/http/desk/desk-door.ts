@@ -10,6 +10,7 @@ import type { Queue } from 'bullmq';
 import type { LiveFeed } from '../../queue/live-events.js';
 import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { createSurgeReader } from '../../flood/surge-state.js';
+import { listActivePageSurges } from '../../flood/page-surge-tracker.js';
 import type { TrainingQueue } from '../../queue/training-queue.js';
 import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import type { AnnounceThread } from '../../queue/live-threads.js';
@@ -130,6 +131,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
       events: deps.events,
       thread: deps.thread,
       surge: createSurgeReader(deps.redis, deps.prefix),
+      pageSurges: (siteIds) => listActivePageSurges(deps.redis, deps.prefix, siteIds),
     }),
   );
   router.use(createFeatureRoutes({ db: deps.db }));

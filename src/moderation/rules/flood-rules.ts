@@ -1,3 +1,4 @@
+import { describeSignals } from '../../flood/page-surge-score.js';
 import type { CheckContext, RuleOutcome } from '../verdict.js';
 
 /*
@@ -141,6 +142,23 @@ export function surgeMode(ctx: Pick<CheckContext, 'surge' | 'trusted'>): RuleOut
     code: 'SURGE',
     message:
       'Surge mode: this site was receiving comments far faster than usual, so every new one waits for a moderator.',
+    score: 0,
+  };
+}
+
+/**
+ * The comment's page is under a brigade (issue 16: a burst of first-time authors, near-duplicate texts
+ * from many addresses, flags): only this page is pre-moderated until it calms down, the rest of the
+ * site stays open. Like surge mode it skips trusted authors and applies on open sites too.
+ */
+export function pageSurge(ctx: Pick<CheckContext, 'pageSurge' | 'trusted'>): RuleOutcome | null {
+  if (!ctx.pageSurge || ctx.trusted) return null;
+  const why = describeSignals(ctx.pageSurge.signals);
+  return {
+    rule: 'page-surge',
+    action: 'hold',
+    code: 'PAGE_SURGE',
+    message: `Brigade on this story${why === '' ? '' : ` (${why})`}: every new comment on this page waits for a moderator until it calms down.`,
     score: 0,
   };
 }

@@ -15,6 +15,7 @@ import { createSiteDeleteRoutes } from './site-delete-routes.js';
 import { createSignInSettingsRoutes } from './sign-in-routes.js';
 import { createSiteSettingsRoutes } from './site-settings-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
+import { createChatTargetRoutes } from './chat-target-routes.js';
 
 /**
  * The admins' rooms of the desk. requireAdmin is applied here, once, on each of these paths (and
@@ -22,7 +23,16 @@ import { createWebhookRoutes } from './webhook-routes.js';
  * new admin page adds its path here. A signed-in moderator who is not an admin gets 403 ADMIN_ONLY on
  * all of them, also on a path below them that no route answers (it would otherwise be a 404).
  */
-export const ADMIN_PATHS = ['/audit', '/sites', '/privacy', '/webhooks', '/failed', '/queues', '/moderators'] as const;
+export const ADMIN_PATHS = [
+  '/audit',
+  '/sites',
+  '/privacy',
+  '/webhooks',
+  '/failed',
+  '/queues',
+  '/moderators',
+  '/api/sites',
+] as const;
 
 export interface AdminDoorDeps {
   db: Pool;
@@ -47,6 +57,7 @@ export function createAdminDoor(deps: AdminDoorDeps): Router {
   router.use(createSiteDeleteRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
   router.use(createPrivacyRoutes({ db: deps.db, queues: deps.queues }));
   router.use(createWebhookRoutes({ db: deps.db }));
+  router.use(createChatTargetRoutes({ db: deps.db }));
   router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));
   router.use('/queues', createQueueBoard(deps.boardQueues));
   router.use(createModeratorsRoutes({ db: deps.db }));

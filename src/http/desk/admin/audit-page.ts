@@ -49,6 +49,8 @@ const actionLabels: Record<string, string> = {
   recheck: 'Rechecked with Akismet',
   webhook: 'Changed a webhook',
   page_title: 'Set a page title',
+  chat_target: 'Changed a chat notification target',
+  page_surge: 'Brigade detected on a page (pre-moderated)',
 };
 
 /** The audit page's URL for a query (empty fields left out), optionally with a cursor. */

@@ -72,6 +72,8 @@ ${number('rateLimitEmail', 'Comments per minute from one email address', '0: no 
 ${number('rateLimitSite', 'Comments per minute for the whole site', '0: no limit.', 0, 1_000_000)}
 ${number('surgeFactor', 'Surge mode: hold everything when the rate is this many times normal', 'It switches itself off when the rate falls. 0 turns it off.', 0, 1000)}
 ${number('surgeMinimum', 'Surge mode: fewest comments in a minute that count as a surge', 'From 1.', 1, 1_000_000)}
+${number('pageSurgeScore', 'Brigades: pre-moderate one page when its brigade score reaches', 'Rate jump, first-time authors, near-duplicate texts from other addresses, flags; 0 to 9. 0 turns it off.', 0, 9)}
+${number('pageSurgeMinimum', 'Brigades: fewest comments on one page in a minute before the score counts', 'From 1.', 1, 1_000_000)}
 </fieldset>
 <fieldset><legend>Threads</legend>
 ${number('closeAfterDays', 'Close a thread this many days after its first comment', '0 never closes.', 0, 36_500)}
@@ -109,6 +111,11 @@ export function renderSitePage(input: {
       <p>
         <a href="/admin/sites/${encodeURIComponent(siteId)}/sign-in"
           >Sign-in: the SSO secret and OpenID Connect providers</a
+        >
+      </p>
+      <p>
+        <a href="/admin/sites/${encodeURIComponent(siteId)}/chat"
+          >Chat notifications: Slack, Microsoft Teams, Mattermost</a
         >
       </p>
       <p><a class="rd-danger" href="/admin/sites/${encodeURIComponent(siteId)}/delete">Delete this site…</a></p>`,

@@ -1,6 +1,6 @@
 import type { Site } from '../../../domain/site-settings.js';
 import type { LoggedAttempt, WebhookSubscription } from '../../../store/webhooks.js';
-import { webhookEventTypes, type WebhookEventType } from '../../../webhooks/comment-events.js';
+import { subscribableEventTypes, type SubscribableEventType } from '../../../webhooks/comment-events.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, type SafeHtml } from '../../../html/html.js';
 
@@ -8,17 +8,18 @@ import { html, type SafeHtml } from '../../../html/html.js';
 export interface WebhookFormValues {
   siteId: string;
   url: string;
-  events: WebhookEventType[];
+  events: SubscribableEventType[];
   active: boolean;
   description: string;
 }
 
-const eventHelp: Record<WebhookEventType, string> = {
+const eventHelp: Record<SubscribableEventType, string> = {
   'comment.created': 'a comment was stored, whatever its status (held, published, spam, refused)',
   'comment.approved': 'a comment was published (by the checks or a moderator)',
   'comment.rejected': 'a comment was refused or rejected',
   'comment.spam': 'a comment was marked as spam',
   'comment.held': 'a published comment went back to the queue (readers’ flags, an undo)',
+  'page.surge': 'a brigade began on one page: its new comments are held until it calms down',
 };
 
 function noticeOf(notice: string | null, error: string | null): SafeHtml {
@@ -42,7 +43,7 @@ ${
 <div class="rd-field"><label for="w-url">URL</label><input id="w-url" name="url" type="url" required value="${v.url}" placeholder="https://example.org/hooks/reply-desk">
 <small>http:// or https://; private and loopback addresses are refused unless WEBHOOK_ALLOW_PRIVATE is on.</small></div>
 <fieldset><legend>Events</legend>
-${webhookEventTypes.map((e) => html`<div class="rd-field"><label><input type="checkbox" name="events" value="${e}"${v.events.includes(e) ? html` checked` : ''}> <code>${e}</code> — ${eventHelp[e]}</label></div>`)}
+${subscribableEventTypes.map((e) => html`<div class="rd-field"><label><input type="checkbox" name="events" value="${e}"${v.events.includes(e) ? html` checked` : ''}> <code>${e}</code> — ${eventHelp[e]}</label></div>`)}
 </fieldset>
 <div class="rd-field"><label for="w-desc">Description</label><input id="w-desc" name="description" maxlength="200" value="${v.description}"></div>
 <div class="rd-field"><label><input type="checkbox" name="active" value="1"${v.active ? html` checked` : ''}> Active</label></div>

@@ -12,7 +12,7 @@ import {
   updateSubscription,
   type WebhookSubscription,
 } from '../../../store/webhooks.js';
-import { webhookEventTypes, type WebhookEventType } from '../../../webhooks/comment-events.js';
+import { subscribableEventTypes, type SubscribableEventType } from '../../../webhooks/comment-events.js';
 import { newWebhookSecret } from '../../../webhooks/webhook-signature.js';
 import { checkWebhookUrl } from '../../../webhooks/webhook-target.js';
 import { actorOf, csrfTokenOf, currentModerator } from '../moderator-session.js';
@@ -25,8 +25,8 @@ const PAGE_SIZE = 50;
 /** Reads the form (an allow-list of fields) and says what is wrong with it, if anything. */
 export function readWebhookForm(req: Request): { values: WebhookFormValues; error: string | null } {
   const raw = field(req, 'events');
-  const events = (Array.isArray(raw) ? raw : [raw]).filter((e): e is WebhookEventType =>
-    webhookEventTypes.includes(e as WebhookEventType),
+  const events = (Array.isArray(raw) ? raw : [raw]).filter((e): e is SubscribableEventType =>
+    subscribableEventTypes.includes(e as SubscribableEventType),
   );
   const values: WebhookFormValues = {
     siteId: text(req, 'site'),

@@ -5,6 +5,9 @@ import { isUuid } from '../../../domain/comment-fields.js';
 import { byteLength, fieldLimits } from '../../../domain/field-limits.js';
 import { AppError } from '../../../errors.js';
 import type { SurgeReader } from '../../../flood/surge-state.js';
+import type { ActivePageSurge } from '../../../flood/page-surge-tracker.js';
+import { loadPageNames } from '../../../store/notify/desk-notice-facts.js';
+import type { PageSurgeBanner } from './queue-page.js';
 import type { TrainingQueue } from '../../../queue/training-queue.js';
 import type { CommentEventsQueue } from '../../../queue/comment-events-queue.js';
 import {
@@ -97,6 +100,23 @@ export function mayUndoBatch(m: Moderator, owners: { actorIds: (number | null)[]
   return owners.actorIds.every((id) => id === m.id) && owners.siteIds.every((s) => m.siteIds.includes(s));
 }
 
+/** The pages under a brigade, named for the banner (a page deleted meanwhile is left out). */
+async function loadPageSurgeBanners(
+  db: Pool,
+  list: (siteIds: readonly string[]) => Promise<ActivePageSurge[]>,
+  siteIds: readonly string[],
+): Promise<PageSurgeBanner[]> {
+  const active = await list(siteIds);
+  const names = await loadPageNames(
+    db,
+    active.map((a) => a.pageId),
+  );
+  return active.flatMap((a) => {
+    const p = names.get(a.pageId);
+    return p ? [{ ...a, ...p }] : [];
+  });
+}
+
 /** The moderator's queue, single-comment actions, undo, edits, bans and trusted authors. */
 export function createModeratorRoutes(deps: {
   db: Pool;
@@ -106,6 +126,8 @@ export function createModeratorRoutes(deps: {
   /** Readers' live threads: what moderators publish or take down; left out, nobody is told. */
   thread?: AnnounceThread;
   surge?: SurgeReader;
+  /** Pages under a brigade now (src/flood/page-surge-tracker.ts), for their banner; left out, none. */
+  pageSurges?: (siteIds: readonly string[]) => Promise<ActivePageSurge[]>;
 }): Router {
   const { db } = deps;
   // After the change has committed: learn, announce (src/moderation/status-changes.ts); never fails the request.
@@ -124,13 +146,15 @@ export function createModeratorRoutes(deps: {
     const cursor = cursorParam === null ? null : decodeCursor(cursorParam);
     // The tab counts already narrow by site; a page, reason or search narrows further.
     const narrowed = filter.page !== null || filter.reason !== null || filter.q !== null;
-    const [counts, page, sites, viewCount, surges, appeals] = await Promise.all([
+    const [counts, page, sites, viewCount, surges, pageSurges, appeals] = await Promise.all([
       countTabs(db, m.siteIds, filter.site),
       listQueue(db, filter, cursor, PAGE_SIZE),
       listSites(db),
       narrowed ? countView(db, filter) : null,
       // The surge banner is a hint: a Redis hiccup must not cost the moderator the queue.
       deps.surge?.list(m.siteIds).catch(() => []) ?? [],
+      // So are the brigade banners (issue 16): one per page under one.
+      deps.pageSurges ? loadPageSurgeBanners(db, deps.pageSurges, m.siteIds).catch(() => []) : [],
       countOpenAppeals(db, m.siteIds),
     ]);
     res
@@ -147,6 +171,7 @@ export function createModeratorRoutes(deps: {
           sites: sites.filter((s) => m.siteIds.includes(s.id)),
           notice: queryText(req, 'notice'),
           surges,
+          pageSurges,
           appeals,
         }),
       );

@@ -38,6 +38,7 @@ export const reasonLabels: Record<string, string> = {
   PARENT_NOT_FOUND: 'Parent missing',
   PARENT_NOT_APPROVED: 'Parent unpublished',
   SURGE: 'Surge mode',
+  PAGE_SURGE: 'Brigade on this story',
   SPAM_MEMORY: 'Spam memory',
   FORM_TOO_FAST: 'Form too fast',
   FORM_TOKEN_FORGED: 'Forged form',
@@ -419,13 +420,37 @@ export interface QueuePageInput {
   notice: string | null;
   /** Sites of this moderator in surge mode now (src/flood/surge-state.ts). */
   surges?: SurgeState[];
+  /** Pages of this moderator's sites under a brigade now (src/flood/page-surge-tracker.ts). */
+  pageSurges?: PageSurgeBanner[];
   /** Open appeals on the moderator's sites (issue 16): the Appeals tab's count. */
   appeals?: number;
 }
 
+/** A page under a brigade, as its banner names it. */
+export interface PageSurgeBanner {
+  siteId: string;
+  pageId: number;
+  identifier: string;
+  name: string;
+  since: Date;
+  endsBy: Date;
+}
+
 /** The queue: tabs with counts, filters, the bulk bar, and one page of cards. */
 export function renderQueuePage(input: QueuePageInput): string {
-  const { ctx, filter, counts, viewCount, cards, nextCursor, sites, notice, surges = [], appeals = 0 } = input;
+  const {
+    ctx,
+    filter,
+    counts,
+    viewCount,
+    cards,
+    nextCursor,
+    sites,
+    notice,
+    surges = [],
+    pageSurges = [],
+    appeals = 0,
+  } = input;
   const f = filter;
   return renderAdminPage(
     `${tabLabels[f.tab]} (${formatCount(counts[f.tab])})`,
@@ -447,6 +472,16 @@ export function renderQueuePage(input: QueuePageInput): string {
             ${sg.since.toISOString().slice(11, 16)} UTC: comments are arriving far faster than usual, so every new one
             is held (reason “Surge mode”). It switches itself off once the rate falls, by
             ${sg.endsBy.toISOString().slice(11, 16)} UTC at the earliest.
+          </p>`,
+      )}
+      ${pageSurges.map(
+        (ps) =>
+          html`<p class="rd-notice rd-notice-error rd-page-surge" role="alert" data-site="${ps.siteId}" data-page="${ps.identifier}">
+            <b>Brigade on “${ps.name}”</b> (${sites.find((x) => x.id === ps.siteId)?.name ?? ps.siteId}) since
+            ${ps.since.toISOString().slice(11, 16)} UTC: a burst of comments unlike this story’s usual ones, so every
+            new comment on this page is held (reason “Brigade on this story”); the rest of the site stays open. It
+            ends by itself once the burst dies down, by ${ps.endsBy.toISOString().slice(11, 16)} UTC at the earliest.
+            <a href="/admin${filterQuery(f, { tab: 'pending', site: ps.siteId, page: ps.identifier })}">Its held comments</a>
           </p>`,
       )}
       <form class="rd-filters" method="get" action="/admin" role="search">
