@@ -234,6 +234,17 @@ export const errorCatalogue = {
     message: 'Only its moderator or an admin can undo this action.',
     meaning: "another moderator's action or bulk action",
   },
+  SUSPENDED: {
+    status: 403,
+    message: 'You cannot comment on this site for now.',
+    meaning:
+      'a comment from an author a moderator suspended; the message gives the end time (UTC) and `Retry-After` the seconds until it',
+  },
+  SAME_MODERATOR: {
+    status: 403,
+    message: 'Another moderator must decide this appeal: the decision appealed against is yours.',
+    meaning: 'deciding the appeal of a decision one made oneself',
+  },
   ORIGIN_NOT_ALLOWED: {
     status: 403,
     message: 'Comments for this site cannot be sent from this page.',
@@ -286,6 +297,11 @@ export const errorCatalogue = {
     status: 409,
     message: "Only a published comment can be an editors' pick.",
     meaning: 'featuring a comment that is held, refused or removed',
+  },
+  APPEAL_DECIDED: {
+    status: 409,
+    message: 'This appeal has already been decided.',
+    meaning: 'deciding an appeal that another moderator decided first',
   },
   ALREADY_UNDONE: {
     status: 409,
@@ -362,6 +378,12 @@ export const errorCatalogue = {
     status: 422,
     message: 'Choose a reason for the flag.',
     meaning: "a flag's `reason` is not one of `spam`, `abuse`, `off_topic`, `other`",
+  },
+  UNKNOWN_DECISION_REASON: {
+    status: 422,
+    message: "Pick a reason from the site's list.",
+    meaning:
+      "a reject or spam whose `reason` is not a code of the site's `decisionReasons`, or a `note` without a reason",
   },
   INVALID_KEY: {
     status: 422,

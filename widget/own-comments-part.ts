@@ -1,4 +1,4 @@
-import { isObject, text, toFieldErrors, type Api } from './api';
+import { isObject, toFieldErrors, type Api } from './api';
 import { renderComment, type CommentView } from './comment-view';
 import type { WidgetContext } from './context';
 import { adoptStyles, h } from './dom';
@@ -20,6 +20,8 @@ interface OwnComment extends SentComment {
   status: SubmissionStatus['status'];
   html: string | null;
   errors: FieldError[];
+  /** Why a moderator removed it, when they gave the reason (issue 16). */
+  decision?: SubmissionStatus['decision'];
   sentAt: string;
 }
 
@@ -30,14 +32,25 @@ const POLL_DELAYS_MS = [1000, 1000, 2000, 2000, 3000, 5000, 5000, 10_000, 15_000
 const KEEP_MS = 30 * 86_400_000;
 const KEEP_COUNT = 20;
 
-/** A comment's status URL, read (a 404: refused and gone); null when the answer says nothing usable. */
-async function statusOf(api: Api, url: string): Promise<SubmissionStatus | null> {
+/**
+ * GET statusUrl, narrowed: only this part asks it, so it lives here and not in the plain thread's
+ * client. `decision`: a moderator's removal with a reason (issue 16), shown with its note.
+ */
+async function loadStatus(api: Api, url: string): Promise<SubmissionStatus | null> {
   const r = await api.call(url, { cache: 'no-store' });
   if (r.status === 404) return { status: 'rejected', html: null, errors: [] };
   const b = isObject(r.body) ? r.body : null;
-  const s = b && text(b.status);
+  const s = b?.status;
   if (!b || (s !== 'queued' && s !== 'published' && s !== 'held' && s !== 'rejected')) return null;
-  return { status: s, html: typeof b.html === 'string' ? b.html : null, errors: toFieldErrors(b.errors) };
+  const d = isObject(b.decision) ? b.decision : null;
+  return {
+    status: s,
+    html: typeof b.html === 'string' ? b.html : null,
+    errors: toFieldErrors(b.errors),
+    ...(d && typeof d.label === 'string'
+      ? { decision: { label: d.label, note: typeof d.note === 'string' ? d.note : '' } }
+      : {}),
+  };
 }
 
 /** What own-comments.ts forwards to once this part is loaded. */
@@ -107,6 +120,9 @@ export function startOwnComments(
     note.replaceChildren(text);
     if (entry.status === 'rejected') {
       const reasons = entry.errors.map((e) => h('li', null, t.errors[`${e.code}_${e.field}`] ?? e.message));
+      const d = entry.decision;
+      // The site's own words for the reason, and the moderator's note: as the status page gives them.
+      if (d) reasons.push(h('li', { class: 'rd-decision' }, d.note ? `${d.label}: ${d.note}` : d.label));
       note.append(
         h('ul', null, ...reasons),
         h('button', { type: 'button', class: 'rd-link', onclick: () => editAgain(entry) }, t.editAgain),
@@ -131,6 +147,7 @@ export function startOwnComments(
     if (!view || s.status === entry.status) return;
     entry.status = s.status;
     entry.errors = s.errors;
+    entry.decision = s.decision;
     if (s.html !== null && s.html !== entry.html) {
       entry.html = s.html;
       const fresh = render(entry);
@@ -155,7 +172,7 @@ export function startOwnComments(
       () => {
         // An unmounted widget (a single-page app left the page) stops asking.
         if (ctx.signal.aborted) return;
-        void statusOf(api, entry.statusUrl).then((s) => {
+        void loadStatus(api, entry.statusUrl).then((s) => {
           if (s) apply(entry, s);
           const done = entry.status === 'published' || entry.status === 'rejected' || !views.has(entry.id);
           if (!done && Date.now() - startedAt < POLL_FOR_MS) poll(entry, startedAt, attempt + 1);

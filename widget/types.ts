@@ -78,6 +78,8 @@ export interface SubmissionStatus {
   status: 'queued' | 'published' | 'held' | 'rejected';
   html: string | null;
   errors: FieldError[];
+  /** A moderator's removal with a reason from the site's list (issue 16): its label and note. */
+  decision?: { label: string; note: string };
 }
 
 /** The thread's order: oldest first (conversation), newest conversations first, or by their root's votes. */

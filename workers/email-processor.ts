@@ -3,7 +3,15 @@ import type { Logger } from 'pino';
 import type { Mailer } from '../src/mail/mailer.js';
 import { renderHeldDigest, renderReplyConfirm, renderReplyNotice } from '../src/mail/mail-templates.js';
 import { loadMailKey, newNonce, signMailToken } from '../src/mail/mail-tokens.js';
-import type { EmailJobData, EmailJobName, HeldJob, InviteJob, ReplyJob, SignInJob } from '../src/queue/email-queue.js';
+import type {
+  EmailJobData,
+  EmailJobName,
+  HeldJob,
+  InviteJob,
+  ReplyJob,
+  SignInJob,
+  StatementJob,
+} from '../src/queue/email-queue.js';
 import type { Pool } from '../src/store/db.js';
 import {
   claimConfirmation,
@@ -20,6 +28,7 @@ import {
 import { inTransaction } from '../src/store/moderation-actions.js';
 import { sendSignInMail } from '../src/mail/sign-in-mail.js';
 import { sendInviteMail } from '../src/mail/invite-mail.js';
+import { sendStatementMail } from '../src/mail/statement-mail.js';
 
 export interface EmailProcessorDeps {
   db: Pool;
@@ -205,6 +214,8 @@ export function createEmailProcessor(deps: EmailProcessorDeps) {
     }
     if (job.name === 'sign-in') return sendSignInMail({ db, mailer, publicUrl }, job.data as Partial<SignInJob>);
     if (job.name === 'invite') return sendInviteMail({ db, mailer, publicUrl }, job.data as Partial<InviteJob>);
+    if (job.name === 'statement')
+      return sendStatementMail({ db, mailer, publicUrl, mailKey, now }, job.data as Partial<StatementJob>);
     throw new UnrecoverableError(`unknown email job ${job.name}`);
   };
 }

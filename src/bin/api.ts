@@ -13,6 +13,7 @@ import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createThreadAnnouncer, createThreadFeed } from '../queue/live-threads.js';
 import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createEditsQueue } from '../queue/edits-queue.js';
+import { notifyAppealOpened } from '../notify/appeal-opened.js';
 import { createDeskNoticesQueue } from '../queue/desk-notices-queue.js';
 import { createProducerRedis } from '../redis.js';
 import { createDedicatedClient, createPool } from '../store/db.js';
@@ -147,6 +148,14 @@ const app = createApp({
   },
   metrics,
   liveThreads,
+  // Each new appeal (issue 16, item 5) is told to the site's chat targets that want it (item 7).
+  onAppealOpened: (a) =>
+    notifyAppealOpened(noticesQueue, {
+      siteId: a.siteId,
+      appealId: String(a.appealId),
+      commentId: a.commentId,
+      deskPath: '/admin/appeals',
+    }),
 });
 const server = app.listen(config.PORT, config.HOST);
 try {

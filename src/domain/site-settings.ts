@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultDecisionReasons } from './decisions/decision-reasons.js';
 
 /** The orders a thread can be read in (GET /api/comments?sort=…). */
 export const threadSorts = ['oldest', 'newest', 'top'] as const;
@@ -136,6 +137,24 @@ export const siteSettingsSchema = z.object({
    * and cannot turn it off (sql/0042). @defaultValue false
    */
   requireTwoFactor: z.boolean().default(false),
+  /**
+   * The reasons a moderator picks from when rejecting or marking spam (issue 16; README "Reasons and
+   * appeals"): each a `code` (lower case, digits, `_`), the `label` the commenter reads, and the `rule`
+   * it rests on, quoted in the statement-of-reasons mail. @defaultValue abusive, off_topic, spam,
+   * personal_data, legal (src/domain/decisions/decision-reasons.ts)
+   */
+  decisionReasons: z
+    .array(
+      z.object({
+        code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
+        label: z.string().trim().min(1).max(100),
+        rule: z.string().trim().max(500).default(''),
+      }),
+    )
+    .min(1)
+    .max(30)
+    .refine((list) => new Set(list.map((r) => r.code)).size === list.length, 'Each reason needs a code of its own.')
+    .default(defaultDecisionReasons),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

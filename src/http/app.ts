@@ -27,6 +27,8 @@ import type { EmailQueue } from '../queue/email-queue.js';
 import type { EditsQueue } from '../queue/edits-queue.js';
 import type { SiteDirectory } from './kit/site-directory.js';
 import { precomputeHeaders } from './kit/static-headers.js';
+import { createSuspensionLookup } from '../store/authors/author-suspensions.js';
+import type { OnAppealOpened } from '../moderation/appeal-opened.js';
 
 export interface AppDeps {
   db: Pool;
@@ -74,7 +76,7 @@ export interface AppDeps {
   /** The moderators' dashboard at /admin; left out, there is none. */
   dashboard?: Omit<
     DashboardDeps,
-    'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events' | 'thread' | 'emailQueue'
+    'db' | 'logger' | 'sites' | 'submissionsQueue' | 'training' | 'events' | 'thread' | 'emailQueue' | 'suspensions'
   >;
   /** Request metrics and GET /metrics (src/metrics/api-metrics.ts); left out, none. */
   metrics?: ApiMetrics;
@@ -83,6 +85,8 @@ export interface AppDeps {
    * (src/queue/live-threads.ts); left out, /api/live answers 503 and nothing is announced.
    */
   liveThreads?: LiveThreads;
+  /** Told of each new appeal (src/moderation/appeal-opened.ts: chat notifications hang here); left out, nobody is. */
+  onAppealOpened?: OnAppealOpened;
 }
 
 function toTrustProxy(value: string): boolean | string | string[] {
@@ -133,7 +137,13 @@ export function createApp(deps: AppDeps): Express {
   const clientAddress = createClientAddressReader(deps.logger);
   // Previews are counted on the producer connection, under the queues' prefix (as sign-in tries are).
   const previewThrottle = createPreviewThrottle(deps.redis, deps.queue.opts.prefix ?? 'bull');
-  app.use(createPublicDoor({ ...deps, clientAddress, replyMail: deps.replyMail ?? false, previewThrottle }));
+  // Running suspensions (issue 16), read by intake and told by the desk when it changes one.
+  const suspensions = createSuspensionLookup(deps.db, {
+    onError: (err) => deps.logger.warn({ err }, 'suspensions not read; the comment goes through'),
+  });
+  app.use(
+    createPublicDoor({ ...deps, clientAddress, replyMail: deps.replyMail ?? false, previewThrottle, suspensions }),
+  );
   // Readers' sign-in and accounts (/api/readers/…, /readers/… pages): no session, the bearer token decides.
   app.use(
     createReadersDoor({
@@ -157,6 +167,8 @@ export function createApp(deps: AppDeps): Express {
         training: deps.training,
         logger: deps.logger,
         thread: deps.liveThreads?.announce,
+        publicUrl: deps.publicUrl,
+        onAppealOpened: deps.onAppealOpened,
       }),
     );
   }
@@ -175,6 +187,7 @@ export function createApp(deps: AppDeps): Express {
         events: deps.events,
         thread: deps.liveThreads?.announce,
         emailQueue: deps.emailQueue,
+        suspensions,
       }),
     );
   if (deps.demo) app.use(createDemoRoutes(deps));

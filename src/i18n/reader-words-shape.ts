@@ -80,6 +80,29 @@ export interface MailWords {
   /** After the link in the HTML part: `#` minutes. */
   signInAfterLink: PluralForms;
   signInIgnore: string;
+  /** The statement of reasons (issue 16): a moderator removed the reader's comment, with a reason. */
+  statementSubject: (site: string) => string;
+  statementIntro: (site: string, page: string) => string;
+  statementYourComment: string;
+  /** Before the reason's label. */
+  statementWhy: string;
+  /** Before the rule the reason rests on. */
+  statementRule: string;
+  /** Before the moderator's note. */
+  statementNote: string;
+  /** Who decided: a person (the DSA asks whether automated means were used). */
+  statementByPerson: string;
+  statementAppeal: string;
+  statementAppealLink: string;
+  /** The appeal page the statement links to. */
+  appealTitle: string;
+  appealExplain: string;
+  appealLabel: string;
+  appealSend: string;
+  appealOpened: string;
+  appealAlready: string;
+  /** The decision was undone or reinstated since: nothing left to appeal. */
+  appealGone: string;
 }
 
 export interface ReaderWords {

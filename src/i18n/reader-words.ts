@@ -110,6 +110,24 @@ export const en: ReaderWords = {
       other: '(the link works once, for # minutes).',
     },
     signInIgnore: 'If it was not you, ignore this mail: nobody is signed in until the link is opened and confirmed.',
+    statementSubject: (site) => `Your comment on ${site} was removed`,
+    statementIntro: (site, page) => `A moderator of ${site} removed your comment on “${page}”.`,
+    statementYourComment: 'Your comment:',
+    statementWhy: 'Why:',
+    statementRule: 'The rule it breaks:',
+    statementNote: 'The moderator’s note:',
+    statementByPerson: 'This was decided by a person, not by an automatic filter.',
+    statementAppeal:
+      'If you think this is a mistake, you can appeal within six months: a moderator who did not make this decision will look at it again.',
+    statementAppealLink: 'Appeal this decision',
+    appealTitle: 'Appeal a removal',
+    appealExplain:
+      'Tell the moderators why your comment should be published. A moderator who did not make the first decision will decide.',
+    appealLabel: 'Why should it be published? (optional)',
+    appealSend: 'Send my appeal',
+    appealOpened: 'Thank you: your appeal was received. Another moderator will decide it.',
+    appealAlready: 'You have already appealed this decision; a moderator will decide it.',
+    appealGone: 'This decision no longer stands: there is nothing to appeal.',
   },
 };
 

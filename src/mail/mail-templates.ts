@@ -91,12 +91,12 @@ ${more > 0 ? html`<p>…and ${more} more in the queue.</p>` : ''}
 }
 
 /** The opening tag of a reader mail's HTML part: its language, and dir="rtl" for Arabic. */
-function mailHtmlOpen(lang: string): SafeHtml {
+export function mailHtmlOpen(lang: string): SafeHtml {
   return html`<!doctype html><html lang="${lang}"${directionOf(lang) === 'rtl' ? markup(' dir="rtl"') : ''}><body style="font-family: sans-serif">`;
 }
 
 /** A reader mail's language: one of ours, else English ('' is what rows written before sql/0037 hold). */
-const mailLanguage = (lang: string | undefined): string => toReaderLanguage(lang) ?? 'en';
+export const mailLanguage = (lang: string | undefined): string => toReaderLanguage(lang) ?? 'en';
 
 export function renderReplyNotice(input: {
   recipientName: string;

@@ -39,7 +39,19 @@ export interface ConfirmToken {
   expiresAt: number;
 }
 
-export type MailToken = ModerateToken | UnsubscribeToken | ConfirmToken;
+/**
+ * The appeal link of a statement of reasons (issue 16): the commenter may appeal this decision about
+ * this comment, until `expiresAt`. Opening an appeal twice finds the first (one per decision).
+ */
+export interface AppealToken {
+  kind: 'appeal';
+  decisionId: number;
+  commentId: string;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+export type MailToken = ModerateToken | UnsubscribeToken | ConfirmToken | AppealToken;
 
 export type ReadTokenResult =
   { ok: true; token: MailToken } | { ok: false; reason: 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' };
@@ -67,7 +79,9 @@ export function signMailToken(key: string, token: MailToken): string {
       ? { k: 'm', c: token.commentId, a: token.action, m: token.moderatorId, e: token.expiresAt, n: token.nonce }
       : token.kind === 'confirm'
         ? { k: 'c', s: token.siteId, n: token.nonce, e: token.expiresAt }
-        : { k: 'u', c: token.commentId };
+        : token.kind === 'appeal'
+          ? { k: 'a', d: token.decisionId, c: token.commentId, e: token.expiresAt }
+          : { k: 'u', c: token.commentId };
   const payload = Buffer.from(JSON.stringify(compact)).toString('base64url');
   return `${payload}.${mac(key, payload).toString('base64url')}`;
 }
@@ -102,6 +116,15 @@ export function readMailToken(key: string, value: unknown, nowSeconds: number): 
   }
   if (typeof v.c !== 'string' || !UUID.test(v.c)) return { ok: false, reason: 'MALFORMED' };
   if (v.k === 'u') return { ok: true, token: { kind: 'unsubscribe', commentId: v.c } };
+  if (v.k === 'a') {
+    if (!Number.isSafeInteger(v.d) || (v.d as number) < 1 || !Number.isInteger(v.e))
+      return { ok: false, reason: 'MALFORMED' };
+    if ((v.e as number) <= nowSeconds) return { ok: false, reason: 'EXPIRED' };
+    return {
+      ok: true,
+      token: { kind: 'appeal', decisionId: v.d as number, commentId: v.c, expiresAt: v.e as number },
+    };
+  }
   if (
     v.k !== 'm' ||
     !['approve', 'reject', 'spam'].includes(v.a as string) ||

@@ -36,8 +36,13 @@ export interface InviteJob {
   inviteId: string;
 }
 
-export type EmailJobName = 'held' | 'reply' | 'digest' | 'sign-in' | 'invite';
-export type EmailJobData = HeldJob | ReplyJob | DigestJob | SignInJob | InviteJob;
+/** A moderator rejected or marked spam a comment (issue 16): mail its author the statement of reasons, if it had one. */
+export interface StatementJob {
+  commentId: string;
+}
+
+export type EmailJobName = 'held' | 'reply' | 'digest' | 'sign-in' | 'invite' | 'statement';
+export type EmailJobData = HeldJob | ReplyJob | DigestJob | SignInJob | InviteJob | StatementJob;
 export type EmailQueue = Queue<EmailJobData, unknown, EmailJobName>;
 
 /** How often digests are looked at. @defaultValue 30 s — the first held comment is mailed within about that. */
@@ -74,12 +79,15 @@ export async function scheduleDigests(queue: EmailQueue, everyMs = DIGEST_SWEEP_
 
 /**
  * The mail jobs a comment event calls for: a newly stored held comment → `held`; any approval (by the
- * pipeline or a person) → `reply`. Job ids dedupe a re-run fan-out.
+ * pipeline or a person) → `reply`; a moderator's reject or spam → `statement`. Job ids dedupe a re-run fan-out.
  */
 export async function enqueueEmailForEvent(queue: EmailQueue, event: CommentEvent): Promise<void> {
   if (event.type === 'comment.created' && event.status === 'pending') {
     await queue.add('held', { commentId: event.commentId, siteId: event.siteId }, { jobId: `held-${event.commentId}` });
   } else if (event.type === 'comment.approved') {
     await queue.add('reply', { commentId: event.commentId }, { jobId: `reply-${event.id}` });
+  } else if ((event.type === 'comment.rejected' || event.type === 'comment.spam') && event.source === 'moderator') {
+    // Whether a reason was given (and so a statement is owed) the job reads from Postgres: the event says only what changed.
+    await queue.add('statement', { commentId: event.commentId }, { jobId: `statement-${event.id}` });
   }
 }

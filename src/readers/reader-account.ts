@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { loadAuthorRecords, type AuthorRecords } from '../store/authors/author-records.js';
 import { eraseQueuedJobsMentioning } from '../queue/erase-queued-jobs.js';
 import type { Pool, Queryable } from '../store/db.js';
 import { hashEmail } from '../store/privacy.js';
@@ -131,7 +132,8 @@ export async function updateReaderSettings(
 }
 
 /** Everything kept about a reader on their site, as the JSON download gives it. */
-export interface ReaderExport {
+/** A reader's own data; with what the desk told them (issue 16: src/store/authors/author-records.ts). */
+export interface ReaderExport extends AuthorRecords {
   generatedAt: string;
   site: string;
   profile: {
@@ -236,6 +238,11 @@ export async function exportReaderData(db: Queryable, reader: Reader, now: Date)
     })),
     votes: votes.rows,
     sessions: sessions.rows,
+    ...(await loadAuthorRecords(db, {
+      commentIds: comments.rows.map((c) => c.id),
+      authorKeys: [`reader:${reader.id}`],
+      siteId: reader.siteId,
+    })),
     notes: EXPORT_NOTES,
   };
 }
@@ -299,6 +306,10 @@ export async function eraseReader(pool: Pool, reader: Reader, mode: ReaderErasur
         where voter = $1`,
       [`r:${reader.id}`],
     );
+    // What the desk kept about this reader (issue 16) goes with them; the audit log keeps who did what.
+    await client.query("update appeals set statement = '' where comment_id = any($1::uuid[])", [ids]);
+    for (const table of ['author_notes', 'author_warnings', 'author_suspensions'])
+      await client.query(`delete from ${table} where author_key = $1`, [`reader:${reader.id}`]);
     const sessions = await client.query('delete from reader_sessions where reader_id = $1', [reader.id]);
     await client.query('delete from readers where id = $1', [reader.id]);
     const result: ReaderErasure = { mode, comments: ids.length, sessions: sessions.rowCount ?? 0 };

@@ -58,6 +58,15 @@ export const auditActions = [
   'account_invite',
   'invite_accept',
   'invite_revoke',
+  // sql/0044: commenter profiles (notes, warnings, suspensions); sql/0045: appeals of reasoned decisions.
+  'note_add',
+  'note_remove',
+  'warn',
+  'suspend',
+  'unsuspend',
+  'appeal_open',
+  'appeal_reinstate',
+  'appeal_uphold',
   // sql/0048: chat targets (Slack, Teams, Mattermost) changed; a brigade detected on one page.
   'chat_target',
   'page_surge',

@@ -2,6 +2,7 @@ import { isUuid } from '../domain/comment-fields.js';
 import type { CommentStatus, RuleOutcome } from '../moderation/verdict.js';
 import type { SignInVia } from '../readers/reader-store.js';
 import type { Queryable } from './db.js';
+import { countAuthorNotes } from './authors/author-notes.js';
 
 /** The dashboard's tabs. `reported`: readers flagged it back into the queue. */
 export type QueueTab = 'pending' | 'reported' | 'spam' | 'approved' | 'rejected';
@@ -78,6 +79,8 @@ export interface QueueCard {
   decided: { by: string; at: Date } | null;
   /** When the rules' verdict was stored (the row's creation). */
   checkedAt: Date;
+  /** Moderators' private notes about this comment's author (issue 16): the card's marker; 0 for none. */
+  notes: number;
 }
 
 function tabCondition(tab: QueueTab): string {
@@ -171,13 +174,21 @@ select c.id, c.site_id, p.identifier, p.title, p.suggested_title, p.url, c.paren
 /** Turns rows into cards, loading the authors' histories and the flags in two more queries. */
 async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
   const ids = rows.map((r) => r.id);
-  const [history, flags, decisions, edits] = await Promise.all([
+  const [history, flags, decisions, edits, notes] = await Promise.all([
     loadHistory(db, rows),
     loadFlags(db, ids),
     loadDecisions(db, ids),
     loadEdits(
       db,
       rows.filter((r) => r.edited_at !== null).map((r) => r.id),
+    ),
+    // The same author key as the cards' data-author and the profiles (src/domain/decisions/author-key.ts).
+    countAuthorNotes(
+      db,
+      rows.flatMap((r) => {
+        const key = noteKey(r);
+        return key === null ? [] : [{ siteId: r.site_id, authorKey: key }];
+      }),
     ),
   ]);
   return rows.map((r) => ({
@@ -223,7 +234,17 @@ async function toCards(db: Queryable, rows: CardRow[]): Promise<QueueCard[]> {
     edits: edits.get(r.id) ?? [],
     decided: decisionOf(decisions.get(r.id), r.status),
     checkedAt: r.created_at,
+    notes: (() => {
+      const key = noteKey(r);
+      return key === null ? 0 : (notes.get(`${r.site_id}\n${key}`) ?? 0);
+    })(),
   }));
+}
+
+/** Whose notes a card shows: its reader's, or its guest's by the typed email; none for a guest without one. */
+function noteKey(r: { author_email: string; reader_id: string | null }): string | null {
+  if (r.reader_id !== null) return `reader:${r.reader_id}`;
+  return r.author_email !== '' ? `guest:${r.author_email.toLowerCase()}` : null;
 }
 
 interface DecisionRow {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, Queryable } from './db.js';
+import { loadAuthorRecords, type AuthorRecords } from './authors/author-records.js';
 
 /*
  * A commenter's data by email: everything we hold (export), its erasure, and the retention job that
@@ -43,8 +44,11 @@ export interface CommenterComment {
   edits: { at: Date; bodyBefore: string; bodyAfter: string }[];
 }
 
-/** Everything stored about one email address (the JSON a commenter receives). */
-export interface CommenterData {
+/**
+ * Everything stored about one email address (the JSON a commenter receives); with issue 16's records
+ * (decisions, appeals, warnings, suspensions: src/store/authors/author-records.ts).
+ */
+export interface CommenterData extends AuthorRecords {
   email: string;
   site: string | null;
   generatedAt: string;
@@ -106,6 +110,16 @@ export async function exportCommenterData(
     `select display_name as "displayName", role, created_at as "createdAt", last_sign_in_at as "lastSignInAt" from moderators where email = $1`,
     [e],
   );
+  const ids = comments.rows.map((c) => c.id);
+  // The profiles' records key on the author (src/domain/decisions/author-key.ts): the guest's email, and
+  // the readers whose verified email this is.
+  const authorKeys = await db.query<{ key: string }>(
+    `select 'guest:' || $1::text as key
+     union select 'reader:' || id from readers where email = $1 and ($2::text is null or site_id = $2)`,
+    [e, siteId],
+  );
+  const keys = authorKeys.rows.map((r) => r.key);
+  const records = await loadAuthorRecords(db, { commentIds: ids, authorKeys: keys, siteId });
   return {
     email: e,
     site: siteId,
@@ -118,6 +132,7 @@ export async function exportCommenterData(
     bans: bans.rows,
     moderatorAccount: moderator.rows[0] ?? null,
     replyMailAddresses: replyMail.rows,
+    ...records,
     notes: NOTES,
   };
 }
@@ -183,6 +198,19 @@ export async function eraseCommenterData(
     await client.query('delete from comment_edits where comment_id = any($1::uuid[])', [ids]);
     // No address is left to mail; the opt-in goes with it.
     await client.query('delete from reply_subscriptions where comment_id = any($1::uuid[])', [ids]);
+    // What the commenter wrote in an appeal goes with their comment; the decisions' reasons stay (the
+    // moderators' words, about a tombstone). What the desk kept about the guest by this address goes too.
+    await client.query(`update appeals set statement = '' where comment_id = any($1::uuid[])`, [ids]);
+    await client.query(
+      `update moderation_events set detail = '{"redacted": "privacy_erase"}'::jsonb
+        where comment_id = any($1::uuid[]) and action = 'appeal_open'`,
+      [ids],
+    );
+    for (const table of ['author_notes', 'author_warnings', 'author_suspensions'])
+      await client.query(
+        `delete from ${table} where author_key = 'guest:' || $1::text and ($2::text is null or site_id = $2)`,
+        [e, siteId],
+      );
     // …and so does the address's confirmation for reply mails (sql/0016), which holds the address itself.
     await client.query('delete from reply_mail_addresses where email = $1 and ($2::text is null or site_id = $2)', [
       e,

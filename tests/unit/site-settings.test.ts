@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ZodError } from 'zod';
+import { defaultDecisionReasons } from '../../src/domain/decisions/decision-reasons.js';
 import { siteIdPattern, toOrigin, toSiteSettings } from '../../src/domain/site-settings.js';
 
 const defaults = {
@@ -35,6 +36,7 @@ const defaults = {
   gravatar: false,
   defaultSort: 'oldest',
   requireTwoFactor: false,
+  decisionReasons: defaultDecisionReasons,
 };
 
 describe('toSiteSettings', () => {

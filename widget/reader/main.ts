@@ -16,6 +16,7 @@ import { toSession } from './narrow';
 import { loadReaderMessages } from './words';
 import formCss from '../form-part.css';
 import notesCss from '../notes.css';
+import { startWarnings } from './warnings';
 import css from './reader.css';
 
 /** The `sub` of a host's SSO token, read without checking it (the API checks it): "is this still the same user?". */
@@ -131,8 +132,15 @@ export async function startReader(host: ReaderHost): Promise<ReaderPart> {
   // The host says who is signed in: its token (a new one, or another user's) wins; a page with its
   // sign-in link and no token says its user signed out, so their session with us ends too.
   const s = session.get();
-  if (data.ssoToken) void part.sso(data.ssoToken).then(refresh);
+  if (data.ssoToken)
+    void part.sso(data.ssoToken).then(() => {
+      refresh();
+      startWarnings(host, rt);
+    });
   else if (s?.reader.via === 'sso' && data.ssoLogin) void signOut();
-  else refresh();
+  else {
+    refresh();
+    startWarnings(host, rt);
+  }
   return part;
 }

@@ -44,6 +44,10 @@ export interface ReaderMessages {
   confirmErase: string;
   erased: string;
   failed: string;
+  /** Over a moderator's warning to this reader (issue 16), shown once. */
+  warningTitle: string;
+  /** The button that says it was read (and marks it seen). */
+  warningDismiss: string;
 }
 
 export const en: ReaderMessages = {
@@ -90,6 +94,8 @@ export const en: ReaderMessages = {
   confirmErase: 'Erase your account? Your sessions end and your name goes from your comments. This cannot be undone.',
   erased: 'Your account was erased.',
   failed: 'Something went wrong; please try again.',
+  warningTitle: 'A message from the moderators',
+  warningDismiss: 'Understood',
 };
 
 /* One import() per language, written out so that the bundler makes each a chunk of its own. */

@@ -40,6 +40,9 @@ import { createTwoFactorRoutes } from './moderator/two-factor-routes.js';
 import { createTwoFactorSignInRoutes } from './two-factor-sign-in-routes.js';
 import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
 import { createReaderRoutes } from './moderator/reader-routes.js';
+import { createAppealRoutes } from './moderator/profiles/appeal-routes.js';
+import { createProfileRoutes } from './moderator/profiles/profile-routes.js';
+import type { SuspensionLookup } from '../../store/authors/author-suspensions.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 
@@ -68,6 +71,8 @@ export interface DashboardDeps {
   events?: CommentEventsQueue;
   /** Readers' live threads hear of moderators' decisions through this; left out, they do not. */
   thread?: AnnounceThread;
+  /** Intake's cache of running suspensions, told when the desk suspends or lifts (issue 16); left out, none. */
+  suspensions?: SuspensionLookup;
   /** Queues the admins' BullMQ board (/admin/queues) shows; left out, the submissions and bulk queues. */
   boardQueues?: readonly Queue[];
   /** Invites' mails (set when SMTP_URL is); left out, admins cannot invite by mail. */
@@ -164,6 +169,16 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(createTwoFactorRoutes({ db: deps.db, twoFactorKey }));
   router.use(createSessionRoutes({ db: deps.db, sessions: signIn.sessions }));
   router.use(createReaderRoutes({ db: deps.db, logger: deps.logger, events: deps.events }));
+  router.use(createProfileRoutes({ db: deps.db, suspensions: deps.suspensions }));
+  router.use(
+    createAppealRoutes({
+      db: deps.db,
+      logger: deps.logger,
+      training: deps.training,
+      events: deps.events,
+      thread: deps.thread,
+    }),
+  );
   // 8. The admins' rooms, behind requireAdmin on their own paths (admin/admin-door.ts).
   router.use(
     createAdminDoor({

@@ -3,11 +3,14 @@ import { loadMailKey, readMailToken } from '../../mail/mail-tokens.js';
 import type { Pool } from '../../store/db.js';
 import { mailTokenOf } from './mail-link.js';
 import { createMailRoutes, type MailRoutesDeps } from './mail-routes.js';
+import { createAppealLinkRoutes } from './appeal-routes.js';
+import type { OnAppealOpened } from '../../moderation/appeal-opened.js';
 
 /** The paths of links in mails; the door reads a token on these only (anything else is a 404 as before). */
-export const MAIL_PATHS = ['/mail/moderate', '/mail/unsubscribe', '/mail/confirm'] as const;
+export const MAIL_PATHS = ['/mail/moderate', '/mail/unsubscribe', '/mail/confirm', '/mail/appeal'] as const;
 
-const parseForm = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+// 16 KB: an appeal's statement (at most 2,000 characters, percent-encoded) fits.
+const parseForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
 
 /**
  * The mail wing's door: links in mails, for people who are not signed in. The signed token is the
@@ -15,7 +18,9 @@ const parseForm = express.urlencoded({ extended: false, limit: '8kb', parameterL
  * which is the secret). The door parses the form and checks the token once, against the install's
  * mail key and the clock; routes read the result with `mailLinkOf` (mail-link.ts) and check its kind.
  */
-export function createMailDoor(deps: MailRoutesDeps & { db: Pool }): Router {
+export function createMailDoor(
+  deps: MailRoutesDeps & { db: Pool; publicUrl?: string; onAppealOpened?: OnAppealOpened },
+): Router {
   const router = Router();
   let key: Promise<string> | null = null;
   // Loaded once, on the first link opened; a failed load is tried again on the next.
@@ -32,5 +37,7 @@ export function createMailDoor(deps: MailRoutesDeps & { db: Pool }): Router {
     next();
   });
   router.use(createMailRoutes(deps));
+  // Statements of reasons' appeal links (issue 16).
+  router.use(createAppealLinkRoutes(deps));
   return router;
 }

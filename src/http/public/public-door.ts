@@ -10,6 +10,8 @@ import { createOwnCommentRoutes, EDIT_KEY_HEADER } from './own-comment-routes.js
 import type { EditsQueue } from '../../queue/edits-queue.js';
 import { createPublicRoutes, type PublicRoutesDeps } from './public-routes.js';
 import { createVoteRoutes } from './vote-routes.js';
+import { createWarningRoutes } from './warning-routes.js';
+import { createEditKeys } from '../../readers/edit-keys.js';
 import { createLiveThreadRoutes } from './live-routes.js';
 import type { LiveThreads } from '../../queue/live-threads.js';
 import type { PreviewThrottle } from '../../flood/preview-throttle.js';
@@ -105,6 +107,10 @@ export function createPublicDoor(deps: PublicDoorDeps): Router {
   // The form's Markdown preview (issue 15): POST /api/preview, rendered as the worker will publish it.
   router.use(
     createPreviewRoutes({ sites: deps.sites, clientAddress: deps.clientAddress, throttle: deps.previewThrottle }),
+  );
+  // Moderators' warnings to their reader (issue 16): POST /api/warnings, POST /api/warnings/:id/seen.
+  router.use(
+    createWarningRoutes({ db: deps.db, sites: deps.sites, editKeys: deps.editKeys ?? createEditKeys(deps.db) }),
   );
   // Authors editing or deleting their own comment (issue 14): PATCH and DELETE /api/comments/:id.
   router.use(

@@ -44,6 +44,9 @@ import { findReaderInputErrors, IDENTITY_FIELDS, withReaderIdentity } from './re
 import { createThreadCache } from './thread-cache.js';
 import { toThreadItem } from './thread-item.js';
 import { decodeCursor, encodeCursor } from '../kit/thread-cursor.js';
+import type { SuspensionLookup } from '../../store/authors/author-suspensions.js';
+import { toAuthorKey } from '../../domain/decisions/author-key.js';
+import { formatEnd, secondsUntil } from '../../domain/decisions/suspension-length.js';
 
 export interface PublicRoutesDeps {
   db: Queryable;
@@ -66,6 +69,8 @@ export interface PublicRoutesDeps {
   editKeys?: EditKeys;
   /** The avatars' HMAC key (src/domain/avatar-url.ts); left out, one of this router's own over `db`. */
   avatarSecret?: () => Promise<string>;
+  /** Running suspensions (issue 16): a suspended author's comment is refused with 403 SUSPENDED; left out, none are. */
+  suspensions?: SuspensionLookup;
 }
 
 const rateLimitWords: Record<RateLimitName, string> = {
@@ -169,6 +174,21 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (errors.length > 0) throw AppError.fields(errors);
 
     const received = new Date();
+    // A suspended author (issue 16) is told until when, before the comment costs a rate-limit slot or a job.
+    const authorKey =
+      reader !== null
+        ? toAuthorKey({ kind: 'reader', readerId: reader.id })
+        : input.email !== ''
+          ? toAuthorKey({ kind: 'guest', email: input.email })
+          : null;
+    const suspendedUntil =
+      authorKey !== null && deps.suspensions ? await deps.suspensions.endOf(site.id, authorKey, received) : null;
+    if (suspendedUntil !== null)
+      throw AppError.of('SUSPENDED', {
+        message: `You cannot comment on this site until ${formatEnd(suspendedUntil)}.`,
+        field: reader !== null ? undefined : 'email',
+        retryAfter: secondsUntil(suspendedUntil, received),
+      });
     // Canonical (::ffff:1.2.3.4 is 1.2.3.4), and whether it tells readers apart (src/flood/ip-network.ts).
     const address = clientAddress(req);
     const ip = address.ip;

@@ -3,6 +3,7 @@ import { loadQueuedState, type SubmissionsQueue } from '../../queue/submissions-
 import { loadStoredOutcome } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
 import { loadEditState, type LastAuthorEdit } from '../../store/own-comments.js';
+import { loadStandingDecision } from '../../store/authors/comment-decisions.js';
 
 /** What the author of a submission may learn about it. Never another commenter's email or IP. */
 export interface SubmissionStatus {
@@ -24,6 +25,18 @@ export interface SubmissionStatus {
    * held: it stands, and the comment waits for a moderator; refused: nothing changed, `errors` says why.
    */
   edit?: { id: string; status: 'applied' | 'held' | 'refused'; errors?: FieldError[] };
+  /**
+   * A moderator's reject or spam given with a reason (issue 16, item 5): the reason from the site's
+   * list, the rule it rests on, the moderator's note, when, and the appeal's state (null: none made).
+   */
+  decision?: {
+    reason: string;
+    label: string;
+    rule: string;
+    note: string;
+    decidedAt: string;
+    appeal: 'open' | 'reinstated' | 'upheld' | null;
+  };
 }
 
 /** Refusals as the author reads them: field, code, message; never which spam rule caught what. */
@@ -50,6 +63,20 @@ async function loadEditFields(db: Queryable, id: string): Promise<Pick<Submissio
   };
 }
 
+/** The standing reasoned decision about a comment, as its author reads it; null when none. */
+async function loadDecisionField(db: Queryable, id: string): Promise<SubmissionStatus['decision'] | null> {
+  const d = await loadStandingDecision(db, id);
+  if (d === null) return null;
+  return {
+    reason: d.reason.code,
+    label: d.reason.label,
+    rule: d.reason.rule,
+    note: d.note,
+    decidedAt: d.decidedAt.toISOString(),
+    appeal: d.appeal?.status ?? null,
+  };
+}
+
 /**
  * Postgres first (the truth once checked), then the queue. Spam is reported as "held": telling a
  * spammer which rule caught them helps only the spammer. A job that failed for good is "held" too: it
@@ -73,7 +100,10 @@ export async function loadSubmissionStatus(
           ...(await loadEditFields(db, id)),
         };
       case 'pending':
-      case 'spam':
+      case 'spam': {
+        // Spam a moderator gave a reason for is a removal the commenter is told of (and may appeal).
+        const decision = stored.status === 'spam' ? await loadDecisionField(db, id) : null;
+        if (decision !== null) return { id, status: 'rejected', page: stored.page, errors: [], decision };
         return {
           id,
           status: 'held',
@@ -82,8 +112,17 @@ export async function loadSubmissionStatus(
           author: stored.author,
           ...(await loadEditFields(db, id)),
         };
-      case 'rejected':
-        return { id, status: 'rejected', page: stored.page, errors: toRefusals(stored.reasons) };
+      }
+      case 'rejected': {
+        const decision = await loadDecisionField(db, id);
+        return {
+          id,
+          status: 'rejected',
+          page: stored.page,
+          errors: toRefusals(stored.reasons),
+          ...(decision !== null ? { decision } : {}),
+        };
+      }
     }
   }
   const queued = await loadQueuedState(queue, id);

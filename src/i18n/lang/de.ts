@@ -88,5 +88,24 @@ export const words: ReaderWords = {
     },
     signInIgnore:
       'Warst du es nicht, ignoriere diese E-Mail: Niemand wird angemeldet, bevor der Link geöffnet und bestätigt wurde.',
+    statementSubject: (site) => `Dein Kommentar auf ${site} wurde entfernt`,
+    statementIntro: (site, page) => `Ein Moderator von ${site} hat deinen Kommentar zu „${page}“ entfernt.`,
+    statementYourComment: 'Dein Kommentar:',
+    statementWhy: 'Warum:',
+    statementRule: 'Die Regel, gegen die er verstößt:',
+    statementNote: 'Anmerkung des Moderators:',
+    statementByPerson: 'Das hat ein Mensch entschieden, kein automatischer Filter.',
+    statementAppeal:
+      'Hältst du das für einen Fehler, kannst du innerhalb von sechs Monaten Einspruch einlegen: Ein Moderator, der diese Entscheidung nicht getroffen hat, prüft sie erneut.',
+    statementAppealLink: 'Einspruch einlegen',
+    appealTitle: 'Einspruch gegen eine Entfernung',
+    appealExplain:
+      'Sag den Moderatoren, warum dein Kommentar veröffentlicht werden sollte. Entscheiden wird ein Moderator, der die erste Entscheidung nicht getroffen hat.',
+    appealLabel: 'Warum sollte er veröffentlicht werden? (freiwillig)',
+    appealSend: 'Einspruch senden',
+    appealOpened: 'Danke: Dein Einspruch ist eingegangen. Ein anderer Moderator wird darüber entscheiden.',
+    appealAlready:
+      'Du hast gegen diese Entscheidung bereits Einspruch eingelegt; ein Moderator wird darüber entscheiden.',
+    appealGone: 'Diese Entscheidung gilt nicht mehr: Es gibt nichts anzufechten.',
   },
 };

@@ -88,5 +88,23 @@ export const words: ReaderWords = {
       other: '(el enlace vale una sola vez, durante # minutos).',
     },
     signInIgnore: 'Si no fuiste tú, ignora este correo: nadie inicia sesión hasta que se abre y se confirma el enlace.',
+    statementSubject: (site) => `Tu comentario en ${site} ha sido retirado`,
+    statementIntro: (site, page) => `Un moderador de ${site} ha retirado tu comentario en «${page}».`,
+    statementYourComment: 'Tu comentario:',
+    statementWhy: 'Por qué:',
+    statementRule: 'La norma que incumple:',
+    statementNote: 'La nota del moderador:',
+    statementByPerson: 'Lo ha decidido una persona, no un filtro automático.',
+    statementAppeal:
+      'Si crees que es un error, puedes recurrir en un plazo de seis meses: un moderador que no tomó esta decisión la revisará.',
+    statementAppealLink: 'Recurrir esta decisión',
+    appealTitle: 'Recurrir una retirada',
+    appealExplain:
+      'Explica a los moderadores por qué tu comentario debería publicarse. Decidirá un moderador que no tomó la primera decisión.',
+    appealLabel: '¿Por qué debería publicarse? (opcional)',
+    appealSend: 'Enviar mi recurso',
+    appealOpened: 'Gracias: hemos recibido tu recurso. Otro moderador lo decidirá.',
+    appealAlready: 'Ya has recurrido esta decisión; un moderador la decidirá.',
+    appealGone: 'Esta decisión ya no está vigente: no hay nada que recurrir.',
   },
 };

@@ -89,5 +89,23 @@ export const words: ReaderWords = {
     },
     signInIgnore:
       'Si ce n’était pas vous, ignorez cet e-mail : personne n’est connecté tant que le lien n’a pas été ouvert et confirmé.',
+    statementSubject: (site) => `Votre commentaire sur ${site} a été retiré`,
+    statementIntro: (site, page) => `Un modérateur de ${site} a retiré votre commentaire sur « ${page} ».`,
+    statementYourComment: 'Votre commentaire :',
+    statementWhy: 'Pourquoi :',
+    statementRule: 'La règle qu’il enfreint :',
+    statementNote: 'La note du modérateur :',
+    statementByPerson: 'Cette décision a été prise par une personne, pas par un filtre automatique.',
+    statementAppeal:
+      'Si vous pensez qu’il s’agit d’une erreur, vous pouvez faire appel dans les six mois : un modérateur qui n’a pas pris cette décision la réexaminera.',
+    statementAppealLink: 'Faire appel de cette décision',
+    appealTitle: 'Faire appel d’un retrait',
+    appealExplain:
+      'Dites aux modérateurs pourquoi votre commentaire devrait être publié. Un modérateur qui n’a pas pris la première décision tranchera.',
+    appealLabel: 'Pourquoi devrait-il être publié ? (facultatif)',
+    appealSend: 'Envoyer mon appel',
+    appealOpened: 'Merci : votre appel a bien été reçu. Un autre modérateur va le trancher.',
+    appealAlready: 'Vous avez déjà fait appel de cette décision ; un modérateur va la trancher.',
+    appealGone: 'Cette décision n’est plus en vigueur : il n’y a rien à contester.',
   },
 };

@@ -88,5 +88,23 @@ export const words: ReaderWords = {
     },
     signInIgnore:
       'Se non sei stato tu, ignora questa email: nessuno accede finché il link non viene aperto e confermato.',
+    statementSubject: (site) => `Il tuo commento su ${site} è stato rimosso`,
+    statementIntro: (site, page) => `Un moderatore di ${site} ha rimosso il tuo commento su «${page}».`,
+    statementYourComment: 'Il tuo commento:',
+    statementWhy: 'Perché:',
+    statementRule: 'La regola che viola:',
+    statementNote: 'La nota del moderatore:',
+    statementByPerson: 'Lo ha deciso una persona, non un filtro automatico.',
+    statementAppeal:
+      'Se pensi che sia un errore, puoi presentare ricorso entro sei mesi: un moderatore che non ha preso questa decisione la riesaminerà.',
+    statementAppealLink: 'Presenta ricorso',
+    appealTitle: 'Ricorso contro una rimozione',
+    appealExplain:
+      'Spiega ai moderatori perché il tuo commento dovrebbe essere pubblicato. Deciderà un moderatore che non ha preso la prima decisione.',
+    appealLabel: 'Perché dovrebbe essere pubblicato? (facoltativo)',
+    appealSend: 'Invia il ricorso',
+    appealOpened: 'Grazie: il tuo ricorso è stato ricevuto. Lo deciderà un altro moderatore.',
+    appealAlready: 'Hai già presentato ricorso contro questa decisione; un moderatore lo deciderà.',
+    appealGone: 'Questa decisione non è più in vigore: non c’è nulla da contestare.',
   },
 };

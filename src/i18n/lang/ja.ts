@@ -85,5 +85,23 @@ export const words: ReaderWords = {
     },
     signInIgnore:
       'お心当たりがない場合は、このメールを無視してください。リンクが開かれて確認されるまで、誰もログインされません。',
+    statementSubject: (site) => `${site} のあなたのコメントは削除されました`,
+    statementIntro: (site, page) => `${site} のモデレーターが「${page}」へのあなたのコメントを削除しました。`,
+    statementYourComment: 'あなたのコメント:',
+    statementWhy: '理由:',
+    statementRule: '違反したルール:',
+    statementNote: 'モデレーターからのメモ:',
+    statementByPerson: 'この判断は自動フィルターではなく、人が行いました。',
+    statementAppeal:
+      '誤りだと思う場合は、6か月以内に異議を申し立てられます。この判断をしていないモデレーターが改めて確認します。',
+    statementAppealLink: 'この判断に異議を申し立てる',
+    appealTitle: '削除への異議申し立て',
+    appealExplain:
+      'コメントを公開すべき理由をモデレーターに伝えてください。最初の判断をしていないモデレーターが決定します。',
+    appealLabel: '公開すべき理由(任意)',
+    appealSend: '異議を送信',
+    appealOpened: 'ありがとうございます。異議を受け付けました。別のモデレーターが決定します。',
+    appealAlready: 'この判断にはすでに異議を申し立てています。モデレーターが決定します。',
+    appealGone: 'この判断はすでに有効ではありません。異議を申し立てる対象がありません。',
   },
 };

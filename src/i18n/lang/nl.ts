@@ -88,5 +88,23 @@ export const words: ReaderWords = {
     },
     signInIgnore:
       'Was jij het niet? Negeer deze e-mail dan: niemand wordt ingelogd voordat de link is geopend en bevestigd.',
+    statementSubject: (site) => `Je reactie op ${site} is verwijderd`,
+    statementIntro: (site, page) => `Een moderator van ${site} heeft je reactie op ‘${page}’ verwijderd.`,
+    statementYourComment: 'Je reactie:',
+    statementWhy: 'Waarom:',
+    statementRule: 'De regel die ze overtreedt:',
+    statementNote: 'De notitie van de moderator:',
+    statementByPerson: 'Dit is door een mens besloten, niet door een automatisch filter.',
+    statementAppeal:
+      'Denk je dat dit een vergissing is, dan kun je binnen zes maanden bezwaar maken: een moderator die dit besluit niet nam, bekijkt het opnieuw.',
+    statementAppealLink: 'Bezwaar maken',
+    appealTitle: 'Bezwaar tegen een verwijdering',
+    appealExplain:
+      'Vertel de moderators waarom je reactie gepubliceerd moet worden. Een moderator die het eerste besluit niet nam, beslist.',
+    appealLabel: 'Waarom moet ze gepubliceerd worden? (optioneel)',
+    appealSend: 'Bezwaar versturen',
+    appealOpened: 'Bedankt: je bezwaar is ontvangen. Een andere moderator beslist erover.',
+    appealAlready: 'Je hebt al bezwaar gemaakt tegen dit besluit; een moderator beslist erover.',
+    appealGone: 'Dit besluit geldt niet meer: er valt niets te betwisten.',
   },
 };

@@ -98,5 +98,23 @@ export const words: ReaderWords = {
     },
     signInIgnore:
       'Jeśli to nie Ty, zignoruj tę wiadomość: nikt nie zostanie zalogowany, dopóki link nie zostanie otwarty i potwierdzony.',
+    statementSubject: (site) => `Twój komentarz w serwisie ${site} został usunięty`,
+    statementIntro: (site, page) => `Moderator serwisu ${site} usunął Twój komentarz pod „${page}”.`,
+    statementYourComment: 'Twój komentarz:',
+    statementWhy: 'Powód:',
+    statementRule: 'Zasada, którą narusza:',
+    statementNote: 'Uwaga moderatora:',
+    statementByPerson: 'Decyzję podjął człowiek, nie automatyczny filtr.',
+    statementAppeal:
+      'Jeśli uważasz, że to pomyłka, możesz się odwołać w ciągu sześciu miesięcy: moderator, który nie podjął tej decyzji, rozpatrzy ją ponownie.',
+    statementAppealLink: 'Odwołaj się od decyzji',
+    appealTitle: 'Odwołanie od usunięcia',
+    appealExplain:
+      'Napisz moderatorom, dlaczego Twój komentarz powinien zostać opublikowany. Rozstrzygnie moderator, który nie podjął pierwszej decyzji.',
+    appealLabel: 'Dlaczego powinien zostać opublikowany? (opcjonalnie)',
+    appealSend: 'Wyślij odwołanie',
+    appealOpened: 'Dziękujemy: otrzymaliśmy Twoje odwołanie. Rozstrzygnie je inny moderator.',
+    appealAlready: 'Już odwołałeś się od tej decyzji; rozstrzygnie ją moderator.',
+    appealGone: 'Ta decyzja już nie obowiązuje: nie ma od czego się odwoływać.',
   },
 };

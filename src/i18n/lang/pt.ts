@@ -89,5 +89,23 @@ export const words: ReaderWords = {
     },
     signInIgnore:
       'Se não foi você, ignore este email: ninguém inicia sessão enquanto o link não for aberto e confirmado.',
+    statementSubject: (site) => `O seu comentário em ${site} foi removido`,
+    statementIntro: (site, page) => `Um moderador de ${site} removeu o seu comentário em “${page}”.`,
+    statementYourComment: 'O seu comentário:',
+    statementWhy: 'Porquê:',
+    statementRule: 'A regra que infringe:',
+    statementNote: 'A nota do moderador:',
+    statementByPerson: 'Isto foi decidido por uma pessoa, não por um filtro automático.',
+    statementAppeal:
+      'Se acha que é um erro, pode recorrer no prazo de seis meses: um moderador que não tomou esta decisão vai analisá-la de novo.',
+    statementAppealLink: 'Recorrer desta decisão',
+    appealTitle: 'Recorrer de uma remoção',
+    appealExplain:
+      'Diga aos moderadores porque é que o seu comentário deve ser publicado. Decidirá um moderador que não tomou a primeira decisão.',
+    appealLabel: 'Porque deve ser publicado? (opcional)',
+    appealSend: 'Enviar o recurso',
+    appealOpened: 'Obrigado: o seu recurso foi recebido. Outro moderador vai decidi-lo.',
+    appealAlready: 'Já recorreu desta decisão; um moderador vai decidi-la.',
+    appealGone: 'Esta decisão já não está em vigor: não há nada de que recorrer.',
   },
 };

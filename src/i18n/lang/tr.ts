@@ -87,5 +87,23 @@ export const words: ReaderWords = {
     },
     signInIgnore:
       'Siz değilseniz bu e-postayı dikkate almayın: bağlantı açılıp onaylanmadıkça kimse giriş yapmış olmaz.',
+    statementSubject: (site) => `${site} üzerindeki yorumunuz kaldırıldı`,
+    statementIntro: (site, page) => `${site} moderatörlerinden biri “${page}” sayfasındaki yorumunuzu kaldırdı.`,
+    statementYourComment: 'Yorumunuz:',
+    statementWhy: 'Neden:',
+    statementRule: 'İhlal ettiği kural:',
+    statementNote: 'Moderatörün notu:',
+    statementByPerson: 'Bu karar otomatik bir filtre tarafından değil, bir kişi tarafından verildi.',
+    statementAppeal:
+      'Bunun bir hata olduğunu düşünüyorsanız altı ay içinde itiraz edebilirsiniz: bu kararı vermemiş bir moderatör yeniden inceleyecek.',
+    statementAppealLink: 'Bu karara itiraz et',
+    appealTitle: 'Kaldırmaya itiraz',
+    appealExplain:
+      'Moderatörlere yorumunuzun neden yayımlanması gerektiğini anlatın. İlk kararı vermemiş bir moderatör karar verecek.',
+    appealLabel: 'Neden yayımlanmalı? (isteğe bağlı)',
+    appealSend: 'İtirazımı gönder',
+    appealOpened: 'Teşekkürler: itirazınız alındı. Başka bir moderatör karar verecek.',
+    appealAlready: 'Bu karara zaten itiraz ettiniz; bir moderatör karar verecek.',
+    appealGone: 'Bu karar artık geçerli değil: itiraz edilecek bir şey yok.',
   },
 };

@@ -45,4 +45,6 @@ export const words: ReaderMessages = {
   confirmErase: 'هل تريد حذف حسابك؟ ستنتهي جلساتك وسيُزال اسمك من تعليقاتك. لا يمكن التراجع عن ذلك.',
   erased: 'تم حذف حسابك.',
   failed: 'حدث خطأ ما؛ يرجى المحاولة مجددًا.',
+  warningTitle: 'رسالة من المشرفين',
+  warningDismiss: 'فهمت',
 };

@@ -53,4 +53,6 @@ export const words: ReaderMessages = {
     'Dein Konto löschen? Deine Sitzungen enden und dein Name verschwindet von deinen Kommentaren. Das lässt sich nicht rückgängig machen.',
   erased: 'Dein Konto wurde gelöscht.',
   failed: 'Etwas ist schiefgegangen; bitte versuche es erneut.',
+  warningTitle: 'Eine Nachricht der Moderation',
+  warningDismiss: 'Verstanden',
 };

@@ -48,4 +48,6 @@ export const words: ReaderMessages = {
     '¿Borrar tu cuenta? Tus sesiones terminarán y tu nombre desaparecerá de tus comentarios. No se puede deshacer.',
   erased: 'Tu cuenta se ha borrado.',
   failed: 'Algo ha salido mal; vuelve a intentarlo.',
+  warningTitle: 'Un mensaje de los moderadores',
+  warningDismiss: 'Entendido',
 };

@@ -48,4 +48,6 @@ export const words: ReaderMessages = {
     'Supprimer votre compte ? Vos sessions prennent fin et votre nom disparaît de vos commentaires. Cette action est irréversible.',
   erased: 'Votre compte a été supprimé.',
   failed: 'Une erreur s’est produite ; veuillez réessayer.',
+  warningTitle: 'Un message des modérateurs',
+  warningDismiss: 'Compris',
 };

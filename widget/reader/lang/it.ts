@@ -52,4 +52,6 @@ export const words: ReaderMessages = {
     'Cancellare il tuo account? Le tue sessioni terminano e il tuo nome sparisce dai tuoi commenti. L’operazione non si può annullare.',
   erased: 'Il tuo account è stato cancellato.',
   failed: 'Qualcosa è andato storto; riprova.',
+  warningTitle: 'Un messaggio dai moderatori',
+  warningDismiss: 'Ho capito',
 };

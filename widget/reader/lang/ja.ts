@@ -48,4 +48,6 @@ export const words: ReaderMessages = {
     'アカウントを削除しますか？ すべてのセッションが終了し、コメントから名前が消えます。元に戻すことはできません。',
   erased: 'アカウントを削除しました。',
   failed: '問題が発生しました。もう一度お試しください。',
+  warningTitle: 'モデレーターからのお知らせ',
+  warningDismiss: '了解しました',
 };

@@ -52,4 +52,6 @@ export const words: ReaderMessages = {
     'Je account wissen? Je sessies worden beëindigd en je naam verdwijnt van je reacties. Dit kan niet ongedaan worden gemaakt.',
   erased: 'Je account is gewist.',
   failed: 'Er ging iets mis; probeer het opnieuw.',
+  warningTitle: 'Een bericht van de moderators',
+  warningDismiss: 'Begrepen',
 };

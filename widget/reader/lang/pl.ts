@@ -52,4 +52,6 @@ export const words: ReaderMessages = {
     'Usunąć konto? Twoje sesje zostaną zakończone, a Twoje imię zniknie z Twoich komentarzy. Tego nie można cofnąć.',
   erased: 'Twoje konto zostało usunięte.',
   failed: 'Coś poszło nie tak; spróbuj ponownie.',
+  warningTitle: 'Wiadomość od moderatorów',
+  warningDismiss: 'Rozumiem',
 };

@@ -48,4 +48,6 @@ export const words: ReaderMessages = {
     'Apagar a sua conta? As suas sessões terminam e o seu nome desaparece dos seus comentários. Não é possível anular.',
   erased: 'A sua conta foi apagada.',
   failed: 'Algo correu mal; tente novamente.',
+  warningTitle: 'Uma mensagem dos moderadores',
+  warningDismiss: 'Entendido',
 };

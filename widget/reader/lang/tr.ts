@@ -47,4 +47,6 @@ export const words: ReaderMessages = {
     'Hesabınız silinsin mi? Oturumlarınız kapanır ve adınız yorumlarınızdan kaldırılır. Bu işlem geri alınamaz.',
   erased: 'Hesabınız silindi.',
   failed: 'Bir şeyler ters gitti; lütfen tekrar deneyin.',
+  warningTitle: 'Moderatörlerden bir mesaj',
+  warningDismiss: 'Anladım',
 };

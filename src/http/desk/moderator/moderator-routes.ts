@@ -53,6 +53,10 @@ import { formText as bodyText } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
 import { renderQueuePage } from './queue-page.js';
 import { decodeCursor, encodeCursor } from '../../kit/thread-cursor.js';
+import { isReasonedAction } from '../../../domain/decisions/decision-reasons.js';
+import { decideWithReason } from '../../../store/authors/comment-decisions.js';
+import { countOpenAppeals } from '../../../store/authors/appeals.js';
+import { readDecisionReason } from './profiles/decision-input.js';
 
 const PAGE_SIZE = 25;
 
@@ -142,7 +146,7 @@ export function createModeratorRoutes(deps: {
     const cursor = cursorParam === null ? null : decodeCursor(cursorParam);
     // The tab counts already narrow by site; a page, reason or search narrows further.
     const narrowed = filter.page !== null || filter.reason !== null || filter.q !== null;
-    const [counts, page, sites, viewCount, surges, pageSurges] = await Promise.all([
+    const [counts, page, sites, viewCount, surges, pageSurges, appeals] = await Promise.all([
       countTabs(db, m.siteIds, filter.site),
       listQueue(db, filter, cursor, PAGE_SIZE),
       listSites(db),
@@ -151,6 +155,7 @@ export function createModeratorRoutes(deps: {
       deps.surge?.list(m.siteIds).catch(() => []) ?? [],
       // So are the brigade banners (issue 16): one per page under one.
       deps.pageSurges ? loadPageSurgeBanners(db, deps.pageSurges, m.siteIds).catch(() => []) : [],
+      countOpenAppeals(db, m.siteIds),
     ]);
     res
       .set('Cache-Control', 'no-store')
@@ -167,6 +172,7 @@ export function createModeratorRoutes(deps: {
           notice: queryText(req, 'notice'),
           surges,
           pageSurges,
+          appeals,
         }),
       );
   });
@@ -182,13 +188,12 @@ export function createModeratorRoutes(deps: {
     if (!m.siteIds.includes(site))
       throw AppError.of('FORBIDDEN', { message: 'This comment belongs to a site you do not moderate.' });
     const batchId = randomUUID();
-    const changed = await changeStatus(db, {
-      ids: [id],
-      action,
-      toStatus: statusAfter[action],
-      actor: actorOf(m),
-      batchId,
-    });
+    // A reject or spam may carry a reason from the site's list for the commenter (issue 16, item 5).
+    const reason = isReasonedAction(action) ? await readDecisionReason(db, req, site) : null;
+    const changed =
+      reason !== null && isReasonedAction(action)
+        ? await decideWithReason(db, { commentId: id, action, ...reason, actor: actorOf(m), batchId })
+        : await changeStatus(db, { ids: [id], action, toStatus: statusAfter[action], actor: actorOf(m), batchId });
     await after.changed(changed, 'decision');
     if (wantsJson(req)) {
       res.json({ id, status: statusAfter[action], changed: changed.length, batchId } satisfies StatusChangeAnswer);

@@ -12,6 +12,7 @@ import { asRoleAllows } from '../read-only-view.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, markup, type SafeHtml } from '../../../html/html.js';
 import { formatUtc } from '../desk-time-zone.js';
+import { defaultDecisionReasons, type DecisionReason } from '../../../domain/decisions/decision-reasons.js';
 
 const tabLabels: Record<QueueTab, string> = {
   pending: 'Pending',
@@ -240,12 +241,45 @@ function renderReaderRules(card: QueueCard, reader: NonNullable<QueueCard['reade
     </form>`;
 }
 
+/**
+ * The reason a reject or spam carries for the commenter (issue 16): the site's list, or none (then no
+ * statement of reasons is sent). Inside the actions form, so the buttons and the keys send it along.
+ */
+function renderDecisionReason(reasons: readonly DecisionReason[]): SafeHtml {
+  return html`<details class="rd-decision-reason">
+    <summary>Reason for the commenter</summary>
+    <label
+      >Reason (reject, spam)
+      <select name="reason">
+        <option value="">None: tell the commenter nothing</option>
+        ${reasons.map((r) => html`<option value="${r.code}">${r.label}</option>`)}
+      </select></label
+    >
+    <label>Note to the commenter <input name="note" maxlength="1000" /></label>
+  </details>`;
+}
+
+/** The author's profile (issue 16), with the marker of moderators' notes about them. */
+function renderProfileLink(card: QueueCard): SafeHtml {
+  const key =
+    card.reader !== null ? `reader:${card.reader.id}` : card.email !== '' ? `guest:${card.email.toLowerCase()}` : '';
+  if (key === '') return html``;
+  const href = `/admin/profile?${new URLSearchParams({ site: card.siteId, author: key }).toString()}`;
+  return html` <a class="rd-profile-link" href="${href}">profile</a>${
+    card.notes > 0
+      ? html` <a class="rd-badge rd-note-marker" href="${href}" title="Moderators' notes about this author"
+          >${String(card.notes)} note${card.notes === 1 ? '' : 's'}</a
+        >`
+      : ''
+  }`;
+}
+
 /** One comment card: the text (sanitised HTML, inert), where it was posted, who wrote it, and why it waits. */
 export function renderCard(
   card: QueueCard,
   tab: QueueTab,
   csrfToken: string,
-  settings: Pick<SiteSettings, 'holdLinks'> | null = null,
+  settings: (Pick<SiteSettings, 'holdLinks'> & Partial<Pick<SiteSettings, 'decisionReasons'>>) | null = null,
 ): SafeHtml {
   const h = card.history;
   // A title nobody confirmed is the first submitter's suggestion: the card shows the page's key and
@@ -258,7 +292,7 @@ export function renderCard(
         ><input type="checkbox" name="ids" value="${card.id}" form="rd-bulk" aria-label="Select"
       /></label>
       <span class="rd-author"
-        ><b>${card.author || 'Anonymous'}</b> ${renderIdentity(card)}${card.trusted ? html` <span class="rd-badge">trusted</span>` : ''}</span
+        ><b>${card.author || 'Anonymous'}</b> ${renderIdentity(card)}${card.trusted ? html` <span class="rd-badge">trusted</span>` : ''}${renderProfileLink(card)}</span
       >
       <span class="rd-meta"
         >${card.email || 'no email'} ·
@@ -300,6 +334,7 @@ export function renderCard(
       <input type="hidden" name="_csrf" value="${csrfToken}" />
       ${tabActions[tab].map((a) => html`<button type="submit" name="action" value="${a.action}" data-key="${a.key}" class="rd-act-${a.action}">${a.label} <kbd>${a.key}</kbd></button> `)}
       <button type="submit" name="action" value="delete" class="rd-act-delete">Delete</button>
+      ${renderDecisionReason(settings?.decisionReasons ?? defaultDecisionReasons)}
     </form>
     ${renderFeature(card, csrfToken)} ${renderReply(card, csrfToken)}
     <details class="rd-more">
@@ -388,6 +423,8 @@ export interface QueuePageInput {
   surges?: SurgeState[];
   /** Pages of this moderator's sites under a brigade now (src/flood/page-surge-tracker.ts). */
   pageSurges?: PageSurgeBanner[];
+  /** Open appeals on the moderator's sites (issue 16): the Appeals tab's count. */
+  appeals?: number;
 }
 
 /** A page under a brigade, as its banner names it. */
@@ -402,7 +439,19 @@ export interface PageSurgeBanner {
 
 /** The queue: tabs with counts, filters, the bulk bar, and one page of cards. */
 export function renderQueuePage(input: QueuePageInput): string {
-  const { ctx, filter, counts, viewCount, cards, nextCursor, sites, notice, surges = [], pageSurges = [] } = input;
+  const {
+    ctx,
+    filter,
+    counts,
+    viewCount,
+    cards,
+    nextCursor,
+    sites,
+    notice,
+    surges = [],
+    pageSurges = [],
+    appeals = 0,
+  } = input;
   const f = filter;
   return renderAdminPage(
     `${tabLabels[f.tab]} (${formatCount(counts[f.tab])})`,
@@ -414,6 +463,7 @@ export function renderQueuePage(input: QueuePageInput): string {
               >${tabLabels[t]} <span class="rd-count" data-tab="${t}">${formatCount(counts[t])}</span></a
             >`,
         )}
+        <a href="/admin/appeals">Appeals <span class="rd-count" data-tab="appeals">${formatCount(appeals)}</span></a>
       </nav>
       ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
       ${surges.map(
