@@ -248,6 +248,7 @@ describe('checkComment', () => {
       'firstTimeAuthor',
       'preModeration',
       'surgeMode',
+      'offHours',
     ]);
   });
 });

@@ -1,8 +1,13 @@
-import type { PageListItem, PageListView } from '../../../store/pages/page-closure.js';
+import type { PageListItem, PageListView } from '../../../store/pages/page-list.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html } from '../../../html/html.js';
 
-const viewLabels: Record<PageListView, string> = { active: 'Most active now', closed: 'Closed', all: 'All pages' };
+const viewLabels: Record<PageListView, string> = {
+  active: 'Most active now',
+  closed: 'Closed',
+  overridden: 'Own settings',
+  all: 'All pages',
+};
 
 function pagesQuery(siteId: string, view: PageListView, search: string | null): string {
   const params = new URLSearchParams({ site: siteId, view });

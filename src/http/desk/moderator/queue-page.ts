@@ -37,6 +37,7 @@ export const reasonLabels: Record<string, string> = {
   PARENT_NOT_FOUND: 'Parent missing',
   PARENT_NOT_APPROVED: 'Parent unpublished',
   SURGE: 'Surge mode',
+  OFF_HOURS: 'Off hours',
   SPAM_MEMORY: 'Spam memory',
   FORM_TOO_FAST: 'Form too fast',
   FORM_TOKEN_FORGED: 'Forged form',
