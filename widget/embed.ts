@@ -224,12 +224,30 @@ async function start(
   form.update(host.choices);
   thread.show(first.page);
   own.restore();
-  // A closed page (by hand or after the site's days) shows why instead of a form the worker would refuse.
+  // A closed page (by hand, after the site's days, outside staffed hours) shows why instead of a form
+  // the worker would refuse; a page whose comments wait for a moderator says so over the form.
+  const { closedUntil, reviewed, reviewedUntil } = ctx.info;
   const closed = ctx.info.closed || thread.closed();
+  // The desk's opening in the reader's own clock (and day, when it is not within the day).
+  const at = (iso: string): string =>
+    new Date(iso).toLocaleString(lang, {
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(Date.parse(iso) - Date.now() > 72e6 ? { weekday: 'long' } : {}),
+    });
   body.replaceChildren(
     thread.el,
     own.el,
-    closed ? h('p', { class: 'rd-closed', role: 'status' }, t.closed) : h('div', { class: 'rd-form-home' }, form.el),
+    closed
+      ? h('p', { class: 'rd-closed', role: 'status' }, closedUntil ? t.closedUntil(at(closedUntil)) : t.closed)
+      : h(
+          'div',
+          { class: 'rd-form-home' },
+          ...(reviewed
+            ? [h('p', { class: 'rd-reviewed' }, reviewedUntil ? t.reviewedUntil(at(reviewedUntil)) : t.reviewed)]
+            : []),
+          form.el,
+        ),
   );
   // The reader's part is needed now for a signed-in reader, a host page that signs its user in, and an
   // author who may still edit a comment sent from this browser; for nobody else.

@@ -48,6 +48,8 @@ export const auditActions = [
   // sql/0036: editors' picks.
   'feature',
   'unfeature',
+  // sql/0038: a page's own settings (issue 16).
+  'page_settings',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { siteSettingsSchema, type SiteSettings } from '../site-settings.js';
+import { staffedStateAt } from './staffed-hours.js';
 
 /*
  * Per-story controls (issue 16, item 1): the few site settings a page may override, and the settings
@@ -135,3 +136,17 @@ export function effectivePageSettings(
 
 /** Whether a page overrides anything (the Pages view's "overridden" marker). */
 export const overridesAnything = (page: PageSettings): boolean => pageSettingKeys.some((k) => page[k] !== undefined);
+
+/**
+ * Whether a new comment on the page waits for a moderator whatever it says (issue 16): pre-moderated
+ * (the site, the page, a brigade), or received outside staffed hours, then with the instant the desk
+ * opens (`reviewedUntil`). The form says so before the reader writes, not only after.
+ */
+export function reviewFields(settings: SiteSettings, now: Date): { reviewed: boolean; reviewedUntil?: string } {
+  if (settings.moderation === 'pre') return { reviewed: true };
+  const staffed = staffedStateAt(settings.staffedHours, now);
+  if (staffed.staffed || staffed.outside !== 'pre') return { reviewed: false };
+  return staffed.opensAt === null
+    ? { reviewed: true }
+    : { reviewed: true, reviewedUntil: staffed.opensAt.toISOString() };
+}

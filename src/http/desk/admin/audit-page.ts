@@ -41,6 +41,7 @@ const actionLabels: Record<string, string> = {
   recheck: 'Rechecked with Akismet',
   webhook: 'Changed a webhook',
   page_title: 'Set a page title',
+  page_settings: 'Changed a page’s settings',
 };
 
 /** The audit page's URL for a query (empty fields left out), optionally with a cursor. */
