@@ -68,7 +68,7 @@ describe('changing a page', () => {
   it('refuses something that is not an object', () => {
     expect(changePageSettings({}, ['pre'])).toEqual({
       ok: false,
-      errors: [{ field: 'settings', code: 'INVALID_TYPE', message: 'settings must be a JSON object.' }],
+      errors: [{ field: 'settings', code: 'INVALID_SETTING', message: 'settings must be a JSON object.' }],
     });
   });
 

@@ -68,7 +68,7 @@ export function changePageSettings(current: PageSettings, change: unknown): Page
   if (change === null || typeof change !== 'object' || Array.isArray(change))
     return {
       ok: false,
-      errors: [{ field: 'settings', code: 'INVALID_TYPE', message: 'settings must be a JSON object.' }],
+      errors: [{ field: 'settings', code: 'INVALID_SETTING', message: 'settings must be a JSON object.' }],
     };
   const next: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(change)) {

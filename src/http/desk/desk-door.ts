@@ -22,6 +22,7 @@ import { createLiveRoutes, LIVE_PATHS } from './moderator/live-routes.js';
 import { createModeratorRoutes, parseDashboardBody } from './moderator/moderator-routes.js';
 import { createPageTitleRoutes } from './moderator/page-title-routes.js';
 import { createPageRoutes } from './moderator/page-routes.js';
+import { createPageSettingsRoutes } from './moderator/page-settings-routes.js';
 import { loadSignedInModerator, requireCsrf, requireModerator, requireModeratorApi } from './moderator-session.js';
 import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
 import { createReaderRoutes } from './moderator/reader-routes.js';
@@ -130,6 +131,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(createFeatureRoutes({ db: deps.db }));
   router.use(createPageTitleRoutes({ db: deps.db }));
   router.use(createPageRoutes({ db: deps.db }));
+  router.use(createPageSettingsRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
   router.use(createReaderRoutes({ db: deps.db, logger: deps.logger, events: deps.events }));

@@ -278,6 +278,11 @@ export function renderCard(
         href="/admin/pages?${new URLSearchParams({ site: card.siteId, view: 'all', q: card.page.identifier }).toString()}"
         >page</a
       >
+      <a
+        class="rd-page-settings-link"
+        href="/admin/pages/settings?${new URLSearchParams({ site: card.siteId, page: card.page.identifier }).toString()}"
+        >page settings</a
+      >
       ·
       <time datetime="${card.receivedAt.toISOString()}"
         >${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
