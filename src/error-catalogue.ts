@@ -190,7 +190,7 @@ export const errorCatalogue = {
   VOTES_OFF: {
     status: 403,
     message: 'Voting is off on this site.',
-    meaning: 'a vote on a site whose `votes` is `off`, or a down vote where it is `up`',
+    meaning: 'a vote on a site (or a page) whose `votes` is `off`, or a down vote where it is `up`',
   },
   OWN_COMMENT: {
     status: 403,

@@ -49,6 +49,8 @@ import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-
 import { formText as bodyText } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
 import { renderQueuePage } from './queue-page.js';
+import { expectedWait } from '../../../domain/pages/expected-wait.js';
+import { countRecentDecisions } from '../../../store/pages/decision-rate.js';
 import { decodeCursor, encodeCursor } from '../../kit/thread-cursor.js';
 
 const PAGE_SIZE = 25;
@@ -120,13 +122,15 @@ export function createModeratorRoutes(deps: {
     const cursor = cursorParam === null ? null : decodeCursor(cursorParam);
     // The tab counts already narrow by site; a page, reason or search narrows further.
     const narrowed = filter.page !== null || filter.reason !== null || filter.q !== null;
-    const [counts, page, sites, viewCount, surges] = await Promise.all([
+    const [counts, page, sites, viewCount, surges, decided] = await Promise.all([
       countTabs(db, m.siteIds, filter.site),
       listQueue(db, filter, cursor, PAGE_SIZE),
       listSites(db),
       narrowed ? countView(db, filter) : null,
       // The surge banner is a hint: a Redis hiccup must not cost the moderator the queue.
       deps.surge?.list(m.siteIds).catch(() => []) ?? [],
+      // The expected wait (issue 16): the pace of the last hour's decisions.
+      countRecentDecisions(db, { siteIds: m.siteIds, site: filter.site, now: new Date() }),
     ]);
     res
       .set('Cache-Control', 'no-store')
@@ -142,6 +146,7 @@ export function createModeratorRoutes(deps: {
           sites: sites.filter((s) => m.siteIds.includes(s.id)),
           notice: queryText(req, 'notice'),
           surges,
+          wait: expectedWait(counts.pending, decided),
         }),
       );
   });

@@ -1,6 +1,7 @@
 import type { Site, SiteSettings } from '../../../domain/site-settings.js';
 import { measureOf } from '../../../moderation/reason-measure.js';
 import type { SurgeState } from '../../../flood/surge-state.js';
+import { formatWait, type ExpectedWait } from '../../../domain/pages/expected-wait.js';
 import {
   COUNT_CAP,
   queueTabs,
@@ -390,11 +391,25 @@ export interface QueuePageInput {
   notice: string | null;
   /** Sites of this moderator in surge mode now (src/flood/surge-state.ts). */
   surges?: SurgeState[];
+  /** The held backlog's expected wait at the last hour's pace (issue 16); left out, not shown. */
+  wait?: ExpectedWait;
+}
+
+/** "Expected wait": what a comment held now waits at the desk's pace of the last hour. */
+function renderExpectedWait(w: ExpectedWait): SafeHtml {
+  const pace = `${w.perMinute < 10 ? w.perMinute.toFixed(1) : Math.round(w.perMinute)} decisions a minute over the last hour`;
+  return html`<p class="rd-expected-wait" data-minutes="${w.minutes === null ? '' : String(w.minutes)}">
+    Expected wait:
+    <b
+      >${w.minutes === null ? 'unknown' : formatWait(w.minutes)}</b
+    >
+    (${formatCount(w.backlog)} held ÷ ${w.minutes === null ? 'no decisions in the last hour' : pace})
+  </p>`;
 }
 
 /** The queue: tabs with counts, filters, the bulk bar, and one page of cards. */
 export function renderQueuePage(input: QueuePageInput): string {
-  const { ctx, filter, counts, viewCount, cards, nextCursor, sites, notice, surges = [] } = input;
+  const { ctx, filter, counts, viewCount, cards, nextCursor, sites, notice, surges = [], wait } = input;
   const f = filter;
   return renderAdminPage(
     `${tabLabels[f.tab]} (${formatCount(counts[f.tab])})`,
@@ -408,6 +423,7 @@ export function renderQueuePage(input: QueuePageInput): string {
         )}
       </nav>
       ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+      ${wait !== undefined && f.tab === 'pending' ? renderExpectedWait(wait) : ''}
       ${surges.map(
         (sg) =>
           html`<p class="rd-notice rd-notice-error rd-surge" role="alert" data-site="${sg.siteId}">
