@@ -112,6 +112,8 @@ function deskTime(at: Date, timeZone: string, lang: string): string {
     weekday: 'long',
     hour: '2-digit',
     minute: '2-digit',
+    // The desk's hours are set as 07:00: the page says it the same way.
+    hourCycle: 'h23',
     timeZone,
     timeZoneName: 'short',
   });
