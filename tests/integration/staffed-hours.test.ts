@@ -117,14 +117,14 @@ describe('outside staffed hours with outside: closed', () => {
     await ensureDemoSite(db.pool, api.url, Number(new URL(api.url).port));
     const demo = { ...base, requireFormToken: false };
     const hours = offNow('closed');
-    await updateSite(db.pool, DEMO_SITE_ID, { settings: { ...demo, staffedHours: hours } as SiteSettingsInput });
+    await updateSite(db.pool, DEMO_SITE_ID, { settings: { ...demo, staffedHours: hours } });
     await api.sites.refresh();
     const closed = await (await fetch(`${api.url}/`)).text();
     expect(closed).toContain(`Comments are closed until`);
     expect(closed).toContain(`${hours.from} UTC`);
     expect(closed).not.toContain('id="commentform"');
     await updateSite(db.pool, DEMO_SITE_ID, {
-      settings: { ...demo, moderation: 'pre', staffedHours: null } as SiteSettingsInput,
+      settings: { ...demo, moderation: 'pre', staffedHours: null },
     });
     await api.sites.refresh();
     const reviewed = await (await fetch(`${api.url}/?lang=de`)).text();
