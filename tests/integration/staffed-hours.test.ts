@@ -153,3 +153,44 @@ describe('the expected wait on the queue', () => {
     expect(page).toMatch(/31 held ÷ 0\.0 decisions a minute/);
   });
 });
+
+describe('the admin sets staffed hours without SQL', () => {
+  it('saves the hours from the site page, refuses a bad zone with 422, and turns them off again', async () => {
+    await addModerator(db.pool, 'chief@example.org', 'admin', []);
+    const admin = new DashboardClient(api.url);
+    await admin.signIn('chief@example.org');
+    expect(await admin.page('/admin/sites/night')).toContain('href="/admin/sites/night/hours"');
+    await admin.page('/admin/sites/night/hours');
+    const hours = {
+      on: '1',
+      timeZone: 'Europe/Berlin',
+      days: ['1', '2', '3', '4', '5'],
+      from: '22:00',
+      to: '06:00',
+      outside: 'closed',
+    };
+    expect((await admin.post('/admin/sites/night/hours', hours)).status).toBe(303);
+    const { rows } = await db.pool.query<{ settings: { staffedHours: unknown } }>(
+      `select settings from sites where id = 'night'`,
+    );
+    expect(rows[0]!.settings.staffedHours).toEqual({
+      timeZone: 'Europe/Berlin',
+      days: [1, 2, 3, 4, 5],
+      from: '22:00',
+      to: '06:00',
+      outside: 'closed',
+    });
+    const bad = await admin.post('/admin/sites/night/hours', { ...hours, timeZone: 'Mars/Olympus' });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('Not a known time zone');
+    expect((await admin.post('/admin/sites/night/hours', { timeZone: 'UTC' })).status).toBe(303);
+    const after = await db.pool.query<{ settings: { staffedHours: unknown } }>(
+      `select settings from sites where id = 'night'`,
+    );
+    expect(after.rows[0]!.settings.staffedHours).toBeNull();
+    const audit = await db.pool.query(
+      `select 1 from moderation_events where action = 'site_update' and site_id = 'night' and actor = 'chief@example.org'`,
+    );
+    expect(audit.rowCount).toBe(2);
+  });
+});
