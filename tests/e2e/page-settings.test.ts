@@ -1,8 +1,8 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDesk } from '../../scripts/build-widget.mjs';
 import { DEMO_PAGE_ID } from '../../src/http/demo/demo-page.js';
-import { addModerator, TEST_PASSWORD } from '../support/dashboard-client.js';
+import { addModerator } from '../support/dashboard-client.js';
+import { openDesk } from './desk-browser.js';
 import { seedThread } from '../support/seed-thread.js';
 import { SITE, WIDGET_TIMEOUT_MS, openPage, serveHostPage, startWidgetEnv, type WidgetEnv } from './widget-env.js';
 
@@ -14,15 +14,6 @@ import { SITE, WIDGET_TIMEOUT_MS, openPage, serveHostPage, startWidgetEnv, type 
  */
 const EDITOR = 'editor@example.org';
 let env: WidgetEnv;
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${env.api.url}/admin`);
-  await page.waitForURL(/\/admin\/sign-in/);
-  await page.getByLabel('Email').fill(EDITOR);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${env.api.url}/admin`);
-}
 
 beforeAll(async () => {
   await buildDesk();
@@ -40,15 +31,13 @@ describe("a story's own settings from the Pages view", () => {
   it(
     'search, the Own settings and Closed filters, pre-moderate then close; the widget and the no-JS page follow',
     async () => {
-      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const desk = await context.newPage();
+      const signedIn = await openDesk(env, EDITOR, `/admin/pages?site=${SITE}&view=overridden`);
+      const desk = signedIn.page;
       const deskErrors: string[] = [];
       desk.on('pageerror', (err) => deskErrors.push(err.message));
       const noJs = await env.browser.newContext({ javaScriptEnabled: false });
       const article = await noJs.newPage();
       try {
-        await signIn(desk);
-        await desk.goto(`${env.api.url}/admin/pages?site=${SITE}&view=overridden`);
         expect(await desk.locator('table.rd-pages tbody').innerText()).toContain('No page has settings of its own.');
 
         // Search finds the story; its settings link says it follows the site.
@@ -106,7 +95,7 @@ describe("a story's own settings from the Pages view", () => {
         await widget.context.close();
       } finally {
         await noJs.close();
-        await context.close();
+        await signedIn.close();
       }
     },
     WIDGET_TIMEOUT_MS * 2,
