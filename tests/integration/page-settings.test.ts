@@ -1,4 +1,10 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExportCommand } from '../../src/cli/export-commands.js';
+import { importFile } from '../support/import-helpers.js';
 import { runPageSettingsCommand } from '../../src/cli/page-settings-commands.js';
 import { runPageCloseCommand } from '../../src/cli/page-close-commands.js';
 import { UsageError } from '../../src/cli/site-commands.js';
@@ -310,5 +316,39 @@ describe('the site directory sees site changes made here', () => {
     });
     expect((await patch(editor, pageIds.sport!, { settings: { moderation: 'pre' } })).status).toBe(200);
     expect(await checked('sport', 'Held at once.')).toEqual({ status: 'pending', codes: ['PRE_MODERATION'] });
+  });
+});
+
+describe("export and import keep a page's own settings", () => {
+  it('the JSON export carries them (only for pages that have any) and an import restores them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rd-page-settings-'));
+    try {
+      const file = join(dir, 'news.json');
+      const code = await runExportCommand(
+        db.pool,
+        ['--site', 'news', '--format', 'json', '--out', file],
+        new PassThrough(),
+        () => {},
+        new Date(),
+      );
+      expect(code).toBe(0);
+      const doc = JSON.parse(await readFile(file, 'utf8')) as { pages: { identifier: string; settings?: unknown }[] };
+      expect(doc.pages.find((p) => p.identifier === 'court')?.settings).toEqual({
+        holdWords: ['verdict'],
+        votes: 'updown',
+      });
+      expect(doc.pages.find((p) => p.identifier === 'links')).not.toHaveProperty('settings', {});
+      await addSite(db.pool, 'copy', [api.origin]);
+      expect((await importFile(db.pool, ['json', file, '--site', 'copy'])).code).toBe(0);
+      const { rows } = await db.pool.query<{ identifier: string; settings: unknown }>(
+        `select identifier, settings from pages where site_id = 'copy' and identifier in ('court', 'crime') order by identifier`,
+      );
+      expect(rows).toEqual([
+        { identifier: 'court', settings: { holdWords: ['verdict'], votes: 'updown' } },
+        { identifier: 'crime', settings: {} },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
