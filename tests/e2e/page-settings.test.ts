@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDesk } from '../../scripts/build-widget.mjs';
 import { DEMO_PAGE_ID } from '../../src/http/demo/demo-page.js';
+import { updateSite } from '../../src/store/sites.js';
 import { addModerator } from '../support/dashboard-client.js';
 import { openDesk } from './desk-browser.js';
 import { seedThread } from '../support/seed-thread.js';
@@ -99,5 +100,40 @@ describe("a story's own settings from the Pages view", () => {
       }
     },
     WIDGET_TIMEOUT_MS * 2,
+  );
+
+  it(
+    'closed outside staffed hours, the widget says until when, and opens by itself when the desk does',
+    async () => {
+      const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString().slice(11, 16);
+      const hours = {
+        timeZone: 'UTC',
+        days: [0, 1, 2, 3, 4, 5, 6],
+        from: at(120),
+        to: at(180),
+        outside: 'closed' as const,
+      };
+      await updateSite(env.db.pool, SITE, { settings: { holdFirstTime: false, floodSeconds: 0, staffedHours: hours } });
+      await env.api.sites.refresh();
+      const context = await env.browser.newContext();
+      const page = await context.newPage();
+      try {
+        // The page's clock is ours to move; the server keeps the real one.
+        await page.clock.install();
+        await page.goto(serveHostPage(env, '/sport-results', { page: 'sport-results' }));
+        const widget = page.locator('#reply-desk .rd');
+        await expect.poll(() => widget.locator('.rd-closed').innerText()).toMatch(/^Comments are closed until .+\.$/);
+        expect(await widget.locator('form').count()).toBe(0);
+        // The desk opens (here: the admin drops the hours), and two hours pass in the reader's browser.
+        await updateSite(env.db.pool, SITE, { settings: { staffedHours: null } });
+        await env.api.sites.refresh();
+        await page.clock.fastForward('03:00:00');
+        await expect.poll(() => widget.locator('form').count()).toBe(1);
+        expect(await widget.locator('.rd-closed').count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    },
+    WIDGET_TIMEOUT_MS,
   );
 });
