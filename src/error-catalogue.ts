@@ -190,7 +190,7 @@ export const errorCatalogue = {
   VOTES_OFF: {
     status: 403,
     message: 'Voting is off on this site.',
-    meaning: 'a vote on a site whose `votes` is `off`, or a down vote where it is `up`',
+    meaning: 'a vote on a site (or a page) whose `votes` is `off`, or a down vote where it is `up`',
   },
   OWN_COMMENT: {
     status: 403,
@@ -265,7 +265,7 @@ export const errorCatalogue = {
   UNKNOWN_PAGE: {
     status: 404,
     message: 'No such page.',
-    meaning: 'a page title, close or reopen for a page the site does not have',
+    meaning: 'a page title, close, reopen or settings for a page the site does not have (or no page of that id)',
   },
   NOTHING_TO_UNDO: {
     status: 404,
@@ -338,6 +338,17 @@ export const errorCatalogue = {
   },
 
   // 422: the request was read, and a value in it is refused.
+  INVALID_SETTING: {
+    status: 422,
+    message: 'A setting has a value it cannot take.',
+    meaning:
+      "a page's setting (`PATCH /admin/api/pages/:id`) with a value it cannot take; `field` names it (`settings.holdLinks`)",
+  },
+  UNKNOWN_SETTING: {
+    status: 422,
+    message: 'There is no such setting here.',
+    meaning: 'a page setting that pages cannot override, or an unknown key of `PATCH /admin/api/pages/:id`',
+  },
   INVALID_EMAIL: {
     status: 422,
     message: 'Please enter a valid email address.',

@@ -119,6 +119,9 @@ export function createApi(base: string, site: string, session: Session) {
         formToken: text(b.formToken),
         replyMail: b.replyMail === true,
         closed: b.closed === true,
+        closedUntil: text(b.closedUntil),
+        reviewed: b.reviewed === true,
+        reviewedUntil: text(b.reviewedUntil),
         guests: b.guests !== false,
         editWindowMinutes: typeof b.editWindowMinutes === 'number' ? b.editWindowMinutes : 0,
         signIn: {

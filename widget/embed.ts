@@ -88,11 +88,14 @@ export function unmount(host: Element): void {
 }
 
 /** `ReplyDesk.setPage(el, page, url)`: the same widget shows another page's thread (a route change). */
-export function setPage(host: Element, page: string, url?: string): Promise<void> {
+export const setPage = (host: Element, page: string, url?: string): Promise<void> => remount(host, { page, url });
+
+/** The widget in `host` afresh, its options changed by `change`. */
+function remount(host: Element, change: Partial<MountOptions> = {}): Promise<void> {
   const m = mounts.get(host);
   if (!m) return Promise.resolve();
   unmount(host);
-  return mount(host, { ...m.options, page, url }, m.base);
+  return mount(host, { ...m.options, ...change }, m.base);
 }
 
 async function show(
@@ -213,13 +216,39 @@ async function start(
   form.update(host.choices);
   thread.show(first.page);
   own.restore();
-  // A closed page (by hand or after the site's days) shows why instead of a form the worker would refuse.
+  // A closed page (by hand, after the site's days, outside staffed hours) shows why instead of a form
+  // the worker would refuse; a page whose comments wait for a moderator says so over the form.
+  const { closedUntil, reviewed, reviewedUntil } = ctx.info;
   const closed = ctx.info.closed || thread.closed();
+  // The desk's opening in the reader's own clock (and day, when it is not within the day).
+  const at = (iso: string): string =>
+    new Date(iso).toLocaleString(lang, {
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(Date.parse(iso) - Date.now() > 72e6 ? { weekday: 'long' } : {}),
+    });
   body.replaceChildren(
     thread.el,
     own.el,
-    closed ? h('p', { class: 'rd-closed', role: 'status' }, t.closed) : h('div', { class: 'rd-form-home' }, form.el),
+    closed
+      ? h('p', { class: 'rd-closed', role: 'status' }, closedUntil ? t.closedUntil(at(closedUntil)) : t.closed)
+      : h(
+          'div',
+          { class: 'rd-form-home' },
+          ...(reviewed
+            ? [h('p', { class: 'rd-reviewed' }, reviewedUntil ? t.reviewedUntil(at(reviewedUntil)) : t.reviewed)]
+            : []),
+          form.el,
+        ),
   );
+  // Staffed hours end by themselves: when the desk opens the widget mounts afresh (the form back, the
+  // note gone). At least a minute on (a reader's clock ahead of ours must not ask again and again), and
+  // up to a minute later still, so a big site's readers do not all ask in the same second.
+  const opens = Date.parse(closedUntil || reviewedUntil);
+  if (opens) {
+    const timer = setTimeout(() => void remount(root.host), Math.max(opens - Date.now(), 6e4) + Math.random() * 6e4);
+    signal.addEventListener('abort', () => clearTimeout(timer));
+  }
   // The reader's part is needed now for a signed-in reader, a host page that signs its user in, and an
   // author who may still edit a comment sent from this browser; for nobody else.
   if (data.ssoToken || api.session.get() || readStored('local', SENT_KEY + site)) void load();

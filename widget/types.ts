@@ -54,6 +54,12 @@ export interface SiteInfo {
   replyMail: boolean;
   /** The page takes no more comments. */
   closed: boolean;
+  /** Closed outside the desk's staffed hours: when it opens (ISO instant); '' otherwise. */
+  closedUntil: string;
+  /** Every comment waits for a moderator here (pre-moderated, or outside staffed hours). */
+  reviewed: boolean;
+  /** Outside staffed hours: when the desk opens (ISO instant); '' otherwise. */
+  reviewedUntil: string;
   /** Guests may comment; false: only signed-in readers (the form shows only the sign-in choices). */
   guests: boolean;
   /** How long an author may edit or delete their own comment; 0: not at all. */

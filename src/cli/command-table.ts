@@ -11,6 +11,7 @@ import { runCommentFeatureCommand } from './comment-commands.js';
 import { runPageCloseCommand } from './page-close-commands.js';
 import { chatAddOptions, runChatCommand } from './chat-commands.js';
 import { runPageCommand } from './page-commands.js';
+import { runPageSettingsCommand } from './page-settings-commands.js';
 import { runPrivacyCommand } from './privacy-commands.js';
 import { readPassword } from './read-password.js';
 import { oidcAddOptions, runOidcCommand } from './oidc-commands.js';
@@ -287,6 +288,18 @@ export const cliCommands: CliCommand[] = [
     ['chat', 'remove'],
     `reply-desk chat remove SITE ID${indent}stop posting to a chat target`,
     (pool, args, print) => runChatCommand(pool, ['remove', ...args], print),
+  ),
+  poolRow(
+    ['page', 'update'],
+    `reply-desk page update SITE PAGE --settings JSON${indent}override the site's moderation, holdLinks, holdWords (added), guests or votes on one page (null: as the site)`,
+    (pool, args, print) => runPageSettingsCommand(pool, ['update', ...args], print),
+    { settings: { type: 'string' } },
+  ),
+  poolRow(
+    ['page', 'show'],
+    `reply-desk page show SITE PAGE${indent}a page's state and the settings it overrides`,
+    (pool, args, print) => runPageSettingsCommand(pool, ['show', ...args], print),
+    {},
   ),
   poolRow(
     ['comment', 'feature'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultDecisionReasons } from './decisions/decision-reasons.js';
+import { staffedHoursSchema } from './pages/staffed-hours.js';
 
 /** The orders a thread can be read in (GET /api/comments?sort=…). */
 export const threadSorts = ['oldest', 'newest', 'top'] as const;
@@ -155,6 +156,16 @@ export const siteSettingsSchema = z.object({
     .max(30)
     .refine((list) => new Set(list.map((r) => r.code)).size === list.length, 'Each reason needs a code of its own.')
     .default(defaultDecisionReasons),
+  /*
+   * The newsroom's desk (issue 16, docs in README "Per-story controls and staffed hours").
+   */
+  /**
+   * When the desk is staffed: `{"timeZone": "Europe/Berlin", "days": [1,2,3,4,5], "from": "07:00", "to":
+   * "23:00", "outside": "pre" | "closed"}` (days 0 = Sunday; `to` before `from` runs overnight). Outside
+   * those hours new comments are held (OFF_HOURS) or every thread is closed until the desk opens. null:
+   * always staffed. @defaultValue null
+   */
+  staffedHours: staffedHoursSchema.nullable().default(null),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -16,6 +16,7 @@ interface PageRow {
   url: string | null;
   title: string | null;
   closed: boolean;
+  settings: Record<string, unknown>;
 }
 
 interface CommentRow {
@@ -38,7 +39,15 @@ interface CommentRow {
   edited_at: Date | null;
 }
 
-const pagesSql = 'select identifier, url, title, closed from pages where site_id = $1 order by id';
+/** A page as the file holds it: its own settings only when it has any, so other pages read as before. */
+function toExportPage(p: PageRow): ExportPage {
+  const { identifier, url, title, closed, settings } = p;
+  return Object.keys(settings).length > 0
+    ? { identifier, url, title, closed, settings }
+    : { identifier, url, title, closed };
+}
+
+const pagesSql = 'select identifier, url, title, closed, settings from pages where site_id = $1 order by id';
 // abbrev() keeps an anonymised address's prefix length (203.0.113.0/24) and prints a full one bare.
 const commentsSql = `
 select c.id, p.identifier as page, c.parent_id, c.depth, c.status, c.author_name, c.author_email, c.author_url,
@@ -106,7 +115,7 @@ export async function writeJsonExport(
         chunk.tag === 'pages' ? (row as PageRow) : toExportComment(row as CommentRow);
       const n = chunk.tag === 'pages' ? counts.pages++ : counts.comments++;
       lines.push(
-        `${n > 0 ? ',\n' : ''}${JSON.stringify(chunk.tag === 'pages' ? { identifier: (value as ExportPage).identifier, url: (value as ExportPage).url, title: (value as ExportPage).title, closed: (value as ExportPage).closed } : value)}`,
+        `${n > 0 ? ',\n' : ''}${JSON.stringify(chunk.tag === 'pages' ? toExportPage(value as PageRow) : value)}`,
       );
     }
     await sink.write(lines.join(''));

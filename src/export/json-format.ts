@@ -23,6 +23,8 @@ export const exportPageSchema = z.object({
   url: z.string().nullable(),
   title: z.string().nullable(),
   closed: z.boolean(),
+  /** The page's own settings (issue 16), only when it has any; the import keeps the keys a page may override. */
+  settings: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const exportCommentSchema = z.object({

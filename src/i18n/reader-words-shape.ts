@@ -37,6 +37,12 @@ export interface PageWords {
   honeypot: string;
   post: string;
   closed: string;
+  /** Over the form where every comment waits for a moderator (pre-moderation; issue 16). */
+  reviewed: string;
+  /** Over the form outside the desk's staffed hours: `time` is when it opens. */
+  reviewedUntil: (time: string) => string;
+  /** In place of the form while staffed hours close the threads: until `time`. */
+  closedUntil: (time: string) => string;
   /** The page a refused form post gets (WordPress' "Comment Submission Failure"). */
   errorTitle: string;
   errorLabel: string;

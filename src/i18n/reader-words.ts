@@ -51,6 +51,10 @@ export const en: ReaderWords = {
     honeypot: 'Leave this field empty',
     post: 'Post Comment',
     closed: 'Comments are closed.',
+    reviewed: 'Comments on this story are reviewed before they appear.',
+    reviewedUntil: (time) =>
+      `Our moderators are back at ${time}; until then, comments are reviewed before they appear.`,
+    closedUntil: (time) => `Comments are closed until ${time}.`,
     errorTitle: 'Comment Submission Failure',
     errorLabel: 'Error:',
     back: '« Back',

@@ -1,3 +1,4 @@
+import type { PageSettings } from '../domain/pages/page-settings.js';
 import { LINE_FORBIDDEN, TEXT_FORBIDDEN } from '../domain/forbidden-characters.js';
 import type { CommentStatus, Verdict } from '../moderation/verdict.js';
 
@@ -17,6 +18,8 @@ export interface ImportPage {
   url: string | null;
   title: string | null;
   closed: boolean;
+  /** The page's own settings (a Reply Desk export, issue 16); left out, it follows its site. */
+  settings?: PageSettings;
 }
 
 /** A comment mapped to our model; the page and parent are still the source's ids. */

@@ -140,7 +140,7 @@ export async function insertImportRows(db: Queryable, rows: ImportRow[]): Promis
 export async function findOrCreatePage(
   db: Queryable,
   siteId: string,
-  page: { identifiers: string[]; url: string | null; title: string | null; closed: boolean },
+  page: { identifiers: string[]; url: string | null; title: string | null; closed: boolean; settings?: object },
 ): Promise<{ id: number; identifier: string; created: boolean }> {
   const ids = page.identifiers.filter((i) => i.length >= 1 && i.length <= 1000);
   const primary = ids[0];
@@ -153,9 +153,9 @@ export async function findOrCreatePage(
     );
     if (found.rows[0]) return { ...found.rows[0], created: false };
     const made = await db.query<{ id: number; identifier: string }>(
-      `insert into pages (site_id, identifier, url, title, closed) values ($1, $2, $3, $4, $5)
+      `insert into pages (site_id, identifier, url, title, closed, settings) values ($1, $2, $3, $4, $5, $6)
        on conflict (site_id, identifier) do nothing returning id, identifier`,
-      [siteId, primary, page.url, page.title, page.closed],
+      [siteId, primary, page.url, page.title, page.closed, JSON.stringify(page.settings ?? {})],
     );
     if (made.rows[0]) return { ...made.rows[0], created: true };
   }

@@ -1,3 +1,4 @@
+import { toPageSettings } from '../domain/pages/page-settings.js';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -62,6 +63,7 @@ function toRecords(kind: 'page' | 'comment', value: unknown, line: number): Impo
         url,
         title: p.data.title,
         closed: p.data.closed,
+        ...(p.data.settings === undefined ? {} : { settings: toPageSettings(p.data.settings) }),
       },
     };
     if (url === null && p.data.url !== null && p.data.url.trim() !== '') {

@@ -1,5 +1,5 @@
 import { closedPage, duplicate, flood, parentRules, requiredFields } from './rules/refusal-rules.js';
-import { holdWords, firstTimeAuthor, manyLinks, preModeration } from './rules/hold-rules.js';
+import { holdWords, firstTimeAuthor, manyLinks, offHours, preModeration } from './rules/hold-rules.js';
 import { bannedAuthor, honeypot, spamWords } from './rules/spam-rules.js';
 import { spamClassifier } from './rules/classifier-rule.js';
 import { akismetRule } from './rules/akismet-rule.js';
@@ -50,6 +50,9 @@ export const checkRules: readonly CheckRule[] = [
   surgeMode,
   // A brigade on this comment's page (issue 16): like surge mode, about the traffic, for one page.
   pageSurge,
+  // Staffed hours (issue 16) say nothing about the comment either, only about the desk: nobody watches
+  // an open page's flags at night, so they skip trusted authors but not open pages, as surge mode does.
+  offHours,
 ];
 
 /** Runs the rules over one comment's facts. Pure. */

@@ -70,6 +70,8 @@ export const auditActions = [
   // sql/0048: chat targets (Slack, Teams, Mattermost) changed; a brigade detected on one page.
   'chat_target',
   'page_surge',
+  // sql/0038: a page's own settings (issue 16).
+  'page_settings',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

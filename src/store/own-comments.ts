@@ -1,5 +1,6 @@
 import type { CommentStatus, RuleOutcome, Verdict } from '../moderation/verdict.js';
 import { toSiteSettings, type SiteSettings } from '../domain/site-settings.js';
+import { effectivePageSettings, toPageSettings } from '../domain/pages/page-settings.js';
 import type { Pool, Queryable } from './db.js';
 
 /*
@@ -143,6 +144,7 @@ export async function loadEditFacts(
   const { rows } = await db.query<{
     site_id: string;
     settings: unknown;
+    page_settings: unknown;
     page_id: string;
     identifier: string;
     page_url: string | null;
@@ -167,7 +169,7 @@ export async function loadEditFacts(
     memory_at: Date | null;
     already_stored: boolean;
   }>(
-    `select c.site_id, s.settings, p.id as page_id, p.identifier, p.url as page_url, p.closed, p.first_comment_at,
+    `select c.site_id, s.settings, p.settings as page_settings, p.id as page_id, p.identifier, p.url as page_url, p.closed, p.first_comment_at,
             c.status, c.parent_id, c.reader_id, c.author_name, c.author_email, c.author_url, c.body, host(c.ip) as ip,
             c.user_agent, c.referrer, c.received_at,
             b.kind as ban_kind, b.value as ban_value,
@@ -213,7 +215,8 @@ export async function loadEditFacts(
   if (!r) return null;
   return {
     siteId: r.site_id,
-    settings: toSiteSettings(r.settings),
+    // An edit is checked as a new comment on this page is: with the page's own settings (issue 16).
+    settings: effectivePageSettings(toSiteSettings(r.settings), toPageSettings(r.page_settings)),
     page: {
       id: Number(r.page_id),
       identifier: r.identifier,

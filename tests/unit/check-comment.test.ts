@@ -249,6 +249,7 @@ describe('checkComment', () => {
       'preModeration',
       'surgeMode',
       'pageSurge',
+      'offHours',
     ]);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { firstTimeAuthor, holdWords, manyLinks, preModeration } from '../../src/moderation/rules/hold-rules.js';
+import {
+  firstTimeAuthor,
+  holdWords,
+  manyLinks,
+  offHours,
+  preModeration,
+} from '../../src/moderation/rules/hold-rules.js';
+import { checkComment } from '../../src/moderation/check-comment.js';
+import { closedPage } from '../../src/moderation/rules/refusal-rules.js';
 import { baseContext } from './support/check-context.js';
 
 describe('holdWords', () => {
@@ -92,5 +100,50 @@ describe('preModeration', () => {
     const result = preModeration(baseContext({ settings: { moderation } }));
     if (expected === null) expect(result).toBeNull();
     else expect(result).toMatchObject(expected);
+  });
+});
+
+describe('offHours (issue 16: staffed hours)', () => {
+  // Monday to Friday 07:00–23:00 in Berlin; 2026-12-08 is a Tuesday (UTC+1).
+  const staffedHours = {
+    timeZone: 'Europe/Berlin',
+    days: [1, 2, 3, 4, 5],
+    from: '07:00',
+    to: '23:00',
+    outside: 'pre' as const,
+  };
+  const night = new Date('2026-12-08T02:00:00Z');
+  const day = new Date('2026-12-08T10:00:00Z');
+
+  it.each([
+    ['at night: held, saying when the desk opens', night, false, 'OFF_HOURS'],
+    ['in the day: nothing', day, false, null],
+    ['at night, a trusted author: nothing', night, true, null],
+  ])('%s', (_name, receivedAt, trusted, code) => {
+    const outcome = offHours(baseContext({ settings: { staffedHours }, receivedAt, trusted }));
+    if (code === null) expect(outcome).toBeNull();
+    else
+      expect(outcome).toMatchObject({
+        rule: 'off-hours',
+        action: 'hold',
+        code,
+        message: expect.stringContaining('07:00'),
+      });
+  });
+
+  it('holds a comment that would publish, even on an open page, and lets it through once the desk opens', () => {
+    const open = { staffedHours, moderation: 'open' as const, holdFirstTime: false };
+    expect(checkComment(baseContext({ settings: open, receivedAt: night })).status).toBe('pending');
+    expect(checkComment(baseContext({ settings: open, receivedAt: day })).status).toBe('approved');
+  });
+
+  it('with outside: closed, the thread refuses until the desk opens ("closed until 07:00")', () => {
+    const closed = { staffedHours: { ...staffedHours, outside: 'closed' as const } };
+    expect(closedPage(baseContext({ settings: closed, receivedAt: night }))).toMatchObject({
+      code: 'THREAD_CLOSED',
+      message: 'Comments are closed until 07:00.',
+    });
+    expect(closedPage(baseContext({ settings: closed, receivedAt: day }))).toBeNull();
+    expect(offHours(baseContext({ settings: closed, receivedAt: night }))).toBeNull();
   });
 });

@@ -37,6 +37,7 @@ const defaults = {
   defaultSort: 'oldest',
   requireTwoFactor: false,
   decisionReasons: defaultDecisionReasons,
+  staffedHours: null,
 };
 
 describe('toSiteSettings', () => {

@@ -47,9 +47,10 @@ describe('createThreadVersionReader', () => {
     ]);
     expect(f.calls).toEqual([{ sites: ['a', 'b', 'a'], pages: ['p1', 'p1', 'none'] }]);
     expect(answers).toEqual([
-      { version: '1.7', approved: 3 },
-      { version: '2.0', approved: 1 },
-      { version: '1.7', approved: 3 },
+      // A row without settings overrides nothing (issue 16).
+      { version: '1.7', approved: 3, settings: {} },
+      { version: '2.0', approved: 1, settings: {} },
+      { version: '1.7', approved: 3, settings: {} },
       null,
     ]);
   });

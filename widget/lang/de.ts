@@ -12,6 +12,10 @@ export const words: AllMessages = {
   loadMore: 'Weitere Kommentare laden',
   loadMoreReplies: 'Weitere Antworten laden',
   closed: 'Die Kommentarfunktion ist geschlossen.',
+  reviewed: 'Kommentare zu diesem Artikel werden vor dem Erscheinen geprüft.',
+  reviewedUntil: (time) =>
+    `Unsere Moderation ist ab ${time} wieder da; bis dahin werden Kommentare vor dem Erscheinen geprüft.`,
+  closedUntil: (time) => `Die Kommentarfunktion ist bis ${time} geschlossen.`,
   anonymous: 'Anonym',
   reply: 'Antworten',
   replyTo: (name) => `${name} antworten`,

@@ -12,6 +12,10 @@ export const words: AllMessages = {
   loadMore: 'Cargar más comentarios',
   loadMoreReplies: 'Cargar más respuestas',
   closed: 'Los comentarios están cerrados.',
+  reviewed: 'Los comentarios de esta noticia se revisan antes de publicarse.',
+  reviewedUntil: (time) =>
+    `Nuestros moderadores vuelven a las ${time}; hasta entonces, los comentarios se revisan antes de publicarse.`,
+  closedUntil: (time) => `Los comentarios están cerrados hasta las ${time}.`,
   anonymous: 'Anónimo',
   reply: 'Responder',
   replyTo: (name) => `Responder a ${name}`,

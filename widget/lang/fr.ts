@@ -12,6 +12,10 @@ export const words: AllMessages = {
   loadMore: 'Afficher plus de commentaires',
   loadMoreReplies: 'Afficher plus de réponses',
   closed: 'Les commentaires sont fermés.',
+  reviewed: 'Les commentaires sur cet article sont relus avant d’être publiés.',
+  reviewedUntil: (time) =>
+    `Nos modérateurs reviennent à ${time} ; d’ici là, les commentaires sont relus avant d’être publiés.`,
+  closedUntil: (time) => `Les commentaires sont fermés jusqu’à ${time}.`,
   anonymous: 'Anonyme',
   reply: 'Répondre',
   replyTo: (name) => `Répondre à ${name}`,

@@ -12,6 +12,10 @@ export const words: AllMessages = {
   loadMore: 'Carica altri commenti',
   loadMoreReplies: 'Carica altre risposte',
   closed: 'I commenti sono chiusi.',
+  reviewed: 'I commenti a questo articolo vengono controllati prima di apparire.',
+  reviewedUntil: (time) =>
+    `I nostri moderatori tornano alle ${time}; fino ad allora i commenti vengono controllati prima di apparire.`,
+  closedUntil: (time) => `I commenti sono chiusi fino alle ${time}.`,
   anonymous: 'Anonimo',
   reply: 'Rispondi',
   replyTo: (name) => `Rispondi a ${name}`,

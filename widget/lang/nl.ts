@@ -12,6 +12,10 @@ export const words: AllMessages = {
   loadMore: 'Meer reacties laden',
   loadMoreReplies: 'Meer antwoorden laden',
   closed: 'Reageren is gesloten.',
+  reviewed: 'Reacties op dit artikel worden beoordeeld voordat ze verschijnen.',
+  reviewedUntil: (time) =>
+    `Onze moderatoren zijn er weer om ${time}; tot dan worden reacties beoordeeld voordat ze verschijnen.`,
+  closedUntil: (time) => `Reageren is gesloten tot ${time}.`,
   anonymous: 'Anoniem',
   reply: 'Beantwoorden',
   replyTo: (name) => `${name} beantwoorden`,

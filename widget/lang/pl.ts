@@ -12,6 +12,10 @@ export const words: AllMessages = {
   loadMore: 'Wczytaj więcej komentarzy',
   loadMoreReplies: 'Wczytaj więcej odpowiedzi',
   closed: 'Komentarze są zamknięte.',
+  reviewed: 'Komentarze do tego artykułu są sprawdzane przed publikacją.',
+  reviewedUntil: (time) =>
+    `Nasi moderatorzy wracają o ${time}; do tego czasu komentarze są sprawdzane przed publikacją.`,
+  closedUntil: (time) => `Komentowanie jest zamknięte do ${time}.`,
   anonymous: 'Anonim',
   reply: 'Odpowiedz',
   replyTo: (name) => `Odpowiedz użytkownikowi ${name}`,

@@ -12,6 +12,10 @@ export const words: AllMessages = {
   loadMore: 'Carregar mais comentários',
   loadMoreReplies: 'Carregar mais respostas',
   closed: 'Os comentários estão fechados.',
+  reviewed: 'Os comentários desta matéria são revistos antes de aparecerem.',
+  reviewedUntil: (time) =>
+    `Os nossos moderadores voltam às ${time}; até lá, os comentários são revistos antes de aparecerem.`,
+  closedUntil: (time) => `Os comentários estão fechados até às ${time}.`,
   anonymous: 'Anónimo',
   reply: 'Responder',
   replyTo: (name) => `Responder a ${name}`,

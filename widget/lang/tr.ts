@@ -12,6 +12,10 @@ export const words: AllMessages = {
   loadMore: 'Daha fazla yorum yükle',
   loadMoreReplies: 'Daha fazla yanıt yükle',
   closed: 'Yorumlar kapatıldı.',
+  reviewed: 'Bu habere yapılan yorumlar yayınlanmadan önce incelenir.',
+  reviewedUntil: (time) =>
+    `Moderatörlerimiz ${time} itibarıyla dönüyor; o zamana kadar yorumlar yayınlanmadan önce incelenir.`,
+  closedUntil: (time) => `Yorumlar ${time} saatine kadar kapalı.`,
   anonymous: 'Anonim',
   reply: 'Yanıtla',
   replyTo: (name) => `${name} adlı kişiyi yanıtla`,

@@ -94,8 +94,29 @@ export interface DemoPageInput {
   replyMail?: boolean;
   /** The page takes no more comments: "Comments are closed." instead of the form. @defaultValue false */
   closed?: boolean;
+  /** Closed outside staffed hours: when the desk opens. @defaultValue null */
+  closedUntil?: Date | null;
+  /** Every comment waits for a moderator: said over the form. @defaultValue false */
+  reviewed?: boolean;
+  /** Outside staffed hours: when the desk opens. @defaultValue null */
+  reviewedUntil?: Date | null;
+  /** The desk's time zone, in which those times are shown. @defaultValue 'UTC' */
+  timeZone?: string;
   /** The reader's language (src/i18n/reader-language.ts) for the thread and form. @defaultValue 'en' */
   lang?: string;
+}
+
+/** The desk's opening as its clock shows it, with the weekday and the zone: a server page knows no reader's clock. */
+function deskTime(at: Date, timeZone: string, lang: string): string {
+  return at.toLocaleString(lang, {
+    weekday: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+    // The desk's hours are set as 07:00: the page says it the same way.
+    hourCycle: 'h23',
+    timeZone,
+    timeZoneName: 'short',
+  });
 }
 
 /**
@@ -112,6 +133,10 @@ export function renderDemoPage({
   formToken,
   replyMail = false,
   closed = false,
+  closedUntil = null,
+  reviewed = false,
+  reviewedUntil = null,
+  timeZone = 'UTC',
   lang = 'en',
 }: DemoPageInput): string {
   const { requireName, requireEmail, maxDepth } = site.settings;
@@ -150,8 +175,11 @@ export function renderDemoPage({
           </ol>
           ${
             closed
-              ? html`<p id="respond" class="comments-closed no-comments">${w.closed}</p>`
+              ? html`<p id="respond" class="comments-closed no-comments">
+                  ${closedUntil ? w.closedUntil(deskTime(closedUntil, timeZone, lang)) : w.closed}
+                </p>`
               : html`<div id="respond" class="comment-respond">
+                  ${reviewed ? html`<p class="comments-reviewed">${reviewedUntil ? w.reviewedUntil(deskTime(reviewedUntil, timeZone, lang)) : w.reviewed}</p>` : ''}
                   <h3 id="reply-title" class="comment-reply-title">
                     ${replyTo ? html`${w.leaveReplyTo(replyTo.author || w.anonymous)} <small><a rel="nofollow" id="cancel-comment-reply-link" href="/${lang === 'en' ? '' : `?lang=${lang}`}#respond">${w.cancelReply}</a></small>` : w.leaveReply}
                   </h3>

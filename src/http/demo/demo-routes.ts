@@ -6,7 +6,8 @@ import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { listApprovedComments, type PublicComment } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
 import { loadThreadVersions } from '../../store/batched/thread-versions.js';
-import { closureOf } from '../../domain/thread-closure.js';
+import { pageClosureAt } from '../../domain/thread-closure.js';
+import { effectivePageSettings, reviewFields } from '../../domain/pages/page-settings.js';
 import { DEMO_PAGE_ID, DEMO_SITE_ID, renderDemoPage } from './demo-page.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 import { loadSubmissionStatus } from '../public/submission-status.js';
@@ -48,9 +49,13 @@ export function createDemoRoutes(deps: {
       after: null,
       limit: 500,
     });
-    // Closed by hand or by age: the page shows why, and no form the worker would refuse.
+    // Closed by hand, by age or outside staffed hours: the page shows why, and no form the worker would
+    // refuse; pre-moderated (the page's own settings over the site's) or off hours, it says so over the form.
     const [thread] = await loadThreadVersions(db, [{ siteId: site.id, page: DEMO_PAGE_ID }]);
-    const closed = closureOf(thread ?? null, site.settings.closeAfterDays, new Date()).closed;
+    const now = new Date();
+    const settings = effectivePageSettings(site.settings, thread?.settings ?? {});
+    const closure = pageClosureAt(thread ?? null, settings, now);
+    const review = reviewFields(settings, now);
     const replyToId = typeof req.query.replytocom === 'string' ? req.query.replytocom : '';
     const replyTo: PublicComment | null = comments.find((c) => c.id === replyToId) ?? null;
     const postedId =
@@ -70,7 +75,11 @@ export function createDemoRoutes(deps: {
           justPosted,
           formToken: deps.formTokens?.sign(site.id, DEMO_PAGE_ID, new Date()),
           replyMail: deps.replyMail ?? false,
-          closed,
+          closed: closure.closed,
+          closedUntil: closure.closed && closure.reason === 'off-hours' ? closure.until : null,
+          reviewed: review.reviewed,
+          reviewedUntil: review.reviewedUntil === undefined ? null : new Date(review.reviewedUntil),
+          timeZone: settings.staffedHours?.timeZone ?? 'UTC',
           lang,
         }),
       );

@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { AppError } from '../../errors.js';
 import type { FormTokens } from '../../flood/form-token.js';
 import { fieldLimits } from '../../domain/field-limits.js';
-import { closureFields, closureOf, type ThreadClosure } from '../../domain/thread-closure.js';
+import { closureFields, pageClosureAt, type ThreadClosure } from '../../domain/thread-closure.js';
+import { effectivePageSettings, reviewFields } from '../../domain/pages/page-settings.js';
+import type { SiteSettings } from '../../domain/site-settings.js';
 import type { Queryable } from '../../store/db.js';
 import { loadSignInMethods, type SignInMethods } from '../../readers/sign-in-methods.js';
 import { loadThreadVersions } from '../../store/batched/thread-versions.js';
@@ -123,11 +125,18 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
     // With ?page=, the widget's signed form token for that page comes along (render time = now), and
     // whether that page still takes comments, so the answer is the reader's own and never cached;
     // without it, the settings are cacheable as before.
+    // With the page, its own settings (issue 16) decide what the form says: guests, votes, whether
+    // comments are reviewed first, and the closure (by hand, by age, outside staffed hours).
     let closure: ThreadClosure | undefined;
+    let settings: SiteSettings = site.settings;
+    let pageState: ReturnType<typeof reviewFields> | undefined;
     if (page !== null && deps.db) {
       try {
         const [thread] = await loadThreadVersions(deps.db, [{ siteId: site.id, page }]);
-        closure = closureOf(thread ?? null, site.settings.closeAfterDays, new Date());
+        settings = effectivePageSettings(site.settings, thread?.settings ?? {});
+        const now = new Date();
+        closure = pageClosureAt(thread ?? null, settings, now);
+        pageState = reviewFields(settings, now);
       } catch (err) {
         throw toReadError(err, 'page');
       }
@@ -150,12 +159,13 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
       maxDepth,
       flagUrl: FLAG_URL_TEMPLATE,
       replyMail: deps.replyMail,
-      guests: site.settings.guests,
+      guests: settings.guests,
       editWindowMinutes: site.settings.editWindowMinutes,
       // The conversation (issue 15): whether and how readers vote, and the thread's default order.
-      votes: site.settings.votes,
+      votes: settings.votes,
       guestVotes: site.settings.guestVotes,
       defaultSort: site.settings.defaultSort,
+      ...pageState,
       ...(signIn === undefined ? {} : { signIn }),
       ...(formToken === undefined ? {} : { formToken }),
       ...(closure === undefined ? {} : closureFields(closure)),

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { isUuid } from '../../domain/comment-fields.js';
 import { fieldLimits } from '../../domain/field-limits.js';
-import { closureFields, closureOf } from '../../domain/thread-closure.js';
+import { closureFields, closureVersion, pageClosureAt } from '../../domain/thread-closure.js';
+import { effectivePageSettings } from '../../domain/pages/page-settings.js';
 import { mintCommentId, type Submission } from '../../domain/submission.js';
 import { isThreadSort, type Site, type ThreadSort } from '../../domain/site-settings.js';
 import { createEditKeys, type EditKeys } from '../../readers/edit-keys.js';
@@ -126,6 +127,17 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const avatarSecret = deps.avatarSecret ?? createSecretLoader(db, AVATAR_SECRET);
   const router = Router();
 
+  async function guestsOnPage(site: Site, page: string): Promise<boolean> {
+    if (page === '' || page.length > fieldLimits.page) return site.settings.guests;
+    let thread;
+    try {
+      thread = await readThreadVersion({ siteId: site.id, page });
+    } catch (err) {
+      throw databaseDown(err);
+    }
+    return effectivePageSettings(site.settings, thread?.settings ?? {}).guests;
+  }
+
   router.post('/api/comments', parseCommentBody, async (req: Request, res: Response) => {
     const source = req.is('application/x-www-form-urlencoded') ? 'form' : 'json';
     const typedInput = readCommentInput(req.body, source);
@@ -149,7 +161,13 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     // Who writes (issue 14): a bearer token signs a reader in, and one that signs nobody in on this
     // site is 401 READER_SIGNED_OUT, never a silent guest. Without one, a guest, where the site takes them.
     const reader = await readReader(db, req, site.id);
-    if (reader === null && !site.settings.guests) {
+    // A page may take guests where its site does not, or not where it does (issue 16): its own setting,
+    // read only for a guest and only for a page name that can be one (bad ones are refused below).
+    const guests =
+      reader !== null
+        ? site.settings.guests
+        : await guestsOnPage(site, typedCharacterErrors.some((e) => e.field === 'page') ? '' : typedInput.page);
+    if (reader === null && !guests) {
       // The form post's page says how to get signed in: the form itself cannot sign anyone in.
       throw AppError.of(
         'SIGN_IN_REQUIRED',
@@ -342,7 +360,6 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     // A "top" cursor carries the score it stopped at; one from another order is not a place in this one.
     if (after !== null && replies === null && (after.score !== undefined) !== (order === 'top'))
       throw AppError.of('INVALID_CURSOR', { field: 'cursor' });
-    const showVotes = site.settings.votes !== 'off';
     const gravatar = site.settings.gravatar;
     // The version first, then the comments: a cached page is then never older than the version it is
     // kept under, and a request that reads a newer version renders afresh (src/http/public/thread-cache.ts).
@@ -352,10 +369,14 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     } catch (err) {
       throw toReadError(err, 'page');
     }
-    // Closed by hand or by age (the clock moves it without any write): part of the version an answer
-    // is kept under, so a page that closes is never answered from an entry rendered while it was open.
-    const closure = closureOf(thread, site.settings.closeAfterDays, new Date());
-    const version = `${thread?.version ?? 'none'}${closure.closed ? `.closed-${closure.reason}` : ''}`;
+    // The page's own settings (issue 16) over the site's: whether it shows votes, whether it is closed.
+    const settings = effectivePageSettings(site.settings, thread?.settings ?? {});
+    const showVotes = settings.votes !== 'off';
+    // Closed by hand, by age or outside staffed hours (the clock moves the last two without any write):
+    // part of the version an answer is kept under, so a page that closes is never answered from an
+    // entry rendered while it was open.
+    const closure = pageClosureAt(thread, settings, new Date());
+    const version = `${thread?.version ?? 'none'}${closureVersion(closure)}`;
     const key = JSON.stringify([
       'thread',
       siteId,

@@ -1,3 +1,4 @@
+import { effectivePageSettings } from '../../domain/pages/page-settings.js';
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../domain/comment-fields.js';
@@ -76,7 +77,8 @@ export function createVoteRoutes(deps: VoteRoutesDeps): Router {
       if (comment === null || site === null || comment.status !== 'approved')
         throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
       assertOriginAllowed(req, site, 'sent');
-      const { votes, guestVotes } = site.settings;
+      const { guestVotes } = site.settings;
+      const { votes } = effectivePageSettings(site.settings, comment.pageSettings);
       if (votes === 'off') throw AppError.of('VOTES_OFF');
       if (input.value === -1 && votes !== 'updown')
         throw AppError.of('VOTES_OFF', { message: 'Only up votes are counted on this site.', field: 'value' });

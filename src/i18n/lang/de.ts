@@ -27,6 +27,10 @@ export const words: ReaderWords = {
     honeypot: 'Dieses Feld leer lassen',
     post: 'Kommentar abschicken',
     closed: 'Die Kommentarfunktion ist geschlossen.',
+    reviewed: 'Kommentare zu diesem Artikel werden vor dem Erscheinen geprüft.',
+    reviewedUntil: (time) =>
+      `Unsere Moderation ist ab ${time} wieder da; bis dahin werden Kommentare vor dem Erscheinen geprüft.`,
+    closedUntil: (time) => `Die Kommentarfunktion ist bis ${time} geschlossen.`,
     errorTitle: 'Kommentar konnte nicht gesendet werden',
     errorLabel: 'Fehler:',
     back: '« Zurück',

@@ -28,6 +28,10 @@ export const words: ReaderWords = {
     honeypot: 'Deja este campo vacío',
     post: 'Publicar el comentario',
     closed: 'Los comentarios están cerrados.',
+    reviewed: 'Los comentarios de esta noticia se revisan antes de publicarse.',
+    reviewedUntil: (time) =>
+      `Nuestros moderadores vuelven a las ${time}; hasta entonces, los comentarios se revisan antes de publicarse.`,
+    closedUntil: (time) => `Los comentarios están cerrados hasta las ${time}.`,
     errorTitle: 'No se pudo enviar el comentario',
     errorLabel: 'Error:',
     back: '« Volver',

@@ -28,6 +28,10 @@ export const words: ReaderWords = {
     honeypot: 'Laissez ce champ vide',
     post: 'Publier le commentaire',
     closed: 'Les commentaires sont fermés.',
+    reviewed: 'Les commentaires sur cet article sont relus avant d’être publiés.',
+    reviewedUntil: (time) =>
+      `Nos modérateurs reviennent à ${time} ; d’ici là, les commentaires sont relus avant d’être publiés.`,
+    closedUntil: (time) => `Les commentaires sont fermés jusqu’à ${time}.`,
     errorTitle: 'Échec de l’envoi du commentaire',
     errorLabel: 'Erreur :',
     back: '« Retour',

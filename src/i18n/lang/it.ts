@@ -28,6 +28,10 @@ export const words: ReaderWords = {
     honeypot: 'Lascia vuoto questo campo',
     post: 'Invia commento',
     closed: 'I commenti sono chiusi.',
+    reviewed: 'I commenti a questo articolo vengono controllati prima di apparire.',
+    reviewedUntil: (time) =>
+      `I nostri moderatori tornano alle ${time}; fino ad allora i commenti vengono controllati prima di apparire.`,
+    closedUntil: (time) => `I commenti sono chiusi fino alle ${time}.`,
     errorTitle: 'Invio del commento non riuscito',
     errorLabel: 'Errore:',
     back: '« Indietro',

@@ -28,6 +28,10 @@ export const words: ReaderWords = {
     honeypot: 'Laat dit veld leeg',
     post: 'Reactie plaatsen',
     closed: 'Reageren is gesloten.',
+    reviewed: 'Reacties op dit artikel worden beoordeeld voordat ze verschijnen.',
+    reviewedUntil: (time) =>
+      `Onze moderatoren zijn er weer om ${time}; tot dan worden reacties beoordeeld voordat ze verschijnen.`,
+    closedUntil: (time) => `Reageren is gesloten tot ${time}.`,
     errorTitle: 'Reactie kon niet worden verstuurd',
     errorLabel: 'Fout:',
     back: '« Terug',

@@ -27,6 +27,10 @@ export const words: ReaderWords = {
     honeypot: 'Zostaw to pole puste',
     post: 'Opublikuj komentarz',
     closed: 'Komentarze są zamknięte.',
+    reviewed: 'Komentarze do tego artykułu są sprawdzane przed publikacją.',
+    reviewedUntil: (time) =>
+      `Nasi moderatorzy wracają o ${time}; do tego czasu komentarze są sprawdzane przed publikacją.`,
+    closedUntil: (time) => `Komentowanie jest zamknięte do ${time}.`,
     errorTitle: 'Nie udało się wysłać komentarza',
     errorLabel: 'Błąd:',
     back: '« Wstecz',

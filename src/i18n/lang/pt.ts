@@ -28,6 +28,10 @@ export const words: ReaderWords = {
     honeypot: 'Deixe este campo vazio',
     post: 'Publicar comentário',
     closed: 'Os comentários estão fechados.',
+    reviewed: 'Os comentários desta matéria são revistos antes de aparecerem.',
+    reviewedUntil: (time) =>
+      `Os nossos moderadores voltam às ${time}; até lá, os comentários são revistos antes de aparecerem.`,
+    closedUntil: (time) => `Os comentários estão fechados até às ${time}.`,
     errorTitle: 'Falha no envio do comentário',
     errorLabel: 'Erro:',
     back: '« Voltar',

@@ -27,6 +27,10 @@ export const words: ReaderWords = {
     honeypot: 'Bu alanı boş bırakın',
     post: 'Yorumu gönder',
     closed: 'Yorumlar kapatıldı.',
+    reviewed: 'Bu habere yapılan yorumlar yayınlanmadan önce incelenir.',
+    reviewedUntil: (time) =>
+      `Moderatörlerimiz ${time} itibarıyla dönüyor; o zamana kadar yorumlar yayınlanmadan önce incelenir.`,
+    closedUntil: (time) => `Yorumlar ${time} saatine kadar kapalı.`,
     errorTitle: 'Yorum gönderilemedi',
     errorLabel: 'Hata:',
     back: '« Geri',

@@ -1,4 +1,5 @@
 import { findListedWordInComment } from '../../domain/visible-text.js';
+import { staffedStateAt } from '../../domain/pages/staffed-hours.js';
 import type { CheckContext, RuleOutcome } from '../verdict.js';
 
 /* Hold signals: a person should look before it is published. */
@@ -49,14 +50,33 @@ export function firstTimeAuthor(
   };
 }
 
-/** The site holds every comment for a moderator. */
+/** The site, or this page, holds every comment for a moderator. */
 export function preModeration(ctx: Pick<CheckContext, 'settings'>): RuleOutcome | null {
   if (ctx.settings.moderation !== 'pre') return null;
   return {
     rule: 'pre-moderation',
     action: 'hold',
     code: 'PRE_MODERATION',
-    message: 'This site reviews every comment before it is published.',
+    message: 'Every comment here is reviewed before it is published (pre-moderation of the site or this page).',
+    score: 0,
+  };
+}
+
+/**
+ * Outside the site's staffed hours (with `outside: pre`): nobody is at the desk to see a comment go
+ * wrong, so every new one waits for the morning. It ends by itself: the rule reads the comment's own
+ * intake time, so the first comment after the desk opens is checked as usual.
+ */
+export function offHours(ctx: Pick<CheckContext, 'settings' | 'receivedAt' | 'trusted'>): RuleOutcome | null {
+  const hours = ctx.settings.staffedHours;
+  if (ctx.trusted || hours === null) return null;
+  const state = staffedStateAt(hours, ctx.receivedAt);
+  if (state.staffed || state.outside !== 'pre') return null;
+  return {
+    rule: 'off-hours',
+    action: 'hold',
+    code: 'OFF_HOURS',
+    message: `Received outside the desk's staffed hours (it opens at ${state.opensAtLocal}, ${hours.timeZone}).`,
     score: 0,
   };
 }

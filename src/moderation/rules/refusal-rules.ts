@@ -1,5 +1,5 @@
 import { findFieldErrors } from '../../domain/comment-fields.js';
-import { closureOf } from '../../domain/thread-closure.js';
+import { pageClosureAt } from '../../domain/thread-closure.js';
 import type { CheckContext, RuleOutcome } from '../verdict.js';
 
 /*
@@ -30,15 +30,22 @@ export function requiredFields(ctx: Pick<CheckContext, 'fields' | 'settings' | '
   }));
 }
 
-/** Closed by hand, or older than the site's close-after-N-days counted from the page's first comment. */
+/**
+ * Closed by hand, older than the site's close-after-N-days counted from the page's first comment, or
+ * outside the site's staffed hours where they close threads (issue 16).
+ */
 export function closedPage(ctx: Pick<CheckContext, 'page' | 'settings' | 'receivedAt'>): RuleOutcome | null {
   // The same rule readers are shown by (the thread API says `closed`), so no open form meets a refusal.
-  if (!closureOf(ctx.page, ctx.settings.closeAfterDays, ctx.receivedAt).closed) return null;
+  const closure = pageClosureAt(ctx.page, ctx.settings, ctx.receivedAt);
+  if (!closure.closed) return null;
   return {
     rule: 'closed-page',
     action: 'reject',
     code: 'THREAD_CLOSED',
-    message: 'Comments are closed on this page.',
+    message:
+      closure.reason === 'off-hours'
+        ? `Comments are closed until ${closure.untilLocal}.`
+        : 'Comments are closed on this page.',
     score: 0,
   };
 }

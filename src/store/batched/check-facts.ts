@@ -1,4 +1,5 @@
 import { toSiteSettings, type SiteSettings } from '../../domain/site-settings.js';
+import { effectivePageSettings, toPageSettings } from '../../domain/pages/page-settings.js';
 import { staffSql } from '../../readers/reader-store.js';
 import type { CommentStatus, ParentFacts } from '../../moderation/verdict.js';
 import { createBatcher, type Batcher } from './batcher.js';
@@ -6,6 +7,7 @@ import type { Queryable } from '../db.js';
 
 /** What the database knows that the rules need, for one submission. */
 export interface CheckFacts {
+  /** The settings on this page at check time: the site's with the page's overrides (issue 16). */
   settings: SiteSettings;
   page: { id: number; closed: boolean; firstCommentAt: Date | null };
   /** Set when this submission was stored already (a retried job): nothing more to do. */
@@ -59,6 +61,7 @@ export interface FactsQuery {
 
 interface FactsRow {
   settings: unknown;
+  page_settings: unknown;
   page_id: number;
   closed: boolean;
   first_comment_at: Date | null;
@@ -103,9 +106,9 @@ with input as (
     from input i join sites s on s.id = i.site_id
    order by i.site_id, i.page, i.ord
   on conflict (site_id, identifier) do nothing
-  returning id, site_id, identifier, closed, first_comment_at
+  returning id, site_id, identifier, closed, first_comment_at, settings
 )
-select i.ord, s.settings,
+select i.ord, s.settings, p.settings as page_settings,
        p.id as page_id, p.closed, p.first_comment_at,
        (select status from comments where id = i.id) as stored_status,
        par.page_id as parent_page_id, par.status as parent_status, par.depth as parent_depth,
@@ -143,9 +146,9 @@ select i.ord, s.settings,
   from input i
   join sites s on s.id = i.site_id
   join lateral (
-    select id, closed, first_comment_at from new_page np where np.site_id = i.site_id and np.identifier = i.page
+    select id, closed, first_comment_at, settings from new_page np where np.site_id = i.site_id and np.identifier = i.page
     union all
-    select id, closed, first_comment_at from pages pp where pp.site_id = i.site_id and pp.identifier = i.page
+    select id, closed, first_comment_at, settings from pages pp where pp.site_id = i.site_id and pp.identifier = i.page
     limit 1
   ) p on true
   left join comments par on par.id = i.parent_id and par.site_id = i.site_id
@@ -195,7 +198,9 @@ select i.ord, s.settings,
 
 function toCheckFacts(q: FactsQuery, row: FactsRow): CheckFacts {
   return {
-    settings: toSiteSettings(row.settings),
+    // The page's own settings are read with its row, in the same statement: a change an editor made a
+    // moment ago applies to every comment checked after it.
+    settings: effectivePageSettings(toSiteSettings(row.settings), toPageSettings(row.page_settings)),
     page: { id: row.page_id, closed: row.closed, firstCommentAt: row.first_comment_at },
     storedStatus: row.stored_status,
     parent:

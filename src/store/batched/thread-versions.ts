@@ -1,3 +1,4 @@
+import { toPageSettings, type PageSettings } from '../../domain/pages/page-settings.js';
 import { createBatcher } from './batcher.js';
 import type { Queryable } from '../db.js';
 
@@ -13,6 +14,8 @@ export interface ThreadVersion {
   /** Closed by hand (pages.closed); whether it is closed by age follows from `firstCommentAt` (src/domain/thread-closure.ts). */
   closed: boolean;
   firstCommentAt: Date | null;
+  /** What the page overrides of its site's settings (issue 16); changing them moves the version too. */
+  settings: PageSettings;
 }
 
 /** One page of one site. */
@@ -30,10 +33,11 @@ export async function loadThreadVersions(db: Queryable, refs: ThreadRef[]): Prom
     approved_count: number;
     closed: boolean;
     first_comment_at: Date | null;
+    settings: unknown;
   }>({
     // Named: asked on every thread read, cached or not.
     name: 'load-thread-versions',
-    text: `select q.i, p.id, p.thread_version, p.approved_count, p.closed, p.first_comment_at
+    text: `select q.i, p.id, p.thread_version, p.approved_count, p.closed, p.first_comment_at, p.settings
              from unnest($1::text[], $2::text[]) with ordinality as q(site_id, identifier, i)
              join pages p on p.site_id = q.site_id and p.identifier = q.identifier`,
     values: [refs.map((r) => r.siteId), refs.map((r) => r.page)],
@@ -45,6 +49,7 @@ export async function loadThreadVersions(db: Queryable, refs: ThreadRef[]): Prom
       approved: r.approved_count,
       closed: r.closed,
       firstCommentAt: r.first_comment_at,
+      settings: toPageSettings(r.settings),
     };
   }
   return found;

@@ -1,4 +1,5 @@
 import { applyVote, voteScore, type VoteValue } from '../../domain/vote-score.js';
+import { toPageSettings, type PageSettings } from '../../domain/pages/page-settings.js';
 import type { Pool, Queryable } from '../db.js';
 import { inTransaction } from '../moderation-actions.js';
 
@@ -12,6 +13,8 @@ export interface Votable {
   ip: string | null;
   /** Its page's identifier: where live threads send the new counts. */
   page: string;
+  /** Its page's own settings (issue 16): a page may turn votes off, or on, apart from its site. */
+  pageSettings: PageSettings;
 }
 
 export async function loadVotable(db: Queryable, id: string): Promise<Votable | null> {
@@ -21,8 +24,9 @@ export async function loadVotable(db: Queryable, id: string): Promise<Votable | 
     reader_id: string | null;
     ip: string | null;
     identifier: string;
+    settings: unknown;
   }>(
-    `select c.site_id, c.status, c.reader_id, host(c.ip) as ip, p.identifier
+    `select c.site_id, c.status, c.reader_id, host(c.ip) as ip, p.identifier, p.settings
        from comments c join pages p on p.id = c.page_id where c.id = $1`,
     [id],
   );
@@ -34,6 +38,7 @@ export async function loadVotable(db: Queryable, id: string): Promise<Votable | 
         readerId: r.reader_id === null ? null : Number(r.reader_id),
         ip: r.ip,
         page: r.identifier,
+        pageSettings: toPageSettings(r.settings),
       }
     : null;
 }

@@ -1,4 +1,4 @@
-import type { Pool, Queryable } from '../db.js';
+import type { Pool } from '../db.js';
 import { inTransaction } from '../moderation-actions.js';
 
 /** Who closes or reopens a thread, as the audit log records it: a moderator, or the command line. */
@@ -50,68 +50,4 @@ export async function setPageClosed(
     );
     return { closed: p.closed, changed: true };
   });
-}
-
-/** Which of a site's pages the Pages list shows. */
-export type PageListView = 'active' | 'closed' | 'all';
-
-export const pageListViews: readonly PageListView[] = ['active', 'closed', 'all'];
-
-export interface PageListItem {
-  identifier: string;
-  title: string | null;
-  url: string | null;
-  closed: boolean;
-  approvedCount: number;
-  /** Comments received in the last 24 hours, whatever their status: what "most active now" sorts by. */
-  recentCount: number;
-  lastCommentAt: Date | null;
-}
-
-/**
- * A site's pages for the Pages list: `active` is the most active now (comments in the last 24 hours,
- * then the latest comment), `closed` the threads closed by hand, `all` every page, newest first. `q`
- * narrows to pages whose identifier, title or URL contains it. At most `limit` rows.
- */
-export async function listSitePages(
-  db: Queryable,
-  q: { siteId: string; view: PageListView; search: string | null; now: Date; limit?: number },
-): Promise<PageListItem[]> {
-  const order =
-    q.view === 'active'
-      ? 'recent_count desc, last_comment_at desc nulls last, p.id desc'
-      : q.view === 'closed'
-        ? 'last_comment_at desc nulls last, p.id desc'
-        : 'p.id desc';
-  const { rows } = await db.query<{
-    identifier: string;
-    title: string | null;
-    url: string | null;
-    closed: boolean;
-    approved_count: number;
-    recent_count: number;
-    last_comment_at: Date | null;
-  }>(
-    `select p.identifier, p.title, p.url, p.closed, p.approved_count, a.recent_count, a.last_comment_at
-       from pages p
-       cross join lateral (
-         select count(*) filter (where c.received_at > $4::timestamptz - interval '24 hours')::int as recent_count,
-                max(c.received_at) as last_comment_at
-           from comments c where c.page_id = p.id) a
-      where p.site_id = $1
-        and ($2::boolean is false or p.closed)
-        and ($3::text is null or strpos(lower(p.identifier || ' ' || coalesce(p.title, '') || ' ' || coalesce(p.url, '')), lower($3)) > 0)
-      order by ${order}
-      limit $5`,
-    [q.siteId, q.view === 'closed', q.search, q.now, q.limit ?? 50],
-  );
-  return rows.map((r) => ({
-    identifier: r.identifier,
-    title: r.title,
-    url: r.url,
-    closed: r.closed,
-    approvedCount: r.approved_count,
-    recentCount: r.recent_count,
-    lastCommentAt: r.last_comment_at,
-  }));
 }

@@ -19,6 +19,7 @@ import { createQueueBoard } from './queue-board.js';
 import { createSiteDeleteRoutes } from './site-delete-routes.js';
 import { createSignInSettingsRoutes } from './sign-in-routes.js';
 import { createSiteSettingsRoutes } from './site-settings-routes.js';
+import { createStaffedHoursRoutes } from './staffed-hours-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
 import { createChatTargetRoutes } from './chat-target-routes.js';
 
@@ -79,6 +80,7 @@ export function createAdminDoor(deps: AdminDoorDeps): Router {
   router.use([...ADMIN_PATHS], requireAdmin);
   router.use(createAuditRoutes({ db: deps.db }));
   router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
+  router.use(createStaffedHoursRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
   router.use(createSignInSettingsRoutes({ db: deps.db }));
   router.use(createSiteDeleteRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
   router.use(createPrivacyRoutes({ db: deps.db, queues: deps.queues }));

@@ -60,6 +60,7 @@ const actionLabels: Record<string, string> = {
   invite_revoke: 'Took back an invite',
   chat_target: 'Changed a chat notification target',
   page_surge: 'Brigade detected on a page (pre-moderated)',
+  page_settings: 'Changed a page’s settings',
 };
 
 /** The audit page's URL for a query (empty fields left out), optionally with a cursor. */

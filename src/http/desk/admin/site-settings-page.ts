@@ -112,6 +112,11 @@ export function renderSitePage(input: {
         >
       </p>
       <p>
+        <a href="/admin/sites/${encodeURIComponent(siteId)}/hours"
+          >Staffed hours: when the desk is staffed, and what comments meet outside them</a
+        >
+      </p>
+      <p>
         <a href="/admin/sites/${encodeURIComponent(siteId)}/sign-in"
           >Sign-in: the SSO secret and OpenID Connect providers</a
         >

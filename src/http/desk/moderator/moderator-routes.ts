@@ -52,6 +52,8 @@ import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-
 import { formText as bodyText } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
 import { renderQueuePage } from './queue-page.js';
+import { expectedWait } from '../../../domain/pages/expected-wait.js';
+import { countRecentDecisions } from '../../../store/pages/decision-rate.js';
 import { decodeCursor, encodeCursor } from '../../kit/thread-cursor.js';
 import { isReasonedAction } from '../../../domain/decisions/decision-reasons.js';
 import { decideWithReason } from '../../../store/authors/comment-decisions.js';
@@ -146,7 +148,7 @@ export function createModeratorRoutes(deps: {
     const cursor = cursorParam === null ? null : decodeCursor(cursorParam);
     // The tab counts already narrow by site; a page, reason or search narrows further.
     const narrowed = filter.page !== null || filter.reason !== null || filter.q !== null;
-    const [counts, page, sites, viewCount, surges, pageSurges, appeals] = await Promise.all([
+    const [counts, page, sites, viewCount, surges, pageSurges, appeals, decided] = await Promise.all([
       countTabs(db, m.siteIds, filter.site),
       listQueue(db, filter, cursor, PAGE_SIZE),
       listSites(db),
@@ -156,6 +158,8 @@ export function createModeratorRoutes(deps: {
       // So are the brigade banners (issue 16): one per page under one.
       deps.pageSurges ? loadPageSurgeBanners(db, deps.pageSurges, m.siteIds).catch(() => []) : [],
       countOpenAppeals(db, m.siteIds),
+      // The expected wait (issue 16): the pace of the last hour's decisions.
+      countRecentDecisions(db, { siteIds: m.siteIds, site: filter.site, now: new Date() }),
     ]);
     res
       .set('Cache-Control', 'no-store')
@@ -173,6 +177,7 @@ export function createModeratorRoutes(deps: {
           surges,
           pageSurges,
           appeals,
+          wait: expectedWait(counts.pending, decided),
         }),
       );
   });

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../../../errors.js';
 import type { Pool } from '../../../store/db.js';
-import { listSitePages, pageListViews, setPageClosed, type PageListView } from '../../../store/pages/page-closure.js';
+import { setPageClosed } from '../../../store/pages/page-closure.js';
+import { listSitePages, pageListViews, type PageListView } from '../../../store/pages/page-list.js';
 import { rawFormText as bodyText } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
 import { csrfTokenOf, currentModerator, wantsJson } from '../moderator-session.js';

@@ -1,8 +1,14 @@
-import type { PageListItem, PageListView } from '../../../store/pages/page-closure.js';
+import type { PageListItem, PageListView } from '../../../store/pages/page-list.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html } from '../../../html/html.js';
+import { overridesAnything } from '../../../domain/pages/page-settings.js';
 
-const viewLabels: Record<PageListView, string> = { active: 'Most active now', closed: 'Closed', all: 'All pages' };
+const viewLabels: Record<PageListView, string> = {
+  active: 'Most active now',
+  closed: 'Closed',
+  overridden: 'Own settings',
+  all: 'All pages',
+};
 
 function pagesQuery(siteId: string, view: PageListView, search: string | null): string {
   const params = new URLSearchParams({ site: siteId, view });
@@ -10,7 +16,7 @@ function pagesQuery(siteId: string, view: PageListView, search: string | null): 
   return `/admin/pages?${params.toString()}`;
 }
 
-/** A site's pages: search, the most active now, the closed ones; each with close or reopen. */
+/** A site's pages: search, the most active now, the closed ones, those with settings of their own; each with close or reopen and its settings. */
 export function renderPagesPage(input: {
   ctx: AdminPageContext;
   siteIds: string[];
@@ -56,6 +62,7 @@ export function renderPagesPage(input: {
                     <th>Last 24 h</th>
                     <th>Last comment</th>
                     <th>Thread</th>
+                    <th>Settings</th>
                     <th></th>
                   </tr>
                 </thead>
@@ -63,8 +70,8 @@ export function renderPagesPage(input: {
                   ${
                     pages.length === 0
                       ? html`<tr>
-                          <td colspan="6">
-                            ${search !== null ? 'No page matches.' : view === 'closed' ? 'No closed page.' : 'No pages yet.'}
+                          <td colspan="7">
+                            ${search !== null ? 'No page matches.' : view === 'closed' ? 'No closed page.' : view === 'overridden' ? 'No page has settings of its own.' : 'No pages yet.'}
                           </td>
                         </tr>`
                       : pages.map(
@@ -83,6 +90,11 @@ export function renderPagesPage(input: {
                                 ${p.lastCommentAt ? html`<time datetime="${p.lastCommentAt.toISOString()}">${p.lastCommentAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>` : '-'}
                               </td>
                               <td>${p.closed ? html`<b class="rd-closed">closed</b>` : 'open'}</td>
+                              <td>
+                                <a href="/admin/pages/${String(p.id)}" class="rd-page-settings-link"
+                                  >${overridesAnything(p.settings) ? html`<b class="rd-overridden">own: ${Object.keys(p.settings).join(', ')}</b>` : 'as the site'}</a
+                                >
+                              </td>
                               <td>
                                 <form method="post" action="/admin/pages/${p.closed ? 'open' : 'close'}">
                                   <input type="hidden" name="_csrf" value="${ctx.csrfToken}" /><input

@@ -1,6 +1,7 @@
 import type { Site, SiteSettings } from '../../../domain/site-settings.js';
 import { measureOf } from '../../../moderation/reason-measure.js';
 import type { SurgeState } from '../../../flood/surge-state.js';
+import { formatWait, type ExpectedWait } from '../../../domain/pages/expected-wait.js';
 import {
   COUNT_CAP,
   queueTabs,
@@ -40,6 +41,7 @@ export const reasonLabels: Record<string, string> = {
   PARENT_NOT_APPROVED: 'Parent unpublished',
   SURGE: 'Surge mode',
   PAGE_SURGE: 'Brigade on this story',
+  OFF_HOURS: 'Off hours',
   SPAM_MEMORY: 'Spam memory',
   FORM_TOO_FAST: 'Form too fast',
   FORM_TOKEN_FORGED: 'Forged form',
@@ -313,6 +315,11 @@ export function renderCard(
         href="/admin/pages?${new URLSearchParams({ site: card.siteId, view: 'all', q: card.page.identifier }).toString()}"
         >page</a
       >
+      <a
+        class="rd-page-settings-link"
+        href="/admin/pages/settings?${new URLSearchParams({ site: card.siteId, page: card.page.identifier }).toString()}"
+        >page settings</a
+      >
       ·
       <time datetime="${card.receivedAt.toISOString()}"
         >${card.receivedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time
@@ -425,6 +432,8 @@ export interface QueuePageInput {
   pageSurges?: PageSurgeBanner[];
   /** Open appeals on the moderator's sites (issue 16): the Appeals tab's count. */
   appeals?: number;
+  /** The held backlog's expected wait at the last hour's pace (issue 16); left out, not shown. */
+  wait?: ExpectedWait;
 }
 
 /** A page under a brigade, as its banner names it. */
@@ -435,6 +444,18 @@ export interface PageSurgeBanner {
   name: string;
   since: Date;
   endsBy: Date;
+}
+
+/** "Expected wait": what a comment held now waits at the desk's pace of the last hour. */
+function renderExpectedWait(w: ExpectedWait): SafeHtml {
+  const pace = `${w.perMinute < 10 ? w.perMinute.toFixed(1) : Math.round(w.perMinute)} decisions a minute over the last hour`;
+  return html`<p class="rd-expected-wait" data-minutes="${w.minutes === null ? '' : String(w.minutes)}">
+    Expected wait:
+    <b
+      >${w.minutes === null ? 'unknown' : formatWait(w.minutes)}</b
+    >
+    (${formatCount(w.backlog)} held ÷ ${w.minutes === null ? 'no decisions in the last hour' : pace})
+  </p>`;
 }
 
 /** The queue: tabs with counts, filters, the bulk bar, and one page of cards. */
@@ -451,6 +472,7 @@ export function renderQueuePage(input: QueuePageInput): string {
     surges = [],
     pageSurges = [],
     appeals = 0,
+    wait,
   } = input;
   const f = filter;
   return renderAdminPage(
@@ -466,6 +488,7 @@ export function renderQueuePage(input: QueuePageInput): string {
         <a href="/admin/appeals">Appeals <span class="rd-count" data-tab="appeals">${formatCount(appeals)}</span></a>
       </nav>
       ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
+      ${wait !== undefined && f.tab === 'pending' ? renderExpectedWait(wait) : ''}
       ${surges.map(
         (sg) =>
           html`<p class="rd-notice rd-notice-error rd-surge" role="alert" data-site="${sg.siteId}">
