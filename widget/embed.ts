@@ -10,6 +10,7 @@
  * page, url)` on a route change, `ReplyDesk.unmount(el)`; each mount's live stream, timers and
  * listeners end with it (one AbortSignal, ctx.signal).
  */
+import { loadPart } from './parts';
 import { createApi } from './api';
 import { startConversation } from './conversation/main';
 import { emitHostEvent } from './host-events';
@@ -217,38 +218,19 @@ async function start(
   thread.show(first.page);
   own.restore();
   // A closed page (by hand, after the site's days, outside staffed hours) shows why instead of a form
-  // the worker would refuse; a page whose comments wait for a moderator says so over the form.
-  const { closedUntil, reviewed, reviewedUntil } = ctx.info;
+  // the worker would refuse. A page whose comments wait for a moderator, or one closed until the desk
+  // opens, is rare: its words and its clock are in the conversation's extras, fetched for such a page.
+  const { closedUntil, reviewed } = ctx.info;
   const closed = ctx.info.closed || thread.closed();
-  // The desk's opening in the reader's own clock (and day, when it is not within the day).
-  const at = (iso: string): string =>
-    new Date(iso).toLocaleString(lang, {
-      hour: '2-digit',
-      minute: '2-digit',
-      ...(Date.parse(iso) - Date.now() > 72e6 ? { weekday: 'long' } : {}),
-    });
-  body.replaceChildren(
-    thread.el,
-    own.el,
-    closed
-      ? h('p', { class: 'rd-closed', role: 'status' }, closedUntil ? t.closedUntil(at(closedUntil)) : t.closed)
-      : h(
-          'div',
-          { class: 'rd-form-home' },
-          ...(reviewed
-            ? [h('p', { class: 'rd-reviewed' }, reviewedUntil ? t.reviewedUntil(at(reviewedUntil)) : t.reviewed)]
-            : []),
-          form.el,
-        ),
-  );
-  // Staffed hours end by themselves: when the desk opens the widget mounts afresh (the form back, the
-  // note gone). At least a minute on (a reader's clock ahead of ours must not ask again and again), and
-  // up to a minute later still, so a big site's readers do not all ask in the same second.
-  const opens = Date.parse(closedUntil || reviewedUntil);
-  if (opens) {
-    const timer = setTimeout(() => void remount(root.host), Math.max(opens - Date.now(), 6e4) + Math.random() * 6e4);
-    signal.addEventListener('abort', () => clearTimeout(timer));
-  }
+  const home = closed
+    ? h('p', { class: 'rd-closed', role: 'status' }, t.closed)
+    : h('div', { class: 'rd-form-home' }, form.el);
+  body.replaceChildren(thread.el, own.el, home);
+  if (reviewed || closedUntil)
+    void loadPart<typeof import('./conversation/extras')>('extras').then(
+      (m) => m.showPageState(ctx, home, closed, () => void remount(root.host)),
+      () => {},
+    );
   // The reader's part is needed now for a signed-in reader, a host page that signs its user in, and an
   // author who may still edit a comment sent from this browser; for nobody else.
   if (data.ssoToken || api.session.get() || readStored('local', SENT_KEY + site)) void load();

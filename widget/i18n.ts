@@ -27,12 +27,6 @@ export interface Messages {
   loadMoreReplies: string;
   /** In place of the form on a closed page. */
   closed: string;
-  /** Over the form where every comment waits for a moderator (pre-moderation; issue 16). */
-  reviewed: string;
-  /** Over the form outside the desk's staffed hours: `time` is when it opens, in the reader's clock. */
-  reviewedUntil: (time: string) => string;
-  /** In place of the form while staffed hours close the threads: until `time`. */
-  closedUntil: (time: string) => string;
   anonymous: string;
   reply: string;
   replyTo: (name: string) => string;
@@ -66,6 +60,12 @@ export interface Messages {
  * language has them in its file with the rest (`AllMessages`).
  */
 export interface MoreMessages {
+  /** Over the form where every comment waits for a moderator (pre-moderation; issue 16); a page's state is in the conversation's extras. */
+  reviewed: string;
+  /** Over the form outside the desk's staffed hours: `time` is when it opens, in the reader's clock. */
+  reviewedUntil: (time: string) => string;
+  /** In place of the form while staffed hours close the threads: until `time`. */
+  closedUntil: (time: string) => string;
   flagReasons: [spam: string, abuse: string, offTopic: string, other: string];
   flagged: string;
   cancel: string;
@@ -108,9 +108,6 @@ export const en: Messages = {
   loadMore: 'Load more comments',
   loadMoreReplies: 'Load more replies',
   closed: 'Comments are closed.',
-  reviewed: 'Comments on this story are reviewed before they appear.',
-  reviewedUntil: (time) => `Our moderators are back at ${time}; until then, comments are reviewed before they appear.`,
-  closedUntil: (time) => `Comments are closed until ${time}.`,
   anonymous: 'Anonymous',
   reply: 'Reply',
   replyTo: (name) => `Reply to ${name}`,

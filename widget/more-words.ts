@@ -1,12 +1,16 @@
 /*
  * English words only the widget's on-demand parts say (MoreMessages in i18n.ts): the form's part, the
- * reader's own waiting comments, the preview, the Report reasons. They are bundled into those parts,
+ * reader's own waiting comments, the preview, the Report reasons, a page's state (staffed hours,
+ * pre-moderation: the conversation's extras). They are bundled into those parts,
  * not the widget module, which every reader of a thread downloads; another language's file has them
  * with the rest of its words.
  */
 import type { AllMessages, Messages, MoreMessages } from './i18n.js';
 
 export const enMore: MoreMessages = {
+  reviewed: 'Comments on this story are reviewed before they appear.',
+  reviewedUntil: (time) => `Our moderators are back at ${time}; until then, comments are reviewed before they appear.`,
+  closedUntil: (time) => `Comments are closed until ${time}.`,
   flagReasons: ['Spam', 'Abusive', 'Off topic', 'Other'],
   flagged: 'Reported. Thank you.',
   cancel: 'Cancel',

@@ -6,6 +6,7 @@
 import { isObject, toApiError, toComment } from '../api';
 import type { WidgetContext } from '../context';
 import { adoptStyles, h, randomId } from '../dom';
+import { withMore } from '../more-words';
 import { plural } from '../plural';
 import { toSafeFragment } from '../safe-html';
 import { readStored, writeStored } from '../storage';
@@ -251,4 +252,33 @@ export async function goToHash(p: PermalinkHost): Promise<void> {
   target.classList.add('rd-target');
   target.scrollIntoView({ block: 'center' });
   target.querySelector('article')?.focus({ preventScroll: true });
+}
+
+/**
+ * A page's state beyond open or closed (issue 16): "reviewed before they appear" over the form of a
+ * pre-moderated page, "closed until 07:00" in place of the form outside staffed hours. Staffed hours end
+ * by themselves: when the desk opens the widget mounts afresh (`again`: the form back, the note gone),
+ * at least a minute on (a reader's clock ahead of ours must not ask again and again) and up to a minute
+ * later still, so a big site's readers do not all ask in the same second.
+ */
+export function showPageState(ctx: WidgetContext, home: HTMLElement, closed: boolean, again: () => void): void {
+  const t = withMore(ctx.t);
+  const { closedUntil, reviewed, reviewedUntil } = ctx.info;
+  style(home.getRootNode() as ShadowRoot);
+  // The desk's opening in the reader's own clock (and day, when it is not within the day).
+  const at = (iso: string): string =>
+    new Date(iso).toLocaleString(ctx.lang, {
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(Date.parse(iso) - Date.now() > 72e6 ? { weekday: 'long' } : {}),
+    });
+  if (closed) {
+    if (closedUntil) home.textContent = t.closedUntil(at(closedUntil));
+  } else if (reviewed)
+    home.prepend(h('p', { class: 'rd-reviewed' }, reviewedUntil ? t.reviewedUntil(at(reviewedUntil)) : t.reviewed));
+  const opens = Date.parse(closedUntil || reviewedUntil);
+  if (opens) {
+    const timer = setTimeout(again, Math.max(opens - Date.now(), 6e4) + Math.random() * 6e4);
+    ctx.signal.addEventListener('abort', () => clearTimeout(timer));
+  }
 }

@@ -21,7 +21,7 @@ import { createSignInSettingsRoutes } from './sign-in-routes.js';
 import { createSiteSettingsRoutes } from './site-settings-routes.js';
 import { createStaffedHoursRoutes } from './staffed-hours-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
-import { createChatTargetRoutes } from './chat-target-routes.js';
+import { createChatTargetRoutes } from './chat/chat-target-routes.js';
 
 /**
  * The admins' rooms of the desk. requireAdmin is applied here, once, on each of these paths (and

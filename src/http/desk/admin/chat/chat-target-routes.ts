@@ -1,16 +1,16 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError } from '../../../errors.js';
-import { readChatTargetInput } from '../../../notify/chat-target-input.js';
-import type { Pool } from '../../../store/db.js';
+import { AppError } from '../../../../errors.js';
+import { readChatTargetInput } from '../../../../notify/chat-target-input.js';
+import type { Pool } from '../../../../store/db.js';
 import {
   deleteChatTarget,
   insertChatTarget,
   listChatTargets,
   type ChatTarget,
-} from '../../../store/notify/chat-targets.js';
-import { loadSite } from '../../../store/sites.js';
-import { queryText } from '../../kit/query-values.js';
-import { actorOf, csrfTokenOf, currentModerator } from '../moderator-session.js';
+} from '../../../../store/notify/chat-targets.js';
+import { loadSite } from '../../../../store/sites.js';
+import { queryText } from '../../../kit/query-values.js';
+import { actorOf, csrfTokenOf, currentModerator } from '../../moderator-session.js';
 import { emptyChatTargetForm, renderChatTargetsPage, type ChatTargetFormValues } from './chat-target-page.js';
 
 /** A target as the API shows it (all of it: the API is admins' only, like the page). */

@@ -1,7 +1,7 @@
-import { chatServices, type ChatService } from '../../../notify/chat-formats.js';
-import { chatEvents, type ChatEvent, type ChatTarget } from '../../../store/notify/chat-targets.js';
-import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
-import { html } from '../../../html/html.js';
+import { chatServices, type ChatService } from '../../../../notify/chat-formats.js';
+import { chatEvents, type ChatEvent, type ChatTarget } from '../../../../store/notify/chat-targets.js';
+import { renderAdminPage, type AdminPageContext } from '../../admin-layout.js';
+import { html } from '../../../../html/html.js';
 
 const serviceNames: Record<ChatService, string> = {
   slack: 'Slack',
