@@ -1,4 +1,4 @@
-import { closedPage, duplicate, flood, parentRules, requiredFields } from './rules/refusal-rules.js';
+import { closedPage, duplicate, flood, guestsRefused, parentRules, requiredFields } from './rules/refusal-rules.js';
 import { holdWords, firstTimeAuthor, manyLinks, offHours, preModeration } from './rules/hold-rules.js';
 import { bannedAuthor, honeypot, spamWords } from './rules/spam-rules.js';
 import { spamClassifier } from './rules/classifier-rule.js';
@@ -23,6 +23,7 @@ function unlessExempt(rule: CheckRule): CheckRule {
 export const checkRules: readonly CheckRule[] = [
   // Refusals first: whatever else is true, these comments cannot stand, and the reader is told why.
   requiredFields,
+  guestsRefused,
   closedPage,
   parentRules,
   duplicate,

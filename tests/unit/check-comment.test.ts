@@ -232,6 +232,7 @@ describe('checkComment', () => {
   it('the default list holds refusals, then spam, then the classifier, then hold rules', () => {
     expect(checkRules.map((r) => r.name)).toEqual([
       'requiredFields',
+      'guestsRefused',
       'closedPage',
       'parentRules',
       'duplicate',

@@ -1,10 +1,28 @@
 import { describe, it, expect } from 'vitest';
-import { closedPage, duplicate, flood, parentRules, requiredFields } from '../../src/moderation/rules/refusal-rules.js';
+import {
+  closedPage,
+  duplicate,
+  flood,
+  guestsRefused,
+  parentRules,
+  requiredFields,
+} from '../../src/moderation/rules/refusal-rules.js';
 import type { ParentFacts } from '../../src/moderation/verdict.js';
 import { baseContext, RECEIVED_AT } from './support/check-context.js';
 
 const DAY_MS = 86_400_000;
 const ago = (ms: number): Date => new Date(RECEIVED_AT.getTime() - ms);
+
+describe('guestsRefused', () => {
+  it("refuses a guest's comment where the page's settings take only signed-in readers", () => {
+    const o = guestsRefused(baseContext({ settings: { guests: false } }));
+    expect([o?.rule, o?.action, o?.code]).toEqual(['guests-off', 'reject', 'SIGN_IN_REQUIRED']);
+  });
+  it('lets a signed-in reader through there, and a guest where guests are welcome', () => {
+    expect(guestsRefused(baseContext({ settings: { guests: false }, reader: { id: 7 } }))).toBeNull();
+    expect(guestsRefused(baseContext({ settings: { guests: true } }))).toBeNull();
+  });
+});
 
 describe('requiredFields', () => {
   it('a clean comment gives no outcome', () => {

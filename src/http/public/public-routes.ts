@@ -133,7 +133,13 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     try {
       thread = await readThreadVersion({ siteId: site.id, page });
     } catch (err) {
-      throw databaseDown(err);
+      // Postgres away: intake still answers 202 (nothing accepted is lost), on the site's own setting;
+      // the worker's guests rule (refusal-rules.ts) applies the page's once the comment is checked.
+      deps.logger.warn(
+        { err, site: site.id },
+        "page settings not read; a guest's comment is taken on the site's setting",
+      );
+      return site.settings.guests;
     }
     return effectivePageSettings(site.settings, thread?.settings ?? {}).guests;
   }

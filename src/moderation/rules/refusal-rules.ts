@@ -31,6 +31,23 @@ export function requiredFields(ctx: Pick<CheckContext, 'fields' | 'settings' | '
 }
 
 /**
+ * A guest's comment on a page (or site) that takes only signed-in readers (issue 16: `guests` per
+ * page). Intake refuses it first (401 SIGN_IN_REQUIRED); this holds the line when intake could not read
+ * the page's own settings (Postgres away: intake answers 202 from the site's settings) or the setting
+ * changed while the comment was queued.
+ */
+export function guestsRefused(ctx: Pick<CheckContext, 'settings' | 'reader'>): RuleOutcome | null {
+  if (ctx.reader || ctx.settings.guests) return null;
+  return {
+    rule: 'guests-off',
+    action: 'reject',
+    code: 'SIGN_IN_REQUIRED',
+    message: 'Please sign in to comment on this page.',
+    score: 0,
+  };
+}
+
+/**
  * Closed by hand, older than the site's close-after-N-days counted from the page's first comment, or
  * outside the site's staffed hours where they close threads (issue 16).
  */

@@ -454,7 +454,9 @@ function renderExpectedWait(w: ExpectedWait): SafeHtml {
     <b
       >${w.minutes === null ? 'unknown' : formatWait(w.minutes)}</b
     >
-    (${formatCount(w.backlog)} held ÷ ${w.minutes === null ? 'no decisions in the last hour' : pace})
+    <span class="rd-wait-detail"
+      >(${formatCount(w.backlog)} held ÷ ${w.minutes === null ? 'no decisions in the last hour' : pace})</span
+    >
   </p>`;
 }
 
