@@ -163,7 +163,8 @@ export async function listApprovedConversationsTop(
   db: Queryable,
   q: { siteId: string; page: string; before: ThreadCursor | null; limit: number },
 ): Promise<{ comments: PublicComment[]; next: ThreadCursor | null }> {
-  // On comments_page_top_idx (sql/0035), backwards, the cursor as an index condition.
+  // On comments_page_top_all_idx (sql/0051), the cursor as an index condition; replies with a public
+  // parent are skipped on the walk, as "newest" skips them on comments_page_approved_idx.
   const { rows: roots } = await db.query<{ id: string; received_at: Date; top_score: number }>(
     `select c.id, c.received_at, c.top_score
        from comments c
