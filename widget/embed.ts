@@ -144,7 +144,20 @@ async function start(
   const canonical = data.url ?? document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
   const page = pageIdentity({ dataPage: data.page, canonical, location: data.url ?? location.href });
   // All at once: the thread waits for neither the settings nor the words.
-  const [siteInfo, first, t] = await Promise.all([api.siteInfo(page), api.thread(page, null, null, PAGE_SIZE), words]);
+  const [siteInfo, first, english] = await Promise.all([
+    api.siteInfo(page),
+    api.thread(page, null, null, PAGE_SIZE),
+    words,
+  ]);
+  let t = english;
+  // A page that names no language of ours gets the site's `language` where it sets one.
+  const siteLang = pickLanguage(data.lang, document.documentElement.lang, siteInfo.info?.language as string);
+  if (siteLang !== lang) {
+    lang = siteLang;
+    t = await loadMessages(lang);
+    body.parentElement?.setAttribute('lang', lang);
+    body.parentElement?.setAttribute('dir', directionOf(lang));
+  }
 
   if (!siteInfo.info || !first.page) {
     const refused = siteInfo.status === 403 || first.status === 403;

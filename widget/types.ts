@@ -64,6 +64,8 @@ export interface SiteInfo {
   votes?: unknown;
   guestVotes?: unknown;
   defaultSort?: unknown;
+  /** The site's language for pages that name none ('auto': none). */
+  language?: unknown;
 }
 
 /** One field problem from a 422 (or a rejected submission). */

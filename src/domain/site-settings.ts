@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { READER_LANGUAGES } from '../i18n/reader-language.js';
 
 /** The orders a thread can be read in (GET /api/comments?sort=…). */
 export const threadSorts = ['oldest', 'newest', 'top'] as const;
@@ -121,6 +122,12 @@ export const siteSettingsSchema = z.object({
   gravatar: z.boolean().default(false),
   /** The thread's order when a reader has not chosen one: `oldest`, `newest` or `top`. @defaultValue oldest */
   defaultSort: z.enum(threadSorts).default('oldest'),
+  /**
+   * The language of the widget, the no-JS form, the pages behind mail links and reader mails when the
+   * reader has not chosen one (the page's `lang`, the language they wrote in): one of the twelve, or
+   * `auto` for the reader's browser language (Accept-Language; the widget: English). @defaultValue auto
+   */
+  language: z.enum(['auto', ...READER_LANGUAGES]).default('auto'),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -349,6 +349,9 @@ export interface StoredOutcome {
   /** The name the author gave ('' for none): their own preview shows it, as the thread will. */
   author: string;
   reasons: RuleOutcome[];
+  /** The language the comment was written in ('' unknown) and the site's `language` setting (null: not set). */
+  lang: string;
+  siteLanguage: string | null;
 }
 
 export async function loadStoredOutcome(db: Queryable, id: string): Promise<StoredOutcome | null> {
@@ -359,9 +362,12 @@ export async function loadStoredOutcome(db: Queryable, id: string): Promise<Stor
     identifier: string;
     author_name: string;
     verdict: { reasons?: RuleOutcome[] };
+    lang: string;
+    site_language: string | null;
   }>(
-    `select c.id, c.status, c.body_html, p.identifier, c.author_name, c.verdict
-       from comments c join pages p on p.id = c.page_id where c.id = $1`,
+    `select c.id, c.status, c.body_html, p.identifier, c.author_name, c.verdict, c.lang,
+            s.settings->>'language' as site_language
+       from comments c join pages p on p.id = c.page_id join sites s on s.id = c.site_id where c.id = $1`,
     [id],
   );
   const r = rows[0];
@@ -373,6 +379,8 @@ export async function loadStoredOutcome(db: Queryable, id: string): Promise<Stor
     page: r.identifier,
     author: r.author_name,
     reasons: r.verdict.reasons ?? [],
+    lang: r.lang,
+    siteLanguage: r.site_language,
   };
 }
 

@@ -32,6 +32,7 @@ const defaults = {
   guestVotes: false,
   gravatar: false,
   defaultSort: 'oldest',
+  language: 'auto',
 };
 
 describe('toSiteSettings', () => {

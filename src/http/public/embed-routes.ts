@@ -156,6 +156,8 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
       votes: site.settings.votes,
       guestVotes: site.settings.guestVotes,
       defaultSort: site.settings.defaultSort,
+      // The widget's language on a page that names none ('auto': English, as before).
+      language: site.settings.language,
       ...(signIn === undefined ? {} : { signIn }),
       ...(formToken === undefined ? {} : { formToken }),
       ...(closure === undefined ? {} : closureFields(closure)),
