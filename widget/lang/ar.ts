@@ -24,7 +24,7 @@ export const words: Messages = {
   closed: 'التعليقات مغلقة.',
   anonymous: 'مجهول',
   reply: 'رد',
-  replyTo: (name) => `الرد على ${name}`,
+  replyTo: (name) => `رد على ${name}`,
   flag: 'إبلاغ',
   flagReasons: ['رسائل مزعجة', 'مسيء', 'خارج الموضوع', 'سبب آخر'],
   flagged: 'تم الإبلاغ. شكرًا لك!',

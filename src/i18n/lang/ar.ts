@@ -16,7 +16,7 @@ export const words: ReaderWords = {
     anonymous: 'مجهول',
     says: 'كتب:',
     reply: 'رد',
-    replyTo: (name) => `الرد على ${name}`,
+    replyTo: (name) => `رد على ${name}`,
     published: 'شكرًا! تم نشر [تعليقك].',
     queued: 'شكرًا! وصل تعليقك وتجري مراجعته. أعد تحميل هذه الصفحة بعد لحظة لتراه.',
     awaiting: 'تعليقك بانتظار المراجعة.',
