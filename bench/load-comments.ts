@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { voteScore } from '../src/domain/vote-score.js';
 import { sentence } from './lib/fixtures.js';
 import { progress } from './lib/stats.js';
 
@@ -35,6 +36,18 @@ const STATUSES: [string, number][] = [
   ['rejected', 0.04],
   ['deleted', 0.01],
 ];
+
+/**
+ * Readers' votes on a published comment, heavy-tailed as on a real site: about half get none, most of
+ * the rest a handful, a few hundreds; down votes a varying share of the up votes. The score is the one
+ * the vote's own transaction stores (src/domain/vote-score.ts), so "top" walks a realistic index.
+ */
+function votesFor(random: () => number): { up: number; down: number; score: number } {
+  if (random() < 0.5) return { up: 0, down: 0, score: 0 };
+  const up = Math.floor(Math.exp(random() ** 2 * Math.log(400)));
+  const down = Math.floor(up * random() * random() * 0.6 + (random() < 0.2 ? random() * 4 : 0));
+  return { up, down, score: voteScore(up, down) };
+}
 
 /** Tiny fast PRNG (mulberry32): the loader makes tens of millions of choices. */
 function rng(seed: number): () => number {
@@ -124,10 +137,12 @@ function* commentRows(pages: PagePlan[], random: () => number, onRows: (n: numbe
       const at = new Date(t).toISOString();
       const a = Math.floor(random() * 200_000);
       const body = sentence(seq, 60 + Math.floor(random() * random() * 900));
+      const votes = status === 'approved' ? votesFor(random) : { up: 0, down: 0, score: 0 };
       const verdict = `{"score":0,"status":"${status === 'deleted' ? 'approved' : status}","reasons":[]}`;
       chunk +=
         `${id}\t${page.site}\t${page.id}\t${parent}\t${depth}\tReader ${a}\treader${a}@example.org\t\t${body}\t<p>${body}</p>\t` +
-        `${status}\t${verdict}\t\\\\x${randomBytes(32).toString('hex')}\t10.${a & 255}.${(a >> 8) & 255}.${seq & 255}\tMozilla/5.0\t${at}\t${at}\n`;
+        `${status}\t${verdict}\t\\\\x${randomBytes(32).toString('hex')}\t10.${a & 255}.${(a >> 8) & 255}.${seq & 255}\tMozilla/5.0\t${at}\t${at}\t` +
+        `${votes.up}\t${votes.down}\t${votes.score}\n`;
       if ((i & 511) === 511) {
         yield chunk;
         onRows(512);
@@ -216,7 +231,8 @@ export async function loadComments(databaseUrl: string, total: number): Promise<
               c.query(
                 copyFrom(
                   `copy comments (id, site_id, page_id, parent_id, depth, author_name, author_email, author_url, body, body_html,
-                              status, verdict, content_hash, ip, user_agent, received_at, created_at) from stdin`,
+                              status, verdict, content_hash, ip, user_agent, received_at, created_at,
+                              votes_up, votes_down, top_score) from stdin`,
                 ),
               ),
             );

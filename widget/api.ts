@@ -109,7 +109,7 @@ export function createApi(base: string, site: string, session: Session) {
       const r = await call(`api/sites/${encodeURIComponent(site)}/public?${q({ page })}`);
       const b = r.status === 200 && isObject(r.body) ? r.body : null;
       const signIn = isObject(b?.signIn) ? b.signIn : {};
-      // votes, guestVotes, defaultSort: read (and narrowed) by the conversation part.
+      // votes, guestVotes, defaultSort, a page's state: read (and narrowed) by the conversation's code.
       const info = b && {
         ...b,
         requireName: b.requireName !== false,
@@ -119,9 +119,6 @@ export function createApi(base: string, site: string, session: Session) {
         formToken: text(b.formToken),
         replyMail: b.replyMail === true,
         closed: b.closed === true,
-        closedUntil: text(b.closedUntil),
-        reviewed: b.reviewed === true,
-        reviewedUntil: text(b.reviewedUntil),
         guests: b.guests !== false,
         editWindowMinutes: typeof b.editWindowMinutes === 'number' ? b.editWindowMinutes : 0,
         signIn: {

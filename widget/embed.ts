@@ -137,7 +137,19 @@ async function start(
   const canonical = data.url ?? document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
   const page = pageIdentity({ dataPage: data.page, canonical, location: data.url ?? location.href });
   // All at once: the thread waits for neither the settings nor the words.
-  const [siteInfo, first, t] = await Promise.all([api.siteInfo(page), api.thread(page, null, null, PAGE_SIZE), words]);
+  const [siteInfo, first, english] = await Promise.all([
+    api.siteInfo(page),
+    api.thread(page, null, null, PAGE_SIZE),
+    words,
+  ]);
+  let t = english;
+  // A page that names no language of ours gets the site's `language` where it sets one.
+  const siteLang = pickLanguage(data.lang, document.documentElement.lang, siteInfo.info?.language as string);
+  if (siteLang !== lang) {
+    lang = siteLang;
+    t = await loadMessages(lang);
+    Object.assign(body.parentElement ?? {}, { lang, dir: directionOf(lang) });
+  }
 
   if (!siteInfo.info || !first.page) {
     const refused = siteInfo.status === 403 || first.status === 403;
@@ -220,15 +232,14 @@ async function start(
   // A closed page (by hand, after the site's days, outside staffed hours) shows why instead of a form
   // the worker would refuse. A page whose comments wait for a moderator, or one closed until the desk
   // opens, is rare: its words and its clock are in the conversation's extras, fetched for such a page.
-  const { closedUntil, reviewed } = ctx.info;
   const closed = ctx.info.closed || thread.closed();
   const home = closed
     ? h('p', { class: 'rd-closed', role: 'status' }, t.closed)
     : h('div', { class: 'rd-form-home' }, form.el);
   body.replaceChildren(thread.el, own.el, home);
-  if (reviewed || closedUntil)
+  if (ctx.info.reviewed || ctx.info.closedUntil)
     void loadPart<typeof import('./conversation/extras')>('extras').then(
-      (m) => m.showPageState(ctx, home, closed, () => void remount(root.host)),
+      (m) => m.showPageState(ctx, home, closed, () => remount(root.host)),
       () => {},
     );
   // The reader's part is needed now for a signed-in reader, a host page that signs its user in, and an

@@ -54,12 +54,15 @@ export interface SiteInfo {
   replyMail: boolean;
   /** The page takes no more comments. */
   closed: boolean;
-  /** Closed outside the desk's staffed hours: when it opens (ISO instant); '' otherwise. */
-  closedUntil: string;
-  /** Every comment waits for a moderator here (pre-moderated, or outside staffed hours). */
-  reviewed: boolean;
-  /** Outside staffed hours: when the desk opens (ISO instant); '' otherwise. */
-  reviewedUntil: string;
+  /*
+   * A page's state beyond open or closed (issue 16), as the API sent it: narrowed by the conversation's
+   * extras (showPageState), which only such a page fetches. closedUntil: closed outside the desk's
+   * staffed hours until this ISO instant; reviewed: every comment waits for a moderator here;
+   * reviewedUntil: outside staffed hours, when the desk opens.
+   */
+  closedUntil?: unknown;
+  reviewed?: unknown;
+  reviewedUntil?: unknown;
   /** Guests may comment; false: only signed-in readers (the form shows only the sign-in choices). */
   guests: boolean;
   /** How long an author may edit or delete their own comment; 0: not at all. */
@@ -70,6 +73,8 @@ export interface SiteInfo {
   votes?: unknown;
   guestVotes?: unknown;
   defaultSort?: unknown;
+  /** The site's language for pages that name none ('auto': none). */
+  language?: unknown;
 }
 
 /** One field problem from a 422 (or a rejected submission). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultDecisionReasons } from './decisions/decision-reasons.js';
 import { staffedHoursSchema } from './pages/staffed-hours.js';
+import { READER_LANGUAGES } from '../i18n/reader-language.js';
 
 /** The orders a thread can be read in (GET /api/comments?sort=…). */
 export const threadSorts = ['oldest', 'newest', 'top'] as const;
@@ -166,6 +167,12 @@ export const siteSettingsSchema = z.object({
    * always staffed. @defaultValue null
    */
   staffedHours: staffedHoursSchema.nullable().default(null),
+  /**
+   * The language of the widget, the no-JS form, the pages behind mail links and reader mails when the
+   * reader has not chosen one (the page's `lang`, the language they wrote in): one of the twelve, or
+   * `auto` for the reader's browser language (Accept-Language; the widget: English). @defaultValue auto
+   */
+  language: z.enum(['auto', ...READER_LANGUAGES]).default('auto'),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -55,11 +55,16 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (!admin && wantsHtml(req)) {
       const back = typeof res.locals.backUrl === 'string' ? res.locals.backUrl : null;
-      // The form's hidden reply_desk_lang (a body that could not be read has none), else Accept-Language.
+      // The form's hidden reply_desk_lang (a body that could not be read has none), else the site's
+      // language (once the post named a site we know), else Accept-Language.
       const body: unknown = req.body;
       const formLang =
         typeof body === 'object' && body !== null ? (body as Record<string, unknown>).reply_desk_lang : null;
-      const lang = pickReaderLanguage({ lang: formLang, acceptLanguage: req.get('accept-language') });
+      const lang = pickReaderLanguage({
+        lang: formLang,
+        siteLanguage: res.locals.siteLanguage,
+        acceptLanguage: req.get('accept-language'),
+      });
       res.set('Content-Language', lang);
       res.type('html').send(renderFormErrorPage(appError, back, lang));
       return;

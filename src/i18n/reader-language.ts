@@ -1,7 +1,8 @@
 /*
  * Which language a reader gets on the pages and in the mails we send them: the page's or form's own
- * `lang` first (the no-JS form carries it in a hidden field, as the widget sends its own), then the
- * browser's Accept-Language, then English. The same twelve languages as the widget (widget/i18n.ts),
+ * `lang` first (the no-JS form carries it in a hidden field, as the widget sends its own; for a mail or
+ * a mail link, the language the reader wrote or asked in), then the site's `language` where it sets
+ * one, then the browser's Accept-Language, then English. The same twelve languages as the widget (widget/i18n.ts),
  * matched on the primary subtag ("fr-CA" → fr). Pure.
  */
 
@@ -39,16 +40,20 @@ export function acceptedLanguages(header: string | undefined): ReaderLanguage[] 
   return [...new Set(ranked.map((r) => r.lang))];
 }
 
-/** The reader's language: the page's or form's `lang`, else the best of Accept-Language, else the site's default, else English. */
+/**
+ * The reader's language: the page's, form's or stored `lang`, else the site's `language` (a site that
+ * names one knows its readers better than a browser's guess; 'auto' names none), else the best of
+ * Accept-Language, else English.
+ */
 export function pickReaderLanguage(input: {
   lang?: unknown;
   acceptLanguage?: string | undefined;
-  siteDefault?: unknown;
+  siteLanguage?: unknown;
 }): ReaderLanguage {
   return (
     toReaderLanguage(input.lang) ??
+    toReaderLanguage(input.siteLanguage) ??
     acceptedLanguages(input.acceptLanguage)[0] ??
-    toReaderLanguage(input.siteDefault) ??
     'en'
   );
 }

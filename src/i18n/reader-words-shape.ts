@@ -51,8 +51,53 @@ export interface PageWords {
   useBack: string;
   /** Why a form post was refused, by code (a field's missing value is "REQUIRED_<field>"); others stay the API's English. */
   errors: Record<string, string>;
+  /**
+   * Why the checks refused a comment, by the code of their verdict (src/moderation/rules/refusal-rules.ts;
+   * not HTTP errors, so not in the error catalogue): the status the widget polls and the no-JS page show it.
+   */
+  refusals: Record<string, string>;
   /** A 429: `#` seconds to wait. */
   rateLimited: PluralForms;
+  /** A comment refused as one too soon after the author's last (TOO_FAST): `#` seconds to wait. */
+  tooFast: PluralForms;
+  /** A reply refused as nested too deep (TOO_DEEP): the site's `#` levels. */
+  tooDeep: PluralForms;
+}
+
+/**
+ * The pages a reader lands on from a link in one of our mails: stopping and confirming reply notices
+ * (/mail/unsubscribe, /mail/confirm) and the email sign-in link (/readers/email/confirm).
+ */
+export interface LandingWords {
+  invalidTitle: string;
+  invalid: string;
+  expiredTitle: string;
+  /** A confirmation link that is broken or too old. */
+  confirmAgain: string;
+  unsubscribeTitle: string;
+  /** Both before the button and after it is pressed. */
+  unsubscribeText: string;
+  unsubscribeButton: string;
+  unsubscribedTitle: string;
+  confirmTitle: string;
+  confirmText: string;
+  confirmButton: string;
+  nothingTitle: string;
+  nothing: string;
+  confirmedTitle: string;
+  confirmed: string;
+  signInTitle: (site: string) => string;
+  signInText: (site: string) => string;
+  signInButton: string;
+  signedInTitle: string;
+  signedIn: (site: string) => string;
+  usedTitle: string;
+  used: string;
+  /** A sign-in link past its time: links work for `#` minutes. */
+  signInExpired: PluralForms;
+  signInInvalid: string;
+  busyTitle: string;
+  busy: string;
 }
 
 /** The mails a reader gets. Names, page titles and site names are the reader's or admin's text, passed in. */
@@ -114,4 +159,5 @@ export interface MailWords {
 export interface ReaderWords {
   page: PageWords;
   mail: MailWords;
+  landing: LandingWords;
 }

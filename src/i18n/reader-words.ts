@@ -23,7 +23,7 @@ import { words as pt } from './lang/pt.js';
 import { words as ru } from './lang/ru.js';
 import { words as tr } from './lang/tr.js';
 
-export type { MailWords, PageWords, ReaderWords } from './reader-words-shape.js';
+export type { LandingWords, MailWords, PageWords, ReaderWords } from './reader-words-shape.js';
 
 export const en: ReaderWords = {
   page: {
@@ -72,9 +72,23 @@ export const en: ReaderWords = {
       SIGN_IN_REQUIRED:
         'This site takes comments from signed-in readers only. Please sign in with the comment box on the page (it needs JavaScript) and post again.',
     },
+    refusals: {
+      THREAD_CLOSED: 'Comments are closed on this page.',
+      PARENT_NOT_FOUND: 'The comment you are replying to does not exist on this page.',
+      PARENT_NOT_APPROVED: 'The comment you are replying to is not published.',
+      DUPLICATE: "Duplicate comment detected; it looks as though you've already said that!",
+    },
     rateLimited: {
       one: 'Too many comments just now; please try again in # second.',
       other: 'Too many comments just now; please try again in # seconds.',
+    },
+    tooFast: {
+      one: 'You are posting comments too quickly; please try again in # second.',
+      other: 'You are posting comments too quickly; please try again in # seconds.',
+    },
+    tooDeep: {
+      one: 'Replies nest at most # level deep here.',
+      other: 'Replies nest at most # levels deep here.',
     },
   },
   mail: {
@@ -132,6 +146,38 @@ export const en: ReaderWords = {
     appealOpened: 'Thank you: your appeal was received. Another moderator will decide it.',
     appealAlready: 'You have already appealed this decision; a moderator will decide it.',
     appealGone: 'This decision no longer stands: there is nothing to appeal.',
+  },
+  landing: {
+    invalidTitle: 'This link is not valid',
+    invalid: 'The link is incomplete or was changed.',
+    expiredTitle: 'This link has expired',
+    confirmAgain: 'Reply notices start once an address is confirmed from a recent mail.',
+    unsubscribeTitle: 'Stop reply notices?',
+    unsubscribeText: 'You will get no more mail about replies to this comment.',
+    unsubscribeButton: 'Unsubscribe',
+    unsubscribedTitle: 'Unsubscribed',
+    confirmTitle: 'Confirm reply notices?',
+    confirmText:
+      'Mail will be sent to this address when people reply to comments you asked to hear about on this site.',
+    confirmButton: 'Confirm',
+    nothingTitle: 'Nothing to confirm',
+    nothing: 'This address is no longer on record.',
+    confirmedTitle: 'Confirmed',
+    confirmed: 'You will get a mail when someone replies to the comments you asked about.',
+    signInTitle: (site) => `Sign in to ${site}?`,
+    signInText: (site) => `Confirm to sign in to the comments of ${site} with this address.`,
+    signInButton: 'Sign me in',
+    signedInTitle: 'Signed in',
+    signedIn: (site) => `You are signed in to ${site}; return to the article. You may close this page.`,
+    usedTitle: 'Link already used',
+    used: 'This sign-in link was already used. Ask for a new one from the comments if you need to.',
+    signInExpired: {
+      one: 'This sign-in link has expired (links work for # minute). Ask for a new one from the comments.',
+      other: 'This sign-in link has expired (links work for # minutes). Ask for a new one from the comments.',
+    },
+    signInInvalid: 'This sign-in link is not valid. Ask for a new one from the comments.',
+    busyTitle: 'Try again in a moment',
+    busy: 'Signing in is briefly unavailable; please open the link again shortly.',
   },
 };
 

@@ -111,33 +111,42 @@ export async function mintSignInLink(
   });
 }
 
+/** `lang`: the language the sign-in was asked in (its page speaks it); '' when the link names no request. */
 export type LinkState =
-  { ok: true; siteId: string; siteName: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+  | { ok: true; siteId: string; siteName: string; lang: string }
+  | { ok: false; reason: 'unknown' | 'used' | 'expired'; lang: string };
 
 /** What a link token stands for, without spending it (the confirm page's GET). */
 export async function inspectSignInLink(db: Queryable, token: string): Promise<LinkState> {
-  if (!SECRET.test(token)) return { ok: false, reason: 'unknown' };
-  const { rows } = await db.query<{ site_id: string; site_name: string; used: boolean; expired: boolean }>(
-    `select r.site_id, s.name as site_name, r.confirmed_at is not null as used, r.expires_at <= now() as expired
+  if (!SECRET.test(token)) return { ok: false, reason: 'unknown', lang: '' };
+  const { rows } = await db.query<{
+    site_id: string;
+    site_name: string;
+    used: boolean;
+    expired: boolean;
+    lang: string;
+  }>(
+    `select r.site_id, s.name as site_name, r.confirmed_at is not null as used, r.expires_at <= now() as expired, r.lang
        from reader_email_sign_ins r join sites s on s.id = r.site_id where r.link_hash = $1`,
     [sha256(token)],
   );
   const row = rows[0];
-  if (!row) return { ok: false, reason: 'unknown' };
-  if (row.used) return { ok: false, reason: 'used' };
-  if (row.expired) return { ok: false, reason: 'expired' };
-  return { ok: true, siteId: row.site_id, siteName: row.site_name };
+  if (!row) return { ok: false, reason: 'unknown', lang: '' };
+  if (row.used) return { ok: false, reason: 'used', lang: row.lang };
+  if (row.expired) return { ok: false, reason: 'expired', lang: row.lang };
+  return { ok: true, siteId: row.site_id, siteName: row.site_name, lang: row.lang };
 }
 
 export type ConfirmOutcome =
-  { ok: true; siteName: string; reader: Reader } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+  | { ok: true; siteName: string; reader: Reader; lang: string }
+  | { ok: false; reason: 'unknown' | 'used' | 'expired'; lang: string };
 
 /**
  * Spends a link: the reader `email:<address>` is found or made (the address is verified: they opened
  * the mail), and the request is marked confirmed for the asking browser to collect. Single use.
  */
 export async function confirmSignInLink(db: Pool, token: string): Promise<ConfirmOutcome> {
-  if (!SECRET.test(token)) return { ok: false, reason: 'unknown' };
+  if (!SECRET.test(token)) return { ok: false, reason: 'unknown', lang: '' };
   return inTransaction(db, async (client) => {
     const { rows } = await client.query<{
       id: string;
@@ -147,16 +156,17 @@ export async function confirmSignInLink(db: Pool, token: string): Promise<Confir
       name: string;
       used: boolean;
       expired: boolean;
+      lang: string;
     }>(
       `select r.id, r.site_id, s.name as site_name, r.email, r.name, r.confirmed_at is not null as used,
-              r.expires_at <= now() as expired
+              r.expires_at <= now() as expired, r.lang
          from reader_email_sign_ins r join sites s on s.id = r.site_id where r.link_hash = $1 for update of r`,
       [sha256(token)],
     );
     const row = rows[0];
-    if (!row) return { ok: false, reason: 'unknown' };
-    if (row.used) return { ok: false, reason: 'used' };
-    if (row.expired) return { ok: false, reason: 'expired' };
+    if (!row) return { ok: false, reason: 'unknown', lang: '' };
+    if (row.used) return { ok: false, reason: 'used', lang: row.lang };
+    if (row.expired) return { ok: false, reason: 'expired', lang: row.lang };
     const reader = await upsertReader(client, {
       siteId: row.site_id,
       via: 'email',
@@ -168,7 +178,7 @@ export async function confirmSignInLink(db: Pool, token: string): Promise<Confir
       row.id,
       reader.id,
     ]);
-    return { ok: true, siteName: row.site_name, reader };
+    return { ok: true, siteName: row.site_name, reader, lang: row.lang };
   });
 }
 

@@ -32,14 +32,15 @@ export interface DueConfirmation {
   siteId: string;
   siteName: string;
   email: string;
-  /** The language to write in ('' English). */
+  /** The language to write in: the asking comment's, else the site's `language` ('': English). */
   lang: string;
 }
 
 /** Addresses owed a confirmation mail now (not confirmed, and none mailed in the last interval). */
 export async function listDueConfirmations(db: Queryable, limit = 100): Promise<DueConfirmation[]> {
   const { rows } = await db.query<{ site_id: string; site_name: string; email: string; lang: string }>(
-    `select a.site_id, s.name as site_name, a.email, a.lang from reply_mail_addresses a join sites s on s.id = a.site_id
+    `select a.site_id, s.name as site_name, a.email, coalesce(nullif(a.lang, ''), nullif(s.settings->>'language', 'auto'), '') as lang
+       from reply_mail_addresses a join sites s on s.id = a.site_id
       where a.wanted_at is not null and a.confirmed_at is null
         and (a.confirm_sent_at is null or a.confirm_sent_at <= now() - make_interval(hours => $1))
       order by a.wanted_at limit $2`,
@@ -133,7 +134,7 @@ export interface ReplyNotice {
   recipientEmail: string;
   page: string;
   pageUrl: string | null;
-  /** The language the recipient wrote their comment in ('' English). */
+  /** The language the recipient wrote their comment in, else the site's `language` ('': English). */
   lang: string;
 }
 
@@ -155,13 +156,16 @@ export async function loadReplyNotice(db: Queryable, replyId: string): Promise<R
     url: string | null;
     lang: string;
   }>(
-    `select r.id as reply_id, r.author_name as reply_author, r.body as reply_text, p.id as parent_id, p.lang,
+    `select r.id as reply_id, r.author_name as reply_author, r.body as reply_text, p.id as parent_id,
+            -- The parent's language, else the site's ('auto', or no setting: '', English; a mail has no browser to ask).
+            coalesce(nullif(p.lang, ''), nullif(st.settings->>'language', 'auto'), '') as lang,
             coalesce(rd.name, p.author_name) as recipient_name, coalesce(rd.email, p.author_email) as recipient_email,
             pg.title, pg.identifier, pg.url
        from comments r
        join comments p on p.id = r.parent_id
        left join readers rd on rd.id = p.reader_id
        join pages pg on pg.id = r.page_id
+       join sites st on st.id = r.site_id
       where r.id = $1 and r.status = 'approved' and p.status not in ('deleted', 'spam')
         and case when rd.id is not null then
               -- A signed-in reader (issue 14): their address is verified, so no confirmation step; their
@@ -335,4 +339,26 @@ export async function loadNotifyHeld(db: Queryable, moderatorId: number): Promis
 
 export async function saveNotifyHeld(db: Queryable, moderatorId: number, on: boolean): Promise<void> {
   await db.query('update moderators set notify_held = $2 where id = $1', [moderatorId, on]);
+}
+
+/** What a reader's mail link names: the comment of an unsubscribe link, or the address row of a confirmation. */
+export type LinkLanguageOf = { commentId: string } | { siteId: string; nonce: string };
+
+/**
+ * The languages for the page behind a reader's mail link: the one stored with what the link names
+ * ('' unknown; none when it is gone) and the site's `language` setting (null: not set, or no such site).
+ */
+export async function loadLinkLanguage(
+  db: Queryable,
+  of: LinkLanguageOf,
+): Promise<{ lang: string; siteLanguage: string | null }> {
+  const { rows } = await db.query<{ lang: string | null; site_language: string | null }>(
+    'commentId' in of
+      ? `select c.lang, s.settings->>'language' as site_language
+           from comments c join sites s on s.id = c.site_id where c.id = $1`
+      : `select a.lang, s.settings->>'language' as site_language
+           from sites s left join reply_mail_addresses a on a.site_id = s.id and a.nonce = $2 where s.id = $1`,
+    'commentId' in of ? [of.commentId] : [of.siteId, of.nonce],
+  );
+  return { lang: rows[0]?.lang ?? '', siteLanguage: rows[0]?.site_language ?? null };
 }

@@ -91,6 +91,7 @@ describe('serving the widget', () => {
       votes: 'up',
       guestVotes: false,
       defaultSort: 'oldest',
+      language: 'auto',
       signIn: { sso: false, email: false, providers: [] },
     });
     const foreign = await fetch(`${env.api.url}/api/sites/${SITE}/public`, {

@@ -85,7 +85,10 @@ describe('the reader’s language', () => {
     [{ acceptLanguage: 'ru;q=0, pl;q=0.1' }, 'pl'],
     [{ acceptLanguage: '*' }, 'en'],
     [{ acceptLanguage: 'garbage;;q=x,,' }, 'en'],
-    [{ acceptLanguage: 'zh', siteDefault: 'it' }, 'it'],
+    [{ acceptLanguage: 'zh', siteLanguage: 'it' }, 'it'],
+    [{ acceptLanguage: 'fr', siteLanguage: 'it' }, 'it'],
+    [{ lang: 'de', acceptLanguage: 'fr', siteLanguage: 'it' }, 'de'],
+    [{ acceptLanguage: 'fr', siteLanguage: 'auto' }, 'fr'],
     [{}, 'en'],
   ])('%j → %s', (input, lang) => {
     expect(pickReaderLanguage(input)).toBe(lang);

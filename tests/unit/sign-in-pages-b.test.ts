@@ -23,7 +23,7 @@ describe('the sign-in pages', () => {
   });
 
   it('the confirm page escapes the site name and the token', () => {
-    const page = renderEmailConfirm({ token: '"><b>x', siteName: '<i>Site</i>' });
+    const page = renderEmailConfirm({ token: '"><b>x', siteName: '<i>Site</i>', lang: 'en' });
     expect(page).not.toContain('<i>Site</i>');
     expect(page).not.toContain('"><b>x');
   });

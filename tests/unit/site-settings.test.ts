@@ -38,6 +38,7 @@ const defaults = {
   requireTwoFactor: false,
   decisionReasons: defaultDecisionReasons,
   staffedHours: null,
+  language: 'auto',
 };
 
 describe('toSiteSettings', () => {

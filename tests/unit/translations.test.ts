@@ -189,6 +189,7 @@ describe('no word is unused', () => {
     ["the reader part's words", readerEn, widget],
     ["the no-JS pages' words", readerWords.en.page, src],
     ['the reader mails’ words', readerWords.en.mail, src],
+    ['the mail links’ pages’ words', readerWords.en.landing, src],
   ] as [string, object, string][])('each key of %s is read somewhere', (_, words, sources) => {
     // `t.loading`, `ct.picks`, `w.says`: a key is used where the code reads it off its words; a few
     // are looked up by a value of the API's ('oldest', 'top': `ct[order]`), named as that value.
@@ -200,6 +201,7 @@ describe('no word is unused', () => {
     ["the reader part's errors", readerEn.errors],
     ["the conversation part's vote errors", conversationEn.voteErrors],
     ["the no-JS error page's messages", readerWords.en.page.errors],
+    ['the refusals readers are told of', readerWords.en.page.refusals],
   ] as [string, Record<string, string>][])('%s are keyed by codes the API answers with', (_, messages) => {
     // "REQUIRED_author" is REQUIRED for the author field; "" is any other failure.
     const codes = Object.keys(messages)

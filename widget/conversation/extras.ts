@@ -3,7 +3,7 @@
  * picks strip (a page with picks), sending a vote (the first press) and the live stream's events (the
  * first one after it is open). The rest of the conversation is in the widget module (main.ts).
  */
-import { isObject, toApiError, toComment } from '../api';
+import { isObject, text, toApiError, toComment } from '../api';
 import type { WidgetContext } from '../context';
 import { adoptStyles, h, randomId } from '../dom';
 import { withMore } from '../more-words';
@@ -31,9 +31,9 @@ const EXCERPT_CHARS = 140;
 
 /** The text of the server's sanitised HTML, shortened at a word: the strip shows no markup. */
 export function excerpt(html: string, max = EXCERPT_CHARS): string {
-  const text = (toSafeFragment(html).textContent ?? '').replace(/\s+/g, ' ').trim();
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
+  const plain = (toSafeFragment(html).textContent ?? '').replace(/\s+/g, ' ').trim();
+  if (plain.length <= max) return plain;
+  const cut = plain.slice(0, max);
   const space = cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
@@ -261,9 +261,10 @@ export async function goToHash(p: PermalinkHost): Promise<void> {
  * at least a minute on (a reader's clock ahead of ours must not ask again and again) and up to a minute
  * later still, so a big site's readers do not all ask in the same second.
  */
-export function showPageState(ctx: WidgetContext, home: HTMLElement, closed: boolean, again: () => void): void {
+export function showPageState(ctx: WidgetContext, home: HTMLElement, closed: boolean, again: () => unknown): void {
   const t = withMore(ctx.t);
-  const { closedUntil, reviewed, reviewedUntil } = ctx.info;
+  const closedUntil = text(ctx.info.closedUntil);
+  const reviewedUntil = text(ctx.info.reviewedUntil);
   style(home.getRootNode() as ShadowRoot);
   // The desk's opening in the reader's own clock (and day, when it is not within the day).
   const at = (iso: string): string =>
@@ -274,7 +275,7 @@ export function showPageState(ctx: WidgetContext, home: HTMLElement, closed: boo
     });
   if (closed) {
     if (closedUntil) home.textContent = t.closedUntil(at(closedUntil));
-  } else if (reviewed)
+  } else if (ctx.info.reviewed === true)
     home.prepend(h('p', { class: 'rd-reviewed' }, reviewedUntil ? t.reviewedUntil(at(reviewedUntil)) : t.reviewed));
   const opens = Date.parse(closedUntil || reviewedUntil);
   if (opens) {

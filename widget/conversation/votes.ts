@@ -45,11 +45,12 @@ export function createVotes(
     const m = mine.get(id) ?? 0;
     b.up.textContent = `▲ ${b.counts.up}`;
     b.up.setAttribute('aria-pressed', String(m === 1));
-    b.up.setAttribute('aria-label', `${ct.voteUp} (${b.counts.up})`);
+    // "Vote up, 7": the visible count is part of the name (WCAG 2.5.3, label in name; "(7)" is not, to axe).
+    b.up.setAttribute('aria-label', `${ct.voteUp}, ${b.counts.up}`);
     if (b.down) {
       b.down.textContent = `▼ ${b.counts.down}`;
       b.down.setAttribute('aria-pressed', String(m === -1));
-      b.down.setAttribute('aria-label', `${ct.voteDown} (${b.counts.down})`);
+      b.down.setAttribute('aria-label', `${ct.voteDown}, ${b.counts.down}`);
     }
   }
 

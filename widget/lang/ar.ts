@@ -27,7 +27,7 @@ export const words: AllMessages = {
   closedUntil: (time) => `التعليقات مغلقة حتى ${time}.`,
   anonymous: 'مجهول',
   reply: 'رد',
-  replyTo: (name) => `الرد على ${name}`,
+  replyTo: (name) => `رد على ${name}`,
   flag: 'إبلاغ',
   flagReasons: ['رسائل مزعجة', 'مسيء', 'خارج الموضوع', 'سبب آخر'],
   flagged: 'تم الإبلاغ. شكرًا لك!',

@@ -60,9 +60,14 @@ export function createDemoRoutes(deps: {
     const replyTo: PublicComment | null = comments.find((c) => c.id === replyToId) ?? null;
     const postedId =
       typeof req.query.rd_comment === 'string' && isUuid(req.query.rd_comment) ? req.query.rd_comment : null;
-    const justPosted = postedId === null ? null : await loadSubmissionStatus(db, queue, postedId.toLowerCase());
-    // ?lang= (kept by the form's links and its return address) over the browser's Accept-Language.
-    const lang = pickReaderLanguage({ lang: req.query.lang, acceptLanguage: req.get('accept-language') });
+    // ?lang= (kept by the form's links and its return address), else the site's language, else the browser's.
+    const lang = pickReaderLanguage({
+      lang: req.query.lang,
+      siteLanguage: site.settings.language,
+      acceptLanguage: req.get('accept-language'),
+    });
+    const justPosted =
+      postedId === null ? null : await loadSubmissionStatus(db, queue, postedId.toLowerCase(), { lang });
     // The app's policy allows no script; this page runs one: the widget, from this origin only.
     res
       .set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': DEMO_PAGE_CSP, Vary: 'Accept-Language' })

@@ -1,9 +1,12 @@
 import { html, layout, type SafeHtml } from '../../html/html.js';
+import { directionOf } from '../../i18n/reader-language.js';
+import { wordsFor } from '../../i18n/reader-words.js';
 
 /*
  * The pages behind links in mails. Opening a link (GET) only shows what it would do: mail scanners
  * and link previews fetch every URL in a message, and a GET that acted would approve comments nobody
- * looked at. The button posts the token back.
+ * looked at. The button posts the token back. Moderators' pages are English, as the desk is; readers'
+ * (unsubscribe, confirm) are in the reader's language (src/i18n, `landing`), right to left for Arabic.
  */
 
 const actionLabels = { approve: 'Approve', reject: 'Reject', spam: 'Mark as spam' } as const;
@@ -39,25 +42,38 @@ export function renderModerateConfirm(input: {
   );
 }
 
-export function renderUnsubscribeConfirm(token: string): string {
-  return page(
-    'Stop reply notices?',
-    html`<h1>Stop reply notices?</h1>
-<p>You will get no more mail about replies to this comment.</p>
+/** A reader's page in their language: `lang` and `dir` on <html>. */
+export function readerPage(lang: string, title: string, body: SafeHtml): string {
+  return layout(`${title} · Reply Desk`, html`<main class="rd-mail-page">${body}</main>`, lang, directionOf(lang));
+}
+
+export function renderReaderMessage(lang: string, title: string, message: string): string {
+  return readerPage(lang, title, html`<h1>${title}</h1><p>${message}</p>`);
+}
+
+export function renderUnsubscribeConfirm(token: string, lang: string): string {
+  const w = wordsFor(lang).landing;
+  return readerPage(
+    lang,
+    w.unsubscribeTitle,
+    html`<h1>${w.unsubscribeTitle}</h1>
+<p>${w.unsubscribeText}</p>
 <form method="post" action="/mail/unsubscribe?token=${token}">
-<button type="submit">Unsubscribe</button>
+<button type="submit">${w.unsubscribeButton}</button>
 </form>`,
   );
 }
 
-export function renderConfirmAddress(token: string): string {
-  return page(
-    'Confirm reply notices?',
-    html`<h1>Confirm reply notices?</h1>
-<p>Mail will be sent to this address when people reply to comments you asked to hear about on this site.</p>
+export function renderConfirmAddress(token: string, lang: string): string {
+  const w = wordsFor(lang).landing;
+  return readerPage(
+    lang,
+    w.confirmTitle,
+    html`<h1>${w.confirmTitle}</h1>
+<p>${w.confirmText}</p>
 <form method="post" action="/mail/confirm">
 <input type="hidden" name="token" value="${token}">
-<button type="submit">Confirm</button>
+<button type="submit">${w.confirmButton}</button>
 </form>`,
   );
 }

@@ -2,11 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { hasRole, sitesWithRole } from '../../auth/site-roles.js';
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { ModerateToken } from '../../mail/mail-tokens.js';
+import type { ConfirmToken, ModerateToken, UnsubscribeToken } from '../../mail/mail-tokens.js';
+import type { LandingWords } from '../../i18n/reader-words.js';
 import type { TrainingQueue } from '../../queue/training-queue.js';
 import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import type { Pool } from '../../store/db.js';
-import { confirmReplyMailAddress, spendMailActionNonce, unsubscribeReplies } from '../../store/mail-notices.js';
+import { pickReaderLanguage } from '../../i18n/reader-language.js';
+import { wordsFor } from '../../i18n/reader-words.js';
+import {
+  confirmReplyMailAddress,
+  loadLinkLanguage,
+  spendMailActionNonce,
+  unsubscribeReplies,
+  type LinkLanguageOf,
+} from '../../store/mail-notices.js';
 import {
   changeStatus,
   inTransaction,
@@ -22,6 +31,7 @@ import {
   renderConfirmAddress,
   renderMailMessage,
   renderModerateConfirm,
+  renderReaderMessage,
   renderUnsubscribeConfirm,
 } from './mail-pages.js';
 
@@ -189,72 +199,87 @@ export function createMailRoutes(deps: MailRoutesDeps): Router {
     });
   });
 
-  router.get('/mail/unsubscribe', (req: Request, res: Response) => {
+  // Readers' pages speak the reader's language: the one their comment was written in (unsubscribe) or
+  // their address last asked in (confirm), else the site's, else the browser's. A link that names
+  // nothing we can read has only the browser's.
+  const readerLanguage = async (req: Request, of: LinkLanguageOf | null): Promise<string> => {
+    const stored = of === null ? null : await loadLinkLanguage(db, of);
+    return pickReaderLanguage({
+      lang: stored?.lang,
+      siteLanguage: stored?.siteLanguage,
+      acceptLanguage: req.get('accept-language'),
+    });
+  };
+  const tell = (res: Response, lang: string, status: number, title: string, message: string): void => {
+    res
+      .status(status)
+      .set({ 'Cache-Control': 'no-store', 'Content-Language': lang, Vary: 'Accept-Language' })
+      .type('html')
+      .send(renderReaderMessage(lang, title, message));
+  };
+  const readUnsubscribe = (res: Response): UnsubscribeToken | null => {
     const read = mailLinkOf(res);
-    if (!read.ok || read.token.kind !== 'unsubscribe') return send(res, badLink.MALFORMED, false);
+    return read.ok && read.token.kind === 'unsubscribe' ? read.token : null;
+  };
+  const badReaderLink = async (req: Request, res: Response, extra?: (w: LandingWords) => string): Promise<void> => {
+    const lang = await readerLanguage(req, null);
+    const w = wordsFor(lang).landing;
+    const read = mailLinkOf(res);
+    const expired = !read.ok && read.reason === 'EXPIRED';
+    const message = extra ? extra(w) : w.invalid;
+    tell(res, lang, expired ? 410 : 400, expired ? w.expiredTitle : w.invalidTitle, message);
+  };
+
+  router.get('/mail/unsubscribe', async (req: Request, res: Response) => {
+    const token = readUnsubscribe(res);
+    if (token === null) return badReaderLink(req, res);
+    const lang = await readerLanguage(req, { commentId: token.commentId });
     res
       .set('Cache-Control', 'no-store')
       .set('Referrer-Policy', 'no-referrer')
+      .set('Content-Language', lang)
       .type('html')
-      .send(renderUnsubscribeConfirm(String(mailTokenOf(req))));
+      .send(renderUnsubscribeConfirm(String(mailTokenOf(req)), lang));
   });
 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL in List-Unsubscribe (token in
   // the query, which the door reads first here), without cookies; our own confirmation page posts the same. Idempotent.
-  router.post('/mail/unsubscribe', async (_req: Request, res: Response) => {
-    const read = mailLinkOf(res);
-    if (!read.ok || read.token.kind !== 'unsubscribe') return send(res, badLink.MALFORMED, false);
-    await unsubscribeReplies(db, read.token.commentId);
-    send(
-      res,
-      { status: 200, title: 'Unsubscribed', message: 'You will get no more mail about replies to this comment.' },
-      false,
-    );
+  router.post('/mail/unsubscribe', async (req: Request, res: Response) => {
+    const token = readUnsubscribe(res);
+    if (token === null) return badReaderLink(req, res);
+    await unsubscribeReplies(db, token.commentId);
+    const lang = await readerLanguage(req, { commentId: token.commentId });
+    const w = wordsFor(lang).landing;
+    tell(res, lang, 200, w.unsubscribedTitle, w.unsubscribeText);
   });
 
   // Double opt-in. GET only shows the button (mail scanners open every link); POST confirms, and a
   // second POST of the same link answers the same (idempotent) until the link expires.
-  const readConfirm = (res: Response): { siteId: string; nonce: string } | Answer => {
+  const readConfirm = (res: Response): ConfirmToken | null => {
     const read = mailLinkOf(res);
-    if (!read.ok)
-      return {
-        ...badLink[read.reason],
-        message: 'Reply notices start once an address is confirmed from a recent mail.',
-      };
-    if (read.token.kind !== 'confirm')
-      return { ...badLink.MALFORMED, message: 'Reply notices start once an address is confirmed from a recent mail.' };
-    return read.token;
+    return read.ok && read.token.kind === 'confirm' ? read.token : null;
   };
 
   router.get('/mail/confirm', async (req: Request, res: Response) => {
     const token = readConfirm(res);
-    if ('status' in token) return send(res, token, false);
+    if (token === null) return badReaderLink(req, res, (w) => w.confirmAgain);
+    const lang = await readerLanguage(req, { siteId: token.siteId, nonce: token.nonce });
     res
       .set('Cache-Control', 'no-store')
       .set('Referrer-Policy', 'no-referrer')
+      .set('Content-Language', lang)
       .type('html')
-      .send(renderConfirmAddress(String(mailTokenOf(req))));
+      .send(renderConfirmAddress(String(mailTokenOf(req)), lang));
   });
 
   router.post('/mail/confirm', async (req: Request, res: Response) => {
     const token = readConfirm(res);
-    if ('status' in token) return send(res, token, false);
+    if (token === null) return badReaderLink(req, res, (w) => w.confirmAgain);
+    const lang = await readerLanguage(req, { siteId: token.siteId, nonce: token.nonce });
+    const w = wordsFor(lang).landing;
     const outcome = await confirmReplyMailAddress(db, token.siteId, token.nonce);
-    if (outcome === null)
-      return send(
-        res,
-        { status: 404, title: 'Nothing to confirm', message: 'This address is no longer on record.' },
-        false,
-      );
-    send(
-      res,
-      {
-        status: 200,
-        title: 'Confirmed',
-        message: 'You will get a mail when someone replies to the comments you asked about.',
-      },
-      false,
-    );
+    if (outcome === null) return tell(res, lang, 404, w.nothingTitle, w.nothing);
+    tell(res, lang, 200, w.confirmedTitle, w.confirmed);
   });
 
   return router;

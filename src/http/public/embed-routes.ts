@@ -166,6 +166,8 @@ export function createEmbedRoutes(deps: EmbedRoutesDeps): Router {
       guestVotes: site.settings.guestVotes,
       defaultSort: site.settings.defaultSort,
       ...pageState,
+      // The widget's language on a page that names none ('auto': English, as before).
+      language: site.settings.language,
       ...(signIn === undefined ? {} : { signIn }),
       ...(formToken === undefined ? {} : { formToken }),
       ...(closure === undefined ? {} : closureFields(closure)),

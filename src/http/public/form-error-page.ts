@@ -2,14 +2,8 @@ import type { FieldError } from '../../errors.js';
 import { html, layout } from '../../html/html.js';
 import { plural } from '../../i18n/plural.js';
 import { directionOf } from '../../i18n/reader-language.js';
-import { wordsFor, type PageWords } from '../../i18n/reader-words.js';
-
-/** What went wrong, in the reader's language where we have the words; else the API's English message. */
-function say(w: PageWords, lang: string, e: { code: string; field?: string | undefined; message: string }): string {
-  // English keeps the API's own messages: they name the field and limit ("The name is too long").
-  if (lang === 'en') return e.message;
-  return w.errors[`${e.code}_${e.field ?? ''}`] ?? w.errors[e.code] ?? e.message;
-}
+import { refusalText } from '../../i18n/refusal-text.js';
+import { wordsFor } from '../../i18n/reader-words.js';
 
 /** The refused post, as the error handler knows it. */
 export interface FormFailure {
@@ -30,9 +24,9 @@ export function renderFormErrorPage(failure: FormFailure, backUrl: string | null
   const message =
     failure.code === 'RATE_LIMITED' && failure.retryAfter !== undefined && lang !== 'en'
       ? plural(lang, failure.retryAfter, w.rateLimited)
-      : say(w, lang, failure);
+      : refusalText(lang, failure);
   const errors = failure.fieldErrors;
-  const list = errors.length > 1 ? html`<ul>${errors.map((e) => html`<li>${say(w, lang, e)}</li>`)}</ul>` : html``;
+  const list = errors.length > 1 ? html`<ul>${errors.map((e) => html`<li>${refusalText(lang, e)}</li>`)}</ul>` : html``;
   return layout(
     w.errorTitle,
     html`<main class="rd-error-page">

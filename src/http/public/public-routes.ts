@@ -162,6 +162,8 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       });
     const returnUrl = source === 'form' ? formReturnUrl(typedInput, req, site) : null;
     res.locals.backUrl = returnUrl;
+    // A refused form post's page speaks the site's language where the form names none (error-handler.ts).
+    res.locals.siteLanguage = site.settings.language;
     assertOriginAllowed(req, site, 'sent');
 
     // Who writes (issue 14): a bearer token signs a reader in, and one that signs nobody in on this
@@ -321,7 +323,9 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
     if (!isUuid(id)) throw AppError.of('NOT_FOUND', { message: 'No such comment.', field: 'id' });
     let status;
     try {
-      status = await loadSubmissionStatus(db, queue, id.toLowerCase());
+      status = await loadSubmissionStatus(db, queue, id.toLowerCase(), {
+        acceptLanguage: req.get('accept-language'),
+      });
     } catch (err) {
       throw databaseDown(err);
     }

@@ -1,4 +1,6 @@
 import type { FieldError } from '../../errors.js';
+import { refusalText } from '../../i18n/refusal-text.js';
+import { pickReaderLanguage } from '../../i18n/reader-language.js';
 import { loadQueuedState, type SubmissionsQueue } from '../../queue/submissions-queue.js';
 import { loadStoredOutcome } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
@@ -39,27 +41,35 @@ export interface SubmissionStatus {
   };
 }
 
-/** Refusals as the author reads them: field, code, message; never which spam rule caught what. */
+/**
+ * Refusals as the author reads them: field, code, message (in their language: src/i18n/refusal-text.ts);
+ * never which spam rule caught what.
+ */
 function toRefusals(
   reasons: readonly { action: string; field?: string; code: string; message: string }[],
+  lang: string,
 ): FieldError[] {
   return reasons
     .filter((r) => r.action === 'reject')
-    .map((r) => ({ field: r.field ?? '', code: r.code, message: r.message }));
+    .map((r) => ({ field: r.field ?? '', code: r.code, message: refusalText(lang, r) }));
 }
 
 /** The edit as the author may learn of it: spam is "held", as it is for a new comment. */
-function toEditAnswer(e: LastAuthorEdit): NonNullable<SubmissionStatus['edit']> {
-  if (e.outcome === 'refused') return { id: e.editId, status: 'refused', errors: toRefusals(e.reasons) };
+function toEditAnswer(e: LastAuthorEdit, lang: string): NonNullable<SubmissionStatus['edit']> {
+  if (e.outcome === 'refused') return { id: e.editId, status: 'refused', errors: toRefusals(e.reasons, lang) };
   return { id: e.editId, status: e.outcome === 'applied' ? 'applied' : 'held' };
 }
 
 /** editedAt and edit, for a comment that has them. */
-async function loadEditFields(db: Queryable, id: string): Promise<Pick<SubmissionStatus, 'editedAt' | 'edit'>> {
+async function loadEditFields(
+  db: Queryable,
+  id: string,
+  lang: string,
+): Promise<Pick<SubmissionStatus, 'editedAt' | 'edit'>> {
   const { editedAt, lastEdit } = await loadEditState(db, id);
   return {
     ...(editedAt ? { editedAt: editedAt.toISOString() } : {}),
-    ...(lastEdit ? { edit: toEditAnswer(lastEdit) } : {}),
+    ...(lastEdit ? { edit: toEditAnswer(lastEdit, lang) } : {}),
   };
 }
 
@@ -77,6 +87,12 @@ async function loadDecisionField(db: Queryable, id: string): Promise<SubmissionS
   };
 }
 
+/** Who asks, for the language of the refusals: the page's own (the no-JS page), else the browser's. */
+export interface StatusReader {
+  lang?: string;
+  acceptLanguage?: string | undefined;
+}
+
 /**
  * Postgres first (the truth once checked), then the queue. Spam is reported as "held": telling a
  * spammer which rule caught them helps only the spammer. A job that failed for good is "held" too: it
@@ -86,9 +102,16 @@ export async function loadSubmissionStatus(
   db: Queryable,
   queue: SubmissionsQueue,
   id: string,
+  reader: StatusReader = {},
 ): Promise<SubmissionStatus | null> {
   const stored = await loadStoredOutcome(db, id);
   if (stored) {
+    // The language the comment was written in, else the page's or site's, else the browser's.
+    const lang = pickReaderLanguage({
+      lang: stored.lang || reader.lang,
+      siteLanguage: stored.siteLanguage,
+      acceptLanguage: reader.acceptLanguage,
+    });
     switch (stored.status) {
       case 'approved':
         return {
@@ -97,7 +120,7 @@ export async function loadSubmissionStatus(
           page: stored.page,
           html: stored.html,
           author: stored.author,
-          ...(await loadEditFields(db, id)),
+          ...(await loadEditFields(db, id, lang)),
         };
       case 'pending':
       case 'spam': {
@@ -110,7 +133,7 @@ export async function loadSubmissionStatus(
           page: stored.page,
           html: stored.html,
           author: stored.author,
-          ...(await loadEditFields(db, id)),
+          ...(await loadEditFields(db, id, lang)),
         };
       }
       case 'rejected': {
@@ -119,7 +142,7 @@ export async function loadSubmissionStatus(
           id,
           status: 'rejected',
           page: stored.page,
-          errors: toRefusals(stored.reasons),
+          errors: toRefusals(stored.reasons, lang),
           ...(decision !== null ? { decision } : {}),
         };
       }

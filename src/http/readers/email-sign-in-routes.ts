@@ -1,4 +1,6 @@
+import { plural } from '../../i18n/plural.js';
 import { pickReaderLanguage } from '../../i18n/reader-language.js';
+import { wordsFor } from '../../i18n/reader-words.js';
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -7,6 +9,7 @@ import type { Site } from '../../domain/site-settings.js';
 import { AppError } from '../../errors.js';
 import {
   confirmSignInLink,
+  EMAIL_LINK_MINUTES,
   inspectSignInLink,
   pollEmailSignIn,
   requestEmailSignIn,
@@ -91,9 +94,10 @@ export function createEmailSignInRoutes(deps: ReadersDoorDeps): Router {
         : '';
     let outcome;
     try {
-      // The mail goes in the widget's language (its `lang`), else the browser's.
+      // The mail goes in the widget's language (its `lang`), else the site's, else the browser's.
       const lang = pickReaderLanguage({
         lang: bodyString(req, 'lang', false),
+        siteLanguage: site.settings.language,
         acceptLanguage: req.get('accept-language'),
       });
       outcome = await requestEmailSignIn(db, { siteId: site.id, email, name, network, lang });
@@ -146,20 +150,24 @@ export function createEmailSignInRoutes(deps: ReadersDoorDeps): Router {
     });
   });
 
-  const gone = (res: Response, state: Exclude<LinkState, { ok: true }>): void => {
+  // The pages speak the language the sign-in was asked in (stored with it), else the browser's.
+  const languageOf = (req: Request, stored: string): string =>
+    pickReaderLanguage({ lang: stored, acceptLanguage: req.get('accept-language') });
+
+  const gone = (req: Request, res: Response, state: Exclude<LinkState, { ok: true }>): void => {
+    const lang = languageOf(req, state.lang);
+    const w = wordsFor(lang).landing;
     const [title, message] =
       state.reason === 'used'
-        ? [
-            'Link already used',
-            'This sign-in link was already used. Ask for a new one from the comments if you need to.',
-          ]
+        ? [w.usedTitle, w.used]
         : state.reason === 'expired'
-          ? [
-              'Link expired',
-              'This sign-in link has expired (links work for 15 minutes). Ask for a new one from the comments.',
-            ]
-          : ['Link not valid', 'This sign-in link is not valid. Ask for a new one from the comments.'];
-    res.status(410).type('html').send(renderSignInMessage(title, message));
+          ? [w.expiredTitle, plural(lang, EMAIL_LINK_MINUTES, w.signInExpired)]
+          : [w.invalidTitle, w.signInInvalid];
+    res
+      .status(410)
+      .set('Content-Language', lang)
+      .type('html')
+      .send(renderSignInMessage(lang, title, message));
   };
 
   const noStore = (res: Response): void => {
@@ -177,19 +185,20 @@ export function createEmailSignInRoutes(deps: ReadersDoorDeps): Router {
       // A person opened a link from their mail: they get a page, not the API's JSON.
       const down = databaseDown(err, 'Sign-ins');
       deps.logger.warn({ code: down.code, err: (err as Error).message }, 'email sign-in link: database unavailable');
+      const lang = languageOf(req, '');
+      const w = wordsFor(lang).landing;
       return res
         .status(down.status)
         .set('Retry-After', String(down.retryAfter ?? 5))
         .type('html')
-        .send(
-          renderSignInMessage(
-            'Try again in a moment',
-            'Signing in is briefly unavailable; please open the link again shortly.',
-          ),
-        );
+        .send(renderSignInMessage(lang, w.busyTitle, w.busy));
     }
-    if (!state.ok) return gone(res, state);
-    res.type('html').send(renderEmailConfirm({ token: t, siteName: state.siteName }));
+    if (!state.ok) return gone(req, res, state);
+    const lang = languageOf(req, state.lang);
+    res
+      .set('Content-Language', lang)
+      .type('html')
+      .send(renderEmailConfirm({ token: t, siteName: state.siteName, lang }));
   });
 
   router.post('/readers/email/confirm', parseForm, async (req: Request, res: Response) => {
@@ -200,8 +209,9 @@ export function createEmailSignInRoutes(deps: ReadersDoorDeps): Router {
     } catch (err) {
       throw databaseDown(err, 'Sign-ins');
     }
-    if (!outcome.ok) return gone(res, outcome);
-    res.status(200).type('html').send(renderEmailSignedIn(outcome.siteName));
+    if (!outcome.ok) return gone(req, res, outcome);
+    const lang = languageOf(req, outcome.lang);
+    res.status(200).set('Content-Language', lang).type('html').send(renderEmailSignedIn(outcome.siteName, lang));
   });
 
   return router;

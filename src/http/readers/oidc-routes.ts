@@ -58,7 +58,10 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
   };
 
   const refuse = (res: Response, status: number, title: string, message: string): void => {
-    res.status(status).type('html').send(renderSignInMessage(title, message));
+    res
+      .status(status)
+      .type('html')
+      .send(renderSignInMessage('en', title, message));
   };
 
   /** The failure, told to the widget at the flow's origin, and on the page to the reader. */

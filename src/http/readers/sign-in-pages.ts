@@ -1,4 +1,6 @@
 import { html, layout, markup, type SafeHtml } from '../../html/html.js';
+import { directionOf } from '../../i18n/reader-language.js';
+import { wordsFor } from '../../i18n/reader-words.js';
 
 /*
  * The readers' sign-in pages on the service's own origin (issue 14): the page behind an email sign-in
@@ -6,35 +8,36 @@ import { html, layout, markup, type SafeHtml } from '../../html/html.js';
  * site's name and a reader's name are only ever text.
  */
 
-function page(title: string, body: SafeHtml): string {
-  return layout(`${title} · Reply Desk`, html`<main class="rd-mail-page">${body}</main>`);
+/** In the reader's language (the one the sign-in was asked in; src/i18n `landing`), right to left for Arabic. */
+function page(lang: string, title: string, body: SafeHtml): string {
+  return layout(`${title} · Reply Desk`, html`<main class="rd-mail-page">${body}</main>`, lang, directionOf(lang));
 }
 
-export function renderSignInMessage(title: string, message: string): string {
-  return page(title, html`<h1>${title}</h1><p>${message}</p>`);
+export function renderSignInMessage(lang: string, title: string, message: string): string {
+  return page(lang, title, html`<h1>${title}</h1><p>${message}</p>`);
 }
 
 /**
  * What opening a mailed link shows: one button. Mail scanners and link previews fetch every URL in a
  * message; the GET changes nothing, the button's POST spends the link.
  */
-export function renderEmailConfirm(q: { token: string; siteName: string }): string {
+export function renderEmailConfirm(q: { token: string; siteName: string; lang: string }): string {
+  const w = wordsFor(q.lang).landing;
   return page(
-    `Sign in to ${q.siteName}?`,
-    html`<h1>Sign in to ${q.siteName}?</h1>
-<p>Confirm to sign in to the comments of ${q.siteName} with this address.</p>
+    q.lang,
+    w.signInTitle(q.siteName),
+    html`<h1>${w.signInTitle(q.siteName)}</h1>
+<p>${w.signInText(q.siteName)}</p>
 <form method="post" action="/readers/email/confirm">
 <input type="hidden" name="t" value="${q.token}">
-<button type="submit">Sign me in</button>
+<button type="submit">${w.signInButton}</button>
 </form>`,
   );
 }
 
-export function renderEmailSignedIn(siteName: string): string {
-  return renderSignInMessage(
-    'Signed in',
-    `You are signed in to ${siteName}; return to the article. You may close this page.`,
-  );
+export function renderEmailSignedIn(siteName: string, lang: string): string {
+  const w = wordsFor(lang).landing;
+  return renderSignInMessage(lang, w.signedInTitle, w.signedIn(siteName));
 }
 
 /** The path of the hand-off page's script (public/reader-hand-off.js), the only script the page may run. */

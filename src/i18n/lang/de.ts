@@ -48,9 +48,23 @@ export const words: ReaderWords = {
       SIGN_IN_REQUIRED:
         'Auf dieser Website können nur angemeldete Leser kommentieren. Bitte melde dich im Kommentarfeld der Seite an (dafür ist JavaScript nötig) und sende erneut.',
     },
+    refusals: {
+      THREAD_CLOSED: 'Die Kommentare zu dieser Seite sind geschlossen.',
+      PARENT_NOT_FOUND: 'Der Kommentar, auf den du antwortest, existiert auf dieser Seite nicht.',
+      PARENT_NOT_APPROVED: 'Der Kommentar, auf den du antwortest, ist nicht veröffentlicht.',
+      DUPLICATE: 'Doppelter Kommentar: Das hast du anscheinend schon gesagt!',
+    },
     rateLimited: {
       one: 'Gerade kamen zu viele Kommentare; bitte versuche es in # Sekunde erneut.',
       other: 'Gerade kamen zu viele Kommentare; bitte versuche es in # Sekunden erneut.',
+    },
+    tooFast: {
+      one: 'Du schreibst Kommentare zu schnell; bitte versuche es in # Sekunde erneut.',
+      other: 'Du schreibst Kommentare zu schnell; bitte versuche es in # Sekunden erneut.',
+    },
+    tooDeep: {
+      one: 'Antworten sind hier höchstens # Ebene tief verschachtelt.',
+      other: 'Antworten sind hier höchstens # Ebenen tief verschachtelt.',
     },
   },
   mail: {
@@ -111,5 +125,38 @@ export const words: ReaderWords = {
     appealAlready:
       'Du hast gegen diese Entscheidung bereits Einspruch eingelegt; ein Moderator wird darüber entscheiden.',
     appealGone: 'Diese Entscheidung gilt nicht mehr: Es gibt nichts anzufechten.',
+  },
+  landing: {
+    invalidTitle: 'Dieser Link ist ungültig',
+    invalid: 'Der Link ist unvollständig oder wurde verändert.',
+    expiredTitle: 'Dieser Link ist abgelaufen',
+    confirmAgain:
+      'Benachrichtigungen über Antworten beginnen, sobald eine Adresse über eine aktuelle E-Mail bestätigt ist.',
+    unsubscribeTitle: 'Benachrichtigungen über Antworten beenden?',
+    unsubscribeText: 'Du bekommst keine E-Mails mehr über Antworten auf diesen Kommentar.',
+    unsubscribeButton: 'Abbestellen',
+    unsubscribedTitle: 'Abbestellt',
+    confirmTitle: 'Benachrichtigungen über Antworten bestätigen?',
+    confirmText:
+      'An diese Adresse geht eine E-Mail, wenn jemand auf Kommentare antwortet, zu denen du auf dieser Website Benachrichtigungen wolltest.',
+    confirmButton: 'Bestätigen',
+    nothingTitle: 'Nichts zu bestätigen',
+    nothing: 'Diese Adresse ist nicht mehr gespeichert.',
+    confirmedTitle: 'Bestätigt',
+    confirmed: 'Du bekommst eine E-Mail, wenn jemand auf die Kommentare antwortet, zu denen du das wolltest.',
+    signInTitle: (site) => `Bei ${site} anmelden?`,
+    signInText: (site) => `Bestätige, um dich mit dieser Adresse bei den Kommentaren von ${site} anzumelden.`,
+    signInButton: 'Anmelden',
+    signedInTitle: 'Angemeldet',
+    signedIn: (site) => `Du bist bei ${site} angemeldet; kehre zum Artikel zurück. Du kannst diese Seite schließen.`,
+    usedTitle: 'Link bereits benutzt',
+    used: 'Dieser Anmeldelink wurde bereits benutzt. Fordere bei Bedarf in den Kommentaren einen neuen an.',
+    signInExpired: {
+      one: 'Dieser Anmeldelink ist abgelaufen (Links gelten # Minute). Fordere in den Kommentaren einen neuen an.',
+      other: 'Dieser Anmeldelink ist abgelaufen (Links gelten # Minuten). Fordere in den Kommentaren einen neuen an.',
+    },
+    signInInvalid: 'Dieser Anmeldelink ist ungültig. Fordere in den Kommentaren einen neuen an.',
+    busyTitle: 'Versuche es gleich noch einmal',
+    busy: 'Die Anmeldung ist kurz nicht verfügbar; öffne den Link bitte gleich noch einmal.',
   },
 };

@@ -49,9 +49,23 @@ export const words: ReaderWords = {
       SIGN_IN_REQUIRED:
         'Este sitio solo acepta comentarios de lectores con sesión iniciada. Inicia sesión en el cuadro de comentarios de la página (necesita JavaScript) y vuelve a enviarlo.',
     },
+    refusals: {
+      THREAD_CLOSED: 'Los comentarios de esta página están cerrados.',
+      PARENT_NOT_FOUND: 'El comentario al que respondes no existe en esta página.',
+      PARENT_NOT_APPROVED: 'El comentario al que respondes no está publicado.',
+      DUPLICATE: 'Comentario duplicado: ¡parece que ya has dicho eso!',
+    },
     rateLimited: {
       one: 'Demasiados comentarios en este momento; vuelve a intentarlo dentro de # segundo.',
       other: 'Demasiados comentarios en este momento; vuelve a intentarlo dentro de # segundos.',
+    },
+    tooFast: {
+      one: 'Estás publicando comentarios demasiado rápido; vuelve a intentarlo dentro de # segundo.',
+      other: 'Estás publicando comentarios demasiado rápido; vuelve a intentarlo dentro de # segundos.',
+    },
+    tooDeep: {
+      one: 'Aquí las respuestas se anidan como máximo # nivel.',
+      other: 'Aquí las respuestas se anidan como máximo # niveles.',
     },
   },
   mail: {
@@ -110,5 +124,38 @@ export const words: ReaderWords = {
     appealOpened: 'Gracias: hemos recibido tu recurso. Otro moderador lo decidirá.',
     appealAlready: 'Ya has recurrido esta decisión; un moderador la decidirá.',
     appealGone: 'Esta decisión ya no está vigente: no hay nada que recurrir.',
+  },
+  landing: {
+    invalidTitle: 'Este enlace no es válido',
+    invalid: 'El enlace está incompleto o fue modificado.',
+    expiredTitle: 'Este enlace ha caducado',
+    confirmAgain: 'Los avisos de respuestas empiezan cuando se confirma una dirección desde un correo reciente.',
+    unsubscribeTitle: '¿Dejar de recibir avisos de respuestas?',
+    unsubscribeText: 'No recibirás más correos sobre respuestas a este comentario.',
+    unsubscribeButton: 'Darme de baja',
+    unsubscribedTitle: 'Baja confirmada',
+    confirmTitle: '¿Confirmar los avisos de respuestas?',
+    confirmText:
+      'Se enviará un correo a esta dirección cuando alguien responda a los comentarios de este sitio sobre los que pediste avisos.',
+    confirmButton: 'Confirmar',
+    nothingTitle: 'Nada que confirmar',
+    nothing: 'Esta dirección ya no está registrada.',
+    confirmedTitle: 'Confirmado',
+    confirmed: 'Recibirás un correo cuando alguien responda a los comentarios sobre los que pediste avisos.',
+    signInTitle: (site) => `¿Iniciar sesión en ${site}?`,
+    signInText: (site) => `Confirma para iniciar sesión en los comentarios de ${site} con esta dirección.`,
+    signInButton: 'Iniciar sesión',
+    signedInTitle: 'Sesión iniciada',
+    signedIn: (site) => `Has iniciado sesión en ${site}; vuelve al artículo. Puedes cerrar esta página.`,
+    usedTitle: 'Enlace ya usado',
+    used: 'Este enlace de inicio de sesión ya se usó. Pide uno nuevo desde los comentarios si lo necesitas.',
+    signInExpired: {
+      one: 'Este enlace de inicio de sesión ha caducado (los enlaces duran # minuto). Pide uno nuevo desde los comentarios.',
+      other:
+        'Este enlace de inicio de sesión ha caducado (los enlaces duran # minutos). Pide uno nuevo desde los comentarios.',
+    },
+    signInInvalid: 'Este enlace de inicio de sesión no es válido. Pide uno nuevo desde los comentarios.',
+    busyTitle: 'Inténtalo de nuevo en un momento',
+    busy: 'El inicio de sesión no está disponible por un momento; vuelve a abrir el enlace en breve.',
   },
 };

@@ -49,9 +49,23 @@ export const words: ReaderWords = {
       SIGN_IN_REQUIRED:
         'Ce site n’accepte que les commentaires de lecteurs connectés. Connectez-vous dans la zone de commentaires de la page (JavaScript est nécessaire) et renvoyez votre commentaire.',
     },
+    refusals: {
+      THREAD_CLOSED: 'Les commentaires sont fermés sur cette page.',
+      PARENT_NOT_FOUND: 'Le commentaire auquel vous répondez n’existe pas sur cette page.',
+      PARENT_NOT_APPROVED: 'Le commentaire auquel vous répondez n’est pas publié.',
+      DUPLICATE: 'Commentaire en double : il semble que vous ayez déjà dit cela !',
+    },
     rateLimited: {
       one: 'Trop de commentaires en ce moment ; réessayez dans # seconde.',
       other: 'Trop de commentaires en ce moment ; réessayez dans # secondes.',
+    },
+    tooFast: {
+      one: 'Vous publiez des commentaires trop vite ; réessayez dans # seconde.',
+      other: 'Vous publiez des commentaires trop vite ; réessayez dans # secondes.',
+    },
+    tooDeep: {
+      one: 'Les réponses s’imbriquent ici sur # niveau au plus.',
+      other: 'Les réponses s’imbriquent ici sur # niveaux au plus.',
     },
   },
   mail: {
@@ -111,5 +125,38 @@ export const words: ReaderWords = {
     appealOpened: 'Merci : votre appel a bien été reçu. Un autre modérateur va le trancher.',
     appealAlready: 'Vous avez déjà fait appel de cette décision ; un modérateur va la trancher.',
     appealGone: 'Cette décision n’est plus en vigueur : il n’y a rien à contester.',
+  },
+  landing: {
+    invalidTitle: 'Ce lien n’est pas valide',
+    invalid: 'Le lien est incomplet ou a été modifié.',
+    expiredTitle: 'Ce lien a expiré',
+    confirmAgain: 'Les avis de réponse commencent une fois l’adresse confirmée depuis un e-mail récent.',
+    unsubscribeTitle: 'Arrêter les avis de réponse ?',
+    unsubscribeText: 'Vous ne recevrez plus d’e-mail sur les réponses à ce commentaire.',
+    unsubscribeButton: 'Se désabonner',
+    unsubscribedTitle: 'Désabonnement effectué',
+    confirmTitle: 'Confirmer les avis de réponse ?',
+    confirmText:
+      'Un e-mail sera envoyé à cette adresse quand on répondra aux commentaires pour lesquels vous l’avez demandé sur ce site.',
+    confirmButton: 'Confirmer',
+    nothingTitle: 'Rien à confirmer',
+    nothing: 'Cette adresse n’est plus enregistrée.',
+    confirmedTitle: 'Adresse confirmée',
+    confirmed: 'Vous recevrez un e-mail quand quelqu’un répondra aux commentaires que vous avez indiqués.',
+    signInTitle: (site) => `Se connecter à ${site} ?`,
+    signInText: (site) => `Confirmez pour vous connecter aux commentaires de ${site} avec cette adresse.`,
+    signInButton: 'Me connecter',
+    signedInTitle: 'Connexion réussie',
+    signedIn: (site) => `Vous êtes connecté à ${site} ; retournez à l’article. Vous pouvez fermer cette page.`,
+    usedTitle: 'Lien déjà utilisé',
+    used: 'Ce lien de connexion a déjà été utilisé. Demandez-en un nouveau depuis les commentaires si besoin.',
+    signInExpired: {
+      one: 'Ce lien de connexion a expiré (les liens valent # minute). Demandez-en un nouveau depuis les commentaires.',
+      other:
+        'Ce lien de connexion a expiré (les liens valent # minutes). Demandez-en un nouveau depuis les commentaires.',
+    },
+    signInInvalid: 'Ce lien de connexion n’est pas valide. Demandez-en un nouveau depuis les commentaires.',
+    busyTitle: 'Réessayez dans un instant',
+    busy: 'La connexion est momentanément indisponible ; rouvrez le lien dans un instant.',
   },
 };

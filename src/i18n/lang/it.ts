@@ -49,9 +49,23 @@ export const words: ReaderWords = {
       SIGN_IN_REQUIRED:
         'Questo sito accetta commenti solo da lettori che hanno effettuato l’accesso. Accedi dal riquadro dei commenti della pagina (serve JavaScript) e invia di nuovo.',
     },
+    refusals: {
+      THREAD_CLOSED: 'I commenti su questa pagina sono chiusi.',
+      PARENT_NOT_FOUND: 'Il commento a cui rispondi non esiste su questa pagina.',
+      PARENT_NOT_APPROVED: 'Il commento a cui rispondi non è pubblicato.',
+      DUPLICATE: 'Commento duplicato: sembra che tu l’abbia già detto!',
+    },
     rateLimited: {
       one: 'Troppi commenti in questo momento; riprova tra # secondo.',
       other: 'Troppi commenti in questo momento; riprova tra # secondi.',
+    },
+    tooFast: {
+      one: 'Stai pubblicando commenti troppo in fretta; riprova tra # secondo.',
+      other: 'Stai pubblicando commenti troppo in fretta; riprova tra # secondi.',
+    },
+    tooDeep: {
+      one: 'Qui le risposte si annidano al massimo per # livello.',
+      other: 'Qui le risposte si annidano al massimo per # livelli.',
     },
   },
   mail: {
@@ -110,5 +124,37 @@ export const words: ReaderWords = {
     appealOpened: 'Grazie: il tuo ricorso è stato ricevuto. Lo deciderà un altro moderatore.',
     appealAlready: 'Hai già presentato ricorso contro questa decisione; un moderatore lo deciderà.',
     appealGone: 'Questa decisione non è più in vigore: non c’è nulla da contestare.',
+  },
+  landing: {
+    invalidTitle: 'Questo link non è valido',
+    invalid: 'Il link è incompleto o è stato modificato.',
+    expiredTitle: 'Questo link è scaduto',
+    confirmAgain: 'Gli avvisi di risposta partono quando un indirizzo è confermato da una mail recente.',
+    unsubscribeTitle: 'Interrompere gli avvisi di risposta?',
+    unsubscribeText: 'Non riceverai più mail sulle risposte a questo commento.',
+    unsubscribeButton: 'Annulla iscrizione',
+    unsubscribedTitle: 'Iscrizione annullata',
+    confirmTitle: 'Confermare gli avvisi di risposta?',
+    confirmText:
+      'A questo indirizzo arriverà una mail quando qualcuno risponde ai commenti di questo sito per cui hai chiesto gli avvisi.',
+    confirmButton: 'Conferma',
+    nothingTitle: 'Niente da confermare',
+    nothing: 'Questo indirizzo non è più registrato.',
+    confirmedTitle: 'Confermato',
+    confirmed: 'Riceverai una mail quando qualcuno risponde ai commenti per cui hai chiesto gli avvisi.',
+    signInTitle: (site) => `Accedere a ${site}?`,
+    signInText: (site) => `Conferma per accedere ai commenti di ${site} con questo indirizzo.`,
+    signInButton: 'Accedi',
+    signedInTitle: 'Accesso effettuato',
+    signedIn: (site) => `Hai effettuato l’accesso a ${site}; torna all’articolo. Puoi chiudere questa pagina.`,
+    usedTitle: 'Link già usato',
+    used: 'Questo link di accesso è già stato usato. Se serve, chiedine uno nuovo dai commenti.',
+    signInExpired: {
+      one: 'Questo link di accesso è scaduto (i link valgono # minuto). Chiedine uno nuovo dai commenti.',
+      other: 'Questo link di accesso è scaduto (i link valgono # minuti). Chiedine uno nuovo dai commenti.',
+    },
+    signInInvalid: 'Questo link di accesso non è valido. Chiedine uno nuovo dai commenti.',
+    busyTitle: 'Riprova tra un momento',
+    busy: 'L’accesso è momentaneamente non disponibile; riapri il link tra poco.',
   },
 };

@@ -49,8 +49,20 @@ export const words: ReaderWords = {
       SIGN_IN_REQUIRED:
         'このサイトでは、ログインした読者のみコメントできます。ページのコメント欄からログインして（JavaScript が必要です）、もう一度送信してください。',
     },
+    refusals: {
+      THREAD_CLOSED: 'このページのコメントは締め切られました。',
+      PARENT_NOT_FOUND: '返信先のコメントはこのページにありません。',
+      PARENT_NOT_APPROVED: '返信先のコメントは公開されていません。',
+      DUPLICATE: '同じコメントがすでにあります。同じ内容をもう投稿したようです。',
+    },
     rateLimited: {
       other: '現在コメントが集中しています。#秒後にもう一度お試しください。',
+    },
+    tooFast: {
+      other: 'コメントの投稿が速すぎます。#秒後にもう一度お試しください。',
+    },
+    tooDeep: {
+      other: 'ここでは返信は#階層までです。',
     },
   },
   mail: {
@@ -106,5 +118,36 @@ export const words: ReaderWords = {
     appealOpened: 'ありがとうございます。異議を受け付けました。別のモデレーターが決定します。',
     appealAlready: 'この判断にはすでに異議を申し立てています。モデレーターが決定します。',
     appealGone: 'この判断はすでに有効ではありません。異議を申し立てる対象がありません。',
+  },
+  landing: {
+    invalidTitle: 'このリンクは無効です',
+    invalid: 'リンクが不完全か、変更されています。',
+    expiredTitle: 'このリンクは有効期限が切れています',
+    confirmAgain: '返信のお知らせは、最近のメールからアドレスを確認すると始まります。',
+    unsubscribeTitle: '返信のお知らせを停止しますか？',
+    unsubscribeText: 'このコメントへの返信についてのメールは今後届きません。',
+    unsubscribeButton: '配信を停止',
+    unsubscribedTitle: '配信を停止しました',
+    confirmTitle: '返信のお知らせを確認しますか？',
+    confirmText: 'このサイトでお知らせを希望したコメントに返信があると、このアドレスにメールが届きます。',
+    confirmButton: '確認する',
+    nothingTitle: '確認するものはありません',
+    nothing: 'このアドレスはもう登録されていません。',
+    confirmedTitle: '確認しました',
+    confirmed: 'お知らせを希望したコメントに返信があると、メールでお知らせします。',
+    signInTitle: (site) => `${site}にログインしますか？`,
+    signInText: (site) => `このアドレスで${site}のコメントにログインするには確認してください。`,
+    signInButton: 'ログインする',
+    signedInTitle: 'ログインしました',
+    signedIn: (site) => `${site}にログインしました。記事に戻ってください。このページは閉じてかまいません。`,
+    usedTitle: 'リンクは使用済みです',
+    used: 'このログインリンクはすでに使われています。必要ならコメント欄から新しいリンクを依頼してください。',
+    signInExpired: {
+      other:
+        'このログインリンクは有効期限が切れています（リンクの有効期間は#分です）。コメント欄から新しいリンクを依頼してください。',
+    },
+    signInInvalid: 'このログインリンクは無効です。コメント欄から新しいリンクを依頼してください。',
+    busyTitle: 'しばらくしてからお試しください',
+    busy: 'ログインは一時的に利用できません。少ししてからもう一度リンクを開いてください。',
   },
 };

@@ -49,9 +49,23 @@ export const words: ReaderWords = {
       SIGN_IN_REQUIRED:
         'Op deze site kunnen alleen ingelogde lezers reageren. Log in via het reactievak op de pagina (daarvoor is JavaScript nodig) en verstuur je reactie opnieuw.',
     },
+    refusals: {
+      THREAD_CLOSED: 'Reageren is gesloten op deze pagina.',
+      PARENT_NOT_FOUND: 'De reactie waarop je antwoordt bestaat niet op deze pagina.',
+      PARENT_NOT_APPROVED: 'De reactie waarop je antwoordt is niet gepubliceerd.',
+      DUPLICATE: 'Dubbele reactie: het lijkt erop dat je dat al gezegd hebt!',
+    },
     rateLimited: {
       one: 'Te veel reacties op dit moment; probeer het over # seconde opnieuw.',
       other: 'Te veel reacties op dit moment; probeer het over # seconden opnieuw.',
+    },
+    tooFast: {
+      one: 'Je plaatst te snel reacties; probeer het over # seconde opnieuw.',
+      other: 'Je plaatst te snel reacties; probeer het over # seconden opnieuw.',
+    },
+    tooDeep: {
+      one: 'Antwoorden gaan hier hoogstens # niveau diep.',
+      other: 'Antwoorden gaan hier hoogstens # niveaus diep.',
     },
   },
   mail: {
@@ -110,5 +124,37 @@ export const words: ReaderWords = {
     appealOpened: 'Bedankt: je bezwaar is ontvangen. Een andere moderator beslist erover.',
     appealAlready: 'Je hebt al bezwaar gemaakt tegen dit besluit; een moderator beslist erover.',
     appealGone: 'Dit besluit geldt niet meer: er valt niets te betwisten.',
+  },
+  landing: {
+    invalidTitle: 'Deze link is niet geldig',
+    invalid: 'De link is onvolledig of is gewijzigd.',
+    expiredTitle: 'Deze link is verlopen',
+    confirmAgain: 'Meldingen van antwoorden beginnen zodra een adres is bevestigd vanuit een recente mail.',
+    unsubscribeTitle: 'Meldingen van antwoorden stoppen?',
+    unsubscribeText: 'Je krijgt geen mail meer over antwoorden op deze reactie.',
+    unsubscribeButton: 'Afmelden',
+    unsubscribedTitle: 'Afgemeld',
+    confirmTitle: 'Meldingen van antwoorden bevestigen?',
+    confirmText:
+      'Er gaat mail naar dit adres als iemand antwoordt op reacties op deze site waarvoor je meldingen vroeg.',
+    confirmButton: 'Bevestigen',
+    nothingTitle: 'Niets te bevestigen',
+    nothing: 'Dit adres is niet meer bekend.',
+    confirmedTitle: 'Bevestigd',
+    confirmed: 'Je krijgt een mail als iemand antwoordt op de reacties waarvoor je dat vroeg.',
+    signInTitle: (site) => `Aanmelden bij ${site}?`,
+    signInText: (site) => `Bevestig om je met dit adres aan te melden bij de reacties van ${site}.`,
+    signInButton: 'Meld me aan',
+    signedInTitle: 'Aangemeld',
+    signedIn: (site) => `Je bent aangemeld bij ${site}; ga terug naar het artikel. Je kunt deze pagina sluiten.`,
+    usedTitle: 'Link al gebruikt',
+    used: 'Deze aanmeldlink is al gebruikt. Vraag zo nodig een nieuwe aan bij de reacties.',
+    signInExpired: {
+      one: 'Deze aanmeldlink is verlopen (links werken # minuut). Vraag een nieuwe aan bij de reacties.',
+      other: 'Deze aanmeldlink is verlopen (links werken # minuten). Vraag een nieuwe aan bij de reacties.',
+    },
+    signInInvalid: 'Deze aanmeldlink is niet geldig. Vraag een nieuwe aan bij de reacties.',
+    busyTitle: 'Probeer het zo opnieuw',
+    busy: 'Aanmelden is even niet mogelijk; open de link zo meteen opnieuw.',
   },
 };

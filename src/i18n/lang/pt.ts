@@ -49,9 +49,23 @@ export const words: ReaderWords = {
       SIGN_IN_REQUIRED:
         'Este site só aceita comentários de leitores com sessão iniciada. Inicie sessão na caixa de comentários da página (precisa de JavaScript) e envie novamente.',
     },
+    refusals: {
+      THREAD_CLOSED: 'Os comentários desta página estão fechados.',
+      PARENT_NOT_FOUND: 'O comentário a que está a responder não existe nesta página.',
+      PARENT_NOT_APPROVED: 'O comentário a que está a responder não está publicado.',
+      DUPLICATE: 'Comentário duplicado: parece que já disse isso!',
+    },
     rateLimited: {
       one: 'Demasiados comentários neste momento; tente novamente dentro de # segundo.',
       other: 'Demasiados comentários neste momento; tente novamente dentro de # segundos.',
+    },
+    tooFast: {
+      one: 'Está a publicar comentários depressa demais; tente novamente dentro de # segundo.',
+      other: 'Está a publicar comentários depressa demais; tente novamente dentro de # segundos.',
+    },
+    tooDeep: {
+      one: 'Aqui as respostas aninham-se no máximo # nível.',
+      other: 'Aqui as respostas aninham-se no máximo # níveis.',
     },
   },
   mail: {
@@ -111,5 +125,37 @@ export const words: ReaderWords = {
     appealOpened: 'Obrigado: o seu recurso foi recebido. Outro moderador vai decidi-lo.',
     appealAlready: 'Já recorreu desta decisão; um moderador vai decidi-la.',
     appealGone: 'Esta decisão já não está em vigor: não há nada de que recorrer.',
+  },
+  landing: {
+    invalidTitle: 'Este link não é válido',
+    invalid: 'O link está incompleto ou foi alterado.',
+    expiredTitle: 'Este link expirou',
+    confirmAgain: 'Os avisos de respostas começam quando um endereço é confirmado a partir de um e-mail recente.',
+    unsubscribeTitle: 'Deixar de receber avisos de respostas?',
+    unsubscribeText: 'Não receberá mais e-mails sobre respostas a este comentário.',
+    unsubscribeButton: 'Cancelar subscrição',
+    unsubscribedTitle: 'Subscrição cancelada',
+    confirmTitle: 'Confirmar os avisos de respostas?',
+    confirmText:
+      'Será enviado um e-mail para este endereço quando alguém responder aos comentários deste site sobre os quais pediu avisos.',
+    confirmButton: 'Confirmar',
+    nothingTitle: 'Nada a confirmar',
+    nothing: 'Este endereço já não está registado.',
+    confirmedTitle: 'Confirmado',
+    confirmed: 'Receberá um e-mail quando alguém responder aos comentários sobre os quais pediu avisos.',
+    signInTitle: (site) => `Entrar em ${site}?`,
+    signInText: (site) => `Confirme para entrar nos comentários de ${site} com este endereço.`,
+    signInButton: 'Entrar',
+    signedInTitle: 'Sessão iniciada',
+    signedIn: (site) => `Tem sessão iniciada em ${site}; volte ao artigo. Pode fechar esta página.`,
+    usedTitle: 'Link já usado',
+    used: 'Este link de acesso já foi usado. Peça um novo a partir dos comentários, se precisar.',
+    signInExpired: {
+      one: 'Este link de acesso expirou (os links valem # minuto). Peça um novo a partir dos comentários.',
+      other: 'Este link de acesso expirou (os links valem # minutos). Peça um novo a partir dos comentários.',
+    },
+    signInInvalid: 'Este link de acesso não é válido. Peça um novo a partir dos comentários.',
+    busyTitle: 'Tente novamente daqui a pouco',
+    busy: 'O acesso está indisponível por momentos; abra o link novamente daqui a pouco.',
   },
 };

@@ -48,9 +48,23 @@ export const words: ReaderWords = {
       SIGN_IN_REQUIRED:
         'Bu sitede yalnızca giriş yapmış okurlar yorum yapabilir. Lütfen sayfadaki yorum kutusundan giriş yapın (JavaScript gerekir) ve yeniden gönderin.',
     },
+    refusals: {
+      THREAD_CLOSED: 'Bu sayfa yorumlara kapalı.',
+      PARENT_NOT_FOUND: 'Yanıtladığınız yorum bu sayfada yok.',
+      PARENT_NOT_APPROVED: 'Yanıtladığınız yorum yayımlanmamış.',
+      DUPLICATE: 'Yinelenen yorum: Bunu zaten söylemişsiniz gibi görünüyor!',
+    },
     rateLimited: {
       one: 'Şu anda çok fazla yorum geliyor; lütfen # saniye sonra tekrar deneyin.',
       other: 'Şu anda çok fazla yorum geliyor; lütfen # saniye sonra tekrar deneyin.',
+    },
+    tooFast: {
+      one: 'Çok hızlı yorum gönderiyorsunuz; lütfen # saniye sonra tekrar deneyin.',
+      other: 'Çok hızlı yorum gönderiyorsunuz; lütfen # saniye sonra tekrar deneyin.',
+    },
+    tooDeep: {
+      one: 'Yanıtlar burada en fazla # düzey iç içe olabilir.',
+      other: 'Yanıtlar burada en fazla # düzey iç içe olabilir.',
     },
   },
   mail: {
@@ -109,5 +123,37 @@ export const words: ReaderWords = {
     appealOpened: 'Teşekkürler: itirazınız alındı. Başka bir moderatör karar verecek.',
     appealAlready: 'Bu karara zaten itiraz ettiniz; bir moderatör karar verecek.',
     appealGone: 'Bu karar artık geçerli değil: itiraz edilecek bir şey yok.',
+  },
+  landing: {
+    invalidTitle: 'Bu bağlantı geçerli değil',
+    invalid: 'Bağlantı eksik ya da değiştirilmiş.',
+    expiredTitle: 'Bu bağlantının süresi doldu',
+    confirmAgain: 'Yanıt bildirimleri, adres yakın tarihli bir e-postadan onaylandığında başlar.',
+    unsubscribeTitle: 'Yanıt bildirimleri durdurulsun mu?',
+    unsubscribeText: 'Bu yoruma gelen yanıtlar hakkında artık e-posta almayacaksınız.',
+    unsubscribeButton: 'Aboneliği iptal et',
+    unsubscribedTitle: 'Abonelik iptal edildi',
+    confirmTitle: 'Yanıt bildirimleri onaylansın mı?',
+    confirmText: 'Bu sitede bildirim istediğiniz yorumlara biri yanıt verdiğinde bu adrese e-posta gönderilecek.',
+    confirmButton: 'Onayla',
+    nothingTitle: 'Onaylanacak bir şey yok',
+    nothing: 'Bu adres artık kayıtlı değil.',
+    confirmedTitle: 'Onaylandı',
+    confirmed: 'Bildirim istediğiniz yorumlara biri yanıt verdiğinde e-posta alacaksınız.',
+    signInTitle: (site) => `${site} yorumlarında oturum açılsın mı?`,
+    signInText: (site) => `Bu adresle ${site} yorumlarında oturum açmak için onaylayın.`,
+    signInButton: 'Oturumumu aç',
+    signedInTitle: 'Oturum açıldı',
+    signedIn: (site) => `${site} yorumlarında oturum açtınız; makaleye dönün. Bu sayfayı kapatabilirsiniz.`,
+    usedTitle: 'Bağlantı zaten kullanıldı',
+    used: 'Bu oturum açma bağlantısı zaten kullanıldı. Gerekirse yorumlardan yenisini isteyin.',
+    signInExpired: {
+      one: 'Bu oturum açma bağlantısının süresi doldu (bağlantılar # dakika geçerlidir). Yorumlardan yenisini isteyin.',
+      other:
+        'Bu oturum açma bağlantısının süresi doldu (bağlantılar # dakika geçerlidir). Yorumlardan yenisini isteyin.',
+    },
+    signInInvalid: 'Bu oturum açma bağlantısı geçerli değil. Yorumlardan yenisini isteyin.',
+    busyTitle: 'Biraz sonra tekrar deneyin',
+    busy: 'Oturum açma kısa bir süre kullanılamıyor; lütfen bağlantıyı birazdan yeniden açın.',
   },
 };
