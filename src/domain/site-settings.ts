@@ -184,12 +184,41 @@ export function toSiteSettings(raw: unknown): SiteSettings {
   return siteSettingsSchema.parse(raw ?? {});
 }
 
+/**
+ * A site's settings as stored: a key that no longer validates (written by hand in SQL, or under an older
+ * schema) takes its default, and the others stand. Reading one site's row must never throw: the site
+ * directory lists every site, and the worker checks many sites' comments in one facts statement, so one
+ * bad row would otherwise fail every site's intake or every comment batched with it. `invalid` names the
+ * keys that fell back, for the caller to log.
+ */
+export function storedSiteSettings(raw: unknown): { settings: SiteSettings; invalid: string[] } {
+  const whole = siteSettingsSchema.safeParse(raw ?? {});
+  if (whole.success) return { settings: whole.data, invalid: [] };
+  const input = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const kept: Record<string, unknown> = {};
+  const invalid: string[] = [];
+  for (const [key, schema] of Object.entries(siteSettingsSchema.shape)) {
+    if (!(key in input)) continue;
+    const one = (schema as z.ZodTypeAny).safeParse(input[key]);
+    // The raw value, not the parsed one: the whole parse below runs each key's transform once.
+    if (one.success) kept[key] = input[key];
+    else invalid.push(key);
+  }
+  // Only keys that failed were left out, so this parse fills their defaults and cannot fail.
+  return { settings: siteSettingsSchema.parse(kept), invalid };
+}
+
 /** A site as the application sees it. */
 export interface Site {
   id: string;
   name: string;
   allowedOrigins: string[];
   settings: SiteSettings;
+  /**
+   * Some page of the site overrides `guests` (issue 16): intake reads a guest's page only then.
+   * Left out (a site not read from the table): unknown, so intake reads the page.
+   */
+  pagesOverrideGuests?: boolean;
 }
 
 export const siteIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;

@@ -1,5 +1,5 @@
 import type { CommentStatus, RuleOutcome, Verdict } from '../moderation/verdict.js';
-import { toSiteSettings, type SiteSettings } from '../domain/site-settings.js';
+import { storedSiteSettings, type SiteSettings } from '../domain/site-settings.js';
 import { effectivePageSettings, toPageSettings } from '../domain/pages/page-settings.js';
 import type { Pool, Queryable } from './db.js';
 
@@ -216,7 +216,7 @@ export async function loadEditFacts(
   return {
     siteId: r.site_id,
     // An edit is checked as a new comment on this page is: with the page's own settings (issue 16).
-    settings: effectivePageSettings(toSiteSettings(r.settings), toPageSettings(r.page_settings)),
+    settings: effectivePageSettings(storedSiteSettings(r.settings).settings, toPageSettings(r.page_settings)),
     page: {
       id: Number(r.page_id),
       identifier: r.identifier,

@@ -1,4 +1,4 @@
-import { toSiteSettings, type Site, type SiteSettingsInput } from '../domain/site-settings.js';
+import { storedSiteSettings, toSiteSettings, type Site, type SiteSettingsInput } from '../domain/site-settings.js';
 import type { Queryable } from './db.js';
 
 interface SiteRow {
@@ -6,14 +6,30 @@ interface SiteRow {
   name: string;
   allowed_origins: string[];
   settings: unknown;
+  pages_override_guests?: boolean;
 }
 
 function toSite(row: SiteRow): Site {
-  return { id: row.id, name: row.name, allowedOrigins: row.allowed_origins, settings: toSiteSettings(row.settings) };
+  const site: Site = {
+    id: row.id,
+    name: row.name,
+    allowedOrigins: row.allowed_origins,
+    settings: storedSiteSettings(row.settings).settings,
+  };
+  if (row.pages_override_guests !== undefined) site.pagesOverrideGuests = row.pages_override_guests;
+  return site;
 }
 
+/**
+ * Every site, with whether some page of it overrides `guests` (a partial index, sql/0060): the site
+ * directory's copy, so intake reads a guest's page only where a page can say otherwise.
+ */
 export async function listSites(db: Queryable): Promise<Site[]> {
-  const { rows } = await db.query<SiteRow>('select id, name, allowed_origins, settings from sites order by id');
+  const { rows } = await db.query<SiteRow>(
+    `select id, name, allowed_origins, settings,
+            exists (select 1 from pages p where p.site_id = sites.id and p.settings ? 'guests') as pages_override_guests
+       from sites order by id`,
+  );
   return rows.map(toSite);
 }
 

@@ -110,6 +110,41 @@ describe('one bad input fails only itself', () => {
     expect(rows[0]?.n).toBe(0);
   }, 60_000);
 
+  it('a site whose stored settings no longer validate fails no comment, its own or one batched with it', async () => {
+    // Written by hand in SQL (or under an older schema): the facts statement reads it with every other
+    // site's comments in the same batch, and the site directory lists it with every other site.
+    const broken = 'isolation-broken';
+    await addSite(p.db.pool, broken, [p.api.origin], { holdFirstTime: false, floodSeconds: 0 });
+    await p.db.pool.query(
+      `update sites set settings = settings || '{"holdLinks": -1, "holdWords": ["zebra"]}'::jsonb where id = $1`,
+      [broken],
+    );
+    await p.api.queue.pause();
+    const run = randomUUID().slice(0, 8);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const extra = i === 4 ? { body: 'A zebra crossed the page.' } : {};
+      const comment = distinctComment(i % 2 === 0 ? broken : site, run, i, extra);
+      const res = await postJson(p.api, comment, { origin: p.api.origin });
+      expect(res.status).toBe(202);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    await p.api.queue.resume();
+    const mine = ids.filter((_, i) => i % 2 === 0);
+    const others = ids.filter((_, i) => i % 2 === 1);
+    expect(tally(mine, (await waitAllStored(p.db.pool, broken, mine, 15_000)).stored).lost).toEqual([]);
+    expect(tally(others, (await waitAllStored(p.db.pool, site, others, 15_000)).stored).lost).toEqual([]);
+    // The broken site's valid keys still apply (its hold word), its bad one takes the default.
+    const { rows } = await p.db.pool.query<{ status: string; n: number }>(
+      'select status, count(*)::int as n from comments where id = any($1::uuid[]) group by status order by status',
+      [ids],
+    );
+    expect(rows).toEqual([
+      { status: 'approved', n: 19 },
+      { status: 'pending', n: 1 },
+    ]);
+  }, 60_000);
+
   it('a shared thread-version read with one bad page answers every other reader', async () => {
     const read = createThreadVersionReader(p.db.pool);
     const pages = ['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'nobody-commented-here'];

@@ -140,6 +140,18 @@ describe("a page's own settings, honoured at check time", () => {
     expect(await json('/api/sites/news/public?page=members')).toMatchObject({ guests: false });
   });
 
+  it('guests: the directory knows a site none of whose pages overrides guests (intake then reads no page)', async () => {
+    await addSite(db.pool, 'plain-guests', [api.origin], { holdFirstTime: false, floodSeconds: 0 });
+    // The worker makes the page on its first comment; it overrides nothing.
+    expect(await checked('anything', 'A guest on a plain site.', 'plain-guests')).toEqual({
+      status: 'approved',
+      codes: [],
+    });
+    await api.sites.refresh();
+    expect((await api.sites.get('plain-guests'))?.pagesOverrideGuests).toBe(false);
+    expect((await api.sites.get('news'))?.pagesOverrideGuests).toBe(true);
+  });
+
   it('votes: off on one page refuses votes there and takes the counts out of its thread at once', async () => {
     const vote = (id: string) =>
       fetch(`${api.url}/api/comments/${id}/vote`, {

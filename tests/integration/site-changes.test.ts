@@ -86,6 +86,24 @@ describe('site changes reach every API within a second', () => {
     await within1s('https://gone.example', false);
   });
 
+  it("a page's guests override, set or cleared in SQL (as `reply-desk page update` does), reaches both directories within 1 s", async () => {
+    // Intake reads a guest's page only on a site with a page overriding guests (sql/0060): the page
+    // statement notifies, so no process takes a guest its page refuses for longer than a second.
+    await addSite(db.pool, 'members', ['https://members.example']);
+    await db.pool.query(`insert into pages (site_id, identifier) values ('members', 'club'), ('members', 'open')`);
+    const flags = () => Promise.all(apis.map(async (a) => (await a.sites.get('members'))?.pagesOverrideGuests));
+    await waitFor('both directories know the site', async () => (await flags()).every((f) => f === false), 1000, 20);
+    const started = Date.now();
+    await db.pool.query(
+      `update pages set settings = settings || '{"guests": false}' where site_id = 'members' and identifier = 'club'`,
+    );
+    await waitFor('both directories see the override', async () => (await flags()).every((f) => f === true), 1000, 20);
+    expect(Date.now() - started).toBeLessThan(1000);
+    // Clearing the override notifies too.
+    await db.pool.query(`update pages set settings = settings - 'guests' where site_id = 'members'`);
+    await waitFor('both directories see it gone', async () => (await flags()).every((f) => f === false), 1000, 20);
+  });
+
   it('a lost LISTEN connection reconnects and reloads, catching a site added while it was down', async () => {
     await db.pool.query(
       `select pg_terminate_backend(pid) from pg_stat_activity

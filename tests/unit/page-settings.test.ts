@@ -27,11 +27,6 @@ describe("a page's settings on top of its site's", () => {
   ])('%s', (_name, page, expected) => {
     expect(effectivePageSettings(site, page)).toEqual({ ...site, ...expected });
   });
-
-  it('a brigade pre-moderates the page, even one that is open', () => {
-    expect(effectivePageSettings(site, { moderation: 'open' }, { brigade: true }).moderation).toBe('pre');
-    expect(effectivePageSettings(site, {}, { brigade: false }).moderation).toBe('rules');
-  });
 });
 
 describe('changing a page', () => {

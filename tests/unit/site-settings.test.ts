@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { ZodError } from 'zod';
 import { defaultDecisionReasons } from '../../src/domain/decisions/decision-reasons.js';
-import { siteIdPattern, toOrigin, toSiteSettings } from '../../src/domain/site-settings.js';
+import { siteIdPattern, storedSiteSettings, toOrigin, toSiteSettings } from '../../src/domain/site-settings.js';
 
 const defaults = {
   requireName: true,
@@ -144,5 +144,25 @@ describe('siteIdPattern', () => {
     ['', false],
   ])('%j → %s', (value, expected) => {
     expect(siteIdPattern.test(value)).toBe(expected);
+  });
+});
+
+describe('storedSiteSettings', () => {
+  it('keeps a valid row as toSiteSettings reads it, naming nothing invalid', () => {
+    const raw = { holdLinks: 4, votes: 'updown', signInMethods: ['email', 'email'] };
+    expect(storedSiteSettings(raw)).toEqual({ settings: toSiteSettings(raw), invalid: [] });
+  });
+
+  it('gives a key that no longer validates its default and keeps every other key', () => {
+    const raw = { holdLinks: -3, moderation: 'sometimes', holdWords: ['casino'], floodSeconds: 30, unknown: 1 };
+    expect(() => toSiteSettings(raw)).toThrow(ZodError);
+    const { settings, invalid } = storedSiteSettings(raw);
+    expect(invalid.sort()).toEqual(['holdLinks', 'moderation']);
+    expect(settings).toEqual({ ...toSiteSettings({}), holdWords: ['casino'], floodSeconds: 30 });
+  });
+
+  it('reads a row that is not an object at all as the defaults', () => {
+    expect(storedSiteSettings('nonsense').settings).toEqual(toSiteSettings({}));
+    expect(storedSiteSettings(null)).toEqual({ settings: toSiteSettings({}), invalid: [] });
   });
 });

@@ -102,31 +102,19 @@ export function changePageSettings(current: PageSettings, change: unknown): Page
   return { ok: true, settings: parsed.data, changed };
 }
 
-/** What else can set a page's settings for a while, apart from a moderator. */
-export interface PageConditions {
-  /**
-   * The page is under a brigade (issue 16, item 6: a surge on this page alone): every new comment on it
-   * is held, whatever the page or site says. Left out: no brigade.
-   */
-  brigade?: boolean;
-}
-
 /**
  * The settings that apply on a page: its site's, with the page's overrides on top (its hold words are
- * added to the site's, never instead of them), and pre-moderation while the page is under a brigade.
+ * added to the site's, never instead of them). A brigade on the page is not a setting: the worker's
+ * pageSurge rule holds its comments (PAGE_SURGE), so the verdict names the brigade, not pre-moderation.
  */
-export function effectivePageSettings(
-  siteSettings: SiteSettings,
-  page: PageSettings,
-  conditions: PageConditions = {},
-): SiteSettings {
+export function effectivePageSettings(siteSettings: SiteSettings, page: PageSettings): SiteSettings {
   const holdWords =
     page.holdWords === undefined || page.holdWords.length === 0
       ? siteSettings.holdWords
       : [...new Set([...siteSettings.holdWords, ...page.holdWords])];
   return {
     ...siteSettings,
-    moderation: conditions.brigade === true ? 'pre' : (page.moderation ?? siteSettings.moderation),
+    moderation: page.moderation ?? siteSettings.moderation,
     holdLinks: page.holdLinks ?? siteSettings.holdLinks,
     holdWords,
     guests: page.guests ?? siteSettings.guests,
@@ -139,7 +127,7 @@ export const overridesAnything = (page: PageSettings): boolean => pageSettingKey
 
 /**
  * Whether a new comment on the page waits for a moderator whatever it says (issue 16): pre-moderated
- * (the site, the page, a brigade), or received outside staffed hours, then with the instant the desk
+ * (the site, the page), or received outside staffed hours, then with the instant the desk
  * opens (`reviewedUntil`). The form says so before the reader writes, not only after.
  */
 export function reviewFields(settings: SiteSettings, now: Date): { reviewed: boolean; reviewedUntil?: string } {

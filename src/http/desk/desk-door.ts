@@ -165,7 +165,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(createFeatureRoutes({ db: deps.db }));
   router.use(createPageTitleRoutes({ db: deps.db }));
   router.use(createPageRoutes({ db: deps.db }));
-  router.use(createPageSettingsRoutes({ db: deps.db }));
+  router.use(createPageSettingsRoutes({ db: deps.db, sites: deps.sites }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
   router.use(createTwoFactorRoutes({ db: deps.db, twoFactorKey }));

@@ -128,7 +128,9 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
   const router = Router();
 
   async function guestsOnPage(site: Site, page: string): Promise<boolean> {
-    if (page === '' || page.length > fieldLimits.page) return site.settings.guests;
+    // No page of the site overrides it (the directory knows, sql/0060): no read at all.
+    if (page === '' || page.length > fieldLimits.page || site.pagesOverrideGuests === false)
+      return site.settings.guests;
     let thread;
     try {
       thread = await readThreadVersion({ siteId: site.id, page });

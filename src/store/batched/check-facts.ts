@@ -1,4 +1,4 @@
-import { toSiteSettings, type SiteSettings } from '../../domain/site-settings.js';
+import { storedSiteSettings, type SiteSettings } from '../../domain/site-settings.js';
 import { effectivePageSettings, toPageSettings } from '../../domain/pages/page-settings.js';
 import { staffSql } from '../../readers/reader-store.js';
 import type { CommentStatus, ParentFacts } from '../../moderation/verdict.js';
@@ -200,7 +200,7 @@ function toCheckFacts(q: FactsQuery, row: FactsRow): CheckFacts {
   return {
     // The page's own settings are read with its row, in the same statement: a change an editor made a
     // moment ago applies to every comment checked after it.
-    settings: effectivePageSettings(toSiteSettings(row.settings), toPageSettings(row.page_settings)),
+    settings: effectivePageSettings(storedSiteSettings(row.settings).settings, toPageSettings(row.page_settings)),
     page: { id: row.page_id, closed: row.closed, firstCommentAt: row.first_comment_at },
     storedStatus: row.stored_status,
     parent:

@@ -9,6 +9,7 @@ import { loadSite } from '../../../store/sites.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { rawFormText } from '../../kit/form-values.js';
 import { queryText } from '../../kit/query-values.js';
+import type { SiteDirectory } from '../../kit/site-directory.js';
 import { csrfTokenOf, currentModerator } from '../moderator-session.js';
 import { readPageSettingsForm, renderPageSettingsPage } from './page-settings-page.js';
 
@@ -52,8 +53,16 @@ async function toPageAnswer(db: Pool, page: StoredPage): Promise<Record<string, 
  * thread is. JSON at /admin/api/pages/:id (GET, PATCH with the session's CSRF token like every desk
  * write), and the form at /admin/pages/:id that the Pages list and a queue card's page link open.
  */
-export function createPageSettingsRoutes(deps: { db: Pool }): Router {
-  const { db } = deps;
+export function createPageSettingsRoutes(deps: {
+  db: Pool;
+  /**
+   * The API's cached sites: they know whether a site has a page overriding `guests` (sql/0060), so a
+   * change of a page's `guests` reloads them before the answer, and this process's intake follows it at
+   * once (the others on the NOTIFY). Left out, only the NOTIFY.
+   */
+  sites?: SiteDirectory;
+}): Router {
+  const { db, sites } = deps;
   const router = Router();
 
   /** Applies a validated change: the settings first (all or nothing), then the closure. */
@@ -71,6 +80,8 @@ export function createPageSettingsRoutes(deps: { db: Pool }): Router {
       if (!result.ok) return { page, errors: result.errors, changed };
       current = result.page;
       changed.push(...result.changed);
+      // The change is committed either way; a failed reload only means the NOTIFY or the timer brings it.
+      if (result.changed.includes('guests')) await sites?.refresh().catch(() => {});
     }
     if (change.closed !== undefined) {
       const closure = await setPageClosed(db, {
