@@ -44,14 +44,17 @@ export const booleanFields = [
 ] as const;
 /** The settings edited as one entry per line. */
 export const listFields = ['holdWords', 'spamWords'] as const;
+/** The settings picked from a list (a select; the schema's enum says what is valid). */
+export const choiceFields = ['language', 'defaultSort', 'votes'] as const;
 
 type NumberField = (typeof numberFields)[number];
 type BooleanField = (typeof booleanFields)[number];
 type ListField = (typeof listFields)[number];
+type ChoiceField = (typeof choiceFields)[number];
 
 /** What the form holds, exactly as entered (so a rejected form comes back as the admin left it). */
 export type SiteFormValues = { id: string; name: string; origins: string; moderation: string } & Record<
-  NumberField | ListField,
+  NumberField | ListField | ChoiceField,
   string
 > &
   Record<BooleanField, boolean>;
@@ -105,6 +108,9 @@ export function toSiteFormValues(
     requireFormToken: s.requireFormToken,
     gravatar: s.gravatar,
     requireTwoFactor: s.requireTwoFactor,
+    language: s.language,
+    defaultSort: s.defaultSort,
+    votes: s.votes,
   };
 }
 
@@ -174,6 +180,9 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     requireFormToken: checked(fields, 'requireFormToken'),
     gravatar: checked(fields, 'gravatar'),
     requireTwoFactor: checked(fields, 'requireTwoFactor'),
+    language: text(fields, 'language'),
+    defaultSort: text(fields, 'defaultSort'),
+    votes: text(fields, 'votes'),
   };
 }
 
@@ -245,6 +254,11 @@ export function parseSiteForm(
   const raw: Record<string, unknown> = { moderation: values.moderation };
   for (const f of booleanFields) raw[f] = values[f];
   for (const f of listFields) raw[f] = toLines(values[f]);
+  for (const f of choiceFields) {
+    // Left out by a form from before the setting was on it: the stored value stands.
+    if (fields[f] === undefined) values[f] = String(base[f] ?? siteDefaults[f]);
+    else raw[f] = values[f];
+  }
   for (const f of numberFields) {
     // A number the post does not carry at all (a form from before the setting existed) keeps its
     // stored value (or, for a new site, the default); one sent blank is a mistake to show.

@@ -65,7 +65,29 @@ describe('editing a site', () => {
     const page = await c.page('/admin/sites/news');
     expect(page).toContain(`<textarea id="f-origins" name="origins" rows="5">${api.origin}</textarea>`);
     expect(page).toMatch(/name="flagThreshold" inputmode="numeric" value="3"/);
+    expect(page).toContain('<option value="auto" selected>');
+    expect(page).toContain('<option value="ja">日本語</option>');
     expect((await c.get('/admin/sites/nope')).status).toBe(404);
+  });
+
+  it('sets the widget’s language, default sort and votes from the form, shows them again, and refuses a language it lacks', async () => {
+    await addSite(db.pool, 'polyglot', [api.origin], {});
+    const c = await admin();
+    await c.page('/admin/sites/polyglot');
+    const res = await c.post(
+      '/admin/sites/polyglot',
+      await formFor('polyglot', { language: 'de', defaultSort: 'newest', votes: 'updown' }),
+    );
+    expect(res.status).toBe(303);
+    expect((await loadSite(db.pool, 'polyglot'))?.settings).toMatchObject({
+      language: 'de',
+      defaultSort: 'newest',
+      votes: 'updown',
+    });
+    expect(await c.page('/admin/sites/polyglot')).toContain('<option value="de" selected>Deutsch</option>');
+    const bad = await c.post('/admin/sites/polyglot', await formFor('polyglot', { language: 'klingon' }));
+    expect(bad.status).toBe(422);
+    expect((await loadSite(db.pool, 'polyglot'))?.settings.language).toBe('de');
   });
 
   it('saves the changed settings, logs only the changed keys, and intake follows the new origins at once', async () => {

@@ -96,6 +96,23 @@ describe('parseSiteForm', () => {
     expect(errorsOf({ ...form({ ipRetentionDays: '' }) })).toEqual({ ipRetentionDays: 'Enter a whole number.' });
   });
 
+  it('sets the language, default sort and votes from their selects, keeps them when a post lacks them, refuses others', () => {
+    const r = parseSiteForm(form({ language: 'de', defaultSort: 'top', votes: 'updown' }), false);
+    expect(r.ok && [r.site.settings.language, r.site.settings.defaultSort, r.site.settings.votes]).toEqual([
+      'de',
+      'top',
+      'updown',
+    ]);
+    const stored = { ...defaults, language: 'ja' as const, votes: 'off' as const };
+    const kept = parseSiteForm(form(), false, stored);
+    expect(kept.ok && [kept.site.settings.language, kept.site.settings.votes]).toEqual(['ja', 'off']);
+    expect(kept.values.language).toBe('ja');
+    expect(errorsOf(form({ language: 'xx', votes: 'sideways' }))).toEqual({
+      language: 'Choose one of the options.',
+      votes: 'Choose one of the options.',
+    });
+  });
+
   it('ignores fields that are not on the form', () => {
     const r = parseSiteForm({ ...form(), status: 'approved', settings: '{"holdLinks":99}' }, false);
     expect(r.ok && r.site.settings.holdLinks).toBe(2);
@@ -108,7 +125,14 @@ describe('form values', () => {
       id: 'blog',
       name: 'Blog',
       allowedOrigins: ['https://blog.example'],
-      settings: { ...defaults, holdWords: ['a', 'b c'], moderation: 'pre' as const, requireEmail: false },
+      settings: {
+        ...defaults,
+        holdWords: ['a', 'b c'],
+        moderation: 'pre' as const,
+        requireEmail: false,
+        language: 'fr' as const,
+        defaultSort: 'newest' as const,
+      },
     };
     const fields: Record<string, unknown> = { ...toSiteFormValues(site) };
     for (const k of ['requireName', 'requireEmail', 'holdFirstTime']) fields[k] = fields[k] ? '1' : undefined;

@@ -10,6 +10,33 @@ const moderationLabels: Record<Site['settings']['moderation'], string> = {
   open: 'Publish unless flagged: no hold rules; readers’ flags send comments back',
 };
 
+/** Each language by its own name, so an admin who reads only it still finds it. */
+const languageLabels: Record<Site['settings']['language'], string> = {
+  auto: 'The reader’s browser language (English where it is none of these)',
+  en: 'English',
+  de: 'Deutsch',
+  fr: 'Français',
+  es: 'Español',
+  it: 'Italiano',
+  pt: 'Português',
+  nl: 'Nederlands',
+  pl: 'Polski',
+  tr: 'Türkçe',
+  ru: 'Русский',
+  ja: '日本語',
+  ar: 'العربية',
+};
+const sortLabels: Record<Site['settings']['defaultSort'], string> = {
+  oldest: 'Oldest first',
+  newest: 'Newest first',
+  top: 'Top (by votes, confidence-adjusted)',
+};
+const voteLabels: Record<Site['settings']['votes'], string> = {
+  up: 'Up votes only',
+  updown: 'Up and down votes',
+  off: 'No votes',
+};
+
 /** The error for a field, shown under it and tied to it for screen readers. */
 function fieldError(errors: FieldError[], field: string): SafeHtml {
   const e = errors.find((x) => x.field === field);
@@ -32,6 +59,15 @@ function renderSiteForm(csrfToken: string, siteId: string | null, v: SiteFormVal
 <small>${help}</small>${fieldError(errors, name)}</div>`;
   const checkbox = (name: (typeof booleanFields)[number], label: string) =>
     html`<div class="rd-field"><label><input type="checkbox" name="${name}" value="1"${v[name] ? html` checked` : ''}> ${label}</label>${fieldError(errors, name)}</div>`;
+  const choice = <K extends 'language' | 'defaultSort' | 'votes'>(
+    name: K,
+    label: string,
+    options: Record<string, string>,
+  ) =>
+    html`<div class="rd-field"><label for="f-${name}">${label}</label>
+<select id="f-${name}" name="${name}"${invalid(errors, name)}>${Object.entries(options).map(
+      ([value, text]) => html`<option value="${value}"${v[name] === value ? html` selected` : ''}>${text}</option>`,
+    )}</select>${fieldError(errors, name)}</div>`;
   const lines = (name: 'origins' | 'holdWords' | 'spamWords', label: string, help: string) =>
     html`<div class="rd-field"><label for="f-${name}">${label}</label>
 <textarea id="f-${name}" name="${name}" rows="5"${invalid(errors, name)}>${v[name]}</textarea>
@@ -78,6 +114,9 @@ ${number('pageSurgeMinimum', 'Brigades: fewest comments on one page in a minute 
 <fieldset><legend>Threads</legend>
 ${number('closeAfterDays', 'Close a thread this many days after its first comment', '0 never closes.', 0, 36_500)}
 ${number('maxDepth', 'Deepest reply level', 'From 1 (no replies) to 10.', 1, 10)}
+${choice('language', 'Language of the widget, the no-JS form and readers’ mails', languageLabels)}
+${choice('defaultSort', 'Order of a thread until the reader picks one', sortLabels)}
+${choice('votes', 'Readers’ votes on published comments', voteLabels)}
 ${checkbox('gravatar', 'Show Gravatar pictures for signed-in readers, whose email is verified (never guests; readers’ browsers then ask gravatar.com; off: an identicon drawn here, no third party asked)')}
 </fieldset>
 <fieldset><legend>Desk</legend>
