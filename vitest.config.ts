@@ -7,6 +7,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll's default second is too short for a browser page on a loaded two-core machine (a
+    // widget's first render has taken over a second there); a poll that never succeeds still fails.
+    expect: { poll: { timeout: 5_000 } },
     // Integration files start servers and workers of their own; two cores run two files at a time well.
     maxWorkers: 2,
     reporters: ['default'],
