@@ -27,6 +27,36 @@ const configShape = z.object({
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' })
     .default('redis://127.0.0.1:6379'),
+  /**
+   * Redis Sentinel (issue 18): `host:port,host:port,…` of the sentinels. Set, every process asks them
+   * for the master named REDIS_SENTINEL_NAME (a failover needs no proxy) and REDIS_URL gives only its
+   * password and database number. @defaultValue (unset: REDIS_URL)
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (v) =>
+        v === undefined ||
+        v === '' ||
+        /^(\s*(\[[^\]]+\]|[^:,\s]+):\d{1,5}\s*)(,\s*(\[[^\]]+\]|[^:,\s]+):\d{1,5}\s*)*$/.test(v),
+      {
+        message: 'must be host:port,host:port,…',
+      },
+    ),
+  /** The master's name in the sentinels' configuration (`sentinel monitor NAME …`). @defaultValue mymaster */
+  REDIS_SENTINEL_NAME: z.string().trim().min(1).default('mymaster'),
+  /**
+   * Replicas that must hold a submission before intake answers 202 (Redis WAIT after the enqueue): with
+   * a replica that a failover may promote (Sentinel, Cluster), 1 keeps an accepted comment from being
+   * lost with a master that dies before replicating it. Fewer replicas acknowledging within
+   * REDIS_WAIT_TIMEOUT_MS is 503 QUEUE_UNAVAILABLE (the job stays queued; a retry with the same
+   * idempotency key is stored once). 0: no wait. @defaultValue 0
+   */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
+  /** How long intake waits for REDIS_WAIT_REPLICAS to acknowledge. @defaultValue 500 */
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   /** HTTP port of the API. @defaultValue 3000 */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Interface the API listens on. @defaultValue 0.0.0.0 */

@@ -1,4 +1,74 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Where Redis is: a `redis://` URL (one server, or a proxy in front of several), or a Sentinel set that
+ * names the current master (issue 18, item 2). With Sentinel, ioredis asks the sentinels for the
+ * master at every (re)connect, so a failover needs no proxy and no restart: connections drop, ask
+ * again, and land on the promoted replica.
+ */
+export type RedisAddress = string | RedisSentinelAddress;
+
+export interface RedisSentinelAddress {
+  sentinels: { host: string; port: number }[];
+  /** The master's name in the sentinels' configuration (`sentinel monitor NAME …`). */
+  name: string;
+  /** The password of the Redis servers (not the sentinels'), when they have one. */
+  password?: string;
+  /** The database number. @defaultValue 0 */
+  db?: number;
+}
+
+/** `host:port,host:port` (REDIS_SENTINELS) as sentinel addresses; throws a readable error on a bad entry. */
+export function parseSentinels(list: string): { host: string; port: number }[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((entry) => {
+      const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(entry);
+      const port = m ? Number(m[2]) : NaN;
+      if (!m || port < 1 || port > 65535) throw new Error(`"${entry}" is not host:port`);
+      return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+    });
+}
+
+/** Where the address points, for start-up lines and logs (never a password). */
+export function describeRedis(address: RedisAddress): string {
+  if (typeof address !== 'string')
+    return `the master "${address.name}" of Sentinel ${address.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  try {
+    const u = new URL(address);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return address;
+  }
+}
+
+/**
+ * After a failover the old master comes back as a replica and refuses writes with READONLY; a
+ * connection still on it reconnects (asking the sentinels again) and resends the command.
+ */
+function reconnectOnReadOnly(err: Error): 2 | false {
+  return err.message.startsWith('READONLY') ? 2 : false;
+}
+
+/** A connection to `address` with `options`: the one place that knows URLs from Sentinel sets. */
+export function connectRedis(address: RedisAddress, options: RedisOptions = {}): Redis {
+  // One server named by URL: READONLY there is a misconfiguration to report, not a failover to follow.
+  if (typeof address === 'string') return new Redis(address, options);
+  return new Redis({
+    sentinels: address.sentinels,
+    name: address.name,
+    ...(address.password !== undefined ? { password: address.password } : {}),
+    db: address.db ?? 0,
+    reconnectOnError: reconnectOnReadOnly,
+    // Not ioredis' failoverDetector: its disconnect on +switch-master can land while a reconnect is
+    // resolving the master, which then ends the connection for good ("Connection is closed.", seen in
+    // tests/scale/redis-sentinel.test.ts). A dead master's refused connects and a demoted one's
+    // READONLY reconnect through the sentinels anyway.
+    ...options,
+  });
+}
 
 /**
  * Redis for the API side: commands fail at once while disconnected (no offline queue), so a request
@@ -6,8 +76,8 @@ import { Redis } from 'ioredis';
  * server or network) fails too; nothing on this connection blocks on purpose (no BRPOP, no
  * subscriptions), and the enqueue itself gives up earlier (ENQUEUE_TIMEOUT_MS).
  */
-export function createProducerRedis(url: string): Redis {
-  const redis = new Redis(url, {
+export function createProducerRedis(address: RedisAddress): Redis {
+  const redis = connectRedis(address, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,
@@ -22,8 +92,28 @@ export function createProducerRedis(url: string): Redis {
  * commandTimeout here: BullMQ duplicates this connection for its blocking reads (BZPOPMIN waits
  * seconds on purpose), which a command timeout would cut off; a connect timeout is safe.
  */
-export function createWorkerRedis(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, connectTimeout: 5000 });
+export function createWorkerRedis(address: RedisAddress): Redis {
+  const redis = connectRedis(address, { maxRetriesPerRequest: null, connectTimeout: 5000 });
   redis.on('error', () => {});
   return redis;
+}
+
+/**
+ * The address the settings give: the Sentinel set when REDIS_SENTINELS is set (with REDIS_URL's
+ * password and database number), else REDIS_URL.
+ */
+export function redisAddressOf(config: {
+  REDIS_URL: string;
+  REDIS_SENTINELS?: string | undefined;
+  REDIS_SENTINEL_NAME: string;
+}): RedisAddress {
+  if (config.REDIS_SENTINELS === undefined || config.REDIS_SENTINELS.trim() === '') return config.REDIS_URL;
+  const url = new URL(config.REDIS_URL);
+  const db = Number(url.pathname.replace(/^\//, '') || '0');
+  return {
+    sentinels: parseSentinels(config.REDIS_SENTINELS),
+    name: config.REDIS_SENTINEL_NAME,
+    ...(url.password !== '' ? { password: decodeURIComponent(url.password) } : {}),
+    db: Number.isInteger(db) ? db : 0,
+  };
 }

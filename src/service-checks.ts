@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import { connectRedis, describeRedis, type RedisAddress } from './redis.js';
 
 /**
  * Start-up probes that turn "cannot connect" into one line a newcomer can act on: which service, where
@@ -40,12 +40,14 @@ export async function probePostgres(databaseUrl: string): Promise<string | null>
 }
 
 /** Returns null when Redis answers PING, else the one-line problem. */
-export async function probeRedis(redisUrl: string): Promise<string | null> {
-  const redis = new Redis(redisUrl, {
+export async function probeRedis(address: RedisAddress): Promise<string | null> {
+  const redis = connectRedis(address, {
     lazyConnect: true,
     connectTimeout: 3000,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    // Behind Sentinel: ask each sentinel once, then give up (the default retries the set forever).
+    sentinelRetryStrategy: () => null,
     enableOfflineQueue: false,
   });
   // connect() rejects with ioredis's own "Connection is closed." once it gives up; the socket's error
@@ -59,8 +61,13 @@ export async function probeRedis(redisUrl: string): Promise<string | null> {
     await redis.ping();
     return null;
   } catch (err) {
+    if (typeof address !== 'string')
+      return (
+        `Redis is not reachable through ${describeRedis(address)} (REDIS_SENTINELS, REDIS_SENTINEL_NAME): ${reasonOf(socketError ?? err)}. ` +
+        `Start the sentinels and their master (redis-sentinel sentinel.conf; 'sentinel monitor ${address.name} HOST PORT 2' in it), or unset REDIS_SENTINELS to use REDIS_URL.`
+      );
     return (
-      `Redis is not reachable at ${hostOf(redisUrl)} (REDIS_URL): ${reasonOf(socketError ?? err)}. ` +
+      `Redis is not reachable at ${hostOf(address)} (REDIS_URL): ${reasonOf(socketError ?? err)}. ` +
       `Start it with 'redis-server --daemonize yes --appendonly yes' or 'docker compose up -d redis', or set REDIS_URL.`
     );
   } finally {
@@ -75,8 +82,11 @@ export interface RedisDurability {
 }
 
 /** `redis-cli` with the address of `redisUrl` (no flags for the default 127.0.0.1:6379). */
-function redisCli(redisUrl: string): string {
-  const u = new URL(redisUrl);
+function redisCli(address: RedisAddress): string {
+  // Behind Sentinel the master moves: the sentinels say where it is now.
+  if (typeof address !== 'string')
+    return `redis-cli -h "$(redis-cli -h ${address.sentinels[0]?.host} -p ${address.sentinels[0]?.port} sentinel get-master-addr-by-name ${address.name} | head -1)"`;
+  const u = new URL(address);
   const host = u.hostname || '127.0.0.1';
   const port = u.port || '6379';
   if ((host === '127.0.0.1' || host === 'localhost') && port === '6379') return 'redis-cli';
@@ -89,8 +99,8 @@ function redisCli(redisUrl: string): string {
  * Redis drop queued jobs under memory pressure; without the append-only file a Redis restart loses
  * every job not yet processed.
  */
-export function durabilityWarnings(settings: RedisDurability, redisUrl: string): string[] {
-  const cli = redisCli(redisUrl);
+export function durabilityWarnings(settings: RedisDurability, address: RedisAddress): string[] {
+  const cli = redisCli(address);
   const warnings: string[] = [];
   if (settings.maxmemoryPolicy !== 'noeviction') {
     warnings.push(
@@ -111,19 +121,20 @@ export function durabilityWarnings(settings: RedisDurability, redisUrl: string):
  * Reads the settings {@link durabilityWarnings} judges from a running Redis. Returns no warnings when
  * CONFIG is not allowed (as on some managed services) or Redis does not answer (the probe says so).
  */
-export async function checkRedisDurability(redisUrl: string): Promise<string[]> {
-  const redis = new Redis(redisUrl, {
+export async function checkRedisDurability(address: RedisAddress): Promise<string[]> {
+  const redis = connectRedis(address, {
     lazyConnect: true,
     connectTimeout: 3000,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
   });
   redis.on('error', () => {});
   try {
     await redis.connect();
     const [, maxmemoryPolicy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
     const [, appendonly] = (await redis.config('GET', 'appendonly')) as [string, string];
-    return durabilityWarnings({ maxmemoryPolicy, appendonly }, redisUrl);
+    return durabilityWarnings({ maxmemoryPolicy, appendonly }, address);
   } catch {
     return [];
   } finally {

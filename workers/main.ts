@@ -12,7 +12,7 @@ import { createDeskNoticesQueue } from '../src/queue/desk-notices-queue.js';
 import { createPageSurgeTracker } from '../src/flood/page-surge-tracker.js';
 import { countRecentPageFlags } from '../src/store/notify/desk-notice-facts.js';
 import { createSmtpMailer } from '../src/mail/mailer.js';
-import { createWorkerRedis } from '../src/redis.js';
+import { createWorkerRedis, redisAddressOf } from '../src/redis.js';
 import { createCommentWriter } from '../src/store/batched/comment-writer.js';
 import { createPool } from '../src/store/db.js';
 import { createAkismetClient } from '../src/akismet/akismet-client.js';
@@ -30,7 +30,7 @@ const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, {
 });
 const metrics = createWorkerMetrics({ pool });
 const writer = metrics.countVerdicts(createCommentWriter(pool, config.WRITE_BATCH_SIZE));
-const connection = createWorkerRedis(config.REDIS_URL);
+const connection = createWorkerRedis(redisAddressOf(config));
 
 // PUBLISH is a plain command, safe on BullMQ's shared connection (its blocking reads use their own).
 const publish = createLivePublisher(connection, config.QUEUE_PREFIX);

@@ -15,7 +15,7 @@ import { createSubmissionsQueue } from '../queue/submissions-queue.js';
 import { createEditsQueue } from '../queue/edits-queue.js';
 import { notifyAppealOpened } from '../notify/appeal-opened.js';
 import { createDeskNoticesQueue } from '../queue/desk-notices-queue.js';
-import { createProducerRedis } from '../redis.js';
+import { createProducerRedis, redisAddressOf } from '../redis.js';
 import { createDedicatedClient, createPool } from '../store/db.js';
 import { loadOrCreateSecret } from '../store/secrets.js';
 import { createFormTokens } from '../flood/form-token.js';
@@ -33,8 +33,11 @@ const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, {
 const readPool = config.DATABASE_READ_URL
   ? createPool(config.DATABASE_READ_URL, config.DB_POOL_SIZE, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS })
   : pool;
-const redis = createProducerRedis(config.REDIS_URL);
-const queue = createSubmissionsQueue(redis, config.QUEUE_PREFIX);
+const redisAddress = redisAddressOf(config);
+const redis = createProducerRedis(redisAddress);
+const queue = createSubmissionsQueue(redis, config.QUEUE_PREFIX, {
+  waitReplicas: { replicas: config.REDIS_WAIT_REPLICAS, timeoutMs: config.REDIS_WAIT_TIMEOUT_MS },
+});
 const bulkQueue = createBulkQueue(redis, config.QUEUE_PREFIX);
 // People's decisions (desk, mail links) are learned from through it; its depth is on /metrics and the admins' queue board.
 const trainingQueue = createTrainingQueue(redis, config.QUEUE_PREFIX);
@@ -85,7 +88,7 @@ try {
 
 // One subscriber connection per API process for the live queue, opened when a dashboard first listens.
 const liveFeed = createLiveFeed({
-  connect: () => createSubscriberRedis(config.REDIS_URL),
+  connect: () => createSubscriberRedis(redisAddress),
   prefix: config.QUEUE_PREFIX,
   onError: (err) => logger.warn({ err: err.message }, 'live queue subscription problem'),
 });
@@ -94,7 +97,7 @@ const liveFeed = createLiveFeed({
 const liveThreads = {
   announce: createThreadAnnouncer(redis, config.QUEUE_PREFIX),
   feed: createThreadFeed({
-    connect: () => createSubscriberRedis(config.REDIS_URL),
+    connect: () => createSubscriberRedis(redisAddress),
     prefix: config.QUEUE_PREFIX,
     onError: (err) => logger.warn({ err: err.message }, 'live threads subscription problem'),
   }),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, configWarnings, loadConfig, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
 import { checkRedisDurability, probePostgres, probeRedis } from '../service-checks.js';
+import { redisAddressOf } from '../redis.js';
 
 /**
  * Set by a supervising process (start, api-cluster) in its children's environment: the parent has
@@ -29,7 +30,7 @@ export async function exitOnStartupProblem(processName: string): Promise<Config>
     }
     throw err;
   }
-  const problems = (await Promise.all([probePostgres(config.DATABASE_URL), probeRedis(config.REDIS_URL)])).filter(
+  const problems = (await Promise.all([probePostgres(config.DATABASE_URL), probeRedis(redisAddressOf(config))])).filter(
     (p): p is string => p !== null,
   );
   if (problems.length > 0) {
@@ -39,7 +40,7 @@ export async function exitOnStartupProblem(processName: string): Promise<Config>
   // A process that `npm start` or the API cluster started leaves the warnings to its parent, which
   // prints them once, instead of once per process (see CHECKED_BY_PARENT).
   if (process.env[CHECKED_BY_PARENT] === undefined) {
-    const warnings = [...configWarnings(config), ...(await checkRedisDurability(config.REDIS_URL))];
+    const warnings = [...configWarnings(config), ...(await checkRedisDurability(redisAddressOf(config)))];
     for (const w of warnings) process.stderr.write(`reply-desk ${processName}: WARNING: ${w}\n`);
   }
   return config;

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, redisAddressOf } from '../redis.js';
 import type { Config } from '../config.js';
 import { ensureDemoSite } from '../demo-site.js';
 import { createPool, type Pool } from '../store/db.js';
@@ -142,7 +143,7 @@ function privacyRow(sub: 'export' | 'erase', usage: string): CliCommand {
         // Erasure reaches the queues' jobs too (they hold addresses); a short-lived connection of its own.
         const redis =
           sub === 'erase' && args.includes('--yes')
-            ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3000 })
+            ? connectRedis(redisAddressOf(config), { maxRetriesPerRequest: 1, connectTimeout: 3000 })
             : null;
         redis?.on('error', () => {});
         try {

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, type RedisAddress } from '../redis.js';
 
 /*
  * Live queue updates: workers announce newly held comments on a Redis pub/sub channel, and every API
@@ -54,8 +55,8 @@ export type LiveFeed = ChannelFeed<LiveCommentEvent>;
  * A subscriber connection for the feed: it waits for Redis rather than failing commands (a stream may
  * open while Redis is away), and ioredis resubscribes by itself after a reconnect.
  */
-export function createSubscriberRedis(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+export function createSubscriberRedis(address: RedisAddress): Redis {
+  const redis = connectRedis(address, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', () => {}); // reconnects by itself; a stream just stays quiet meanwhile
   return redis;
 }

@@ -32,12 +32,55 @@ export const submitJobOptions: JobsOptions = {
   removeOnFail: { age: 30 * 86_400, count: 100_000 },
 };
 
-export function createSubmissionsQueue(connection: Redis, prefix: string): SubmissionsQueue {
-  return new Queue<Submission, SubmitResult, 'submit'>(SUBMISSIONS_QUEUE, {
+/**
+ * Replicas that must hold each batch of submissions before intake answers (REDIS_WAIT_REPLICAS): Redis
+ * replicates asynchronously, so a master that dies right after taking a job may take it with it when
+ * its replica is promoted (Sentinel, Cluster). WAIT on the connection that wrote the batch returns once
+ * that many replicas have every write it made so far.
+ */
+export interface ReplicaWait {
+  replicas: number;
+  timeoutMs: number;
+}
+const replicaWaits = new WeakMap<SubmissionsQueue, ReplicaWait & { connection: Redis }>();
+
+export function createSubmissionsQueue(
+  connection: Redis,
+  prefix: string,
+  opts: { waitReplicas?: ReplicaWait } = {},
+): SubmissionsQueue {
+  const queue = new Queue<Submission, SubmitResult, 'submit'>(SUBMISSIONS_QUEUE, {
     connection,
     prefix,
     defaultJobOptions: submitJobOptions,
   });
+  // BullMQ wraps this very connection for the queue's commands (it duplicates only blocking ones), so a
+  // WAIT sent on it covers the jobs the queue wrote.
+  if (opts.waitReplicas && opts.waitReplicas.replicas > 0)
+    replicaWaits.set(queue, { ...opts.waitReplicas, connection });
+  return queue;
+}
+
+export class ReplicationTimeoutError extends Error {
+  constructor(wanted: number, acked: number, ms: number) {
+    super(`${acked} of ${wanted} Redis replicas acknowledged the submission within ${ms} ms`);
+    this.name = 'ReplicationTimeoutError';
+  }
+}
+
+/**
+ * WAIT on the queue's own connection (the one addBulk wrote on); throws when too few replicas answer.
+ * A master with fewer replicas than asked for (the one left after a failover, until its old master
+ * comes back as a replica) is enough when every replica it has acknowledged: no failover can promote a
+ * replica it does not have, and refusing every comment until then would turn a failover into an outage.
+ */
+async function waitForReplicas(wait: ReplicaWait & { connection: Redis }): Promise<void> {
+  const acked = Number(await wait.connection.call('WAIT', String(wait.replicas), String(wait.timeoutMs)));
+  if (acked >= wait.replicas) return;
+  const info = await wait.connection.info('replication');
+  const connected = Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 'NaN');
+  if (Number.isInteger(connected) && acked >= connected) return;
+  throw new ReplicationTimeoutError(wait.replicas, acked, wait.timeoutMs);
 }
 
 /** Thrown when Redis did not take the job in time. */
@@ -78,6 +121,9 @@ function enqueueBatcher(queue: SubmissionsQueue): Batcher<PendingEnqueue, void> 
       } finally {
         clearTimeout(timer);
       }
+      // Only then is a comment safe from a failover: the whole batch waits once, together.
+      const wait = replicaWaits.get(queue);
+      if (wait) await waitForReplicas(wait);
       return items.map(() => undefined);
     }, MAX_ENQUEUE_BATCH);
     enqueueBatchers.set(queue, batcher);

@@ -15,7 +15,7 @@ import { BULK_QUEUE, createBulkQueue, type BulkQueue } from '../../src/queue/bul
 import { createThreadAnnouncer, createThreadFeed } from '../../src/queue/live-threads.js';
 import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
-import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
+import { createProducerRedis, createWorkerRedis, type RedisAddress } from '../../src/redis.js';
 import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import { createDedicatedClient, type Pool } from '../../src/store/db.js';
 import { insertSite } from '../../src/store/sites.js';
@@ -77,9 +77,12 @@ export interface TestApi {
  */
 export async function startApi(opts: {
   pool: Pool;
-  redisUrl?: string;
+  /** A URL, or a Sentinel set (src/redis.ts). */
+  redisUrl?: RedisAddress;
   prefix: string;
   enqueueTimeoutMs?: number;
+  /** Intake waits for this many replicas to hold each submission (REDIS_WAIT_REPLICAS). */
+  waitReplicas?: { replicas: number; timeoutMs: number };
   trustProxy?: string;
   /** Rate limits and surge mode at intake, with these windows (defaults: production's). */
   flood?: Partial<FloodWindows>;
@@ -98,7 +101,7 @@ export async function startApi(opts: {
   liveHeartbeatMs?: number;
 }): Promise<TestApi> {
   const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
-  const queue = createSubmissionsQueue(redis, opts.prefix);
+  const queue = createSubmissionsQueue(redis, opts.prefix, { waitReplicas: opts.waitReplicas });
   const bulkQueue = createBulkQueue(redis, opts.prefix);
   // As src/bin/api.ts: the entry makes every queue the app uses, and closes them.
   const training = createTrainingQueue(redis, opts.prefix);
@@ -228,7 +231,7 @@ export interface NotificationOptions {
  */
 export async function startWorker(opts: {
   pool: Pool;
-  redisUrl?: string;
+  redisUrl?: RedisAddress;
   prefix: string;
   concurrency?: number;
   bulkChunkSize?: number;

@@ -30,6 +30,8 @@ export interface PrivateRedisOptions {
   appendonly?: boolean;
   /** fsync policy of the append-only file. @defaultValue always */
   appendfsync?: 'always' | 'everysec';
+  /** More redis-server arguments, e.g. `['--replicaof', '127.0.0.1', '6380']`. */
+  extraArgs?: string[];
 }
 
 /** redis-server on a free loopback port, as a child of the test process (not daemonized). */
@@ -54,6 +56,7 @@ export async function startPrivateRedis(opts: PrivateRedisOptions = {}): Promise
     // notice, not warning: the ready line is how start() knows the server answers.
     '--loglevel',
     'notice',
+    ...(opts.extraArgs ?? []),
   ];
   let child: ChildProcess | null = null;
 

@@ -16,6 +16,9 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/reply_desk',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_SENTINEL_NAME: 'mymaster',
+      REDIS_WAIT_REPLICAS: 0,
+      REDIS_WAIT_TIMEOUT_MS: 500,
       PORT: 3000,
       HOST: '0.0.0.0',
       PUBLIC_URL: 'http://localhost:3000',
@@ -96,6 +99,8 @@ describe('loadConfig', () => {
     ['WORKER_LOCK_MS', '999'],
     ['DB_POOL_SIZE', '201'],
     ['ENQUEUE_TIMEOUT_MS', '10'],
+    ['REDIS_SENTINELS', 'sentinel-without-port'],
+    ['REDIS_WAIT_REPLICAS', '-1'],
     ['DEMO', 'yes'],
     ['WEBHOOK_ALLOW_PRIVATE', 'yes'],
     ['WEBHOOK_TIMEOUT_MS', '10'],
