@@ -172,7 +172,7 @@ const configShape = z.object({
   AKISMET_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /**
    * First delay of the recheck of a comment held because Akismet was down; each further try waits
-   * twice as long (12 tries, about 68 hours in all at the default). @defaultValue 60000
+   * twice as long (12 tries, at most about 34 hours in all at the default, 17–34 h with jitter). @defaultValue 60000
    */
   AKISMET_RECHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /** Send `is_test=1` with every Akismet call (staging: Akismet then does not learn from them). @defaultValue false */

@@ -106,6 +106,8 @@ function pageRow(sub: string, usage: string): CliCommand {
   return {
     words: ['page', sub],
     usage,
+    // No flags: an unknown option is refused before the database (a title that starts with "-" goes after --).
+    options: {},
     run: (ctx, args) =>
       withPool(ctx, 1, async (pool) => {
         await runPageCommand(pool, [sub, ...args], ctx.print);
@@ -268,16 +270,19 @@ export const cliCommands: CliCommand[] = [
     ['page', 'close'],
     `reply-desk page close SITE PAGE${indent}close a page's thread to new comments`,
     (pool, args, print) => runPageCloseCommand(pool, ['close', ...args], print),
+    {},
   ),
   poolRow(
     ['page', 'open'],
     `reply-desk page open SITE PAGE${indent}reopen a closed page's thread`,
     (pool, args, print) => runPageCloseCommand(pool, ['open', ...args], print),
+    {},
   ),
   poolRow(
     ['chat', 'list'],
     `reply-desk chat list SITE${indent}list a site's chat targets (Slack, Teams, Mattermost) with their last post`,
     (pool, args, print) => runChatCommand(pool, ['list', ...args], print),
+    {},
   ),
   poolRow(
     ['chat', 'add'],
@@ -289,6 +294,7 @@ export const cliCommands: CliCommand[] = [
     ['chat', 'remove'],
     `reply-desk chat remove SITE ID${indent}stop posting to a chat target`,
     (pool, args, print) => runChatCommand(pool, ['remove', ...args], print),
+    {},
   ),
   poolRow(
     ['page', 'update'],
@@ -306,26 +312,31 @@ export const cliCommands: CliCommand[] = [
     ['comment', 'feature'],
     `reply-desk comment feature ID${indent}make a published comment an editors' pick (the strip above the thread)`,
     (pool, args, print) => runCommentFeatureCommand(pool, ['feature', ...args], print),
+    {},
   ),
   poolRow(
     ['comment', 'unfeature'],
     `reply-desk comment unfeature ID${indent}take a comment out of the editors' picks`,
     (pool, args, print) => runCommentFeatureCommand(pool, ['unfeature', ...args], print),
+    {},
   ),
   poolRow(
     ['author', 'trust'],
     `reply-desk author trust SITE EMAIL${indent}trust an author: their comments skip the hold rules`,
     (pool, args, print) => runAuthorCommand(pool, ['trust', ...args], print),
+    {},
   ),
   poolRow(
     ['author', 'untrust'],
     `reply-desk author untrust SITE EMAIL${indent}take an author's trust back`,
     (pool, args, print) => runAuthorCommand(pool, ['untrust', ...args], print),
+    {},
   ),
   poolRow(
     ['author', 'trusted'],
     `reply-desk author trusted SITE${indent}list a site's trusted authors`,
     (pool, args, print) => runAuthorCommand(pool, ['trusted', ...args], print),
+    {},
   ),
   {
     words: ['import'],

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { checkPageTitle } from '../domain/page-title.js';
 import type { Pool } from '../store/db.js';
 import { listSuggestedTitles, setPageTitle } from '../store/pages/page-titles.js';
@@ -11,7 +12,10 @@ const pageUsage = 'usage: reply-desk page title SITE PAGE "Title" | page suggest
  * is still only a submission's suggestion, which mails, feeds and webhooks do not show.
  */
 export async function runPageCommand(db: Pool, args: string[], print: (line: string) => void): Promise<void> {
-  const [sub, siteId, identifier, title, extra] = args;
+  const [sub, ...rest] = args;
+  // The command table refuses unknown options, so a title that begins with "-" comes after `--`, which
+  // parseArgs drops.
+  const [siteId, identifier, title, extra] = parseArgs({ args: rest, options: {}, allowPositionals: true }).positionals;
   if (sub === 'suggestions' && siteId !== undefined && identifier === undefined) {
     for (const p of await listSuggestedTitles(db, siteId)) print(`${p.identifier}\t${p.suggestedTitle}`);
     return;

@@ -16,7 +16,10 @@ export interface AkismetJob {
 export type AkismetJobName = 'recheck' | 'feedback';
 export type AkismetQueue = Queue<AkismetJob, unknown, AkismetJobName>;
 
-/** Recheck attempts; with a first delay of AKISMET_RECHECK_MS (60 s) and doubling, about 68 hours in all. */
+/**
+ * Recheck attempts; with a first delay of AKISMET_RECHECK_MS (60 s) and doubling, the last comes about 34 hours
+ * after the first at most (11 waits of 60 s … 17 h; jittered, 17–34 hours).
+ */
 export const RECHECK_ATTEMPTS = 12;
 
 /**

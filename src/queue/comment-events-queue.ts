@@ -41,8 +41,9 @@ export const eventJobOptions: JobsOptions = {
 };
 
 /**
- * Deliveries: 10 attempts, exponential from 15 s (15 s, 30 s, 1 min … about 2 h 8 min for the last),
- * so a receiver down for some four hours still gets everything. Each attempt is in the delivery log.
+ * Deliveries: 10 attempts, exponential from 15 s (15 s, 30 s, 1 min … 64 min for the last wait, the last
+ * attempt about 2 h 8 min after the first), so a receiver down for some two hours still gets everything.
+ * Each attempt is in the delivery log.
  */
 export const deliveryJobOptions: JobsOptions = {
   attempts: 10,

@@ -78,8 +78,8 @@ export const noticeJobOptions: JobsOptions = {
 };
 
 /**
- * Chat posts, as webhook deliveries: 10 attempts, exponential from 15 s (the last about 2 h after the
- * first). A chat notice older than that is stale news anyway.
+ * Chat posts, as webhook deliveries: 10 attempts, exponential from 15 s (the last wait 64 min, the last
+ * attempt about 2 h 8 min after the first). A chat notice older than that is stale news anyway.
  */
 export const chatJobOptions: JobsOptions = {
   attempts: 10,

@@ -40,7 +40,7 @@ export type EditsQueue = Queue<EditJob, EditResult, 'edit'>;
 
 /**
  * As submissions (src/queue/submissions-queue.ts): retried with backoff for as long as Postgres may be
- * away (15 attempts from 1 s, some 9 hours), so an author's edit is not lost to an outage. Completed
+ * away (15 attempts from 1 s, jittered: 2.3–4.5 hours), so an author's edit is not lost to an outage. Completed
  * jobs are kept an hour: a retried PATCH with the same text finds its job and queues nothing new.
  * Failed ones are kept a month (at most 10,000) for admins to look at.
  */

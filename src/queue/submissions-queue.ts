@@ -17,8 +17,9 @@ export interface SubmitResult {
 
 /**
  * Retries cover Postgres being away for a while: exponential from 1 s, 15 attempts, so the last retry
- * comes some 9 hours after the first failure (each wait jittered between half and all of its delay,
- * src/queue/retry-jitter.ts, so jobs that failed together do not come back together). Bad input never retries (the processor throws
+ * comes at most some 4.5 hours after the first failure (14 waits of 1 s … 8,192 s, 16,383 s in all; each
+ * wait jittered between half and all of its delay, src/queue/retry-jitter.ts, so jobs that failed together
+ * do not come back together, which makes it 2.3–4.5 hours). Bad input never retries (the processor throws
  * UnrecoverableError). Completed jobs are kept an hour so a retried POST with the same idempotency key
  * finds its job; failed ones are kept (a month, at most 100,000) for admins to inspect and retry on
  * /admin/failed.

@@ -157,6 +157,11 @@ describe('a submission only suggests a page title', () => {
     expect(page).toContain('<title>Comments on How we fixed titles</title>');
     expect(page).toContain('on How we fixed titles</title>');
 
+    // A title that begins with "-" comes after -- (the command table refuses it as an unknown option).
+    await runPageCommand(db.pool, ['title', 'open', 'hijack', '--', '-30% off'], (l) => lines.push(l));
+    expect((await pageRow('open', 'hijack')).title).toBe('-30% off');
+    await runPageCommand(db.pool, ['title', 'open', 'hijack', 'How we fixed titles'], () => {});
+
     await expect(runPageCommand(db.pool, ['title', 'open', 'nowhere', 'X'], () => {})).rejects.toThrow(UsageError);
     await expect(runPageCommand(db.pool, ['title', 'open', 'hijack', '\u0007'], () => {})).rejects.toThrow(
       /one line of text/,

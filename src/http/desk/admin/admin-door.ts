@@ -27,7 +27,8 @@ import { createChatTargetRoutes } from './chat/chat-target-routes.js';
  * The admins' rooms of the desk. requireAdmin is applied here, once, on each of these paths (and
  * everything below them): a route added under one of them is admins-only without saying so, and a
  * new admin page adds its path here. A signed-in moderator who is not an admin gets 403 ADMIN_ONLY on
- * all of them, also on a path below them that no route answers (it would otherwise be a 404).
+ * all of them, also on a path below them that no route answers (it would otherwise be a 404), except
+ * the few SITE_ADMIN_PATHS and GET /audit that a role below admin is granted (below).
  */
 export const ADMIN_PATHS = [
   '/audit',
