@@ -32,6 +32,7 @@ export const numberFields = [
   'surgeMinimum',
   'pageSurgeScore',
   'pageSurgeMinimum',
+  'abuseThreshold',
 ] as const;
 /** The settings edited as checkboxes. */
 export const booleanFields = [
@@ -50,10 +51,13 @@ type BooleanField = (typeof booleanFields)[number];
 type ListField = (typeof listFields)[number];
 
 /** What the form holds, exactly as entered (so a rejected form comes back as the admin left it). */
-export type SiteFormValues = { id: string; name: string; origins: string; moderation: string } & Record<
-  NumberField | ListField,
-  string
-> &
+export type SiteFormValues = {
+  id: string;
+  name: string;
+  origins: string;
+  moderation: string;
+  abuseFilter: string;
+} & Record<NumberField | ListField, string> &
   Record<BooleanField, boolean>;
 
 /** A valid form: the site to store. */
@@ -99,6 +103,8 @@ export function toSiteFormValues(
     surgeMinimum: String(s.surgeMinimum),
     pageSurgeScore: String(s.pageSurgeScore),
     pageSurgeMinimum: String(s.pageSurgeMinimum),
+    abuseThreshold: String(s.abuseThreshold),
+    abuseFilter: s.abuseFilter,
     requireName: s.requireName,
     requireEmail: s.requireEmail,
     holdFirstTime: s.holdFirstTime,
@@ -168,6 +174,9 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     surgeMinimum: text(fields, 'surgeMinimum'),
     pageSurgeScore: text(fields, 'pageSurgeScore'),
     pageSurgeMinimum: text(fields, 'pageSurgeMinimum'),
+    abuseThreshold: text(fields, 'abuseThreshold'),
+    // A form from before the setting existed sends none: the stored value stands (see parseSiteForm).
+    abuseFilter: text(fields, 'abuseFilter'),
     requireName: checked(fields, 'requireName'),
     requireEmail: checked(fields, 'requireEmail'),
     holdFirstTime: checked(fields, 'holdFirstTime'),
@@ -243,6 +252,8 @@ export function parseSiteForm(
     errors.push({ field: 'origins', code: 'TOO_MANY', message: `At most ${MAX_ORIGINS} origins.` });
 
   const raw: Record<string, unknown> = { moderation: values.moderation };
+  if (fields['abuseFilter'] === undefined) values.abuseFilter = base.abuseFilter ?? siteDefaults.abuseFilter;
+  raw['abuseFilter'] = values.abuseFilter;
   for (const f of booleanFields) raw[f] = values[f];
   for (const f of listFields) raw[f] = toLines(values[f]);
   for (const f of numberFields) {
