@@ -15,7 +15,8 @@ function explain(features: readonly { name: string; weight: number }[]): string 
 export function abuseFilter(ctx: Pick<CheckContext, 'abuseScore' | 'settings'>): RuleOutcome | null {
   const s = ctx.abuseScore;
   if (s === null || s === undefined || ctx.settings.abuseFilter === 'off') return null;
-  const learned = s.trained && s.pAbuse * 100 >= ctx.settings.abuseThreshold;
+  // 0.5 is "no evidence either way" (a text of words the model never saw): never a reason to hold.
+  const learned = s.trained && s.pAbuse > 0.5 && s.pAbuse * 100 >= ctx.settings.abuseThreshold;
   if (s.words.length === 0 && !learned) return null;
   const parts: string[] = [];
   if (s.words.length > 0) parts.push(`Contains ${s.words.map((w) => `"${w}"`).join(', ')} (abuse lexicon).`);
