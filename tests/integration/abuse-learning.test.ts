@@ -75,7 +75,7 @@ async function post(body: string, site = 'news'): Promise<string> {
 }
 
 const abuseReason = async (id: string): Promise<{ status: string; message: string | undefined }> => {
-  const stored = (await waitForStored(db.pool, id)) as {
+  const stored = (await waitForStored(db.pool, id)) as unknown as {
     status: string;
     verdict: { reasons: { code: string; message: string }[] };
   };
