@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featuriseAbuse } from '../../src/abuse/abuse-features.js';
 import { trainAbuseModel } from '../../src/abuse/abuse-store.js';
 import { toModelLabel } from '../../src/abuse/score-abuse.js';
-import { readAbuseCsv } from '../../src/cli/abuse-commands.js';
+import { readAbuseCsv, runAbuseTrain } from '../../src/cli/abuse-commands.js';
 import { createLogger } from '../../src/logger.js';
 import { projectRoot } from '../../src/paths.js';
 import { TRAINING_QUEUE } from '../../src/queue/training-queue.js';
@@ -163,6 +163,31 @@ describe('the abuse filter in the pipeline', () => {
       [id],
     );
     expect(rows).toHaveLength(1);
+  });
+});
+
+describe('reply-desk abuse train', () => {
+  it('seeds a site from a file once: seeding it again changes nothing; an unknown site is refused', async () => {
+    await addSite(db.pool, 'seeded', [api.origin]);
+    const lines: string[] = [];
+    const train = (site: string): Promise<void> =>
+      runAbuseTrain(
+        db.pool,
+        [join(fixtures, 'tiny-train.csv'), '--site', site],
+        (l) => lines.push(l),
+        () => {},
+      );
+    await train('seeded');
+    await train('seeded');
+    expect(lines).toEqual([
+      'site seeded: learned 22, relabelled 0, unchanged 0',
+      'site seeded: learned 0, relabelled 0, unchanged 22',
+    ]);
+    const { rows } = await db.pool.query<{ abuse_docs: number; ok_docs: number }>(
+      `select abuse_docs, ok_docs from abuse_models where model = 'seeded'`,
+    );
+    expect(rows).toEqual([{ abuse_docs: 11, ok_docs: 11 }]);
+    await expect(train('nowhere')).rejects.toThrow('no site "nowhere"');
   });
 });
 
