@@ -16,6 +16,8 @@ import { editJobSchema, type EditJob, type EditResult } from '../src/queue/edits
 import type { CommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
+import { createAbuseModels } from '../src/abuse/abuse-store.js';
+import { scoreAbuse } from '../src/abuse/score-abuse.js';
 import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
 import type { Pool } from '../src/store/db.js';
 import { hasLiveDuplicate, isFingerprintTaken, loadEditFacts, storeAuthorEdit } from '../src/store/own-comments.js';
@@ -32,6 +34,8 @@ export interface EditProcessorDeps {
   thread?: AnnounceThread;
   /** The spam classifier's models; left out, the processor keeps its own copy, refreshed from `db`. */
   spamModels?: SpamModels;
+  /** The abuse filter's models; left out, the processor keeps its own copy, refreshed from `db`. */
+  abuseModels?: SpamModels;
   /**
    * Akismet (AKISMET_KEY); left out, it is never asked. An edit Akismet cannot check is held and
    * rechecked later, as a new comment is (workers/akismet-processor.ts reads the comment's current text).
@@ -65,6 +69,7 @@ export function createEditProcessor(deps: EditProcessorDeps) {
   const { db, logger } = deps;
   const after = createStatusChanges({ logger, events: deps.events, publish: deps.publish, thread: deps.thread });
   const spamModels = deps.spamModels ?? createSpamModels(db);
+  const abuseModels = deps.abuseModels ?? createAbuseModels(db);
 
   async function checkAndStore(e: EditJob): Promise<EditResult> {
     const requestedAt = new Date(e.requestedAt);
@@ -80,6 +85,11 @@ export function createEditProcessor(deps: EditProcessorDeps) {
       email: facts.email,
       body: e.body,
     });
+    // Both models at once: the abuse filter adds no round trip to an edit's wait.
+    const [spamView, abuseView] = await Promise.all([
+      spamModels.viewFor(facts.siteId),
+      facts.settings.abuseFilter === 'off' ? null : abuseModels.viewFor(facts.siteId),
+    ]);
     const context: CheckContext = {
       fields: {
         page: facts.page.identifier,
@@ -103,7 +113,8 @@ export function createEditProcessor(deps: EditProcessorDeps) {
       ban: facts.ban,
       trusted: facts.trusted,
       linkCount: countLinks(e.body),
-      spamScore: scoreSpam(await spamModels.viewFor(facts.siteId), { body: e.body, url: facts.url }),
+      spamScore: scoreSpam(spamView, { body: e.body, url: facts.url }),
+      abuseScore: abuseView === null ? null : scoreAbuse(abuseView, { body: e.body, url: facts.url }),
       spamMemory: facts.spamMemory,
     };
     let verdict = checkComment(context, editCheckRules);

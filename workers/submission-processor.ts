@@ -23,6 +23,8 @@ import { enqueueDeskNotice, pageSurgeNoticeId, type DeskNoticesQueue } from '../
 import type { PageSurgeTracker, PageSurgeVerdict } from '../src/flood/page-surge-tracker.js';
 import { insertReplySubscription } from '../src/store/mail-notices.js';
 import { scoreSpam } from '../src/spam/score-spam.js';
+import { createAbuseModels } from '../src/abuse/abuse-store.js';
+import { scoreAbuse } from '../src/abuse/score-abuse.js';
 import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
 import { loadCheckFacts } from '../src/store/batched/check-facts.js';
 import { isLocalAddress, toCanonicalIp } from '../src/flood/ip-network.js';
@@ -38,6 +40,8 @@ export interface SubmissionProcessorDeps {
   publish?: PublishLiveEvent;
   /** The spam classifier's models; left out, the processor keeps its own copy, refreshed from `db`. */
   spamModels?: SpamModels;
+  /** The abuse filter's models (src/abuse/abuse-store.ts); left out, the processor keeps its own copy. */
+  abuseModels?: SpamModels;
   /** Comment events (webhooks, mail notices); left out, stored comments announce nothing. */
   events?: CommentEventsQueue;
   /** Readers' live threads: comments this publishes or takes down; left out, nobody is told. */
@@ -103,6 +107,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
   };
   // On by default: every processor scores with the stored models (untrained ones abstain).
   const spamModels = deps.spamModels ?? createSpamModels(db);
+  const abuseModels = deps.abuseModels ?? createAbuseModels(db);
   return async function processSubmission(job: Job<Submission>): Promise<SubmitResult> {
     const s = parseSubmission(job.data);
     try {
@@ -173,7 +178,13 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     // as a guest's would keep what they asked to be rid of.
     if (facts.reader !== null && !facts.reader.found)
       throw new UnrecoverableError(`reader ${s.reader?.id} of site ${s.siteId} no longer exists`);
-    const spamScore = scoreSpam(await spamModels.viewFor(s.siteId), { body: s.body, url: s.url });
+    // Both models at once (the abuse filter adds no round trip); not asked where a site turned it off.
+    const [spamView, abuseView] = await Promise.all([
+      spamModels.viewFor(s.siteId),
+      facts.settings.abuseFilter === 'off' ? null : abuseModels.viewFor(s.siteId),
+    ]);
+    const spamScore = scoreSpam(spamView, { body: s.body, url: s.url });
+    const abuseScore = abuseView === null ? null : scoreAbuse(abuseView, { body: s.body, url: s.url });
     // Counted once the author's history is known (a first-timer?), and only for comments not stored yet.
     let brigade: PageSurgeVerdict | null = null;
     if (deps.pageSurge && facts.settings.pageSurgeScore > 0) {
@@ -202,6 +213,7 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       trusted: facts.trusted,
       linkCount: countLinks(s.body),
       spamScore,
+      abuseScore,
       formToken: { status: s.formToken ?? 'missing', renderedAt: s.formRenderedAt ? new Date(s.formRenderedAt) : null },
       surge: s.surge === true,
       spamMemory: facts.spamMemory,

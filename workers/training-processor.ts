@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { learnAbuseDecision } from '../src/abuse/learn-abuse.js';
 import { isUuid } from '../src/domain/comment-fields.js';
 import { enqueueAkismetFeedback, type AkismetQueue } from '../src/queue/akismet-queue.js';
 import type { TrainingJob } from '../src/queue/training-queue.js';
@@ -48,6 +49,9 @@ export function createTrainingProcessor(deps: TrainingProcessorDeps) {
     const features = label === null ? [] : featurise({ body: row.body, url: row.author_url }).map((f) => f.id);
     const result = await trainSpamModel(db, siteId, [{ example: commentId, label, features }]);
     logger.debug({ commentId, siteId, label, ...result }, 'spam model trained');
+    // The abuse filter learns the same decision (a reject's reason says whether it was abuse).
+    const abuse = await learnAbuseDecision(db, commentId, siteId);
+    logger.debug({ commentId, siteId, ...abuse }, 'abuse model trained');
     // After learning, so a failure to queue retries this (idempotent) job rather than losing the report.
     if (deps.akismet && label !== null) await enqueueAkismetFeedback(deps.akismet, [commentId]);
     return result;

@@ -19,6 +19,7 @@ import { oidcAddOptions, runOidcCommand } from './oidc-commands.js';
 import { runSiteCommand } from './site-commands.js';
 import { runSiteDeleteCommand } from './site-delete-command.js';
 import { runSpamEval, runSpamTrain } from './spam-commands.js';
+import { runAbuseEval, runAbuseTrain } from './abuse-commands.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 
 /** What a command's handler may use: output, and the environment only when it asks for it. */
@@ -382,6 +383,32 @@ export const cliCommands: CliCommand[] = [
     run: (ctx, args) =>
       withPool(ctx, 1, async (pool) => {
         await runSpamTrain(pool, args, ctx.print, ctx.log);
+        return 0;
+      }),
+  },
+  {
+    words: ['abuse', 'eval'],
+    options: {
+      train: { type: 'string' },
+      test: { type: 'string' },
+      json: { type: 'boolean' },
+      threshold: { type: 'string' },
+      'no-lexicon': { type: 'boolean' },
+    },
+    usage: `reply-desk abuse eval [--train TRAIN.csv] --test TEST.csv [--json] [--threshold PERCENT] [--no-lexicon]${indent}measure the abuse filter on labelled CSV (text,label: abuse or ok); no --train: the lexicon alone; no database`,
+    // An offline measurement, like spam eval: neither Postgres nor the environment.
+    run: async (ctx, args) => {
+      await runAbuseEval(args, ctx.print);
+      return 0;
+    },
+  },
+  {
+    words: ['abuse', 'train'],
+    options: { site: { type: 'string' } },
+    usage: `reply-desk abuse train FILE --site ID${indent}seed a site's abuse model from labelled CSV (text,label: abuse or ok)`,
+    run: (ctx, args) =>
+      withPool(ctx, 1, async (pool) => {
+        await runAbuseTrain(pool, args, ctx.print, ctx.log);
         return 0;
       }),
   },

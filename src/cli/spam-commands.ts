@@ -9,11 +9,10 @@ import { SHARED_MODEL, trainSpamModel } from '../spam/spam-store.js';
 import type { Pool } from '../store/db.js';
 import { UsageError } from './site-commands.js';
 
-/** Reads a CSV with a `text,label` header (label spam or ham); quoted fields may hold commas and newlines. */
-export async function readLabelledCsv(path: string): Promise<LabelledText[]> {
-  let records: Record<string, string>[];
+/** Reads a CSV with a header into records; quoted fields may hold commas and newlines. */
+export async function readCsvRecords(path: string): Promise<Record<string, string>[]> {
   try {
-    records = parse(await readFile(path), {
+    return parse(await readFile(path), {
       columns: true,
       skip_empty_lines: true,
       bom: true,
@@ -22,6 +21,11 @@ export async function readLabelledCsv(path: string): Promise<LabelledText[]> {
   } catch (err) {
     throw new UsageError(`${path}: ${(err as Error).message}`);
   }
+}
+
+/** Reads a CSV with a `text,label` header (label spam or ham). */
+export async function readLabelledCsv(path: string): Promise<LabelledText[]> {
+  const records = await readCsvRecords(path);
   return records.map((r, i) => {
     const label = (r.label ?? '').trim().toLowerCase();
     if (typeof r.text !== 'string' || (label !== 'spam' && label !== 'ham')) {

@@ -32,6 +32,7 @@ export const numberFields = [
   'surgeMinimum',
   'pageSurgeScore',
   'pageSurgeMinimum',
+  'abuseThreshold',
 ] as const;
 /** The settings edited as checkboxes. */
 export const booleanFields = [
@@ -45,7 +46,7 @@ export const booleanFields = [
 /** The settings edited as one entry per line. */
 export const listFields = ['holdWords', 'spamWords'] as const;
 /** The settings picked from a list (a select; the schema's enum says what is valid). */
-export const choiceFields = ['language', 'defaultSort', 'votes'] as const;
+export const choiceFields = ['language', 'defaultSort', 'votes', 'abuseFilter'] as const;
 
 type NumberField = (typeof numberFields)[number];
 type BooleanField = (typeof booleanFields)[number];
@@ -102,6 +103,8 @@ export function toSiteFormValues(
     surgeMinimum: String(s.surgeMinimum),
     pageSurgeScore: String(s.pageSurgeScore),
     pageSurgeMinimum: String(s.pageSurgeMinimum),
+    abuseThreshold: String(s.abuseThreshold),
+    abuseFilter: s.abuseFilter,
     requireName: s.requireName,
     requireEmail: s.requireEmail,
     holdFirstTime: s.holdFirstTime,
@@ -174,6 +177,9 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     surgeMinimum: text(fields, 'surgeMinimum'),
     pageSurgeScore: text(fields, 'pageSurgeScore'),
     pageSurgeMinimum: text(fields, 'pageSurgeMinimum'),
+    abuseThreshold: text(fields, 'abuseThreshold'),
+    // A form from before the setting existed sends none: the stored value stands (see parseSiteForm).
+    abuseFilter: text(fields, 'abuseFilter'),
     requireName: checked(fields, 'requireName'),
     requireEmail: checked(fields, 'requireEmail'),
     holdFirstTime: checked(fields, 'holdFirstTime'),

@@ -173,6 +173,17 @@ export const siteSettingsSchema = z.object({
    * `auto` for the reader's browser language (Accept-Language; the widget: English). @defaultValue auto
    */
   language: z.enum(['auto', ...READER_LANGUAGES]).default('auto'),
+  /**
+   * The local abuse filter (issue 17, README "Abuse filter"): `hold` holds a comment with a word of the
+   * abuse lexicon or one the site's learned abuse model scores at `abuseThreshold` or more (code ABUSE);
+   * it never rejects. `off`: neither is asked. @defaultValue hold
+   */
+  abuseFilter: z.enum(['hold', 'off']).default('hold'),
+  /**
+   * The learned abuse model holds at this probability of abuse, in percent (once it has learned ten
+   * abusive and ten ok decisions of the site's moderators). @defaultValue 90
+   */
+  abuseThreshold: z.number().int().min(50).max(99).default(90),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -2,6 +2,7 @@ import { closedPage, duplicate, flood, guestsRefused, parentRules, requiredField
 import { holdWords, firstTimeAuthor, manyLinks, offHours, preModeration } from './rules/hold-rules.js';
 import { bannedAuthor, honeypot, spamWords } from './rules/spam-rules.js';
 import { spamClassifier } from './rules/classifier-rule.js';
+import { abuseFilter } from './rules/abuse-rule.js';
 import { akismetRule } from './rules/akismet-rule.js';
 import { formToken, pageSurge, spamMemory, surgeMode } from './rules/flood-rules.js';
 import { toVerdict, type CheckContext, type CheckRule, type RuleOutcome, type Verdict } from './verdict.js';
@@ -44,6 +45,10 @@ export const checkRules: readonly CheckRule[] = [
   // it both marks spam (confident) and holds (unsure), so it sits between the spam and the hold rules.
   // Its holds, like every hold, skip trusted authors and open sites; its confident spam does not.
   spamClassifier,
+  // The abuse filter beside the spam classifier, a learned reading of the text too, but it only holds:
+  // a hold like any other, so trusted authors (a moderator vouched for them) and open sites (which
+  // publish unless flagged, by the admin's choice) skip it.
+  unlessExempt(abuseFilter),
   // Holds last: reasons for a person to look, in order of how much they say about the text itself.
   ...[holdWords, manyLinks, firstTimeAuthor, preModeration].map(unlessExempt),
   // Surge mode says nothing about this comment, only about the site's traffic: listed last. It skips

@@ -2,6 +2,7 @@ import { closedPage, duplicate, requiredFields } from './rules/refusal-rules.js'
 import { holdWords, manyLinks, preModeration } from './rules/hold-rules.js';
 import { bannedAuthor, spamWords } from './rules/spam-rules.js';
 import { spamClassifier } from './rules/classifier-rule.js';
+import { abuseFilter } from './rules/abuse-rule.js';
 import { akismetRule } from './rules/akismet-rule.js';
 import { spamMemory } from './rules/flood-rules.js';
 import type { CheckContext, CheckRule, CommentStatus, Verdict } from './verdict.js';
@@ -43,7 +44,8 @@ export const editCheckRules: readonly CheckRule[] = [
   spamWords,
   akismetRule,
   spamClassifier,
-  ...[holdWords, manyLinks, preModeration].map(unlessExempt),
+  // The abuse filter too (issue 17): an edit must not slip in the insult a new comment would be held for.
+  ...[abuseFilter, holdWords, manyLinks, preModeration].map(unlessExempt),
 ];
 
 /** What an edit did (comment_edits.outcome) and the comment's status after it. */

@@ -1,6 +1,7 @@
 import type { CommentFields } from '../domain/comment-fields.js';
 import type { SiteSettings } from '../domain/site-settings.js';
 import type { SpamScore } from '../spam/score-spam.js';
+import type { AbuseScore } from '../abuse/score-abuse.js';
 import type { PageSurgeSignal } from '../flood/page-surge-score.js';
 
 /** A checked comment's state; `deleted` is only ever set by a moderator. */
@@ -72,6 +73,8 @@ export interface CheckContext {
   linkCount: number;
   /** The local spam classifier's score of the text, computed by the worker before the rules; null: not scored. */
   spamScore: SpamScore | null;
+  /** The abuse filter's lexicon words and learned score (src/abuse/), computed by the worker; null or left out: not scored. */
+  abuseScore?: AbuseScore | null;
   /**
    * What intake made of the signed form token (src/flood/form-token.ts), with the form's render time;
    * left out or null where there is no token to speak of (spam eval, jobs queued before tokens).

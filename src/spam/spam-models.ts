@@ -1,6 +1,6 @@
 import type { Queryable } from '../store/db.js';
 import { createSpamModel, touchSpamModel, viewOf, type SpamModel, type SpamModelView } from './spam-model.js';
-import { loadSpamModelChanges, loadSpamTrainingChanges, SHARED_MODEL } from './spam-store.js';
+import { loadSpamModelChanges, loadSpamTrainingChanges, SHARED_MODEL, type ModelTables } from './spam-store.js';
 
 /** A worker's copy of the stored models, kept fresh. */
 export interface SpamModels {
@@ -24,6 +24,16 @@ export interface SpamModelsOptions {
    */
   retrainFactor?: number;
   now?: () => number;
+  /**
+   * Which store's models (another learner of the same shape: the abuse filter's).
+   * @defaultValue spamTables
+   */
+  tables?: ModelTables;
+  /**
+   * Add the shared model to every site's (the abuse filter has none: what is abusive is the site's call).
+   * @defaultValue true
+   */
+  shared?: boolean;
 }
 
 interface Entry {
@@ -52,7 +62,7 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
   >();
 
   async function refresh(name: string, entry: Entry): Promise<void> {
-    const changes = await loadSpamModelChanges(db, name, entry.version);
+    const changes = await loadSpamModelChanges(db, name, entry.version, opts.tables);
     if (changes === null) {
       if (entry.version !== 0) {
         entry.model = createSpamModel();
@@ -75,7 +85,7 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
         if (f.ham > 0) m.ham.set(f.id, f.ham);
         else m.ham.delete(f.id);
       }
-      const examples = await loadSpamTrainingChanges(db, name, entry.version, changes.version);
+      const examples = await loadSpamTrainingChanges(db, name, entry.version, changes.version, opts.tables);
       for (const example of examples.forgotten) m.examples.delete(example);
       for (const e of examples.examples) m.examples.set(e.example, { label: e.label, features: e.features, count: 1 });
       touchSpamModel(m);
@@ -137,7 +147,10 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
 
   return {
     async viewFor(siteId) {
-      const [site, shared] = await Promise.all([fresh(siteId), fresh(SHARED_MODEL)]);
+      const [site, shared] = await Promise.all([
+        fresh(siteId),
+        opts.shared === false ? createSpamModel() : fresh(SHARED_MODEL),
+      ]);
       const withShared = shared.spamDocs + shared.hamDocs > 0;
       const view = withShared ? viewOf(site, shared) : viewOf(site);
       return withRetrainPolicy(siteId, view, site, withShared ? shared : null);

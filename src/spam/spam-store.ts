@@ -5,6 +5,26 @@ import type { SpamLabel } from './spam-model.js';
 /** The model every site's score adds in; a colon keeps it apart from every site id. */
 export const SHARED_MODEL = ':shared';
 
+/**
+ * Where a store of this shape keeps its models: the spam filter's tables (sql/0008, 0013), or another
+ * learner's built the same way (the abuse filter's, sql/0052), so both share one exact-to-undo store.
+ */
+export interface ModelTables {
+  /** Table prefix: `<prefix>_models`, `_model_features`, `_training`, `_training_removals`; names the statements too. */
+  prefix: string;
+  /** The stored name of the class the model calls `spam` (columns `<name>_docs`, `<name>_features`, `<name>`). */
+  positive: string;
+  /** The stored name of the class the model calls `ham`. */
+  negative: string;
+}
+
+/** The spam filter's own tables. */
+export const spamTables: ModelTables = { prefix: 'spam', positive: 'spam', negative: 'ham' };
+
+// The model's labels as a store names them, and back.
+const storedLabel = (t: ModelTables, label: SpamLabel): string => (label === 'spam' ? t.positive : t.negative);
+const modelLabel = (t: ModelTables, stored: string): SpamLabel => (stored === t.positive ? 'spam' : 'ham');
+
 /** One example to learn (`label`), or to forget (`label` null). */
 export interface TrainingExample {
   /** A comment id, or a seeded file's line key: learning the same example twice changes nothing. */
@@ -104,34 +124,37 @@ export function toTrainingDelta(examples: readonly TrainingExample[], stored: re
  * delta and adding it on conflict is exact. Data-modifying CTEs all run, whether or not the final
  * select reads them; forgotten and learned examples are disjoint, so no row is written twice.
  */
-const applyDelta = `
+function applyDeltaSql(t: ModelTables): string {
+  const { prefix: x, positive: p, negative: n } = t;
+  return `
 with m as (
-  update spam_models set version = version + 1,
-         spam_docs = greatest(0, spam_docs + $2), ham_docs = greatest(0, ham_docs + $3),
-         spam_features = greatest(0, spam_features + $4), ham_features = greatest(0, ham_features + $5),
+  update ${x}_models set version = version + 1,
+         ${p}_docs = greatest(0, ${p}_docs + $2), ${n}_docs = greatest(0, ${n}_docs + $3),
+         ${p}_features = greatest(0, ${p}_features + $4), ${n}_features = greatest(0, ${n}_features + $5),
          updated_at = now()
    where model = $1 returning version
 ), f as (
-  insert into spam_model_features as f (model, feature, spam, ham, version)
+  insert into ${x}_model_features as f (model, feature, ${p}, ${n}, version)
   select $1, d.fid, d.s, d.h, (select version from m) from unnest($6::int[], $7::int[], $8::int[]) as d(fid, s, h)
   on conflict (model, feature) do update
-     set spam = greatest(0, f.spam + excluded.spam), ham = greatest(0, f.ham + excluded.ham), version = excluded.version
+     set ${p} = greatest(0, f.${p} + excluded.${p}), ${n} = greatest(0, f.${n} + excluded.${n}), version = excluded.version
 ), del as (
-  delete from spam_training where model = $1 and example = any($9::text[])
+  delete from ${x}_training where model = $1 and example = any($9::text[])
 ), gone as (
-  insert into spam_training_removals (model, example, version)
+  insert into ${x}_training_removals (model, example, version)
   select $1, x, (select version from m) from unnest($9::text[]) as x
   on conflict (model, example) do update set version = excluded.version
 ), ins as (
-  insert into spam_training (model, example, label, features, version)
+  insert into ${x}_training (model, example, label, features, version)
   select $1, x.example, x.label, x.features::int[], (select version from m)
     from unnest($10::text[], $11::text[], $12::text[]) as x(example, label, features)
   on conflict (model, example) do update
      set label = excluded.label, features = excluded.features, version = excluded.version, trained_at = now()
 ), back as (
-  delete from spam_training_removals where model = $1 and example = any($10::text[])
+  delete from ${x}_training_removals where model = $1 and example = any($10::text[])
 )
 select version from m`;
+}
 
 /**
  * Learns a batch of examples into one model, in one transaction of three statements: lock the model
@@ -145,26 +168,29 @@ export async function trainSpamModel(
   pool: Pool,
   model: string,
   examples: readonly TrainingExample[],
+  tables: ModelTables = spamTables,
 ): Promise<TrainingResult> {
+  const x = tables.prefix;
   return inTransaction(pool, async (db) => {
     // "do update" (a no-op write) rather than "do nothing": it takes the row lock either way.
     // Named, so each connection plans these once (planning the write below cost ~1 ms a decision).
     const locked = await db.query<{ version: string }>({
-      name: 'spam-lock-model',
-      text: 'insert into spam_models (model) values ($1) on conflict (model) do update set model = excluded.model returning version',
+      name: `${x}-lock-model`,
+      text: `insert into ${x}_models (model) values ($1) on conflict (model) do update set model = excluded.model returning version`,
       values: [model],
     });
     const version = Number(locked.rows[0]?.version ?? 0);
-    const { rows: stored } = await db.query<StoredExample>({
-      name: 'spam-stored-examples',
-      text: 'select example, label, features from spam_training where model = $1 and example = any($2::text[])',
+    const { rows } = await db.query<StoredExample>({
+      name: `${x}-stored-examples`,
+      text: `select example, label, features from ${x}_training where model = $1 and example = any($2::text[])`,
       values: [model, [...new Set(examples.map((e) => e.example))]],
     });
+    const stored = rows.map((r) => ({ ...r, label: modelLabel(tables, r.label) }));
     const d = toTrainingDelta(examples, stored);
     if (d.features.size === 0 && d.upserts.length === 0 && d.deletes.length === 0) return { ...d.result, version };
-    const { rows } = await db.query<{ version: string }>({
-      name: 'spam-apply-delta',
-      text: applyDelta,
+    const applied = await db.query<{ version: string }>({
+      name: `${x}-apply-delta`,
+      text: applyDeltaSql(tables),
       values: [
         model,
         d.spamDocs,
@@ -176,11 +202,11 @@ export async function trainSpamModel(
         [...d.features.values()].map((c) => c[1]),
         d.deletes,
         d.upserts.map((u) => u.example),
-        d.upserts.map((u) => u.label),
+        d.upserts.map((u) => storedLabel(tables, u.label)),
         d.upserts.map((u) => `{${u.features.join(',')}}`),
       ],
     });
-    return { ...d.result, version: Number(rows[0]?.version ?? version) };
+    return { ...d.result, version: Number(applied.rows[0]?.version ?? version) };
   });
 }
 
@@ -199,7 +225,9 @@ export async function loadSpamModelChanges(
   db: Queryable,
   model: string,
   sinceVersion: number,
+  tables: ModelTables = spamTables,
 ): Promise<SpamModelChanges | null> {
+  const { prefix: x, positive: p, negative: n } = tables;
   const { rows } = await db.query<{
     version: string;
     spam_docs: number;
@@ -210,8 +238,9 @@ export async function loadSpamModelChanges(
     spam: number | null;
     ham: number | null;
   }>(
-    `select m.version, m.spam_docs, m.ham_docs, m.spam_features, m.ham_features, f.feature, f.spam, f.ham
-       from spam_models m left join spam_model_features f on f.model = m.model and f.version > $2
+    `select m.version, m.${p}_docs as spam_docs, m.${n}_docs as ham_docs, m.${p}_features as spam_features,
+            m.${n}_features as ham_features, f.feature, f.${p} as spam, f.${n} as ham
+       from ${x}_models m left join ${x}_model_features f on f.model = m.model and f.version > $2
       where m.model = $1`,
     [model, sinceVersion],
   );
@@ -246,17 +275,19 @@ export async function loadSpamTrainingChanges(
   model: string,
   sinceVersion: number,
   untilVersion: number,
+  tables: ModelTables = spamTables,
 ): Promise<SpamTrainingChanges> {
-  const { rows } = await db.query<{ example: string; label: SpamLabel | null; features: number[] | null }>(
-    `select example, label, features from spam_training where model = $1 and version > $2 and version <= $3
+  const x = tables.prefix;
+  const { rows } = await db.query<{ example: string; label: string | null; features: number[] | null }>(
+    `select example, label, features from ${x}_training where model = $1 and version > $2 and version <= $3
      union all
-     select example, null, null from spam_training_removals where model = $1 and version > $2 and version <= $3`,
+     select example, null, null from ${x}_training_removals where model = $1 and version > $2 and version <= $3`,
     [model, sinceVersion, untilVersion],
   );
   const changes: SpamTrainingChanges = { examples: [], forgotten: [] };
   for (const r of rows) {
     if (r.label === null || r.features === null) changes.forgotten.push(r.example);
-    else changes.examples.push({ example: r.example, label: r.label, features: r.features });
+    else changes.examples.push({ example: r.example, label: modelLabel(tables, r.label), features: r.features });
   }
   return changes;
 }

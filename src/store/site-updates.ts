@@ -121,6 +121,7 @@ export async function deleteSite(pool: Pool, siteId: string, actor: SiteDeleteAc
     // set_config(…, true) is `set local` with a parameter: it ends with this transaction.
     await client.query(`select set_config('reply_desk.site_delete', $1, true)`, [siteId]);
     await client.query('delete from spam_models where model = $1', [siteId]);
+    await client.query('delete from abuse_models where model = $1', [siteId]);
     await client.query('delete from sites where id = $1', [siteId]);
     await client.query(`select set_config('reply_desk.site_delete', '', true)`);
     await client.query(

@@ -244,6 +244,7 @@ describe('checkComment', () => {
       'spamWords',
       'akismetRule',
       'spamClassifier',
+      'abuseFilter',
       'holdWords',
       'manyLinks',
       'firstTimeAuthor',

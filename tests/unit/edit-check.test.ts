@@ -19,6 +19,11 @@ describe('the checks an edit goes through', () => {
     ['a closed page refuses', { page: { id: 1, closed: true, firstCommentAt: null } }, ['THREAD_CLOSED']],
     ['another live comment with the same fingerprint is a duplicate', { duplicate: true }, ['DUPLICATE']],
     ['a pre-moderated site holds', { settings: { moderation: 'pre' } }, ['PRE_MODERATION']],
+    [
+      'a word of the abuse lexicon holds',
+      { abuseScore: { pAbuse: 0.5, features: [], trained: false, words: ['shit'] } },
+      ['ABUSE'],
+    ],
     // Left out for an edit: each of these would refuse, spam or hold a new comment.
     ['no first-time hold', { settings: { holdFirstTime: true }, authorHasApproved: false }, []],
     ['no flood window', { lastFromAuthorAt: new Date(RECEIVED_AT.getTime() - 1000) }, []],

@@ -39,6 +39,8 @@ const defaults = {
   decisionReasons: defaultDecisionReasons,
   staffedHours: null,
   language: 'auto',
+  abuseFilter: 'hold',
+  abuseThreshold: 90,
 };
 
 describe('toSiteSettings', () => {

@@ -36,6 +36,10 @@ const voteLabels: Record<Site['settings']['votes'], string> = {
   updown: 'Up and down votes',
   off: 'No votes',
 };
+const abuseFilterLabels: Record<Site['settings']['abuseFilter'], string> = {
+  hold: 'Abuse filter: hold comments with abusive words, or that the filter learned to find abusive',
+  off: 'Abuse filter off',
+};
 
 /** The error for a field, shown under it and tied to it for screen readers. */
 function fieldError(errors: FieldError[], field: string): SafeHtml {
@@ -96,6 +100,11 @@ ${lines('holdWords', 'Hold words', 'One word or phrase per line; a comment conta
 ${lines('spamWords', 'Spam words', 'One word or phrase per line; a comment containing one goes to spam.')}
 ${number('holdLinks', 'Hold at this many links', '0 turns the rule off.', 0, 100)}
 ${checkbox('holdFirstTime', 'Hold a first-time commenter until one of their comments is approved')}
+<div class="rd-field">${(['hold', 'off'] as const).map(
+    (mode) =>
+      html`<label class="rd-radio"><input type="radio" name="abuseFilter" value="${mode}"${v.abuseFilter === mode ? html` checked` : ''}> ${abuseFilterLabels[mode]}</label>`,
+  )}${fieldError(errors, 'abuseFilter')}</div>
+${number('abuseThreshold', 'Abuse filter: hold when the learned model is this sure (percent)', 'From 50 to 99; it learns from rejects with the reason “abusive” and from approvals.', 50, 99)}
 ${number('floodSeconds', 'Seconds between two comments from one author', '0 turns the rule off.', 0, 3600)}
 ${number('flagThreshold', 'Readers’ flags that send a comment back to the queue', 'From 1 to 100 (3 is strict, 5 balanced).', 1, 100)}
 </fieldset>

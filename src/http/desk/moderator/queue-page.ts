@@ -52,6 +52,7 @@ export const reasonLabels: Record<string, string> = {
   AKISMET_UNAVAILABLE: 'Akismet unavailable',
   LIKELY_SPAM: 'Spam filter',
   CLASSIFIED_SPAM: 'Spam filter',
+  ABUSE: 'Abuse filter',
 };
 
 /** Which actions make sense on a card in each tab (the current status's own action is left out). */

@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module';
+import { DataSet, englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
+import { normalizeText } from '../domain/normalize-text.js';
+
+/*
+ * The abuse filter's cold start: words that hold a comment before any moderator has taught the site's
+ * model anything. English comes from `obscenity` (its dataset of profanities and slurs, with the
+ * package's transformers for leetspeak, look-alike letters and repeated letters, and its whitelist that
+ * keeps "Scunthorpe" and "assassin" clean); the other reader languages from `naughty-words` (the
+ * LDNOOBW lists), matched on whole words after the project's own normalisation (normalizeText: NFKC,
+ * UTS #39 confusables inside Latin words, accents, case, leetspeak digits). Japanese is left out: its
+ * list is matched on word boundaries that Japanese text does not have.
+ */
+
+// Words that name a subject a news comment discusses ("same-sex marriage", a rape trial, "porn laws")
+// rather than insult anyone: held for them, a desk would see every report on a court case.
+const topicWords = new Set([
+  'sex',
+  'rape',
+  'porn',
+  'incest',
+  'penis',
+  'vagina',
+  'anal',
+  'anus',
+  'orgasm',
+  'semen',
+  'ejaculate',
+  'masturbate',
+  'hentai',
+  'bestiality',
+  'negro',
+  'hooker',
+]);
+
+const englishWords = new DataSet<{ originalWord: string }>()
+  .addAll(englishDataset)
+  .removePhrasesIf((p) => topicWords.has(p.metadata?.originalWord ?? ''));
+const english = new RegExpMatcher({ ...englishWords.build(), ...englishRecommendedTransformers });
+
+/** The reader languages (src/i18n/lang) whose LDNOOBW list is matched on whole words. */
+export const lexiconLanguages = ['de', 'fr', 'es', 'it', 'nl', 'pt', 'pl', 'ru', 'tr', 'ar'] as const;
+
+const require = createRequire(import.meta.url);
+// Normalised entry → the entry as listed (what the verdict names). Entries shorter than four letters
+// after normalising are ordinary words elsewhere (French "con" in an English "the con was"), left out.
+const listed = new Map<string, string>();
+for (const lang of lexiconLanguages) {
+  for (const entry of require(`naughty-words/${lang}.json`) as string[]) {
+    const key = normalizeText(entry);
+    if (key.length >= 4 && !listed.has(key)) listed.set(key, entry);
+  }
+}
+// The longest entry in words, so phrases are looked up without scanning the whole list.
+const longest = Math.max(...[...listed.keys()].map((k) => k.split(' ').length));
+
+/** At most this many distinct words are named: enough to tell a moderator why. */
+const MAX_WORDS = 5;
+
+/**
+ * The lexicon's words in a text, each once, as the lists spell them (English: the dataset's base word,
+ * so "sh1t" and "ѕhіt" both name `shit`). Pure; [] for a clean text.
+ */
+export function findLexiconWords(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of english.getAllMatches(text, true)) {
+    const word = englishWords.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord;
+    if (word !== undefined) found.add(word);
+    if (found.size >= MAX_WORDS) return [...found];
+  }
+  const words = normalizeText(text).split(' ');
+  for (let i = 0; i < words.length; i++) {
+    for (let n = 1; n <= longest && i + n <= words.length; n++) {
+      const entry = listed.get(words.slice(i, i + n).join(' '));
+      if (entry !== undefined) found.add(entry);
+      if (found.size >= MAX_WORDS) return [...found];
+    }
+  }
+  return [...found];
+}
