@@ -173,6 +173,13 @@ export const siteSettingsSchema = z.object({
    * `auto` for the reader's browser language (Accept-Language; the widget: English). @defaultValue auto
    */
   language: z.enum(['auto', ...READER_LANGUAGES]).default('auto'),
+  /**
+   * The share of the site's good comments (those its moderators approve) that the spam filter may
+   * block, as a fraction: the filter's hold threshold is set from the site's recent decisions so that
+   * at most this share of its approved comments would have been held or marked as spam
+   * (src/spam/hold-calibration.ts). Lower spares more readers and lets more spam through. @defaultValue 0.01
+   */
+  spamBlockedHamTarget: z.number().min(0.001).max(0.2).default(0.01),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;
