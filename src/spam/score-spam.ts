@@ -141,7 +141,8 @@ export function scoreSpam(
   const trained = view.spamDocs >= options.minPerClass && view.hamDocs >= options.minPerClass;
   // The site's calibration samples travel with its score to the classifier rule.
   const recent = view.recentHamScores;
-  const done = (score: SpamScore): SpamScore => (recent === undefined ? score : { ...score, recentHamScores: recent });
+  const done = (score: SpamScore): SpamScore =>
+    recent === undefined || recent.length === 0 ? score : { ...score, recentHamScores: recent };
   if (view.spamFeatures === 0 || view.hamFeatures === 0) return done({ pSpam: 0.5, features: [], trained });
   const features = Array.isArray(input) ? (input as readonly Feature[]) : featurise(input as SpamInput);
   const layer = layerFor(view, options);
