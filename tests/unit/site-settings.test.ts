@@ -39,6 +39,7 @@ const defaults = {
   decisionReasons: defaultDecisionReasons,
   staffedHours: null,
   language: 'auto',
+  spamBlockedHamTarget: 0.01,
 };
 
 describe('toSiteSettings', () => {
