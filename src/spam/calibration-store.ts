@@ -16,19 +16,23 @@ export interface CalibrationSample {
  * it, and a score of a comment the model was trained on says how well it remembers, not how it would
  * judge a new one. For the same reason no row is added for a comment the model already holds (learned
  * while it was still untrained, so without a sample). One statement, so the check and the write see
- * the same rows; a retried job finds its row and changes nothing.
+ * the same rows; a retried job finds its row and changes nothing. The window is kept in the same round
+ * trip: the delete sees the rows as they were before this one, so a site holds at most window + 1.
  */
 const recordSample = `
 with relabelled as (
   update spam_calibration_samples set label = $3 where comment_id = $2 and site_id = $1 returning 1
+), added as (
+  insert into spam_calibration_samples (site_id, comment_id, label, p_spam)
+  select $1, $2, $3, $4
+   where not exists (select 1 from relabelled)
+     and not exists (select 1 from spam_training where model = $1 and example = $2::text)
+  on conflict (comment_id) do nothing
 )
-insert into spam_calibration_samples (site_id, comment_id, label, p_spam)
-select $1, $2, $3, $4
- where not exists (select 1 from relabelled)
-   and not exists (select 1 from spam_training where model = $1 and example = $2::text)
-on conflict (comment_id) do nothing`;
+delete from spam_calibration_samples where comment_id in (
+  select comment_id from spam_calibration_samples where site_id = $1 order by decided_at desc, comment_id offset $5)`;
 
-/** Records a decided comment's sample, then keeps only the site's newest `window` ones. */
+/** Records a decided comment's sample and keeps only the site's newest `window` ones. */
 export async function recordCalibrationSample(
   db: Queryable,
   sample: CalibrationSample,
@@ -37,13 +41,7 @@ export async function recordCalibrationSample(
   await db.query({
     name: 'spam-calibration-record',
     text: recordSample,
-    values: [sample.siteId, sample.commentId, sample.label, sample.pSpam],
-  });
-  await db.query({
-    name: 'spam-calibration-prune',
-    text: `delete from spam_calibration_samples where comment_id in (
-             select comment_id from spam_calibration_samples where site_id = $1 order by decided_at desc, comment_id offset $2)`,
-    values: [sample.siteId, window],
+    values: [sample.siteId, sample.commentId, sample.label, sample.pSpam, window],
   });
 }
 

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { classifierThresholds, spamClassifier } from '../../src/moderation/rules/classifier-rule.js';
 import type { TrainingJob } from '../../src/queue/training-queue.js';
 import { featurise } from '../../src/spam/features.js';
+import { recordCalibrationSample } from '../../src/spam/calibration-store.js';
 import { calibrateHold } from '../../src/spam/hold-calibration.js';
 import { scoreSpam } from '../../src/spam/score-spam.js';
 import { createSpamModels } from '../../src/spam/spam-models.js';
@@ -183,5 +184,21 @@ describe('per-site calibration of the hold threshold', () => {
     await db.pool.query(`update comments set status = 'pending' where id = $1`, [id]);
     await process(job);
     expect((await samples('news')).find((r) => r.comment_id === id)).toBeUndefined();
+  });
+
+  it("keeps a site's newest samples only, one over the window at most, and leaves other sites alone", async () => {
+    await addSite(db.pool, 'small', ['http://small.example'], {});
+    const ids = await insertComments('small', ['one', 'two', 'three', 'four', 'five'], 'approved');
+    for (const [i, id] of ids.entries()) {
+      await recordCalibrationSample(db.pool, { siteId: 'small', commentId: id, label: 'ham', pSpam: i / 10 }, 3);
+      // decided_at is the transaction's time: keep the order unambiguous.
+      await db.pool.query(
+        `update spam_calibration_samples set decided_at = now() - make_interval(secs => $2) where comment_id = $1`,
+        [id, 10 - i],
+      );
+    }
+    const kept = (await samples('small')).map((r) => r.p_spam).sort();
+    expect(kept).toEqual([0.1, 0.2, 0.3, 0.4]);
+    expect((await samples('news')).length).toBeGreaterThan(100);
   });
 });
