@@ -6,6 +6,11 @@
 //   node --import tsx scripts/eval-splits.mjs youtube=yt.csv sms=sms.csv email=sa.csv \
 //     [--classifier-only email] [--groups youtube=psy.csv,katy.csv,...] [--sweep] [--json]
 //
+// --groups also replays each group as a site of its own (the shared model trained on the other groups,
+// the site's decisions arriving in file order, each scored before it is learned: test-then-train), with
+// the fixed hold threshold and with the site's calibrated one (src/spam/hold-calibration.ts, target
+// --target, default the setting's 0.01), and prints each group's blocked ham and MCC, the worst beside
+// the mean.
 // --classifier-only NAME leaves out the content rules for that corpus (as `spam eval --classifier-only`);
 // --sweep also prints, per corpus, what other hold thresholds would have done (the classifier's p
 // against each value, with the content rules as they are), and the score's ROC AUC.
@@ -18,7 +23,9 @@ import { checkComment, checkRules } from '../src/moderation/check-comment.ts';
 import { classifierThresholds, spamClassifier } from '../src/moderation/rules/classifier-rule.ts';
 import { evaluate, toEvalMetrics, trainInMemory } from '../src/spam/evaluate.ts';
 import { scoreSpam } from '../src/spam/score-spam.ts';
-import { createSpamModel, viewOf } from '../src/spam/spam-model.ts';
+import { featurise } from '../src/spam/features.ts';
+import { calibrateHold, holdCalibrationLimits } from '../src/spam/hold-calibration.ts';
+import { createSpamModel, learnExample, viewOf } from '../src/spam/spam-model.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,6 +33,8 @@ const { values, positionals } = parseArgs({
     'classifier-only': { type: 'string', multiple: true, default: [] },
     groups: { type: 'string', multiple: true, default: [] },
     seeds: { type: 'string', default: '0,1,2,3,4' },
+    target: { type: 'string', default: String(toSiteSettings({}).spamBlockedHamTarget) },
+    'retrain-every': { type: 'string', default: '20' },
     sweep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -73,25 +82,28 @@ const add = (a, m) => ({ tp: a.tp + m.tp, fp: a.fp + m.fp, tn: a.tn + m.tn, fn: 
 
 // What the rules other than the classifier decide, and the classifier's score, per test text: lets a
 // sweep try other hold thresholds without re-running the rules. Mirrors evaluate.ts's offline context.
+function offlineContext(text, spamScore, settings = {}) {
+  return {
+    fields: { page: 'eval', parentId: null, author: 'Reader', email: 'reader@example.org', url: '', body: text },
+    honeypot: '',
+    receivedAt: new Date(0),
+    settings: toSiteSettings({ holdFirstTime: false, ...settings }),
+    page: { id: 0, closed: false, firstCommentAt: null },
+    parent: null,
+    duplicate: false,
+    lastFromAuthorAt: null,
+    authorHasApproved: true,
+    ban: null,
+    trusted: false,
+    linkCount: countLinks(text),
+    spamScore,
+  };
+}
 function scored(model, tests, onlyClassifier) {
   const view = viewOf(model);
   const rules = onlyClassifier ? [] : checkRules.filter((r) => r !== spamClassifier);
   return tests.map((t) => {
-    const ctx = {
-      fields: { page: 'eval', parentId: null, author: 'Reader', email: 'reader@example.org', url: '', body: t.text },
-      honeypot: '',
-      receivedAt: new Date(0),
-      settings: toSiteSettings({ holdFirstTime: false }),
-      page: { id: 0, closed: false, firstCommentAt: null },
-      parent: null,
-      duplicate: false,
-      lastFromAuthorAt: null,
-      authorHasApproved: true,
-      ban: null,
-      trusted: false,
-      linkCount: countLinks(t.text),
-      spamScore: null,
-    };
+    const ctx = offlineContext(t.text, null);
     const ruled = rules.length > 0 && checkComment(ctx, rules).status !== 'approved';
     const s = scoreSpam(view, { body: t.text });
     return { spam: t.label === 'spam', ruled, p: s.trained ? s.pSpam : -1 };
@@ -154,6 +166,89 @@ for (const arg of positionals) {
   report.corpora[name] = r;
 }
 
+/*
+ * One group replayed as a site: its own model starts empty beside the shared one (the other groups), and
+ * each comment, in file order (the UCI files keep the comments' chronological order), is checked by the
+ * rules, then learned (every comment decided, as on a pre-moderated site). The layer is retrained every
+ * `retrainEvery` decisions, as a worker's retrain policy keeps a layer a while (naive Bayes counts follow
+ * every decision). `calibrated`: the classifier rule gets the site's samples so far (scores of its
+ * approved comments taken before each was learned), as workers do from sql/0056.
+ */
+function replayAsSite(shared, rows, { calibrated, target, onlyClassifier, retrainEvery }) {
+  const site = createSpamModel();
+  const rules = onlyClassifier ? [spamClassifier] : checkRules;
+  const hamScores = [];
+  const c = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  // The comments after the site has enough samples to calibrate (the same ones in both modes: every
+  // comment is learned whatever the verdict, so the scores do not depend on the threshold).
+  const late = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  let layer = null;
+  let trainedAt = -Infinity;
+  const thresholds = [];
+  rows.forEach((t, i) => {
+    const fresh = viewOf(site, shared);
+    const view = {
+      ...fresh,
+      cached(key, make) {
+        if (layer === null || i - trainedAt >= retrainEvery) {
+          layer = fresh.cached(key, make);
+          trainedAt = i;
+        }
+        return layer;
+      },
+    };
+    const features = featurise({ body: t.text });
+    const score = scoreSpam(view, features);
+    const spamScore = calibrated ? { ...score, recentHamScores: [...hamScores].sort((a, b) => a - b) } : score;
+    const blocked =
+      checkComment(offlineContext(t.text, spamScore, { spamBlockedHamTarget: target }), rules).status !== 'approved';
+    for (const k of hamScores.length >= holdCalibrationLimits.minHamSamples ? [c, late] : [c]) {
+      if (t.label === 'spam') blocked ? k.tp++ : k.fn++;
+      else blocked ? k.fp++ : k.tn++;
+    }
+    if (calibrated) thresholds.push(calibrateHold(spamScore.recentHamScores, target, classifierThresholds).threshold);
+    if (score.trained && t.label === 'ham') hamScores.push(score.pSpam);
+    learnExample(
+      site,
+      features.map((f) => f.id),
+      t.label,
+    );
+  });
+  const m = toEvalMetrics(c, 0);
+  return {
+    caught: m.spamCaught,
+    blockedHam: m.blockedHam,
+    mcc: m.mcc,
+    fp: m.fp,
+    ham: m.fp + m.tn,
+    finalHold: thresholds.at(-1) ?? null,
+    late: ((l) => ({
+      comments: late.tp + late.fp + late.tn + late.fn,
+      caught: l.spamCaught,
+      blockedHam: l.blockedHam,
+      mcc: l.mcc,
+      fp: l.fp,
+      ham: l.fp + l.tn,
+    }))(toEvalMetrics(late, 0)),
+  };
+}
+const summary = (xs) => ({
+  meanBlockedHam: xs.reduce((a, b) => a + b.blockedHam, 0) / xs.length,
+  worstBlockedHam: Math.max(...xs.map((x) => x.blockedHam)),
+  meanMcc: xs.reduce((a, b) => a + b.mcc, 0) / xs.length,
+  worstMcc: Math.min(...xs.map((x) => x.mcc)),
+  ...(xs[0]?.late
+    ? {
+        late: {
+          meanBlockedHam: xs.reduce((a, b) => a + b.late.blockedHam, 0) / xs.length,
+          worstBlockedHam: Math.max(...xs.map((x) => x.late.blockedHam)),
+          meanMcc: xs.reduce((a, b) => a + b.late.mcc, 0) / xs.length,
+          worstMcc: Math.min(...xs.map((x) => x.late.mcc)),
+        },
+      }
+    : {}),
+});
+
 for (const arg of values.groups) {
   const [name, list] = arg.split('=');
   const files = list.split(',');
@@ -166,10 +261,32 @@ for (const arg of values.groups) {
     pooled = add(pooled, m);
     out.push({ test: basename(files[i]), caught: m.spamCaught, blockedHam: m.blockedHam, mcc: m.mcc });
   }
+  const target = Number(values.target);
+  const retrainEvery = Number(values['retrain-every']);
+  const asSites = { fixed: [], calibrated: [] };
+  for (let i = 0; i < files.length; i++) {
+    const shared = trainInMemory(sets.filter((_, j) => j !== i).flat());
+    for (const mode of ['fixed', 'calibrated']) {
+      const r = replayAsSite(shared, sets[i], {
+        calibrated: mode === 'calibrated',
+        target,
+        onlyClassifier: classifierOnly.has(name),
+        retrainEvery,
+      });
+      asSites[mode].push({ test: basename(files[i]), ...r });
+    }
+  }
   report.groups[name] = {
     perGroup: out,
     pooled: toEvalMetrics(pooled, 0),
     meanMcc: out.reduce((a, b) => a + b.mcc, 0) / out.length,
+    ...summary(out),
+    asSites: {
+      target,
+      retrainEvery,
+      fixed: { perGroup: asSites.fixed, ...summary(asSites.fixed) },
+      calibrated: { perGroup: asSites.calibrated, ...summary(asSites.calibrated) },
+    },
   };
 }
 
@@ -200,5 +317,21 @@ if (values.json) {
     console.log(
       `  ${g.perGroup.map((x) => `${x.test}: ${pct(x.caught)}/${pct(x.blockedHam)}/${x.mcc.toFixed(3)}`).join('  ')}`,
     );
+    console.log(
+      `  blocked ham: mean ${pct(g.meanBlockedHam)}, worst ${pct(g.worstBlockedHam)}; MCC worst ${g.worstMcc.toFixed(3)}`,
+    );
+    const a = g.asSites;
+    for (const mode of ['fixed', 'calibrated']) {
+      const r = a[mode];
+      console.log(
+        `${name} as sites, test-then-train, ${mode === 'fixed' ? `hold fixed at ${classifierThresholds.hold}` : `hold calibrated (target ${pct(a.target)})`}: blocked ham mean ${pct(r.meanBlockedHam)}, worst ${pct(r.worstBlockedHam)}; MCC mean ${r.meanMcc.toFixed(3)}, worst ${r.worstMcc.toFixed(3)}`,
+      );
+      console.log(
+        `  ${r.perGroup.map((x) => `${x.test}: ${pct(x.caught)}/${pct(x.blockedHam)} (${x.fp}/${x.ham})/${x.mcc.toFixed(3)}${x.finalHold === null ? '' : ` hold ${x.finalHold}`}`).join('  ')}`,
+      );
+      console.log(
+        `  once the site has ${holdCalibrationLimits.minHamSamples} scored approvals: blocked ham mean ${pct(r.late.meanBlockedHam)}, worst ${pct(r.late.worstBlockedHam)}; MCC mean ${r.late.meanMcc.toFixed(3)}, worst ${r.late.worstMcc.toFixed(3)}; ${r.perGroup.map((x) => `${x.test}: ${x.late.comments} comments ${pct(x.late.caught)}/${pct(x.late.blockedHam)} (${x.late.fp}/${x.late.ham})/${x.late.mcc.toFixed(3)}`).join('  ')}`,
+      );
+    }
   }
 }

@@ -4,8 +4,11 @@ import { learnAbuseDecision } from '../src/abuse/learn-abuse.js';
 import { isUuid } from '../src/domain/comment-fields.js';
 import { enqueueAkismetFeedback, type AkismetQueue } from '../src/queue/akismet-queue.js';
 import type { TrainingJob } from '../src/queue/training-queue.js';
+import { forgetCalibrationSample, recordCalibrationSample } from '../src/spam/calibration-store.js';
 import { featurise } from '../src/spam/features.js';
+import { scoreSpam } from '../src/spam/score-spam.js';
 import type { SpamLabel } from '../src/spam/spam-model.js';
+import { createSpamModels, type SpamModels } from '../src/spam/spam-models.js';
 import { trainSpamModel, type TrainingResult } from '../src/spam/spam-store.js';
 import type { Pool } from '../src/store/db.js';
 
@@ -17,6 +20,8 @@ export interface TrainingProcessorDeps {
    * is told when it overrides what the checks said (submit-spam / submit-ham). Left out, never.
    */
   akismet?: AkismetQueue;
+  /** The models a decision is scored with before it is learned (calibration); tests pass their own. */
+  spamModels?: SpamModels;
 }
 
 /** What a comment's status now teaches the model: undefined means leave it as it is (deleted). */
@@ -33,6 +38,7 @@ function labelOf(status: string): SpamLabel | null | undefined {
  */
 export function createTrainingProcessor(deps: TrainingProcessorDeps) {
   const { db, logger } = deps;
+  const spamModels = deps.spamModels ?? createSpamModels(db);
   return async function processTraining(job: Job<TrainingJob>): Promise<TrainingResult | null> {
     const { commentId, siteId } = job.data ?? ({} as Partial<TrainingJob>);
     if (typeof commentId !== 'string' || !isUuid(commentId) || typeof siteId !== 'string') {
@@ -46,7 +52,16 @@ export function createTrainingProcessor(deps: TrainingProcessorDeps) {
     if (!row) return null;
     const label = labelOf(row.status);
     if (label === undefined) return null;
-    const features = label === null ? [] : featurise({ body: row.body, url: row.author_url }).map((f) => f.id);
+    const featured = label === null ? [] : featurise({ body: row.body, url: row.author_url });
+    // Test, then train: the decision is scored before it is learned, so the site's calibration sample
+    // is what the filter says of a comment it has not seen (src/spam/hold-calibration.ts). Written
+    // first: a retry after the training committed finds the sample (or the learned example) and adds none.
+    if (label === null) await forgetCalibrationSample(db, siteId, commentId);
+    else {
+      const score = scoreSpam(await spamModels.viewFor(siteId), featured);
+      if (score.trained) await recordCalibrationSample(db, { siteId, commentId, label, pSpam: score.pSpam });
+    }
+    const features = featured.map((f) => f.id);
     const result = await trainSpamModel(db, siteId, [{ example: commentId, label, features }]);
     logger.debug({ commentId, siteId, label, ...result }, 'spam model trained');
     // The abuse filter learns the same decision (a reject's reason says whether it was abuse).

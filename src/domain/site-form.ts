@@ -58,7 +58,10 @@ export type SiteFormValues = { id: string; name: string; origins: string; modera
   NumberField | ListField | ChoiceField,
   string
 > &
-  Record<BooleanField, boolean>;
+  Record<BooleanField, boolean> & {
+    /** spamBlockedHamTarget as a percentage ("1" for 0.01): admins think of it as a share of readers. */
+    spamBlockedHamTarget: string;
+  };
 
 /** A valid form: the site to store. */
 export interface SiteFormResult {
@@ -114,6 +117,7 @@ export function toSiteFormValues(
     language: s.language,
     defaultSort: s.defaultSort,
     votes: s.votes,
+    spamBlockedHamTarget: String(Math.round(s.spamBlockedHamTarget * 1000) / 10),
   };
 }
 
@@ -189,6 +193,7 @@ export function readSiteFormValues(fields: Record<string, unknown>): SiteFormVal
     language: text(fields, 'language'),
     defaultSort: text(fields, 'defaultSort'),
     votes: text(fields, 'votes'),
+    spamBlockedHamTarget: text(fields, 'spamBlockedHamTarget'),
   };
 }
 
@@ -278,6 +283,19 @@ export function parseSiteForm(
     // Only plain whole numbers become numbers; anything else stays text and the schema refuses it.
     raw[f] = /^-?\d{1,9}$/.test(t) ? Number(t) : t;
   }
+  // A percentage with at most one decimal (0.1–20), stored as a fraction; absent: kept, as numbers are.
+  const target = values.spamBlockedHamTarget.trim();
+  if (fields.spamBlockedHamTarget === undefined || !/^\d{1,2}(\.\d)?$/.test(target) || +target < 0.1 || +target > 20) {
+    raw.spamBlockedHamTarget = base.spamBlockedHamTarget ?? siteDefaults.spamBlockedHamTarget;
+    if (fields.spamBlockedHamTarget === undefined)
+      values.spamBlockedHamTarget = String(Math.round(Number(raw.spamBlockedHamTarget) * 1000) / 10);
+    else
+      errors.push({
+        field: 'spamBlockedHamTarget',
+        code: 'INVALID_SETTING',
+        message: 'Enter a percentage from 0.1 to 20.',
+      });
+  } else raw.spamBlockedHamTarget = Math.round(Number(target) * 10) / 1000;
   const parsed = siteSettingsSchema.safeParse({ ...base, ...raw });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -184,6 +184,13 @@ export const siteSettingsSchema = z.object({
    * abusive and ten ok decisions of the site's moderators). @defaultValue 90
    */
   abuseThreshold: z.number().int().min(50).max(99).default(90),
+  /**
+   * The share of the site's good comments (those its moderators approve) that the spam filter may
+   * block, as a fraction: the filter's hold threshold is set from the site's recent decisions so that
+   * at most this share of its approved comments would have been held or marked as spam
+   * (src/spam/hold-calibration.ts). Lower spares more readers and lets more spam through. @defaultValue 0.01
+   */
+  spamBlockedHamTarget: z.number().min(0.001).max(0.2).default(0.01),
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;

@@ -10,7 +10,7 @@ import type { RuleOutcome } from './verdict.js';
  * (p × 3 for a hold, p × 5 for spam, rounded to two places), so it is as exact as the card can be.
  */
 export function measureOf(
-  reason: Pick<RuleOutcome, 'code' | 'score'>,
+  reason: Pick<RuleOutcome, 'code' | 'score'> & { message?: string },
   settings: Pick<SiteSettings, 'holdLinks'> | null,
 ): string {
   switch (reason.code) {
@@ -18,8 +18,12 @@ export function measureOf(
       return settings === null || settings.holdLinks === 0
         ? `links ${reason.score}`
         : `links ${reason.score} — held at ${settings.holdLinks}`;
-    case 'LIKELY_SPAM':
-      return `spam filter ${(reason.score / 3).toFixed(2)} — holds at ${classifierThresholds.hold.toFixed(2)}`;
+    case 'LIKELY_SPAM': {
+      // A site with a calibrated threshold held it at the value its verdict names (classifier-rule.ts).
+      const named = /holds from (\d+(?:\.\d+)?)%, calibrated/.exec(reason.message ?? '');
+      const at = named ? `${(Number(named[1]) / 100).toFixed(3)} (calibrated)` : classifierThresholds.hold.toFixed(2);
+      return `spam filter ${(reason.score / 3).toFixed(2)} — holds at ${at}`;
+    }
     case 'CLASSIFIED_SPAM':
       return `spam filter ${(reason.score / 5).toFixed(2)} — spam at ${classifierThresholds.spam.toFixed(2)}`;
     default:

@@ -17,6 +17,12 @@ export interface SpamScore {
    * verdict ignores it, so a new site never blocks a reader on a model's guess.
    */
   trained: boolean;
+  /**
+   * The filter's scores of the site's recent approved comments, each taken before it was learned
+   * (spam/hold-calibration.ts), ascending: what the classifier rule sets the site's hold threshold
+   * from. Left out: none (the default threshold).
+   */
+  recentHamScores?: readonly number[];
 }
 
 /** Tunables of the classifier; every value has a default that the evaluation in the README used. */
@@ -133,7 +139,11 @@ export function scoreSpam(
   options: ClassifierOptions = defaultClassifierOptions,
 ): SpamScore {
   const trained = view.spamDocs >= options.minPerClass && view.hamDocs >= options.minPerClass;
-  if (view.spamFeatures === 0 || view.hamFeatures === 0) return { pSpam: 0.5, features: [], trained };
+  // The site's calibration samples travel with its score to the classifier rule.
+  const recent = view.recentHamScores;
+  const done = (score: SpamScore): SpamScore =>
+    recent === undefined || recent.length === 0 ? score : { ...score, recentHamScores: recent };
+  if (view.spamFeatures === 0 || view.hamFeatures === 0) return done({ pSpam: 0.5, features: [], trained });
   const features = Array.isArray(input) ? (input as readonly Feature[]) : featurise(input as SpamInput);
   const layer = layerFor(view, options);
   const parts = new Map<number, { f: FeatureRef; part: number }>();
@@ -174,7 +184,7 @@ export function scoreSpam(
     z += trust * (layer.bias + layer.nbWeight * nb.score + own);
   }
   // A text the model knows nothing of gets no score, whatever the layer's bias: no evidence.
-  if (parts.size === 0) return { pSpam: 0.5, features: [], trained };
+  if (parts.size === 0) return done({ pSpam: 0.5, features: [], trained });
   const pSpam = 1 / (1 + Math.exp(-z));
   // Shown as its part times √n (n: the comment's known features), the log-odds it carries on its
   // own, so that a feature does not read weaker in a longer comment (the score divides by √n).
@@ -186,5 +196,5 @@ export function scoreSpam(
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
     .slice(0, 3)
     .map((u) => ({ name: readable(u.f.name) as string, weight: u.weight }));
-  return { pSpam, features: top, trained };
+  return done({ pSpam, features: top, trained });
 }

@@ -105,6 +105,11 @@ export interface SpamModelView {
    * views are made afresh for each comment, the models behind them are not.
    */
   cached<T>(key: string, make: () => T): T;
+  /**
+   * The site's calibration samples (spam/hold-calibration.ts), ascending, when the view is a stored
+   * site's (spam-models.ts); an in-memory view has none.
+   */
+  recentHamScores?: readonly number[];
 }
 
 // Per first model of a view: the models it was combined with, their revisions, and the values made.

@@ -1,10 +1,11 @@
 import type { Queryable } from '../store/db.js';
 import { createSpamModel, touchSpamModel, viewOf, type SpamModel, type SpamModelView } from './spam-model.js';
+import { loadRecentHamScores } from './calibration-store.js';
 import { loadSpamModelChanges, loadSpamTrainingChanges, SHARED_MODEL, type ModelTables } from './spam-store.js';
 
 /** A worker's copy of the stored models, kept fresh. */
 export interface SpamModels {
-  /** The site's model plus the shared one, at most `refreshMs` old. */
+  /** The site's model plus the shared one, with the site's calibration samples, at most `refreshMs` old. */
   viewFor(siteId: string): Promise<SpamModelView>;
 }
 
@@ -38,6 +39,8 @@ export interface SpamModelsOptions {
 
 interface Entry {
   model: SpamModel;
+  /** A site's calibration samples (none for the shared model), read again with each new version. */
+  hamScores: readonly number[];
   version: number;
   checkedAt: number;
   refreshing: Promise<void> | null;
@@ -66,12 +69,14 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
     if (changes === null) {
       if (entry.version !== 0) {
         entry.model = createSpamModel();
+        entry.hamScores = [];
         entry.version = 0;
       }
     } else if (changes.version < entry.version) {
       // The model was dropped and recreated: start again from nothing.
       entry.version = -1;
       entry.model = createSpamModel();
+      entry.hamScores = [];
       return refresh(name, entry);
     } else if (changes.version !== entry.version) {
       const m = entry.model;
@@ -90,14 +95,17 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
       for (const e of examples.examples) m.examples.set(e.example, { label: e.label, features: e.features, count: 1 });
       touchSpamModel(m);
       entry.version = changes.version;
+      // The training worker writes a decision's sample before learning it: this version has it.
+      // Only the spam models are calibrated (src/spam/hold-calibration.ts), not the abuse ones.
+      if (name !== SHARED_MODEL && opts.tables === undefined) entry.hamScores = await loadRecentHamScores(db, name);
     }
     entry.checkedAt = now();
   }
 
-  async function fresh(name: string): Promise<SpamModel> {
+  async function fresh(name: string): Promise<Entry> {
     let entry = entries.get(name);
     if (!entry) {
-      entry = { model: createSpamModel(), version: -1, checkedAt: -Infinity, refreshing: null };
+      entry = { model: createSpamModel(), hamScores: [], version: -1, checkedAt: -Infinity, refreshing: null };
       entries.set(name, entry);
     }
     if (now() - entry.checkedAt >= refreshMs) {
@@ -106,7 +114,7 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
       e.refreshing ??= refresh(name, e).finally(() => (e.refreshing = null));
       await e.refreshing;
     }
-    return entry.model;
+    return entry;
   }
 
   /*
@@ -147,13 +155,18 @@ export function createSpamModels(db: Queryable, opts: SpamModelsOptions = {}): S
 
   return {
     async viewFor(siteId) {
-      const [site, shared] = await Promise.all([
+      const [siteEntry, sharedEntry] = await Promise.all([
         fresh(siteId),
-        opts.shared === false ? createSpamModel() : fresh(SHARED_MODEL),
+        opts.shared === false ? null : fresh(SHARED_MODEL),
       ]);
+      const site = siteEntry.model;
+      const shared = sharedEntry?.model ?? createSpamModel();
       const withShared = shared.spamDocs + shared.hamDocs > 0;
       const view = withShared ? viewOf(site, shared) : viewOf(site);
-      return withRetrainPolicy(siteId, view, site, withShared ? shared : null);
+      return {
+        ...withRetrainPolicy(siteId, view, site, withShared ? shared : null),
+        recentHamScores: siteEntry.hamScores,
+      };
     },
   };
 }

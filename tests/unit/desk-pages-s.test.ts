@@ -13,6 +13,16 @@ describe('measureOf', () => {
     [{ code: 'TOO_MANY_LINKS', score: 3 }, { holdLinks: 0 }, 'links 3'],
     [{ code: 'TOO_MANY_LINKS', score: 4 }, null, 'links 4'],
     [{ code: 'LIKELY_SPAM', score: 2.13 }, null, 'spam filter 0.71 — holds at 0.57'],
+    [
+      {
+        code: 'LIKELY_SPAM',
+        score: 2.25,
+        message:
+          "The spam filter thinks this may be spam (75%; it holds from 70.1%, calibrated on this site's 100 recent approved comments to hold at most 1% of them).",
+      },
+      null,
+      'spam filter 0.75 — holds at 0.701 (calibrated)',
+    ],
     [{ code: 'CLASSIFIED_SPAM', score: 4.6 }, null, 'spam filter 0.92 — spam at 0.86'],
     [{ code: 'SPAM_WORD', score: 5 }, null, 'spam score +5'],
     [{ code: 'TOO_FAST', score: 0 }, null, ''],

@@ -208,3 +208,25 @@ describe('gravatar', () => {
     expect(off.ok && off.site.settings.gravatar).toBe(false);
   });
 });
+
+describe('spamBlockedHamTarget', () => {
+  it('is entered as a percentage and stored as a fraction; a bad one is refused, a missing one kept', () => {
+    const saved = (over: Record<string, string | undefined>, base = {}) => {
+      const r = parseSiteForm(form(over), false, base);
+      return r.ok ? r.site.settings.spamBlockedHamTarget : null;
+    };
+    expect(saved({ spamBlockedHamTarget: '0.5' })).toBe(0.005);
+    expect(saved({ spamBlockedHamTarget: ' 2 ' })).toBe(0.02);
+    expect(saved({}, { spamBlockedHamTarget: 0.007 })).toBe(0.007);
+    expect(saved({})).toBe(0.01);
+    for (const bad of ['0', '25', '1.25', 'one', '']) {
+      expect(errorsOf(form({ spamBlockedHamTarget: bad }))).toEqual({
+        spamBlockedHamTarget: 'Enter a percentage from 0.1 to 20.',
+      });
+    }
+    expect(
+      toSiteFormValues({ name: 'N', allowedOrigins: [], settings: toSiteSettings({ spamBlockedHamTarget: 0.007 }) })
+        .spamBlockedHamTarget,
+    ).toBe('0.7');
+  });
+});

@@ -41,6 +41,7 @@ const defaults = {
   language: 'auto',
   abuseFilter: 'hold',
   abuseThreshold: 90,
+  spamBlockedHamTarget: 0.01,
 };
 
 describe('toSiteSettings', () => {

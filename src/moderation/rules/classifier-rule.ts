@@ -1,3 +1,4 @@
+import { calibrateHold, type HoldCalibration } from '../../spam/hold-calibration.js';
 import type { CheckContext, RuleOutcome } from '../verdict.js';
 
 /**
@@ -8,7 +9,8 @@ import type { CheckContext, RuleOutcome } from '../verdict.js';
  * of values for every corpus of the README (YouTube comments, SMS, e-mail), chosen on pooled
  * held-out splits of all of them, not fitted to one. With the naive-Bayes + logistic layer model
  * (README "Spam filter"): p ≥ 0.57 blocked 1.05% of YouTube ham and 0.33% of SMS ham over five
- * 70/30 splits; p ≥ 0.86 alone about 0.7% of YouTube ham.
+ * 70/30 splits; p ≥ 0.86 alone about 0.7% of YouTube ham. The hold value is where a site starts: once
+ * it has enough scored decisions, its own threshold takes over (spam/hold-calibration.ts).
  */
 export const classifierThresholds = { spam: 0.86, hold: 0.57 } as const;
 
@@ -19,6 +21,14 @@ function explain(ctx: Pick<CheckContext, 'spamScore'>): string {
   return why === '' ? '' : ` Strongest features: ${why}.`;
 }
 
+const percent = (p: number): string => `${Math.floor(p * 1000) / 10}%`;
+
+function holdsFrom(c: HoldCalibration, target: number): string {
+  return c.calibrated
+    ? `it holds from ${percent(c.threshold)}, calibrated on this site's ${c.hamSamples} recent approved comments to hold at most ${Math.round(target * 1000) / 10}% of them`
+    : `it holds from ${percent(c.threshold)}, the default until this site's moderators have approved enough scored comments`;
+}
+
 /**
  * The local learning classifier, trained from this site's moderators' decisions. It abstains while
  * untrained (a new site never blocks a reader on a guess) and never publishes or refuses on its own:
@@ -26,8 +36,12 @@ function explain(ctx: Pick<CheckContext, 'spamScore'>): string {
  */
 export function spamClassifier(ctx: Pick<CheckContext, 'spamScore' | 'trusted' | 'settings'>): RuleOutcome | null {
   const s = ctx.spamScore;
-  if (s === null || !s.trained || s.pSpam < classifierThresholds.hold) return null;
-  const pct = `${Math.floor(s.pSpam * 1000) / 10}%`;
+  if (s === null || !s.trained) return null;
+  // The hold threshold is the site's (its moderators' decisions, its target); spam stays fixed.
+  const target = ctx.settings.spamBlockedHamTarget;
+  const hold = calibrateHold(s.recentHamScores ?? [], target, classifierThresholds);
+  if (s.pSpam < hold.threshold) return null;
+  const pct = percent(s.pSpam);
   // The score counts like the other rules' (spam word 5, link hold 2), scaled by how sure the model is.
   if (s.pSpam >= classifierThresholds.spam) {
     return {
@@ -44,7 +58,7 @@ export function spamClassifier(ctx: Pick<CheckContext, 'spamScore' | 'trusted' |
     rule: 'classifier',
     action: 'hold',
     code: 'LIKELY_SPAM',
-    message: `The spam filter thinks this may be spam (${pct}).${explain(ctx)}`,
+    message: `The spam filter thinks this may be spam (${pct}; ${holdsFrom(hold, target)}).${explain(ctx)}`,
     score: Math.round(s.pSpam * 300) / 100,
   };
 }

@@ -105,6 +105,9 @@ ${checkbox('holdFirstTime', 'Hold a first-time commenter until one of their comm
       html`<label class="rd-radio"><input type="radio" name="abuseFilter" value="${mode}"${v.abuseFilter === mode ? html` checked` : ''}> ${abuseFilterLabels[mode]}</label>`,
   )}${fieldError(errors, 'abuseFilter')}</div>
 ${number('abuseThreshold', 'Abuse filter: hold when the learned model is this sure (percent)', 'From 50 to 99; it learns from rejects with the reason “abusive” and from approvals.', 50, 99)}
+<div class="rd-field"><label for="f-spamBlockedHamTarget">Spam filter: at most this % of approved comments held or marked as spam</label>
+<input id="f-spamBlockedHamTarget" name="spamBlockedHamTarget" inputmode="decimal" value="${v.spamBlockedHamTarget}" data-min="0.1" data-max="20"${invalid(errors, 'spamBlockedHamTarget')}>
+<small>The filter sets where it holds from this site’s own decisions once moderators have approved 100 scored comments. Lower spares more readers and lets more spam through; 0.1 to 20.</small>${fieldError(errors, 'spamBlockedHamTarget')}</div>
 ${number('floodSeconds', 'Seconds between two comments from one author', '0 turns the rule off.', 0, 3600)}
 ${number('flagThreshold', 'Readers’ flags that send a comment back to the queue', 'From 1 to 100 (3 is strict, 5 balanced).', 1, 100)}
 </fieldset>
