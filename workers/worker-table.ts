@@ -27,6 +27,7 @@ import { createSubmissionProcessor } from './submission-processor.js';
 import { createTrainingProcessor } from './training-processor.js';
 import { createWebhookProcessor } from './webhook-processor.js';
 import { createDeskNoticeProcessor } from './desk-notice-processor.js';
+import { createExternalChecker } from '../src/hooks/external-checker.js';
 
 /**
  * Any queue's processor. Each is typed against its own queue's file (payload, result, job names);
@@ -72,6 +73,7 @@ export interface WorkerTableDeps {
     | 'MAIL_LINK_HOURS'
     | 'WEBHOOK_ALLOW_PRIVATE'
     | 'WEBHOOK_TIMEOUT_MS'
+    | 'CHECK_HOOK_TIMEOUT_MS'
   >;
   db: Pool;
   writer: CommentWriter;
@@ -123,6 +125,11 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
           events: queues.events,
           akismet,
           pageSurge: deps.pageSurge ? { tracker: deps.pageSurge, notices: queues.notices } : undefined,
+          // Sites' check hooks: always on, each site decides by setting one (or not); the SSRF guard is the webhooks'.
+          externalCheck: createExternalChecker(db, {
+            allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+            defaultTimeoutMs: config.CHECK_HOOK_TIMEOUT_MS,
+          }),
         }),
       concurrency: config.WORKER_CONCURRENCY,
       // A killed worker's jobs come back after the lock expires; being killed twice is no reason to give a

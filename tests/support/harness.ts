@@ -235,6 +235,8 @@ export async function startWorker(opts: {
   notifications?: NotificationOptions;
   /** Ask Akismet (a fake server in tests) from the submission processor. */
   akismet?: SubmissionProcessorDeps['akismet'];
+  /** Ask the sites' external check hooks (src/hooks/external-checker.ts). */
+  externalCheck?: SubmissionProcessorDeps['externalCheck'];
 }): Promise<{ close(): Promise<void> }> {
   const connection = createWorkerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const writer = createCommentWriter(opts.pool, 100);
@@ -252,6 +254,7 @@ export async function startWorker(opts: {
       events,
       thread,
       akismet: opts.akismet,
+      externalCheck: opts.externalCheck,
     }),
     {
       connection,

@@ -50,6 +50,10 @@ export const reasonLabels: Record<string, string> = {
   AKISMET_SPAM: 'Akismet spam',
   AKISMET_DISCARD: 'Akismet discard',
   AKISMET_UNAVAILABLE: 'Akismet unavailable',
+  EXTERNAL_HOLD: 'External check: hold',
+  EXTERNAL_SPAM: 'External check: spam',
+  EXTERNAL_REJECT: 'External check: refused',
+  EXTERNAL_CHECK_UNAVAILABLE: 'External check unavailable',
   LIKELY_SPAM: 'Spam filter',
   CLASSIFIED_SPAM: 'Spam filter',
 };
