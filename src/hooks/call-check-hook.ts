@@ -32,7 +32,8 @@ export async function callCheckHook(hook: CallCheckHookInput, request: CheckHook
       'user-agent': 'Reply-Desk-Check/1',
       [SIGNATURE_HEADER]: signWebhook([hook.secret], hook.nowSeconds, body),
       'Reply-Desk-Event': CHECK_HOOK_EVENT,
-      'Reply-Desk-Event-Id': request.id,
+      // An edit is its own event: a hook that dedupes on the id must not drop it as the comment's.
+      'Reply-Desk-Event-Id': request.editId ?? request.id,
     },
     timeoutMs: hook.timeoutMs,
     allowPrivate: hook.allowPrivate,

@@ -16,6 +16,11 @@ export interface CheckHookRequest {
   type: 'comment.check';
   /** The comment's id (a UUID): the same id webhooks and the desk use, for the hook's own logs. */
   id: string;
+  /**
+   * Set when this is an author's edit of their comment (issue 14): the edit's id, and `text` is the new
+   * text. Null: a new comment. An edit can carry what a new comment could not, so it is asked about too.
+   */
+  editId: string | null;
   site: string;
   page: { id: string; url: string | null; title: string | null };
   parentId: string | null;
@@ -30,28 +35,22 @@ export interface CheckHookRequest {
   local: { status: Verdict['status']; reasons: string[] };
 }
 
-/** The request for submission `s`, with the local rules' verdict. Pure. */
+/**
+ * The request for submission `s` (or an author's edit of a stored comment, with its `editId`), with the
+ * local rules' verdict. Pure.
+ */
 export function toCheckHookRequest(
   s: Pick<
     Submission,
-    | 'id'
-    | 'siteId'
-    | 'page'
-    | 'pageUrl'
-    | 'pageTitle'
-    | 'parentId'
-    | 'body'
-    | 'author'
-    | 'url'
-    | 'lang'
-    | 'reader'
-    | 'receivedAt'
-  >,
+    'id' | 'siteId' | 'page' | 'pageUrl' | 'pageTitle' | 'parentId' | 'body' | 'author' | 'url' | 'lang' | 'receivedAt'
+  > & { reader?: object | null },
   local: Pick<Verdict, 'status' | 'reasons'>,
+  editId: string | null = null,
 ): CheckHookRequest {
   return {
     type: 'comment.check',
     id: s.id,
+    editId,
     site: s.siteId,
     page: { id: s.page, url: s.pageUrl, title: s.pageTitle },
     parentId: s.parentId,

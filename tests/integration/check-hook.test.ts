@@ -21,6 +21,7 @@ import {
   postJson,
   startApi,
   startWorker,
+  waitFor,
   waitForStored,
   type TestApi,
 } from '../support/harness.js';
@@ -201,6 +202,7 @@ describe('the external check hook', () => {
     // The IP intake stored (loopback here) is in no field; only the page's URL is on 127.0.0.1.
     expect(Object.keys(body).sort()).toEqual(
       [
+        'editId',
         'id',
         'lang',
         'local',
@@ -264,6 +266,42 @@ describe('the external check hook', () => {
     const id = await post('Another site [reject]', { site: 'other' });
     expect((await waitForStored(db.pool, id)).status).toBe('approved');
     expect(hook.calls.length).toBe(calls);
+  });
+});
+
+describe("an author's edit", () => {
+  async function edit(c: { id: string; editKey: string }, body: string): Promise<{ status: string; code?: string }> {
+    const res = await fetch(`${api.url}/api/comments/${c.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', origin: api.origin },
+      body: JSON.stringify({ body, editKey: c.editKey }),
+    });
+    expect(res.status).toBe(202);
+    const { editId } = (await res.json()) as { editId: string };
+    return waitFor(`edit ${editId}`, async () => {
+      const s = (await (await fetch(`${api.url}/api/comments/${c.id}`)).json()) as {
+        edit?: { id: string; status: string; errors?: { code: string }[] };
+      };
+      if (s.edit?.id !== editId) return undefined;
+      const call = hook.calls.find((x) => x.headers['reply-desk-event-id'] === editId);
+      expect((JSON.parse(call!.body) as { editId: string; id: string; text: string }).editId).toBe(editId);
+      return { status: s.edit.status, code: s.edit.errors?.[0]?.code };
+    });
+  }
+
+  it('the new text is asked about too: the hook refuses or holds the edit, or lets it stand', async () => {
+    const res = await postJson(
+      api,
+      { site: SITE, page: 'p1', author: 'Ann', email: 'ann-edit@example.org', body: `Fine at first ${uuidv7()}` },
+      { origin: api.origin },
+    );
+    const c = (await res.json()) as { id: string; editKey: string };
+    expect((await waitForStored(db.pool, c.id)).status).toBe('approved');
+    expect(await edit(c, 'Now defamatory [reject]')).toEqual({ status: 'refused', code: 'EXTERNAL_REJECT' });
+    expect(await edit(c, 'Still fine, reworded [approve]')).toEqual({ status: 'applied', code: undefined });
+    expect(await edit(c, 'Borderline now [hold]')).toEqual({ status: 'held', code: undefined });
+    const { rows } = await db.pool.query('select status from comments where id = $1', [c.id]);
+    expect(rows[0].status).toBe('pending');
   });
 });
 

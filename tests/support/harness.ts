@@ -287,6 +287,7 @@ export async function startWorker(opts: {
         events,
         thread,
         akismet: opts.akismet,
+        externalCheck: opts.externalCheck,
       }),
       { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 },
     ),
