@@ -349,6 +349,41 @@ describe('once per comment, and the SSRF guard', () => {
     expect(hook.calls.length).toBe(before);
   });
 
+  it('a worker reads the hooks at most once per refreshMs, shared by concurrent comments, and sees a change after it', async () => {
+    let queries = 0;
+    let clock = 1_000_000;
+    const counted = {
+      query: ((...args: Parameters<typeof db.pool.query>) => {
+        queries += 1;
+        return db.pool.query(...args);
+      }) as typeof db.pool.query,
+    };
+    const checker = createExternalChecker(counted, {
+      allowPrivate: true,
+      defaultTimeoutMs: 1000,
+      refreshMs: 1000,
+      now: () => clock,
+    });
+    const ask = () => checker.check('other', toCheckHookRequest(submission(), { status: 'approved', reasons: [] }));
+    expect(await Promise.all([ask(), ask(), ask()])).toEqual([null, null, null]);
+    expect(queries).toBe(1);
+    await setCheckHook(
+      db.pool,
+      { siteId: 'other', url: hook.url, timeoutMs: null, newSecret: `whsec_${'r'.repeat(40)}`, replaceSecret: false },
+      { id: null, label: 'cli' },
+    );
+    try {
+      clock += 999;
+      expect(await ask()).toBeNull();
+      expect(queries).toBe(1);
+      clock += 1;
+      expect(await ask()).toMatchObject({ result: 'hold' });
+      expect(queries).toBe(2);
+    } finally {
+      await clearCheckHook(db.pool, 'other', { id: null, label: 'cli' });
+    }
+  });
+
   it('a hook that cannot be reached holds the comment', async () => {
     const down = await startHook();
     await down.close();
