@@ -120,6 +120,11 @@ const configShape = z.object({
   /** How long one webhook delivery attempt may take (connect, send, answer) before it counts as failed. @defaultValue 5000 */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /**
+   * How long a worker waits for a site's external check hook that has no timeout of its own before
+   * holding the comment (EXTERNAL_CHECK_UNAVAILABLE). Hooks obey WEBHOOK_ALLOW_PRIVATE. @defaultValue 2000
+   */
+  CHECK_HOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2000),
+  /**
    * SMTP server for notices, e.g. `smtp://user:pass@mail.example:587` or `smtps://mail.example:465`.
    * Unset: no mail is sent (held-comment notices and reply notices are off). @defaultValue (unset)
    */

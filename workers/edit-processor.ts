@@ -8,6 +8,9 @@ import { renderCommentHtml } from '../src/domain/render-comment.js';
 import { checkComment } from '../src/moderation/check-comment.js';
 import { editCheckRules, toEditOutcome } from '../src/moderation/edit-check.js';
 import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
+import { asksExternalCheck } from '../src/moderation/rules/external-check-rule.js';
+import { toCheckHookRequest } from '../src/hooks/check-hook-request.js';
+import type { ExternalChecker } from '../src/hooks/external-checker.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
 import type { AnnounceThread } from '../src/queue/live-threads.js';
 import type { CheckContext } from '../src/moderation/verdict.js';
@@ -49,6 +52,8 @@ export interface EditProcessorDeps {
     /** Akismet's `blog` when the page's URL is unknown (PUBLIC_URL). */
     publicUrl: string;
   };
+  /** The sites' external check hooks (src/hooks/external-checker.ts); left out, no hook is ever asked. */
+  externalCheck?: ExternalChecker;
 }
 
 function parseEditJob(data: unknown): EditJob {
@@ -140,6 +145,30 @@ export function createEditProcessor(deps: EditProcessorDeps) {
       if (akismet.result === 'unavailable')
         await enqueueAkismetRecheck(deps.akismet.queue, e.commentId, deps.akismet.recheckDelayMs);
       verdict = checkComment({ ...context, akismet }, editCheckRules);
+    }
+    // The site's check hook about the new text, as for a new comment (an edit can carry libel too).
+    // Once per edit: a retried job whose edit is stored returned above.
+    if (deps.externalCheck && asksExternalCheck(verdict)) {
+      const request = toCheckHookRequest(
+        {
+          id: e.commentId,
+          siteId: facts.siteId,
+          page: facts.page.identifier,
+          pageUrl: facts.page.url,
+          pageTitle: null,
+          parentId: facts.parentId,
+          body: e.body,
+          author: facts.author,
+          url: facts.url,
+          lang: '',
+          reader: facts.readerId === null ? null : { id: facts.readerId },
+          receivedAt: facts.receivedAt.toISOString(),
+        },
+        verdict,
+        e.editId,
+      );
+      const externalCheck = await deps.externalCheck.check(facts.siteId, request);
+      if (externalCheck !== null) verdict = checkComment({ ...context, akismet, externalCheck }, editCheckRules);
     }
     const stored = await storeAuthorEdit(db, {
       editId: e.editId,

@@ -11,6 +11,9 @@ import type { AkismetCheck, AkismetClient } from '../src/akismet/akismet-client.
 import { saveAkismetCheck } from '../src/akismet/akismet-store.js';
 import { checkComment } from '../src/moderation/check-comment.js';
 import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
+import { asksExternalCheck } from '../src/moderation/rules/external-check-rule.js';
+import { toCheckHookRequest } from '../src/hooks/check-hook-request.js';
+import type { ExternalChecker } from '../src/hooks/external-checker.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
 import type { AnnounceThread } from '../src/queue/live-threads.js';
 import { enqueueAkismetRecheck, type AkismetQueue } from '../src/queue/akismet-queue.js';
@@ -62,6 +65,8 @@ export interface SubmissionProcessorDeps {
     /** Akismet's `blog` when the page's URL is unknown (PUBLIC_URL). */
     publicUrl: string;
   };
+  /** The sites' external check hooks (src/hooks/external-checker.ts); left out, no hook is ever asked. */
+  externalCheck?: ExternalChecker;
 }
 
 function websiteHost(url: string): string {
@@ -245,6 +250,12 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       if (akismet.result === 'unavailable')
         await enqueueAkismetRecheck(deps.akismet.queue, s.id, deps.akismet.recheckDelayMs);
       verdict = checkComment({ ...context, akismet });
+    }
+    // The site's check hook, where it has one, about what the local rules (and Akismet) would publish
+    // or hold. Once per comment: a retried job whose row is stored returned above, before any check.
+    if (deps.externalCheck && asksExternalCheck(verdict)) {
+      const externalCheck = await deps.externalCheck.check(s.siteId, toCheckHookRequest(s, verdict));
+      if (externalCheck !== null) verdict = checkComment({ ...context, akismet, externalCheck });
     }
     const parentDepth = facts.parent !== null && facts.parent !== 'missing' ? facts.parent.depth : -1;
     const result = await writer.write({

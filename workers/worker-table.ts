@@ -27,6 +27,7 @@ import { createSubmissionProcessor } from './submission-processor.js';
 import { createTrainingProcessor } from './training-processor.js';
 import { createWebhookProcessor } from './webhook-processor.js';
 import { createDeskNoticeProcessor } from './desk-notice-processor.js';
+import { createExternalChecker } from '../src/hooks/external-checker.js';
 
 /**
  * Any queue's processor. Each is typed against its own queue's file (payload, result, job names);
@@ -72,6 +73,7 @@ export interface WorkerTableDeps {
     | 'MAIL_LINK_HOURS'
     | 'WEBHOOK_ALLOW_PRIVATE'
     | 'WEBHOOK_TIMEOUT_MS'
+    | 'CHECK_HOOK_TIMEOUT_MS'
   >;
   db: Pool;
   writer: CommentWriter;
@@ -108,6 +110,11 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
           publicUrl: config.PUBLIC_URL,
         }
       : undefined;
+  // Sites' check hooks: always on, each site decides by setting one (or not); the SSRF guard is the webhooks'.
+  const externalCheck = createExternalChecker(db, {
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+    defaultTimeoutMs: config.CHECK_HOOK_TIMEOUT_MS,
+  });
   const table: WorkerSpec[] = [
     {
       // Readers' comments: checked and stored, as many at once as WORKER_CONCURRENCY says.
@@ -123,6 +130,7 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
           events: queues.events,
           akismet,
           pageSurge: deps.pageSurge ? { tracker: deps.pageSurge, notices: queues.notices } : undefined,
+          externalCheck,
         }),
       concurrency: config.WORKER_CONCURRENCY,
       // A killed worker's jobs come back after the lock expires; being killed twice is no reason to give a
@@ -147,6 +155,7 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
           thread: deps.thread,
           events: queues.events,
           akismet,
+          externalCheck,
         }),
       concurrency: 4,
       // As for submissions: an author's edit is not given up because its worker was killed twice.

@@ -20,6 +20,7 @@ import { runSiteCommand } from './site-commands.js';
 import { runSiteDeleteCommand } from './site-delete-command.js';
 import { runSpamEval, runSpamTrain } from './spam-commands.js';
 import { runAbuseEval, runAbuseTrain } from './abuse-commands.js';
+import { checkHookOptions, runCheckHookCommand } from './hooks/check-hook-commands.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 
 /** What a command's handler may use: output, and the environment only when it asks for it. */
@@ -225,6 +226,24 @@ export const cliCommands: CliCommand[] = [
     `reply-desk site oidc list ID${indent}list a site's OpenID Connect providers (never their secrets)`,
     (pool, args, print) => runOidcCommand(pool, ['list', ...args], print),
     {},
+  ),
+  poolRow(
+    ['site', 'hook', 'set'],
+    `reply-desk site hook set --site ID --url URL [--timeout-ms N] [--new-secret]${indent}set the site's external check hook (asked about each comment; no answer in time: held);${indent}prints the signing secret once, when it is new`,
+    (pool, args, print) => runCheckHookCommand(pool, ['set', ...args], print),
+    checkHookOptions,
+  ),
+  poolRow(
+    ['site', 'hook', 'clear'],
+    `reply-desk site hook clear --site ID${indent}remove the site's external check hook`,
+    (pool, args, print) => runCheckHookCommand(pool, ['clear', ...args], print),
+    { site: { type: 'string' } },
+  ),
+  poolRow(
+    ['site', 'hook', 'show'],
+    `reply-desk site hook show --site ID${indent}the site's external check hook (URL, timeout; never the secret)`,
+    (pool, args, print) => runCheckHookCommand(pool, ['show', ...args], print),
+    { site: { type: 'string' } },
   ),
   moderatorRow(
     'add',

@@ -4,6 +4,7 @@ import { bannedAuthor, honeypot, spamWords } from './rules/spam-rules.js';
 import { spamClassifier } from './rules/classifier-rule.js';
 import { abuseFilter } from './rules/abuse-rule.js';
 import { akismetRule } from './rules/akismet-rule.js';
+import { externalCheckRule } from './rules/external-check-rule.js';
 import { formToken, pageSurge, spamMemory, surgeMode } from './rules/flood-rules.js';
 import { toVerdict, type CheckContext, type CheckRule, type RuleOutcome, type Verdict } from './verdict.js';
 
@@ -41,6 +42,9 @@ export const checkRules: readonly CheckRule[] = [
   // Akismet (optional) after the site's own certain signals: it is only asked when none of them
   // decided already. Its "could not check" hold applies to everyone: a checker that is down never publishes.
   akismetRule,
+  // The site's own external check hook (issue 17), a second opinion asked as Akismet is, after the
+  // local verdict; its holds, including "could not check", apply to everyone, like Akismet's.
+  externalCheckRule,
   // The learned classifier after the site's own certain signals: a moderator reads those first, and
   // it both marks spam (confident) and holds (unsure), so it sits between the spam and the hold rules.
   // Its holds, like every hold, skip trusted authors and open sites; its confident spam does not.

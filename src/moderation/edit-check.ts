@@ -4,6 +4,7 @@ import { bannedAuthor, spamWords } from './rules/spam-rules.js';
 import { spamClassifier } from './rules/classifier-rule.js';
 import { abuseFilter } from './rules/abuse-rule.js';
 import { akismetRule } from './rules/akismet-rule.js';
+import { externalCheckRule } from './rules/external-check-rule.js';
 import { spamMemory } from './rules/flood-rules.js';
 import type { CheckContext, CheckRule, CommentStatus, Verdict } from './verdict.js';
 
@@ -32,7 +33,7 @@ function unlessExempt(rule: CheckRule): CheckRule {
  * itself (its own old text; `duplicate` here is another live comment with the same fingerprint), the
  * parent (it was checked when the reply was taken and an edit does not move it), and the first-time
  * hold (the author is known by then: their comment was taken). Kept: the text's own limits, a closed
- * page, bans, the site's spam memory and words, Akismet when configured, the classifier, hold words,
+ * page, bans, the site's spam memory and words, Akismet and the site's check hook when configured, the classifier, hold words,
  * links and pre-moderation, so an edit cannot carry what a new comment could not.
  */
 export const editCheckRules: readonly CheckRule[] = [
@@ -43,6 +44,7 @@ export const editCheckRules: readonly CheckRule[] = [
   spamMemory,
   spamWords,
   akismetRule,
+  externalCheckRule,
   spamClassifier,
   // The abuse filter too (issue 17): an edit must not slip in the insult a new comment would be held for.
   ...[abuseFilter, holdWords, manyLinks, preModeration].map(unlessExempt),

@@ -3,6 +3,7 @@ import type { SiteSettings } from '../domain/site-settings.js';
 import type { SpamScore } from '../spam/score-spam.js';
 import type { AbuseScore } from '../abuse/score-abuse.js';
 import type { PageSurgeSignal } from '../flood/page-surge-score.js';
+import type { ExternalCheck } from '../hooks/external-check.js';
 
 /** A checked comment's state; `deleted` is only ever set by a moderator. */
 export type CommentStatus = 'approved' | 'pending' | 'spam' | 'rejected' | 'deleted';
@@ -97,6 +98,8 @@ export interface CheckContext {
   spamMemory?: { kind: 'email' | 'ip' | 'domain' | 'reader'; value: string; at?: Date } | null;
   /** Akismet's answer, when it was asked (AKISMET_KEY set and no local rule had decided already). */
   akismet?: { result: 'ham' | 'spam' | 'discard' | 'unavailable'; detail: string } | null;
+  /** The site's external check hook's answer (src/hooks/), when the site has one and it was asked. */
+  externalCheck?: ExternalCheck | null;
 }
 
 /** A check: returns nothing, one outcome, or several (one per bad field). */

@@ -72,6 +72,8 @@ export const auditActions = [
   'page_surge',
   // sql/0038: a page's own settings (issue 16).
   'page_settings',
+  // sql/0058: a site's external check hook set or cleared (issue 17).
+  'check_hook',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -10,6 +10,8 @@ export interface AttemptOutcome {
   error: string | null;
   /** The target itself is not allowed (SSRF guard): retrying cannot help. */
   refused: boolean;
+  /** The answer's text (at most the first 64 KiB), when `readBody` asked for it. */
+  body?: string;
 }
 
 export interface PostWebhookInput {
@@ -19,6 +21,8 @@ export interface PostWebhookInput {
   /** The whole attempt (connect, send, read the answer) must finish within this. */
   timeoutMs: number;
   allowPrivate: boolean;
+  /** Keep the answer's text (the check hook's answer is its body); webhooks only need the status. */
+  readBody?: boolean;
 }
 
 /** Most of a receiver's answer we read (and then drop): enough to finish the exchange, not a download. */
@@ -61,14 +65,17 @@ export async function postWebhook(input: PostWebhookInput): Promise<AttemptOutco
     }, input.timeoutMs);
     req.on('response', (res) => {
       let read = 0;
+      const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => {
         read += chunk.length;
+        if (input.readBody && read <= MAX_RESPONSE_BYTES) chunks.push(chunk);
         if (read > MAX_RESPONSE_BYTES) res.destroy();
       });
       const done = () => {
         const code = res.statusCode ?? 0;
         const ok = code >= 200 && code < 300;
-        finish({ ok, statusCode: code, error: ok ? null : `HTTP ${code}`, refused: false });
+        const body = input.readBody ? { body: Buffer.concat(chunks).toString('utf8') } : {};
+        finish({ ok, statusCode: code, error: ok ? null : `HTTP ${code}`, refused: false, ...body });
       };
       res.on('end', done);
       res.on('close', done);

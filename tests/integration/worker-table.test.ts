@@ -66,6 +66,7 @@ function tableDeps(opts: { mail: boolean; akismet: boolean }): WorkerTableDeps {
       MAIL_LINK_HOURS: 48,
       WEBHOOK_ALLOW_PRIVATE: false,
       WEBHOOK_TIMEOUT_MS: 1000,
+      CHECK_HOOK_TIMEOUT_MS: 1000,
     },
     db: db.pool,
     writer: createCommentWriter(db.pool, 10),

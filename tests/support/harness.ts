@@ -238,6 +238,8 @@ export async function startWorker(opts: {
   notifications?: NotificationOptions;
   /** Ask Akismet (a fake server in tests) from the submission processor. */
   akismet?: SubmissionProcessorDeps['akismet'];
+  /** Ask the sites' external check hooks (src/hooks/external-checker.ts). */
+  externalCheck?: SubmissionProcessorDeps['externalCheck'];
 }): Promise<{ close(): Promise<void> }> {
   const connection = createWorkerRedis(opts.redisUrl ?? TEST_REDIS_URL);
   const writer = createCommentWriter(opts.pool, 100);
@@ -255,6 +257,7 @@ export async function startWorker(opts: {
       events,
       thread,
       akismet: opts.akismet,
+      externalCheck: opts.externalCheck,
     }),
     {
       connection,
@@ -287,6 +290,7 @@ export async function startWorker(opts: {
         events,
         thread,
         akismet: opts.akismet,
+        externalCheck: opts.externalCheck,
       }),
       { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 },
     ),

@@ -243,6 +243,7 @@ describe('checkComment', () => {
       'spamMemory',
       'spamWords',
       'akismetRule',
+      'externalCheckRule',
       'spamClassifier',
       'abuseFilter',
       'holdWords',

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       SURGE_COOLDOWN_SECONDS: 600,
       WEBHOOK_ALLOW_PRIVATE: false,
       WEBHOOK_TIMEOUT_MS: 5000,
+      CHECK_HOOK_TIMEOUT_MS: 2000,
       MAIL_FROM: 'Reply Desk <reply-desk@localhost>',
       EMAIL_DIGEST_MINUTES: 10,
       MAIL_LINK_HOURS: 48,

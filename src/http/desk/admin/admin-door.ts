@@ -22,6 +22,7 @@ import { createSiteSettingsRoutes } from './site-settings-routes.js';
 import { createStaffedHoursRoutes } from './staffed-hours-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
 import { createChatTargetRoutes } from './chat/chat-target-routes.js';
+import { createCheckHookRoutes } from './hooks/check-hook-routes.js';
 
 /**
  * The admins' rooms of the desk. requireAdmin is applied here, once, on each of these paths (and
@@ -87,6 +88,7 @@ export function createAdminDoor(deps: AdminDoorDeps): Router {
   router.use(createPrivacyRoutes({ db: deps.db, queues: deps.queues }));
   router.use(createWebhookRoutes({ db: deps.db }));
   router.use(createChatTargetRoutes({ db: deps.db }));
+  router.use(createCheckHookRoutes({ db: deps.db }));
   router.use(createFailedJobsRoutes({ queue: deps.submissionsQueue }));
   router.use('/queues', createQueueBoard(deps.boardQueues));
   // Before the accounts' own routes: /moderators/invite is not an account id.

@@ -61,6 +61,7 @@ const actionLabels: Record<string, string> = {
   chat_target: 'Changed a chat notification target',
   page_surge: 'Brigade detected on a page (pre-moderated)',
   page_settings: 'Changed a page’s settings',
+  check_hook: 'Changed the external check hook',
 };
 
 /** The audit page's URL for a query (empty fields left out), optionally with a cursor. */

@@ -177,6 +177,11 @@ export function renderSitePage(input: {
           >Chat notifications: Slack, Microsoft Teams, Mattermost</a
         >
       </p>
+      <p>
+        <a href="/admin/sites/${encodeURIComponent(siteId)}/check-hook"
+          >External check: a newsroom’s own hook asked about each comment</a
+        >
+      </p>
       <p><a class="rd-danger" href="/admin/sites/${encodeURIComponent(siteId)}/delete">Delete this site…</a></p>`,
   );
 }
