@@ -10,6 +10,7 @@ import { submissionSchema, type Submission } from '../src/domain/submission.js';
 import type { AkismetCheck, AkismetClient } from '../src/akismet/akismet-client.js';
 import { saveAkismetCheck } from '../src/akismet/akismet-store.js';
 import { checkComment } from '../src/moderation/check-comment.js';
+import { toStoredFacts } from '../src/moderation/stored-facts.js';
 import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
 import { createStatusChanges } from '../src/moderation/status-changes.js';
 import type { AnnounceThread } from '../src/queue/live-threads.js';
@@ -258,6 +259,8 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       reader: s.reader ? { id: s.reader.id, staff: facts.reader?.staff ?? false, avatar: s.reader.avatar } : null,
       // Mails about this comment (replies to it) go in the language its author wrote in.
       lang: toReaderLanguage(s.lang) ?? '',
+      // The facts the verdict rests on, Akismet's answer included, so a backtest re-runs it exactly.
+      checkFacts: toStoredFacts(akismet === null ? context : { ...context, akismet }),
     });
     logger.debug(
       { commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) },
