@@ -58,7 +58,7 @@ ${
     ? html`<table class="rd-table rd-backtest-transitions"><thead><tr><th>Was</th><th>Would be</th><th>Comments</th></tr></thead>
 <tbody>${transitions.map(([key, n]) => {
         const [from = '', to = ''] = key.split('->');
-        return html`<tr data-transition="${key}"><td>${statusWords[from] ?? from}</td><td>${statusWords[to] ?? to}</td><td>${String(n)}</td></tr>`;
+        return html`<tr data-from="${from}" data-to="${to}"><td>${statusWords[from] ?? from}</td><td>${statusWords[to] ?? to}</td><td>${String(n)}</td></tr>`;
       })}</tbody></table>`
     : ''
 }
