@@ -3,7 +3,7 @@ import { changePageSettings } from '../domain/pages/page-settings.js';
 import { toBacktestJson, type BacktestResult } from '../moderation/backtest.js';
 import { patchSiteSettings, toBacktestDays, type BacktestChange } from '../moderation/backtest-change.js';
 import { runBacktest } from '../store/backtest/backtest-rows.js';
-import type { Queryable } from '../store/db.js';
+import type { Pool } from '../store/db.js';
 import { findPage } from '../store/pages/page-settings-store.js';
 import { loadSite } from '../store/sites.js';
 import { UsageError } from './site-commands.js';
@@ -37,7 +37,7 @@ function describe(result: BacktestResult, days: number): string[] {
  * patch over the site's settings now; with `--page`, over that page's own overrides (null: as the site).
  */
 export async function runRulesBacktest(
-  db: Queryable,
+  db: Pool,
   args: string[],
   print: (line: string) => void,
   now: Date = new Date(),

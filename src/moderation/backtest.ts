@@ -32,6 +32,7 @@ export interface BacktestSample {
   to: CommentStatus;
   /** The codes of the new verdict's reasons. */
   codes: string[];
+  receivedAt: Date;
 }
 
 export interface BacktestResult {
@@ -44,11 +45,11 @@ export interface BacktestResult {
   /** `from->to` (e.g. `approved->pending`) and how many. */
   transitions: Record<string, number>;
   /**
-   * Comments whose status the settings in force now would change already (the rules changed since they
-   * were checked): part of `changed` is then not the proposal's doing.
+   * Of `changed`, those whose status the settings in force now would change as well (the rules changed
+   * since they were checked): that part is not the proposal's doing.
    */
   drift: number;
-  /** The first changed comments, in the order given (the store gives the newest first). */
+  /** The newest changed comments, newest first, in whatever order the checks come. */
   sample: BacktestSample[];
 }
 
@@ -60,6 +61,15 @@ export const emptyBacktest = (): BacktestResult => ({
   drift: 0,
   sample: [],
 });
+
+/** Keeps the `size` newest, newest first (of equal times, the one met first stays ahead). */
+function addToSample(sample: BacktestSample[], size: number, one: BacktestSample): void {
+  const last = sample.at(-1);
+  if (size <= 0 || (sample.length >= size && last !== undefined && last.receivedAt >= one.receivedAt)) return;
+  const at = sample.findIndex((s) => s.receivedAt < one.receivedAt);
+  sample.splice(at === -1 ? sample.length : at, 0, one);
+  if (sample.length > size) sample.pop();
+}
 
 /**
  * Re-runs the rules over stored checks and adds what changes to `into` (so a long window is counted
@@ -82,22 +92,23 @@ export function backtestChecks(
     }
     result.comments += 1;
     const verdict = checkComment({ ...check.context, settings: settings.proposed }, options.rules);
+    if (verdict.status === check.status) continue;
+    result.changed += 1;
+    // Only for the changed: a second run over every comment would double a long window's cost.
     const current =
       settings.current === settings.proposed
         ? verdict.status
         : checkComment({ ...check.context, settings: settings.current }, options.rules).status;
     if (current !== check.status) result.drift += 1;
-    if (verdict.status === check.status) continue;
-    result.changed += 1;
     const key = `${check.status}->${verdict.status}`;
     result.transitions[key] = (result.transitions[key] ?? 0) + 1;
-    if (result.sample.length < options.sampleSize)
-      result.sample.push({
-        id: check.id,
-        from: check.status,
-        to: verdict.status,
-        codes: verdict.reasons.map((r) => r.code),
-      });
+    addToSample(result.sample, options.sampleSize, {
+      id: check.id,
+      from: check.status,
+      to: verdict.status,
+      codes: verdict.reasons.map((r) => r.code),
+      receivedAt: check.context.receivedAt,
+    });
   }
   return result;
 }

@@ -38,17 +38,19 @@ export function toStoredFacts(ctx: CheckContext): StoredFacts {
   return facts;
 }
 
+/** Dates back in place: the value is a fresh parse of the row's jsonb, owned by nobody else (a backtest reads many). */
 function reviveDates(value: unknown): unknown {
   if (typeof value === 'string') return isoInstant.test(value) ? new Date(value) : value;
-  if (Array.isArray(value)) return value.map(reviveDates);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reviveDates(v)]));
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = reviveDates(o[k]);
+  }
   return value;
 }
 
 /**
- * The context a stored comment was checked with (its jsonb as Postgres returns it, and its row's
- * fields); null when the row has no facts (checked before they were stored, edited since, erased).
+ * The context a stored comment was checked with (its jsonb as Postgres returns it, revived in place,
+ * and its row's fields); null when the row has no facts (checked before they were stored, edited since, erased).
  */
 export function fromStoredFacts(raw: unknown, row: RowFields): BacktestContext | null {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;

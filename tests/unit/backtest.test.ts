@@ -137,6 +137,16 @@ describe('a backtest re-runs the rules under proposed settings', () => {
     expect(result.sample[0]?.codes).toEqual(['HOLD_WORD']);
   });
 
+  it('names the newest changed comments, newest first, in whatever order they are read', () => {
+    const at = (h: number) => new Date(RECEIVED_AT.getTime() + h * 3_600_000);
+    const checks = [3, 1, 4, 0, 2].map((h) => stored(`h${h}`, { ...plain, receivedAt: at(h), settings: site() }));
+    const result = backtestChecks(checks, () => ({ current: site(), proposed: site({ holdWords: ['idiot'] }) }), {
+      sampleSize: 3,
+    });
+    expect(result.sample.map((s) => s.id)).toEqual(['h4', 'h3', 'h2']);
+    expect(result.changed).toBe(5);
+  });
+
   it('says how many would change under the settings saved now already (the rules changed since)', () => {
     const check = stored('a', { ...plain, settings: site() });
     const now = site({ holdWords: ['idiot'] });

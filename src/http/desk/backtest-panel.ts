@@ -64,7 +64,7 @@ ${
 }
 ${
   result.drift > 0
-    ? html`<p><small>${String(result.drift)} of the comments would get another verdict under the settings saved now too: the rules changed after they came in.</small></p>`
+    ? html`<p><small>${String(result.drift)} of them would get another verdict under the settings saved now too: the rules changed after they came in.</small></p>`
     : ''
 }
 ${
