@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRulesBacktest } from '../../src/cli/rules-commands.js';
 import { UsageError } from '../../src/cli/site-commands.js';
+import { applyRecheck } from '../../src/akismet/akismet-store.js';
 import { editCommentBody } from '../../src/store/comment-edits.js';
 import { loadSite } from '../../src/store/sites.js';
 import { addSite, postJson, waitForStored, type TestApi } from '../support/harness.js';
@@ -154,6 +155,23 @@ describe('reply-desk rules backtest', () => {
       notBacktestable: 3,
       changed: 5,
     });
+  });
+
+  it('an Akismet recheck’s answer lands in the facts too, so the backtest re-runs the verdict it applied', async () => {
+    const id = ids.links![1]!;
+    const { rows } = await db.pool.query<{ verdict: { score: number; reasons: unknown[] } }>(
+      'select verdict from comments where id = $1',
+      [id],
+    );
+    const verdict = { status: 'pending' as const, score: rows[0]!.verdict.score, reasons: [] };
+    expect(
+      (await applyRecheck(db.pool, { commentId: id, verdict, result: 'ham', detail: 'checked later' })).applied,
+    ).toBe(true);
+    const facts = await db.pool.query<{ akismet: unknown }>(
+      `select check_facts->'akismet' as akismet from comments where id = $1`,
+      [id],
+    );
+    expect(facts.rows[0]!.akismet).toEqual({ result: 'ham', detail: 'checked later' });
   });
 
   it.each<[string, string[], RegExp]>([
