@@ -4,7 +4,8 @@ import { buildDesk } from '../../scripts/build-widget.mjs';
 import { loadSite } from '../../src/store/sites.js';
 import { addModerator, TEST_PASSWORD } from '../support/dashboard-client.js';
 import { postJson, waitForStored } from '../support/harness.js';
-import { SITE, WIDGET_TIMEOUT_MS, startWidgetEnv, type WidgetEnv } from './widget-env.js';
+import { join } from 'node:path';
+import { ARTIFACTS_DIR, SITE, WIDGET_TIMEOUT_MS, startWidgetEnv, type WidgetEnv } from './widget-env.js';
 
 /*
  * Issue 17, item 3 in a real Chromium: an admin types a hold word on the site's settings page and,
@@ -67,6 +68,10 @@ describe("the site settings page's preview of a rule change", () => {
         await page.waitForURL(/\/backtest$/);
 
         const panel = page.locator('section.rd-backtest');
+        // For people to look at (gitignored), as the other desk tests leave theirs.
+        await page.screenshot({
+          path: join(ARTIFACTS_DIR, `backtest-preview-${javaScriptEnabled ? 'js' : 'nojs'}.png`),
+        });
         expect(await panel.locator('.rd-backtest-summary').innerText()).toBe(
           'Of the 5 comments of the last 7 days, 3 would have had another verdict.',
         );

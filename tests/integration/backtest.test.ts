@@ -3,6 +3,7 @@ import { runRulesBacktest } from '../../src/cli/rules-commands.js';
 import { UsageError } from '../../src/cli/site-commands.js';
 import { applyRecheck } from '../../src/akismet/akismet-store.js';
 import { editCommentBody } from '../../src/store/comment-edits.js';
+import { eraseCommenterData } from '../../src/store/privacy.js';
 import { loadSite } from '../../src/store/sites.js';
 import { addSite, postJson, waitForStored, type TestApi } from '../support/harness.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
@@ -153,6 +154,24 @@ describe('reply-desk rules backtest', () => {
     expect(await backtest('--settings', '{"holdWords":["idiot"]}', '--days', '60')).toMatchObject({
       comments: 10,
       notBacktestable: 3,
+      changed: 5,
+    });
+  });
+
+  it('an erased commenter’s comment keeps no facts: it is counted as not backtestable', async () => {
+    const { rows } = await db.pool.query<{ email: string }>(
+      'select author_email as email from comments where id = $1',
+      [ids.clean![1]],
+    );
+    await eraseCommenterData(db.pool, rows[0]!.email, 'news', { id: null, label: 'test' });
+    const { rows: after } = await db.pool.query<{ facts: unknown }>(
+      'select check_facts as facts from comments where id = $1',
+      [ids.clean![1]],
+    );
+    expect(after[0]!.facts).toBeNull();
+    expect(await backtest('--settings', '{"holdWords":["idiot"]}', '--days', '60')).toMatchObject({
+      comments: 9,
+      notBacktestable: 4,
       changed: 5,
     });
   });
