@@ -342,12 +342,13 @@ export const errorCatalogue = {
     status: 422,
     message: 'A setting has a value it cannot take.',
     meaning:
-      "a page's setting (`PATCH /admin/api/pages/:id`) with a value it cannot take; `field` names it (`settings.holdLinks`)",
+      "a page's setting (`PATCH /admin/api/pages/:id`) or a backtest's (`POST /admin/api/sites/:id/backtest`, its `days` too) with a value it cannot take; `field` names it (`settings.holdLinks`)",
   },
   UNKNOWN_SETTING: {
     status: 422,
     message: 'There is no such setting here.',
-    meaning: 'a page setting that pages cannot override, or an unknown key of `PATCH /admin/api/pages/:id`',
+    meaning:
+      'a page setting that pages cannot override, or an unknown key of `PATCH /admin/api/pages/:id` or of a backtest (`POST /admin/api/sites/:id/backtest`)',
   },
   INVALID_EMAIL: {
     status: 422,

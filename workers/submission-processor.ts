@@ -10,6 +10,7 @@ import { submissionSchema, type Submission } from '../src/domain/submission.js';
 import type { AkismetCheck, AkismetClient } from '../src/akismet/akismet-client.js';
 import { saveAkismetCheck } from '../src/akismet/akismet-store.js';
 import { checkComment } from '../src/moderation/check-comment.js';
+import { toStoredFacts } from '../src/moderation/stored-facts.js';
 import { asksAkismet } from '../src/moderation/rules/akismet-rule.js';
 import { asksExternalCheck } from '../src/moderation/rules/external-check-rule.js';
 import { toCheckHookRequest } from '../src/hooks/check-hook-request.js';
@@ -253,8 +254,10 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     }
     // The site's check hook, where it has one, about what the local rules (and Akismet) would publish
     // or hold. Once per comment: a retried job whose row is stored returned above, before any check.
+    // Kept with the facts, so a backtest re-runs the hook's rule on its answer as it was.
+    let externalCheck: CheckContext['externalCheck'] = null;
     if (deps.externalCheck && asksExternalCheck(verdict)) {
-      const externalCheck = await deps.externalCheck.check(s.siteId, toCheckHookRequest(s, verdict));
+      externalCheck = await deps.externalCheck.check(s.siteId, toCheckHookRequest(s, verdict));
       if (externalCheck !== null) verdict = checkComment({ ...context, akismet, externalCheck });
     }
     const parentDepth = facts.parent !== null && facts.parent !== 'missing' ? facts.parent.depth : -1;
@@ -281,6 +284,12 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       reader: s.reader ? { id: s.reader.id, staff: facts.reader?.staff ?? false, avatar: s.reader.avatar } : null,
       // Mails about this comment (replies to it) go in the language its author wrote in.
       lang: toReaderLanguage(s.lang) ?? '',
+      // The facts the verdict rests on, Akismet's answer included, so a backtest re-runs it exactly.
+      checkFacts: toStoredFacts({
+        ...context,
+        ...(akismet === null ? {} : { akismet }),
+        ...(externalCheck === null ? {} : { externalCheck }),
+      }),
     });
     logger.debug(
       { commentId: s.id, status: result.status, reasons: verdict.reasons.map((r) => r.code) },

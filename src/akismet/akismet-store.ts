@@ -107,7 +107,9 @@ export async function applyRecheck(
           and not exists (select 1 from moderation_events e where e.comment_id = c.id and e.actor not in ('akismet', 'reader'))
         for update
      ), changed as (
-       update comments c set status = $2, verdict = $3::jsonb, updated_at = now()
+       update comments c set status = $2, verdict = $3::jsonb, updated_at = now(),
+              -- A backtest re-runs the rules with Akismet's later answer, as this verdict has it (sql/0054).
+              check_facts = jsonb_set(c.check_facts, '{akismet}', jsonb_build_object('result', $4::text, 'detail', $5::text))
          from target t where c.id = t.id
        returning c.id, c.site_id, t.status as from_status, c.status as to_status
      ), before as (

@@ -21,6 +21,7 @@ import { runSiteDeleteCommand } from './site-delete-command.js';
 import { runSpamEval, runSpamTrain } from './spam-commands.js';
 import { runAbuseEval, runAbuseTrain } from './abuse-commands.js';
 import { checkHookOptions, runCheckHookCommand } from './hooks/check-hook-commands.js';
+import { rulesBacktestOptions, runRulesBacktest } from './rules-commands.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 
 /** What a command's handler may use: output, and the environment only when it asks for it. */
@@ -431,4 +432,10 @@ export const cliCommands: CliCommand[] = [
         return 0;
       }),
   },
+  poolRow(
+    ['rules', 'backtest'],
+    `reply-desk rules backtest --site ID --settings JSON [--page PAGE] [--days N] [--json]${indent}what these settings (a patch over the site's, or with --page over the page's own) would have done to${indent}the last N days of comments (default 30): counts, transitions, a sample; changes nothing`,
+    (pool, args, print) => runRulesBacktest(pool, args, print),
+    rulesBacktestOptions,
+  ),
 ];

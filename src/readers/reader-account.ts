@@ -277,7 +277,7 @@ export async function eraseReader(pool: Pool, reader: Reader, mode: ReaderErasur
     await client.query('select 1 from readers where id = $1 for update', [reader.id]);
     const common = `author_name = '', author_email = '', author_url = '', author_avatar = '',
                     author_verified = false, author_staff = false, reader_id = null,
-                    ip = null, user_agent = '', referrer = '', updated_at = now()`;
+                    ip = null, user_agent = '', referrer = '', updated_at = now(), check_facts = null`;
     const changed = await client.query<{ id: string }>(
       mode === 'anonymize'
         ? `update comments set ${common} where reader_id = $1 returning id`

@@ -347,7 +347,9 @@ export async function storeAuthorEdit(pool: Pool, e: AuthorEdit): Promise<Stored
     await client.query(
       `update comments
           set body = $2, body_html = $3, content_hash = $4, status = $5, verdict = $6,
-              edited_at = now(), updated_at = now()
+              edited_at = now(), updated_at = now(),
+              -- The edit's own rules decided this verdict: no backtest can re-run it (sql/0054).
+              check_facts = null
         where id = $1`,
       [e.commentId, e.body, e.bodyHtml, e.contentHash, status, JSON.stringify(stored)],
     );

@@ -189,7 +189,7 @@ export async function eraseCommenterData(
           set status = 'deleted', author_name = '', author_email = '', author_url = '', body = '', body_html = '',
               ip = null, user_agent = '', referrer = '', idempotency_key = null, edited_at = null,
               content_hash = sha256(convert_to('erased:' || id::text, 'UTF8')),
-              verdict = jsonb_set(verdict, '{status}', '"deleted"'), updated_at = now()
+              verdict = jsonb_set(verdict, '{status}', '"deleted"'), updated_at = now(), check_facts = null
         where lower(author_email) = $1 and ($2::text is null or site_id = $2)
         returning id`,
       [e, siteId],

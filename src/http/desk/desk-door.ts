@@ -39,6 +39,7 @@ import { createSessionRoutes } from './moderator/session-routes.js';
 import { createTwoFactorRoutes } from './moderator/two-factor-routes.js';
 import { createTwoFactorSignInRoutes } from './two-factor-sign-in-routes.js';
 import { createPageSettingsRoutes } from './moderator/page-settings-routes.js';
+import { createPageBacktestRoutes } from './moderator/page-backtest-routes.js';
 import { createMySettingsRoutes } from './moderator/my-settings-routes.js';
 import { createReaderRoutes } from './moderator/reader-routes.js';
 import { createAppealRoutes } from './moderator/profiles/appeal-routes.js';
@@ -166,6 +167,7 @@ export function createDeskDoor(deps: DashboardDeps): Router {
   router.use(createPageTitleRoutes({ db: deps.db }));
   router.use(createPageRoutes({ db: deps.db }));
   router.use(createPageSettingsRoutes({ db: deps.db, sites: deps.sites }));
+  router.use(createPageBacktestRoutes({ db: deps.db }));
   router.use(createBulkRoutes({ db: deps.db, bulkQueue: deps.bulkQueue }));
   router.use(createMySettingsRoutes({ db: deps.db }));
   router.use(createTwoFactorRoutes({ db: deps.db, twoFactorKey }));

@@ -1,4 +1,5 @@
 import type { CommentStatus, Verdict } from '../../moderation/verdict.js';
+import type { StoredFacts } from '../../moderation/stored-facts.js';
 import { createBatcher } from './batcher.js';
 import type { Queryable } from '../db.js';
 import { toColumnArrays, unnestInsertSql } from './unnest-insert.js';
@@ -29,6 +30,8 @@ export interface NewComment {
   reader?: { id: number; staff: boolean; avatar: string } | null;
   /** The language it was written in (src/i18n/reader-language.ts), for mails about it; '' unknown. @defaultValue '' */
   lang?: string;
+  /** What the rules read (src/moderation/stored-facts.ts), for backtests; left out, none are kept. */
+  checkFacts?: StoredFacts | null;
 }
 
 /** What happened to one comment: its stored status, and whether an earlier attempt had stored it. */
@@ -67,6 +70,7 @@ const columns = [
   ['author_staff', 'boolean'],
   ['author_avatar', 'text'],
   ['lang', 'text'],
+  ['check_facts', 'jsonb'],
 ] as const;
 
 // One statement per batch whatever its size (src/store/batched/unnest-insert.ts).
@@ -98,6 +102,7 @@ function toParams(batch: NewComment[]): (string | null)[][] {
     c.reader?.staff ? 'true' : 'false',
     c.reader?.avatar ?? '',
     c.lang ?? '',
+    c.checkFacts ? JSON.stringify(c.checkFacts) : null,
   ]);
 }
 
@@ -134,6 +139,8 @@ export async function insertComments(db: Queryable, batch: NewComment[]): Promis
       .filter((c) => !stored.has(c.id))
       .map((c) => ({
         ...c,
+        // What the rules will see on a backtest: a live duplicate was there, as it was here.
+        checkFacts: c.checkFacts ? { ...c.checkFacts, duplicate: true } : c.checkFacts,
         verdict: {
           status: 'rejected' as const,
           score: c.verdict.score,

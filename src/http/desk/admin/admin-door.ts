@@ -23,6 +23,7 @@ import { createStaffedHoursRoutes } from './staffed-hours-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
 import { createChatTargetRoutes } from './chat/chat-target-routes.js';
 import { createCheckHookRoutes } from './hooks/check-hook-routes.js';
+import { createSiteBacktestRoutes } from './backtest/site-backtest-routes.js';
 
 /**
  * The admins' rooms of the desk. requireAdmin is applied here, once, on each of these paths (and
@@ -62,7 +63,14 @@ export interface AdminDoorDeps {
  * viewer or site admin the audit log (which then shows only their sites' events, audit-routes.ts).
  * Site creation, deletion and the list of sites stay with admins.
  */
-const SITE_ADMIN_PATHS = ['/sites/:id', '/sites/:id/sign-in', '/sites/:id/sign-in/*rest'];
+const SITE_ADMIN_PATHS = [
+  '/sites/:id',
+  '/sites/:id/sign-in',
+  '/sites/:id/sign-in/*rest',
+  // A site admin may preview a change of the settings they may save (issue 17, item 3).
+  '/sites/:id/backtest',
+  '/api/sites/:id/backtest',
+];
 
 const grantSiteAdmin: RequestHandler = (req, res, next) => {
   if (hasRole(currentModerator(res), String(req.params.id), 'admin')) res.locals.grantedByRole = true;
@@ -82,6 +90,7 @@ export function createAdminDoor(deps: AdminDoorDeps): Router {
   router.use([...ADMIN_PATHS], requireAdmin);
   router.use(createAuditRoutes({ db: deps.db }));
   router.use(createSiteSettingsRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
+  router.use(createSiteBacktestRoutes({ db: deps.db }));
   router.use(createStaffedHoursRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));
   router.use(createSignInSettingsRoutes({ db: deps.db }));
   router.use(createSiteDeleteRoutes({ db: deps.db, sites: deps.sites, logger: deps.logger }));

@@ -3,6 +3,7 @@ import type { Site } from '../../../domain/site-settings.js';
 import type { FieldError } from '../../../errors.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, type SafeHtml } from '../../../html/html.js';
+import { renderBacktestControls } from '../backtest-panel.js';
 
 const moderationLabels: Record<Site['settings']['moderation'], string> = {
   pre: 'Pre-moderate all: hold every comment for a moderator',
@@ -55,7 +56,13 @@ function invalid(errors: FieldError[], field: string): SafeHtml {
  * The site form, for a new site (`siteId` null) or an existing one. Shows the values as entered and
  * each field's error next to it, so a rejected save loses nothing.
  */
-function renderSiteForm(csrfToken: string, siteId: string | null, v: SiteFormValues, errors: FieldError[]): SafeHtml {
+function renderSiteForm(
+  csrfToken: string,
+  siteId: string | null,
+  v: SiteFormValues,
+  errors: FieldError[],
+  backtestDays?: string,
+): SafeHtml {
   const creating = siteId === null;
   const number = (name: keyof SiteFormValues & string, label: string, help: string, min: number, max: number) =>
     html`<div class="rd-field"><label for="f-${name}">${label}</label>
@@ -137,6 +144,7 @@ ${checkbox('requireTwoFactor', 'Require two-factor sign-in (a code from an authe
 <fieldset><legend>Privacy</legend>
 ${number('ipRetentionDays', 'Forget commenters’ IP addresses after this many days', 'Truncated to the network and the browser cleared; 0 keeps them.', 0, 36_500)}
 </fieldset>
+${creating ? '' : renderBacktestControls(`/admin/sites/${encodeURIComponent(siteId)}/backtest`, backtestDays)}
 <p><button type="submit">${creating ? 'Create site' : 'Save changes'}</button></p>
 </form>`;
 }
@@ -148,6 +156,10 @@ export function renderSitePage(input: {
   values: SiteFormValues;
   errors: FieldError[];
   notice: string | null;
+  /** What the form's settings would have done (the backtest's panel, after "Preview changes"). */
+  preview?: SafeHtml;
+  /** The backtest window as entered. */
+  backtestDays?: string;
 }): string {
   const { ctx, siteId, values, errors, notice } = input;
   return renderAdminPage(
@@ -156,7 +168,8 @@ export function renderSitePage(input: {
     html`<p><a href="/admin/sites">← Sites</a></p>
       <h1>Site <code>${siteId}</code></h1>
       ${notice ? html`<p class="rd-notice" role="status">${notice}</p>` : ''}
-      ${renderSiteForm(ctx.csrfToken, siteId, values, errors)}
+      ${input.preview ?? ''}
+      ${renderSiteForm(ctx.csrfToken, siteId, values, errors, input.backtestDays)}
       <p>
         <a href="/admin/audit?${new URLSearchParams({ site: siteId, action: 'site_update' }).toString()}"
           >History of this site’s settings</a

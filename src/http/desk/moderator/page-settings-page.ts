@@ -6,6 +6,7 @@ import type { FieldError } from '../../../errors.js';
 import { html, type SafeHtml } from '../../../html/html.js';
 import type { StoredPage } from '../../../store/pages/page-settings-store.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
+import { renderBacktestControls } from '../backtest-panel.js';
 
 /*
  * One page's own settings (issue 16): the form at /admin/pages/:id. Each setting offers "as the site"
@@ -116,6 +117,10 @@ export function renderPageSettingsPage(input: {
   values: PageSettingsFormValues | null;
   errors: FieldError[];
   notice: string | null;
+  /** What the form's settings would have done on this page (after "Preview changes"). */
+  preview?: SafeHtml;
+  /** The backtest window as entered. */
+  backtestDays?: string;
 }): string {
   const { ctx, page, site, errors, notice } = input;
   const v = input.values ?? formValues(page);
@@ -149,6 +154,7 @@ export function renderPageSettingsPage(input: {
           </p>`
           : ''
       }
+      ${input.preview ?? ''}
       <form method="post" action="/admin/pages/${String(page.id)}" class="rd-page-settings">
         <input type="hidden" name="_csrf" value="${ctx.csrfToken}" />
         <fieldset>
@@ -197,6 +203,7 @@ export function renderPageSettingsPage(input: {
           )}
           ${select('votes', 'Votes', v.votes, s?.votes ?? '?', voteLabels, errors)}
         </fieldset>
+        ${renderBacktestControls(`/admin/pages/${String(page.id)}/backtest`, input.backtestDays)}
         <button type="submit">Save page settings</button>
       </form>
       ${
