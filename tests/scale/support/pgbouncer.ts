@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,10 @@ async function listening(port: number, timeoutMs: number): Promise<void> {
  * to ignore them (README Scale-out says how to keep the timeouts then).
  */
 export async function startPgBouncer(postgresPort: number, opts: { serverPool?: number } = {}): Promise<PgBouncer> {
+  if (!existsSync(PGBOUNCER_BIN))
+    throw new Error(
+      `${PGBOUNCER_BIN} is missing: apt-get install pgbouncer (bash .ci/run does, without starting its service)`,
+    );
   const dir = await mkdtemp(join(tmpdir(), 'rd-pgbouncer-'));
   const port = await findFreePort();
   await writeFile(join(dir, 'userlist.txt'), '"postgres" ""\n');
