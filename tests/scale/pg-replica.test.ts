@@ -236,4 +236,24 @@ describe('a streaming replica behind a lag guard', () => {
       await stopProcess(child, 'SIGKILL');
     }
   }, 60_000);
+
+  // Last: it stops the replica.
+  it('a replica that goes away: the next reads go to the primary, none fails', async () => {
+    await waitFor('reads on the replica', () => router.state().target === 'replica');
+    const before = await threadIds('replica', 'marker');
+    standby.stop();
+    const stoppedAt = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${api.url}/api/counts?site=replica&page=marker`).then((r) => r.status)),
+    );
+    const after = await threadIds('replica', 'marker');
+    console.log(
+      `read replica stopped (immediate): 20 count reads right after answered ${[...new Set(answers)].join(', ')}, ` +
+        `reads on the ${router.state().target} ${Date.now() - stoppedAt} ms later`,
+    );
+    expect(before.length).toBeGreaterThan(0);
+    expect(answers.every((s) => s === 200)).toBe(true);
+    expect(after).toEqual(before);
+    expect(router.state().target).toBe('primary');
+  }, 30_000);
 });

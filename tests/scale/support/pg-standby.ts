@@ -16,6 +16,8 @@ export interface Standby {
   /** `pg_wal_replay_pause()`: the replica keeps receiving WAL but applies none of it. */
   pauseReplay(): Promise<void>;
   resumeReplay(): Promise<void>;
+  /** Stops it at once (`immediate`), as a crash would. */
+  stop(): void;
   destroy(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startStandby(primaryPort: number): Promise<Standby> {
     port,
     pauseReplay: () => onReplica(url, 'select pg_wal_replay_pause()'),
     resumeReplay: () => onReplica(url, 'select pg_wal_replay_resume()'),
+    stop: stopNow,
     async destroy() {
       process.off('exit', stopNow);
       stopNow();
