@@ -86,7 +86,7 @@ const queues = [
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
 for (const q of queues)
   q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
-const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
+const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN, readRouter });
 // Site changes arrive within a second by LISTEN/NOTIFY (sql/0024); the 5 s refresh is the net under it.
 const sites = createSiteDirectory(pool, {
   refreshMs: 5000,

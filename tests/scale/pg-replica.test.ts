@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerReplicaGauges } from '../../src/metrics/replica-gauges.js';
 import { projectRoot } from '../../src/paths.js';
 import { createPool, type Pool } from '../../src/store/db.js';
 import { createReadRouter, probeInterval, type ReadRouter } from '../../src/store/replica/read-router.js';
@@ -28,13 +30,15 @@ import { startStandby, type Standby } from './support/pg-standby.js';
 // within READ_REPLICA_MAX_LAG_MS reads stay on it (a little old), past it they go to the primary, and
 // once replay resumes they come back. A reader's own status and the desk read the primary throughout.
 
-const MAX_LAG_MS = 1500;
+const MAX_LAG_MS = 2000;
 
 let primary: PrivatePostgres;
 let standby: Standby;
 let primaryPool: Pool;
 let replicaPool: Pool;
 let router: ReadRouter;
+// The API's /metrics gauges of the guard (src/metrics/replica-gauges.ts), on a registry of the test's own.
+const gauges = new Registry();
 let api: TestApi;
 let worker: { close(): Promise<void> };
 const prefix = newQueuePrefix();
@@ -45,6 +49,7 @@ beforeAll(async () => {
   primaryPool = createPool(primary.url, 10);
   replicaPool = createPool(standby.url, 10);
   router = createReadRouter({ primary: primaryPool, replica: replicaPool, maxLagMs: MAX_LAG_MS });
+  registerReplicaGauges(gauges, router);
   api = await startApi({ pool: primaryPool, readDb: router, prefix });
   worker = await startWorker({ pool: primaryPool, prefix });
   await addSite(primaryPool, 'replica', [api.origin], { holdFirstTime: false, floodSeconds: 0 });
@@ -114,6 +119,7 @@ describe('a streaming replica behind a lag guard', () => {
       25,
     );
     const targetWhenShown = router.state().target;
+    const metricsWhenBehind = await gauges.metrics();
     await sleep(500);
 
     await standby.resumeReplay();
@@ -121,6 +127,7 @@ describe('a streaming replica behind a lag guard', () => {
     phase = 'after';
     await waitFor('reads back on the replica', () => router.state().target === 'replica', 20_000, 10);
     const recoveredMs = Date.now() - resumedAt;
+    const metricsWhenBack = await gauges.metrics();
     await sleep(500);
     const posted = await posting.stop();
     const accepted = posted.flatMap((p) => (p.id === null ? [] : [p.id]));
@@ -150,6 +157,9 @@ describe('a streaming replica behind a lag guard', () => {
     expect(servedByReplica).toBe(true);
     expect(staleThread).not.toContain(marker);
     expect(targetWhenShown).toBe('primary');
+    expect(metricsWhenBehind).toMatch(/^reply_desk_read_replica_in_use 0$/m);
+    expect(metricsWhenBehind).toMatch(/^reply_desk_read_replica_lag_seconds (1\.[5-9]|[2-9])/m);
+    expect(metricsWhenBack).toMatch(/^reply_desk_read_replica_in_use 1$/m);
     expect(shownIn).toBeGreaterThanOrEqual(MAX_LAG_MS - probeInterval(MAX_LAG_MS));
     expect(shownIn).toBeLessThanOrEqual(MAX_LAG_MS + 3 * probeInterval(MAX_LAG_MS) + 1000);
     expect(recoveredMs).toBeLessThan(3000);
