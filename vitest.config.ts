@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // The engines' own tests (a replica, PgBouncer) run under `npm run test:scale` (tests/scale/vitest.config.ts).
+    exclude: ['tests/scale/**', '**/node_modules/**'],
     globalSetup: ['tests/support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

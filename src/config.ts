@@ -19,6 +19,21 @@ const configShape = z.object({
    */
   DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
   /**
+   * A read replica (DATABASE_READ_URL) more than this far behind the primary is skipped: public reads go
+   * to the primary until it catches up. Measured by comparing WAL positions, probed every quarter of
+   * this (at most every second); an idle primary does not count as lag. @defaultValue 5000
+   */
+  READ_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /**
+   * `off` sends every query as an unnamed statement: for PgBouncer in transaction mode before 1.21 (or
+   * without `max_prepared_statements`), which hands a session's named statements to other clients'
+   * server connections. `on` prepares the hot queries once per connection. @defaultValue on
+   */
+  DB_PREPARED_STATEMENTS: z
+    .enum(['on', 'off'])
+    .default('on')
+    .transform((v) => v === 'on'),
+  /**
    * API processes `api-cluster.js` runs on this machine (node:cluster; they share the port). Each has
    * its own DB_POOL_SIZE connections. The plain `api.js` entry ignores it. @defaultValue 1
    */

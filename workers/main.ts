@@ -25,9 +25,12 @@ import { workerTable } from './worker-table.js';
 // add to, starts one BullMQ worker per row of workers/worker-table.ts, and runs until SIGTERM.
 const config = await exitOnStartupProblem('worker');
 const logger = createLogger(config.LOG_LEVEL, 'worker');
-const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, {
-  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-});
+const pool = createPool(
+  config.DATABASE_URL,
+  config.DB_POOL_SIZE,
+  { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS },
+  { preparedStatements: config.DB_PREPARED_STATEMENTS },
+);
 const metrics = createWorkerMetrics({ pool });
 const writer = metrics.countVerdicts(createCommentWriter(pool, config.WRITE_BATCH_SIZE));
 const connection = createWorkerRedis(redisAddressOf(config));

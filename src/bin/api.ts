@@ -17,6 +17,7 @@ import { notifyAppealOpened } from '../notify/appeal-opened.js';
 import { createDeskNoticesQueue } from '../queue/desk-notices-queue.js';
 import { createProducerRedis, redisAddressOf } from '../redis.js';
 import { createDedicatedClient, createPool } from '../store/db.js';
+import { createReadRouter } from '../store/replica/read-router.js';
 import { loadOrCreateSecret } from '../store/secrets.js';
 import { createFormTokens } from '../flood/form-token.js';
 import { createUsedFormTokens } from '../flood/used-form-tokens.js';
@@ -26,13 +27,35 @@ import { EXIT_CONFIG, exitOnStartupProblem } from './startup.js';
 // Entry file of the API process: reads the environment, connects, listens, and stops on SIGTERM.
 const config = await exitOnStartupProblem('api');
 const logger = createLogger(config.LOG_LEVEL, 'api');
-const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE, {
-  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-});
-// Public thread and count reads may go to a replica; everything that writes or must see its own writes stays on `pool`.
-const readPool = config.DATABASE_READ_URL
-  ? createPool(config.DATABASE_READ_URL, config.DB_POOL_SIZE, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS })
-  : pool;
+const statements = { preparedStatements: config.DB_PREPARED_STATEMENTS };
+const pool = createPool(
+  config.DATABASE_URL,
+  config.DB_POOL_SIZE,
+  { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS },
+  statements,
+);
+// Public thread and count reads may go to a replica; everything that writes or must see its own writes
+// (a reader's own status, the whole desk) stays on `pool`. The lag guard sends reads back to `pool` while
+// the replica is more than READ_REPLICA_MAX_LAG_MS behind.
+const replicaPool = config.DATABASE_READ_URL
+  ? createPool(
+      config.DATABASE_READ_URL,
+      config.DB_POOL_SIZE,
+      { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS },
+      statements,
+    )
+  : undefined;
+const readRouter = replicaPool
+  ? createReadRouter({
+      primary: pool,
+      replica: replicaPool,
+      maxLagMs: config.READ_REPLICA_MAX_LAG_MS,
+      onSwitch: (to, lagMs) =>
+        to === 'primary'
+          ? logger.warn({ lagMs }, 'read replica behind or unreachable; public reads go to the primary')
+          : logger.info({ lagMs }, 'read replica caught up; public reads go to it again'),
+    })
+  : undefined;
 const redisAddress = redisAddressOf(config);
 const redis = createProducerRedis(redisAddress);
 const queue = createSubmissionsQueue(redis, config.QUEUE_PREFIX, {
@@ -66,7 +89,7 @@ const queues = [
 // A queue re-emits its connection's errors; unheard they would reach console.error on every reconnect.
 for (const q of queues)
   q.on('error', (err: Error) => logger.debug({ queue: q.name, err: err.message }, 'queue connection error'));
-const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN });
+const metrics = createApiMetrics({ pool, queues, token: config.METRICS_TOKEN, readRouter });
 // Site changes arrive within a second by LISTEN/NOTIFY (sql/0024); the 5 s refresh is the net under it.
 const sites = createSiteDirectory(pool, {
   refreshMs: 5000,
@@ -122,7 +145,7 @@ const intakeGuard = createIntakeGuard({
 });
 const app = createApp({
   db: pool,
-  readDb: readPool,
+  readDb: readRouter ?? pool,
   redis,
   queue,
   training: trainingQueue,
@@ -223,7 +246,8 @@ async function shutdown(signal: string): Promise<void> {
   redis.disconnect();
   step = 'closing the Postgres pool';
   await pool.end();
-  if (readPool !== pool) await readPool.end();
+  readRouter?.close();
+  await replicaPool?.end();
   logger.info('api stopped');
   process.exit(0);
 }

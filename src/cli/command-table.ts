@@ -61,7 +61,12 @@ export interface CliCommand {
  */
 async function withPool<T>(ctx: CliContext, size: number, fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
   const config = await ctx.config();
-  const pool = createPool(config.DATABASE_URL, size, { statementTimeoutMs: 0 });
+  const pool = createPool(
+    config.DATABASE_URL,
+    size,
+    { statementTimeoutMs: 0 },
+    { preparedStatements: config.DB_PREPARED_STATEMENTS },
+  );
   try {
     return await fn(pool, config);
   } finally {

@@ -6,6 +6,8 @@ import { createHttpMetrics } from './http-metrics.js';
 import { createMetricsRoutes } from './metrics-routes.js';
 import { registerPoolGauges } from './pool-gauges.js';
 import { registerQueueGauges } from './queue-gauges.js';
+import { registerReplicaGauges } from './replica-gauges.js';
+import type { ReadRouter } from '../store/replica/read-router.js';
 
 /** What the API's app needs to measure itself and serve GET /metrics. */
 export interface ApiMetrics {
@@ -25,10 +27,13 @@ export function createApiMetrics(deps: {
   pool: Pool;
   queues: readonly Queue[];
   token: string | undefined;
+  /** The read replica's lag guard, when DATABASE_READ_URL is set. */
+  readRouter?: Pick<ReadRouter, 'state'>;
 }): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'reply_desk_api_' });
   registerPoolGauges(registry, deps.pool);
   registerQueueGauges(registry, deps.queues);
+  if (deps.readRouter) registerReplicaGauges(registry, deps.readRouter);
   return { http: createHttpMetrics(registry), routes: createMetricsRoutes({ registry, token: deps.token }), registry };
 }

@@ -21,12 +21,39 @@ export interface PoolTimeouts {
   idleInTransactionTimeoutMs?: number;
 }
 
+/** How a pool's queries reach Postgres, besides its timeouts. */
+export interface PoolStatements {
+  /**
+   * false: every query goes as an unnamed statement, its `name` dropped (DB_PREPARED_STATEMENTS=off).
+   * PgBouncer in transaction mode before 1.21 hands the next transaction another server connection,
+   * where a statement this connection named is unknown (or one of that name is another's).
+   * @defaultValue true
+   */
+  preparedStatements?: boolean;
+}
+
+/**
+ * The query config without its statement name; strings, and query objects of their own (cursors,
+ * COPY streams: they have `submit`), pass unchanged.
+ */
+export function withoutStatementName(config: unknown): unknown {
+  if (typeof config !== 'object' || config === null || !('name' in config)) return config;
+  if (typeof (config as { submit?: unknown }).submit === 'function') return config;
+  const { name: _name, ...unnamed } = config as Record<string, unknown>;
+  return unnamed;
+}
+
 /**
  * A connection pool; nothing connects until the first query. Besides the server-side timeouts, each
  * query has a client-side `query_timeout` (statement timeout + 5 s): a network that stalls (no RST,
  * no answer) cannot deliver the server's cancellation, and the caller must not wait for TCP keepalive.
  */
-export function createPool(databaseUrl: string, max: number, timeouts: PoolTimeouts = {}): Pool {
+export function createPool(
+  databaseUrl: string,
+  max: number,
+  timeouts: PoolTimeouts = {},
+  statements: PoolStatements = {},
+): Pool {
   const statementTimeoutMs = timeouts.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -48,6 +75,14 @@ export function createPool(databaseUrl: string, max: number, timeouts: PoolTimeo
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
+  // Every query of the pool, and of a checked-out client, goes through its client's query(): one place.
+  if (statements.preparedStatements === false) {
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) =>
+        query(withoutStatementName(config), ...rest);
+    });
+  }
   return pool;
 }
 

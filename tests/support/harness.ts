@@ -17,7 +17,7 @@ import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../.
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
 import { createProducerRedis, createWorkerRedis, type RedisAddress } from '../../src/redis.js';
 import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
-import { createDedicatedClient, type Pool } from '../../src/store/db.js';
+import { createDedicatedClient, type Pool, type Queryable } from '../../src/store/db.js';
 import { insertSite } from '../../src/store/sites.js';
 import { createBulkProcessor } from '../../workers/bulk-processor.js';
 import { createEmailProcessor } from '../../workers/email-processor.js';
@@ -77,6 +77,8 @@ export interface TestApi {
  */
 export async function startApi(opts: {
   pool: Pool;
+  /** Public thread and count reads (a replica, or src/store/replica/read-router.ts); left out, `pool`. */
+  readDb?: Queryable;
   /** A URL, or a Sentinel set (src/redis.ts). */
   redisUrl?: RedisAddress;
   prefix: string;
@@ -138,6 +140,7 @@ export async function startApi(opts: {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = createApp({
     db: opts.pool,
+    readDb: opts.readDb,
     redis,
     queue,
     training,

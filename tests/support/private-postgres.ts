@@ -22,7 +22,7 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-const BIN = '/usr/lib/postgresql/15/bin';
+export const BIN = '/usr/lib/postgresql/15/bin';
 const run = promisify(execFile);
 
 /** A port nothing listens on at this moment (another process could take it before us; rare enough). */
@@ -40,11 +40,11 @@ export async function findFreePort(): Promise<number> {
 
 // Postgres refuses to run as root, and CI runs tests as root: there, every binary runs as `postgres`.
 const asRoot = process.getuid?.() === 0;
-function command(bin: string, args: string[]): [string, string[]] {
+export function command(bin: string, args: string[]): [string, string[]] {
   return asRoot ? ['runuser', ['-u', 'postgres', '--', join(BIN, bin), ...args]] : [join(BIN, bin), args];
 }
 
-async function lookUpPostgresUser(): Promise<{ uid: number; gid: number }> {
+export async function lookUpPostgresUser(): Promise<{ uid: number; gid: number }> {
   const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
