@@ -1,0 +1,155 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Child } from '../lib/children.js';
+import { progress } from '../lib/stats.js';
+import { peerRows, summarizePeer, type LoadFigures, type PeerRound, type PeerSummary } from './peer-figures.js';
+import {
+  countWalineComments,
+  createWalineDatabase,
+  installWaline,
+  startOauthStub,
+  startWaline,
+  walineEntry,
+} from './waline.js';
+
+/*
+ * The bench's peer section (issue 18 item 7): Waline's server beside Reply Desk, through the same load
+ * generator (bench/http-load.ts: 100 connections, the same ~500-byte comments, each from another
+ * X-Forwarded-For address), in interleaved rounds whose order turns each round, as intake's are.
+ * Reply Desk runs its API and one worker, so a round is timed to its last committed row; Waline stores
+ * before it answers, so its rows appear within the round.
+ */
+
+export interface PeerDeps {
+  adminUrl: string;
+  /** Waline's database, beside the bench's own (dropped at the end, also by the bench's cleanup). */
+  walineDbName: string;
+  logDir: string;
+  /** Reply Desk's API (running) and its bench database. */
+  apiUrl: string;
+  db: pg.Client;
+  /** The site Reply Desk's comments go to (the intake site: limits on, beyond any run's reach). */
+  site: string;
+  startWorker(name: string): Promise<Child>;
+  /** Reply Desk's submissions still queued or running. */
+  backlog(): Promise<number>;
+  httpLoad(
+    name: string,
+    args: {
+      url: string;
+      connections: number;
+      seconds: number;
+      post: { site: string; forwardedFor: boolean; shape?: 'waline' };
+    },
+  ): Promise<LoadFigures>;
+  version: string;
+  /** An existing install to reuse (BENCH_PEER_DIR), else a fresh one in a temporary folder. */
+  installDir?: string;
+  rounds: number;
+  seconds: number;
+}
+
+export type PeerOutcome =
+  | { ran: true; summary: PeerSummary; rounds: PeerRound[]; installSeconds: number; rows: string[][] }
+  | { ran: false; reason: string; rows: string[][] };
+
+/** What is left to remove if the bench stops half-way (Ctrl+C): the temporary install. */
+const leftovers = new Set<string>();
+export function removePeerInstall(): void {
+  for (const dir of leftovers) rmSync(dir, { recursive: true, force: true });
+  leftovers.clear();
+}
+
+const countOurs = async (db: pg.Client, site: string): Promise<number> =>
+  (await db.query<{ n: number }>('select count(*)::int as n from comments where site_id = $1', [site])).rows[0]!.n;
+
+async function drained(backlog: () => Promise<number>, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while ((await backlog()) > 0) {
+    if (Date.now() > deadline) throw new Error(`Reply Desk's queue did not drain within ${limitMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function benchPeer(d: PeerDeps): Promise<PeerOutcome> {
+  const peer = `Waline ${d.version}`;
+  let dir = d.installDir;
+  let installSeconds = 0;
+  let walineDb: pg.Client | null = null;
+  let stub: Awaited<ReturnType<typeof startOauthStub>> | null = null;
+  let waline: { child: Child; url: string } | null = null;
+  let worker: Child | null = null;
+  try {
+    if (dir === undefined) {
+      progress(`peer: installing @waline/vercel@${d.version} from npm into a temporary folder`);
+      const t = Date.now();
+      dir = await installWaline(d.version, 15 * 60_000);
+      leftovers.add(dir);
+      installSeconds = (Date.now() - t) / 1000;
+      progress(`  installed in ${Math.round(installSeconds)} s`);
+    }
+    const entry = walineEntry(dir);
+    const walineUrl = await createWalineDatabase(d.adminUrl, d.walineDbName);
+    walineDb = new pg.Client({ connectionString: walineUrl });
+    walineDb.on('error', () => {});
+    await walineDb.connect();
+    stub = await startOauthStub();
+    waline = await startWaline({ entry, dbUrl: walineUrl, oauthUrl: stub.url, logFile: join(d.logDir, 'waline.log') });
+    worker = await d.startWorker('worker-peer');
+
+    const targets = {
+      theirs: { name: peer, url: `${waline.url}/api/comment`, shape: 'waline' as const },
+      ours: { name: 'Reply Desk + 1 worker', url: `${d.apiUrl}/api/comments`, shape: undefined },
+    };
+    const load = (t: (typeof targets)['ours' | 'theirs'], label: string, seconds: number) =>
+      d.httpLoad(label, {
+        url: t.url,
+        connections: 100,
+        seconds,
+        post: { site: d.site, forwardedFor: true, ...(t.shape ? { shape: t.shape } : {}) },
+      });
+    // Warm-up: Waline compiles its Markdown and template code on the first comments; ours its statements.
+    for (const t of [targets.theirs, targets.ours]) await load(t, `warm-up ${t.name}`, 2);
+    await drained(d.backlog, 300_000);
+
+    const rounds: PeerRound[] = [];
+    for (let round = 0; round < d.rounds; round++) {
+      const order = round % 2 === 0 ? (['theirs', 'ours'] as const) : (['ours', 'theirs'] as const);
+      const r: Partial<PeerRound> = {};
+      for (const side of order) {
+        const label = `${targets[side].name} (round ${round + 1})`;
+        if (side === 'theirs') {
+          const before = await countWalineComments(walineDb);
+          r.theirs = await load(targets.theirs, label, d.seconds);
+          r.theirsStored = (await countWalineComments(walineDb)) - before;
+          r.theirsStoreSeconds = d.seconds;
+        } else {
+          const before = await countOurs(d.db, d.site);
+          r.ours = await load(targets.ours, label, d.seconds);
+          const loadEnd = Date.now();
+          await drained(d.backlog, 300_000);
+          r.oursStored = (await countOurs(d.db, d.site)) - before;
+          // The load ran for `seconds` before it ended; the worker's tail after it counts too.
+          r.oursStoreSeconds = d.seconds + (Date.now() - loadEnd) / 1000;
+        }
+      }
+      rounds.push(r as PeerRound);
+      progress(
+        `  round ${round + 1}: stored ${r.oursStored} in ${r.oursStoreSeconds!.toFixed(1)} s (Reply Desk), ${r.theirsStored} in ${d.seconds} s (${peer})`,
+      );
+    }
+    const summary = summarizePeer(rounds);
+    return { ran: true, summary, rounds, installSeconds, rows: peerRows(summary, peer) };
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0]!;
+    progress(`peer: ${peer} could not run, going on without it: ${reason}`);
+    return { ran: false, reason, rows: [[`peer: ${peer}`, 'not run', reason, '', '']] };
+  } finally {
+    await worker?.stop();
+    await waline?.child.stop();
+    await stub?.close();
+    await walineDb?.end().catch(() => {});
+    removePeerInstall();
+  }
+}
