@@ -7,7 +7,7 @@ import pg from 'pg';
 import { projectRoot } from '../src/paths.js';
 import { SUBMISSIONS_QUEUE, submitJobOptions } from '../src/queue/submissions-queue.js';
 import { prepareDatabase } from '../src/store/migrate.js';
-import { freePort, readRss, sampleRss, spawnNode, stopAllChildren, type Child } from './lib/children.js';
+import { cpuMs, freePort, readRss, sampleRss, spawnNode, stopAllChildren, type Child } from './lib/children.js';
 import { submission } from './lib/fixtures.js';
 import { formatTable, percentile, progress, ratio, round } from './lib/stats.js';
 import { loadComments, type LoadResult } from './load-comments.js';
@@ -151,12 +151,6 @@ async function startBare(mode: 'bare' | 'queue' | 'get'): Promise<{ child: Child
 
 const median = (xs: number[]): number => percentile(xs, 50);
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 interface HttpResult {
   rps: number;
@@ -475,7 +469,9 @@ async function main(): Promise<void> {
       walineDbName,
       logDir,
       apiUrl: api.url,
+      apiPid: api.child.pid,
       db,
+      dbName,
       site: 'bench',
       startWorker,
       backlog: () => backlog(mainQueue),

@@ -66,16 +66,25 @@ export interface PeerRound {
   /** Waline stores before it answers: rows it added during the round, over the round's seconds. */
   theirsStored: number;
   theirsStoreSeconds: number;
+  /**
+   * CPU time each server spent on the round, in ms: its own processes and its Postgres backends (ours:
+   * API and worker, until the last row; Redis, shared by everything on the machine, is not counted).
+   * The one figure the machine's other load moves little: it is work done, not work done per second.
+   */
+  oursCpuMs: number;
+  theirsCpuMs: number;
 }
 
 export interface PeerSummary {
   rounds: number;
-  ours: { rps: number; p99: number; storedPerSecond: number; refused: number };
-  theirs: { rps: number; p99: number; storedPerSecond: number; refused: number };
+  ours: { rps: number; p99: number; storedPerSecond: number; cpuUsPerStored: number; refused: number };
+  theirs: { rps: number; p99: number; storedPerSecond: number; cpuUsPerStored: number; refused: number };
   /** Medians of the per-round ratios, ours ÷ theirs (p99: theirs ÷ ours, so above 1 is ours better). */
   acceptRatio: number;
   storeRatio: number;
   p99Ratio: number;
+  /** Theirs ÷ ours: how many times the CPU a stored comment costs Waline. */
+  cpuRatio: number;
   acceptRatios: number[];
   storeRatios: number[];
 }
@@ -95,10 +104,15 @@ const over = (a: number, b: number): number => (Number.isFinite(a) && Number.isF
  * the answers that were not a stored comment: non-2xx, socket errors, and 2xx beyond the rows that appeared.
  */
 export function summarizePeer(rounds: PeerRound[]): PeerSummary {
-  const side = (run: (r: PeerRound) => LoadFigures, stored: (r: PeerRound) => [number, number]) => ({
+  const side = (
+    run: (r: PeerRound) => LoadFigures,
+    stored: (r: PeerRound) => [number, number],
+    cpuMs: (r: PeerRound) => number,
+  ) => ({
     rps: rounds.reduce((a, r) => a + run(r).rps, 0) / rounds.length,
     p99: median(rounds.map((r) => run(r).p99)),
     storedPerSecond: median(rounds.map((r) => perSecond(...stored(r)))),
+    cpuUsPerStored: median(rounds.map((r) => over(cpuMs(r) * 1000, stored(r)[0]))),
     refused: rounds.reduce((a, r) => {
       const f = run(r);
       return a + f.non2xx + f.errors + Math.max(0, f.ok - stored(r)[0]);
@@ -113,20 +127,24 @@ export function summarizePeer(rounds: PeerRound[]): PeerSummary {
     ours: side(
       (r) => r.ours,
       (r) => [r.oursStored, r.oursStoreSeconds],
+      (r) => r.oursCpuMs,
     ),
     theirs: side(
       (r) => r.theirs,
       (r) => [r.theirsStored, r.theirsStoreSeconds],
+      (r) => r.theirsCpuMs,
     ),
     acceptRatio: median(acceptRatios),
     storeRatio: median(storeRatios),
     p99Ratio: median(rounds.map((r) => over(r.theirs.p99, r.ours.p99))),
+    cpuRatio: median(rounds.map((r) => over(r.theirsCpuMs / r.theirsStored, r.oursCpuMs / r.oursStored))),
     acceptRatios,
     storeRatios,
   };
 }
 
 const factor = (x: number): string => (Number.isFinite(x) ? `${Math.round(x * 10) / 10}×` : '—');
+const micro = (v: number): string => (Number.isFinite(v) ? `${Math.round(v).toLocaleString('en')} µs` : '—');
 const perS = (v: number): string => (Number.isFinite(v) ? `${Math.round(v).toLocaleString('en')}/s` : '—');
 
 /** The bench table's rows (measure, Reply Desk, baseline, ratio, target) for the peer. */
@@ -149,6 +167,13 @@ export function peerRows(s: PeerSummary, peer: string): string[][] {
       '≥ 5.3× (hand-measured)',
     ],
     ['  stored ratio in each round', s.storeRatios.map(factor).join(', '), '', '', ''],
+    [
+      '  server CPU per stored comment (processes + Postgres backends)',
+      micro(s.ours.cpuUsPerStored),
+      micro(s.theirs.cpuUsPerStored),
+      factor(s.cpuRatio),
+      '',
+    ],
     ['  answers not stored (refused, errors)', String(s.ours.refused), String(s.theirs.refused), '', '0'],
   ];
 }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Child } from '../lib/children.js';
+import { childPids, cpuMs, type Child } from '../lib/children.js';
 import { progress } from '../lib/stats.js';
 import { peerRows, summarizePeer, type LoadFigures, type PeerRound, type PeerSummary } from './peer-figures.js';
 import {
@@ -28,7 +28,9 @@ export interface PeerDeps {
   logDir: string;
   /** Reply Desk's API (running) and its bench database. */
   apiUrl: string;
+  apiPid: number;
   db: pg.Client;
+  dbName: string;
   /** The site Reply Desk's comments go to (the intake site: limits on, beyond any run's reach). */
   site: string;
   startWorker(name: string): Promise<Child>;
@@ -63,6 +65,34 @@ export function removePeerInstall(): void {
 
 const countOurs = async (db: pg.Client, site: string): Promise<number> =>
   (await db.query<{ n: number }>('select count(*)::int as n from comments where site_id = $1', [site])).rows[0]!.n;
+
+/**
+ * Starts counting the CPU time of `pids` and of every Postgres backend now connected to `dbName` except
+ * the bench's own (`exclude`: the connections it counts rows with); `stop()` gives the ms spent since.
+ * The set is fixed at the start: both servers' pools are open by then (after the warm-up).
+ */
+async function startCpuCount(
+  db: pg.Client,
+  dbName: string,
+  pids: number[],
+  exclude: number[],
+): Promise<{ stop(): number }> {
+  const { rows } = await db.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName]);
+  const all = [...pids, ...rows.map((r) => r.pid).filter((p) => !exclude.includes(p))];
+  // A process gone before the end (a backend closed by its pool) keeps what it had at the start.
+  const read = (pid: number, fallback: number) => {
+    try {
+      return cpuMs(pid);
+    } catch {
+      return fallback;
+    }
+  };
+  const start = all.map((p) => read(p, 0));
+  return { stop: () => all.reduce((sum, p, i) => sum + read(p, start[i]!) - start[i]!, 0) };
+}
+
+const backendPid = async (db: pg.Client): Promise<number> =>
+  (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
 
 async function drained(backlog: () => Promise<number>, limitMs: number): Promise<void> {
   const deadline = Date.now() + limitMs;
@@ -112,6 +142,8 @@ export async function benchPeer(d: PeerDeps): Promise<PeerOutcome> {
     // Warm-up: Waline compiles its Markdown and template code on the first comments; ours its statements.
     for (const t of [targets.theirs, targets.ours]) await load(t, `warm-up ${t.name}`, 2);
     await drained(d.backlog, 300_000);
+    const counting = [await backendPid(d.db), await backendPid(walineDb)];
+    const walinePids = [waline.child.pid, ...childPids(waline.child.pid)];
 
     const rounds: PeerRound[] = [];
     for (let round = 0; round < d.rounds; round++) {
@@ -121,14 +153,18 @@ export async function benchPeer(d: PeerDeps): Promise<PeerOutcome> {
         const label = `${targets[side].name} (round ${round + 1})`;
         if (side === 'theirs') {
           const before = await countWalineComments(walineDb);
+          const cpu = await startCpuCount(d.db, d.walineDbName, walinePids, counting);
           r.theirs = await load(targets.theirs, label, d.seconds);
+          r.theirsCpuMs = cpu.stop();
           r.theirsStored = (await countWalineComments(walineDb)) - before;
           r.theirsStoreSeconds = d.seconds;
         } else {
           const before = await countOurs(d.db, d.site);
+          const cpu = await startCpuCount(d.db, d.dbName, [d.apiPid, worker.pid], counting);
           r.ours = await load(targets.ours, label, d.seconds);
           const loadEnd = Date.now();
           await drained(d.backlog, 300_000);
+          r.oursCpuMs = cpu.stop();
           r.oursStored = (await countOurs(d.db, d.site)) - before;
           // The load ran for `seconds` before it ended; the worker's tail after it counts too.
           r.oursStoreSeconds = d.seconds + (Date.now() - loadEnd) / 1000;

@@ -72,6 +72,9 @@ describe('the peer figures', () => {
     oursStoreSeconds,
     theirsStored: theirs * 5,
     theirsStoreSeconds: 5,
+    // 500 µs per stored comment for ours, 8 ms for theirs.
+    oursCpuMs: ours * 5 * 0.5,
+    theirsCpuMs: theirs * 5 * 8,
   });
 
   it('takes each ratio within a round and reports their median', () => {
@@ -85,6 +88,9 @@ describe('the peer figures', () => {
     expect(s.ours.rps).toBe(2500);
     expect(s.theirs.storedPerSecond).toBe(100);
     expect(s.ours.refused).toBe(0);
+    expect(s.ours.cpuUsPerStored).toBe(500);
+    expect(s.theirs.cpuUsPerStored).toBe(8000);
+    expect(s.cpuRatio).toBe(16);
   });
 
   it("counts Waline's 200 answers that stored nothing, and errors, as refused", () => {
@@ -111,6 +117,7 @@ describe('the peer figures', () => {
       '≥ 22× (hand-measured)',
     ]);
     expect(rows[3]!.slice(1, 4)).toEqual(['1,000/s', '100/s', '10×']);
+    expect(rows[5]!.slice(1, 4)).toEqual(['500 µs', '8,000 µs', '16×']);
     expect(rows.every((r) => r.length === 5)).toBe(true);
   });
 });
