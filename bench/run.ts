@@ -462,7 +462,7 @@ async function main(): Promise<void> {
 
   if (ONLY.has('peer')) {
     progress(
-      `peer: comment POST to Waline's server and to Reply Desk (API + 1 worker), ${PEER_ROUNDS} interleaved rounds of ${PEER_SECONDS} s each`,
+      `peer: comment POST to Waline's server and to Reply Desk (API, then 1 worker storing), ${PEER_ROUNDS} interleaved rounds of ${PEER_SECONDS} s each`,
     );
     const peer = await benchPeer({
       adminUrl: ADMIN_URL,
@@ -475,6 +475,8 @@ async function main(): Promise<void> {
       site: 'bench',
       startWorker,
       backlog: () => backlog(mainQueue),
+      pauseWorkers: () => mainQueue.pause(),
+      resumeWorkers: () => mainQueue.resume(),
       httpLoad,
       version: PEER_VERSION,
       ...(env.BENCH_PEER_DIR ? { installDir: env.BENCH_PEER_DIR } : {}),

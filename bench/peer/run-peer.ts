@@ -17,8 +17,9 @@ import {
  * The bench's peer section (issue 18 item 7): Waline's server beside Reply Desk, through the same load
  * generator (bench/http-load.ts: 100 connections, the same ~500-byte comments, each from another
  * X-Forwarded-For address), in interleaved rounds whose order turns each round, as intake's are.
- * Reply Desk runs its API and one worker, so a round is timed to its last committed row; Waline stores
- * before it answers, so its rows appear within the round.
+ * Reply Desk runs its API and one worker: the API answers the round with the worker held (accepted/s,
+ * the API alone), then the worker stores it, and the round is timed to its last committed row; Waline
+ * stores before it answers, so its rows appear within the round.
  */
 
 export interface PeerDeps {
@@ -36,6 +37,9 @@ export interface PeerDeps {
   startWorker(name: string): Promise<Child>;
   /** Reply Desk's submissions still queued or running. */
   backlog(): Promise<number>;
+  /** Holds and releases Reply Desk's workers (BullMQ's queue pause), so its rounds measure the API alone. */
+  pauseWorkers(): Promise<void>;
+  resumeWorkers(): Promise<void>;
   httpLoad(
     name: string,
     args: {
@@ -130,7 +134,7 @@ export async function benchPeer(d: PeerDeps): Promise<PeerOutcome> {
 
     const targets = {
       theirs: { name: peer, url: `${waline.url}/api/comment`, shape: 'waline' as const },
-      ours: { name: 'Reply Desk + 1 worker', url: `${d.apiUrl}/api/comments`, shape: undefined },
+      ours: { name: 'Reply Desk', url: `${d.apiUrl}/api/comments`, shape: undefined },
     };
     const load = (t: (typeof targets)['ours' | 'theirs'], label: string, seconds: number) =>
       d.httpLoad(label, {
@@ -161,8 +165,12 @@ export async function benchPeer(d: PeerDeps): Promise<PeerOutcome> {
         } else {
           const before = await countOurs(d.db, d.site);
           const cpu = await startCpuCount(d.db, d.dbName, [d.apiPid, worker.pid], counting);
+          // Accepting is the API alone, as the intake rows measure it; storing is timed from the first
+          // request to the last commit, so the worker's work after the burst counts in full.
+          await d.pauseWorkers();
           r.ours = await load(targets.ours, label, d.seconds);
           const loadEnd = Date.now();
+          await d.resumeWorkers();
           await drained(d.backlog, 300_000);
           r.oursCpuMs = cpu.stop();
           r.oursStored = (await countOurs(d.db, d.site)) - before;
