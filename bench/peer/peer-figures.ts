@@ -56,6 +56,21 @@ export function readWalineAnswer(status: number, text: string): { stored: boolea
   }
 }
 
+/**
+ * Why npm install failed, in one line from its stderr: its code and first explanation ("ETARGET: No
+ * matching version found for …"), not the closing pointer to its debug log.
+ */
+export function npmFailure(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.replace(/^npm (error|ERR!)\s*/, '').trim())
+    .filter((l) => l !== '' && !l.startsWith('A complete log of this run') && !/^(syscall|errno) /.test(l));
+  const code = /^code (\S+)$/.exec(lines[0] ?? '')?.[1];
+  const rest = (code ? lines.slice(1) : lines).map((l) => l.replace(/^[a-z]+ (?=[A-Z])/, ''));
+  const why = rest[0] ?? 'no reason given';
+  return code ? `${code}: ${why}` : why;
+}
+
 /** One interleaved round: each server's closed-loop run, and what it stored in how long. */
 export interface PeerRound {
   ours: LoadFigures;

@@ -190,6 +190,8 @@ export async function benchPeer(d: PeerDeps): Promise<PeerOutcome> {
     progress(`peer: ${peer} could not run, going on without it: ${reason}`);
     return { ran: false, reason, rows: [[`peer: ${peer}`, 'not run', reason, '', '']] };
   } finally {
+    // A failure between pause and resume must not leave the next section's workers held.
+    await d.resumeWorkers().catch(() => {});
     await worker?.stop();
     await waline?.child.stop();
     await stub?.close();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort, spawnNode, type Child } from '../lib/children.js';
-import { readWalineAnswer } from './peer-figures.js';
+import { npmFailure, readWalineAnswer } from './peer-figures.js';
 
 /*
  * Waline's server (@waline/vercel) as the bench's peer: installed from npm into a temporary folder (never
@@ -41,8 +41,8 @@ export async function installWaline(version: string, timeoutMs: number): Promise
         { cwd: dir, timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 },
         (err, _stdout, stderr) => {
           if (!err) return resolve();
-          const why = err.killed ? `timed out after ${timeoutMs / 1000} s` : stderr.trim().split('\n').pop();
-          reject(new Error(`npm install @waline/vercel@${version} failed: ${why ?? err.message}`));
+          const why = err.killed ? `timed out after ${timeoutMs / 1000} s` : npmFailure(stderr || err.message);
+          reject(new Error(`npm install @waline/vercel@${version} failed: ${why}`));
         },
       );
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commentJson } from '../../bench/lib/fixtures.js';
 import {
+  npmFailure,
   parseLoadFigures,
   peerRows,
   readWalineAnswer,
@@ -49,6 +50,28 @@ describe("Waline's comment body", () => {
       mail: ours.email,
       link: ours.url,
     });
+  });
+});
+
+describe('why the peer could not be installed', () => {
+  it.each([
+    [
+      'a version npm does not have',
+      'npm error code ETARGET\nnpm error notarget No matching version found for @waline/vercel@9.9.9.\n' +
+        "npm error notarget In most cases you or one of your dependencies are requesting a package version that doesn't exist.\n" +
+        'npm error A complete log of this run can be found in: /root/.npm/_logs/x-debug-0.log\n',
+      'ETARGET: No matching version found for @waline/vercel@9.9.9.',
+    ],
+    [
+      'no registry to reach',
+      'npm error code ENOTFOUND\nnpm error syscall getaddrinfo\nnpm error errno ENOTFOUND\n' +
+        'npm error network request to https://registry.npmjs.org/@waline%2fvercel failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org\n',
+      'ENOTFOUND: network request to https://registry.npmjs.org/@waline%2fvercel failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org',
+    ],
+    ['npm itself missing', 'spawn npm ENOENT', 'spawn npm ENOENT'],
+    ['nothing said', '', 'no reason given'],
+  ])('%s: one line saying so', (_case, stderr, line) => {
+    expect(npmFailure(stderr)).toBe(line);
   });
 });
 
