@@ -78,7 +78,7 @@ export interface PeerRound {
   /** Rows Reply Desk committed for the round, and seconds from the first request until the last row. */
   oursStored: number;
   oursStoreSeconds: number;
-  /** Waline stores before it answers: rows it added during the round, over the round's seconds. */
+  /** Waline stores before it answers: rows it added, over the seconds from the round's start to its last row. */
   theirsStored: number;
   theirsStoreSeconds: number;
   /**

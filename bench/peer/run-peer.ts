@@ -19,7 +19,7 @@ import {
  * X-Forwarded-For address), in interleaved rounds whose order turns each round, as intake's are.
  * Reply Desk runs its API and one worker: the API answers the round with the worker held (accepted/s,
  * the API alone), then the worker stores it, and the round is timed to its last committed row; Waline
- * stores before it answers, so its rows appear within the round.
+ * stores before it answers, and its round is timed to its last row too (requests in flight at the end).
  */
 
 export interface PeerDeps {
@@ -98,6 +98,18 @@ async function startCpuCount(
 const backendPid = async (db: pg.Client): Promise<number> =>
   (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
 
+/** Waits until Waline's table has grown no more for a second; its row count then, and when it last grew. */
+async function settled(db: pg.Client): Promise<{ rows: number; lastRowAt: number }> {
+  let rows = await countWalineComments(db);
+  let lastRowAt = Date.now();
+  while (Date.now() - lastRowAt < 1000) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await countWalineComments(db);
+    if (now !== rows) [rows, lastRowAt] = [now, Date.now()];
+  }
+  return { rows, lastRowAt };
+}
+
 async function drained(backlog: () => Promise<number>, limitMs: number): Promise<void> {
   const deadline = Date.now() + limitMs;
   while ((await backlog()) > 0) {
@@ -159,9 +171,13 @@ export async function benchPeer(d: PeerDeps): Promise<PeerOutcome> {
           const before = await countWalineComments(walineDb);
           const cpu = await startCpuCount(d.db, d.walineDbName, walinePids, counting);
           r.theirs = await load(targets.theirs, label, d.seconds);
+          // Requests still in Waline's hands when the load ends are stored after it: wait for its last row
+          // (none for a second), so its tail counts, as our worker's does, and spills into no next round.
+          const loadEnd = Date.now();
+          const tail = await settled(walineDb);
           r.theirsCpuMs = cpu.stop();
-          r.theirsStored = (await countWalineComments(walineDb)) - before;
-          r.theirsStoreSeconds = d.seconds;
+          r.theirsStored = tail.rows - before;
+          r.theirsStoreSeconds = d.seconds + Math.max(0, tail.lastRowAt - loadEnd) / 1000;
         } else {
           const before = await countOurs(d.db, d.site);
           const cpu = await startCpuCount(d.db, d.dbName, [d.apiPid, worker.pid], counting);
