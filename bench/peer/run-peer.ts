@@ -196,7 +196,7 @@ export async function benchPeer(d: PeerDeps): Promise<PeerOutcome> {
       }
       rounds.push(r as PeerRound);
       progress(
-        `  round ${round + 1}: stored ${r.oursStored} in ${r.oursStoreSeconds!.toFixed(1)} s (Reply Desk), ${r.theirsStored} in ${d.seconds} s (${peer})`,
+        `  round ${round + 1}: stored ${r.oursStored} in ${r.oursStoreSeconds!.toFixed(1)} s (Reply Desk), ${r.theirsStored} in ${r.theirsStoreSeconds!.toFixed(1)} s (${peer})`,
       );
     }
     const summary = summarizePeer(rounds);
