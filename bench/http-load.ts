@@ -1,15 +1,17 @@
 import autocannon from 'autocannon';
 import { commentJson } from './lib/fixtures.js';
+import { toWalineComment } from './peer/peer-figures.js';
 
 // A closed-loop load generator in its own process (autocannon), so its CPU is not the server's.
 // argv[2] is JSON: { url, connections, seconds, post?: { site, forwardedFor? } }. Prints one JSON result line.
 // With forwardedFor, every comment carries an X-Forwarded-For address, IPv4 and IPv6 in turn, out of
 // 65,536 of each (benchmarking and documentation ranges), so an API behind TRUST_PROXY counts many readers.
+// With shape 'waline', the same comments go out under Waline's field names (the peer in bench/peer/).
 interface Args {
   url: string;
   connections: number;
   seconds: number;
-  post?: { site: string; forwardedFor?: boolean };
+  post?: { site: string; forwardedFor?: boolean; shape?: 'waline' };
 }
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 let n = Math.floor(Math.random() * 1e9);
@@ -34,7 +36,8 @@ const result = await autocannon({
           {
             setupRequest: (req: Record<string, unknown>) => {
               const i = n++;
-              const body = commentJson(args.post!.site, i);
+              const json = commentJson(args.post!.site, i);
+              const body = args.post!.shape === 'waline' ? toWalineComment(json) : json;
               if (!args.post!.forwardedFor) return { ...req, body };
               return {
                 ...req,

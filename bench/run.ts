@@ -7,11 +7,13 @@ import pg from 'pg';
 import { projectRoot } from '../src/paths.js';
 import { SUBMISSIONS_QUEUE, submitJobOptions } from '../src/queue/submissions-queue.js';
 import { prepareDatabase } from '../src/store/migrate.js';
-import { freePort, readRss, sampleRss, spawnNode, stopAllChildren, type Child } from './lib/children.js';
+import { cpuMs, freePort, readRss, sampleRss, spawnNode, stopAllChildren, type Child } from './lib/children.js';
 import { submission } from './lib/fixtures.js';
 import { formatTable, percentile, progress, ratio, round } from './lib/stats.js';
 import { loadComments, type LoadResult } from './load-comments.js';
 import { benchLiveThreads } from './live-threads.js';
+import { parseLoadFigures } from './peer/peer-figures.js';
+import { benchPeer, removePeerInstall } from './peer/run-peer.js';
 
 /*
  * npm run bench: every figure beside a baseline measured in the same run, on the same machine.
@@ -20,13 +22,15 @@ import { benchLiveThreads } from './live-threads.js';
  * Knobs (environment): BENCH_COMMENTS (10,000,000; 0 skips the read path), BENCH_ONLY
  * (intake,pipeline,e2e,read,live), BENCH_READ_SECONDS (10) and BENCH_READ_ROUNDS (3: sort=top beside oldest), BENCH_LIVE_STREAMS (5,000 idle readers' live threads), BENCH_PIPELINE_JOBS (100,000), BENCH_INTAKE_SECONDS (15 per target, in
  * BENCH_INTAKE_ROUNDS rounds: 3), BENCH_E2E_SECONDS (30), BENCH_PROFILE=1 (--cpu-prof for API and workers), ADMIN_DATABASE_URL, REDIS_URL.
+ * The peer (Waline's server, bench/peer/): BENCH_PEER_VERSION (1.39.3), BENCH_PEER_ROUNDS (3), BENCH_PEER_SECONDS
+ * (5 per server per round), BENCH_PEER_DIR (an earlier install to reuse instead of npm install).
  */
 
 const env = process.env;
 const ADMIN_URL = env.ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const COMMENTS = Number(env.BENCH_COMMENTS ?? 10_000_000);
-const ONLY = new Set((env.BENCH_ONLY ?? 'intake,pipeline,e2e,read,live').split(','));
+const ONLY = new Set((env.BENCH_ONLY ?? 'intake,peer,pipeline,e2e,read,live').split(','));
 const LIVE_STREAMS = Number(env.BENCH_LIVE_STREAMS ?? 5000);
 const LIVE_ROUNDS = Number(env.BENCH_LIVE_ROUNDS ?? 10);
 const PIPELINE_JOBS = Number(env.BENCH_PIPELINE_JOBS ?? 100_000);
@@ -37,6 +41,10 @@ const READ_SECONDS = Number(env.BENCH_READ_SECONDS ?? 10);
 const READ_ROUNDS = Number(env.BENCH_READ_ROUNDS ?? 3);
 const CONCURRENCY = env.WORKER_CONCURRENCY ?? '32';
 const PROFILE = env.BENCH_PROFILE === '1';
+// Pinned: the schema in bench/peer/waline-schema.sql is this version's, and runs compare like with like.
+const PEER_VERSION = env.BENCH_PEER_VERSION ?? '1.39.3';
+const PEER_ROUNDS = Number(env.BENCH_PEER_ROUNDS ?? 3);
+const PEER_SECONDS = Number(env.BENCH_PEER_SECONDS ?? 5);
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const outDir = join(projectRoot, 'bench-results');
@@ -50,6 +58,7 @@ const dbUrl = (() => {
   return u.toString();
 })();
 const prefix = `bench-${process.pid}`;
+const walineDbName = `${dbName}_waline`;
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const queues: Queue[] = [];
 
@@ -75,7 +84,9 @@ function cleanup(): Promise<void> {
     const admin = new pg.Client({ connectionString: ADMIN_URL });
     await admin.connect();
     await admin.query(`drop database if exists ${pg.escapeIdentifier(dbName)} with (force)`);
+    await admin.query(`drop database if exists ${pg.escapeIdentifier(walineDbName)} with (force)`);
     await admin.end();
+    removePeerInstall();
   })();
   return cleaning;
 }
@@ -141,12 +152,6 @@ async function startBare(mode: 'bare' | 'queue' | 'get'): Promise<{ child: Child
 const median = (xs: number[]): number => percentile(xs, 50);
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 interface HttpResult {
   rps: number;
   p50: number;
@@ -160,7 +165,12 @@ interface HttpResult {
 
 async function httpLoad(
   name: string,
-  args: { url: string; connections: number; seconds: number; post?: { site: string; forwardedFor?: boolean } },
+  args: {
+    url: string;
+    connections: number;
+    seconds: number;
+    post?: { site: string; forwardedFor?: boolean; shape?: 'waline' };
+  },
 ): Promise<HttpResult> {
   const child = await spawnNode(`load-${name}`, projectRoot, {
     file: 'bench/http-load.ts',
@@ -170,7 +180,7 @@ async function httpLoad(
   });
   const code = await child.exited;
   if (code !== 0) throw new Error(`load generator ${name} failed (${code}); see ${join(logDir, 'load.log')}`);
-  const r = JSON.parse(child.stdout().trim().split('\n').pop()!) as HttpResult;
+  const r: HttpResult = parseLoadFigures(child.stdout());
   progress(
     `  ${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
   );
@@ -448,6 +458,33 @@ async function main(): Promise<void> {
       ],
     );
     apiMem.push(readRss(api.child.pid)?.peakMb ?? NaN);
+  }
+
+  if (ONLY.has('peer')) {
+    progress(
+      `peer: comment POST to Waline's server and to Reply Desk (API, then 1 worker storing), ${PEER_ROUNDS} interleaved rounds of ${PEER_SECONDS} s each`,
+    );
+    const peer = await benchPeer({
+      adminUrl: ADMIN_URL,
+      walineDbName,
+      logDir,
+      apiUrl: api.url,
+      apiPid: api.child.pid,
+      db,
+      dbName,
+      site: 'bench',
+      startWorker,
+      backlog: () => backlog(mainQueue),
+      pauseWorkers: () => mainQueue.pause(),
+      resumeWorkers: () => mainQueue.resume(),
+      httpLoad,
+      version: PEER_VERSION,
+      ...(env.BENCH_PEER_DIR ? { installDir: env.BENCH_PEER_DIR } : {}),
+      rounds: PEER_ROUNDS,
+      seconds: PEER_SECONDS,
+    });
+    results.peer = peer;
+    rows.push(...peer.rows);
   }
 
   if (ONLY.has('pipeline')) {

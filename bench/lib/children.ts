@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
 /** Every process the bench started, so a failure or Ctrl+C can stop them all. */
 const running = new Set<ChildProcess>();
@@ -27,6 +27,8 @@ export interface SpawnOptions {
   waitReady?: boolean;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** Run the file with plain node, without the tsx loader (a peer's own JavaScript). Default: through tsx. */
+  plainNode?: boolean;
   /** Capture stdout in memory instead of the log file (JSON results of load generators). */
   captureStdout?: boolean;
 }
@@ -39,7 +41,12 @@ export async function spawnNode(
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   const proc = spawn(
     process.execPath,
-    [...(opts.nodeFlags ?? []), '--import', 'tsx', join(root, opts.file), ...(opts.args ?? [])],
+    [
+      ...(opts.nodeFlags ?? []),
+      ...(opts.plainNode ? [] : ['--import', 'tsx']),
+      resolve(root, opts.file),
+      ...(opts.args ?? []),
+    ],
     {
       cwd: root,
       env: { ...process.env, ...opts.env },
@@ -131,4 +138,19 @@ export function sampleRss(pid: number, everyMs = 1000): { stop(): { samples: num
       return { samples, peakMb: Math.round(peak) };
     },
   };
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** A process's children (e.g. the worker a cluster master forked), from /proc. */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
