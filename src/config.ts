@@ -87,10 +87,19 @@ const configShape = z.object({
     .optional(),
   /** pino log level. @defaultValue info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Prefix of every BullMQ key in Redis; lets several installs (or test runs) share one Redis. @defaultValue reply-desk */
+  /**
+   * Prefix of every BullMQ key in Redis; lets several installs (or test runs) share one Redis. On Redis
+   * Cluster a hash tag in braces (`{reply-desk}`) keeps each queue's keys in one slot, as BullMQ's
+   * scripts need: one pair of braces around a non-empty tag, or none. @defaultValue reply-desk
+   */
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only (1-64)')
+    .regex(
+      /^[A-Za-z0-9_.:-]*(\{[A-Za-z0-9_.:-]+\})?[A-Za-z0-9_.:-]*$/,
+      'letters, digits and _ . : - only, with at most one {hash tag} (1-64)',
+    )
+    .min(1)
+    .max(64)
     .default('reply-desk'),
   /** Jobs one worker process runs at once. The checks are IO-bound, so this can be high. @defaultValue 32 */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
