@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { connectRedis, redisAddressOf } from '../redis.js';
 import type { Config } from '../config.js';
 import { ensureDemoSite } from '../demo-site.js';

@@ -75,7 +75,7 @@ export async function startSentinelSet(name = 'rdmaster'): Promise<SentinelSet> 
   } finally {
     probe.disconnect();
   }
-  const sentinels = [];
+  const sentinels: { port: number; child: ChildProcess }[] = [];
   for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(dir, name, master.port));
   const address: RedisSentinelAddress = {
     sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
