@@ -58,12 +58,31 @@ const longest = Math.max(...[...listed.keys()].map((k) => k.split(' ').length));
 const MAX_WORDS = 5;
 
 /**
+ * Whether a match read through leetspeak sits inside a longer run of letters and digits that has
+ * digits in it: an id, a hash, a code ("a55b86d5", "14a1fc2d"), not a word spelt with digits. "sh1t"
+ * (the whole run) still counts, a number alone never does. Without this, one comment in some hundreds that quotes a hex id was
+ * held as abusive.
+ */
+function insideCode(text: string, start: number, end: number): boolean {
+  // A number read as letters ("455" as "ass", "7117" as "tit") is a number.
+  if (!/\p{L}/u.test(text.slice(start, end + 1))) return true;
+  const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+  let from = start;
+  let to = end + 1;
+  while (isWordChar(text[from - 1])) from--;
+  while (isWordChar(text[to])) to++;
+  if (from === start && to === end + 1) return false;
+  return /\p{N}/u.test(text.slice(from, to));
+}
+
+/**
  * The lexicon's words in a text, each once, as the lists spell them (English: the dataset's base word,
  * so "sh1t" and "ѕhіt" both name `shit`). Pure; [] for a clean text.
  */
 export function findLexiconWords(text: string): string[] {
   const found = new Set<string>();
   for (const m of english.getAllMatches(text, true)) {
+    if (insideCode(text, m.startIndex, m.endIndex)) continue;
     const word = englishWords.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord;
     if (word !== undefined) found.add(word);
     if (found.size >= MAX_WORDS) return [...found];

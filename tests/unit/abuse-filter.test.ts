@@ -22,6 +22,7 @@ describe('the abuse lexicon', () => {
     ['du Ar5chl0ch', ['arschloch']],
     ['Du bist ein HURENSOHN', ['hurensohn']],
     ['va te faire foutre, connard', ['foutre', 'connard']],
+    ['what an a55', ['ass']],
   ])('finds %j after normalising: %j', (text, words) => {
     expect(findLexiconWords(text)).toEqual(words);
   });
@@ -33,8 +34,12 @@ describe('the abuse lexicon', () => {
     'the rape trial opens on Monday',
     'The con was a success',
     'Good article, thanks for the clear figures',
+    // Ids and hashes read through leetspeak ("a55", "fa4", "t1t" inside them) are not words.
+    'Reader a55b86d5-154 of run a55b86d5',
+    'commit 14a1fc2d and build fa46263a, 79b15afe',
+    'Comment 455 of 7117, room 717',
     '',
-  ])('leaves %j alone (whitelisted words, topics, short foreign entries)', (text) => {
+  ])('leaves %j alone (whitelisted words, topics, short foreign entries, ids)', (text) => {
     expect(findLexiconWords(text)).toEqual([]);
   });
 });
