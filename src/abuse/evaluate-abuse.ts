@@ -2,7 +2,7 @@ import { toSiteSettings, type SiteSettingsInput } from '../domain/site-settings.
 import { abuseFilter } from '../moderation/rules/abuse-rule.js';
 import { checkComment } from '../moderation/check-comment.js';
 import type { CheckContext } from '../moderation/verdict.js';
-import { toEvalMetrics } from '../spam/evaluate.js';
+import { offlineCheckContext, toEvalMetrics } from '../spam/evaluate.js';
 import { layerFor } from '../spam/score-spam.js';
 import { createSpamModel, learnExample, viewOf, type SpamModel } from '../spam/spam-model.js';
 import { featuriseAbuse } from './abuse-features.js';
@@ -56,22 +56,10 @@ export interface AbuseEvalOptions {
  */
 function offlineContext(text: string, model: SpamModel, opts: AbuseEvalOptions): CheckContext {
   const score = scoreAbuse(viewOf(model), { body: text });
-  return {
-    fields: { page: 'eval', parentId: null, author: 'Reader', email: 'reader@example.org', url: '', body: text },
-    honeypot: '',
-    receivedAt: new Date(0),
+  return offlineCheckContext(text, {
     settings: toSiteSettings({ holdFirstTime: false, ...opts.settings }),
-    page: { id: 0, closed: false, firstCommentAt: null },
-    parent: null,
-    duplicate: false,
-    lastFromAuthorAt: null,
-    authorHasApproved: true,
-    ban: null,
-    trusted: false,
-    linkCount: 0,
-    spamScore: null,
     abuseScore: opts.withoutLexicon ? { ...score, words: [] } : score,
-  };
+  });
 }
 
 /** Runs each test text through the abuse rule with the model (empty: the lexicon alone); counts what it held. */

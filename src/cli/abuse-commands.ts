@@ -7,19 +7,10 @@ import { findLexiconWords } from '../abuse/lexicon.js';
 import { toModelLabel } from '../abuse/score-abuse.js';
 import type { Pool } from '../store/db.js';
 import { UsageError } from './site-commands.js';
-import { readCsvRecords } from './spam-commands.js';
+import { readTextLabelCsv } from './spam-commands.js';
 
 /** Reads a CSV with a `text,label` header, label `abuse` or `ok`. */
-export async function readAbuseCsv(path: string): Promise<AbuseText[]> {
-  const records = await readCsvRecords(path);
-  return records.map((r, i) => {
-    const label = (r.label ?? '').trim().toLowerCase();
-    if (typeof r.text !== 'string' || (label !== 'abuse' && label !== 'ok')) {
-      throw new UsageError(`${path}: line ${i + 2}: needs the columns text,label with label abuse or ok`);
-    }
-    return { text: r.text, label };
-  });
-}
+export const readAbuseCsv = (path: string): Promise<AbuseText[]> => readTextLabelCsv(path, ['abuse', 'ok']);
 
 const EVAL_USAGE =
   'usage: reply-desk abuse eval [--train TRAIN.csv] --test TEST.csv [--json] [--threshold PERCENT] [--no-lexicon]';

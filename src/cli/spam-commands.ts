@@ -23,17 +23,23 @@ export async function readCsvRecords(path: string): Promise<Record<string, strin
   }
 }
 
-/** Reads a CSV with a `text,label` header (label spam or ham). */
-export async function readLabelledCsv(path: string): Promise<LabelledText[]> {
+/** Reads a CSV with a `text,label` header whose labels are one of `labels` (any case). */
+export async function readTextLabelCsv<L extends string>(
+  path: string,
+  labels: readonly [L, L],
+): Promise<{ text: string; label: L }[]> {
   const records = await readCsvRecords(path);
   return records.map((r, i) => {
     const label = (r.label ?? '').trim().toLowerCase();
-    if (typeof r.text !== 'string' || (label !== 'spam' && label !== 'ham')) {
-      throw new UsageError(`${path}: line ${i + 2}: needs the columns text,label with label spam or ham`);
+    if (typeof r.text !== 'string' || !(labels as readonly string[]).includes(label)) {
+      throw new UsageError(`${path}: line ${i + 2}: needs the columns text,label with label ${labels.join(' or ')}`);
     }
-    return { text: r.text, label };
+    return { text: r.text, label: label as L };
   });
 }
+
+/** Reads a CSV with a `text,label` header (label spam or ham). */
+export const readLabelledCsv = (path: string): Promise<LabelledText[]> => readTextLabelCsv(path, ['spam', 'ham']);
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 

@@ -71,6 +71,18 @@ export function trainInMemory(examples: readonly LabelledText[], onProgress?: (d
  * (off by default). First-time, flood, duplicate, closed page, parent and ban facts are neutral.
  */
 function offlineContext(text: string, model: SpamModel): CheckContext {
+  return offlineCheckContext(text, {
+    linkCount: countLinks(text),
+    spamScore: scoreSpam(viewOf(model), { body: text }),
+  });
+}
+
+/**
+ * The context of an offline comment (a line of a labelled CSV): a reader's comment on a site with the
+ * default settings (first-time hold off) and neutral history; `over` sets the scores and settings an
+ * evaluation measures (the spam eval above, the abuse eval in src/abuse/evaluate-abuse.ts).
+ */
+export function offlineCheckContext(text: string, over: Partial<CheckContext> = {}): CheckContext {
   return {
     fields: { page: 'eval', parentId: null, author: 'Reader', email: 'reader@example.org', url: '', body: text },
     honeypot: '',
@@ -83,8 +95,9 @@ function offlineContext(text: string, model: SpamModel): CheckContext {
     authorHasApproved: true,
     ban: null,
     trusted: false,
-    linkCount: countLinks(text),
-    spamScore: scoreSpam(viewOf(model), { body: text }),
+    linkCount: 0,
+    spamScore: null,
+    ...over,
   };
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { upsertReader } from '../../src/readers/reader-store.js';
 import { checkFactsSql } from '../../src/store/batched/check-facts.js';
 import { addSite } from '../support/harness.js';
+import { planScans, type PlanNode } from '../support/query-plan.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 /*
@@ -47,20 +48,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-/** Every scan in the plan, as `Seq Scan comments` or `Index Scan comments_reader_idx`. */
-function scans(node: PlanNode, out: string[] = []): string[] {
-  if (node['Node Type'].endsWith('Scan'))
-    out.push(`${node['Node Type']} ${node['Index Name'] ?? node['Relation Name']}`);
-  for (const child of node.Plans ?? []) scans(child, out);
-  return out;
-}
-
 it('reads comments through indexes for readers and guests alike', async () => {
   const { rows: r } = await db.pool.query<{ id: number }>('select id from readers order by id limit 1');
   const readerId = r[0]!.id;
@@ -90,7 +77,7 @@ it('reads comments through indexes for readers and guests alike', async () => {
   );
   const plan = rows[0]!['QUERY PLAN'][0].Plan;
   // Small tables (sites, pages, bans, readers, moderators) may be scanned; comments never.
-  const all = scans(plan);
+  const all = planScans(plan);
   expect(all.filter((t) => t.endsWith(' comments'))).toEqual([]);
   // A reader's history is read on their own index, a guest's on the email's.
   expect(all.some((t) => t.endsWith(' comments_reader_idx'))).toBe(true);

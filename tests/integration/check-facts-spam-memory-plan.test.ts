@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkFactsSql } from '../../src/store/batched/check-facts.js';
 import { addSite } from '../support/harness.js';
+import { planScans, type PlanNode } from '../support/query-plan.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 /*
@@ -38,19 +39,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-function scans(node: PlanNode, out: string[] = []): string[] {
-  if (node['Node Type'].endsWith('Scan'))
-    out.push(`${node['Node Type']} ${node['Index Name'] ?? node['Relation Name']}`);
-  for (const child of node.Plans ?? []) scans(child, out);
-  return out;
-}
-
 it('looks up a guest’s and an IP’s spam on spam-only indexes, whatever the site’s spam history', async () => {
   const { rows: spam } = await db.pool.query<{ author_email: string; ip: string }>(
     `select author_email, host(ip) as ip from comments where site_id = 'spammy' and status = 'spam' limit 1`,
@@ -76,7 +64,7 @@ it('looks up a guest’s and an IP’s spam on spam-only indexes, whatever the s
     `explain (format json) ${checkFactsSql}`,
     values,
   );
-  const all = scans(rows[0]!['QUERY PLAN'][0].Plan);
+  const all = planScans(rows[0]!['QUERY PLAN'][0].Plan);
   expect(all.filter((t) => t.endsWith(' comments'))).toEqual([]);
   expect(all.some((t) => t.endsWith(' comments_spam_email_idx'))).toBe(true);
   expect(all.some((t) => t.endsWith(' comments_spam_ip_idx'))).toBe(true);
