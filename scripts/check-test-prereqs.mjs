@@ -8,11 +8,13 @@
  * - Postgres (TEST_DATABASE_URL, default 127.0.0.1:5432) and Redis (TEST_REDIS_URL, default
  *   127.0.0.1:6379) accepting TCP connections. Only the port is tried: credentials and databases are
  *   the test setup's business, and it reports those itself.
+ * - The scale tests' engines: Postgres 15's initdb, pg_ctl and pg_basebackup, and PgBouncer (installed
+ *   on the spot as root with apt-get, its system service kept from starting).
  *
  * Plain Node, no dependencies: it must run before `npm install` has been trusted to do anything.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 const CONNECT_TIMEOUT_MS = 2000;
@@ -74,6 +76,46 @@ function ensureChromium() {
   return false;
 }
 
+/**
+ * The scale tests' engines (npm run test:scale, the end of npm test): PgBouncer from Debian's package,
+ * and Postgres' own initdb / pg_basebackup, which every Postgres 15 install has. PgBouncer is installed
+ * now when we may, as Chromium is; Debian's package would start a system PgBouncer on 6432, so a
+ * policy-rc.d that refuses service starts is in place while it installs (as in .ci/run).
+ */
+const PGBOUNCER = '/usr/sbin/pgbouncer';
+const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+function ensureScaleEngines() {
+  let ok = true;
+  for (const tool of ['initdb', 'pg_ctl', 'pg_basebackup']) {
+    if (!isExecutable(`${POSTGRES_BIN}/${tool}`)) {
+      ok = false;
+      console.error(
+        `check-test-prereqs: ${POSTGRES_BIN}/${tool} not found (the scale tests start their own Postgres 15); install postgresql-15.`,
+      );
+    }
+  }
+  if (isExecutable(PGBOUNCER)) return ok;
+  const mayInstall = typeof process.getuid === 'function' && process.getuid() === 0 && hasCommand('apt-get');
+  if (mayInstall) {
+    console.log(
+      'check-test-prereqs: PgBouncer is missing; installing the Debian package (its service kept from starting)…',
+    );
+    const policy = '/usr/sbin/policy-rc.d';
+    const addPolicy = !existsSync(policy);
+    if (addPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+    try {
+      if (run('apt-get', ['install', '-y', '--no-install-recommends', 'pgbouncer']) && isExecutable(PGBOUNCER))
+        return ok;
+    } finally {
+      if (addPolicy) rmSync(policy, { force: true });
+    }
+  }
+  console.error(
+    `check-test-prereqs: PgBouncer not found at ${PGBOUNCER} (tests/scale/pgbouncer.test.ts); install it with 'sudo apt-get install -y pgbouncer' (then 'sudo systemctl disable --now pgbouncer': the test starts its own).`,
+  );
+  return false;
+}
+
 /** Host and port from a URL in the environment, else the defaults. */
 function endpoint(envName, defaultHost, defaultPort) {
   const raw = process.env[envName];
@@ -120,6 +162,7 @@ async function main() {
     );
   }
   if (!ensureChromium()) ok = false;
+  if (!ensureScaleEngines()) ok = false;
   if (!ok) process.exit(1);
 }
 
