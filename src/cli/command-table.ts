@@ -7,6 +7,11 @@ import { runExportCommand } from './export-commands.js';
 import { runImportCommand } from './import-commands.js';
 import { runModeratorCommand } from './moderator-commands.js';
 import { runAuthorCommand } from './author-commands.js';
+import {
+  authorNoteOptions,
+  authorSuspendOptions,
+  runAuthorModerationCommand,
+} from './authors/author-moderation-commands.js';
 import { runCommentFeatureCommand } from './comment-commands.js';
 import { runPageCloseCommand } from './page-close-commands.js';
 import { chatAddOptions, runChatCommand } from './chat-commands.js';
@@ -361,6 +366,30 @@ export const cliCommands: CliCommand[] = [
     ['author', 'trusted'],
     `reply-desk author trusted SITE${indent}list a site's trusted authors`,
     (pool, args, print) => runAuthorCommand(pool, ['trusted', ...args], print),
+    {},
+  ),
+  poolRow(
+    ['author', 'suspend'],
+    `reply-desk author suspend SITE AUTHOR --for 7d|12h [--reason TEXT]${indent}suspend an author (reader:ID, guest:EMAIL or an email): their comments are refused${indent}until then (at most a year; longer is a ban)`,
+    (pool, args, print) => runAuthorModerationCommand(pool, ['suspend', ...args], print),
+    authorSuspendOptions,
+  ),
+  poolRow(
+    ['author', 'unsuspend'],
+    `reply-desk author unsuspend SITE AUTHOR${indent}lift an author's running suspension`,
+    (pool, args, print) => runAuthorModerationCommand(pool, ['unsuspend', ...args], print),
+    {},
+  ),
+  poolRow(
+    ['author', 'note'],
+    `reply-desk author note SITE AUTHOR TEXT | --remove ID${indent}add (or remove) a moderator's private note about an author`,
+    (pool, args, print) => runAuthorModerationCommand(pool, ['note', ...args], print),
+    authorNoteOptions,
+  ),
+  poolRow(
+    ['author', 'show'],
+    `reply-desk author show SITE AUTHOR${indent}an author's profile: names, counts, trust, suspensions, notes`,
+    (pool, args, print) => runAuthorModerationCommand(pool, ['show', ...args], print),
     {},
   ),
   {

@@ -22,6 +22,8 @@ describe('every CLI row declares its options', () => {
     ['author trust', ['news', 'a@example.org']],
     ['author untrust', ['news', 'a@example.org']],
     ['author trusted', ['news']],
+    ['author unsuspend', ['news', 'a@example.org']],
+    ['author show', ['news', 'reader:3']],
   ];
 
   it.each(lines)('"%s" runs with its arguments and refuses an unknown option with its usage', (name, args) => {
