@@ -17,7 +17,9 @@ import { createStatusChanges } from '../src/moderation/status-changes.js';
 import type { AnnounceThread } from '../src/queue/live-threads.js';
 import type { TrainingQueue } from '../src/queue/training-queue.js';
 import type { CommentEventsQueue } from '../src/queue/comment-events-queue.js';
-import { changeStatus, statusActions, statusAfter, undoBatch } from '../src/store/moderation-actions.js';
+import { isReasonedAction } from '../src/domain/decisions/decision-reasons.js';
+import { recordDecision } from '../src/store/authors/comment-decisions.js';
+import { changeStatus, inTransaction, statusActions, statusAfter, undoBatch } from '../src/store/moderation-actions.js';
 import type { QueueTab } from '../src/store/moderation-queue.js';
 
 export interface BulkProcessorDeps {
@@ -52,7 +54,9 @@ function checkActionData(d: BulkActionData): void {
     Array.isArray(d.actor?.siteIds) &&
     ('ids' in d.target
       ? Array.isArray(d.target.ids)
-      : typeof d.target.until === 'string' && d.target.filter !== undefined);
+      : typeof d.target.until === 'string' && d.target.filter !== undefined) &&
+    (d.reason === undefined ||
+      (typeof d.reason.code === 'string' && typeof d.reason.note === 'string' && typeof d.reason.bySite === 'object'));
   if (!ok) throw new UnrecoverableError('invalid bulk payload');
 }
 
@@ -69,6 +73,7 @@ function summaryDetail(d: BulkActionData, p: BulkResumePoint, total: number): Re
     count: p.changed,
     total,
   };
+  if (d.reason !== undefined) detail.reason = d.reason.code;
   if ('filter' in d.target) {
     const { tab, site, page, reason, q } = d.target.filter;
     detail.filter = { tab, site, page, reason, q, until: d.target.until };
@@ -90,13 +95,54 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
   const after = createStatusChanges({ logger, training: deps.training, events: deps.events, thread: deps.thread });
   const chunkSize = deps.chunkSize ?? 500;
 
+  /**
+   * One chunk's status change (status and audit rows in one statement). With a reason, each changed
+   * comment's decision (its statement of reasons, sent from its comment event) commits with it, in one
+   * transaction, so a crash leaves no decision without its change or the reverse; a redone chunk changes
+   * nothing (changeStatus skips comments already moved) and so records no decision twice.
+   */
+  async function changeChunk(d: BulkActionData, ids: string[], onlyFrom: CommentStatus[] | undefined) {
+    const change = {
+      ids,
+      action: d.action,
+      toStatus: statusAfter[d.action],
+      actor: d.actor,
+      batchId: d.batchId,
+      onlyFrom,
+    };
+    const reason = d.reason;
+    const action = d.action;
+    if (reason === undefined || !isReasonedAction(action))
+      return changeStatus(db, { ...change, detail: { bulk: true } });
+    return inTransaction(db, async (client) => {
+      const changed = await changeStatus(client, {
+        ...change,
+        detail: { bulk: true, reason: reason.code, ...(reason.note !== '' ? { note: reason.note } : {}) },
+      });
+      for (const c of changed) {
+        const siteReason = reason.bySite[c.siteId];
+        // The route resolved every site in scope; a comment elsewhere cannot be in the chunk.
+        if (siteReason === undefined) throw new UnrecoverableError(`bulk reason has no entry for site ${c.siteId}`);
+        await recordDecision(client, {
+          commentId: c.id,
+          siteId: c.siteId,
+          batchId: d.batchId,
+          action,
+          reason: siteReason,
+          note: reason.note,
+          actor: d.actor,
+        });
+      }
+      return changed;
+    });
+  }
+
   async function runAction(job: Job<BulkJobData, BulkResult, BulkJobName>, d: BulkActionData): Promise<BulkResult> {
     checkActionData(d);
     const total =
       d.total ??
       ('ids' in d.target ? d.target.ids.length : await countFilterUntil(db, d.target.filter, d.target.until));
     const point: BulkResumePoint = d.resume ?? { after: null, done: 0, changed: 0 };
-    const toStatus = statusAfter[d.action];
     const progress = (): BulkProgress => ({ done: Math.min(point.done, total), total, changed: point.changed });
     await job.updateProgress(progress());
 
@@ -119,15 +165,7 @@ export function createBulkProcessor(deps: BulkProcessorDeps) {
       if (ids.length === 0) break;
       // detail.bulk marks these rows as part of a bulk batch: "u" (undo last) waits for the batch's
       // summary row, written when the job ends, instead of undoing half of a running bulk.
-      const changed = await changeStatus(db, {
-        ids,
-        action: d.action,
-        toStatus,
-        actor: d.actor,
-        batchId: d.batchId,
-        onlyFrom,
-        detail: { bulk: true },
-      });
+      const changed = await changeChunk(d, ids, onlyFrom);
       await after.changed(changed, 'decision');
       point.after = next;
       point.done += ids.length;

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { DecisionReason } from '../domain/decisions/decision-reasons.js';
 import type { Actor, StatusAction } from '../store/moderation-actions.js';
 import type { QueueFilter } from '../store/moderation-queue.js';
 import { RETRY_JITTER } from './retry-jitter.js';
@@ -23,11 +24,25 @@ export interface BulkActionData {
   target: BulkTarget;
   /** Comments in scope when the moderator clicked; counted by the processor when left out. */
   total?: number;
+  /** A reject or spam's reason for the commenters (issue 16's statement of reasons); left out, none. */
+  reason?: BulkReason;
   /**
    * Where a retried job picks up: written after every chunk, so a retry neither redoes nor recounts
    * the chunks an earlier attempt committed. Owned by the processor.
    */
   resume?: BulkResumePoint;
+}
+
+/**
+ * The reason a bulk reject or spam carries: one code, resolved when the moderator clicked against the
+ * list of every site in scope, so each comment's decision names its own site's label and rule even if
+ * an admin edits a list while the job runs (as a single decision keeps what the moderator saw).
+ */
+export interface BulkReason {
+  code: string;
+  /** To the commenters; '' for none. */
+  note: string;
+  bySite: Record<string, DecisionReason>;
 }
 
 /** Undo of a bulk action (job name `undo`, job id `undo-<batchId>`). */

@@ -5,6 +5,7 @@ import {
   defaultDecisionReasons,
   findDecisionReason,
   isReasonedAction,
+  sharedDecisionReasons,
 } from '../../src/domain/decisions/decision-reasons.js';
 import { formatEnd, secondsUntil, suspensionEnd } from '../../src/domain/decisions/suspension-length.js';
 import { readMailToken, signMailToken } from '../../src/mail/mail-tokens.js';
@@ -106,5 +107,23 @@ describe('reasons and appeals', () => {
     });
     expect(readMailToken('k', token, 2000)).toEqual({ ok: false, reason: 'EXPIRED' });
     expect(readMailToken('other key', token, 1000)).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
+  });
+});
+
+describe('sharedDecisionReasons (a bulk action over several sites)', () => {
+  const a = { code: 'a', label: 'A', rule: '' };
+  const b = { code: 'b', label: 'B', rule: '' };
+  const b2 = { code: 'b', label: 'B of site two', rule: 'Rule 2' };
+  it('keeps the codes every list has, in the first list order, with the first list words', () => {
+    expect(sharedDecisionReasons([[a, b], [b2]])).toEqual([b]);
+    expect(
+      sharedDecisionReasons([
+        [b, a],
+        [a, b2],
+      ]),
+    ).toEqual([b, a]);
+    expect(sharedDecisionReasons([[a, b]])).toEqual([a, b]);
+    expect(sharedDecisionReasons([[a], [b2]])).toEqual([]);
+    expect(sharedDecisionReasons([])).toEqual([]);
   });
 });

@@ -51,3 +51,13 @@ export function isReasonedAction(action: string): action is ReasonedAction {
 export function findDecisionReason(list: readonly DecisionReason[], code: string): DecisionReason | null {
   return code === '' ? null : (list.find((r) => r.code === code) ?? null);
 }
+
+/**
+ * The reasons every one of these lists holds, by code, in the first list's order: what one bulk action
+ * over several sites may carry (each comment's statement then uses its own site's label and rule).
+ */
+export function sharedDecisionReasons(lists: readonly (readonly DecisionReason[])[]): DecisionReason[] {
+  const [first, ...rest] = lists;
+  if (first === undefined) return [];
+  return first.filter((r) => rest.every((list) => list.some((o) => o.code === r.code)));
+}

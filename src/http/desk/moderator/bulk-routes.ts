@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Job } from 'bullmq';
 import { isUuid } from '../../../domain/comment-fields.js';
+import { isReasonedAction } from '../../../domain/decisions/decision-reasons.js';
 import { AppError } from '../../../errors.js';
 import type { BulkProgressAnswer, BulkStartAnswer } from '../../../http-contract/desk-contract.js';
 import {
@@ -27,6 +28,7 @@ import {
 import { queueTabs, type QueueTab } from '../../../store/moderation-queue.js';
 import type { Moderator } from '../../../store/moderators.js';
 import { renderBulkPage, type BulkState, type BulkView } from './bulk-page.js';
+import { readBulkDecisionReason } from './profiles/decision-input.js';
 import { mayUndoBatch, readQueueFilter } from './moderator-routes.js';
 import { formValue as field, formText } from '../../kit/form-values.js';
 import { actorOf, csrfTokenOf, currentModerator, wantsJson } from '../moderator-session.js';
@@ -170,6 +172,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
     const scope = text(req, 'scope');
     let target: BulkTarget;
     let total: number;
+    let scopeSites: string[];
     if (scope === 'selection') {
       const ids = selectedIds(req);
       if (ids.length === 0) throw AppError.of('NOTHING_SELECTED', { field: 'ids' });
@@ -190,6 +193,7 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
       }
       target = { ids };
       total = ids.length;
+      scopeSites = [...new Set(sites.values())];
     } else if (scope === 'filter') {
       // Exactly the view the moderator saw: a tab or site that is not theirs is refused, never widened
       // to "all sites" the way the queue page falls back for a stale link.
@@ -203,12 +207,22 @@ export function createBulkRoutes(deps: { db: Pool; bulkQueue: BulkQueue | undefi
         throw AppError.of('NOTHING_SELECTED', { message: 'There is nothing in this view to act on.' });
       target = { filter, until: counted.until };
       total = counted.total;
+      scopeSites = filter.site !== null ? [filter.site] : m.siteIds;
     } else {
       throw AppError.of('INVALID_SCOPE', { field: 'scope' });
     }
+    // Approve, delete and the rest carry no reason: the form's select is ignored, as on a card.
+    const reason = isReasonedAction(action) ? await readBulkDecisionReason(db, req, scopeSites) : null;
     const batchId = randomUUID();
     const jobId = await enqueue(() =>
-      enqueueBulkAction(bulkQueue, { batchId, action, actor: actorOf(m), target, total }),
+      enqueueBulkAction(bulkQueue, {
+        batchId,
+        action,
+        actor: actorOf(m),
+        target,
+        total,
+        ...(reason !== null ? { reason } : {}),
+      }),
     );
     if (wantsJson(req)) {
       res.status(202).json({ jobId, batchId, total } satisfies BulkStartAnswer);

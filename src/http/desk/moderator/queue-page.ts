@@ -13,7 +13,11 @@ import { asRoleAllows } from '../read-only-view.js';
 import { renderAdminPage, type AdminPageContext } from '../admin-layout.js';
 import { html, markup, type SafeHtml } from '../../../html/html.js';
 import { formatUtc } from '../desk-time-zone.js';
-import { defaultDecisionReasons, type DecisionReason } from '../../../domain/decisions/decision-reasons.js';
+import {
+  defaultDecisionReasons,
+  sharedDecisionReasons,
+  type DecisionReason,
+} from '../../../domain/decisions/decision-reasons.js';
 
 const tabLabels: Record<QueueTab, string> = {
   pending: 'Pending',
@@ -252,9 +256,9 @@ function renderReaderRules(card: QueueCard, reader: NonNullable<QueueCard['reade
  * The reason a reject or spam carries for the commenter (issue 16): the site's list, or none (then no
  * statement of reasons is sent). Inside the actions form, so the buttons and the keys send it along.
  */
-function renderDecisionReason(reasons: readonly DecisionReason[]): SafeHtml {
+function renderDecisionReason(reasons: readonly DecisionReason[], summary = 'Reason for the commenter'): SafeHtml {
   return html`<details class="rd-decision-reason">
-    <summary>Reason for the commenter</summary>
+    <summary>${summary}</summary>
     <label
       >Reason (reject, spam)
       <select name="reason">
@@ -555,6 +559,12 @@ export function renderQueuePage(input: QueuePageInput): string {
             <option value="delete">Delete</option>
           </select></label
         >
+        ${renderDecisionReason(
+          sharedDecisionReasons(
+            sites.filter((s) => f.site === null || s.id === f.site).map((s) => s.settings.decisionReasons),
+          ),
+          'Reason for the commenters',
+        )}
         <button type="submit" name="scope" value="selection">Apply to selected</button>
         <button type="submit" name="scope" value="filter" class="rd-bulk-all">
           Apply to all

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { findDecisionReason, type DecisionReason } from '../../../../domain/decisions/decision-reasons.js';
+import type { BulkReason } from '../../../../queue/bulk-queue.js';
 import { AppError } from '../../../../errors.js';
 import type { Queryable } from '../../../../store/db.js';
 import { loadSite } from '../../../../store/sites.js';
@@ -31,4 +32,39 @@ export async function readDecisionReason(
   if (note.length > 1000)
     throw AppError.of('TOO_LONG', { status: 422, message: 'A note is at most 1,000 characters.', field: 'note' });
   return { reason, note };
+}
+
+/**
+ * A bulk reject or spam's reason: the code must be on the list of every site the action may touch
+ * (the bulk form offers only the codes they share), and is resolved per site now. Null when none.
+ */
+export async function readBulkDecisionReason(
+  db: Queryable,
+  req: Request,
+  siteIds: readonly string[],
+): Promise<BulkReason | null> {
+  const code = formText(req, 'reason');
+  const note = formText(req, 'note');
+  if (code === '') {
+    if (note !== '')
+      throw AppError.of('UNKNOWN_DECISION_REASON', {
+        message: 'A note goes with a reason: pick one.',
+        field: 'reason',
+      });
+    return null;
+  }
+  if (note.length > 1000)
+    throw AppError.of('TOO_LONG', { status: 422, message: 'A note is at most 1,000 characters.', field: 'note' });
+  const bySite: Record<string, DecisionReason> = {};
+  for (const siteId of siteIds) {
+    const site = await loadSite(db, siteId);
+    const reason = site === null ? null : findDecisionReason(site.settings.decisionReasons, code);
+    if (reason === null)
+      throw AppError.of('UNKNOWN_DECISION_REASON', {
+        message: `The reason is not on the list of ${site?.name ?? siteId}: pick one every site in this action has.`,
+        field: 'reason',
+      });
+    bySite[siteId] = reason;
+  }
+  return { code, note, bySite };
 }
