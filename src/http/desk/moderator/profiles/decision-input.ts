@@ -6,16 +6,8 @@ import type { Queryable } from '../../../../store/db.js';
 import { loadSite } from '../../../../store/sites.js';
 import { formText } from '../../../kit/form-values.js';
 
-/**
- * The reason (a code of the site's list, read fresh: an admin may have just changed it) and the
- * optional note a reject or spam carries; null when the moderator gave none. A code not on the list
- * is refused, not dropped: the commenter would otherwise be told nothing the moderator meant to say.
- */
-export async function readDecisionReason(
-  db: Queryable,
-  req: Request,
-  siteId: string,
-): Promise<{ reason: DecisionReason; note: string } | null> {
+/** The form's reason code and note, checked as far as they go without a site: null when none was given. */
+function reasonFields(req: Request): { code: string; note: string } | null {
   const code = formText(req, 'reason');
   const note = formText(req, 'note');
   if (code === '') {
@@ -26,12 +18,39 @@ export async function readDecisionReason(
       });
     return null;
   }
-  const site = await loadSite(db, siteId);
-  const reason = site === null ? null : findDecisionReason(site.settings.decisionReasons, code);
-  if (reason === null) throw AppError.of('UNKNOWN_DECISION_REASON', { field: 'reason' });
   if (note.length > 1000)
     throw AppError.of('TOO_LONG', { status: 422, message: 'A note is at most 1,000 characters.', field: 'note' });
-  return { reason, note };
+  return { code, note };
+}
+
+/** The reason of `code` on the site's list, read fresh (an admin may have just changed it), and the site's name. */
+async function siteReason(
+  db: Queryable,
+  siteId: string,
+  code: string,
+): Promise<{ reason: DecisionReason | null; siteName: string }> {
+  const site = await loadSite(db, siteId);
+  return {
+    reason: site === null ? null : findDecisionReason(site.settings.decisionReasons, code),
+    siteName: site?.name ?? siteId,
+  };
+}
+
+/**
+ * The reason (a code of the site's list) and the optional note a reject or spam carries; null when the
+ * moderator gave none. A code not on the list is refused, not dropped: the commenter would otherwise be
+ * told nothing the moderator meant to say.
+ */
+export async function readDecisionReason(
+  db: Queryable,
+  req: Request,
+  siteId: string,
+): Promise<{ reason: DecisionReason; note: string } | null> {
+  const fields = reasonFields(req);
+  if (fields === null) return null;
+  const { reason } = await siteReason(db, siteId, fields.code);
+  if (reason === null) throw AppError.of('UNKNOWN_DECISION_REASON', { field: 'reason' });
+  return { reason, note: fields.note };
 }
 
 /**
@@ -43,28 +62,17 @@ export async function readBulkDecisionReason(
   req: Request,
   siteIds: readonly string[],
 ): Promise<BulkReason | null> {
-  const code = formText(req, 'reason');
-  const note = formText(req, 'note');
-  if (code === '') {
-    if (note !== '')
-      throw AppError.of('UNKNOWN_DECISION_REASON', {
-        message: 'A note goes with a reason: pick one.',
-        field: 'reason',
-      });
-    return null;
-  }
-  if (note.length > 1000)
-    throw AppError.of('TOO_LONG', { status: 422, message: 'A note is at most 1,000 characters.', field: 'note' });
+  const fields = reasonFields(req);
+  if (fields === null) return null;
   const bySite: Record<string, DecisionReason> = {};
   for (const siteId of siteIds) {
-    const site = await loadSite(db, siteId);
-    const reason = site === null ? null : findDecisionReason(site.settings.decisionReasons, code);
+    const { reason, siteName } = await siteReason(db, siteId, fields.code);
     if (reason === null)
       throw AppError.of('UNKNOWN_DECISION_REASON', {
-        message: `The reason is not on the list of ${site?.name ?? siteId}: pick one every site in this action has.`,
+        message: `The reason is not on the list of ${siteName}: pick one every site in this action has.`,
         field: 'reason',
       });
     bySite[siteId] = reason;
   }
-  return { code, note, bySite };
+  return { ...fields, bySite };
 }
