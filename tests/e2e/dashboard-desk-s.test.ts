@@ -200,6 +200,14 @@ describe("the desk's pages (issue 13)", () => {
         expect(box?.y ?? Infinity).toBeLessThan(844);
         expect((more?.y ?? Infinity) + (more?.height ?? 0)).toBeLessThanOrEqual(844);
         await page.screenshot({ path: join(artifacts, 'dashboard-s-queue-phone.png') });
+        // The bulk bar's reason for the commenters shows only for the actions that carry one.
+        const bulkAction = page.locator('form.rd-bulk select[name="action"]');
+        const bulkReason = page.locator('form.rd-bulk .rd-decision-reason');
+        expect(await bulkReason.isVisible()).toBe(false);
+        await bulkAction.selectOption('reject');
+        await expect.poll(() => bulkReason.isVisible()).toBe(true);
+        await bulkAction.selectOption('approve');
+        await expect.poll(() => bulkReason.isVisible()).toBe(false);
 
         // Something for the audit log to show.
         const hal = page.locator(`article.rd-card[data-id="${halId}"]`);
