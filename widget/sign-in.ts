@@ -24,7 +24,7 @@ export function createSignInChoices(
   for (const p of providers) {
     el.append(
       button(t.signInWith(p.name), () => {
-        const q = new URLSearchParams({ site: ctx.site, provider: p.id, origin: location.origin });
+        const q = new URLSearchParams({ site: ctx.site, provider: p.id, origin: location.origin, lang: ctx.lang });
         const w = open(`${api.base}readers/oidc/start?${q}`, 'reply-desk-sign-in', 'popup,width=500,height=650');
         void load().then((part) => part?.popup(w));
       }),

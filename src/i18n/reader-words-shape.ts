@@ -100,6 +100,36 @@ export interface LandingWords {
   busy: string;
 }
 
+/**
+ * The OpenID Connect popup's pages (src/http/readers/oidc-routes.ts), in the language the widget asked
+ * in: why a sign-in could not start or finish, and the hand-off page. The failures also reach the widget.
+ */
+export interface OidcWords {
+  busyTitle: string;
+  busy: string;
+  noSiteTitle: string;
+  noSite: string;
+  notHereTitle: string;
+  /** The start came from a page that is not one of the site's origins. */
+  notHere: string;
+  notOfferedTitle: string;
+  notOffered: string;
+  noProviderTitle: string;
+  noProvider: string;
+  unreachable: (provider: string) => string;
+  expiredTitle: string;
+  expired: string;
+  /** The callback came without the popup's cookie: started elsewhere. */
+  otherBrowser: string;
+  cancelled: string;
+  refused: string;
+  providerGone: string;
+  unverified: string;
+  failedTitle: string;
+  signedInTitle: string;
+  signedInAs: (name: string) => string;
+}
+
 /** The mails a reader gets. Names, page titles and site names are the reader's or admin's text, passed in. */
 export interface MailWords {
   hello: (name: string) => string;
@@ -160,4 +190,5 @@ export interface ReaderWords {
   page: PageWords;
   mail: MailWords;
   landing: LandingWords;
+  oidc: OidcWords;
 }

@@ -23,7 +23,7 @@ import { words as pt } from './lang/pt.js';
 import { words as ru } from './lang/ru.js';
 import { words as tr } from './lang/tr.js';
 
-export type { LandingWords, MailWords, PageWords, ReaderWords } from './reader-words-shape.js';
+export type { LandingWords, MailWords, OidcWords, PageWords, ReaderWords } from './reader-words-shape.js';
 
 export const en: ReaderWords = {
   page: {
@@ -178,6 +178,29 @@ export const en: ReaderWords = {
     signInInvalid: 'This sign-in link is not valid. Ask for a new one from the comments.',
     busyTitle: 'Try again in a moment',
     busy: 'Signing in is briefly unavailable; please open the link again shortly.',
+  },
+  oidc: {
+    busyTitle: 'Sign-in unavailable',
+    busy: 'Signing in is briefly unavailable; please try again shortly.',
+    noSiteTitle: 'No such site',
+    noSite: 'This sign-in link names no site we know.',
+    notHereTitle: 'Not allowed here',
+    notHere: 'Sign-in for this site can only be started from its own pages.',
+    notOfferedTitle: 'Not offered',
+    notOffered: 'This site does not offer this way of signing in.',
+    noProviderTitle: 'No such provider',
+    noProvider: 'This site has no such sign-in provider.',
+    unreachable: (provider) => `${provider} cannot be reached just now; please try again later.`,
+    expiredTitle: 'Sign-in expired',
+    expired: 'This sign-in has expired or was already used. Please start again.',
+    otherBrowser: 'This sign-in was started in another browser. Please start again.',
+    cancelled: 'Sign-in was cancelled.',
+    refused: 'The provider refused the sign-in.',
+    providerGone: 'This sign-in provider is no longer offered.',
+    unverified: 'The sign-in could not be verified. Please start again.',
+    failedTitle: 'Sign-in failed',
+    signedInTitle: 'Signed in',
+    signedInAs: (name) => `You are signed in as ${name}. This window closes by itself; you may close it.`,
   },
 };
 

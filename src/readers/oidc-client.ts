@@ -169,15 +169,26 @@ export interface OidcFlow {
   origin: string;
   codeVerifier: string;
   nonce: string;
+  /** The reader's language (src/i18n), which the popup's pages speak. */
+  lang: string;
 }
 
 /** Keeps a started flow for OIDC_FLOW_MINUTES (and sweeps the long-expired ones as it goes). */
 export async function saveOidcFlow(db: Queryable, state: string, flow: OidcFlow): Promise<void> {
   await db.query(`delete from reader_oidc_flows where expires_at < now() - interval '1 hour'`);
   await db.query(
-    `insert into reader_oidc_flows (state_hash, site_id, provider_id, origin, code_verifier, nonce, expires_at)
-     values ($1, $2, $3, $4, $5, $6, now() + make_interval(mins => $7))`,
-    [sha256(state), flow.siteId, flow.providerId, flow.origin, flow.codeVerifier, flow.nonce, OIDC_FLOW_MINUTES],
+    `insert into reader_oidc_flows (state_hash, site_id, provider_id, origin, code_verifier, nonce, lang, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(mins => $8))`,
+    [
+      sha256(state),
+      flow.siteId,
+      flow.providerId,
+      flow.origin,
+      flow.codeVerifier,
+      flow.nonce,
+      flow.lang,
+      OIDC_FLOW_MINUTES,
+    ],
   );
 }
 
@@ -193,10 +204,11 @@ export async function takeOidcFlow(db: Queryable, state: string): Promise<OidcFl
     origin: string;
     code_verifier: string;
     nonce: string;
+    lang: string;
     live: boolean;
   }>(
     `delete from reader_oidc_flows where state_hash = $1
-     returning site_id, provider_id, origin, code_verifier, nonce, expires_at > now() as live`,
+     returning site_id, provider_id, origin, code_verifier, nonce, lang, expires_at > now() as live`,
     [sha256(state)],
   );
   const r = rows[0];
@@ -207,6 +219,7 @@ export async function takeOidcFlow(db: Queryable, state: string): Promise<OidcFl
     origin: r.origin,
     codeVerifier: r.code_verifier,
     nonce: r.nonce,
+    lang: r.lang,
   };
 }
 

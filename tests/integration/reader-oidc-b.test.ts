@@ -224,4 +224,32 @@ describe('OpenID Connect sign-in', () => {
     expect(cancelled.status).toBe(400);
     expect(handOffOf(await cancelled.text())?.message.message).toBe('Sign-in was cancelled.');
   });
+
+  it('speaks the widget’s language from start to hand-off; before there is a flow, the browser’s', async () => {
+    const s = await start({ lang: 'fr' });
+    const page = await (await callback(await idp.signIn(s.location, 'carol'), s.cookie)).text();
+    expect(page).toContain('<html lang="fr"');
+    expect(page).toContain('<h1>Connexion réussie</h1>');
+    expect(page).toContain('Vous êtes connecté en tant que carol.c.');
+    expect(handOffOf(page)?.message.type).toBe('reply-desk:signed-in');
+
+    // Arabic, right to left, and the failure told to the widget in it too.
+    const ar = await start({ lang: 'ar' });
+    const state = new URL(ar.location).searchParams.get('state')!;
+    const cancelled = await (
+      await callback(`${api.url}/readers/oidc/callback?error=access_denied&state=${state}`, ar.cookie)
+    ).text();
+    expect(cancelled).toContain('dir="rtl"');
+    expect(handOffOf(cancelled)?.message.message).toBe('أُلغي تسجيل الدخول.');
+
+    // No flow to ask: a German browser reads German.
+    const expired = await fetch(`${api.url}/readers/oidc/callback?state=nope`, {
+      headers: { 'accept-language': 'de-DE,de;q=0.9' },
+    });
+    expect(expired.status).toBe(400);
+    expect(await expired.text()).toContain('Anmeldung abgelaufen');
+    // A language we do not speak: English.
+    const xx = await fetch(`${api.url}/readers/oidc/start?site=gone&lang=xx`);
+    expect(await xx.text()).toContain('This sign-in link names no site we know.');
+  });
 });

@@ -11,6 +11,7 @@ describe('the sign-in pages', () => {
       message: { type: 'reply-desk:signed-in', reader: { name: hostile } },
       title: 'Signed in',
       text: `You are signed in as ${hostile}.`,
+      lang: 'en',
     });
     // One script element of data, one of ours; the hostile name opens none.
     expect(page.match(/<script/g)).toHaveLength(2);

@@ -12,17 +12,20 @@ import { createReaderSession } from '../../readers/reader-sessions.js';
 import { toReaderJson, upsertReader } from '../../readers/reader-store.js';
 import { OIDC_FLOW_MINUTES } from '../../readers/oidc-client.js';
 import type { ReadersDoorDeps } from './readers-deps.js';
+import { pickReaderLanguage } from '../../i18n/reader-language.js';
+import { wordsFor } from '../../i18n/reader-words.js';
 import { HAND_OFF_CSP, renderHandOff, renderSignInMessage } from './sign-in-pages.js';
 
 /*
  * OpenID Connect sign-in (issue 14; the client is src/readers/oidc-client.ts). Both pages run in the
  * popup the widget opens, on this service's origin:
- *   GET /readers/oidc/start?site=…&provider=…&origin=<the host page's origin>  → 303 to the provider
+ *   GET /readers/oidc/start?site=…&provider=…&origin=<the host page's origin>&lang=…  → 303 to the provider
  *   GET /readers/oidc/callback?code=…&state=…  → the hand-off page, which posts
  *       {type:'reply-desk:signed-in', site, token, expiresAt, reader} (or 'reply-desk:sign-in-failed')
  *       to window.opener at the stored origin only, and closes.
  * The flow's state is also a first-party cookie of the popup: a callback opened in another browser
- * (someone else's code, to sign the victim in as them) has no cookie, and is refused.
+ * (someone else's code, to sign the victim in as them) has no cookie, and is refused. Both pages speak
+ * the widget's `lang` (kept with the flow; before there is one, the site's language or the browser's).
  */
 
 export const OIDC_COOKIE = 'rd_oidc_state';
@@ -57,15 +60,15 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
       .set('Referrer-Policy', 'no-referrer');
   };
 
-  const refuse = (res: Response, status: number, title: string, message: string): void => {
+  const refuse = (res: Response, status: number, lang: string, title: string, message: string): void => {
     res
       .status(status)
       .type('html')
-      .send(renderSignInMessage('en', title, message));
+      .send(renderSignInMessage(lang, title, message));
   };
 
   /** The failure, told to the widget at the flow's origin, and on the page to the reader. */
-  const failed = (res: Response, status: number, origin: string, message: string): void => {
+  const failed = (res: Response, status: number, origin: string, lang: string, message: string): void => {
     res
       .status(status)
       .set('Content-Security-Policy', HAND_OFF_CSP)
@@ -74,8 +77,9 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
         renderHandOff({
           targetOrigin: origin,
           message: { type: 'reply-desk:sign-in-failed', message },
-          title: 'Sign-in failed',
+          title: wordsFor(lang).oidc.failedTitle,
           text: message,
+          lang,
         }),
       );
   };
@@ -85,26 +89,29 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
     const siteId = queryString(req, 'site');
     const providerId = queryString(req, 'provider');
     const origin = queryString(req, 'origin');
+    const asked = { lang: queryString(req, 'lang'), acceptLanguage: req.get('accept-language') };
+    let lang: string = pickReaderLanguage(asked);
+    let w = wordsFor(lang).oidc;
     let site: Site | null = null;
     try {
       site = siteId === '' || siteId.length > 200 ? null : await sites.get(siteId);
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'oidc start: sites unavailable');
-      return refuse(res, 503, 'Sign-in unavailable', 'Signing in is briefly unavailable; please try again shortly.');
+      return refuse(res, 503, lang, w.busyTitle, w.busy);
     }
-    if (site === null) return refuse(res, 404, 'No such site', 'This sign-in link names no site we know.');
-    if (!site.allowedOrigins.includes(origin))
-      return refuse(res, 403, 'Not allowed here', 'Sign-in for this site can only be started from its own pages.');
-    if (!site.settings.signInMethods.includes('oidc'))
-      return refuse(res, 403, 'Not offered', 'This site does not offer this way of signing in.');
+    if (site === null) return refuse(res, 404, lang, w.noSiteTitle, w.noSite);
+    lang = pickReaderLanguage({ ...asked, siteLanguage: site.settings.language });
+    w = wordsFor(lang).oidc;
+    if (!site.allowedOrigins.includes(origin)) return refuse(res, 403, lang, w.notHereTitle, w.notHere);
+    if (!site.settings.signInMethods.includes('oidc')) return refuse(res, 403, lang, w.notOfferedTitle, w.notOffered);
     const provider = await findOidcProvider(db, site.id, providerId.slice(0, 40)).catch(() => null);
-    if (provider === null) return refuse(res, 404, 'No such provider', 'This site has no such sign-in provider.');
+    if (provider === null) return refuse(res, 404, lang, w.noProviderTitle, w.noProvider);
     let started;
     try {
       started = await client.start(provider, redirectUri);
     } catch (err) {
       logger.warn({ provider: provider.id, site: site.id, err: (err as Error).message }, 'oidc provider unreachable');
-      return failed(res, 502, origin, `${provider.name} cannot be reached just now; please try again later.`);
+      return failed(res, 502, origin, lang, w.unreachable(provider.name));
     }
     try {
       await saveOidcFlow(db, started.state, {
@@ -113,10 +120,11 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
         origin,
         codeVerifier: started.codeVerifier,
         nonce: started.nonce,
+        lang,
       });
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'oidc start: flow not saved');
-      return failed(res, 503, origin, 'Signing in is briefly unavailable; please try again shortly.');
+      return failed(res, 503, origin, lang, w.busy);
     }
     res.set(
       'Set-Cookie',
@@ -130,28 +138,29 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
     // Spent whatever happens next: a callback URL works once.
     res.set('Set-Cookie', `${OIDC_COOKIE}=; Path=${COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
     const state = queryString(req, 'state');
+    // Until the flow is found, only the browser says what the reader reads.
+    const browserLang = pickReaderLanguage({ acceptLanguage: req.get('accept-language') });
     let flow;
     try {
       flow = await takeOidcFlow(db, state);
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'oidc callback: flows unavailable');
-      return refuse(res, 503, 'Sign-in unavailable', 'Signing in is briefly unavailable; please try again shortly.');
+      const w = wordsFor(browserLang).oidc;
+      return refuse(res, 503, browserLang, w.busyTitle, w.busy);
     }
     // No flow: nothing to tell a widget (we do not know whose it would be), only the reader.
-    if (flow === null)
-      return refuse(res, 400, 'Sign-in expired', 'This sign-in has expired or was already used. Please start again.');
-    if (cookieOf(req, OIDC_COOKIE) !== state)
-      return failed(res, 400, flow.origin, 'This sign-in was started in another browser. Please start again.');
+    if (flow === null) {
+      const w = wordsFor(browserLang).oidc;
+      return refuse(res, 400, browserLang, w.expiredTitle, w.expired);
+    }
+    const { lang } = flow;
+    const w = wordsFor(lang).oidc;
+    if (cookieOf(req, OIDC_COOKIE) !== state) return failed(res, 400, flow.origin, lang, w.otherBrowser);
     const providerError = queryString(req, 'error');
     if (providerError !== '')
-      return failed(
-        res,
-        400,
-        flow.origin,
-        providerError === 'access_denied' ? 'Sign-in was cancelled.' : 'The provider refused the sign-in.',
-      );
+      return failed(res, 400, flow.origin, lang, providerError === 'access_denied' ? w.cancelled : w.refused);
     const provider = await findOidcProvider(db, flow.siteId, flow.providerId).catch(() => null);
-    if (provider === null) return failed(res, 400, flow.origin, 'This sign-in provider is no longer offered.');
+    if (provider === null) return failed(res, 400, flow.origin, lang, w.providerGone);
     let identity;
     try {
       const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
@@ -163,14 +172,7 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
     } catch (err) {
       const down = err instanceof ProviderUnavailable;
       logger.warn({ provider: provider.id, err: (err as Error).message }, 'oidc sign-in refused');
-      return failed(
-        res,
-        down ? 502 : 400,
-        flow.origin,
-        down
-          ? `${provider.name} cannot be reached just now; please try again later.`
-          : 'The sign-in could not be verified. Please start again.',
-      );
+      return failed(res, down ? 502 : 400, flow.origin, lang, down ? w.unreachable(provider.name) : w.unverified);
     }
     let reader, session;
     try {
@@ -178,7 +180,7 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
       session = await createReaderSession(db, reader.id, { userAgent: req.get('user-agent') });
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'oidc callback: reader not stored');
-      return failed(res, 503, flow.origin, 'Signing in is briefly unavailable; please try again shortly.');
+      return failed(res, 503, flow.origin, lang, w.busy);
     }
     res
       .status(200)
@@ -194,8 +196,9 @@ export function createOidcRoutes(deps: ReadersDoorDeps & { oidcClient?: OidcClie
             expiresAt: session.expiresAt,
             reader: toReaderJson(reader),
           },
-          title: 'Signed in',
-          text: `You are signed in as ${reader.name}. This window closes by itself; you may close it.`,
+          title: w.signedInTitle,
+          text: w.signedInAs(reader.name),
+          lang,
         }),
       );
   });

@@ -57,6 +57,8 @@ export function renderHandOff(q: {
   message: Record<string, unknown>;
   title: string;
   text: string;
+  /** The page's language (right to left for Arabic). */
+  lang: string;
 }): string {
   const data = JSON.stringify({ targetOrigin: q.targetOrigin, message: q.message })
     .replace(/</g, '\\u003c')
@@ -69,5 +71,7 @@ export function renderHandOff(q: {
     html`<main class="rd-mail-page"><h1>${q.title}</h1><p>${q.text}</p></main>
 <script type="application/json" id="rd-hand-off">${markup(data)}</script>
 <script src="${HAND_OFF_SCRIPT}"></script>`,
+    q.lang,
+    directionOf(q.lang),
   );
 }
