@@ -19,4 +19,6 @@ export interface WidgetContext {
   signal: AbortSignal;
   /** Says something in the polite live region, for screen readers. */
   announce(text: string): void;
+  /** The widget afresh (when the desk's staffed hours open a page closed until then). */
+  remount(): unknown;
 }

@@ -175,6 +175,7 @@ async function start(
     announce: (text) => {
       live.textContent = text;
     },
+    remount: () => remount(root.host),
   };
   const flagUrl = ctx.info.flagUrl;
   const thread = createThread(ctx, {
@@ -239,7 +240,7 @@ async function start(
   body.replaceChildren(thread.el, own.el, home);
   if (ctx.info.reviewed || ctx.info.closedUntil)
     void loadPart<typeof import('./conversation/extras')>('extras').then(
-      (m) => m.showPageState(ctx, home, closed, () => remount(root.host)),
+      (m) => m.showPageState(ctx, home, closed),
       () => {},
     );
   // The reader's part is needed now for a signed-in reader, a host page that signs its user in, and an

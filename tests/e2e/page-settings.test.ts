@@ -1,3 +1,4 @@
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDesk } from '../../scripts/build-widget.mjs';
 import { DEMO_PAGE_ID } from '../../src/http/demo/demo-page.js';
@@ -18,7 +19,7 @@ let env: WidgetEnv;
 
 beforeAll(async () => {
   await buildDesk();
-  env = await startWidgetEnv({ holdFirstTime: false }, { worker: false });
+  env = await startWidgetEnv({ holdFirstTime: false }, { worker: false, liveHeartbeatMs: 500 });
   await addModerator(env.db.pool, EDITOR, 'moderator', [SITE]);
   await seedThread(env.db.pool, SITE, DEMO_PAGE_ID, [{ at: 0 }], new Date(Date.now() - 60_000));
   await seedThread(env.db.pool, SITE, 'sport-results', [{ at: 0 }], new Date(Date.now() - 120_000));
@@ -102,37 +103,63 @@ describe("a story's own settings from the Pages view", () => {
     WIDGET_TIMEOUT_MS * 2,
   );
 
+  /** Staffed hours that close the threads now: the desk opens in two hours (UTC, every day). */
+  const closingHours = () => {
+    const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString().slice(11, 16);
+    return { timeZone: 'UTC', days: [0, 1, 2, 3, 4, 5, 6], from: at(120), to: at(180), outside: 'closed' as const };
+  };
+  const setHours = async (staffedHours: ReturnType<typeof closingHours> | null): Promise<void> => {
+    await updateSite(env.db.pool, SITE, { settings: { holdFirstTime: false, floodSeconds: 0, staffedHours } });
+    await env.api.sites.refresh();
+  };
+
+  /** A reader on the sport results, whose clock the test moves (the server keeps the real one). */
+  async function readSportResults(run: (page: Page, widget: Locator) => Promise<void>): Promise<void> {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.clock.install();
+      await page.goto(serveHostPage(env, '/sport-results', { page: 'sport-results' }));
+      await run(page, page.locator('#reply-desk .rd'));
+    } finally {
+      await context.close();
+    }
+  }
+
+  /** The desk opens (here: the admin drops the hours), and three hours pass in the reader's browser. */
+  async function deskOpens(page: Page, widget: Locator): Promise<void> {
+    await setHours(null);
+    await page.clock.fastForward('03:00:00');
+    await expect.poll(() => widget.locator('form').count()).toBe(1);
+    expect(await widget.locator('.rd-closed').count()).toBe(0);
+  }
+
   it(
     'closed outside staffed hours, the widget says until when, and opens by itself when the desk does',
     async () => {
-      const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString().slice(11, 16);
-      const hours = {
-        timeZone: 'UTC',
-        days: [0, 1, 2, 3, 4, 5, 6],
-        from: at(120),
-        to: at(180),
-        outside: 'closed' as const,
-      };
-      await updateSite(env.db.pool, SITE, { settings: { holdFirstTime: false, floodSeconds: 0, staffedHours: hours } });
-      await env.api.sites.refresh();
-      const context = await env.browser.newContext();
-      const page = await context.newPage();
-      try {
-        // The page's clock is ours to move; the server keeps the real one.
-        await page.clock.install();
-        await page.goto(serveHostPage(env, '/sport-results', { page: 'sport-results' }));
-        const widget = page.locator('#reply-desk .rd');
+      await setHours(closingHours());
+      await readSportResults(async (page, widget) => {
         await expect.poll(() => widget.locator('.rd-closed').innerText()).toMatch(/^Comments are closed until .+\.$/);
         expect(await widget.locator('form').count()).toBe(0);
-        // The desk opens (here: the admin drops the hours), and two hours pass in the reader's browser.
-        await updateSite(env.db.pool, SITE, { settings: { staffedHours: null } });
-        await env.api.sites.refresh();
-        await page.clock.fastForward('03:00:00');
+        await deskOpens(page, widget);
+      });
+    },
+    WIDGET_TIMEOUT_MS,
+  );
+
+  it(
+    'a page open when the staffed hours end loses its form within a heartbeat, says until when, and opens again with the desk',
+    async () => {
+      await setHours(null);
+      await readSportResults(async (page, widget) => {
         await expect.poll(() => widget.locator('form').count()).toBe(1);
-        expect(await widget.locator('.rd-closed').count()).toBe(0);
-      } finally {
-        await context.close();
-      }
+        // The desk's day ends with the reader on the page: the live stream's closure check tells the widget.
+        await setHours(closingHours());
+        await expect.poll(() => widget.locator('.rd-closed').count(), { timeout: 15_000 }).toBe(1);
+        expect(await widget.locator('.rd-closed').innerText()).toMatch(/^Comments are closed until .+\.$/);
+        expect(await widget.locator('form').count()).toBe(0);
+        await deskOpens(page, widget);
+      });
     },
     WIDGET_TIMEOUT_MS,
   );

@@ -41,16 +41,24 @@ export interface WidgetEnv {
  * may build at once), then starts the stack with site `demo` allowing the host site's origin and the
  * API's own (the demo article). The flood window is off: every test posts from 127.0.0.1.
  */
-/** `replyMail`: the API says mail is set up, so the form offers reply notifications. */
+/**
+ * `replyMail`: the API says mail is set up, so the form offers reply notifications. `liveHeartbeatMs`:
+ * how soon live streams hear of a closure (20 s, as in production, unless given).
+ */
 export async function startWidgetEnv(
   settings: SiteSettingsInput = {},
-  opts: { worker?: boolean; replyMail?: boolean } = {},
+  opts: { worker?: boolean; replyMail?: boolean; liveHeartbeatMs?: number } = {},
 ): Promise<WidgetEnv> {
   await buildWidget();
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   const db = await createTestDatabase();
   const prefix = newQueuePrefix();
-  const api = await startApi({ pool: db.pool, prefix, replyMail: opts.replyMail });
+  const api = await startApi({
+    pool: db.pool,
+    prefix,
+    replyMail: opts.replyMail,
+    liveHeartbeatMs: opts.liveHeartbeatMs,
+  });
   const worker = opts.worker === false ? null : await startWorker({ pool: db.pool, prefix });
   const [browser, host] = await Promise.all([launchBrowser(), startHostSite()]);
   await addSite(db.pool, SITE, [host.origin, api.origin], { floodSeconds: 0, ...settings });

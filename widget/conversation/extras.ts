@@ -164,10 +164,16 @@ export function startLiveEvents(l: LiveHost): (e: Event) => void {
     first?.focus();
   }
 
-  function close(): void {
+  function close(d: Record<string, unknown> | null): void {
     const home = ctx.root.querySelector('.rd-form-home');
-    home?.replaceWith(h('p', { class: 'rd-closed', role: 'status' }, ctx.t.closed));
+    // Already closed (a page loaded closed, or told twice): it says so, and knows when it opens.
+    if (!home) return;
+    const note = h('p', { class: 'rd-closed', role: 'status' }, ctx.t.closed);
+    home.replaceWith(note);
     ctx.root.querySelectorAll('.rd-reply').forEach((b) => b.remove());
+    // Closed by the end of the desk's staffed hours: until when, and the widget afresh then.
+    const until = d?.closedUntil;
+    if (typeof until === 'string') showPageState({ ...ctx, info: { ...ctx.info, closedUntil: until } }, note, true);
   }
 
   const on: Record<string, (d: Record<string, unknown> | null) => void> = {
@@ -194,10 +200,8 @@ export function startLiveEvents(l: LiveHost): (e: Event) => void {
       if (view.li.querySelector('.rd-replies > li')) view.article.remove();
       else view.li.remove();
     },
+    // A stream opened on a closed page says so in `ready`, and then in `closed`, with its details.
     closed: close,
-    ready(d) {
-      if (d?.closed === true) close();
-    },
     reset() {
       waiting.clear();
       refresh();
@@ -257,11 +261,11 @@ export async function goToHash(p: PermalinkHost): Promise<void> {
 /**
  * A page's state beyond open or closed (issue 16): "reviewed before they appear" over the form of a
  * pre-moderated page, "closed until 07:00" in place of the form outside staffed hours. Staffed hours end
- * by themselves: when the desk opens the widget mounts afresh (`again`: the form back, the note gone),
+ * by themselves: when the desk opens the widget mounts afresh (`ctx.remount`: the form back, the note gone),
  * at least a minute on (a reader's clock ahead of ours must not ask again and again) and up to a minute
  * later still, so a big site's readers do not all ask in the same second.
  */
-export function showPageState(ctx: WidgetContext, home: HTMLElement, closed: boolean, again: () => unknown): void {
+export function showPageState(ctx: WidgetContext, home: HTMLElement, closed: boolean): void {
   const t = withMore(ctx.t);
   const closedUntil = text(ctx.info.closedUntil);
   const reviewedUntil = text(ctx.info.reviewedUntil);
@@ -279,7 +283,7 @@ export function showPageState(ctx: WidgetContext, home: HTMLElement, closed: boo
     home.prepend(h('p', { class: 'rd-reviewed' }, reviewedUntil ? t.reviewedUntil(at(reviewedUntil)) : t.reviewed));
   const opens = Date.parse(closedUntil || reviewedUntil);
   if (opens) {
-    const timer = setTimeout(again, Math.max(opens - Date.now(), 6e4) + Math.random() * 6e4);
+    const timer = setTimeout(ctx.remount, Math.max(opens - Date.now(), 6e4) + Math.random() * 6e4);
     ctx.signal.addEventListener('abort', () => clearTimeout(timer));
   }
 }

@@ -12,7 +12,13 @@ import { oneQueryString } from '../kit/query-values.js';
 import { databaseDown } from '../kit/read-errors.js';
 import type { SiteDirectory } from '../kit/site-directory.js';
 import { assertOriginAllowed } from '../kit/site-origin.js';
-import { createLiveThreadHub, sseChunk, type LiveStream, type LiveThreadEvent } from './live-thread-hub.js';
+import {
+  closedEventData,
+  createLiveThreadHub,
+  sseChunk,
+  type LiveStream,
+  type LiveThreadEvent,
+} from './live-thread-hub.js';
 
 export interface LiveThreadRoutesDeps {
   db: Queryable;
@@ -158,7 +164,7 @@ export function createLiveThreadRoutes(deps: LiveThreadRoutesDeps): Router {
     // listening from the start): `closed` goes once either way.
     if (closed.closed && !stream.closedSent) {
       stream.closedSent = true;
-      res.write(sseChunk({ seq: null, name: 'closed', data: { reason: closed.reason } }));
+      res.write(sseChunk({ seq: null, name: 'closed', data: closedEventData(closed) }));
     }
   });
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { closureOf, type ThreadClosure } from '../../domain/thread-closure.js';
+import { effectivePageSettings } from '../../domain/pages/page-settings.js';
+import { pageClosureAt, type ThreadClosure } from '../../domain/thread-closure.js';
 import type { Site } from '../../domain/site-settings.js';
 import type { ChannelFeed } from '../../queue/live-events.js';
 import { compareSeq, type LoggedThreadSignal } from '../../queue/live-threads.js';
@@ -58,13 +59,24 @@ export function sseChunk(event: LiveThreadEvent): string {
 }
 
 /**
+ * The `closed` event's data: why, and when the desk's staffed hours closed it, until when (the widget
+ * says "closed until 07:00" and mounts afresh then, as for a page loaded while closed).
+ */
+export function closedEventData(c: ThreadClosure & { closed: true }): Record<string, unknown> {
+  return c.reason === 'off-hours'
+    ? { reason: c.reason, closedUntil: c.until?.toISOString() ?? null, closedUntilLocal: c.untilLocal }
+    : { reason: c.reason };
+}
+
+/**
  * The process's open live threads, fed by one subscription to the thread channel (src/queue/
  * live-threads.ts). A signal is turned into events once per process, whatever the number of streams:
  * one Postgres read for the comments it names (from the primary, which has them the moment they are
  * announced), then a write per stream of that page. Signals are resolved in order, one batch after
  * another, so a stream never gets a comment after its removal. Every `heartbeatMs` each stream gets a
- * comment line (proxies keep it open) and pages are checked for closure (closing by hand, by the CLI or
- * by age is not announced; the check catches all three within a heartbeat).
+ * comment line (proxies keep it open) and pages are checked for closure (closing by hand, by the CLI,
+ * by age or by the end of the desk's staffed hours is not announced; the check catches all four within
+ * a heartbeat).
  */
 export function createLiveThreadHub(deps: {
   db: Queryable;
@@ -163,7 +175,8 @@ export function createLiveThreadHub(deps: {
 
   async function closure(site: Site, page: string): Promise<ThreadClosure> {
     const version = await readVersion({ siteId: site.id, page });
-    return closureOf(version, site.settings.closeAfterDays, new Date());
+    // As the thread and the worker see it: the page's own settings over the site's, staffed hours too.
+    return pageClosureAt(version, effectivePageSettings(site.settings, version?.settings ?? {}), new Date());
   }
 
   const timer = setInterval(() => {
@@ -179,7 +192,7 @@ export function createLiveThreadHub(deps: {
           for (const stream of streams)
             if (stream.page === page && !stream.closedSent) {
               stream.closedSent = true;
-              send(stream, { seq: null, name: 'closed', data: { reason: c.reason } });
+              send(stream, { seq: null, name: 'closed', data: closedEventData(c) });
             }
         }
       })();
