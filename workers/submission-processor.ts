@@ -175,7 +175,10 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
       // between the commit and these) is done again; both are idempotent.
       if (job.attemptsMade > 0) {
         await keepReplyOptIn(s, facts.storedStatus);
-        void after.stored({ id: s.id, siteId: s.siteId, status: facts.storedStatus }, { retry: true });
+        void after.stored(
+          { id: s.id, siteId: s.siteId, status: facts.storedStatus },
+          { retry: true, audience: facts.eventAudience },
+        );
       }
       return { status: facts.storedStatus, alreadyStored: true };
     }
@@ -309,7 +312,8 @@ export function createSubmissionProcessor(deps: SubmissionProcessorDeps) {
     // card finds it.
     if (!result.alreadyStored) {
       await keepReplyOptIn(s, result.status);
-      void after.stored({ id: s.id, siteId: s.siteId, status: result.status });
+      // Only the events someone could hear of: on a site without webhooks, most comments queue none.
+      void after.stored({ id: s.id, siteId: s.siteId, status: result.status }, { audience: facts.eventAudience });
     }
     // After the write, so the notice counts this comment among the page's held ones. Exactly one
     // comment starts a brigade (the flag is set with NX), so its notice is queued once; a failure to

@@ -51,8 +51,13 @@ for (const lang of lexiconLanguages) {
     if (key.length >= 4 && !listed.has(key)) listed.set(key, entry);
   }
 }
-// The longest entry in words, so phrases are looked up without scanning the whole list.
-const longest = Math.max(...[...listed.keys()].map((k) => k.split(' ').length));
+// Every phrase's leading words ("a b" of "a b c"): a run of words that is none of these begins no entry
+// longer than itself, so the lookup of longer runs from that word stops there.
+const leads = new Set<string>();
+for (const key of listed.keys()) {
+  const words = key.split(' ');
+  for (let n = 1; n < words.length; n++) leads.add(words.slice(0, n).join(' '));
+}
 
 /** At most this many distinct words are named: enough to tell a moderator why. */
 const MAX_WORDS = 5;
@@ -89,10 +94,13 @@ export function findLexiconWords(text: string): string[] {
   }
   const words = normalizeText(text).split(' ');
   for (let i = 0; i < words.length; i++) {
-    for (let n = 1; n <= longest && i + n <= words.length; n++) {
-      const entry = listed.get(words.slice(i, i + n).join(' '));
+    let run = words[i] as string;
+    for (let j = i; ;) {
+      const entry = listed.get(run);
       if (entry !== undefined) found.add(entry);
       if (found.size >= MAX_WORDS) return [...found];
+      if (++j >= words.length || !leads.has(run)) break;
+      run += ` ${words[j] as string}`;
     }
   }
   return [...found];

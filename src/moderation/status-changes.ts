@@ -4,7 +4,12 @@ import type { AnnounceThread, ThreadSignal } from '../queue/live-threads.js';
 import { enqueueTrainingForChanges, type TrainingQueue } from '../queue/training-queue.js';
 import { enqueueCommentEvents, type CommentEventsQueue } from '../queue/comment-events-queue.js';
 import type { StatusChange } from '../store/moderation-actions.js';
-import { toChangeEvents, toStoredEvents, type CommentEvent } from '../webhooks/comment-events.js';
+import {
+  toChangeEvents,
+  toStoredEvents,
+  type CommentEvent,
+  type StoredEventAudience,
+} from '../webhooks/comment-events.js';
 import type { CommentStatus } from './verdict.js';
 
 /*
@@ -89,9 +94,13 @@ export interface StatusChanges {
    * After the pipeline stored a new comment, or (`retry`) found it stored by an earlier run that may
    * have died before announcing it. Never rejects. Only the run that stored the row tells dashboards:
    * the live event is a hint, and the event ids derive from the comment id, so a second announcement
-   * is deduplicated by the queue while a second live event would not be.
+   * is deduplicated by the queue while a second live event would not be. `audience` (read with the
+   * comment's facts) leaves out the comment events nobody could hear of; without it, all are queued.
    */
-  stored(c: { id: string; siteId: string; status: CommentStatus }, opts?: { retry?: boolean }): Promise<void>;
+  stored(
+    c: { id: string; siteId: string; status: CommentStatus },
+    opts?: { retry?: boolean; audience?: StoredEventAudience },
+  ): Promise<void>;
 }
 
 export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
@@ -148,7 +157,9 @@ export function createStatusChanges(deps: StatusChangesDeps): StatusChanges {
             )
           : undefined,
         events
-          ? attempt('comment events not queued', fields, () => enqueueCommentEvents(events, toStoredEvents(c, now())))
+          ? attempt('comment events not queued', fields, () =>
+              enqueueCommentEvents(events, toStoredEvents(c, now(), opts.audience)),
+            )
           : undefined,
         publish && live !== null && !opts.retry
           ? attempt('live queue event not published', fields, () =>

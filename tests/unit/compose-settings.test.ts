@@ -64,4 +64,14 @@ describe('.env.example', () => {
     const above = lines.slice(0, i).reverse();
     expect(above.find((l) => !/^[A-Z_]+=/.test(l))).toMatch(/^# /);
   });
+
+  it('runs Postgres with the write-path settings README suggests (each passed as -c, beyond the stock 128 MB)', () => {
+    const command = compose.services.postgres?.command ?? [];
+    expect(command[0]).toBe('postgres');
+    const settings = Object.fromEntries(
+      command.filter((_, i) => command[i - 1] === '-c').map((c) => c.split('=') as [string, string]),
+    );
+    expect(settings).toMatchObject({ shared_buffers: '1GB', max_wal_size: '4GB', wal_compression: 'lz4' });
+    expect(command.filter((c) => c === '-c')).toHaveLength(Object.keys(settings).length);
+  });
 });

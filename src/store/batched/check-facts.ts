@@ -4,6 +4,7 @@ import { staffSql } from '../../readers/reader-store.js';
 import type { CommentStatus, ParentFacts } from '../../moderation/verdict.js';
 import { createBatcher, type Batcher } from './batcher.js';
 import type { Queryable } from '../db.js';
+import { webhookEventTypes, type StoredEventAudience, type WebhookEventType } from '../../webhooks/comment-events.js';
 
 /** What the database knows that the rules need, for one submission. */
 export interface CheckFacts {
@@ -32,6 +33,8 @@ export interface CheckFacts {
    * and whether the row still exists (false: erased after intake). Null for a guest.
    */
   reader: { found: boolean; staff: boolean } | null;
+  /** Who could hear of this comment's events (the site's webhook subscriptions, a reply mail's recipient). */
+  eventAudience: StoredEventAudience;
 }
 
 export interface FactsQuery {
@@ -80,6 +83,8 @@ interface FactsRow {
   memory_at: Date | null;
   reader_found: boolean;
   reader_staff: boolean;
+  subscribed_events: string[];
+  parent_reply_mail: boolean;
 }
 
 // One round trip for every submission a worker is checking at this moment: upsert their pages (a thread
@@ -142,7 +147,15 @@ select i.ord, s.settings, p.settings as page_settings,
          as trusted,
        sm.kind as memory_kind, sm.value as memory_value, sm.at as memory_at,
        rd.id is not null as reader_found,
-       coalesce(${staffSql('rd')}, false) as reader_staff
+       coalesce(${staffSql('rd')}, false) as reader_staff,
+       -- Who could hear of its events (src/webhooks/comment-events.ts, storedEventWanted): the event
+       -- types the site's active webhooks ask for (webhook_subscriptions_site_idx), and whether the
+       -- parent's author may be mailed about replies (as loadReplyNotice will check in full).
+       array(select distinct e from webhook_subscriptions w cross join unnest(w.events) e
+              where w.site_id = i.site_id and w.active) as subscribed_events,
+       (par.reader_id is not null
+        or exists (select 1 from reply_subscriptions rs where rs.comment_id = par.id and rs.unsubscribed_at is null))
+         as parent_reply_mail
   from input i
   join sites s on s.id = i.site_id
   join lateral (
@@ -219,6 +232,12 @@ function toCheckFacts(q: FactsQuery, row: FactsRow): CheckFacts {
         ? { kind: row.memory_kind, value: row.memory_value, at: row.memory_at }
         : null,
     reader: q.readerId === null ? null : { found: row.reader_found, staff: row.reader_staff },
+    eventAudience: {
+      subscribed: row.subscribed_events.filter((t): t is WebhookEventType =>
+        (webhookEventTypes as readonly string[]).includes(t),
+      ),
+      replyMail: row.parent_reply_mail,
+    },
   };
 }
 
