@@ -8,8 +8,9 @@
  * - Postgres (TEST_DATABASE_URL, default 127.0.0.1:5432) and Redis (TEST_REDIS_URL, default
  *   127.0.0.1:6379) accepting TCP connections. Only the port is tried: credentials and databases are
  *   the test setup's business, and it reports those itself.
- * - The scale tests' engines: Postgres 15's initdb, pg_ctl and pg_basebackup, and PgBouncer (installed
- *   on the spot as root with apt-get, its system service kept from starting).
+ * - The scale tests' engines: Postgres 15's initdb, pg_ctl and pg_basebackup, PgBouncer (installed
+ *   on the spot as root with apt-get, its system service kept from starting), and redis-server and
+ *   redis-cli of Redis 5 or later (Sentinel and `redis-cli --cluster create`).
  *
  * Plain Node, no dependencies: it must run before `npm install` has been trusted to do anything.
  */
@@ -91,6 +92,26 @@ function ensureScaleEngines() {
       ok = false;
       console.error(
         `check-test-prereqs: ${POSTGRES_BIN}/${tool} not found (the scale tests start their own Postgres 15); install postgresql-15.`,
+      );
+    }
+  }
+  // tests/scale/redis-sentinel.test.ts and redis-cluster.test.ts start their own servers on free ports.
+  for (const [tool, pkg] of [
+    ['redis-server', 'redis-server'],
+    ['redis-cli', 'redis-tools'],
+  ]) {
+    if (!hasCommand(tool)) {
+      ok = false;
+      console.error(
+        `check-test-prereqs: ${tool} not found (the scale tests start their own Redis Sentinel and Cluster); install it with 'sudo apt-get install -y ${pkg}'.`,
+      );
+    } else if (
+      tool === 'redis-cli' &&
+      !/^redis-cli ([5-9]|\d{2,})\./.test(spawnSync(tool, ['--version']).stdout?.toString() ?? '')
+    ) {
+      ok = false;
+      console.error(
+        `check-test-prereqs: redis-cli is older than 5 and cannot create a cluster (tests/scale/redis-cluster.test.ts); install a newer redis-tools.`,
       );
     }
   }

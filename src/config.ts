@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { toClusterPrefix } from './queue/queue-prefix.js';
+
+/** `host:port,host:port,…` (REDIS_SENTINELS, REDIS_CLUSTER_NODES); IPv6 hosts in brackets. */
+const HOST_PORTS = /^(\s*(\[[^\]]+\]|[^:,\s]+):\d{1,5}\s*)(,\s*(\[[^\]]+\]|[^:,\s]+):\d{1,5}\s*)*$/;
 
 /**
  * Every environment variable Reply Desk reads, validated once at start-up. Entry files call
@@ -51,17 +55,20 @@ const configShape = z.object({
     .string()
     .trim()
     .optional()
-    .refine(
-      (v) =>
-        v === undefined ||
-        v === '' ||
-        /^(\s*(\[[^\]]+\]|[^:,\s]+):\d{1,5}\s*)(,\s*(\[[^\]]+\]|[^:,\s]+):\d{1,5}\s*)*$/.test(v),
-      {
-        message: 'must be host:port,host:port,…',
-      },
-    ),
+    .refine((v) => v === undefined || v === '' || HOST_PORTS.test(v), { message: 'must be host:port,host:port,…' }),
   /** The master's name in the sentinels' configuration (`sentinel monitor NAME …`). @defaultValue mymaster */
   REDIS_SENTINEL_NAME: z.string().trim().min(1).default('mymaster'),
+  /**
+   * Redis Cluster (issue 18): `host:port,host:port,…` of some of its nodes. Set, every process connects
+   * through ioredis' Cluster client, REDIS_URL gives only the nodes' password, and QUEUE_PREFIX is
+   * hash-tagged when it has no braces (`reply-desk` → `{reply-desk}`) so every key of ours lives in one
+   * slot. Not together with REDIS_SENTINELS. @defaultValue (unset: REDIS_URL)
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === '' || HOST_PORTS.test(v), { message: 'must be host:port,host:port,…' }),
   /**
    * Replicas that must hold a submission before intake answers 202 (Redis WAIT after the enqueue): with
    * a replica that a failover may promote (Sentinel, Cluster), 1 keeps an accepted comment from being
@@ -88,16 +95,14 @@ const configShape = z.object({
   /** pino log level. @defaultValue info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
-   * Prefix of every BullMQ key in Redis; lets several installs (or test runs) share one Redis. On Redis
-   * Cluster a hash tag in braces (`{reply-desk}`) keeps each queue's keys in one slot, as BullMQ's
-   * scripts need: one pair of braces around a non-empty tag, or none. @defaultValue reply-desk
+   * Prefix of every Redis key of ours (queues, counters, sessions); lets several installs (or test runs)
+   * share one Redis. On Redis Cluster a hash tag in braces (`{reply-desk}`) keeps all of them in one
+   * slot, as BullMQ's scripts and ours need: without braces it is added (REDIS_CLUSTER_NODES), and a
+   * prefix whose braces make no tag is refused at start (src/queue/queue-prefix.ts). @defaultValue reply-desk
    */
   QUEUE_PREFIX: z
     .string()
-    .regex(
-      /^[A-Za-z0-9_.:-]*(\{[A-Za-z0-9_.:-]+\})?[A-Za-z0-9_.:-]*$/,
-      'letters, digits and _ . : - only, with at most one {hash tag} (1-64)',
-    )
+    .regex(/^[A-Za-z0-9_.:{}-]*$/, 'letters, digits, _ . : - and braces for a {hash tag} only (1-64)')
     .min(1)
     .max(64)
     .default('reply-desk'),
@@ -222,8 +227,18 @@ const configShape = z.object({
   SURGE_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 });
 
-// PUBLIC_URL's default depends on PORT, so it is filled in once the keys are read.
-const configSchema = configShape.transform((c) => ({ ...c, PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` }));
+// PUBLIC_URL's default depends on PORT, and the queue prefix on whether Redis is a cluster, so both are
+// filled in once the keys are read.
+const configSchema = configShape
+  .refine((c) => !(c.REDIS_CLUSTER_NODES && c.REDIS_SENTINELS), {
+    message: 'give REDIS_CLUSTER_NODES or REDIS_SENTINELS, not both',
+    path: ['REDIS_CLUSTER_NODES'],
+  })
+  .transform((c) => ({
+    ...c,
+    PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    QUEUE_PREFIX: c.REDIS_CLUSTER_NODES ? toClusterPrefix(c.QUEUE_PREFIX) : c.QUEUE_PREFIX,
+  }));
 
 /** Every key Reply Desk reads, in schema order (docker-compose.yml and .env.example must pass each one). */
 export const configKeys: readonly string[] = Object.keys(configShape.shape);

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { eraseQueuedJobs, type QueuedJobErasure } from './queue/erase-queued-jobs.js';
 import type { Pool } from './store/db.js';
 import { eraseCommenterData, type ErasureCounts, type PrivacyActor } from './store/privacy.js';
 
 /** Where the queues live, for erasing what their jobs hold. */
 export interface QueueStore {
-  redis: Redis;
+  redis: RedisClient;
   /** QUEUE_PREFIX. */
   prefix: string;
 }

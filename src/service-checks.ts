@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { connectRedis, describeRedis, type RedisAddress } from './redis.js';
+import { Cluster, type Redis } from 'ioredis';
+import { connectRedis, describeRedis, isClusterAddress, type RedisAddress } from './redis.js';
 
 /**
  * Start-up probes that turn "cannot connect" into one line a newcomer can act on: which service, where
@@ -61,6 +62,11 @@ export async function probeRedis(address: RedisAddress): Promise<string | null> 
     await redis.ping();
     return null;
   } catch (err) {
+    if (isClusterAddress(address))
+      return (
+        `Redis Cluster is not reachable through ${address.cluster.map((n) => `${n.host}:${n.port}`).join(',')} (REDIS_CLUSTER_NODES): ${reasonOf(socketError ?? err)}. ` +
+        `Start its nodes (redis-server --cluster-enabled yes …; 'redis-cli --cluster create …' once), or unset REDIS_CLUSTER_NODES to use REDIS_URL.`
+      );
     if (typeof address !== 'string')
       return (
         `Redis is not reachable through ${describeRedis(address)} (REDIS_SENTINELS, REDIS_SENTINEL_NAME): ${reasonOf(socketError ?? err)}. ` +
@@ -83,6 +89,8 @@ export interface RedisDurability {
 
 /** `redis-cli` with the address of `redisUrl` (no flags for the default 127.0.0.1:6379). */
 function redisCli(address: RedisAddress): string {
+  // In a cluster each master has its own settings: the node named is one that needs the fix (-c follows redirects).
+  if (isClusterAddress(address)) return `redis-cli -c -h ${address.cluster[0]?.host} -p ${address.cluster[0]?.port}`;
   // Behind Sentinel the master moves: the sentinels say where it is now.
   if (typeof address !== 'string')
     return `redis-cli -h "$(redis-cli -h ${address.sentinels[0]?.host} -p ${address.sentinels[0]?.port} sentinel get-master-addr-by-name ${address.name} | head -1)"`;
@@ -117,6 +125,12 @@ export function durabilityWarnings(settings: RedisDurability, address: RedisAddr
   return warnings;
 }
 
+/** One node of a cluster as a one-node cluster address, so the fix's redis-cli command names it. */
+function nodeAddress(node: Redis, address: RedisAddress): RedisAddress {
+  const { host, port } = node.options;
+  return host !== undefined && port !== undefined ? { cluster: [{ host, port }] } : address;
+}
+
 /**
  * Reads the settings {@link durabilityWarnings} judges from a running Redis. Returns no warnings when
  * CONFIG is not allowed (as on some managed services) or Redis does not answer (the probe says so).
@@ -132,9 +146,17 @@ export async function checkRedisDurability(address: RedisAddress): Promise<strin
   redis.on('error', () => {});
   try {
     await redis.connect();
-    const [, maxmemoryPolicy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
-    const [, appendonly] = (await redis.config('GET', 'appendonly')) as [string, string];
-    return durabilityWarnings({ maxmemoryPolicy, appendonly }, address);
+    // A cluster's masters each hold part of the data, so each must be durable: the first one that is
+    // not is named (its replicas are promoted with their own settings, so those count too).
+    const nodes: Redis[] = redis instanceof Cluster ? redis.nodes('all') : [redis];
+    for (const node of nodes) {
+      const [, maxmemoryPolicy] = (await node.config('GET', 'maxmemory-policy')) as [string, string];
+      const [, appendonly] = (await node.config('GET', 'appendonly')) as [string, string];
+      const at = isClusterAddress(address) ? nodeAddress(node, address) : address;
+      const warnings = durabilityWarnings({ maxmemoryPolicy, appendonly }, at);
+      if (warnings.length > 0) return warnings;
+    }
+    return [];
   } catch {
     return [];
   } finally {

@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis.js';
 import type { Logger } from 'pino';
 import type { WatchedWorker } from '../src/metrics/worker-metrics.js';
 import type { WorkerSpec } from './worker-table.js';
@@ -21,7 +21,7 @@ export interface RunningWorkers {
 export function runWorkers(
   specs: readonly WorkerSpec[],
   opts: {
-    connection: Redis;
+    connection: RedisClient;
     prefix: string;
     /** WORKER_LOCK_MS: how long a job's lock lasts without renewal. */
     lockMs: number;

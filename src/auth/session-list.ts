@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { sessionKeyPrefix } from './session.js';
 
 /*
@@ -54,7 +54,7 @@ interface StoredSession {
   ip?: string;
 }
 
-export function createSessionList(redis: Redis, prefix: string): SessionList {
+export function createSessionList(redis: RedisClient, prefix: string): SessionList {
   const setKey = (id: number) => `${prefix}:moderator-sessions:${String(id)}`;
   const sessionKey = (sid: string) => `${sessionKeyPrefix(prefix)}${sid}`;
 

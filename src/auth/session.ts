@@ -1,7 +1,7 @@
 import RedisStore from 'connect-redis';
 import session from 'express-session';
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -37,7 +37,7 @@ export const SESSION_COOKIE = 'rd_session';
  * token lives in a signed cookie), so anonymous requests cost Redis nothing.
  */
 export function createSessionMiddleware(opts: {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   secret: string;
   idleMinutes: number;

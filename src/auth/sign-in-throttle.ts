@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { toRateKeys } from '../flood/ip-network.js';
 
@@ -42,7 +42,7 @@ function waitSeconds(res: RateLimiterRes): number {
 }
 
 export function createSignInThrottle(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS,
 ): SignInThrottle {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, configWarnings, loadConfig, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
 import { checkRedisDurability, probePostgres, probeRedis } from '../service-checks.js';
+import { queuePrefixProblem } from '../queue/queue-prefix.js';
 import { redisAddressOf } from '../redis.js';
 
 /**
@@ -29,6 +30,15 @@ export async function exitOnStartupProblem(processName: string): Promise<Config>
       process.exit(1);
     }
     throw err;
+  }
+  // Before connecting: a prefix that would spread a queue over cluster slots is a setting to change,
+  // not an outage to wait out (EXIT_CONFIG: a supervisor does not restart it). Braces on one server are
+  // judged too: they can only mean a hash tag, and a broken one is a mistake there as well.
+  const prefixProblem =
+    config.REDIS_CLUSTER_NODES || /[{}]/.test(config.QUEUE_PREFIX) ? queuePrefixProblem(config.QUEUE_PREFIX) : null;
+  if (prefixProblem !== null) {
+    process.stderr.write(`reply-desk ${processName}: ${prefixProblem}\n`);
+    process.exit(EXIT_CONFIG);
   }
   const problems = (await Promise.all([probePostgres(config.DATABASE_URL), probeRedis(redisAddressOf(config))])).filter(
     (p): p is string => p !== null,

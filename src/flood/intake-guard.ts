@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Logger } from 'pino';
 import type { SiteSettings } from '../domain/site-settings.js';
 import { createBatcher } from '../store/batched/batcher.js';
@@ -41,7 +41,7 @@ export interface IntakeGuard {
 }
 
 export interface IntakeGuardDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   windows: FloodWindows;
   logger: Logger;

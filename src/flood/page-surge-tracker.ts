@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Logger } from 'pino';
 import { normalizeText } from '../domain/normalize-text.js';
 import { scorePageSurge, type PageSurgeSignal, type PageSurgeThresholds } from './page-surge-score.js';
 
 /*
- * The counting edge of brigade detection (issue 16, item 6): Redis keeps, per page, decaying counts of
+ * The counting edge of brigade detection (issue 16, item 6): RedisClient keeps, per page, decaying counts of
  * its comments, of those by first-time authors and of near-duplicate texts, plus the site's normal
  * rate, so every worker process shares them; src/flood/page-surge-score.ts decides from the counts.
  * A page under a brigade is a key with a TTL: it ends by itself a cool-down after the score last held
@@ -67,7 +67,7 @@ export interface PageSurgeTracker {
 }
 
 export interface PageSurgeTrackerDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   windows: PageSurgeWindows;
   logger: Logger;
@@ -207,7 +207,7 @@ export function createPageSurgeTracker(deps: PageSurgeTrackerDeps): PageSurgeTra
 
 /** The pages of these sites under a brigade now (one round trip, and one more when there are any). */
 export async function listActivePageSurges(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   siteIds: readonly string[],
   now = new Date(),

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { toRateKeys } from './ip-network.js';
 
@@ -23,7 +23,7 @@ export interface PreviewThrottle {
 }
 
 export function createPreviewThrottle(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   limit: { points: number; seconds: number } = { points: PREVIEW_LIMIT, seconds: PREVIEW_WINDOW_SECONDS },
 ): PreviewThrottle {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { surgeFlagKey } from './intake-guard.js';
 
 /** A site in surge mode: since when, and when it ends unless the flood goes on. */
@@ -14,7 +14,7 @@ export interface SurgeReader {
 }
 
 /** Reads the surge flags the intake guard keeps (src/flood/intake-guard.ts), for the dashboard's banner. */
-export function createSurgeReader(redis: Redis, prefix: string): SurgeReader {
+export function createSurgeReader(redis: RedisClient, prefix: string): SurgeReader {
   return {
     async list(siteIds, now = new Date()) {
       if (siteIds.length === 0) return [];

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Logger } from 'pino';
 import { FORM_TOKEN_MAX_AGE_MS, formTokenId } from './form-token.js';
 
@@ -30,7 +30,7 @@ return 0
 type ClaimCommand = (key: string, commentId: string, ttlMs: number) => Promise<number>;
 
 export function createUsedFormTokens(deps: {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   timeoutMs?: number;

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
@@ -35,7 +35,7 @@ export interface AppDeps {
   /** Where public thread and count reads go (a replica, DATABASE_READ_URL); left out, `db`. */
   readDb?: Queryable;
   /** The producer connection: used for readiness only (the queue has its own reference). */
-  redis: Redis;
+  redis: RedisClient;
   queue: SubmissionsQueue;
   /**
    * People's decisions (the desk, mail links) go to the spam classifier through this queue; left out,

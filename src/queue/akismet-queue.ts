@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { RETRY_JITTER } from './retry-jitter.js';
 
 /**
@@ -47,7 +47,7 @@ export const feedbackJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-export function createAkismetQueue(connection: Redis, prefix: string): AkismetQueue {
+export function createAkismetQueue(connection: RedisClient, prefix: string): AkismetQueue {
   return new Queue<AkismetJob, unknown, AkismetJobName>(AKISMET_QUEUE, { connection, prefix });
 }
 

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { DecisionReason } from '../domain/decisions/decision-reasons.js';
 import type { Actor, StatusAction } from '../store/moderation-actions.js';
 import type { QueueFilter } from '../store/moderation-queue.js';
@@ -96,7 +96,7 @@ export const bulkJobOptions: JobsOptions = {
   removeOnFail: { age: 30 * 86_400, count: 1000 },
 };
 
-export function createBulkQueue(connection: Redis, prefix: string): BulkQueue {
+export function createBulkQueue(connection: RedisClient, prefix: string): BulkQueue {
   return new Queue<BulkJobData, BulkResult, BulkJobName>(BULK_QUEUE, {
     connection,
     prefix,

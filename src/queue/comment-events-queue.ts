@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { CommentEvent, SubscribableEventType } from '../webhooks/comment-events.js';
 import { RETRY_JITTER } from './retry-jitter.js';
 
@@ -52,7 +52,7 @@ export const deliveryJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-export function createCommentEventsQueue(connection: Redis, prefix: string): CommentEventsQueue {
+export function createCommentEventsQueue(connection: RedisClient, prefix: string): CommentEventsQueue {
   return new Queue<CommentEventsJobData, unknown, CommentEventsJobName>(COMMENT_EVENTS_QUEUE, {
     connection,
     prefix,

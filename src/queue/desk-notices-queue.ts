@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { v5 as uuidv5 } from 'uuid';
 import type { PageSurgeSignal } from '../flood/page-surge-score.js';
 import { RETRY_JITTER } from './retry-jitter.js';
@@ -88,7 +88,7 @@ export const chatJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-export function createDeskNoticesQueue(connection: Redis, prefix: string): DeskNoticesQueue {
+export function createDeskNoticesQueue(connection: RedisClient, prefix: string): DeskNoticesQueue {
   return new Queue<DeskNoticeJobData, unknown, DeskNoticeJobName>(DESK_NOTICES_QUEUE, {
     connection,
     prefix,

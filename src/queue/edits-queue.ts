@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { z } from 'zod';
 import { RETRY_JITTER } from './retry-jitter.js';
 
@@ -51,7 +51,7 @@ export const editJobOptions: JobsOptions = {
   removeOnFail: { age: 30 * 86_400, count: 10_000 },
 };
 
-export function createEditsQueue(connection: Redis, prefix: string): EditsQueue {
+export function createEditsQueue(connection: RedisClient, prefix: string): EditsQueue {
   return new Queue<EditJob, EditResult, 'edit'>(EDITS_QUEUE, { connection, prefix, defaultJobOptions: editJobOptions });
 }
 

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { CommentEvent } from '../webhooks/comment-events.js';
 import { RETRY_JITTER } from './retry-jitter.js';
 
@@ -60,7 +60,7 @@ export const emailJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-export function createEmailQueue(connection: Redis, prefix: string): EmailQueue {
+export function createEmailQueue(connection: RedisClient, prefix: string): EmailQueue {
   return new Queue<EmailJobData, unknown, EmailJobName>(EMAIL_QUEUE, {
     connection,
     prefix,

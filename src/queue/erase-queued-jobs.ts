@@ -1,5 +1,5 @@
 import { Queue, type Job, type JobType } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { AKISMET_QUEUE } from './akismet-queue.js';
 import { BULK_QUEUE } from './bulk-queue.js';
 import { EMAIL_QUEUE } from './email-queue.js';
@@ -74,7 +74,7 @@ function jobMentions(job: Job, find: string[], siteId: string | null): boolean {
   return mentions(text, find);
 }
 
-async function scrubStream(redis: Redis, key: string, find: string[]): Promise<number> {
+async function scrubStream(redis: RedisClient, key: string, find: string[]): Promise<number> {
   let deleted = 0;
   let start = '-';
   for (;;) {
@@ -94,7 +94,7 @@ async function scrubStream(redis: Redis, key: string, find: string[]): Promise<n
  * queue holding 100,000 failed jobs is read in bounded memory and without blocking Redis.
  */
 export async function eraseQueuedJobs(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   email: string,
   siteId: string | null,
@@ -107,7 +107,7 @@ export async function eraseQueuedJobs(
  * job's JSON): a signed-in reader's erasure looks for their address and their reader id.
  */
 export async function eraseQueuedJobsMentioning(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   given: string[],
   siteId: string | null,

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { connectRedis, type RedisAddress } from '../redis.js';
+import { connectRedis, type RedisAddress, type RedisClient } from '../redis.js';
 
 /*
  * Live queue updates: workers announce newly held comments on a Redis pub/sub channel, and every API
@@ -27,7 +26,7 @@ export type PublishLiveEvent = (event: LiveCommentEvent) => Promise<void>;
  * Publishes on a connection the caller owns. PUBLISH is an ordinary command, so any connection not
  * in subscriber mode will do, including the worker's BullMQ connection.
  */
-export function createLivePublisher(redis: Redis, prefix: string): PublishLiveEvent {
+export function createLivePublisher(redis: RedisClient, prefix: string): PublishLiveEvent {
   const channel = liveChannel(prefix);
   return async (event) => {
     await redis.publish(channel, JSON.stringify({ id: event.id, siteId: event.siteId, status: event.status }));
@@ -55,7 +54,7 @@ export type LiveFeed = ChannelFeed<LiveCommentEvent>;
  * A subscriber connection for the feed: it waits for Redis rather than failing commands (a stream may
  * open while Redis is away), and ioredis resubscribes by itself after a reconnect.
  */
-export function createSubscriberRedis(address: RedisAddress): Redis {
+export function createSubscriberRedis(address: RedisAddress): RedisClient {
   const redis = connectRedis(address, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', () => {}); // reconnects by itself; a stream just stays quiet meanwhile
   return redis;
@@ -66,7 +65,7 @@ export function createSubscriberRedis(address: RedisAddress): Redis {
  * listener, so API processes nobody watches never hold one; once made it stays until close().
  */
 export function createLiveFeed(opts: {
-  connect: () => Redis;
+  connect: () => RedisClient;
   prefix: string;
   onError?: (err: Error) => void;
 }): LiveFeed {
@@ -90,7 +89,7 @@ export interface ChannelFeed<T> {
  * turns into null (malformed) is dropped, and a listener that throws is reported and skipped.
  */
 export function createChannelFeed<T>(opts: {
-  connect: () => Redis;
+  connect: () => RedisClient;
   channel: string;
   parse: (message: string) => T | null;
   onError?: (err: Error) => void;
@@ -98,11 +97,11 @@ export function createChannelFeed<T>(opts: {
   const { channel } = opts;
   const listeners = new Set<(event: T) => void>();
   const closers = new Map<(event: T) => void, () => void>();
-  let redis: Redis | null = null;
+  let redis: RedisClient | null = null;
   let subscribed: Promise<void> | null = null;
   let closed = false;
 
-  function connection(): Redis {
+  function connection(): RedisClient {
     if (redis) return redis;
     const conn = opts.connect();
     conn.on('message', (ch: string, message: string) => {

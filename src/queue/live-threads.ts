@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { isUuid } from '../domain/comment-fields.js';
 import { createChannelFeed, type ChannelFeed } from './live-events.js';
 
@@ -55,12 +55,10 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('PUBLISH', ARGV[4], id .. ' ' .. ARGV[2])
 return id`;
 
-type AnyRedis = Redis | Cluster;
-
 /** Sends announcements; best effort, as every follow-up of a change (src/moderation/status-changes.ts). */
 export type AnnounceThread = (signals: readonly ThreadSignal[]) => Promise<void>;
 
-export function createThreadAnnouncer(redis: AnyRedis | Promise<AnyRedis>, prefix: string): AnnounceThread {
+export function createThreadAnnouncer(redis: RedisClient | Promise<RedisClient>, prefix: string): AnnounceThread {
   const channel = threadChannel(prefix);
   return async (signals) => {
     if (signals.length === 0) return;
@@ -141,7 +139,7 @@ export function toLoggedThreadSignal(message: string): LoggedThreadSignal | null
 
 /** What a reconnecting stream missed: the log after `after`, or `gap` when some of it was trimmed away. */
 export async function readThreadLog(
-  redis: AnyRedis,
+  redis: RedisClient,
   prefix: string,
   site: string,
   after: string,
@@ -184,7 +182,7 @@ function streamField(info: unknown, name: string): string | null {
 }
 
 /** The log's newest entry id ('0-0' when empty): where a new stream starts. */
-export async function threadLogHead(redis: AnyRedis, prefix: string, site: string): Promise<string> {
+export async function threadLogHead(redis: RedisClient, prefix: string, site: string): Promise<string> {
   const last = await redis.xrevrange(threadLogKey(prefix, site), '+', '-', 'COUNT', 1);
   return last[0]?.[0] ?? '0-0';
 }
@@ -193,7 +191,7 @@ export async function threadLogHead(redis: AnyRedis, prefix: string, site: strin
 export interface LiveThreads {
   announce: AnnounceThread;
   feed: ChannelFeed<LoggedThreadSignal>;
-  redis: Redis | Cluster;
+  redis: RedisClient;
   prefix: string;
   /** How often open streams get a heartbeat and a closure check (tests shorten it). @defaultValue 20 s */
   heartbeatMs?: number;
@@ -201,7 +199,7 @@ export interface LiveThreads {
 
 /** The process's subscription to the thread channel (one connection, made when a reader first listens). */
 export function createThreadFeed(opts: {
-  connect: () => Redis;
+  connect: () => RedisClient;
   prefix: string;
   onError?: (err: Error) => void;
 }): ChannelFeed<LoggedThreadSignal> {

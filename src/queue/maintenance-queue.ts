@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 
 /** The queue of scheduled upkeep jobs, run by the workers. */
 export const MAINTENANCE_QUEUE = 'maintenance';
@@ -39,7 +39,7 @@ export const maintenanceJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-export function createMaintenanceQueue(connection: Redis, prefix: string): MaintenanceQueue {
+export function createMaintenanceQueue(connection: RedisClient, prefix: string): MaintenanceQueue {
   return new Queue<AnonymiseIpsData, AnonymiseIpsResult, MaintenanceJobName>(MAINTENANCE_QUEUE, {
     connection,
     prefix,

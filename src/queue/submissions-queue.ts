@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Submission } from '../domain/submission.js';
 import { createBatcher, type Batcher } from '../store/batched/batcher.js';
 import { RETRY_JITTER } from './retry-jitter.js';
@@ -34,7 +35,7 @@ export const submitJobOptions: JobsOptions = {
 };
 
 /**
- * Replicas that must hold each batch of submissions before intake answers (REDIS_WAIT_REPLICAS): Redis
+ * Replicas that must hold each batch of submissions before intake answers (REDIS_WAIT_REPLICAS): RedisClient
  * replicates asynchronously, so a master that dies right after taking a job may take it with it when
  * its replica is promoted (Sentinel, Cluster). WAIT on the connection that wrote the batch returns once
  * that many replicas have every write it made so far.
@@ -43,10 +44,16 @@ export interface ReplicaWait {
   replicas: number;
   timeoutMs: number;
 }
-const replicaWaits = new WeakMap<SubmissionsQueue, ReplicaWait & { connection: Redis }>();
+interface QueueReplicaWait extends ReplicaWait {
+  connection: RedisClient;
+  /** A key of the queue: on a cluster, its slot's master is the node that took the jobs. */
+  key: string;
+  slot?: number;
+}
+const replicaWaits = new WeakMap<SubmissionsQueue, QueueReplicaWait>();
 
 export function createSubmissionsQueue(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   opts: { waitReplicas?: ReplicaWait } = {},
 ): SubmissionsQueue {
@@ -58,7 +65,7 @@ export function createSubmissionsQueue(
   // BullMQ wraps this very connection for the queue's commands (it duplicates only blocking ones), so a
   // WAIT sent on it covers the jobs the queue wrote.
   if (opts.waitReplicas && opts.waitReplicas.replicas > 0)
-    replicaWaits.set(queue, { ...opts.waitReplicas, connection });
+    replicaWaits.set(queue, { ...opts.waitReplicas, connection, key: `${prefix}:${SUBMISSIONS_QUEUE}:wait` });
   return queue;
 }
 
@@ -75,13 +82,30 @@ export class ReplicationTimeoutError extends Error {
  * comes back as a replica) is enough when every replica it has acknowledged: no failover can promote a
  * replica it does not have, and refusing every comment until then would turn a failover into an outage.
  */
-async function waitForReplicas(wait: ReplicaWait & { connection: Redis }): Promise<void> {
-  const acked = Number(await wait.connection.call('WAIT', String(wait.replicas), String(wait.timeoutMs)));
+async function waitForReplicas(wait: QueueReplicaWait): Promise<void> {
+  const node = await writingNode(wait);
+  const acked = Number(await node.call('WAIT', String(wait.replicas), String(wait.timeoutMs)));
   if (acked >= wait.replicas) return;
-  const info = await wait.connection.info('replication');
+  const info = await node.info('replication');
   const connected = Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 'NaN');
   if (Number.isInteger(connected) && acked >= connected) return;
   throw new ReplicationTimeoutError(wait.replicas, acked, wait.timeoutMs);
+}
+
+/**
+ * The connection WAIT must go on. On one server (or Sentinel's master), the queue's own. On a cluster,
+ * a command without keys goes to any node, so WAIT is sent to the master of the queue's slot, on the
+ * very connection the cluster client wrote the jobs through (one per node). The slot map follows a
+ * failover (MOVED updates it), so after one this is the promoted replica.
+ */
+async function writingNode(wait: QueueReplicaWait): Promise<Redis> {
+  const c = wait.connection;
+  if (!(c instanceof Cluster)) return c;
+  wait.slot ??= Number(await c.call('CLUSTER', 'KEYSLOT', wait.key));
+  const owner = c.slots[wait.slot]?.[0];
+  const node = c.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
+  if (node === undefined) throw new ReplicationTimeoutError(wait.replicas, 0, 0);
+  return node;
 }
 
 /** Thrown when Redis did not take the job in time. */

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { StatusChange } from '../store/moderation-actions.js';
 import { RETRY_JITTER } from './retry-jitter.js';
 
@@ -29,7 +29,7 @@ export const trainingJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 86_400, count: 10_000 },
 };
 
-export function createTrainingQueue(connection: Redis, prefix: string): TrainingQueue {
+export function createTrainingQueue(connection: RedisClient, prefix: string): TrainingQueue {
   return new Queue<TrainingJob, unknown, 'train'>(TRAINING_QUEUE, {
     connection,
     prefix,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { loadAuthorRecords, type AuthorRecords } from '../store/authors/author-records.js';
 import { eraseQueuedJobsMentioning } from '../queue/erase-queued-jobs.js';
 import type { Pool, Queryable } from '../store/db.js';
@@ -337,7 +337,7 @@ export async function eraseReader(pool: Pool, reader: Reader, mode: ReaderErasur
 
 /** Where the queues live (QUEUE_PREFIX), for purging what a reader's queued jobs hold. */
 export interface ReaderQueueStore {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }
 

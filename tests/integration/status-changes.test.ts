@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
-import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createErrorHandler } from '../../src/http/error-handler.js';
@@ -20,7 +19,7 @@ import {
 } from '../../src/queue/live-events.js';
 import { createTrainingQueue, type TrainingQueue } from '../../src/queue/training-queue.js';
 import { createCommentEventsQueue, type CommentEventsQueue } from '../../src/queue/comment-events-queue.js';
-import { createProducerRedis, createWorkerRedis } from '../../src/redis.js';
+import { createProducerRedis, createWorkerRedis, type RedisClient } from '../../src/redis.js';
 import type { StatusChange } from '../../src/store/moderation-actions.js';
 import type { CommentEvent } from '../../src/webhooks/comment-events.js';
 import {
@@ -42,8 +41,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 // costs that one only, logged, never thrown.
 
 const prefix = newQueuePrefix();
-let redis: Redis;
-let dead: Redis;
+let redis: RedisClient;
+let dead: RedisClient;
 let training: TrainingQueue;
 let events: CommentEventsQueue;
 let deadTraining: TrainingQueue;

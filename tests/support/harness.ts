@@ -15,7 +15,7 @@ import { BULK_QUEUE, createBulkQueue, type BulkQueue } from '../../src/queue/bul
 import { createThreadAnnouncer, createThreadFeed } from '../../src/queue/live-threads.js';
 import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../../src/queue/live-events.js';
 import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
-import { createProducerRedis, createWorkerRedis, type RedisAddress } from '../../src/redis.js';
+import { createProducerRedis, createWorkerRedis, type RedisAddress, type RedisClient } from '../../src/redis.js';
 import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import { createDedicatedClient, type Pool, type Queryable } from '../../src/store/db.js';
 import { insertSite } from '../../src/store/sites.js';
@@ -67,7 +67,7 @@ export interface TestApi {
   /** Authors' edits (PATCH /api/comments/:id). */
   edits: EditsQueue;
   sites: SiteDirectory;
-  redis: Redis;
+  redis: RedisClient;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeRedis, parseSentinels, redisAddressOf } from '../../src/redis.js';
+import { describeRedis, isClusterAddress, parseHostPorts, redisAddressOf } from '../../src/redis.js';
 
-describe('Redis addresses (REDIS_URL or REDIS_SENTINELS)', () => {
+describe('Redis addresses (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)', () => {
   it('is REDIS_URL when no sentinels are given', () => {
     expect(redisAddressOf({ REDIS_URL: 'redis://h:1/2', REDIS_SENTINELS: '', REDIS_SENTINEL_NAME: 'm' })).toBe(
       'redis://h:1/2',
@@ -26,8 +26,26 @@ describe('Redis addresses (REDIS_URL or REDIS_SENTINELS)', () => {
     });
   });
 
+  it('is the cluster when REDIS_CLUSTER_NODES is set, with REDIS_URL giving the password', () => {
+    const address = redisAddressOf({
+      REDIS_URL: 'redis://:pw@ignored:6379/3',
+      REDIS_SENTINELS: '',
+      REDIS_SENTINEL_NAME: 'm',
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001',
+    });
+    expect(address).toEqual({
+      cluster: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+      password: 'pw',
+    });
+    expect(isClusterAddress(address)).toBe(true);
+    expect(describeRedis(address)).toBe('the Redis Cluster of 10.0.0.1:7000,10.0.0.2:7001');
+  });
+
   it.each(['s1', 's1:0', 's1:70000', ':26379'])('refuses %j', (entry) => {
-    expect(() => parseSentinels(entry)).toThrow(/host:port/);
+    expect(() => parseHostPorts(entry)).toThrow(/host:port/);
   });
 
   it('describes where it points, never with a password', () => {

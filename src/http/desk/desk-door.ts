@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import helmet from 'helmet';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import type { Logger } from 'pino';
 import { createSessionMiddleware } from '../../auth/session.js';
 import { createSignInCsrf } from '../../auth/sign-in-csrf.js';
@@ -51,7 +51,7 @@ import type { SiteDirectory } from '../kit/site-directory.js';
 export interface DashboardDeps {
   db: Pool;
   /** Sessions, sign-in throttling and live updates live here. */
-  redis: Redis;
+  redis: RedisClient;
   /** Redis key prefix (QUEUE_PREFIX), so installs and test runs sharing a Redis stay apart. */
   prefix: string;
   sessionSecret: string;

@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import type { Queryable } from '../../store/db.js';
 import { within } from '../kit/within.js';
 
 /** /healthz: the process answers. /readyz: and both Postgres and Redis answer within a second. */
-export function createHealthRoutes(deps: { db: Queryable; redis: Redis }): Router {
+export function createHealthRoutes(deps: { db: Queryable; redis: RedisClient }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });

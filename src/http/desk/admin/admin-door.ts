@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../redis.js';
 import type { Logger } from 'pino';
 import type { SubmissionsQueue } from '../../../queue/submissions-queue.js';
 import type { Pool } from '../../../store/db.js';
@@ -53,7 +53,7 @@ export interface AdminDoorDeps {
   /** Queues the BullMQ board (/admin/queues) shows. */
   boardQueues: readonly Queue[];
   /** The queues' Redis and prefix: erasure removes a commenter's queued jobs too (privacy-routes.ts). */
-  queues: { redis: Redis; prefix: string };
+  queues: { redis: RedisClient; prefix: string };
   /** Invites' mails go through this queue; left out (no SMTP_URL), the invite page says mail is not set up. */
   emailQueue?: EmailQueue;
 }

@@ -1,0 +1,58 @@
+/*
+ * The queue prefix on Redis Cluster (issue 18, item 1). A cluster places each key in one of 16,384
+ * slots by a hash of its name, or of its hash tag: the part between the first `{` and the first `}`
+ * after it, when that part is not empty. BullMQ's scripts touch several keys of one queue at once and
+ * ours (intake guard, brigade counters, live threads, session lists) several keys of one site, which a
+ * cluster allows only within one slot. Every key of ours begins with QUEUE_PREFIX, so a prefix that
+ * carries a hash tag puts all of them in one slot; one without spreads them, and the first script
+ * fails with CROSSSLOT. Pure rules, used by the configuration and the start-up check.
+ */
+
+/** The hash tag Redis hashes `key` by, or null when it hashes the whole name (no tag, or an empty one). */
+export function hashTagOf(key: string): string | null {
+  const open = key.indexOf('{');
+  if (open < 0) return null;
+  const close = key.indexOf('}', open + 1);
+  if (close < 0 || close === open + 1) return null;
+  return key.slice(open + 1, close);
+}
+
+/**
+ * The prefix to use on a cluster: a prefix without braces is given a tag of its own name
+ * (`reply-desk` → `{reply-desk}`); one with braces is the operator's choice, kept as it is and judged
+ * by {@link queuePrefixProblem}. Only on a cluster: on one server the prefix names existing queues,
+ * and changing it would orphan their jobs.
+ */
+export function toClusterPrefix(prefix: string): string {
+  return prefix.includes('{') || prefix.includes('}') ? prefix : `{${prefix}}`;
+}
+
+/**
+ * Keys of the shapes every queue and our own counters have, for the check: BullMQ's lists and hashes
+ * of a queue, a job (comment ids are UUIDs) and its lock, and our per-site keys.
+ */
+const sampleSuffixes = [
+  'submissions:wait',
+  'submissions:meta',
+  'submissions:0b9e7c1e-4d6a-4f7e-9a55-2f0c3b1d8e21',
+  'submissions:0b9e7c1e-4d6a-4f7e-9a55-2f0c3b1d8e21:lock',
+  'bulk:events',
+  'flood:news:ip:203.0.113.9',
+  'session:abc',
+  'live:thread-log:news',
+];
+
+/**
+ * Why `prefix` would spread a queue over several cluster slots, in one line, or null when every key
+ * under it has the prefix's one hash tag.
+ */
+export function queuePrefixProblem(prefix: string): string | null {
+  const tags = new Set(sampleSuffixes.map((s) => hashTagOf(`${prefix}:${s}`)));
+  const [tag] = [...tags];
+  if (tags.size === 1 && tag !== null && tag !== undefined && hashTagOf(prefix) === tag) return null;
+  return (
+    `QUEUE_PREFIX=${JSON.stringify(prefix)} has no complete hash tag of its own (a non-empty {tag} in braces), ` +
+    `so on Redis Cluster one queue's keys would spread over several slots and BullMQ's scripts fail with CROSSSLOT. ` +
+    `Use e.g. QUEUE_PREFIX={${prefix.replace(/[{}]/g, '') || 'reply-desk'}}, or leave out the braces and Reply Desk adds them.`
+  );
+}
