@@ -225,7 +225,9 @@ async function prefill(q: Queue, site: string, n: number, tag: string): Promise<
 /** CPU time (ms) of this run's Postgres backends (not the bench's own connection), by pid, from /proc. */
 async function backendCpu(db: pg.Client): Promise<Map<number, number>> {
   const { rows } = await db.query<{ pid: number }>(
-    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    // Client backends only: an autovacuum worker on the grown table is not a job's cost.
+    `select pid from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`,
   );
   const out = new Map<number, number>();
   for (const { pid } of rows) {
