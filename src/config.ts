@@ -60,9 +60,9 @@ const configShape = z.object({
   REDIS_SENTINEL_NAME: z.string().trim().min(1).default('mymaster'),
   /**
    * Redis Cluster (issue 18): `host:port,host:port,…` of some of its nodes. Set, every process connects
-   * through ioredis' Cluster client, REDIS_URL gives only the nodes' password, and QUEUE_PREFIX is
-   * hash-tagged when it has no braces (`reply-desk` → `{reply-desk}`) so every key of ours lives in one
-   * slot. Not together with REDIS_SENTINELS. @defaultValue (unset: REDIS_URL)
+   * through ioredis' Cluster client, REDIS_URL gives only the nodes' user, password and TLS (rediss://),
+   * and QUEUE_PREFIX is hash-tagged when it has no braces (`reply-desk` → `{reply-desk}`) so every key
+   * of ours lives in one slot. Not together with REDIS_SENTINELS. @defaultValue (unset: REDIS_URL)
    */
   REDIS_CLUSTER_NODES: z
     .string()

@@ -21,6 +21,10 @@ export interface RedisClusterAddress {
   cluster: { host: string; port: number }[];
   /** The nodes' password, when they have one. */
   password?: string;
+  /** The ACL user, when not `default`. */
+  username?: string;
+  /** Connect to every node over TLS (REDIS_URL is `rediss://`). @defaultValue false */
+  tls?: boolean;
 }
 
 export interface RedisSentinelAddress {
@@ -104,7 +108,12 @@ function connectCluster(address: RedisClusterAddress, options: RedisOptions): Cl
   const { enableOfflineQueue, lazyConnect, retryStrategy, sentinelRetryStrategy, ...node } = options;
   void sentinelRetryStrategy; // no sentinels in a cluster
   const clusterOptions: ClusterOptions = {
-    redisOptions: { ...node, ...(address.password !== undefined ? { password: address.password } : {}) },
+    redisOptions: {
+      ...node,
+      ...(address.password !== undefined ? { password: address.password } : {}),
+      ...(address.username !== undefined ? { username: address.username } : {}),
+      ...(address.tls === true ? { tls: {} } : {}),
+    },
     ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
     ...(lazyConnect !== undefined ? { lazyConnect } : {}),
     // A probe that gives up at once (retryStrategy: () => null) gives up on the whole cluster at once.
@@ -125,7 +134,10 @@ function connectCluster(address: RedisClusterAddress, options: RedisOptions): Cl
  * Redis for the API side: commands fail at once while disconnected (no offline queue), so a request
  * is answered 503 instead of hanging until Redis comes back. A command unanswered for 5 s (a stalled
  * server or network) fails too; nothing on this connection blocks on purpose (no BRPOP, no
- * subscriptions), and the enqueue itself gives up earlier (ENQUEUE_TIMEOUT_MS).
+ * subscriptions), and the enqueue itself gives up earlier (ENQUEUE_TIMEOUT_MS). On a Cluster the
+ * offline queue is the cluster client's (commands fail at once until it has a slot map); during a
+ * failover it holds a dead master's commands and retries them on the new slot map, so a request then
+ * waits up to ENQUEUE_TIMEOUT_MS before its 503 rather than failing at once.
  */
 export function createProducerRedis(address: RedisAddress): RedisClient {
   const redis = connectRedis(address, {
@@ -151,7 +163,7 @@ export function createWorkerRedis(address: RedisAddress): RedisClient {
 
 /**
  * The address the settings give: the Cluster's nodes when REDIS_CLUSTER_NODES is set (with REDIS_URL's
- * password; a cluster has only database 0), else the Sentinel set when REDIS_SENTINELS is set (with
+ * user, password and TLS (rediss://); a cluster has only database 0), else the Sentinel set when REDIS_SENTINELS is set (with
  * REDIS_URL's password and database number), else REDIS_URL.
  */
 export function redisAddressOf(config: {
@@ -165,6 +177,8 @@ export function redisAddressOf(config: {
     return {
       cluster: parseHostPorts(config.REDIS_CLUSTER_NODES),
       ...(url.password !== '' ? { password: decodeURIComponent(url.password) } : {}),
+      ...(url.username !== '' ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.protocol === 'rediss:' ? { tls: true } : {}),
     };
   if (config.REDIS_SENTINELS === undefined || config.REDIS_SENTINELS.trim() === '') return config.REDIS_URL;
   const db = Number(url.pathname.replace(/^\//, '') || '0');

@@ -64,7 +64,7 @@ export async function probeRedis(address: RedisAddress): Promise<string | null> 
   } catch (err) {
     if (isClusterAddress(address))
       return (
-        `Redis Cluster is not reachable through ${address.cluster.map((n) => `${n.host}:${n.port}`).join(',')} (REDIS_CLUSTER_NODES): ${reasonOf(socketError ?? err)}. ` +
+        `Redis Cluster is not reachable through ${address.cluster.map((n) => `${n.host}:${n.port}`).join(',')} (REDIS_CLUSTER_NODES): ${reasonOf(socketError ?? err).replace(/\.$/, '')}. ` +
         `Start its nodes (redis-server --cluster-enabled yes …; 'redis-cli --cluster create …' once), or unset REDIS_CLUSTER_NODES to use REDIS_URL.`
       );
     if (typeof address !== 'string')
@@ -154,7 +154,10 @@ export async function checkRedisDurability(address: RedisAddress): Promise<strin
       const [, appendonly] = (await node.config('GET', 'appendonly')) as [string, string];
       const at = isClusterAddress(address) ? nodeAddress(node, address) : address;
       const warnings = durabilityWarnings({ maxmemoryPolicy, appendonly }, at);
-      if (warnings.length > 0) return warnings;
+      if (warnings.length > 0)
+        return isClusterAddress(address)
+          ? warnings.map((w) => `${w} (the node named is the first found; each node has its own settings)`)
+          : warnings;
     }
     return [];
   } catch {

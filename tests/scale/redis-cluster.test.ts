@@ -167,6 +167,11 @@ describe('Redis Cluster (3 masters, 3 replicas)', () => {
     const replicas = await cluster.replicaPortsOf(masterPort);
     expect(replicas).toHaveLength(1);
     const master = cluster.nodes.find((n) => n.port === masterPort)!;
+    // A live-threads subscriber of its own, opened before the kill: it must still hear announcements
+    // made through the promoted replica (the log's key is in the killed master's slot).
+    const redis = createProducerRedis(cluster.address);
+    const feed = createThreadFeed({ connect: () => createSubscriberRedis(cluster.address), prefix: prefix() });
+    await feed.ready();
     let phase = 'before';
     const load = startPosting(origin, site, { clients: 8, pauseMs: 20, phase: () => phase });
     await sleep(2000);
@@ -189,6 +194,13 @@ describe('Redis Cluster (3 masters, 3 replicas)', () => {
     const recoveredAt = Date.now();
     await sleep(2000);
     const posted = await load.stop();
+    const ready = await fetch(`${apiUrl}/readyz`).then((r) => r.status);
+    const id = '5f0c3b1d-8e21-4d6a-9a55-0b9e7c1e4f7e';
+    const heard = new Promise((resolve) => feed.listen((s) => s.id === id && resolve(s)));
+    await createThreadAnnouncer(redis, prefix())([{ type: 'comment', site: 'after', id }]);
+    const heardAfter = await Promise.race([heard, sleep(5000).then(() => null)]);
+    await feed.close();
+    redis.disconnect();
 
     const accepted = posted.filter((p) => p.status === 202 && p.id !== null).map((p) => p.id as string);
     const { stored, at } = await waitAllStored(pool, site, accepted, 30_000);
@@ -206,6 +218,8 @@ describe('Redis Cluster (3 masters, 3 replicas)', () => {
         `${refused.length} posts refused meanwhile (${[...new Set(refused.map((p) => p.status))].join(', ')}), all stored ${seconds(at - killedAt)} s after the kill`,
     );
     expect(firstAfter, 'intake answered 202 again after the failover').toBeDefined();
+    expect(ready, "the API's readiness after the failover").toBe(200);
+    expect(heardAfter, 'a live-thread announcement after the failover reached the subscriber').toMatchObject({ id });
     expect(t.lost).toEqual([]);
     expect(t.duplicates).toBe(0);
     expect(accepted.length).toBeGreaterThan(50);

@@ -41,6 +41,13 @@ describe('Redis addresses (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)', 
       password: 'pw',
     });
     expect(isClusterAddress(address)).toBe(true);
+    expect(
+      redisAddressOf({
+        REDIS_URL: 'rediss://queue:pw@ignored:6380',
+        REDIS_SENTINEL_NAME: 'm',
+        REDIS_CLUSTER_NODES: 'n1:7000',
+      }),
+    ).toEqual({ cluster: [{ host: 'n1', port: 7000 }], password: 'pw', username: 'queue', tls: true });
     expect(describeRedis(address)).toBe('the Redis Cluster of 10.0.0.1:7000,10.0.0.2:7001');
   });
 

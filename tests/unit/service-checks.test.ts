@@ -27,4 +27,14 @@ describe('durabilityWarnings', () => {
     );
     expect(durabilityWarnings({ maxmemoryPolicy: 'noeviction', appendonly: 'yes' }, 'redis://localhost')).toEqual([]);
   });
+
+  it('on a cluster the fix names a node, with -c', () => {
+    const warnings = durabilityWarnings(
+      { maxmemoryPolicy: 'noeviction', appendonly: 'no' },
+      { cluster: [{ host: '10.0.0.5', port: 7002 }] },
+    );
+    expect(warnings).toEqual([
+      expect.stringContaining('Fix: redis-cli -c -h 10.0.0.5 -p 7002 config set appendonly yes'),
+    ]);
+  });
 });
