@@ -172,8 +172,12 @@ describe('the reader signed in by the host site (SSO) in the widget', () => {
       const url = serveArticle(env, '/with-logout', { sso: await ssoToken('u-3', 'Cy Out'), logout });
       const v = await visit(env, url);
       await expect.poll(() => widget(v).locator('.rd-who').innerText()).toContain('Commenting as Cy Out');
-      await v.page.evaluate(() => (globalThis as unknown as PageGlobals).ReplyDesk.signOut());
-      await v.page.waitForURL(logout);
+      // signOut() navigates to data-sso-logout: the evaluate may lose its page as it answers (CI saw it),
+      // so the navigation is what proves it.
+      await Promise.all([
+        v.page.waitForURL(logout),
+        v.page.evaluate(() => (globalThis as unknown as PageGlobals).ReplyDesk.signOut()).catch(() => undefined),
+      ]);
 
       // Signed in again, then the host says its user is gone (its sign-in link, no token).
       await v.page.goto(url);
