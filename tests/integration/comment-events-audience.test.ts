@@ -1,9 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommentEventsQueue, type CommentEventsQueue } from '../../src/queue/comment-events-queue.js';
 import { insertSubscription } from '../../src/store/webhooks.js';
@@ -22,6 +17,8 @@ import {
   type TestApi,
 } from '../support/harness.js';
 import { addModerator } from '../support/dashboard-client.js';
+import { startHttpReceiver, type HttpReceiver } from '../support/http-receiver.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 // Issue 18 item 6 (b): a stored comment queues a comment event only when something could hear of it
@@ -34,12 +31,9 @@ let api: TestApi;
 let worker: { close(): Promise<void> };
 let events: CommentEventsQueue;
 let redis: Redis;
-let receiver: Server;
-let receiverUrl = '';
-let smtp: SMTPServer;
+let receiver: HttpReceiver;
+let smtp: SmtpSink;
 const prefix = newQueuePrefix();
-const received: { path: string; body: string }[] = [];
-const mails: { to: string[]; mail: ParsedMail }[] = [];
 
 let n = 0;
 async function comment(site: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -78,31 +72,7 @@ const settle = () => new Promise((r) => setTimeout(r, 700));
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '/', body });
-      res.writeHead(200).end('ok');
-    });
-  });
-  receiver.listen(0, '127.0.0.1');
-  await once(receiver, 'listening');
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      simpleParser(stream).then((mail) => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  [receiver, smtp] = await Promise.all([startHttpReceiver(), startSmtpSink()]);
   api = await startApi({ pool: db.pool, prefix, replyMail: true });
   const open = { holdFirstTime: false, floodSeconds: 0, holdLinks: 0, spamWords: ['cheap pills'] };
   await addSite(db.pool, 'quiet', [api.origin], open);
@@ -116,7 +86,7 @@ beforeAll(async () => {
     pool: db.pool,
     prefix,
     notifications: {
-      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      smtpUrl: smtp.url,
       publicUrl: api.url,
       digestIntervalMs: 60_000,
       digestSweepMs: 200,
@@ -129,9 +99,8 @@ afterAll(async () => {
   await api?.close();
   await events?.close();
   redis?.disconnect();
-  receiver?.closeAllConnections();
-  receiver?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await receiver?.close();
+  await smtp?.close();
   await db?.drop();
   await deleteQueueKeys(prefix);
 });
@@ -151,20 +120,19 @@ describe('comment events only where someone can hear them', () => {
   it('a subscriber to comment.approved: that event is queued and delivered, comment.created (nobody asks) is not', async () => {
     await insertSubscription(
       db.pool,
-      { siteId: 'hooked', url: `${receiverUrl}/hooked`, events: ['comment.approved'], active: true, description: '' },
+      { siteId: 'hooked', url: `${receiver.url}/hooked`, events: ['comment.approved'], active: true, description: '' },
       newWebhookSecret(),
     );
     const id = await comment('hooked');
-    await waitFor('the delivery', () => received.some((r) => r.path === '/hooked'), 10_000);
-    const delivered = received.filter((r) => r.path === '/hooked').map((r) => JSON.parse(r.body) as { type: string });
-    expect(delivered).toMatchObject([{ type: 'comment.approved', data: { comment: { id } } }]);
+    await waitFor('the delivery', () => receiver.bodies('/hooked').length > 0, 10_000);
+    expect(receiver.bodies('/hooked')).toMatchObject([{ type: 'comment.approved', data: { comment: { id } } }]);
     expect(await eventJobs(id, 'hooked')).toEqual(['comment.approved']);
     // A subscription to every comment event: the spam verdict's events reach it too.
     await insertSubscription(
       db.pool,
       {
         siteId: 'hooked',
-        url: `${receiverUrl}/all`,
+        url: `${receiver.url}/all`,
         events: ['comment.created', 'comment.spam'],
         active: true,
         description: '',
@@ -172,7 +140,7 @@ describe('comment events only where someone can hear them', () => {
       newWebhookSecret(),
     );
     const spam = await comment('hooked', { body: 'buy cheap pills today' });
-    await waitFor('two deliveries', () => received.filter((r) => r.path === '/all').length >= 2, 10_000);
+    await waitFor('two deliveries', () => receiver.bodies('/all').length >= 2, 10_000);
     expect(await eventJobs(spam, 'hooked')).toEqual(['comment.created', 'comment.spam']);
   });
 
@@ -204,14 +172,13 @@ describe('comment events only where someone can hear them', () => {
     );
     const silent = await comment('quiet', { email: 'silent@example.org' });
     const reply = await comment('quiet', { parent, email: 'replier@example.org', author: 'Rita' });
-    await waitFor('the reply notice', () => mails.some((m) => m.to.includes('parent@example.org')), 10_000);
-    const mail = mails.find((m) => m.to.includes('parent@example.org'))!.mail;
+    const mail = await smtp.waitForMail('parent@example.org', { timeoutMs: 10_000 });
     expect(mail.subject).toBe(`Rita replied to your comment on ${api.origin}/post-1`);
     expect(await eventJobs(reply, 'quiet')).toEqual(['comment.approved']);
 
     const unheard = await comment('quiet', { parent: silent, email: 'replier2@example.org' });
     await settle();
     expect(await eventJobs(unheard, 'quiet')).toEqual([]);
-    expect(mails.filter((m) => m.to.includes('silent@example.org'))).toEqual([]);
+    expect(smtp.mailsTo('silent@example.org')).toEqual([]);
   });
 });

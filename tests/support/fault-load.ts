@@ -115,3 +115,28 @@ export async function waitAllStored(
 
 export const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * What a failover scenario prints (the Redis Sentinel and Cluster scale tests): accepted of posted per
+ * phase, then accepted / stored / lost / doubled and the times after the kill, as the fault suite does.
+ */
+export function failoverReport(
+  name: string,
+  posted: readonly Posted[],
+  t: ReturnType<typeof tally>,
+  times: { killedAt: number; promotedAt: number; recoveredAt: number; storedAt: number },
+): string[] {
+  const refused = posted.filter((p) => p.status !== 202);
+  const byPhase = (ph: string) => {
+    const mine = posted.filter((p) => p.phase === ph);
+    return `${ph} ${mine.filter((p) => p.status === 202).length}/${mine.length}`;
+  };
+  const after = (at: number) => seconds(at - times.killedAt);
+  return [
+    `${name} failover: accepted/posted ${['before', 'during', 'after'].map(byPhase).join(', ')}`,
+    `${name} failover: accepted ${t.accepted}, stored ${t.stored}, lost ${t.lost.length}, doubled ${t.duplicates}, ` +
+      `stored though answered 503 ${t.unexpected}; ` +
+      `promoted ${after(times.promotedAt)} s after the kill, intake answering again ${after(times.recoveredAt)} s after it; ` +
+      `${refused.length} posts refused meanwhile (${[...new Set(refused.map((p) => p.status))].join(', ')}), all stored ${after(times.storedAt)} s after the kill`,
+  ];
+}
