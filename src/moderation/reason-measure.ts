@@ -19,9 +19,9 @@ export function measureOf(
         ? `links ${reason.score}`
         : `links ${reason.score} — held at ${settings.holdLinks}`;
     case 'LIKELY_SPAM': {
-      // A site with a calibrated threshold held it at the value its verdict names (classifier-rule.ts).
-      const named = /holds from (\d+(?:\.\d+)?)%, calibrated/.exec(reason.message ?? '');
-      const at = named ? `${(Number(named[1]) / 100).toFixed(3)} (calibrated)` : classifierThresholds.hold.toFixed(2);
+      // A site with a calibrated (or raised) threshold held it at the value its verdict names (classifier-rule.ts).
+      const named = /holds from (\d+(?:\.\d+)?)%, (calibrated|raised)/.exec(reason.message ?? '');
+      const at = named ? `${(Number(named[1]) / 100).toFixed(3)} (${named[2]})` : classifierThresholds.hold.toFixed(2);
       return `spam filter ${(reason.score / 3).toFixed(2)} — holds at ${at}`;
     }
     case 'CLASSIFIED_SPAM':

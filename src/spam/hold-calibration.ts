@@ -5,10 +5,11 @@
  * - at most the spam threshold (classifier-rule.ts, passed in): at it, the filter holds nothing it would not mark as spam anyway. The
  *   spam threshold itself never moves: "spam" means sure, and ham above it is too rare (about 0.7% of
  *   YouTube ham) for a site's few hundred samples to place it.
- * - `minHamSamples`: fewer recent approved comments than this and the default threshold stands: with
- *   100, a 1% target lets one sample sit above the threshold, so the threshold is not the highest
- *   single ham score of a site's first days. A target that allows none at this count (below 1%) waits
- *   for 1/target samples instead.
+ * - `minHamSamples`: fewer recent approved comments than this and the threshold may only rise from the
+ *   default, never fall: too few samples to say the site's readers score low, but each one that scores
+ *   high is a reader the default would have blocked. With 100, a 1% target lets one sample sit above
+ *   the threshold, so from then on it is not the highest single ham score of a site's first days. A
+ *   target that allows none at this count (below 1%) waits for 1/target samples instead.
  * - `window`: a site keeps its most recent samples (both labels), so the threshold follows what its
  *   readers write now and a sample costs one row.
  */
@@ -22,8 +23,10 @@ export const holdCalibrationLimits = {
 export interface HoldCalibration {
   /** Hold when the filter's pSpam is at least this. */
   threshold: number;
-  /** True when the site's own samples set it; false: the default (too few samples). */
+  /** True when the site's own samples set it; false: too few samples, the default or above it (`raised`). */
   calibrated: boolean;
+  /** Too few samples to calibrate, yet some scored at or above the default: the threshold rose above them. */
+  raised: boolean;
   /** The site's recent approved comments it was measured on. */
   hamSamples: number;
   /** Of those, the share the threshold would have blocked (held or marked as spam by the filter). */
@@ -42,13 +45,15 @@ function ascending(xs: readonly number[]): readonly number[] {
 
 /**
  * The lowest hold threshold whose blocked-ham rate over the site's recent approved comments is at most
- * `target`, within holdCalibrationLimits and below
- * the spam threshold. `hamScores` are the filter's scores of those comments, each
- * taken before the comment was learned (test-then-train, so they are what the filter says of a comment
- * it has not seen). With n samples the target allows k = ⌊n·target⌋ of them at or above the threshold:
- * it sits just above the (k+1)-th highest. So the threshold rises when the site's readers score high
- * (their moderators keep approving what the filter leans to call spam) and falls, to catch more spam,
- * when they score low. Pure.
+ * `target`, within holdCalibrationLimits and below the spam threshold. `hamScores` are the filter's
+ * scores of those comments, each taken before the comment was learned (test-then-train, so they are
+ * what the filter says of a comment it has not seen). With n samples the target allows k = ⌊n·target⌋
+ * of them at or above the threshold: it sits just above the (k+1)-th highest. So the threshold rises
+ * when the site's readers score high (their moderators keep approving what the filter leans to call
+ * spam) and falls, to catch more spam, when they score low. Until the site has enough samples it only
+ * rises: a new site whose first readers look like other sites' spammers (YouTube's Psy video, whose
+ * readers talk of views and subscribers) lost 2.9% of them to the default before calibration began.
+ * Pure.
  */
 export function calibrateHold(
   hamScores: readonly number[],
@@ -65,16 +70,22 @@ export function calibrateHold(
   };
   const sorted = ascending(hamScores);
   const needed = Math.max(limits.minHamSamples, Math.ceil(1 / Math.max(target, 1e-6) - 1e-9));
-  if (n < needed) {
-    const threshold = fixed.hold;
-    return { threshold, calibrated: false, hamSamples: n, blockedHam: blockedAt(threshold, sorted) };
-  }
+  const calibrated = n >= needed;
   const allowed = Math.floor(n * target + 1e-9);
-  const kept = sorted[n - 1 - allowed] as number;
-  // The next step strictly above it (0.57 × 1000 is 569.99…, so the floor alone could land on it).
-  let steps = Math.floor(kept * step) + 1;
-  if (steps / step <= kept) steps++;
-  const above = steps / step;
-  const threshold = Math.min(fixed.spam, Math.max(limits.min, above));
-  return { threshold, calibrated: true, hamSamples: n, blockedHam: blockedAt(threshold, sorted) };
+  const kept = sorted[n - 1 - allowed];
+  let threshold = calibrated ? limits.min : fixed.hold;
+  if (kept !== undefined) {
+    // The next step strictly above it (0.57 × 1000 is 569.99…, so the floor alone could land on it).
+    let steps = Math.floor(kept * step) + 1;
+    if (steps / step <= kept) steps++;
+    threshold = Math.max(threshold, steps / step);
+  }
+  threshold = Math.min(fixed.spam, threshold);
+  return {
+    threshold,
+    calibrated,
+    raised: !calibrated && threshold > fixed.hold,
+    hamSamples: n,
+    blockedHam: blockedAt(threshold, sorted),
+  };
 }

@@ -23,6 +23,16 @@ describe('measureOf', () => {
       null,
       'spam filter 0.75 — holds at 0.701 (calibrated)',
     ],
+    [
+      {
+        code: 'LIKELY_SPAM',
+        score: 2.25,
+        message:
+          "The spam filter thinks this may be spam (75%; it holds from 70.1%, raised from the default 57% above this site's 40 approved comments so far, until there are enough to calibrate on).",
+      },
+      null,
+      'spam filter 0.75 — holds at 0.701 (raised)',
+    ],
     [{ code: 'CLASSIFIED_SPAM', score: 4.6 }, null, 'spam filter 0.92 — spam at 0.86'],
     [{ code: 'SPAM_WORD', score: 5 }, null, 'spam score +5'],
     [{ code: 'TOO_FAST', score: 0 }, null, ''],

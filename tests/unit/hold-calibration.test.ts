@@ -13,12 +13,25 @@ const fixed = classifierThresholds;
 describe('calibrateHold', () => {
   it.each<[string, number[], number, { threshold: number; calibrated: boolean }]>([
     ['no samples: the default', [], 0.01, { threshold: 0.57, calibrated: false }],
-    // 99 approved comments, 10 of them above the default: still too few to move.
+    // 99 approved comments, 10 of them above the default: too few to calibrate, but none of them is held.
     [
-      'too few samples, however high',
+      'too few samples: it rises above every one that scored high',
       [...spread(89, 0, 0.4), ...spread(10, 0.6, 0.8)],
       0.01,
+      { threshold: 0.801, calibrated: false },
+    ],
+    // 99 approved comments that all score low: too few to say the default holds too little.
+    [
+      'too few samples: it never falls below the default',
+      spread(99, 0, 0.3),
+      0.01,
       { threshold: 0.57, calibrated: false },
+    ],
+    [
+      'too few samples, one above the spam threshold: capped there',
+      [0.2, 0.3, 0.95],
+      0.01,
+      { threshold: 0.86, calibrated: false },
     ],
     // 100 samples, 1% allowed = 1 sample: the threshold sits just above the 2nd highest (0.7).
     [
@@ -41,12 +54,12 @@ describe('calibrateHold', () => {
       0.005,
       { threshold: 0.701, calibrated: true },
     ],
-    // A 0.5% target needs 200 samples before it says anything: 150 is too few.
+    // A 0.5% target needs 200 samples before it calibrates: 150 is too few, so it sits above all of them.
     [
       'a target below 1% waits for 1/target samples',
       [...spread(147, 0, 0.4), 0.65, 0.7, 0.8],
       0.005,
-      { threshold: 0.57, calibrated: false },
+      { threshold: 0.801, calibrated: false },
     ],
     [
       'readers who score low lower it, to the neutral point at most',
@@ -120,6 +133,12 @@ describe('the classifier rule with a calibrated threshold', () => {
     );
     expect(spamClassifier(baseContext({ spamScore: score(0.6) }))?.message).toContain(
       "it holds from 57%, the default until this site's moderators have approved enough scored comments",
+    );
+    // 40 approvals, one of them scored 0.7: the new site's threshold rose above it.
+    const early = [...spread(39, 0, 0.3), 0.7];
+    expect(spamClassifier(baseContext({ spamScore: score(0.69, early) }))).toBeNull();
+    expect(spamClassifier(baseContext({ spamScore: score(0.75, early) }))?.message).toContain(
+      "it holds from 70.1%, raised from the default 57% above this site's 40 approved comments so far, until there are enough to calibrate on",
     );
   });
 

@@ -24,9 +24,11 @@ function explain(ctx: Pick<CheckContext, 'spamScore'>): string {
 const percent = (p: number): string => `${Math.floor(p * 1000) / 10}%`;
 
 function holdsFrom(c: HoldCalibration, target: number): string {
-  return c.calibrated
-    ? `it holds from ${percent(c.threshold)}, calibrated on this site's ${c.hamSamples} recent approved comments to hold at most ${Math.round(target * 1000) / 10}% of them`
-    : `it holds from ${percent(c.threshold)}, the default until this site's moderators have approved enough scored comments`;
+  if (c.calibrated)
+    return `it holds from ${percent(c.threshold)}, calibrated on this site's ${c.hamSamples} recent approved comments to hold at most ${Math.round(target * 1000) / 10}% of them`;
+  if (c.raised)
+    return `it holds from ${percent(c.threshold)}, raised from the default ${percent(classifierThresholds.hold)} above this site's ${c.hamSamples} approved comments so far, until there are enough to calibrate on`;
+  return `it holds from ${percent(c.threshold)}, the default until this site's moderators have approved enough scored comments`;
 }
 
 /**
