@@ -41,6 +41,22 @@ const english = new RegExpMatcher({ ...englishWords.build(), ...englishRecommend
 /** The reader languages (src/i18n/lang) whose LDNOOBW list is matched on whole words. */
 export const lexiconLanguages = ['de', 'fr', 'es', 'it', 'nl', 'pt', 'pl', 'ru', 'tr', 'ar'] as const;
 
+// Entries of the other languages' lists that are ordinary words, or name a subject, in another reader
+// language: Portuguese "homosexual", "heterosexual" and "mama", Spanish "Nazi" and "Sexo", French
+// "bite", Dutch "sufferd" (an English typo of "suffered"). Every list is matched on every comment, so
+// each of these held English comments that insult no one (seen on the ETHOS corpus, README).
+const collidingWords = new Set([
+  'homosexual',
+  'heterosexual',
+  'mama',
+  'nazi',
+  'sexo',
+  'sexo oral',
+  'bite',
+  'sufferd',
+  'gotten',
+]);
+
 const require = createRequire(import.meta.url);
 // Normalised entry → the entry as listed (what the verdict names). Entries shorter than four letters
 // after normalising are ordinary words elsewhere (French "con" in an English "the con was"), left out.
@@ -48,7 +64,7 @@ const listed = new Map<string, string>();
 for (const lang of lexiconLanguages) {
   for (const entry of require(`naughty-words/${lang}.json`) as string[]) {
     const key = normalizeText(entry);
-    if (key.length >= 4 && !listed.has(key)) listed.set(key, entry);
+    if (key.length >= 4 && !listed.has(key) && !collidingWords.has(key) && !topicWords.has(key)) listed.set(key, entry);
   }
 }
 // Every phrase's leading words ("a b" of "a b c"): a run of words that is none of these begins no entry

@@ -33,6 +33,10 @@ describe('the abuse lexicon', () => {
     'same-sex marriage passed the senate',
     'the rape trial opens on Monday',
     'The con was a success',
+    // Other languages' entries that are English words or subjects (pt, es, fr, nl lists).
+    'The homosexual and heterosexual couples both said so',
+    'My mama was a Nazi hunter after the war',
+    'Dogs bite; they have gotten worse and sufferd for it',
     'Good article, thanks for the clear figures',
     // Ids and hashes read through leetspeak ("a55", "fa4", "t1t" inside them) are not words.
     'Reader a55b86d5-154 of run a55b86d5',
