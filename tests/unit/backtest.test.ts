@@ -3,6 +3,8 @@ import { toSiteSettings, type SiteSettingsInput } from '../../src/domain/site-se
 import { backtestChecks, toBacktestJson, type StoredCheck } from '../../src/moderation/backtest.js';
 import { backtestSettingsOf, patchSiteSettings, toBacktestDays } from '../../src/moderation/backtest-change.js';
 import { checkComment } from '../../src/moderation/check-comment.js';
+import { classifierThresholds } from '../../src/moderation/rules/classifier-rule.js';
+import { calibrateHold } from '../../src/spam/hold-calibration.js';
 import { fromStoredFacts, toStoredFacts, type RowFields } from '../../src/moderation/stored-facts.js';
 import type { CheckContext, CommentStatus } from '../../src/moderation/verdict.js';
 import { baseContext, PARENT_ID, RECEIVED_AT } from './support/check-context.js';
@@ -67,6 +69,32 @@ describe('the facts stored with a verdict', () => {
     expect(facts.ban).toEqual({ kind: 'ip', value: '' });
     expect(facts.spamMemory).toEqual({ kind: 'email', value: '', at: RECEIVED_AT });
     expect(JSON.stringify(facts)).not.toContain('203.0.113.9');
+  });
+
+  it("keep a calibrated site's samples small, and the calibration exact under every target a site may set", () => {
+    // 2,000 approvals, as a busy calibrated site has: most score low, 60 at or above 0.5.
+    const samples = Array.from({ length: 2000 }, (_, i) => (i < 1940 ? (i % 97) / 200 : 0.5 + (i - 1940) / 130));
+    samples.sort((a, b) => a - b);
+    const spamScore = { pSpam: 0.62, trained: true, features: [], recentHamScores: samples };
+    const ctx = baseContext({ spamScore });
+    const json = JSON.stringify(toStoredFacts(ctx));
+    // Whole, the samples alone were some 40 kB of JSON on every comment.
+    expect(json.length).toBeLessThan(2500);
+    const { parentId: _parentId, ...row } = ctx.fields;
+    const back = fromStoredFacts(JSON.parse(json), row);
+    expect(back?.spamScore?.recentHamScores).toHaveLength(2000);
+    expect(back?.spamScore).not.toHaveProperty('recentHamScoresBelow');
+    const statuses = new Set<string>();
+    for (const target of [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]) {
+      const settings = site({ spamBlockedHamTarget: target });
+      const then = calibrateHold(samples, target, classifierThresholds);
+      expect(calibrateHold(back!.spamScore!.recentHamScores!, target, classifierThresholds)).toEqual(then);
+      const verdict = checkComment({ ...back!, settings });
+      expect(verdict).toEqual(checkComment({ ...ctx, settings }));
+      statuses.add(verdict.status);
+    }
+    // The targets move the threshold across this comment's score: the comparison above can fail.
+    expect([...statuses].sort()).toEqual(['approved', 'pending']);
   });
 
   it.each([null, undefined, 'text', [], {}, { fields: { parentId: null } }])(
