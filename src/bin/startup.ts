@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, configWarnings, loadConfig, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
 import { checkRedisDurability, probePostgres, probeRedis } from '../service-checks.js';
-import { queuePrefixProblem } from '../queue/queue-prefix.js';
+import { submissionShardsProblem } from '../queue/queue-prefix.js';
 import { redisAddressOf } from '../redis.js';
 
 /**
@@ -34,8 +34,12 @@ export async function exitOnStartupProblem(processName: string): Promise<Config>
   // Before connecting: a prefix that would spread a queue over cluster slots is a setting to change,
   // not an outage to wait out (EXIT_CONFIG: a supervisor does not restart it). Braces on one server are
   // judged too: they can only mean a hash tag, and a broken one is a mistake there as well.
-  const prefixProblem =
-    config.REDIS_CLUSTER_NODES || /[{}]/.test(config.QUEUE_PREFIX) ? queuePrefixProblem(config.QUEUE_PREFIX) : null;
+  // Each submission shard's prefix is judged the same way, and on a cluster their tags must differ.
+  const prefixProblem = submissionShardsProblem(
+    config.QUEUE_PREFIX,
+    config.SUBMISSION_SHARDS,
+    Boolean(config.REDIS_CLUSTER_NODES),
+  );
   if (prefixProblem !== null) {
     process.stderr.write(`reply-desk ${processName}: ${prefixProblem}\n`);
     process.exit(EXIT_CONFIG);
