@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, configWarnings, loadConfig, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
-import { checkRedisDurability, probePostgres, probeRedis } from '../service-checks.js';
+import { checkRedisDurability, checkShardSpread, probePostgres, probeRedis } from '../service-checks.js';
+import { submissionShardPrefixes } from '../queue/submission-shards.js';
 import { submissionShardsProblem } from '../queue/queue-prefix.js';
 import { redisAddressOf } from '../redis.js';
 
@@ -54,7 +55,13 @@ export async function exitOnStartupProblem(processName: string): Promise<Config>
   // A process that `npm start` or the API cluster started leaves the warnings to its parent, which
   // prints them once, instead of once per process (see CHECKED_BY_PARENT).
   if (process.env[CHECKED_BY_PARENT] === undefined) {
-    const warnings = [...configWarnings(config), ...(await checkRedisDurability(redisAddressOf(config)))];
+    const redis = redisAddressOf(config);
+    const shardPrefixes = submissionShardPrefixes(config.QUEUE_PREFIX, config.SUBMISSION_SHARDS);
+    const warnings = [
+      ...configWarnings(config),
+      ...(await checkRedisDurability(redis)),
+      ...(await checkShardSpread(redis, shardPrefixes)),
+    ];
     for (const w of warnings) process.stderr.write(`reply-desk ${processName}: WARNING: ${w}\n`);
   }
   return config;

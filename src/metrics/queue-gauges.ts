@@ -9,8 +9,9 @@ const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'comple
 /**
  * Queue depth per queue and state, and the age of each queue's oldest waiting job, read from Redis at
  * scrape time. Queues of one name in the list are one queue's shards (src/queue/submission-shards.ts):
- * summed under the name, and per shard in reply_desk_queue_shard_jobs. A scrape while Redis is away must still answer (with the API's own metrics): the
- * read gives up after a second, the last values stay, and `reply_desk_queue_metrics_up` says 0.
+ * summed under the name, and per shard in reply_desk_queue_shard_jobs. A scrape while Redis is away
+ * must still answer (with the API's own metrics): the read gives up after a second, the last values
+ * stay, and `reply_desk_queue_metrics_up` says 0.
  */
 export function registerQueueGauges(registry: Registry, queues: readonly Queue[], now: () => number = Date.now): void {
   // Per queue in the list, so shards of one queue (same name, SUBMISSION_SHARDS) are read apart and summed
@@ -58,9 +59,11 @@ export function registerQueueGauges(registry: Registry, queues: readonly Queue[]
       await read();
       const sums = new Map<string, Record<string, number>>();
       queues.forEach((q, i) => {
+        const c = counts[i];
+        if (c === undefined) return;
         const sum = sums.get(q.name) ?? {};
-        for (const state of STATES) sum[state] = (sum[state] ?? 0) + (counts[i]?.[state] ?? 0);
-        if (counts[i]) sums.set(q.name, sum);
+        for (const state of STATES) sum[state] = (sum[state] ?? 0) + (c[state] ?? 0);
+        sums.set(q.name, sum);
       });
       for (const [queue, c] of sums) for (const state of STATES) this.set({ queue, state }, c[state] ?? 0);
     },

@@ -89,3 +89,28 @@ export function submissionShardsProblem(prefix: string, shards: number, cluster:
     return `SUBMISSION_SHARDS=${shards}: the shards' prefixes (${prefixes.join(', ')}) do not all have hash tags of their own, so on Redis Cluster some would share a slot.`;
   return null;
 }
+
+/**
+ * One line when the submission shards share masters they need not: a slot (and so its master) follows
+ * from the hash tag alone, so N shards can sit on fewer masters than min(N, masters), and intake then
+ * spreads less than SUBMISSION_SHARDS says. A warning, not a refusal: they still work, and the spread
+ * changes with the cluster's slot map. Null when they are as spread as they can be.
+ */
+export function shardSpreadWarning(
+  shards: readonly { prefix: string; master: string }[],
+  masters: number,
+): string | null {
+  const byMaster = new Map<string, string[]>();
+  for (const s of shards) byMaster.set(s.master, [...(byMaster.get(s.master) ?? []), s.prefix]);
+  const could = Math.min(shards.length, masters);
+  if (byMaster.size >= could) return null;
+  const shared = [...byMaster]
+    .filter(([, ps]) => ps.length > 1)
+    .map(([master, ps]) => `${ps.join(' and ')} share ${master}`)
+    .join('; ');
+  return (
+    `SUBMISSION_SHARDS=${shards.length}: the shards' queues are on ${byMaster.size} of the cluster's ${masters} masters (${shared}), ` +
+    `so intake spreads over ${byMaster.size}, not ${could}: a slot follows from the hash tag alone. ` +
+    `Another QUEUE_PREFIX, or more shards, spreads them further (README, Scale-out).`
+  );
+}

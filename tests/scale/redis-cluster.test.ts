@@ -17,6 +17,7 @@ import type { Submission } from '../../src/domain/submission.js';
 import { createThreadAnnouncer, createThreadFeed, readThreadLog } from '../../src/queue/live-threads.js';
 import { createProducerRedis, type RedisClient } from '../../src/redis.js';
 import { createPool, type Pool } from '../../src/store/db.js';
+import { checkShardSpread } from '../../src/service-checks.js';
 import { failoverReport, sleep, startPosting, tally, waitAllStored } from '../support/fault-load.js';
 import { addSite, newQueuePrefix, spawnWorker, stopProcess } from '../support/harness.js';
 import { findFreePort, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
@@ -117,6 +118,13 @@ describe('Redis Cluster (3 masters, 3 replicas)', () => {
     const masters = await Promise.all(prefixes.map((p) => cluster.masterPortOf(`${p}:submissions:wait`)));
     console.log(`submission shards on the cluster: ${prefixes.map((p, i) => `${p} on :${masters[i]}`).join(', ')}`);
     expect(new Set(masters).size).toBeGreaterThanOrEqual(2);
+    // What every process says at start about it (src/service-checks.ts): one warning naming the pair.
+    const spread = await checkShardSpread(cluster.address, prefixes);
+    expect(spread).toEqual(
+      new Set(masters).size === 3
+        ? []
+        : [expect.stringMatching(/^SUBMISSION_SHARDS=3: .* on 2 of the cluster's 3 masters/)],
+    );
     // Through the cluster client, each shard's BullMQ scripts run on its own slot (no CROSSSLOT).
     const redis: RedisClient = createProducerRedis(cluster.address);
     if (redis.status !== 'ready') await once(redis, 'ready');

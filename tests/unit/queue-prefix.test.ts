@@ -4,6 +4,7 @@ import {
   hashTagOf,
   queuePrefixProblem,
   shardPrefix,
+  shardSpreadWarning,
   submissionShardsProblem,
   toClusterPrefix,
 } from '../../src/queue/queue-prefix.js';
@@ -83,5 +84,27 @@ describe('submission shard prefixes (SUBMISSION_SHARDS)', () => {
     expect(submissionShardsProblem('reply-desk', 3, false)).toBeNull();
     expect(submissionShardsProblem('{}rd', 3, true)).toBe(queuePrefixProblem('{}rd'));
     expect(submissionShardsProblem('a{b', 1, false)).toBe(queuePrefixProblem('a{b'));
+  });
+});
+
+describe('how far the shards spread over a cluster’s masters', () => {
+  const on = (...masters: string[]) => masters.map((master, i) => ({ prefix: shardPrefix('{rd}', i), master }));
+
+  it.each([
+    ['3 shards on 3 masters', on('a:1', 'b:2', 'c:3'), 3],
+    ['4 shards on all 3 masters', on('a:1', 'b:2', 'c:3', 'a:1'), 3],
+    ['2 shards on 2 of 3 masters', on('a:1', 'b:2'), 3],
+    ['3 shards on the one master there is', on('a:1', 'a:1', 'a:1'), 1],
+  ])('%s: no warning', (_what, shards, masters) => {
+    expect(shardSpreadWarning(shards, masters)).toBeNull();
+  });
+
+  it('3 shards on 2 of 3 masters: one line naming the shards that share one, and what to do', () => {
+    const warning = shardSpreadWarning(on('a:1', 'a:1', 'c:3'), 3);
+    expect(warning).toBe(
+      "SUBMISSION_SHARDS=3: the shards' queues are on 2 of the cluster's 3 masters ({rd} and {rd-s1} share a:1), " +
+        'so intake spreads over 2, not 3: a slot follows from the hash tag alone. ' +
+        'Another QUEUE_PREFIX, or more shards, spreads them further (README, Scale-out).',
+    );
   });
 });
