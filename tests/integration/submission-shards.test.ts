@@ -11,8 +11,10 @@ import {
   deleteQueueKeys,
   newQueuePrefix,
   postJson,
+  spawnWorker,
   startApi,
   startWorker,
+  stopProcess,
   waitFor,
   type TestApi,
 } from '../support/harness.js';
@@ -154,6 +156,27 @@ describe('submissions over three shards', () => {
     });
     expect(row.status).toBe('approved');
     expect(await admin.page('/admin/failed')).toContain('No failed jobs.');
+  });
+
+  it('the real worker process (workers/main.ts) with SUBMISSION_SHARDS=3 consumes every shard and stops cleanly', async () => {
+    await worker?.close();
+    worker = undefined;
+    const child = await spawnWorker({ QUEUE_PREFIX: prefix, SUBMISSION_SHARDS: String(SHARDS), DATABASE_URL: db.url });
+    try {
+      const run = randomUUID().slice(0, 8);
+      const ids = await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const res = await postJson(api, distinctComment(site, run, i), { origin: api.origin });
+          return ((await res.json()) as { id: string }).id;
+        }),
+      );
+      expect(new Set(ids.map((id) => shardFor(id, SHARDS))).size).toBe(SHARDS);
+      const { stored } = await waitAllStored(db.pool, site, [...accepted, ...ids], 20_000);
+      expect(ids.filter((id) => stored.get(id)?.n !== 1)).toEqual([]);
+    } finally {
+      await stopProcess(child);
+    }
+    expect(child.exitCode).toBe(0);
   });
 
   it('erasing a commenter removes their job still queued on shard 1', async () => {
