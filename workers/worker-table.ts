@@ -123,11 +123,12 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
   // One worker per submission shard (SUBMISSION_SHARDS; every process consumes every shard). They split
   // WORKER_CONCURRENCY rather than each taking all of it: the setting stays "jobs one process runs at
   // once", which is what DB_POOL_SIZE and the writer's batches are sized for, and ids spread evenly
-  // over the shards, so each gets an even share of the work.
+  // over the shards, so each gets an even share of the work. Rounded up (7 over 3 is 3 each), so no
+  // shard gets none and the sum exceeds the setting by less than one job per shard.
   const prefixes = submissionShardPrefixes(config.QUEUE_PREFIX, config.SUBMISSION_SHARDS);
   const perShard = Math.max(1, Math.ceil(config.WORKER_CONCURRENCY / prefixes.length));
   const submissionRows = prefixes.map((prefix, shard): WorkerSpec => ({
-    // Readers' comments: checked and stored, as many at once as WORKER_CONCURRENCY says.
+    // Readers' comments, one shard's: checked and stored, its share of WORKER_CONCURRENCY at once.
     queue: SUBMISSIONS_QUEUE,
     ...(shard === 0 ? {} : { prefix }),
     label: shard === 0 ? 'submission' : `submission (shard ${shard})`,
