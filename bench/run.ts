@@ -116,6 +116,9 @@ const childEnv = (extra: Record<string, string> = {}): Record<string, string> =>
   LOG_LEVEL: env.LOG_LEVEL ?? 'info',
   DEMO: 'false',
   WORKER_CONCURRENCY: CONCURRENCY,
+  // One queue, whatever the shell says: the pipeline stage queues its jobs on QUEUE_PREFIX's own
+  // (shard 0), and on one server more shards buy nothing anyway (README, Scale-out).
+  SUBMISSION_SHARDS: '1',
   HOST: '127.0.0.1',
   ...extra,
 });

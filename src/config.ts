@@ -106,6 +106,14 @@ const configShape = z.object({
     .min(1)
     .max(64)
     .default('reply-desk'),
+  /**
+   * Queues submissions are spread over (issue 18). Shard 0 is QUEUE_PREFIX's `submissions` queue as
+   * ever; shard i is the same queue under a prefix with a hash tag of its own (`{reply-desk-s1}`), so on
+   * Redis Cluster intake's writes go to several masters. On one server it buys nothing. A comment's
+   * shard follows from its id; every worker consumes every shard. Drain the queues before changing it
+   * (README, Scale-out). @defaultValue 1
+   */
+  SUBMISSION_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
   /** Jobs one worker process runs at once. The checks are IO-bound, so this can be high. @defaultValue 32 */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   /**

@@ -8,6 +8,8 @@ export interface QueueStore {
   redis: RedisClient;
   /** QUEUE_PREFIX. */
   prefix: string;
+  /** SUBMISSION_SHARDS: the other shards' submission queues are erased too. @defaultValue 1 */
+  submissionShards?: number;
 }
 
 export interface CommenterErasure extends ErasureCounts {
@@ -31,7 +33,9 @@ export async function eraseCommenter(
 ): Promise<CommenterErasure> {
   const sweep = async (): Promise<QueuedJobErasure | string | null> => {
     if (queues === null) return null;
-    return eraseQueuedJobs(queues.redis, queues.prefix, email, siteId).catch((err: Error) => `Redis: ${err.message}`);
+    return eraseQueuedJobs(queues.redis, queues.prefix, email, siteId, queues.submissionShards).catch(
+      (err: Error) => `Redis: ${err.message}`,
+    );
   };
   const first = await sweep();
   const counts = await eraseCommenterData(pool, email, siteId, actor);

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { Cluster, type Redis } from 'ioredis';
+import { shardSpreadWarning } from './queue/queue-prefix.js';
+import { SUBMISSIONS_QUEUE } from './queue/submissions-queue.js';
 import { connectRedis, describeRedis, isClusterAddress, type RedisAddress } from './redis.js';
 
 /**
@@ -40,17 +42,19 @@ export async function probePostgres(databaseUrl: string): Promise<string | null>
   }
 }
 
+/** The start-up checks' Redis connections: one try, then give up. */
+const CHECK_OPTIONS = {
+  lazyConnect: true,
+  connectTimeout: 3000,
+  maxRetriesPerRequest: 0,
+  retryStrategy: () => null,
+  // Behind Sentinel: ask each sentinel once, then give up (the default retries the set forever).
+  sentinelRetryStrategy: () => null,
+};
+
 /** Returns null when Redis answers PING, else the one-line problem. */
 export async function probeRedis(address: RedisAddress): Promise<string | null> {
-  const redis = connectRedis(address, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    // Behind Sentinel: ask each sentinel once, then give up (the default retries the set forever).
-    sentinelRetryStrategy: () => null,
-    enableOfflineQueue: false,
-  });
+  const redis = connectRedis(address, { ...CHECK_OPTIONS, enableOfflineQueue: false });
   // connect() rejects with ioredis's own "Connection is closed." once it gives up; the socket's error
   // (ECONNREFUSED, ENOTFOUND, ETIMEDOUT …) arrives first as an 'error' event and is what a person can act on.
   let socketError: unknown = null;
@@ -126,6 +130,13 @@ export function durabilityWarnings(settings: RedisDurability, address: RedisAddr
 }
 
 /** One node of a cluster as a one-node cluster address, so the fix's redis-cli command names it. */
+/** A connection for a start-up check: one try, no retries, errors left to the caller's catch. */
+function connectForCheck(address: RedisAddress): ReturnType<typeof connectRedis> {
+  const redis = connectRedis(address, CHECK_OPTIONS);
+  redis.on('error', () => {});
+  return redis;
+}
+
 function nodeAddress(node: Redis, address: RedisAddress): RedisAddress {
   const { host, port } = node.options;
   return host !== undefined && port !== undefined ? { cluster: [{ host, port }] } : address;
@@ -136,14 +147,7 @@ function nodeAddress(node: Redis, address: RedisAddress): RedisAddress {
  * CONFIG is not allowed (as on some managed services) or Redis does not answer (the probe says so).
  */
 export async function checkRedisDurability(address: RedisAddress): Promise<string[]> {
-  const redis = connectRedis(address, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    sentinelRetryStrategy: () => null,
-  });
-  redis.on('error', () => {});
+  const redis = connectForCheck(address);
   try {
     await redis.connect();
     // A cluster's masters each hold part of the data, so each must be durable: the first one that is
@@ -160,6 +164,32 @@ export async function checkRedisDurability(address: RedisAddress): Promise<strin
           : warnings;
     }
     return [];
+  } catch {
+    return [];
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * On a cluster, which master each submission shard's queue is on (SUBMISSION_SHARDS, `prefixes` shard 0
+ * first), as one warning when they share masters they need not (src/queue/queue-prefix.ts). Nothing on
+ * one server, with one shard, or when the cluster does not answer (the probe has said so already).
+ */
+export async function checkShardSpread(address: RedisAddress, prefixes: readonly string[]): Promise<string[]> {
+  if (!isClusterAddress(address) || prefixes.length < 2) return [];
+  const redis = connectForCheck(address);
+  try {
+    await redis.connect();
+    if (!(redis instanceof Cluster)) return [];
+    const shards = [];
+    for (const prefix of prefixes) {
+      // The slot of a key of the shard's queue, and the master the cluster's slot map gives it.
+      const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', `${prefix}:${SUBMISSIONS_QUEUE}:wait`));
+      shards.push({ prefix, master: redis.slots[slot]?.[0] ?? '?' });
+    }
+    const warning = shardSpreadWarning(shards, redis.nodes('master').length);
+    return warning === null ? [] : [warning];
   } catch {
     return [];
   } finally {

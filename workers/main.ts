@@ -3,7 +3,8 @@ import { createLogger } from '../src/logger.js';
 import { createThreadAnnouncer } from '../src/queue/live-threads.js';
 import { createLivePublisher } from '../src/queue/live-events.js';
 import { createMaintenanceQueue, scheduleMaintenance } from '../src/queue/maintenance-queue.js';
-import { createSubmissionsQueue, SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
+import { createSubmissionShards } from '../src/queue/submission-shards.js';
+import { SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
 import { createWorkerMetrics, startMetricsServer } from '../src/metrics/worker-metrics.js';
 import { createTrainingQueue } from '../src/queue/training-queue.js';
 import { createEmailQueue, scheduleDigests } from '../src/queue/email-queue.js';
@@ -55,8 +56,9 @@ function opened<Q extends { on(event: 'error', listener: (err: Error) => void): 
 const eventsQueue = opened(createCommentEventsQueue(connection, config.QUEUE_PREFIX), 'webhook');
 // Moderators' decisions, for the spam classifier (the bulk worker adds to it).
 const trainingQueue = opened(createTrainingQueue(connection, config.QUEUE_PREFIX), 'training');
-// The outage recovery promotes delayed submissions (workers/outage-recovery.ts).
-const submissionsQueue = opened(createSubmissionsQueue(connection, config.QUEUE_PREFIX), 'submissions');
+// The outage recovery promotes delayed submissions, on every shard (workers/outage-recovery.ts).
+const submissions = createSubmissionShards(connection, config.QUEUE_PREFIX, config.SUBMISSION_SHARDS);
+submissions.all().forEach((q, shard) => opened(q, shard === 0 ? 'submissions' : `submissions (shard ${shard})`));
 // Scheduled upkeep (IP retention, hourly). Every worker upserts the same scheduler (idempotent); each
 // run is taken by one worker.
 const maintenanceQueue = opened(createMaintenanceQueue(connection, config.QUEUE_PREFIX), 'maintenance');
@@ -95,7 +97,7 @@ const pageSurge = createPageSurgeTracker({
   countFlags: (pageId, since) => countRecentPageFlags(pool, pageId, since),
 });
 
-const recovery = createOutageRecovery({ db: pool, queue: submissionsQueue, logger });
+const recovery = createOutageRecovery({ db: pool, queue: submissions, logger });
 const workers = runWorkers(
   workerTable({
     config,
@@ -130,7 +132,12 @@ const metricsServer =
         token: config.METRICS_TOKEN,
       });
 logger.info(
-  { queue: SUBMISSIONS_QUEUE, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY },
+  {
+    queue: SUBMISSIONS_QUEUE,
+    prefix: config.QUEUE_PREFIX,
+    shards: config.SUBMISSION_SHARDS,
+    concurrency: config.WORKER_CONCURRENCY,
+  },
   'worker ready',
 );
 if (process.send) process.send('ready');

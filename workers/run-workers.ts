@@ -33,7 +33,7 @@ export function runWorkers(
   const workers = specs.map((spec) => {
     const worker = new Worker(spec.queue, spec.processor(), {
       connection,
-      prefix,
+      prefix: spec.prefix ?? prefix,
       concurrency: spec.concurrency,
       lockDuration: lockMs,
       // BullMQ finds a dead worker's jobs in two passes one stalledInterval apart; tie it to the lock so

@@ -11,6 +11,7 @@ import type { AnnounceThread } from '../src/queue/live-threads.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import { MAINTENANCE_QUEUE } from '../src/queue/maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
+import { submissionShardPrefixes } from '../src/queue/submission-shards.js';
 import { TRAINING_QUEUE, type TrainingQueue } from '../src/queue/training-queue.js';
 import { COMMENT_EVENTS_QUEUE, type CommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import { DESK_NOTICES_QUEUE, type DeskNoticesQueue } from '../src/queue/desk-notices-queue.js';
@@ -43,6 +44,8 @@ export type AnyProcessor = Processor<any, any, any>;
 export interface WorkerSpec {
   /** The queue's name, the constant its file in src/queue/ exports. */
   queue: string;
+  /** The queue's prefix when it is not QUEUE_PREFIX: a submission shard's (src/queue/submission-shards.ts). */
+  prefix?: string;
   /** How logs name it: `<label> job failed`, `<label> worker error`. */
   label: string;
   /** Builds the processor; called once, by the loop, when the worker is created. */
@@ -67,6 +70,8 @@ export interface WorkerTableDeps {
   config: Pick<
     Config,
     | 'WORKER_CONCURRENCY'
+    | 'QUEUE_PREFIX'
+    | 'SUBMISSION_SHARDS'
     | 'PUBLIC_URL'
     | 'AKISMET_RECHECK_MS'
     | 'EMAIL_DIGEST_MINUTES'
@@ -115,33 +120,42 @@ export function workerTable(deps: WorkerTableDeps): WorkerSpec[] {
     allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
     defaultTimeoutMs: config.CHECK_HOOK_TIMEOUT_MS,
   });
+  // One worker per submission shard (SUBMISSION_SHARDS; every process consumes every shard). They split
+  // WORKER_CONCURRENCY rather than each taking all of it: the setting stays "jobs one process runs at
+  // once", which is what DB_POOL_SIZE and the writer's batches are sized for, and ids spread evenly
+  // over the shards, so each gets an even share of the work. Rounded up (7 over 3 is 3 each), so no
+  // shard gets none and the sum exceeds the setting by less than one job per shard.
+  const prefixes = submissionShardPrefixes(config.QUEUE_PREFIX, config.SUBMISSION_SHARDS);
+  const perShard = Math.max(1, Math.ceil(config.WORKER_CONCURRENCY / prefixes.length));
+  const submissionRows = prefixes.map((prefix, shard): WorkerSpec => ({
+    // Readers' comments, one shard's: checked and stored, its share of WORKER_CONCURRENCY at once.
+    queue: SUBMISSIONS_QUEUE,
+    ...(shard === 0 ? {} : { prefix }),
+    label: shard === 0 ? 'submission' : `submission (shard ${shard})`,
+    processor: () =>
+      createSubmissionProcessor({
+        db,
+        writer: deps.writer,
+        logger,
+        publish: deps.publish,
+        thread: deps.thread,
+        events: queues.events,
+        akismet,
+        pageSurge: deps.pageSurge ? { tracker: deps.pageSurge, notices: queues.notices } : undefined,
+        externalCheck,
+      }),
+    concurrency: perShard,
+    // A killed worker's jobs come back after the lock expires; being killed twice is no reason to give a
+    // reader's comment up, so allow several stalls before BullMQ fails the job.
+    options: { maxStalledCount: 10 },
+    logFailures: true,
+    // After a Postgres outage, retries start when it answers again rather than when the backoff says
+    // (workers/outage-recovery.ts): recovery in about a second instead of up to half the outage.
+    onFailed: (err) => deps.recovery.noteFailure(err),
+    counted: true,
+  }));
   const table: WorkerSpec[] = [
-    {
-      // Readers' comments: checked and stored, as many at once as WORKER_CONCURRENCY says.
-      queue: SUBMISSIONS_QUEUE,
-      label: 'submission',
-      processor: () =>
-        createSubmissionProcessor({
-          db,
-          writer: deps.writer,
-          logger,
-          publish: deps.publish,
-          thread: deps.thread,
-          events: queues.events,
-          akismet,
-          pageSurge: deps.pageSurge ? { tracker: deps.pageSurge, notices: queues.notices } : undefined,
-          externalCheck,
-        }),
-      concurrency: config.WORKER_CONCURRENCY,
-      // A killed worker's jobs come back after the lock expires; being killed twice is no reason to give a
-      // reader's comment up, so allow several stalls before BullMQ fails the job.
-      options: { maxStalledCount: 10 },
-      logFailures: true,
-      // After a Postgres outage, retries start when it answers again rather than when the backoff says
-      // (workers/outage-recovery.ts): recovery in about a second instead of up to half the outage.
-      onFailed: (err) => deps.recovery.noteFailure(err),
-      counted: true,
-    },
+    ...submissionRows,
     {
       // Authors' edits of their own comments: the submission checks again, one short transaction each;
       // rare next to new comments, so a few at a time.

@@ -11,7 +11,7 @@ import { createCommentEventsQueue } from '../queue/comment-events-queue.js';
 import { createEmailQueue } from '../queue/email-queue.js';
 import { createLiveFeed, createSubscriberRedis } from '../queue/live-events.js';
 import { createThreadAnnouncer, createThreadFeed } from '../queue/live-threads.js';
-import { createSubmissionsQueue } from '../queue/submissions-queue.js';
+import { createSubmissionShards } from '../queue/submission-shards.js';
 import { createEditsQueue } from '../queue/edits-queue.js';
 import { notifyAppealOpened } from '../notify/appeal-opened.js';
 import { createDeskNoticesQueue } from '../queue/desk-notices-queue.js';
@@ -58,7 +58,9 @@ const readRouter = replicaPool
   : undefined;
 const redisAddress = redisAddressOf(config);
 const redis = createProducerRedis(redisAddress);
-const queue = createSubmissionsQueue(redis, config.QUEUE_PREFIX, {
+// SUBMISSION_SHARDS queues (one by default): each comment goes to its id's shard, each shard's batch
+// waits for its own master's replicas.
+const submissions = createSubmissionShards(redis, config.QUEUE_PREFIX, config.SUBMISSION_SHARDS, {
   waitReplicas: { replicas: config.REDIS_WAIT_REPLICAS, timeoutMs: config.REDIS_WAIT_TIMEOUT_MS },
 });
 const bulkQueue = createBulkQueue(redis, config.QUEUE_PREFIX);
@@ -77,7 +79,7 @@ const noticesQueue = createDeskNoticesQueue(redis, config.QUEUE_PREFIX);
 const emailQueue = config.SMTP_URL === undefined ? undefined : createEmailQueue(redis, config.QUEUE_PREFIX);
 // Every queue the API opens is on /metrics and the admins' queue board: a stuck edit or sign-in mail shows there.
 const queues = [
-  queue,
+  ...submissions.all(),
   bulkQueue,
   trainingQueue,
   maintenanceQueue,
@@ -147,7 +149,7 @@ const app = createApp({
   db: pool,
   readDb: readRouter ?? pool,
   redis,
-  queue,
+  queue: submissions,
   training: trainingQueue,
   events: eventsQueue,
   edits: editsQueue,
@@ -235,7 +237,7 @@ async function shutdown(signal: string): Promise<void> {
   await serverClosed;
   await sites.close();
   step = 'closing the queues';
-  await queue.close();
+  await submissions.close();
   await bulkQueue.close();
   await trainingQueue.close();
   await maintenanceQueue.close();

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, configWarnings, loadConfig, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
-import { checkRedisDurability, probePostgres, probeRedis } from '../service-checks.js';
-import { queuePrefixProblem } from '../queue/queue-prefix.js';
+import { checkRedisDurability, checkShardSpread, probePostgres, probeRedis } from '../service-checks.js';
+import { submissionShardPrefixes } from '../queue/submission-shards.js';
+import { submissionShardsProblem } from '../queue/queue-prefix.js';
 import { redisAddressOf } from '../redis.js';
 
 /**
@@ -34,8 +35,12 @@ export async function exitOnStartupProblem(processName: string): Promise<Config>
   // Before connecting: a prefix that would spread a queue over cluster slots is a setting to change,
   // not an outage to wait out (EXIT_CONFIG: a supervisor does not restart it). Braces on one server are
   // judged too: they can only mean a hash tag, and a broken one is a mistake there as well.
-  const prefixProblem =
-    config.REDIS_CLUSTER_NODES || /[{}]/.test(config.QUEUE_PREFIX) ? queuePrefixProblem(config.QUEUE_PREFIX) : null;
+  // Each submission shard's prefix is judged the same way, and on a cluster their tags must differ.
+  const prefixProblem = submissionShardsProblem(
+    config.QUEUE_PREFIX,
+    config.SUBMISSION_SHARDS,
+    Boolean(config.REDIS_CLUSTER_NODES),
+  );
   if (prefixProblem !== null) {
     process.stderr.write(`reply-desk ${processName}: ${prefixProblem}\n`);
     process.exit(EXIT_CONFIG);
@@ -50,7 +55,13 @@ export async function exitOnStartupProblem(processName: string): Promise<Config>
   // A process that `npm start` or the API cluster started leaves the warnings to its parent, which
   // prints them once, instead of once per process (see CHECKED_BY_PARENT).
   if (process.env[CHECKED_BY_PARENT] === undefined) {
-    const warnings = [...configWarnings(config), ...(await checkRedisDurability(redisAddressOf(config)))];
+    const redis = redisAddressOf(config);
+    const shardPrefixes = submissionShardPrefixes(config.QUEUE_PREFIX, config.SUBMISSION_SHARDS);
+    const warnings = [
+      ...configWarnings(config),
+      ...(await checkRedisDurability(redis)),
+      ...(await checkShardSpread(redis, shardPrefixes)),
+    ];
     for (const w of warnings) process.stderr.write(`reply-desk ${processName}: WARNING: ${w}\n`);
   }
   return config;

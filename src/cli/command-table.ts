@@ -166,7 +166,7 @@ function privacyRow(sub: 'export' | 'erase', usage: string): CliCommand {
             [sub, ...args],
             ctx.print,
             new Date(),
-            redis === null ? null : { redis, prefix: config.QUEUE_PREFIX },
+            redis === null ? null : { redis, prefix: config.QUEUE_PREFIX, submissionShards: config.SUBMISSION_SHARDS },
           );
         } finally {
           redis?.disconnect();

@@ -9,7 +9,7 @@ import type { FormTokens } from '../flood/form-token.js';
 import type { IntakeGuard } from '../flood/intake-guard.js';
 import { createPreviewThrottle } from '../flood/preview-throttle.js';
 import type { UsedFormTokens } from '../flood/used-form-tokens.js';
-import type { SubmissionsQueue } from '../queue/submissions-queue.js';
+import type { SubmissionShards } from '../queue/submission-shards.js';
 import type { TrainingQueue } from '../queue/training-queue.js';
 import type { CommentEventsQueue } from '../queue/comment-events-queue.js';
 import type { LiveThreads } from '../queue/live-threads.js';
@@ -36,7 +36,8 @@ export interface AppDeps {
   readDb?: Queryable;
   /** The producer connection: used for readiness only (the queue has its own reference). */
   redis: RedisClient;
-  queue: SubmissionsQueue;
+  /** The submission queues, one per SUBMISSION_SHARDS (src/queue/submission-shards.ts). */
+  queue: SubmissionShards;
   /**
    * People's decisions (the desk, mail links) go to the spam classifier through this queue; left out,
    * nothing is learned. The entry file makes it and closes it: the app creates no queue of its own.
@@ -136,7 +137,7 @@ export function createApp(deps: AppDeps): Express {
   // One reader of readers' addresses for every route, so its "proxy not trusted" warning is said once.
   const clientAddress = createClientAddressReader(deps.logger);
   // Previews are counted on the producer connection, under the queues' prefix (as sign-in tries are).
-  const previewThrottle = createPreviewThrottle(deps.redis, deps.queue.opts.prefix ?? 'bull');
+  const previewThrottle = createPreviewThrottle(deps.redis, deps.queue.prefix);
   // Running suspensions (issue 16), read by intake and told by the desk when it changes one.
   const suspensions = createSuspensionLookup(deps.db, {
     onError: (err) => deps.logger.warn({ err }, 'suspensions not read; the comment goes through'),
@@ -153,7 +154,7 @@ export function createApp(deps: AppDeps): Express {
       publicUrl: deps.publicUrl,
       clientAddress,
       emailQueue: deps.emailQueue,
-      queues: { redis: deps.redis, prefix: deps.queue.opts.prefix ?? 'bull' },
+      queues: { redis: deps.redis, prefix: deps.queue.prefix, submissionShards: deps.queue.count },
     }),
   );
   if (deps.metrics) app.use(deps.metrics.routes);

@@ -5,6 +5,7 @@ import { BULK_QUEUE } from './bulk-queue.js';
 import { EMAIL_QUEUE } from './email-queue.js';
 import { MAINTENANCE_QUEUE } from './maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from './submissions-queue.js';
+import { submissionShardPrefixes } from './submission-shards.js';
 import { TRAINING_QUEUE } from './training-queue.js';
 import { COMMENT_EVENTS_QUEUE } from './comment-events-queue.js';
 
@@ -18,7 +19,7 @@ import { COMMENT_EVENTS_QUEUE } from './comment-events-queue.js';
  * it again in a minute". Stream entries that mention it are deleted.
  */
 
-/** Every queue of ours; a new queue file should add its name here. */
+/** Every queue of ours under QUEUE_PREFIX; a new queue file should add its name here. */
 const QUEUES = [
   SUBMISSIONS_QUEUE,
   EMAIL_QUEUE,
@@ -89,17 +90,20 @@ async function scrubStream(redis: RedisClient, key: string, find: string[]): Pro
 }
 
 /**
- * Removes the jobs (and event-stream entries) of every queue under `prefix` that mention `email`.
- * With `siteId`, a job whose data names another site is left alone. Pages through each state, so a
- * queue holding 100,000 failed jobs is read in bounded memory and without blocking Redis.
+ * Removes the jobs (and event-stream entries) of every queue under `prefix` that mention `email`,
+ * and of the other submission shards' queues (SUBMISSION_SHARDS, `submissionShards`): the address
+ * alone does not say which shard its comments went to. With `siteId`, a job whose data names another
+ * site is left alone. Pages through each state, so a queue holding 100,000 failed jobs is read in
+ * bounded memory and without blocking Redis.
  */
 export async function eraseQueuedJobs(
   redis: RedisClient,
   prefix: string,
   email: string,
   siteId: string | null,
+  submissionShards = 1,
 ): Promise<QueuedJobErasure> {
-  return eraseQueuedJobsMentioning(redis, prefix, needles(email), siteId);
+  return eraseQueuedJobsMentioning(redis, prefix, needles(email), siteId, submissionShards);
 }
 
 /**
@@ -111,6 +115,7 @@ export async function eraseQueuedJobsMentioning(
   prefix: string,
   given: string[],
   siteId: string | null,
+  submissionShards = 1,
 ): Promise<QueuedJobErasure> {
   // An empty needle is in every job: erasing "everything that mentions nothing" would empty the queues.
   const find = given.filter((n) => n.length >= 3);
@@ -128,8 +133,14 @@ export async function eraseQueuedJobsMentioning(
   } finally {
     clearTimeout(timer);
   }
-  for (const name of QUEUES) {
-    const queue = new Queue(name, { connection: redis, prefix });
+  const queues = [
+    ...QUEUES.map((name) => ({ name, prefix })),
+    ...submissionShardPrefixes(prefix, submissionShards)
+      .slice(1)
+      .map((p) => ({ name: SUBMISSIONS_QUEUE, prefix: p })),
+  ];
+  for (const { name, prefix: at } of queues) {
+    const queue = new Queue(name, { connection: redis, prefix: at });
     try {
       // Matches are collected first and removed after: removing while paging would shift the pages.
       const doomed: Job[] = [];
@@ -151,7 +162,7 @@ export async function eraseQueuedJobsMentioning(
           () => (result.inProgress += 1),
         );
       }
-      result.streamEntries += await scrubStream(redis, `${prefix}:${name}:events`, find);
+      result.streamEntries += await scrubStream(redis, `${at}:${name}:events`, find);
     } finally {
       await queue.close();
     }

@@ -56,3 +56,61 @@ export function queuePrefixProblem(prefix: string): string | null {
     `Use e.g. QUEUE_PREFIX={${prefix.replace(/[{}]/g, '') || 'reply-desk'}}, or leave out the braces and Reply Desk adds them.`
   );
 }
+
+/**
+ * The prefix of submission shard `shard` (SUBMISSION_SHARDS, src/queue/submission-shards.ts). Shard 0
+ * is QUEUE_PREFIX itself, so one shard (the default) keeps today's keys and no queued job is orphaned.
+ * Another shard's suffix goes inside the hash tag when there is one (`{reply-desk}` → `{reply-desk-s1}`,
+ * `tenant-{a}` → `tenant-{a-s1}`): a tag of its own is what lets a cluster put the shard on another
+ * slot, and so on another master. Without a tag (one server) it is appended (`reply-desk-s1`).
+ */
+export function shardPrefix(prefix: string, shard: number): string {
+  if (shard === 0) return prefix;
+  const suffix = `-s${shard}`;
+  if (hashTagOf(prefix) === null) return `${prefix}${suffix}`;
+  const close = prefix.indexOf('}', prefix.indexOf('{') + 1);
+  return `${prefix.slice(0, close)}${suffix}${prefix.slice(close)}`;
+}
+
+/**
+ * Why the submission shards' prefixes would not work, in one line, or null. Each shard's prefix is
+ * judged as QUEUE_PREFIX is (on a cluster, or when it has braces); on a cluster two shards sharing a
+ * tag would share a slot, and sharding would buy nothing while looking as if it did.
+ */
+export function submissionShardsProblem(prefix: string, shards: number, cluster: boolean): string | null {
+  const judged = cluster || /[{}]/.test(prefix);
+  const prefixes = Array.from({ length: shards }, (_, i) => shardPrefix(prefix, i));
+  for (const p of prefixes) {
+    const problem = judged ? queuePrefixProblem(p) : null;
+    if (problem !== null)
+      return p === prefix ? problem : `SUBMISSION_SHARDS=${shards}: shard prefix ${JSON.stringify(p)}: ${problem}`;
+  }
+  if (cluster && new Set(prefixes.map(hashTagOf)).size < prefixes.length)
+    return `SUBMISSION_SHARDS=${shards}: the shards' prefixes (${prefixes.join(', ')}) do not all have hash tags of their own, so on Redis Cluster some would share a slot.`;
+  return null;
+}
+
+/**
+ * One line when the submission shards share masters they need not: a slot (and so its master) follows
+ * from the hash tag alone, so N shards can sit on fewer masters than min(N, masters), and intake then
+ * spreads less than SUBMISSION_SHARDS says. A warning, not a refusal: they still work, and the spread
+ * changes with the cluster's slot map. Null when they are as spread as they can be.
+ */
+export function shardSpreadWarning(
+  shards: readonly { prefix: string; master: string }[],
+  masters: number,
+): string | null {
+  const byMaster = new Map<string, string[]>();
+  for (const s of shards) byMaster.set(s.master, [...(byMaster.get(s.master) ?? []), s.prefix]);
+  const could = Math.min(shards.length, masters);
+  if (byMaster.size >= could) return null;
+  const shared = [...byMaster]
+    .filter(([, ps]) => ps.length > 1)
+    .map(([master, ps]) => `${ps.join(' and ')} share ${master}`)
+    .join('; ');
+  return (
+    `SUBMISSION_SHARDS=${shards.length}: the shards' queues are on ${byMaster.size} of the cluster's ${masters} masters (${shared}), ` +
+    `so intake spreads over ${byMaster.size}, not ${could}: a slot follows from the hash tag alone. ` +
+    `Another QUEUE_PREFIX, or more shards, spreads them further (README, Scale-out).`
+  );
+}

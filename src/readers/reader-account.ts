@@ -339,6 +339,8 @@ export async function eraseReader(pool: Pool, reader: Reader, mode: ReaderErasur
 export interface ReaderQueueStore {
   redis: RedisClient;
   prefix: string;
+  /** SUBMISSION_SHARDS: the other shards' submission queues are purged too. @defaultValue 1 */
+  submissionShards?: number;
 }
 
 export interface ReaderErasureEverywhere extends ReaderErasure {
@@ -367,7 +369,7 @@ export async function eraseReaderEverywhere(
   ];
   const sweep = async (): Promise<number | null> => {
     if (queues === null) return null;
-    return eraseQueuedJobsMentioning(queues.redis, queues.prefix, find, reader.siteId).then(
+    return eraseQueuedJobsMentioning(queues.redis, queues.prefix, find, reader.siteId, queues.submissionShards).then(
       (r) => r.removed,
       (err: unknown) => {
         logger?.warn({ err, readerId: reader.id }, 'queued jobs of an erased reader not purged (Redis)');

@@ -43,7 +43,7 @@ const logger = pino(
 const closers: (() => Promise<void> | void)[] = [];
 
 /** The table's dependencies, real ones, with mail and Akismet set up or not. */
-function tableDeps(opts: { mail: boolean; akismet: boolean }): WorkerTableDeps {
+function tableDeps(opts: { mail: boolean; akismet: boolean; shards?: number }): WorkerTableDeps {
   const events = createCommentEventsQueue(connection, prefix);
   const training = createTrainingQueue(connection, prefix);
   const submissions = createSubmissionsQueue(connection, prefix);
@@ -60,6 +60,8 @@ function tableDeps(opts: { mail: boolean; akismet: boolean }): WorkerTableDeps {
   return {
     config: {
       WORKER_CONCURRENCY: 7,
+      QUEUE_PREFIX: prefix,
+      SUBMISSION_SHARDS: opts.shards ?? 1,
       PUBLIC_URL: 'http://127.0.0.1:9',
       AKISMET_RECHECK_MS: 60_000,
       EMAIL_DIGEST_MINUTES: 10,
@@ -175,6 +177,28 @@ describe('the worker table', () => {
       await running.close();
     }
     expect(running.workers.map((w: Worker) => w.isRunning())).toEqual(running.workers.map(() => false));
+  });
+
+  it('with SUBMISSION_SHARDS=3 one submissions worker serves each shard, splitting WORKER_CONCURRENCY', async () => {
+    const table = workerTable(tableDeps({ mail: false, akismet: false, shards: 3 }));
+    const rows = table.filter((s) => s.queue === 'submissions');
+    // Shard 0 keeps QUEUE_PREFIX (no prefix of its own); 7 jobs at once split as 3 + 3 + 3.
+    expect(rows.map((r) => [r.prefix, r.label, r.concurrency])).toEqual([
+      [undefined, 'submission', 3],
+      [`${prefix}-s1`, 'submission (shard 1)', 3],
+      [`${prefix}-s2`, 'submission (shard 2)', 3],
+    ]);
+    const running = runWorkers(rows, { connection, prefix, lockMs: 4321, logger });
+    try {
+      await running.ready();
+      expect(running.workers.map((w) => [w.name, w.opts.prefix])).toEqual([
+        ['submissions', prefix],
+        ['submissions', `${prefix}-s1`],
+        ['submissions', `${prefix}-s2`],
+      ]);
+    } finally {
+      await running.close();
+    }
   });
 
   it("the loop logs a failed attempt under the row's label and hands it to onFailed, unless the row logs its own", async () => {

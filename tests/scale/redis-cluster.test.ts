@@ -11,9 +11,13 @@ import { createPageSurgeTracker } from '../../src/flood/page-surge-tracker.js';
 import { createLogger } from '../../src/logger.js';
 import { projectRoot } from '../../src/paths.js';
 import { createSubscriberRedis } from '../../src/queue/live-events.js';
+import { submissionShardsProblem } from '../../src/queue/queue-prefix.js';
+import { createSubmissionShards, submissionShardPrefixes } from '../../src/queue/submission-shards.js';
+import type { Submission } from '../../src/domain/submission.js';
 import { createThreadAnnouncer, createThreadFeed, readThreadLog } from '../../src/queue/live-threads.js';
 import { createProducerRedis, type RedisClient } from '../../src/redis.js';
 import { createPool, type Pool } from '../../src/store/db.js';
+import { checkShardSpread } from '../../src/service-checks.js';
 import { failoverReport, sleep, startPosting, tally, waitAllStored } from '../support/fault-load.js';
 import { addSite, newQueuePrefix, spawnWorker, stopProcess } from '../support/harness.js';
 import { findFreePort, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
@@ -102,6 +106,38 @@ describe('Redis Cluster (3 masters, 3 replicas)', () => {
     const owner = await cluster.masterPortOf(`${prefix()}:submissions:wait`);
     for (const key of ['flood:x:site', 'session:abc', 'live:thread-log:x', 'bulk:meta'])
       expect(await cluster.masterPortOf(`${prefix()}:${key}`), key).toBe(owner);
+  });
+
+  it('SUBMISSION_SHARDS=3 with the default prefix: the shards have tags of their own, on 2 of the 3 masters, and take jobs', async () => {
+    const config = loadConfig({ ...env(cluster), QUEUE_PREFIX: '', SUBMISSION_SHARDS: '3' });
+    const prefixes = submissionShardPrefixes(config.QUEUE_PREFIX, config.SUBMISSION_SHARDS);
+    expect(prefixes).toEqual(['{reply-desk}', '{reply-desk-s1}', '{reply-desk-s2}']);
+    expect(submissionShardsProblem(config.QUEUE_PREFIX, config.SUBMISSION_SHARDS, true)).toBeNull();
+    // CLUSTER KEYSLOT of each shard's queue key, and that slot's master. Slots follow from the tags
+    // alone, so with 3 shards on 3 masters two may share one (here shards 0 and 1 do): 2 masters, not 3.
+    const masters = await Promise.all(prefixes.map((p) => cluster.masterPortOf(`${p}:submissions:wait`)));
+    console.log(`submission shards on the cluster: ${prefixes.map((p, i) => `${p} on :${masters[i]}`).join(', ')}`);
+    expect(new Set(masters).size).toBeGreaterThanOrEqual(2);
+    // What every process says at start about it (src/service-checks.ts): one warning naming the pair.
+    const spread = await checkShardSpread(cluster.address, prefixes);
+    expect(spread).toEqual(
+      new Set(masters).size === 3
+        ? []
+        : [expect.stringMatching(/^SUBMISSION_SHARDS=3: .* on 2 of the cluster's 3 masters/)],
+    );
+    // Through the cluster client, each shard's BullMQ scripts run on its own slot (no CROSSSLOT).
+    const redis: RedisClient = createProducerRedis(cluster.address);
+    if (redis.status !== 'ready') await once(redis, 'ready');
+    const shards = createSubmissionShards(redis, config.QUEUE_PREFIX, config.SUBMISSION_SHARDS);
+    try {
+      for (const [shard, q] of shards.all().entries())
+        await q.add('submit', { probe: shard } as unknown as Submission, { jobId: `probe-${shard}`, delay: 60_000 });
+      expect(await Promise.all(shards.all().map((q) => q.getDelayedCount()))).toEqual([1, 1, 1]);
+      await Promise.all(shards.all().map((q) => q.obliterate({ force: true })));
+    } finally {
+      await shards.close();
+      redis.disconnect();
+    }
   });
 
   it('sessions, the intake guard, brigade counters and live threads run their multi-key commands on it', async () => {

@@ -14,7 +14,12 @@ import { projectRoot } from '../../src/paths.js';
 import { BULK_QUEUE, createBulkQueue, type BulkQueue } from '../../src/queue/bulk-queue.js';
 import { createThreadAnnouncer, createThreadFeed } from '../../src/queue/live-threads.js';
 import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../../src/queue/live-events.js';
-import { createSubmissionsQueue, SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
+import { SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
+import {
+  createSubmissionShards,
+  submissionShardPrefixes,
+  type SubmissionShards,
+} from '../../src/queue/submission-shards.js';
 import { createProducerRedis, createWorkerRedis, type RedisAddress, type RedisClient } from '../../src/redis.js';
 import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import { createDedicatedClient, type Pool, type Queryable } from '../../src/store/db.js';
@@ -62,7 +67,10 @@ export async function waitFor<T>(
 export interface TestApi {
   url: string;
   origin: string;
+  /** Shard 0's submissions queue: the only one unless `submissionShards` was given. */
   queue: SubmissionsQueue;
+  /** Every submission shard (SUBMISSION_SHARDS), as the app has them. */
+  shards: SubmissionShards;
   bulkQueue: BulkQueue;
   /** Authors' edits (PATCH /api/comments/:id). */
   edits: EditsQueue;
@@ -82,6 +90,8 @@ export async function startApi(opts: {
   /** A URL, or a Sentinel set (src/redis.ts). */
   redisUrl?: RedisAddress;
   prefix: string;
+  /** SUBMISSION_SHARDS. @defaultValue 1 */
+  submissionShards?: number;
   enqueueTimeoutMs?: number;
   /** Intake waits for this many replicas to hold each submission (REDIS_WAIT_REPLICAS). */
   waitReplicas?: { replicas: number; timeoutMs: number };
@@ -103,7 +113,10 @@ export async function startApi(opts: {
   liveHeartbeatMs?: number;
 }): Promise<TestApi> {
   const redis = createProducerRedis(opts.redisUrl ?? TEST_REDIS_URL);
-  const queue = createSubmissionsQueue(redis, opts.prefix, { waitReplicas: opts.waitReplicas });
+  const shards = createSubmissionShards(redis, opts.prefix, opts.submissionShards ?? 1, {
+    waitReplicas: opts.waitReplicas,
+  });
+  const queue = shards.all()[0]!;
   const bulkQueue = createBulkQueue(redis, opts.prefix);
   // As src/bin/api.ts: the entry makes every queue the app uses, and closes them.
   const training = createTrainingQueue(redis, opts.prefix);
@@ -142,7 +155,7 @@ export async function startApi(opts: {
     db: opts.pool,
     readDb: opts.readDb,
     redis,
-    queue,
+    queue: shards,
     training,
     events,
     edits,
@@ -188,6 +201,7 @@ export async function startApi(opts: {
     url,
     origin: url,
     queue,
+    shards,
     bulkQueue,
     edits,
     sites,
@@ -198,7 +212,7 @@ export async function startApi(opts: {
       await sites.close();
       await liveFeed.close();
       await liveThreads.feed.close();
-      await queue.close().catch(() => {});
+      await shards.close().catch(() => {});
       await bulkQueue.close().catch(() => {});
       await training.close().catch(() => {});
       await events.close().catch(() => {});
@@ -236,6 +250,8 @@ export async function startWorker(opts: {
   pool: Pool;
   redisUrl?: RedisAddress;
   prefix: string;
+  /** SUBMISSION_SHARDS: one submissions worker per shard, each with `concurrency`, as workers/main.ts. @defaultValue 1 */
+  submissionShards?: number;
   concurrency?: number;
   bulkChunkSize?: number;
   notifications?: NotificationOptions;
@@ -250,25 +266,25 @@ export async function startWorker(opts: {
   const events = n ? createCommentEventsQueue(connection, opts.prefix) : undefined;
   // Readers' live threads, as workers/main.ts: one script call per announcement, on the same connection.
   const thread = createThreadAnnouncer(connection, opts.prefix);
-  const worker = new Worker(
-    SUBMISSIONS_QUEUE,
-    createSubmissionProcessor({
-      db: opts.pool,
-      writer,
-      logger,
-      publish: createLivePublisher(connection, opts.prefix),
-      events,
-      thread,
-      akismet: opts.akismet,
-      externalCheck: opts.externalCheck,
-    }),
-    {
-      connection,
-      prefix: opts.prefix,
-      concurrency: opts.concurrency ?? 16,
-      lockDuration: 5000,
-      stalledInterval: 5000,
-    },
+  // What the submission and edit processors are both given, as in the worker table.
+  const checkDeps = {
+    db: opts.pool,
+    logger,
+    publish: createLivePublisher(connection, opts.prefix),
+    events,
+    thread,
+    akismet: opts.akismet,
+    externalCheck: opts.externalCheck,
+  };
+  const workerTiming = { lockDuration: 5000, stalledInterval: 5000 };
+  const submissionWorkers = submissionShardPrefixes(opts.prefix, opts.submissionShards ?? 1).map(
+    (shardPrefix) =>
+      new Worker(SUBMISSIONS_QUEUE, createSubmissionProcessor({ ...checkDeps, writer }), {
+        connection,
+        prefix: shardPrefix,
+        concurrency: opts.concurrency ?? 16,
+        ...workerTiming,
+      }),
   );
   const bulkWorker = new Worker(
     BULK_QUEUE,
@@ -284,19 +300,13 @@ export async function startWorker(opts: {
   const extra: { waitUntilReady(): Promise<unknown>; close(): Promise<void> }[] = [];
   // Authors' edits of their own comments, as the worker table's row.
   extra.push(
-    new Worker(
-      EDITS_QUEUE,
-      createEditProcessor({
-        db: opts.pool,
-        logger,
-        publish: createLivePublisher(connection, opts.prefix),
-        events,
-        thread,
-        akismet: opts.akismet,
-        externalCheck: opts.externalCheck,
-      }),
-      { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 },
-    ),
+    new Worker(EDITS_QUEUE, createEditProcessor(checkDeps), {
+      connection,
+      prefix: opts.prefix,
+      concurrency: 4,
+      lockDuration: 5000,
+      stalledInterval: 5000,
+    }),
   );
   const queues: { close(): Promise<void> }[] = [];
   let mailer: Mailer | null = null;
@@ -339,10 +349,11 @@ export async function startWorker(opts: {
       ),
     );
   }
-  await Promise.all([worker.waitUntilReady(), bulkWorker.waitUntilReady(), ...extra.map((w) => w.waitUntilReady())]);
+  const all = [...submissionWorkers, bulkWorker, ...extra];
+  await Promise.all(all.map((w) => w.waitUntilReady()));
   return {
     async close() {
-      await Promise.all([worker.close(), bulkWorker.close(), ...extra.map((w) => w.close())]);
+      await Promise.all(all.map((w) => w.close()));
       await Promise.all(queues.map((q) => q.close()));
       mailer?.close();
       await writer.drain();

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'http://localhost:3000',
       LOG_LEVEL: 'info',
       QUEUE_PREFIX: 'reply-desk',
+      SUBMISSION_SHARDS: 1,
       WORKER_CONCURRENCY: 32,
       WORKER_LOCK_MS: 30_000,
       WRITE_BATCH_SIZE: 100,

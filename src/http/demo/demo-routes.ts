@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../domain/comment-fields.js';
 import { AppError } from '../../errors.js';
 import type { FormTokens } from '../../flood/form-token.js';
-import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
+import type { SubmissionShards } from '../../queue/submission-shards.js';
 import { listApprovedComments, type PublicComment } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
 import { loadThreadVersions } from '../../store/batched/thread-versions.js';
@@ -32,7 +32,7 @@ export const DEMO_PAGE_CSP = [
 /** GET /: the demo article with its thread rendered on the server. */
 export function createDemoRoutes(deps: {
   db: Queryable;
-  queue: SubmissionsQueue;
+  queue: SubmissionShards;
   sites: SiteDirectory;
   formTokens?: FormTokens;
   replyMail?: boolean;

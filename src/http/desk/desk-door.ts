@@ -8,7 +8,7 @@ import { createSignInThrottle } from '../../auth/sign-in-throttle.js';
 import type { BulkQueue } from '../../queue/bulk-queue.js';
 import type { Queue } from 'bullmq';
 import type { LiveFeed } from '../../queue/live-events.js';
-import type { SubmissionsQueue } from '../../queue/submissions-queue.js';
+import type { SubmissionShards } from '../../queue/submission-shards.js';
 import { createSurgeReader } from '../../flood/surge-state.js';
 import { listActivePageSurges } from '../../flood/page-surge-tracker.js';
 import type { TrainingQueue } from '../../queue/training-queue.js';
@@ -65,8 +65,8 @@ export interface DashboardDeps {
   liveFeed?: LiveFeed;
   /** The bulk-actions queue (POST /admin/bulk); left out, bulk actions answer 503. */
   bulkQueue?: BulkQueue;
-  /** The submissions queue, for the admins' Failed jobs page; left out, that page answers 503. */
-  submissionsQueue?: SubmissionsQueue;
+  /** The submission queues (every shard), for the admins' Failed jobs page; left out, that page answers 503. */
+  submissionsQueue?: SubmissionShards;
   /** Moderators' decisions train the spam classifier through this queue; left out, they do not. */
   training?: TrainingQueue;
   /** Moderators' decisions are announced (webhooks, reply mails) through this queue; left out, they are not. */
@@ -190,11 +190,13 @@ export function createDeskDoor(deps: DashboardDeps): Router {
       logger: deps.logger,
       sites: deps.sites,
       submissionsQueue: deps.submissionsQueue,
-      queues: { redis: deps.redis, prefix: deps.prefix },
+      queues: { redis: deps.redis, prefix: deps.prefix, submissionShards: deps.submissionsQueue?.count },
       emailQueue: deps.emailQueue,
       boardQueues:
         deps.boardQueues ??
-        [deps.submissionsQueue, deps.bulkQueue].filter((q): q is NonNullable<typeof q> => q !== undefined),
+        [...(deps.submissionsQueue?.all() ?? []), deps.bulkQueue].filter(
+          (q): q is NonNullable<typeof q> => q !== undefined,
+        ),
     }),
   );
   return router;

@@ -9,7 +9,8 @@ import { createStatusChanges } from '../../moderation/status-changes.js';
 import type { AnnounceThread } from '../../queue/live-threads.js';
 import type { CommentEventsQueue } from '../../queue/comment-events-queue.js';
 import { enqueueEdit, toEditId, type EditsQueue } from '../../queue/edits-queue.js';
-import { loadQueuedState, type SubmissionsQueue } from '../../queue/submissions-queue.js';
+import { loadQueuedState } from '../../queue/submissions-queue.js';
+import type { SubmissionShards } from '../../queue/submission-shards.js';
 import { createEditKeys, type EditKeys } from '../../readers/edit-keys.js';
 import type { Queryable } from '../../store/db.js';
 import {
@@ -34,7 +35,7 @@ export interface OwnCommentRoutesDeps {
   /** Where edits go to be checked (src/queue/edits-queue.ts); left out, PATCH answers 503 QUEUE_UNAVAILABLE. */
   edits?: EditsQueue;
   /** Tells "still being checked" (409) from "no such comment" (404) for a comment not stored yet. */
-  queue: SubmissionsQueue;
+  queue: SubmissionShards;
   /** How long Redis may take to accept an edit before the answer is 503. */
   enqueueTimeoutMs: number;
   /** Checks guests' edit keys (src/readers/edit-keys.ts); left out, one of this router's own over `db`. */
@@ -110,7 +111,7 @@ export function createOwnCommentRoutes(deps: OwnCommentRoutesDeps): Router {
       throw databaseDown(err);
     }
     if (comment === null) {
-      const queued = await loadQueuedState(deps.queue, id).catch(() => null);
+      const queued = await loadQueuedState(deps.queue.forId(id), id).catch(() => null);
       if (queued === 'queued')
         throw AppError.of('COMMENT_NOT_EDITABLE', {
           message: 'This comment is still being checked; please try again in a moment.',

@@ -11,7 +11,8 @@ import { AppError } from '../../errors.js';
 import type { FormTokenCheck, FormTokens } from '../../flood/form-token.js';
 import type { UsedFormTokens } from '../../flood/used-form-tokens.js';
 import type { IntakeGuard, RateLimitName } from '../../flood/intake-guard.js';
-import { enqueueSubmission, type SubmissionsQueue } from '../../queue/submissions-queue.js';
+import { enqueueSubmission } from '../../queue/submissions-queue.js';
+import type { SubmissionShards } from '../../queue/submission-shards.js';
 import {
   countApproved,
   listApprovedComments,
@@ -53,7 +54,8 @@ export interface PublicRoutesDeps {
   db: Queryable;
   /** Public thread and count reads (a replica, DATABASE_READ_URL); left out, `db`. */
   readDb?: Queryable;
-  queue: SubmissionsQueue;
+  /** The submission queues (SUBMISSION_SHARDS): each comment goes to its id's shard. */
+  queue: SubmissionShards;
   sites: SiteDirectory;
   logger: Logger;
   publicUrl: string;
@@ -290,7 +292,7 @@ export function createPublicRoutes(deps: PublicRoutesDeps): Router {
       ...(reader === null ? {} : { reader: { id: reader.id, staff: reader.staff, avatar: reader.avatar } }),
     };
     try {
-      await enqueueSubmission(queue, submission, enqueueTimeoutMs);
+      await enqueueSubmission(queue.forId(id), submission, enqueueTimeoutMs);
     } catch (err) {
       throw AppError.of('QUEUE_UNAVAILABLE', { detail: err, retryAfter: 5 });
     }

@@ -1,7 +1,8 @@
 import type { FieldError } from '../../errors.js';
 import { refusalText } from '../../i18n/refusal-text.js';
 import { pickReaderLanguage } from '../../i18n/reader-language.js';
-import { loadQueuedState, type SubmissionsQueue } from '../../queue/submissions-queue.js';
+import { loadQueuedState } from '../../queue/submissions-queue.js';
+import type { SubmissionShards } from '../../queue/submission-shards.js';
 import { loadStoredOutcome } from '../../store/comments.js';
 import type { Queryable } from '../../store/db.js';
 import { loadEditState, type LastAuthorEdit } from '../../store/own-comments.js';
@@ -100,7 +101,7 @@ export interface StatusReader {
  */
 export async function loadSubmissionStatus(
   db: Queryable,
-  queue: SubmissionsQueue,
+  queue: SubmissionShards,
   id: string,
   reader: StatusReader = {},
 ): Promise<SubmissionStatus | null> {
@@ -148,7 +149,7 @@ export async function loadSubmissionStatus(
       }
     }
   }
-  const queued = await loadQueuedState(queue, id);
+  const queued = await loadQueuedState(queue.forId(id), id);
   if (queued === null) return null;
   return { id, status: queued === 'failed' ? 'held' : 'queued' };
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Queue } from 'bullmq';
 import type { RedisClient } from '../../../redis.js';
 import type { Logger } from 'pino';
-import type { SubmissionsQueue } from '../../../queue/submissions-queue.js';
+import type { SubmissionShards } from '../../../queue/submission-shards.js';
 import type { Pool } from '../../../store/db.js';
 import type { SiteDirectory } from '../../kit/site-directory.js';
 import type { RequestHandler } from 'express';
@@ -49,11 +49,11 @@ export interface AdminDoorDeps {
   /** The API's cached sites, refreshed when an admin changes a site. */
   sites: SiteDirectory;
   /** For the Failed jobs page; left out, that page answers 503. */
-  submissionsQueue?: SubmissionsQueue;
+  submissionsQueue?: SubmissionShards;
   /** Queues the BullMQ board (/admin/queues) shows. */
   boardQueues: readonly Queue[];
   /** The queues' Redis and prefix: erasure removes a commenter's queued jobs too (privacy-routes.ts). */
-  queues: { redis: RedisClient; prefix: string };
+  queues: { redis: RedisClient; prefix: string; submissionShards?: number };
   /** Invites' mails go through this queue; left out (no SMTP_URL), the invite page says mail is not set up. */
   emailQueue?: EmailQueue;
 }

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Job } from 'bullmq';
 import { AppError } from '../../../errors.js';
-import type { SubmissionsQueue } from '../../../queue/submissions-queue.js';
+import type { SubmissionShards } from '../../../queue/submission-shards.js';
 import { renderFailedJobsPage, type FailedJobView } from './failed-jobs-page.js';
 import { csrfTokenOf } from '../moderator-session.js';
 
@@ -9,7 +9,8 @@ import { csrfTokenOf } from '../moderator-session.js';
  * The dead-letter view of the submissions queue, for admins: GET /admin/failed lists failed jobs,
  * POST /admin/failed/:id/retry puts one back (attempts reset), POST /admin/failed/:id/discard deletes
  * it. Admins only: payloads carry readers' emails and IPs of every site. A failed job never blocks
- * the queue (BullMQ moves it aside); this page is how a person sees and settles it.
+ * the queue (BullMQ moves it aside); this page is how a person sees and settles it. With several
+ * submission shards (SUBMISSION_SHARDS) the page is one list over all of them, newest first.
  */
 
 /** Jobs listed on one page; the rest are counted. */
@@ -53,15 +54,21 @@ export function toFailedJobView(
 }
 
 /** Left without the queue (an app built without one), the page answers 503. */
-export function createFailedJobsRoutes(deps: { queue: SubmissionsQueue | undefined }): Router {
+export function createFailedJobsRoutes(deps: { queue: SubmissionShards | undefined }): Router {
   const router = Router();
-  const queueOrFail = (): SubmissionsQueue => {
+  const queueOrFail = (): SubmissionShards => {
     if (deps.queue === undefined)
       throw AppError.of('QUEUE_UNAVAILABLE', { message: 'The queue is not available on this server.' });
     return deps.queue;
   };
   const failedJob = async (req: Request): Promise<Job> => {
-    const job = await queueOrFail().getJob(jobIdOf(req));
+    const shards = queueOrFail();
+    const id = jobIdOf(req);
+    // A comment's job is on its id's shard; a hand-added job (any id) may be on another, so the others
+    // are asked only when that one does not have it.
+    const home = shards.forId(id);
+    let job = await home.getJob(id);
+    for (const q of shards.all()) if (!job && q !== home) job = await q.getJob(id);
     if (!job || !(await job.isFailed()))
       throw AppError.of('NOT_FOUND', {
         message: 'There is no such failed job (it may have been retried or discarded already).',
@@ -70,15 +77,25 @@ export function createFailedJobsRoutes(deps: { queue: SubmissionsQueue | undefin
   };
 
   router.get('/failed', async (req, res) => {
-    const queue = queueOrFail();
-    const [jobs, total] = await Promise.all([queue.getFailed(0, PAGE_SIZE - 1), queue.getFailedCount()]);
+    const queues = queueOrFail().all();
+    // Each shard's newest page, merged: the newest PAGE_SIZE of all of them are among those.
+    const [pages, counts] = await Promise.all([
+      Promise.all(queues.map((q) => q.getFailed(0, PAGE_SIZE - 1))),
+      Promise.all(queues.map((q) => q.getFailedCount())),
+    ]);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const jobs = pages
+      .flat()
+      .filter((j): j is NonNullable<typeof j> => Boolean(j))
+      .sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0))
+      .slice(0, PAGE_SIZE);
     const notice = typeof req.query.done === 'string' ? req.query.done : undefined;
     res
       .type('html')
       .send(
         renderFailedJobsPage(
           { moderator: res.locals.moderator ?? null, csrfToken: csrfTokenOf(req), section: 'failed' },
-          jobs.filter((j): j is NonNullable<typeof j> => Boolean(j)).map(toFailedJobView),
+          jobs.map(toFailedJobView),
           total,
           notice,
         ),

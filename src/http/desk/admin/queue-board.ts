@@ -4,6 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Router } from 'express';
 import helmet from 'helmet';
+import { shardNumbersOf } from '../../../queue/submission-shards.js';
 
 /** Where the board lives; bull-board needs its absolute path for its links and API calls. */
 export const QUEUE_BOARD_PATH = '/admin/queues';
@@ -21,9 +22,18 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  */
 export function createQueueBoard(queues: readonly Queue[]): Router {
   const serverAdapter = new ExpressAdapter();
+  const shards = shardNumbersOf(queues);
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })),
+    // bull-board tells queues apart by name, and the submission shards share theirs: shard i > 0 is
+    // listed as `s<i>-submissions` (shard 0 keeps the plain name, as with one shard).
+    queues: queues.map((q, i) => {
+      const shard = shards[i];
+      return new BullMQAdapter(q, {
+        readOnlyMode: true,
+        ...(shard ? { prefix: `s${shard}-`, displayName: `${q.name} (shard ${shard})` } : {}),
+      });
+    }),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Reply Desk queues' } },
   });
