@@ -19,7 +19,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
  * Issue 18, item 6: one index of comments by page, `comments_page_received_status_idx (page_id,
  * received_at, id, status)` (sql/0068), serves what `comments_page_received_idx (page_id, received_at)` and
  * `comments_page_approved_idx (page_id, received_at, id) where status = 'approved'` served, so a new
- * approved comment writes one page index instead of two. Each statement that read either of them is
+ * approved comment writes one index of its page by time instead of two. Each statement that read either of them is
  * run as the code runs it (the store functions, through a client that records what they send), then
  * explained with the same text and values: it must read that index, and never scan comments whole.
  * A site of 300 pages and 60,000 comments of every status (one page of 3,000), a fifth of them replies,
