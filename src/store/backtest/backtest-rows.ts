@@ -24,11 +24,12 @@ interface CheckRow {
   page_settings: unknown;
 }
 
-// Page by page, each page's window on comments_page_received_idx (no index of comments by site and
-// time exists, and one more on every insert would slow the writer, issue 18): the cost is the site's
-// pages plus the window's comments, never the other sites'. No order: the sample keeps the newest.
+// Page by page, each page's window on comments_page_received_status_idx (sql/0068; no index of comments
+// by site and time exists, and one more on every insert would slow the writer, issue 18): the cost is
+// the site's pages plus the window's comments, never the other sites'. No order: the sample keeps the newest.
 // The status is the stored verdict's: what the rules said, not what a moderator decided since.
-const checksSql = `
+// Exported for tests/integration/comments-page-index-plan.test.ts, which checks the window stays on an index.
+export const checksSql = `
 select c.id, c.page_id, c.status, c.check_facts, c.author_name, c.author_email, c.author_url, c.body,
        p.identifier, p.settings as page_settings
   from pages p
