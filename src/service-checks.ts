@@ -129,7 +129,6 @@ export function durabilityWarnings(settings: RedisDurability, address: RedisAddr
   return warnings;
 }
 
-/** One node of a cluster as a one-node cluster address, so the fix's redis-cli command names it. */
 /** A connection for a start-up check: one try, no retries, errors left to the caller's catch. */
 function connectForCheck(address: RedisAddress): ReturnType<typeof connectRedis> {
   const redis = connectRedis(address, CHECK_OPTIONS);
@@ -137,6 +136,7 @@ function connectForCheck(address: RedisAddress): ReturnType<typeof connectRedis>
   return redis;
 }
 
+/** One node of a cluster as a one-node cluster address, so the fix's redis-cli command names it. */
 function nodeAddress(node: Redis, address: RedisAddress): RedisAddress {
   const { host, port } = node.options;
   return host !== undefined && port !== undefined ? { cluster: [{ host, port }] } : address;

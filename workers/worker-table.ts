@@ -11,7 +11,7 @@ import type { AnnounceThread } from '../src/queue/live-threads.js';
 import type { PublishLiveEvent } from '../src/queue/live-events.js';
 import { MAINTENANCE_QUEUE } from '../src/queue/maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from '../src/queue/submissions-queue.js';
-import { submissionShardPrefixes } from '../src/queue/submission-shards.js';
+import { submissionShardPrefixes } from '../src/queue/queue-prefix.js';
 import { TRAINING_QUEUE, type TrainingQueue } from '../src/queue/training-queue.js';
 import { COMMENT_EVENTS_QUEUE, type CommentEventsQueue } from '../src/queue/comment-events-queue.js';
 import { DESK_NOTICES_QUEUE, type DeskNoticesQueue } from '../src/queue/desk-notices-queue.js';

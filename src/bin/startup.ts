@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, configWarnings, loadConfig, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
 import { checkRedisDurability, checkShardSpread, probePostgres, probeRedis } from '../service-checks.js';
-import { submissionShardPrefixes } from '../queue/submission-shards.js';
-import { submissionShardsProblem } from '../queue/queue-prefix.js';
+import { submissionShardPrefixes, submissionShardsProblem } from '../queue/queue-prefix.js';
 import { redisAddressOf } from '../redis.js';
 
 /**

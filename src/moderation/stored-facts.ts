@@ -19,33 +19,20 @@ export type BacktestContext = Omit<CheckContext, 'settings'>;
  * so they are stored once, and erasing them there erases them here). Only the parent id stays: a
  * refused reply's row keeps no parent.
  */
-export type StoredFacts = Omit<CheckContext, 'settings' | 'fields' | 'spamScore'> & {
-  fields: Pick<CommentFields, 'parentId'>;
-  spamScore: StoredSpamScore | null;
-};
+export type StoredFacts = Omit<CheckContext, 'settings' | 'fields'> & { fields: Pick<CommentFields, 'parentId'> };
 
 /**
  * The spam score as stored: of the site's calibration samples (up to 2,000 scores of approved comments,
- * some 40 kB of JSON on every comment of a calibrated site, were they kept whole) only those at or above
- * the lowest threshold calibration can give (holdCalibrationLimits.min), and how many were below it. No
- * threshold and no blocked-ham count depends on the value of a score below every possible threshold, only
- * on their number, so the backtest's calibration is the worker's exactly, at a few dozen numbers a comment.
+ * 39 kB of JSON on every comment of a calibrated site, were they kept whole) only those at or above the
+ * lowest threshold calibration can give (holdCalibrationLimits.min), and how many were below it
+ * (`recentHamScoresBelow`, which calibrateHold reads as they are): no threshold and no blocked-ham count
+ * depends on the values under every possible threshold, so a backtest's calibration is the worker's.
  */
-export type StoredSpamScore = SpamScore & { recentHamScoresBelow?: number };
-
-function storedSpamScore(score: SpamScore | null): StoredSpamScore | null {
+function storedSpamScore(score: SpamScore | null): SpamScore | null {
   const samples = score?.recentHamScores;
-  if (score === null || samples === undefined) return score;
+  if (score === null || samples === undefined || score.recentHamScoresBelow !== undefined) return score;
   const above = samples.filter((p) => p >= holdCalibrationLimits.min);
   return { ...score, recentHamScores: above, recentHamScoresBelow: samples.length - above.length };
-}
-
-/** The samples back at full count, ascending (as calibrateHold reads them): the ones below stand in as 0. */
-function revivedSpamScore(score: StoredSpamScore | null): SpamScore | null {
-  if (score === null || score.recentHamScoresBelow === undefined) return score;
-  const { recentHamScoresBelow: below, ...rest } = score;
-  const above = [...(rest.recentHamScores ?? [])].sort((a, b) => a - b);
-  return { ...rest, recentHamScores: [...new Array<number>(below).fill(0), ...above] };
 }
 
 /** The comment's own fields, as its row holds them. */
@@ -89,9 +76,5 @@ export function fromStoredFacts(raw: unknown, row: RowFields): BacktestContext |
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
   const facts = reviveDates(raw) as StoredFacts;
   if (facts.fields === undefined || !(facts.receivedAt instanceof Date)) return null;
-  return {
-    ...facts,
-    fields: { ...row, parentId: facts.fields.parentId },
-    spamScore: revivedSpamScore(facts.spamScore ?? null),
-  };
+  return { ...facts, fields: { ...row, parentId: facts.fields.parentId } };
 }

@@ -5,7 +5,7 @@ import { BULK_QUEUE } from './bulk-queue.js';
 import { EMAIL_QUEUE } from './email-queue.js';
 import { MAINTENANCE_QUEUE } from './maintenance-queue.js';
 import { SUBMISSIONS_QUEUE } from './submissions-queue.js';
-import { submissionShardPrefixes } from './submission-shards.js';
+import { submissionShardPrefixes } from './queue-prefix.js';
 import { TRAINING_QUEUE } from './training-queue.js';
 import { COMMENT_EVENTS_QUEUE } from './comment-events-queue.js';
 

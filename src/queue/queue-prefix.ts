@@ -72,6 +72,11 @@ export function shardPrefix(prefix: string, shard: number): string {
   return `${prefix.slice(0, close)}${suffix}${prefix.slice(close)}`;
 }
 
+/** Every submission shard's prefix, shard 0 (QUEUE_PREFIX itself) first. */
+export function submissionShardPrefixes(prefix: string, count: number): string[] {
+  return Array.from({ length: Math.max(1, count) }, (_, i) => shardPrefix(prefix, i));
+}
+
 /**
  * Why the submission shards' prefixes would not work, in one line, or null. Each shard's prefix is
  * judged as QUEUE_PREFIX is (on a cluster, or when it has braces); on a cluster two shards sharing a
@@ -79,7 +84,7 @@ export function shardPrefix(prefix: string, shard: number): string {
  */
 export function submissionShardsProblem(prefix: string, shards: number, cluster: boolean): string | null {
   const judged = cluster || /[{}]/.test(prefix);
-  const prefixes = Array.from({ length: shards }, (_, i) => shardPrefix(prefix, i));
+  const prefixes = submissionShardPrefixes(prefix, shards);
   for (const p of prefixes) {
     const problem = judged ? queuePrefixProblem(p) : null;
     if (problem !== null)

@@ -1,5 +1,5 @@
 import type { RedisClient } from '../redis.js';
-import { shardPrefix } from './queue-prefix.js';
+import { submissionShardPrefixes } from './queue-prefix.js';
 import { createSubmissionsQueue, type ReplicaWait, type SubmissionsQueue } from './submissions-queue.js';
 
 /*
@@ -30,11 +30,6 @@ export function shardFor(id: string, count: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return (h >>> 0) % count;
-}
-
-/** Every shard's prefix, shard 0 (QUEUE_PREFIX itself) first. */
-export function submissionShardPrefixes(prefix: string, count: number): string[] {
-  return Array.from({ length: Math.max(1, count) }, (_, i) => shardPrefix(prefix, i));
 }
 
 /** The N submissions queues, passed where one queue was. */

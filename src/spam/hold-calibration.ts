@@ -53,7 +53,8 @@ function ascending(xs: readonly number[]): readonly number[] {
  * spam) and falls, to catch more spam, when they score low. Until the site has enough samples it only
  * rises: a new site whose first readers look like other sites' spammers (YouTube's Psy video, whose
  * readers talk of views and subscribers) lost 2.9% of them to the default before calibration began.
- * Pure.
+ * `below`: more samples, left out of `hamScores` because each scored under `limits.min` (no threshold
+ * depends on their values, only on their number). Pure.
  */
 export function calibrateHold(
   hamScores: readonly number[],
@@ -61,8 +62,9 @@ export function calibrateHold(
   /** The fixed thresholds: `hold` stands until the site has enough samples, `spam` caps the calibrated one. */
   fixed: { hold: number; spam: number },
   limits: { min: number; minHamSamples: number } = holdCalibrationLimits,
+  below = 0,
 ): HoldCalibration {
-  const n = hamScores.length;
+  const n = below + hamScores.length;
   const blockedAt = (t: number, xs: readonly number[]): number => {
     let blocked = 0;
     for (let i = xs.length - 1; i >= 0 && (xs[i] as number) >= t; i--) blocked++;
@@ -72,7 +74,8 @@ export function calibrateHold(
   const needed = Math.max(limits.minHamSamples, Math.ceil(1 / Math.max(target, 1e-6) - 1e-9));
   const calibrated = n >= needed;
   const allowed = Math.floor(n * target + 1e-9);
-  const kept = sorted[n - 1 - allowed];
+  // The one kept published at the threshold; among the samples left out, it is under limits.min.
+  const kept = sorted[n - 1 - allowed - below];
   let threshold = calibrated ? limits.min : fixed.hold;
   if (kept !== undefined) {
     // The next step strictly above it (0.57 × 1000 is 569.99…, so the floor alone could land on it).

@@ -23,6 +23,12 @@ export interface SpamScore {
    * from. Left out: none (the default threshold).
    */
   recentHamScores?: readonly number[];
+  /**
+   * How many more samples there were, all below the lowest threshold calibration can give
+   * (holdCalibrationLimits.min), when `recentHamScores` holds only the rest: as a verdict's stored facts
+   * keep them (moderation/stored-facts.ts), since no threshold depends on those scores' values.
+   */
+  recentHamScoresBelow?: number;
 }
 
 /** Tunables of the classifier; every value has a default that the evaluation in the README used. */

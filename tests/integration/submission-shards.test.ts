@@ -3,7 +3,8 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintCommentId, type Submission } from '../../src/domain/submission.js';
 import { registerQueueGauges } from '../../src/metrics/queue-gauges.js';
-import { shardFor, submissionShardPrefixes } from '../../src/queue/submission-shards.js';
+import { submissionShardPrefixes } from '../../src/queue/queue-prefix.js';
+import { shardFor } from '../../src/queue/submission-shards.js';
 import { addModerator, DashboardClient } from '../support/dashboard-client.js';
 import { distinctComment, tally, waitAllStored } from '../support/fault-load.js';
 import {

@@ -15,11 +15,8 @@ import { BULK_QUEUE, createBulkQueue, type BulkQueue } from '../../src/queue/bul
 import { createThreadAnnouncer, createThreadFeed } from '../../src/queue/live-threads.js';
 import { createLiveFeed, createLivePublisher, createSubscriberRedis } from '../../src/queue/live-events.js';
 import { SUBMISSIONS_QUEUE, type SubmissionsQueue } from '../../src/queue/submissions-queue.js';
-import {
-  createSubmissionShards,
-  submissionShardPrefixes,
-  type SubmissionShards,
-} from '../../src/queue/submission-shards.js';
+import { submissionShardPrefixes } from '../../src/queue/queue-prefix.js';
+import { createSubmissionShards, type SubmissionShards } from '../../src/queue/submission-shards.js';
 import { createProducerRedis, createWorkerRedis, type RedisAddress, type RedisClient } from '../../src/redis.js';
 import { createCommentWriter } from '../../src/store/batched/comment-writer.js';
 import { createDedicatedClient, type Pool, type Queryable } from '../../src/store/db.js';
@@ -250,7 +247,10 @@ export async function startWorker(opts: {
   pool: Pool;
   redisUrl?: RedisAddress;
   prefix: string;
-  /** SUBMISSION_SHARDS: one submissions worker per shard, each with `concurrency`, as workers/main.ts. @defaultValue 1 */
+  /**
+   * SUBMISSION_SHARDS: one submissions worker per shard, as workers/main.ts, but each with the whole
+   * `concurrency` (the worker table splits WORKER_CONCURRENCY between them). @defaultValue 1
+   */
   submissionShards?: number;
   concurrency?: number;
   bulkChunkSize?: number;
@@ -293,8 +293,7 @@ export async function startWorker(opts: {
       connection,
       prefix: opts.prefix,
       concurrency: 2,
-      lockDuration: 5000,
-      stalledInterval: 5000,
+      ...workerTiming,
     },
   );
   const extra: { waitUntilReady(): Promise<unknown>; close(): Promise<void> }[] = [];
@@ -304,8 +303,7 @@ export async function startWorker(opts: {
       connection,
       prefix: opts.prefix,
       concurrency: 4,
-      lockDuration: 5000,
-      stalledInterval: 5000,
+      ...workerTiming,
     }),
   );
   const queues: { close(): Promise<void> }[] = [];
@@ -329,7 +327,7 @@ export async function startWorker(opts: {
             digestIntervalMs: n.digestIntervalMs,
             linkTtlSeconds: n.linkTtlSeconds,
           }),
-          { connection, prefix: opts.prefix, concurrency: 4, lockDuration: 5000, stalledInterval: 5000 },
+          { connection, prefix: opts.prefix, concurrency: 4, ...workerTiming },
         ),
       );
     }
@@ -345,7 +343,7 @@ export async function startWorker(opts: {
           timeoutMs: n.timeoutMs ?? 1000,
           deliveryOptions: n.deliveryOptions ?? { attempts: 3, backoff: { type: 'exponential', delay: 200 } },
         }),
-        { connection, prefix: opts.prefix, concurrency: 8, lockDuration: 5000, stalledInterval: 5000 },
+        { connection, prefix: opts.prefix, concurrency: 8, ...workerTiming },
       ),
     );
   }

@@ -82,13 +82,16 @@ describe('the facts stored with a verdict', () => {
     expect(json.length).toBeLessThan(2500);
     const { parentId: _parentId, ...row } = ctx.fields;
     const back = fromStoredFacts(JSON.parse(json), row);
-    expect(back?.spamScore?.recentHamScores).toHaveLength(2000);
-    expect(back?.spamScore).not.toHaveProperty('recentHamScoresBelow');
+    expect(back?.spamScore?.recentHamScores).toHaveLength(60);
+    expect(back?.spamScore?.recentHamScoresBelow).toBe(1940);
     const statuses = new Set<string>();
     for (const target of [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]) {
       const settings = site({ spamBlockedHamTarget: target });
       const then = calibrateHold(samples, target, classifierThresholds);
-      expect(calibrateHold(back!.spamScore!.recentHamScores!, target, classifierThresholds)).toEqual(then);
+      const s = back!.spamScore!;
+      expect(
+        calibrateHold(s.recentHamScores!, target, classifierThresholds, undefined, s.recentHamScoresBelow),
+      ).toEqual(then);
       const verdict = checkComment({ ...back!, settings });
       expect(verdict).toEqual(checkComment({ ...ctx, settings }));
       statuses.add(verdict.status);

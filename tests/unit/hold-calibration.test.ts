@@ -98,6 +98,20 @@ describe('calibrateHold', () => {
     expect(blocked(fixed.hold)).toBe(0.045);
   });
 
+  it.each([
+    ['calibrated, raised', [...spread(97, 0, 0.4), 0.65, 0.7, 0.8]],
+    ['calibrated, at the neutral point', spread(300, 0, 0.45)],
+    ['too few, raised', [...spread(39, 0, 0.3), 0.7]],
+    ['too few, the default', spread(20, 0, 0.3)],
+    ['none', []],
+  ])('the samples under 0.5 given as a count calibrate as the samples themselves (%s)', (_name, scores) => {
+    const above = scores.filter((p) => p >= holdCalibrationLimits.min);
+    for (const target of [0.001, 0.01, 0.05, 0.2])
+      expect(calibrateHold(above, target, fixed, holdCalibrationLimits, scores.length - above.length)).toEqual(
+        calibrateHold(scores, target, fixed),
+      );
+  });
+
   it('moves toward the target as approvals of high-scoring comments come in', () => {
     const low = spread(100, 0, 0.4);
     const thresholds = [0, 1, 2, 4].map(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { shardFor, shardNumbersOf, submissionShardPrefixes } from '../../src/queue/submission-shards.js';
+import { submissionShardPrefixes } from '../../src/queue/queue-prefix.js';
+import { shardFor, shardNumbersOf } from '../../src/queue/submission-shards.js';
 
 describe('which shard a comment goes to (SUBMISSION_SHARDS)', () => {
   it.each([2, 3, 7, 64])('10,000 random comment ids spread evenly over %i shards', (count) => {

@@ -1,4 +1,4 @@
-import { calibrateHold, type HoldCalibration } from '../../spam/hold-calibration.js';
+import { calibrateHold, holdCalibrationLimits, type HoldCalibration } from '../../spam/hold-calibration.js';
 import type { CheckContext, RuleOutcome } from '../verdict.js';
 
 /**
@@ -41,7 +41,13 @@ export function spamClassifier(ctx: Pick<CheckContext, 'spamScore' | 'trusted' |
   if (s === null || !s.trained) return null;
   // The hold threshold is the site's (its moderators' decisions, its target); spam stays fixed.
   const target = ctx.settings.spamBlockedHamTarget;
-  const hold = calibrateHold(s.recentHamScores ?? [], target, classifierThresholds);
+  const hold = calibrateHold(
+    s.recentHamScores ?? [],
+    target,
+    classifierThresholds,
+    holdCalibrationLimits,
+    s.recentHamScoresBelow,
+  );
   if (s.pSpam < hold.threshold) return null;
   const pct = percent(s.pSpam);
   // The score counts like the other rules' (spam word 5, link hold 2), scaled by how sure the model is.
